@@ -1,0 +1,819 @@
+#include "catalog.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlRecord>
+#include <QThread>
+
+#include "migrations.h"
+#include "util/logging.h"
+
+namespace gh {
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+// The files columns in the order fileFromQuery() reads them.
+const QString s_fileColumns = QStringLiteral(
+    "f.id, f.batch_id, f.item_id, f.seq, i.identifier, f.name, f.source_path, f.source_url, f.declared_size,"
+    " f.declared_md5, f.declared_sha1, f.declared_sha256, f.declared_sha512, f.declared_origin,"
+    " f.declared_mimetype, f.size, f.md5, f.sha1, f.sha256, f.mimetype, f.status, f.error, f.attempts,"
+    " f.stored_key, f.processed_at, f.http_status, f.etag, f.last_modified, f.terminal_url, f.hops");
+
+QString text(const QVariant &value)
+{
+    return value.isNull() ? QString() : value.toString();
+}
+
+QVariant nullable(const QString &value)
+{
+    return value.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(value);
+}
+
+// A null QString binds as SQL NULL; NOT NULL text columns get this instead.
+QString notNull(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+QVariant nullableSize(qint64 value)
+{
+    return value < 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(value);
+}
+
+QString jsonText(const QJsonArray &array)
+{
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QString jsonText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+FileRecord fileFromQuery(const QSqlQuery &q)
+{
+    FileRecord f;
+    int c = 0;
+    f.id = q.value(c++).toLongLong();
+    f.batchId = q.value(c++).toLongLong();
+    f.itemId = q.value(c++).toLongLong();
+    f.seq = q.value(c++).toInt();
+    f.item = text(q.value(c++));
+    f.name = text(q.value(c++));
+    f.sourcePath = text(q.value(c++));
+    f.sourceUrl = text(q.value(c++));
+    const QVariant declaredSize = q.value(c++);
+    f.declaredSize = declaredSize.isNull() ? -1 : declaredSize.toLongLong();
+    f.declared.md5 = text(q.value(c++));
+    f.declared.sha1 = text(q.value(c++));
+    f.declared.sha256 = text(q.value(c++));
+    f.declared.sha512 = text(q.value(c++));
+    f.declared.origin = text(q.value(c++));
+    f.declaredMimetype = text(q.value(c++));
+    const QVariant size = q.value(c++);
+    f.size = size.isNull() ? -1 : size.toLongLong();
+    f.digests.md5 = text(q.value(c++));
+    f.digests.sha1 = text(q.value(c++));
+    f.digests.sha256 = text(q.value(c++));
+    f.mimetype = text(q.value(c++));
+    f.status = StatusInfo::fromKey(q.value(c++).toString()).value_or(FileStatus::Pending);
+    f.error = text(q.value(c++));
+    f.attempts = q.value(c++).toInt();
+    f.storedKey = text(q.value(c++));
+    f.processedAt = Catalog::fromDbTime(text(q.value(c++)));
+    f.httpStatus = q.value(c++).toInt();
+    f.etag = text(q.value(c++));
+    f.lastModified = text(q.value(c++));
+    f.terminalUrl = text(q.value(c++));
+    f.hops = QJsonDocument::fromJson(text(q.value(c++)).toUtf8()).array();
+    return f;
+}
+
+EventRecord eventFromQuery(const QSqlQuery &q)
+{
+    EventRecord e;
+    e.id = q.value(0).toLongLong();
+    e.batchId = q.value(1).toLongLong();
+    e.itemId = q.value(2).toLongLong();
+    e.fileId = q.value(3).toLongLong();
+    e.type = q.value(4).toString();
+    e.at = Catalog::fromDbTime(q.value(5).toString());
+    e.outcome = q.value(6).toString();
+    e.agent = q.value(7).toString();
+    e.detail = q.value(8).toString();
+    return e;
+}
+
+QString statusList(const QList<FileStatus> &statuses)
+{
+    QStringList keys;
+    for (FileStatus s : statuses)
+        keys.append(u'\'' + StatusInfo::key(s) + u'\'');
+    return keys.join(u',');
+}
+
+} // namespace
+
+Catalog::Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName)
+    : m_location(location)
+    , m_dialect(dialect)
+    , m_connectionName(std::move(connectionName))
+{}
+
+Catalog::~Catalog()
+{
+    m_insertItem.reset();
+    m_insertFile.reset();
+    m_recordOutcome.reset();
+    m_insertEvent.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+int Catalog::latestVersion()
+{
+    return catalogMigrations().constLast().version;
+}
+
+QSqlDatabase Catalog::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogLocation &location, int targetVersion)
+{
+    if (targetVersion < 0)
+        targetVersion = latestVersion();
+    const bool sqlite = location.kind() == CatalogLocation::Kind::Sqlite;
+    const SqlDialect dialect(sqlite ? SqlDialect::Engine::Sqlite : SqlDialect::Engine::Postgres);
+
+    if (sqlite) {
+        const QFileInfo info(location.sqlitePath());
+        if (info.isDir()) {
+            return Error{ErrorCode::Usage, tr("The catalog %1 is a folder; give the path of a catalog file.")
+                                               .arg(location.displayName())};
+        }
+        if (info.exists() && !info.isReadable()) {
+            return Error{ErrorCode::Unreadable,
+                         tr("The catalog %1 cannot be read: permission denied.").arg(location.displayName())};
+        }
+        if (!QDir().mkpath(info.absolutePath())) {
+            return Error{ErrorCode::Io, tr("Cannot create the folder %1 for the catalog.")
+                                            .arg(QDir::toNativeSeparators(info.absolutePath()))};
+        }
+    }
+
+    const QString name =
+        QStringLiteral("gatehouse-catalog-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    std::unique_ptr<Catalog> catalog(new Catalog(location, dialect, name));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(dialect.driverName(), name);
+        if (!db.isValid()) {
+            return Error{ErrorCode::Database,
+                         tr("The Qt SQL driver %1 is not installed.").arg(dialect.driverName())};
+        }
+        if (sqlite) {
+            db.setDatabaseName(location.sqlitePath());
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=15000"));
+        } else {
+            const QUrl url = location.postgresUrl();
+            db.setHostName(url.host());
+            db.setPort(url.port(5432));
+            db.setUserName(url.userName());
+            db.setPassword(url.password());
+            db.setDatabaseName(url.path().mid(1));
+        }
+        if (!db.open()) {
+            return Error{
+                ErrorCode::Database,
+                tr("Cannot open the catalog %1: %2").arg(location.displayName(), db.lastError().text())};
+        }
+    }
+    if (Status s = catalog->initialise(targetVersion); !s)
+        return s.error();
+    return catalog;
+}
+
+Status Catalog::initialise(int targetVersion)
+{
+    QSqlDatabase db = database();
+    for (const QString &statement : m_dialect.connectionSetup()) {
+        QSqlQuery q(db);
+        if (!q.exec(statement)) {
+            return Error{ErrorCode::Corrupt, tr("The catalog %1 is damaged or is not a Gatehouse catalog: %2")
+                                                 .arg(m_location.displayName(), q.lastError().text())};
+        }
+    }
+    const Result<int> version = readVersion();
+    if (!version)
+        return version.error();
+    m_version = *version;
+    if (m_version > latestVersion()) {
+        return Error{
+            ErrorCode::SchemaTooNew,
+            tr("The catalog %1 was written by a newer Gatehouse (schema version %2; this version knows "
+               "up to %3). Update Gatehouse to open it.")
+                .arg(m_location.displayName())
+                .arg(m_version)
+                .arg(latestVersion())};
+    }
+    if (m_version < targetVersion)
+        return migrate(targetVersion);
+    return {};
+}
+
+Result<int> Catalog::readVersion()
+{
+    QSqlDatabase db = database();
+    const QStringList tables = db.tables();
+    if (!tables.contains(QStringLiteral("schema_version"))) {
+        if (!tables.isEmpty()) {
+            return Error{ErrorCode::Corrupt,
+                         tr("The database %1 holds tables but is not a Gatehouse catalog.")
+                             .arg(m_location.displayName())};
+        }
+        return 0;
+    }
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !q.next())
+        return sqlError(q, tr("reading the schema version"));
+    return q.value(0).toInt();
+}
+
+Status Catalog::migrate(int targetVersion)
+{
+    QSqlDatabase db = database();
+    for (const Migration &migration : catalogMigrations()) {
+        if (migration.version > targetVersion)
+            break;
+        if (migration.version <= m_version)
+            continue;
+
+        QSqlQuery q(db);
+        if (!q.exec(m_dialect.beginWrite()))
+            return sqlError(q, tr("starting migration %1").arg(migration.version));
+        auto fail = [&](const QSqlQuery &failed, const QString &what) -> Status {
+            const Error error = sqlError(failed, what);
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return error;
+        };
+        if (const QString lock = m_dialect.migrationLock(); !lock.isEmpty() && !q.exec(lock))
+            return fail(q, tr("locking the catalog for migration"));
+
+        // Another workstation may have migrated while we waited for the lock.
+        if (m_version > 0 || db.tables().contains(QStringLiteral("schema_version"))) {
+            if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !q.next())
+                return fail(q, tr("reading the schema version"));
+            if (q.value(0).toInt() >= migration.version) {
+                m_version = q.value(0).toInt();
+                QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+                continue;
+            }
+        } else if (!q.exec(QStringLiteral(
+                       "CREATE TABLE schema_version (version INTEGER NOT NULL, description TEXT NOT NULL,"
+                       " applied_at TEXT NOT NULL)"))) {
+            return fail(q, tr("creating the schema version table"));
+        }
+
+        for (const QString &statement : migration.statements) {
+            if (!q.exec(m_dialect.expand(statement)))
+                return fail(
+                    q, tr("applying migration %1 (%2)").arg(migration.version).arg(migration.description));
+        }
+        q.prepare(
+            QStringLiteral("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"));
+        q.addBindValue(migration.version);
+        q.addBindValue(migration.description);
+        q.addBindValue(toDbTime(QDateTime::currentDateTimeUtc()));
+        if (!q.exec())
+            return fail(q, tr("recording migration %1").arg(migration.version));
+        if (!q.exec(QStringLiteral("COMMIT")))
+            return fail(q, tr("committing migration %1").arg(migration.version));
+        qCInfo(lcCatalog) << "migrated" << m_location.displayName() << "to schema version"
+                          << migration.version;
+        m_version = migration.version;
+    }
+    return {};
+}
+
+Error Catalog::sqlError(const QSqlQuery &query, const QString &what) const
+{
+    return Error{
+        ErrorCode::Database,
+        tr("Catalog error while %1 in %2: %3").arg(what, m_location.displayName(), query.lastError().text())};
+}
+
+Result<QSqlQuery> Catalog::run(const QString &sql, const QVariantList &values, const QString &what)
+{
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return sqlError(q, what);
+    for (const QVariant &value : values)
+        q.addBindValue(value);
+    if (!q.exec())
+        return sqlError(q, what);
+    return q;
+}
+
+QSqlQuery &Catalog::prepared(std::optional<QSqlQuery> &slot, const QString &sql)
+{
+    if (!slot) {
+        slot.emplace(database());
+        slot->prepare(sql);
+    }
+    return *slot;
+}
+
+QString Catalog::toDbTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return {};
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+}
+
+QDateTime Catalog::fromDbTime(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    return QDateTime::fromString(text, Qt::ISODateWithMs);
+}
+
+// Transactions
+
+Catalog::Transaction::Transaction(Catalog *catalog)
+    : m_catalog(catalog)
+{}
+
+Catalog::Transaction::Transaction(Transaction &&other) noexcept
+    : m_catalog(std::exchange(other.m_catalog, nullptr))
+{}
+
+Catalog::Transaction::~Transaction()
+{
+    if (m_catalog)
+        QSqlQuery(m_catalog->database()).exec(QStringLiteral("ROLLBACK"));
+}
+
+Status Catalog::Transaction::commit()
+{
+    Catalog *catalog = std::exchange(m_catalog, nullptr);
+    QSqlQuery q(catalog->database());
+    if (!q.exec(QStringLiteral("COMMIT"))) {
+        const Error error = catalog->sqlError(q, tr("committing"));
+        QSqlQuery(catalog->database()).exec(QStringLiteral("ROLLBACK"));
+        return error;
+    }
+    return {};
+}
+
+Result<Catalog::Transaction> Catalog::transaction()
+{
+    QSqlQuery q(database());
+    if (!q.exec(m_dialect.beginWrite()))
+        return sqlError(q, tr("starting a transaction"));
+    return Transaction(this);
+}
+
+// Batches
+
+Result<qint64> Catalog::createBatch(const QString &name, const QString &source)
+{
+    auto q =
+        run(QStringLiteral("INSERT INTO batches (name, source, created_at) VALUES (?, ?, ?) RETURNING id"),
+            {name, source, toDbTime(QDateTime::currentDateTimeUtc())}, tr("creating a batch"));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return sqlError(*q, tr("creating a batch"));
+    return q->value(0).toLongLong();
+}
+
+Status Catalog::setBatchDetection(qint64 batchId, const QString &detected, const QJsonArray &trace)
+{
+    auto q = run(QStringLiteral("UPDATE batches SET detected = ?, trace = ? WHERE id = ?"),
+                 {notNull(detected), jsonText(trace), batchId}, tr("recording what intake detected"));
+    return q ? Status() : Status(q.error());
+}
+
+Result<QList<BatchRecord>> Catalog::batches()
+{
+    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches"
+                                " ORDER BY created_at, id"),
+                 {}, tr("listing batches"));
+    if (!q)
+        return q.error();
+    QList<BatchRecord> result;
+    while (q->next()) {
+        BatchRecord b;
+        b.id = q->value(0).toLongLong();
+        b.name = q->value(1).toString();
+        b.source = q->value(2).toString();
+        b.detected = q->value(3).toString();
+        b.trace = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).array();
+        b.state = batchStateFromKey(q->value(5).toString());
+        b.created = fromDbTime(q->value(6).toString());
+        result.append(b);
+    }
+
+    // Counts and stage states for all batches in two grouped queries, not two per batch.
+    auto counts = run(QStringLiteral("SELECT batch_id, status, COUNT(*), COALESCE(SUM(size), 0) FROM files"
+                                     " GROUP BY batch_id, status"),
+                      {}, tr("counting files"));
+    if (!counts)
+        return counts.error();
+    QHash<qint64, BatchRecord *> byId;
+    for (BatchRecord &b : result)
+        byId.insert(b.id, &b);
+    while (counts->next()) {
+        BatchRecord *b = byId.value(counts->value(0).toLongLong());
+        const auto status = StatusInfo::fromKey(counts->value(1).toString());
+        if (!b || !status)
+            continue;
+        b->counts[*status] += counts->value(2).toLongLong();
+        b->files += counts->value(2).toLongLong();
+        b->bytes += counts->value(3).toLongLong();
+    }
+    auto items = run(QStringLiteral("SELECT batch_id, COUNT(*) FROM items GROUP BY batch_id"), {},
+                     tr("counting items"));
+    if (!items)
+        return items.error();
+    while (items->next()) {
+        if (BatchRecord *b = byId.value(items->value(0).toLongLong()))
+            b->items = items->value(1).toLongLong();
+    }
+    auto stages = run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages"),
+                      {}, tr("reading stages"));
+    if (!stages)
+        return stages.error();
+    while (stages->next()) {
+        BatchRecord *b = byId.value(stages->value(0).toLongLong());
+        const auto stage = StageInfo::fromKey(stages->value(1).toString());
+        const auto state = StageInfo::stateFromKey(stages->value(2).toString());
+        if (!b || !stage || !state)
+            continue;
+        StageRecord r;
+        r.stage = *stage;
+        r.state = *state;
+        r.heartbeat = fromDbTime(text(stages->value(3)));
+        r.runner = text(stages->value(4));
+        b->stages.insert(*stage, r.effectiveState());
+    }
+    return result;
+}
+
+Result<BatchRecord> Catalog::batch(qint64 batchId)
+{
+    // Small enough to reuse the full listing's logic; the dashboard refreshes all batches anyway.
+    auto all = batches();
+    if (!all)
+        return all.error();
+    for (const BatchRecord &b : *all) {
+        if (b.id == batchId)
+            return b;
+    }
+    return Error{ErrorCode::NotFound,
+                 tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+}
+
+Result<std::optional<qint64>> Catalog::latestBatchForSource(const QString &source)
+{
+    auto q = run(QStringLiteral("SELECT id FROM batches WHERE source = ? ORDER BY id DESC LIMIT 1"), {source},
+                 tr("looking up batches of a source"));
+    if (!q)
+        return q.error();
+    if (q->next())
+        return std::optional<qint64>(q->value(0).toLongLong());
+    return std::optional<qint64>();
+}
+
+Status Catalog::clearBatchContents(qint64 batchId)
+{
+    for (const QString &table : {QStringLiteral("events"), QStringLiteral("qa_samples"),
+                                 QStringLiteral("files"), QStringLiteral("items")}) {
+        auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
+                     tr("clearing batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+// Stages
+
+Status Catalog::setStageState(qint64 batchId, Stage stage, StageState state, const QString &detail)
+{
+    const QString now = toDbTime(QDateTime::currentDateTimeUtc());
+    const bool running = state == StageState::Running;
+    auto q =
+        run(QStringLiteral(
+                "INSERT INTO batch_stages (batch_id, stage, state, started_at, finished_at, heartbeat_at,"
+                " runner, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (batch_id, stage) DO UPDATE SET state = excluded.state,"
+                " started_at = COALESCE(batch_stages.started_at, excluded.started_at),"
+                " finished_at = excluded.finished_at, heartbeat_at = excluded.heartbeat_at,"
+                " runner = excluded.runner, detail = excluded.detail"),
+            {batchId, StageInfo::key(stage), StageInfo::key(state), running ? QVariant(now) : QVariant(),
+             running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail)},
+            tr("recording the %1 stage").arg(StageInfo::key(stage)));
+    return q ? Status() : Status(q.error());
+}
+
+Status Catalog::heartbeat(qint64 batchId, Stage stage)
+{
+    auto q = run(QStringLiteral("UPDATE batch_stages SET heartbeat_at = ? WHERE batch_id = ? AND stage = ?"),
+                 {toDbTime(QDateTime::currentDateTimeUtc()), batchId, StageInfo::key(stage)},
+                 tr("recording progress of the %1 stage").arg(StageInfo::key(stage)));
+    return q ? Status() : Status(q.error());
+}
+
+Result<Catalog::RunTimes> Catalog::runTimes(qint64 batchId)
+{
+    auto q = run(
+        QStringLiteral("SELECT MIN(started_at), MAX(COALESCE(finished_at, heartbeat_at)) FROM batch_stages"
+                       " WHERE batch_id = ?"),
+        {batchId}, tr("reading the run times of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    RunTimes times;
+    if (q->next()) {
+        times.started = fromDbTime(text(q->value(0)));
+        times.finished = fromDbTime(text(q->value(1)));
+    }
+    return times;
+}
+
+Result<QList<StageRecord>> Catalog::stages(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT stage, state, started_at, finished_at, heartbeat_at, runner, detail"
+                                " FROM batch_stages WHERE batch_id = ?"),
+                 {batchId}, tr("reading stages"));
+    if (!q)
+        return q.error();
+    QList<StageRecord> result;
+    while (q->next()) {
+        const auto stage = StageInfo::fromKey(q->value(0).toString());
+        const auto state = StageInfo::stateFromKey(q->value(1).toString());
+        if (!stage || !state)
+            continue;
+        StageRecord r;
+        r.stage = *stage;
+        r.state = *state;
+        r.started = fromDbTime(text(q->value(2)));
+        r.finished = fromDbTime(text(q->value(3)));
+        r.heartbeat = fromDbTime(text(q->value(4)));
+        r.runner = text(q->value(5));
+        r.detail = text(q->value(6));
+        result.append(r);
+    }
+    std::sort(result.begin(), result.end(),
+              [](const StageRecord &a, const StageRecord &b) { return a.stage < b.stage; });
+    return result;
+}
+
+// Items and files
+
+Result<qint64> Catalog::insertItem(const ItemRecord &item)
+{
+    QSqlQuery &q =
+        prepared(m_insertItem, QStringLiteral("INSERT INTO items (batch_id, seq, identifier, label,"
+                                              " metadata) VALUES (?, ?, ?, ?, ?) RETURNING id"));
+    q.addBindValue(item.batchId);
+    q.addBindValue(item.seq);
+    q.addBindValue(item.identifier);
+    q.addBindValue(notNull(item.label));
+    q.addBindValue(jsonText(item.metadata));
+    if (!q.exec() || !q.next())
+        return sqlError(q, tr("adding item %1").arg(item.identifier));
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    return id;
+}
+
+Result<qint64> Catalog::insertFile(const FileRecord &f)
+{
+    QSqlQuery &q = prepared(
+        m_insertFile,
+        QStringLiteral(
+            "INSERT INTO files (batch_id, item_id, seq, name, source_path, source_url, declared_size,"
+            " declared_md5, declared_sha1, declared_sha256, declared_sha512, declared_origin,"
+            " declared_mimetype, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id"));
+    q.addBindValue(f.batchId);
+    q.addBindValue(f.itemId);
+    q.addBindValue(f.seq);
+    q.addBindValue(f.name);
+    q.addBindValue(nullable(f.sourcePath));
+    q.addBindValue(nullable(f.sourceUrl));
+    q.addBindValue(nullableSize(f.declaredSize));
+    q.addBindValue(nullable(f.declared.md5));
+    q.addBindValue(nullable(f.declared.sha1));
+    q.addBindValue(nullable(f.declared.sha256));
+    q.addBindValue(nullable(f.declared.sha512));
+    q.addBindValue(nullable(f.declared.origin));
+    q.addBindValue(nullable(f.declaredMimetype));
+    q.addBindValue(StatusInfo::key(f.status));
+    q.addBindValue(nullable(f.error));
+    if (!q.exec() || !q.next())
+        return sqlError(q, tr("adding file %1").arg(f.name));
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    return id;
+}
+
+Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
+{
+    QString sql = u"SELECT " + s_fileColumns +
+                  u" FROM files f JOIN items i ON i.id = f.item_id"
+                  u" WHERE f.batch_id = ? AND f.id > ?";
+    if (!query.statuses.isEmpty())
+        sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
+    sql += u" ORDER BY f.id";
+    if (query.limit >= 0)
+        sql += u" LIMIT " + QString::number(query.limit);
+    auto q = run(sql, {batchId, query.afterId}, tr("reading files of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<FileRecord> result;
+    while (q->next())
+        result.append(fileFromQuery(*q));
+    return result;
+}
+
+Result<FileRecord> Catalog::file(qint64 fileId)
+{
+    auto q =
+        run(u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id WHERE f.id = ?",
+            {fileId}, tr("reading file %1").arg(fileId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return Error{ErrorCode::NotFound, tr("There is no file %1 in the catalog.").arg(fileId)};
+    return fileFromQuery(*q);
+}
+
+Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit)
+{
+    constexpr int pageSize = 5000;
+    FileQuery query;
+    query.limit = pageSize;
+    for (;;) {
+        auto page = files(batchId, query);
+        if (!page)
+            return page.error();
+        for (const FileRecord &f : *page) {
+            if (!visit(f))
+                return {};
+        }
+        if (page->size() < pageSize)
+            return {};
+        query.afterId = page->constLast().id;
+    }
+}
+
+Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    QSqlQuery &q =
+        prepared(m_recordOutcome,
+                 QStringLiteral(
+                     "UPDATE files SET size = ?, md5 = ?, sha1 = ?, sha256 = ?, mimetype = ?, status = ?,"
+                     " error = ?, attempts = ?, stored_key = ?, processed_at = ?, http_status = ?, etag = ?,"
+                     " last_modified = ?, terminal_url = ?, hops = ? WHERE id = ?"));
+    for (const FileRecord &f : files) {
+        q.addBindValue(nullableSize(f.size));
+        q.addBindValue(nullable(f.digests.md5));
+        q.addBindValue(nullable(f.digests.sha1));
+        q.addBindValue(nullable(f.digests.sha256));
+        q.addBindValue(nullable(f.mimetype));
+        q.addBindValue(StatusInfo::key(f.status));
+        q.addBindValue(nullable(f.error));
+        q.addBindValue(f.attempts);
+        q.addBindValue(nullable(f.storedKey));
+        q.addBindValue(nullable(toDbTime(f.processedAt)));
+        q.addBindValue(f.httpStatus > 0 ? QVariant(f.httpStatus) : QVariant(QMetaType::fromType<int>()));
+        q.addBindValue(nullable(f.etag));
+        q.addBindValue(nullable(f.lastModified));
+        q.addBindValue(nullable(f.terminalUrl));
+        q.addBindValue(f.hops.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                        : QVariant(jsonText(f.hops)));
+        q.addBindValue(f.id);
+        if (!q.exec())
+            return sqlError(q, tr("recording the outcome for file %1").arg(f.name));
+    }
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
+}
+
+Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT status, COUNT(*) FROM files WHERE batch_id = ? GROUP BY status"),
+                 {batchId}, tr("counting files of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QMap<FileStatus, qint64> counts;
+    while (q->next()) {
+        if (const auto status = StatusInfo::fromKey(q->value(0).toString()))
+            counts[*status] += q->value(1).toLongLong();
+    }
+    return counts;
+}
+
+Result<int> Catalog::resetFiles(qint64 batchId, const QList<FileStatus> &statuses)
+{
+    if (statuses.isEmpty())
+        return 0;
+    auto q = run(u"UPDATE files SET status = 'pending' WHERE batch_id = ? AND status IN (" +
+                     statusList(statuses) + u')',
+                 {batchId}, tr("resetting files of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected();
+}
+
+Result<ItemRecord> Catalog::item(qint64 itemId)
+{
+    auto q =
+        run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items WHERE id = ?"),
+            {itemId}, tr("reading item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return Error{ErrorCode::NotFound, tr("There is no item %1 in the catalog.").arg(itemId)};
+    ItemRecord item;
+    item.id = q->value(0).toLongLong();
+    item.batchId = q->value(1).toLongLong();
+    item.seq = q->value(2).toInt();
+    item.identifier = q->value(3).toString();
+    item.label = q->value(4).toString();
+    item.metadata = QJsonDocument::fromJson(q->value(5).toString().toUtf8()).object();
+    return item;
+}
+
+// Events
+
+Status Catalog::insertEvents(const QList<EventRecord> &events)
+{
+    if (events.isEmpty())
+        return {};
+    QSqlQuery &q = prepared(
+        m_insertEvent, QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at,"
+                                      " outcome, agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const EventRecord &e : events) {
+        q.addBindValue(e.batchId);
+        q.addBindValue(e.itemId > 0 ? QVariant(e.itemId) : QVariant(QMetaType::fromType<qint64>()));
+        q.addBindValue(e.fileId > 0 ? QVariant(e.fileId) : QVariant(QMetaType::fromType<qint64>()));
+        q.addBindValue(e.type);
+        q.addBindValue(toDbTime(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()));
+        q.addBindValue(e.outcome);
+        q.addBindValue(e.agent);
+        q.addBindValue(notNull(e.detail));
+        if (!q.exec())
+            return sqlError(q, tr("recording a %1 event").arg(e.type));
+    }
+    return {};
+}
+
+Status Catalog::addEvents(const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
+}
+
+Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
+{
+    QString sql =
+        QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                       " event_at, outcome, agent, detail FROM events WHERE batch_id = ?");
+    QVariantList values{batchId};
+    if (fileId >= 0) {
+        sql += QStringLiteral(" AND file_id = ?");
+        values.append(fileId);
+    }
+    sql += QStringLiteral(" ORDER BY event_at, id");
+    auto q = run(sql, values, tr("reading events of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<EventRecord> result;
+    while (q->next())
+        result.append(eventFromQuery(*q));
+    return result;
+}
+
+} // namespace gh

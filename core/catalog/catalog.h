@@ -1,0 +1,136 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include "cataloglocation.h"
+#include "model/records.h"
+#include "sqldialect.h"
+#include "util/result.h"
+
+namespace gh {
+
+/*!
+    \class gh::FileQuery
+    Which files to read: keyset-paged by id, so a million-file batch never sits in memory at once.
+*/
+struct FileQuery
+{
+    QList<FileStatus> statuses; //!< Empty means every status.
+    qint64 afterId = 0;
+    int limit = -1;
+};
+
+/*!
+    \class gh::Catalog
+    One connection to the catalog: batches, items, files, stage states and events. A Catalog belongs to the
+    thread that opened it (QSqlDatabase connections are per thread); other threads open their own.
+
+    Writes that belong together go through a Transaction; callers batch many rows into one.
+*/
+class Catalog
+{
+    Q_DECLARE_TR_FUNCTIONS(gh::Catalog)
+
+public:
+    /*!
+        Opens the catalog at \a location and migrates it forward to \a targetVersion (the latest by default).
+        Fails with ErrorCode::Corrupt for a file that is not a Gatehouse catalog and ErrorCode::SchemaTooNew
+       for a catalog written by a newer Gatehouse.
+    */
+    static Result<std::unique_ptr<Catalog>> open(const CatalogLocation &location, int targetVersion = -1);
+    static int latestVersion();
+
+    ~Catalog();
+    Catalog(const Catalog &) = delete;
+    Catalog &operator=(const Catalog &) = delete;
+
+    const CatalogLocation &location() const { return m_location; }
+    const SqlDialect &dialect() const { return m_dialect; }
+    int schemaVersion() const { return m_version; }
+    QSqlDatabase database() const;
+
+    class Transaction
+    {
+    public:
+        Transaction(Transaction &&other) noexcept;
+        ~Transaction();
+        Status commit();
+
+    private:
+        friend class Catalog;
+        explicit Transaction(Catalog *catalog);
+        Catalog *m_catalog;
+    };
+    //! Starts a write transaction; it rolls back unless committed.
+    Result<Transaction> transaction();
+
+    // Batches
+    Result<qint64> createBatch(const QString &name, const QString &source);
+    Status setBatchDetection(qint64 batchId, const QString &detected, const QJsonArray &trace);
+    Result<QList<BatchRecord>> batches();
+    Result<BatchRecord> batch(qint64 batchId);
+    //! The newest batch created from \a source, if any.
+    Result<std::optional<qint64>> latestBatchForSource(const QString &source);
+    //! Removes a batch's items, files and events (not the batch itself), for an intake that starts over.
+    Status clearBatchContents(qint64 batchId);
+
+    // Stages
+    Status setStageState(qint64 batchId, Stage stage, StageState state, const QString &detail = {});
+    //! Marks a running stage as alive, so a stage whose process died can be told from one still working.
+    Status heartbeat(qint64 batchId, Stage stage);
+    Result<QList<StageRecord>> stages(qint64 batchId);
+    struct RunTimes
+    {
+        QDateTime started;  //!< When the first stage of the batch started.
+        QDateTime finished; //!< When the latest stage finished (or last reported progress).
+    };
+    Result<RunTimes> runTimes(qint64 batchId);
+
+    // Items and files
+    Result<qint64> insertItem(const ItemRecord &item);
+    Result<qint64> insertFile(const FileRecord &file);
+    Result<QList<FileRecord>> files(qint64 batchId, const FileQuery &query = {});
+    Result<FileRecord> file(qint64 fileId);
+    //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
+    Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
+    //! Writes what a stage measured for each file (size, digests, type, status, key, HTTP data).
+    Status recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events);
+    Result<QMap<FileStatus, qint64>> statusCounts(qint64 batchId);
+    //! Puts files whose status is in \a statuses back to pending, for a retry.
+    Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses);
+    Result<ItemRecord> item(qint64 itemId);
+
+    // Events
+    Status addEvents(const QList<EventRecord> &events);
+    Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
+
+    static QString toDbTime(const QDateTime &time);
+    static QDateTime fromDbTime(const QString &text);
+
+private:
+    Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName);
+    Status initialise(int targetVersion);
+    Status migrate(int targetVersion);
+    Result<int> readVersion();
+    Error sqlError(const QSqlQuery &query, const QString &what) const;
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
+    QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
+    Status insertEvents(const QList<EventRecord> &events);
+
+    CatalogLocation m_location;
+    SqlDialect m_dialect;
+    QString m_connectionName;
+    int m_version = 0;
+    std::optional<QSqlQuery> m_insertItem;
+    std::optional<QSqlQuery> m_insertFile;
+    std::optional<QSqlQuery> m_recordOutcome;
+    std::optional<QSqlQuery> m_insertEvent;
+};
+
+} // namespace gh

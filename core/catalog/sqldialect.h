@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace gh {
+
+/*!
+    \class gh::SqlDialect
+    The one place where SQLite and PostgreSQL differ. Every other statement in the catalog is written in SQL
+    that both accept (ON CONFLICT upserts, RETURNING, TEXT timestamps in ISO 8601 UTC).
+*/
+class SqlDialect
+{
+public:
+    enum class Engine
+    {
+        Sqlite,
+        Postgres
+    };
+
+    explicit SqlDialect(Engine engine)
+        : m_engine(engine)
+    {}
+
+    Engine engine() const { return m_engine; }
+    QString driverName() const;
+
+    //! Replaces the dialect placeholders used in migrations: {id_pk}, {blob}.
+    QString expand(QString statement) const;
+
+    //! Starts a write transaction that takes the write lock up front, so two writers never deadlock on
+    //! upgrading a read lock (SQLite's deferred BEGIN would).
+    QString beginWrite() const;
+
+    //! Serialises migrations between workstations that share one database.
+    QString migrationLock() const;
+
+    //! Statements run on every new connection.
+    QStringList connectionSetup() const;
+
+private:
+    Engine m_engine;
+};
+
+} // namespace gh

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <optional>
+
+#include <QCoreApplication>
+
+#include "model/records.h"
+#include "util/result.h"
+
+namespace gh {
+
+enum class DigestAlgorithm
+{
+    Md5,
+    Sha1,
+    Sha256,
+    Sha512
+};
+
+/*!
+    \class gh::Fixity
+    Declared checksums: reading them from sidecar files and comparing them with what was computed.
+*/
+class Fixity
+{
+    Q_DECLARE_TR_FUNCTIONS(gh::Fixity)
+
+public:
+    //! "md5" → Md5 and so on; case-insensitive. Used for sidecar suffixes and manifest names.
+    static std::optional<DigestAlgorithm> algorithmFromName(QStringView name);
+    static QString name(DigestAlgorithm algorithm);
+    static int hexLength(DigestAlgorithm algorithm);
+    //! True when \a text is a hex digest of the right length for \a algorithm.
+    static bool isHexDigest(QStringView text, DigestAlgorithm algorithm);
+
+    /*!
+        Reads a sidecar file such as \c page.jp2.md5. Accepts the bare digest and the md5sum/sha1sum formats
+        ("<hex>  name", "<hex> *name") and the BSD format ("MD5 (name) = <hex>"). Returns the lower-case
+       digest.
+    */
+    static Result<QString> readSidecar(const QString &path, DigestAlgorithm algorithm);
+
+    //! Stores \a digest in the matching field of \a declared.
+    static void declare(DeclaredChecksums &declared, DigestAlgorithm algorithm, const QString &digest);
+
+    struct Verdict
+    {
+        bool checked = false; //!< At least one declared checksum could be compared.
+        bool matches = true;
+        QString detail; //!< "md5 declared 0ab… computed 9f1…" for each mismatch, or what was verified.
+    };
+    //! Compares every declared checksum with the computed one.
+    static Verdict compare(const DeclaredChecksums &declared, const Digests &computed);
+};
+
+} // namespace gh

@@ -1,0 +1,202 @@
+#include "intake.h"
+
+#include <optional>
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "catalog/catalog.h"
+#include "folderingester.h"
+#include "util/logging.h"
+
+namespace gh {
+
+namespace {
+
+/*!
+    Writes items and their files to the catalog in transactions of a few thousand rows, applies the banned
+    list, and counts what it wrote.
+*/
+class CatalogSink final : public ItemSink
+{
+public:
+    CatalogSink(Catalog &catalog, qint64 batchId, const IntakeOptions &options)
+        : m_catalog(catalog)
+        , m_batchId(batchId)
+        , m_options(options)
+    {}
+
+    Status add(ItemDraft draft) override
+    {
+        if (!m_transaction) {
+            auto tx = m_catalog.transaction();
+            if (!tx)
+                return tx.error();
+            m_transaction.emplace(std::move(*tx));
+        }
+        ItemRecord item;
+        item.batchId = m_batchId;
+        item.seq = int(++m_items);
+        item.identifier = draft.identifier;
+        item.label = draft.label;
+        item.metadata = draft.metadata;
+        const Result<qint64> itemId = m_catalog.insertItem(item);
+        if (!itemId)
+            return itemId.error();
+
+        const bool banned = m_options.bannedIds.contains(draft.identifier);
+        if (banned)
+            ++m_banned;
+        int seq = 0;
+        for (const FileDraft &fileDraft : draft.files) {
+            FileRecord file;
+            file.batchId = m_batchId;
+            file.itemId = *itemId;
+            file.seq = ++seq;
+            file.name = fileDraft.name;
+            file.sourcePath = fileDraft.sourcePath;
+            file.sourceUrl = fileDraft.sourceUrl;
+            file.declaredSize = fileDraft.declaredSize;
+            file.declared = fileDraft.declared;
+            file.declaredMimetype = fileDraft.declaredMimetype;
+            file.status = fileDraft.status;
+            file.error = fileDraft.error;
+            if (banned && file.status == FileStatus::Pending)
+                file.status = FileStatus::SkippedBanned;
+            if (const Result<qint64> id = m_catalog.insertFile(file); !id)
+                return id.error();
+            ++m_files;
+        }
+        if (++m_pending >= 2000)
+            return flush();
+        return {};
+    }
+
+    Status flush()
+    {
+        m_pending = 0;
+        if (!m_transaction)
+            return {};
+        Status s = m_transaction->commit();
+        m_transaction.reset();
+        return s;
+    }
+
+    qint64 items() const { return m_items; }
+    qint64 files() const { return m_files; }
+    qint64 banned() const { return m_banned; }
+
+private:
+    Catalog &m_catalog;
+    qint64 m_batchId;
+    const IntakeOptions &m_options;
+    std::optional<Catalog::Transaction> m_transaction;
+    qint64 m_items = 0;
+    qint64 m_files = 0;
+    qint64 m_banned = 0;
+    int m_pending = 0;
+};
+
+} // namespace
+
+Intake::Intake(Catalog &catalog)
+    : m_catalog(catalog)
+{}
+
+QString Intake::normalizeSource(const QString &source)
+{
+    if (source.contains(u"://"))
+        return source;
+    const QFileInfo info(source);
+    const QString canonical = info.canonicalFilePath();
+    return canonical.isEmpty() ? info.absoluteFilePath() : canonical;
+}
+
+Result<LoadResult> Intake::load(const QString &source, const IntakeOptions &options)
+{
+    const QString normalized = normalizeSource(source);
+    const QFileInfo info(normalized);
+    if (!info.exists())
+        return Error{ErrorCode::NotFound,
+                     tr("The source %1 does not exist.").arg(QDir::toNativeSeparators(source))};
+    if (!info.isReadable()) {
+        return Error{
+            ErrorCode::Unreadable,
+            tr("The source %1 cannot be read: permission denied.").arg(QDir::toNativeSeparators(source))};
+    }
+    const QString name = options.name.isEmpty() ? info.fileName() : options.name;
+    const Result<qint64> batchId = m_catalog.createBatch(name, normalized);
+    if (!batchId)
+        return batchId.error();
+    return ingestInto(*batchId, normalized, options);
+}
+
+Result<LoadResult> Intake::reload(qint64 batchId, const QString &source, const IntakeOptions &options)
+{
+    {
+        auto tx = m_catalog.transaction();
+        if (!tx)
+            return tx.error();
+        if (Status s = m_catalog.clearBatchContents(batchId); !s)
+            return s.error();
+        if (Status s = tx->commit(); !s)
+            return s.error();
+    }
+    return ingestInto(batchId, normalizeSource(source), options);
+}
+
+Result<LoadResult> Intake::ingestInto(qint64 batchId, const QString &source, const IntakeOptions &options)
+{
+    if (Status s = m_catalog.setStageState(batchId, Stage::Intake, StageState::Running); !s)
+        return s.error();
+
+    IntakeTrace trace;
+    CatalogSink sink(m_catalog, batchId, options);
+    QString detected;
+    Status status;
+    const QFileInfo info(source);
+    if (info.isDir()) {
+        detected = QStringLiteral("folder");
+        trace.add(QStringLiteral("file"), tr("%1 is a folder.").arg(QDir::toNativeSeparators(source)));
+        status = FolderIngester::ingest(source, sink, trace, options);
+    } else {
+        status = Error{ErrorCode::Unsupported,
+                       tr("Gatehouse cannot load %1: only folders are supported as sources so far.")
+                           .arg(QDir::toNativeSeparators(source))};
+    }
+    if (status)
+        status = sink.flush();
+
+    if (!status) {
+        if (Status s =
+                m_catalog.setStageState(batchId, Stage::Intake, StageState::Failed, status.error().message);
+            !s)
+            qCWarning(lcIntake).noquote() << s.error().message;
+        return status.error();
+    }
+    if (sink.banned() > 0)
+        trace.warn(tr("%1 records are on the banned list and will be skipped.").arg(sink.banned()));
+    if (Status s = m_catalog.setBatchDetection(batchId, detected, trace.toJson()); !s)
+        return s.error();
+
+    bool warned = false;
+    for (const TraceStep &step : trace.steps())
+        warned = warned || !step.warnings.isEmpty();
+    const QString summary = tr("%1 items, %2 files").arg(sink.items()).arg(sink.files());
+    if (Status s = m_catalog.setStageState(batchId, Stage::Intake,
+                                           warned ? StageState::NeedsAttention : StageState::Done, summary);
+        !s)
+        return s.error();
+    qCInfo(lcIntake).noquote() << "batch" << batchId << "loaded from" << source << "as" << detected << ":"
+                               << summary;
+
+    LoadResult result;
+    result.batchId = batchId;
+    result.items = sink.items();
+    result.files = sink.files();
+    result.detected = detected;
+    result.trace = trace.toJson();
+    return result;
+}
+
+} // namespace gh

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <atomic>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include "model/records.h"
+#include "util/result.h"
+
+namespace gh {
+
+/*!
+    \class gh::TraceStep
+    One decision of the packager chain: which stage looked at the source, what it decided, and what it warned
+    about. The curator sees these steps in the GUI and in \c load --json.
+*/
+struct TraceStep
+{
+    QString stage;    //!< "file", "archive", "manifest", "folder", …
+    QString decision; //!< What the stage concluded, in one sentence.
+    QStringList warnings;
+
+    QJsonObject toJson() const;
+};
+
+class IntakeTrace
+{
+public:
+    void add(const QString &stage, const QString &decision, const QStringList &warnings = {});
+    //! Adds a warning to the latest step.
+    void warn(const QString &warning);
+    const QList<TraceStep> &steps() const { return m_steps; }
+    QJsonArray toJson() const;
+
+private:
+    QList<TraceStep> m_steps;
+};
+
+/*!
+    \class gh::FileDraft
+    A file as intake found it, before the catalog gives it an id. A file intake already knows to be bad
+   (unsafe path, missing from the package, banned) carries that status and is never fetched.
+*/
+struct FileDraft
+{
+    QString name; //!< Unique within its item; may hold '/' for files in sub-folders of an item.
+    QString sourcePath;
+    QString sourceUrl;
+    qint64 declaredSize = -1;
+    DeclaredChecksums declared;
+    QString declaredMimetype;
+    FileStatus status = FileStatus::Pending;
+    QString error;
+};
+
+struct ItemDraft
+{
+    QString identifier;
+    QString label;
+    QJsonObject metadata;
+    QList<FileDraft> files;
+};
+
+/*!
+    \class gh::ItemSink
+    Receives items as an ingester finds them, so large sources stream into the catalog.
+*/
+class ItemSink
+{
+public:
+    virtual ~ItemSink() = default;
+    virtual Status add(ItemDraft item) = 0;
+};
+
+struct IntakeOptions
+{
+    QString name;            //!< The batch name; the source's name if empty.
+    QSet<QString> bannedIds; //!< Records whose identifier is listed are recorded as skipped-banned.
+    std::atomic_bool *cancel = nullptr;
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+};
+
+} // namespace gh

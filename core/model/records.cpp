@@ -1,0 +1,59 @@
+#include "records.h"
+
+#include <cerrno>
+#include <csignal>
+
+#include <QCoreApplication>
+#include <QSysInfo>
+
+namespace gh {
+
+QString currentRunner()
+{
+    return QSysInfo::machineHostName() + u':' + QString::number(QCoreApplication::applicationPid());
+}
+
+bool StageRecord::isInterrupted() const
+{
+    if (state != StageState::Running)
+        return false;
+    const qsizetype colon = runner.lastIndexOf(u':');
+    const QString host = runner.left(colon);
+    bool ok = false;
+    const qint64 pid = runner.mid(colon + 1).toLongLong(&ok);
+    if (host == QSysInfo::machineHostName() && ok && pid > 0) {
+        if (pid == QCoreApplication::applicationPid())
+            return false;
+        return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+    }
+    return !heartbeat.isValid() || heartbeat.secsTo(QDateTime::currentDateTimeUtc()) > 120;
+}
+
+StageState StageRecord::effectiveState() const
+{
+    return isInterrupted() ? StageState::NeedsAttention : state;
+}
+
+QString batchStateKey(BatchState state)
+{
+    switch (state) {
+    case BatchState::Open:
+        return QStringLiteral("open");
+    case BatchState::Approved:
+        return QStringLiteral("approved");
+    case BatchState::Rejected:
+        return QStringLiteral("rejected");
+    }
+    Q_UNREACHABLE();
+}
+
+BatchState batchStateFromKey(QStringView key)
+{
+    if (key == u"approved")
+        return BatchState::Approved;
+    if (key == u"rejected")
+        return BatchState::Rejected;
+    return BatchState::Open;
+}
+
+} // namespace gh

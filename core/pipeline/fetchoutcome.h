@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QHash>
+
+#include "model/records.h"
+
+namespace gh {
+
+/*!
+    \class gh::BatchContext
+    What every file job of a batch needs to know about the batch.
+*/
+struct BatchContext
+{
+    qint64 batchId = 0;
+    QString name;
+    QDateTime created; //!< Used for {timestamp}, so keys stay the same when a run resumes.
+    QString keyTemplate;
+};
+
+/*!
+    \class gh::FetchOutcome
+    A file after a fetch attempt, with the events that describe what happened to it.
+*/
+struct FetchOutcome
+{
+    FileRecord file;
+    QList<EventRecord> events;
+};
+
+/*!
+    \class gh::FileFinisher
+    The rules every fetch path (local copy, download) shares once the bytes are in a temporary object: how the
+    stored key is built, how declared checksums decide the status, and which events are recorded.
+*/
+class FileFinisher
+{
+    Q_DECLARE_TR_FUNCTIONS(gh::FileFinisher)
+
+public:
+    static QHash<QString, QString> keyVariables(const BatchContext &batch, const FileRecord &file,
+                                                const Digests &digests);
+    //! Records digests, type and fixity verdict on \a outcome and appends the matching events.
+    static void recordMeasurements(FetchOutcome &outcome, const Digests &digests, qint64 size,
+                                   const QString &mimetype, const QString &agent);
+    //! Marks \a outcome failed with \a status and \a message, with a failure event of \a eventType.
+    static void fail(FetchOutcome &outcome, FileStatus status, const QString &message,
+                     const QString &eventType, const QString &agent);
+    static EventRecord event(const FileRecord &file, const QString &type, const QString &outcome,
+                             const QString &detail, const QString &agent);
+};
+
+} // namespace gh
+
+Q_DECLARE_METATYPE(gh::FetchOutcome)

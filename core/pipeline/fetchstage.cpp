@@ -1,0 +1,312 @@
+#include "fetchstage.h"
+
+#include <QPointer>
+
+#include "catalog/catalog.h"
+#include "localcopy.h"
+#include "store/bitstore.h"
+#include "util/logging.h"
+
+namespace gh {
+
+namespace {
+
+constexpr int s_pageSize = 512;
+constexpr int s_flushRows = 256;
+constexpr int s_flushIntervalMs = 250;
+
+} // namespace
+
+FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_catalog(catalog)
+    , m_store(store)
+    , m_options(options)
+    , m_cancel(std::make_shared<std::atomic_bool>(false))
+    , m_bytesInFlight(std::make_shared<std::atomic<qint64>>(0))
+{
+    // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
+    const int cores = std::max(2, QThread::idealThreadCount());
+    m_pool.setMaxThreadCount(std::clamp(m_options.jobs, 1, cores));
+    m_maxInFlight = m_pool.maxThreadCount() * 2;
+    m_flushTimer.setInterval(s_flushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
+        flush();
+        emitProgress();
+    });
+}
+
+FetchStage::~FetchStage()
+{
+    m_cancel->store(true);
+    m_pool.clear();
+    m_pool.waitForDone();
+}
+
+void FetchStage::start(const BatchContext &batch)
+{
+    m_batch = batch;
+    m_cancel->store(false);
+    m_running = true;
+    m_failed = false;
+    m_exhausted = false;
+    m_lastQueuedId = 0;
+    m_queue.clear();
+    m_progress = Progress{};
+    m_progress.batchId = batch.batchId;
+    m_progress.stage = Stage::Fetch;
+
+    if (Status s = m_catalog.setStageState(batch.batchId, Stage::Fetch, StageState::Running); !s) {
+        fail(s.error().message);
+        return;
+    }
+    if (Status s = m_store.removeStaleTemporaries(); !s)
+        emit logMessage(s.error().message);
+
+    // Transient failures of an earlier run get another chance.
+    QList<FileStatus> transient;
+    for (FileStatus s : StatusInfo::all()) {
+        if (StatusInfo::isTransient(s))
+            transient.append(s);
+    }
+    if (auto reset = m_catalog.resetFiles(batch.batchId, transient); !reset) {
+        fail(reset.error().message);
+        return;
+    } else if (*reset > 0) {
+        emit logMessage(tr("Retrying %1 files that failed transiently in an earlier run.").arg(*reset));
+    }
+
+    // Totals for progress: what is pending now.
+    qint64 files = 0;
+    qint64 bytes = 0;
+    bool sizesKnown = true;
+    FileQuery pending;
+    pending.statuses = {FileStatus::Pending};
+    pending.limit = 5000;
+    for (;;) {
+        auto page = m_catalog.files(batch.batchId, pending);
+        if (!page) {
+            fail(page.error().message);
+            return;
+        }
+        for (const FileRecord &f : *page) {
+            ++files;
+            if (f.declaredSize >= 0)
+                bytes += f.declaredSize;
+            else
+                sizesKnown = false;
+        }
+        if (page->size() < pending.limit)
+            break;
+        pending.afterId = page->constLast().id;
+    }
+    m_progress.filesTotal = files;
+    m_progress.bytesTotal = sizesKnown ? bytes : -1;
+    emit logMessage(tr("Fetching %1 files of batch %2 into %3.")
+                        .arg(files)
+                        .arg(batch.batchId)
+                        .arg(m_store.displayName()));
+
+    m_flushTimer.start();
+    emitProgress();
+    fill();
+}
+
+void FetchStage::cancel()
+{
+    m_cancel->store(true);
+    // Queued copies see the flag and report back at once with their file untouched, so every dispatched
+    // job is accounted for and the stage finishes when the running ones have stopped.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_running)
+                return;
+            m_queue.clear();
+            m_exhausted = true;
+            fill();
+        },
+        Qt::QueuedConnection);
+}
+
+void FetchStage::fill()
+{
+    if (!m_running)
+        return;
+    while (!m_cancel->load() && m_inFlight < m_maxInFlight) {
+        if (m_queue.empty() && !m_exhausted) {
+            FileQuery query;
+            query.statuses = {FileStatus::Pending};
+            query.afterId = m_lastQueuedId;
+            query.limit = s_pageSize;
+            auto page = m_catalog.files(m_batch.batchId, query);
+            if (!page) {
+                fail(page.error().message);
+                return;
+            }
+            for (const FileRecord &f : *page)
+                m_queue.push_back(f);
+            if (!page->isEmpty())
+                m_lastQueuedId = page->constLast().id;
+            m_exhausted = page->size() < s_pageSize;
+        }
+        if (m_queue.empty())
+            break;
+        const FileRecord next = m_queue.front();
+        m_queue.pop_front();
+        dispatch(next);
+    }
+    if (m_inFlight == 0 && (m_queue.empty() && (m_exhausted || m_cancel->load()))) {
+        flush();
+        if (m_failed)
+            return;
+        if (m_cancel->load()) {
+            finish(StageState::NeedsAttention, tr("Cancelled; the remaining files stay pending."));
+            return;
+        }
+        auto counts = m_catalog.statusCounts(m_batch.batchId);
+        if (!counts) {
+            fail(counts.error().message);
+            return;
+        }
+        qint64 problems = 0;
+        for (auto it = counts->cbegin(); it != counts->cend(); ++it) {
+            if (StatusInfo::severity(it.key()) == Severity::Error || it.key() == FileStatus::Pending)
+                problems += it.value();
+        }
+        finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
+               problems > 0 ? tr("%1 files need attention.").arg(problems) : tr("All files stored."));
+    }
+}
+
+void FetchStage::dispatch(const FileRecord &file)
+{
+    ++m_inFlight;
+    if (file.sourcePath.isEmpty()) {
+        // Remote sources need the transfer engine; without one, say so for this file and go on.
+        FetchOutcome outcome;
+        outcome.file = file;
+        FileFinisher::fail(outcome, FileStatus::Unsupported,
+                           tr("%1 has no local source; downloads need the transfer engine.").arg(file.name),
+                           QStringLiteral("replication"), QStringLiteral("gatehouse fetch"));
+        QMetaObject::invokeMethod(
+            this, [this, outcome] { onOutcome(outcome); }, Qt::QueuedConnection);
+        return;
+    }
+    QPointer<FetchStage> self(this);
+    auto cancel = m_cancel;
+    auto bytesInFlight = m_bytesInFlight;
+    BitStore *store = &m_store;
+    const BatchContext batch = m_batch;
+    m_pool.start([self, file, cancel, bytesInFlight, store, batch] {
+        if (cancel->load()) {
+            QMetaObject::invokeMethod(
+                self,
+                [self, file] {
+                    if (self)
+                        self->onOutcome(FetchOutcome{file, {}});
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        qint64 reported = 0;
+        const FetchOutcome outcome = LocalCopy::run(file, *store, batch, *cancel, [&](qint64 bytes) {
+            reported += bytes;
+            bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
+        });
+        bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
+        QMetaObject::invokeMethod(
+            self,
+            [self, outcome] {
+                if (self)
+                    self->onOutcome(outcome);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void FetchStage::onOutcome(const FetchOutcome &outcome)
+{
+    --m_inFlight;
+    if (!m_running)
+        return;
+    const FileRecord &f = outcome.file;
+    if (f.status != FileStatus::Pending) {
+        m_pendingFiles.append(f);
+        m_pendingEvents.append(outcome.events);
+        ++m_progress.filesDone;
+        if (f.size > 0)
+            m_progress.bytesDone += f.size;
+        if (StatusInfo::severity(f.status) == Severity::Error) {
+            ++m_progress.filesFailed;
+            emit logMessage(tr("%1 %2/%3: %4").arg(StatusInfo::key(f.status), f.item, f.name, f.error));
+        }
+        if (f.status == FileStatus::StoreError) {
+            if (++m_consecutiveStoreErrors >= m_options.maxConsecutiveStoreErrors) {
+                flush();
+                fail(tr("The store %1 failed %2 times in a row; stopping. Last error: %3")
+                         .arg(m_store.displayName())
+                         .arg(m_consecutiveStoreErrors)
+                         .arg(f.error));
+                return;
+            }
+        } else {
+            m_consecutiveStoreErrors = 0;
+        }
+    }
+    if (m_pendingFiles.size() >= s_flushRows)
+        flush();
+    fill();
+}
+
+void FetchStage::flush()
+{
+    if (m_pendingFiles.isEmpty())
+        return;
+    const QList<FileRecord> files = std::exchange(m_pendingFiles, {});
+    const QList<EventRecord> events = std::exchange(m_pendingEvents, {});
+    if (Status s = m_catalog.recordOutcomes(files, events); !s) {
+        fail(s.error().message);
+        return;
+    }
+    if (Status s = m_catalog.heartbeat(m_batch.batchId, Stage::Fetch); !s)
+        qCWarning(lcPipeline).noquote() << s.error().message;
+    emit filesChanged(files);
+}
+
+void FetchStage::emitProgress()
+{
+    const qint64 bytes = m_progress.bytesDone + m_bytesInFlight->load(std::memory_order_relaxed);
+    m_meter.sample(bytes);
+    Progress p = m_progress;
+    p.bytesDone = bytes;
+    p.bytesPerSecond = m_meter.bytesPerSecond();
+    p.etaSeconds = p.bytesTotal >= 0 ? m_meter.etaSeconds(p.bytesTotal - bytes) : -1;
+    emit progressChanged(p);
+}
+
+void FetchStage::finish(StageState state, const QString &detail)
+{
+    m_flushTimer.stop();
+    m_running = false;
+    emitProgress();
+    if (Status s = m_catalog.setStageState(m_batch.batchId, Stage::Fetch, state, detail); !s)
+        qCWarning(lcPipeline).noquote() << s.error().message;
+    emit finished(state, detail);
+}
+
+void FetchStage::fail(const QString &message)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    m_cancel->store(true);
+    m_pool.clear();
+    m_pool.waitForDone();
+    m_pendingFiles.clear();
+    m_pendingEvents.clear();
+    emit logMessage(message);
+    finish(StageState::Failed, message);
+}
+
+} // namespace gh

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "fetchoptions.h"
+#include "fetchoutcome.h"
+#include "progress.h"
+
+namespace gh {
+
+class BitStore;
+class Catalog;
+
+/*!
+    \class gh::FetchStage
+    Brings every pending file of a batch into the bit store and measures it.
+
+    The stage asks the catalog for pending files a page at a time, so a restart after a crash simply carries
+   on with what is still pending. Local copies run on a thread pool; their outcomes come back to this object's
+    thread and are written to the catalog in batched transactions. Progress is reported a few times a second.
+    cancel() stops dispatching and lets running copies abort; cancelled files stay pending.
+*/
+class FetchStage : public QObject
+{
+    Q_OBJECT
+
+public:
+    FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options, QObject *parent = nullptr);
+    ~FetchStage() override;
+
+    void start(const BatchContext &batch);
+    //! Thread-safe.
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+signals:
+    void progressChanged(const gh::Progress &progress);
+    void filesChanged(const QList<gh::FileRecord> &files);
+    void logMessage(const QString &line);
+    void finished(gh::StageState state, const QString &detail);
+
+private:
+    void fill();
+    void dispatch(const FileRecord &file);
+    void onOutcome(const FetchOutcome &outcome);
+    void flush();
+    void emitProgress();
+    void finish(StageState state, const QString &detail);
+    void fail(const QString &message);
+
+    Catalog &m_catalog;
+    BitStore &m_store;
+    FetchOptions m_options;
+    BatchContext m_batch;
+    QThreadPool m_pool;
+    QTimer m_flushTimer;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+    std::shared_ptr<std::atomic<qint64>> m_bytesInFlight;
+
+    std::deque<FileRecord> m_queue;
+    qint64 m_lastQueuedId = 0;
+    bool m_exhausted = false;
+    bool m_running = false;
+    bool m_failed = false;
+    int m_inFlight = 0;
+    int m_maxInFlight = 0;
+    int m_consecutiveStoreErrors = 0;
+
+    QList<FileRecord> m_pendingFiles;
+    QList<EventRecord> m_pendingEvents;
+    Progress m_progress;
+    ThroughputMeter m_meter;
+};
+
+} // namespace gh

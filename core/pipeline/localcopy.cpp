@@ -1,0 +1,130 @@
+#include "localcopy.h"
+
+#include <array>
+#include <cerrno>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeDatabase>
+
+#include "digest/multidigest.h"
+#include "store/bitstore.h"
+#include "store/storekey.h"
+#include "util/version.h"
+
+namespace gh {
+
+namespace {
+
+constexpr qsizetype s_chunkSize = 1 << 20;
+constexpr qsizetype s_sniffSize = 64 * 1024;
+
+} // namespace
+
+QString sniffMimetype(const QByteArray &head)
+{
+    // QMimeDatabase is thread-safe; constructing one is cheap (it shares a global database).
+    return QMimeDatabase().mimeTypeForData(head).name();
+}
+
+FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const BatchContext &batch,
+                            const std::atomic_bool &cancel, const ProgressCallback &progress)
+{
+    const QString agent = agentFor(QStringLiteral("fetch"));
+    FetchOutcome outcome;
+    outcome.file = file;
+    outcome.file.attempts = file.attempts + 1;
+
+    QFile source(file.sourcePath);
+    if (!source.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
+        const bool missing = !QFileInfo::exists(file.sourcePath);
+        FileFinisher::fail(outcome, missing ? FileStatus::NotFound : FileStatus::Unreadable,
+                           missing ? tr("%1 no longer exists.").arg(file.sourcePath)
+                                   : tr("Cannot read %1: %2").arg(file.sourcePath, source.errorString()),
+                           QStringLiteral("replication"), agent);
+        return outcome;
+    }
+    const qint64 expectedSize = source.size();
+
+    auto writer = store.beginWrite();
+    if (!writer) {
+        FileFinisher::fail(outcome, FileStatus::StoreError, writer.error().message,
+                           QStringLiteral("replication"), agent);
+        return outcome;
+    }
+
+    // Two buffers: in split mode the md5 lane still reads one while the next chunk is read into the other.
+    MultiDigest digest(lanesForSize(expectedSize));
+    std::array<QByteArray, 2> buffers{QByteArray(s_chunkSize, Qt::Uninitialized),
+                                      QByteArray(s_chunkSize, Qt::Uninitialized)};
+    QByteArray head;
+    qint64 total = 0;
+    for (int turn = 0;; turn ^= 1) {
+        if (cancel.load(std::memory_order_relaxed)) {
+            (*writer)->abort();
+            outcome.file = file; // untouched: the file stays pending for the next run
+            return outcome;
+        }
+        QByteArray &buffer = buffers[size_t(turn)];
+        const qint64 n = source.read(buffer.data(), buffer.size());
+        if (n < 0) {
+            FileFinisher::fail(outcome, FileStatus::Unreadable,
+                               tr("Reading %1 failed after %2 bytes: %3")
+                                   .arg(file.sourcePath)
+                                   .arg(total)
+                                   .arg(source.errorString()),
+                               QStringLiteral("replication"), agent);
+            return outcome;
+        }
+        if (n == 0)
+            break;
+        if (head.size() < s_sniffSize)
+            head.append(buffer.constData(), std::min<qsizetype>(n, s_sniffSize - head.size()));
+        digest.add(buffer.constData(), n);
+        if (Status s = (*writer)->write(buffer.constData(), n); !s) {
+            FileFinisher::fail(outcome, FileStatus::StoreError, s.error().message,
+                               QStringLiteral("replication"), agent);
+            return outcome;
+        }
+        total += n;
+        if (progress)
+            progress(n);
+    }
+    const Digests digests = digest.finish();
+
+    if (total != expectedSize || (file.declaredSize >= 0 && total != file.declaredSize)) {
+        FileFinisher::fail(outcome, FileStatus::Unreadable,
+                           tr("%1 changed while it was being copied (%2 bytes read, %3 expected).")
+                               .arg(file.sourcePath)
+                               .arg(total)
+                               .arg(file.declaredSize >= 0 ? file.declaredSize : expectedSize),
+                           QStringLiteral("replication"), agent);
+        return outcome;
+    }
+
+    FileFinisher::recordMeasurements(outcome, digests, total, sniffMimetype(head), agent);
+    if (outcome.file.status == FileStatus::Empty) {
+        (*writer)->abort();
+        return outcome;
+    }
+
+    const Result<QString> key =
+        StoreKey::expand(batch.keyTemplate, FileFinisher::keyVariables(batch, outcome.file, digests));
+    if (!key) {
+        FileFinisher::fail(outcome, FileStatus::UnsafePath, key.error().message,
+                           QStringLiteral("replication"), agent);
+        return outcome;
+    }
+    if (Status s = (*writer)->commit(*key, digests); !s) {
+        FileFinisher::fail(outcome, FileStatus::StoreError, s.error().message, QStringLiteral("replication"),
+                           agent);
+        return outcome;
+    }
+    outcome.file.storedKey = *key;
+    outcome.events.append(FileFinisher::event(
+        outcome.file, QStringLiteral("replication"), QStringLiteral("success"),
+        tr("Copied %1 to %2 in %3").arg(file.sourcePath, *key, store.displayName()), agent));
+    return outcome;
+}
+
+} // namespace gh

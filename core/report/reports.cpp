@@ -1,0 +1,187 @@
+#include "reports.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QSaveFile>
+
+namespace gh {
+
+namespace {
+
+constexpr int s_width = 80;
+
+QString leader(const QString &label, const QString &value)
+{
+    const qsizetype dots = std::max<qsizetype>(3, s_width - label.size() - value.size() - 2);
+    return label + u' ' + QString(dots, u'.') + u' ' + value + u'\n';
+}
+
+QString centred(const QString &title)
+{
+    const qsizetype pad = std::max<qsizetype>(0, (s_width - title.size()) / 2);
+    return QString(pad, u' ') + title + u'\n';
+}
+
+QString runtime(qint64 ms)
+{
+    const qint64 h = ms / 3600000;
+    const qint64 m = ms / 60000 % 60;
+    const qint64 s = ms / 1000 % 60;
+    return QStringLiteral("%1:%2:%3.%4")
+        .arg(h, 2, 10, QLatin1Char('0'))
+        .arg(m, 2, 10, QLatin1Char('0'))
+        .arg(s, 2, 10, QLatin1Char('0'))
+        .arg(ms % 1000, 3, 10, QLatin1Char('0'));
+}
+
+QJsonValue optionalString(const QString &value)
+{
+    return value.isEmpty() ? QJsonValue() : QJsonValue(value);
+}
+
+} // namespace
+
+QJsonObject Reports::batchJson(const BatchRecord &batch)
+{
+    QJsonObject stages;
+    for (Stage stage : StageInfo::all())
+        stages.insert(StageInfo::key(stage),
+                      StageInfo::key(batch.stages.value(stage, StageState::NotStarted)));
+    QJsonObject counts;
+    for (auto it = batch.counts.cbegin(); it != batch.counts.cend(); ++it)
+        counts.insert(StatusInfo::key(it.key()), it.value());
+    return QJsonObject{
+        {QStringLiteral("id"), batch.id},
+        {QStringLiteral("name"), batch.name},
+        {QStringLiteral("created"), Catalog::toDbTime(batch.created)},
+        {QStringLiteral("source"), batch.source},
+        {QStringLiteral("detected"), batch.detected},
+        {QStringLiteral("state"), batchStateKey(batch.state)},
+        {QStringLiteral("items"), batch.items},
+        {QStringLiteral("files"), batch.files},
+        {QStringLiteral("stages"), stages},
+        {QStringLiteral("counts"), counts},
+    };
+}
+
+QJsonObject Reports::fileJson(const FileRecord &f)
+{
+    QJsonObject o{
+        {QStringLiteral("id"), f.id},
+        {QStringLiteral("item"), f.item},
+        {QStringLiteral("name"), f.name},
+        {QStringLiteral("size"), f.size >= 0 ? QJsonValue(f.size) : QJsonValue()},
+        {QStringLiteral("md5"), optionalString(f.digests.md5)},
+        {QStringLiteral("sha1"), optionalString(f.digests.sha1)},
+        {QStringLiteral("sha256"), optionalString(f.digests.sha256)},
+        {QStringLiteral("mimetype"), optionalString(f.mimetype)},
+        {QStringLiteral("status"), StatusInfo::key(f.status)},
+        {QStringLiteral("stored_key"), optionalString(f.storedKey)},
+    };
+    if (!f.sourcePath.isEmpty())
+        o.insert(QStringLiteral("path"), f.sourcePath);
+    if (!f.sourceUrl.isEmpty())
+        o.insert(QStringLiteral("url"), f.sourceUrl);
+    if (!f.error.isEmpty())
+        o.insert(QStringLiteral("error"), f.error);
+    if (!f.declared.isEmpty()) {
+        QJsonObject declared;
+        if (!f.declared.md5.isEmpty())
+            declared.insert(QStringLiteral("md5"), f.declared.md5);
+        if (!f.declared.sha1.isEmpty())
+            declared.insert(QStringLiteral("sha1"), f.declared.sha1);
+        if (!f.declared.sha256.isEmpty())
+            declared.insert(QStringLiteral("sha256"), f.declared.sha256);
+        if (!f.declared.sha512.isEmpty())
+            declared.insert(QStringLiteral("sha512"), f.declared.sha512);
+        declared.insert(QStringLiteral("origin"), f.declared.origin);
+        o.insert(QStringLiteral("declared"), declared);
+    }
+    if (f.httpStatus > 0)
+        o.insert(QStringLiteral("http_status"), f.httpStatus);
+    if (!f.terminalUrl.isEmpty())
+        o.insert(QStringLiteral("terminal_url"), f.terminalUrl);
+    return o;
+}
+
+Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
+{
+    auto batch = catalog.batch(batchId);
+    if (!batch)
+        return batch.error();
+    auto times = catalog.runTimes(batchId);
+    if (!times)
+        return times.error();
+
+    qint64 successful = 0;
+    qint64 failed = 0;
+    qint64 skipped = 0;
+    qint64 pending = 0;
+    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it) {
+        switch (StatusInfo::severity(it.key())) {
+        case Severity::Ok:
+            successful += it.value();
+            break;
+        case Severity::Error:
+            failed += it.value();
+            break;
+        case Severity::Skipped:
+            skipped += it.value();
+            break;
+        case Severity::Open:
+            pending += it.value();
+            break;
+        }
+    }
+    const QLocale c = QLocale::c();
+    const auto number = [&](qint64 n) { return c.toString(n); };
+    const QString startText =
+        times->started.isValid()
+            ? times->started.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+            : tr("not started");
+    const qint64 ms =
+        times->started.isValid() && times->finished.isValid() ? times->started.msecsTo(times->finished) : 0;
+
+    QString text;
+    text += centred(tr("SUMMARY"));
+    text += u'\n';
+    text += leader(tr("Provider / source"), batch->source);
+    text += leader(tr("Batch"), QStringLiteral("%1 (%2)").arg(batch->id).arg(batch->name));
+    text += leader(tr("Detected as"), batch->detected.isEmpty() ? tr("unknown") : batch->detected);
+    text += leader(tr("Start date"), startText);
+    text += leader(tr("Runtime"), runtime(ms));
+    text += u'\n';
+    text += centred(tr("Files"));
+    text += u'\n';
+    text += leader(tr("Items"), number(batch->items));
+    text += leader(tr("Attempted"), number(successful + failed));
+    text += leader(tr("Successful"), number(successful));
+    text += leader(tr("Failed"), number(failed));
+    if (skipped > 0)
+        text += leader(tr("Skipped"), number(skipped));
+    if (pending > 0)
+        text += leader(tr("Not yet processed"), number(pending));
+    text += leader(tr("Bytes"), number(batch->bytes));
+    text += u'\n';
+    text += centred(tr("By status"));
+    text += u'\n';
+    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it)
+        text += leader(StatusInfo::key(it.key()), number(it.value()));
+    return text;
+}
+
+Result<QString> Reports::writeSummary(Catalog &catalog, qint64 batchId, const QString &path)
+{
+    auto text = summary(catalog, batchId);
+    if (!text)
+        return text;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text->toUtf8()) < 0 ||
+        !file.commit())
+        return Error{ErrorCode::Io, tr("Cannot write the summary %1: %2").arg(path, file.errorString())};
+    return text;
+}
+
+} // namespace gh

@@ -1,0 +1,104 @@
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTest>
+
+#include <cstring>
+
+namespace gh::test {
+
+QString dataPath(const QString &relative)
+{
+    return QDir(QStringLiteral(GATEHOUSE_TEST_DATA_DIR)).filePath(relative);
+}
+
+QString sampleDir()
+{
+    return QStringLiteral(GATEHOUSE_SAMPLE_DIR);
+}
+
+QString binary(const QString &name)
+{
+    return QDir(QStringLiteral(GATEHOUSE_BIN_DIR)).filePath(name);
+}
+
+QString python3()
+{
+    return QStringLiteral(GATEHOUSE_PYTHON3);
+}
+
+Workspace::Workspace()
+{
+    QDir(m_dir.path()).mkpath(QStringLiteral("home"));
+}
+
+QProcessEnvironment Workspace::environment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QString home = m_dir.filePath(QStringLiteral("home"));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + u"/data");
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home + u"/cache");
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + u"/config");
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    return env;
+}
+
+CliResult Workspace::cli(const QStringList &arguments, int timeoutMs) const
+{
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setWorkingDirectory(path());
+    process.start(binary(QStringLiteral("gatehouse-cli")), QStringList{QStringLiteral("--catalog"), catalog()} + arguments);
+    CliResult result;
+    if (!process.waitForStarted(10000)) {
+        result.err = process.errorString().toUtf8();
+        return result;
+    }
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.crashed = process.exitStatus() != QProcess::NormalExit;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path + u": " + file.errorString()));
+    QCOMPARE(file.write(content), content.size());
+}
+
+QByteArray pseudoRandomBytes(qint64 size, quint64 seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint64 x = seed * 0x9E3779B97F4A7C15ull + 1;
+    qint64 i = 0;
+    for (; i + 8 <= size; i += 8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        std::memcpy(bytes.data() + i, &x, 8);
+    }
+    for (; i < size; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        bytes[i] = char(x & 0xff);
+    }
+    return bytes;
+}
+
+} // namespace gh::test

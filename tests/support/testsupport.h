@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+namespace gh::test {
+
+//! A file under tests/data.
+QString dataPath(const QString &relative);
+//! The bundled sample batch generated at build time.
+QString sampleDir();
+//! An executable built by the project (gatehouse-cli, gatehouse-samplegen, …).
+QString binary(const QString &name);
+//! Debian's /usr/bin/python3 (the python3 on PATH may be another interpreter).
+QString python3();
+
+struct CliResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    bool crashed = false;
+};
+
+/*!
+    A throw-away workspace: a temporary folder holding a catalog and a store, and the environment that keeps
+    a spawned CLI's data, cache and config inside it.
+*/
+class Workspace
+{
+public:
+    Workspace();
+    QString path() const { return m_dir.path(); }
+    QString catalog() const { return m_dir.filePath(QStringLiteral("catalog.sqlite")); }
+    QString store() const { return m_dir.filePath(QStringLiteral("store")); }
+    QString file(const QString &relative) const { return m_dir.filePath(relative); }
+    QProcessEnvironment environment() const;
+
+    //! Runs gatehouse-cli with --catalog pointing here, then \a arguments.
+    CliResult cli(const QStringList &arguments, int timeoutMs = 120000) const;
+
+private:
+    QTemporaryDir m_dir;
+};
+
+//! Writes \a content to \a path, creating folders; fails the test on error.
+void writeFile(const QString &path, const QByteArray &content);
+//! Deterministic pseudo-random bytes (xorshift), so generated test files are the same on every run.
+QByteArray pseudoRandomBytes(qint64 size, quint64 seed);
+
+} // namespace gh::test

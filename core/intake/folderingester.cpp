@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include <QCollator>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 
 #include "digest/fixity.h"
+#include "util/naturalorder.h"
 
 namespace gh {
 
@@ -65,10 +65,8 @@ Status FolderIngester::ingest(const QString &root, ItemSink &sink, IntakeTrace &
     }
 
     // Natural order, so page2 comes before page10 and items are numbered the way a curator reads them.
-    QCollator collator;
-    collator.setNumericMode(true);
-    collator.setCaseSensitivity(Qt::CaseSensitive);
-    std::sort(paths.begin(), paths.end(), [&](const QString &a, const QString &b) { return collator(a, b); });
+    std::sort(paths.begin(), paths.end(),
+              [](const QString &a, const QString &b) { return naturalLess(a, b); });
 
     const QSet<QString> present(paths.cbegin(), paths.cend());
     QHash<QString, DeclaredChecksums> declared;

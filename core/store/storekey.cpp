@@ -36,12 +36,24 @@ Status StoreKey::validate(const QString &key)
 Result<QString> StoreKey::expand(const QString &pattern, const QHash<QString, QString> &variables)
 {
     // {name} or {name:offset:length}
-    static const QRegularExpression variable(QStringLiteral("\\{([a-z_]+)(?::(\\d+):(\\d+))?\\}"));
+    static const QRegularExpression variable(QStringLiteral("\\{([a-z_][a-z0-9_]*)(?::(\\d+):(\\d+))?\\}"));
     QString result;
+    // Text between variables is copied as is, but a brace there is a malformed variable: refuse it rather
+    // than let a typo become a literal folder name.
+    auto appendLiteral = [&](qsizetype from, qsizetype to) -> Status {
+        const QStringView literal = QStringView(pattern).mid(from, to - from);
+        if (literal.contains(u'{') || literal.contains(u'}')) {
+            return Error{ErrorCode::Usage,
+                         tr("The key template \"%1\" has a malformed variable.").arg(pattern)};
+        }
+        result += literal;
+        return {};
+    };
     qsizetype last = 0;
     for (auto it = variable.globalMatch(pattern); it.hasNext();) {
         const auto m = it.next();
-        result += QStringView(pattern).mid(last, m.capturedStart() - last);
+        if (Status s = appendLiteral(last, m.capturedStart()); !s)
+            return s.error();
         last = m.capturedEnd();
         const QString name = m.captured(1);
         const auto value = variables.constFind(name);
@@ -58,7 +70,8 @@ Result<QString> StoreKey::expand(const QString &pattern, const QHash<QString, QS
             text.replace(u'/', u'_');
         result += text;
     }
-    result += QStringView(pattern).mid(last);
+    if (Status s = appendLiteral(last, pattern.size()); !s)
+        return s.error();
     if (Status s = validate(result); !s)
         return s.error();
     return result;

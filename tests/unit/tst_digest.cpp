@@ -1,0 +1,191 @@
+#include <QCryptographicHash>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "digest/fixity.h"
+#include "digest/multidigest.h"
+#include "testsupport.h"
+
+using namespace gh;
+
+class TestDigest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void knownVectors_data();
+    void knownVectors();
+    void largerThanReadBuffer_data();
+    void largerThanReadBuffer();
+    void splitLanesWithReusedBuffers();
+    void sha512OnRequest();
+    void sidecarFormats_data();
+    void sidecarFormats();
+    void sidecarRejectsWrongLength();
+    void compare();
+};
+
+void TestDigest::knownVectors_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("md5");
+    QTest::addColumn<QString>("sha1");
+    QTest::addColumn<QString>("sha256");
+    // RFC 1321, FIPS 180 examples.
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("d41d8cd98f00b204e9800998ecf8427e")
+                           << QStringLiteral("da39a3ee5e6b4b0d3255bfef95601890afd80709")
+                           << QStringLiteral(
+                                  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    QTest::newRow("abc") << QByteArrayLiteral("abc") << QStringLiteral("900150983cd24fb0d6963f7d28e17f72")
+                         << QStringLiteral("a9993e364706816aba3e25717850c26c9cd0d89d")
+                         << QStringLiteral(
+                                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    QTest::newRow("448 bits") << QByteArrayLiteral("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                              << QStringLiteral("8215ef0796a20bcaaae116d3876c664a")
+                              << QStringLiteral("84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+                              << QStringLiteral(
+                                     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    QTest::newRow("million a") << QByteArray(1000000, 'a')
+                               << QStringLiteral("7707d6ae4e027c70eea2a935c2296f21")
+                               << QStringLiteral("34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+                               << QStringLiteral(
+                                      "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+void TestDigest::knownVectors()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QString, md5);
+    QFETCH(QString, sha1);
+    QFETCH(QString, sha256);
+    for (auto lanes : {MultiDigest::Lanes::Single, MultiDigest::Lanes::Split}) {
+        MultiDigest digest(lanes);
+        // Feed in uneven pieces to exercise chunk boundaries.
+        for (qsizetype offset = 0; offset < input.size();) {
+            const qsizetype n = std::min<qsizetype>(input.size() - offset, 1 + offset % 65537);
+            digest.add(input.constData() + offset, n);
+            offset += n;
+        }
+        const Digests d = digest.finish();
+        QCOMPARE(d.md5, md5);
+        QCOMPARE(d.sha1, sha1);
+        QCOMPARE(d.sha256, sha256);
+        QCOMPARE(digest.bytes(), qint64(input.size()));
+    }
+}
+
+void TestDigest::largerThanReadBuffer_data()
+{
+    QTest::addColumn<qint64>("size");
+    QTest::newRow("one byte over 1 MiB") << qint64((1 << 20) + 1);
+    QTest::newRow("5 MiB + 17") << qint64(5 * (1 << 20) + 17);
+    QTest::newRow("20 MiB - 3 (split lanes)") << qint64(20 * (1 << 20) - 3);
+}
+
+void TestDigest::largerThanReadBuffer()
+{
+    // The digests Gatehouse computes while copying a file must equal an independent implementation's.
+    QFETCH(qint64, size);
+    const QByteArray data = test::pseudoRandomBytes(size, quint64(size));
+    MultiDigest digest(lanesForSize(size));
+    constexpr qsizetype chunk = 1 << 20;
+    for (qsizetype offset = 0; offset < data.size(); offset += chunk)
+        digest.add(data.constData() + offset, std::min(chunk, data.size() - offset));
+    const Digests d = digest.finish();
+    QCOMPARE(d.md5, QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex()));
+    QCOMPARE(d.sha1, QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex()));
+    QCOMPARE(d.sha256,
+             QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+}
+
+void TestDigest::splitLanesWithReusedBuffers()
+{
+    // The contract of split mode: a buffer may be reused once the next add() has returned. Reuse two buffers
+    // in turn, overwriting each as soon as allowed; the result must not depend on timing.
+    const QByteArray data = test::pseudoRandomBytes(12 * (1 << 20) + 5, 7);
+    QByteArray buffers[2] = {QByteArray(1 << 20, '\0'), QByteArray(1 << 20, '\0')};
+    MultiDigest digest(MultiDigest::Lanes::Split);
+    int turn = 0;
+    for (qsizetype offset = 0; offset < data.size(); offset += 1 << 20, turn ^= 1) {
+        const qsizetype n = std::min<qsizetype>(1 << 20, data.size() - offset);
+        std::memcpy(buffers[turn].data(), data.constData() + offset, size_t(n));
+        digest.add(buffers[turn].constData(), n);
+    }
+    QCOMPARE(digest.finish().md5,
+             QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex()));
+}
+
+void TestDigest::sha512OnRequest()
+{
+    MultiDigest plain;
+    plain.add(QByteArrayLiteral("abc"));
+    QVERIFY(plain.finish().sha512.isEmpty());
+    MultiDigest with(MultiDigest::Lanes::Single, true);
+    with.add(QByteArrayLiteral("abc"));
+    QCOMPARE(with.finish().sha512,
+             QStringLiteral(
+                 "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c"
+                 "23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
+}
+
+void TestDigest::sidecarFormats_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("bare") << QByteArrayLiteral("900150983CD24FB0D6963F7D28E17F72\n");
+    QTest::newRow("md5sum") << QByteArrayLiteral("900150983cd24fb0d6963f7d28e17f72  page.jp2\n");
+    QTest::newRow("md5sum binary") << QByteArrayLiteral("900150983cd24fb0d6963f7d28e17f72 *page.jp2\n");
+    QTest::newRow("bsd") << QByteArrayLiteral("MD5 (page.jp2) = 900150983cd24fb0d6963f7d28e17f72\n");
+    QTest::newRow("bom and crlf") << QByteArrayLiteral("\xEF\xBB\xBF"
+                                                       "900150983cd24fb0d6963f7d28e17f72\r\n");
+    QTest::newRow("tab separated") << QByteArrayLiteral("900150983cd24fb0d6963f7d28e17f72\tpage.jp2");
+}
+
+void TestDigest::sidecarFormats()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("page.jp2.md5"));
+    test::writeFile(path, content);
+    const auto digest = Fixity::readSidecar(path, DigestAlgorithm::Md5);
+    QVERIFY2(digest.ok(), qPrintable(digest.ok() ? QString() : digest.error().message));
+    QCOMPARE(*digest, QStringLiteral("900150983cd24fb0d6963f7d28e17f72"));
+}
+
+void TestDigest::sidecarRejectsWrongLength()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("page.jp2.sha1"));
+    test::writeFile(path,
+                    QByteArrayLiteral("900150983cd24fb0d6963f7d28e17f72  page.jp2\n")); // an md5, not a sha1
+    const auto digest = Fixity::readSidecar(path, DigestAlgorithm::Sha1);
+    QVERIFY(!digest.ok());
+    QCOMPARE(digest.error().code, ErrorCode::Invalid);
+    QVERIFY(digest.error().message.contains(path));
+}
+
+void TestDigest::compare()
+{
+    const Digests computed = MultiDigest::of(QByteArrayLiteral("abc"));
+    DeclaredChecksums declared;
+    QVERIFY(!Fixity::compare(declared, computed).checked);
+
+    declared.md5 = QStringLiteral("900150983CD24FB0D6963F7D28E17F72");
+    declared.origin = QStringLiteral("page.jp2.md5");
+    auto verdict = Fixity::compare(declared, computed);
+    QVERIFY(verdict.checked);
+    QVERIFY(verdict.matches);
+
+    declared.sha256 = QStringLiteral("00") + computed.sha256.mid(2);
+    verdict = Fixity::compare(declared, computed);
+    QVERIFY(!verdict.matches);
+    QVERIFY(verdict.detail.contains(QStringLiteral("sha256")));
+    QVERIFY(!verdict.detail.contains(QStringLiteral("md5")));
+
+    // A declared sha512 is compared only when it was computed.
+    DeclaredChecksums only512;
+    only512.sha512 = QString(128, u'a');
+    QVERIFY(!Fixity::compare(only512, computed).checked);
+}
+
+QTEST_GUILESS_MAIN(TestDigest)
+#include "tst_digest.moc"

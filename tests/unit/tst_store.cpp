@@ -1,0 +1,214 @@
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "digest/multidigest.h"
+#include "store/localstore.h"
+#include "store/storekey.h"
+#include "testsupport.h"
+
+using namespace gh;
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void unsafeKeys_data();
+    void unsafeKeys();
+    void safeKeys();
+    void expandTemplates();
+    void expandRefusesUnknownVariable();
+    void expandNeverEscapes();
+
+    void commitPublishesVerifiedObject();
+    void abortLeavesNothing();
+    void verificationFailureLeavesNothing();
+    void commitReplacesAtomically();
+    void staleTemporariesOfDeadProcessesRemoved();
+    void unsafeKeyRefusedOnCommit();
+
+private:
+    static QStringList filesUnder(const QString &root);
+};
+
+QStringList TestStore::filesUnder(const QString &root)
+{
+    QStringList files;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(QDir(root).relativeFilePath(it.next()));
+    files.sort();
+    return files;
+}
+
+void TestStore::unsafeKeys_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("absolute") << QStringLiteral("/etc/passwd");
+    QTest::newRow("parent") << QStringLiteral("../outside");
+    QTest::newRow("parent inside") << QStringLiteral("a/../../outside");
+    QTest::newRow("dot") << QStringLiteral("a/./b");
+    QTest::newRow("empty segment") << QStringLiteral("a//b");
+    QTest::newRow("trailing slash") << QStringLiteral("a/b/");
+    QTest::newRow("backslash") << QStringLiteral("a\\..\\b");
+    QTest::newRow("nul") << QStringLiteral("a") + QChar(0) + QStringLiteral("b");
+    QTest::newRow("newline") << QStringLiteral("a\nb");
+    QTest::newRow("reserved first segment") << QStringLiteral(".partial/x");
+    QTest::newRow("long segment") << QString(256, u'x');
+}
+
+void TestStore::unsafeKeys()
+{
+    QFETCH(QString, key);
+    const Status s = StoreKey::validate(key);
+    QVERIFY(!s.ok());
+    QCOMPARE(s.error().code, ErrorCode::UnsafePath);
+}
+
+void TestStore::safeKeys()
+{
+    for (const QString &key :
+         {QStringLiteral("1/box-01/card-0001/card-0001.png"), QStringLiteral("a b/ø æ/…x.tif"),
+          QStringLiteral("sha1/ab/cd/abcdef"), QStringLiteral("a/.hidden"), QStringLiteral("a/..b")})
+        QVERIFY2(StoreKey::validate(key).ok(), qPrintable(key));
+}
+
+void TestStore::expandTemplates()
+{
+    const QHash<QString, QString> vars{{QStringLiteral("batch"), QStringLiteral("7")},
+                                       {QStringLiteral("item"), QStringLiteral("film-1/page-0001")},
+                                       {QStringLiteral("filename"), QStringLiteral("page-0001.jp2")},
+                                       {QStringLiteral("timestamp"), QStringLiteral("20261122T151800Z")},
+                                       {QStringLiteral("resource_id"), QStringLiteral("res/42")},
+                                       {QStringLiteral("sha1"), QStringLiteral("abcdef0123")}};
+    QCOMPARE(*StoreKey::expand(StoreKey::defaultTemplate(), vars),
+             QStringLiteral("7/film-1/page-0001/page-0001.jp2"));
+    // {resource_id} is a single segment: its slash becomes an underscore.
+    QCOMPARE(*StoreKey::expand(QStringLiteral("archive/{timestamp}/{resource_id}/{filename}"), vars),
+             QStringLiteral("archive/20261122T151800Z/res_42/page-0001.jp2"));
+    QCOMPARE(*StoreKey::expand(StoreKey::contentAddressedTemplate(), vars),
+             QStringLiteral("sha1/ab/cd/abcdef0123"));
+}
+
+void TestStore::expandRefusesUnknownVariable()
+{
+    const auto key = StoreKey::expand(QStringLiteral("{batch}/{itme}/{filename}"),
+                                      {{QStringLiteral("batch"), QStringLiteral("1")}});
+    QVERIFY(!key.ok());
+    QVERIFY(key.error().message.contains(QStringLiteral("{itme}")));
+}
+
+void TestStore::expandNeverEscapes()
+{
+    // Hostile values from a manifest cannot climb out of the store.
+    for (const QString &item :
+         {QStringLiteral("../../etc"), QStringLiteral("/abs"), QStringLiteral("a/../../b")}) {
+        const auto key = StoreKey::expand(StoreKey::defaultTemplate(),
+                                          {{QStringLiteral("batch"), QStringLiteral("1")},
+                                           {QStringLiteral("item"), item},
+                                           {QStringLiteral("filename"), QStringLiteral("f")}});
+        QVERIFY2(!key.ok(), qPrintable(item));
+        QCOMPARE(key.error().code, ErrorCode::UnsafePath);
+    }
+    const auto dotted = StoreKey::expand(QStringLiteral("x/{filename}"),
+                                         {{QStringLiteral("filename"), QStringLiteral("..")}});
+    QVERIFY(!dotted.ok());
+}
+
+void TestStore::commitPublishesVerifiedObject()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    QVERIFY(store.ok());
+    const QByteArray data = test::pseudoRandomBytes(3 * (1 << 20) + 11, 1);
+    auto writer = (*store)->beginWrite();
+    QVERIFY(writer.ok());
+    QVERIFY((*writer)->write(data.constData(), 1000));
+    QVERIFY((*writer)->write(data.constData() + 1000, data.size() - 1000));
+    QCOMPARE((*writer)->written(), data.size());
+    // Nothing visible before commit.
+    QVERIFY(!*(*store)->exists(QStringLiteral("1/item/file.bin")));
+    QVERIFY((*writer)->commit(QStringLiteral("1/item/file.bin"), MultiDigest::of(data)));
+    QVERIFY(*(*store)->exists(QStringLiteral("1/item/file.bin")));
+    auto device = (*store)->read(QStringLiteral("1/item/file.bin"));
+    QVERIFY(device.ok());
+    QCOMPARE((*device)->readAll(), data);
+    QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("1/item/file.bin")});
+}
+
+void TestStore::abortLeavesNothing()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    {
+        auto writer = (*store)->beginWrite();
+        QVERIFY((*writer)->write("partial", 7));
+        QCOMPARE(filesUnder(dir.path()).size(), 1); // the temporary
+    }                                               // destroyed without commit
+    QVERIFY(filesUnder(dir.path()).isEmpty());
+}
+
+void TestStore::verificationFailureLeavesNothing()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    {
+        auto writer = (*store)->beginWrite();
+        QVERIFY((*writer)->write("actual bytes", 12));
+        Digests wrong = MultiDigest::of(QByteArrayLiteral("other bytes!"));
+        const Status s = (*writer)->commit(QStringLiteral("k/file"), wrong);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().code, ErrorCode::Io);
+        QVERIFY(s.error().message.contains(QStringLiteral("k/file")));
+    }
+    QVERIFY(filesUnder(dir.path()).isEmpty());
+}
+
+void TestStore::commitReplacesAtomically()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    for (const QByteArray &content : {QByteArrayLiteral("first version"), QByteArrayLiteral("second")}) {
+        auto writer = (*store)->beginWrite();
+        QVERIFY((*writer)->write(content.constData(), content.size()));
+        QVERIFY((*writer)->commit(QStringLiteral("a/b"), MultiDigest::of(content)));
+    }
+    QCOMPARE((*(*store)->read(QStringLiteral("a/b")))->readAll(), QByteArrayLiteral("second"));
+    QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("a/b")});
+}
+
+void TestStore::staleTemporariesOfDeadProcessesRemoved()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    // A leftover of a process that died, and one of this (live) process.
+    test::writeFile(dir.filePath(QStringLiteral(".partial/999999999-1-deadbeef.part")), "half a file");
+    auto live = (*store)->beginWrite();
+    QVERIFY((*live)->write("in progress", 11));
+    QVERIFY((*store)->removeStaleTemporaries());
+    const QStringList left = filesUnder(dir.path());
+    QCOMPARE(left.size(), 1);
+    QVERIFY(
+        left.constFirst().startsWith(QStringLiteral(".partial/%1-").arg(QCoreApplication::applicationPid())));
+}
+
+void TestStore::unsafeKeyRefusedOnCommit()
+{
+    QTemporaryDir dir;
+    QTemporaryDir outside;
+    auto store = LocalStore::open(dir.path());
+    auto writer = (*store)->beginWrite();
+    QVERIFY((*writer)->write("x", 1));
+    const QString escape = QDir(dir.path()).relativeFilePath(outside.filePath(QStringLiteral("evil")));
+    QVERIFY(escape.startsWith(QStringLiteral("..")));
+    const Status s = (*writer)->commit(escape, MultiDigest::of(QByteArrayLiteral("x")));
+    QCOMPARE(s.error().code, ErrorCode::UnsafePath);
+    QVERIFY(!QFile::exists(outside.filePath(QStringLiteral("evil"))));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

@@ -79,7 +79,36 @@ struct Global
     QString store;
     QString config;
     bool quiet = false;
+    bool verbose = false;
 };
+
+//! The options every command accepts, before or after the command name.
+QList<QCommandLineOption> globalOptions()
+{
+    return {
+        {QStringLiteral("catalog"),
+         tr("The catalog: an SQLite file, or postgresql://user:password@host:port/db."), tr("path")},
+        {QStringLiteral("store"), tr("The bit store folder (default: store/ next to the catalog)."),
+         tr("dir")},
+        {QStringLiteral("config"), tr("Engine settings (INI)."), tr("file")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Print no progress.")},
+        {QStringLiteral("verbose"), tr("Print the engine's log on stderr.")},
+    };
+}
+
+//! Reads the global options from \a parser, keeping what \a global already has where the parser has nothing.
+void readGlobals(const QCommandLineParser &parser, Global &global)
+{
+    auto take = [&](const QString &name, QString &into) {
+        if (parser.isSet(name))
+            into = parser.value(name);
+    };
+    take(QStringLiteral("catalog"), global.catalog);
+    take(QStringLiteral("store"), global.store);
+    take(QStringLiteral("config"), global.config);
+    global.quiet = global.quiet || parser.isSet(QStringLiteral("quiet"));
+    global.verbose = global.verbose || parser.isSet(QStringLiteral("verbose"));
+}
 
 /*!
     What a command works with: the workspace, an open catalog and, for commands that write, the store.
@@ -143,9 +172,11 @@ struct CommandLine
     {
         parser.setApplicationDescription(description);
         parser.addHelpOption();
+        parser.addOptions(globalOptions());
     }
 
-    std::optional<int> parse(const QStringList &arguments, int minPositional, int maxPositional)
+    std::optional<int> parse(const QStringList &arguments, int minPositional, int maxPositional,
+                             Global &global)
     {
         if (!parser.parse(QStringList{QStringLiteral("gatehouse-cli ") + name} + arguments))
             return fatal(parser.errorText() + u'\n' +
@@ -154,6 +185,9 @@ struct CommandLine
             out() << parser.helpText();
             return ExitOk;
         }
+        readGlobals(parser, global);
+        if (global.verbose)
+            QLoggingCategory::setFilterRules(QStringLiteral("gatehouse.*.info=true"));
         const qsizetype n = parser.positionalArguments().size();
         if (n < minPositional || n > maxPositional) {
             return fatal(tr("Wrong number of arguments for %1.").arg(name) + u'\n' +
@@ -290,7 +324,7 @@ std::variant<qint64, int> drive(Context &context, const std::function<void(Batch
 
 // Commands
 
-int cmdLoad(Context &context, const QStringList &arguments)
+int cmdLoad(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("load"), tr("Create a batch from a folder."));
     cl.parser.addPositionalArgument(QStringLiteral("source"), tr("The folder to load."));
@@ -299,8 +333,12 @@ int cmdLoad(Context &context, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
-    if (auto exit = cl.parse(arguments, 1, 1))
+    if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
 
     IntakeOptions options;
     options.name = cl.parser.value(QStringLiteral("name"));
@@ -353,13 +391,17 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
     return std::nullopt;
 }
 
-int cmdFetch(Context &context, const QStringList &arguments)
+int cmdFetch(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     addFetchOptions(cl);
-    if (auto exit = cl.parse(arguments, 1, 1))
+    if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
@@ -372,7 +414,7 @@ int cmdFetch(Context &context, const QStringList &arguments)
     return exitForBatch(*context.catalog, *batchId);
 }
 
-int cmdRun(Context &context, const QStringList &arguments)
+int cmdRun(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("run"), tr("Load a source and run every automatic stage; resumes an "
                                              "interrupted run of the same source."));
@@ -382,8 +424,12 @@ int cmdRun(Context &context, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
-    if (auto exit = cl.parse(arguments, 1, 1))
+    if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
@@ -408,14 +454,18 @@ QString shortTime(const QDateTime &time)
     return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
-int cmdStatus(Context &context, const QStringList &arguments)
+int cmdStatus(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("status"), tr("Show stages and counts per batch, oldest first."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("Only this batch."),
                                     QStringLiteral("[batch]"));
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
-    if (auto exit = cl.parse(arguments, 0, 1))
+    if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
     QList<BatchRecord> batches;
     if (!cl.parser.positionalArguments().isEmpty()) {
         auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
@@ -474,15 +524,19 @@ int cmdStatus(Context &context, const QStringList &arguments)
     return ExitOk;
 }
 
-int cmdFiles(Context &context, const QStringList &arguments)
+int cmdFiles(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("files"),
                    tr("List the files of a batch: path or URL, size, digests, mimetype, "
                       "status and stored key."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     cl.parser.addOption({QStringLiteral("json"), tr("Print JSON lines, one object per file.")});
-    if (auto exit = cl.parse(arguments, 1, 1))
+    if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
@@ -507,7 +561,7 @@ int cmdFiles(Context &context, const QStringList &arguments)
     return ExitOk;
 }
 
-int cmdReport(Context &context, const QStringList &arguments)
+int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
@@ -515,8 +569,12 @@ int cmdReport(Context &context, const QStringList &arguments)
         {QStringLiteral("format"), tr("Report format: summary."), tr("format"), QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
-    if (auto exit = cl.parse(arguments, 1, 1))
+    if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
@@ -544,23 +602,20 @@ struct Command
 {
     QString name;
     const char *summary;
-    bool needsStore;
-    int (*run)(Context &, const QStringList &);
+    int (*run)(Global, const QStringList &);
 };
 
 const QList<Command> &commands()
 {
     static const QList<Command> list{
         {QStringLiteral("load"), QT_TRANSLATE_NOOP("gh::cli", "create a batch from a source; print its id"),
-         true, cmdLoad},
+         cmdLoad},
         {QStringLiteral("fetch"), QT_TRANSLATE_NOOP("gh::cli", "copy/download and hash every pending file"),
-         true, cmdFetch},
-        {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), true, cmdRun},
-        {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), false,
-         cmdStatus},
-        {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), false, cmdFiles},
-        {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), false,
-         cmdReport},
+         cmdFetch},
+        {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), cmdRun},
+        {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), cmdStatus},
+        {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
+        {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), cmdReport},
     };
     return list;
 }
@@ -573,14 +628,7 @@ int run(const QStringList &arguments)
     parser.setApplicationDescription(tr("Gatehouse: take batches of digital objects into an archive."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("catalog"),
-                      tr("The catalog: an SQLite file, or postgresql://user:password@host:port/db."),
-                      tr("path")});
-    parser.addOption({QStringLiteral("store"),
-                      tr("The bit store folder (default: store/ next to the catalog)."), tr("dir")});
-    parser.addOption({QStringLiteral("config"), tr("Engine settings (INI)."), tr("file")});
-    parser.addOption({{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Print no progress.")});
-    parser.addOption({QStringLiteral("verbose"), tr("Print the engine's log on stderr.")});
+    parser.addOptions(globalOptions());
     parser.addPositionalArgument(QStringLiteral("command"), tr("One of the commands below."));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
 
@@ -598,8 +646,6 @@ int run(const QStringList &arguments)
         out() << "gatehouse-cli " << versionString() << Qt::endl;
         return ExitOk;
     }
-    if (parser.isSet(QStringLiteral("verbose")))
-        QLoggingCategory::setFilterRules(QStringLiteral("gatehouse.*.info=true"));
     const QStringList positional = parser.positionalArguments();
     if (parser.isSet(QStringLiteral("help")) && positional.isEmpty()) {
         out() << usage() << Qt::flush;
@@ -616,20 +662,9 @@ int run(const QStringList &arguments)
         return fatal(tr("Unknown command \"%1\". Run \"gatehouse-cli --help\" for the list.").arg(name));
 
     Global global;
-    global.catalog = parser.value(QStringLiteral("catalog"));
-    global.store = parser.value(QStringLiteral("store"));
-    global.config = parser.value(QStringLiteral("config"));
-    global.quiet = parser.isSet(QStringLiteral("quiet"));
+    readGlobals(parser, global);
 
-    const QStringList rest = positional.mid(1);
-    if (rest.contains(QStringLiteral("--help")) || rest.contains(QStringLiteral("-h"))) {
-        Context none;
-        return command->run(none, rest);
-    }
-    auto context = openContext(global, command->needsStore);
-    if (!context)
-        return fatal(context.error().message);
-    return command->run(*context, rest);
+    return command->run(global, positional.mid(1));
 }
 
 } // namespace gh::cli

@@ -169,3 +169,4 @@ BatchState batchStateFromKey(QStringView key);
 Q_DECLARE_METATYPE(gh::BatchRecord)
 Q_DECLARE_METATYPE(gh::FileRecord)
 Q_DECLARE_METATYPE(gh::EventRecord)
+Q_DECLARE_METATYPE(gh::ItemRecord)

@@ -175,7 +175,7 @@ void FetchStage::fill()
                 problems += it.value();
         }
         finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
-               problems > 0 ? tr("%1 files need attention.").arg(problems) : tr("All files stored."));
+               problems > 0 ? tr("Files needing attention: %1.").arg(problems) : tr("All files stored."));
     }
 }
 

@@ -1,6 +1,7 @@
 # Sources of core/pipeline, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/batchrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/batchrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/engine.cpp ${CMAKE_CURRENT_LIST_DIR}/engine.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchoptions.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchoutcome.cpp ${CMAKE_CURRENT_LIST_DIR}/fetchoutcome.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchstage.cpp ${CMAKE_CURRENT_LIST_DIR}/fetchstage.h

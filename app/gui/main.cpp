@@ -1,0 +1,67 @@
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QTranslator>
+
+#include "pipeline/settings.h"
+#include "ui/mainwindow.h"
+#include "util/version.h"
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Gatehouse"));
+    QApplication::setApplicationName(QStringLiteral("gatehouse"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Gatehouse"));
+    QApplication::setApplicationVersion(gh::versionString());
+
+    // The GUI follows the system locale: Qt's own strings and ours.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("gatehouse"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Gatehouse ingest workstation"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("catalog"),
+                      QApplication::translate("main", "The catalog file or PostgreSQL URL."),
+                      QApplication::translate("main", "path")});
+    parser.addOption({QStringLiteral("store"), QApplication::translate("main", "The bit store folder."),
+                      QApplication::translate("main", "dir")});
+    parser.addOption({QStringLiteral("config"), QApplication::translate("main", "Engine settings (INI)."),
+                      QApplication::translate("main", "file")});
+    parser.addPositionalArgument(QStringLiteral("source"),
+                                 QApplication::translate("main", "A folder to load."),
+                                 QStringLiteral("[source]"));
+    parser.process(app);
+
+    auto workspace = gh::Workspace::resolve(parser.value(QStringLiteral("catalog")),
+                                            parser.value(QStringLiteral("store")));
+    if (!workspace) {
+        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), workspace.error().message);
+        return 2;
+    }
+    gh::RunOptions options;
+    if (parser.isSet(QStringLiteral("config"))) {
+        auto fromFile = gh::EngineSettings::fromFile(parser.value(QStringLiteral("config")));
+        if (!fromFile) {
+            QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), fromFile.error().message);
+            return 2;
+        }
+        options = *fromFile;
+    }
+
+    gh::MainWindow window(*workspace, options);
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openSource(parser.positionalArguments().constFirst());
+    return QApplication::exec();
+}

@@ -1,0 +1,176 @@
+#include "engine.h"
+
+#include "catalog/catalog.h"
+#include "store/bitstore.h"
+#include "util/logging.h"
+
+namespace gh {
+
+namespace {
+
+constexpr int s_filesChunk = 2000;
+constexpr int s_batchRefreshMs = 500;
+
+} // namespace
+
+Engine::Engine(const Workspace &workspace, const RunOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_options(options)
+{
+    qRegisterMetaType<gh::BatchRecord>();
+    qRegisterMetaType<gh::FileRecord>();
+    qRegisterMetaType<gh::EventRecord>();
+    qRegisterMetaType<gh::ItemRecord>();
+    qRegisterMetaType<gh::Progress>();
+    qRegisterMetaType<gh::LoadResult>();
+    qRegisterMetaType<gh::RunOptions>();
+    // A child, so it moves to the engine's thread with its parent.
+    m_refreshTimer.setParent(this);
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(s_batchRefreshMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &Engine::refreshBatches);
+}
+
+Engine::~Engine() = default;
+
+void Engine::start()
+{
+    auto catalog = Catalog::open(m_workspace.catalog());
+    if (!catalog) {
+        emit failed(catalog.error().message);
+        return;
+    }
+    m_catalog = std::move(*catalog);
+    auto store = openBitStore(m_workspace.storeSpec());
+    if (!store) {
+        emit failed(store.error().message);
+        return;
+    }
+    m_store = std::move(*store);
+    m_runner = std::make_unique<BatchRunner>(m_workspace, *m_catalog, *m_store);
+    connect(m_runner.get(), &BatchRunner::loaded, this, [this](const LoadResult &result) {
+        emit batchLoaded(result);
+        refreshBatches();
+        loadFiles(result.batchId);
+    });
+    connect(m_runner.get(), &BatchRunner::progressChanged, this, &Engine::progressChanged);
+    connect(m_runner.get(), &BatchRunner::logMessage, this, &Engine::logMessage);
+    connect(m_runner.get(), &BatchRunner::filesChanged, this, [this](const QList<FileRecord> &files) {
+        emit filesChanged(files);
+        scheduleBatchRefresh();
+    });
+    connect(m_runner.get(), &BatchRunner::stageChanged, this, [this] { scheduleBatchRefresh(); });
+    connect(m_runner.get(), &BatchRunner::finished, this,
+            [this](qint64 batchId, bool ok, const QString &message) {
+                refreshBatches();
+                emit busyChanged(false);
+                emit runFinished(batchId, ok, message);
+            });
+    emit started(m_workspace.catalog().displayName(), m_store->displayName());
+    refreshBatches();
+}
+
+void Engine::cancel()
+{
+    m_cancelRequested.store(true);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_runner)
+                m_runner->cancel();
+        },
+        Qt::QueuedConnection);
+}
+
+bool Engine::ensureIdle()
+{
+    if (!m_runner) {
+        emit failed(tr("The catalog is not open."));
+        return false;
+    }
+    if (m_runner->isBusy()) {
+        emit failed(tr("A batch is already running; cancel it or wait for it to finish."));
+        return false;
+    }
+    return true;
+}
+
+void Engine::runSource(const QString &source)
+{
+    if (!ensureIdle())
+        return;
+    emit busyChanged(true);
+    m_runner->run(source, m_options);
+}
+
+void Engine::runBatch(qint64 batchId)
+{
+    if (!ensureIdle())
+        return;
+    emit busyChanged(true);
+    loadFiles(batchId);
+    m_runner->runBatch(batchId, m_options);
+}
+
+void Engine::setRunOptions(const RunOptions &options)
+{
+    m_options = options;
+}
+
+void Engine::scheduleBatchRefresh()
+{
+    if (!m_refreshTimer.isActive())
+        m_refreshTimer.start();
+}
+
+void Engine::refreshBatches()
+{
+    if (!m_catalog)
+        return;
+    auto batches = m_catalog->batches();
+    if (!batches) {
+        emit logMessage(batches.error().message);
+        return;
+    }
+    emit batchesChanged(*batches);
+}
+
+void Engine::loadFiles(qint64 batchId)
+{
+    if (!m_catalog)
+        return;
+    FileQuery query;
+    query.limit = s_filesChunk;
+    bool first = true;
+    for (;;) {
+        auto page = m_catalog->files(batchId, query);
+        if (!page) {
+            emit logMessage(page.error().message);
+            emit filesLoaded(batchId, {}, first, true);
+            return;
+        }
+        const bool complete = page->size() < s_filesChunk;
+        emit filesLoaded(batchId, *page, first, complete);
+        if (complete)
+            return;
+        first = false;
+        query.afterId = page->constLast().id;
+    }
+}
+
+void Engine::loadFileDetails(qint64 fileId)
+{
+    if (!m_catalog)
+        return;
+    auto file = m_catalog->file(fileId);
+    if (!file) {
+        emit logMessage(file.error().message);
+        return;
+    }
+    auto item = m_catalog->item(file->itemId);
+    auto events = m_catalog->events(file->batchId, fileId);
+    emit fileDetails(*file, item ? *item : ItemRecord{}, events ? *events : QList<EventRecord>{});
+}
+
+} // namespace gh

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include "batchrunner.h"
+
+namespace gh {
+
+class BitStore;
+class Catalog;
+
+/*!
+    \class gh::Engine
+    The engine as the GUI sees it: one object that lives on its own thread, owns that thread's catalog
+    connection, the bit store and the batch runner, and answers requests with signals. Call its slots through
+    queued connections (QMetaObject::invokeMethod); only cancel() may be called directly from any thread.
+
+    Updates are throttled for the GUI thread: file changes arrive in batches from the stages, and the batch
+   list is refreshed at most a few times a second.
+*/
+class Engine : public QObject
+{
+    Q_OBJECT
+
+public:
+    Engine(const Workspace &workspace, const RunOptions &options, QObject *parent = nullptr);
+    ~Engine() override;
+
+    //! Thread-safe: asks the running stage to stop; cancelled files stay pending.
+    void cancel();
+
+public slots:
+    //! Opens the catalog and the store on the engine's thread; emits started() or failed().
+    void start();
+    //! Loads \a source (or resumes its unfinished batch) and runs the automatic stages.
+    void runSource(const QString &source);
+    //! Runs the automatic stages of an existing batch.
+    void runBatch(qint64 batchId);
+    void setRunOptions(const gh::RunOptions &options);
+    void refreshBatches();
+    //! Streams every file of a batch in chunks through filesLoaded().
+    void loadFiles(qint64 batchId);
+    //! Emits fileDetails() for one file: the record, its item and its events.
+    void loadFileDetails(qint64 fileId);
+
+signals:
+    void started(const QString &catalog, const QString &store);
+    void failed(const QString &message);
+    void busyChanged(bool busy);
+    void batchesChanged(const QList<gh::BatchRecord> &batches);
+    //! The files of \a batchId: the first chunk has \a reset set, the last has \a complete set.
+    void filesLoaded(qint64 batchId, const QList<gh::FileRecord> &files, bool reset, bool complete);
+    void filesChanged(const QList<gh::FileRecord> &files);
+    void fileDetails(const gh::FileRecord &file, const gh::ItemRecord &item,
+                     const QList<gh::EventRecord> &events);
+    void batchLoaded(const gh::LoadResult &result);
+    void progressChanged(const gh::Progress &progress);
+    void logMessage(const QString &line);
+    void runFinished(qint64 batchId, bool ok, const QString &message);
+
+private:
+    bool ensureIdle();
+    void scheduleBatchRefresh();
+
+    Workspace m_workspace;
+    RunOptions m_options;
+    std::unique_ptr<Catalog> m_catalog;
+    std::unique_ptr<BitStore> m_store;
+    std::unique_ptr<BatchRunner> m_runner;
+    QTimer m_refreshTimer;
+    std::atomic_bool m_cancelRequested{false};
+};
+
+} // namespace gh
+
+Q_DECLARE_METATYPE(gh::RunOptions)

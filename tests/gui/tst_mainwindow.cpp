@@ -1,0 +1,215 @@
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTimer>
+
+#include "testsupport.h"
+#include "ui/batchlistmodel.h"
+#include "ui/enginecontroller.h"
+#include "ui/filetablemodel.h"
+#include "ui/mainwindow.h"
+#include "ui/progresspanel.h"
+
+using namespace gh;
+
+namespace {
+
+//! Records the longest gap between ticks of a 10 ms timer: how long the GUI thread was unavailable.
+class StallMeter : public QObject
+{
+public:
+    StallMeter()
+    {
+        m_clock.start();
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer,
+                         [this] { m_longest = std::max(m_longest, m_clock.restart()); });
+        m_timer.start();
+    }
+    qint64 longestMs() const { return m_longest; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_longest = 0;
+};
+
+int rowOf(const FileTableModel *model, const QString &name)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->file(row)->name == name)
+            return row;
+    }
+    return -1;
+}
+
+StageState lamp(const BatchListModel *model, int row, Stage stage)
+{
+    const int column = BatchListModel::FirstStageColumn + int(StageInfo::all().indexOf(stage));
+    return StageState(model->index(row, column).data(BatchListModel::StageStateRole).toInt());
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void loadsSampleShowsFilesAndLamps();
+    void cancelThenResume();
+    void dropAFolder();
+    void windowStateRestored();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow(const test::Workspace &ws);
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+}
+
+std::unique_ptr<MainWindow> TestMainWindow::makeWindow(const test::Workspace &ws)
+{
+    auto workspace = Workspace::resolve(ws.catalog(), ws.store());
+    auto window = std::make_unique<MainWindow>(*workspace, RunOptions{});
+    window->show();
+    return window;
+}
+
+void TestMainWindow::loadsSampleShowsFilesAndLamps()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    StallMeter stalls;
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.constFirst().at(1).toBool(), true);
+
+    // The file table fills from the engine (the final reload arrives after runFinished).
+    FileTableModel *files = window->fileModel();
+    QTRY_COMPARE(files->rowCount(), 7);
+    const int bad = rowOf(files, QStringLiteral("card-0004.jp2"));
+    QVERIFY(bad >= 0);
+    QTRY_COMPARE(FileStatus(files->index(bad, 0).data(FileTableModel::StatusRole).toInt()),
+                 FileStatus::FixityMismatch);
+    const int good = rowOf(files, QStringLiteral("card-0001.png"));
+    QCOMPARE(FileStatus(files->index(good, 0).data(FileTableModel::StatusRole).toInt()), FileStatus::Success);
+    QCOMPARE(files->index(good, FileTableModel::TypeColumn).data().toString(), QStringLiteral("image/png"));
+
+    BatchListModel *batches = window->batchModel();
+    QTRY_COMPARE(batches->rowCount(), 1);
+    QTRY_COMPARE(lamp(batches, 0, Stage::Intake), StageState::Done);
+    QTRY_COMPARE(lamp(batches, 0, Stage::Fetch), StageState::NeedsAttention);
+    QCOMPARE(lamp(batches, 0, Stage::Upload), StageState::NotStarted);
+    QVERIFY(batches->index(0, BatchListModel::FirstStageColumn + 1)
+                .data(Qt::AccessibleTextRole)
+                .toString()
+                .contains(QStringLiteral("attention")));
+
+    QVERIFY(window->logPane()->toPlainText().contains(QStringLiteral("fixity-mismatch")));
+    QVERIFY(!window->isBusy());
+    QVERIFY(!window->progressPanel()->findChild<QPushButton *>()->isEnabled());
+
+    // Selecting a file shows its details, fetched by the engine.
+    auto *view = window->findChild<QTableView *>(QStringLiteral("fileView"));
+    auto *details = window->findChild<QTextBrowser *>(QStringLiteral("detailsPane"));
+    const QModelIndex proxyIndex = view->model()->index(0, 0);
+    view->setCurrentIndex(proxyIndex);
+    const QString selected = proxyIndex.siblingAtColumn(FileTableModel::NameColumn).data().toString();
+    QTRY_VERIFY(details->toPlainText().contains(selected));
+    QVERIFY(details->toPlainText().contains(QStringLiteral("message digest calculation")));
+
+    // The GUI thread was never blocked long enough to freeze the window.
+    QVERIFY2(stalls.longestMs() < 1000, qPrintable(QString::number(stalls.longestMs())));
+}
+
+void TestMainWindow::cancelThenResume()
+{
+    test::Workspace ws;
+    const QString source = ws.file(QStringLiteral("big"));
+    for (int i = 0; i < 120; ++i)
+        test::writeFile(source + QStringLiteral("/scan-%1.tif").arg(i, 3, 10, QLatin1Char('0')),
+                        test::pseudoRandomBytes(2 * 1024 * 1024, quint64(i)));
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    QSignalSpy progress(window->engine()->engine(), &Engine::progressChanged);
+    window->openSource(source);
+    QTRY_VERIFY_WITH_TIMEOUT(window->isBusy(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !progress.isEmpty() && progress.constLast().at(0).value<Progress>().filesDone >= 5, 30000);
+    auto *cancel = window->progressPanel()->findChild<QPushButton *>();
+    QVERIFY(cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+
+    QTRY_COMPARE(window->fileModel()->rowCount(), 120);
+    int pending = 0;
+    for (int row = 0; row < 120; ++row)
+        pending += FileStatus(window->fileModel()->index(row, 0).data(FileTableModel::StatusRole).toInt()) ==
+                   FileStatus::Pending;
+    QVERIFY2(pending > 0, "cancel stopped nothing");
+    QTRY_COMPARE(lamp(window->batchModel(), 0, Stage::Fetch), StageState::NeedsAttention);
+    QVERIFY(!window->isBusy());
+
+    // Run again: the pending files are fetched, nothing twice.
+    window->engine()->runBatch(window->batchModel()->batch(0)->id);
+    QVERIFY(finished.wait(120000));
+    QTRY_COMPARE(lamp(window->batchModel(), 0, Stage::Fetch), StageState::Done);
+    QTRY_COMPARE(window->batchModel()->batch(0)->counts.value(FileStatus::Success), 120);
+}
+
+void TestMainWindow::dropAFolder()
+{
+    test::Workspace ws;
+    test::writeFile(ws.file(QStringLiteral("dropped/a.txt")), "dropped file");
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(ws.file(QStringLiteral("dropped")))});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.get(), &drop);
+    QVERIFY(finished.wait(30000));
+    QTRY_COMPARE(window->fileModel()->rowCount(), 1);
+    QCOMPARE(window->batchModel()->batch(0)->name, QStringLiteral("dropped"));
+
+    // A dropped file (not a folder) is not accepted.
+    QMimeData file;
+    file.setUrls({QUrl::fromLocalFile(ws.file(QStringLiteral("dropped/a.txt")))});
+    QDragEnterEvent refused(QPoint(10, 10), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+    refused.setAccepted(false);
+    QApplication::sendEvent(window.get(), &refused);
+    QVERIFY(!refused.isAccepted());
+}
+
+void TestMainWindow::windowStateRestored()
+{
+    test::Workspace ws;
+    {
+        auto window = makeWindow(ws);
+        window->resize(1011, 707);
+        window->close();
+    }
+    QVERIFY(QSettings().contains(QStringLiteral("ui/geometry")));
+    auto again = makeWindow(ws);
+    QCOMPARE(again->size(), QSize(1011, 707));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

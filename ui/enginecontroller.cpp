@@ -1,0 +1,62 @@
+#include "enginecontroller.h"
+
+namespace gh {
+
+EngineController::EngineController(const Workspace &workspace, const RunOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_engine(new Engine(workspace, options))
+{
+    m_thread.setObjectName(QStringLiteral("gatehouse-engine"));
+    m_engine->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_engine, &QObject::deleteLater);
+    m_thread.start();
+}
+
+EngineController::~EngineController()
+{
+    // Stop work cooperatively; running copies abort and their files stay pending for the next start.
+    m_engine->cancel();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void EngineController::start()
+{
+    QMetaObject::invokeMethod(m_engine, &Engine::start, Qt::QueuedConnection);
+}
+
+void EngineController::runSource(const QString &source)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, source] { engine->runSource(source); }, Qt::QueuedConnection);
+}
+
+void EngineController::runBatch(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->runBatch(batchId); }, Qt::QueuedConnection);
+}
+
+void EngineController::loadFiles(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->loadFiles(batchId); }, Qt::QueuedConnection);
+}
+
+void EngineController::loadFileDetails(qint64 fileId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, fileId] { engine->loadFileDetails(fileId); }, Qt::QueuedConnection);
+}
+
+void EngineController::refreshBatches()
+{
+    QMetaObject::invokeMethod(m_engine, &Engine::refreshBatches, Qt::QueuedConnection);
+}
+
+void EngineController::cancel()
+{
+    m_engine->cancel();
+}
+
+} // namespace gh

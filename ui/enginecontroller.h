@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QObject>
+#include <QThread>
+
+#include "pipeline/engine.h"
+
+namespace gh {
+
+/*!
+    \class gh::EngineController
+    Owns the engine's thread. The GUI talks to the engine only through this object: requests become queued
+    calls on the engine's thread, answers arrive as the engine's signals (connect to engine() with
+    Qt::QueuedConnection, which is what AutoConnection does across threads).
+*/
+class EngineController : public QObject
+{
+    Q_OBJECT
+
+public:
+    EngineController(const Workspace &workspace, const RunOptions &options, QObject *parent = nullptr);
+    ~EngineController() override;
+
+    //! For connecting to its signals; never call its slots directly from the GUI thread.
+    Engine *engine() const { return m_engine; }
+
+    void start();
+    void runSource(const QString &source);
+    void runBatch(qint64 batchId);
+    void loadFiles(qint64 batchId);
+    void loadFileDetails(qint64 fileId);
+    void refreshBatches();
+    void cancel();
+
+private:
+    QThread m_thread;
+    Engine *m_engine;
+};
+
+} // namespace gh

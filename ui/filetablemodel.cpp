@@ -1,0 +1,184 @@
+#include "filetablemodel.h"
+
+#include <QGuiApplication>
+#include <QLocale>
+#include <QPalette>
+
+namespace gh {
+
+namespace {
+
+constexpr int s_flushIntervalMs = 100;
+
+// Display names are looked up once per status, not once per painted cell.
+const QString &statusName(FileStatus status)
+{
+    static QHash<int, QString> names;
+    auto it = names.constFind(int(status));
+    if (it == names.cend())
+        it = names.insert(int(status), StatusInfo::displayName(status));
+    return *it;
+}
+
+} // namespace
+
+FileTableModel::FileTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(s_flushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &FileTableModel::flushChanges);
+}
+
+void FileTableModel::reset(qint64 batchId)
+{
+    beginResetModel();
+    m_batchId = batchId;
+    m_files.clear();
+    m_rowById.clear();
+    m_dirtyFirst = m_dirtyLast = -1;
+    endResetModel();
+}
+
+void FileTableModel::appendFiles(const QList<FileRecord> &files)
+{
+    QList<FileRecord> fresh;
+    fresh.reserve(files.size());
+    for (const FileRecord &f : files) {
+        if (f.batchId != m_batchId)
+            continue;
+        if (m_rowById.contains(f.id))
+            updateFiles({f});
+        else
+            fresh.append(f);
+    }
+    if (fresh.isEmpty())
+        return;
+    const int first = int(m_files.size());
+    beginInsertRows({}, first, first + int(fresh.size()) - 1);
+    for (FileRecord &f : fresh) {
+        m_rowById.insert(f.id, int(m_files.size()));
+        m_files.append(std::move(f));
+    }
+    endInsertRows();
+}
+
+void FileTableModel::updateFiles(const QList<FileRecord> &files)
+{
+    for (const FileRecord &f : files) {
+        const int row = m_rowById.value(f.id, -1);
+        if (row < 0)
+            continue;
+        m_files[row] = f;
+        m_dirtyFirst = m_dirtyFirst < 0 ? row : std::min(m_dirtyFirst, row);
+        m_dirtyLast = std::max(m_dirtyLast, row);
+    }
+    if (m_dirtyFirst >= 0 && !m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void FileTableModel::flushChanges()
+{
+    if (m_dirtyFirst < 0)
+        return;
+    emit dataChanged(index(m_dirtyFirst, 0), index(m_dirtyLast, ColumnCount - 1));
+    m_dirtyFirst = m_dirtyLast = -1;
+}
+
+const FileRecord *FileTableModel::file(int row) const
+{
+    return row >= 0 && row < m_files.size() ? &m_files[row] : nullptr;
+}
+
+int FileTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_files.size());
+}
+
+int FileTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FileTableModel::data(const QModelIndex &index, int role) const
+{
+    const FileRecord *f = file(index.row());
+    if (!f)
+        return {};
+    switch (role) {
+    case FileIdRole:
+        return f->id;
+    case StatusRole:
+        return int(f->status);
+    case SortRole:
+        switch (index.column()) {
+        case SizeColumn:
+            return f->size >= 0 ? f->size : f->declaredSize;
+        case StatusColumn:
+            return int(f->status);
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::ToolTipRole:
+        if (!f->error.isEmpty())
+            return f->error;
+        return index.column() == Sha256Column ? f->digests.sha256 : QVariant();
+    case Qt::ForegroundRole:
+        if (index.column() == StatusColumn && StatusInfo::severity(f->status) == Severity::Error)
+            return QColor(0xc0, 0x39, 0x2b);
+        return {};
+    case Qt::TextAlignmentRole:
+        return index.column() == SizeColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    case Qt::DisplayRole:
+    case Qt::AccessibleTextRole:
+        break;
+    default:
+        return {};
+    }
+    switch (index.column()) {
+    case ItemColumn:
+        return f->item;
+    case NameColumn:
+        return f->name;
+    case StatusColumn:
+        return statusName(f->status);
+    case SizeColumn: {
+        const qint64 size = f->size >= 0 ? f->size : f->declaredSize;
+        return size >= 0 ? QLocale().formattedDataSize(size) : QString();
+    }
+    case TypeColumn:
+        return f->mimetype;
+    case Sha256Column:
+        return f->digests.sha256.left(16);
+    case StoredKeyColumn:
+        return f->storedKey;
+    default:
+        return {};
+    }
+}
+
+QVariant FileTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case ItemColumn:
+        return tr("Item");
+    case NameColumn:
+        return tr("File");
+    case StatusColumn:
+        return tr("Status");
+    case SizeColumn:
+        return tr("Size");
+    case TypeColumn:
+        return tr("Type");
+    case Sha256Column:
+        return tr("SHA-256");
+    case StoredKeyColumn:
+        return tr("Stored as");
+    default:
+        return {};
+    }
+}
+
+} // namespace gh

@@ -1,0 +1,374 @@
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "batchlistmodel.h"
+#include "detailspane.h"
+#include "enginecontroller.h"
+#include "filetablemodel.h"
+#include "lampdelegate.h"
+#include "progresspanel.h"
+#include "util/version.h"
+
+namespace gh {
+
+namespace {
+
+constexpr int s_maxRecent = 10;
+constexpr int s_logLines = 5000;
+
+QString folderFromDrop(const QMimeData *mime)
+{
+    if (!mime || !mime->hasUrls())
+        return {};
+    for (const QUrl &url : mime->urls()) {
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir())
+            return url.toLocalFile();
+    }
+    return {};
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Workspace &workspace, const RunOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_workspace(workspace)
+    , m_engine(new EngineController(workspace, options, this))
+    , m_batchModel(new BatchListModel(this))
+    , m_fileModel(new FileTableModel(this))
+    , m_fileProxy(new QSortFilterProxyModel(this))
+{
+    setWindowTitle(tr("Gatehouse"));
+    setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true);
+    createViews();
+    createActions();
+    connectEngine();
+    restoreSettings();
+    m_engine->start();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createViews()
+{
+    m_batchView = new QTableView(this);
+    m_batchView->setObjectName(QStringLiteral("batchView"));
+    m_batchView->setAccessibleName(tr("Batches"));
+    m_batchView->setModel(m_batchModel);
+    m_batchView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_batchView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_batchView->verticalHeader()->hide();
+    m_batchView->horizontalHeader()->setStretchLastSection(false);
+    m_batchView->horizontalHeader()->setSectionResizeMode(BatchListModel::NameColumn, QHeaderView::Stretch);
+    auto *lamps = new LampDelegate(m_batchView);
+    for (int column = BatchListModel::FirstStageColumn; column < m_batchModel->columnCount(); ++column) {
+        m_batchView->setItemDelegateForColumn(column, lamps);
+        m_batchView->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    }
+
+    m_fileProxy->setSourceModel(m_fileModel);
+    m_fileProxy->setSortRole(FileTableModel::SortRole);
+    m_fileView = new QTableView(this);
+    m_fileView->setObjectName(QStringLiteral("fileView"));
+    m_fileView->setAccessibleName(tr("Files of the selected batch"));
+    m_fileView->setModel(m_fileProxy);
+    m_fileView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_fileView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_fileView->setSortingEnabled(true);
+    m_fileView->sortByColumn(-1, Qt::AscendingOrder);
+    m_fileView->verticalHeader()->hide();
+    m_fileView->verticalHeader()->setDefaultSectionSize(m_fileView->fontMetrics().height() + 6);
+    m_fileView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_fileView->horizontalHeader()->setStretchLastSection(true);
+    const int em = m_fileView->fontMetrics().horizontalAdvance(u'M');
+    for (const auto &[column, width] :
+         {std::pair{FileTableModel::ItemColumn, 14}, std::pair{FileTableModel::NameColumn, 14},
+          std::pair{FileTableModel::StatusColumn, 10}, std::pair{FileTableModel::SizeColumn, 6},
+          std::pair{FileTableModel::TypeColumn, 9}, std::pair{FileTableModel::Sha256Column, 10}})
+        m_fileView->setColumnWidth(column, width * em);
+    m_fileView->setWordWrap(false);
+
+    m_details = new DetailsPane(this);
+    m_details->setObjectName(QStringLiteral("detailsPane"));
+
+    m_filesSplitter = new QSplitter(Qt::Horizontal, this);
+    m_filesSplitter->setObjectName(QStringLiteral("filesSplitter"));
+    m_filesSplitter->addWidget(m_fileView);
+    m_filesSplitter->addWidget(m_details);
+    m_filesSplitter->setStretchFactor(0, 3);
+    m_filesSplitter->setStretchFactor(1, 2);
+
+    m_mainSplitter = new QSplitter(Qt::Vertical, this);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->addWidget(m_batchView);
+    m_mainSplitter->addWidget(m_filesSplitter);
+    m_mainSplitter->setStretchFactor(0, 1);
+    m_mainSplitter->setStretchFactor(1, 3);
+
+    m_progress = new ProgressPanel(this);
+    m_progress->setObjectName(QStringLiteral("progressPanel"));
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_mainSplitter, 1);
+    layout->addWidget(m_progress);
+    setCentralWidget(central);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("logPane"));
+    m_log->setAccessibleName(tr("Log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(s_logLines);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    auto *logDock = new QDockWidget(tr("Log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+
+    connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                const QVariant id = current.data(BatchListModel::BatchIdRole);
+                if (id.isValid())
+                    showBatch(id.toLongLong());
+            });
+    connect(m_fileView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                const QVariant id = current.data(FileTableModel::FileIdRole);
+                if (id.isValid())
+                    m_engine->loadFileDetails(id.toLongLong());
+                else
+                    m_details->clearDetails();
+            });
+    connect(m_progress, &ProgressPanel::cancelRequested, this, [this] { m_engine->cancel(); });
+    statusBar()->showMessage(tr("Open a folder, or drop one on this window."));
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_openAction = file->addAction(tr("&Open Folder…"), this, &MainWindow::chooseFolder);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *batch = menuBar()->addMenu(tr("&Batch"));
+    m_runAction = batch->addAction(tr("&Run or Resume"), this, [this] {
+        if (m_shownBatch > 0)
+            m_engine->runBatch(m_shownBatch);
+    });
+    m_runAction->setShortcut(QKeySequence::Refresh);
+    m_cancelAction = batch->addAction(tr("&Cancel"), this, [this] { m_engine->cancel(); });
+    m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancelAction->setEnabled(false);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Gatehouse"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Gatehouse"),
+            tr("<p><b>Gatehouse %1</b></p><p>Take batches of digital objects into an archive.</p>"
+               "<p>Catalog: %2<br>Store: %3</p>")
+                .arg(versionString(), m_workspace.catalog().displayName().toHtmlEscaped(),
+                     m_workspace.storeSpec().toHtmlEscaped()));
+    });
+}
+
+void MainWindow::connectEngine()
+{
+    Engine *engine = m_engine->engine();
+    connect(engine, &Engine::started, this, [this](const QString &catalog, const QString &store) {
+        statusBar()->showMessage(tr("Catalog %1 · store %2").arg(catalog, store));
+    });
+    connect(engine, &Engine::failed, this, [this](const QString &message) {
+        appendLog(tr("Error: %1").arg(message));
+        statusBar()->showMessage(message);
+    });
+    connect(engine, &Engine::busyChanged, this, &MainWindow::setBusy);
+    connect(engine, &Engine::batchesChanged, this, [this](const QList<BatchRecord> &batches) {
+        m_batchModel->setBatches(batches);
+        if (m_selectWhenListed > 0 && m_batchModel->rowForBatch(m_selectWhenListed) >= 0) {
+            selectBatchRow(m_selectWhenListed);
+            m_selectWhenListed = 0;
+        }
+    });
+    connect(engine, &Engine::batchLoaded, this, [this](const LoadResult &result) {
+        m_shownBatch = result.batchId;
+        m_fileModel->reset(result.batchId);
+        m_selectWhenListed = result.batchId;
+        selectBatchRow(result.batchId);
+    });
+    connect(engine, &Engine::filesLoaded, this,
+            [this](qint64 batchId, const QList<FileRecord> &files, bool reset, bool) {
+                if (batchId != m_shownBatch)
+                    return;
+                if (reset)
+                    m_fileModel->reset(batchId);
+                m_fileModel->appendFiles(files);
+            });
+    connect(engine, &Engine::filesChanged, this, [this](const QList<FileRecord> &files) {
+        if (!files.isEmpty() && files.constFirst().batchId == m_shownBatch)
+            m_fileModel->updateFiles(files);
+    });
+    connect(engine, &Engine::fileDetails, this,
+            [this](const FileRecord &file, const ItemRecord &item, const QList<EventRecord> &events) {
+                m_details->showFile(file, item, events);
+            });
+    connect(engine, &Engine::progressChanged, m_progress, &ProgressPanel::setProgress);
+    connect(engine, &Engine::logMessage, this, &MainWindow::appendLog);
+    connect(engine, &Engine::runFinished, this, [this](qint64 batchId, bool ok, const QString &message) {
+        m_progress->setMessage(ok ? message : tr("Failed: %1").arg(message));
+        if (batchId == m_shownBatch)
+            m_engine->loadFiles(batchId);
+        emit runFinished(batchId, ok);
+    });
+}
+
+void MainWindow::openSource(const QString &source)
+{
+    const QString absolute = QFileInfo(source).absoluteFilePath();
+    if (m_busy) {
+        statusBar()->showMessage(tr("A batch is running; cancel it or wait before opening %1.")
+                                     .arg(QDir::toNativeSeparators(absolute)));
+        return;
+    }
+    rememberSource(absolute);
+    appendLog(tr("Opening %1").arg(QDir::toNativeSeparators(absolute)));
+    m_engine->runSource(absolute);
+}
+
+void MainWindow::chooseFolder()
+{
+    QSettings settings;
+    const QString start = settings.value(QStringLiteral("ui/lastFolder"), QDir::homePath()).toString();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a batch folder"), start);
+    if (folder.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("ui/lastFolder"), QFileInfo(folder).absolutePath());
+    openSource(folder);
+}
+
+void MainWindow::rememberSource(const QString &source)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("ui/recentSources")).toStringList();
+    recent.removeAll(source);
+    recent.prepend(source);
+    while (recent.size() > s_maxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("ui/recentSources"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("ui/recentSources")).toStringList();
+    for (const QString &source : recent) {
+        QAction *action = m_recentMenu->addAction(QDir::toNativeSeparators(source));
+        connect(action, &QAction::triggered, this, [this, source] { openSource(source); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showBatch(qint64 batchId)
+{
+    if (batchId == m_shownBatch && m_fileModel->batchId() == batchId)
+        return;
+    m_shownBatch = batchId;
+    m_fileModel->reset(batchId);
+    m_details->clearDetails();
+    m_engine->loadFiles(batchId);
+}
+
+void MainWindow::selectBatchRow(qint64 batchId)
+{
+    const int row = m_batchModel->rowForBatch(batchId);
+    if (row >= 0)
+        m_batchView->selectRow(row);
+}
+
+void MainWindow::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_progress->setBusy(busy);
+    m_cancelAction->setEnabled(busy);
+    m_runAction->setEnabled(!busy);
+    m_openAction->setEnabled(!busy);
+    m_recentMenu->setEnabled(!busy);
+}
+
+void MainWindow::appendLog(const QString &line)
+{
+    m_log->appendPlainText(line);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!m_busy && !folderFromDrop(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QString folder = folderFromDrop(event->mimeData());
+    if (folder.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openSource(folder);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray()))
+        resize(1200, 800);
+    restoreState(settings.value(QStringLiteral("ui/state")).toByteArray());
+    m_mainSplitter->restoreState(settings.value(QStringLiteral("ui/mainSplitter")).toByteArray());
+    m_filesSplitter->restoreState(settings.value(QStringLiteral("ui/filesSplitter")).toByteArray());
+    m_fileView->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("ui/fileColumns")).toByteArray());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("ui/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("ui/state"), saveState());
+    settings.setValue(QStringLiteral("ui/mainSplitter"), m_mainSplitter->saveState());
+    settings.setValue(QStringLiteral("ui/filesSplitter"), m_filesSplitter->saveState());
+    settings.setValue(QStringLiteral("ui/fileColumns"), m_fileView->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    if (m_busy)
+        m_engine->cancel(); // files in progress finish or abort; the rest stay pending for next time
+    event->accept();
+}
+
+} // namespace gh

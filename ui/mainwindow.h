@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include "pipeline/batchrunner.h"
+
+class QAction;
+class QMenu;
+class QPlainTextEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+
+namespace gh {
+
+class BatchListModel;
+class DetailsPane;
+class EngineController;
+class FileTableModel;
+class ProgressPanel;
+
+/*!
+    \class gh::MainWindow
+    The curator's workstation: the batch dashboard, the files of the selected batch with their details, the
+    engine's log, and the progress of the running stage. Sources open by menu, drag-and-drop of a folder, the
+    recent list or the command line.
+*/
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(const Workspace &workspace, const RunOptions &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    //! Loads \a source (or resumes its unfinished batch) and runs the automatic stages.
+    void openSource(const QString &source);
+
+    // For tests and accessibility tools.
+    BatchListModel *batchModel() const { return m_batchModel; }
+    FileTableModel *fileModel() const { return m_fileModel; }
+    ProgressPanel *progressPanel() const { return m_progress; }
+    QPlainTextEdit *logPane() const { return m_log; }
+    EngineController *engine() const { return m_engine; }
+    bool isBusy() const { return m_busy; }
+
+signals:
+    //! A run finished (for tests and scripting).
+    void runFinished(qint64 batchId, bool ok);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createViews();
+    void connectEngine();
+    void restoreSettings();
+    void saveSettings() const;
+    void chooseFolder();
+    void rememberSource(const QString &source);
+    void rebuildRecentMenu();
+    void showBatch(qint64 batchId);
+    void selectBatchRow(qint64 batchId);
+    void setBusy(bool busy);
+    void appendLog(const QString &line);
+
+    Workspace m_workspace;
+    EngineController *m_engine;
+    BatchListModel *m_batchModel;
+    FileTableModel *m_fileModel;
+    QSortFilterProxyModel *m_fileProxy;
+    QTableView *m_batchView = nullptr;
+    QTableView *m_fileView = nullptr;
+    DetailsPane *m_details = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    ProgressPanel *m_progress = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_filesSplitter = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    qint64 m_shownBatch = 0;
+    qint64 m_selectWhenListed = 0;
+    bool m_busy = false;
+};
+
+} // namespace gh

@@ -68,7 +68,7 @@ void ProgressPanel::setProgress(const Progress &p)
     if (p.etaSeconds >= 0)
         text += u" · " + tr("%1 left").arg(duration(p.etaSeconds));
     if (p.filesFailed > 0)
-        text += u" · " + tr("%n problem(s)", nullptr, int(p.filesFailed));
+        text += u" · " + tr("problems: %1").arg(locale.toString(p.filesFailed));
     m_summary->setText(text);
 }
 

@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -10,6 +11,7 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QTranslator>
 
 #include "testsupport.h"
 #include "ui/batchlistmodel.h"
@@ -69,6 +71,8 @@ private slots:
     void cancelThenResume();
     void dropAFolder();
     void windowStateRestored();
+    void followsLocale_data();
+    void followsLocale();
 
 private:
     std::unique_ptr<MainWindow> makeWindow(const test::Workspace &ws);
@@ -209,6 +213,29 @@ void TestMainWindow::windowStateRestored()
     QVERIFY(QSettings().contains(QStringLiteral("ui/geometry")));
     auto again = makeWindow(ws);
     QCOMPARE(again->size(), QSize(1011, 707));
+}
+
+void TestMainWindow::followsLocale_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QString>("fileMenu");
+    QTest::newRow("German") << QStringLiteral("de_DE") << QStringLiteral("&Datei");
+    QTest::newRow("Danish") << QStringLiteral("da_DK") << QStringLiteral("&Filer");
+}
+
+void TestMainWindow::followsLocale()
+{
+    // What main() does with the system locale: load our catalogue from the ui library's resources.
+    QFETCH(QString, locale);
+    QFETCH(QString, fileMenu);
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
+    QApplication::installTranslator(&translator);
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    QCOMPARE(window->menuBar()->actions().constFirst()->text(), fileMenu);
+    QApplication::removeTranslator(&translator);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -33,3 +33,18 @@ stop_group() {
     kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$dir/pid"
 }
+
+# wait_for_file FILE SECONDS [PID]: wait until FILE exists and is not empty; give up early when PID has exited.
+wait_for_file() {
+    local file=$1 deadline=$((SECONDS + ${2:-30})) pid=${3:-}
+    while ((SECONDS < deadline)); do
+        [ -s "$file" ] && return 0
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            echo "process $pid exited before writing $file" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+    echo "$file did not appear after ${2:-30}s" >&2
+    return 1
+}

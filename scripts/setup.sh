@@ -106,7 +106,7 @@ sanitize() {
     echo "== building core and its tests with AddressSanitizer and UndefinedBehaviorSanitizer in $dir"
     configure "$dir" -DGATEHOUSE_SANITIZE=ON -DGATEHOUSE_BUILD_GUI=OFF
     ninja -C "$dir" -j "$jobs"
-    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$dir" --output-on-failure -j "$jobs" -L unit
 }
 

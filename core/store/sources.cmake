@@ -3,5 +3,9 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/bitstore.h
     ${CMAKE_CURRENT_LIST_DIR}/localstore.cpp ${CMAKE_CURRENT_LIST_DIR}/localstore.h
     ${CMAKE_CURRENT_LIST_DIR}/openbitstore.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/s3client.cpp ${CMAKE_CURRENT_LIST_DIR}/s3client.h
+    ${CMAKE_CURRENT_LIST_DIR}/s3options.cpp ${CMAKE_CURRENT_LIST_DIR}/s3options.h
+    ${CMAKE_CURRENT_LIST_DIR}/s3store.cpp ${CMAKE_CURRENT_LIST_DIR}/s3store.h
+    ${CMAKE_CURRENT_LIST_DIR}/sigv4.cpp ${CMAKE_CURRENT_LIST_DIR}/sigv4.h
     ${CMAKE_CURRENT_LIST_DIR}/storekey.cpp ${CMAKE_CURRENT_LIST_DIR}/storekey.h
 )

@@ -22,7 +22,8 @@ const QString s_fileColumns = QStringLiteral(
     "f.id, f.batch_id, f.item_id, f.seq, i.identifier, f.name, f.source_path, f.source_url, f.declared_size,"
     " f.declared_md5, f.declared_sha1, f.declared_sha256, f.declared_sha512, f.declared_origin,"
     " f.declared_mimetype, f.size, f.md5, f.sha1, f.sha256, f.mimetype, f.status, f.error, f.attempts,"
-    " f.stored_key, f.processed_at, f.http_status, f.etag, f.last_modified, f.terminal_url, f.hops");
+    " f.stored_key, f.processed_at, f.http_status, f.etag, f.last_modified, f.terminal_url, f.hops, "
+    "f.source_member");
 
 QString text(const QVariant &value)
 {
@@ -91,6 +92,7 @@ FileRecord fileFromQuery(const QSqlQuery &q)
     f.lastModified = text(q.value(c++));
     f.terminalUrl = text(q.value(c++));
     f.hops = QJsonDocument::fromJson(text(q.value(c++)).toUtf8()).array();
+    f.sourceMember = text(q.value(c++));
     return f;
 }
 
@@ -508,6 +510,21 @@ Status Catalog::clearBatchContents(qint64 batchId)
     return {};
 }
 
+Result<qint64> Catalog::discardItemsAfter(qint64 batchId, qint64 seq)
+{
+    const QString items = QStringLiteral("SELECT id FROM items WHERE batch_id = ? AND seq > ?");
+    auto files = run(u"DELETE FROM files WHERE item_id IN (" + items + u')', {batchId, seq},
+                     tr("discarding items of batch %1").arg(batchId));
+    if (!files)
+        return files.error();
+    const qint64 removed = files->numRowsAffected();
+    auto rows = run(QStringLiteral("DELETE FROM items WHERE batch_id = ? AND seq > ?"), {batchId, seq},
+                    tr("discarding items of batch %1").arg(batchId));
+    if (!rows)
+        return rows.error();
+    return removed;
+}
+
 // Stages
 
 Status Catalog::setStageState(qint64 batchId, Stage stage, StageState state, const QString &detail)
@@ -604,15 +621,16 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
     QSqlQuery &q = prepared(
         m_insertFile,
         QStringLiteral(
-            "INSERT INTO files (batch_id, item_id, seq, name, source_path, source_url, declared_size,"
-            " declared_md5, declared_sha1, declared_sha256, declared_sha512, declared_origin,"
-            " declared_mimetype, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO files (batch_id, item_id, seq, name, source_path, source_member, source_url,"
+            " declared_size, declared_md5, declared_sha1, declared_sha256, declared_sha512, declared_origin,"
+            " declared_mimetype, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " RETURNING id"));
     q.addBindValue(f.batchId);
     q.addBindValue(f.itemId);
     q.addBindValue(f.seq);
     q.addBindValue(f.name);
     q.addBindValue(nullable(f.sourcePath));
+    q.addBindValue(nullable(f.sourceMember));
     q.addBindValue(nullable(f.sourceUrl));
     q.addBindValue(nullableSize(f.declaredSize));
     q.addBindValue(nullable(f.declared.md5));

@@ -79,6 +79,8 @@ public:
     Result<std::optional<qint64>> latestBatchForSource(const QString &source);
     //! Removes a batch's items, files and events (not the batch itself), for an intake that starts over.
     Status clearBatchContents(qint64 batchId);
+    //! Removes the items of a batch after the first \a seq and their files; returns how many files went.
+    Result<qint64> discardItemsAfter(qint64 batchId, qint64 seq);
 
     // Stages
     Status setStageState(qint64 batchId, Stage stage, StageState state, const QString &detail = {});

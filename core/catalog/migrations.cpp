@@ -117,6 +117,11 @@ const QList<Migration> &catalogMigrations()
                             " fetched_at TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX files_sha1 ON files (sha1)"),
          }},
+        {3,
+         QStringLiteral("archive members as file sources"),
+         {
+             QStringLiteral("ALTER TABLE files ADD COLUMN source_member TEXT"),
+         }},
     };
     return migrations;
 }

@@ -68,10 +68,15 @@ Result<QString> Fixity::readSidecar(const QString &path, DigestAlgorithm algorit
                      tr("Cannot read the checksum file %1: %2").arg(path, file.errorString())};
     }
     // A sidecar holds one line; anything much larger is not a sidecar.
-    const QString content = QString::fromUtf8(file.read(64 * 1024));
+    return parseSidecar(file.read(64 * 1024), path, algorithm);
+}
+
+Result<QString> Fixity::parseSidecar(const QByteArray &content, const QString &name,
+                                     DigestAlgorithm algorithm)
+{
     static const QRegularExpression bsd(
         QStringLiteral("^\\s*[A-Za-z0-9-]+\\s*\\(.*\\)\\s*=\\s*([0-9A-Fa-f]+)\\s*$"));
-    const QStringList lines = content.split(u'\n');
+    const QStringList lines = QString::fromUtf8(content).split(u'\n');
     for (QString line : lines) {
         line = line.trimmed();
         if (line.startsWith(u'\uFEFF'))
@@ -88,7 +93,7 @@ Result<QString> Fixity::readSidecar(const QString &path, DigestAlgorithm algorit
         break;
     }
     return Error{ErrorCode::Invalid,
-                 tr("The checksum file %1 does not hold a %2 digest.").arg(path, name(algorithm))};
+                 tr("The checksum file %1 does not hold a %2 digest.").arg(name, Fixity::name(algorithm))};
 }
 
 void Fixity::declare(DeclaredChecksums &declared, DigestAlgorithm algorithm, const QString &digest)

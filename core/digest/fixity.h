@@ -39,6 +39,9 @@ public:
        digest.
     */
     static Result<QString> readSidecar(const QString &path, DigestAlgorithm algorithm);
+    //! The same for sidecar content already read; \a name is used in messages.
+    static Result<QString> parseSidecar(const QByteArray &content, const QString &name,
+                                        DigestAlgorithm algorithm);
 
     //! Stores \a digest in the matching field of \a declared.
     static void declare(DeclaredChecksums &declared, DigestAlgorithm algorithm, const QString &digest);

@@ -6,7 +6,7 @@
 #include <QFileInfo>
 
 #include "catalog/catalog.h"
-#include "folderingester.h"
+#include "intakechain.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -17,7 +17,7 @@ namespace {
     Writes items and their files to the catalog in transactions of a few thousand rows, applies the banned
     list, and counts what it wrote.
 */
-class CatalogSink final : public ItemSink
+class CatalogSink final : public RollbackSink
 {
 public:
     CatalogSink(Catalog &catalog, qint64 batchId, const IntakeOptions &options)
@@ -55,6 +55,7 @@ public:
             file.seq = ++seq;
             file.name = fileDraft.name;
             file.sourcePath = fileDraft.sourcePath;
+            file.sourceMember = fileDraft.sourceMember;
             file.sourceUrl = fileDraft.sourceUrl;
             file.declaredSize = fileDraft.declaredSize;
             file.declared = fileDraft.declared;
@@ -80,6 +81,18 @@ public:
         Status s = m_transaction->commit();
         m_transaction.reset();
         return s;
+    }
+
+    qint64 itemCount() const override { return m_items; }
+
+    Status discardFrom(qint64 count) override
+    {
+        auto removed = m_catalog.discardItemsAfter(m_batchId, count);
+        if (!removed)
+            return removed.error();
+        m_items = count;
+        m_files -= *removed;
+        return {};
     }
 
     qint64 items() const { return m_items; }
@@ -152,18 +165,13 @@ Result<LoadResult> Intake::ingestInto(qint64 batchId, const QString &source, con
 
     IntakeTrace trace;
     CatalogSink sink(m_catalog, batchId, options);
+    IntakeChain chain;
     QString detected;
     Status status;
-    const QFileInfo info(source);
-    if (info.isDir()) {
-        detected = QStringLiteral("folder");
-        trace.add(QStringLiteral("file"), tr("%1 is a folder.").arg(QDir::toNativeSeparators(source)));
-        status = FolderIngester::ingest(source, sink, trace, options);
-    } else {
-        status = Error{ErrorCode::Unsupported,
-                       tr("Gatehouse cannot load %1: only folders are supported as sources so far.")
-                           .arg(QDir::toNativeSeparators(source))};
-    }
+    if (auto kind = chain.ingest(source, sink, trace, options); kind)
+        detected = *kind;
+    else
+        status = kind.error();
     if (status)
         status = sink.flush();
 

@@ -49,6 +49,7 @@ struct FileDraft
 {
     QString name; //!< Unique within its item; may hold '/' for files in sub-folders of an item.
     QString sourcePath;
+    QString sourceMember; //!< The member's path when sourcePath is an archive.
     QString sourceUrl;
     qint64 declaredSize = -1;
     DeclaredChecksums declared;

@@ -1,6 +1,10 @@
 # Sources of core/intake, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/folderingester.cpp ${CMAKE_CURRENT_LIST_DIR}/folderingester.h
+    ${CMAKE_CURRENT_LIST_DIR}/folderpackage.cpp ${CMAKE_CURRENT_LIST_DIR}/folderpackage.h
     ${CMAKE_CURRENT_LIST_DIR}/intake.cpp ${CMAKE_CURRENT_LIST_DIR}/intake.h
+    ${CMAKE_CURRENT_LIST_DIR}/intakechain.cpp ${CMAKE_CURRENT_LIST_DIR}/intakechain.h
+    ${CMAKE_CURRENT_LIST_DIR}/intakeregistry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/intaketypes.cpp ${CMAKE_CURRENT_LIST_DIR}/intaketypes.h
+    ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
+    ${CMAKE_CURRENT_LIST_DIR}/package.h
 )

@@ -123,6 +123,7 @@ struct FileRecord
     QString item; //!< The item's identifier, for display and export.
     QString name; //!< The file's name within its item.
     QString sourcePath;
+    QString sourceMember; //!< The member's path when sourcePath is an archive.
     QString sourceUrl;
     qint64 declaredSize = -1;
     DeclaredChecksums declared;

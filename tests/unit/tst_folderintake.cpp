@@ -5,19 +5,27 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "intake/folderingester.h"
+#include "intake/folderpackage.h"
+#include "intake/intakechain.h"
+#include "intake/listingingester.h"
 #include "testsupport.h"
 
 using namespace gh;
 
 namespace {
 
-class CollectingSink final : public ItemSink
+class CollectingSink final : public RollbackSink
 {
 public:
     Status add(ItemDraft item) override
     {
         items.append(std::move(item));
+        return {};
+    }
+    qint64 itemCount() const override { return items.size(); }
+    Status discardFrom(qint64 count) override
+    {
+        items.resize(count);
         return {};
     }
     const ItemDraft *find(const QString &identifier) const
@@ -60,6 +68,10 @@ private slots:
     void specialFilesUnsupported();
     void emptyFolderWarns();
     void cancellation();
+    void litterInArchivesToo();
+    void chainDegradesAndRollsBack();
+    void chainStopsOnFatalErrors();
+    void chainLoadsASingleFile();
 
 private:
     void ingest();
@@ -80,18 +92,23 @@ void TestFolderIntake::init()
 
 void TestFolderIntake::ingest()
 {
-    const Status s = FolderIngester::ingest(m_dir->path(), m_sink, m_trace, IntakeOptions{});
+    const IntakeOptions options;
+    auto package = FolderPackage::open(m_dir->path(), options);
+    QVERIFY(package.ok());
+    IntakeContext context{m_sink, m_trace, options};
+    ListingIngester listing;
+    const Status s = listing.ingest(**package, context);
     QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
 }
 
 void TestFolderIntake::itemIdentifiers()
 {
-    QCOMPARE(FolderIngester::itemIdentifier(QStringLiteral("film1/page0001.jp2")),
+    QCOMPARE(ListingIngester::itemIdentifier(QStringLiteral("film1/page0001.jp2")),
              QStringLiteral("film1/page0001"));
-    QCOMPARE(FolderIngester::itemIdentifier(QStringLiteral("film1/page0001.alto.xml")),
+    QCOMPARE(ListingIngester::itemIdentifier(QStringLiteral("film1/page0001.alto.xml")),
              QStringLiteral("film1/page0001"));
-    QCOMPARE(FolderIngester::itemIdentifier(QStringLiteral("README")), QStringLiteral("README"));
-    QCOMPARE(FolderIngester::itemIdentifier(QStringLiteral("a/.hidden.txt")), QStringLiteral("a/.hidden"));
+    QCOMPARE(ListingIngester::itemIdentifier(QStringLiteral("README")), QStringLiteral("README"));
+    QCOMPARE(ListingIngester::itemIdentifier(QStringLiteral("a/.hidden.txt")), QStringLiteral("a/.hidden"));
 }
 
 void TestFolderIntake::groupsByFolderAndStem()
@@ -225,9 +242,97 @@ void TestFolderIntake::cancellation()
     std::atomic_bool cancel{true};
     IntakeOptions options;
     options.cancel = &cancel;
-    const Status s = FolderIngester::ingest(m_dir->path(), m_sink, m_trace, options);
-    QCOMPARE(s.error().code, ErrorCode::Cancelled);
-    QVERIFY(m_sink.items.isEmpty());
+    const auto package = FolderPackage::open(m_dir->path(), options);
+    QVERIFY(!package.ok());
+    QCOMPARE(package.error().code, ErrorCode::Cancelled);
+}
+
+void TestFolderIntake::litterInArchivesToo()
+{
+    QVERIFY(ListingIngester::isLitter(QStringLiteral("__MACOSX/a/._b.jpg")));
+    QVERIFY(ListingIngester::isLitter(QStringLiteral("x/__MACOSX/b.jpg")));
+    QVERIFY(!ListingIngester::isLitter(QStringLiteral("x/MACOSX/b.jpg")));
+}
+
+namespace {
+
+//! A manifest ingester that adds items and then finds the manifest broken.
+class BrokenManifest final : public PackageIngester
+{
+public:
+    explicit BrokenManifest(ErrorCode code)
+        : m_code(code)
+    {}
+    QString kind() const override { return QStringLiteral("broken"); }
+    bool recognise(const Package &package) const override
+    {
+        return package.contains(QStringLiteral("manifest.xml"));
+    }
+    Status ingest(const Package &, IntakeContext &context) override
+    {
+        for (int i = 0; i < 2; ++i) {
+            ItemDraft item;
+            item.identifier = QStringLiteral("half-%1").arg(i);
+            if (Status s = context.sink.add(item); !s)
+                return s;
+        }
+        return Error{m_code, QStringLiteral("manifest.xml line 7: unexpected end of element")};
+    }
+
+private:
+    ErrorCode m_code;
+};
+
+} // namespace
+
+void TestFolderIntake::chainDegradesAndRollsBack()
+{
+    test::writeFile(path(QStringLiteral("manifest.xml")), "<broken");
+    test::writeFile(path(QStringLiteral("data/a.tif")), "a");
+    std::vector<std::unique_ptr<PackageIngester>> ingesters;
+    ingesters.push_back(std::make_unique<BrokenManifest>(ErrorCode::Invalid));
+    IntakeChain chain(std::move(ingesters), {});
+    const auto kind = chain.ingest(m_dir->path(), m_sink, m_trace, IntakeOptions{});
+    QVERIFY(kind.ok());
+    QCOMPARE(*kind, QStringLiteral("folder"));
+    // The half-made items are gone; the listing's items are there, manifest included.
+    QVERIFY(!m_sink.find(QStringLiteral("half-0")));
+    QVERIFY(m_sink.find(QStringLiteral("data/a")));
+    QVERIFY(m_sink.find(QStringLiteral("manifest")));
+    QStringList stages;
+    QString warnings;
+    for (const TraceStep &step : m_trace.steps()) {
+        stages.append(step.stage);
+        warnings += step.warnings.join(u' ');
+    }
+    QCOMPARE(stages,
+             (QStringList{QStringLiteral("file"), QStringLiteral("manifest"), QStringLiteral("folder")}));
+    QVERIFY(warnings.contains(QStringLiteral("broken stage")));
+    QVERIFY(warnings.contains(QStringLiteral("line 7")));
+}
+
+void TestFolderIntake::chainStopsOnFatalErrors()
+{
+    test::writeFile(path(QStringLiteral("manifest.xml")), "<x/>");
+    std::vector<std::unique_ptr<PackageIngester>> ingesters;
+    ingesters.push_back(std::make_unique<BrokenManifest>(ErrorCode::Io));
+    IntakeChain chain(std::move(ingesters), {});
+    const auto kind = chain.ingest(m_dir->path(), m_sink, m_trace, IntakeOptions{});
+    QVERIFY(!kind.ok());
+    QCOMPARE(kind.error().code, ErrorCode::Io);
+}
+
+void TestFolderIntake::chainLoadsASingleFile()
+{
+    test::writeFile(path(QStringLiteral("scan.tif")), QByteArray("II*\0\x08\0\0\0", 8));
+    IntakeChain chain({}, {});
+    const auto kind = chain.ingest(path(QStringLiteral("scan.tif")), m_sink, m_trace, IntakeOptions{});
+    QVERIFY(kind.ok());
+    QCOMPARE(*kind, QStringLiteral("file"));
+    QCOMPARE(m_sink.items.size(), 1);
+    QCOMPARE(m_sink.items[0].files[0].sourcePath, path(QStringLiteral("scan.tif")));
+    QCOMPARE(m_trace.steps().constFirst().stage, QStringLiteral("file"));
+    QVERIFY(m_trace.steps().constFirst().decision.contains(QStringLiteral("image/tiff")));
 }
 
 QTEST_GUILESS_MAIN(TestFolderIntake)

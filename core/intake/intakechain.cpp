@@ -1,0 +1,134 @@
+#include "intakechain.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeDatabase>
+
+#include "folderpackage.h"
+#include "listingingester.h"
+
+namespace gh {
+
+namespace {
+
+constexpr qint64 s_headSize = 64 * 1024;
+
+//! A package manifest failing like this degrades to the next ingester; other errors (I/O, database, cancel)
+//! stop intake.
+bool degradable(const Error &error)
+{
+    return error.code == ErrorCode::Invalid || error.code == ErrorCode::Corrupt ||
+           error.code == ErrorCode::Unsupported || error.code == ErrorCode::LimitExceeded;
+}
+
+} // namespace
+
+IntakeChain::IntakeChain()
+    : IntakeChain(defaultPackageIngesters(), defaultDocumentIngesters())
+{}
+
+IntakeChain::IntakeChain(std::vector<std::unique_ptr<PackageIngester>> packageIngesters,
+                         std::vector<std::unique_ptr<DocumentIngester>> documentIngesters)
+    : m_packageIngesters(std::move(packageIngesters))
+    , m_documentIngesters(std::move(documentIngesters))
+{}
+
+IntakeChain::~IntakeChain() = default;
+
+Result<QString> IntakeChain::ingest(const QString &source, RollbackSink &sink, IntakeTrace &trace,
+                                    const IntakeOptions &options)
+{
+    IntakeContext context{sink, trace, options};
+    const QFileInfo info(source);
+    if (info.isDir()) {
+        trace.add(QStringLiteral("file"), tr("%1 is a folder.").arg(QDir::toNativeSeparators(source)));
+        auto package = FolderPackage::open(source, options);
+        if (!package)
+            return package.error();
+        return ingestPackage(**package, sink, context);
+    }
+
+    QFile file(source);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return Error{
+            ErrorCode::Unreadable,
+            tr("The source %1 cannot be read: %2").arg(QDir::toNativeSeparators(source), file.errorString())};
+    }
+    Document document;
+    document.path = info.absoluteFilePath();
+    document.head = file.read(s_headSize);
+    document.mimetype = QMimeDatabase().mimeTypeForData(document.head).name();
+    trace.add(
+        QStringLiteral("file"),
+        tr("%1 is a file; its content is %2.").arg(QDir::toNativeSeparators(source), document.mimetype));
+    return ingestDocument(document, sink, context);
+}
+
+Result<QString> IntakeChain::ingestPackage(const Package &package, RollbackSink &sink, IntakeContext &context)
+{
+    for (const auto &ingester : m_packageIngesters) {
+        if (!ingester->recognise(package))
+            continue;
+        const qint64 mark = sink.itemCount();
+        const Status s = ingester->ingest(package, context);
+        if (s)
+            return ingester->kind();
+        if (!degradable(s.error()))
+            return s.error();
+        if (Status undo = sink.discardFrom(mark); !undo)
+            return undo.error();
+        context.trace.add(QStringLiteral("manifest"),
+                          tr("Could not use %1 as a %2 package; using the plain listing instead.")
+                              .arg(package.displayName(), ingester->kind()),
+                          {tr("%1 stage: %2").arg(ingester->kind(), s.error().message)});
+    }
+    ListingIngester listing;
+    if (Status s = listing.ingest(package, context); !s)
+        return s.error();
+    return package.kind();
+}
+
+Result<QString> IntakeChain::ingestDocument(const Document &document, RollbackSink &sink,
+                                            IntakeContext &context)
+{
+    for (const auto &ingester : m_documentIngesters) {
+        if (!ingester->recognise(document))
+            continue;
+        const qint64 mark = sink.itemCount();
+        const Status s = ingester->ingest(document, context);
+        if (s)
+            return ingester->kind();
+        // A document that is recognisably a manifest or list but malformed is the curator's to fix: report it
+        // with file and line rather than loading the manifest itself as a file. Only "not mine after all"
+        // (Unsupported) moves on to the next ingester.
+        if (s.error().code != ErrorCode::Unsupported)
+            return s.error();
+        if (Status undo = sink.discardFrom(mark); !undo)
+            return undo.error();
+        context.trace.warn(tr("%1 stage: %2").arg(ingester->kind(), s.error().message));
+    }
+    SingleFileIngester single;
+    if (Status s = single.ingest(document, context); !s)
+        return s.error();
+    return single.kind();
+}
+
+Status SingleFileIngester::ingest(const Document &document, IntakeContext &context)
+{
+    const QFileInfo info(document.path);
+    ItemDraft item;
+    item.identifier = ListingIngester::itemIdentifier(info.fileName());
+    item.label = item.identifier;
+    FileDraft file;
+    file.name = info.fileName();
+    file.sourcePath = info.absoluteFilePath();
+    file.declaredSize = info.size();
+    item.files.append(file);
+    context.trace.add(QStringLiteral("folder"),
+                      tr("Nothing recognised %1; it is loaded as a batch of one file.")
+                          .arg(QDir::toNativeSeparators(document.path)));
+    return context.sink.add(std::move(item));
+}
+
+} // namespace gh

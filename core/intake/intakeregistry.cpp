@@ -1,0 +1,20 @@
+// The ingesters the packager chain knows, in the order they are tried. Put specific formats before general
+// ones: a recogniser that says yes too easily hides the ones after it.
+
+#include "intakechain.h"
+
+namespace gh {
+
+std::vector<std::unique_ptr<PackageIngester>> IntakeChain::defaultPackageIngesters()
+{
+    std::vector<std::unique_ptr<PackageIngester>> ingesters;
+    return ingesters;
+}
+
+std::vector<std::unique_ptr<DocumentIngester>> IntakeChain::defaultDocumentIngesters()
+{
+    std::vector<std::unique_ptr<DocumentIngester>> ingesters;
+    return ingesters;
+}
+
+} // namespace gh

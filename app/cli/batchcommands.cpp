@@ -1,0 +1,290 @@
+#include <QJsonArray>
+#include <QSaveFile>
+
+#include "commands.h"
+#include "pipeline/settings.h"
+#include "report/reports.h"
+
+// The batch commands: load, fetch, run, status, files, report.
+
+namespace gh::cli {
+
+namespace {
+
+void addFetchOptions(CommandLine &cl)
+{
+    cl.parser.addOption({QStringLiteral("jobs"), tr("Parallel transfers (default 8)."), tr("n")});
+}
+
+std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
+{
+    if (cl.parser.isSet(QStringLiteral("jobs"))) {
+        bool ok = false;
+        const int jobs = cl.parser.value(QStringLiteral("jobs")).toInt(&ok);
+        if (!ok || jobs < 1 || jobs > 256)
+            return fatal(tr("--jobs takes a number from 1 to 256."));
+        context.options.fetch.jobs = jobs;
+    }
+    return std::nullopt;
+}
+
+QString shortTime(const QDateTime &time)
+{
+    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+} // namespace
+
+int cmdLoad(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("load"), tr("Create a batch from a folder."));
+    cl.parser.addPositionalArgument(QStringLiteral("source"), tr("The folder to load."));
+    cl.parser.addOption(
+        {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
+    cl.parser.addOption(
+        {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
+    if (auto exit = cl.parse(arguments, 1, 1, global))
+        return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+
+    IntakeOptions options;
+    options.name = cl.parser.value(QStringLiteral("name"));
+    if (cl.parser.isSet(QStringLiteral("banned"))) {
+        auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
+        if (!banned)
+            return fatal(banned.error().message);
+        options.bannedIds = *banned;
+    }
+    BatchRunner runner(context.workspace, *context.catalog, *context.store);
+    auto result = runner.load(cl.parser.positionalArguments().constFirst(), options);
+    if (!result)
+        return fatal(result.error().message);
+    if (cl.parser.isSet(QStringLiteral("json"))) {
+        printJson(QJsonObject{{QStringLiteral("batch"), result->batchId},
+                              {QStringLiteral("items"), result->items},
+                              {QStringLiteral("files"), result->files},
+                              {QStringLiteral("detected"), result->detected},
+                              {QStringLiteral("trace"), result->trace}});
+    } else {
+        out() << result->batchId << Qt::endl;
+        err() << tr("Batch %1: %2 items, %3 files (%4)")
+                     .arg(result->batchId)
+                     .arg(result->items)
+                     .arg(result->files)
+                     .arg(result->detected)
+              << Qt::endl;
+        for (const QJsonValue &step : std::as_const(result->trace)) {
+            for (const QJsonValue &warning : step[QStringLiteral("warnings")].toArray())
+                err() << tr("warning: ") << warning.toString() << Qt::endl;
+        }
+    }
+    return ExitOk;
+}
+
+int cmdFetch(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch."));
+    cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
+    addFetchOptions(cl);
+    if (auto exit = cl.parse(arguments, 1, 1, global))
+        return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+    if (auto exit = applyFetchOptions(cl, context))
+        return *exit;
+    auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
+    if (!batchId)
+        return fatal(batchId.error().message);
+    const auto result =
+        drive(context, [&](BatchRunner &runner) { runner.runBatch(*batchId, context.options); });
+    if (const int *exit = std::get_if<int>(&result))
+        return *exit;
+    return exitForBatch(*context.catalog, *batchId);
+}
+
+int cmdRun(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("run"), tr("Load a source and run every automatic stage; resumes an "
+                                             "interrupted run of the same source."));
+    cl.parser.addPositionalArgument(QStringLiteral("source"), tr("The folder to load."));
+    cl.parser.addOption(
+        {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
+    cl.parser.addOption(
+        {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    addFetchOptions(cl);
+    if (auto exit = cl.parse(arguments, 1, 1, global))
+        return *exit;
+    auto opened = openContext(global, true);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+    if (auto exit = applyFetchOptions(cl, context))
+        return *exit;
+    context.options.intake.name = cl.parser.value(QStringLiteral("name"));
+    if (cl.parser.isSet(QStringLiteral("banned"))) {
+        auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
+        if (!banned)
+            return fatal(banned.error().message);
+        context.options.intake.bannedIds = *banned;
+    }
+    const QString source = cl.parser.positionalArguments().constFirst();
+    const auto result = drive(context, [&](BatchRunner &runner) { runner.run(source, context.options); });
+    if (const int *exit = std::get_if<int>(&result))
+        return *exit;
+    const qint64 batchId = std::get<qint64>(result);
+    if (!context.global.quiet)
+        printSummary(context, batchId);
+    return exitForBatch(*context.catalog, batchId);
+}
+
+int cmdStatus(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("status"), tr("Show stages and counts per batch, oldest first."));
+    cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("Only this batch."),
+                                    QStringLiteral("[batch]"));
+    cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
+    if (auto exit = cl.parse(arguments, 0, 1, global))
+        return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+    QList<BatchRecord> batches;
+    if (!cl.parser.positionalArguments().isEmpty()) {
+        auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
+        if (!batchId)
+            return fatal(batchId.error().message);
+        auto batch = context.catalog->batch(*batchId);
+        if (!batch)
+            return fatal(batch.error().message);
+        batches.append(*batch);
+    } else {
+        auto all = context.catalog->batches();
+        if (!all)
+            return fatal(all.error().message);
+        batches = *all;
+    }
+
+    if (cl.parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const BatchRecord &b : std::as_const(batches))
+            array.append(Reports::batchJson(b));
+        printJson(QJsonObject{{QStringLiteral("batches"), array}});
+        return ExitOk;
+    }
+    if (batches.isEmpty()) {
+        err() << tr("No batches in %1.").arg(context.workspace.catalog().displayName()) << Qt::endl;
+        return ExitOk;
+    }
+    QStringList header{tr("ID"), tr("NAME"), tr("CREATED")};
+    for (Stage stage : StageInfo::all())
+        header.append(StageInfo::key(stage).toUpper());
+    header << tr("FILES") << tr("PROBLEMS");
+    QList<QStringList> rows{header};
+    for (const BatchRecord &b : std::as_const(batches)) {
+        QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
+        for (Stage stage : StageInfo::all())
+            row.append(StageInfo::key(b.stages.value(stage, StageState::NotStarted)));
+        qint64 problems = 0;
+        for (auto it = b.counts.cbegin(); it != b.counts.cend(); ++it) {
+            if (StatusInfo::severity(it.key()) == Severity::Error)
+                problems += it.value();
+        }
+        row << QString::number(b.files) << QString::number(problems);
+        rows.append(row);
+    }
+    QList<qsizetype> widths(header.size(), 0);
+    for (const QStringList &row : std::as_const(rows)) {
+        for (qsizetype i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    }
+    for (const QStringList &row : std::as_const(rows)) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += row[i].leftJustified(widths[i] + 2);
+        out() << line.trimmed() << '\n';
+    }
+    return ExitOk;
+}
+
+int cmdFiles(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("files"),
+                   tr("List the files of a batch: path or URL, size, digests, mimetype, "
+                      "status and stored key."));
+    cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
+    cl.parser.addOption({QStringLiteral("json"), tr("Print JSON lines, one object per file.")});
+    if (auto exit = cl.parse(arguments, 1, 1, global))
+        return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+    auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
+    if (!batchId)
+        return fatal(batchId.error().message);
+    if (auto batch = context.catalog->batch(*batchId); !batch)
+        return fatal(batch.error().message);
+    const bool json = cl.parser.isSet(QStringLiteral("json"));
+    Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
+        if (json) {
+            printJson(Reports::fileJson(f));
+        } else {
+            out() << StatusInfo::key(f.status).leftJustified(16) << ' '
+                  << (f.size >= 0 ? QString::number(f.size) : QStringLiteral("-")).rightJustified(12) << "  "
+                  << (f.digests.sha256.isEmpty() ? QStringLiteral("-").leftJustified(16)
+                                                 : f.digests.sha256.left(16))
+                  << "  " << f.item << u'/' << f.name << '\n';
+        }
+        return true;
+    });
+    out() << Qt::flush;
+    if (!s)
+        return fatal(s.error().message);
+    return ExitOk;
+}
+
+int cmdReport(Global global, const QStringList &arguments)
+{
+    CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
+    cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
+    cl.parser.addOption(
+        {QStringLiteral("format"), tr("Report format: summary."), tr("format"), QStringLiteral("summary")});
+    cl.parser.addOption(
+        {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
+    if (auto exit = cl.parse(arguments, 1, 1, global))
+        return *exit;
+    auto opened = openContext(global, false);
+    if (!opened)
+        return fatal(opened.error().message);
+    Context &context = *opened;
+    auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
+    if (!batchId)
+        return fatal(batchId.error().message);
+    const QString format = cl.parser.value(QStringLiteral("format"));
+    if (format != u"summary")
+        return fatal(tr("Unknown report format \"%1\"; known: summary.").arg(format));
+
+    // The summary always goes next to the batch's log too.
+    auto text = Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));
+    if (!text)
+        return fatal(text.error().message);
+    if (cl.parser.isSet(QStringLiteral("output"))) {
+        const QString path = cl.parser.value(QStringLiteral("output"));
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text->toUtf8()) < 0 ||
+            !file.commit())
+            return fatal(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    } else {
+        out() << *text << Qt::flush;
+    }
+    return ExitOk;
+}
+
+} // namespace gh::cli

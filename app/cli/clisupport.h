@@ -1,0 +1,90 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include "catalog/catalog.h"
+#include "pipeline/batchrunner.h"
+#include "store/bitstore.h"
+
+// What every gatehouse-cli command shares: output streams, exit statuses, the global options, opening the
+// catalog and store, parsing a command's own arguments, and driving a BatchRunner with progress and Ctrl-C.
+
+namespace gh::cli {
+
+enum Exit
+{
+    ExitOk = 0,       //!< All done.
+    ExitFailures = 1, //!< Finished with failures or invalid input.
+    ExitFatal = 2     //!< Usage or fatal error.
+};
+
+QTextStream &out();
+QTextStream &err();
+QString tr(const char *text);
+//! Prints "gatehouse-cli: MESSAGE" on stderr and returns ExitFatal.
+int fatal(const QString &message);
+//! One compact JSON document on its own line.
+void printJson(const QJsonObject &object);
+
+//! The options every command accepts, before or after the command name.
+struct Global
+{
+    QString catalog;
+    QString store;
+    QString config;
+    bool quiet = false;
+    bool verbose = false;
+};
+QList<QCommandLineOption> globalOptions();
+//! Reads the global options from \a parser, keeping what \a global already has where the parser has nothing.
+void readGlobals(const QCommandLineParser &parser, Global &global);
+
+/*!
+    What a command works with: the workspace, an open catalog and, for commands that write, the store.
+*/
+struct Context
+{
+    Global global;
+    Workspace workspace;
+    std::unique_ptr<Catalog> catalog;
+    std::unique_ptr<BitStore> store;
+    RunOptions options;
+};
+Result<Context> openContext(const Global &global, bool withStore);
+
+Result<qint64> parseBatchId(const QString &text);
+
+/*!
+    A command's own parser, which also knows the global options.
+*/
+struct CommandLine
+{
+    QCommandLineParser parser;
+    QString name;
+
+    CommandLine(const QString &command, const QString &description);
+    //! Returns an exit status when the command should stop (error or --help), nothing to go on.
+    std::optional<int> parse(const QStringList &arguments, int minPositional, int maxPositional,
+                             Global &global);
+};
+
+//! 0 when every file of the batch is done or skipped, 1 when any failed or is still pending.
+int exitForBatch(Catalog &catalog, qint64 batchId);
+void printSummary(Context &context, qint64 batchId);
+
+/*!
+    Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and
+    turning Ctrl-C into a cooperative cancel; returns the batch it worked on, or an exit status for a fatal
+    error.
+*/
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start);
+
+} // namespace gh::cli

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "clisupport.h"
+
+// Every gatehouse-cli command: int command(Global, arguments after the command name) → exit status.
+// The table in cli.cpp lists them; each family lives in its own file.
+
+namespace gh::cli {
+
+// batchcommands.cpp
+int cmdLoad(Global global, const QStringList &arguments);
+int cmdFetch(Global global, const QStringList &arguments);
+int cmdRun(Global global, const QStringList &arguments);
+int cmdStatus(Global global, const QStringList &arguments);
+int cmdFiles(Global global, const QStringList &arguments);
+int cmdReport(Global global, const QStringList &arguments);
+
+} // namespace gh::cli

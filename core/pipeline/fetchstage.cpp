@@ -263,6 +263,11 @@ void FetchStage::flush()
 {
     if (m_pendingFiles.isEmpty())
         return;
+    // The objects become durable before the catalog says they are stored: one sync for the whole batch.
+    if (Status s = m_store.flush(); !s) {
+        fail(s.error().message);
+        return;
+    }
     const QList<FileRecord> files = std::exchange(m_pendingFiles, {});
     const QList<EventRecord> events = std::exchange(m_pendingEvents, {});
     if (Status s = m_catalog.recordOutcomes(files, events); !s) {

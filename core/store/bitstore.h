@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QIODevice>
+#include <QJsonObject>
 #include <QString>
 
 #include "model/records.h"
@@ -12,8 +14,10 @@ namespace gh {
 
 /*!
     \class gh::StoreWriter
-    A temporary object being written. Nothing is visible under a key until commit() has verified the bytes;
-    a writer destroyed without commit() removes what it wrote, so no half-written object ever looks whole.
+    A temporary object being written. Nothing is visible under a key until commit() has verified the bytes; a
+    writer destroyed without commit() removes what it wrote — except a resumable write, whose bytes are kept
+    for a later run to continue (see BitStore::beginResumableWrite()). Either way, no half-written object ever
+    looks whole.
 */
 class StoreWriter
 {
@@ -25,14 +29,24 @@ public:
         \a key, replacing any object there.
     */
     virtual Status commit(const QString &key, const Digests &expected) = 0;
+    //! Discards everything written, a resumable write's kept bytes included.
     virtual void abort() = 0;
+    //! Bytes written so far, including those an interrupted earlier run wrote to a resumable write.
     virtual qint64 written() const = 0;
+    //! Starts over with nothing written (a server that ignored a Range request sends everything again).
+    virtual Status truncate() = 0;
+    //! Feeds the bytes written so far to \a consumer in order, to rebuild digests when resuming. Each chunk
+    //! is valid only during its call: hash it with a single-lane MultiDigest.
+    virtual Status replay(const std::function<void(const char *, qint64)> &consumer) const = 0;
+    //! What a resumable write keeps beside its bytes (the URL and validators they came from).
+    virtual QJsonObject resumeState() const = 0;
+    virtual Status setResumeState(const QJsonObject &state) = 0;
 };
 
 /*!
     \class gh::BitStore
     Where file bytes live: a local folder or an S3-compatible object store. Implementations are safe to use
-    from several threads at once; each StoreWriter belongs to one thread.
+    from several threads at once; each StoreWriter belongs to one thread at a time.
 */
 class BitStore
 {
@@ -42,12 +56,21 @@ public:
     //! Where the store is, for messages ("/data/store", "s3://bucket/prefix"); never includes secrets.
     virtual QString displayName() const = 0;
     virtual Result<std::unique_ptr<StoreWriter>> beginWrite() = 0;
+    /*!
+        A write that survives the process: its bytes are kept under \a token (letters, digits, ".", "_", "-")
+        until committed or aborted, and a later beginResumableWrite() with the same token continues them.
+    */
+    virtual Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) = 0;
+    //! Makes every object committed so far durable. Called before the catalog records them, so one sync
+    //! covers many objects instead of one per object.
+    virtual Status flush() = 0;
     virtual Result<bool> exists(const QString &key) = 0;
     virtual Result<std::unique_ptr<QIODevice>> read(const QString &key) = 0;
     virtual Status remove(const QString &key) = 0;
     //! A path on this machine for the object, where the store has one (local stores); empty otherwise.
     virtual QString localPath(const QString &key) const = 0;
-    //! Removes temporaries left behind by processes that are no longer running.
+    //! Removes temporaries left behind by processes that are no longer running, and resumable writes
+    //! nobody continued for a week.
     virtual Status removeStaleTemporaries() = 0;
 };
 

@@ -21,6 +21,7 @@
 
 #include "digest/multidigest.h"
 #include "s3client.h"
+#include "spoolfile.h"
 #include "storekey.h"
 #include "util/logging.h"
 
@@ -33,7 +34,6 @@ const QString s_journalDir = QStringLiteral("multipart");
 const QByteArray s_metaSha256 = QByteArrayLiteral("x-amz-meta-gatehouse-sha256");
 constexpr int s_maxParts = 10000;
 constexpr qint64 s_mib = 1024 * 1024;
-QAtomicInteger<quint64> s_spoolCounter;
 
 QByteArray base64OfHex(const QString &hex)
 {
@@ -186,11 +186,6 @@ void removeQuietly(S3Client &client, const QString &objectKey)
     (void)client.send(request);
 }
 
-bool processIsGone(qint64 pid)
-{
-    return pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -200,45 +195,34 @@ class S3Store::Writer final : public StoreWriter
     Q_DECLARE_TR_FUNCTIONS(gh::S3Store)
 
 public:
-    Writer(S3Store *store, QString path, std::unique_ptr<QFile> file)
+    Writer(S3Store *store, std::unique_ptr<SpoolFile> spool)
         : m_store(store)
-        , m_path(std::move(path))
-        , m_file(std::move(file))
+        , m_spool(std::move(spool))
     {}
-    ~Writer() override { abort(); }
 
     Status write(const char *data, qint64 size) override
     {
-        if (!m_file || m_digestsDone)
-            return Error{ErrorCode::Usage,
-                         tr("Cannot write to an object that was already committed or aborted.")};
-        if (m_file->write(data, size) != size) {
-            return Error{ErrorCode::Io, tr("Cannot write to the staging file for %1: %2")
-                                            .arg(m_store->displayName(), m_file->errorString())};
-        }
-        m_digest.add(data, size);
-        m_written += size;
-        return {};
+        if (!m_spool)
+            return finished();
+        return m_spool->write(data, size);
     }
 
     Status commit(const QString &key, const Digests &expected) override
     {
-        if (!m_file)
-            return Error{ErrorCode::Io, tr("The object for %1 was already committed or aborted.").arg(key)};
+        if (!m_spool)
+            return finished();
         if (Status s = StoreKey::validate(key); !s)
             return s;
-        if (!m_digestsDone) {
-            if (!m_file->flush())
-                return Error{ErrorCode::Io,
-                             tr("Cannot write the staging file for %1: %2").arg(key, m_file->errorString())};
-            m_actual = m_digest.finish();
-            m_digestsDone = true;
-        }
-        // Wrong bytes never leave the machine: check before the first request.
+        // Hash the spool as it is on disk — resumed bytes included — so wrong bytes never leave the machine.
+        // One lane: replayed chunks live only for the call.
+        MultiDigest digest;
+        if (Status s = m_spool->replay([&](const char *data, qint64 size) { digest.add(data, size); }); !s)
+            return s;
+        const Digests actual = digest.finish();
         const std::pair<const char *, std::pair<QString, QString>> checks[] = {
-            {"md5", {expected.md5, m_actual.md5}},
-            {"sha1", {expected.sha1, m_actual.sha1}},
-            {"sha256", {expected.sha256, m_actual.sha256}}};
+            {"md5", {expected.md5, actual.md5}},
+            {"sha1", {expected.sha1, actual.sha1}},
+            {"sha256", {expected.sha256, actual.sha256}}};
         for (const auto &[name, values] : checks) {
             if (!values.first.isEmpty() && values.first.compare(values.second, Qt::CaseInsensitive) != 0) {
                 return Error{
@@ -248,33 +232,40 @@ public:
                              m_store->displayName())};
             }
         }
-        if (Status s = m_store->upload(key, m_path, m_written, m_actual); !s)
+        if (Status s = m_store->upload(key, m_spool->path(), m_spool->size(), actual); !s)
             return s; // the spool stays until abort(), so the caller may try again
-        m_file.reset();
-        QFile::remove(m_path);
-        m_path.clear();
+        m_spool->remove();
+        m_spool.reset();
         return {};
     }
 
     void abort() override
     {
-        m_file.reset();
-        if (!m_path.isEmpty()) {
-            QFile::remove(m_path);
-            m_path.clear();
-        }
+        if (m_spool)
+            m_spool->remove();
+        m_spool.reset();
     }
 
-    qint64 written() const override { return m_written; }
+    qint64 written() const override { return m_spool ? m_spool->size() : 0; }
+    Status truncate() override { return m_spool ? m_spool->truncate() : finished(); }
+    Status replay(const std::function<void(const char *, qint64)> &consumer) const override
+    {
+        return m_spool ? m_spool->replay(consumer) : finished();
+    }
+    QJsonObject resumeState() const override { return m_spool ? m_spool->state() : QJsonObject(); }
+    Status setResumeState(const QJsonObject &state) override
+    {
+        return m_spool ? m_spool->setState(state) : finished();
+    }
 
 private:
+    static Error finished()
+    {
+        return Error{ErrorCode::Usage, tr("The object was already committed or aborted.")};
+    }
+
     S3Store *m_store;
-    QString m_path;
-    std::unique_ptr<QFile> m_file;
-    MultiDigest m_digest;
-    Digests m_actual;
-    bool m_digestsDone = false;
-    qint64 m_written = 0;
+    std::unique_ptr<SpoolFile> m_spool;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -331,21 +322,21 @@ QString S3Store::localPath(const QString &key) const
 
 Result<std::unique_ptr<StoreWriter>> S3Store::beginWrite()
 {
-    // The pid in the name lets removeStaleTemporaries() tell a dead process's leftovers from live writes.
-    const QString path =
-        QDir(options().stagingDir)
-            .filePath(s_spoolDir + u'/' +
-                      QStringLiteral("%1-%2-%3.part")
-                          .arg(QCoreApplication::applicationPid())
-                          .arg(s_spoolCounter.fetchAndAddRelaxed(1))
-                          .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')));
-    auto file = std::make_unique<QFile>(path);
-    if (!file->open(QIODevice::ReadWrite | QIODevice::NewOnly)) {
-        return Error{
-            ErrorCode::Io,
-            tr("Cannot create a staging file for the store %1: %2").arg(displayName(), file->errorString())};
-    }
-    return std::unique_ptr<StoreWriter>(new Writer(this, path, std::move(file)));
+    return beginResumableWrite({});
+}
+
+Result<std::unique_ptr<StoreWriter>> S3Store::beginResumableWrite(const QString &token)
+{
+    auto spool = SpoolFile::open(QDir(options().stagingDir).filePath(s_spoolDir), token);
+    if (!spool)
+        return spool.error();
+    return std::unique_ptr<StoreWriter>(new Writer(this, std::move(*spool)));
+}
+
+Status S3Store::flush()
+{
+    // An object is durable once the server acknowledged it: nothing is left to flush.
+    return {};
 }
 
 Status S3Store::upload(const QString &key, const QString &spoolPath, qint64 size, const Digests &actual)
@@ -757,20 +748,8 @@ Status S3Store::remove(const QString &key)
 
 Status S3Store::removeStaleTemporaries()
 {
-    QDir spool(QDir(options().stagingDir).filePath(s_spoolDir));
-    int removed = 0;
-    const QStringList names = spool.entryList({QStringLiteral("*.part")}, QDir::Files | QDir::Hidden);
-    for (const QString &name : names) {
-        bool ok = false;
-        const qint64 pid = name.section(u'-', 0, 0).toLongLong(&ok);
-        if (!ok || pid == QCoreApplication::applicationPid() || !processIsGone(pid))
-            continue;
-        if (spool.remove(name))
-            ++removed;
-    }
-    if (removed > 0)
-        qCInfo(lcStore) << "removed" << removed << "staging files left by interrupted runs for"
-                        << displayName();
+    // Multipart journals live elsewhere and are kept: a later commit of the same content continues them.
+    SpoolFile::removeStale(QDir(options().stagingDir).filePath(s_spoolDir), 7 * 24 * 3600);
     return {};
 }
 

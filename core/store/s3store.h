@@ -48,6 +48,8 @@ public:
     //! "s3://bucket/prefix"
     QString displayName() const override;
     Result<std::unique_ptr<StoreWriter>> beginWrite() override;
+    Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) override;
+    Status flush() override;
     Result<bool> exists(const QString &key) override;
     //! Downloads into a temporary file in the staging folder, removed when the device is destroyed.
     Result<std::unique_ptr<QIODevice>> read(const QString &key) override;

@@ -6,6 +6,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/s3client.cpp ${CMAKE_CURRENT_LIST_DIR}/s3client.h
     ${CMAKE_CURRENT_LIST_DIR}/s3options.cpp ${CMAKE_CURRENT_LIST_DIR}/s3options.h
     ${CMAKE_CURRENT_LIST_DIR}/s3store.cpp ${CMAKE_CURRENT_LIST_DIR}/s3store.h
+    ${CMAKE_CURRENT_LIST_DIR}/spoolfile.cpp ${CMAKE_CURRENT_LIST_DIR}/spoolfile.h
     ${CMAKE_CURRENT_LIST_DIR}/sigv4.cpp ${CMAKE_CURRENT_LIST_DIR}/sigv4.h
     ${CMAKE_CURRENT_LIST_DIR}/storekey.cpp ${CMAKE_CURRENT_LIST_DIR}/storekey.h
 )

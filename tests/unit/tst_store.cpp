@@ -1,6 +1,8 @@
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,6 +31,10 @@ private slots:
     void commitReplacesAtomically();
     void staleTemporariesOfDeadProcessesRemoved();
     void unsafeKeyRefusedOnCommit();
+    void resumableWriteSurvivesTheWriter();
+    void resumableWriteTruncates();
+    void oldResumableWritesExpire();
+    void flushAfterCommits();
 
 private:
     static QStringList filesUnder(const QString &root);
@@ -155,7 +161,9 @@ void TestStore::abortLeavesNothing()
 void TestStore::verificationFailureLeavesNothing()
 {
     QTemporaryDir dir;
-    auto store = LocalStore::open(dir.path());
+    LocalStore::Options options;
+    options.verifyAfterWrite = true;
+    auto store = LocalStore::open(dir.path(), options);
     {
         auto writer = (*store)->beginWrite();
         QVERIFY((*writer)->write("actual bytes", 12));
@@ -208,6 +216,89 @@ void TestStore::unsafeKeyRefusedOnCommit()
     const Status s = (*writer)->commit(escape, MultiDigest::of(QByteArrayLiteral("x")));
     QCOMPARE(s.error().code, ErrorCode::UnsafePath);
     QVERIFY(!QFile::exists(outside.filePath(QStringLiteral("evil"))));
+}
+
+void TestStore::resumableWriteSurvivesTheWriter()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    const QByteArray first = test::pseudoRandomBytes(3 * (1 << 20) + 5, 21);
+    const QJsonObject state{{QStringLiteral("url"), QStringLiteral("http://example.org/a.tif")},
+                            {QStringLiteral("etag"), QStringLiteral("\"abc\"")}};
+    {
+        auto writer = (*store)->beginResumableWrite(QStringLiteral("file-42"));
+        QVERIFY(writer.ok());
+        QCOMPARE((*writer)->written(), 0);
+        QVERIFY((*writer)->write(first.constData(), first.size()));
+        QVERIFY((*writer)->setResumeState(state));
+    } // the process "dies" here: the bytes stay
+
+    // Stale clean-up of dead processes does not touch it.
+    QVERIFY((*store)->removeStaleTemporaries());
+    auto again = (*store)->beginResumableWrite(QStringLiteral("file-42"));
+    QVERIFY(again.ok());
+    QCOMPARE((*again)->written(), first.size());
+    QCOMPARE((*again)->resumeState(), state);
+    QByteArray replayed;
+    QVERIFY((*again)->replay([&](const char *data, qint64 size) { replayed.append(data, size); }));
+    QCOMPARE(replayed, first);
+
+    const QByteArray rest = QByteArrayLiteral("and the rest");
+    QVERIFY((*again)->write(rest.constData(), rest.size()));
+    QVERIFY((*again)->commit(QStringLiteral("k/a.tif"), MultiDigest::of(first + rest)));
+    QCOMPARE((*(*store)->read(QStringLiteral("k/a.tif")))->readAll(), first + rest);
+    // Published: nothing left under .partial, state included.
+    QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("k/a.tif")});
+}
+
+void TestStore::resumableWriteTruncates()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    auto writer = (*store)->beginResumableWrite(QStringLiteral("file-7"));
+    QVERIFY((*writer)->write("stale half", 10));
+    QVERIFY((*writer)->truncate());
+    QCOMPARE((*writer)->written(), 0);
+    QVERIFY((*writer)->write("fresh", 5));
+    QVERIFY((*writer)->commit(QStringLiteral("f"), MultiDigest::of(QByteArrayLiteral("fresh"))));
+    QCOMPARE((*(*store)->read(QStringLiteral("f")))->readAll(), QByteArrayLiteral("fresh"));
+    // Abort removes a resumable write entirely.
+    {
+        auto other = (*store)->beginResumableWrite(QStringLiteral("file-8"));
+        QVERIFY((*other)->write("x", 1));
+        (*other)->abort();
+    }
+    QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("f")});
+    QVERIFY(!(*store)->beginResumableWrite(QStringLiteral("../escape")).ok());
+}
+
+void TestStore::oldResumableWritesExpire()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    {
+        auto writer = (*store)->beginResumableWrite(QStringLiteral("old"));
+        QVERIFY((*writer)->write("x", 1));
+    }
+    const QString path = dir.filePath(QStringLiteral(".partial/resume-old.part"));
+    QVERIFY(QFile::exists(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addDays(-8), QFileDevice::FileModificationTime));
+    file.close();
+    QVERIFY((*store)->removeStaleTemporaries());
+    QVERIFY(!QFile::exists(path));
+}
+
+void TestStore::flushAfterCommits()
+{
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    QVERIFY((*store)->flush()); // nothing to flush
+    auto writer = (*store)->beginWrite();
+    QVERIFY((*writer)->write("x", 1));
+    QVERIFY((*writer)->commit(QStringLiteral("x"), MultiDigest::of(QByteArrayLiteral("x"))));
+    QVERIFY((*store)->flush());
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -23,7 +23,7 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         const int jobs = cl.parser.value(QStringLiteral("jobs")).toInt(&ok);
         if (!ok || jobs < 1 || jobs > 256)
             return fatal(tr("--jobs takes a number from 1 to 256."));
-        context.options.fetch.jobs = jobs;
+        context.options.fetch.transfer.jobs = jobs;
     }
     return std::nullopt;
 }

@@ -698,7 +698,8 @@ Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileR
     }
 }
 
-Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events)
+Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
+                               const QList<HttpCacheEntry> &cache)
 {
     auto tx = transaction();
     if (!tx)
@@ -732,7 +733,72 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
     }
     if (Status s = insertEvents(events); !s)
         return s;
+    if (!cache.isEmpty()) {
+        QSqlQuery &c = prepared(
+            m_upsertCache,
+            QStringLiteral(
+                "INSERT INTO http_cache (url, etag, last_modified, expires_at, stored_key, size, md5, sha1,"
+                " sha256, mimetype, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, expires_at = excluded.expires_at,"
+                " stored_key = excluded.stored_key, size = excluded.size, md5 = excluded.md5,"
+                " sha1 = excluded.sha1, sha256 = excluded.sha256, mimetype = excluded.mimetype,"
+                " fetched_at = excluded.fetched_at"));
+        for (const HttpCacheEntry &e : cache) {
+            c.addBindValue(e.url);
+            c.addBindValue(nullable(e.etag));
+            c.addBindValue(nullable(e.lastModified));
+            c.addBindValue(nullable(toDbTime(e.freshUntil)));
+            c.addBindValue(notNull(e.storedKey));
+            c.addBindValue(e.size);
+            c.addBindValue(notNull(e.digests.md5));
+            c.addBindValue(notNull(e.digests.sha1));
+            c.addBindValue(notNull(e.digests.sha256));
+            c.addBindValue(notNull(e.mimetype));
+            c.addBindValue(toDbTime(e.fetchedAt.isValid() ? e.fetchedAt : QDateTime::currentDateTimeUtc()));
+            if (!c.exec())
+                return sqlError(c, tr("remembering the validators of %1").arg(e.url));
+        }
+    }
     return tx->commit();
+}
+
+Result<QHash<QString, HttpCacheEntry>> Catalog::httpCache(const QStringList &urls)
+{
+    QHash<QString, HttpCacheEntry> result;
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < urls.size(); start += chunk) {
+        const QStringList part = urls.mid(start, chunk);
+        QStringList marks;
+        QVariantList values;
+        for (const QString &url : part) {
+            marks.append(QStringLiteral("?"));
+            values.append(url);
+        }
+        auto q =
+            run(u"SELECT url, etag, last_modified, expires_at, stored_key, size, md5, sha1, sha256, mimetype,"
+                u" fetched_at FROM http_cache WHERE url IN (" +
+                    marks.join(u',') + u')',
+                values, tr("reading HTTP validators"));
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            HttpCacheEntry e;
+            e.url = q->value(0).toString();
+            e.etag = text(q->value(1));
+            e.lastModified = text(q->value(2));
+            e.freshUntil = fromDbTime(text(q->value(3)));
+            e.storedKey = q->value(4).toString();
+            e.size = q->value(5).toLongLong();
+            e.digests.md5 = q->value(6).toString();
+            e.digests.sha1 = q->value(7).toString();
+            e.digests.sha256 = q->value(8).toString();
+            e.mimetype = q->value(9).toString();
+            e.fetchedAt = fromDbTime(q->value(10).toString());
+            result.insert(e.url, e);
+        }
+    }
+    return result;
 }
 
 Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)

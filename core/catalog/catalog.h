@@ -102,7 +102,10 @@ public:
     //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
     Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
     //! Writes what a stage measured for each file (size, digests, type, status, key, HTTP data).
-    Status recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events);
+    Status recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
+                          const QList<HttpCacheEntry> &cache = {});
+    //! The cache entries for \a urls that the catalog has.
+    Result<QHash<QString, HttpCacheEntry>> httpCache(const QStringList &urls);
     Result<QMap<FileStatus, qint64>> statusCounts(qint64 batchId);
     //! Puts files whose status is in \a statuses back to pending, for a retry.
     Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses);
@@ -133,6 +136,7 @@ private:
     std::optional<QSqlQuery> m_insertFile;
     std::optional<QSqlQuery> m_recordOutcome;
     std::optional<QSqlQuery> m_insertEvent;
+    std::optional<QSqlQuery> m_upsertCache;
 };
 
 } // namespace gh

@@ -2,6 +2,7 @@
 // ones: a recogniser that says yes too easily hides the ones after it.
 
 #include "intakechain.h"
+#include "lists/listingesters.h"
 
 namespace gh {
 
@@ -14,6 +15,9 @@ std::vector<std::unique_ptr<PackageIngester>> IntakeChain::defaultPackageIngeste
 std::vector<std::unique_ptr<DocumentIngester>> IntakeChain::defaultDocumentIngesters()
 {
     std::vector<std::unique_ptr<DocumentIngester>> ingesters;
+    ingesters.push_back(std::make_unique<IngestRequestIngester>());
+    ingesters.push_back(std::make_unique<SpreadsheetIngester>());
+    ingesters.push_back(std::make_unique<UrlListIngester>());
     return ingesters;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
@@ -77,10 +79,45 @@ public:
     virtual Status add(ItemDraft item) = 0;
 };
 
+/*!
+    \class gh::ColumnMapping
+    What each column of a spreadsheet means. By default the header names decide (id, title, url, path/file,
+    md5/sha1/sha256/sha512, mimetype, size; anything else is kept as item metadata); the curator can override
+    any column, and the GUI saves the mapping.
+*/
+struct ColumnMapping
+{
+    enum class Role
+    {
+        Metadata,   //!< Kept as item metadata under the column's name.
+        Identifier, //!< The record's identifier; rows with the same identifier form one item.
+        Title,
+        Url,
+        Path, //!< A local file, relative to the spreadsheet's folder or absolute.
+        Md5,
+        Sha1,
+        Sha256,
+        Sha512,
+        Mimetype,
+        Size,
+        Ignore
+    };
+
+    QHash<QString, Role> overrides; //!< By lower-cased, trimmed column name.
+
+    Role roleFor(const QString &column) const;
+    static Role defaultRole(const QString &column);
+    static QString roleKey(Role role);
+    static std::optional<Role> roleFromKey(QStringView key);
+    QJsonObject toJson() const;
+    static ColumnMapping fromJson(const QJsonObject &json);
+};
+
 struct IntakeOptions
 {
     QString name;            //!< The batch name; the source's name if empty.
     QSet<QString> bannedIds; //!< Records whose identifier is listed are recorded as skipped-banned.
+    ColumnMapping columns;   //!< What the columns of a spreadsheet mean.
     std::atomic_bool *cancel = nullptr;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }

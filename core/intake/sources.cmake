@@ -5,6 +5,11 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/intakechain.cpp ${CMAKE_CURRENT_LIST_DIR}/intakechain.h
     ${CMAKE_CURRENT_LIST_DIR}/intakeregistry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/intaketypes.cpp ${CMAKE_CURRENT_LIST_DIR}/intaketypes.h
+    ${CMAKE_CURRENT_LIST_DIR}/lists/csvreader.cpp ${CMAKE_CURRENT_LIST_DIR}/lists/csvreader.h
+    ${CMAKE_CURRENT_LIST_DIR}/lists/listingesters.h
+    ${CMAKE_CURRENT_LIST_DIR}/lists/requestingester.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/lists/spreadsheetingester.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/lists/urllistingester.cpp
     ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
     ${CMAKE_CURRENT_LIST_DIR}/package.h
 )

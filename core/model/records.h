@@ -69,6 +69,24 @@ struct StageRecord
 //! "host:pid" for this process.
 QString currentRunner();
 
+/*!
+    \class gh::HttpCacheEntry
+    What the catalog remembers about a URL it stored, shared by every batch: the validators for conditional
+    requests, how long the copy stays fresh, and the stored copy a 304 reuses.
+*/
+struct HttpCacheEntry
+{
+    QString url;
+    QString etag;
+    QString lastModified;
+    QDateTime freshUntil; //!< Invalid when the server gave no freshness.
+    QString storedKey;
+    qint64 size = -1;
+    Digests digests;
+    QString mimetype;
+    QDateTime fetchedAt;
+};
+
 enum class BatchState
 {
     Open,

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include "store/storekey.h"
+#include "transfer/transferoptions.h"
 
 namespace gh {
 
@@ -12,7 +13,7 @@ namespace gh {
 */
 struct FetchOptions
 {
-    int jobs = 8; //!< Parallel transfers; local copies use at most the cores.
+    TransferOptions transfer; //!< transfer.jobs also bounds local copies (to the number of cores at most).
     QString keyTemplate = StoreKey::defaultTemplate(); //!< See StoreKey::expand().
     int maxConsecutiveStoreErrors = 20; //!< Then the store is declared broken and the stage fails.
 };

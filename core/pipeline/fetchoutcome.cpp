@@ -3,6 +3,8 @@
 #include <QFileInfo>
 
 #include "digest/fixity.h"
+#include "store/bitstore.h"
+#include "store/storekey.h"
 
 namespace gh {
 
@@ -83,6 +85,32 @@ void FileFinisher::fail(FetchOutcome &outcome, FileStatus status, const QString 
     outcome.file.error = message;
     outcome.file.processedAt = QDateTime::currentDateTimeUtc();
     outcome.events.append(event(outcome.file, eventType, QStringLiteral("failure"), message, agent));
+}
+
+void FileFinisher::publish(FetchOutcome &outcome, StoreWriter &writer, BitStore &store,
+                           const BatchContext &batch, const Digests &digests, qint64 size,
+                           const QString &mimetype, const QString &eventType, const QString &origin,
+                           const QString &agent)
+{
+    recordMeasurements(outcome, digests, size, mimetype, agent);
+    if (outcome.file.status == FileStatus::Empty) {
+        writer.abort();
+        return;
+    }
+    const Result<QString> key =
+        StoreKey::expand(batch.keyTemplate, keyVariables(batch, outcome.file, digests));
+    if (!key) {
+        writer.abort();
+        fail(outcome, FileStatus::UnsafePath, key.error().message, eventType, agent);
+        return;
+    }
+    if (Status s = writer.commit(*key, digests); !s) {
+        fail(outcome, FileStatus::StoreError, s.error().message, eventType, agent);
+        return;
+    }
+    outcome.file.storedKey = *key;
+    outcome.events.append(event(outcome.file, eventType, QStringLiteral("success"),
+                                tr("Stored %1 as %2 in %3").arg(origin, *key, store.displayName()), agent));
 }
 
 } // namespace gh

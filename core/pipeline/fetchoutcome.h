@@ -8,6 +8,9 @@
 
 namespace gh {
 
+class BitStore;
+class StoreWriter;
+
 /*!
     \class gh::BatchContext
     What every file job of a batch needs to know about the batch.
@@ -50,6 +53,17 @@ public:
                      const QString &eventType, const QString &agent);
     static EventRecord event(const FileRecord &file, const QString &type, const QString &outcome,
                              const QString &detail, const QString &agent);
+
+    /*!
+        The shared end of every fetch path once all bytes are in \a writer: records the measurements, decides
+        the status (fixity, empty), names the object by the batch's key template and commits it, recording
+        an event of \a eventType that says where the bytes came from (\a origin). An empty file is not
+        stored. Runs on a worker thread.
+    */
+    static void publish(FetchOutcome &outcome, StoreWriter &writer, BitStore &store,
+                        const BatchContext &batch, const Digests &digests, qint64 size,
+                        const QString &mimetype, const QString &eventType, const QString &origin,
+                        const QString &agent);
 };
 
 } // namespace gh

@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
+#include "transfer/transferengine.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -27,8 +28,9 @@ FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &op
 {
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
     const int cores = std::max(2, QThread::idealThreadCount());
-    m_pool.setMaxThreadCount(std::clamp(m_options.jobs, 1, cores));
-    m_maxInFlight = m_pool.maxThreadCount() * 2;
+    m_pool.setMaxThreadCount(std::clamp(m_options.transfer.jobs, 1, cores));
+    // Enough work queued that neither the copy pool nor the transfer engine waits for the next page.
+    m_maxInFlight = std::max(m_options.transfer.jobs, m_pool.maxThreadCount()) * 2;
     m_flushTimer.setInterval(s_flushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
         flush();
@@ -38,6 +40,7 @@ FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &op
 
 FetchStage::~FetchStage()
 {
+    m_transfers.reset(); // cancels downloads; their partial bytes stay for the next run
     m_cancel->store(true);
     m_pool.clear();
     m_pool.waitForDone();
@@ -52,6 +55,7 @@ void FetchStage::start(const BatchContext &batch)
     m_exhausted = false;
     m_lastQueuedId = 0;
     m_queue.clear();
+    m_cache.clear();
     m_progress = Progress{};
     m_progress.batchId = batch.batchId;
     m_progress.stage = Stage::Fetch;
@@ -129,27 +133,44 @@ void FetchStage::cancel()
         Qt::QueuedConnection);
 }
 
+bool FetchStage::loadPage()
+{
+    FileQuery query;
+    query.statuses = {FileStatus::Pending};
+    query.afterId = m_lastQueuedId;
+    query.limit = s_pageSize;
+    auto page = m_catalog.files(m_batch.batchId, query);
+    if (!page) {
+        fail(page.error().message);
+        return false;
+    }
+    QStringList urls;
+    for (const FileRecord &f : *page) {
+        m_queue.push_back(f);
+        if (!f.sourceUrl.isEmpty())
+            urls.append(f.sourceUrl);
+    }
+    if (!urls.isEmpty()) {
+        auto cache = m_catalog.httpCache(urls);
+        if (!cache) {
+            fail(cache.error().message);
+            return false;
+        }
+        m_cache.insert(*cache);
+    }
+    if (!page->isEmpty())
+        m_lastQueuedId = page->constLast().id;
+    m_exhausted = page->size() < s_pageSize;
+    return true;
+}
+
 void FetchStage::fill()
 {
     if (!m_running)
         return;
-    while (!m_cancel->load() && m_inFlight < m_maxInFlight) {
-        if (m_queue.empty() && !m_exhausted) {
-            FileQuery query;
-            query.statuses = {FileStatus::Pending};
-            query.afterId = m_lastQueuedId;
-            query.limit = s_pageSize;
-            auto page = m_catalog.files(m_batch.batchId, query);
-            if (!page) {
-                fail(page.error().message);
-                return;
-            }
-            for (const FileRecord &f : *page)
-                m_queue.push_back(f);
-            if (!page->isEmpty())
-                m_lastQueuedId = page->constLast().id;
-            m_exhausted = page->size() < s_pageSize;
-        }
+    while (!m_cancel->load() && !m_paused && m_inFlight < m_maxInFlight) {
+        if (m_queue.empty() && !m_exhausted && !loadPage())
+            return;
         if (m_queue.empty())
             break;
         const FileRecord next = m_queue.front();
@@ -182,17 +203,65 @@ void FetchStage::fill()
 void FetchStage::dispatch(const FileRecord &file)
 {
     ++m_inFlight;
-    if (file.sourcePath.isEmpty()) {
-        // Remote sources need the transfer engine; without one, say so for this file and go on.
+    if (!file.sourceUrl.isEmpty() && file.sourcePath.isEmpty())
+        dispatchDownload(file);
+    else
+        dispatchLocal(file);
+}
+
+void FetchStage::dispatchDownload(const FileRecord &file)
+{
+    DownloadJob job;
+    job.file = file;
+    job.batch = m_batch;
+    if (const auto cached = m_cache.constFind(file.sourceUrl); cached != m_cache.cend())
+        job.cached = *cached;
+    m_cache.remove(file.sourceUrl);
+
+    // While the server said the earlier copy stays fresh, a careful archiver need not ask again.
+    if (m_options.transfer.honourFreshness && job.cached && job.cached->freshUntil.isValid() &&
+        job.cached->freshUntil > QDateTime::currentDateTimeUtc()) {
         FetchOutcome outcome;
         outcome.file = file;
-        FileFinisher::fail(outcome, FileStatus::Unsupported,
-                           tr("%1 has no local source; downloads need the transfer engine.").arg(file.name),
-                           QStringLiteral("replication"), QStringLiteral("gatehouse fetch"));
+        FileRecord &f = outcome.file;
+        f.status = FileStatus::Unchanged;
+        f.size = job.cached->size;
+        f.digests = job.cached->digests;
+        f.mimetype = job.cached->mimetype;
+        f.storedKey = job.cached->storedKey;
+        f.etag = job.cached->etag;
+        f.lastModified = job.cached->lastModified;
+        f.processedAt = QDateTime::currentDateTimeUtc();
+        outcome.events.append(FileFinisher::event(
+            f, QStringLiteral("transfer"), QStringLiteral("success"),
+            tr("%1 is fresh until %2 by the server's own caching rules; not requested, the stored copy %3 is "
+               "reused.")
+                .arg(file.sourceUrl, job.cached->freshUntil.toString(Qt::ISODate), job.cached->storedKey),
+            QStringLiteral("gatehouse fetch")));
         QMetaObject::invokeMethod(
             this, [this, outcome] { onOutcome(outcome); }, Qt::QueuedConnection);
         return;
     }
+    if (!m_transfers) {
+        m_transfers = std::make_unique<TransferEngine>(m_store, m_options.transfer);
+        connect(m_transfers.get(), &TransferEngine::finished, this, &FetchStage::onDownload);
+        connect(m_transfers.get(), &TransferEngine::activity, this,
+                [this](const QList<TransferActivity> &transfers) { m_activity = transfers; });
+        if (m_paused)
+            m_transfers->setPaused(true);
+    }
+    m_transfers->start(job);
+}
+
+void FetchStage::onDownload(const DownloadResult &result)
+{
+    if (result.cacheUpdate && m_running)
+        m_pendingCache.append(*result.cacheUpdate);
+    onOutcome(result.outcome);
+}
+
+void FetchStage::dispatchLocal(const FileRecord &file)
+{
     QPointer<FetchStage> self(this);
     auto cancel = m_cancel;
     auto bytesInFlight = m_bytesInFlight;
@@ -270,7 +339,8 @@ void FetchStage::flush()
     }
     const QList<FileRecord> files = std::exchange(m_pendingFiles, {});
     const QList<EventRecord> events = std::exchange(m_pendingEvents, {});
-    if (Status s = m_catalog.recordOutcomes(files, events); !s) {
+    const QList<HttpCacheEntry> cache = std::exchange(m_pendingCache, {});
+    if (Status s = m_catalog.recordOutcomes(files, events, cache); !s) {
         fail(s.error().message);
         return;
     }
@@ -281,12 +351,17 @@ void FetchStage::flush()
 
 void FetchStage::emitProgress()
 {
-    const qint64 bytes = m_progress.bytesDone + m_bytesInFlight->load(std::memory_order_relaxed);
+    qint64 downloading = 0;
+    for (const TransferActivity &t : std::as_const(m_activity))
+        downloading += t.received;
+    const qint64 bytes =
+        m_progress.bytesDone + m_bytesInFlight->load(std::memory_order_relaxed) + downloading;
     m_meter.sample(bytes);
     Progress p = m_progress;
     p.bytesDone = bytes;
     p.bytesPerSecond = m_meter.bytesPerSecond();
     p.etaSeconds = p.bytesTotal >= 0 ? m_meter.etaSeconds(p.bytesTotal - bytes) : -1;
+    p.transfers = m_activity;
     emit progressChanged(p);
 }
 
@@ -294,6 +369,7 @@ void FetchStage::finish(StageState state, const QString &detail)
 {
     m_flushTimer.stop();
     m_running = false;
+    m_activity.clear();
     emitProgress();
     if (Status s = m_catalog.setStageState(m_batch.batchId, Stage::Fetch, state, detail); !s)
         qCWarning(lcPipeline).noquote() << s.error().message;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 
+#include <QHash>
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -16,15 +17,20 @@ namespace gh {
 
 class BitStore;
 class Catalog;
+class TransferEngine;
+struct DownloadResult;
 
 /*!
     \class gh::FetchStage
     Brings every pending file of a batch into the bit store and measures it.
 
     The stage asks the catalog for pending files a page at a time, so a restart after a crash simply carries
-   on with what is still pending. Local copies run on a thread pool; their outcomes come back to this object's
-    thread and are written to the catalog in batched transactions. Progress is reported a few times a second.
-    cancel() stops dispatching and lets running copies abort; cancelled files stay pending.
+   on with what is still pending. Local files are copied on a thread pool; files with a URL go to the transfer
+    engine, with the catalog's validators for their URL so an unchanged resource is not fetched again.
+    Outcomes come back to this object's thread and are written to the catalog, with their events and the
+    URLs' new validators, in batched transactions after the store has made them durable. Progress is reported
+    a few times a second. cancel() stops dispatching and lets running work abort; cancelled files stay
+   pending.
 */
 class FetchStage : public QObject
 {
@@ -37,6 +43,8 @@ public:
     void start(const BatchContext &batch);
     //! Thread-safe.
     void cancel();
+    //! Pauses running downloads and stops starting new work, or carries on.
+    void setPaused(bool paused);
     bool isRunning() const { return m_running; }
 
 signals:
@@ -47,7 +55,11 @@ signals:
 
 private:
     void fill();
+    bool loadPage();
     void dispatch(const FileRecord &file);
+    void dispatchLocal(const FileRecord &file);
+    void dispatchDownload(const FileRecord &file);
+    void onDownload(const DownloadResult &result);
     void onOutcome(const FetchOutcome &outcome);
     void flush();
     void emitProgress();
@@ -59,21 +71,26 @@ private:
     FetchOptions m_options;
     BatchContext m_batch;
     QThreadPool m_pool;
+    std::unique_ptr<TransferEngine> m_transfers;
     QTimer m_flushTimer;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::shared_ptr<std::atomic<qint64>> m_bytesInFlight;
 
     std::deque<FileRecord> m_queue;
+    QHash<QString, HttpCacheEntry> m_cache; //!< The catalog's validators for the URLs in m_queue.
     qint64 m_lastQueuedId = 0;
     bool m_exhausted = false;
     bool m_running = false;
     bool m_failed = false;
+    bool m_paused = false;
     int m_inFlight = 0;
     int m_maxInFlight = 0;
     int m_consecutiveStoreErrors = 0;
 
     QList<FileRecord> m_pendingFiles;
     QList<EventRecord> m_pendingEvents;
+    QList<HttpCacheEntry> m_pendingCache;
+    QList<TransferActivity> m_activity;
     Progress m_progress;
     ThroughputMeter m_meter;
 };

@@ -9,7 +9,6 @@
 
 #include "digest/multidigest.h"
 #include "store/bitstore.h"
-#include "store/storekey.h"
 #include "util/version.h"
 
 namespace gh {
@@ -102,28 +101,8 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
         return outcome;
     }
 
-    FileFinisher::recordMeasurements(outcome, digests, total, sniffMimetype(head), agent);
-    if (outcome.file.status == FileStatus::Empty) {
-        (*writer)->abort();
-        return outcome;
-    }
-
-    const Result<QString> key =
-        StoreKey::expand(batch.keyTemplate, FileFinisher::keyVariables(batch, outcome.file, digests));
-    if (!key) {
-        FileFinisher::fail(outcome, FileStatus::UnsafePath, key.error().message,
-                           QStringLiteral("replication"), agent);
-        return outcome;
-    }
-    if (Status s = (*writer)->commit(*key, digests); !s) {
-        FileFinisher::fail(outcome, FileStatus::StoreError, s.error().message, QStringLiteral("replication"),
-                           agent);
-        return outcome;
-    }
-    outcome.file.storedKey = *key;
-    outcome.events.append(FileFinisher::event(
-        outcome.file, QStringLiteral("replication"), QStringLiteral("success"),
-        tr("Copied %1 to %2 in %3").arg(file.sourcePath, *key, store.displayName()), agent));
+    FileFinisher::publish(outcome, **writer, store, batch, digests, total, sniffMimetype(head),
+                          QStringLiteral("replication"), file.sourcePath, agent);
     return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include <QMetaType>
 
 #include "model/stage.h"
+#include "transfer/transferactivity.h"
 
 namespace gh {
 
@@ -24,7 +25,8 @@ struct Progress
     qint64 bytesDone = 0;
     qint64 bytesTotal = -1; //!< -1 while unknown (remote sizes arrive with the headers).
     double bytesPerSecond = 0;
-    qint64 etaSeconds = -1; //!< -1 while unknown.
+    qint64 etaSeconds = -1;            //!< -1 while unknown.
+    QList<TransferActivity> transfers; //!< Downloads running now.
 };
 
 /*!

@@ -17,8 +17,8 @@ Result<RunOptions> EngineSettings::fromFile(const QString &path, RunOptions defa
     RunOptions options = defaults;
     bool ok = true;
     if (ini.contains(QStringLiteral("fetch/jobs"))) {
-        options.fetch.jobs = ini.value(QStringLiteral("fetch/jobs")).toInt(&ok);
-        if (!ok || options.fetch.jobs < 1)
+        options.fetch.transfer.jobs = ini.value(QStringLiteral("fetch/jobs")).toInt(&ok);
+        if (!ok || options.fetch.transfer.jobs < 1)
             return Error{ErrorCode::Invalid, tr("%1: fetch/jobs must be a positive number.").arg(path)};
     }
     options.fetch.keyTemplate =

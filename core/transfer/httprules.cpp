@@ -1,12 +1,12 @@
 #include "httprules.h"
 
+#include <cmath>
+
 #include <QLocale>
 #include <QRandomGenerator>
 #include <QTimeZone>
 
 #include <curl/curl.h>
-
-#include <cmath>
 
 namespace gh {
 
@@ -110,7 +110,8 @@ bool HttpRules::accepts(const QStringList &patterns, const QString &mimetype)
     return false;
 }
 
-QDateTime HttpRules::freshUntil(const QByteArray &cacheControl, const QByteArray &expires, const QDateTime &now)
+QDateTime HttpRules::freshUntil(const QByteArray &cacheControl, const QByteArray &expires,
+                                const QDateTime &now)
 {
     const QByteArray directives = cacheControl.toLower();
     if (directives.contains("no-store") || directives.contains("no-cache"))
@@ -135,9 +136,9 @@ QDateTime HttpRules::parseHttpDate(const QByteArray &value)
     if (text.isEmpty())
         return {};
     const QLocale c = QLocale::c();
-    for (const QString &format : {QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"),   // IMF-fixdate
-                                  QStringLiteral("dddd, dd-MMM-yy HH:mm:ss 'GMT'"),    // RFC 850
-                                  QStringLiteral("ddd MMM d HH:mm:ss yyyy")}) {         // asctime
+    for (const QString &format : {QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"), // IMF-fixdate
+                                  QStringLiteral("dddd, dd-MMM-yy HH:mm:ss 'GMT'"),  // RFC 850
+                                  QStringLiteral("ddd MMM d HH:mm:ss yyyy")}) {      // asctime
         QDateTime parsed = c.toDateTime(text.simplified(), format);
         if (parsed.isValid()) {
             if (format.contains(u"yy,") || format.contains(u"-yy ")) {
@@ -145,8 +146,7 @@ QDateTime HttpRules::parseHttpDate(const QByteArray &value)
                 if (parsed.date().year() < 1970)
                     parsed = parsed.addYears(100);
             }
-            parsed.setTimeZone(QTimeZone::utc());
-            return parsed;
+            return QDateTime(parsed.date(), parsed.time(), QTimeZone::utc());
         }
     }
     return {};

@@ -29,8 +29,8 @@ struct TransferOptions
     int backoffMaxMs = 60000;
     //! Longest Retry-After honoured; a server asking for longer gets the file marked for a later run.
     int retryAfterMaxMs = 120000;
-    qint64 maxSize = -1;  //!< Bytes; -1 for no limit. Checked on Content-Length and while streaming.
-    QStringList accept;   //!< Mimetype patterns ("image/*", "application/pdf"); empty accepts everything.
+    qint64 maxSize = -1; //!< Bytes; -1 for no limit. Checked on Content-Length and while streaming.
+    QStringList accept;  //!< Mimetype patterns ("image/*", "application/pdf"); empty accepts everything.
     //! Skip the request entirely while a cached copy is fresh by Cache-Control max-age or Expires.
     bool honourFreshness = false;
     QString caBundle; //!< Extra CA bundle to verify TLS with; verification itself is never optional.

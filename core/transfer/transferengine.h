@@ -1,0 +1,84 @@
+#pragma once
+
+#include <optional>
+
+#include <QObject>
+#include <QThread>
+
+#include "pipeline/fetchoutcome.h"
+#include "transferactivity.h"
+#include "transferoptions.h"
+
+namespace gh {
+
+class BitStore;
+class TransferWorker;
+
+/*!
+    \class gh::DownloadJob
+    One file to download into the store, with what the catalog knows about its URL from earlier batches.
+*/
+struct DownloadJob
+{
+    FileRecord file; //!< sourceUrl is what gets downloaded; declared checksums are verified.
+    BatchContext batch;
+    //! The catalog's earlier copy of the URL: its validators make the request conditional, and a 304 reuses
+    //! it.
+    std::optional<HttpCacheEntry> cached;
+};
+
+/*!
+    \class gh::DownloadResult
+    A finished download: the file as the fetch stage records it, its events, and what the catalog should
+    remember about the URL for the next batch.
+*/
+struct DownloadResult
+{
+    FetchOutcome outcome;
+    std::optional<HttpCacheEntry> cacheUpdate;
+};
+
+/*!
+    \class gh::TransferEngine
+    Downloads files into the bit store: a libcurl multi handle on its own thread, driven by that thread's Qt
+    event loop, running up to TransferOptions::jobs transfers at once and no more than perHost per host, with
+    keep-alive and HTTP/2 where the server offers it and TLS always verified.
+
+    Every byte is hashed (md5, sha1, sha256) and written to a temporary object as it arrives — off the curl
+    thread, in order per download — and the mimetype is sniffed from the first bytes. Redirects are followed
+    by the engine itself, so every hop is recorded and loops are recognised. Transient failures are retried
+    with exponential backoff and jitter, honouring Retry-After; an interrupted body continues with
+    Range/If-Range where the server allows it and starts over where it does not; a download interrupted by a
+    crash continues in the next run. Limits (size, accepted types) are checked on the headers and again on
+    the bytes.
+
+    Call start(), cancelAll() and setPaused() from any thread; results arrive through the signals.
+*/
+class TransferEngine : public QObject
+{
+    Q_OBJECT
+
+public:
+    TransferEngine(BitStore &store, const TransferOptions &options, QObject *parent = nullptr);
+    ~TransferEngine() override;
+
+    void start(const DownloadJob &job);
+    //! Stops every transfer; their files stay pending and their partial bytes are kept for the next run.
+    void cancelAll();
+    //! Pauses running transfers and stops starting new ones, or resumes.
+    void setPaused(bool paused);
+
+signals:
+    void finished(const gh::DownloadResult &result);
+    //! The running transfers, a few times a second while any run.
+    void activity(const QList<gh::TransferActivity> &transfers);
+
+private:
+    QThread m_thread;
+    TransferWorker *m_worker;
+};
+
+} // namespace gh
+
+Q_DECLARE_METATYPE(gh::DownloadJob)
+Q_DECLARE_METATYPE(gh::DownloadResult)

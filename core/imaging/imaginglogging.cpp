@@ -1,0 +1,3 @@
+#include "imaginglogging.h"
+
+Q_LOGGING_CATEGORY(lcImaging, "gatehouse.imaging", QtWarningMsg)

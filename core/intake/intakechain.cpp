@@ -109,10 +109,10 @@ Result<std::optional<QString>> IntakeChain::ingestArchive(const Document &docume
     QStringList warnings;
     if (!archive.rejected().isEmpty()) {
         warnings.append(
-            tr("%1 members of %2 were refused (unsafe paths, links, limits or unsupported types); "
-               "they are listed as files with that status and the reason.")
-                .arg(archive.rejected().size())
-                .arg(shown));
+            tr("Refused members of %1: %2 (unsafe paths, links, limits or unsupported types); they are "
+               "listed as files with that status and the reason.")
+                .arg(shown)
+                .arg(archive.rejected().size()));
     }
     context.trace.add(QStringLiteral("archive"),
                       tr("%1 is a %2 archive with %3 entries (%4 files).")

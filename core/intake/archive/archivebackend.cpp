@@ -71,9 +71,11 @@ public:
         if (!more) {
             if (m_zip.getZipError() == UNZ_OK)
                 return false;
-            return Error{ErrorCode::Corrupt, tr("The central directory of %1 is damaged after %2 members.")
-                                                 .arg(m_name)
-                                                 .arg(m_positions.size())};
+            return Error{ErrorCode::Corrupt,
+                         m_positions.empty()
+                             ? tr("The central directory of %1 is damaged.").arg(m_name)
+                             : tr("The central directory of %1 is damaged after its member %2.")
+                                   .arg(m_name, ArchiveMember::displayBytes(m_lastName))};
         }
         unz64_file_pos position{};
         unzGetFilePos64(m_zip.getUnzFile(), &position);
@@ -154,6 +156,7 @@ private:
         entry.rawName = QByteArray(qsizetype(raw.size_filename), '\0');
         unzGetCurrentFileInfo64(m_zip.getUnzFile(), &raw, entry.rawName.data(), uLong(entry.rawName.size()),
                                 nullptr, 0, nullptr, 0);
+        m_lastName = entry.rawName;
         entry.name = info.name;
         if (info.flags & UNZ_ENCODING_UTF8)
             entry.nameDecoded = ArchiveMember::decodeUtf8(entry.rawName).has_value();
@@ -193,6 +196,7 @@ private:
     std::vector<unz64_file_pos> m_positions;
     std::optional<qint64> m_declared;
     qint64 m_current = -1;
+    QByteArray m_lastName;
     bool m_started = false;
     bool m_dataOpen = false;
     bool m_dataEnded = false;
@@ -265,12 +269,11 @@ public:
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
             m_broken = true;
             return Error{ErrorCode::Corrupt,
-                         m_ordinal < 0 ? tr("%1 is not a readable %2 archive: %3")
-                                             .arg(m_name, ArchiveFormats::kind(m_format), libraryError())
-                                       : tr("%1 is damaged after %2 members (the file may be truncated): %3")
-                                             .arg(m_name)
-                                             .arg(m_ordinal + 1)
-                                             .arg(libraryError())};
+                         m_ordinal < 0
+                             ? tr("%1 is not a readable %2 archive: %3")
+                                   .arg(m_name, ArchiveFormats::kind(m_format), libraryError())
+                             : tr("%1 is damaged after its member %2 (the file may be truncated): %3")
+                                   .arg(m_name, ArchiveMember::displayBytes(m_lastName), libraryError())};
         }
         ++m_ordinal;
         m_dataEnded = false;
@@ -289,6 +292,7 @@ public:
             entry.name = *decoded;
         if (entry.rawName.isEmpty() && utf8)
             entry.rawName = QByteArray(utf8);
+        m_lastName = entry.rawName;
 
         if (const char *hardLink = archive_entry_hardlink(header)) {
             entry.type = PackageEntry::Type::Symlink;
@@ -375,6 +379,7 @@ private:
     bool m_dataEnded = false;
     bool m_dataTouched = false;
     bool m_broken = false;
+    QByteArray m_lastName;
 };
 
 } // namespace

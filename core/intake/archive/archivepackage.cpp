@@ -44,8 +44,9 @@ Result<std::unique_ptr<ArchivePackage>> ArchivePackage::open(const QString &path
     package->m_file = package->m_root;
     package->m_display = QDir::toNativeSeparators(package->m_root);
     package->m_format = *format;
-    package->m_options = options;
-    if (Status s = package->list(options); !s)
+    package->m_limits = options.archive;
+    package->m_cancel = options.cancel;
+    if (Status s = package->list(); !s)
         return s.error();
     return package;
 }
@@ -62,13 +63,13 @@ void ArchivePackage::refuse(const QString &display, qint64 size, FileStatus stat
     m_rejected.append(file);
 }
 
-Status ArchivePackage::list(const IntakeOptions &options)
+Status ArchivePackage::list()
 {
     auto backend = ArchiveBackend::open(m_file, m_format, m_display);
     if (!backend)
         return backend.error();
     m_backend = std::move(*backend);
-    ArchiveGuard guard(options.archive, m_display, QFileInfo(m_file).size());
+    ArchiveGuard guard(m_limits, m_display, QFileInfo(m_file).size());
     if (const auto declared = m_backend->declaredEntries()) {
         if (Status s = guard.checkDeclaredEntries(*declared); !s)
             return s;
@@ -80,7 +81,7 @@ Status ArchivePackage::list(const IntakeOptions &options)
     QStringList insideLinks;
     RawEntry raw;
     for (qint64 count = 0;; ++count) {
-        if ((count & 0xff) == 0 && options.cancelled())
+        if ((count & 0xff) == 0 && m_cancel && m_cancel->load(std::memory_order_relaxed))
             return Error{ErrorCode::Cancelled, tr("Loading %1 was cancelled.").arg(m_display)};
         const Result<bool> more = m_backend->next(raw);
         if (!more)
@@ -139,8 +140,8 @@ Status ArchivePackage::list(const IntakeOptions &options)
     }
 
     // A file beneath a link that comes later in the archive is as dangerous as one after it.
-    for (qsizetype i = m_entries.size() - 1; i >= 0; --i) {
-        const PackageEntry &entry = m_entries[i];
+    QSet<QString> dropped;
+    for (const PackageEntry &entry : std::as_const(m_entries)) {
         if (entry.type != PackageEntry::Type::File)
             continue;
         const QString link = guard.linkAbove(entry.path);
@@ -150,33 +151,29 @@ Status ArchivePackage::list(const IntakeOptions &options)
                guard.refusal(
                    entry.path,
                    tr("its path passes through the link %1, which Gatehouse never follows").arg(link)));
-        m_entries.removeAt(i);
+        dropped.insert(entry.path);
     }
-    auto reindex = [this] {
+    // A hard link's target must be a file of the archive, wherever it comes.
+    for (auto it = hardLinks.cbegin(); it != hardLinks.cend(); ++it) {
+        if (m_index.contains(*it) && !dropped.contains(*it)) {
+            insideLinks.append(it.key() + QStringLiteral(" → ") + *it);
+            continue;
+        }
+        refuse(it.key(), 0, FileStatus::UnsafePath,
+               guard.refusal(it.key(),
+                             tr("it is a hard link to %1, which is not a file in the archive").arg(*it)));
+        dropped.insert(it.key());
+    }
+    if (!dropped.isEmpty()) {
+        m_entries.removeIf([&dropped](const PackageEntry &entry) {
+            return entry.type != PackageEntry::Type::Directory && dropped.contains(entry.path);
+        });
         m_index.clear();
         for (qsizetype i = 0; i < m_entries.size(); ++i) {
             if (m_entries[i].type == PackageEntry::Type::File)
                 m_index.insert(m_entries[i].path, i);
         }
-    };
-    reindex();
-    for (auto it = hardLinks.cbegin(); it != hardLinks.cend(); ++it) {
-        if (m_index.contains(*it)) {
-            insideLinks.append(it.key() + QStringLiteral(" → ") + *it);
-            continue;
-        }
-        for (qsizetype i = 0; i < m_entries.size(); ++i) {
-            if (m_entries[i].path == it.key() && m_entries[i].type == PackageEntry::Type::Symlink) {
-                refuse(it.key(), m_entries[i].size, FileStatus::UnsafePath,
-                       guard.refusal(
-                           it.key(),
-                           tr("it is a hard link to %1, which is not a file in the archive").arg(*it)));
-                m_entries.removeAt(i);
-                break;
-            }
-        }
     }
-    reindex();
     if (!insideLinks.isEmpty()) {
         insideLinks.sort();
         const qsizetype more = insideLinks.size() - s_maxNamedLinks;
@@ -212,7 +209,7 @@ Status ArchivePackage::copyMember(const QString &path, QIODevice &sink, qint64 m
     if (Status s = m_backend->seek(ordinal); !s)
         return s;
     const PackageEntry &entry = m_entries[m_index.value(path)];
-    ArchiveGuard guard(m_options.archive, m_display, QFileInfo(m_file).size());
+    ArchiveGuard guard(m_limits, m_display, QFileInfo(m_file).size());
     guard.beginMember(path, entry.size, m_compressed.value(path, -1));
     QByteArray buffer(s_chunk, Qt::Uninitialized);
     for (;;) {
@@ -272,12 +269,12 @@ Result<std::unique_ptr<ArchivePackage>> ArchivePackage::openMember(const QString
     const QString display = m_display + ArchiveMember::nestedSeparator() + path;
     if (!contains(path))
         return Error{ErrorCode::NotFound, tr("%1 is not a file in %2.").arg(path, m_display)};
-    if (m_depth + 1 > m_options.archive.maxNestingDepth) {
+    if (m_depth + 1 > m_limits.maxNestingDepth) {
         return Error{ErrorCode::LimitExceeded,
                      tr("%1 is an archive nested %2 levels deep; the limit is %3 levels.")
                          .arg(display)
                          .arg(m_depth + 1)
-                         .arg(m_options.archive.maxNestingDepth)};
+                         .arg(m_limits.maxNestingDepth)};
     }
     auto temporary =
         std::make_shared<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("gatehouse-nested-XXXXXX")));
@@ -293,8 +290,7 @@ Result<std::unique_ptr<ArchivePackage>> ArchivePackage::openMember(const QString
             return Error{ErrorCode::Io,
                          tr("Cannot create a temporary file to open %1: %2").arg(display, out.errorString())};
         }
-        if (Status s = copyMember(path, out, m_options.archive.maxNestedArchiveSize, tr("a nested archive"));
-            !s)
+        if (Status s = copyMember(path, out, m_limits.maxNestedArchiveSize, tr("a nested archive")); !s)
             return s.error();
         if (!out.flush())
             return Error{ErrorCode::Io, tr("Cannot unpack %1: %2").arg(display, out.errorString())};
@@ -312,9 +308,10 @@ Result<std::unique_ptr<ArchivePackage>> ArchivePackage::openMember(const QString
     package->m_display = display;
     package->m_format = *format;
     package->m_depth = m_depth + 1;
-    package->m_options = m_options;
+    package->m_limits = m_limits;
+    package->m_cancel = m_cancel;
     package->m_temporary = std::move(temporary);
-    if (Status s = package->list(m_options); !s)
+    if (Status s = package->list(); !s)
         return s.error();
     return package;
 }

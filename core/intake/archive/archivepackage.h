@@ -35,8 +35,9 @@ class ArchivePackage final : public Package
 public:
     /*!
         Opens the archive at \a path, whose format is detected by content, with the limits and the cancel flag
-        of \a options. Fails with ErrorCode::Unsupported when the file is not an archive, ErrorCode::Corrupt
-       when it is damaged or truncated, ErrorCode::LimitExceeded past an archive-wide limit.
+        of \a options (the flag must outlive the package and the packages openMember() makes). Fails with
+       ErrorCode::Unsupported when the file is not an archive, ErrorCode::Corrupt when it is damaged or
+       truncated, ErrorCode::LimitExceeded past an archive-wide limit.
     */
     static Result<std::unique_ptr<ArchivePackage>> open(const QString &path, const IntakeOptions &options);
     ~ArchivePackage() override;
@@ -67,7 +68,7 @@ public:
 
 private:
     ArchivePackage() = default;
-    Status list(const IntakeOptions &options);
+    Status list();
     void refuse(const QString &display, qint64 size, FileStatus status, const QString &message);
     //! Streams a file member into \a sink (a QByteArray or a temporary file), at most \a maxBytes.
     Status copyMember(const QString &path, QIODevice &sink, qint64 maxBytes, const QString &limitName) const;
@@ -78,7 +79,8 @@ private:
     QString m_display;
     ArchiveFormat m_format = ArchiveFormat::Zip;
     int m_depth = 0;
-    IntakeOptions m_options;
+    ArchiveLimits m_limits;
+    std::atomic_bool *m_cancel = nullptr; //!< The intake's, which outlives the packages it opens.
     std::shared_ptr<QTemporaryDir> m_temporary;
 
     QList<PackageEntry> m_entries;

@@ -26,13 +26,17 @@ class ArchiveGuard;
     the header, or fail the format's checksum. Limits on the archive as a whole make next() fail too.
 
     \code
-    auto reader = ArchiveReader::open(file.sourcePath, options.archive);
-    while (auto entry = (*reader)->next()) {
-        if (!*entry) break;                          // end of the archive
-        if (!wanted.contains((*reader)->memberPath())) continue;
-        while ((n = (*reader)->read(buffer, 1 << 20)) > 0) { hash(buffer, n); write(buffer, n); }
-        if (n < 0) fail(file, (*reader)->error());   // this member failed; the walk may go on
+    auto opened = ArchiveReader::open(archivePath, options.archive);
+    if (!opened) return opened.error();                   // not an archive, damaged, past a limit
+    ArchiveReader &reader = **opened;
+    auto entry = reader.next();
+    for (; entry && *entry; entry = reader.next()) {
+        if (!wanted.contains(reader.memberPath())) continue; // skipped cheaply, or counted if it must inflate
+        qint64 n;
+        while ((n = reader.read(buffer, 1024 * 1024)) > 0) { hasher.add(buffer, n); writer.write(buffer, n); }
+        if (n < 0) fail(reader.memberPath(), reader.error()); // this member failed; the walk goes on
     }
+    if (!entry) failRemaining(entry.error());             // the archive broke off or passed a limit
     \endcode
 
     Members of nested archives ("inner.zip!/page1.tif", see ArchiveMember) are reached by positioning the

@@ -115,7 +115,7 @@ Result<std::optional<QString>> IntakeChain::ingestArchive(const Document &docume
                 .arg(archive.rejected().size()));
     }
     context.trace.add(QStringLiteral("archive"),
-                      tr("%1 is a %2 archive with %3 entries (%4 files).")
+                      tr("%1 is a %2 archive with %3 entries (files: %4).")
                           .arg(shown, archive.kind())
                           .arg(archive.entries().size() + archive.rejected().size())
                           .arg(files),

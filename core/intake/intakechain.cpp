@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QMimeDatabase>
 
+#include "archive/archiveformat.h"
+#include "archive/archivepackage.h"
 #include "folderpackage.h"
 #include "listingingester.h"
 
@@ -62,7 +64,66 @@ Result<QString> IntakeChain::ingest(const QString &source, RollbackSink &sink, I
     trace.add(
         QStringLiteral("file"),
         tr("%1 is a file; its content is %2.").arg(QDir::toNativeSeparators(source), document.mimetype));
+    file.close();
+    const Result<std::optional<QString>> archive = ingestArchive(document, sink, context);
+    if (!archive)
+        return archive.error();
+    if (*archive)
+        return **archive;
     return ingestDocument(document, sink, context);
+}
+
+Result<std::optional<QString>> IntakeChain::ingestArchive(const Document &document, RollbackSink &sink,
+                                                          IntakeContext &context)
+{
+    const QString shown = QDir::toNativeSeparators(document.path);
+    const QString fileName = QFileInfo(document.path).fileName();
+    std::optional<ArchiveFormat> format = ArchiveFormats::sniff(document.path, document.head);
+    // Documents that are zip files inside (EPUB, OpenDocument, Office Open XML, jar) are documents, unless
+    // the curator's file is plainly called a zip.
+    if (format == ArchiveFormat::Zip && document.mimetype != u"application/zip" &&
+        ArchiveFormats::fromFileName(fileName) != ArchiveFormat::Zip)
+        format.reset();
+    if (!format) {
+        // A name that promises an archive the content does not hold is a damaged or mislabelled delivery: say
+        // so rather than loading it as some other kind of file.
+        if (const auto promised = ArchiveFormats::fromFileName(fileName)) {
+            const QString kind = ArchiveFormats::kind(*promised);
+            if (document.head.isEmpty())
+                return Error{ErrorCode::Corrupt,
+                             tr("%1 is named like a %2 archive but is empty.").arg(shown, kind)};
+            return Error{ErrorCode::Corrupt,
+                         tr("%1 is named like a %2 archive, but its content is %3, not a %2 "
+                            "archive.")
+                             .arg(shown, kind, document.mimetype)};
+        }
+        return std::optional<QString>();
+    }
+    auto package = ArchivePackage::open(document.path, context.options);
+    if (!package)
+        return package.error();
+    const ArchivePackage &archive = **package;
+    qint64 files = 0;
+    for (const PackageEntry &entry : archive.entries())
+        files += entry.type == PackageEntry::Type::File ? 1 : 0;
+    QStringList warnings;
+    if (!archive.rejected().isEmpty()) {
+        warnings.append(
+            tr("Refused members of %1: %2 (unsafe paths, links, limits or unsupported types); they are "
+               "listed as files with that status and the reason.")
+                .arg(shown)
+                .arg(archive.rejected().size()));
+    }
+    context.trace.add(QStringLiteral("archive"),
+                      tr("%1 is a %2 archive with %3 entries (files: %4).")
+                          .arg(shown, archive.kind())
+                          .arg(archive.entries().size() + archive.rejected().size())
+                          .arg(files),
+                      warnings);
+    const Result<QString> kind = ingestPackage(archive, sink, context);
+    if (!kind)
+        return kind.error();
+    return std::optional<QString>(*kind);
 }
 
 Result<QString> IntakeChain::ingestPackage(const Package &package, RollbackSink &sink, IntakeContext &context)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "package.h"
@@ -49,6 +50,10 @@ public:
 private:
     Result<QString> ingestPackage(const Package &package, RollbackSink &sink, IntakeContext &context);
     Result<QString> ingestDocument(const Document &document, RollbackSink &sink, IntakeContext &context);
+    //! The archive stage: what ingestPackage() detected when \a document is an archive, nothing when it is
+    //! not.
+    Result<std::optional<QString>> ingestArchive(const Document &document, RollbackSink &sink,
+                                                 IntakeContext &context);
 
     std::vector<std::unique_ptr<PackageIngester>> m_packageIngesters;
     std::vector<std::unique_ptr<DocumentIngester>> m_documentIngesters;

@@ -113,12 +113,46 @@ struct ColumnMapping
     static ColumnMapping fromJson(const QJsonObject &json);
 };
 
+/*!
+    \class gh::ArchiveLimits
+    What an archive may hold before Gatehouse refuses it, so a zip bomb or a hostile tar cannot exhaust the
+   disk, the memory or the afternoon. Limits on the archive as a whole (entries, total size, overall ratio,
+   nesting) fail the archive with ErrorCode::LimitExceeded; limits on one member (its ratio, its path length)
+   refuse that member, which the curator then sees as a limit-exceeded file. The streaming reader enforces the
+   same limits on the bytes it actually produces, never on what a header claims.
+*/
+struct ArchiveLimits
+{
+    //! Members of one archive, folders and links included. A million is ten times the largest deliveries we
+    //! know of (newspaper runs of ~100,000 pages with sidecars) and still lists in seconds.
+    qint64 maxEntries = 1'000'000;
+    //! Uncompressed bytes of one archive's files. 1 TiB: the largest single deposits (film scans, audio
+    //! masters) are a few hundred GiB, and a store that takes more from one archive is rarely what anyone
+    //! meant.
+    qint64 maxTotalSize = qint64(1) << 40;
+    //! Uncompressed bytes per compressed byte, per member (where the format records compressed sizes) and
+    //! over the whole archive. Deflate cannot exceed about 1032:1, and real scans, XML and text stay below
+    //! 100:1; bombs live at 1000:1 and far beyond (bzip2, xz, nested or overlapping members).
+    qint64 maxCompressionRatio = 1000;
+    //! The ratio is only checked once this many bytes are uncompressed, so small, very compressible files (an
+    //! empty XML template, a blank 1 MiB TIFF) pass. 16 MiB bounds what a bomb can cost before it is caught.
+    qint64 ratioCheckFrom = 16 * 1024 * 1024;
+    //! Archives inside archives that may be opened: 3 covers "a zip of bags of zips"; 42.zip needs 5.
+    int maxNestingDepth = 3;
+    //! A member's path in UTF-8 bytes. 1024 is four times what Windows allows and leaves room under Linux's
+    //! 4096-byte PATH_MAX for the store's own prefix.
+    int maxPathLength = 1024;
+    //! A nested archive is unpacked to a private temporary file before it is opened; this bounds that file.
+    qint64 maxNestedArchiveSize = qint64(8) << 30;
+};
+
 struct IntakeOptions
 {
     QString name;            //!< The batch name; the source's name if empty.
     QSet<QString> bannedIds; //!< Records whose identifier is listed are recorded as skipped-banned.
     ColumnMapping columns;   //!< What the columns of a spreadsheet mean.
     std::atomic_bool *cancel = nullptr;
+    ArchiveLimits archive; //!< Limits for archives, and for archives inside them.
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

@@ -1,5 +1,11 @@
 # Sources of core/intake, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archivebackend.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archivebackend.h
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archiveformat.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archiveformat.h
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archiveguard.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archiveguard.h
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archivemember.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archivemember.h
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archivepackage.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archivepackage.h
+    ${CMAKE_CURRENT_LIST_DIR}/archive/archivereader.cpp ${CMAKE_CURRENT_LIST_DIR}/archive/archivereader.h
     ${CMAKE_CURRENT_LIST_DIR}/folderpackage.cpp ${CMAKE_CURRENT_LIST_DIR}/folderpackage.h
     ${CMAKE_CURRENT_LIST_DIR}/intake.cpp ${CMAKE_CURRENT_LIST_DIR}/intake.h
     ${CMAKE_CURRENT_LIST_DIR}/intakechain.cpp ${CMAKE_CURRENT_LIST_DIR}/intakechain.h

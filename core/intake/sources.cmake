@@ -7,4 +7,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/intaketypes.cpp ${CMAKE_CURRENT_LIST_DIR}/intaketypes.h
     ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
     ${CMAKE_CURRENT_LIST_DIR}/package.h
+    # BagIt (RFC 8493): parser, ingester, validator, writer
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.h
 )

@@ -8,5 +8,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
     ${CMAKE_CURRENT_LIST_DIR}/package.h
     # BagIt (RFC 8493): parser, ingester, validator, writer
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bag.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bag.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.h
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.h
 )

@@ -12,4 +12,5 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.h
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.h
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.h
 )

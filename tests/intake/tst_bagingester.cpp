@@ -79,6 +79,7 @@ private slots:
     void unusableBagsDegradeToTheListing_data();
     void unusableBagsDegradeToTheListing();
     void unreadableManifestIsInvalid();
+    void floodOfIssuesIsSummarised();
     void cancellation();
 
 private:
@@ -429,6 +430,24 @@ void TestBagIngester::unreadableManifestIsInvalid()
     QCOMPARE(s.error().code, ErrorCode::Invalid);
     QVERIFY2(s.error().message.contains(QStringLiteral("manifest-md5.txt")), qPrintable(s.error().message));
     QVERIFY(m_sink.items.isEmpty());
+}
+
+void TestBagIngester::floodOfIssuesIsSummarised()
+{
+    test::writeBag(m_dir->path(), test::sampleBag());
+    QByteArray junk;
+    for (int i = 0; i < 150; ++i)
+        junk += "not-a-checksum data/x" + QByteArray::number(i) + ".txt\n";
+    test::appendToFile(path(QStringLiteral("manifest-md5.txt")), junk);
+    for (int i = 0; i < 30; ++i)
+        test::writeFile(path(QStringLiteral("data/unlisted/u%1.txt").arg(i)), "u");
+    QVERIFY(ingest().ok());
+    const QStringList trace = m_trace.steps().constLast().warnings;
+    QCOMPARE(trace.size(), 100 + 1 + 1);
+    QVERIFY(trace[100].contains(QStringLiteral("50 more issues")));
+    QVERIFY(trace[100].contains(QStringLiteral("bag validate")));
+    QVERIFY(trace[101].contains(QStringLiteral("and 10 more")));
+    QCOMPARE(m_sink.fileCount(), 5 + 30); // all unlisted files loaded all the same
 }
 
 void TestBagIngester::cancellation()

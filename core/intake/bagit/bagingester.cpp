@@ -12,6 +12,19 @@ namespace {
 
 const QString s_payloadPrefix = QStringLiteral("data/");
 
+constexpr qsizetype s_maxWarnings = 100;
+
+//! The first names of a long list, and how many more there are.
+QString abbreviated(const QStringList &names)
+{
+    constexpr qsizetype shown = 20;
+    if (names.size() <= shown)
+        return names.join(QStringLiteral(", "));
+    return QCoreApplication::translate("gh::BagIngester", "%1 and %2 more")
+        .arg(names.first(shown).join(QStringLiteral(", ")))
+        .arg(names.size() - shown);
+}
+
 struct Planned
 {
     QString path; //!< Where the file is (or would be) in the bag: "data/film1/page1.jp2".
@@ -191,15 +204,22 @@ Status BagIngester::ingest(const Package &package, IntakeContext &context)
             .arg(algorithms.join(QStringLiteral(", ")))
             .arg(toFetch)
             .arg(missing));
-    for (const QString &warning : std::as_const(warnings))
-        context.trace.warn(warning);
+    // The trace is for reading: a bag with thousands of bad lines gets the first ones and a count;
+    // "bag validate" lists them all.
+    for (qsizetype i = 0; i < warnings.size() && i < s_maxWarnings; ++i)
+        context.trace.warn(warnings[i]);
+    if (warnings.size() > s_maxWarnings) {
+        context.trace.warn(
+            tr("… and %1 more issues with this bag; \"gatehouse-cli bag validate\" lists them all.")
+                .arg(warnings.size() - s_maxWarnings));
+    }
     if (!unlisted.isEmpty()) {
         context.trace.warn(tr("Payload files that no manifest lists (loaded without declared checksums): %1")
-                               .arg(unlisted.join(QStringLiteral(", "))));
+                               .arg(abbreviated(unlisted)));
     }
     if (!litter.isEmpty()) {
-        context.trace.warn(tr("Skipped operating-system files that no manifest lists: %1")
-                               .arg(litter.join(QStringLiteral(", "))));
+        context.trace.warn(
+            tr("Skipped operating-system files that no manifest lists: %1").arg(abbreviated(litter)));
     }
 
     for (ItemDraft &item : items) {

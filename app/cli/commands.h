@@ -15,4 +15,7 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
+int cmdBag(Global global, const QStringList &arguments);
+
 } // namespace gh::cli

@@ -1,6 +1,7 @@
 // The ingesters the packager chain knows, in the order they are tried. Put specific formats before general
 // ones: a recogniser that says yes too easily hides the ones after it.
 
+#include "bagit/bagingester.h"
 #include "intakechain.h"
 #include "lists/listingesters.h"
 
@@ -9,6 +10,7 @@ namespace gh {
 std::vector<std::unique_ptr<PackageIngester>> IntakeChain::defaultPackageIngesters()
 {
     std::vector<std::unique_ptr<PackageIngester>> ingesters;
+    ingesters.push_back(std::make_unique<BagIngester>());
     return ingesters;
 }
 

@@ -18,4 +18,10 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/lists/urllistingester.cpp
     ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
     ${CMAKE_CURRENT_LIST_DIR}/package.h
+    # BagIt (RFC 8493): parser, ingester, validator, writer
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bag.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bag.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagingester.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagparser.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.h
+    ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.h
 )

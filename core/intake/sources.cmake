@@ -8,3 +8,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/listingingester.cpp ${CMAKE_CURRENT_LIST_DIR}/listingingester.h
     ${CMAKE_CURRENT_LIST_DIR}/package.h
 )
+# XML and JSON manifests: safe XML, METS, IMS CP, IIIF, newspaper batches.
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.h
+)

@@ -2,18 +2,23 @@
 // ones: a recogniser that says yes too easily hides the ones after it.
 
 #include "intakechain.h"
+#include "mets/metsingester.h"
 
 namespace gh {
 
 std::vector<std::unique_ptr<PackageIngester>> IntakeChain::defaultPackageIngesters()
 {
     std::vector<std::unique_ptr<PackageIngester>> ingesters;
+    // intake-xml: packages described by a manifest or a known layout, before the plain listing.
+    ingesters.push_back(std::make_unique<MetsPackageIngester>());
     return ingesters;
 }
 
 std::vector<std::unique_ptr<DocumentIngester>> IntakeChain::defaultDocumentIngesters()
 {
     std::vector<std::unique_ptr<DocumentIngester>> ingesters;
+    // intake-xml: standalone manifests, recognised by their root element or JSON-LD context.
+    ingesters.push_back(std::make_unique<MetsDocumentIngester>());
     return ingesters;
 }
 

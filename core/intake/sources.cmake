@@ -12,3 +12,8 @@ target_sources(gatehouse_core PRIVATE
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.h
 )
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/xml/descriptive.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/descriptive.h
+    ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.cpp ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.h
+)

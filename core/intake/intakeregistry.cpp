@@ -1,6 +1,7 @@
 // The ingesters the packager chain knows, in the order they are tried. Put specific formats before general
 // ones: a recogniser that says yes too easily hides the ones after it.
 
+#include "iiif/iiifingester.h"
 #include "intakechain.h"
 #include "mets/metsingester.h"
 
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<DocumentIngester>> IntakeChain::defaultDocumentInges
     std::vector<std::unique_ptr<DocumentIngester>> ingesters;
     // intake-xml: standalone manifests, recognised by their root element or JSON-LD context.
     ingesters.push_back(std::make_unique<MetsDocumentIngester>());
+    ingesters.push_back(std::make_unique<IiifIngester>());
     return ingesters;
 }
 

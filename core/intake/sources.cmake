@@ -17,3 +17,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.h
     ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.cpp ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.h
 )
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.cpp ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.h
+)

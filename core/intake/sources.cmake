@@ -20,3 +20,6 @@ target_sources(gatehouse_core PRIVATE
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.cpp ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.h
 )
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.cpp ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.h
+)

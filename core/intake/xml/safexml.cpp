@@ -416,10 +416,16 @@ void probeStop(void *ctx)
 
 bool XmlDocument::hasRootElement(const QByteArray &head, const QString &ns, const QString &localName)
 {
+    const auto [rootNs, rootName] = rootElementName(head);
+    return !rootName.isEmpty() && rootName == localName && (ns.isEmpty() || rootNs == ns);
+}
+
+std::pair<QString, QString> XmlDocument::rootElementName(const QByteArray &head)
+{
     const QByteArray trimmed = head.left(512).trimmed();
     // Plainly not XML: refuse before libxml2 is involved at all.
     if (!trimmed.startsWith('<') && !trimmed.startsWith("\xEF\xBB\xBF<"))
-        return false;
+        return {};
     initialiseLibxml();
     SilenceGlobalErrors silence;
 
@@ -443,7 +449,7 @@ bool XmlDocument::hasRootElement(const QByteArray &head, const QString &ns, cons
 
     xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, nullptr);
     if (!ctxt)
-        return false;
+        return {};
     RootProbe probe;
     ctxt->_private = &probe;
     xmlCtxtUseOptions(ctxt, s_options);
@@ -452,7 +458,9 @@ bool XmlDocument::hasRootElement(const QByteArray &head, const QString &ns, cons
         xmlFreeDoc(ctxt->myDoc);
     ctxt->myDoc = nullptr;
     xmlFreeParserCtxt(ctxt);
-    return probe.found && probe.localName == localName && (ns.isEmpty() || probe.ns == ns);
+    if (!probe.found)
+        return {};
+    return {probe.ns, probe.localName};
 }
 
 } // namespace gh

@@ -101,6 +101,8 @@ public:
     //! True when \a data starts like XML whose root element is \a localName in namespace \a ns; reads no
     //! more than the head and never fails loudly. For cheap recognise() calls.
     static bool hasRootElement(const QByteArray &head, const QString &ns, const QString &localName);
+    //! The namespace URI and local name of the root element \a head starts, or two empty strings.
+    static std::pair<QString, QString> rootElementName(const QByteArray &head);
 
 private:
     XmlDocument(_xmlDoc *doc, QString fileName);

@@ -5,6 +5,7 @@
 #include "imscp/imscpingester.h"
 #include "intakechain.h"
 #include "mets/metsingester.h"
+#include "newspaper/newspaperingester.h"
 
 namespace gh {
 
@@ -12,6 +13,7 @@ std::vector<std::unique_ptr<PackageIngester>> IntakeChain::defaultPackageIngeste
 {
     std::vector<std::unique_ptr<PackageIngester>> ingesters;
     // intake-xml: packages described by a manifest or a known layout, before the plain listing.
+    ingesters.push_back(std::make_unique<NewspaperBatchIngester>());
     ingesters.push_back(std::make_unique<MetsPackageIngester>());
     ingesters.push_back(std::make_unique<ImsCpPackageIngester>());
     return ingesters;

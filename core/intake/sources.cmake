@@ -23,3 +23,6 @@ target_sources(gatehouse_core PRIVATE
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.cpp ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.h
 )
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.cpp ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.h
+)

@@ -459,8 +459,10 @@ QString MetsPackageIngester::findManifest(const Package &package)
             return entry.path;
         others.append(entry.path);
     }
-    // Any other XML file at the root whose root element is mets:mets; the head is enough to tell.
-    for (const QString &path : std::as_const(others)) {
+    // Another XML file at the root whose root element is mets:mets. recognise() must stay cheap for packages
+    // that are nothing but XML files (a delivery of ALTO pages), so only the first few are looked at.
+    constexpr qsizetype maxProbed = 8;
+    for (const QString &path : others.mid(0, maxProbed)) {
         const auto content = package.read(path, 64 * 1024 * 1024);
         if (content &&
             XmlDocument::hasRootElement(content->left(64 * 1024), xmlns::mets, QStringLiteral("mets")))

@@ -365,6 +365,13 @@ Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fi
                 ErrorCode::Invalid,
                 tr("%1 was refused at line %2: %3.").arg(fileName).arg(state.errorLine).arg(state.refusal)};
         }
+        if (state.firstError.startsWith(u"Excessive depth")) {
+            // libxml2's own limit; its message suggests a parser option, which is no help to a curator.
+            return Error{ErrorCode::LimitExceeded,
+                         tr("%1 was refused at line %2: its elements are nested more than 256 levels deep.")
+                             .arg(fileName)
+                             .arg(state.errorLine)};
+        }
         const QString reason =
             state.firstError.isEmpty() ? tr("the document is not well-formed XML") : state.firstError;
         if (state.errorColumn > 0) {

@@ -25,3 +25,21 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagvalidator.h
     ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/bagit/bagwriter.h
 )
+# XML and JSON manifests: safe XML, METS, IMS CP, IIIF, newspaper batches.
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/safexml.h
+)
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/xml/descriptive.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/descriptive.h
+    ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/xml/manifestfiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.cpp ${CMAKE_CURRENT_LIST_DIR}/mets/metsingester.h
+)
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.cpp ${CMAKE_CURRENT_LIST_DIR}/iiif/iiifingester.h
+)
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.cpp ${CMAKE_CURRENT_LIST_DIR}/imscp/imscpingester.h
+)
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.cpp ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.h
+)

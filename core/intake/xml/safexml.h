@@ -1,0 +1,125 @@
+#pragma once
+
+#include <memory>
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+
+#include "util/result.h"
+
+struct _xmlDoc;
+struct _xmlNode;
+
+namespace gh {
+
+/*!
+    \class gh::XmlElement
+    A read-only view of one element of an XmlDocument, valid while the document lives. Names are matched by
+    namespace URI and local name, never by prefix, so \c mets:file and \c METS:file are the same element.
+    A default-constructed element is null; every accessor of a null element returns an empty value.
+*/
+class XmlElement
+{
+public:
+    XmlElement() = default;
+
+    bool isNull() const { return m_node == nullptr; }
+    QString localName() const;
+    QString namespaceUri() const;
+    //! True when the element is \a localName in namespace \a ns; an empty \a ns matches any namespace.
+    bool is(const QString &ns, const QString &localName) const;
+    //! The line the element starts on (1-based).
+    int line() const;
+
+    //! An attribute without a namespace (\c ID, \c MIMETYPE), or an empty string.
+    QString attribute(const QString &name) const;
+    //! A namespaced attribute (\c xlink:href); falls back to the unprefixed name, which careless producers
+    //! use.
+    QString attribute(const QString &ns, const QString &name) const;
+    bool hasAttribute(const QString &name) const;
+
+    //! The text of the element and its descendants, with surrounding white space removed.
+    QString text() const;
+
+    //! Child elements, optionally only those named \a localName in \a ns (an empty \a ns matches any).
+    QList<XmlElement> children(const QString &ns = {}, const QString &localName = {}) const;
+    //! The first matching child element, or a null element.
+    XmlElement firstChild(const QString &ns, const QString &localName) const;
+    //! Every matching element below this one, in document order.
+    QList<XmlElement> descendants(const QString &ns, const QString &localName) const;
+    //! The first matching element below this one in document order, or a null element.
+    XmlElement firstDescendant(const QString &ns, const QString &localName) const;
+    //! The text of the first child along \a path ("titleInfo/title"), every step in \a ns.
+    QString childText(const QString &ns, const QString &path) const;
+
+private:
+    friend class XmlDocument;
+    explicit XmlElement(_xmlNode *node)
+        : m_node(node)
+    {}
+    _xmlNode *m_node = nullptr;
+};
+
+/*!
+    \class gh::XmlDocument
+    An XML document parsed by libxml2 with every door to the outside closed: parsed from memory with no
+    network access, no external DTD or entity loading and no entity substitution. Documents that declare
+    entities (the billion-laughs and quadratic-blowup attacks, XXE through general or parameter entities) or
+    refer to an external DTD are refused outright, with the file and line in the message; so are malformed
+    documents. libxml2 never writes to stderr on Gatehouse's behalf: its errors become the Error returned.
+
+    libxml2 is initialised once per process (xmlInitParser) and its global state is never torn down per
+    document, so documents may be parsed on several threads at once.
+*/
+class XmlDocument
+{
+    Q_DECLARE_TR_FUNCTIONS(gh::XmlDocument)
+
+public:
+    struct Limits
+    {
+        //! Larger documents are refused before parsing (ErrorCode::LimitExceeded).
+        qint64 maxBytes = 64 * 1024 * 1024;
+    };
+
+    /*!
+        Parses \a data; \a fileName names the document in error messages. Returns ErrorCode::Invalid for
+        malformed or refused documents and ErrorCode::LimitExceeded for documents over the size limit or past
+        libxml2's own limits (nesting depth, text node size).
+    */
+    static Result<XmlDocument> parse(const QByteArray &data, const QString &fileName);
+    static Result<XmlDocument> parse(const QByteArray &data, const QString &fileName, const Limits &limits);
+
+    XmlDocument(XmlDocument &&) noexcept;
+    XmlDocument &operator=(XmlDocument &&) noexcept;
+    ~XmlDocument();
+
+    XmlElement root() const;
+    const QString &fileName() const { return m_fileName; }
+
+    //! True when \a data starts like XML whose root element is \a localName in namespace \a ns; reads no
+    //! more than the head and never fails loudly. For cheap recognise() calls.
+    static bool hasRootElement(const QByteArray &head, const QString &ns, const QString &localName);
+    //! The namespace URI and local name of the root element \a head starts, or two empty strings.
+    static std::pair<QString, QString> rootElementName(const QByteArray &head);
+
+private:
+    XmlDocument(_xmlDoc *doc, QString fileName);
+    struct Deleter
+    {
+        void operator()(_xmlDoc *doc) const;
+    };
+    std::unique_ptr<_xmlDoc, Deleter> m_doc;
+    QString m_fileName;
+};
+
+namespace xmlns {
+inline const QString mets = QStringLiteral("http://www.loc.gov/METS/");
+inline const QString mods = QStringLiteral("http://www.loc.gov/mods/v3");
+inline const QString dc = QStringLiteral("http://purl.org/dc/elements/1.1/");
+inline const QString xlink = QStringLiteral("http://www.w3.org/1999/xlink");
+inline const QString xml = QStringLiteral("http://www.w3.org/XML/1998/namespace");
+} // namespace xmlns
+
+} // namespace gh

@@ -653,12 +653,17 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     QString sql = u"SELECT " + s_fileColumns +
                   u" FROM files f JOIN items i ON i.id = f.item_id"
                   u" WHERE f.batch_id = ? AND f.id > ?";
+    QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
+    if (!query.sourcePath.isEmpty()) {
+        sql += u" AND f.source_path = ?";
+        values.append(query.sourcePath);
+    }
     sql += u" ORDER BY f.id";
     if (query.limit >= 0)
         sql += u" LIMIT " + QString::number(query.limit);
-    auto q = run(sql, {batchId, query.afterId}, tr("reading files of batch %1").arg(batchId));
+    auto q = run(sql, values, tr("reading files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     QList<FileRecord> result;

@@ -22,6 +22,7 @@ namespace gh {
 struct FileQuery
 {
     QList<FileStatus> statuses; //!< Empty means every status.
+    QString sourcePath;         //!< Only files read from this path (an archive's members); empty for all.
     qint64 afterId = 0;
     int limit = -1;
 };

@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include "intake/intaketypes.h"
 #include "store/storekey.h"
 #include "transfer/transferoptions.h"
 
@@ -15,6 +16,7 @@ struct FetchOptions
 {
     TransferOptions transfer; //!< transfer.jobs also bounds local copies (to the number of cores at most).
     QString keyTemplate = StoreKey::defaultTemplate(); //!< See StoreKey::expand().
+    ArchiveLimits archive;              //!< Enforced again while members stream out of archives.
     int maxConsecutiveStoreErrors = 20; //!< Then the store is declared broken and the stage fails.
 };
 

@@ -52,11 +52,12 @@ void FileFinisher::recordMeasurements(FetchOutcome &outcome, const Digests &dige
     f.digests = digests;
     f.mimetype = mimetype;
     f.processedAt = QDateTime::currentDateTimeUtc();
+    QString detail =
+        QStringLiteral("md5 %1, sha1 %2, sha256 %3").arg(digests.md5, digests.sha1, digests.sha256);
+    if (!digests.sha512.isEmpty())
+        detail += QStringLiteral(", sha512 %1").arg(digests.sha512);
     outcome.events.append(event(f, QStringLiteral("message digest calculation"), QStringLiteral("success"),
-                                QStringLiteral("md5 %1, sha1 %2, sha256 %3, %4 bytes")
-                                    .arg(digests.md5, digests.sha1, digests.sha256)
-                                    .arg(size),
-                                agent));
+                                detail + QStringLiteral(", %1 bytes").arg(size), agent));
     outcome.events.append(
         event(f, QStringLiteral("format identification"), QStringLiteral("success"), mimetype, agent));
 

@@ -2,6 +2,7 @@
 
 #include <QPointer>
 
+#include "archivecopy.h"
 #include "catalog/catalog.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
@@ -56,6 +57,7 @@ void FetchStage::start(const BatchContext &batch)
     m_lastQueuedId = 0;
     m_queue.clear();
     m_cache.clear();
+    m_archivesInFlight.clear();
     m_progress = Progress{};
     m_progress.batchId = batch.batchId;
     m_progress.stage = Stage::Fetch;
@@ -202,11 +204,71 @@ void FetchStage::fill()
 
 void FetchStage::dispatch(const FileRecord &file)
 {
+    if (!file.sourceMember.isEmpty()) {
+        dispatchArchive(file.sourcePath);
+        return;
+    }
     ++m_inFlight;
     if (!file.sourceUrl.isEmpty() && file.sourcePath.isEmpty())
         dispatchDownload(file);
     else
         dispatchLocal(file);
+}
+
+void FetchStage::dispatchArchive(const QString &archivePath)
+{
+    // One sequential pass per archive takes every pending member of it; later pages skip them.
+    if (m_archivesInFlight.contains(archivePath))
+        return;
+    m_archivesInFlight.insert(archivePath);
+    QHash<QString, FileRecord> wanted;
+    FileQuery query;
+    query.statuses = {FileStatus::Pending};
+    query.sourcePath = archivePath;
+    query.limit = 5000;
+    for (;;) {
+        auto page = m_catalog.files(m_batch.batchId, query);
+        if (!page) {
+            fail(page.error().message);
+            return;
+        }
+        for (const FileRecord &f : *page) {
+            if (!f.sourceMember.isEmpty())
+                wanted.insert(f.sourceMember, f);
+        }
+        if (page->size() < query.limit)
+            break;
+        query.afterId = page->constLast().id;
+    }
+    m_inFlight += int(wanted.size());
+    QPointer<FetchStage> self(this);
+    auto cancel = m_cancel;
+    auto bytesInFlight = m_bytesInFlight;
+    BitStore *store = &m_store;
+    const BatchContext batch = m_batch;
+    const ArchiveLimits limits = m_options.archive;
+    m_pool.start([self, archivePath, wanted, cancel, bytesInFlight, store, batch, limits] {
+        qint64 reported = 0;
+        ArchiveCopy::run(
+            archivePath, wanted, *store, batch, limits, *cancel,
+            [&](qint64 bytes) {
+                reported += bytes;
+                bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
+            },
+            [&](const FetchOutcome &outcome) {
+                // This member's bytes are now part of the outcome's size: stop counting them as in flight.
+                bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
+                reported = 0;
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, outcome] {
+                        if (self)
+                            self->onOutcome(outcome);
+                    },
+                    Qt::QueuedConnection);
+            });
+        bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
+    });
 }
 
 void FetchStage::dispatchDownload(const FileRecord &file)

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -59,6 +60,7 @@ private:
     void dispatch(const FileRecord &file);
     void dispatchLocal(const FileRecord &file);
     void dispatchDownload(const FileRecord &file);
+    void dispatchArchive(const QString &archivePath);
     void onDownload(const DownloadResult &result);
     void onOutcome(const FetchOutcome &outcome);
     void flush();
@@ -78,6 +80,7 @@ private:
 
     std::deque<FileRecord> m_queue;
     QHash<QString, HttpCacheEntry> m_cache; //!< The catalog's validators for the URLs in m_queue.
+    QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
     qint64 m_lastQueuedId = 0;
     bool m_exhausted = false;
     bool m_running = false;

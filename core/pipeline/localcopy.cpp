@@ -53,7 +53,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
     }
 
     // Two buffers: in split mode the md5 lane still reads one while the next chunk is read into the other.
-    MultiDigest digest(lanesForSize(expectedSize));
+    MultiDigest digest(lanesForSize(expectedSize), !file.declared.sha512.isEmpty());
     std::array<QByteArray, 2> buffers{QByteArray(s_chunkSize, Qt::Uninitialized),
                                       QByteArray(s_chunkSize, Qt::Uninitialized)};
     QByteArray head;

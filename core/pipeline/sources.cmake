@@ -1,5 +1,6 @@
 # Sources of core/pipeline, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/archivecopy.cpp ${CMAKE_CURRENT_LIST_DIR}/archivecopy.h
     ${CMAKE_CURRENT_LIST_DIR}/batchrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/batchrunner.h
     ${CMAKE_CURRENT_LIST_DIR}/engine.cpp ${CMAKE_CURRENT_LIST_DIR}/engine.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchoptions.h

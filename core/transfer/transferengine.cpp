@@ -58,9 +58,10 @@ bool isStrongEtag(const QByteArray &etag)
 class BodySink : public std::enable_shared_from_this<BodySink>
 {
 public:
-    BodySink(std::unique_ptr<StoreWriter> writer, std::shared_ptr<SerialQueue> queue)
+    BodySink(std::unique_ptr<StoreWriter> writer, std::shared_ptr<SerialQueue> queue, bool sha512)
         : m_writer(std::move(writer))
         , m_queue(std::move(queue))
+        , m_sha512(sha512)
         , m_kept(m_writer->written())
         , m_pushed(m_kept)
     {}
@@ -79,7 +80,7 @@ public:
     void continueKept()
     {
         m_queue->post([self = shared_from_this()] {
-            self->m_digest = std::make_unique<MultiDigest>();
+            self->m_digest = std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, self->m_sha512);
             if (Status s = self->m_writer->replay(
                     [&](const char *data, qint64 size) { self->m_digest->add(data, size); });
                 !s)
@@ -93,7 +94,7 @@ public:
         m_buffer.clear();
         m_pushed = 0;
         m_queue->post([self = shared_from_this(), expectedSize] {
-            self->m_digest = std::make_unique<MultiDigest>(lanesForSize(expectedSize));
+            self->m_digest = std::make_unique<MultiDigest>(lanesForSize(expectedSize), self->m_sha512);
             self->m_lastChunk.clear();
             if (Status s = self->m_writer->truncate(); !s)
                 self->m_error = s;
@@ -125,7 +126,8 @@ public:
         m_queue->post([self = shared_from_this(), chunk] {
             if (self->m_error.ok()) {
                 if (!self->m_digest)
-                    self->m_digest = std::make_unique<MultiDigest>();
+                    self->m_digest =
+                        std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, self->m_sha512);
                 self->m_digest->add(chunk.constData(), chunk.size());
                 // A split-lane digest may still read this chunk until the next add(): keep it alive.
                 self->m_lastChunk = chunk;
@@ -151,7 +153,7 @@ public:
             Final final;
             final.error = self->m_error;
             if (!self->m_digest)
-                self->m_digest = std::make_unique<MultiDigest>();
+                self->m_digest = std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, self->m_sha512);
             final.digests = self->m_digest->finish();
             self->m_lastChunk.clear();
             final.size = self->m_writer->written();
@@ -162,6 +164,7 @@ public:
 private:
     std::unique_ptr<StoreWriter> m_writer;
     std::shared_ptr<SerialQueue> m_queue;
+    const bool m_sha512;
     std::unique_ptr<MultiDigest> m_digest;
     QByteArray m_lastChunk;
     Status m_error;
@@ -523,7 +526,8 @@ void TransferWorker::begin(std::unique_ptr<Download> download)
         fail(&d, FileStatus::StoreError, writer.error().message, false);
         return;
     }
-    d.sink = std::make_shared<BodySink>(std::move(*writer), SerialQueue::create(&m_pool));
+    d.sink = std::make_shared<BodySink>(std::move(*writer), SerialQueue::create(&m_pool),
+                                        !d.job.file.declared.sha512.isEmpty());
     QPointer<TransferWorker> self(this);
     d.sink->setOnDrained([self, id] {
         QMetaObject::invokeMethod(

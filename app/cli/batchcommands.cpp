@@ -1,4 +1,5 @@
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSaveFile>
 
 #include "commands.h"
@@ -14,6 +15,18 @@ namespace {
 void addFetchOptions(CommandLine &cl)
 {
     cl.parser.addOption({QStringLiteral("jobs"), tr("Parallel transfers (default 8)."), tr("n")});
+    cl.parser.addOption(
+        {QStringLiteral("per-host"), tr("Connections to one host at once (default 4)."), tr("n")});
+    cl.parser.addOption(
+        {QStringLiteral("max-size"),
+         tr("Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and "
+            "while streaming."),
+         tr("size")});
+    cl.parser.addOption(
+        {QStringLiteral("accept"),
+         tr("Accept only these types, comma-separated (image/*,application/pdf); checked on the "
+            "header and on the content."),
+         tr("types")});
 }
 
 std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
@@ -24,6 +37,25 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         if (!ok || jobs < 1 || jobs > 256)
             return fatal(tr("--jobs takes a number from 1 to 256."));
         context.options.fetch.transfer.jobs = jobs;
+    }
+    if (cl.parser.isSet(QStringLiteral("per-host"))) {
+        bool ok = false;
+        const int perHost = cl.parser.value(QStringLiteral("per-host")).toInt(&ok);
+        if (!ok || perHost < 1 || perHost > 256)
+            return fatal(tr("--per-host takes a number from 1 to 256."));
+        context.options.fetch.transfer.perHost = perHost;
+    }
+    if (cl.parser.isSet(QStringLiteral("max-size"))) {
+        auto size = EngineSettings::parseSize(cl.parser.value(QStringLiteral("max-size")));
+        if (!size)
+            return fatal(tr("--max-size: %1").arg(size.error().message));
+        context.options.fetch.transfer.maxSize = *size;
+    }
+    if (cl.parser.isSet(QStringLiteral("accept"))) {
+        const QStringList accept = EngineSettings::parseAccept(cl.parser.value(QStringLiteral("accept")));
+        if (accept.isEmpty())
+            return fatal(tr("--accept needs at least one type, such as image/* or application/pdf."));
+        context.options.fetch.transfer.accept = accept;
     }
     return std::nullopt;
 }
@@ -90,6 +122,10 @@ int cmdFetch(Global global, const QStringList &arguments)
     CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     addFetchOptions(cl);
+    cl.parser.addOption(
+        {QStringLiteral("refresh"),
+         tr("Fetch downloaded files again with conditional requests; unchanged ones keep their "
+            "stored copy.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -98,6 +134,7 @@ int cmdFetch(Global global, const QStringList &arguments)
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
+    context.options.fetch.refresh = cl.parser.isSet(QStringLiteral("refresh"));
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
@@ -254,8 +291,8 @@ int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption(
-        {QStringLiteral("format"), tr("Report format: summary."), tr("format"), QStringLiteral("summary")});
+    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary or jsonl."), tr("format"),
+                         QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
@@ -268,8 +305,28 @@ int cmdReport(Global global, const QStringList &arguments)
     if (!batchId)
         return fatal(batchId.error().message);
     const QString format = cl.parser.value(QStringLiteral("format"));
+    if (format == u"jsonl") {
+        QSaveFile file(cl.parser.value(QStringLiteral("output")));
+        QTextStream *stream = &out();
+        std::optional<QTextStream> fileStream;
+        if (cl.parser.isSet(QStringLiteral("output"))) {
+            if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+                return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+            fileStream.emplace(&file);
+            stream = &*fileStream;
+        }
+        Status s = Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
+            *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) << '\n';
+        });
+        stream->flush();
+        if (!s)
+            return fatal(s.error().message);
+        if (fileStream && !file.commit())
+            return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+        return ExitOk;
+    }
     if (format != u"summary")
-        return fatal(tr("Unknown report format \"%1\"; known: summary.").arg(format));
+        return fatal(tr("Unknown report format \"%1\"; known: summary, jsonl.").arg(format));
 
     // The summary always goes next to the batch's log too.
     auto text = Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));

@@ -26,7 +26,8 @@ const QList<Command> &commands()
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
         {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), cmdReport},
         {QStringLiteral("bag"),
-         QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"), cmdBag},
+         QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
+         cmdBag},
     };
     return list;
 }

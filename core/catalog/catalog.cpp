@@ -820,13 +820,14 @@ Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
     return counts;
 }
 
-Result<int> Catalog::resetFiles(qint64 batchId, const QList<FileStatus> &statuses)
+Result<int> Catalog::resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly)
 {
     if (statuses.isEmpty())
         return 0;
-    auto q = run(u"UPDATE files SET status = 'pending' WHERE batch_id = ? AND status IN (" +
-                     statusList(statuses) + u')',
-                 {batchId}, tr("resetting files of batch %1").arg(batchId));
+    auto q =
+        run(u"UPDATE files SET status = 'pending' WHERE batch_id = ? AND status IN (" + statusList(statuses) +
+                u')' + (downloadsOnly ? u" AND source_url IS NOT NULL AND source_path IS NULL" : u""),
+            {batchId}, tr("resetting files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     return q->numRowsAffected();

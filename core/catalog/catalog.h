@@ -108,8 +108,9 @@ public:
     //! The cache entries for \a urls that the catalog has.
     Result<QHash<QString, HttpCacheEntry>> httpCache(const QStringList &urls);
     Result<QMap<FileStatus, qint64>> statusCounts(qint64 batchId);
-    //! Puts files whose status is in \a statuses back to pending, for a retry.
-    Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses);
+    //! Puts files whose status is in \a statuses back to pending, for a retry; with \a downloadsOnly, only
+    //! files that come from a URL (for a conditional refresh).
+    Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly = false);
     Result<ItemRecord> item(qint64 itemId);
 
     // Events

@@ -75,6 +75,15 @@ void FetchStage::start(const BatchContext &batch)
         if (StatusInfo::isTransient(s))
             transient.append(s);
     }
+    if (m_options.refresh) {
+        auto refreshed =
+            m_catalog.resetFiles(batch.batchId, {FileStatus::Success, FileStatus::Unchanged}, true);
+        if (!refreshed) {
+            fail(refreshed.error().message);
+            return;
+        }
+        emit logMessage(tr("Refreshing %1 downloaded files with conditional requests.").arg(*refreshed));
+    }
     if (auto reset = m_catalog.resetFiles(batch.batchId, transient); !reset) {
         fail(reset.error().message);
         return;

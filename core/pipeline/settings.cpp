@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 
 namespace gh {
@@ -15,15 +16,70 @@ Result<RunOptions> EngineSettings::fromFile(const QString &path, RunOptions defa
     if (ini.status() != QSettings::NoError)
         return Error{ErrorCode::Invalid, tr("The settings file %1 is not a valid INI file.").arg(path)};
     RunOptions options = defaults;
-    bool ok = true;
-    if (ini.contains(QStringLiteral("fetch/jobs"))) {
-        options.fetch.transfer.jobs = ini.value(QStringLiteral("fetch/jobs")).toInt(&ok);
-        if (!ok || options.fetch.transfer.jobs < 1)
-            return Error{ErrorCode::Invalid, tr("%1: fetch/jobs must be a positive number.").arg(path)};
-    }
+    TransferOptions &t = options.fetch.transfer;
+    QString problem;
+    auto number = [&](const QString &key, auto &into, qint64 minimum) {
+        if (!ini.contains(key) || !problem.isEmpty())
+            return;
+        bool ok = false;
+        const qint64 value = ini.value(key).toLongLong(&ok);
+        if (!ok || value < minimum)
+            problem = tr("%1: %2 must be a number of at least %3.").arg(path, key).arg(minimum);
+        else
+            into = decltype(into + 0)(value);
+    };
+    number(QStringLiteral("fetch/jobs"), t.jobs, 1);
+    number(QStringLiteral("transfer/per_host"), t.perHost, 1);
+    number(QStringLiteral("transfer/connect_timeout_ms"), t.connectTimeoutMs, 1);
+    number(QStringLiteral("transfer/low_speed_limit"), t.lowSpeedLimit, 0);
+    number(QStringLiteral("transfer/low_speed_seconds"), t.lowSpeedSeconds, 1);
+    number(QStringLiteral("transfer/max_redirects"), t.maxRedirects, 0);
+    number(QStringLiteral("transfer/max_attempts"), t.maxAttempts, 1);
+    number(QStringLiteral("transfer/backoff_base_ms"), t.backoffBaseMs, 0);
+    number(QStringLiteral("transfer/backoff_max_ms"), t.backoffMaxMs, 0);
+    number(QStringLiteral("transfer/retry_after_max_ms"), t.retryAfterMaxMs, 0);
+    number(QStringLiteral("transfer/max_size"), t.maxSize, 0);
+    if (!problem.isEmpty())
+        return Error{ErrorCode::Invalid, problem};
+    t.userAgent = ini.value(QStringLiteral("transfer/user_agent"), t.userAgent).toString();
+    t.contact = ini.value(QStringLiteral("transfer/contact"), t.contact).toString();
+    t.caBundle = ini.value(QStringLiteral("transfer/ca_bundle"), t.caBundle).toString();
+    t.honourFreshness = ini.value(QStringLiteral("transfer/honour_freshness"), t.honourFreshness).toBool();
+    if (ini.contains(QStringLiteral("transfer/accept")))
+        t.accept = parseAccept(ini.value(QStringLiteral("transfer/accept")).toString());
     options.fetch.keyTemplate =
         ini.value(QStringLiteral("fetch/key_template"), options.fetch.keyTemplate).toString();
     return options;
+}
+
+QStringList EngineSettings::parseAccept(const QString &patterns)
+{
+    QStringList result;
+    for (const QString &pattern : patterns.split(u',', Qt::SkipEmptyParts)) {
+        const QString trimmed = pattern.trimmed().toLower();
+        if (!trimmed.isEmpty())
+            result.append(trimmed);
+    }
+    return result;
+}
+
+Result<qint64> EngineSettings::parseSize(const QString &text)
+{
+    // Bytes, or with a binary suffix: 500M, 2G, 64KiB.
+    static const QRegularExpression shape(QStringLiteral("^\\s*(\\d+)\\s*([kmgt]?)(i?b)?\\s*$"),
+                                          QRegularExpression::CaseInsensitiveOption);
+    const auto m = shape.match(text);
+    if (!m.hasMatch())
+        return Error{ErrorCode::Usage,
+                     tr("\"%1\" is not a size; give bytes, or a number with K, M, G or T.").arg(text)};
+    qint64 value = m.captured(1).toLongLong();
+    const QString unit = m.captured(2).toLower();
+    for (const QChar u : {QChar(u'k'), QChar(u'm'), QChar(u'g'), QChar(u't')}) {
+        value *= 1024;
+        if (unit == u)
+            return value;
+    }
+    return m.captured(1).toLongLong();
 }
 
 Result<QSet<QString>> EngineSettings::readBannedList(const QString &path)

@@ -105,6 +105,73 @@ QJsonObject Reports::fileJson(const FileRecord &f)
     return o;
 }
 
+Status Reports::requestResults(Catalog &catalog, qint64 batchId,
+                               const std::function<void(const QJsonObject &)> &deliver)
+{
+    // Files of one item are consecutive (id order follows intake order): collect an item's files, then emit.
+    QList<FileRecord> group;
+    auto flush = [&]() -> Status {
+        if (group.isEmpty())
+            return {};
+        const FileRecord *chosen = &group.constFirst();
+        for (const FileRecord &f : std::as_const(group)) {
+            if (StatusInfo::severity(f.status) == Severity::Error) {
+                chosen = &f;
+                break;
+            }
+        }
+        const FileRecord &f = *chosen;
+        auto item = catalog.item(f.itemId);
+        if (!item)
+            return item.error();
+        QJsonObject request = item->metadata.value(QStringLiteral("request")).toObject();
+        if (request.isEmpty()) {
+            request.insert(QStringLiteral("base_url"), f.sourceUrl.isEmpty() ? f.sourcePath : f.sourceUrl);
+            request.insert(QStringLiteral("link_source_id"), item->identifier);
+        }
+        const bool hit = f.status == FileStatus::Success || f.status == FileStatus::Unchanged;
+        QJsonObject result{{QStringLiteral("request"), request},
+                           {QStringLiteral("status"), StatusInfo::key(f.status)},
+                           {QStringLiteral("hit"), hit}};
+        if (f.httpStatus > 0 || !f.terminalUrl.isEmpty()) {
+            result.insert(QStringLiteral("terminal"),
+                          QJsonObject{{QStringLiteral("terminal_url"), f.terminalUrl},
+                                      {QStringLiteral("terminal_dt"), Catalog::toDbTime(f.processedAt)},
+                                      {QStringLiteral("terminal_status_code"), f.httpStatus},
+                                      {QStringLiteral("terminal_sha1hex"), optionalString(f.digests.sha1)}});
+        }
+        if (f.size >= 0 && !f.digests.sha1.isEmpty()) {
+            result.insert(QStringLiteral("file_meta"),
+                          QJsonObject{{QStringLiteral("size_bytes"), f.size},
+                                      {QStringLiteral("md5hex"), f.digests.md5},
+                                      {QStringLiteral("sha1hex"), f.digests.sha1},
+                                      {QStringLiteral("sha256hex"), f.digests.sha256},
+                                      {QStringLiteral("mimetype"), f.mimetype}});
+        }
+        QJsonArray hops;
+        for (const QJsonValue &hop : f.hops)
+            hops.append(hop.toObject().value(QStringLiteral("url")));
+        if (!f.terminalUrl.isEmpty())
+            hops.append(f.terminalUrl);
+        result.insert(QStringLiteral("hops"), hops);
+        result.insert(QStringLiteral("error_message"), hit ? QJsonValue() : QJsonValue(f.error));
+        deliver(result);
+        group.clear();
+        return {};
+    };
+    Status walked = catalog.forEachFile(batchId, [&](const FileRecord &f) {
+        if (!group.isEmpty() && group.constFirst().itemId != f.itemId) {
+            if (Status s = flush(); !s)
+                return false;
+        }
+        group.append(f);
+        return true;
+    });
+    if (!walked)
+        return walked;
+    return flush();
+}
+
 Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
 {
     auto batch = catalog.batch(batchId);

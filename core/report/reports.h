@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QCoreApplication>
 #include <QJsonObject>
 
@@ -27,6 +29,15 @@ public:
         counts per status, with dot leaders.
     */
     static Result<QString> summary(Catalog &catalog, qint64 batchId);
+    /*!
+        One result per item for \c report --format jsonl, in item order: the ingest request verbatim (or, for
+        items that were not requests, what the item was loaded from), \c status, \c hit, \c terminal
+        {terminal_url, terminal_dt, terminal_status_code, terminal_sha1hex}, \c file_meta {size_bytes, md5hex,
+        sha1hex, sha256hex, mimetype}, \c hops (the URLs visited, the terminal one last) and
+        \c error_message. An item with several files reports its first file that failed, else its first.
+    */
+    static Status requestResults(Catalog &catalog, qint64 batchId,
+                                 const std::function<void(const QJsonObject &)> &deliver);
     //! Writes the summary to \a path (creating folders) and returns its text.
     static Result<QString> writeSummary(Catalog &catalog, qint64 batchId, const QString &path);
 };

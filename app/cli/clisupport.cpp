@@ -152,7 +152,7 @@ Result<Context> openContext(const Global &global, bool withStore)
         return catalog.error();
     context.catalog = std::move(*catalog);
     if (withStore) {
-        auto store = openBitStore(context.workspace.storeSpec());
+        auto store = openBitStore(context.workspace.storeSpec(), context.options.store);
         if (!store)
             return store.error();
         context.store = std::move(*store);

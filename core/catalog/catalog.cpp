@@ -407,10 +407,13 @@ Status Catalog::setBatchDetection(qint64 batchId, const QString &detected, const
     return q ? Status() : Status(q.error());
 }
 
-Result<QList<BatchRecord>> Catalog::batches()
+Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
 {
-    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches"
-                                " ORDER BY created_at, id"),
+    // One batch filters every query by it; all batches read each table once, grouped.
+    const QString where = onlyId > 0 ? QStringLiteral(" WHERE batch_id = %1").arg(onlyId) : QString();
+    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches") +
+                     (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
+                     QStringLiteral(" ORDER BY created_at, id"),
                  {}, tr("listing batches"));
     if (!q)
         return q.error();
@@ -428,8 +431,8 @@ Result<QList<BatchRecord>> Catalog::batches()
     }
 
     // Counts and stage states for all batches in two grouped queries, not two per batch.
-    auto counts = run(QStringLiteral("SELECT batch_id, status, COUNT(*), COALESCE(SUM(size), 0) FROM files"
-                                     " GROUP BY batch_id, status"),
+    auto counts = run(QStringLiteral("SELECT batch_id, status, COUNT(*), COALESCE(SUM(size), 0) FROM files") +
+                          where + QStringLiteral(" GROUP BY batch_id, status"),
                       {}, tr("counting files"));
     if (!counts)
         return counts.error();
@@ -445,16 +448,18 @@ Result<QList<BatchRecord>> Catalog::batches()
         b->files += counts->value(2).toLongLong();
         b->bytes += counts->value(3).toLongLong();
     }
-    auto items = run(QStringLiteral("SELECT batch_id, COUNT(*) FROM items GROUP BY batch_id"), {},
-                     tr("counting items"));
+    auto items = run(QStringLiteral("SELECT batch_id, COUNT(*) FROM items") + where +
+                         QStringLiteral(" GROUP BY batch_id"),
+                     {}, tr("counting items"));
     if (!items)
         return items.error();
     while (items->next()) {
         if (BatchRecord *b = byId.value(items->value(0).toLongLong()))
             b->items = items->value(1).toLongLong();
     }
-    auto stages = run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages"),
-                      {}, tr("reading stages"));
+    auto stages =
+        run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages") + where,
+            {}, tr("reading stages"));
     if (!stages)
         return stages.error();
     while (stages->next()) {
@@ -473,18 +478,22 @@ Result<QList<BatchRecord>> Catalog::batches()
     return result;
 }
 
+Result<QList<BatchRecord>> Catalog::batches()
+{
+    return loadBatches(0);
+}
+
 Result<BatchRecord> Catalog::batch(qint64 batchId)
 {
-    // Small enough to reuse the full listing's logic; the dashboard refreshes all batches anyway.
-    auto all = batches();
-    if (!all)
-        return all.error();
-    for (const BatchRecord &b : *all) {
-        if (b.id == batchId)
-            return b;
+    auto found = loadBatches(batchId);
+    if (!found)
+        return found.error();
+    if (found->isEmpty()) {
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
     }
-    return Error{ErrorCode::NotFound,
-                 tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return found->constFirst();
 }
 
 Result<std::optional<qint64>> Catalog::latestBatchForSource(const QString &source)
@@ -818,6 +827,23 @@ Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
             counts[*status] += q->value(1).toLongLong();
     }
     return counts;
+}
+
+Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId)
+{
+    auto q =
+        run(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(declared_size), 0), COUNT(declared_size) FROM files"
+                           " WHERE batch_id = ? AND status = 'pending'"),
+            {batchId}, tr("counting pending files of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    Workload work;
+    if (q->next()) {
+        work.files = q->value(0).toLongLong();
+        work.bytes = q->value(1).toLongLong();
+        work.allSizesKnown = q->value(2).toLongLong() == work.files;
+    }
+    return work;
 }
 
 Result<int> Catalog::resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly)

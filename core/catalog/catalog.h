@@ -108,6 +108,14 @@ public:
     //! The cache entries for \a urls that the catalog has.
     Result<QHash<QString, HttpCacheEntry>> httpCache(const QStringList &urls);
     Result<QMap<FileStatus, qint64>> statusCounts(qint64 batchId);
+    struct Workload
+    {
+        qint64 files = 0;
+        qint64 bytes = 0;          //!< Declared bytes of the files that declare a size.
+        bool allSizesKnown = true; //!< Whether every file declares its size.
+    };
+    //! How much pending work a batch holds, for progress totals.
+    Result<Workload> pendingWork(qint64 batchId);
     //! Puts files whose status is in \a statuses back to pending, for a retry; with \a downloadsOnly, only
     //! files that come from a URL (for a conditional refresh).
     Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly = false);
@@ -123,6 +131,8 @@ public:
 private:
     Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName);
     Status initialise(int targetVersion);
+    //! Every batch, or only \a onlyId when it is positive, with counts and stage states.
+    Result<QList<BatchRecord>> loadBatches(qint64 onlyId);
     Status migrate(int targetVersion);
     Result<int> readVersion();
     Error sqlError(const QSqlQuery &query, const QString &what) const;

@@ -9,6 +9,7 @@
 #include "intake/intake.h"
 #include "progress.h"
 #include "report/batchlog.h"
+#include "store/bitstore.h"
 #include "workspace.h"
 
 namespace gh {
@@ -21,6 +22,7 @@ struct RunOptions
 {
     IntakeOptions intake;
     FetchOptions fetch;
+    StoreOptions store;
 };
 
 /*!

@@ -42,7 +42,7 @@ void Engine::start()
         return;
     }
     m_catalog = std::move(*catalog);
-    auto store = openBitStore(m_workspace.storeSpec());
+    auto store = openBitStore(m_workspace.storeSpec(), m_options.store);
     if (!store) {
         emit failed(store.error().message);
         return;

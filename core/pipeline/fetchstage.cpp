@@ -30,8 +30,9 @@ FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &op
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
     const int cores = std::max(2, QThread::idealThreadCount());
     m_pool.setMaxThreadCount(std::clamp(m_options.transfer.jobs, 1, cores));
-    // Enough work queued that neither the copy pool nor the transfer engine waits for the next page.
-    m_maxInFlight = std::max(m_options.transfer.jobs, m_pool.maxThreadCount()) * 2;
+    // Enough work queued that neither the copy pool nor the transfer engine runs dry while this thread writes
+    // a batch of outcomes to the catalog: a few hundred files' worth costs nothing to hold.
+    m_maxInFlight = std::max(m_options.transfer.jobs, m_pool.maxThreadCount()) * 16;
     m_flushTimer.setInterval(s_flushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
         flush();
@@ -92,31 +93,14 @@ void FetchStage::start(const BatchContext &batch)
     }
 
     // Totals for progress: what is pending now.
-    qint64 files = 0;
-    qint64 bytes = 0;
-    bool sizesKnown = true;
-    FileQuery pending;
-    pending.statuses = {FileStatus::Pending};
-    pending.limit = 5000;
-    for (;;) {
-        auto page = m_catalog.files(batch.batchId, pending);
-        if (!page) {
-            fail(page.error().message);
-            return;
-        }
-        for (const FileRecord &f : *page) {
-            ++files;
-            if (f.declaredSize >= 0)
-                bytes += f.declaredSize;
-            else
-                sizesKnown = false;
-        }
-        if (page->size() < pending.limit)
-            break;
-        pending.afterId = page->constLast().id;
+    auto work = m_catalog.pendingWork(batch.batchId);
+    if (!work) {
+        fail(work.error().message);
+        return;
     }
+    const qint64 files = work->files;
     m_progress.filesTotal = files;
-    m_progress.bytesTotal = sizesKnown ? bytes : -1;
+    m_progress.bytesTotal = work->allSizesKnown ? work->bytes : -1;
     emit logMessage(tr("Fetching %1 files of batch %2 into %3.")
                         .arg(files)
                         .arg(batch.batchId)
@@ -188,6 +172,7 @@ void FetchStage::fill()
         m_queue.pop_front();
         dispatch(next);
     }
+    startDownloads();
     if (m_inFlight == 0 && (m_queue.empty() && (m_exhausted || m_cancel->load()))) {
         flush();
         if (m_failed)
@@ -313,22 +298,34 @@ void FetchStage::dispatchDownload(const FileRecord &file)
             this, [this, outcome] { onOutcome(outcome); }, Qt::QueuedConnection);
         return;
     }
+    m_jobs.append(job);
+}
+
+void FetchStage::startDownloads()
+{
+    if (m_jobs.isEmpty())
+        return;
     if (!m_transfers) {
         m_transfers = std::make_unique<TransferEngine>(m_store, m_options.transfer);
-        connect(m_transfers.get(), &TransferEngine::finished, this, &FetchStage::onDownload);
+        connect(m_transfers.get(), &TransferEngine::finished, this, &FetchStage::onDownloads);
         connect(m_transfers.get(), &TransferEngine::activity, this,
                 [this](const QList<TransferActivity> &transfers) { m_activity = transfers; });
         if (m_paused)
             m_transfers->setPaused(true);
     }
-    m_transfers->start(job);
+    m_transfers->start(std::exchange(m_jobs, {}));
 }
 
-void FetchStage::onDownload(const DownloadResult &result)
+void FetchStage::onDownloads(const QList<DownloadResult> &results)
 {
-    if (result.cacheUpdate && m_running)
-        m_pendingCache.append(*result.cacheUpdate);
-    onOutcome(result.outcome);
+    bool running = true;
+    for (const DownloadResult &result : results) {
+        if (result.cacheUpdate && m_running)
+            m_pendingCache.append(*result.cacheUpdate);
+        running = record(result.outcome) && running;
+    }
+    if (running)
+        fill();
 }
 
 void FetchStage::dispatchLocal(const FileRecord &file)
@@ -365,11 +362,11 @@ void FetchStage::dispatchLocal(const FileRecord &file)
     });
 }
 
-void FetchStage::onOutcome(const FetchOutcome &outcome)
+bool FetchStage::record(const FetchOutcome &outcome)
 {
     --m_inFlight;
     if (!m_running)
-        return;
+        return false;
     const FileRecord &f = outcome.file;
     if (f.status != FileStatus::Pending) {
         m_pendingFiles.append(f);
@@ -388,7 +385,7 @@ void FetchStage::onOutcome(const FetchOutcome &outcome)
                          .arg(m_store.displayName())
                          .arg(m_consecutiveStoreErrors)
                          .arg(f.error));
-                return;
+                return false;
             }
         } else {
             m_consecutiveStoreErrors = 0;
@@ -396,7 +393,13 @@ void FetchStage::onOutcome(const FetchOutcome &outcome)
     }
     if (m_pendingFiles.size() >= s_flushRows)
         flush();
-    fill();
+    return true;
+}
+
+void FetchStage::onOutcome(const FetchOutcome &outcome)
+{
+    if (record(outcome))
+        fill();
 }
 
 void FetchStage::flush()

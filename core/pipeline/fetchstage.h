@@ -20,6 +20,7 @@ class BitStore;
 class Catalog;
 class TransferEngine;
 struct DownloadResult;
+struct DownloadJob;
 
 /*!
     \class gh::FetchStage
@@ -61,7 +62,10 @@ private:
     void dispatchLocal(const FileRecord &file);
     void dispatchDownload(const FileRecord &file);
     void dispatchArchive(const QString &archivePath);
-    void onDownload(const DownloadResult &result);
+    void onDownloads(const QList<DownloadResult> &results);
+    void startDownloads();
+    //! Takes in one outcome; false when the stage has stopped (it failed, or is finished).
+    bool record(const FetchOutcome &outcome);
     void onOutcome(const FetchOutcome &outcome);
     void flush();
     void emitProgress();
@@ -81,6 +85,7 @@ private:
     std::deque<FileRecord> m_queue;
     QHash<QString, HttpCacheEntry> m_cache; //!< The catalog's validators for the URLs in m_queue.
     QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
+    QList<DownloadJob> m_jobs;              //!< Gathered by fill(), handed to the engine in one go.
     qint64 m_lastQueuedId = 0;
     bool m_exhausted = false;
     bool m_running = false;

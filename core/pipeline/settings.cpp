@@ -49,6 +49,20 @@ Result<RunOptions> EngineSettings::fromFile(const QString &path, RunOptions defa
         t.accept = parseAccept(ini.value(QStringLiteral("transfer/accept")).toString());
     options.fetch.keyTemplate =
         ini.value(QStringLiteral("fetch/key_template"), options.fetch.keyTemplate).toString();
+    if (ini.contains(QStringLiteral("store/sync"))) {
+        const QString sync = ini.value(QStringLiteral("store/sync")).toString().trimmed().toLower();
+        if (sync == u"batched")
+            options.store.sync = StoreOptions::Sync::Batched;
+        else if (sync == u"each-file")
+            options.store.sync = StoreOptions::Sync::EachFile;
+        else if (sync == u"none")
+            options.store.sync = StoreOptions::Sync::None;
+        else
+            return Error{ErrorCode::Invalid,
+                         tr("%1: store/sync must be batched, each-file or none.").arg(path)};
+    }
+    options.store.verifyAfterWrite =
+        ini.value(QStringLiteral("store/verify_after_write"), options.store.verifyAfterWrite).toBool();
     return options;
 }
 

@@ -31,6 +31,10 @@ namespace gh {
     accept=image/png,application/pdf
     honour_freshness=false
     ca_bundle=/path/to/extra-ca.pem
+
+    [store]
+    sync=batched            ; each-file, or none for throwaway data
+    verify_after_write=false
     \endcode
 */
 class EngineSettings

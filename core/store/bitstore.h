@@ -61,6 +61,8 @@ public:
         until committed or aborted, and a later beginResumableWrite() with the same token continues them.
     */
     virtual Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) = 0;
+    //! Whether an earlier run left bytes under \a token to continue (cheap: no file is created).
+    virtual bool hasResumableWrite(const QString &token) const = 0;
     //! Makes every object committed so far durable. Called before the catalog records them, so one sync
     //! covers many objects instead of one per object.
     virtual Status flush() = 0;
@@ -75,8 +77,24 @@ public:
 };
 
 /*!
+    \class gh::StoreOptions
+    Settings for the store a spec opens.
+*/
+struct StoreOptions
+{
+    enum class Sync
+    {
+        Batched,  //!< One file-system sync per fetch-stage flush, before the catalog records the objects.
+        EachFile, //!< fdatasync every object before it becomes visible.
+        None      //!< Leave it to the kernel (throwaway data, benchmarks against tools that do not sync).
+    };
+    Sync sync = Sync::Batched;
+    bool verifyAfterWrite = false; //!< See LocalStore::Options.
+};
+
+/*!
     Opens the store named by \a spec: a folder path, or \c s3://bucket/prefix (see S3Store).
 */
-Result<std::unique_ptr<BitStore>> openBitStore(const QString &spec);
+Result<std::unique_ptr<BitStore>> openBitStore(const QString &spec, const StoreOptions &options = {});
 
 } // namespace gh

@@ -150,6 +150,11 @@ Result<std::unique_ptr<StoreWriter>> LocalStore::beginResumableWrite(const QStri
     return makeWriter(token);
 }
 
+bool LocalStore::hasResumableWrite(const QString &token) const
+{
+    return SpoolFile::hasResumable(QDir(m_root).filePath(s_partialDir), token);
+}
+
 Status LocalStore::flush()
 {
     if (m_unflushed.exchange(0) == 0)

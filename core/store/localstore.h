@@ -22,12 +22,7 @@ class LocalStore final : public BitStore
     Q_DECLARE_TR_FUNCTIONS(gh::LocalStore)
 
 public:
-    enum class Sync
-    {
-        Batched,  //!< One syncfs() per flush() (default).
-        EachFile, //!< fdatasync() every object before it becomes visible.
-        None      //!< Leave it to the kernel (tests and benchmarks of throwaway data).
-    };
+    using Sync = StoreOptions::Sync;
     struct Options
     {
         Sync sync = Sync::Batched;
@@ -46,6 +41,7 @@ public:
     QString displayName() const override;
     Result<std::unique_ptr<StoreWriter>> beginWrite() override;
     Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) override;
+    bool hasResumableWrite(const QString &token) const override;
     Status flush() override;
     Result<bool> exists(const QString &key) override;
     Result<std::unique_ptr<QIODevice>> read(const QString &key) override;

@@ -7,19 +7,19 @@
 
 namespace gh {
 
-Result<std::unique_ptr<BitStore>> openBitStore(const QString &spec)
+Result<std::unique_ptr<BitStore>> openBitStore(const QString &spec, const StoreOptions &options)
 {
     if (spec.startsWith(u"s3://", Qt::CaseInsensitive)) {
-        auto options = S3Options::fromSpec(spec);
-        if (!options)
-            return options.error();
+        auto s3 = S3Options::fromSpec(spec);
+        if (!s3)
+            return s3.error();
         const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        if (Status s = options->applyEnvironment(environment); !s)
+        if (Status s = s3->applyEnvironment(environment); !s)
             return s.error();
         // The keychain is a last resort for the secret, and a slow one without a secret service.
         if (environment.value(QStringLiteral("GATEHOUSE_S3_KEYCHAIN")) != u"0")
-            options->loadSecretFromKeychain();
-        auto store = S3Store::open(*options);
+            s3->loadSecretFromKeychain();
+        auto store = S3Store::open(*s3);
         if (!store)
             return store.error();
         return std::unique_ptr<BitStore>(std::move(*store));
@@ -30,10 +30,13 @@ Result<std::unique_ptr<BitStore>> openBitStore(const QString &spec)
                                                  "Unknown store \"%1\"; give a folder or s3://bucket/prefix.")
                          .arg(spec)};
     }
-    auto local = LocalStore::open(spec);
-    if (!local)
-        return local.error();
-    return std::unique_ptr<BitStore>(std::move(*local));
+    LocalStore::Options local;
+    local.sync = options.sync;
+    local.verifyAfterWrite = options.verifyAfterWrite;
+    auto opened = LocalStore::open(spec, local);
+    if (!opened)
+        return opened.error();
+    return std::unique_ptr<BitStore>(std::move(*opened));
 }
 
 } // namespace gh

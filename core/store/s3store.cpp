@@ -333,6 +333,11 @@ Result<std::unique_ptr<StoreWriter>> S3Store::beginResumableWrite(const QString 
     return std::unique_ptr<StoreWriter>(new Writer(this, std::move(*spool)));
 }
 
+bool S3Store::hasResumableWrite(const QString &token) const
+{
+    return SpoolFile::hasResumable(QDir(options().stagingDir).filePath(s_spoolDir), token);
+}
+
 Status S3Store::flush()
 {
     // An object is durable once the server acknowledged it: nothing is left to flush.

@@ -49,6 +49,7 @@ public:
     QString displayName() const override;
     Result<std::unique_ptr<StoreWriter>> beginWrite() override;
     Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) override;
+    bool hasResumableWrite(const QString &token) const override;
     Status flush() override;
     Result<bool> exists(const QString &key) override;
     //! Downloads into a temporary file in the staging folder, removed when the device is destroyed.

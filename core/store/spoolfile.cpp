@@ -15,7 +15,6 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 #include "util/logging.h"
 
@@ -55,8 +54,6 @@ SpoolFile::~SpoolFile()
 
 Result<std::unique_ptr<SpoolFile>> SpoolFile::open(const QString &dir, const QString &resumeToken)
 {
-    if (!QDir().mkpath(dir))
-        return Error{ErrorCode::Io, tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(dir))};
     static const QRegularExpression safeToken(QStringLiteral("^[A-Za-z0-9._-]{1,128}$"));
     if (!resumeToken.isEmpty() && !safeToken.match(resumeToken).hasMatch())
         return Error{ErrorCode::UnsafePath, tr("\"%1\" cannot name a resumable spool.").arg(resumeToken)};
@@ -70,12 +67,16 @@ Result<std::unique_ptr<SpoolFile>> SpoolFile::open(const QString &dir, const QSt
                                    .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     const QString path = QDir(dir).filePath(name);
     const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (resumable ? 0 : O_EXCL);
-    const int fd = ::open(QFile::encodeName(path).constData(), flags, 0644);
+    int fd = ::open(QFile::encodeName(path).constData(), flags, 0644);
+    if (fd < 0 && errno == ENOENT && QDir().mkpath(dir)) // the folder is made once, not checked every time
+        fd = ::open(QFile::encodeName(path).constData(), flags, 0644);
     if (fd < 0)
         return Error{ErrorCode::Io,
                      tr("Cannot create %1: %2").arg(QDir::toNativeSeparators(path), errnoText())};
     const off_t end = ::lseek(fd, 0, SEEK_END);
-    return std::unique_ptr<SpoolFile>(new SpoolFile(path, fd, resumable, end < 0 ? 0 : qint64(end)));
+    auto spool = std::unique_ptr<SpoolFile>(new SpoolFile(path, fd, resumable, end < 0 ? 0 : qint64(end)));
+    spool->m_hasState = resumable && spool->m_size > 0; // kept bytes may have kept state
+    return spool;
 }
 
 Status SpoolFile::write(const char *data, qint64 size)
@@ -139,9 +140,11 @@ QJsonObject SpoolFile::state() const
 
 Status SpoolFile::setState(const QJsonObject &state)
 {
-    QSaveFile file(statePath());
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(state).toJson(QJsonDocument::Compact)) < 0 || !file.commit())
+    // Advisory: a lost or torn state only means the download starts over, so no sync (QSaveFile would).
+    QFile file(statePath());
+    m_hasState = true;
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        file.write(QJsonDocument(state).toJson(QJsonDocument::Compact)) < 0)
         return Error{
             ErrorCode::Io,
             tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(statePath()), file.errorString())};
@@ -171,7 +174,8 @@ Status SpoolFile::moveTo(const QString &target)
         m_fd = ::open(QFile::encodeName(m_path).constData(), O_RDWR | O_CLOEXEC);
         return error;
     }
-    QFile::remove(statePath());
+    if (m_hasState)
+        QFile::remove(statePath());
     m_path.clear();
     m_resumable = false;
     return {};
@@ -185,10 +189,16 @@ void SpoolFile::remove()
     }
     if (!m_path.isEmpty()) {
         ::unlink(QFile::encodeName(m_path).constData());
-        QFile::remove(statePath());
+        if (m_hasState)
+            QFile::remove(statePath());
         m_path.clear();
     }
     m_resumable = false;
+}
+
+bool SpoolFile::hasResumable(const QString &dir, const QString &resumeToken)
+{
+    return QFileInfo(QDir(dir).filePath(QStringLiteral("resume-%1.part").arg(resumeToken))).size() > 0;
 }
 
 int SpoolFile::removeStale(const QString &dir, qint64 resumableMaxAgeSeconds)

@@ -55,6 +55,8 @@ public:
         gone, and resumable spools untouched for \a resumableMaxAgeSeconds. Returns how many were removed.
     */
     static int removeStale(const QString &dir, qint64 resumableMaxAgeSeconds);
+    //! Whether \a dir holds kept bytes for \a resumeToken.
+    static bool hasResumable(const QString &dir, const QString &resumeToken);
 
 private:
     SpoolFile(QString path, int fd, bool resumable, qint64 size);
@@ -64,6 +66,7 @@ private:
     int m_fd;
     bool m_resumable;
     qint64 m_size;
+    bool m_hasState = false;
 };
 
 } // namespace gh

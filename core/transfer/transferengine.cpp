@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
+#include <QMutex>
 #include <QPointer>
 #include <QSocketNotifier>
 #include <QThreadPool>
@@ -33,6 +34,10 @@ constexpr qint64 s_chunkSize = 1 << 20;
 constexpr qint64 s_highWater = 16 * s_chunkSize; //!< Pause a transfer when this much waits to be hashed.
 constexpr qint64 s_lowWater = 4 * s_chunkSize;   //!< Resume it when the backlog is below this.
 constexpr qsizetype s_sniffBytes = 4096;
+//! Downloads this large (or of unknown size) keep their bytes across an interruption; smaller ones restart.
+constexpr qint64 s_resumableFrom = 8 * s_chunkSize;
+//! The curl receive buffer: fewer, larger reads than its 16 KiB default.
+constexpr long s_receiveBuffer = 512 * 1024;
 constexpr int s_activityIntervalMs = 500;
 
 QString agent()
@@ -50,6 +55,54 @@ bool isStrongEtag(const QByteArray &etag)
 {
     return !etag.isEmpty() && !etag.startsWith("W/");
 }
+
+/*!
+    Chunk buffers for downloads, reused: a fresh megabyte per chunk means fresh pages to fault in and zero,
+    which costs more than the copy into it.
+*/
+class ChunkPool
+{
+public:
+    static QByteArray take()
+    {
+        {
+            QMutexLocker lock(&mutex());
+            if (!buffers().empty()) {
+                QByteArray buffer = std::move(buffers().back());
+                buffers().pop_back();
+                return buffer;
+            }
+        }
+        QByteArray buffer;
+        buffer.reserve(s_chunkCapacity);
+        return buffer;
+    }
+
+    static void give(QByteArray &&buffer)
+    {
+        // Only buffers nothing else refers to, and only as many as a busy engine keeps in flight.
+        if (!buffer.isDetached() || buffer.capacity() < s_chunkCapacity)
+            return;
+        buffer.resize(0);
+        QMutexLocker lock(&mutex());
+        if (buffers().size() < s_poolSize)
+            buffers().push_back(std::move(buffer));
+    }
+
+private:
+    static constexpr qsizetype s_chunkCapacity = s_chunkSize + s_receiveBuffer;
+    static constexpr size_t s_poolSize = 64;
+    static QMutex &mutex()
+    {
+        static QMutex m;
+        return m;
+    }
+    static std::vector<QByteArray> &buffers()
+    {
+        static std::vector<QByteArray> b;
+        return b;
+    }
+};
 
 /*!
     A download's bytes on their way to the store: pushed in order from the curl thread, hashed and written on
@@ -111,6 +164,8 @@ public:
 
     void push(const char *data, qint64 size)
     {
+        if (m_buffer.capacity() == 0)
+            m_buffer = ChunkPool::take();
         m_buffer.append(data, size);
         m_pushed += size;
         if (m_buffer.size() >= s_chunkSize)
@@ -121,20 +176,24 @@ public:
     {
         if (m_buffer.isEmpty())
             return;
-        const QByteArray chunk = std::exchange(m_buffer, {});
+        QByteArray chunk = std::exchange(m_buffer, {});
         m_backlog.fetch_add(chunk.size(), std::memory_order_relaxed);
-        m_queue->post([self = shared_from_this(), chunk] {
+        m_queue->post([self = shared_from_this(), chunk = std::move(chunk)]() mutable {
+            const qint64 size = chunk.size();
             if (self->m_error.ok()) {
                 if (!self->m_digest)
                     self->m_digest =
                         std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, self->m_sha512);
-                self->m_digest->add(chunk.constData(), chunk.size());
-                // A split-lane digest may still read this chunk until the next add(): keep it alive.
-                self->m_lastChunk = chunk;
-                self->m_error = self->m_writer->write(chunk.constData(), chunk.size());
+                self->m_digest->add(chunk.constData(), size);
+                self->m_error = self->m_writer->write(chunk.constData(), size);
+                // A split-lane digest may still read this chunk until the next add(), which has now waited
+                // for the previous one: that one can be reused.
+                ChunkPool::give(std::exchange(self->m_lastChunk, std::move(chunk)));
+            } else {
+                ChunkPool::give(std::move(chunk));
             }
-            const qint64 before = self->m_backlog.fetch_sub(chunk.size(), std::memory_order_relaxed);
-            if (before >= s_lowWater && before - chunk.size() < s_lowWater && self->m_onDrained)
+            const qint64 before = self->m_backlog.fetch_sub(size, std::memory_order_relaxed);
+            if (before >= s_lowWater && before - size < s_lowWater && self->m_onDrained)
                 self->m_onDrained();
         });
     }
@@ -155,7 +214,7 @@ public:
             if (!self->m_digest)
                 self->m_digest = std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, self->m_sha512);
             final.digests = self->m_digest->finish();
-            self->m_lastChunk.clear();
+            ChunkPool::give(std::move(self->m_lastChunk));
             final.size = self->m_writer->written();
             then(final, *self->m_writer);
         });
@@ -192,6 +251,7 @@ struct Download
     QJsonArray hops;
     int attempt = 0;
     bool paused = false;         //!< By backpressure.
+    bool resumable = false;      //!< The sink keeps its bytes across an interruption.
     bool retryScheduled = false; //!< Waiting for a backoff timer.
 
     // The current response.
@@ -230,8 +290,7 @@ struct Download
     {
         if (headers)
             curl_slist_free_all(headers);
-        if (easy)
-            curl_easy_cleanup(easy);
+        // The easy handle goes back to the worker's pool (TransferWorker::release).
     }
 
     void resetResponse()
@@ -251,6 +310,8 @@ struct Download
     }
 
     QString host() const { return url.host(); }
+    //! Bytes the store will hold once everything received is written.
+    qint64 pushed() const { return sink ? sink->pushed() : 0; }
     QString name() const { return job.file.item + u'/' + job.file.name; }
 };
 
@@ -268,13 +329,13 @@ public:
     ~TransferWorker() override;
 
     void initialise();
-    void enqueue(const DownloadJob &job);
+    void enqueue(const QList<DownloadJob> &jobs);
     void cancelAll();
     void setPaused(bool paused);
     void shutdown();
 
 signals:
-    void finished(const gh::DownloadResult &result);
+    void finished(const QList<gh::DownloadResult> &results);
     void activity(const QList<gh::TransferActivity> &transfers);
 
 private:
@@ -289,6 +350,9 @@ private:
     void startNext();
     void begin(std::unique_ptr<Download> download);
     void startAttempt(qint64 fileId);
+    static QString resumeToken(qint64 fileId);
+    //! Opens the store write for \a d; on failure sets its abort status.
+    bool openSink(Download &d, bool resumable);
     bool headersComplete(Download &d);
     bool sniffedTypeAccepted(Download &d);
     void attemptDone(Download *d, CURLcode code);
@@ -299,6 +363,7 @@ private:
     void fail(Download *d, FileStatus status, const QString &message, bool keepPartial);
     void deliver(const DownloadResult &result);
     void release(qint64 fileId);
+    void recycle(CURL *easy);
     void unpause(qint64 fileId);
     void reportActivity();
     FetchOutcome outcomeBase(const Download &d) const;
@@ -316,6 +381,8 @@ private:
     };
     QHash<curl_socket_t, SocketWatch> m_sockets;
     std::deque<DownloadJob> m_queue;
+    std::vector<CURL *> m_idleHandles;
+    QList<DownloadResult> m_results; //!< Delivered, not yet handed over.
     std::unordered_map<qint64, std::unique_ptr<Download>>
         m_downloads; //!< By file id: running or waiting to retry.
     int m_running = 0;
@@ -332,6 +399,7 @@ TransferEngine::TransferEngine(BitStore &store, const TransferOptions &options, 
     initialiseCurl();
     qRegisterMetaType<gh::DownloadJob>();
     qRegisterMetaType<gh::DownloadResult>();
+    qRegisterMetaType<QList<gh::DownloadResult>>();
     qRegisterMetaType<gh::TransferActivity>();
     m_thread.setObjectName(QStringLiteral("gatehouse-transfer"));
     m_worker->moveToThread(&m_thread);
@@ -349,10 +417,10 @@ TransferEngine::~TransferEngine()
     delete m_worker;
 }
 
-void TransferEngine::start(const DownloadJob &job)
+void TransferEngine::start(const QList<DownloadJob> &jobs)
 {
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, job] { worker->enqueue(job); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker, jobs] { worker->enqueue(jobs); }, Qt::QueuedConnection);
 }
 
 void TransferEngine::cancelAll()
@@ -409,6 +477,9 @@ void TransferWorker::shutdown()
         delete it->write;
     }
     m_sockets.clear();
+    for (CURL *easy : m_idleHandles)
+        curl_easy_cleanup(easy);
+    m_idleHandles.clear();
     if (m_multi)
         curl_multi_cleanup(m_multi);
     m_multi = nullptr;
@@ -486,9 +557,10 @@ void TransferWorker::processMessages()
     startNext();
 }
 
-void TransferWorker::enqueue(const DownloadJob &job)
+void TransferWorker::enqueue(const QList<DownloadJob> &jobs)
 {
-    m_queue.push_back(job);
+    for (const DownloadJob &job : jobs)
+        m_queue.push_back(job);
     startNext();
 }
 
@@ -520,12 +592,56 @@ void TransferWorker::begin(std::unique_ptr<Download> download)
              false);
         return;
     }
-    // A resumable write per file: bytes from an interrupted earlier run continue where they stopped.
-    auto writer = m_store.beginResumableWrite(QStringLiteral("file-%1").arg(id));
-    if (!writer) {
-        fail(&d, FileStatus::StoreError, writer.error().message, false);
-        return;
+    // Bytes an interrupted earlier run kept for this file continue where they stopped; otherwise nothing is
+    // written until a response actually carries the file (a 304 or an error leaves no trace on disk).
+    if (m_store.hasResumableWrite(resumeToken(id))) {
+        if (!openSink(d, true)) {
+            fail(&d, FileStatus::StoreError, d.abortMessage, false);
+            return;
+        }
+        const QJsonObject state = d.sink->resumeState();
+        if (state.value(QStringLiteral("url")).toString() == d.job.file.sourceUrl) {
+            d.resumeEtag = state.value(QStringLiteral("etag")).toString().toLatin1();
+            d.resumeLastModified = state.value(QStringLiteral("last_modified")).toString().toLatin1();
+            d.serverRanges = true;
+        }
+        if (isStrongEtag(d.resumeEtag) || !d.resumeLastModified.isEmpty()) {
+            d.sink->continueKept();
+            addEvent(d, QStringLiteral("success"),
+                     tr("Continuing an interrupted download of %1 after %2 bytes.")
+                         .arg(d.job.file.sourceUrl)
+                         .arg(d.sink->kept()));
+        } else {
+            d.sink->startOver(d.job.file.declaredSize);
+        }
     }
+
+    // A pooled handle keeps its receive buffer and connection state from earlier downloads.
+    if (m_idleHandles.empty()) {
+        d.easy = curl_easy_init();
+    } else {
+        d.easy = m_idleHandles.back();
+        m_idleHandles.pop_back();
+    }
+    d.worker = this;
+    startAttempt(id);
+}
+
+QString TransferWorker::resumeToken(qint64 fileId)
+{
+    return QStringLiteral("file-%1").arg(fileId);
+}
+
+bool TransferWorker::openSink(Download &d, bool resumable)
+{
+    const qint64 id = d.job.file.id;
+    auto writer = resumable ? m_store.beginResumableWrite(resumeToken(id)) : m_store.beginWrite();
+    if (!writer) {
+        d.abortStatus = FileStatus::StoreError;
+        d.abortMessage = writer.error().message;
+        return false;
+    }
+    d.resumable = resumable;
     d.sink = std::make_shared<BodySink>(std::move(*writer), SerialQueue::create(&m_pool),
                                         !d.job.file.declared.sha512.isEmpty());
     QPointer<TransferWorker> self(this);
@@ -538,25 +654,7 @@ void TransferWorker::begin(std::unique_ptr<Download> download)
             },
             Qt::QueuedConnection);
     });
-    const QJsonObject state = d.sink->resumeState();
-    if (d.sink->kept() > 0 && state.value(QStringLiteral("url")).toString() == d.job.file.sourceUrl) {
-        d.resumeEtag = state.value(QStringLiteral("etag")).toString().toLatin1();
-        d.resumeLastModified = state.value(QStringLiteral("last_modified")).toString().toLatin1();
-        d.serverRanges = true;
-    }
-    if (d.sink->kept() > 0 && (isStrongEtag(d.resumeEtag) || !d.resumeLastModified.isEmpty())) {
-        d.sink->continueKept();
-        addEvent(d, QStringLiteral("success"),
-                 tr("Continuing an interrupted download of %1 after %2 bytes.")
-                     .arg(d.job.file.sourceUrl)
-                     .arg(d.sink->kept()));
-    } else if (d.sink->kept() > 0) {
-        d.sink->startOver(d.job.file.declaredSize);
-    }
-
-    d.easy = curl_easy_init();
-    d.worker = this;
-    startAttempt(id);
+    return true;
 }
 
 void TransferWorker::startAttempt(qint64 fileId)
@@ -572,7 +670,7 @@ void TransferWorker::startAttempt(qint64 fileId)
     d.head.clear();
     d.sniffed = false;
     d.errorBuffer[0] = 0;
-    d.attemptStart = d.sink->pushed();
+    d.attemptStart = d.pushed();
     ++d.attempt;
 
     CURL *easy = d.easy;
@@ -601,6 +699,7 @@ void TransferWorker::startAttempt(qint64 fileId)
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, s_receiveBuffer);
 
     if (d.headers) {
         curl_slist_free_all(d.headers);
@@ -693,6 +792,8 @@ size_t TransferWorker::writeCallback(char *data, size_t size, size_t count, void
     if (!d->acceptingBody)
         return size_t(length); // a redirect's, an error's or a 304's body: not the file
     // Backpressure first: a paused write is delivered again, so nothing below may have happened yet.
+    if (!d->sink)
+        return 0; // cannot happen: headersComplete() opens the sink before the first byte
     if (d->sink->backlog() >= s_highWater) {
         d->paused = true;
         return CURL_WRITEFUNC_PAUSE;
@@ -753,6 +854,11 @@ bool TransferWorker::headersComplete(Download &d)
         // A full answer to a Range request: the server ignored it, or If-Range found a changed file.
         d.sink->startOver(d.contentLength);
         d.attemptStart = 0;
+    } else if (!d.sink) {
+        // Resumable only when worth it: a small file simply downloads again.
+        if (!openSink(d, d.contentLength < 0 || d.contentLength >= s_resumableFrom))
+            return false;
+        d.sink->startOver(d.contentLength);
     } else if (d.sink->pushed() == 0) {
         d.sink->startOver(d.contentLength);
     }
@@ -779,7 +885,7 @@ bool TransferWorker::headersComplete(Download &d)
         d.resumeEtag = d.etag;
         d.resumeLastModified = d.lastModified;
     }
-    if (isStrongEtag(d.resumeEtag) || !d.resumeLastModified.isEmpty()) {
+    if (d.resumable && (isStrongEtag(d.resumeEtag) || !d.resumeLastModified.isEmpty())) {
         d.sink->setResumeState(
             QJsonObject{{QStringLiteral("url"), d.job.file.sourceUrl},
                         {QStringLiteral("etag"), QString::fromLatin1(d.resumeEtag)},
@@ -797,7 +903,8 @@ void TransferWorker::addEvent(Download &d, const QString &outcome, const QString
 
 void TransferWorker::attemptDone(Download *d, CURLcode code)
 {
-    d->sink->flushBuffer();
+    if (d->sink)
+        d->sink->flushBuffer();
     if (d->restartWithoutRange) {
         d->restartWithoutRange = false;
         d->serverRanges = false;
@@ -821,7 +928,7 @@ void TransferWorker::attemptDone(Download *d, CURLcode code)
         else if (status == FileStatus::Truncated)
             message = tr("%1 ended after %2 of %3 bytes: %4")
                           .arg(d->url.toDisplayString())
-                          .arg(d->sink->pushed())
+                          .arg(d->pushed())
                           .arg(d->contentLength >= 0 ? d->attemptStart + d->contentLength : -1)
                           .arg(reason);
         else
@@ -876,9 +983,8 @@ void TransferWorker::retryOrFail(Download *d, FileStatus status, const QString &
                  .arg(d->attempt)
                  .arg(message, StatusInfo::key(status))
                  .arg(delay)
-                 .arg(d->sink->pushed() > 0 && d->serverRanges
-                          ? tr(", continuing after %1 bytes").arg(d->sink->pushed())
-                          : QString()));
+                 .arg(d->pushed() > 0 && d->serverRanges ? tr(", continuing after %1 bytes").arg(d->pushed())
+                                                         : QString()));
     d->retryScheduled = true;
     const qint64 id = d->job.file.id;
     QTimer::singleShot(int(delay), this, [this, id] { startAttempt(id); });
@@ -1017,6 +1123,11 @@ void TransferWorker::notModified(Download *d)
     result.cacheUpdate = entry;
     const qint64 id = d->job.file.id;
     QPointer<TransferWorker> self(this);
+    if (!d->sink) {
+        release(id);
+        deliver(result);
+        return;
+    }
     d->sink->finish([self, id, result](const BodySink::Final &, StoreWriter &writer) {
         writer.abort();
         QMetaObject::invokeMethod(
@@ -1061,13 +1172,31 @@ void TransferWorker::fail(Download *d, FileStatus status, const QString &message
 
 void TransferWorker::release(qint64 fileId)
 {
-    m_downloads.erase(fileId);
+    const auto found = m_downloads.find(fileId);
+    if (found != m_downloads.end()) {
+        recycle(found->second->easy);
+        m_downloads.erase(found);
+    }
     startNext();
+}
+
+void TransferWorker::recycle(CURL *easy)
+{
+    if (!easy)
+        return;
+    if (m_idleHandles.size() < size_t(std::max(1, m_options.jobs)))
+        m_idleHandles.push_back(easy);
+    else
+        curl_easy_cleanup(easy);
 }
 
 void TransferWorker::deliver(const DownloadResult &result)
 {
-    emit finished(result);
+    // Results leave together once per event-loop turn: one wake-up of the receiving thread for many files.
+    m_results.append(result);
+    if (m_results.size() == 1)
+        QMetaObject::invokeMethod(
+            this, [this] { emit finished(std::exchange(m_results, {})); }, Qt::QueuedConnection);
 }
 
 void TransferWorker::unpause(qint64 fileId)
@@ -1104,6 +1233,7 @@ void TransferWorker::cancelAll()
         DownloadResult result;
         result.outcome.file = d->job.file;
         std::shared_ptr<BodySink> sink = d->sink;
+        recycle(d->easy);
         m_downloads.erase(found);
         if (sink) {
             // Let what arrived reach the disk; the resumable write keeps it for the next run.

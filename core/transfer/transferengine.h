@@ -62,14 +62,16 @@ public:
     TransferEngine(BitStore &store, const TransferOptions &options, QObject *parent = nullptr);
     ~TransferEngine() override;
 
-    void start(const DownloadJob &job);
+    //! Queues \a jobs (a page at a time: one hand-off to the engine's thread for many files).
+    void start(const QList<DownloadJob> &jobs);
     //! Stops every transfer; their files stay pending and their partial bytes are kept for the next run.
     void cancelAll();
     //! Pauses running transfers and stops starting new ones, or resumes.
     void setPaused(bool paused);
 
 signals:
-    void finished(const gh::DownloadResult &result);
+    //! Finished downloads, gathered per turn of the engine's event loop.
+    void finished(const QList<gh::DownloadResult> &results);
     //! The running transfers, a few times a second while any run.
     void activity(const QList<gh::TransferActivity> &transfers);
 

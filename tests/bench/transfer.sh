@@ -119,10 +119,11 @@ print("%.3f" % r["median"], " ".join("%.3f" % t for t in r["times"]))' "$results
 declare -A median runs seen
 access_log=$nginx_dir/logs/access.log
 access_lines() { if [ -f "$access_log" ]; then wc -l <"$access_log"; else echo 0; fi; }
-# statuses_since LINES: what nginx answered after that many access-log lines, e.g. "200 x 2412" (status 9th field).
+# statuses_since LINES: what nginx answered after that many access-log lines, e.g. "200 x 2412" (the status is
+# the first field of the log format tests/peers/nginx.sh configures).
 statuses_since() {
     [ -f "$access_log" ] || return 0
-    tail -n +$(($1 + 1)) "$access_log" | awk '{n[$9]++} END {for (s in n) printf "%s x %d, ", s, n[s]}' | sed 's/, $//'
+    tail -n +$(($1 + 1)) "$access_log" | awk '{n[$1]++} END {for (s in n) printf "%s x %d, ", s, n[s]}' | sed 's/, $//'
 }
 record() {    # record NAME "median t1 t2 …"
     local name=$1 line=$2

@@ -1,6 +1,9 @@
 #include "thumbnailcache.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include <QDateTime>
@@ -12,8 +15,8 @@
 #include <QImageWriter>
 #include <QMutexLocker>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
+#include <QTemporaryFile>
 
 #include "imaginglogging.h"
 
@@ -81,14 +84,10 @@ qint64 ThumbnailCache::sizeLimit() const
 
 void ThumbnailCache::setSizeLimit(qint64 bytes)
 {
-    QStringList victims;
-    {
-        QMutexLocker locker(&m_mutex);
-        m_sizeLimit = std::max<qint64>(bytes, 0);
-        ensureIndexLocked();
-        victims = takeVictimsLocked();
-    }
-    removeFiles(victims);
+    QMutexLocker locker(&m_mutex);
+    m_sizeLimit = std::max<qint64>(bytes, 0);
+    ensureIndexLocked();
+    removeFiles(takeVictimsLocked());
 }
 
 QString ThumbnailCache::relativeStem(const QString &sha256, int size) const
@@ -122,8 +121,8 @@ std::optional<QImage> ThumbnailCache::find(const QString &sha256, int size)
             qCWarning(lcImaging) << "removing damaged cached thumbnail" << file.fileName()
                                  << reader.errorString();
             file.close();
-            file.remove();
             QMutexLocker locker(&m_mutex);
+            file.remove();
             forgetLocked(relative);
             return std::nullopt;
         }
@@ -139,10 +138,13 @@ std::optional<QImage> ThumbnailCache::find(const QString &sha256, int size)
             image = image.convertToFormat(format);
         return image;
     }
-    // Another thread or process may have evicted it; the index must not count it any more.
+    // Another thread or process may have evicted it; the index must not count it any more — unless an insert
+    // put it back since the failed open (inserts rename under this lock, so the check below is reliable).
     QMutexLocker locker(&m_mutex);
-    forgetLocked(stem + jpegSuffix);
-    forgetLocked(stem + pngSuffix);
+    for (const QString &suffix : {jpegSuffix, pngSuffix}) {
+        if (!QFileInfo::exists(m_location + u'/' + stem + suffix))
+            forgetLocked(stem + suffix);
+    }
     return std::nullopt;
 }
 
@@ -181,10 +183,11 @@ Status ThumbnailCache::insert(const QString &sha256, int size, const QImage &thu
     else
         image = thumbnail.convertToFormat(QImage::Format_RGB32);
 
-    // QSaveFile writes a temporary file and renames it: a reader never sees half a thumbnail, and two
-    // threads inserting the same key leave one whole file.
-    QSaveFile file(absolute);
-    if (!file.open(QIODevice::WriteOnly))
+    // Write a temporary file beside the target and rename it into place: a reader never sees half a
+    // thumbnail, and two threads inserting the same key leave one whole file. (Not QSaveFile: its check that
+    // an existing target is writable races with another thread evicting that target.)
+    QTemporaryFile file(absolute + QStringLiteral(".XXXXXX.tmp"));
+    if (!file.open())
         return Error{ErrorCode::Io,
                      tr("Cannot write the thumbnail %1: %2").arg(absolute, file.errorString())};
     QImageWriter writer(&file, transparent ? QByteArrayLiteral("png") : QByteArrayLiteral("jpeg"));
@@ -192,29 +195,28 @@ Status ThumbnailCache::insert(const QString &sha256, int size, const QImage &thu
         writer.setQuality(jpegQuality);
         writer.setOptimizedWrite(true);
     }
-    if (!writer.write(image)) {
-        file.cancelWriting();
+    if (!writer.write(image))
         return Error{ErrorCode::Io,
                      tr("Cannot write the thumbnail %1: %2").arg(absolute, writer.errorString())};
-    }
-    if (!file.commit())
+    if (!file.flush())
         return Error{ErrorCode::Io,
                      tr("Cannot write the thumbnail %1: %2").arg(absolute, file.errorString())};
-    const qint64 bytes = QFileInfo(absolute).size();
 
-    // A thumbnail that changed between opaque and transparent leaves its other file behind otherwise.
+    // The index and the folder change together, under the lock: the rename, the size, the eviction's deletes
+    // are cheap metadata operations, and doing them here means no other thread sees one without the other.
     const QString other = stem + (transparent ? jpegSuffix : pngSuffix);
+    QMutexLocker locker(&m_mutex);
+    ensureIndexLocked();
+    if (::rename(QFile::encodeName(file.fileName()).constData(), QFile::encodeName(absolute).constData()) !=
+        0)
+        return Error{ErrorCode::Io, tr("Cannot write the thumbnail %1: %2")
+                                        .arg(absolute, QString::fromLocal8Bit(std::strerror(errno)))};
+    file.setAutoRemove(false); // it is the thumbnail now
+    // A thumbnail that changed between opaque and transparent leaves its other file behind otherwise.
     QFile::remove(m_location + u'/' + other);
-
-    QStringList victims;
-    {
-        QMutexLocker locker(&m_mutex);
-        ensureIndexLocked();
-        forgetLocked(other);
-        recordLocked(relative, bytes);
-        victims = takeVictimsLocked();
-    }
-    removeFiles(victims);
+    forgetLocked(other);
+    recordLocked(relative, QFileInfo(absolute).size());
+    removeFiles(takeVictimsLocked());
     return {};
 }
 
@@ -223,9 +225,9 @@ void ThumbnailCache::remove(const QString &sha256, int size)
     const QString stem = relativeStem(sha256, size);
     if (stem.isEmpty())
         return;
+    QMutexLocker locker(&m_mutex);
     QFile::remove(m_location + u'/' + stem + jpegSuffix);
     QFile::remove(m_location + u'/' + stem + pngSuffix);
-    QMutexLocker locker(&m_mutex);
     forgetLocked(stem + jpegSuffix);
     forgetLocked(stem + pngSuffix);
 }

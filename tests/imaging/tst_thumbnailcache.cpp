@@ -8,6 +8,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -297,22 +298,31 @@ private Q_SLOTS:
         QThreadPool pool;
         pool.setMaxThreadCount(8);
         std::atomic<int> failures{0};
+        QMutex firstFailureMutex;
+        QString firstFailure;
+        auto failed = [&](const QString &what) {
+            ++failures;
+            QMutexLocker lock(&firstFailureMutex);
+            if (firstFailure.isEmpty())
+                firstFailure = what;
+        };
         for (int task = 0; task < 8; ++task) {
             pool.start([&, task] {
                 for (int i = 0; i < 60; ++i) {
                     const int n = (task * 7 + i) % 24;
                     if (i % 3 == 0) {
-                        if (!cache.insert(keyFor(600 + n), 96, images[n % 8]).ok())
-                            ++failures;
+                        if (const gh::Status s = cache.insert(keyFor(600 + n), 96, images[n % 8]); !s.ok())
+                            failed(s.error().message);
                     } else if (std::optional<QImage> hit = cache.find(keyFor(600 + n), 96)) {
                         if (hit->size() != QSize(96, 96))
-                            ++failures;
+                            failed(
+                                QStringLiteral("a hit of size %1x%2").arg(hit->width()).arg(hit->height()));
                     }
                 }
             });
         }
         pool.waitForDone();
-        QCOMPARE(failures.load(), 0);
+        QVERIFY2(failures.load() == 0, qPrintable(firstFailure));
         QVERIFY(cache.totalBytes() <= cache.sizeLimit());
         ThumbnailCache fresh(location, one * 10);
         QVERIFY(fresh.totalBytes() <= fresh.sizeLimit());

@@ -10,11 +10,13 @@
 
 namespace gh {
 
-BatchRunner::BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore &store, QObject *parent)
+BatchRunner::BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore &store,
+                         std::shared_ptr<std::atomic_bool> cancelFlag, QObject *parent)
     : QObject(parent)
     , m_workspace(workspace)
     , m_catalog(catalog)
     , m_store(store)
+    , m_cancel(cancelFlag ? std::move(cancelFlag) : std::make_shared<std::atomic_bool>(false))
 {}
 
 BatchRunner::~BatchRunner() = default;
@@ -29,7 +31,7 @@ void BatchRunner::log(const QString &line)
 Result<LoadResult> BatchRunner::load(const QString &source, const IntakeOptions &options)
 {
     IntakeOptions withCancel = options;
-    withCancel.cancel = &m_cancel;
+    withCancel.cancel = m_cancel.get();
     Intake intake(m_catalog);
     auto result = intake.load(source, withCancel);
     if (result) {
@@ -102,7 +104,7 @@ Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
 void BatchRunner::run(const QString &source, const RunOptions &options)
 {
     m_busy = true;
-    m_cancel.store(false);
+    m_cancel->store(false);
     auto resumable = resumableBatch(source);
     if (!resumable) {
         complete(0, false, resumable.error().message);
@@ -120,7 +122,7 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
                     .arg(batchId)
                     .arg(source));
             IntakeOptions intakeOptions = options.intake;
-            intakeOptions.cancel = &m_cancel;
+            intakeOptions.cancel = m_cancel.get();
             Intake intake(m_catalog);
             auto result = intake.reload(batchId, source, intakeOptions);
             if (!result) {
@@ -159,7 +161,7 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
 void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
 {
     m_busy = true;
-    m_cancel.store(false);
+    m_cancel->store(false);
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
         complete(batchId, false, batch.error().message);
@@ -175,7 +177,7 @@ void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
 
 void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
 {
-    if (m_cancel.load()) {
+    if (m_cancel->load()) {
         complete(batchId, true, tr("Cancelled."));
         return;
     }
@@ -190,7 +192,7 @@ void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
     context.created = batch->created;
     context.keyTemplate = options.fetch.keyTemplate;
 
-    m_fetch = std::make_unique<FetchStage>(m_catalog, m_store, options.fetch);
+    m_fetch = std::make_unique<FetchStage>(m_catalog, m_store, options.fetch, m_cancel);
     connect(m_fetch.get(), &FetchStage::progressChanged, this, &BatchRunner::progressChanged);
     connect(m_fetch.get(), &FetchStage::filesChanged, this, &BatchRunner::filesChanged);
     connect(m_fetch.get(), &FetchStage::logMessage, this, &BatchRunner::log);
@@ -213,7 +215,7 @@ void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
 
 void BatchRunner::cancel()
 {
-    m_cancel.store(true);
+    m_cancel->store(true);
     QMetaObject::invokeMethod(
         this,
         [this] {

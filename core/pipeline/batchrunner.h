@@ -36,7 +36,12 @@ class BatchRunner : public QObject
     Q_OBJECT
 
 public:
-    BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore &store, QObject *parent = nullptr);
+    /*!
+        \a cancelFlag, if given, is shared with whoever may cancel from another thread (the GUI): setting it
+        stops intake and copies at once, without waiting for this object's thread.
+    */
+    BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore &store,
+                std::shared_ptr<std::atomic_bool> cancelFlag = {}, QObject *parent = nullptr);
     ~BatchRunner() override;
 
     //! Creates a batch from \a source; synchronous.
@@ -73,7 +78,7 @@ private:
     Workspace m_workspace;
     Catalog &m_catalog;
     BitStore &m_store;
-    std::atomic_bool m_cancel{false};
+    std::shared_ptr<std::atomic_bool> m_cancel;
     std::unique_ptr<FetchStage> m_fetch;
     std::unique_ptr<BatchLog> m_log;
     bool m_busy = false;

@@ -48,7 +48,7 @@ void Engine::start()
         return;
     }
     m_store = std::move(*store);
-    m_runner = std::make_unique<BatchRunner>(m_workspace, *m_catalog, *m_store);
+    m_runner = std::make_unique<BatchRunner>(m_workspace, *m_catalog, *m_store, m_cancel);
     connect(m_runner.get(), &BatchRunner::loaded, this, [this](const LoadResult &result) {
         emit batchLoaded(result);
         refreshBatches();
@@ -73,7 +73,7 @@ void Engine::start()
 
 void Engine::cancel()
 {
-    m_cancelRequested.store(true);
+    m_cancel->store(true);
     QMetaObject::invokeMethod(
         this,
         [this] {

@@ -73,7 +73,8 @@ private:
     std::unique_ptr<BitStore> m_store;
     std::unique_ptr<BatchRunner> m_runner;
     QTimer m_refreshTimer;
-    std::atomic_bool m_cancelRequested{false};
+    //! Shared with the runner and its stages: cancel() takes effect at once, from any thread.
+    std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
 };
 
 } // namespace gh

@@ -17,14 +17,21 @@ constexpr int s_pageSize = 512;
 constexpr int s_flushRows = 256;
 constexpr int s_flushIntervalMs = 250;
 
+//! Files that come from a URL go to the transfer engine; the rest are local files or archive members.
+bool isDownload(const FileRecord &file)
+{
+    return !file.sourceUrl.isEmpty() && file.sourcePath.isEmpty();
+}
+
 } // namespace
 
-FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options, QObject *parent)
+FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options,
+                       std::shared_ptr<std::atomic_bool> cancel, QObject *parent)
     : QObject(parent)
     , m_catalog(catalog)
     , m_store(store)
     , m_options(options)
-    , m_cancel(std::make_shared<std::atomic_bool>(false))
+    , m_cancel(cancel ? std::move(cancel) : std::make_shared<std::atomic_bool>(false))
     , m_bytesInFlight(std::make_shared<std::atomic<qint64>>(0))
 {
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
@@ -33,6 +40,8 @@ FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &op
     // Enough work queued that neither the copy pool nor the transfer engine runs dry while this thread writes
     // a batch of outcomes to the catalog: a few hundred files' worth costs nothing to hold.
     m_maxInFlight = std::max(m_options.transfer.jobs, m_pool.maxThreadCount()) * 16;
+    // Copies, though, are queued no deeper than the pool needs, so a cancel leaves the rest untouched.
+    m_maxLocalInFlight = m_pool.maxThreadCount() * 2;
     m_flushTimer.setInterval(s_flushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, [this] {
         flush();
@@ -42,8 +51,8 @@ FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &op
 
 FetchStage::~FetchStage()
 {
+    // The cancel flag belongs to the run, not the stage: stop this stage's own work without it.
     m_transfers.reset(); // cancels downloads; their partial bytes stay for the next run
-    m_cancel->store(true);
     m_pool.clear();
     m_pool.waitForDone();
 }
@@ -51,7 +60,6 @@ FetchStage::~FetchStage()
 void FetchStage::start(const BatchContext &batch)
 {
     m_batch = batch;
-    m_cancel->store(false);
     m_running = true;
     m_failed = false;
     m_exhausted = false;
@@ -168,6 +176,8 @@ void FetchStage::fill()
             return;
         if (m_queue.empty())
             break;
+        if (!isDownload(m_queue.front()) && m_localInFlight >= m_maxLocalInFlight)
+            break;
         const FileRecord next = m_queue.front();
         m_queue.pop_front();
         dispatch(next);
@@ -203,10 +213,12 @@ void FetchStage::dispatch(const FileRecord &file)
         return;
     }
     ++m_inFlight;
-    if (!file.sourceUrl.isEmpty() && file.sourcePath.isEmpty())
+    if (isDownload(file)) {
         dispatchDownload(file);
-    else
+    } else {
+        ++m_localInFlight;
         dispatchLocal(file);
+    }
 }
 
 void FetchStage::dispatchArchive(const QString &archivePath)
@@ -235,6 +247,7 @@ void FetchStage::dispatchArchive(const QString &archivePath)
         query.afterId = page->constLast().id;
     }
     m_inFlight += int(wanted.size());
+    m_localInFlight += int(wanted.size());
     QPointer<FetchStage> self(this);
     auto cancel = m_cancel;
     auto bytesInFlight = m_bytesInFlight;
@@ -365,6 +378,8 @@ void FetchStage::dispatchLocal(const FileRecord &file)
 bool FetchStage::record(const FetchOutcome &outcome)
 {
     --m_inFlight;
+    if (!isDownload(outcome.file))
+        --m_localInFlight;
     if (!m_running)
         return false;
     const FileRecord &f = outcome.file;
@@ -455,7 +470,8 @@ void FetchStage::fail(const QString &message)
     if (m_failed)
         return;
     m_failed = true;
-    m_cancel->store(true);
+    if (m_transfers)
+        m_transfers->cancelAll();
     m_pool.clear();
     m_pool.waitForDone();
     m_pendingFiles.clear();

@@ -39,7 +39,9 @@ class FetchStage : public QObject
     Q_OBJECT
 
 public:
-    FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options, QObject *parent = nullptr);
+    //! \a cancel is the run's cancel flag (see BatchRunner); the stage makes its own if none is given.
+    FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options,
+               std::shared_ptr<std::atomic_bool> cancel = {}, QObject *parent = nullptr);
     ~FetchStage() override;
 
     void start(const BatchContext &batch);
@@ -93,6 +95,8 @@ private:
     bool m_paused = false;
     int m_inFlight = 0;
     int m_maxInFlight = 0;
+    int m_localInFlight = 0; //!< Copies and archive members among m_inFlight.
+    int m_maxLocalInFlight = 0;
     int m_consecutiveStoreErrors = 0;
 
     QList<FileRecord> m_pendingFiles;

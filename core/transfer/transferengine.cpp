@@ -697,7 +697,6 @@ void TransferWorker::startAttempt(qint64 fileId)
     if (!caBundle.isEmpty())
         curl_easy_setopt(easy, CURLOPT_CAINFO, caBundle.constData());
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, s_receiveBuffer);
 
@@ -1115,12 +1114,18 @@ void TransferWorker::notModified(Download *d)
         tr("%1 is not modified since %2; the stored copy %3 is reused.")
             .arg(d->job.file.sourceUrl, cached.fetchedAt.toString(Qt::ISODate), cached.storedKey),
         agent()));
-    HttpCacheEntry entry = cached;
-    entry.etag = f.etag;
-    entry.lastModified = f.lastModified;
-    entry.freshUntil = HttpRules::freshUntil(d->cacheControl, d->expires, QDateTime::currentDateTimeUtc());
-    entry.fetchedAt = QDateTime::currentDateTimeUtc();
-    result.cacheUpdate = entry;
+    // The catalog's entry changes only when the server said something new: new validators or freshness.
+    // (Its fetched_at keeps saying when the bytes were fetched, which is what the stored copy is.)
+    const QDateTime freshUntil =
+        HttpRules::freshUntil(d->cacheControl, d->expires, QDateTime::currentDateTimeUtc());
+    if (f.etag != cached.etag || f.lastModified != cached.lastModified || freshUntil.isValid() ||
+        cached.freshUntil.isValid()) {
+        HttpCacheEntry entry = cached;
+        entry.etag = f.etag;
+        entry.lastModified = f.lastModified;
+        entry.freshUntil = freshUntil;
+        result.cacheUpdate = entry;
+    }
     const qint64 id = d->job.file.id;
     QPointer<TransferWorker> self(this);
     if (!d->sink) {

@@ -33,10 +33,10 @@ bool UrlListIngester::recognise(const Document &document) const
 {
     if (!document.mimetype.startsWith(u"text/"))
         return false;
-    // Every meaningful line of the first part is a URL, and there is at least one.
+    // The first meaningful lines are URLs (a few are enough to tell; ingest() checks every line anyway).
     int urls = 0;
     const QStringList lines = QString::fromUtf8(document.head).split(u'\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
+    for (qsizetype i = 0; i < lines.size() && urls < 20; ++i) {
         const QString line = lines[i].trimmed();
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
@@ -65,7 +65,8 @@ Status UrlListIngester::ingest(const Document &document, IntakeContext &context)
         const QString line = QString::fromUtf8(file.readLine()).trimmed();
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
-        if (!isWebUrl(line)) {
+        const QUrl url(line, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https")) {
             return Error{ErrorCode::Invalid, tr("%1 line %2: \"%3\" is not an http or https URL.")
                                                  .arg(document.path)
                                                  .arg(lineNumber)
@@ -83,7 +84,7 @@ Status UrlListIngester::ingest(const Document &document, IntakeContext &context)
         item.metadata.insert(QStringLiteral("line"), lineNumber);
         FileDraft draft;
         draft.sourceUrl = line;
-        draft.name = fileNameForUrl(QUrl(line));
+        draft.name = fileNameForUrl(url);
         item.files.append(draft);
         if (Status s = context.sink.add(std::move(item)); !s)
             return s;

@@ -54,6 +54,12 @@ void EngineController::refreshBatches()
     QMetaObject::invokeMethod(m_engine, &Engine::refreshBatches, Qt::QueuedConnection);
 }
 
+void EngineController::setRunOptions(const RunOptions &options)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, options] { engine->setRunOptions(options); }, Qt::QueuedConnection);
+}
+
 void EngineController::cancel()
 {
     m_engine->cancel();

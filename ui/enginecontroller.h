@@ -30,6 +30,7 @@ public:
     void loadFiles(qint64 batchId);
     void loadFileDetails(qint64 fileId);
     void refreshBatches();
+    void setRunOptions(const RunOptions &options);
     void cancel();
 
 private:

@@ -9,6 +9,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -18,6 +20,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include "batchlistmodel.h"
@@ -26,6 +29,7 @@
 #include "filetablemodel.h"
 #include "lampdelegate.h"
 #include "progresspanel.h"
+#include "settingsdialog.h"
 #include "util/version.h"
 
 namespace gh {
@@ -48,10 +52,22 @@ QString folderFromDrop(const QMimeData *mime)
 
 } // namespace
 
-MainWindow::MainWindow(const Workspace &workspace, const RunOptions &options, QWidget *parent)
+namespace {
+
+RunOptions engineOptions(const Preferences &preferences)
+{
+    RunOptions options = preferences.options;
+    options.bannedList = preferences.bannedList;
+    return options;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Workspace &workspace, const Preferences &preferences, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
-    , m_engine(new EngineController(workspace, options, this))
+    , m_preferences(preferences)
+    , m_engine(new EngineController(workspace, engineOptions(preferences), this))
     , m_batchModel(new BatchListModel(this))
     , m_fileModel(new FileTableModel(this))
     , m_fileProxy(new QSortFilterProxyModel(this))
@@ -143,11 +159,26 @@ void MainWindow::createViews()
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
 
+    // What intake decided about the selected batch's source, stage by stage, with its warnings.
+    m_trace = new QTreeWidget(this);
+    m_trace->setObjectName(QStringLiteral("traceView"));
+    m_trace->setAccessibleName(tr("Intake trace"));
+    m_trace->setHeaderLabels({tr("Stage"), tr("Decision")});
+    m_trace->setRootIsDecorated(true);
+    m_trace->setWordWrap(true);
+    auto *traceDock = new QDockWidget(tr("Intake trace"), this);
+    traceDock->setObjectName(QStringLiteral("traceDock"));
+    traceDock->setWidget(m_trace);
+    addDockWidget(Qt::BottomDockWidgetArea, traceDock);
+    tabifyDockWidget(logDock, traceDock);
+    logDock->raise();
+
     connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 const QVariant id = current.data(BatchListModel::BatchIdRole);
                 if (id.isValid())
                     showBatch(id.toLongLong());
+                showTrace(m_batchModel->batch(current.row()));
             });
     connect(m_fileView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
@@ -168,6 +199,10 @@ void MainWindow::createActions()
     m_openAction->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
+    file->addSeparator();
+    QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::editSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -210,6 +245,7 @@ void MainWindow::connectEngine()
     connect(engine, &Engine::busyChanged, this, &MainWindow::setBusy);
     connect(engine, &Engine::batchesChanged, this, [this](const QList<BatchRecord> &batches) {
         m_batchModel->setBatches(batches);
+        showTrace(m_batchModel->batch(m_batchView->currentIndex().row()));
         if (m_selectWhenListed > 0 && m_batchModel->rowForBatch(m_selectWhenListed) >= 0) {
             selectBatchRow(m_selectWhenListed);
             m_selectWhenListed = 0;
@@ -319,6 +355,37 @@ void MainWindow::setBusy(bool busy)
     m_runAction->setEnabled(!busy);
     m_openAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
+}
+
+void MainWindow::editSettings()
+{
+    SettingsDialog dialog(m_preferences, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_preferences = dialog.preferences();
+    m_preferences.save();
+    m_engine->setRunOptions(engineOptions(m_preferences));
+    statusBar()->showMessage(tr("Settings saved; they apply to the next run."));
+}
+
+void MainWindow::showTrace(const BatchRecord *batch)
+{
+    m_trace->clear();
+    if (!batch)
+        return;
+    for (const QJsonValue &value : batch->trace) {
+        const QJsonObject step = value.toObject();
+        auto *item = new QTreeWidgetItem(m_trace, {step.value(QStringLiteral("stage")).toString(),
+                                                   step.value(QStringLiteral("decision")).toString()});
+        item->setToolTip(1, item->text(1));
+        for (const QJsonValue &warning : step.value(QStringLiteral("warnings")).toArray()) {
+            auto *child = new QTreeWidgetItem(item, {tr("warning"), warning.toString()});
+            child->setToolTip(1, warning.toString());
+            child->setForeground(0, QColor(0xf2, 0x99, 0x4a));
+        }
+        item->setExpanded(true);
+    }
+    m_trace->resizeColumnToContents(0);
 }
 
 void MainWindow::appendLog(const QString &line)

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 #include "pipeline/batchrunner.h"
+#include "preferences.h"
 
 class QAction;
 class QMenu;
@@ -10,6 +11,7 @@ class QPlainTextEdit;
 class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
+class QTreeWidget;
 
 namespace gh {
 
@@ -30,7 +32,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    MainWindow(const Workspace &workspace, const RunOptions &options, QWidget *parent = nullptr);
+    MainWindow(const Workspace &workspace, const Preferences &preferences, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     //! Loads \a source (or resumes its unfinished batch) and runs the automatic stages.
@@ -66,8 +68,11 @@ private:
     void selectBatchRow(qint64 batchId);
     void setBusy(bool busy);
     void appendLog(const QString &line);
+    void editSettings();
+    void showTrace(const BatchRecord *batch);
 
     Workspace m_workspace;
+    Preferences m_preferences;
     EngineController *m_engine;
     BatchListModel *m_batchModel;
     FileTableModel *m_fileModel;
@@ -76,6 +81,7 @@ private:
     QTableView *m_fileView = nullptr;
     DetailsPane *m_details = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    QTreeWidget *m_trace = nullptr;
     ProgressPanel *m_progress = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_filesSplitter = nullptr;

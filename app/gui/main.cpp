@@ -49,17 +49,19 @@ int main(int argc, char *argv[])
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), workspace.error().message);
         return 2;
     }
-    gh::RunOptions options;
+    // The curator's saved settings; a --config file overrides them for this session.
+    gh::Preferences preferences = gh::Preferences::load();
     if (parser.isSet(QStringLiteral("config"))) {
-        auto fromFile = gh::EngineSettings::fromFile(parser.value(QStringLiteral("config")));
+        auto fromFile =
+            gh::EngineSettings::fromFile(parser.value(QStringLiteral("config")), preferences.options);
         if (!fromFile) {
             QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), fromFile.error().message);
             return 2;
         }
-        options = *fromFile;
+        preferences.options = *fromFile;
     }
 
-    gh::MainWindow window(*workspace, options);
+    gh::MainWindow window(*workspace, preferences);
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openSource(parser.positionalArguments().constFirst());

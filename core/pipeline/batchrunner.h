@@ -23,6 +23,8 @@ struct RunOptions
     IntakeOptions intake;
     FetchOptions fetch;
     StoreOptions store;
+    //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
+    QString bannedList;
 };
 
 /*!

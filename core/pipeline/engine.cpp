@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "catalog/catalog.h"
+#include "settings.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
 
@@ -96,21 +97,43 @@ bool Engine::ensureIdle()
     return true;
 }
 
+Result<RunOptions> Engine::optionsForRun() const
+{
+    RunOptions options = m_options;
+    if (!options.bannedList.isEmpty()) {
+        auto banned = EngineSettings::readBannedList(options.bannedList);
+        if (!banned)
+            return banned.error();
+        options.intake.bannedIds = *banned;
+    }
+    return options;
+}
+
 void Engine::runSource(const QString &source)
 {
     if (!ensureIdle())
         return;
+    auto options = optionsForRun();
+    if (!options) {
+        emit failed(options.error().message);
+        return;
+    }
     emit busyChanged(true);
-    m_runner->run(source, m_options);
+    m_runner->run(source, *options);
 }
 
 void Engine::runBatch(qint64 batchId)
 {
     if (!ensureIdle())
         return;
+    auto options = optionsForRun();
+    if (!options) {
+        emit failed(options.error().message);
+        return;
+    }
     emit busyChanged(true);
     loadFiles(batchId);
-    m_runner->runBatch(batchId, m_options);
+    m_runner->runBatch(batchId, *options);
 }
 
 void Engine::setRunOptions(const RunOptions &options)

@@ -65,6 +65,8 @@ signals:
 
 private:
     bool ensureIdle();
+    //! The run options with the banned list read from its file.
+    Result<RunOptions> optionsForRun() const;
     void scheduleBatchRefresh();
 
     Workspace m_workspace;

@@ -87,7 +87,7 @@ void TestMainWindow::initTestCase()
 std::unique_ptr<MainWindow> TestMainWindow::makeWindow(const test::Workspace &ws)
 {
     auto workspace = Workspace::resolve(ws.catalog(), ws.store());
-    auto window = std::make_unique<MainWindow>(*workspace, RunOptions{});
+    auto window = std::make_unique<MainWindow>(*workspace, Preferences{});
     window->show();
     return window;
 }

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+#include "pipeline/batchrunner.h"
+
+namespace gh {
+
+/*!
+    \class gh::Preferences
+    The curator's settings, kept in QSettings, and the engine options they make. The settings dialog edits a
+    Preferences; the main window applies it to the engine. The keys mirror the CLI's --config INI sections.
+*/
+struct Preferences
+{
+    RunOptions options;
+    QString bannedList; //!< A file of record identifiers to skip, read by the engine when a run starts.
+    QString hotFolder;  //!< A folder watched for new deliveries; empty for none.
+
+    static Preferences load();
+    void save() const;
+};
+
+} // namespace gh

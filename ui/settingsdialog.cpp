@@ -1,0 +1,187 @@
+#include "settingsdialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include "pipeline/settings.h"
+#include "store/storekey.h"
+
+namespace gh {
+
+namespace {
+
+//! A size as the curator would type it: 500M, 2G, or bytes.
+QString sizeText(qint64 bytes)
+{
+    if (bytes < 0)
+        return {};
+    for (const auto &[unit, factor] : {std::pair{u'T', qint64(1) << 40}, std::pair{u'G', qint64(1) << 30},
+                                       std::pair{u'M', qint64(1) << 20}, std::pair{u'K', qint64(1) << 10}}) {
+        if (bytes >= factor && bytes % factor == 0)
+            return QString::number(bytes / factor) + QChar(unit);
+    }
+    return QString::number(bytes);
+}
+
+QWidget *withBrowse(QLineEdit *edit, const std::function<void()> &browse, QWidget *parent)
+{
+    auto *row = new QWidget(parent);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(edit, 1);
+    auto *button = new QPushButton(SettingsDialog::tr("Choose…"), row);
+    button->setAccessibleName(SettingsDialog::tr("Choose %1").arg(edit->accessibleName()));
+    QObject::connect(button, &QPushButton::clicked, row, browse);
+    layout->addWidget(button);
+    return row;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
+    : QDialog(parent)
+    , m_original(preferences)
+    , m_jobs(new QSpinBox(this))
+    , m_perHost(new QSpinBox(this))
+    , m_maxSize(new QLineEdit(this))
+    , m_accept(new QLineEdit(this))
+    , m_contact(new QLineEdit(this))
+    , m_freshness(new QCheckBox(tr("Skip requests while the server says a copy is fresh"), this))
+    , m_banned(new QLineEdit(this))
+    , m_hotFolder(new QLineEdit(this))
+    , m_keyTemplate(new QLineEdit(this))
+    , m_sync(new QComboBox(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Settings"));
+    const TransferOptions &t = preferences.options.fetch.transfer;
+
+    auto *downloads = new QWidget(this);
+    auto *downloadsForm = new QFormLayout(downloads);
+    m_jobs->setRange(1, 256);
+    m_jobs->setValue(t.jobs);
+    m_jobs->setAccessibleName(tr("Parallel transfers"));
+    downloadsForm->addRow(tr("&Parallel transfers:"), m_jobs);
+    m_perHost->setRange(1, 256);
+    m_perHost->setValue(t.perHost);
+    m_perHost->setAccessibleName(tr("Connections per host"));
+    downloadsForm->addRow(tr("Connections per &host:"), m_perHost);
+    m_maxSize->setText(sizeText(t.maxSize));
+    m_maxSize->setPlaceholderText(tr("no limit (e.g. 500M, 2G)"));
+    m_maxSize->setAccessibleName(tr("Largest file to accept"));
+    downloadsForm->addRow(tr("&Largest file:"), m_maxSize);
+    m_accept->setText(t.accept.join(QStringLiteral(", ")));
+    m_accept->setPlaceholderText(tr("any type (e.g. image/*, application/pdf)"));
+    m_accept->setAccessibleName(tr("Accepted types"));
+    downloadsForm->addRow(tr("&Accepted types:"), m_accept);
+    m_contact->setText(t.contact);
+    m_contact->setAccessibleName(tr("Contact sent to servers"));
+    m_contact->setToolTip(tr("Sent in every request's User-Agent, so server operators can reach you."));
+    downloadsForm->addRow(tr("&Contact for servers:"), m_contact);
+    m_freshness->setChecked(t.honourFreshness);
+    downloadsForm->addRow(QString(), m_freshness);
+
+    auto *intake = new QWidget(this);
+    auto *intakeForm = new QFormLayout(intake);
+    m_banned->setText(preferences.bannedList);
+    m_banned->setAccessibleName(tr("Banned records file"));
+    m_banned->setPlaceholderText(tr("none"));
+    intakeForm->addRow(tr("&Banned records:"), withBrowse(
+                                                   m_banned,
+                                                   [this] {
+                                                       const QString file = QFileDialog::getOpenFileName(
+                                                           this, tr("Banned records"), m_banned->text());
+                                                       if (!file.isEmpty())
+                                                           m_banned->setText(file);
+                                                   },
+                                                   intake));
+    m_hotFolder->setText(preferences.hotFolder);
+    m_hotFolder->setAccessibleName(tr("Hot folder"));
+    m_hotFolder->setPlaceholderText(tr("none"));
+    m_hotFolder->setToolTip(
+        tr("New deliveries dropped into this folder are loaded once they stop changing."));
+    intakeForm->addRow(tr("&Hot folder:"), withBrowse(
+                                               m_hotFolder,
+                                               [this] {
+                                                   const QString dir = QFileDialog::getExistingDirectory(
+                                                       this, tr("Hot folder"), m_hotFolder->text());
+                                                   if (!dir.isEmpty())
+                                                       m_hotFolder->setText(dir);
+                                               },
+                                               intake));
+
+    auto *storage = new QWidget(this);
+    auto *storageForm = new QFormLayout(storage);
+    m_keyTemplate->setText(preferences.options.fetch.keyTemplate);
+    m_keyTemplate->setAccessibleName(tr("Storage key template"));
+    m_keyTemplate->setToolTip(tr("Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} "
+                                 "{resource_id} {md5} {sha1} {sha256}; e.g. sha1/{sha1:0:2}/{sha1}"));
+    storageForm->addRow(tr("Storage &key:"), m_keyTemplate);
+    m_sync->addItem(tr("Once per batch of files (recommended)"),
+                    QVariant::fromValue(int(StoreOptions::Sync::Batched)));
+    m_sync->addItem(tr("After every file (slowest, safest)"),
+                    QVariant::fromValue(int(StoreOptions::Sync::EachFile)));
+    m_sync->addItem(tr("Never (throw-away data only)"), QVariant::fromValue(int(StoreOptions::Sync::None)));
+    m_sync->setCurrentIndex(m_sync->findData(int(preferences.options.store.sync)));
+    m_sync->setAccessibleName(tr("When stored files are flushed to disk"));
+    storageForm->addRow(tr("Flush to &disk:"), m_sync);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(downloads, tr("Downloads"));
+    tabs->addTab(intake, tr("Intake"));
+    tabs->addTab(storage, tr("Storage"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(tabs);
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    for (QLineEdit *edit : {m_maxSize, m_keyTemplate})
+        connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    validate();
+}
+
+void SettingsDialog::validate()
+{
+    QString problem;
+    if (!m_maxSize->text().trimmed().isEmpty() && !EngineSettings::parseSize(m_maxSize->text()))
+        problem = tr("The largest file must be a size such as 500M or 2G.");
+    QHash<QString, QString> probe;
+    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp",
+                             "resource_id", "md5", "sha1", "sha256", "file_id"})
+        probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
+    if (auto key = StoreKey::expand(m_keyTemplate->text(), probe); !key)
+        problem = key.error().message;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setToolTip(problem);
+}
+
+Preferences SettingsDialog::preferences() const
+{
+    Preferences p = m_original;
+    TransferOptions &t = p.options.fetch.transfer;
+    t.jobs = m_jobs->value();
+    t.perHost = m_perHost->value();
+    const QString size = m_maxSize->text().trimmed();
+    t.maxSize = size.isEmpty() ? -1 : EngineSettings::parseSize(size).value();
+    t.accept = EngineSettings::parseAccept(m_accept->text());
+    t.contact = m_contact->text().trimmed();
+    t.honourFreshness = m_freshness->isChecked();
+    p.bannedList = m_banned->text().trimmed();
+    p.hotFolder = m_hotFolder->text().trimmed();
+    p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
+    p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
+    return p;
+}
+
+} // namespace gh

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QDialog>
+
+#include "preferences.h"
+
+class QCheckBox;
+class QDialogButtonBox;
+class QComboBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace gh {
+
+/*!
+    \class gh::SettingsDialog
+    Collects the curator's settings: downloads (parallelism, politeness, size limit, accepted types, contact),
+    intake (banned records, hot folder) and storage (key template, durability). It only collects; the main
+    window applies what it returns.
+*/
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit SettingsDialog(const Preferences &preferences, QWidget *parent = nullptr);
+    //! What the dialog holds now (valid after accept()).
+    Preferences preferences() const;
+
+private:
+    void validate();
+
+    Preferences m_original;
+    QSpinBox *m_jobs;
+    QSpinBox *m_perHost;
+    QLineEdit *m_maxSize;
+    QLineEdit *m_accept;
+    QLineEdit *m_contact;
+    QCheckBox *m_freshness;
+    QLineEdit *m_banned;
+    QLineEdit *m_hotFolder;
+    QLineEdit *m_keyTemplate;
+    QComboBox *m_sync;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace gh

@@ -14,6 +14,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "columnmappingeditor.h"
 #include "pipeline/settings.h"
 #include "store/storekey.h"
 
@@ -120,6 +121,8 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
                                                        m_hotFolder->setText(dir);
                                                },
                                                intake));
+    m_columns = new ColumnMappingEditor(preferences.options.intake.columns, intake);
+    intakeForm->addRow(tr("Spreadsheet &columns:"), m_columns);
 
     auto *storage = new QWidget(this);
     auto *storageForm = new QFormLayout(storage);
@@ -179,6 +182,7 @@ Preferences SettingsDialog::preferences() const
     t.honourFreshness = m_freshness->isChecked();
     p.bannedList = m_banned->text().trimmed();
     p.hotFolder = m_hotFolder->text().trimmed();
+    p.options.intake.columns = m_columns->mapping();
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
     p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
     return p;

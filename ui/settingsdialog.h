@@ -7,10 +7,13 @@
 class QCheckBox;
 class QDialogButtonBox;
 class QComboBox;
+class QGroupBox;
 class QLineEdit;
 class QSpinBox;
 
 namespace gh {
+
+class ColumnMappingEditor;
 
 /*!
     \class gh::SettingsDialog
@@ -39,6 +42,7 @@ private:
     QCheckBox *m_freshness;
     QLineEdit *m_banned;
     QLineEdit *m_hotFolder;
+    ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
     QDialogButtonBox *m_buttons;

@@ -1,13 +1,17 @@
 // The curator's settings: kept across restarts, edited in the dialog, refused when they make no sense.
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "store/storekey.h"
+#include "ui/columnmappingeditor.h"
 #include "ui/preferences.h"
 #include "ui/settingsdialog.h"
 
@@ -98,6 +102,56 @@ private Q_SLOTS:
         maxSize->clear();
         QVERIFY(ok->isEnabled());
         QCOMPARE(dialog.preferences().options.fetch.transfer.maxSize, qint64(-1));
+    }
+
+    void columnMappingReadsTheHeaderAndKeepsOnlyOverrides()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("deliveries.csv"));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        // A byte-order mark and a quoted header with a comma in it: the header is read as CSV, not split.
+        file.write(
+            "\xEF\xBB\xBF\"Accession No\",title,\"Scan, master\",md5\r\nA1,Map,http://x/a.tif,abc\r\n");
+        file.close();
+
+        ColumnMappingEditor editor(ColumnMapping{});
+        QSignalSpy read(&editor, &ColumnMappingEditor::columnsRead);
+        editor.readColumnsFrom(csv);
+        QVERIFY(read.wait(5000));
+        QCOMPARE(read.first().first().toString(), QString());
+        QCOMPARE(editor.columns(), QStringList({QStringLiteral("accession no"), QStringLiteral("title"),
+                                                QStringLiteral("scan, master"), QStringLiteral("md5")}));
+        // Nothing changed yet: the defaults need no overrides.
+        QVERIFY(editor.mapping().overrides.isEmpty());
+
+        auto *accession =
+            byAccessibleName<QComboBox>(&editor, QStringLiteral("Meaning of column accession no"));
+        auto *scan = byAccessibleName<QComboBox>(&editor, QStringLiteral("Meaning of column scan, master"));
+        QVERIFY(accession && scan);
+        accession->setCurrentIndex(accession->findData(int(ColumnMapping::Role::Identifier)));
+        scan->setCurrentIndex(scan->findData(int(ColumnMapping::Role::Url)));
+        const ColumnMapping mapping = editor.mapping();
+        QCOMPARE(mapping.overrides.size(), 2);
+        QCOMPARE(mapping.roleFor(QStringLiteral("Accession No")), ColumnMapping::Role::Identifier);
+        QCOMPARE(mapping.roleFor(QStringLiteral("Scan, master")), ColumnMapping::Role::Url);
+
+        // Saved with the preferences, shown again next time.
+        Preferences p;
+        p.options.intake.columns = mapping;
+        p.save();
+        ColumnMappingEditor again(Preferences::load().options.intake.columns);
+        QCOMPARE(again.mapping().overrides, mapping.overrides);
+    }
+
+    void columnMappingNamesAnUnreadableSpreadsheet()
+    {
+        ColumnMappingEditor editor(ColumnMapping{});
+        QSignalSpy read(&editor, &ColumnMappingEditor::columnsRead);
+        editor.readColumnsFrom(QStringLiteral("/nonexistent/list.csv"));
+        QVERIFY(read.wait(5000));
+        QVERIFY(read.first().first().toString().contains(QStringLiteral("/nonexistent/list.csv")));
+        QVERIFY(editor.columns().isEmpty());
     }
 };
 

@@ -9,8 +9,11 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -39,15 +42,24 @@ namespace {
 constexpr int s_maxRecent = 10;
 constexpr int s_logLines = 5000;
 
-QString folderFromDrop(const QMimeData *mime)
+// A dropped folder or file (an archive, a manifest, a spreadsheet), or a dropped web address of a manifest.
+QString sourceFromDrop(const QMimeData *mime)
 {
     if (!mime || !mime->hasUrls())
         return {};
     for (const QUrl &url : mime->urls()) {
-        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir())
+        if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile()))
             return url.toLocalFile();
+        if (url.scheme() == u"http" || url.scheme() == u"https")
+            return url.toString();
     }
     return {};
+}
+
+bool isWebAddress(const QString &source)
+{
+    return source.startsWith(u"http://", Qt::CaseInsensitive) ||
+           source.startsWith(u"https://", Qt::CaseInsensitive);
 }
 
 } // namespace
@@ -189,7 +201,11 @@ void MainWindow::createViews()
                     m_details->clearDetails();
             });
     connect(m_progress, &ProgressPanel::cancelRequested, this, [this] { m_engine->cancel(); });
-    statusBar()->showMessage(tr("Open a folder, or drop one on this window."));
+    m_statusProgress = new QLabel(this);
+    m_statusProgress->setObjectName(QStringLiteral("statusProgress"));
+    m_statusProgress->setAccessibleName(tr("Progress of the running batch"));
+    statusBar()->addPermanentWidget(m_statusProgress);
+    statusBar()->showMessage(tr("Open a folder or a file, or drop one on this window."));
 }
 
 void MainWindow::createActions()
@@ -197,6 +213,10 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_openAction = file->addAction(tr("&Open Folder…"), this, &MainWindow::chooseFolder);
     m_openAction->setShortcut(QKeySequence::Open);
+    m_openFileAction = file->addAction(tr("Open &File…"), this, &MainWindow::chooseFile);
+    m_openFileAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openUrlAction = file->addAction(tr("Open &Web Address…"), this, &MainWindow::chooseWebAddress);
+    m_openUrlAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -273,10 +293,14 @@ void MainWindow::connectEngine()
             [this](const FileRecord &file, const ItemRecord &item, const QList<EventRecord> &events) {
                 m_details->showFile(file, item, events);
             });
-    connect(engine, &Engine::progressChanged, m_progress, &ProgressPanel::setProgress);
+    connect(engine, &Engine::progressChanged, this, [this](const Progress &progress) {
+        m_progress->setProgress(progress);
+        m_statusProgress->setText(m_progress->summaryText());
+    });
     connect(engine, &Engine::logMessage, this, &MainWindow::appendLog);
     connect(engine, &Engine::runFinished, this, [this](qint64 batchId, bool ok, const QString &message) {
         m_progress->setMessage(ok ? message : tr("Failed: %1").arg(message));
+        m_statusProgress->setText(m_progress->summaryText());
         if (batchId == m_shownBatch)
             m_engine->loadFiles(batchId);
         emit runFinished(batchId, ok);
@@ -285,7 +309,7 @@ void MainWindow::connectEngine()
 
 void MainWindow::openSource(const QString &source)
 {
-    const QString absolute = QFileInfo(source).absoluteFilePath();
+    const QString absolute = isWebAddress(source) ? source : QFileInfo(source).absoluteFilePath();
     if (m_busy) {
         statusBar()->showMessage(tr("A batch is running; cancel it or wait before opening %1.")
                                      .arg(QDir::toNativeSeparators(absolute)));
@@ -305,6 +329,37 @@ void MainWindow::chooseFolder()
         return;
     settings.setValue(QStringLiteral("ui/lastFolder"), QFileInfo(folder).absolutePath());
     openSource(folder);
+}
+
+void MainWindow::chooseFile()
+{
+    QSettings settings;
+    const QString start = settings.value(QStringLiteral("ui/lastFolder"), QDir::homePath()).toString();
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Open a batch file"), start,
+                                     tr("Batch sources (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z "
+                                        "*.xml *.json *.jsonl *.csv *.tsv "
+                                        "*.txt);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("ui/lastFolder"), QFileInfo(file).absolutePath());
+    openSource(file);
+}
+
+void MainWindow::chooseWebAddress()
+{
+    bool ok = false;
+    const QString address =
+        QInputDialog::getText(this, tr("Open a web address"), tr("Address of a IIIF manifest or collection:"),
+                              QLineEdit::Normal, QString(), &ok)
+            .trimmed();
+    if (!ok || address.isEmpty())
+        return;
+    if (!isWebAddress(address)) {
+        statusBar()->showMessage(tr("%1 is not an http or https address.").arg(address));
+        return;
+    }
+    openSource(address);
 }
 
 void MainWindow::rememberSource(const QString &source)
@@ -354,6 +409,8 @@ void MainWindow::setBusy(bool busy)
     m_cancelAction->setEnabled(busy);
     m_runAction->setEnabled(!busy);
     m_openAction->setEnabled(!busy);
+    m_openFileAction->setEnabled(!busy);
+    m_openUrlAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
 }
 
@@ -395,17 +452,17 @@ void MainWindow::appendLog(const QString &line)
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (!m_busy && !folderFromDrop(event->mimeData()).isEmpty())
+    if (!m_busy && !sourceFromDrop(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
-    const QString folder = folderFromDrop(event->mimeData());
-    if (folder.isEmpty())
+    const QString source = sourceFromDrop(event->mimeData());
+    if (source.isEmpty())
         return;
     event->acceptProposedAction();
-    openSource(folder);
+    openSource(source);
 }
 
 void MainWindow::restoreSettings()
@@ -418,6 +475,8 @@ void MainWindow::restoreSettings()
     m_filesSplitter->restoreState(settings.value(QStringLiteral("ui/filesSplitter")).toByteArray());
     m_fileView->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("ui/fileColumns")).toByteArray());
+    // The batch the curator was looking at is selected again once the engine lists the batches.
+    m_selectWhenListed = settings.value(QStringLiteral("ui/openBatch"), 0).toLongLong();
 }
 
 void MainWindow::saveSettings() const
@@ -428,6 +487,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("ui/mainSplitter"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("ui/filesSplitter"), m_filesSplitter->saveState());
     settings.setValue(QStringLiteral("ui/fileColumns"), m_fileView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("ui/openBatch"), m_shownBatch);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -6,6 +6,7 @@
 #include "preferences.h"
 
 class QAction;
+class QLabel;
 class QMenu;
 class QPlainTextEdit;
 class QSortFilterProxyModel;
@@ -62,6 +63,8 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void chooseFolder();
+    void chooseFile();
+    void chooseWebAddress();
     void rememberSource(const QString &source);
     void rebuildRecentMenu();
     void showBatch(qint64 batchId);
@@ -83,10 +86,13 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QTreeWidget *m_trace = nullptr;
     ProgressPanel *m_progress = nullptr;
+    QLabel *m_statusProgress = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_filesSplitter = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_openFileAction = nullptr;
+    QAction *m_openUrlAction = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;
     qint64 m_shownBatch = 0;

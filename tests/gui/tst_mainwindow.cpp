@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -71,6 +72,7 @@ private slots:
     void cancelThenResume();
     void dropAFolder();
     void windowStateRestored();
+    void openBatchRestored();
     void followsLocale_data();
     void followsLocale();
 
@@ -193,10 +195,19 @@ void TestMainWindow::dropAFolder()
     QTRY_COMPARE(window->fileModel()->rowCount(), 1);
     QCOMPARE(window->batchModel()->batch(0)->name, QStringLiteral("dropped"));
 
-    // A dropped file (not a folder) is not accepted.
+    // A dropped file (an archive, a manifest, a spreadsheet) is a source too.
     QMimeData file;
     file.setUrls({QUrl::fromLocalFile(ws.file(QStringLiteral("dropped/a.txt")))});
-    QDragEnterEvent refused(QPoint(10, 10), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+    QDragEnterEvent accepted(QPoint(10, 10), Qt::CopyAction, &file, Qt::LeftButton, Qt::NoModifier);
+    accepted.setAccepted(false);
+    QApplication::sendEvent(window.get(), &accepted);
+    QVERIFY(accepted.isAccepted());
+
+    // Something that is neither a local path nor a web address is refused.
+    QMimeData other;
+    other.setUrls({QUrl(QStringLiteral("mailto:curator@example.org")),
+                   QUrl::fromLocalFile(ws.file(QStringLiteral("missing")))});
+    QDragEnterEvent refused(QPoint(10, 10), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
     refused.setAccepted(false);
     QApplication::sendEvent(window.get(), &refused);
     QVERIFY(!refused.isAccepted());
@@ -213,6 +224,31 @@ void TestMainWindow::windowStateRestored()
     QVERIFY(QSettings().contains(QStringLiteral("ui/geometry")));
     auto again = makeWindow(ws);
     QCOMPARE(again->size(), QSize(1011, 707));
+}
+
+void TestMainWindow::openBatchRestored()
+{
+    test::Workspace ws;
+    {
+        auto window = makeWindow(ws);
+        QSignalSpy finished(window.get(), &MainWindow::runFinished);
+        window->openSource(test::sampleDir());
+        QVERIFY(finished.wait(60000));
+        QTRY_COMPARE(window->fileModel()->rowCount(), 7);
+        // The status bar carries the same progress summary as the panel.
+        auto *status = window->findChild<QLabel *>(QStringLiteral("statusProgress"));
+        QVERIFY(status);
+        QCOMPARE(status->text(), window->progressPanel()->summaryText());
+        window->close();
+    }
+    // Reopened, the window shows the batch the curator was looking at, without loading anything again.
+    auto again = makeWindow(ws);
+    QTRY_COMPARE(again->batchModel()->rowCount(), 1);
+    QTRY_COMPARE(again->fileModel()->rowCount(), 7);
+    auto *batches = again->findChild<QTableView *>(QStringLiteral("batchView"));
+    QCOMPARE(batches->currentIndex().row(), 0);
+    QVERIFY(!again->isBusy());
+    QSettings().remove(QStringLiteral("ui/openBatch"));
 }
 
 void TestMainWindow::followsLocale_data()

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Local ingest benchmark: Gatehouse copying a folder into its bit store with md5, sha1 and sha256 of every file
+# and a catalog row per file, against the plain tools doing the same work: cp -r, then md5sum, sha1sum and
+# sha256sum over the copy.
+#
+#   tests/bench/ingest.sh
+#
+# Environment:
+#   GATEHOUSE_BENCH_DIR   work folder (default /tmp/gatehouse-bench-ingest). The data set (1,000 x 256 KiB +
+#                         4 x 128 MiB of deterministic pseudo-random bytes, 762 MiB) is generated there once.
+#   GATEHOUSE_BUILD_DIR   build folder holding bin/gatehouse-cli (default: build/ in this repository)
+#   GATEHOUSE_BENCH_RUNS  timed runs per command (default 5; the median is reported)
+#
+# Both rows start from a warm page cache and an empty destination on the same disk. Gatehouse also fsyncs
+# what it stores and writes the catalog; the plain tools do neither. Goal: plain/gatehouse >= 2.
+# Exit status 1 when the goal is missed, 2 when a tool is missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+PY=/usr/bin/python3
+WORK=${GATEHOUSE_BENCH_DIR:-/tmp/gatehouse-bench-ingest}
+BUILD=${GATEHOUSE_BUILD_DIR:-$repo/build}
+RUNS=${GATEHOUSE_BENCH_RUNS:-5}
+CLI=$BUILD/bin/gatehouse-cli
+SMALL_COUNT=1000 SMALL_SIZE=262144 LARGE_COUNT=4 LARGE_SIZE=134217728
+
+for tool in hyperfine md5sum sha1sum sha256sum "$PY"; do
+    command -v "$tool" >/dev/null || { echo "ingest.sh: $tool is not installed" >&2; exit 2; }
+done
+if [ ! -x "$CLI" ]; then
+    echo "ingest.sh: $CLI not found; build first (ninja -C $BUILD gatehouse-cli)" >&2
+    exit 2
+fi
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+data=$WORK/data results=$WORK/results scratch=$WORK/scratch
+mkdir -p "$results"
+trap 'rm -rf "$scratch"' EXIT
+log() { printf '%s\n' "$*" >&2; }
+
+if [ ! -f "$WORK/data.complete" ]; then
+    log "generating the data set in $data (once; 762 MiB) …"
+    rm -rf "$data" "$data.tmp"
+    "$PY" - "$data.tmp" "$SMALL_COUNT" "$SMALL_SIZE" "$LARGE_COUNT" "$LARGE_SIZE" <<'PYEOF'
+import os, random, sys
+root, small_count, small_size, large_count, large_size = sys.argv[1], *map(int, sys.argv[2:])
+for i in range(small_count):
+    folder = os.path.join(root, f"box-{i // 100:02d}")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"scan-{i:04d}.tif"), "wb") as f:
+        f.write(random.Random(f"gatehouse-ingest-small-{i}").randbytes(small_size))
+os.makedirs(os.path.join(root, "masters"))
+for i in range(large_count):
+    rng = random.Random(f"gatehouse-ingest-large-{i}")
+    with open(os.path.join(root, "masters", f"master-{i}.wav"), "wb") as f:
+        for _ in range(large_size // (1 << 20)):
+            f.write(rng.randbytes(1 << 20))
+PYEOF
+    mv "$data.tmp" "$data"
+    touch "$WORK/data.complete"
+fi
+# Warm the page cache so neither row pays for reading the source from disk.
+find "$data" -type f -exec cat {} + >/dev/null
+
+measure() {    # measure NAME PREPARE COMMAND → "median t1 t2 …"
+    local name=$1 prepare=$2 command=$3
+    hyperfine --runs "$RUNS" --style none --prepare "$prepare" --export-json "$results/$name.json" \
+        --command-name "$name" "$command" >"$results/$name.log" 2>&1 || {
+        log "$name: hyperfine failed, see $results/$name.log"
+        return 1
+    }
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("%.3f" % r["median"], " ".join("%.3f" % t for t in r["times"]))' "$results/$name.json"
+}
+
+fresh="rm -rf '$scratch' && mkdir -p '$scratch' && sync"
+plain_cmd="cp -r '$data' '$scratch/copy' && cd '$scratch/copy' && find . -type f -print0 | \
+xargs -0 md5sum >/dev/null && find . -type f -print0 | xargs -0 sha1sum >/dev/null && \
+find . -type f -print0 | xargs -0 sha256sum >/dev/null"
+gh_cmd="'$CLI' -q --catalog '$scratch/catalog.sqlite' --store '$scratch/store' run '$data'"
+
+log "gatehouse: check run …"
+eval "$fresh"
+eval "$gh_cmd" >"$results/gatehouse-check.log" 2>&1 || { log "gatehouse check run failed, see $results/gatehouse-check.log"; exit 1; }
+stored=$(find "$scratch/store" -type f ! -path '*/.partial/*' | wc -l)
+if [ "$stored" -ne $((SMALL_COUNT + LARGE_COUNT)) ]; then
+    log "gatehouse stored $stored files, expected $((SMALL_COUNT + LARGE_COUNT))"
+    exit 1
+fi
+
+log "plain tools: $RUNS timed runs …"
+plain=$(measure plain "$fresh" "$plain_cmd")
+log "gatehouse: $RUNS timed runs …"
+gh=$(measure gatehouse "$fresh" "$gh_cmd")
+
+ratio=$("$PY" -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "${plain%% *}" "${gh%% *}")
+echo
+echo "Local ingest: $SMALL_COUNT x 256 KiB + $LARGE_COUNT x 128 MiB, $(nproc) cores, warm cache"
+printf '%-44s %10s   %s\n' "command" "median s" "runs (s)"
+printf '%-44s %10s   %s\n' "cp -r + md5sum + sha1sum + sha256sum" "${plain%% *}" "${plain#* }"
+printf '%-44s %10s   %s\n' "gatehouse-cli run (copy, 3 digests, catalog)" "${gh%% *}" "${gh#* }"
+printf '%-44s %10s   %s\n' "ratio plain/gatehouse" "$ratio" "goal >= 2"
+"$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 2 else 1)' "$ratio"

@@ -5,1759 +5,1759 @@
     <name>gh::ArchiveCopy</name>
     <message>
         <source>%1 in %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2</translation>
     </message>
     <message>
         <source>%1 is not in %2 (any more).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht (mehr) in %2.</translation>
     </message>
 </context>
 <context>
     <name>gh::ArchiveGuard</name>
     <message>
         <source>%1 declares %2 members; the limit for one archive is %3 members.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gibt %2 Einträge an; die Grenze für ein Archiv liegt bei %3 Einträgen.</translation>
     </message>
     <message>
         <source>%1 has at least %2 members; the limit for one archive is %3 members.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat mindestens %2 Einträge; die Grenze für ein Archiv liegt bei %3 Einträgen.</translation>
     </message>
     <message>
         <source>its name is not valid UTF-8</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Name ist kein gültiges UTF-8</translation>
     </message>
     <message>
         <source>it is not a regular file (a device, pipe or socket)</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist keine reguläre Datei (sondern ein Gerät, eine Pipe oder ein Socket)</translation>
     </message>
     <message>
         <source>its path passes through the link %1, which Gatehouse never follows</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Pfad führt über den Link %1, dem Gatehouse nie folgt</translation>
     </message>
     <message>
         <source>it is a hard link to %1, outside the archive</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist ein Hardlink auf %1 außerhalb des Archivs</translation>
     </message>
     <message>
         <source>it is a symbolic link to %1, outside the archive</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist ein symbolischer Link auf %1 außerhalb des Archivs</translation>
     </message>
     <message>
         <source>%1 (copy %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Kopie %2)</translation>
     </message>
     <message>
         <source>another member has the same path, and only the first one is used</source>
-        <translation type="unfinished"></translation>
+        <translation>ein anderer Eintrag hat denselben Pfad, und nur der erste wird verwendet</translation>
     </message>
     <message>
         <source>it is encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist verschlüsselt</translation>
     </message>
     <message>
         <source>it expands from %1 to %2 bytes, a compression ratio of %3:1; the limit is %4:1</source>
-        <translation type="unfinished"></translation>
+        <translation>es entpackt sich von %1 auf %2 Bytes, ein Kompressionsverhältnis von %3:1; die Grenze liegt bei %4:1</translation>
     </message>
     <message>
         <source>%1 expands from its %2 bytes to at least %3 bytes, a compression ratio of %4:1; the limit is %5:1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 entpackt sich von %2 Bytes auf mindestens %3 Bytes, ein Kompressionsverhältnis von %4:1; die Grenze liegt bei %5:1.</translation>
     </message>
     <message>
         <source>The files in %1 add up to at least %2 bytes; the limit for one archive is %3 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dateien in %1 umfassen zusammen mindestens %2 Bytes; die Grenze für ein Archiv liegt bei %3 Bytes.</translation>
     </message>
     <message>
         <source>%1 in %2 holds more data than the %3 bytes its header declares.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 enthält mehr Daten als die %3 Bytes, die sein Header angibt.</translation>
     </message>
     <message>
         <source>%1 in %2 expands from %3 to at least %4 bytes, a compression ratio of %5:1; the limit is %6:1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 entpackt sich von %3 auf mindestens %4 Bytes, ein Kompressionsverhältnis von %5:1; die Grenze liegt bei %6:1.</translation>
     </message>
     <message>
         <source>Going on in %1 means decompressing at least %2 bytes; the limit for one archive is %3 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Fortfahren in %1 bedeutet, mindestens %2 Bytes zu entpacken; die Grenze für ein Archiv liegt bei %3 Bytes.</translation>
     </message>
     <message>
         <source>Reading %1 from %2 passes %3 bytes in all; the limit for one archive is %4 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Lesen von %1 aus %2 überschreitet insgesamt %3 Bytes; die Grenze für ein Archiv liegt bei %4 Bytes.</translation>
     </message>
     <message>
         <source>Reading %1 from %2 expands the archive&apos;s %3 bytes to at least %4 bytes, a compression ratio of %5:1; the limit is %6:1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Lesen von %1 aus %2 entpackt die %3 Bytes des Archivs auf mindestens %4 Bytes, ein Kompressionsverhältnis von %5:1; die Grenze liegt bei %6:1.</translation>
     </message>
     <message>
         <source>%1 in %2 ends after %3 bytes, but its header declares %4 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 endet nach %3 Bytes, aber sein Header gibt %4 Bytes an.</translation>
     </message>
     <message>
         <source>%1 in %2 was not read: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 wurde nicht gelesen: %3.</translation>
     </message>
 </context>
 <context>
     <name>gh::ArchiveMember</name>
     <message>
         <source>its name is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Name ist leer</translation>
     </message>
     <message>
         <source>its name contains control characters</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Name enthält Steuerzeichen</translation>
     </message>
     <message>
         <source>it is an absolute path, which would escape the batch</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist ein absoluter Pfad, der aus dem Stapel hinausführen würde</translation>
     </message>
     <message>
         <source>its path climbs out of the archive with &quot;..&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Pfad führt mit &quot;..&quot; aus dem Archiv hinaus</translation>
     </message>
     <message>
         <source>it names a Windows drive, which would escape the batch</source>
-        <translation type="unfinished"></translation>
+        <translation>es nennt ein Windows-Laufwerk, was aus dem Stapel hinausführen würde</translation>
     </message>
     <message>
         <source>its name contains &quot;!/&quot;, which Gatehouse reserves for members of nested archives</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Name enthält &quot;!/&quot;, was Gatehouse für Einträge verschachtelter Archive reserviert</translation>
     </message>
     <message>
         <source>its path is %1 bytes long, more than the limit of %2 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Pfad ist %1 Bytes lang, mehr als die Grenze von %2 Bytes</translation>
     </message>
 </context>
 <context>
     <name>gh::ArchivePackage</name>
     <message>
         <source>%1 is not an archive Gatehouse can open (zip, tar, tar.gz, tar.bz2, tar.xz or 7z).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Archiv, das Gatehouse öffnen kann (zip, tar, tar.gz, tar.bz2, tar.xz oder 7z).</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>its path passes through the link %1, which Gatehouse never follows</source>
-        <translation type="unfinished"></translation>
+        <translation>sein Pfad führt über den Link %1, dem Gatehouse nie folgt</translation>
     </message>
     <message>
         <source>it is a hard link to %1, which is not a file in the archive</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist ein Hardlink auf %1, das keine Datei im Archiv ist</translation>
     </message>
     <message>
         <source> and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation> und %1 weitere</translation>
     </message>
     <message>
         <source>Links inside %1 are listed, not followed; their targets are loaded themselves: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Links innerhalb von %1 werden aufgeführt, nicht verfolgt; ihre Ziele werden selbst geladen: %2</translation>
     </message>
     <message>
         <source>%1 is not a file in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine Datei in %2.</translation>
     </message>
     <message>
         <source>%1 in %2 cannot be read: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 kann nicht gelesen werden: %3.</translation>
     </message>
     <message>
         <source>%1 in %2 holds more than the %3 bytes allowed for %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 enthält mehr als die %3 Bytes, die für %4 erlaubt sind.</translation>
     </message>
     <message>
         <source>Cannot unpack %1 from %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus %2 entpackt werden: %3</translation>
     </message>
     <message>
         <source>a manifest or tag file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Manifest- oder Tag-Datei</translation>
     </message>
     <message>
         <source>%1 is an archive nested %2 levels deep; the limit is %3 levels.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Archiv, das %2 Ebenen tief verschachtelt ist; die Grenze liegt bei %3 Ebenen.</translation>
     </message>
     <message>
         <source>Cannot create a temporary folder to open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Öffnen von %1 kann kein temporärer Ordner angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot create a temporary file to open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Öffnen von %1 kann keine temporäre Datei angelegt werden: %2</translation>
     </message>
     <message>
         <source>a nested archive</source>
-        <translation type="unfinished"></translation>
+        <translation>ein verschachteltes Archiv</translation>
     </message>
     <message>
         <source>Cannot unpack %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht entpackt werden: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::ArchiveReader</name>
     <message>
         <source>%1 is not an archive Gatehouse can open (zip, tar, tar.gz, tar.bz2, tar.xz or 7z).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Archiv, das Gatehouse öffnen kann (zip, tar, tar.gz, tar.bz2, tar.xz oder 7z).</translation>
     </message>
     <message>
         <source>No member of %1 is open for reading.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Eintrag von %1 ist zum Lesen geöffnet.</translation>
     </message>
     <message>
         <source>%1 in %2 cannot be read: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 kann nicht gelesen werden: %3.</translation>
     </message>
     <message>
         <source>%1 is an archive nested %2 levels deep; the limit is %3 levels.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Archiv, das %2 Ebenen tief verschachtelt ist; die Grenze liegt bei %3 Ebenen.</translation>
     </message>
     <message>
         <source>Cannot create a temporary folder to open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Öffnen von %1 kann kein temporärer Ordner angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot create a temporary file to open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Öffnen von %1 kann keine temporäre Datei angelegt werden: %2</translation>
     </message>
     <message>
         <source>%1 holds more than the %2 bytes allowed for a nested archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält mehr als die %2 Bytes, die für ein verschachteltes Archiv erlaubt sind.</translation>
     </message>
     <message>
         <source>Cannot unpack %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht entpackt werden: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::Bag</name>
     <message>
         <source>%1 has no bagit.txt at its root; every bag declares its BagIt version there.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keine bagit.txt in seinem Stammordner; jedes Bag gibt dort seine BagIt-Version an.</translation>
     </message>
     <message>
         <source>bagit.txt cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt kann nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>%1 cannot be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>The bag declares BagIt %1 but names its metadata file %2; it was read anyway.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bag gibt BagIt %1 an, nennt seine Metadatendatei aber %2; sie wurde trotzdem gelesen.</translation>
     </message>
     <message>
         <source>The manifest %1 cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Manifest %1 kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The bag has no payload manifest (manifest-&lt;algorithm&gt;.txt); every bag needs at least one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bag hat kein Payload-Manifest (manifest-&lt;algorithm&gt;.txt); jedes Bag braucht mindestens eines.</translation>
     </message>
     <message>
         <source>None of the payload manifests (%1) uses an algorithm Gatehouse can compute, so no payload checksum can be verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keines der Payload-Manifeste (%1) verwendet einen Algorithmus, den Gatehouse berechnen kann; daher kann keine Payload-Prüfsumme verifiziert werden.</translation>
     </message>
     <message>
         <source>The manifests %1 and %2 differ only in case.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Manifeste %1 und %2 unterscheiden sich nur in der Groß-/Kleinschreibung.</translation>
     </message>
 </context>
 <context>
     <name>gh::BagIngester</name>
     <message>
         <source>%1 and %2 more</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und %2 weitere</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 lists %2, which the bag holds as %3 (the same name in another Unicode normalisation form).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das im Bag als %3 vorliegt (derselbe Name in einer anderen Unicode-Normalisierungsform).</translation>
     </message>
     <message>
         <source>%1 is listed in %2 but is not in the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in %2 aufgeführt, aber nicht im Bag enthalten.</translation>
     </message>
     <message>
         <source>fetch.txt (line %1) lists %2, which no payload manifest lists; its content cannot be verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>fetch.txt (Zeile %1) führt %2 auf, das in keinem Payload-Manifest steht; sein Inhalt kann nicht verifiziert werden.</translation>
     </message>
     <message>
         <source>%1 (line %2) lists %3, which %4; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2) führt %3 auf, das %4; es wurde nicht gelesen.</translation>
     </message>
     <message>
         <source>%1 is a BagIt %2 bag: %3 payload files in %4 items, checksums from %5 manifests (%6); %7 to fetch, %8 missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Bag nach BagIt %2: %3 Payload-Dateien in %4 Objekten, Prüfsummen aus %5 Manifesten (%6); %7 abzurufen, %8 fehlen.</translation>
     </message>
     <message>
         <source>… and %1 more issues with this bag; &quot;gatehouse-cli bag validate&quot; lists them all.</source>
-        <translation type="unfinished"></translation>
+        <translation>… und %1 weitere Probleme mit diesem Bag; &quot;gatehouse-cli bag validate&quot; listet sie alle auf.</translation>
     </message>
     <message>
         <source>Payload files that no manifest lists (loaded without declared checksums): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload-Dateien, die in keinem Manifest stehen (ohne angegebene Prüfsummen geladen): %1</translation>
     </message>
     <message>
         <source>Skipped operating-system files that no manifest lists: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersprungene Betriebssystemdateien, die in keinem Manifest stehen: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::BagParser</name>
     <message>
         <source>bagit.txt starts with a UTF-8 byte-order mark, which RFC 8493 forbids; it was ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 verbietet; sie wurde ignoriert.</translation>
     </message>
     <message>
         <source>bagit.txt is not valid UTF-8.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt ist kein gültiges UTF-8.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt is not of the form &quot;Label: value&quot;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von bagit.txt hat nicht die Form &quot;Label: value&quot;: %2</translation>
     </message>
     <message>
         <source>bagit.txt declares BagIt-Version twice (lines %1 and %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt BagIt-Version zweimal an (Zeilen %1 und %2).</translation>
     </message>
     <message>
         <source>bagit.txt declares Tag-File-Character-Encoding twice (lines %1 and %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt Tag-File-Character-Encoding zweimal an (Zeilen %1 und %2).</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt holds %2; bagit.txt should hold only BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von bagit.txt enthält %2; bagit.txt sollte nur BagIt-Version und Tag-File-Character-Encoding enthalten.</translation>
     </message>
     <message>
         <source>bagit.txt does not declare a BagIt-Version.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt keine BagIt-Version an.</translation>
     </message>
     <message>
         <source>BagIt-Version %1 in bagit.txt (line %2) is not a version number of the form M.N.</source>
-        <translation type="unfinished"></translation>
+        <translation>BagIt-Version %1 in bagit.txt (Zeile %2) ist keine Versionsnummer der Form M.N.</translation>
     </message>
     <message>
         <source>bagit.txt declares BagIt version %1; Gatehouse reads versions 0.93 to 0.97 and 1.0.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt die BagIt-Version %1 an; Gatehouse liest die Versionen 0.93 bis 0.97 und 1.0.</translation>
     </message>
     <message>
         <source>bagit.txt does not declare Tag-File-Character-Encoding; the tag files are read as UTF-8.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt kein Tag-File-Character-Encoding an; die Tag-Dateien werden als UTF-8 gelesen.</translation>
     </message>
     <message>
         <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; the order should be BagIt-Version first.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt Tag-File-Character-Encoding vor BagIt-Version an; BagIt-Version sollte zuerst stehen.</translation>
     </message>
     <message>
         <source>bagit.txt declares the tag files to be in %1; UTF-8 is strongly recommended.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt für die Tag-Dateien die Kodierung %1 an; UTF-8 wird dringend empfohlen.</translation>
     </message>
     <message>
         <source>bagit.txt declares the tag file encoding %1, which Gatehouse cannot decode; the tag files are read as UTF-8.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt die Tag-Datei-Kodierung %1 an, die Gatehouse nicht dekodieren kann; die Tag-Dateien werden als UTF-8 gelesen.</translation>
     </message>
     <message>
         <source>%1 is not valid %2; undecodable bytes were replaced.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein gültiges %2; nicht dekodierbare Bytes wurden ersetzt.</translation>
     </message>
     <message>
         <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files; it was ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 in UTF-8-Tag-Dateien verbietet; sie wurde ignoriert.</translation>
     </message>
     <message>
         <source>%1 is not valid UTF-8; undecodable bytes were replaced.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein gültiges UTF-8; nicht dekodierbare Bytes wurden ersetzt.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is indented as a continuation, but no label precedes it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 ist als Fortsetzung eingerückt, aber ihr geht kein Label voraus.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;Label: value&quot;: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 hat nicht die Form &quot;Label: value&quot;: %3</translation>
     </message>
     <message>
         <source>Line %1 of %2 has no label before its colon.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 hat kein Label vor ihrem Doppelpunkt.</translation>
     </message>
     <message>
         <source>Line %1 of %2: the label %3 ends with whitespace, which BagIt 1.0 does not allow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2: Das Label %3 endet mit Leerraum, was BagIt 1.0 nicht erlaubt.</translation>
     </message>
     <message>
         <source>%1 gives Payload-Oxum %2 times; it must appear at most once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gibt Payload-Oxum %2-mal an; es darf höchstens einmal vorkommen.</translation>
     </message>
     <message>
         <source>Payload-Oxum %1 in %2 (line %3) is not of the form OctetCount.StreamCount.</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload-Oxum %1 in %2 (Zeile %3) hat nicht die Form OctetCount.StreamCount.</translation>
     </message>
     <message>
         <source>Bagging-Date %1 in %2 (line %3) is not a date of the form YYYY-MM-DD.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bagging-Date %1 in %2 (Zeile %3) ist kein Datum der Form JJJJ-MM-TT.</translation>
     </message>
     <message>
         <source>Bag-Count %1 in %2 (line %3) is not of the form &quot;N of T&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bag-Count %1 in %2 (Zeile %3) hat nicht die Form &quot;N of T&quot;.</translation>
     </message>
     <message>
         <source>%1 gives %2 %3 times; it should appear only once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gibt %2 %3-mal an; es sollte nur einmal vorkommen.</translation>
     </message>
     <message>
         <source>%1 uses the algorithm %2, which Gatehouse cannot compute; its checksums are not verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verwendet den Algorithmus %2, den Gatehouse nicht berechnen kann; seine Prüfsummen werden nicht verifiziert.</translation>
     </message>
     <message>
         <source>%1 names its algorithm %2; BagIt requires the normalised name %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nennt seinen Algorithmus %2; BagIt verlangt den normalisierten Namen %3.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;checksum path&quot;: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 hat nicht die Form &quot;checksum path&quot;: %3</translation>
     </message>
     <message>
         <source>Line %1 of %2: %3 is not a %4 checksum.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2: %3 ist keine %4-Prüfsumme.</translation>
     </message>
     <message>
         <source>Line %1 of %2 lists %3, which %4; files outside the bag&apos;s scope are invalid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 führt %3 auf, das %4; Dateien außerhalb des Geltungsbereichs des Bags sind ungültig.</translation>
     </message>
     <message>
         <source>is outside the payload folder data/</source>
-        <translation type="unfinished"></translation>
+        <translation>außerhalb des Payload-Ordners data/ liegt</translation>
     </message>
     <message>
         <source>Line %1 of %2 lists %3, which is outside data/; a payload manifest must list only payload files.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 führt %3 auf, das außerhalb von data/ liegt; ein Payload-Manifest darf nur Payload-Dateien aufführen.</translation>
     </message>
     <message>
         <source>is a payload file listed in a tag manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Payload-Datei ist, die in einem Tag-Manifest aufgeführt ist</translation>
     </message>
     <message>
         <source>Line %1 of %2 lists the payload file %3; a tag manifest must not list payload files.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 führt die Payload-Datei %3 auf; ein Tag-Manifest darf keine Payload-Dateien aufführen.</translation>
     </message>
     <message>
         <source>%1 lists %2 twice (lines %3 and %4); every file must be listed exactly once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 zweimal auf (Zeilen %3 und %4); jede Datei muss genau einmal aufgeführt sein.</translation>
     </message>
     <message>
         <source>%1 lists %2 twice with different checksums (line %3: %4, line %5: %6).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 zweimal mit unterschiedlichen Prüfsummen auf (Zeile %3: %4, Zeile %5: %6).</translation>
     </message>
     <message>
         <source>%1 marks paths with md5sum&apos;s &quot;*&quot; binary flag; Gatehouse ignored it, but strict BagIt validators reject such manifests.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kennzeichnet Pfade mit dem Binär-Flag &quot;*&quot; von md5sum; Gatehouse hat es ignoriert, aber strenge BagIt-Validatoren weisen solche Manifeste zurück.</translation>
     </message>
     <message>
         <source>%1 writes some paths in a non-canonical form (such as &quot;./data/…&quot; or &quot;data//…&quot;); they were normalised.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 schreibt einige Pfade in nicht kanonischer Form (etwa &quot;./data/…&quot; oder &quot;data//…&quot;); sie wurden normalisiert.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;url length path&quot;: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 hat nicht die Form &quot;url length path&quot;: %3</translation>
     </message>
     <message>
         <source>Line %1 of %2: the length %3 is neither a number of bytes nor &quot;-&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2: Die Länge %3 ist weder eine Anzahl von Bytes noch &quot;-&quot;.</translation>
     </message>
     <message>
         <source>Line %1 of %2: %3 is not an absolute URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2: %3 ist keine absolute URL.</translation>
     </message>
     <message>
         <source>Line %1 of %2 lists %3, which is outside data/; fetch.txt must list only payload files.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 führt %3 auf, das außerhalb von data/ liegt; fetch.txt darf nur Payload-Dateien aufführen.</translation>
     </message>
     <message>
         <source>%1 lists %2 twice (lines %3 and %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 zweimal auf (Zeilen %3 und %4).</translation>
     </message>
     <message>
         <source>is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer ist</translation>
     </message>
     <message>
         <source>contains a NUL character</source>
-        <translation type="unfinished"></translation>
+        <translation>ein NUL-Zeichen enthält</translation>
     </message>
     <message>
         <source>is an absolute path</source>
-        <translation type="unfinished"></translation>
+        <translation>ein absoluter Pfad ist</translation>
     </message>
     <message>
         <source>names a drive</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Laufwerk nennt</translation>
     </message>
     <message>
         <source>uses a backslash, which BagIt does not allow as a path separator</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Backslash verwendet, den BagIt nicht als Pfadtrenner erlaubt</translation>
     </message>
     <message>
         <source>refers to a home folder</source>
-        <translation type="unfinished"></translation>
+        <translation>auf einen Home-Ordner verweist</translation>
     </message>
     <message>
         <source>names a folder, not a file</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Ordner nennt, keine Datei</translation>
     </message>
     <message>
         <source>leaves the bag</source>
-        <translation type="unfinished"></translation>
+        <translation>aus dem Bag hinausführt</translation>
     </message>
     <message>
         <source>names the bag itself</source>
-        <translation type="unfinished"></translation>
+        <translation>das Bag selbst nennt</translation>
     </message>
 </context>
 <context>
     <name>gh::BagValidator</name>
     <message>
         <source>%1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 existiert nicht.</translation>
     </message>
     <message>
         <source>%1 is not a folder; Gatehouse validates bags in folders (unpack an archived bag first).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Ordner; Gatehouse validiert Bags in Ordnern (entpacken Sie ein archiviertes Bag zuerst).</translation>
     </message>
     <message>
         <source>%1 Files outside the bag&apos;s scope are invalid.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien außerhalb des Geltungsbereichs des Bags sind ungültig.</translation>
     </message>
     <message>
         <source>The bag has no payload folder data/.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bag hat keinen Payload-Ordner data/.</translation>
     </message>
     <message>
         <source>%1 is listed in fetch.txt (line %2) but has not been fetched; the files listed in fetch.txt must be fetched before the bag is complete.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in fetch.txt (Zeile %2) aufgeführt, wurde aber nicht abgerufen; die in fetch.txt aufgeführten Dateien müssen abgerufen werden, bevor das Bag vollständig ist.</translation>
     </message>
     <message>
         <source>%1 is listed in %2 but is not in the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in %2 aufgeführt, aber nicht im Bag enthalten.</translation>
     </message>
     <message>
         <source>%1 lists %2, which the bag holds as %3 (the same name in another Unicode normalisation form).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das im Bag als %3 vorliegt (derselbe Name in einer anderen Unicode-Normalisierungsform).</translation>
     </message>
     <message>
         <source>%1 is in data/ but is not listed in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 liegt in data/, ist aber nicht in %2 aufgeführt.</translation>
     </message>
     <message>
         <source>%1 is listed in %2 but not in %3; every payload manifest must list every payload file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in %2 aufgeführt, aber nicht in %3; jedes Payload-Manifest muss jede Payload-Datei aufführen.</translation>
     </message>
     <message>
         <source>%1 is listed in %2 (line %3) but is not in the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist in %2 (Zeile %3) aufgeführt, aber nicht im Bag enthalten.</translation>
     </message>
     <message>
         <source>%1 (line %2) lists the tag manifest %3; tag manifests must not list other tag manifests.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2) führt das Tag-Manifest %3 auf; Tag-Manifeste dürfen keine anderen Tag-Manifeste aufführen.</translation>
     </message>
     <message>
         <source>%1 does not list the payload manifest %2; every tag manifest must list every payload manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt das Payload-Manifest %2 nicht auf; jedes Tag-Manifest muss jedes Payload-Manifest aufführen.</translation>
     </message>
     <message>
         <source>The tag file %1 is not listed in %2, so its integrity is not protected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Tag-Datei %1 ist nicht in %2 aufgeführt, daher ist ihre Integrität nicht geschützt.</translation>
     </message>
     <message>
         <source>fetch.txt (line %1) lists %2, which is not listed in every payload manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>fetch.txt (Zeile %1) führt %2 auf, das nicht in jedem Payload-Manifest aufgeführt ist.</translation>
     </message>
     <message>
         <source>%1 is %2 bytes, but fetch.txt (line %3) gives %4 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2 Bytes groß, aber fetch.txt (Zeile %3) gibt %4 Bytes an.</translation>
     </message>
     <message>
         <source>Payload-Oxum in %1 is %2 (%3 bytes in %4 files), but data/ holds %5 bytes in %6 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload-Oxum in %1 ist %2 (%3 Bytes in %4 Dateien), aber data/ enthält %5 Bytes in %6 Dateien.</translation>
     </message>
     <message>
         <source>The bag has no bag-info.txt; its Payload-Oxum and Bagging-Date help receivers check it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bag hat keine bag-info.txt; deren Payload-Oxum und Bagging-Date helfen Empfängern bei der Prüfung.</translation>
     </message>
     <message>
         <source>%1 has no %2; these labels are recommended.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat kein %2; diese Labels werden empfohlen.</translation>
     </message>
     <message>
         <source>The payload is protected only by %1; md5 and sha1 detect accidents but not tampering. A sha256 or sha512 manifest is recommended.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Payload ist nur durch %1 geschützt; md5 und sha1 erkennen Versehen, aber keine Manipulation. Ein sha256- oder sha512-Manifest wird empfohlen.</translation>
     </message>
     <message>
         <source>%1 is a hidden file in data/.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine versteckte Datei in data/.</translation>
     </message>
     <message>
         <source>%1 and %2 differ only in case; they collide on case-insensitive file systems.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und %2 unterscheiden sich nur in der Groß-/Kleinschreibung; auf Dateisystemen ohne Unterscheidung der Groß-/Kleinschreibung kollidieren sie.</translation>
     </message>
     <message>
         <source>%1 cannot be read to verify its checksums: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden, um seine Prüfsummen zu verifizieren: %2</translation>
     </message>
     <message>
         <source>%1 does not match its %2 checksum in %3 (line %4): expected %5, computed %6.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 stimmt nicht mit seiner %2-Prüfsumme in %3 (Zeile %4) überein: erwartet %5, berechnet %6.</translation>
     </message>
     <message>
         <source>Validating %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Validieren von %1 wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
     <name>gh::BagWriter</name>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Exporting batch %1 was cancelled; nothing was written to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Export von Stapel %1 wurde abgebrochen; nach %2 wurde nichts geschrieben.</translation>
     </message>
     <message>
         <source>%1 exists and is not a folder; export a bag into a new or empty folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 existiert und ist kein Ordner; exportieren Sie ein Bag in einen neuen oder leeren Ordner.</translation>
     </message>
     <message>
         <source>%1 is not empty; export a bag into a new or empty folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht leer; exportieren Sie ein Bag in einen neuen oder leeren Ordner.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Cannot create a working folder next to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Neben %1 kann kein Arbeitsordner angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot create %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Two files of batch %1 map to the bag path data/%2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwei Dateien von Stapel %1 werden auf den Bag-Pfad data/%2 abgebildet.</translation>
     </message>
     <message>
         <source>Cannot write the manifests in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Manifeste in %1 können nicht geschrieben werden.</translation>
     </message>
     <message>
         <source>The catalog has no md5 or sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog hat kein md5 oder sha256 für %1, daher kann seine Kopie nicht verifiziert werden; der Export wurde abgebrochen.</translation>
     </message>
     <message>
         <source>Cannot read %1 from the store: %2; the export was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus dem Speicher gelesen werden: %2; der Export wurde abgebrochen.</translation>
     </message>
     <message>
         <source>Cannot create the folder for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner für %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Reading %1 from the store failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Lesen von %1 aus dem Speicher ist fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>The stored copy of %1 does not match the catalog (catalog: %2 bytes, sha256 %3; store: %4 bytes, sha256 %5); the export was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die gespeicherte Kopie von %1 stimmt nicht mit dem Katalog überein (Katalog: %2 Bytes, sha256 %3; Speicher: %4 Bytes, sha256 %5); der Export wurde abgebrochen.</translation>
     </message>
     <message>
         <source>Cannot write the manifests: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Manifeste können nicht geschrieben werden: %1</translation>
     </message>
     <message>
         <source>Cannot move the finished bag to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das fertige Bag kann nicht nach %1 verschoben werden: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::BatchListModel</name>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Batch %1 from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 aus %2</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Angelegt</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Probleme</translation>
     </message>
 </context>
 <context>
     <name>gh::BatchRunner</name>
     <message>
         <source>Loaded %1 as batch %2 (%3): %4 items, %5 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als Stapel %2 geladen (%3): %4 Objekte, %5 Dateien.</translation>
     </message>
     <message>
         <source>Warning (%1): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung (%1): %2</translation>
     </message>
     <message>
         <source>Batch %1 is being processed by another Gatehouse (%2, %3 stage); wait for it to finish or stop it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 wird von einem anderen Gatehouse verarbeitet (%2, Stufe %3); warten Sie, bis er fertig ist, oder halten Sie ihn zuerst an.</translation>
     </message>
     <message>
         <source>Batch %1 of %2 was interrupted while loading; loading it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 von %2 wurde beim Laden unterbrochen; er wird erneut geladen.</translation>
     </message>
     <message>
         <source>Resuming batch %1 of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 von %2 wird fortgesetzt.</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen.</translation>
     </message>
     <message>
         <source>Fetch %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Abruf %1: %2</translation>
     </message>
     <message>
         <source>Error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::BitStore</name>
     <message>
         <source>Unknown store &quot;%1&quot;; give a folder or s3://bucket/prefix.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter Speicher &quot;%1&quot;; geben Sie einen Ordner oder s3://bucket/prefix an.</translation>
     </message>
 </context>
 <context>
     <name>gh::Catalog</name>
     <message>
         <source>The catalog %1 is a folder; give the path of a catalog file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog %1 ist ein Ordner; geben Sie den Pfad einer Katalogdatei an.</translation>
     </message>
     <message>
         <source>The catalog %1 cannot be read: permission denied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1 for the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 für den Katalog kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>The Qt SQL driver %1 is not installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Qt-SQL-Treiber %1 ist nicht installiert.</translation>
     </message>
     <message>
         <source>Cannot open the catalog %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>The catalog %1 is damaged or is not a Gatehouse catalog: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog %1 ist beschädigt oder kein Gatehouse-Katalog: %2</translation>
     </message>
     <message>
         <source>The catalog %1 was written by a newer Gatehouse (schema version %2; this version knows up to %3). Update Gatehouse to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog %1 wurde von einem neueren Gatehouse geschrieben (Schemaversion %2; diese Version kennt bis %3). Aktualisieren Sie Gatehouse, um ihn zu öffnen.</translation>
     </message>
     <message>
         <source>The database %1 holds tables but is not a Gatehouse catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datenbank %1 enthält Tabellen, ist aber kein Gatehouse-Katalog.</translation>
     </message>
     <message>
         <source>reading the schema version</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Schemaversion</translation>
     </message>
     <message>
         <source>starting migration %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten der Migration %1</translation>
     </message>
     <message>
         <source>locking the catalog for migration</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperren des Katalogs für die Migration</translation>
     </message>
     <message>
         <source>creating the schema version table</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen der Tabelle für die Schemaversion</translation>
     </message>
     <message>
         <source>applying migration %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anwenden der Migration %1 (%2)</translation>
     </message>
     <message>
         <source>recording migration %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen der Migration %1</translation>
     </message>
     <message>
         <source>committing migration %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Festschreiben der Migration %1</translation>
     </message>
     <message>
         <source>Catalog error while %1 in %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
     </message>
     <message>
         <source>committing</source>
-        <translation type="unfinished"></translation>
+        <translation>Festschreiben</translation>
     </message>
     <message>
         <source>starting a transaction</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten einer Transaktion</translation>
     </message>
     <message>
         <source>creating a batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Anlegen eines Stapels</translation>
     </message>
     <message>
         <source>recording what intake detected</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen dessen, was die Annahme erkannt hat</translation>
     </message>
     <message>
         <source>listing batches</source>
-        <translation type="unfinished"></translation>
+        <translation>Auflisten der Stapel</translation>
     </message>
     <message>
         <source>counting files</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der Dateien</translation>
     </message>
     <message>
         <source>counting items</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der Objekte</translation>
     </message>
     <message>
         <source>reading stages</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Stufen</translation>
     </message>
     <message>
         <source>There is no batch %1 in the catalog %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Katalog %2 gibt es keinen Stapel %1.</translation>
     </message>
     <message>
         <source>looking up batches of a source</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachschlagen der Stapel einer Quelle</translation>
     </message>
     <message>
         <source>clearing batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeren von Stapel %1</translation>
     </message>
     <message>
         <source>recording the %1 stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen der Stufe %1</translation>
     </message>
     <message>
         <source>recording progress of the %1 stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen des Fortschritts der Stufe %1</translation>
     </message>
     <message>
         <source>reading the run times of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Laufzeiten von Stapel %1</translation>
     </message>
     <message>
         <source>adding item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen von Objekt %1</translation>
     </message>
     <message>
         <source>adding file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen von Datei %1</translation>
     </message>
     <message>
         <source>reading files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Dateien von Stapel %1</translation>
     </message>
     <message>
         <source>reading file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen von Datei %1</translation>
     </message>
     <message>
         <source>There is no file %1 in the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Katalog gibt es keine Datei %1.</translation>
     </message>
     <message>
         <source>recording the outcome for file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen des Ergebnisses für Datei %1</translation>
     </message>
     <message>
         <source>counting files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der Dateien von Stapel %1</translation>
     </message>
     <message>
         <source>resetting files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurücksetzen der Dateien von Stapel %1</translation>
     </message>
     <message>
         <source>reading item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen von Objekt %1</translation>
     </message>
     <message>
         <source>There is no item %1 in the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Katalog gibt es kein Objekt %1.</translation>
     </message>
     <message>
         <source>recording a %1 event</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen eines %1-Ereignisses</translation>
     </message>
     <message>
         <source>reading events of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Ereignisse von Stapel %1</translation>
     </message>
     <message>
         <source>Cannot read the PostgreSQL catalog address &quot;%1&quot;; expected postgresql://user:password@host:port/database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die PostgreSQL-Katalogadresse &quot;%1&quot; kann nicht gelesen werden; erwartet wird postgresql://user:password@host:port/database.</translation>
     </message>
     <message>
         <source>The catalog path is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalogpfad ist leer.</translation>
     </message>
     <message>
         <source>discarding items of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwerfen der Objekte von Stapel %1</translation>
     </message>
     <message>
         <source>remembering the validators of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern der Validatoren von %1</translation>
     </message>
     <message>
         <source>reading HTTP validators</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der HTTP-Validatoren</translation>
     </message>
     <message>
         <source>counting pending files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der ausstehenden Dateien von Stapel %1</translation>
     </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
     <message>
         <source>Identifier (rows with the same one form an item)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennung (Zeilen mit derselben Kennung bilden ein Objekt)</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <source>URL to download</source>
-        <translation type="unfinished"></translation>
+        <translation>Herunterzuladende URL</translation>
     </message>
     <message>
         <source>Local file path</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokaler Dateipfad</translation>
     </message>
     <message>
         <source>MD5 checksum</source>
-        <translation type="unfinished"></translation>
+        <translation>MD5-Prüfsumme</translation>
     </message>
     <message>
         <source>SHA-1 checksum</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-1-Prüfsumme</translation>
     </message>
     <message>
         <source>SHA-256 checksum</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256-Prüfsumme</translation>
     </message>
     <message>
         <source>SHA-512 checksum</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-512-Prüfsumme</translation>
     </message>
     <message>
         <source>Declared media type</source>
-        <translation type="unfinished"></translation>
+        <translation>Angegebener Medientyp</translation>
     </message>
     <message>
         <source>Declared size in bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>Angegebene Größe in Bytes</translation>
     </message>
     <message>
         <source>Item metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt-Metadaten</translation>
     </message>
     <message>
         <source>Ignore</source>
-        <translation type="unfinished"></translation>
+        <translation>Ignorieren</translation>
     </message>
     <message>
         <source>Cannot read %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2.</translation>
     </message>
     <message>
         <source>%1 is empty: it has no header line.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer: Es hat keine Kopfzeile.</translation>
     </message>
     <message>
         <source>Column</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte</translation>
     </message>
     <message>
         <source>Meaning</source>
-        <translation type="unfinished"></translation>
+        <translation>Bedeutung</translation>
     </message>
     <message>
         <source>Spreadsheet columns and their meanings</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabellenspalten und ihre Bedeutungen</translation>
     </message>
     <message>
         <source>&amp;Read columns from a spreadsheet…</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten aus einer Tabelle &amp;lesen …</translation>
     </message>
     <message>
         <source>Read columns from a spreadsheet</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten aus einer Tabelle lesen</translation>
     </message>
     <message>
         <source>&amp;Add column…</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte &amp;hinzufügen …</translation>
     </message>
     <message>
         <source>Add a column</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Spalte hinzufügen</translation>
     </message>
     <message>
         <source>Re&amp;move</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Remove the selected columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Spalten entfernen</translation>
     </message>
     <message>
         <source>Column mapping message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung zur Spaltenzuordnung</translation>
     </message>
     <message>
         <source>Add column</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte hinzufügen</translation>
     </message>
     <message>
         <source>Column name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Spaltenname:</translation>
     </message>
     <message numerus="yes">
         <source>%n column(s) read.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Spalte gelesen.</numerusform>
+            <numerusform>%n Spalten gelesen.</numerusform>
         </translation>
     </message>
     <message>
         <source>Meaning of column %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Bedeutung von Spalte %1</translation>
     </message>
     <message>
         <source>Reading the columns of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Spalten von %1 werden gelesen …</translation>
     </message>
     <message>
         <source>Spreadsheet</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabelle</translation>
     </message>
     <message>
         <source>Spreadsheets (*.csv *.tsv *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabellen (*.csv *.tsv *.txt);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
     <name>gh::CsvReader</name>
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2: Ein Feld in Anführungszeichen wird nie geschlossen.</translation>
     </message>
 </context>
 <context>
     <name>gh::DetailsPane</name>
     <message>
         <source>File details</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateidetails</translation>
     </message>
     <message>
         <source>Select a file to see its details.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Datei aus, um ihre Details zu sehen.</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>Bytes</translation>
     </message>
     <message>
         <source>Type (sniffed)</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ (erkannt)</translation>
     </message>
     <message>
         <source>Type (declared)</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ (angegeben)</translation>
     </message>
     <message>
         <source>MD5</source>
-        <translation type="unfinished"></translation>
+        <translation>MD5</translation>
     </message>
     <message>
         <source>SHA-1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-1</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Declared</source>
-        <translation type="unfinished"></translation>
+        <translation>Angegeben</translation>
     </message>
     <message>
         <source>Stored as</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als</translation>
     </message>
     <message>
         <source>HTTP status</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP-Status</translation>
     </message>
     <message>
         <source>Final URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Endgültige URL</translation>
     </message>
     <message>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
 </context>
 <context>
     <name>gh::Engine</name>
     <message>
         <source>The catalog is not open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog ist nicht geöffnet.</translation>
     </message>
     <message>
         <source>A batch is already running; cancel it or wait for it to finish.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Stapel läuft bereits; brechen Sie ihn ab oder warten Sie, bis er fertig ist.</translation>
     </message>
 </context>
 <context>
     <name>gh::EngineSettings</name>
     <message>
         <source>The settings file %1 does not exist or cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The settings file %1 is not a valid INI file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
     </message>
     <message>
         <source>Cannot read the banned list %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sperrliste %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1: %2 must be a number of at least %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
     </message>
     <message>
         <source>%1: store/sync must be batched, each-file or none.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: store/sync muss batched, each-file oder none sein.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes an oder eine Zahl mit K, M, G oder T.</translation>
     </message>
 </context>
 <context>
     <name>gh::FetchStage</name>
     <message>
         <source>Retrying %1 files that failed transiently in an earlier run.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien, die in einem früheren Lauf vorübergehend fehlgeschlagen sind, werden erneut versucht.</translation>
     </message>
     <message>
         <source>Fetching %1 files of batch %2 into %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien von Stapel %2 werden nach %3 abgerufen.</translation>
     </message>
     <message>
         <source>Cancelled; the remaining files stay pending.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen; die übrigen Dateien bleiben ausstehend.</translation>
     </message>
     <message>
         <source>Files needing attention: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien, die Aufmerksamkeit erfordern: %1.</translation>
     </message>
     <message>
         <source>All files stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Dateien gespeichert.</translation>
     </message>
     <message>
         <source>%1 %2/%3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2/%3: %4</translation>
     </message>
     <message>
         <source>The store %1 failed %2 times in a row; stopping. Last error: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher %1 ist %2-mal hintereinander fehlgeschlagen; Abbruch. Letzter Fehler: %3</translation>
     </message>
     <message>
         <source>Refreshing %1 downloaded files with conditional requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 heruntergeladene Dateien werden mit bedingten Anfragen aktualisiert.</translation>
     </message>
     <message>
         <source>%1 is fresh until %2 by the server&apos;s own caching rules; not requested, the stored copy %3 is reused.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nach den Caching-Regeln des Servers bis %2 aktuell; nicht angefragt, die gespeicherte Kopie %3 wird wiederverwendet.</translation>
     </message>
 </context>
 <context>
     <name>gh::FileFinisher</name>
     <message>
         <source>Checksum mismatch: %1 (declared in %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfsummenabweichung: %1 (angegeben in %2)</translation>
     </message>
     <message>
         <source>The file is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei ist leer.</translation>
     </message>
     <message>
         <source>Stored %1 as %2 in %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als %2 in %3 gespeichert</translation>
     </message>
 </context>
 <context>
     <name>gh::FileTableModel</name>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Stored as</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert als</translation>
     </message>
 </context>
 <context>
     <name>gh::Fixity</name>
     <message>
         <source>Cannot read the checksum file %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Prüfsummendatei %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>The checksum file %1 does not hold a %2 digest.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Prüfsummendatei %1 enthält keinen %2-Hashwert.</translation>
     </message>
     <message>
         <source>%1 declared %2, computed %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angegeben %2, berechnet %3</translation>
     </message>
     <message>
         <source>%1 verified against %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gegen %2 verifiziert</translation>
     </message>
 </context>
 <context>
     <name>gh::FolderPackage</name>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 is a symbolic link to %2, which does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein symbolischer Link auf %2, das nicht existiert.</translation>
     </message>
     <message>
         <source>%1 is a symbolic link to %2, outside the batch folder; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein symbolischer Link auf %2 außerhalb des Stapelordners; er wurde nicht gelesen.</translation>
     </message>
     <message>
         <source>%1 is not a regular file (a device, socket or pipe).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine reguläre Datei (sondern ein Gerät, ein Socket oder eine Pipe).</translation>
     </message>
     <message>
         <source>Did not follow links to folders: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Links auf Ordner wurden nicht verfolgt: %1</translation>
     </message>
     <message>
         <source>%1 is not in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht in %2.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for a manifest or tag file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2 Bytes groß, mehr als die %3 Bytes, die für eine Manifest- oder Tag-Datei erlaubt sind.</translation>
     </message>
 </context>
 <context>
     <name>gh::IiifIngester</name>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for a IIIF manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2 Bytes groß, mehr als die %3 Bytes, die für ein IIIF-Manifest erlaubt sind.</translation>
     </message>
 </context>
 <context>
     <name>gh::IiifReader</name>
     <message>
         <source>line %1, column %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1, Spalte %2</translation>
     </message>
     <message>
         <source>%1 holds one JSON document per line, not a IIIF manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält ein JSON-Dokument pro Zeile, kein IIIF-Manifest.</translation>
     </message>
     <message>
         <source>%1 is not valid JSON: %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein gültiges JSON: %2: %3.</translation>
     </message>
     <message>
         <source>%1 is not a IIIF manifest or collection: it is not a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein IIIF-Manifest und keine IIIF-Sammlung: Es ist kein JSON-Objekt.</translation>
     </message>
     <message>
         <source>Read %1 as a IIIF Presentation %2 %3: %4 manifests with %5 canvases.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als %3 nach IIIF Presentation %2 gelesen: %4 Manifeste mit %5 Canvases.</translation>
     </message>
     <message>
         <source>collection</source>
-        <translation type="unfinished"></translation>
+        <translation>Sammlung</translation>
     </message>
     <message>
         <source>manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifest</translation>
     </message>
     <message>
         <source>%1 member manifests were read from files beside the collection.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Manifeste der Sammlung wurden aus Dateien neben der Sammlung gelesen.</translation>
     </message>
     <message>
         <source>%1 collection member manifests must be fetched before their canvases are known; each is recorded as an item with its manifest URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Manifeste der Sammlung müssen abgerufen werden, bevor ihre Canvases bekannt sind; jedes wird als Objekt mit seiner Manifest-URL aufgezeichnet.</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 is not a IIIF Presentation 2 or 3 document: its @context names neither version.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Dokument nach IIIF Presentation 2 oder 3: Sein @context nennt keine der beiden Versionen.</translation>
     </message>
     <message>
         <source>%1 is neither a IIIF manifest nor a collection (its type is &quot;%2&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist weder ein IIIF-Manifest noch eine Sammlung (sein Typ ist &quot;%2&quot;).</translation>
     </message>
     <message>
         <source>Attribution</source>
-        <translation type="unfinished"></translation>
+        <translation>Namensnennung</translation>
     </message>
     <message>
         <source>Canvas %1 (%2) has no image, sound or video to download.</source>
-        <translation type="unfinished"></translation>
+        <translation>Canvas %1 (%2) hat kein Bild, keinen Ton und kein Video zum Herunterladen.</translation>
     </message>
     <message>
         <source>The content of canvas %1 (%2) has no id to download.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Inhalt von Canvas %1 (%2) hat keine id zum Herunterladen.</translation>
     </message>
     <message>
         <source>The content of canvas %1 is at %2, which Gatehouse cannot download (only http and https).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Inhalt von Canvas %1 liegt unter %2, was Gatehouse nicht herunterladen kann (nur http und https).</translation>
     </message>
     <message>
         <source>%1 has %2 sequences; only the first is read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat %2 Sequenzen; nur die erste wird gelesen.</translation>
     </message>
     <message>
         <source>The manifest %1 has no canvases.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Manifest %1 hat keine Canvases.</translation>
     </message>
     <message>
         <source>%1 nests collections more than %2 levels deep.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verschachtelt Sammlungen mehr als %2 Ebenen tief.</translation>
     </message>
     <message>
         <source>The collection %1 has no members.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 hat keine Mitglieder.</translation>
     </message>
     <message>
         <source>The collection member %1 is not valid JSON: %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Sammlungsmitglied %1 ist kein gültiges JSON: %2: %3.</translation>
     </message>
     <message>
         <source>The collection member %1 is not a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Sammlungsmitglied %1 ist kein JSON-Objekt.</translation>
     </message>
     <message>
         <source>The collection %1 lists the manifest %2, which does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 führt das Manifest %2 auf, das nicht existiert.</translation>
     </message>
     <message>
         <source>The collection %1 lists the manifest %2, outside its folder; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 führt das Manifest %2 außerhalb ihres Ordners auf; es wurde nicht gelesen.</translation>
     </message>
     <message>
         <source>The collection %1 lists the manifest %2 more than once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 führt das Manifest %2 mehr als einmal auf.</translation>
     </message>
     <message>
         <source>Collection member manifests must be fetched: %1 has not been downloaded yet, so its canvases are unknown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifeste von Sammlungsmitgliedern müssen abgerufen werden: %1 wurde noch nicht heruntergeladen, daher sind seine Canvases unbekannt.</translation>
     </message>
 </context>
 <context>
     <name>gh::ImsCpReader</name>
     <message>
         <source>and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>und %1 weitere</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 (line %2): the item &quot;%3&quot; refers to the resource %4, which the manifest does not define.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Das Item &quot;%3&quot; verweist auf die Ressource %4, die das Manifest nicht definiert.</translation>
     </message>
     <message>
         <source>%1 is not an IMS Content Packaging manifest: its root element is %2 in the namespace &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Manifest nach IMS Content Packaging: Sein Wurzelelement ist %2 im Namensraum &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>%1 (line %2): the resource identifier %3 is used twice; the second is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die Ressourcenkennung %3 wird zweimal verwendet; die zweite wird ignoriert.</translation>
     </message>
     <message>
         <source>%1 has %2 organizations; the items follow &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat %2 Organisationen (organizations); die Objekte folgen &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>Resource %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressource %1</translation>
     </message>
     <message>
         <source>Files not listed in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht in %1 aufgeführte Dateien</translation>
     </message>
     <message>
         <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
     </message>
     <message>
         <source>%1 lists %2 files that are missing: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
     </message>
     <message>
         <source>Read %1 as an IMS content package: %2 items following the organization &quot;%3&quot;, %4 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als IMS Content Package gelesen: %2 Objekte gemäß der Organisation &quot;%3&quot;, %4 Dateien.</translation>
     </message>
 </context>
 <context>
     <name>gh::IngestRequestIngester</name>
     <message>
         <source>column %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte %1</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 line %2, %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2, %3: %4</translation>
     </message>
     <message>
         <source>%1 line %2: an ingest request must be a JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2: Eine Übernahmeanfrage muss ein JSON-Objekt sein.</translation>
     </message>
     <message>
         <source>%1 line %2: base_url &quot;%3&quot; is not an http or https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2: base_url &quot;%3&quot; ist keine http- oder https-URL.</translation>
     </message>
     <message>
         <source>%1 holds %2 ingest requests (JSON lines).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält %2 Übernahmeanfragen (JSON Lines).</translation>
     </message>
 </context>
 <context>
     <name>gh::Intake</name>
     <message>
         <source>The source %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Quelle %1 existiert nicht.</translation>
     </message>
     <message>
         <source>The source %1 cannot be read: permission denied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Quelle %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
     <message>
         <source>%1 records are on the banned list and will be skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Datensätze stehen auf der Sperrliste und werden übersprungen.</translation>
     </message>
     <message>
         <source>%1 items, %2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Objekte, %2 Dateien</translation>
     </message>
 </context>
 <context>
     <name>gh::IntakeChain</name>
     <message>
         <source>%1 is a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Ordner.</translation>
     </message>
     <message>
         <source>The source %1 cannot be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Quelle %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is a file; its content is %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine Datei; ihr Inhalt ist %2.</translation>
     </message>
     <message>
         <source>%1 is named like a %2 archive but is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist wie ein %2-Archiv benannt, aber leer.</translation>
     </message>
     <message>
         <source>%1 is named like a %2 archive, but its content is %3, not a %2 archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist wie ein %2-Archiv benannt, aber sein Inhalt ist %3, kein %2-Archiv.</translation>
     </message>
     <message>
         <source>Refused members of %1: %2 (unsafe paths, links, limits or unsupported types); they are listed as files with that status and the reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelehnte Einträge von %1: %2 (unsichere Pfade, Links, Grenzwerte oder nicht unterstützte Typen); sie werden als Dateien mit diesem Status und dem Grund aufgeführt.</translation>
     </message>
     <message>
         <source>%1 is a %2 archive with %3 entries (files: %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein %2-Archiv mit %3 Einträgen (Dateien: %4).</translation>
     </message>
     <message>
         <source>Could not use %1 as a %2 package; using the plain listing instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht als %2-Paket verwendet werden; stattdessen wird die einfache Auflistung verwendet.</translation>
     </message>
     <message>
         <source>%1 stage: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe %1: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::Jp2Codec</name>
     <message>
         <source>Cannot encode an empty image as JPEG 2000.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein leeres Bild kann nicht als JPEG 2000 kodiert werden.</translation>
     </message>
     <message>
         <source>openjpeg could not allocate a %1×%2 image.</source>
-        <translation type="unfinished"></translation>
+        <translation>openjpeg konnte kein Bild mit %1×%2 zuweisen.</translation>
     </message>
     <message>
         <source>openjpeg rejected the encoder settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>openjpeg hat die Encoder-Einstellungen zurückgewiesen.</translation>
     </message>
     <message>
         <source>openjpeg failed to encode a %1×%2 image.</source>
-        <translation type="unfinished"></translation>
+        <translation>openjpeg konnte ein Bild mit %1×%2 nicht kodieren.</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>%1 is not a JPEG 2000 file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine JPEG-2000-Datei.</translation>
     </message>
     <message>
         <source>Cannot open %1 for reading.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht zum Lesen geöffnet werden.</translation>
     </message>
     <message>
         <source>openjpeg could not create a decoder for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>openjpeg konnte keinen Decoder für %1 anlegen.</translation>
     </message>
     <message>
         <source>openjpeg rejected the decoder settings for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>openjpeg hat die Decoder-Einstellungen für %1 zurückgewiesen.</translation>
     </message>
     <message>
         <source>The JPEG 2000 header of %1 is damaged: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der JPEG-2000-Header von %1 ist beschädigt: %2</translation>
     </message>
     <message>
         <source>%1 would decode to %2×%3 pixels, more than the limit of %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 würde zu %2×%3 Pixeln dekodiert, mehr als die Grenze von %4.</translation>
     </message>
     <message>
         <source>%1 does not offer %2 resolution levels in every tile: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bietet nicht in jeder Kachel %2 Auflösungsstufen: %3</translation>
     </message>
     <message>
         <source>%1 is damaged or truncated; openjpeg says: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist beschädigt oder abgeschnitten; openjpeg meldet: %2</translation>
     </message>
     <message>
         <source>%1 decoded to an empty component.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde zu einer leeren Komponente dekodiert.</translation>
     </message>
     <message>
         <source>Not enough memory to hold %1 at %2×%3 pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht genug Speicher, um %1 mit %2×%3 Pixeln aufzunehmen.</translation>
     </message>
 </context>
 <context>
     <name>gh::LibarchiveBackend</name>
     <message>
         <source>%1 is empty, not a %2 archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer, kein %2-Archiv.</translation>
     </message>
     <message>
         <source>%1 is not a readable %2 archive: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein lesbares %2-Archiv: %3</translation>
     </message>
     <message>
         <source>%1 is damaged after its member %2 (the file may be truncated): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nach seinem Eintrag %2 beschädigt (die Datei ist möglicherweise abgeschnitten): %3</translation>
     </message>
     <message>
         <source>%1 has no member number %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keinen Eintrag Nummer %2.</translation>
     </message>
     <message>
         <source>unknown error</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Fehler</translation>
     </message>
 </context>
 <context>
     <name>gh::ListingIngester</name>
     <message>
         <source>Listed %1: %2 files in %3 items, grouped by folder and name stem; %4 checksum files read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 aufgelistet: %2 Dateien in %3 Objekten, gruppiert nach Ordner und Namensstamm; %4 Prüfsummendateien gelesen.</translation>
     </message>
     <message>
         <source>Skipped operating-system files: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersprungene Betriebssystemdateien: %1</translation>
     </message>
     <message>
         <source>%1 holds no files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält keine Dateien.</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
     <name>gh::LocalCopy</name>
     <message>
         <source>%1 no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 existiert nicht mehr.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Reading %1 failed after %2 bytes: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Lesen von %1 ist nach %2 Bytes fehlgeschlagen: %3</translation>
     </message>
     <message>
         <source>%1 changed while it was being copied (%2 bytes read, %3 expected).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat sich während des Kopierens geändert (%2 Bytes gelesen, %3 erwartet).</translation>
     </message>
 </context>
 <context>
     <name>gh::LocalStore</name>
     <message>
         <source>Cannot create the store folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicherordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Cannot open %1 in the store %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann im Speicher %2 nicht geöffnet werden: %3</translation>
     </message>
     <message>
         <source>Cannot remove %1 from the store: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus dem Speicher entfernt werden: %2</translation>
     </message>
     <message>
         <source>The copy of %1 written to the store reads back differently (sha256 %2; expected %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die in den Speicher geschriebene Kopie von %1 liest sich anders zurück (sha256 %2; erwartet %3).</translation>
     </message>
     <message>
         <source>The object was already committed or aborted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Objekt wurde bereits festgeschrieben oder verworfen.</translation>
     </message>
     <message>
         <source>Cannot flush the store %1 to disk: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher %1 kann nicht auf die Festplatte geschrieben werden: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::MainWindow</name>
     <message>
         <source>Gatehouse</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatehouse</translation>
     </message>
     <message>
         <source>Batches</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>Files of the selected batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien des ausgewählten Stapels</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1801,280 +1801,280 @@
     </message>
     <message>
         <source>About Gatehouse</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Gatehouse</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Take batches of digital objects into an archive.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;br&gt;Store: %3&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Übernimmt Stapel digitaler Objekte in ein Archiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Speicher: %3&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Catalog %1 · store %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Katalog %1 · Speicher %2</translation>
     </message>
     <message>
         <source>Error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: %1</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>A batch is running; cancel it or wait before opening %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Stapel läuft; brechen Sie ihn ab oder warten Sie, bevor Sie %1 öffnen.</translation>
     </message>
     <message>
         <source>Opening %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geöffnet</translation>
     </message>
     <message>
         <source>Open a batch folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Stapelordner öffnen</translation>
     </message>
     <message>
         <source>Intake trace</source>
-        <translation type="unfinished"></translation>
+        <translation>Annahmeverlauf</translation>
     </message>
     <message>
         <source>Stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidung</translation>
     </message>
     <message>
         <source>Progress of the running batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt des laufenden Stapels</translation>
     </message>
     <message>
         <source>Open a folder or a file, or drop one on this window.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Ordner oder eine Datei, oder ziehen Sie sie auf dieses Fenster.</translation>
     </message>
     <message>
         <source>Open &amp;File…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei öffnen …</translation>
     </message>
     <message>
         <source>Open &amp;Web Address…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Webadresse öffnen …</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
         <source>Open a batch file</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Stapeldatei öffnen</translation>
     </message>
     <message>
         <source>Batch sources (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapelquellen (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Open a web address</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Webadresse öffnen</translation>
     </message>
     <message>
         <source>Address of a IIIF manifest or collection:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse eines IIIF-Manifests oder einer IIIF-Sammlung:</translation>
     </message>
     <message>
         <source>%1 is not an http or https address.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine http- oder https-Adresse.</translation>
     </message>
     <message>
         <source>Settings saved; they apply to the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen gespeichert; sie gelten ab dem nächsten Lauf.</translation>
     </message>
     <message>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung</translation>
     </message>
 </context>
 <context>
     <name>gh::ManifestFiles</name>
     <message>
         <source>%1 (line %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2)</translation>
     </message>
     <message>
         <source>(no location)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Speicherort)</translation>
     </message>
     <message>
         <source>%1 lists a file without a location.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt eine Datei ohne Speicherort auf.</translation>
     </message>
     <message>
         <source>%1 lists %2, whose scheme %3 Gatehouse cannot fetch.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, dessen Schema %3 Gatehouse nicht abrufen kann.</translation>
     </message>
     <message>
         <source>%1 lists the absolute path %2; files must be inside the package.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt den absoluten Pfad %2 auf; Dateien müssen im Paket liegen.</translation>
     </message>
     <message>
         <source>%1 lists %2, which is outside the package.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das außerhalb des Pakets liegt.</translation>
     </message>
     <message>
         <source>%1 lists %2, which is not in the package.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das nicht im Paket enthalten ist.</translation>
     </message>
     <message>
         <source>%1 lists %2, which is outside the manifest&apos;s folder %3; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das außerhalb des Manifestordners %3 liegt; es wurde nicht gelesen.</translation>
     </message>
     <message>
         <source>%1 lists %2, which does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das nicht existiert.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2 Bytes groß, mehr als die %3 Bytes, die für ein XML-Manifest erlaubt sind.</translation>
     </message>
 </context>
 <context>
     <name>gh::MetsReader</name>
     <message>
         <source>and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>und %1 weitere</translation>
     </message>
     <message>
         <source>%1 (line %2): the dmdSec %3 refers to external metadata (mdRef), which is not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die dmdSec %3 verweist auf externe Metadaten (mdRef), die nicht gelesen werden.</translation>
     </message>
     <message>
         <source>%1 (line %2): the dmdSec %3 holds neither MODS nor Dublin Core; its metadata is not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die dmdSec %3 enthält weder MODS noch Dublin Core; ihre Metadaten werden nicht gelesen.</translation>
     </message>
     <message>
         <source>%1 (line %2): the file ID %3 is used twice; the second is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die Datei-ID %3 wird zweimal verwendet; die zweite wird ignoriert.</translation>
     </message>
     <message>
         <source>%1 (line %2): the file %3 has no location.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die Datei %3 hat keinen Speicherort.</translation>
     </message>
     <message>
         <source>%1 (line %2): the file %3 is embedded in the METS document (FContent), which Gatehouse does not extract.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die Datei %3 ist in das METS-Dokument eingebettet (FContent), was Gatehouse nicht extrahiert.</translation>
     </message>
     <message>
         <source>%1 (line %2): the SIZE %3 of %4 is not a number of bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die SIZE %3 von %4 ist keine Anzahl von Bytes.</translation>
     </message>
     <message>
         <source>%1 (line %2) declares %3 bytes for %4, but the file has %5 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2) gibt %3 Bytes für %4 an, aber die Datei hat %5 Bytes.</translation>
     </message>
     <message>
         <source>%1 (line %2): the checksum type &quot;%3&quot; of %4 is not one Gatehouse verifies (MD5, SHA-1, SHA-256, SHA-512); it is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Der Prüfsummentyp &quot;%3&quot; von %4 gehört nicht zu denen, die Gatehouse verifiziert (MD5, SHA-1, SHA-256, SHA-512); er wird ignoriert.</translation>
     </message>
     <message>
         <source>%1 (line %2): the %3 checksum &quot;%4&quot; of %5 is malformed; it is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Zeile %2): Die %3-Prüfsumme &quot;%4&quot; von %5 ist fehlerhaft; sie wird ignoriert.</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 is not a METS document: its root element is %2 in the namespace &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein METS-Dokument: Sein Wurzelelement ist %2 im Namensraum &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>%1 has no structure map (structMap with a div); METS requires one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keine Strukturkarte (structMap mit einem div); METS verlangt eine.</translation>
     </message>
     <message>
         <source>%1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2</translation>
     </message>
     <message>
         <source>Files not in the structure map</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien, die nicht in der Strukturkarte stehen</translation>
     </message>
     <message>
         <source>%1 lists %2 files that no division of the structure map points to: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 Dateien auf, auf die kein Abschnitt der Strukturkarte verweist: %3.</translation>
     </message>
     <message>
         <source>Files not listed in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht in %1 aufgeführte Dateien</translation>
     </message>
     <message>
         <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
     </message>
     <message>
         <source>%1 lists %2 files that are missing: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
     </message>
     <message>
         <source>%1: the structure map points to file IDs the fileSec does not define: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die Strukturkarte verweist auf Datei-IDs, die die fileSec nicht definiert: %2.</translation>
     </message>
     <message>
         <source>Read %1 as METS: %2 items from the %3 structure map (%4 divisions), %5 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als METS gelesen: %2 Objekte aus der Strukturkarte %3 (%4 Abschnitte), %5 Dateien.</translation>
     </message>
     <message>
         <source>untyped</source>
-        <translation type="unfinished"></translation>
+        <translation>ohne Typ</translation>
     </message>
 </context>
 <context>
     <name>gh::NewspaperBatchIngester</name>
     <message>
         <source>and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>und %1 weitere</translation>
     </message>
     <message>
         <source>%1 is not laid out as a newspaper batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht wie ein Zeitungsstapel aufgebaut.</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>The page %1 has no page number in its file name or MODS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite %1 hat weder im Dateinamen noch in MODS eine Seitenzahl.</translation>
     </message>
     <message>
         <source>The page %1 has no %2 file: %3 is missing from the batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite %1 hat keine %2-Datei: %3 fehlt im Stapel.</translation>
     </message>
     <message>
         <source>%1 (missing %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (fehlt: %2)</translation>
     </message>
     <message>
         <source>%1 pages lack one of their four files (jp2, mix, mods, alto): %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Seiten fehlt eine ihrer vier Dateien (jp2, mix, mods, alto): %2.</translation>
     </message>
     <message>
         <source>%1 files are outside the newspaper batch layout; they are included with the folder they are in: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien liegen außerhalb der Struktur des Zeitungsstapels; sie werden mit dem Ordner aufgenommen, in dem sie liegen: %2.</translation>
     </message>
     <message>
         <source>%1 files have no .md5 checksum file: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien haben keine .md5-Prüfsummendatei: %2.</translation>
     </message>
     <message>
         <source>Film folders whose number is not the batch&apos;s (%1): %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Filmordner, deren Nummer nicht die des Stapels (%1) ist: %2.</translation>
     </message>
     <message>
         <source>Read %1 as newspaper batch %2, roundtrip %3: %4 films, %5 editions, %6 pages; %7 items, %8 files; %9 checksum files read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als Zeitungsstapel %2, Durchlauf %3 gelesen: %4 Filme, %5 Ausgaben, %6 Seiten; %7 Objekte, %8 Dateien; %9 Prüfsummendateien gelesen.</translation>
     </message>
 </context>
 <context>
@@ -2085,1268 +2085,1268 @@
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Progress summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschrittsübersicht</translation>
     </message>
     <message>
         <source>Cancel the running stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Die laufende Stufe abbrechen</translation>
     </message>
     <message>
         <source>Stop after the files in progress; the rest stay pending and resume next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach den Dateien in Bearbeitung anhalten; der Rest bleibt ausstehend und wird beim nächsten Mal fortgesetzt.</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen …</translation>
     </message>
     <message>
         <source>%1 of %2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Dateien</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>%1 left</source>
-        <translation type="unfinished"></translation>
+        <translation>noch %1</translation>
     </message>
     <message>
         <source>problems: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Probleme: %1</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gestartet …</translation>
     </message>
 </context>
 <context>
     <name>gh::Reports</name>
     <message>
         <source>not started</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gestartet</translation>
     </message>
     <message>
         <source>SUMMARY</source>
-        <translation type="unfinished"></translation>
+        <translation>ZUSAMMENFASSUNG</translation>
     </message>
     <message>
         <source>Provider / source</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferant / Quelle</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>Detected as</source>
-        <translation type="unfinished"></translation>
+        <translation>Erkannt als</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>Start date</source>
-        <translation type="unfinished"></translation>
+        <translation>Startdatum</translation>
     </message>
     <message>
         <source>Runtime</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufzeit</translation>
     </message>
     <message>
         <source>Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien</translation>
     </message>
     <message>
         <source>Items</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekte</translation>
     </message>
     <message>
         <source>Attempted</source>
-        <translation type="unfinished"></translation>
+        <translation>Versucht</translation>
     </message>
     <message>
         <source>Successful</source>
-        <translation type="unfinished"></translation>
+        <translation>Erfolgreich</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersprungen</translation>
     </message>
     <message>
         <source>Not yet processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nicht verarbeitet</translation>
     </message>
     <message>
         <source>Bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>Bytes</translation>
     </message>
     <message>
         <source>By status</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Status</translation>
     </message>
     <message>
         <source>Cannot write the summary %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zusammenfassung %1 kann nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::S3Client</name>
     <message>
         <source>(the bucket is in region %1; set GATEHOUSE_S3_REGION)</source>
-        <translation type="unfinished"></translation>
+        <translation>(der Bucket liegt in der Region %1; setzen Sie GATEHOUSE_S3_REGION)</translation>
     </message>
     <message>
         <source>%1: %2 (endpoint %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 (Endpunkt %3).</translation>
     </message>
     <message numerus="yes">
         <source>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n time(s)).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Der S3-Endpunkt %1 ist für %2 nicht erreichbar: %3 (%n Versuch).</numerusform>
+            <numerusform>Der S3-Endpunkt %1 ist für %2 nicht erreichbar: %3 (%n Versuche).</numerusform>
         </translation>
     </message>
     <message>
         <source>Cannot read %1 to upload it to %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden, um es nach %2 hochzuladen: %3</translation>
     </message>
     <message>
         <source>Cannot set up an HTTP request for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für %1 kann keine HTTP-Anfrage eingerichtet werden.</translation>
     </message>
     <message>
         <source>cannot write the downloaded bytes to a local file</source>
-        <translation type="unfinished"></translation>
+        <translation>die heruntergeladenen Bytes können nicht in eine lokale Datei geschrieben werden</translation>
     </message>
     <message>
         <source>cannot read the local file to upload</source>
-        <translation type="unfinished"></translation>
+        <translation>die hochzuladende lokale Datei kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>the server&apos;s answer is unexpectedly large</source>
-        <translation type="unfinished"></translation>
+        <translation>die Antwort des Servers ist unerwartet groß</translation>
     </message>
     <message>
         <source>The transfer of %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Übertragung von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>Cannot transfer %1 (endpoint %2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht übertragen werden (Endpunkt %2): %3</translation>
     </message>
 </context>
 <context>
     <name>gh::S3Options</name>
     <message>
         <source>&quot;%1&quot; is not an S3 store; write s3://bucket/prefix.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist kein S3-Speicher; schreiben Sie s3://bucket/prefix.</translation>
     </message>
     <message>
         <source>The S3 store &quot;%1&quot; names no bucket; write s3://bucket/prefix.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Speicher &quot;%1&quot; nennt keinen Bucket; schreiben Sie s3://bucket/prefix.</translation>
     </message>
     <message>
         <source>GATEHOUSE_S3_ENDPOINT must be an http or https URL such as https://s3.example.org:9000.</source>
-        <translation type="unfinished"></translation>
+        <translation>GATEHOUSE_S3_ENDPOINT muss eine http- oder https-URL sein, etwa https://s3.example.org:9000.</translation>
     </message>
     <message>
         <source>GATEHOUSE_S3_ADDRESSING must be &quot;path&quot; or &quot;virtual&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>GATEHOUSE_S3_ADDRESSING muss &quot;path&quot; oder &quot;virtual&quot; sein.</translation>
     </message>
     <message>
         <source>%1 must be a positive number of MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 muss eine positive Anzahl von MiB sein.</translation>
     </message>
     <message>
         <source>The S3 bucket name &quot;%1&quot; is not valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Bucket-Name &quot;%1&quot; ist ungültig.</translation>
     </message>
     <message>
         <source>The S3 endpoint must be an http or https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Endpunkt muss eine http- oder https-URL sein.</translation>
     </message>
     <message>
         <source>The S3 endpoint %1 must not contain a user name or password; give credentials through AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Endpunkt %1 darf keinen Benutzernamen und kein Passwort enthalten; geben Sie Zugangsdaten über AWS_ACCESS_KEY_ID und AWS_SECRET_ACCESS_KEY an.</translation>
     </message>
     <message>
         <source>No credentials for the S3 store s3://%1: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), or keep the secret in the keychain under &quot;%2&quot; with the access key id as its name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Zugangsdaten für den S3-Speicher s3://%1: Setzen Sie AWS_ACCESS_KEY_ID und AWS_SECRET_ACCESS_KEY (und AWS_SESSION_TOKEN für temporäre Zugangsdaten), oder legen Sie das Geheimnis im Schlüsselbund unter &quot;%2&quot; mit der Access Key ID als Namen ab.</translation>
     </message>
     <message>
         <source>The S3 part size must be between 5 MiB and 5 GiB; %1 bytes was given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die S3-Teilgröße muss zwischen 5 MiB und 5 GiB liegen; angegeben wurden %1 Bytes.</translation>
     </message>
     <message>
         <source>The S3 multipart threshold cannot be negative.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Schwellenwert für Multipart-Uploads darf nicht negativ sein.</translation>
     </message>
     <message>
         <source>The S3 retry and timeout settings must be positive.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die S3-Einstellungen für Wiederholungen und Zeitüberschreitungen müssen positiv sein.</translation>
     </message>
 </context>
 <context>
     <name>gh::S3Store</name>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 ended early while reading it for upload.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 endete vorzeitig, während es zum Hochladen gelesen wurde.</translation>
     </message>
     <message>
         <source>Cannot record the progress of the upload of %1 in %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Fortschritt des Hochladens von %1 kann nicht in %2 aufgezeichnet werden: %3</translation>
     </message>
     <message>
         <source>The bytes for %1 do not match: %2 is %3, expected %4. Nothing was uploaded to %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Bytes für %1 stimmen nicht überein: %2 ist %3, erwartet %4. Nach %5 wurde nichts hochgeladen.</translation>
     </message>
     <message>
         <source>The object was already committed or aborted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Objekt wurde bereits festgeschrieben oder verworfen.</translation>
     </message>
     <message>
         <source>Cannot create the S3 staging folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der S3-Zwischenablageordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Cannot upload %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht hochgeladen werden</translation>
     </message>
     <message>
         <source>The store received different bytes for %1 (its md5 is %2, ours %3); the object was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher hat für %1 andere Bytes erhalten (sein md5 ist %2, unseres %3); das Objekt wurde entfernt.</translation>
     </message>
     <message>
         <source>Another process has been uploading %1 for more than ten minutes; try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein anderer Prozess lädt %1 seit mehr als zehn Minuten hoch; versuchen Sie es später erneut.</translation>
     </message>
     <message>
         <source>Cannot list the uploaded parts of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die hochgeladenen Teile von %1 können nicht aufgelistet werden</translation>
     </message>
     <message>
         <source>Cannot start the upload of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Hochladen von %1 kann nicht gestartet werden</translation>
     </message>
     <message>
         <source>Cannot start the upload of %1: the server sent no upload id (endpoint %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Hochladen von %1 kann nicht gestartet werden: Der Server hat keine Upload-ID gesendet (Endpunkt %2).</translation>
     </message>
     <message>
         <source>Cannot upload part %1 of %2 of %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Teil %1 von %2 von %3 kann nicht hochgeladen werden</translation>
     </message>
     <message>
         <source>The store received different bytes for part %1 of %2 (ETag %3, md5 %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher hat für Teil %1 von %2 andere Bytes erhalten (ETag %3, md5 %4).</translation>
     </message>
     <message>
         <source>Cannot complete the upload of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Hochladen von %1 kann nicht abgeschlossen werden</translation>
     </message>
     <message>
         <source>The store assembled %1 from different bytes (ETag %2, expected %3 or %4); the object was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicher hat %1 aus anderen Bytes zusammengesetzt (ETag %2, erwartet %3 oder %4); das Objekt wurde entfernt.</translation>
     </message>
     <message>
         <source>Cannot look up %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht nachgeschlagen werden</translation>
     </message>
     <message>
         <source>Cannot create a download file in %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>In %1 kann keine Download-Datei angelegt werden: %2</translation>
     </message>
     <message>
         <source>%1 does not exist in the store.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 existiert nicht im Speicher.</translation>
     </message>
     <message>
         <source>Cannot download %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht heruntergeladen werden</translation>
     </message>
     <message>
         <source>Cannot save the download of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Download von %1 kann nicht gespeichert werden: %2</translation>
     </message>
     <message>
         <source>The download of %1 is incomplete (%2 of %3 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Download von %1 ist unvollständig (%2 von %3 Bytes).</translation>
     </message>
     <message>
         <source>%1 in the store does not match its recorded sha256 (%2, got %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 im Speicher stimmt nicht mit seiner aufgezeichneten sha256 überein (%2, erhalten %3).</translation>
     </message>
     <message>
         <source>Cannot remove %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht entfernt werden</translation>
     </message>
 </context>
 <context>
     <name>gh::SettingsDialog</name>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswählen …</translation>
     </message>
     <message>
         <source>Choose %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 auswählen</translation>
     </message>
     <message>
         <source>Skip requests while the server says a copy is fresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen überspringen, solange der Server eine Kopie als aktuell meldet</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Parallel transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Parallele Übertragungen</translation>
     </message>
     <message>
         <source>&amp;Parallel transfers:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Parallele Übertragungen:</translation>
     </message>
     <message>
         <source>Connections per host</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen pro Host</translation>
     </message>
     <message>
         <source>Connections per &amp;host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen pro &amp;Host:</translation>
     </message>
     <message>
         <source>no limit (e.g. 500M, 2G)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Grenze (z. B. 500M, 2G)</translation>
     </message>
     <message>
         <source>Largest file to accept</source>
-        <translation type="unfinished"></translation>
+        <translation>Größte zu akzeptierende Datei</translation>
     </message>
     <message>
         <source>&amp;Largest file:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Größte Datei:</translation>
     </message>
     <message>
         <source>any type (e.g. image/*, application/pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>jeder Typ (z. B. image/*, application/pdf)</translation>
     </message>
     <message>
         <source>Accepted types</source>
-        <translation type="unfinished"></translation>
+        <translation>Akzeptierte Typen</translation>
     </message>
     <message>
         <source>&amp;Accepted types:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Akzeptierte Typen:</translation>
     </message>
     <message>
         <source>Contact sent to servers</source>
-        <translation type="unfinished"></translation>
+        <translation>An Server gesendeter Kontakt</translation>
     </message>
     <message>
         <source>Sent in every request&apos;s User-Agent, so server operators can reach you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird im User-Agent jeder Anfrage gesendet, damit Serverbetreiber Sie erreichen können.</translation>
     </message>
     <message>
         <source>&amp;Contact for servers:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kontakt für Server:</translation>
     </message>
     <message>
         <source>Banned records file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei mit gesperrten Datensätzen</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
     <message>
         <source>&amp;Banned records:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespe&amp;rrte Datensätze:</translation>
     </message>
     <message>
         <source>Banned records</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesperrte Datensätze</translation>
     </message>
     <message>
         <source>Hot folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotfolder</translation>
     </message>
     <message>
         <source>New deliveries dropped into this folder are loaded once they stop changing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Lieferungen, die in diesen Ordner gelegt werden, werden geladen, sobald sie sich nicht mehr ändern.</translation>
     </message>
     <message>
         <source>&amp;Hot folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>Hot&amp;folder:</translation>
     </message>
     <message>
         <source>Spreadsheet &amp;columns:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tabellenspalten:</translation>
     </message>
     <message>
         <source>Storage key template</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage für Speicherschlüssel</translation>
     </message>
     <message>
         <source>Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}; e.g. sha1/{sha1:0:2}/{sha1}</source>
-        <translation type="unfinished"></translation>
+        <translation>Variablen: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}; z. B. sha1/{sha1:0:2}/{sha1}</translation>
     </message>
     <message>
         <source>Storage &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher&amp;schlüssel:</translation>
     </message>
     <message>
         <source>Once per batch of files (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>Einmal pro Dateistapel (empfohlen)</translation>
     </message>
     <message>
         <source>After every file (slowest, safest)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach jeder Datei (am langsamsten, am sichersten)</translation>
     </message>
     <message>
         <source>Never (throw-away data only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nie (nur für Wegwerfdaten)</translation>
     </message>
     <message>
         <source>When stored files are flushed to disk</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann gespeicherte Dateien auf den Datenträger geschrieben werden</translation>
     </message>
     <message>
         <source>Flush to &amp;disk:</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf &amp;Datenträger schreiben:</translation>
     </message>
     <message>
         <source>Downloads</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloads</translation>
     </message>
     <message>
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>Annahme</translation>
     </message>
     <message>
         <source>Storage</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicherung</translation>
     </message>
     <message>
         <source>The largest file must be a size such as 500M or 2G.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die größte Datei muss eine Größe wie 500M oder 2G sein.</translation>
     </message>
 </context>
 <context>
     <name>gh::SingleFileIngester</name>
     <message>
         <source>Nothing recognised %1; it is loaded as a batch of one file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts hat %1 erkannt; es wird als Stapel aus einer Datei geladen.</translation>
     </message>
 </context>
 <context>
     <name>gh::SpoolFile</name>
     <message>
         <source>&quot;%1&quot; cannot name a resumable spool.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; kann keine fortsetzbare Spool-Datei benennen.</translation>
     </message>
     <message>
         <source>Cannot create %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Cannot truncate %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gekürzt werden: %2</translation>
     </message>
     <message>
         <source>Cannot read back %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht zurückgelesen werden: %2</translation>
     </message>
     <message>
         <source>it is shorter than written</source>
-        <translation type="unfinished"></translation>
+        <translation>sie ist kürzer als geschrieben</translation>
     </message>
     <message>
         <source>Cannot flush %1 to disk: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht auf den Datenträger geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Cannot create the folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Cannot move %1 to %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht nach %2 verschoben werden: %3</translation>
     </message>
 </context>
 <context>
     <name>gh::SpreadsheetIngester</name>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 is empty: a spreadsheet needs a header row.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer: Eine Tabelle braucht eine Kopfzeile.</translation>
     </message>
     <message>
         <source>%1 has no column for the files (a url or path column): its columns are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keine Spalte für die Dateien (eine url- oder path-Spalte): Seine Spalten sind %2.</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>line %1 has %2 fields, the header %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 hat %2 Felder, die Kopfzeile %3</translation>
     </message>
     <message>
         <source>%1 line %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2</translation>
     </message>
     <message>
         <source>line %1: &quot;%2&quot; is not a %3 digest</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1: &quot;%2&quot; ist kein %3-Hashwert</translation>
     </message>
     <message>
         <source>line %1 names no file</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 nennt keine Datei</translation>
     </message>
     <message>
         <source>%1 line %2: &quot;%3&quot; is not an http or https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2: &quot;%3&quot; ist keine http- oder https-URL.</translation>
     </message>
     <message>
         <source>line %1: identifier %2 appears again after other records; loaded as %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1: Kennung %2 taucht nach anderen Datensätzen erneut auf; geladen als %3</translation>
     </message>
     <message>
         <source>tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabulator</translation>
     </message>
     <message>
         <source>%1 is a spreadsheet (%2-separated) of %3 records with %4 files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine Tabelle (Trennzeichen: %2) mit %3 Datensätzen und %4 Dateien.</translation>
     </message>
 </context>
 <context>
     <name>gh::StageInfo</name>
     <message>
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>Annahme</translation>
     </message>
     <message>
         <source>Fetch</source>
-        <translation type="unfinished"></translation>
+        <translation>Abruf</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung</translation>
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletten</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>Sichtung</translation>
     </message>
     <message>
         <source>Upload</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochladen</translation>
     </message>
     <message>
         <source>Not started</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gestartet</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Needs attention</source>
-        <translation type="unfinished"></translation>
+        <translation>Erfordert Aufmerksamkeit</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
 </context>
 <context>
     <name>gh::StatusInfo</name>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausstehend</translation>
     </message>
     <message>
         <source>Stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert</translation>
     </message>
     <message>
         <source>Not changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht geändert</translation>
     </message>
     <message>
         <source>Skipped (banned)</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersprungen (gesperrt)</translation>
     </message>
     <message>
         <source>Too large</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu groß</translation>
     </message>
     <message>
         <source>Wrong type</source>
-        <translation type="unfinished"></translation>
+        <translation>Falscher Typ</translation>
     </message>
     <message>
         <source>Empty</source>
-        <translation type="unfinished"></translation>
+        <translation>Leer</translation>
     </message>
     <message>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gefunden</translation>
     </message>
     <message>
         <source>Forbidden</source>
-        <translation type="unfinished"></translation>
+        <translation>Verboten</translation>
     </message>
     <message>
         <source>Request refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfrage abgelehnt</translation>
     </message>
     <message>
         <source>Server error</source>
-        <translation type="unfinished"></translation>
+        <translation>Serverfehler</translation>
     </message>
     <message>
         <source>Rate limited</source>
-        <translation type="unfinished"></translation>
+        <translation>Ratenbegrenzt</translation>
     </message>
     <message>
         <source>Timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitüberschreitung</translation>
     </message>
     <message>
         <source>Network error</source>
-        <translation type="unfinished"></translation>
+        <translation>Netzwerkfehler</translation>
     </message>
     <message>
         <source>Truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgeschnitten</translation>
     </message>
     <message>
         <source>TLS error</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Fehler</translation>
     </message>
     <message>
         <source>Redirect loop</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterleitungsschleife</translation>
     </message>
     <message>
         <source>Too many redirects</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu viele Weiterleitungen</translation>
     </message>
     <message>
         <source>Checksum mismatch</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfsummenabweichung</translation>
     </message>
     <message>
         <source>Missing</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlt</translation>
     </message>
     <message>
         <source>Unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht lesbar</translation>
     </message>
     <message>
         <source>Storage error</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicherfehler</translation>
     </message>
     <message>
         <source>Unsafe path</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsicherer Pfad</translation>
     </message>
     <message>
         <source>Limit exceeded</source>
-        <translation type="unfinished"></translation>
+        <translation>Grenzwert überschritten</translation>
     </message>
     <message>
         <source>Unsupported</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht unterstützt</translation>
     </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
     <message>
         <source>The storage key &quot;%1&quot; is unsafe: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Speicherschlüssel &quot;%1&quot; ist unsicher: %2.</translation>
     </message>
     <message>
         <source>it is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>er ist leer</translation>
     </message>
     <message>
         <source>it is an absolute path</source>
-        <translation type="unfinished"></translation>
+        <translation>er ist ein absoluter Pfad</translation>
     </message>
     <message>
         <source>it contains a backslash</source>
-        <translation type="unfinished"></translation>
+        <translation>er enthält einen Backslash</translation>
     </message>
     <message>
         <source>it contains a control character</source>
-        <translation type="unfinished"></translation>
+        <translation>er enthält ein Steuerzeichen</translation>
     </message>
     <message>
         <source>it contains an empty path segment</source>
-        <translation type="unfinished"></translation>
+        <translation>er enthält ein leeres Pfadsegment</translation>
     </message>
     <message>
         <source>it contains a &quot;%1&quot; segment</source>
-        <translation type="unfinished"></translation>
+        <translation>er enthält ein Segment &quot;%1&quot;</translation>
     </message>
     <message>
         <source>a segment is longer than 255 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Segment ist länger als 255 Bytes</translation>
     </message>
     <message>
         <source>its first segment is hidden (reserved for the store&apos;s own files)</source>
-        <translation type="unfinished"></translation>
+        <translation>sein erstes Segment ist versteckt (für die eigenen Dateien des Speichers reserviert)</translation>
     </message>
     <message>
         <source>The key template &quot;%1&quot; has a malformed variable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Schlüsselvorlage &quot;%1&quot; enthält eine fehlerhafte Variable.</translation>
     </message>
     <message>
         <source>The key template &quot;%1&quot; uses {%2}, which is not known here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Schlüsselvorlage &quot;%1&quot; verwendet {%2}, das hier nicht bekannt ist.</translation>
     </message>
 </context>
 <context>
     <name>gh::ThumbnailCache</name>
     <message>
         <source>“%1” is not a SHA-256 digest; the thumbnail was not cached.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist kein SHA-256-Hashwert; das Vorschaubild wurde nicht zwischengespeichert.</translation>
     </message>
     <message>
         <source>An empty thumbnail cannot be cached.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein leeres Vorschaubild kann nicht zwischengespeichert werden.</translation>
     </message>
     <message>
         <source>Cannot create the thumbnail cache folder %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 für den Vorschaubild-Cache kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>Cannot write the thumbnail %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Vorschaubild %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Cannot remove every file in the thumbnail cache %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht alle Dateien im Vorschaubild-Cache %1 können entfernt werden.</translation>
     </message>
 </context>
 <context>
     <name>gh::ThumbnailGenerator</name>
     <message>
         <source>A thumbnail must be at least one pixel large.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Vorschaubild muss mindestens ein Pixel groß sein.</translation>
     </message>
     <message>
         <source>%1 is %2, which has no thumbnail.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2, wofür es kein Vorschaubild gibt.</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>%1 is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer.</translation>
     </message>
     <message>
         <source>%1 is not an image or PDF that Gatehouse can make a thumbnail of.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Bild und kein PDF, von dem Gatehouse ein Vorschaubild erstellen kann.</translation>
     </message>
     <message>
         <source>%1 is a truncated PDF document (it has no end marker).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein abgeschnittenes PDF-Dokument (es hat keine Endmarkierung).</translation>
     </message>
     <message>
         <source>%1 is not a readable PDF document.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein lesbares PDF-Dokument.</translation>
     </message>
     <message>
         <source>%1 is a password-protected PDF document.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein passwortgeschütztes PDF-Dokument.</translation>
     </message>
     <message>
         <source>%1 is a PDF document without pages.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein PDF-Dokument ohne Seiten.</translation>
     </message>
     <message>
         <source>The first page of %1 cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die erste Seite von %1 kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The first page of %1 cannot be rendered.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die erste Seite von %1 kann nicht gerendert werden.</translation>
     </message>
     <message>
         <source>%1 is a truncated or damaged JPEG file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine abgeschnittene oder beschädigte JPEG-Datei.</translation>
     </message>
     <message>
         <source>%1 is a truncated or damaged GIF file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine abgeschnittene oder beschädigte GIF-Datei.</translation>
     </message>
     <message>
         <source>%1 is a truncated BMP file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine abgeschnittene BMP-Datei.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 cannot be decoded as %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht als %2 dekodiert werden: %3</translation>
     </message>
 </context>
 <context>
     <name>gh::TransferWorker</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist keine http- oder https-URL; Gatehouse lädt nichts anderes herunter.</translation>
     </message>
     <message>
         <source>Continuing an interrupted download of %1 after %2 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein unterbrochener Download von %1 wird nach %2 Bytes fortgesetzt.</translation>
     </message>
     <message>
         <source>%1 is larger than the limit of %2 bytes; the transfer was stopped after %3 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist größer als die Grenze von %2 Bytes; die Übertragung wurde nach %3 Bytes angehalten.</translation>
     </message>
     <message>
         <source>%1 is %2 by its content, which is not among the accepted types (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist dem Inhalt nach %2, was nicht zu den akzeptierten Typen gehört (%3).</translation>
     </message>
     <message>
         <source>%1 announces %2 bytes, more than the limit of %3 bytes; nothing was downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kündigt %2 Bytes an, mehr als die Grenze von %3 Bytes; es wurde nichts heruntergeladen.</translation>
     </message>
     <message>
         <source>%1 is served as %2, which is not among the accepted types (%3); nothing was downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird als %2 ausgeliefert, was nicht zu den akzeptierten Typen gehört (%3); es wurde nichts heruntergeladen.</translation>
     </message>
     <message>
         <source>%1 answered a Range request with another part; starting over.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat eine Range-Anfrage mit einem anderen Teil beantwortet; Neustart von vorn.</translation>
     </message>
     <message>
         <source>The TLS certificate of %1 could not be verified: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das TLS-Zertifikat von %1 konnte nicht verifiziert werden: %2</translation>
     </message>
     <message>
         <source>%1 ended after %2 of %3 bytes: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 endete nach %2 von %3 Bytes: %4</translation>
     </message>
     <message>
         <source>Downloading %1 from %2 failed: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Herunterladen von %1 von %2 ist fehlgeschlagen: %3</translation>
     </message>
     <message>
         <source>%1 answered HTTP %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat mit HTTP %2 geantwortet.</translation>
     </message>
     <message>
         <source>%1 (attempt %2 of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Versuch %2 von %3)</translation>
     </message>
     <message>
         <source>%1 The server asks to come back in %2 s, later than this run waits; the file stays for a later run.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Der Server bittet, in %2 s wiederzukommen – später, als dieser Lauf wartet; die Datei bleibt für einen späteren Lauf.</translation>
     </message>
     <message>
         <source>Attempt %1: %2 (%3); retrying in %4 ms%5</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch %1: %2 (%3); neuer Versuch in %4 ms%5</translation>
     </message>
     <message>
         <source>, continuing after %1 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>, Fortsetzung nach %1 Bytes</translation>
     </message>
     <message>
         <source>%1 redirects in a loop back to %2 after %3 hops.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 leitet nach %3 Sprüngen in einer Schleife zurück zu %2 weiter.</translation>
     </message>
     <message>
         <source>%1 redirects more than %2 times.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 leitet mehr als %2-mal weiter.</translation>
     </message>
     <message>
         <source>%1 redirects to %2, which is not http or https.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 leitet zu %2 weiter, das weder http noch https ist.</translation>
     </message>
     <message>
         <source>%1 (HTTP %2 from %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (HTTP %2 von %3)</translation>
     </message>
     <message>
         <source>%1 is not modified since %2; the stored copy %3 is reused.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist seit %2 nicht geändert; die gespeicherte Kopie %3 wird wiederverwendet.</translation>
     </message>
 </context>
 <context>
     <name>gh::UrlListIngester</name>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Loading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 line %2: &quot;%3&quot; is not an http or https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Zeile %2: &quot;%3&quot; ist keine http- oder https-URL.</translation>
     </message>
     <message>
         <source>line %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1</translation>
     </message>
     <message>
         <source>%1 is a list of %2 URLs.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine Liste von %2 URLs.</translation>
     </message>
     <message>
         <source>Listed more than once and loaded once: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehrfach aufgeführt und einmal geladen: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::XmlDocument</name>
     <message>
         <source>it declares the external entity %1 (%2); external entities are never loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>es deklariert die externe Entität %1 (%2); externe Entitäten werden nie geladen</translation>
     </message>
     <message>
         <source>it declares the entity %1 in its DTD; entity declarations are refused because they can expand without bound</source>
-        <translation type="unfinished"></translation>
+        <translation>es deklariert die Entität %1 in seiner DTD; Entitätsdeklarationen werden abgelehnt, weil sie sich unbegrenzt ausdehnen können</translation>
     </message>
     <message>
         <source>its DOCTYPE refers to the external DTD %1; external DTDs are never loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>sein DOCTYPE verweist auf die externe DTD %1; externe DTDs werden nie geladen</translation>
     </message>
     <message>
         <source>it refers to the external resource %1; nothing outside the document is loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>es verweist auf die externe Ressource %1; nichts außerhalb des Dokuments wird geladen</translation>
     </message>
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest; it was not parsed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist %2 Bytes groß, mehr als die %3 Bytes, die für ein XML-Manifest erlaubt sind; es wurde nicht geparst.</translation>
     </message>
     <message>
         <source>%1 is too large to parse.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist zu groß zum Parsen.</translation>
     </message>
     <message>
         <source>%1 is empty; it is not an XML document.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer; es ist kein XML-Dokument.</translation>
     </message>
     <message>
         <source>Could not parse %1: out of memory.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geparst werden: Speicher erschöpft.</translation>
     </message>
     <message>
         <source>%1 was refused at line %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde in Zeile %2 abgelehnt: %3.</translation>
     </message>
     <message>
         <source>%1 was refused at line %2: its elements are nested more than 256 levels deep.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde in Zeile %2 abgelehnt: Seine Elemente sind mehr als 256 Ebenen tief verschachtelt.</translation>
     </message>
     <message>
         <source>the document is not well-formed XML</source>
-        <translation type="unfinished"></translation>
+        <translation>das Dokument ist kein wohlgeformtes XML</translation>
     </message>
     <message>
         <source>%1 is not well-formed XML: line %2, column %3: %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein wohlgeformtes XML: Zeile %2, Spalte %3: %4.</translation>
     </message>
     <message>
         <source>%1 is not well-formed XML: line %2: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein wohlgeformtes XML: Zeile %2: %3.</translation>
     </message>
     <message>
         <source>%1 has no root element.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat kein Wurzelelement.</translation>
     </message>
 </context>
 <context>
     <name>gh::ZipBackend</name>
     <message>
         <source>%1 is empty, not a zip archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer, kein zip-Archiv.</translation>
     </message>
     <message>
         <source>%1 is not a readable zip archive: its central directory is missing or damaged (the file may be truncated).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein lesbares zip-Archiv: Sein zentrales Verzeichnis fehlt oder ist beschädigt (die Datei ist möglicherweise abgeschnitten).</translation>
     </message>
     <message>
         <source>The central directory of %1 is damaged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das zentrale Verzeichnis von %1 ist beschädigt.</translation>
     </message>
     <message>
         <source>The central directory of %1 is damaged after its member %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das zentrale Verzeichnis von %1 ist nach seinem Eintrag %2 beschädigt.</translation>
     </message>
     <message>
         <source>%1 has no member number %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keinen Eintrag Nummer %2.</translation>
     </message>
     <message>
         <source>its data cannot be opened (zip error %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>seine Daten können nicht geöffnet werden (zip-Fehler %1)</translation>
     </message>
     <message>
         <source>its compressed data is damaged (zip error %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>seine komprimierten Daten sind beschädigt (zip-Fehler %1)</translation>
     </message>
     <message>
         <source>its data does not match the CRC-32 checksum the archive records</source>
-        <translation type="unfinished"></translation>
+        <translation>seine Daten stimmen nicht mit der CRC-32-Prüfsumme überein, die das Archiv verzeichnet</translation>
     </message>
     <message>
         <source>its data cannot be read to the end (zip error %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>seine Daten können nicht bis zum Ende gelesen werden (zip-Fehler %1)</translation>
     </message>
     <message>
         <source>The central directory of %1 is damaged at member %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das zentrale Verzeichnis von %1 ist bei Eintrag %2 beschädigt.</translation>
     </message>
     <message>
         <source>it is compressed with method %1, which Gatehouse cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist mit Methode %1 komprimiert, die Gatehouse nicht lesen kann</translation>
     </message>
 </context>
 <context>
     <name>gh::cli</name>
     <message>
         <source>The catalog: an SQLite file, or postgresql://user:password@host:port/db.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog: eine SQLite-Datei oder postgresql://user:password@host:port/db.</translation>
     </message>
     <message>
         <source>path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>The bit store folder (default: store/ next to the catalog).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner des Speichers (Standard: store/ neben dem Katalog).</translation>
     </message>
     <message>
         <source>dir</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner</translation>
     </message>
     <message>
         <source>Engine settings (INI).</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine-Einstellungen (INI).</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Print no progress.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keinen Fortschritt ausgeben.</translation>
     </message>
     <message>
         <source>Print the engine&apos;s log on stderr.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Protokoll der Engine auf stderr ausgeben.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a batch id; batch ids are positive numbers.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist keine Stapel-ID; Stapel-IDs sind positive Zahlen.</translation>
     </message>
     <message>
         <source>Batch %1: %2 items, %3 files (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1: %2 Objekte, %3 Dateien (%4)</translation>
     </message>
     <message>
         <source>Interrupted; stopping after the files in progress.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unterbrochen; Abbruch nach den Dateien in Bearbeitung.</translation>
     </message>
     <message>
         <source>Create a batch from a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Stapel aus einem Ordner anlegen.</translation>
     </message>
     <message>
         <source>The folder to load.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der zu ladende Ordner.</translation>
     </message>
     <message>
         <source>Name of the batch (default: the source&apos;s name).</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des Stapels (Standard: der Name der Quelle).</translation>
     </message>
     <message>
         <source>name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>File of record identifiers to skip, one per line.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei mit zu überspringenden Datensatzkennungen, eine pro Zeile.</translation>
     </message>
     <message>
         <source>Print the result as JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ergebnis als JSON ausgeben.</translation>
     </message>
     <message>
         <source>warning: </source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: </translation>
     </message>
     <message>
         <source>Parallel transfers (default 8).</source>
-        <translation type="unfinished"></translation>
+        <translation>Parallele Übertragungen (Standard 8).</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--jobs takes a number from 1 to 256.</source>
-        <translation type="unfinished"></translation>
+        <translation>--jobs nimmt eine Zahl von 1 bis 256.</translation>
     </message>
     <message>
         <source>Copy or download and hash every pending file of a batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede ausstehende Datei eines Stapels kopieren oder herunterladen und ihre Prüfsummen berechnen.</translation>
     </message>
     <message>
         <source>The batch id.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Stapel-ID.</translation>
     </message>
     <message>
         <source>Load a source and run every automatic stage; resumes an interrupted run of the same source.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Quelle laden und jede automatische Stufe ausführen; setzt einen unterbrochenen Lauf derselben Quelle fort.</translation>
     </message>
     <message>
         <source>Show stages and counts per batch, oldest first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufen und Anzahlen pro Stapel anzeigen, die ältesten zuerst.</translation>
     </message>
     <message>
         <source>Only this batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur dieser Stapel.</translation>
     </message>
     <message>
         <source>No batches in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Stapel in %1.</translation>
     </message>
     <message>
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>NAME</translation>
     </message>
     <message>
         <source>CREATED</source>
-        <translation type="unfinished"></translation>
+        <translation>ANGELEGT</translation>
     </message>
     <message>
         <source>FILES</source>
-        <translation type="unfinished"></translation>
+        <translation>DATEIEN</translation>
     </message>
     <message>
         <source>PROBLEMS</source>
-        <translation type="unfinished"></translation>
+        <translation>PROBLEME</translation>
     </message>
     <message>
         <source>List the files of a batch: path or URL, size, digests, mimetype, status and stored key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dateien eines Stapels auflisten: Pfad oder URL, Größe, Prüfsummen, MIME-Typ, Status und Speicherschlüssel.</translation>
     </message>
     <message>
         <source>Print JSON lines, one object per file.</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines ausgeben, ein Objekt pro Datei.</translation>
     </message>
     <message>
         <source>Write a report for a batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Bericht für einen Stapel schreiben.</translation>
     </message>
     <message>
         <source>format</source>
-        <translation type="unfinished"></translation>
+        <translation>Format</translation>
     </message>
     <message>
         <source>Write to this file.</source>
-        <translation type="unfinished"></translation>
+        <translation>In diese Datei schreiben.</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>create a batch from a source; print its id</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Stapel aus einer Quelle anlegen; seine ID ausgeben</translation>
     </message>
     <message>
         <source>copy/download and hash every pending file</source>
-        <translation type="unfinished"></translation>
+        <translation>jede ausstehende Datei kopieren/herunterladen und Prüfsummen berechnen</translation>
     </message>
     <message>
         <source>load + every automatic stage</source>
-        <translation type="unfinished"></translation>
+        <translation>laden + jede automatische Stufe</translation>
     </message>
     <message>
         <source>stages and counts per batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufen und Anzahlen pro Stapel</translation>
     </message>
     <message>
         <source>one record per file</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Datensatz pro Datei</translation>
     </message>
     <message>
         <source>write a report (summary)</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Bericht schreiben (summary)</translation>
     </message>
     <message>
         <source>Gatehouse: take batches of digital objects into an archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatehouse: Stapel digitaler Objekte in ein Archiv übernehmen.</translation>
     </message>
     <message>
         <source>One of the commands below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einer der folgenden Befehle.</translation>
     </message>
     <message>
         <source>Commands:</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehle:</translation>
     </message>
     <message>
         <source>Run &quot;gatehouse-cli COMMAND --help&quot; for a command&apos;s options.</source>
-        <translation type="unfinished"></translation>
+        <translation>Führen Sie &quot;gatehouse-cli COMMAND --help&quot; aus, um die Optionen eines Befehls zu sehen.</translation>
     </message>
     <message>
         <source>Unknown command &quot;%1&quot;. Run &quot;gatehouse-cli --help&quot; for the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter Befehl &quot;%1&quot;. Führen Sie &quot;gatehouse-cli --help&quot; aus, um die Liste zu sehen.</translation>
     </message>
     <message>
         <source>Usage: gatehouse-cli bag validate PATH [--json]
@@ -3355,191 +3355,196 @@
   validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
   export    write the stored files of a batch as a BagIt bag into DIR
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf: gatehouse-cli bag validate PATH [--json]
+        gatehouse-cli bag export BATCH -o DIR
+
+  validate  prüft, ob der Ordner PATH ein vollständiges und gültiges BagIt-Bag ist (RFC 8493)
+  export    schreibt die gespeicherten Dateien eines Stapels als BagIt-Bag nach DIR
+</translation>
     </message>
     <message>
         <source>Check that a folder is a complete and valid BagIt bag (RFC 8493, or versions 0.93 to 0.97): every file present and listed, every checksum of every manifest verified. Exit status 0: valid (warnings are printed); 1: invalid, every problem listed; 2: not a bag or a usage error.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüft, ob ein Ordner ein vollständiges und gültiges BagIt-Bag ist (RFC 8493 oder Versionen 0.93 bis 0.97): jede Datei vorhanden und aufgeführt, jede Prüfsumme jedes Manifests verifiziert. Exit-Status 0: gültig (Warnungen werden ausgegeben); 1: ungültig, jedes Problem wird aufgeführt; 2: kein Bag oder ein Aufruffehler.</translation>
     </message>
     <message>
         <source>The bag&apos;s folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner des Bags.</translation>
     </message>
     <message>
         <source>Print one JSON document: {&quot;valid&quot;, &quot;problems&quot;: [...], &quot;warnings&quot;: [...]}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein JSON-Dokument ausgeben: {&quot;valid&quot;, &quot;problems&quot;: [...], &quot;warnings&quot;: [...]}.</translation>
     </message>
     <message>
         <source>Verifying</source>
-        <translation type="unfinished"></translation>
+        <translation>Verifizieren</translation>
     </message>
     <message>
         <source>%1 is not a BagIt bag: it has neither bagit.txt nor a manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein BagIt-Bag: Es hat weder bagit.txt noch ein Manifest.</translation>
     </message>
     <message>
         <source>problem: </source>
-        <translation type="unfinished"></translation>
+        <translation>Problem: </translation>
     </message>
     <message>
         <source>%1 is a valid BagIt %2 bag: %3 payload files, %4 bytes, %5 files verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein gültiges Bag nach BagIt %2: %3 Payload-Dateien, %4 Bytes, %5 Dateien verifiziert.</translation>
     </message>
     <message>
         <source>%1 is not a valid bag: %2 problems.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein gültiges Bag: %2 Probleme.</translation>
     </message>
     <message>
         <source>Write the stored files of a batch as a BagIt 1.0 bag into a new or empty folder, then validate it. Exit status 0: written and valid; 1: written and valid, but some files were not stored and were left out; 2: error, nothing written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die gespeicherten Dateien eines Stapels als Bag nach BagIt 1.0 in einen neuen oder leeren Ordner schreiben und es dann validieren. Exit-Status 0: geschrieben und gültig; 1: geschrieben und gültig, aber einige Dateien waren nicht gespeichert und wurden ausgelassen; 2: Fehler, nichts geschrieben.</translation>
     </message>
     <message>
         <source>The folder to write the bag to (new or empty).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner, in den das Bag geschrieben wird (neu oder leer).</translation>
     </message>
     <message>
         <source>bag export needs -o DIR, the folder to write the bag to.</source>
-        <translation type="unfinished"></translation>
+        <translation>bag export braucht -o DIR, den Ordner, in den das Bag geschrieben wird.</translation>
     </message>
     <message>
         <source>Exporting</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportieren</translation>
     </message>
     <message>
         <source>The bag written to %1 does not validate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das nach %1 geschriebene Bag besteht die Validierung nicht.</translation>
     </message>
     <message>
         <source>renamed: </source>
-        <translation type="unfinished"></translation>
+        <translation>umbenannt: </translation>
     </message>
     <message>
         <source>Exported %1 files (%2 bytes) of batch %3 to %4 as a valid BagIt 1.0 bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Dateien (%2 Bytes) von Stapel %3 als gültiges Bag nach BagIt 1.0 nach %4 exportiert.</translation>
     </message>
     <message>
         <source>Left out %1 files that are not stored:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nicht gespeicherte Dateien ausgelassen:</translation>
     </message>
     <message>
         <source>Unknown bag command &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter bag-Befehl &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>Connections to one host at once (default 4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitige Verbindungen zu einem Host (Standard 4).</translation>
     </message>
     <message>
         <source>Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and while streaming.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T); geprüft am Header und während des Streamings.</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Accept only these types, comma-separated (image/*,application/pdf); checked on the header and on the content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur diese Typen akzeptieren, durch Kommas getrennt (image/*,application/pdf); geprüft am Header und am Inhalt.</translation>
     </message>
     <message>
         <source>types</source>
-        <translation type="unfinished"></translation>
+        <translation>Typen</translation>
     </message>
     <message>
         <source>--per-host takes a number from 1 to 256.</source>
-        <translation type="unfinished"></translation>
+        <translation>--per-host nimmt eine Zahl von 1 bis 256.</translation>
     </message>
     <message>
         <source>--max-size: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--max-size: %1</translation>
     </message>
     <message>
         <source>--accept needs at least one type, such as image/* or application/pdf.</source>
-        <translation type="unfinished"></translation>
+        <translation>--accept braucht mindestens einen Typ, etwa image/* oder application/pdf.</translation>
     </message>
     <message>
         <source>Fetch downloaded files again with conditional requests; unchanged ones keep their stored copy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Heruntergeladene Dateien mit bedingten Anfragen erneut abrufen; unveränderte behalten ihre gespeicherte Kopie.</translation>
     </message>
     <message>
         <source>Report format: summary or jsonl.</source>
-        <translation type="unfinished"></translation>
+        <translation>Berichtsformat: summary oder jsonl.</translation>
     </message>
     <message>
         <source>Unknown report format &quot;%1&quot;; known: summary, jsonl.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: summary, jsonl.</translation>
     </message>
     <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
-        <translation type="unfinished"></translation>
+        <translation>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</translation>
     </message>
 </context>
 <context>
     <name>gh::cli::BagProgressPrinter</name>
     <message>
         <source>%1 %2/%3 files, %4 / %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2/%3 Dateien, %4 / %5</translation>
     </message>
 </context>
 <context>
     <name>gh::cli::CommandLine</name>
     <message>
         <source>Run &quot;gatehouse-cli %1 --help&quot; for usage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Führen Sie &quot;gatehouse-cli %1 --help&quot; aus, um die Verwendung zu sehen.</translation>
     </message>
     <message>
         <source>Wrong number of arguments for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Falsche Anzahl von Argumenten für %1.</translation>
     </message>
 </context>
 <context>
     <name>gh::cli::ProgressPrinter</name>
     <message>
         <source>%1/%2 files, %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 Dateien, %3</translation>
     </message>
     <message>
         <source>%1 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>noch %1 s</translation>
     </message>
     <message>
         <source>%1 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagen</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Gatehouse ingest workstation</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatehouse-Übernahmearbeitsplatz</translation>
     </message>
     <message>
         <source>The catalog file or PostgreSQL URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Katalogdatei oder PostgreSQL-URL.</translation>
     </message>
     <message>
         <source>path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>The bit store folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner des Speichers.</translation>
     </message>
     <message>
         <source>dir</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner</translation>
     </message>
     <message>
         <source>Engine settings (INI).</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine-Einstellungen (INI).</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>A folder to load.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein zu ladender Ordner.</translation>
     </message>
 </context>
 </TS>

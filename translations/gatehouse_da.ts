@@ -303,7 +303,7 @@
     </message>
     <message>
         <source>Skipped operating-system files that no manifest lists: %1</source>
-        <translation>Sprang styresystemfiler over, som intet manifest angiver: %1</translation>
+        <translation>Sprang over styresystemfiler, som intet manifest angiver: %1</translation>
     </message>
 </context>
 <context>
@@ -722,15 +722,15 @@
     </message>
     <message>
         <source>Batch %1 is being processed by another Gatehouse (%2, %3 stage); wait for it to finish or stop it first.</source>
-        <translation>Batch %1 behandles af en anden Gatehouse (%2, fasen %3); vent, til den er færdig, eller stop den først.</translation>
+        <translation>Batch %1 behandles af en anden Gatehouse-instans (%2, fasen %3); vent, til den er færdig, eller stop den først.</translation>
     </message>
     <message>
         <source>Batch %1 of %2 was interrupted while loading; loading it again.</source>
-        <translation>Batch %1 af %2 blev afbrudt under indlæsningen; indlæser den igen.</translation>
+        <translation>Batch %1 fra %2 blev afbrudt under indlæsningen; indlæser den igen.</translation>
     </message>
     <message>
         <source>Resuming batch %1 of %2.</source>
-        <translation>Genoptager batch %1 af %2.</translation>
+        <translation>Genoptager batch %1 fra %2.</translation>
     </message>
     <message>
         <source>Cancelled.</source>
@@ -780,7 +780,7 @@
     </message>
     <message>
         <source>The catalog %1 was written by a newer Gatehouse (schema version %2; this version knows up to %3). Update Gatehouse to open it.</source>
-        <translation>Kataloget %1 er skrevet af en nyere Gatehouse (skemaversion %2; denne version kender op til %3). Opdatér Gatehouse for at åbne det.</translation>
+        <translation>Kataloget %1 er skrevet af en nyere version af Gatehouse (skemaversion %2; denne version kender op til %3). Opdatér Gatehouse for at åbne det.</translation>
     </message>
     <message>
         <source>The database %1 holds tables but is not a Gatehouse catalog.</source>
@@ -1233,7 +1233,7 @@
     </message>
     <message>
         <source>%1 is fresh until %2 by the server&apos;s own caching rules; not requested, the stored copy %3 is reused.</source>
-        <translation>%1 er frisk indtil %2 efter serverens egne cacheregler; ikke forespurgt, den lagrede kopi %3 genbruges.</translation>
+        <translation>%1 er frisk indtil %2 ifølge serverens egne cacheregler; den blev ikke forespurgt, og den lagrede kopi %3 genbruges.</translation>
     </message>
 </context>
 <context>
@@ -1294,7 +1294,7 @@
     </message>
     <message>
         <source>%1 declared %2, computed %3</source>
-        <translation>%1 angav %2, beregnet %3</translation>
+        <translation>%1 angivet %2, beregnet %3</translation>
     </message>
     <message>
         <source>%1 verified against %2</source>
@@ -1363,7 +1363,7 @@
     </message>
     <message>
         <source>%1 is not a IIIF manifest or collection: it is not a JSON object.</source>
-        <translation>%1 er ikke et IIIF-manifest eller en IIIF-samling: det er ikke et JSON-objekt.</translation>
+        <translation>%1 er ikke et IIIF-manifest eller en IIIF-samling: den er ikke et JSON-objekt.</translation>
     </message>
     <message>
         <source>Read %1 as a IIIF Presentation %2 %3: %4 manifests with %5 canvases.</source>
@@ -1567,7 +1567,7 @@
     </message>
     <message>
         <source>%1 is named like a %2 archive but is empty.</source>
-        <translation>%1 er navngivet som et %2-arkiv, men er tomt.</translation>
+        <translation>%1 er navngivet som et %2-arkiv, men er tom.</translation>
     </message>
     <message>
         <source>%1 is named like a %2 archive, but its content is %3, not a %2 archive.</source>
@@ -1657,7 +1657,7 @@
     <name>gh::LibarchiveBackend</name>
     <message>
         <source>%1 is empty, not a %2 archive.</source>
-        <translation>%1 er tomt, ikke et %2-arkiv.</translation>
+        <translation>%1 er tom, ikke et %2-arkiv.</translation>
     </message>
     <message>
         <source>%1 is not a readable %2 archive: %3</source>
@@ -1805,7 +1805,7 @@
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Take batches of digital objects into an archive.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;br&gt;Store: %3&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Tag batches af digitale objekter ind i et arkiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Lager: %3&lt;/p&gt;</translation>
+        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Før batches af digitale objekter ind i et arkiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Lager: %3&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Catalog %1 · store %2</source>
@@ -2316,7 +2316,7 @@
     </message>
     <message>
         <source>The bytes for %1 do not match: %2 is %3, expected %4. Nothing was uploaded to %5.</source>
-        <translation>Bytene for %1 stemmer ikke: %2 er %3, forventet %4. Intet blev uploadet til %5.</translation>
+        <translation>Indholdet af %1 stemmer ikke: %2 er %3, forventet %4. Intet blev uploadet til %5.</translation>
     </message>
     <message>
         <source>The object was already committed or aborted.</source>
@@ -2561,7 +2561,7 @@
     <name>gh::SpoolFile</name>
     <message>
         <source>&quot;%1&quot; cannot name a resumable spool.</source>
-        <translation>&quot;%1&quot; kan ikke navngive en genoptagelig spoolfil.</translation>
+        <translation>&quot;%1&quot; kan ikke bruges som navn på en genoptagelig spoolfil.</translation>
     </message>
     <message>
         <source>Cannot create %1: %2</source>
@@ -2644,7 +2644,7 @@
     </message>
     <message>
         <source>%1 is a spreadsheet (%2-separated) of %3 records with %4 files.</source>
-        <translation>%1 er et regneark (%2-separeret) med %3 poster med %4 filer.</translation>
+        <translation>%1 er et regneark (%2-separeret) med %3 poster og %4 filer.</translation>
     </message>
 </context>
 <context>
@@ -2875,7 +2875,7 @@
     </message>
     <message>
         <source>%1 is %2, which has no thumbnail.</source>
-        <translation>%1 er %2, som ikke har nogen miniature.</translation>
+        <translation>%1 er %2, som der ikke kan laves en miniature af.</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
@@ -2986,7 +2986,7 @@
     </message>
     <message>
         <source>%1 The server asks to come back in %2 s, later than this run waits; the file stays for a later run.</source>
-        <translation>%1 Serveren beder om at vende tilbage om %2 s, senere end denne kørsel venter; filen gemmes til en senere kørsel.</translation>
+        <translation>%1 Serveren beder om at vende tilbage om %2 s, senere end denne kørsel venter; filen venter til en senere kørsel.</translation>
     </message>
     <message>
         <source>Attempt %1: %2 (%3); retrying in %4 ms%5</source>
@@ -3064,7 +3064,7 @@
     </message>
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest; it was not parsed.</source>
-        <translation>%1 er %2 byte, mere end de %3 byte, der er tilladt for et XML-manifest; det blev ikke fortolket.</translation>
+        <translation>%1 er %2 byte, mere end de %3 byte, der er tilladt for et XML-manifest; den blev ikke fortolket.</translation>
     </message>
     <message>
         <source>%1 is too large to parse.</source>
@@ -3084,7 +3084,7 @@
     </message>
     <message>
         <source>%1 was refused at line %2: its elements are nested more than 256 levels deep.</source>
-        <translation>%1 blev afvist ved linje %2: dets elementer er indlejret mere end 256 niveauer dybt.</translation>
+        <translation>%1 blev afvist ved linje %2: dens elementer er indlejret mere end 256 niveauer dybt.</translation>
     </message>
     <message>
         <source>the document is not well-formed XML</source>
@@ -3107,7 +3107,7 @@
     <name>gh::ZipBackend</name>
     <message>
         <source>%1 is empty, not a zip archive.</source>
-        <translation>%1 er tomt, ikke et zip-arkiv.</translation>
+        <translation>%1 er tom, ikke et zip-arkiv.</translation>
     </message>
     <message>
         <source>%1 is not a readable zip archive: its central directory is missing or damaged (the file may be truncated).</source>
@@ -3330,7 +3330,7 @@
     </message>
     <message>
         <source>Gatehouse: take batches of digital objects into an archive.</source>
-        <translation>Gatehouse: tag batches af digitale objekter ind i et arkiv.</translation>
+        <translation>Gatehouse: før batches af digitale objekter ind i et arkiv.</translation>
     </message>
     <message>
         <source>One of the commands below.</source>
@@ -3516,7 +3516,7 @@
     <name>main</name>
     <message>
         <source>Gatehouse ingest workstation</source>
-        <translation>Gatehouse-ingestarbejdsstation</translation>
+        <translation>Gatehouse-arbejdsstation til ingest</translation>
     </message>
     <message>
         <source>The catalog file or PostgreSQL URL.</source>

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "pipeline/settings.h"
+#include "query/filefilter.h"
 #include "report/reports.h"
 
 // The batch commands: load, fetch, run, status, files, report.
@@ -257,8 +258,19 @@ int cmdFiles(Global global, const QStringList &arguments)
                       "status and stored key."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     cl.parser.addOption({QStringLiteral("json"), tr("Print JSON lines, one object per file.")});
+    cl.parser.addOption({QStringLiteral("filter"),
+                         tr("Only files matching this query, e.g. \"status:failed mime:image/* size:>1M "
+                            "name:*.tif\" (the GUI's filter syntax)."),
+                         tr("query")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    FileFilter filter;
+    if (cl.parser.isSet(QStringLiteral("filter"))) {
+        auto parsed = FileFilter::parse(cl.parser.value(QStringLiteral("filter")));
+        if (!parsed)
+            return fatal(parsed.error().message);
+        filter = *parsed;
+    }
     auto opened = openContext(global, false);
     if (!opened)
         return fatal(opened.error().message);
@@ -270,6 +282,9 @@ int cmdFiles(Global global, const QStringList &arguments)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
     Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
+        // The catalog keeps no QA flags yet, so no file counts as flagged here.
+        if (!filter.matches(f, false))
+            return true;
         if (json) {
             printJson(Reports::fileJson(f));
         } else {

@@ -24,6 +24,8 @@ const QList<Command> &commands()
         {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), cmdRun},
         {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), cmdStatus},
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
+        {QStringLiteral("thumbnails"),
+         QT_TRANSLATE_NOOP("gh::cli", "fill the thumbnail cache for a batch's stored files"), cmdThumbnails},
         {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), cmdReport},
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),

@@ -15,6 +15,9 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// thumbnailcommands.cpp
+int cmdThumbnails(Global global, const QStringList &arguments);
+
 // bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
 int cmdBag(Global global, const QStringList &arguments);
 

@@ -6,8 +6,8 @@
 # Generates PAGES scanned-newspaper-like pages of 4000×5000 pixels (paper grain, columns of text, a picture),
 # encodes each with opj_compress defaults twice (lossless, and lossy with -r 20), then times on every page:
 #   gatehouse    gatehouse-thumbbench thumb page.jp2 out.png 256   a process per thumbnail, as the tools run
-#   batch        one gatehouse-thumbbench process making every page's thumbnail (gatehouse-cli thumbnails),
-#                per page
+#   batch        gatehouse-cli thumbnails on a batch of the pages (loaded and stored once beforehand), the
+#                cache emptied before each run: one process, a thumbnail per core at once, per page
 #   in-process   ThumbnailGenerator::generate() repeated in one process: what the GUI's thread pool pays
 #   opj          opj_decompress -i page.jp2 -o out.png -r 4
 #   imagemagick  convert page.jp2 -thumbnail 256x256 out.png
@@ -40,8 +40,9 @@ if [[ ! -f $build/build.ninja ]]; then
     cmake -S "$repo" -B "$build" -G Ninja -DGATEHOUSE_BUILD_GUI=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 fi
-ninja -C "$build" -j2 gatehouse-thumbbench >/dev/null
+ninja -C "$build" -j2 gatehouse-thumbbench gatehouse-cli >/dev/null
 bench=$build/bin/gatehouse-thumbbench
+cli=$build/bin/gatehouse-cli
 
 results=$repo/tests/bench/results/thumbnails
 mkdir -p "$work/pages" "$work/out" "$results"
@@ -77,10 +78,18 @@ measure() { # variant, files…
             -n gatehouse "$bench thumb $page $work/out/gatehouse.png $size" \
             -n opj "opj_decompress -i $page -o $work/out/opj.png -r 4" >/dev/null
     done
-    echo "== $variant: gatehouse batch (one process, all pages), $runs runs"
-    mkdir -p "$work/out/batch"
+    echo "== $variant: gatehouse-cli thumbnails (one process, all pages), $runs runs"
+    # The pages become a batch once (hard links: no second copy of the source); each run starts from an
+    # empty thumbnail cache.
+    local batch=$work/batch-$variant
+    rm -rf "$batch"
+    mkdir -p "$batch/src"
+    ln "$@" "$batch/src/"
+    "$cli" --catalog "$batch/catalog.sqlite" --store "$batch/store" run "$batch/src" -q >/dev/null
     hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$results/batch-$variant.json" \
-        "$bench batch $size $work/out/batch $(printf '%q ' "$@")" >/dev/null
+        --prepare "rm -rf $batch/cache" \
+        "env XDG_CACHE_HOME=$batch/cache $cli --catalog $batch/catalog.sqlite thumbnails 1 --size $size -q" \
+        >/dev/null
     echo "== $variant: gatehouse in-process"
     "$bench" inprocess "$size" "$runs" 0 "$@" >"$results/inprocess-$variant.tsv"
     echo "== $variant: ImageMagick convert -thumbnail, $im_runs runs per page"

@@ -26,6 +26,7 @@ FilterBar::FilterBar(QWidget *parent)
     m_search->setPlaceholderText(
         tr("Filter files: words, status:failed, mime:image/*, size:>1M, name:*.tif"));
     m_search->setClearButtonEnabled(true);
+    m_search->setObjectName(QStringLiteral("filterSearch"));
     m_search->setAccessibleName(tr("Filter files"));
     m_search->setToolTip(
         tr("Words are searched in names, items, paths, digests and errors. Terms: status:KEY[,KEY] "

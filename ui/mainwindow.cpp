@@ -29,7 +29,9 @@
 #include "batchlistmodel.h"
 #include "detailspane.h"
 #include "enginecontroller.h"
+#include "filefiltermodel.h"
 #include "filetablemodel.h"
+#include "filterbar.h"
 #include "lampdelegate.h"
 #include "progresspanel.h"
 #include "settingsdialog.h"
@@ -82,7 +84,7 @@ MainWindow::MainWindow(const Workspace &workspace, const Preferences &preference
     , m_engine(new EngineController(workspace, engineOptions(preferences), this))
     , m_batchModel(new BatchListModel(this))
     , m_fileModel(new FileTableModel(this))
-    , m_fileProxy(new QSortFilterProxyModel(this))
+    , m_fileProxy(new FileFilterModel(this))
 {
     setWindowTitle(tr("Gatehouse"));
     setObjectName(QStringLiteral("mainWindow"));
@@ -114,7 +116,9 @@ void MainWindow::createViews()
     }
 
     m_fileProxy->setSourceModel(m_fileModel);
-    m_fileProxy->setSortRole(FileTableModel::SortRole);
+    m_filterBar = new FilterBar(this);
+    m_filterBar->setObjectName(QStringLiteral("filterBar"));
+    connect(m_filterBar, &FilterBar::filterChanged, m_fileProxy, &FileFilterModel::setFilter);
     m_fileView = new QTableView(this);
     m_fileView->setObjectName(QStringLiteral("fileView"));
     m_fileView->setAccessibleName(tr("Files of the selected batch"));
@@ -140,7 +144,12 @@ void MainWindow::createViews()
 
     m_filesSplitter = new QSplitter(Qt::Horizontal, this);
     m_filesSplitter->setObjectName(QStringLiteral("filesSplitter"));
-    m_filesSplitter->addWidget(m_fileView);
+    auto *filesArea = new QWidget(this);
+    auto *filesLayout = new QVBoxLayout(filesArea);
+    filesLayout->setContentsMargins(0, 0, 0, 0);
+    filesLayout->addWidget(m_filterBar);
+    filesLayout->addWidget(m_fileView, 1);
+    m_filesSplitter->addWidget(filesArea);
     m_filesSplitter->addWidget(m_details);
     m_filesSplitter->setStretchFactor(0, 3);
     m_filesSplitter->setStretchFactor(1, 2);
@@ -238,6 +247,12 @@ void MainWindow::createActions()
     m_cancelAction->setEnabled(false);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *find = view->addAction(tr("&Filter Files"), this, [this] {
+        m_filterBar->searchField()->setFocus(Qt::ShortcutFocusReason);
+        m_filterBar->searchField()->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 

@@ -9,7 +9,6 @@ class QAction;
 class QLabel;
 class QMenu;
 class QPlainTextEdit;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 class QTreeWidget;
@@ -19,7 +18,9 @@ namespace gh {
 class BatchListModel;
 class DetailsPane;
 class EngineController;
+class FileFilterModel;
 class FileTableModel;
+class FilterBar;
 class ProgressPanel;
 
 /*!
@@ -79,7 +80,8 @@ private:
     EngineController *m_engine;
     BatchListModel *m_batchModel;
     FileTableModel *m_fileModel;
-    QSortFilterProxyModel *m_fileProxy;
+    FileFilterModel *m_fileProxy;
+    FilterBar *m_filterBar = nullptr;
     QTableView *m_batchView = nullptr;
     QTableView *m_fileView = nullptr;
     DetailsPane *m_details = nullptr;

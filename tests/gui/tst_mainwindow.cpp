@@ -1,6 +1,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -137,6 +138,16 @@ void TestMainWindow::loadsSampleShowsFilesAndLamps()
     const QString selected = proxyIndex.siblingAtColumn(FileTableModel::NameColumn).data().toString();
     QTRY_VERIFY(details->toPlainText().contains(selected));
     QVERIFY(details->toPlainText().contains(QStringLiteral("message digest calculation")));
+
+    // The filter bar narrows the table to what the curator asks for.
+    auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filterSearch"));
+    QVERIFY(filter);
+    QTest::keyClicks(filter, QStringLiteral("status:fixity-mismatch"));
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, FileTableModel::NameColumn).data().toString(),
+             QStringLiteral("card-0004.jp2"));
+    filter->clear();
+    QTRY_COMPARE(view->model()->rowCount(), 7);
 
     // The GUI thread was never blocked long enough to freeze the window.
     QVERIFY2(stalls.longestMs() < 1000, qPrintable(QString::number(stalls.longestMs())));

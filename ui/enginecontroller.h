@@ -31,6 +31,8 @@ public:
     void loadFileDetails(qint64 fileId);
     void refreshBatches();
     void cancel();
+    //! Pauses or resumes the running batch's fetch stage; the engine answers with Engine::pausedChanged().
+    void setPaused(bool paused);
 
 private:
     QThread m_thread;

@@ -64,6 +64,10 @@ void Engine::start()
     connect(m_runner.get(), &BatchRunner::finished, this,
             [this](qint64 batchId, bool ok, const QString &message) {
                 refreshBatches();
+                if (m_paused) {
+                    m_paused = false;
+                    emit pausedChanged(false);
+                }
                 emit busyChanged(false);
                 emit runFinished(batchId, ok, message);
             });
@@ -116,6 +120,16 @@ void Engine::runBatch(qint64 batchId)
 void Engine::setRunOptions(const RunOptions &options)
 {
     m_options = options;
+}
+
+void Engine::setPaused(bool paused)
+{
+    if (!m_runner || !m_runner->isBusy())
+        paused = false;
+    else
+        m_runner->setPaused(paused);
+    m_paused = paused;
+    emit pausedChanged(paused);
 }
 
 void Engine::scheduleBatchRefresh()

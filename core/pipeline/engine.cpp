@@ -184,7 +184,17 @@ void Engine::loadFileDetails(qint64 fileId)
     }
     auto item = m_catalog->item(file->itemId);
     auto events = m_catalog->events(file->batchId, fileId);
-    emit fileDetails(*file, item ? *item : ItemRecord{}, events ? *events : QList<EventRecord>{});
+    QList<EventRecord> all = events ? *events : QList<EventRecord>{};
+    if (file->itemId > 0) {
+        if (auto itemEvents = m_catalog->itemEvents(file->batchId, file->itemId);
+            itemEvents && !itemEvents->isEmpty()) {
+            all += *itemEvents;
+            std::stable_sort(all.begin(), all.end(), [](const EventRecord &a, const EventRecord &b) {
+                return a.at != b.at ? a.at < b.at : a.id < b.id;
+            });
+        }
+    }
+    emit fileDetails(*file, item ? *item : ItemRecord{}, all);
 }
 
 } // namespace gh

@@ -45,7 +45,8 @@ public slots:
     void refreshBatches();
     //! Streams every file of a batch in chunks through filesLoaded().
     void loadFiles(qint64 batchId);
-    //! Emits fileDetails() for one file: the record, its item and its events.
+    //! Emits fileDetails() for one file: the record, its item, and the file's and item's events in time
+    //! order.
     void loadFileDetails(qint64 fileId);
     /*!
         Pauses the running batch's fetch stage (downloads stop receiving and keep their connections, no new

@@ -6,6 +6,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "enginecontroller.h"
 #include "issuesmodel.h"
 
 namespace gh {
@@ -56,6 +57,38 @@ IssuesPanel::IssuesPanel(QWidget *parent)
         m_count->setText(text);
         emit countChanged(count, text);
     });
+}
+
+IssuesPanel::IssuesPanel(EngineController *controller, QWidget *parent)
+    : IssuesPanel(parent)
+{
+    m_controller = controller;
+    Engine *engine = controller->engine();
+    // The model ignores files of other batches, so both streams can be passed on as they come.
+    connect(
+        engine, &Engine::filesLoaded, this,
+        [this](qint64, const QList<FileRecord> &files, bool, bool) { m_model->addOrUpdate(files); },
+        Qt::QueuedConnection);
+    connect(engine, &Engine::filesChanged, m_model, &IssuesModel::addOrUpdate, Qt::QueuedConnection);
+    connect(
+        engine, &Engine::batchesChanged, this,
+        [this](const QList<BatchRecord> &batches) {
+            for (const BatchRecord &b : batches) {
+                if (b.id == m_model->batchId())
+                    m_model->setIntakeTrace(b.id, b.trace);
+            }
+        },
+        Qt::QueuedConnection);
+    connect(engine, &Engine::failed, m_model, &IssuesModel::addEngineFailure, Qt::QueuedConnection);
+}
+
+void IssuesPanel::setBatch(qint64 batchId)
+{
+    if (batchId == m_model->batchId())
+        return;
+    m_model->reset(batchId);
+    if (m_controller)
+        m_controller->refreshBatches();
 }
 
 int IssuesPanel::count() const

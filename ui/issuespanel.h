@@ -10,6 +10,7 @@ class QTableView;
 
 namespace gh {
 
+class EngineController;
 class IssuesModel;
 
 /*!
@@ -23,7 +24,15 @@ class IssuesPanel : public QWidget
     Q_OBJECT
 
 public:
+    //! A panel fed by hand through model().
     explicit IssuesPanel(QWidget *parent = nullptr);
+    /*!
+        A panel fed by \a controller's engine: the files of the batch set with setBatch() as they load
+        (Engine::filesLoaded(), e.g. after the main window's EngineController::loadFiles()) and change
+        (Engine::filesChanged()), that batch's intake warnings (Engine::batchesChanged()), and the engine's
+        failures (Engine::failed()).
+    */
+    explicit IssuesPanel(EngineController *controller, QWidget *parent = nullptr);
 
     IssuesModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -32,12 +41,22 @@ public:
     //! "12 problems"
     QString countText() const;
 
+public slots:
+    /*!
+        Shows the problems of batch \a batchId from now on. It does not load the batch's files itself: the
+        main window's EngineController::loadFiles(batchId) for the file table feeds this panel too. With a
+        controller it asks for the batch list again, for the intake warnings.
+    */
+    void setBatch(qint64 batchId);
+
 signals:
+    //! The curator activated (double-click, Enter) the row of file \a fileId: select it in the file table.
     void fileActivated(qint64 fileId);
     //! The number of problems changed; \a text is countText().
     void countChanged(int count, const QString &text);
 
 private:
+    EngineController *m_controller = nullptr;
     IssuesModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;

@@ -9,6 +9,9 @@
 #include <QTableView>
 #include <QTest>
 
+#include "catalog/catalog.h"
+#include "testsupport.h"
+#include "ui/enginecontroller.h"
 #include "ui/issuesmodel.h"
 #include "ui/issuespanel.h"
 
@@ -66,6 +69,7 @@ private slots:
     void activationEmitsFileId();
     void countLabel();
     void hundredThousandFiles();
+    void sampleMismatchFromTheEngine();
 };
 
 void TestIssuesModel::oneRowPerProblemFile()
@@ -399,6 +403,59 @@ void TestIssuesModel::hundredThousandFiles()
                              .arg(model->rowCount());
     // No single update may freeze the window (the main window test uses the same one-second bar).
     QVERIFY2(worstMs < 1000, qPrintable(QString::number(worstMs)));
+}
+
+void TestIssuesModel::sampleMismatchFromTheEngine()
+{
+    // The sample batch has one planted fixity mismatch (box-01/card-0004/card-0004.jp2); a real run finds it
+    // and the panel, fed by the engine, lists it and leads to it.
+    test::Workspace ws;
+    auto workspace = Workspace::resolve(ws.catalog(), ws.store());
+    QVERIFY(workspace);
+    EngineController controller(*workspace, RunOptions{});
+    IssuesPanel panel(&controller);
+    panel.resize(900, 300);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy finished(controller.engine(), &Engine::runFinished);
+    controller.start();
+    controller.runSource(test::sampleDir());
+    QVERIFY(finished.wait(120000));
+    const qint64 batchId = finished.constFirst().at(0).toLongLong();
+
+    // What the main window does when the batch is selected.
+    panel.setBatch(batchId);
+    controller.loadFiles(batchId);
+    IssuesModel *model = panel.model();
+    QTRY_COMPARE(model->rowCount(), 1);
+
+    auto catalog = Catalog::open(workspace->catalog());
+    QVERIFY(catalog);
+    FileQuery mismatches;
+    mismatches.statuses = {FileStatus::FixityMismatch};
+    auto files = (*catalog)->files(batchId, mismatches);
+    QVERIFY(files);
+    QCOMPARE(files->size(), 1);
+    const FileRecord &bad = files->constFirst();
+    QCOMPARE(bad.name, QStringLiteral("card-0004.jp2"));
+    const int row = model->rowForFile(bad.id);
+    QCOMPARE(row, 0);
+    QCOMPARE(cell(*model, row, IssuesModel::WhatColumn), StatusInfo::displayName(FileStatus::FixityMismatch));
+    QVERIFY(cell(*model, row, IssuesModel::WhereColumn).contains(QStringLiteral("card-0004.jp2")));
+    QVERIFY2(!cell(*model, row, IssuesModel::MessageColumn).isEmpty(), "the mismatch has no message");
+    QCOMPARE(panel.countText(), QStringLiteral("1 problem"));
+
+    QSignalSpy activated(&panel, &IssuesPanel::fileActivated);
+    QTableView *table = panel.table();
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(0, IssuesModel::MessageColumn));
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(activated.size(), 1);
+    QCOMPARE(activated.constFirst().at(0).toLongLong(), bad.id);
+
+    // Another batch selected: its problems only.
+    panel.setBatch(batchId + 1000);
+    QCOMPARE(model->rowCount(), 0);
 }
 
 QTEST_MAIN(TestIssuesModel)

@@ -65,4 +65,10 @@ void EngineController::cancel()
     m_engine->cancel();
 }
 
+void EngineController::setPaused(bool paused)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, paused] { engine->setPaused(paused); }, Qt::QueuedConnection);
+}
+
 } // namespace gh

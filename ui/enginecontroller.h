@@ -32,6 +32,8 @@ public:
     void refreshBatches();
     void setRunOptions(const RunOptions &options);
     void cancel();
+    //! Pauses or resumes the running batch's fetch stage; the engine answers with Engine::pausedChanged().
+    void setPaused(bool paused);
 
 private:
     QThread m_thread;

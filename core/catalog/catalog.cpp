@@ -932,4 +932,20 @@ Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
     return result;
 }
 
+Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
+{
+    // batch_id first, so the (batch_id, file_id) index finds the item-level rows (file_id NULL).
+    auto q =
+        run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                           " event_at, outcome, agent, detail FROM events"
+                           " WHERE batch_id = ? AND file_id IS NULL AND item_id = ? ORDER BY event_at, id"),
+            {batchId, itemId}, tr("reading events of item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    QList<EventRecord> result;
+    while (q->next())
+        result.append(eventFromQuery(*q));
+    return result;
+}
+
 } // namespace gh

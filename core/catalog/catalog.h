@@ -124,6 +124,8 @@ public:
     // Events
     Status addEvents(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
+    //! The events about item \a itemId as a whole (not about one of its files), in time order.
+    Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);
 
     static QString toDbTime(const QDateTime &time);
     static QDateTime fromDbTime(const QString &text);

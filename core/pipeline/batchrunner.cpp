@@ -210,7 +210,15 @@ void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
                     Qt::QueuedConnection);
             });
     emit stageChanged(batchId, Stage::Fetch, StageState::Running);
+    m_fetch->setPaused(m_paused);
     m_fetch->start(context);
+}
+
+void BatchRunner::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (m_fetch)
+        m_fetch->setPaused(paused);
 }
 
 void BatchRunner::cancel()
@@ -236,6 +244,8 @@ void BatchRunner::complete(qint64 batchId, bool ok, const QString &message)
     }
     m_log.reset();
     m_busy = false;
+    // A pause belongs to the run it was asked for; the next run starts moving.
+    m_paused = false;
     emit finished(batchId, ok, message);
 }
 

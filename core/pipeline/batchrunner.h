@@ -58,6 +58,12 @@ public:
     void runBatch(qint64 batchId, const RunOptions &options);
     //! Thread-safe.
     void cancel();
+    /*!
+        Pauses the fetch stage (running downloads stop receiving, no new file starts; a copy already under
+        way finishes its file) or resumes it. A fetch stage that starts later in this run starts paused.
+    */
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
     bool isBusy() const { return m_busy; }
 
 signals:
@@ -84,6 +90,7 @@ private:
     std::unique_ptr<FetchStage> m_fetch;
     std::unique_ptr<BatchLog> m_log;
     bool m_busy = false;
+    bool m_paused = false;
 };
 
 } // namespace gh

@@ -65,6 +65,10 @@ void Engine::start()
     connect(m_runner.get(), &BatchRunner::finished, this,
             [this](qint64 batchId, bool ok, const QString &message) {
                 refreshBatches();
+                if (m_paused) {
+                    m_paused = false;
+                    emit pausedChanged(false);
+                }
                 emit busyChanged(false);
                 emit runFinished(batchId, ok, message);
             });
@@ -141,6 +145,16 @@ void Engine::setRunOptions(const RunOptions &options)
     m_options = options;
 }
 
+void Engine::setPaused(bool paused)
+{
+    if (!m_runner || !m_runner->isBusy())
+        paused = false;
+    else
+        m_runner->setPaused(paused);
+    m_paused = paused;
+    emit pausedChanged(paused);
+}
+
 void Engine::scheduleBatchRefresh()
 {
     if (!m_refreshTimer.isActive())
@@ -193,7 +207,17 @@ void Engine::loadFileDetails(qint64 fileId)
     }
     auto item = m_catalog->item(file->itemId);
     auto events = m_catalog->events(file->batchId, fileId);
-    emit fileDetails(*file, item ? *item : ItemRecord{}, events ? *events : QList<EventRecord>{});
+    QList<EventRecord> all = events ? *events : QList<EventRecord>{};
+    if (file->itemId > 0) {
+        if (auto itemEvents = m_catalog->itemEvents(file->batchId, file->itemId);
+            itemEvents && !itemEvents->isEmpty()) {
+            all += *itemEvents;
+            std::stable_sort(all.begin(), all.end(), [](const EventRecord &a, const EventRecord &b) {
+                return a.at != b.at ? a.at < b.at : a.id < b.id;
+            });
+        }
+    }
+    emit fileDetails(*file, item ? *item : ItemRecord{}, all);
 }
 
 } // namespace gh

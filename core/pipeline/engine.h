@@ -45,13 +45,22 @@ public slots:
     void refreshBatches();
     //! Streams every file of a batch in chunks through filesLoaded().
     void loadFiles(qint64 batchId);
-    //! Emits fileDetails() for one file: the record, its item and its events.
+    //! Emits fileDetails() for one file: the record, its item, and the file's and item's events in time
+    //! order.
     void loadFileDetails(qint64 fileId);
+    /*!
+        Pauses the running batch's fetch stage (downloads stop receiving and keep their connections, no new
+        file starts, a local copy under way finishes its file) or resumes it. Ignored, with
+        pausedChanged(false), when nothing runs; a run that finishes ends its pause.
+    */
+    void setPaused(bool paused);
 
 signals:
     void started(const QString &catalog, const QString &store);
     void failed(const QString &message);
     void busyChanged(bool busy);
+    //! The pause state after setPaused() or after a paused run finished.
+    void pausedChanged(bool paused);
     void batchesChanged(const QList<gh::BatchRecord> &batches);
     //! The files of \a batchId: the first chunk has \a reset set, the last has \a complete set.
     void filesLoaded(qint64 batchId, const QList<gh::FileRecord> &files, bool reset, bool complete);
@@ -75,6 +84,7 @@ private:
     std::unique_ptr<BitStore> m_store;
     std::unique_ptr<BatchRunner> m_runner;
     QTimer m_refreshTimer;
+    bool m_paused = false;
     //! Shared with the runner and its stages: cancel() takes effect at once, from any thread.
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
 };

@@ -131,9 +131,25 @@ void FetchStage::cancel()
                 return;
             m_queue.clear();
             m_exhausted = true;
+            // Running downloads report back untouched (their partial bytes stay for the next run); without
+            // this a paused or slow download would hold the cancel until it finished.
+            if (m_transfers)
+                m_transfers->cancelAll();
             fill();
         },
         Qt::QueuedConnection);
+}
+
+void FetchStage::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    // Running copies and archive passes finish their file; downloads stop receiving at once.
+    if (m_transfers)
+        m_transfers->setPaused(paused);
+    if (!paused && m_running)
+        fill();
 }
 
 bool FetchStage::loadPage()

@@ -1,0 +1,356 @@
+#include "issuesmodel.h"
+
+#include <algorithm>
+
+#include <QApplication>
+#include <QLocale>
+#include <QSet>
+#include <QStyle>
+
+namespace gh {
+
+namespace {
+
+constexpr int s_flushIntervalMs = 100;
+/*!
+    Above this many separate ranges in one removal, one reset costs views less than a signal per range (each
+    makes a sorting proxy walk its whole mapping). It only happens when a large share of the problems clears
+    at once, such as a re-run resetting transient failures to pending.
+*/
+constexpr int s_maxRemovalSignals = 128;
+
+// Display names are looked up once per status, not once per row.
+const QString &statusName(FileStatus status)
+{
+    static QHash<int, QString> names;
+    auto it = names.constFind(int(status));
+    if (it == names.cend())
+        it = names.insert(int(status), StatusInfo::displayName(status));
+    return *it;
+}
+
+} // namespace
+
+IssuesModel::IssuesModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(s_flushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &IssuesModel::flushChanges);
+    m_errorText = tr("Error");
+    m_warningText = tr("Warning");
+    if (qobject_cast<QApplication *>(QCoreApplication::instance())) {
+        m_errorIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
+        m_warningIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    }
+}
+
+IssuesModel::~IssuesModel() = default;
+
+void IssuesModel::fill(Issue &issue, const FileRecord &file)
+{
+    issue.kind = Kind::File;
+    issue.level = Level::Error;
+    issue.fileId = file.id;
+    issue.what = statusName(file.status);
+    issue.where = file.item.isEmpty() ? file.name : file.item + u" / " + file.name;
+    issue.message = file.error.isEmpty() ? issue.what : file.error;
+}
+
+void IssuesModel::reset(qint64 batchId)
+{
+    beginResetModel();
+    m_batchId = batchId;
+    std::erase_if(m_rows, [](const std::unique_ptr<Issue> &i) { return i->kind != Kind::EngineFailure; });
+    m_rowByFile.clear();
+    m_trace = {};
+    m_dirtyFirst = m_dirtyLast = -1;
+    endResetModel();
+    emitCountIfChanged();
+}
+
+void IssuesModel::addOrUpdate(const QList<FileRecord> &files)
+{
+    std::vector<std::unique_ptr<Issue>> fresh;
+    QHash<qint64, size_t> freshByFile;
+    QSet<int> gone;
+    for (const FileRecord &f : files) {
+        if (f.batchId != m_batchId)
+            continue;
+        const bool problem = StatusInfo::severity(f.status) == Severity::Error;
+        if (const int row = m_rowByFile.value(f.id, -1); row >= 0) {
+            if (!problem) {
+                gone.insert(row);
+                continue;
+            }
+            gone.remove(row);
+            Issue updated;
+            fill(updated, f);
+            Issue &current = *m_rows[size_t(row)];
+            if (current.what != updated.what || current.where != updated.where ||
+                current.message != updated.message) {
+                current = std::move(updated);
+                markDirty(row);
+            }
+            continue;
+        }
+        if (const auto queued = freshByFile.constFind(f.id); queued != freshByFile.cend()) {
+            // The same file twice in one list: its last record counts.
+            if (problem)
+                fill(*fresh[*queued], f);
+            else
+                fresh[*queued].reset();
+            continue;
+        }
+        if (!problem)
+            continue;
+        auto issue = std::make_unique<Issue>();
+        fill(*issue, f);
+        freshByFile.insert(f.id, fresh.size());
+        fresh.push_back(std::move(issue));
+    }
+    if (!gone.isEmpty())
+        removeRowList(QList<int>(gone.cbegin(), gone.cend()));
+    std::erase(fresh, nullptr);
+    append(std::move(fresh));
+    emitCountIfChanged();
+}
+
+void IssuesModel::setIntakeTrace(qint64 batchId, const QJsonArray &trace)
+{
+    if (batchId != m_batchId || trace == m_trace)
+        return;
+    m_trace = trace;
+    QList<int> old;
+    for (size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row]->kind == Kind::IntakeWarning)
+            old.append(int(row));
+    }
+    removeRowList(old);
+    std::vector<std::unique_ptr<Issue>> fresh;
+    for (const QJsonValue &value : trace) {
+        const QJsonObject step = value.toObject();
+        const QString stage = step.value(QStringLiteral("stage")).toString();
+        for (const QJsonValue &warning : step.value(QStringLiteral("warnings")).toArray()) {
+            auto issue = std::make_unique<Issue>();
+            issue->kind = Kind::IntakeWarning;
+            issue->level = Level::Warning;
+            issue->what = tr("Intake warning");
+            issue->where = stage.isEmpty() ? tr("Intake") : tr("Intake: %1").arg(stage);
+            issue->message = warning.toString();
+            fresh.push_back(std::move(issue));
+        }
+    }
+    append(std::move(fresh));
+    emitCountIfChanged();
+}
+
+void IssuesModel::addEngineFailure(const QString &message)
+{
+    for (const auto &issue : m_rows) {
+        // Failures are few and sit where they were added; files are skipped by kind, not compared.
+        if (issue->kind == Kind::EngineFailure && issue->message == message)
+            return;
+    }
+    auto issue = std::make_unique<Issue>();
+    issue->kind = Kind::EngineFailure;
+    issue->level = Level::Error;
+    issue->what = tr("Engine failure");
+    issue->where = tr("Engine");
+    issue->message = message;
+    std::vector<std::unique_ptr<Issue>> fresh;
+    fresh.push_back(std::move(issue));
+    append(std::move(fresh));
+    emitCountIfChanged();
+}
+
+void IssuesModel::clearEngineFailures()
+{
+    QList<int> rows;
+    for (size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row]->kind == Kind::EngineFailure)
+            rows.append(int(row));
+    }
+    removeRowList(rows);
+    emitCountIfChanged();
+}
+
+void IssuesModel::append(std::vector<std::unique_ptr<Issue>> fresh)
+{
+    if (fresh.empty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(fresh.size()) - 1);
+    m_rows.reserve(m_rows.size() + fresh.size());
+    for (auto &issue : fresh) {
+        if (issue->kind == Kind::File)
+            m_rowByFile.insert(issue->fileId, int(m_rows.size()));
+        m_rows.push_back(std::move(issue));
+    }
+    endInsertRows();
+}
+
+void IssuesModel::removeRowList(QList<int> rows)
+{
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end(), std::greater<>());
+    int ranges = 1;
+    for (qsizetype i = 1; i < rows.size(); ++i)
+        ranges += rows[i] != rows[i - 1] - 1;
+    const int lowest = rows.constLast();
+
+    if (ranges > s_maxRemovalSignals) {
+        beginResetModel();
+        for (const int row : std::as_const(rows))
+            m_rows[size_t(row)].reset();
+        std::erase(m_rows, nullptr);
+        m_rowByFile.clear();
+        reindexFrom(0);
+        m_dirtyFirst = m_dirtyLast = -1;
+        endResetModel();
+        return;
+    }
+    // From the bottom up, so the rows still to remove keep their numbers.
+    for (qsizetype i = 0; i < rows.size();) {
+        const int last = rows[i];
+        int first = last;
+        while (++i < rows.size() && rows[i] == first - 1)
+            --first;
+        beginRemoveRows({}, first, last);
+        for (int row = first; row <= last; ++row) {
+            if (m_rows[size_t(row)]->kind == Kind::File)
+                m_rowByFile.remove(m_rows[size_t(row)]->fileId);
+        }
+        m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
+        endRemoveRows();
+    }
+    reindexFrom(lowest);
+    if (m_dirtyFirst >= 0) {
+        // Rows moved up: repaint from the first dirty one to the end rather than track each shift.
+        m_dirtyFirst = std::min(m_dirtyFirst, lowest);
+        m_dirtyLast = int(m_rows.size()) - 1;
+        if (m_dirtyFirst > m_dirtyLast)
+            m_dirtyFirst = m_dirtyLast = -1;
+    }
+}
+
+void IssuesModel::reindexFrom(int row)
+{
+    for (size_t r = size_t(row); r < m_rows.size(); ++r) {
+        if (m_rows[r]->kind == Kind::File)
+            m_rowByFile.insert(m_rows[r]->fileId, int(r));
+    }
+}
+
+void IssuesModel::markDirty(int row)
+{
+    m_dirtyFirst = m_dirtyFirst < 0 ? row : std::min(m_dirtyFirst, row);
+    m_dirtyLast = std::max(m_dirtyLast, row);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void IssuesModel::flushChanges()
+{
+    if (m_dirtyFirst < 0)
+        return;
+    emit dataChanged(index(m_dirtyFirst, 0), index(m_dirtyLast, ColumnCount - 1));
+    m_dirtyFirst = m_dirtyLast = -1;
+}
+
+void IssuesModel::emitCountIfChanged()
+{
+    const int count = int(m_rows.size());
+    if (count == m_lastCount)
+        return;
+    m_lastCount = count;
+    emit countChanged(count);
+}
+
+qint64 IssuesModel::fileId(int row) const
+{
+    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)]->fileId : 0;
+}
+
+QString IssuesModel::countText() const
+{
+    const qsizetype count = qsizetype(m_rows.size());
+    if (count == 0)
+        return tr("No problems");
+    if (count == 1)
+        return tr("1 problem");
+    return tr("%1 problems").arg(QLocale().toString(count));
+}
+
+int IssuesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int IssuesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant IssuesModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || size_t(index.row()) >= m_rows.size() || index.column() >= ColumnCount)
+        return {};
+    const Issue &issue = *m_rows[size_t(index.row())];
+    switch (role) {
+    case FileIdRole:
+        return issue.fileId;
+    case KindRole:
+        return int(issue.kind);
+    case LevelRole:
+        return int(issue.level);
+    case SortRole:
+        // Errors before warnings when sorted ascending.
+        return index.column() == SeverityColumn ? QVariant(-int(issue.level)) : data(index, Qt::DisplayRole);
+    case Qt::DecorationRole:
+        if (index.column() == SeverityColumn)
+            return issue.level == Level::Error ? m_errorIcon : m_warningIcon;
+        return {};
+    case Qt::ToolTipRole:
+        return index.column() == MessageColumn || index.column() == WhereColumn ? data(index, Qt::DisplayRole)
+                                                                                : QVariant();
+    case Qt::DisplayRole:
+    case Qt::AccessibleTextRole:
+        break;
+    default:
+        return {};
+    }
+    switch (index.column()) {
+    case SeverityColumn:
+        return issue.level == Level::Error ? m_errorText : m_warningText;
+    case WhatColumn:
+        return issue.what;
+    case WhereColumn:
+        return issue.where;
+    case MessageColumn:
+        return issue.message;
+    default:
+        return {};
+    }
+}
+
+QVariant IssuesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case SeverityColumn:
+        return tr("Severity");
+    case WhatColumn:
+        return tr("Problem");
+    case WhereColumn:
+        return tr("Where");
+    case MessageColumn:
+        return tr("Message");
+    default:
+        return {};
+    }
+}
+
+} // namespace gh

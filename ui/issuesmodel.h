@@ -1,0 +1,125 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QIcon>
+#include <QJsonArray>
+#include <QTimer>
+
+#include "model/records.h"
+
+namespace gh {
+
+/*!
+    \class gh::IssuesModel
+    Everything that needs the curator's attention in the shown batch, in one table instead of pop-ups: a row
+    per file whose status has Error severity, a row per warning of the batch's intake trace, and a row per
+    engine failure.
+
+    Built for 10^5–10^6 files: it is fed the same FileRecord chunks as the file table (addOrUpdate()), keeps
+   an id→row index, inserts new problems in one block per call, removes files that became fine in contiguous
+    ranges, and coalesces changes to rows already shown into one dataChanged per tick. data() only reads
+    prepared strings.
+*/
+class IssuesModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column
+    {
+        SeverityColumn,
+        WhatColumn,
+        WhereColumn,
+        MessageColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        FileIdRole = Qt::UserRole + 1, //!< qint64; 0 for rows that are not about one file.
+        KindRole,                      //!< int(Kind)
+        LevelRole,                     //!< int(Level)
+        SortRole
+    };
+    enum class Kind
+    {
+        File,          //!< A file whose status has Error severity.
+        IntakeWarning, //!< A warning from the batch's intake trace.
+        EngineFailure  //!< A request the engine could not carry out (Engine::failed).
+    };
+    enum class Level
+    {
+        Warning,
+        Error
+    };
+
+    explicit IssuesModel(QObject *parent = nullptr);
+    ~IssuesModel() override;
+
+    qint64 batchId() const { return m_batchId; }
+    //! Forgets the files and intake warnings and follows \a batchId; engine failures stay.
+    void reset(qint64 batchId);
+    /*!
+        Takes in files of the current batch, as they are loaded or change: files with an Error-severity
+        status get or update their row, files that are fine (or pending again) lose theirs. Files of other
+        batches are ignored.
+    */
+    void addOrUpdate(const QList<FileRecord> &files);
+    //! Shows the warnings of \a trace ([{stage, decision, warnings}]) if \a batchId is the current batch.
+    void setIntakeTrace(qint64 batchId, const QJsonArray &trace);
+    //! Adds an engine failure; the same message twice is one row.
+    void addEngineFailure(const QString &message);
+    void clearEngineFailures();
+
+    int rowForFile(qint64 fileId) const { return m_rowByFile.value(fileId, -1); }
+    qint64 fileId(int row) const;
+    //! "12 problems", for a tab or dock title.
+    QString countText() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+signals:
+    //! The number of rows changed (once per call that changed it).
+    void countChanged(int count);
+
+private:
+    struct Issue
+    {
+        Kind kind = Kind::File;
+        Level level = Level::Error;
+        qint64 fileId = 0;
+        QString what;
+        QString where;
+        QString message;
+    };
+
+    void append(std::vector<std::unique_ptr<Issue>> fresh);
+    //! Removes the rows in \a rows (any order, no duplicates).
+    void removeRowList(QList<int> rows);
+    void markDirty(int row);
+    void flushChanges();
+    void reindexFrom(int row);
+    void emitCountIfChanged();
+    static void fill(Issue &issue, const FileRecord &file);
+
+    qint64 m_batchId = 0;
+    std::vector<std::unique_ptr<Issue>> m_rows;
+    QHash<qint64, int> m_rowByFile;
+    QJsonArray m_trace;
+    int m_dirtyFirst = -1;
+    int m_dirtyLast = -1;
+    int m_lastCount = 0;
+    QTimer m_flushTimer;
+    QIcon m_errorIcon;
+    QIcon m_warningIcon;
+    QString m_errorText;
+    QString m_warningText;
+};
+
+} // namespace gh

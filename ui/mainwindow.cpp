@@ -27,14 +27,16 @@
 #include <QVBoxLayout>
 
 #include "batchlistmodel.h"
-#include "detailspane.h"
 #include "enginecontroller.h"
 #include "filefiltermodel.h"
 #include "filetablemodel.h"
 #include "filterbar.h"
+#include "issuespanel.h"
 #include "lampdelegate.h"
+#include "metadatapane.h"
 #include "progresspanel.h"
 #include "settingsdialog.h"
+#include "transfersview.h"
 #include "util/version.h"
 
 namespace gh {
@@ -139,8 +141,14 @@ void MainWindow::createViews()
         m_fileView->setColumnWidth(column, width * em);
     m_fileView->setWordWrap(false);
 
-    m_details = new DetailsPane(this);
-    m_details->setObjectName(QStringLiteral("detailsPane"));
+    m_metadata = new MetadataPane(m_engine, this);
+    m_metadata->setObjectName(QStringLiteral("metadataPane"));
+    if (const QString store = m_workspace.storeSpec(); !store.startsWith(u"s3://"))
+        m_metadata->setLocalPathResolver([root = QDir(store)](const FileRecord &file) {
+            if (!file.storedKey.isEmpty())
+                return root.filePath(file.storedKey);
+            return file.sourceMember.isEmpty() && file.sourceUrl.isEmpty() ? file.sourcePath : QString();
+        });
 
     m_filesSplitter = new QSplitter(Qt::Horizontal, this);
     m_filesSplitter->setObjectName(QStringLiteral("filesSplitter"));
@@ -150,16 +158,16 @@ void MainWindow::createViews()
     filesLayout->addWidget(m_filterBar);
     filesLayout->addWidget(m_fileView, 1);
     m_filesSplitter->addWidget(filesArea);
-    m_filesSplitter->addWidget(m_details);
     m_filesSplitter->setStretchFactor(0, 3);
-    m_filesSplitter->setStretchFactor(1, 2);
 
     m_mainSplitter = new QSplitter(Qt::Vertical, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_batchView);
     m_mainSplitter->addWidget(m_filesSplitter);
+    m_mainSplitter->addWidget(m_metadata);
     m_mainSplitter->setStretchFactor(0, 1);
     m_mainSplitter->setStretchFactor(1, 3);
+    m_mainSplitter->setStretchFactor(2, 1);
 
     m_progress = new ProgressPanel(this);
     m_progress->setObjectName(QStringLiteral("progressPanel"));
@@ -192,7 +200,29 @@ void MainWindow::createViews()
     traceDock->setWidget(m_trace);
     addDockWidget(Qt::BottomDockWidgetArea, traceDock);
     tabifyDockWidget(logDock, traceDock);
-    logDock->raise();
+
+    // Every running transfer, with pause, resume and cancel for the batch.
+    m_transfers = new TransfersView(m_engine, this);
+    m_transfers->setObjectName(QStringLiteral("transfersView"));
+    auto *transfersDock = new QDockWidget(tr("Transfers"), this);
+    transfersDock->setObjectName(QStringLiteral("transfersDock"));
+    transfersDock->setWidget(m_transfers);
+    addDockWidget(Qt::BottomDockWidgetArea, transfersDock);
+    tabifyDockWidget(logDock, transfersDock);
+
+    // Problems gather here instead of in pop-ups; each leads to its file.
+    m_issues = new IssuesPanel(m_engine, this);
+    m_issues->setObjectName(QStringLiteral("issuesPanel"));
+    auto *issuesDock = new QDockWidget(tr("Problems"), this);
+    issuesDock->setObjectName(QStringLiteral("issuesDock"));
+    issuesDock->setWidget(m_issues);
+    addDockWidget(Qt::BottomDockWidgetArea, issuesDock);
+    tabifyDockWidget(logDock, issuesDock);
+    connect(m_issues, &IssuesPanel::countChanged, issuesDock, [issuesDock](int count, const QString &text) {
+        issuesDock->setWindowTitle(count > 0 ? text : tr("Problems"));
+    });
+    connect(m_issues, &IssuesPanel::fileActivated, this, &MainWindow::selectFile);
+    issuesDock->raise();
 
     connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
@@ -203,11 +233,7 @@ void MainWindow::createViews()
             });
     connect(m_fileView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-                const QVariant id = current.data(FileTableModel::FileIdRole);
-                if (id.isValid())
-                    m_engine->loadFileDetails(id.toLongLong());
-                else
-                    m_details->clearDetails();
+                m_metadata->showFile(current.data(FileTableModel::FileIdRole).toLongLong());
             });
     connect(m_progress, &ProgressPanel::cancelRequested, this, [this] { m_engine->cancel(); });
     m_statusProgress = new QLabel(this);
@@ -245,6 +271,12 @@ void MainWindow::createActions()
     m_cancelAction = batch->addAction(tr("&Cancel"), this, [this] { m_engine->cancel(); });
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setEnabled(false);
+    m_pauseAction = batch->addAction(tr("&Pause"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_pauseAction->setEnabled(false);
+    connect(m_pauseAction, &QAction::triggered, this, [this](bool paused) { m_engine->setPaused(paused); });
+    connect(m_engine->engine(), &Engine::pausedChanged, m_pauseAction, &QAction::setChecked);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {
@@ -289,6 +321,7 @@ void MainWindow::connectEngine()
     connect(engine, &Engine::batchLoaded, this, [this](const LoadResult &result) {
         m_shownBatch = result.batchId;
         m_fileModel->reset(result.batchId);
+        m_issues->setBatch(result.batchId);
         m_selectWhenListed = result.batchId;
         selectBatchRow(result.batchId);
     });
@@ -304,10 +337,6 @@ void MainWindow::connectEngine()
         if (!files.isEmpty() && files.constFirst().batchId == m_shownBatch)
             m_fileModel->updateFiles(files);
     });
-    connect(engine, &Engine::fileDetails, this,
-            [this](const FileRecord &file, const ItemRecord &item, const QList<EventRecord> &events) {
-                m_details->showFile(file, item, events);
-            });
     connect(engine, &Engine::progressChanged, this, [this](const Progress &progress) {
         m_progress->setProgress(progress);
         m_statusProgress->setText(m_progress->summaryText());
@@ -406,8 +435,26 @@ void MainWindow::showBatch(qint64 batchId)
         return;
     m_shownBatch = batchId;
     m_fileModel->reset(batchId);
-    m_details->clearDetails();
+    m_metadata->showFile(0);
+    m_issues->setBatch(batchId);
     m_engine->loadFiles(batchId);
+}
+
+void MainWindow::selectFile(qint64 fileId)
+{
+    const int row = m_fileModel->rowForFile(fileId);
+    if (row < 0)
+        return;
+    const QModelIndex source = m_fileModel->index(row, FileTableModel::NameColumn);
+    QModelIndex index = m_fileProxy->mapFromSource(source);
+    if (!index.isValid() && !m_fileProxy->filter().isEmpty()) {
+        // Hidden by the filter: show everything again rather than select nothing.
+        m_filterBar->setQuery({});
+        index = m_fileProxy->mapFromSource(source);
+    }
+    m_fileView->setCurrentIndex(index);
+    m_fileView->scrollTo(index);
+    m_fileView->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::selectBatchRow(qint64 batchId)
@@ -422,6 +469,7 @@ void MainWindow::setBusy(bool busy)
     m_busy = busy;
     m_progress->setBusy(busy);
     m_cancelAction->setEnabled(busy);
+    m_pauseAction->setEnabled(busy);
     m_runAction->setEnabled(!busy);
     m_openAction->setEnabled(!busy);
     m_openFileAction->setEnabled(!busy);

@@ -16,11 +16,13 @@ class QTreeWidget;
 namespace gh {
 
 class BatchListModel;
-class DetailsPane;
 class EngineController;
 class FileFilterModel;
 class FileTableModel;
 class FilterBar;
+class IssuesPanel;
+class MetadataPane;
+class TransfersView;
 class ProgressPanel;
 
 /*!
@@ -70,6 +72,8 @@ private:
     void rebuildRecentMenu();
     void showBatch(qint64 batchId);
     void selectBatchRow(qint64 batchId);
+    //! Makes \a fileId the current file of the table (clearing a filter that hides it).
+    void selectFile(qint64 fileId);
     void setBusy(bool busy);
     void appendLog(const QString &line);
     void editSettings();
@@ -84,7 +88,9 @@ private:
     FilterBar *m_filterBar = nullptr;
     QTableView *m_batchView = nullptr;
     QTableView *m_fileView = nullptr;
-    DetailsPane *m_details = nullptr;
+    MetadataPane *m_metadata = nullptr;
+    TransfersView *m_transfers = nullptr;
+    IssuesPanel *m_issues = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTreeWidget *m_trace = nullptr;
     ProgressPanel *m_progress = nullptr;
@@ -97,6 +103,7 @@ private:
     QAction *m_openUrlAction = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;
+    QAction *m_pauseAction = nullptr;
     qint64 m_shownBatch = 0;
     qint64 m_selectWhenListed = 0;
     bool m_busy = false;

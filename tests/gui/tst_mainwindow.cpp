@@ -19,7 +19,9 @@
 #include "ui/batchlistmodel.h"
 #include "ui/enginecontroller.h"
 #include "ui/filetablemodel.h"
+#include "ui/issuespanel.h"
 #include "ui/mainwindow.h"
+#include "ui/metadatapane.h"
 #include "ui/progresspanel.h"
 
 using namespace gh;
@@ -132,12 +134,28 @@ void TestMainWindow::loadsSampleShowsFilesAndLamps()
 
     // Selecting a file shows its details, fetched by the engine.
     auto *view = window->findChild<QTableView *>(QStringLiteral("fileView"));
-    auto *details = window->findChild<QTextBrowser *>(QStringLiteral("detailsPane"));
+    auto *metadata = window->findChild<MetadataPane *>(QStringLiteral("metadataPane"));
+    QVERIFY(metadata);
     const QModelIndex proxyIndex = view->model()->index(0, 0);
+    const qint64 selectedId = proxyIndex.data(FileTableModel::FileIdRole).toLongLong();
+    const QString selectedSha =
+        proxyIndex.siblingAtColumn(FileTableModel::Sha256Column).data().toString().left(8);
+    QVERIFY(!selectedSha.isEmpty());
     view->setCurrentIndex(proxyIndex);
-    const QString selected = proxyIndex.siblingAtColumn(FileTableModel::NameColumn).data().toString();
-    QTRY_VERIFY(details->toPlainText().contains(selected));
-    QVERIFY(details->toPlainText().contains(QStringLiteral("message digest calculation")));
+    QTRY_COMPARE(metadata->fileId(), selectedId);
+    QVERIFY(metadata->technicalView()->toPlainText().contains(selectedSha));
+    QVERIFY(metadata->provenanceView()->toPlainText().contains(QStringLiteral("message digest calculation")));
+
+    // The planted mismatch is in the problems list; activating it selects its file in the table.
+    auto *issues = window->findChild<IssuesPanel *>(QStringLiteral("issuesPanel"));
+    QVERIFY(issues);
+    QTRY_COMPARE(issues->count(), 1);
+    const QModelIndex problem = issues->table()->model()->index(0, 0);
+    issues->table()->setCurrentIndex(problem);
+    QTest::keyClick(issues->table(), Qt::Key_Return);
+    QTRY_COMPARE(view->currentIndex().siblingAtColumn(FileTableModel::NameColumn).data().toString(),
+                 QStringLiteral("card-0004.jp2"));
+    QTRY_COMPARE(metadata->fileId(), view->currentIndex().data(FileTableModel::FileIdRole).toLongLong());
 
     // The filter bar narrows the table to what the curator asks for.
     auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filterSearch"));

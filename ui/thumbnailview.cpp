@@ -326,10 +326,29 @@ void ThumbnailView::updateRequests()
     const int column = modelColumn();
     const int size = requestSize();
 
+    // Keys of the rows around the screen, then the loader's state in an order that keeps it from dropping
+    // what is wanted: far-off requests cancelled, the visible set, the prefetch limit, then new requests.
+    QList<QString> keys;
+    keys.reserve(to - from + 1);
+    QSet<QString> inRange;
+    inRange.reserve(to - from + 1);
     QSet<QString> visible;
     visible.reserve(screen);
-    QHash<QString, int> wanted;
-    wanted.reserve(to - from + 1);
+    for (int row = from; row <= to; ++row) {
+        keys.append(keyFor(m->index(row, column, rootIndex())));
+        inRange.insert(keys.last());
+        if (row >= first && row <= last)
+            visible.insert(keys.last());
+    }
+    for (auto it = m_requested.cbegin(); it != m_requested.cend(); ++it) {
+        if (!inRange.contains(it.key()) && m_loader->isPending(it.key())) {
+            m_loader->cancel(it.key());
+            ++m_cancelledRequests;
+        }
+    }
+    m_loader->setVisibleKeys(visible);
+    m_loader->setPrefetchLimit(std::max(0, to - from + 1 - screen));
+
     // Visible rows first and with a higher priority; then the screen below, then the one above.
     QList<int> order;
     order.reserve(to - from + 1);
@@ -339,16 +358,13 @@ void ThumbnailView::updateRequests()
         order.append(row);
     for (int row = first - 1; row >= from; --row)
         order.append(row);
+    QHash<QString, int> wanted;
+    wanted.reserve(to - from + 1);
     for (const int row : std::as_const(order)) {
+        const QString &key = keys.at(row - from);
+        if (key.isEmpty() || m_pixmaps.contains(key))
+            continue;
         const QModelIndex index = m->index(row, column, rootIndex());
-        const QString key = keyFor(index);
-        if (key.isEmpty())
-            continue;
-        const bool onScreen = row >= first && row <= last;
-        if (onScreen)
-            visible.insert(key);
-        if (m_pixmaps.contains(key))
-            continue;
         const QString path = index.data(FileTableModel::LocalPathRole).toString();
         if (path.isEmpty())
             continue;
@@ -356,21 +372,13 @@ void ThumbnailView::updateRequests()
         if (failed != m_failed.cend() && *failed == path)
             continue;
         wanted.insert(key, row);
-        if (m_loader->isPending(key) && m_requested.contains(key))
+        if (m_loader->isPending(key))
             continue;
+        const bool onScreen = row >= first && row <= last;
         m_loader->request(key, path, index.data(FileTableModel::Sha256Role).toString(),
                           index.data(FileTableModel::MimetypeRole).toString(), size, onScreen ? 1 : 0);
     }
-    // Far-off requests are cancelled outright, so the pool only ever works near the screen.
-    for (auto it = m_requested.cbegin(); it != m_requested.cend(); ++it) {
-        if (!wanted.contains(it.key()) && m_loader->isPending(it.key())) {
-            m_loader->cancel(it.key());
-            ++m_cancelledRequests;
-        }
-    }
     m_requested = std::move(wanted);
-    m_loader->setPrefetchLimit(std::max(0, to - from + 1 - screen));
-    m_loader->setVisibleKeys(visible);
     m_visibleReported = false;
     checkVisibleLoaded();
 }

@@ -59,7 +59,7 @@ void FileTableModel::appendFiles(const QList<FileRecord> &files)
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
     for (FileRecord &f : fresh) {
         m_rowById.insert(f.id, int(m_files.size()));
-        m_files.append(std::move(f));
+        m_files.push_back(std::move(f));
     }
     endInsertRows();
 }
@@ -70,7 +70,7 @@ void FileTableModel::updateFiles(const QList<FileRecord> &files)
         const int row = m_rowById.value(f.id, -1);
         if (row < 0)
             continue;
-        m_files[row] = f;
+        m_files[size_t(row)] = f;
         m_dirtyFirst = m_dirtyFirst < 0 ? row : std::min(m_dirtyFirst, row);
         m_dirtyLast = std::max(m_dirtyLast, row);
     }
@@ -91,7 +91,7 @@ void FileTableModel::setLocalStoreRoot(const QString &root)
     if (root == m_storeRoot)
         return;
     m_storeRoot = root;
-    if (!m_files.isEmpty())
+    if (!m_files.empty())
         emit dataChanged(index(0, 0), index(int(m_files.size()) - 1, ColumnCount - 1), {LocalPathRole});
 }
 
@@ -107,7 +107,7 @@ QString FileTableModel::localPath(const FileRecord &file) const
 
 const FileRecord *FileTableModel::file(int row) const
 {
-    return row >= 0 && row < m_files.size() ? &m_files[row] : nullptr;
+    return row >= 0 && row < int(m_files.size()) ? &m_files[size_t(row)] : nullptr;
 }
 
 int FileTableModel::rowCount(const QModelIndex &parent) const

@@ -38,20 +38,7 @@ private:
     // Waits until every row on screen has its thumbnail or is known to have none.
     static bool waitLoaded(ThumbnailView &view)
     {
-        return QTest::qWaitFor(
-            [&view] {
-                const auto [first, last] = view.visibleRows();
-                if (first < 0)
-                    return false;
-                for (int row = first; row <= last; ++row) {
-                    const auto state = view.thumbnailState(view.model()->index(row, view.modelColumn()));
-                    if (state == ThumbnailView::ThumbnailState::Loading ||
-                        state == ThumbnailView::ThumbnailState::NotLoaded)
-                        return false;
-                }
-                return true;
-            },
-            20000);
+        return QTest::qWaitFor([&view] { return view.isScreenLoaded(); }, 20000);
     }
 
 private Q_SLOTS:

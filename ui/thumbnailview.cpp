@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QPainter>
 #include <QStyledItemDelegate>
+#include <QThread>
 
 #include "filetablemodel.h"
 #include "imaging/imaginglogging.h"
@@ -166,6 +167,8 @@ ThumbnailView::~ThumbnailView() = default;
 
 void ThumbnailView::connectLoader()
 {
+    // One core is left to the GUI thread: with every core decoding, scrolling stutters on small machines.
+    m_loader->setMaxThreads(std::max(1, QThread::idealThreadCount() - 1));
     connect(m_loader.get(), &ThumbnailLoader::thumbnailReady, this, &ThumbnailView::onThumbnailReady);
     connect(m_loader.get(), &ThumbnailLoader::thumbnailFailed, this, &ThumbnailView::onThumbnailFailed);
 }
@@ -421,19 +424,24 @@ void ThumbnailView::repaintKey(const QString &key)
     viewport()->update();
 }
 
-void ThumbnailView::checkVisibleLoaded()
+bool ThumbnailView::isScreenLoaded() const
 {
-    if (m_visibleReported)
-        return;
     const auto [first, last] = visibleRows();
     if (first < 0)
-        return;
+        return false;
     QAbstractItemModel *m = model();
     for (int row = first; row <= last; ++row) {
         const ThumbnailState state = thumbnailState(m->index(row, modelColumn(), rootIndex()));
         if (state == ThumbnailState::Loading || state == ThumbnailState::NotLoaded)
-            return;
+            return false;
     }
+    return true;
+}
+
+void ThumbnailView::checkVisibleLoaded()
+{
+    if (m_visibleReported || !isScreenLoaded())
+        return;
     m_visibleReported = true;
     Q_EMIT visibleThumbnailsLoaded();
 }

@@ -28,7 +28,7 @@ private Q_SLOTS:
         options.scrollSteps = 60;
         options.stepWaitMs = 30;
         // Small enough that scrolling 100,000 rows must evict.
-        options.pixmapCacheLimit = 400;
+        options.pixmapCacheLimit = 120;
         const GridScaleReport report = runGridScale(options);
         QVERIFY2(report.ok, qPrintable(report.error));
         qInfo().noquote() << describe(report);

@@ -300,6 +300,7 @@ PreviewWidget::~PreviewWidget()
 {
     // A decode posts its result to this widget; it must be done before the widget goes.
     ++m_ticket;
+    m_waiting.reset();
     m_pool.waitForDone();
 }
 
@@ -339,6 +340,7 @@ void PreviewWidget::setCurrentIndex(const QModelIndex &index)
 {
     if (!index.isValid() || index.model() != m_model) {
         ++m_ticket;
+        m_waiting.reset();
         m_pages.clear();
         m_pagesItem = -1;
         m_page = -1;
@@ -419,6 +421,7 @@ void PreviewWidget::load(const QModelIndex &index)
     const QString name = index.siblingAtColumn(FileTableModel::NameColumn).data(Qt::DisplayRole).toString();
     m_caption->setText(name);
     if (path.isEmpty()) {
+        m_waiting.reset();
         finishLoad(ticket, {}, {}, tr("%1 is not on this machine yet.").arg(name));
         return;
     }
@@ -428,8 +431,21 @@ void PreviewWidget::load(const QModelIndex &index)
     ThumbnailGenerator::Options options;
     options.size = m_previewSize;
     options.mimetype = index.data(FileTableModel::MimetypeRole).toString();
-    m_pool.start([this, ticket, path, options] {
-        Result<ThumbnailGenerator::Thumbnail> made = ThumbnailGenerator::generate(path, options);
+    m_waiting = Decode{ticket, path, options};
+    startDecode();
+}
+
+void PreviewWidget::startDecode()
+{
+    // One decode at a time, and only the newest waits: arrowing through a hundred files must not queue a
+    // hundred large decodes.
+    if (m_decoding || !m_waiting)
+        return;
+    const Decode decode = *std::exchange(m_waiting, std::nullopt);
+    m_decoding = true;
+    m_pool.start([this, decode] {
+        Result<ThumbnailGenerator::Thumbnail> made =
+            ThumbnailGenerator::generate(decode.path, decode.options);
         QImage image;
         QSize source;
         QString error;
@@ -442,7 +458,12 @@ void PreviewWidget::load(const QModelIndex &index)
             error = made.error().message;
         }
         QMetaObject::invokeMethod(
-            this, [this, ticket, image, source, error] { finishLoad(ticket, image, source, error); },
+            this,
+            [this, ticket = decode.ticket, image, source, error] {
+                m_decoding = false;
+                finishLoad(ticket, image, source, error);
+                startDecode();
+            },
             Qt::QueuedConnection);
     });
 }

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <optional>
+
 #include <QImage>
 #include <QPersistentModelIndex>
 #include <QPointer>
 #include <QThreadPool>
 #include <QWidget>
+
+#include "imaging/thumbnailgenerator.h"
 
 class QAbstractItemModel;
 class QLabel;
@@ -95,6 +99,7 @@ private:
     void collectPages(const QModelIndex &index);
     void showPage(int page);
     void load(const QModelIndex &index);
+    void startDecode();
     void finishLoad(quint64 ticket, const QImage &image, QSize sourceSize, const QString &error);
     void updateControls();
 
@@ -109,6 +114,14 @@ private:
     QString m_error;
     QImage m_image;
     quint64 m_ticket = 0;
+    struct Decode
+    {
+        quint64 ticket = 0;
+        QString path;
+        ThumbnailGenerator::Options options;
+    };
+    std::optional<Decode> m_waiting;
+    bool m_decoding = false;
     QThreadPool m_pool;
 
     PreviewCanvas *m_canvas = nullptr;

@@ -183,6 +183,26 @@ private Q_SLOTS:
         QVERIFY(area->horizontalScrollBar()->maximum() >= int(4400 / preview.devicePixelRatioF()) - 600);
     }
 
+    void showsOnlyTheNewestOfQuickSelections()
+    {
+        // Arrowing quickly through files: only the file the user stops at is shown, and nothing older
+        // appears after it.
+        FileTableModel model;
+        model.reset(1);
+        model.appendFiles(m_records);
+        PreviewWidget preview;
+        preview.setModel(&model);
+        preview.show();
+        QSignalSpy shown(&preview, &PreviewWidget::imageShown);
+        for (int row : {3, 0, 1, 2})
+            preview.setCurrentIndex(model.index(row, 0));
+        QVERIFY(shown.wait(20000));
+        QTest::qWait(300);
+        QCOMPARE(shown.count(), 1);
+        QCOMPARE(shown.at(0).at(0).toModelIndex().row(), 2);
+        QVERIFY(closeTo(centre(preview.image()), m_pageColours[2], 8));
+    }
+
     void saysWhyThereIsNoPreview()
     {
         FileTableModel model;

@@ -22,12 +22,12 @@ class ThumbnailLoader;
 
     The model is read through FileTableModel's roles: FileIdRole (keys the thumbnails), LocalPathRole,
     Sha256Role, MimetypeRole, StatusRole, and Qt::DisplayRole of modelColumn() (the name; setModel() picks
-    FileTableModel::NameColumn when the model has it). Only the rows on screen, plus a margin of about one screen on either side,
-    are asked for; requests are made when scrolling pauses (50 ms) or at most every 150 ms while it goes on.
-    Requests that leave that range are cancelled, the loader is told which rows are visible, and at most
-    pixmapCacheLimit() thumbnails (least recently painted first out) stay in memory. Decoding happens on
-    ThumbnailLoader's pool; the view only turns finished QImages into QPixmaps, with the screen's device
-    pixel ratio.
+    FileTableModel::NameColumn when the model has it). Only the rows on screen, plus a margin of about one
+    screen on either side, are asked for; requests are made when scrolling pauses (50 ms) or at most every
+    150 ms while it goes on. Requests that leave that range are cancelled, the loader is told which rows are
+    visible, and at most pixmapCacheLimit() thumbnails (least recently painted first out) stay in memory.
+    Decoding happens on ThumbnailLoader's pool (every core but one); the view only turns finished QImages
+    into QPixmaps, with the screen's device pixel ratio.
 
     Keyboard: the arrow keys, Home/End and PageUp/PageDown move through the thumbnails; Space emits
     previewRequested() for the current file.
@@ -76,6 +76,8 @@ public:
     QPixmap thumbnail(const QModelIndex &index) const;
     //! The first and last rows on screen, or {-1, -1}.
     std::pair<int, int> visibleRows() const;
+    //! Whether every row on screen has its thumbnail or is known to have none.
+    bool isScreenLoaded() const;
     //! Requests cancelled because their rows left the range around the screen.
     qint64 cancelledRequestCount() const { return m_cancelledRequests; }
 

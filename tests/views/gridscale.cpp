@@ -199,7 +199,7 @@ QString describe(const GridScaleReport &r)
                "GUI-thread gap while loading "
                "%3 ms, while scrolling %4 ms (%5 ticks of 5 ms); bottom screen %6 ms after the last "
                "step; pixmaps cached at most %7 of %8; loader queue at most %9; %10 far-off requests "
-               "cancelled; peak RSS %11 MB; every row laid out %12 ms after the reset")
+               "cancelled; peak RSS %11 MB; every row laid out by %12 ms after the reset")
         .arg(r.populateMs, 0, 'f', 1)
         .arg(r.firstScreenMs, 0, 'f', 1)
         .arg(r.maxGapLoadMs, 0, 'f', 1)

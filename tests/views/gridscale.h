@@ -27,8 +27,8 @@ struct GridScaleReport
     double populateMs = 0;       //!< Appending every row, in batches, including the views' handling.
     double maxAppendMs = 0;      //!< Longest appendFiles() of one batch, with the views' handling.
     double maxGapPopulateMs = 0; //!< Longest gap between ticks while the rows were appended.
-    double layoutMs = 0;         //!< From the model reset to the grid's batched layout reaching the last row.
-    double firstScreenMs = -1;   //!< From the model reset to every thumbnail on the first screen shown.
+    double layoutMs = 0;       //!< Upper bound: by then (from the reset) the layout had reached the last row.
+    double firstScreenMs = -1; //!< From the model reset to every thumbnail on the first screen shown.
     double maxGapLoadMs =
         0; //!< Longest gap between 5 ms ticks while populating and loading the first screen.
     double maxGapScrollMs = 0; //!< Longest gap while scrolling top to bottom as thumbnails load.

@@ -1,5 +1,6 @@
 #include "filetablemodel.h"
 
+#include <QDir>
 #include <QGuiApplication>
 #include <QLocale>
 #include <QPalette>
@@ -58,7 +59,7 @@ void FileTableModel::appendFiles(const QList<FileRecord> &files)
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
     for (FileRecord &f : fresh) {
         m_rowById.insert(f.id, int(m_files.size()));
-        m_files.append(std::move(f));
+        m_files.push_back(std::move(f));
     }
     endInsertRows();
 }
@@ -69,7 +70,7 @@ void FileTableModel::updateFiles(const QList<FileRecord> &files)
         const int row = m_rowById.value(f.id, -1);
         if (row < 0)
             continue;
-        m_files[row] = f;
+        m_files[size_t(row)] = f;
         m_dirtyFirst = m_dirtyFirst < 0 ? row : std::min(m_dirtyFirst, row);
         m_dirtyLast = std::max(m_dirtyLast, row);
     }
@@ -85,9 +86,28 @@ void FileTableModel::flushChanges()
     m_dirtyFirst = m_dirtyLast = -1;
 }
 
+void FileTableModel::setLocalStoreRoot(const QString &root)
+{
+    if (root == m_storeRoot)
+        return;
+    m_storeRoot = root;
+    if (!m_files.empty())
+        emit dataChanged(index(0, 0), index(int(m_files.size()) - 1, ColumnCount - 1), {LocalPathRole});
+}
+
+QString FileTableModel::localPath(const FileRecord &file) const
+{
+    if (!file.storedKey.isEmpty() && !m_storeRoot.isEmpty())
+        return QDir(m_storeRoot).filePath(file.storedKey);
+    // An archive member or a download has no path of its own until it is stored.
+    if (file.sourceMember.isEmpty() && file.sourceUrl.isEmpty())
+        return file.sourcePath;
+    return {};
+}
+
 const FileRecord *FileTableModel::file(int row) const
 {
-    return row >= 0 && row < m_files.size() ? &m_files[row] : nullptr;
+    return row >= 0 && row < int(m_files.size()) ? &m_files[size_t(row)] : nullptr;
 }
 
 int FileTableModel::rowCount(const QModelIndex &parent) const
@@ -110,6 +130,14 @@ QVariant FileTableModel::data(const QModelIndex &index, int role) const
         return f->id;
     case StatusRole:
         return int(f->status);
+    case ItemIdRole:
+        return f->itemId;
+    case LocalPathRole:
+        return localPath(*f);
+    case Sha256Role:
+        return f->digests.sha256;
+    case MimetypeRole:
+        return f->mimetype.isEmpty() ? f->declaredMimetype : f->mimetype;
     case SortRole:
         switch (index.column()) {
         case SizeColumn:

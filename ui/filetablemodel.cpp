@@ -97,8 +97,13 @@ void FileTableModel::setLocalStoreRoot(const QString &root)
 
 QString FileTableModel::localPath(const FileRecord &file) const
 {
-    if (!file.storedKey.isEmpty() && !m_storeRoot.isEmpty())
-        return QDir(m_storeRoot).filePath(file.storedKey);
+    return localPath(m_storeRoot, file);
+}
+
+QString FileTableModel::localPath(const QString &storeRoot, const FileRecord &file)
+{
+    if (!file.storedKey.isEmpty() && !storeRoot.isEmpty())
+        return QDir(storeRoot).filePath(file.storedKey);
     // An archive member or a download has no path of its own until it is stored.
     if (file.sourceMember.isEmpty() && file.sourceUrl.isEmpty())
         return file.sourcePath;

@@ -66,6 +66,8 @@ public:
         source when that is a plain local file (not an archive member or a URL); empty otherwise.
     */
     QString localPath(const FileRecord &file) const;
+    //! The same for a store at \a storeRoot; safe on any thread.
+    static QString localPath(const QString &storeRoot, const FileRecord &file);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

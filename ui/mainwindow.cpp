@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -21,6 +23,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTreeWidget>
@@ -31,11 +34,14 @@
 #include "filefiltermodel.h"
 #include "filetablemodel.h"
 #include "filterbar.h"
+#include "imaging/thumbnailcache.h"
 #include "issuespanel.h"
 #include "lampdelegate.h"
 #include "metadatapane.h"
+#include "previewwidget.h"
 #include "progresspanel.h"
 #include "settingsdialog.h"
+#include "thumbnailview.h"
 #include "transfersview.h"
 #include "util/version.h"
 
@@ -143,21 +149,49 @@ void MainWindow::createViews()
 
     m_metadata = new MetadataPane(m_engine, this);
     m_metadata->setObjectName(QStringLiteral("metadataPane"));
-    if (const QString store = m_workspace.storeSpec(); !store.startsWith(u"s3://"))
-        m_metadata->setLocalPathResolver([root = QDir(store)](const FileRecord &file) {
-            if (!file.storedKey.isEmpty())
-                return root.filePath(file.storedKey);
-            return file.sourceMember.isEmpty() && file.sourceUrl.isEmpty() ? file.sourcePath : QString();
-        });
+    // Stored files are read from the store when it is on this machine (an S3 store is not).
+    if (const QString store = m_workspace.storeSpec(); !store.contains(u"://")) {
+        m_fileModel->setLocalStoreRoot(store);
+        m_metadata->setLocalPathResolver(
+            [store](const FileRecord &file) { return FileTableModel::localPath(store, file); });
+    }
 
     m_filesSplitter = new QSplitter(Qt::Horizontal, this);
     m_filesSplitter->setObjectName(QStringLiteral("filesSplitter"));
+    // The grid shows the same rows as the table, through the same proxy and one selection model, so
+    // switching views keeps the filter, the sort order and the selection.
+    m_grid = new ThumbnailView(this);
+    m_grid->setObjectName(QStringLiteral("thumbnailView"));
+    m_grid->setAccessibleName(tr("Thumbnails of the selected batch"));
+    m_grid->setModel(m_fileProxy);
+    m_grid->setSelectionModel(m_fileView->selectionModel());
+    m_grid->setThumbnailCache(std::make_shared<ThumbnailCache>());
+    m_filesStack = new QStackedWidget(this);
+    m_filesStack->setObjectName(QStringLiteral("filesStack"));
+    m_filesStack->addWidget(m_fileView);
+    m_filesStack->addWidget(m_grid);
+
     auto *filesArea = new QWidget(this);
     auto *filesLayout = new QVBoxLayout(filesArea);
     filesLayout->setContentsMargins(0, 0, 0, 0);
     filesLayout->addWidget(m_filterBar);
-    filesLayout->addWidget(m_fileView, 1);
+    filesLayout->addWidget(m_filesStack, 1);
     m_filesSplitter->addWidget(filesArea);
+
+    m_preview = new PreviewWidget(this);
+    m_preview->setObjectName(QStringLiteral("previewWidget"));
+    m_preview->setModel(m_fileProxy);
+    m_preview->hide();
+    m_filesSplitter->addWidget(m_preview);
+    m_filesSplitter->setStretchFactor(1, 2);
+    // A page turn in the preview moves the selection, so the table, the grid and the metadata follow.
+    connect(m_preview, &PreviewWidget::currentIndexChanged, this, [this](const QModelIndex &index) {
+        m_fileView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                                 QItemSelectionModel::Rows);
+    });
+    connect(m_grid, &ThumbnailView::previewRequested, this,
+            [this] { setPreviewVisible(!m_preview->isVisible()); });
+    m_fileView->installEventFilter(this);
     m_filesSplitter->setStretchFactor(0, 3);
 
     m_mainSplitter = new QSplitter(Qt::Vertical, this);
@@ -221,7 +255,7 @@ void MainWindow::createViews()
     connect(m_issues, &IssuesPanel::countChanged, issuesDock, [issuesDock](int count, const QString &text) {
         issuesDock->setWindowTitle(count > 0 ? text : tr("Problems"));
     });
-    connect(m_issues, &IssuesPanel::fileActivated, this, &MainWindow::selectFile);
+    connect(m_issues, &IssuesPanel::fileActivated, this, [this](qint64 fileId) { selectFile(fileId); });
     issuesDock->raise();
 
     connect(m_batchView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -234,6 +268,8 @@ void MainWindow::createViews()
     connect(m_fileView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 m_metadata->showFile(current.data(FileTableModel::FileIdRole).toLongLong());
+                if (m_preview->isVisible())
+                    m_preview->setCurrentIndex(current);
             });
     connect(m_progress, &ProgressPanel::cancelRequested, this, [this] { m_engine->cancel(); });
     m_statusProgress = new QLabel(this);
@@ -285,6 +321,28 @@ void MainWindow::createActions()
     });
     find->setShortcut(QKeySequence::Find);
     view->addSeparator();
+    auto *layouts = new QActionGroup(this);
+    m_tableAction = view->addAction(tr("As a &Table"), this, [this] { setFilesView(0); });
+    m_tableAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    m_gridAction = view->addAction(tr("As &Thumbnails"), this, [this] { setFilesView(1); });
+    m_gridAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    for (QAction *action : {m_tableAction, m_gridAction}) {
+        action->setCheckable(true);
+        layouts->addAction(action);
+    }
+    m_tableAction->setChecked(true);
+    m_previewAction = view->addAction(tr("&Preview"));
+    m_previewAction->setCheckable(true);
+    m_previewAction->setShortcut(QKeySequence(Qt::Key_F3));
+    m_previewAction->setToolTip(tr("Show the selected file large (Space in the file list)"));
+    connect(m_previewAction, &QAction::toggled, this, &MainWindow::setPreviewVisible);
+    view->addAction(tr("&Larger Thumbnails"), this,
+                    [this] { m_grid->setThumbnailSize(m_grid->thumbnailSize() * 5 / 4); })
+        ->setShortcut(QKeySequence::ZoomIn);
+    view->addAction(tr("&Smaller Thumbnails"), this,
+                    [this] { m_grid->setThumbnailSize(m_grid->thumbnailSize() * 4 / 5); })
+        ->setShortcut(QKeySequence::ZoomOut);
+    view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 
@@ -326,12 +384,22 @@ void MainWindow::connectEngine()
         selectBatchRow(result.batchId);
     });
     connect(engine, &Engine::filesLoaded, this,
-            [this](qint64 batchId, const QList<FileRecord> &files, bool reset, bool) {
+            [this](qint64 batchId, const QList<FileRecord> &files, bool reset, bool complete) {
                 if (batchId != m_shownBatch)
                     return;
-                if (reset)
+                if (reset) {
+                    // A reload of the batch on show (after a run) keeps the curator's place.
+                    if (const qint64 current =
+                            m_fileView->currentIndex().data(FileTableModel::FileIdRole).toLongLong())
+                        m_reselectFile = current;
                     m_fileModel->reset(batchId);
+                }
                 m_fileModel->appendFiles(files);
+                if (m_reselectFile > 0 && m_fileModel->rowForFile(m_reselectFile) >= 0) {
+                    selectFile(std::exchange(m_reselectFile, 0), false);
+                } else if (complete) {
+                    m_reselectFile = 0;
+                }
             });
     connect(engine, &Engine::filesChanged, this, [this](const QList<FileRecord> &files) {
         if (!files.isEmpty() && files.constFirst().batchId == m_shownBatch)
@@ -440,7 +508,44 @@ void MainWindow::showBatch(qint64 batchId)
     m_engine->loadFiles(batchId);
 }
 
-void MainWindow::selectFile(qint64 fileId)
+void MainWindow::setFilesView(int page)
+{
+    QWidget *focused = m_filesStack->currentWidget();
+    const bool hadFocus = focused && focused->hasFocus();
+    m_filesStack->setCurrentIndex(page);
+    (page == 0 ? m_tableAction : m_gridAction)->setChecked(true);
+    if (const QModelIndex current = m_fileView->currentIndex(); current.isValid()) {
+        if (page == 0)
+            m_fileView->scrollTo(current);
+        else
+            m_grid->scrollTo(current);
+    }
+    if (hadFocus)
+        m_filesStack->currentWidget()->setFocus(Qt::OtherFocusReason);
+}
+
+void MainWindow::setPreviewVisible(bool visible)
+{
+    m_previewAction->setChecked(visible);
+    m_preview->setVisible(visible);
+    // A hidden preview decodes nothing; shown, it catches up with the current file.
+    m_preview->setCurrentIndex(visible ? m_fileView->currentIndex() : QModelIndex());
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    // Space previews in the table as it does in the grid.
+    if (watched == m_fileView && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier) {
+            setPreviewVisible(!m_preview->isVisible());
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::selectFile(qint64 fileId, bool focus)
 {
     const int row = m_fileModel->rowForFile(fileId);
     if (row < 0)
@@ -454,7 +559,9 @@ void MainWindow::selectFile(qint64 fileId)
     }
     m_fileView->setCurrentIndex(index);
     m_fileView->scrollTo(index);
-    m_fileView->setFocus(Qt::OtherFocusReason);
+    m_grid->scrollTo(index);
+    if (focus)
+        m_filesStack->currentWidget()->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::selectBatchRow(qint64 batchId)
@@ -538,6 +645,10 @@ void MainWindow::restoreSettings()
     m_filesSplitter->restoreState(settings.value(QStringLiteral("ui/filesSplitter")).toByteArray());
     m_fileView->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("ui/fileColumns")).toByteArray());
+    setFilesView(settings.value(QStringLiteral("ui/filesView"), 0).toInt() == 1 ? 1 : 0);
+    m_grid->setThumbnailSize(
+        settings.value(QStringLiteral("ui/thumbnailSize"), m_grid->thumbnailSize()).toInt());
+    setPreviewVisible(settings.value(QStringLiteral("ui/preview"), false).toBool());
     // The batch the curator was looking at is selected again once the engine lists the batches.
     m_selectWhenListed = settings.value(QStringLiteral("ui/openBatch"), 0).toLongLong();
 }
@@ -551,6 +662,9 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("ui/filesSplitter"), m_filesSplitter->saveState());
     settings.setValue(QStringLiteral("ui/fileColumns"), m_fileView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("ui/openBatch"), m_shownBatch);
+    settings.setValue(QStringLiteral("ui/filesView"), m_filesStack->currentIndex());
+    settings.setValue(QStringLiteral("ui/thumbnailSize"), m_grid->thumbnailSize());
+    settings.setValue(QStringLiteral("ui/preview"), m_preview->isVisible());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -10,6 +10,7 @@ class QLabel;
 class QMenu;
 class QPlainTextEdit;
 class QSplitter;
+class QStackedWidget;
 class QTableView;
 class QTreeWidget;
 
@@ -22,6 +23,8 @@ class FileTableModel;
 class FilterBar;
 class IssuesPanel;
 class MetadataPane;
+class PreviewWidget;
+class ThumbnailView;
 class TransfersView;
 class ProgressPanel;
 
@@ -58,6 +61,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void createActions();
@@ -73,7 +77,10 @@ private:
     void showBatch(qint64 batchId);
     void selectBatchRow(qint64 batchId);
     //! Makes \a fileId the current file of the table (clearing a filter that hides it).
-    void selectFile(qint64 fileId);
+    void selectFile(qint64 fileId, bool focus = true);
+    //! 0 shows the file table, 1 the thumbnail grid.
+    void setFilesView(int page);
+    void setPreviewVisible(bool visible);
     void setBusy(bool busy);
     void appendLog(const QString &line);
     void editSettings();
@@ -89,6 +96,9 @@ private:
     QTableView *m_batchView = nullptr;
     QTableView *m_fileView = nullptr;
     MetadataPane *m_metadata = nullptr;
+    ThumbnailView *m_grid = nullptr;
+    QStackedWidget *m_filesStack = nullptr;
+    PreviewWidget *m_preview = nullptr;
     TransfersView *m_transfers = nullptr;
     IssuesPanel *m_issues = nullptr;
     QPlainTextEdit *m_log = nullptr;
@@ -104,8 +114,12 @@ private:
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_pauseAction = nullptr;
+    QAction *m_tableAction = nullptr;
+    QAction *m_gridAction = nullptr;
+    QAction *m_previewAction = nullptr;
     qint64 m_shownBatch = 0;
     qint64 m_selectWhenListed = 0;
+    qint64 m_reselectFile = 0; //!< Selected again once a reload of the shown batch brings it back.
     bool m_busy = false;
 };
 

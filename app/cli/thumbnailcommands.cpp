@@ -98,8 +98,10 @@ int cmdThumbnails(Global global, const QStringList &arguments)
                    tr("Fill the thumbnail cache for every stored file of a batch (the cache the GUI reads, "
                       "under the user's cache folder)."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("size"), tr("Longest side of a thumbnail in pixels (default 256)."),
-                         tr("px"), QStringLiteral("256")});
+    cl.parser.addOption({QStringLiteral("size"),
+                         tr("Longest side of a thumbnail in pixels (default 128, what the GUI's grid "
+                            "shows on a normal-density screen; 256 for a high-density one)."),
+                         tr("px"), QStringLiteral("128")});
     cl.parser.addOption(
         {QStringLiteral("jobs"), tr("Thumbnails made at once (default: one per core)."), tr("n")});
     cl.parser.addOption({QStringLiteral("json"), tr("Print the summary as JSON.")});

@@ -22,7 +22,9 @@
 #include "ui/issuespanel.h"
 #include "ui/mainwindow.h"
 #include "ui/metadatapane.h"
+#include "ui/previewwidget.h"
 #include "ui/progresspanel.h"
+#include "ui/thumbnailview.h"
 
 using namespace gh;
 
@@ -76,6 +78,7 @@ private slots:
     void dropAFolder();
     void windowStateRestored();
     void openBatchRestored();
+    void gridAndPreviewShareTheSelection();
     void followsLocale_data();
     void followsLocale();
 
@@ -277,6 +280,63 @@ void TestMainWindow::openBatchRestored()
     auto *batches = again->findChild<QTableView *>(QStringLiteral("batchView"));
     QCOMPARE(batches->currentIndex().row(), 0);
     QVERIFY(!again->isBusy());
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::gridAndPreviewShareTheSelection()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QTRY_COMPARE(window->fileModel()->rowCount(), 7);
+
+    auto *table = window->findChild<QTableView *>(QStringLiteral("fileView"));
+    auto *grid = window->findChild<ThumbnailView *>(QStringLiteral("thumbnailView"));
+    auto *preview = window->findChild<PreviewWidget *>(QStringLiteral("previewWidget"));
+    QVERIFY(table && grid && preview);
+    QCOMPARE(grid->model(), table->model());
+    QCOMPARE(grid->selectionModel(), table->selectionModel());
+
+    // Select the PNG in the table, then switch to thumbnails: the grid shows the same current file.
+    int png = -1;
+    for (int row = 0; row < table->model()->rowCount(); ++row)
+        if (table->model()->index(row, FileTableModel::NameColumn).data().toString() == u"card-0001.png")
+            png = row;
+    QVERIFY(png >= 0);
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(png, 0));
+    QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(grid->isVisible());
+    QVERIFY(!table->isVisible());
+    QCOMPARE(grid->currentIndex().row(), png);
+    QTRY_VERIFY(grid->isScreenLoaded());
+
+    // Space previews the current file, decoded off the GUI thread.
+    QSignalSpy shown(preview, &PreviewWidget::imageShown);
+    grid->setFocus();
+    QTest::keyClick(grid, Qt::Key_Space);
+    QVERIFY(preview->isVisible());
+    QVERIFY(shown.wait(10000));
+    QCOMPARE(shown.last().first().value<QModelIndex>().row(), png);
+
+    // Arrow keys in the grid move the one selection; the preview follows.
+    shown.clear();
+    QTest::keyClick(grid, Qt::Key_Right);
+    QCOMPARE(table->currentIndex().row(), grid->currentIndex().row());
+    QVERIFY(grid->currentIndex().row() != png);
+
+    // Back to the table (Ctrl+1), and the choice of view is remembered.
+    QTest::keyClick(window.get(), Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(table->isVisible());
+    QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);
+    window->close();
+    auto again = makeWindow(ws);
+    QTRY_VERIFY(again->findChild<ThumbnailView *>(QStringLiteral("thumbnailView"))->isVisible());
+    QVERIFY(again->findChild<PreviewWidget *>(QStringLiteral("previewWidget"))->isVisible());
+    QSettings().remove(QStringLiteral("ui/filesView"));
+    QSettings().remove(QStringLiteral("ui/preview"));
     QSettings().remove(QStringLiteral("ui/openBatch"));
 }
 

@@ -43,3 +43,7 @@ target_sources(gatehouse_core PRIVATE
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.cpp ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.h
 )
+# Remote sources (documents given by URL, IIIF collection members).
+target_sources(gatehouse_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/remote/remotefetcher.cpp ${CMAKE_CURRENT_LIST_DIR}/remote/remotefetcher.h
+)

@@ -172,6 +172,10 @@ FileDraft ManifestFiles::manifestFile() const
     FileDraft file;
     if (m_package) {
         m_package->locate(m_manifestPath, file);
+    } else if (!m_baseUrl.isEmpty()) {
+        // A downloaded manifest is archived from its URL; intake's temporary copy is gone by then.
+        file.sourceUrl = m_baseUrl;
+        file.declaredSize = QFileInfo(m_manifestPath).size();
     } else {
         file.sourcePath = m_manifestPath;
         file.declaredSize = QFileInfo(m_manifestPath).size();

@@ -485,7 +485,7 @@ Status MetsPackageIngester::ingest(const Package &package, IntakeContext &contex
     const auto document = XmlDocument::parse(*content, path);
     if (!document)
         return document.error();
-    return MetsReader::read(*document, ManifestFiles::inPackage(package, path), context);
+    return MetsReader::read(*document, ManifestFiles::inPackage(package, path, context.options), context);
 }
 
 bool MetsDocumentIngester::recognise(const Document &document) const
@@ -498,7 +498,7 @@ Status MetsDocumentIngester::ingest(const Document &document, IntakeContext &con
     const auto parsed = readXmlDocument(document.path);
     if (!parsed)
         return parsed.error();
-    return MetsReader::read(*parsed, ManifestFiles::besideDocument(document), context);
+    return MetsReader::read(*parsed, ManifestFiles::besideDocument(document, context.options), context);
 }
 
 } // namespace gh

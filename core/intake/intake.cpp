@@ -46,7 +46,9 @@ public:
         if (!itemId)
             return itemId.error();
 
-        const bool banned = m_options.bannedIds.contains(draft.identifier);
+        bool banned = m_options.bannedIds.contains(draft.identifier);
+        for (const QString &other : draft.otherIdentifiers)
+            banned = banned || m_options.bannedIds.contains(other);
         if (banned)
             ++m_banned;
         int seq = 0;

@@ -64,6 +64,9 @@ struct FileDraft
 struct ItemDraft
 {
     QString identifier;
+    //! Other names the record is known by, matched against the banned list like the identifier (a JSON-lines
+    //! request's bare link_source_id, whose identifier is "link_source:link_source_id").
+    QStringList otherIdentifiers;
     QString label;
     QJsonObject metadata;
     QList<FileDraft> files;

@@ -25,6 +25,8 @@ const QList<Command> &commands()
         {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), cmdStatus},
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
         {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), cmdReport},
+        {QStringLiteral("watch"),
+         QT_TRANSLATE_NOOP("gh::cli", "watch a hot folder: run each delivery once it has settled"), cmdWatch},
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
          cmdBag},

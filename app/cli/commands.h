@@ -15,6 +15,9 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// watchcommands.cpp: "watch DIR [--settle SECONDS] [--once]", the hot folder
+int cmdWatch(Global global, const QStringList &arguments);
+
 // bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
 int cmdBag(Global global, const QStringList &arguments);
 

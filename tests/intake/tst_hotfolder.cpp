@@ -54,6 +54,7 @@ private slots:
     void growingFileIsNotLoadedUntilItSettles();
     void partialNamesAreIgnored();
     void changedDeliveryBecomesANewBatch();
+    void runTakesEachBatchThroughFetch();
     void fingerprintFollowsContent();
     void missingFolderIsAClearError();
 };
@@ -184,6 +185,26 @@ void TestHotFolder::changedDeliveryBecomesANewBatch()
     const auto again = ws.cli(args, 60000);
     QCOMPARE(batchLines(again.out), QStringList{u"2\t" + QDir(hot.path()).canonicalPath() + u"/d"});
     QCOMPARE(batches(ws)[1].toObject().value(QStringLiteral("files")).toInt(), 2);
+}
+
+void TestHotFolder::runTakesEachBatchThroughFetch()
+{
+    test::Workspace ws;
+    QTemporaryDir hot;
+    makeDelivery(hot.filePath(QStringLiteral("d")), 2);
+    QThread::msleep(600);
+    const QStringList args{QStringLiteral("watch"),    hot.path(),
+                           QStringLiteral("--settle"), QStringLiteral("0.5"),
+                           QStringLiteral("--once"),   QStringLiteral("--run")};
+    const auto run = ws.cli(args, 60000);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(batchLines(run.out).size(), 1);
+    const QJsonObject batch = batches(ws)[0].toObject();
+    QCOMPARE(batch.value(QStringLiteral("counts")).toObject().value(QStringLiteral("success")).toInt(), 2);
+    // Run and finished: a restart leaves it alone.
+    const auto again = ws.cli(args, 60000);
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(batchLines(again.out).isEmpty(), again.out.constData());
 }
 
 void TestHotFolder::fingerprintFollowsContent()

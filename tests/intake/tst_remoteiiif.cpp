@@ -127,6 +127,7 @@ private slots:
     void v2CollectionWithNestedCollectionAndFailingMember();
     void collectionThatListsItselfEnds();
     void countLimitRecordsTheRest();
+    void depthLimitStopsDeepNesting();
     void manifestFromUrl();
     void unverifiableTlsIsRefused();
     void notFoundSourceIsAClearError();
@@ -321,6 +322,30 @@ void TestRemoteIiif::countLimitRecordsTheRest()
     QCOMPARE(m_sink.items[1].files[0].status, FileStatus::LimitExceeded);
     QVERIFY2(m_sink.items[1].files[0].error.contains(m_base + u"/v3/book1.json"),
              qPrintable(m_sink.items[1].files[0].error));
+}
+
+void TestRemoteIiif::depthLimitStopsDeepNesting()
+{
+    // c0 lists c1 lists c2 … lists c11, each a separate document: deeper than the eight levels allowed.
+    serveTwoBookCollection();
+    for (int level = 0; level < 12; ++level) {
+        const QString path = QStringLiteral("deep/c%1.json").arg(level);
+        const QJsonArray items =
+            level < 11 ? QJsonArray{v3Member(m_base, QStringLiteral("deep/c%1.json").arg(level + 1),
+                                             QStringLiteral("Collection"),
+                                             QStringLiteral("Level %1").arg(level + 1))}
+                       : QJsonArray{v3Member(m_base, QStringLiteral("v3/book1.json"),
+                                             QStringLiteral("Manifest"), QStringLiteral("First book"))};
+        put(path, v3Collection(m_base, path, QStringLiteral("Level %1").arg(level), items));
+    }
+    const auto kind = ingest(m_base + u"/deep/c0.json");
+    QVERIFY2(kind, qPrintable(kind ? QString() : kind.error().message));
+    QCOMPARE(m_sink.items.size(), 1);
+    QCOMPARE(m_sink.items[0].files.size(), 1);
+    const FileDraft &file = m_sink.items[0].files[0];
+    QCOMPARE(file.status, FileStatus::LimitExceeded);
+    QVERIFY2(file.error.contains(u"levels deep"), qPrintable(file.error));
+    QVERIFY2(test::allWarnings(m_trace).contains(file.sourceUrl), qPrintable(test::allWarnings(m_trace)));
 }
 
 void TestRemoteIiif::manifestFromUrl()

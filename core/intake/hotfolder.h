@@ -74,11 +74,11 @@ struct Delivery
 
     Identity: a batch's source path is the delivery's identity, and the batch's settings record the
     delivery's fingerprint under "hot_folder". A delivery whose newest batch has the same fingerprint was
-    loaded already and is not loaded again, also after a restart of the watcher; if that batch's run did not
-    finish (the watcher was stopped), it is loaded again into the same batch (and, with run, resumed). A
-   delivery whose fingerprint differs — files were added, replaced or touched after it was loaded — is a new
-   delivery and becomes a new batch. A batch of the same path loaded some other way (no fingerprint) counts as
-   this delivery when it was created after the delivery's newest change.
+    loaded already and is not loaded again, also after a restart of the watcher; if that batch's intake did
+    not finish (the watcher was stopped), it is loaded again into the same batch, and with run, an unfinished
+    run is resumed. A delivery whose fingerprint differs (files added, replaced or touched after it was
+    loaded) is a new delivery and becomes a new batch. A batch of the same path loaded some other way (no
+    fingerprint) counts as this delivery when it was created after the delivery's newest change.
 */
 class HotFolder : public QObject
 {

@@ -70,8 +70,11 @@ QString shortTime(const QDateTime &time)
 
 int cmdLoad(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("load"), tr("Create a batch from a folder."));
-    cl.parser.addPositionalArgument(QStringLiteral("source"), tr("The folder to load."));
+    CommandLine cl(QStringLiteral("load"), tr("Create a batch from a folder, archive, manifest or list."));
+    cl.parser.addPositionalArgument(
+        QStringLiteral("source"),
+        tr("The folder, archive, manifest, spreadsheet or list to load; a manifest or list may be an "
+           "http(s) URL."));
     cl.parser.addOption(
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(
@@ -86,6 +89,7 @@ int cmdLoad(Global global, const QStringList &arguments)
 
     IntakeOptions options;
     options.name = cl.parser.value(QStringLiteral("name"));
+    options.transfer = context.options.fetch.transfer;
     if (cl.parser.isSet(QStringLiteral("banned"))) {
         auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
         if (!banned)
@@ -150,7 +154,10 @@ int cmdRun(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("run"), tr("Load a source and run every automatic stage; resumes an "
                                              "interrupted run of the same source."));
-    cl.parser.addPositionalArgument(QStringLiteral("source"), tr("The folder to load."));
+    cl.parser.addPositionalArgument(
+        QStringLiteral("source"),
+        tr("The folder, archive, manifest, spreadsheet or list to load; a manifest or list may be an "
+           "http(s) URL."));
     cl.parser.addOption(
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(

@@ -27,6 +27,8 @@ const QList<Command> &commands()
         {QStringLiteral("thumbnails"),
          QT_TRANSLATE_NOOP("gh::cli", "fill the thumbnail cache for a batch's stored files"), cmdThumbnails},
         {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary)"), cmdReport},
+        {QStringLiteral("watch"),
+         QT_TRANSLATE_NOOP("gh::cli", "watch a hot folder: run each delivery once it has settled"), cmdWatch},
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
          cmdBag},

@@ -220,6 +220,23 @@ void printSummary(Context &context, qint64 batchId)
         err() << summary.error().message << Qt::endl;
 }
 
+void catchInterrupts(bool on)
+{
+    if (on) {
+        s_interrupted.store(false);
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    } else {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+}
+
+bool interruptRequested()
+{
+    return s_interrupted.load();
+}
+
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes; returns the batch it worked on, or
     an exit status for a fatal error.

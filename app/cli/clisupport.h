@@ -80,6 +80,12 @@ struct CommandLine
 int exitForBatch(Catalog &catalog, qint64 batchId);
 void printSummary(Context &context, qint64 batchId);
 
+//! While \a on, Ctrl-C and SIGTERM request a cooperative stop (see interruptRequested()); a second signal
+//! ends the process at once. Off restores the default handlers.
+void catchInterrupts(bool on);
+//! Whether Ctrl-C or SIGTERM arrived since catchInterrupts(true).
+bool interruptRequested();
+
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and
     turning Ctrl-C into a cooperative cancel; returns the batch it worked on, or an exit status for a fatal

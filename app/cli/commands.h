@@ -18,6 +18,9 @@ int cmdReport(Global global, const QStringList &arguments);
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);
 
+// watchcommands.cpp: "watch DIR [--settle SECONDS] [--once]", the hot folder
+int cmdWatch(Global global, const QStringList &arguments);
+
 // bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
 int cmdBag(Global global, const QStringList &arguments);
 

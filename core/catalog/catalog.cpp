@@ -407,6 +407,24 @@ Status Catalog::setBatchDetection(qint64 batchId, const QString &detected, const
     return q ? Status() : Status(q.error());
 }
 
+Status Catalog::setBatchSettings(qint64 batchId, const QJsonObject &settings)
+{
+    auto q = run(QStringLiteral("UPDATE batches SET settings = ? WHERE id = ?"),
+                 {jsonText(settings), batchId}, tr("recording the settings of batch %1").arg(batchId));
+    return q ? Status() : Status(q.error());
+}
+
+Result<QJsonObject> Catalog::batchSettings(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT settings FROM batches WHERE id = ?"), {batchId},
+                 tr("reading the settings of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return Error{ErrorCode::NotFound, tr("There is no batch %1.").arg(batchId)};
+    return QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
+}
+
 Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
 {
     // One batch filters every query by it; all batches read each table once, grouped.

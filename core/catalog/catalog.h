@@ -74,6 +74,10 @@ public:
     // Batches
     Result<qint64> createBatch(const QString &name, const QString &source);
     Status setBatchDetection(qint64 batchId, const QString &detected, const QJsonArray &trace);
+    //! Replaces the batch's settings: a JSON object whose keys belong to whoever wrote them (the hot folder
+    //! keeps the fingerprint of the delivery it loaded under "hot_folder").
+    Status setBatchSettings(qint64 batchId, const QJsonObject &settings);
+    Result<QJsonObject> batchSettings(qint64 batchId);
     Result<QList<BatchRecord>> batches();
     Result<BatchRecord> batch(qint64 batchId);
     //! The newest batch created from \a source, if any.

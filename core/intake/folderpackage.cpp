@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "archive/archivepackage.h"
+
 namespace gh {
 
 FolderPackage::FolderPackage(QString root)
@@ -104,6 +106,19 @@ void FolderPackage::locate(const QString &path, FileDraft &file) const
     const qsizetype index = m_index.value(path, -1);
     if (index >= 0)
         file.declaredSize = m_entries[index].size;
+}
+
+Result<std::unique_ptr<Package>> FolderPackage::openArchive(const QString &path,
+                                                            const IntakeOptions &options) const
+{
+    // Only listed members: the listing already refused links and paths that leave the folder.
+    if (!contains(path)) {
+        return Error{ErrorCode::NotFound, tr("%1 is not in %2.").arg(path, QDir::toNativeSeparators(m_root))};
+    }
+    auto archive = ArchivePackage::open(QDir(m_root).filePath(path), options);
+    if (!archive)
+        return archive.error();
+    return std::unique_ptr<Package>(std::move(*archive));
 }
 
 } // namespace gh

@@ -26,6 +26,8 @@ public:
     bool contains(const QString &path) const override { return m_index.contains(path); }
     Result<QByteArray> read(const QString &path, qint64 maxBytes) const override;
     void locate(const QString &path, FileDraft &file) const override;
+    Result<std::unique_ptr<Package>> openArchive(const QString &path,
+                                                 const IntakeOptions &options) const override;
 
 private:
     explicit FolderPackage(QString root);

@@ -4,9 +4,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QUrl>
 
 #include "catalog/catalog.h"
 #include "intakechain.h"
+#include "remote/remotefetcher.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -44,7 +46,9 @@ public:
         if (!itemId)
             return itemId.error();
 
-        const bool banned = m_options.bannedIds.contains(draft.identifier);
+        bool banned = m_options.bannedIds.contains(draft.identifier);
+        for (const QString &other : draft.otherIdentifiers)
+            banned = banned || m_options.bannedIds.contains(other);
         if (banned)
             ++m_banned;
         int seq = 0;
@@ -119,7 +123,7 @@ Intake::Intake(Catalog &catalog)
 QString Intake::normalizeSource(const QString &source)
 {
     if (source.contains(u"://"))
-        return source;
+        return source.trimmed();
     const QFileInfo info(source);
     const QString canonical = info.canonicalFilePath();
     return canonical.isEmpty() ? info.absoluteFilePath() : canonical;
@@ -128,6 +132,16 @@ QString Intake::normalizeSource(const QString &source)
 Result<LoadResult> Intake::load(const QString &source, const IntakeOptions &options)
 {
     const QString normalized = normalizeSource(source);
+    if (RemoteFetcher::isRemote(normalized)) {
+        // Downloaded by the chain, which fails the intake stage like any unreadable source when it cannot be.
+        const QUrl url(normalized);
+        QString name = options.name;
+        if (name.isEmpty())
+            name = QUrl::fromPercentEncoding(url.path().section(u'/', -1).toUtf8());
+        if (name.isEmpty())
+            name = url.host();
+        return loadNew(name, normalized, options);
+    }
     const QFileInfo info(normalized);
     if (!info.exists())
         return Error{ErrorCode::NotFound,
@@ -137,11 +151,15 @@ Result<LoadResult> Intake::load(const QString &source, const IntakeOptions &opti
             ErrorCode::Unreadable,
             tr("The source %1 cannot be read: permission denied.").arg(QDir::toNativeSeparators(source))};
     }
-    const QString name = options.name.isEmpty() ? info.fileName() : options.name;
-    const Result<qint64> batchId = m_catalog.createBatch(name, normalized);
+    return loadNew(options.name.isEmpty() ? info.fileName() : options.name, normalized, options);
+}
+
+Result<LoadResult> Intake::loadNew(const QString &name, const QString &source, const IntakeOptions &options)
+{
+    const Result<qint64> batchId = m_catalog.createBatch(name, source);
     if (!batchId)
         return batchId.error();
-    return ingestInto(*batchId, normalized, options);
+    return ingestInto(*batchId, source, options);
 }
 
 Result<LoadResult> Intake::reload(qint64 batchId, const QString &source, const IntakeOptions &options)

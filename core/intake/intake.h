@@ -43,6 +43,7 @@ public:
     static QString normalizeSource(const QString &source);
 
 private:
+    Result<LoadResult> loadNew(const QString &name, const QString &source, const IntakeOptions &options);
     Result<LoadResult> ingestInto(qint64 batchId, const QString &source, const IntakeOptions &options);
     Catalog &m_catalog;
 };

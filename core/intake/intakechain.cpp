@@ -4,11 +4,15 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
+#include <QTemporaryDir>
+#include <QUrl>
 
 #include "archive/archiveformat.h"
 #include "archive/archivepackage.h"
 #include "folderpackage.h"
 #include "listingingester.h"
+#include "remote/remotefetcher.h"
+#include "xml/manifestfiles.h"
 
 namespace gh {
 
@@ -42,6 +46,8 @@ Result<QString> IntakeChain::ingest(const QString &source, RollbackSink &sink, I
                                     const IntakeOptions &options)
 {
     IntakeContext context{sink, trace, options};
+    if (RemoteFetcher::isRemote(source))
+        return ingestRemote(QUrl(source), sink, context);
     const QFileInfo info(source);
     if (info.isDir()) {
         trace.add(QStringLiteral("file"), tr("%1 is a folder.").arg(QDir::toNativeSeparators(source)));
@@ -70,6 +76,63 @@ Result<QString> IntakeChain::ingest(const QString &source, RollbackSink &sink, I
         return archive.error();
     if (*archive)
         return **archive;
+    return ingestDocument(document, sink, context);
+}
+
+Result<QString> IntakeChain::ingestRemote(const QUrl &url, RollbackSink &sink, IntakeContext &context)
+{
+    const QString shown = url.toDisplayString();
+    if (!url.isValid() || url.host().isEmpty())
+        return Error{ErrorCode::Usage, tr("The source %1 is not a valid URL.").arg(shown)};
+    // The document is read from a private copy that lives as long as intake; what it lists keeps pointing at
+    // the server, so nothing a batch needs later is in the temporary folder.
+    QTemporaryDir folder;
+    if (!folder.isValid()) {
+        return Error{ErrorCode::Io,
+                     tr("No temporary folder for downloading %1: %2").arg(shown, folder.errorString())};
+    }
+    QString fileName = sanitizeFileName(QUrl::fromPercentEncoding(url.path().section(u'/', -1).toUtf8()));
+    if (fileName.isEmpty())
+        fileName = sanitizeFileName(url.host());
+    const QString path = folder.filePath(fileName);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return Error{ErrorCode::Io,
+                     tr("Cannot write the temporary copy %1 of %2: %3").arg(path, shown, file.errorString())};
+    }
+    RemoteFetcher fetcher(context.options);
+    const auto fetched = fetcher.download(url, file, context.options.maxRemoteDocumentSize);
+    file.close();
+    if (!fetched)
+        return fetched.error();
+
+    Document document;
+    document.path = path;
+    document.originalUrl = fetched->finalUrl.toString(QUrl::FullyEncoded);
+    if (file.open(QIODevice::ReadOnly))
+        document.head = file.read(s_headSize);
+    file.close();
+    document.mimetype = QMimeDatabase().mimeTypeForFileNameAndData(fileName, document.head).name();
+    QString decision =
+        tr("%1 was downloaded (%2 bytes, served as %3); its content is %4.")
+            .arg(shown)
+            .arg(fetched->size)
+            .arg(fetched->contentType.isEmpty() ? tr("no type") : fetched->contentType, document.mimetype);
+    if (fetched->finalUrl != url)
+        decision += u' ' + tr("It was redirected to %1.").arg(fetched->finalUrl.toDisplayString());
+    context.trace.add(QStringLiteral("file"), decision);
+
+    // An archive's members would be read from the temporary copy, which is gone once intake ends.
+    std::optional<ArchiveFormat> format = ArchiveFormats::sniff(path, document.head);
+    if (format == ArchiveFormat::Zip && document.mimetype != u"application/zip" &&
+        ArchiveFormats::fromFileName(fileName) != ArchiveFormat::Zip)
+        format.reset();
+    if (format) {
+        return Error{ErrorCode::Unsupported,
+                     tr("%1 is an archive; Gatehouse loads archives from a local copy, so download it and "
+                        "load the file.")
+                         .arg(shown)};
+    }
     return ingestDocument(document, sink, context);
 }
 
@@ -183,12 +246,17 @@ Status SingleFileIngester::ingest(const Document &document, IntakeContext &conte
     item.label = item.identifier;
     FileDraft file;
     file.name = info.fileName();
-    file.sourcePath = info.absoluteFilePath();
+    // A downloaded document is fetched again from its URL, not from intake's temporary copy.
+    if (document.originalUrl.isEmpty())
+        file.sourcePath = info.absoluteFilePath();
+    else
+        file.sourceUrl = document.originalUrl;
     file.declaredSize = info.size();
     item.files.append(file);
     context.trace.add(QStringLiteral("folder"),
                       tr("Nothing recognised %1; it is loaded as a batch of one file.")
-                          .arg(QDir::toNativeSeparators(document.path)));
+                          .arg(document.originalUrl.isEmpty() ? QDir::toNativeSeparators(document.path)
+                                                              : document.originalUrl));
     return context.sink.add(std::move(item));
 }
 

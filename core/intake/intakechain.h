@@ -6,6 +6,8 @@
 
 #include "package.h"
 
+class QUrl;
+
 namespace gh {
 
 /*!
@@ -48,6 +50,9 @@ public:
     static std::vector<std::unique_ptr<DocumentIngester>> defaultDocumentIngesters();
 
 private:
+    //! A source given by URL: downloaded to a temporary file, then read by the document ingesters with the
+    //! URL as Document::originalUrl.
+    Result<QString> ingestRemote(const QUrl &url, RollbackSink &sink, IntakeContext &context);
     Result<QString> ingestPackage(const Package &package, RollbackSink &sink, IntakeContext &context);
     Result<QString> ingestDocument(const Document &document, RollbackSink &sink, IntakeContext &context);
     //! The archive stage: what ingestPackage() detected when \a document is an archive, nothing when it is

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include "model/records.h"
+#include "transfer/transferoptions.h"
 #include "util/result.h"
 
 namespace gh {
@@ -63,6 +64,9 @@ struct FileDraft
 struct ItemDraft
 {
     QString identifier;
+    //! Other names the record is known by, matched against the banned list like the identifier (a JSON-lines
+    //! request's bare link_source_id, whose identifier is "link_source:link_source_id").
+    QStringList otherIdentifiers;
     QString label;
     QJsonObject metadata;
     QList<FileDraft> files;
@@ -153,6 +157,18 @@ struct IntakeOptions
     ColumnMapping columns;   //!< What the columns of a spreadsheet mean.
     std::atomic_bool *cancel = nullptr;
     ArchiveLimits archive; //!< Limits for archives, and for archives inside them.
+    //! How documents given by URL and the member manifests of IIIF collections are downloaded during intake
+    //! (User-Agent, timeouts, redirects, retries, TLS); the same settings as the fetch stage's.
+    TransferOptions transfer;
+    //! A source document given by URL (a manifest, spreadsheet or list) larger than this is refused. 2 GiB
+    //! holds a spreadsheet of several million records; anything larger is not a document meant for intake.
+    qint64 maxRemoteDocumentSize = qint64(2) << 30;
+    //! Whether intake downloads the member manifests of a IIIF collection. Off, they are recorded as items
+    //! whose one file is the manifest URL with status unsupported, to be loaded separately.
+    bool fetchRemoteManifests = true;
+    //! At most this many member manifests and collections are downloaded for one source; members beyond it
+    //! are recorded with status limit-exceeded. Nesting is limited separately (eight levels).
+    int maxRemoteManifests = 10000;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

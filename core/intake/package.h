@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <QCoreApplication>
 
 #include "intaketypes.h"
@@ -55,6 +57,14 @@ public:
     virtual Result<QByteArray> read(const QString &path, qint64 maxBytes = 64 * 1024 * 1024) const = 0;
     //! Fills \a file's source fields (path, and member for archives) so the fetch stage can read the member.
     virtual void locate(const QString &path, FileDraft &file) const = 0;
+    /*!
+        The member \a path, an archive itself (a zip of page images inside a deposit), as a package whose
+       files locate() to where the fetch stage reads them. Limits and the cancel flag come from \a options for
+       an archive in a folder, from the outer archive for a nested one. Fails when it is not an archive or
+       past a limit.
+    */
+    virtual Result<std::unique_ptr<Package>> openArchive(const QString &path,
+                                                         const IntakeOptions &options) const = 0;
 };
 
 /*!

@@ -122,6 +122,7 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
                     .arg(batchId)
                     .arg(source));
             IntakeOptions intakeOptions = options.intake;
+            intakeOptions.transfer = options.fetch.transfer;
             intakeOptions.cancel = m_cancel.get();
             Intake intake(m_catalog);
             auto result = intake.reload(batchId, source, intakeOptions);
@@ -149,7 +150,10 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
         return;
     }
 
-    auto result = load(source, options.intake);
+    // Documents given by URL are downloaded during intake with the fetch stage's transfer settings.
+    IntakeOptions intakeOptions = options.intake;
+    intakeOptions.transfer = options.fetch.transfer;
+    auto result = load(source, intakeOptions);
     if (!result) {
         complete(0, false, result.error().message);
         return;

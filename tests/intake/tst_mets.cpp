@@ -47,6 +47,8 @@ private slots:
     void recognition();
     void singleTopLevelFolder();
     void rootDivisionWithoutPages();
+    void referencesIntoAnArchiveBesideTheManifest();
+    void referencesIntoAnArchiveInsideAnArchive();
 
 private:
     Result<QString> ingest(const QString &source);
@@ -351,6 +353,70 @@ void TestMets::rootDivisionWithoutPages()
     QVERIFY2(
         test::allWarnings(m_trace).contains(QStringLiteral("no division of the structure map points to: F3")),
         qPrintable(test::allWarnings(m_trace)));
+}
+
+namespace {
+
+//! The file of \a sink whose item is \a item (identifier) and whose name is \a name.
+const FileDraft *fileOf(const test::CollectingSink &sink, const QString &item, const QString &name)
+{
+    return sink.file(item, name);
+}
+
+} // namespace
+
+void TestMets::referencesIntoAnArchiveBesideTheManifest()
+{
+    const QString delivery = metsData(QStringLiteral("zipped-images/delivery"));
+    const auto detected = ingest(delivery);
+    QVERIFY2(detected, qPrintable(detected ? QString() : detected.error().message));
+    QCOMPARE(*detected, QStringLiteral("mets"));
+
+    const QString zip = QDir(delivery).filePath(QStringLiteral("images.zip"));
+    const FileDraft *one = fileOf(m_sink, QStringLiteral("zipped-1/0001"), QStringLiteral("page-1.tif"));
+    QVERIFY2(one, qPrintable(test::traceText(m_trace)));
+    QCOMPARE(one->status, FileStatus::Pending);
+    QCOMPARE(QFileInfo(one->sourcePath).canonicalFilePath(), QFileInfo(zip).canonicalFilePath());
+    QCOMPARE(one->sourceMember, QStringLiteral("page-1.tif"));
+    QVERIFY(!one->declared.sha256.isEmpty());
+
+    const FileDraft *two = fileOf(m_sink, QStringLiteral("zipped-1/0002"), QStringLiteral("page-2.tif"));
+    QVERIFY(two);
+    QCOMPARE(two->status, FileStatus::Pending);
+    QCOMPARE(two->sourceMember, QStringLiteral("scans/page-2.tif"));
+
+    // A page the archive does not hold is missing, and the message says which archive was looked in.
+    const FileDraft *nine = fileOf(m_sink, QStringLiteral("zipped-1/0009"), QStringLiteral("page-9.tif"));
+    QVERIFY(nine);
+    QCOMPARE(nine->status, FileStatus::Missing);
+    QVERIFY2(nine->error.contains(u"page-9.tif") && nine->error.contains(u"images.zip") &&
+                 nine->error.contains(u"mets.xml"),
+             qPrintable(nine->error));
+
+    // The archive is not listed again as a file of its own.
+    for (const ItemDraft &item : std::as_const(m_sink.items)) {
+        for (const FileDraft &file : item.files)
+            QVERIFY2(file.name != u"images.zip", qPrintable(item.identifier));
+    }
+}
+
+void TestMets::referencesIntoAnArchiveInsideAnArchive()
+{
+    const QString deposit = metsData(QStringLiteral("zipped-images/deposit.zip"));
+    const auto detected = ingest(deposit);
+    QVERIFY2(detected, qPrintable(detected ? QString() : detected.error().message));
+    QCOMPARE(*detected, QStringLiteral("mets"));
+    const FileDraft *one = fileOf(m_sink, QStringLiteral("zipped-1/0001"), QStringLiteral("page-1.tif"));
+    QVERIFY2(one, qPrintable(test::traceText(m_trace)));
+    QCOMPARE(one->status, FileStatus::Pending);
+    QCOMPARE(QFileInfo(one->sourcePath).canonicalFilePath(), QFileInfo(deposit).canonicalFilePath());
+    QCOMPARE(one->sourceMember, QStringLiteral("images.zip!/page-1.tif"));
+    const FileDraft *two = fileOf(m_sink, QStringLiteral("zipped-1/0002"), QStringLiteral("page-2.tif"));
+    QVERIFY(two);
+    QCOMPARE(two->sourceMember, QStringLiteral("images.zip!/scans/page-2.tif"));
+    const FileDraft *nine = fileOf(m_sink, QStringLiteral("zipped-1/0009"), QStringLiteral("page-9.tif"));
+    QVERIFY(nine);
+    QCOMPARE(nine->status, FileStatus::Missing);
 }
 
 QTEST_GUILESS_MAIN(TestMets)

@@ -51,6 +51,7 @@ class TestXmlCli : public QObject
 private slots:
     void metsLoadAndRun();
     void metsWithWrongChecksumFailsFixity();
+    void metsWithPagesInsideAZipRunsAndVerifies();
     void imsCpLoad();
     void iiifLoad();
     void newspaperLoad();
@@ -80,6 +81,31 @@ void TestXmlCli::metsWithWrongChecksumFailsFixity()
     const QString files = filesJson(ws);
     QVERIFY2(files.contains(QStringLiteral("fixity-mismatch")), qPrintable(files));
     QVERIFY2(files.contains(QStringLiteral("\"missing\"")), qPrintable(files));
+}
+
+void TestXmlCli::metsWithPagesInsideAZipRunsAndVerifies()
+{
+    // The pages are read from inside images.zip by the fetch stage and checked against the METS checksums;
+    // the one page the archive lacks is the only problem.
+    test::Workspace ws;
+    const auto result =
+        ws.cli({QStringLiteral("run"), test::dataPath(QStringLiteral("mets/zipped-images/delivery"))});
+    QCOMPARE(result.exitCode, 1);
+    const QString files = filesJson(ws);
+    QVERIFY2(!files.contains(QStringLiteral("fixity-mismatch")), qPrintable(files));
+    QCOMPARE(files.count(QStringLiteral("\"missing\"")), 1);
+    QVERIFY2(files.contains(QStringLiteral("page-1.tif")) && files.contains(QStringLiteral("page-2.tif")),
+             qPrintable(files));
+    const QJsonObject counts =
+        QJsonDocument::fromJson(ws.cli({QStringLiteral("status"), QStringLiteral("--json")}).out)
+            .object()
+            .value(QStringLiteral("batches"))
+            .toArray()[0]
+            .toObject()
+            .value(QStringLiteral("counts"))
+            .toObject();
+    // The two pages and the METS document itself.
+    QCOMPARE(counts.value(QStringLiteral("success")).toInt(), 3);
 }
 
 void TestXmlCli::imsCpLoad()

@@ -263,6 +263,14 @@ void ArchivePackage::locate(const QString &path, FileDraft &file) const
         file.declaredSize = m_entries[index].size;
 }
 
+Result<std::unique_ptr<Package>> ArchivePackage::openArchive(const QString &path, const IntakeOptions &) const
+{
+    auto member = openMember(path);
+    if (!member)
+        return member.error();
+    return std::unique_ptr<Package>(std::move(*member));
+}
+
 Result<std::unique_ptr<ArchivePackage>> ArchivePackage::openMember(const QString &path) const
 {
     const QString address = m_prefix + path;

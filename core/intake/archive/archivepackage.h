@@ -65,6 +65,8 @@ public:
     //! and checking its CRC where the format has one.
     Result<QByteArray> read(const QString &path, qint64 maxBytes = 64 * 1024 * 1024) const override;
     void locate(const QString &path, FileDraft &file) const override;
+    Result<std::unique_ptr<Package>> openArchive(const QString &path,
+                                                 const IntakeOptions &options) const override;
 
 private:
     ArchivePackage() = default;

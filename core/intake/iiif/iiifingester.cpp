@@ -9,6 +9,7 @@
 #include <QMimeDatabase>
 #include <QRegularExpression>
 
+#include "intake/remote/remotefetcher.h"
 #include "intake/xml/manifestfiles.h"
 
 namespace gh {
@@ -129,6 +130,14 @@ IiifReader::IiifReader(IntakeContext &context, QStringList preferredLanguages)
     : m_context(context)
     , m_languages(preferredLanguages.isEmpty() ? defaultLanguages() : std::move(preferredLanguages))
 {}
+
+IiifReader::~IiifReader() = default;
+
+Status IiifReader::addItem(ItemDraft item)
+{
+    ++m_added;
+    return m_context.sink.add(std::move(item));
+}
 
 QStringList IiifReader::defaultLanguages()
 {
@@ -297,6 +306,13 @@ Status IiifReader::ingestJson(const QByteArray &json, const QUrl &base)
                            .arg(type == u"Collection" ? tr("collection") : tr("manifest"))
                            .arg(m_manifests)
                            .arg(m_canvases);
+    if (m_fetched > 0)
+        decision += u' ' + tr("%1 member manifests or collections were downloaded.").arg(m_fetched);
+    if (m_fetchFailed > 0) {
+        m_warnings.prepend(tr("%1 collection members could not be read; each is recorded as an item whose "
+                              "file says why.")
+                               .arg(m_fetchFailed));
+    }
     if (m_readBeside > 0)
         decision +=
             u' ' + tr("%1 member manifests were read from files beside the collection.").arg(m_readBeside);
@@ -511,7 +527,7 @@ Status IiifReader::ingestManifest(const QJsonObject &manifest, int version, cons
     }
     ++m_manifests;
     m_canvases += canvases.size();
-    return m_context.sink.add(std::move(item));
+    return addItem(std::move(item));
 }
 
 Status IiifReader::ingestCollection(const QJsonObject &collection, int version, const QUrl &base, int depth)
@@ -595,7 +611,7 @@ Status IiifReader::referencedMember(const QJsonObject &member, const QUrl &base,
                                        .arg(QDir::toNativeSeparators(path));
                 m_warnings.append(file.error);
                 item.files.append(file);
-                return m_context.sink.add(std::move(item));
+                return addItem(std::move(item));
             }
         }
         if (canonical.isEmpty()) {
@@ -605,7 +621,7 @@ Status IiifReader::referencedMember(const QJsonObject &member, const QUrl &base,
                              .arg(name(base), QDir::toNativeSeparators(path));
             m_warnings.append(file.error);
             item.files.append(file);
-            return m_context.sink.add(std::move(item));
+            return addItem(std::move(item));
         }
         if (!canonical.startsWith(canonicalFolder + u'/')) {
             file.status = FileStatus::UnsafePath;
@@ -613,7 +629,7 @@ Status IiifReader::referencedMember(const QJsonObject &member, const QUrl &base,
                              .arg(name(base), QDir::toNativeSeparators(path));
             m_warnings.append(file.error);
             item.files.append(file);
-            return m_context.sink.add(std::move(item));
+            return addItem(std::move(item));
         }
         m_warnings.append(
             tr("The collection %1 lists the manifest %2 more than once.").arg(name(base), path));
@@ -621,6 +637,10 @@ Status IiifReader::referencedMember(const QJsonObject &member, const QUrl &base,
     }
 
     file.sourceUrl = url.toString(QUrl::FullyEncoded);
+    const bool remote = url.scheme() == u"http" || url.scheme() == u"https";
+    if (remote && !id.isEmpty() && m_context.options.fetchRemoteManifests)
+        return fetchMember(url, depth, collection, std::move(item), std::move(file));
+
     file.status = FileStatus::Unsupported;
     file.error =
         tr("Collection member manifests must be fetched: %1 has not been downloaded yet, so its canvases "
@@ -628,7 +648,91 @@ Status IiifReader::referencedMember(const QJsonObject &member, const QUrl &base,
             .arg(url.toString());
     item.files.append(file);
     ++m_toFetch;
-    return m_context.sink.add(std::move(item));
+    return addItem(std::move(item));
+}
+
+Status IiifReader::fetchMember(const QUrl &url, int depth, const QString &collection, ItemDraft item,
+                               FileDraft file)
+{
+    const QString key = url.adjusted(QUrl::RemoveFragment).toString(QUrl::FullyEncoded);
+    if (m_visited.contains(key)) {
+        // A collection that lists itself, or two collections that list each other, would never end.
+        m_warnings.append(tr("The collection %1 lists %2, which was already read; it is not read again.")
+                              .arg(collection, key));
+        return {};
+    }
+    m_visited.insert(key);
+    if (m_fetched + m_fetchFailed >= m_context.options.maxRemoteManifests) {
+        // Past the limit, members are recorded without a trace step each: a runaway collection must not
+        // make the trace as long as itself.
+        file.status = FileStatus::LimitExceeded;
+        file.error = tr("The collection %1 lists more than %2 member manifests to download; %3 was not "
+                        "downloaded.")
+                         .arg(collection)
+                         .arg(m_context.options.maxRemoteManifests)
+                         .arg(url.toString());
+        if (m_overLimit++ == 0)
+            m_warnings.append(file.error);
+        item.files.append(file);
+        return addItem(std::move(item));
+    }
+    if (!m_fetcher)
+        m_fetcher = std::make_unique<RemoteFetcher>(m_context.options);
+
+    // Whatever goes wrong with one member is that member's: the collection's other members still load.
+    auto recordFailure = [&](FileStatus status, const QString &message) {
+        file.status = status;
+        file.error = message;
+        m_warnings.append(message);
+        m_context.trace.add(QStringLiteral("fetch"),
+                            tr("The collection member %1 was not loaded.").arg(url.toString()), {message});
+        ++m_fetchFailed;
+        item.files.append(file);
+        return addItem(std::move(item));
+    };
+    const auto fetched = m_fetcher->fetch(url, s_maxManifestBytes);
+    if (!fetched) {
+        if (fetched.error().code == ErrorCode::Cancelled)
+            return fetched.error();
+        return recordFailure(m_fetcher->lastStatus(),
+                             tr("The collection member manifest %1 could not be read: %2")
+                                 .arg(url.toString(), fetched.error().message));
+    }
+    const auto &[info, json] = *fetched;
+    // Every download is in the trace, so the curator sees what intake read from where.
+    QString fetchedDecision =
+        tr("Downloaded the collection member %1 (%2 bytes).").arg(url.toString()).arg(info.size);
+    if (info.finalUrl.isValid() && info.finalUrl != url)
+        fetchedDecision += u' ' + tr("It was redirected to %1.").arg(info.finalUrl.toString());
+    m_context.trace.add(QStringLiteral("fetch"), fetchedDecision);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError) {
+        return recordFailure(
+            FileStatus::Unsupported,
+            tr("The collection member %1 is not valid JSON: %2: %3.")
+                .arg(url.toString(), lineAndColumn(json, error.offset), error.errorString()));
+    }
+    if (!document.isObject()) {
+        return recordFailure(FileStatus::Unsupported,
+                             tr("The collection member %1 is not a JSON object.").arg(url.toString()));
+    }
+    // Relative references inside the member resolve against where it was finally served from.
+    const QUrl base = info.finalUrl.isValid() ? info.finalUrl : url;
+    if (info.finalUrl.isValid() && info.finalUrl != url)
+        m_visited.insert(info.finalUrl.adjusted(QUrl::RemoveFragment).toString(QUrl::FullyEncoded));
+    const qint64 mark = m_added;
+    ++m_fetched;
+    const Status s = ingestObject(document.object(), base, depth + 1, collection, 0);
+    if (s || m_added != mark)
+        return s;
+    // Not a manifest or collection, or nested too deep: recorded, as long as nothing of it was added.
+    if (s.error().code != ErrorCode::Invalid && s.error().code != ErrorCode::LimitExceeded)
+        return s;
+    --m_fetched;
+    return recordFailure(s.error().code == ErrorCode::LimitExceeded ? FileStatus::LimitExceeded
+                                                                    : FileStatus::Unsupported,
+                         s.error().message);
 }
 
 Status ingestManifestJson(const QByteArray &json, const QUrl &base, IntakeContext &context)

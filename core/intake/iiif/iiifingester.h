@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <QJsonObject>
 #include <QSet>
 #include <QUrl>
@@ -7,6 +9,8 @@
 #include "intake/package.h"
 
 namespace gh {
+
+class RemoteFetcher;
 
 /*!
     \class gh::IiifReader
@@ -27,9 +31,13 @@ namespace gh {
     it as \c <field>_languages.
 
     Collections: embedded manifests are ingested directly; referenced ones are read when they are files
-    next to a local collection, and otherwise recorded as one item each whose single file is the manifest's
-    URL with status \c unsupported ("collection member manifests must be fetched"), until the transfer engine
-    downloads them and calls ingestJson() for each.
+    next to a local collection, and downloaded (RemoteFetcher, with the intake's TransferOptions) when they
+    are http or https URLs — each member, manifest or collection, once (a visited set), no deeper than eight
+    levels of collections. A member that cannot be downloaded or is not a IIIF manifest or collection is
+    recorded as one item whose single file is the member's URL with the status that says why (not-found,
+    forbidden, timeout, unsupported, …), and the rest of the collection still loads. With
+    IntakeOptions::fetchRemoteManifests off, remote members are recorded like that with status
+    \c unsupported ("collection member manifests must be fetched").
 */
 class IiifReader
 {
@@ -38,6 +46,7 @@ class IiifReader
 public:
     //! \a preferredLanguages defaults to the curator's UI languages, then "en" and "none".
     explicit IiifReader(IntakeContext &context, QStringList preferredLanguages = {});
+    ~IiifReader();
 
     /*!
         Ingests one manifest or collection. \a base is where the JSON came from (a file: or http(s) URL):
@@ -66,6 +75,10 @@ private:
     Status ingestCollection(const QJsonObject &collection, int version, const QUrl &base, int depth);
     Status referencedMember(const QJsonObject &member, const QUrl &base, int depth,
                             const QString &collection);
+    //! Downloads the member manifest or collection at \a url and ingests it; failures become \a item
+    //! with \a file carrying the reason.
+    Status fetchMember(const QUrl &url, int depth, const QString &collection, ItemDraft item, FileDraft file);
+    Status addItem(ItemDraft item);
     FileDraft canvasFile(const QJsonObject &canvas, int version, int index, QSet<QString> &names) const;
     QJsonObject manifestMetadata(const QJsonObject &manifest, int version) const;
     QString name(const QUrl &url) const;
@@ -78,6 +91,11 @@ private:
     qint64 m_canvases = 0;
     qint64 m_toFetch = 0;
     qint64 m_readBeside = 0;
+    qint64 m_added = 0;
+    qint64 m_fetched = 0;
+    qint64 m_fetchFailed = 0;
+    qint64 m_overLimit = 0;
+    std::unique_ptr<RemoteFetcher> m_fetcher;
 };
 
 //! Ingests one fetched manifest or collection; the entry point for manifests the transfer engine downloads.

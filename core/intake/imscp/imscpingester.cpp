@@ -408,7 +408,7 @@ Status ImsCpPackageIngester::ingest(const Package &package, IntakeContext &conte
     const auto document = XmlDocument::parse(*content, path);
     if (!document)
         return document.error();
-    return ImsCpReader::read(*document, ManifestFiles::inPackage(package, path), context);
+    return ImsCpReader::read(*document, ManifestFiles::inPackage(package, path, context.options), context);
 }
 
 bool ImsCpDocumentIngester::recognise(const Document &document) const
@@ -422,7 +422,7 @@ Status ImsCpDocumentIngester::ingest(const Document &document, IntakeContext &co
     const auto parsed = readXmlDocument(document.path);
     if (!parsed)
         return parsed.error();
-    return ImsCpReader::read(*parsed, ManifestFiles::besideDocument(document), context);
+    return ImsCpReader::read(*parsed, ManifestFiles::besideDocument(document, context.options), context);
 }
 
 } // namespace gh

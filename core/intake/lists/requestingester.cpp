@@ -74,6 +74,9 @@ Status IngestRequestIngester::ingest(const Document &document, IntakeContext &co
                          u'#' + QString::number(n);
         identifiers.insert(identifier);
         item.identifier = identifier;
+        // Banned lists name records by link_source_id alone as often as by the combined identifier.
+        if (!sourceId.isEmpty())
+            item.otherIdentifiers.append(sourceId);
         item.label = url;
         item.metadata.insert(QStringLiteral("request"), request);
         item.metadata.insert(QStringLiteral("line"), lineNumber);

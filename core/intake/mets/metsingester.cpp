@@ -347,6 +347,8 @@ Status MetsBuilder::run()
         const int order = div.attribute(QStringLiteral("ORDER")).toInt();
         item.identifier =
             objectId + u'/' + QStringLiteral("%1").arg(order > 0 ? order : position, width, 10, QChar(u'0'));
+        // Banning the object (its OBJID) bans every division of it.
+        item.otherIdentifiers.append(objectId);
         const QString type = div.attribute(QStringLiteral("TYPE"));
         item.label = !div.attribute(QStringLiteral("LABEL")).isEmpty()
                          ? div.attribute(QStringLiteral("LABEL"))
@@ -374,6 +376,7 @@ Status MetsBuilder::run()
     if (!orphanIds.isEmpty()) {
         ItemDraft orphans;
         orphans.identifier = objectId + QStringLiteral("/not-in-structure");
+        orphans.otherIdentifiers.append(objectId);
         orphans.label = MetsReader::tr("Files not in the structure map");
         orphans.metadata.insert(QStringLiteral("object"), objectId);
         QSet<QString> names;
@@ -392,6 +395,7 @@ Status MetsBuilder::run()
     if (!extras.isEmpty()) {
         ItemDraft unlisted;
         unlisted.identifier = objectId + QStringLiteral("/unlisted");
+        unlisted.otherIdentifiers.append(objectId);
         unlisted.label = MetsReader::tr("Files not listed in %1").arg(m_files.manifestFileName());
         unlisted.metadata.insert(QStringLiteral("object"), objectId);
         QStringList names;
@@ -485,7 +489,7 @@ Status MetsPackageIngester::ingest(const Package &package, IntakeContext &contex
     const auto document = XmlDocument::parse(*content, path);
     if (!document)
         return document.error();
-    return MetsReader::read(*document, ManifestFiles::inPackage(package, path), context);
+    return MetsReader::read(*document, ManifestFiles::inPackage(package, path, context.options), context);
 }
 
 bool MetsDocumentIngester::recognise(const Document &document) const
@@ -498,7 +502,7 @@ Status MetsDocumentIngester::ingest(const Document &document, IntakeContext &con
     const auto parsed = readXmlDocument(document.path);
     if (!parsed)
         return parsed.error();
-    return MetsReader::read(*parsed, ManifestFiles::besideDocument(document), context);
+    return MetsReader::read(*parsed, ManifestFiles::besideDocument(document, context.options), context);
 }
 
 } // namespace gh

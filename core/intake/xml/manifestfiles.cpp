@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+#include "intake/archive/archiveformat.h"
+#include "intake/archive/archivepackage.h"
 #include "intake/listingingester.h"
 
 namespace gh {
@@ -30,10 +32,12 @@ QString lastSegment(const QString &path)
 
 } // namespace
 
-ManifestFiles ManifestFiles::inPackage(const Package &package, const QString &manifestPath)
+ManifestFiles ManifestFiles::inPackage(const Package &package, const QString &manifestPath,
+                                       const IntakeOptions &options)
 {
     ManifestFiles files;
     files.m_package = &package;
+    files.m_options = options;
     files.m_manifestPath = manifestPath;
     files.m_manifestName = manifestPath;
     const qsizetype slash = manifestPath.lastIndexOf(u'/');
@@ -41,9 +45,10 @@ ManifestFiles ManifestFiles::inPackage(const Package &package, const QString &ma
     return files;
 }
 
-ManifestFiles ManifestFiles::besideDocument(const Document &document)
+ManifestFiles ManifestFiles::besideDocument(const Document &document, const IntakeOptions &options)
 {
     ManifestFiles files;
+    files.m_options = options;
     const QFileInfo info(document.path);
     files.m_manifestPath = info.absoluteFilePath();
     files.m_manifestName = QDir::toNativeSeparators(info.absoluteFilePath());
@@ -118,6 +123,12 @@ QString ManifestFiles::resolve(const QString &rawHref, int line, FileDraft &file
                 return relative;
             }
         }
+        const auto [archive, member] =
+            splitArchivePath(relative, [this](const QString &p) { return m_package->contains(p); });
+        if (!archive.isEmpty()) {
+            locateInArchive(archive, member, where, file);
+            return archive;
+        }
         file.status = FileStatus::Missing;
         file.error = tr("%1 lists %2, which is not in the package.").arg(where, relative);
         return relative;
@@ -135,6 +146,14 @@ QString ManifestFiles::resolve(const QString &rawHref, int line, FileDraft &file
                 .arg(where, QDir::toNativeSeparators(absolutePath), QDir::toNativeSeparators(m_baseDir));
         return {};
     }
+    if (!info.exists()) {
+        const auto [archive, member] =
+            splitArchivePath(absolutePath, [](const QString &p) { return QFileInfo(p).isFile(); });
+        if (!archive.isEmpty()) {
+            locateInArchive(archive, member, where, file);
+            return {};
+        }
+    }
     file.sourcePath = absolutePath;
     if (!info.isFile()) {
         file.status = FileStatus::Missing;
@@ -144,6 +163,69 @@ QString ManifestFiles::resolve(const QString &rawHref, int line, FileDraft &file
     }
     file.declaredSize = info.size();
     return {};
+}
+
+std::pair<QString, QString>
+ManifestFiles::splitArchivePath(const QString &path, const std::function<bool(const QString &)> &exists)
+{
+    const qsizetype hash = path.indexOf(u'#');
+    if (hash > 0) {
+        const QString archive = path.left(hash);
+        const QString member = QDir::cleanPath(path.mid(hash + 1));
+        if (!member.isEmpty() && member != u"." && ArchiveFormats::fromFileName(archive) && exists(archive))
+            return {archive, member};
+        return {};
+    }
+    // The first folder of the path that is an archive file: "scans/images.zip/page1.tif".
+    for (qsizetype slash = path.indexOf(u'/', 1); slash > 0; slash = path.indexOf(u'/', slash + 1)) {
+        const QString archive = path.left(slash);
+        if (ArchiveFormats::fromFileName(archive) && exists(archive))
+            return {archive, path.mid(slash + 1)};
+    }
+    return {};
+}
+
+void ManifestFiles::locateInArchive(const QString &archivePath, const QString &member, const QString &where,
+                                    FileDraft &file) const
+{
+    const QString shownArchive = m_package ? archivePath : QDir::toNativeSeparators(archivePath);
+    auto &opened = (*m_archives)[archivePath];
+    if (!opened) {
+        if (m_package) {
+            opened = std::make_shared<Result<std::unique_ptr<Package>>>(
+                m_package->openArchive(archivePath, m_options));
+        } else {
+            auto archive = ArchivePackage::open(archivePath, m_options);
+            opened = std::make_shared<Result<std::unique_ptr<Package>>>(
+                archive ? Result<std::unique_ptr<Package>>(std::unique_ptr<Package>(std::move(*archive)))
+                        : Result<std::unique_ptr<Package>>(archive.error()));
+        }
+    }
+    file.name = lastSegment(member);
+    if (!*opened) {
+        const Error &error = opened->error();
+        file.status =
+            error.code == ErrorCode::LimitExceeded ? FileStatus::LimitExceeded : FileStatus::Unsupported;
+        file.error = tr("%1 lists %2 inside the archive %3, which cannot be opened: %4")
+                         .arg(where, member, shownArchive, error.message);
+        return;
+    }
+    const Package &archive = ***opened;
+    if (archive.contains(member)) {
+        archive.locate(member, file);
+        return;
+    }
+    for (const FileDraft &rejected : archive.rejected()) {
+        if (rejected.name == member) {
+            const QString name = file.name;
+            file = rejected;
+            file.name = name;
+            return;
+        }
+    }
+    file.status = FileStatus::Missing;
+    file.error =
+        tr("%1 lists %2 inside the archive %3, which does not hold it.").arg(where, member, shownArchive);
 }
 
 QList<FileDraft> ManifestFiles::unlisted(const QSet<QString> &referenced) const
@@ -172,6 +254,10 @@ FileDraft ManifestFiles::manifestFile() const
     FileDraft file;
     if (m_package) {
         m_package->locate(m_manifestPath, file);
+    } else if (!m_baseUrl.isEmpty()) {
+        // A downloaded manifest is archived from its URL; intake's temporary copy is gone by then.
+        file.sourceUrl = m_baseUrl;
+        file.declaredSize = QFileInfo(m_manifestPath).size();
     } else {
         file.sourcePath = m_manifestPath;
         file.declaredSize = QFileInfo(m_manifestPath).size();

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <functional>
+#include <memory>
+
+#include <QHash>
 #include <QSet>
 
 #include "intake/package.h"
@@ -21,10 +25,12 @@ class ManifestFiles
     Q_DECLARE_TR_FUNCTIONS(gh::ManifestFiles)
 
 public:
-    //! References resolve against \a manifestPath's folder inside \a package.
-    static ManifestFiles inPackage(const Package &package, const QString &manifestPath);
+    //! References resolve against \a manifestPath's folder inside \a package; archives the manifest points
+    //! into are opened with the limits and cancel flag of \a options.
+    static ManifestFiles inPackage(const Package &package, const QString &manifestPath,
+                                   const IntakeOptions &options = {});
     //! References resolve against the folder of \a document, or against its original URL if it has one.
-    static ManifestFiles besideDocument(const Document &document);
+    static ManifestFiles besideDocument(const Document &document, const IntakeOptions &options = {});
 
     //! The manifest, as messages name it ("mets.xml" in a package, the full path of a document).
     QString manifestName() const { return m_manifestName; }
@@ -35,6 +41,12 @@ public:
         Fills \a file's source, name (the last segment of the reference) and, for bad references, status and
         error. \a line is the manifest line that lists it. Returns the package member's path when the
         reference names one (present or not), so the caller can tell listed members from unlisted ones.
+
+        A reference may point into an archive that is itself a member (or, for a standalone manifest, a file
+        beside it): \c images.zip#page1.tif, or a path that goes through the archive, \c images.zip/page1.tif.
+        The archive is opened (once per manifest) and the file located inside it; a member it does not hold
+        is \c missing, an archive that cannot be opened gives the reason. The archive's own path is returned
+        then, so it is not listed again as an unlisted member.
     */
     QString resolve(const QString &href, int line, FileDraft &file) const;
 
@@ -51,7 +63,20 @@ public:
     QString manifestFileName() const;
 
 private:
+    //! Splits a reference into the archive it goes through and the member inside it, when \a exists says
+    //! which prefix is a file: "a.zip#x.tif" or "a.zip/x.tif" → {"a.zip", "x.tif"}; empty when neither.
+    static std::pair<QString, QString> splitArchivePath(const QString &path,
+                                                        const std::function<bool(const QString &)> &exists);
+    //! Locates \a member of the archive \a archivePath (a package member, or a path on disk for a
+    //! standalone manifest) into \a file.
+    void locateInArchive(const QString &archivePath, const QString &member, const QString &where,
+                         FileDraft &file) const;
+
     const Package *m_package = nullptr;
+    IntakeOptions m_options;
+    //! Archives opened by references, by path; shared by copies, which are the same manifest's.
+    std::shared_ptr<QHash<QString, std::shared_ptr<Result<std::unique_ptr<Package>>>>> m_archives =
+        std::make_shared<QHash<QString, std::shared_ptr<Result<std::unique_ptr<Package>>>>>();
     QString m_manifestPath; //!< In the package, or absolute.
     QString m_manifestName;
     QString m_baseDir;      //!< Package-relative folder ("" for the root), or an absolute folder.

@@ -71,4 +71,11 @@ void EngineController::setPaused(bool paused)
         m_engine, [engine = m_engine, paused] { engine->setPaused(paused); }, Qt::QueuedConnection);
 }
 
+void EngineController::setHotFolder(const QString &dir, qint64 settleMs)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, dir, settleMs] { engine->setHotFolder(dir, settleMs); },
+        Qt::QueuedConnection);
+}
+
 } // namespace gh

@@ -34,6 +34,8 @@ public:
     void cancel();
     //! Pauses or resumes the running batch's fetch stage; the engine answers with Engine::pausedChanged().
     void setPaused(bool paused);
+    //! Watches \a dir for deliveries (empty: none); see Engine::setHotFolder().
+    void setHotFolder(const QString &dir, qint64 settleMs = 10000);
 
 private:
     QThread m_thread;

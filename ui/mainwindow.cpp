@@ -102,6 +102,8 @@ MainWindow::MainWindow(const Workspace &workspace, const Preferences &preference
     connectEngine();
     restoreSettings();
     m_engine->start();
+    if (!m_preferences.hotFolder.isEmpty())
+        m_engine->setHotFolder(m_preferences.hotFolder);
 }
 
 MainWindow::~MainWindow() = default;
@@ -276,6 +278,10 @@ void MainWindow::createViews()
     m_statusProgress->setObjectName(QStringLiteral("statusProgress"));
     m_statusProgress->setAccessibleName(tr("Progress of the running batch"));
     statusBar()->addPermanentWidget(m_statusProgress);
+    m_hotFolderStatus = new QLabel(this);
+    m_hotFolderStatus->setObjectName(QStringLiteral("hotFolderStatus"));
+    m_hotFolderStatus->setAccessibleName(tr("Hot folder"));
+    statusBar()->addPermanentWidget(m_hotFolderStatus);
     statusBar()->showMessage(tr("Open a folder or a file, or drop one on this window."));
 }
 
@@ -368,6 +374,13 @@ void MainWindow::connectEngine()
         statusBar()->showMessage(message);
     });
     connect(engine, &Engine::busyChanged, this, &MainWindow::setBusy);
+    connect(engine, &Engine::hotFolderChanged, this, [this](const QString &dir) {
+        m_hotFolderStatus->setText(dir.isEmpty() ? QString()
+                                                 : tr("Watching %1").arg(QDir::toNativeSeparators(dir)));
+        m_hotFolderStatus->setToolTip(
+            dir.isEmpty() ? QString()
+                          : tr("New deliveries in this folder are loaded and run once they stop changing."));
+    });
     connect(engine, &Engine::batchesChanged, this, [this](const QList<BatchRecord> &batches) {
         m_batchModel->setBatches(batches);
         showTrace(m_batchModel->batch(m_batchView->currentIndex().row()));
@@ -589,9 +602,12 @@ void MainWindow::editSettings()
     SettingsDialog dialog(m_preferences, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString hotFolder = m_preferences.hotFolder;
     m_preferences = dialog.preferences();
     m_preferences.save();
     m_engine->setRunOptions(engineOptions(m_preferences));
+    if (m_preferences.hotFolder != hotFolder)
+        m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."));
 }
 

@@ -105,6 +105,7 @@ private:
     QTreeWidget *m_trace = nullptr;
     ProgressPanel *m_progress = nullptr;
     QLabel *m_statusProgress = nullptr;
+    QLabel *m_hotFolderStatus = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_filesSplitter = nullptr;
     QMenu *m_recentMenu = nullptr;

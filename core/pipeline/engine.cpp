@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "catalog/catalog.h"
+#include "intake/hotfolder.h"
 #include "settings.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
@@ -71,6 +72,7 @@ void Engine::start()
                 }
                 emit busyChanged(false);
                 emit runFinished(batchId, ok, message);
+                QTimer::singleShot(0, this, &Engine::runNextDelivery);
             });
     emit started(m_workspace.catalog().displayName(), m_store->displayName());
     refreshBatches();
@@ -99,6 +101,51 @@ bool Engine::ensureIdle()
         return false;
     }
     return true;
+}
+
+void Engine::setHotFolder(const QString &dir, qint64 settleMs)
+{
+    if (m_hotFolder)
+        m_hotFolder->stop();
+    m_hotFolder.reset();
+    if (dir.isEmpty() || !m_catalog || !m_store) {
+        emit hotFolderChanged({});
+        return;
+    }
+    auto options = optionsForRun();
+    if (!options) {
+        emit failed(options.error().message);
+        emit hotFolderChanged({});
+        return;
+    }
+    HotFolderOptions hot;
+    hot.dir = dir;
+    hot.settleMs = settleMs;
+    hot.run = false; // the engine's own runner runs them, one at a time, with the GUI's controls
+    m_hotFolder = std::make_unique<HotFolder>(m_workspace, *m_catalog, *m_store, *options, hot);
+    connect(m_hotFolder.get(), &HotFolder::logMessage, this, &Engine::logMessage);
+    connect(m_hotFolder.get(), &HotFolder::errorOccurred, this, &Engine::failed);
+    connect(m_hotFolder.get(), &HotFolder::batchLoaded, this, [this](qint64 batchId) {
+        refreshBatches();
+        m_deliveries.append(batchId);
+        runNextDelivery();
+    });
+    if (Status started = m_hotFolder->start(); !started) {
+        m_hotFolder.reset();
+        emit failed(started.error().message);
+        emit hotFolderChanged({});
+        return;
+    }
+    emit hotFolderChanged(dir);
+}
+
+void Engine::runNextDelivery()
+{
+    if (m_deliveries.isEmpty() || !m_runner || m_runner->isBusy())
+        return;
+    const qint64 batchId = m_deliveries.takeFirst();
+    emit logMessage(tr("Running batch %1, a delivery from the hot folder.").arg(batchId));
+    runBatch(batchId);
 }
 
 Result<RunOptions> Engine::optionsForRun() const

@@ -13,6 +13,7 @@ namespace gh {
 
 class BitStore;
 class Catalog;
+class HotFolder;
 
 /*!
     \class gh::Engine
@@ -54,10 +55,18 @@ public slots:
         pausedChanged(false), when nothing runs; a run that finishes ends its pause.
     */
     void setPaused(bool paused);
+    /*!
+        Watches \a dir for deliveries (an empty \a dir stops watching): each entry is loaded as a batch once
+        nothing in it has changed for \a settleMs, and run when the engine is free, in the order they
+        settled, so progress, pause and cancel work as for a batch the curator opened.
+    */
+    void setHotFolder(const QString &dir, qint64 settleMs = 10000);
 
 signals:
     void started(const QString &catalog, const QString &store);
     void failed(const QString &message);
+    //! The hot folder now watched (empty: none).
+    void hotFolderChanged(const QString &dir);
     void busyChanged(bool busy);
     //! The pause state after setPaused() or after a paused run finished.
     void pausedChanged(bool paused);
@@ -74,6 +83,7 @@ signals:
 
 private:
     bool ensureIdle();
+    void runNextDelivery();
     //! The run options with the banned list read from its file.
     Result<RunOptions> optionsForRun() const;
     void scheduleBatchRefresh();
@@ -85,6 +95,8 @@ private:
     std::unique_ptr<BatchRunner> m_runner;
     QTimer m_refreshTimer;
     bool m_paused = false;
+    std::unique_ptr<HotFolder> m_hotFolder;
+    QList<qint64> m_deliveries; //!< Batches the hot folder loaded, waiting for the runner.
     //! Shared with the runner and its stages: cancel() takes effect at once, from any thread.
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
 };

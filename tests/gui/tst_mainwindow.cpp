@@ -79,6 +79,7 @@ private slots:
     void windowStateRestored();
     void openBatchRestored();
     void gridAndPreviewShareTheSelection();
+    void hotFolderDeliveriesRunOneAfterAnother();
     void followsLocale_data();
     void followsLocale();
 
@@ -338,6 +339,47 @@ void TestMainWindow::gridAndPreviewShareTheSelection()
     QSettings().remove(QStringLiteral("ui/filesView"));
     QSettings().remove(QStringLiteral("ui/preview"));
     QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::hotFolderDeliveriesRunOneAfterAnother()
+{
+    test::Workspace ws;
+    const QString incoming = ws.file(QStringLiteral("incoming"));
+    QVERIFY(QDir().mkpath(incoming));
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->engine()->setHotFolder(incoming, 300);
+    auto *status = window->findChild<QLabel *>(QStringLiteral("hotFolderStatus"));
+    QTRY_VERIFY(status->text().contains(QDir::toNativeSeparators(incoming)));
+
+    // Two deliveries arrive together (a half-copied third is still being written and must wait).
+    for (const char *name : {"delivery-a", "delivery-b"}) {
+        for (int i = 0; i < 3; ++i)
+            test::writeFile(
+                ws.file(QStringLiteral("incoming/%1/page-%2.txt").arg(QLatin1String(name)).arg(i)),
+                QByteArray("page ") + QByteArray::number(i) + name);
+    }
+    test::writeFile(ws.file(QStringLiteral("incoming/delivery-c.part")), "still copying");
+
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+    BatchListModel *batches = window->batchModel();
+    QTRY_COMPARE(batches->rowCount(), 2);
+    QStringList names;
+    for (int row = 0; row < 2; ++row) {
+        names.append(batches->batch(row)->name);
+        QTRY_COMPARE(lamp(batches, row, Stage::Fetch), StageState::Done);
+        QCOMPARE(batches->batch(row)->counts.value(FileStatus::Success), 3);
+    }
+    names.sort();
+    QCOMPARE(names, QStringList({QStringLiteral("delivery-a"), QStringLiteral("delivery-b")}));
+    QVERIFY(window->logPane()->toPlainText().contains(QStringLiteral("hot folder")));
+
+    // Switched off, the folder is no longer watched: a new delivery stays where it is.
+    window->engine()->setHotFolder({});
+    QTRY_VERIFY(status->text().isEmpty());
+    test::writeFile(ws.file(QStringLiteral("incoming/delivery-d/page.txt")), "late");
+    QTest::qWait(1500);
+    QCOMPARE(batches->rowCount(), 2);
 }
 
 void TestMainWindow::followsLocale_data()

@@ -946,6 +946,22 @@
         <source>counting pending files of batch %1</source>
         <translation>optælling af ventende filer i batch %1</translation>
     </message>
+    <message>
+        <source>recording the settings of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the settings of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading events of item %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1085,81 +1101,6 @@
     </message>
 </context>
 <context>
-    <name>gh::DetailsPane</name>
-    <message>
-        <source>File details</source>
-        <translation>Fildetaljer</translation>
-    </message>
-    <message>
-        <source>Select a file to see its details.</source>
-        <translation>Vælg en fil for at se dens detaljer.</translation>
-    </message>
-    <message>
-        <source>Item</source>
-        <translation>Enhed</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>Problem</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>Kilde</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>Størrelse</translation>
-    </message>
-    <message>
-        <source>bytes</source>
-        <translation>byte</translation>
-    </message>
-    <message>
-        <source>Type (sniffed)</source>
-        <translation>Type (registreret)</translation>
-    </message>
-    <message>
-        <source>Type (declared)</source>
-        <translation>Type (angivet)</translation>
-    </message>
-    <message>
-        <source>MD5</source>
-        <translation>MD5</translation>
-    </message>
-    <message>
-        <source>SHA-1</source>
-        <translation>SHA-1</translation>
-    </message>
-    <message>
-        <source>SHA-256</source>
-        <translation>SHA-256</translation>
-    </message>
-    <message>
-        <source>Declared</source>
-        <translation>Angivet</translation>
-    </message>
-    <message>
-        <source>Stored as</source>
-        <translation>Lagret som</translation>
-    </message>
-    <message>
-        <source>HTTP status</source>
-        <translation>HTTP-status</translation>
-    </message>
-    <message>
-        <source>Final URL</source>
-        <translation>Endelig URL</translation>
-    </message>
-    <message>
-        <source>Events</source>
-        <translation>Hændelser</translation>
-    </message>
-</context>
-<context>
     <name>gh::Engine</name>
     <message>
         <source>The catalog is not open.</source>
@@ -1168,6 +1109,10 @@
     <message>
         <source>A batch is already running; cancel it or wait for it to finish.</source>
         <translation>En batch kører allerede; annuller den, eller vent, til den er færdig.</translation>
+    </message>
+    <message>
+        <source>Running batch %1, a delivery from the hot folder.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1237,6 +1182,69 @@
     </message>
 </context>
 <context>
+    <name>gh::FileFilter</name>
+    <message>
+        <source>The filter term &quot;%1&quot; is not valid: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the closing quote is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it has no value after the colon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a status; use a status key such as &quot;fixity-mismatch&quot; or one of failed, ok, skipped, open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a mimetype pattern; write &quot;image/png&quot; or &quot;image/*&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only one size term may be given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write a size range as &quot;10k..2M&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a size; write a number of bytes, optionally with k, M, G or T, after &gt;, &gt;=, &lt;, &lt;= or =.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no file is larger than that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no file is smaller than 0 bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the smallest size is larger than the largest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only one name term may be given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only one qa term may be given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write &quot;qa:flagged&quot; or &quot;qa:unflagged&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>gh::FileFinisher</name>
     <message>
         <source>Checksum mismatch: %1 (declared in %2)</source>
@@ -1280,6 +1288,81 @@
     <message>
         <source>Stored as</source>
         <translation>Lagret som</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FilterBar</name>
+    <message>
+        <source>Filter files: words, status:failed, mime:image/*, size:&gt;1M, name:*.tif</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words are searched in names, items, paths, digests and errors. Terms: status:KEY[,KEY] (or failed, ok, skipped, open), mime:TYPE/SUBTYPE or TYPE/*, size:&gt;1M, size:10k..2M, name:TEXT or a glob, qa:flagged. Quote text with spaces or colons.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation type="unfinished">Kræver opmærksomhed</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished">Færdig</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation type="unfinished">Sprunget over</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished">Ventende</translation>
+    </message>
+    <message>
+        <source>Type filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter error</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1334,6 +1417,101 @@
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for a manifest or tag file.</source>
         <translation>%1 er %2 byte, mere end de %3 byte, der er tilladt for en manifest- eller tag-fil.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HotFolder</name>
+    <message>
+        <source>The delivery %1 is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hot folder %1 does not exist or is not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hot folder %1 cannot be read: permission denied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed again; waiting until it settles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation type="unfinished">Fejl: %1</translation>
+    </message>
+    <message>
+        <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loaded (%1 items, %2 files).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 finished as batch %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery %1 failed%2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (batch %1)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1452,6 +1630,38 @@
     <message>
         <source>Collection member manifests must be fetched: %1 has not been downloaded yet, so its canvases are unknown.</source>
         <translation>Samlingens medlemsmanifester skal hentes: %1 er endnu ikke downloadet, så dets canvasser er ukendte.</translation>
+    </message>
+    <message>
+        <source>%1 member manifests or collections were downloaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 collection members could not be read; each is recorded as an item whose file says why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The collection %1 lists %2, which was already read; it is not read again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The collection %1 lists more than %2 member manifests to download; %3 was not downloaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The collection member %1 was not loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The collection member manifest %1 could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloaded the collection member %1 (%2 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It was redirected to %1.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1588,6 +1798,104 @@
     <message>
         <source>%1 stage: %2</source>
         <translation>Fasen %1: %2</translation>
+    </message>
+    <message>
+        <source>The source %1 is not a valid URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No temporary folder for downloading %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the temporary copy %1 of %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was downloaded (%2 bytes, served as %3); its content is %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It was redirected to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is an archive; Gatehouse loads archives from a local copy, so download it and load the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::IssuesModel</name>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intake warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Intake</source>
+        <translation type="unfinished">Modtagelse</translation>
+    </message>
+    <message>
+        <source>Intake: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished">Problem</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::IssuesPanel</name>
+    <message>
+        <source>Number of problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished">Problemer</translation>
     </message>
 </context>
 <context>
@@ -1891,6 +2199,62 @@
         <source>warning</source>
         <translation>advarsel</translation>
     </message>
+    <message>
+        <source>Thumbnails of the selected batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished">Problemer</translation>
+    </message>
+    <message>
+        <source>Hot folder</source>
+        <translation type="unfinished">Overvåget mappe</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Filter Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As a &amp;Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As &amp;Thumbnails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected file large (Space in the file list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Larger Thumbnails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Smaller Thumbnails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watching %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New deliveries in this folder are loaded and run once they stop changing.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>gh::ManifestFiles</name>
@@ -1937,6 +2301,309 @@
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest.</source>
         <translation>%1 er %2 byte, mere end de %3 byte, der er tilladt for et XML-manifest.</translation>
+    </message>
+    <message>
+        <source>%1 lists %2 inside the archive %3, which cannot be opened: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::MetadataPane</name>
+    <message>
+        <source>no language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In other languages:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IIIF version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IIIF manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metadata format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required statement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Navigation date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bag info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ingest request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>METS structure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished">Batch</translation>
+    </message>
+    <message>
+        <source>Film</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newspaper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line in the source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no label)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The source gave no descriptive metadata for this item.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not computed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>differs from the computed %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished">Problem</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the source declared %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished">Størrelse</translation>
+    </message>
+    <message>
+        <source>Size (declared)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(sniffed from the content)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(declared by the source)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The declared type disagrees with the content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <source>Dimensions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declared checksums</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored as</source>
+        <translation type="unfinished">Lagret som</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished">Kilde</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ETag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last-Modified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Final URL</source>
+        <translation type="unfinished">Endelig URL</translation>
+    </message>
+    <message>
+        <source>Redirects (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing has happened to this file yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation type="unfinished">fil</translation>
+    </message>
+    <message>
+        <source>item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a file to see its metadata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Descriptive metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Technical metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provenance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Descriptive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Technical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pro&amp;venance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no copy of the file on this machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the image header of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown (%1)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2078,6 +2745,109 @@
     </message>
 </context>
 <context>
+    <name>gh::PreviewWidget</name>
+    <message>
+        <source>Preview image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous page (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next page (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>−</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit to window (F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actual size (1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a file to preview it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not on this machine yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading %1 …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actual size (1) — now %1%</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>gh::ProgressPanel</name>
     <message>
         <source>Cancel</source>
@@ -2126,6 +2896,37 @@
     <message>
         <source>Starting…</source>
         <translation>Starter…</translation>
+    </message>
+</context>
+<context>
+    <name>gh::RemoteFetcher</name>
+    <message>
+        <source>%1 cannot be downloaded: only http and https URLs are supported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be downloaded: libcurl could not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading %1 was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is larger than the %2 bytes allowed for it; it was not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be saved to a temporary file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be downloaded (%2): %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be downloaded: the server answered HTTP %2 (%3).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2935,6 +3736,13 @@
     </message>
 </context>
 <context>
+    <name>gh::ThumbnailView</name>
+    <message>
+        <source>Thumbnails</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>gh::TransferWorker</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
@@ -3015,6 +3823,128 @@
     <message>
         <source>%1 is not modified since %2; the stored copy %3 is reused.</source>
         <translation>%1 er ikke ændret siden %2; den lagrede kopi %3 genbruges.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TransfersModel</name>
+    <message>
+        <source>%1 of %2 bytes received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bytes received; the size is not known yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 (%3%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished">%1/s</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">Fil</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished">Fremskridt</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::TransfersView</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Annuller</translation>
+    </message>
+    <message>
+        <source>Transfer summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the running stage</source>
+        <translation type="unfinished">Annuller den kørende fase</translation>
+    </message>
+    <message>
+        <source>Stop the running stage; files not finished stay pending and resume next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Annullerer…</translation>
+    </message>
+    <message>
+        <source>Running transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Carry on with the paused transfers and start the files still waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold the running downloads where they are and start no new files; a local copy under way finishes its file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 files</source>
+        <translation type="unfinished">%1 af %2 filer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished">%1 af %2</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished">%1/s</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation type="unfinished">%1 tilbage</translation>
+    </message>
+    <message>
+        <source>problems: %1</source>
+        <translation type="unfinished">problemer: %1</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished">Starter…</translation>
     </message>
 </context>
 <context>
@@ -3195,14 +4125,6 @@
     <message>
         <source>Interrupted; stopping after the files in progress.</source>
         <translation>Afbrudt; stopper efter de filer, der er i gang.</translation>
-    </message>
-    <message>
-        <source>Create a batch from a folder.</source>
-        <translation>Opret en batch fra en mappe.</translation>
-    </message>
-    <message>
-        <source>The folder to load.</source>
-        <translation>Mappen, der skal indlæses.</translation>
     </message>
     <message>
         <source>Name of the batch (default: the source&apos;s name).</source>
@@ -3477,6 +4399,110 @@
     <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
         <translation>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</translation>
+    </message>
+    <message>
+        <source>Create a batch from a folder, archive, manifest or list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder, archive, manifest, spreadsheet or list to load; a manifest or list may be an http(s) URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only files matching this query, e.g. &quot;status:failed mime:image/* size:&gt;1M name:*.tif&quot; (the GUI&apos;s filter syntax).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fill the thumbnail cache for a batch&apos;s stored files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>watch a hot folder: run each delivery once it has settled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create a temporary copy of %1 for its thumbnail: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1 from the store: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write a temporary copy of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill the thumbnail cache for every stored file of a batch (the cache the GUI reads, under the user&apos;s cache folder).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longest side of a thumbnail in pixels (default 128, what the GUI&apos;s grid shows on a normal-density screen; 256 for a high-density one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thumbnails made at once (default: one per core).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the summary as JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--size takes a number of pixels from 16 to 4096.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thumbnails: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thumbnails of batch %1 at %2 px: %3 made, %4 cached already, %5 failed, %6 unsupported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%1 files not stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cache: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Watch a folder for deliveries: each top-level folder or file becomes a batch once it has stopped changing (and, with --run, runs through every automatic stage). Names starting with &quot;.&quot; or ending in &quot;.part&quot; or &quot;.tmp&quot; are ignored until they are renamed. A delivery that was loaded is not loaded again unless it changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder to watch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds a delivery must stay unchanged before it is loaded (default 10).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process the deliveries that are settled now, then exit (for cron).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run every automatic stage of each batch after loading it (default: load only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--settle takes a number of seconds from 0 to 86400.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

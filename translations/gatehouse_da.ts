@@ -948,19 +948,19 @@
     </message>
     <message>
         <source>recording the settings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af indstillingerne for batch %1</translation>
     </message>
     <message>
         <source>reading the settings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af indstillingerne for batch %1</translation>
     </message>
     <message>
         <source>There is no batch %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der er ingen batch %1.</translation>
     </message>
     <message>
         <source>reading events of item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af hændelserne for enhed %1</translation>
     </message>
 </context>
 <context>
@@ -1112,7 +1112,7 @@
     </message>
     <message>
         <source>Running batch %1, a delivery from the hot folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kører batch %1, en leverance fra den overvågede mappe.</translation>
     </message>
 </context>
 <context>
@@ -1185,63 +1185,63 @@
     <name>gh::FileFilter</name>
     <message>
         <source>The filter term &quot;%1&quot; is not valid: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Filterudtrykket &quot;%1&quot; er ikke gyldigt: %2</translation>
     </message>
     <message>
         <source>the closing quote is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>det afsluttende anførselstegn mangler.</translation>
     </message>
     <message>
         <source>it has no value after the colon.</source>
-        <translation type="unfinished"></translation>
+        <translation>det har ingen værdi efter kolonet.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a status; use a status key such as &quot;fixity-mismatch&quot; or one of failed, ok, skipped, open.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke en status; brug en statusnøgle såsom &quot;fixity-mismatch&quot; eller en af failed, ok, skipped, open.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a mimetype pattern; write &quot;image/png&quot; or &quot;image/*&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke et mimetype-mønster; skriv &quot;image/png&quot; eller &quot;image/*&quot;.</translation>
     </message>
     <message>
         <source>only one size term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>der må kun angives ét size-udtryk.</translation>
     </message>
     <message>
         <source>write a size range as &quot;10k..2M&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>skriv et størrelsesinterval som &quot;10k..2M&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a size; write a number of bytes, optionally with k, M, G or T, after &gt;, &gt;=, &lt;, &lt;= or =.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke en størrelse; skriv et antal byte, eventuelt med k, M, G eller T, efter &gt;, &gt;=, &lt;, &lt;= eller =.</translation>
     </message>
     <message>
         <source>no file is larger than that.</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen fil er større end det.</translation>
     </message>
     <message>
         <source>no file is smaller than 0 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen fil er mindre end 0 byte.</translation>
     </message>
     <message>
         <source>the smallest size is larger than the largest.</source>
-        <translation type="unfinished"></translation>
+        <translation>den mindste størrelse er større end den største.</translation>
     </message>
     <message>
         <source>only one name term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>der må kun angives ét name-udtryk.</translation>
     </message>
     <message>
         <source>only one qa term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>der må kun angives ét qa-udtryk.</translation>
     </message>
     <message>
         <source>write &quot;qa:flagged&quot; or &quot;qa:unflagged&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>skriv &quot;qa:flagged&quot; eller &quot;qa:unflagged&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke et filter; brug status, mime, size, name eller qa, eller sæt teksten i dobbelte anførselstegn for at søge efter den.</translation>
     </message>
 </context>
 <context>
@@ -1294,75 +1294,75 @@
     <name>gh::FilterBar</name>
     <message>
         <source>Filter files: words, status:failed, mime:image/*, size:&gt;1M, name:*.tif</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrér filer: ord, status:failed, mime:image/*, size:&gt;1M, name:*.tif</translation>
     </message>
     <message>
         <source>Filter files</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrér filer</translation>
     </message>
     <message>
         <source>Words are searched in names, items, paths, digests and errors. Terms: status:KEY[,KEY] (or failed, ok, skipped, open), mime:TYPE/SUBTYPE or TYPE/*, size:&gt;1M, size:10k..2M, name:TEXT or a glob, qa:flagged. Quote text with spaces or colons.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ord søges i navne, enheder, stier, kontrolsummer og fejl. Udtryk: status:KEY[,KEY] (eller failed, ok, skipped, open), mime:TYPE/SUBTYPE eller TYPE/*, size:&gt;1M, size:10k..2M, name:TEXT eller et glob-mønster, qa:flagged. Sæt tekst med mellemrum eller koloner i anførselstegn.</translation>
     </message>
     <message>
         <source>Status filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Statusfilter</translation>
     </message>
     <message>
         <source>Any status</source>
-        <translation type="unfinished"></translation>
+        <translation>Enhver status</translation>
     </message>
     <message>
         <source>Needs attention</source>
-        <translation type="unfinished">Kræver opmærksomhed</translation>
+        <translation>Kræver opmærksomhed</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished">Færdig</translation>
+        <translation>Færdig</translation>
     </message>
     <message>
         <source>Skipped</source>
-        <translation type="unfinished">Sprunget over</translation>
+        <translation>Sprunget over</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished">Ventende</translation>
+        <translation>Ventende</translation>
     </message>
     <message>
         <source>Type filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Typefilter</translation>
     </message>
     <message>
         <source>Any type</source>
-        <translation type="unfinished"></translation>
+        <translation>Enhver type</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Billeder</translation>
     </message>
     <message>
         <source>PDF documents</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF-dokumenter</translation>
     </message>
     <message>
         <source>XML</source>
-        <translation type="unfinished"></translation>
+        <translation>XML</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Tekst</translation>
     </message>
     <message>
         <source>Audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Lyd</translation>
     </message>
     <message>
         <source>Video</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
         <source>Filter error</source>
-        <translation type="unfinished"></translation>
+        <translation>Filterfejl</translation>
     </message>
 </context>
 <context>
@@ -1423,95 +1423,95 @@
     <name>gh::HotFolder</name>
     <message>
         <source>The delivery %1 is gone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 er væk.</translation>
     </message>
     <message>
         <source>The hot folder %1 does not exist or is not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den overvågede mappe %1 findes ikke eller er ikke en mappe.</translation>
     </message>
     <message>
         <source>The hot folder %1 cannot be read: permission denied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den overvågede mappe %1 kan ikke læses: adgang nægtet.</translation>
     </message>
     <message>
         <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>Behandler de stabile leverancer i %1 (stabil: uændret i %2 s).</translation>
     </message>
     <message>
         <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
-        <translation type="unfinished"></translation>
+        <translation>Overvåger %1 for leverancer (stabiliseringstid %2 s); Ctrl-C stopper.</translation>
     </message>
     <message>
         <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stopper: %1 annulleres efter de filer, der er i gang; den genoptages næste gang.</translation>
     </message>
     <message>
         <source>New delivery %1: %2 files so far; waiting until it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ny leverance %1: %2 filer indtil videre; venter, til den er stabil.</translation>
     </message>
     <message>
         <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 ændrede sig, efter at den blev taget; den tages igen, når den er stabil.</translation>
     </message>
     <message>
         <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 indeholder stadig filer, der er ved at blive skrevet (.part, .tmp); venter til næste kørsel.</translation>
     </message>
     <message>
         <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 ændrede sig for mindre end %2 s siden; venter til næste kørsel.</translation>
     </message>
     <message>
         <source>Delivery %1 changed again; waiting until it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 ændrede sig igen; venter, til den er stabil.</translation>
     </message>
     <message>
         <source>Error: %1</source>
-        <translation type="unfinished">Fejl: %1</translation>
+        <translation>Fejl: %1</translation>
     </message>
     <message>
         <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 blev indlæst som batch %2 og er ikke ændret siden; indlæser den ikke igen.</translation>
     </message>
     <message>
         <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 (batch %2) blev ikke færdig; genoptager den.</translation>
     </message>
     <message>
         <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indlæsningen af leverancen %1 (batch %2) blev ikke færdig; indlæser den igen.</translation>
     </message>
     <message>
         <source>loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>indlæst.</translation>
     </message>
     <message>
         <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 er ændret, siden den blev indlæst som batch %2: %3 filer, %4 byte; indlæser den som en ny batch.</translation>
     </message>
     <message>
         <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 er stabil: %2 filer, %3 byte; indlæser den.</translation>
     </message>
     <message>
         <source>Warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Advarsel: %1</translation>
     </message>
     <message>
         <source>loaded (%1 items, %2 files).</source>
-        <translation type="unfinished"></translation>
+        <translation>indlæst (%1 enheder, %2 filer).</translation>
     </message>
     <message>
         <source>Delivery %1 finished as batch %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 blev færdig som batch %2: %3</translation>
     </message>
     <message>
         <source>Delivery %1 failed%2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Leverancen %1 mislykkedes%2: %3</translation>
     </message>
     <message>
         <source> (batch %1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (batch %1)</translation>
     </message>
 </context>
 <context>
@@ -1633,35 +1633,35 @@
     </message>
     <message>
         <source>%1 member manifests or collections were downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 medlemsmanifester eller -samlinger blev downloadet.</translation>
     </message>
     <message>
         <source>%1 collection members could not be read; each is recorded as an item whose file says why.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 samlingsmedlemmer kunne ikke læses; hvert registreres som en enhed, hvis fil angiver årsagen.</translation>
     </message>
     <message>
         <source>The collection %1 lists %2, which was already read; it is not read again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Samlingen %1 angiver %2, som allerede er læst; det læses ikke igen.</translation>
     </message>
     <message>
         <source>The collection %1 lists more than %2 member manifests to download; %3 was not downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Samlingen %1 angiver mere end %2 medlemsmanifester, der skal downloades; %3 blev ikke downloadet.</translation>
     </message>
     <message>
         <source>The collection member %1 was not loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Samlingsmedlemmet %1 blev ikke indlæst.</translation>
     </message>
     <message>
         <source>The collection member manifest %1 could not be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Samlingens medlemsmanifest %1 kunne ikke læses: %2</translation>
     </message>
     <message>
         <source>Downloaded the collection member %1 (%2 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloadede samlingsmedlemmet %1 (%2 byte).</translation>
     </message>
     <message>
         <source>It was redirected to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Det blev omdirigeret til %1.</translation>
     </message>
 </context>
 <context>
@@ -1801,101 +1801,101 @@
     </message>
     <message>
         <source>The source %1 is not a valid URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kilden %1 er ikke en gyldig URL.</translation>
     </message>
     <message>
         <source>No temporary folder for downloading %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen midlertidig mappe til download af %1: %2</translation>
     </message>
     <message>
         <source>Cannot write the temporary copy %1 of %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke skrive den midlertidige kopi %1 af %2: %3</translation>
     </message>
     <message>
         <source>%1 was downloaded (%2 bytes, served as %3); its content is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 blev downloadet (%2 byte, leveret som %3); indholdet er %4.</translation>
     </message>
     <message>
         <source>no type</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen type</translation>
     </message>
     <message>
         <source>It was redirected to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den blev omdirigeret til %1.</translation>
     </message>
     <message>
         <source>%1 is an archive; Gatehouse loads archives from a local copy, so download it and load the file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er et arkiv; Gatehouse indlæser arkiver fra en lokal kopi, så download det, og indlæs filen.</translation>
     </message>
 </context>
 <context>
     <name>gh::IssuesModel</name>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fejl</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Advarsel</translation>
     </message>
     <message>
         <source>Intake warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Modtagelsesadvarsel</translation>
     </message>
     <message>
         <source>Intake</source>
-        <translation type="unfinished">Modtagelse</translation>
+        <translation>Modtagelse</translation>
     </message>
     <message>
         <source>Intake: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modtagelse: %1</translation>
     </message>
     <message>
         <source>Engine failure</source>
-        <translation type="unfinished"></translation>
+        <translation>Motorfejl</translation>
     </message>
     <message>
         <source>Engine</source>
-        <translation type="unfinished"></translation>
+        <translation>Motor</translation>
     </message>
     <message>
         <source>No problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen problemer</translation>
     </message>
     <message>
         <source>1 problem</source>
-        <translation type="unfinished"></translation>
+        <translation>1 problem</translation>
     </message>
     <message>
         <source>%1 problems</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 problemer</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Alvorlighed</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished">Problem</translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvor</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Besked</translation>
     </message>
 </context>
 <context>
     <name>gh::IssuesPanel</name>
     <message>
         <source>Number of problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Antal problemer</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished">Problemer</translation>
+        <translation>Problemer</translation>
     </message>
 </context>
 <context>
@@ -2201,59 +2201,59 @@
     </message>
     <message>
         <source>Thumbnails of the selected batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturer i den valgte batch</translation>
     </message>
     <message>
         <source>Transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Overførsler</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished">Problemer</translation>
+        <translation>Problemer</translation>
     </message>
     <message>
         <source>Hot folder</source>
-        <translation type="unfinished">Overvåget mappe</translation>
+        <translation>Overvåget mappe</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>&amp;Filter Files</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Filtrér filer</translation>
     </message>
     <message>
         <source>As a &amp;Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Som &amp;tabel</translation>
     </message>
     <message>
         <source>As &amp;Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>Som mi&amp;niaturer</translation>
     </message>
     <message>
         <source>&amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Forhånds&amp;visning</translation>
     </message>
     <message>
         <source>Show the selected file large (Space in the file list)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vis den valgte fil stort (mellemrum i fillisten)</translation>
     </message>
     <message>
         <source>&amp;Larger Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Større miniaturer</translation>
     </message>
     <message>
         <source>&amp;Smaller Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mindre miniaturer</translation>
     </message>
     <message>
         <source>Watching %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Overvåger %1</translation>
     </message>
     <message>
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nye leverancer i denne mappe indlæses og køres, når de holder op med at ændre sig.</translation>
     </message>
 </context>
 <context>
@@ -2304,306 +2304,306 @@
     </message>
     <message>
         <source>%1 lists %2 inside the archive %3, which cannot be opened: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angiver %2 i arkivet %3, som ikke kan åbnes: %4</translation>
     </message>
     <message>
         <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angiver %2 i arkivet %3, som ikke indeholder den.</translation>
     </message>
 </context>
 <context>
     <name>gh::MetadataPane</name>
     <message>
         <source>no language</source>
-        <translation type="unfinished"></translation>
+        <translation>intet sprog</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>nej</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ingen)</translation>
     </message>
     <message>
         <source>In other languages:</source>
-        <translation type="unfinished"></translation>
+        <translation>På andre sprog:</translation>
     </message>
     <message>
         <source>IIIF version</source>
-        <translation type="unfinished"></translation>
+        <translation>IIIF-version</translation>
     </message>
     <message>
         <source>IIIF manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>IIIF-manifest</translation>
     </message>
     <message>
         <source>Metadata format</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadataformat</translation>
     </message>
     <message>
         <source>Required statement</source>
-        <translation type="unfinished"></translation>
+        <translation>Påkrævet erklæring</translation>
     </message>
     <message>
         <source>Navigation date</source>
-        <translation type="unfinished"></translation>
+        <translation>Navigationsdato</translation>
     </message>
     <message>
         <source>Bag info</source>
-        <translation type="unfinished"></translation>
+        <translation>Bag-info</translation>
     </message>
     <message>
         <source>Ingest request</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingest-anmodning</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>Metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadata</translation>
     </message>
     <message>
         <source>METS structure</source>
-        <translation type="unfinished"></translation>
+        <translation>METS-struktur</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished">Batch</translation>
+        <translation>Batch</translation>
     </message>
     <message>
         <source>Film</source>
-        <translation type="unfinished"></translation>
+        <translation>Film</translation>
     </message>
     <message>
         <source>Newspaper</source>
-        <translation type="unfinished"></translation>
+        <translation>Avis</translation>
     </message>
     <message>
         <source>Line in the source</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje i kilden</translation>
     </message>
     <message>
         <source>(no label)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ingen label)</translation>
     </message>
     <message>
         <source>Identifier</source>
-        <translation type="unfinished"></translation>
+        <translation>Identifikator</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Label</translation>
     </message>
     <message>
         <source>The source gave no descriptive metadata for this item.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kilden angav ingen beskrivende metadata for denne enhed.</translation>
     </message>
     <message>
         <source>%1 (%2 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 byte)</translation>
     </message>
     <message>
         <source>not computed yet</source>
-        <translation type="unfinished"></translation>
+        <translation>endnu ikke beregnet</translation>
     </message>
     <message>
         <source>matches</source>
-        <translation type="unfinished"></translation>
+        <translation>stemmer</translation>
     </message>
     <message>
         <source>differs from the computed %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>afviger fra den beregnede %1: %2</translation>
     </message>
     <message>
         <source>unknown time</source>
-        <translation type="unfinished"></translation>
+        <translation>ukendt tidspunkt</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished">Problem</translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Forsøg</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Behandlet</translation>
     </message>
     <message>
         <source>the source declared %1</source>
-        <translation type="unfinished"></translation>
+        <translation>kilden angav %1</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Størrelse</translation>
+        <translation>Størrelse</translation>
     </message>
     <message>
         <source>Size (declared)</source>
-        <translation type="unfinished"></translation>
+        <translation>Størrelse (angivet)</translation>
     </message>
     <message>
         <source>(sniffed from the content)</source>
-        <translation type="unfinished"></translation>
+        <translation>(udledt af indholdet)</translation>
     </message>
     <message>
         <source>(declared by the source)</source>
-        <translation type="unfinished"></translation>
+        <translation>(angivet af kilden)</translation>
     </message>
     <message>
         <source>The declared type disagrees with the content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den angivne type stemmer ikke med indholdet.</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>Dimensions</source>
-        <translation type="unfinished"></translation>
+        <translation>Dimensioner</translation>
     </message>
     <message>
         <source>Digests</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrolsummer</translation>
     </message>
     <message>
         <source>the source</source>
-        <translation type="unfinished"></translation>
+        <translation>kilden</translation>
     </message>
     <message>
         <source>Declared checksums</source>
-        <translation type="unfinished"></translation>
+        <translation>Angivne kontrolsummer</translation>
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>fra %1</translation>
     </message>
     <message>
         <source>Stored as</source>
-        <translation type="unfinished">Lagret som</translation>
+        <translation>Lagret som</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished">Kilde</translation>
+        <translation>Kilde</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Sti</translation>
     </message>
     <message>
         <source>Archive member</source>
-        <translation type="unfinished"></translation>
+        <translation>Arkivelement</translation>
     </message>
     <message>
         <source>HTTP</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP</translation>
     </message>
     <message>
         <source>ETag</source>
-        <translation type="unfinished"></translation>
+        <translation>ETag</translation>
     </message>
     <message>
         <source>Last-Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>Last-Modified</translation>
     </message>
     <message>
         <source>Final URL</source>
-        <translation type="unfinished">Endelig URL</translation>
+        <translation>Endelig URL</translation>
     </message>
     <message>
         <source>Redirects (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Omdirigeringer (%1)</translation>
     </message>
     <message>
         <source>Nothing has happened to this file yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der er endnu ikke sket noget med denne fil.</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished">fil</translation>
+        <translation>fil</translation>
     </message>
     <message>
         <source>item</source>
-        <translation type="unfinished"></translation>
+        <translation>enhed</translation>
     </message>
     <message>
         <source>batch</source>
-        <translation type="unfinished"></translation>
+        <translation>batch</translation>
     </message>
     <message>
         <source>unknown agent</source>
-        <translation type="unfinished"></translation>
+        <translation>ukendt agent</translation>
     </message>
     <message>
         <source>File metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Filmetadata</translation>
     </message>
     <message>
         <source>Select a file to see its metadata.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vælg en fil for at se dens metadata.</translation>
     </message>
     <message>
         <source>No file selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen fil valgt</translation>
     </message>
     <message>
         <source>Descriptive metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Beskrivende metadata</translation>
     </message>
     <message>
         <source>Technical metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Tekniske metadata</translation>
     </message>
     <message>
         <source>Provenance</source>
-        <translation type="unfinished"></translation>
+        <translation>Proveniens</translation>
     </message>
     <message>
         <source>&amp;Descriptive</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beskrivende</translation>
     </message>
     <message>
         <source>&amp;Technical</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tekniske</translation>
     </message>
     <message>
         <source>Pro&amp;venance</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Proveniens</translation>
     </message>
     <message>
         <source>no copy of the file on this machine</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen kopi af filen på denne maskine</translation>
     </message>
     <message>
         <source>cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>kan ikke åbne %1: %2</translation>
     </message>
     <message>
         <source>cannot read the image header of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>kan ikke læse billedheaderen i %1: %2</translation>
     </message>
     <message>
         <source>reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>læser…</translation>
     </message>
     <message>
         <source>%1 × %2 pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2 pixel</translation>
     </message>
     <message>
         <source>unknown (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>ukendt (%1)</translation>
     </message>
 </context>
 <context>
@@ -2748,103 +2748,103 @@
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
-        <translation type="unfinished"></translation>
+        <translation>Forhåndsvisningsbillede</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Forhåndsvisning</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>Forrige side</translation>
     </message>
     <message>
         <source>Previous page (Page Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>Forrige side (Page Up)</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>Næste side</translation>
     </message>
     <message>
         <source>Next page (Page Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>Næste side (Page Down)</translation>
     </message>
     <message>
         <source>Page</source>
-        <translation type="unfinished"></translation>
+        <translation>Side</translation>
     </message>
     <message>
         <source>File shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Vist fil</translation>
     </message>
     <message>
         <source>−</source>
-        <translation type="unfinished"></translation>
+        <translation>−</translation>
     </message>
     <message>
         <source>Zoom out (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom ud (-)</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom ud</translation>
     </message>
     <message>
         <source>+</source>
-        <translation type="unfinished"></translation>
+        <translation>+</translation>
     </message>
     <message>
         <source>Zoom in (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom ind (+)</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom ind</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Tilpas</translation>
     </message>
     <message>
         <source>Fit to window (F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tilpas til vinduet (F)</translation>
     </message>
     <message>
         <source>100%</source>
-        <translation type="unfinished"></translation>
+        <translation>100%</translation>
     </message>
     <message>
         <source>Actual size (1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Faktisk størrelse (1)</translation>
     </message>
     <message>
         <source>Actual size</source>
-        <translation type="unfinished"></translation>
+        <translation>Faktisk størrelse</translation>
     </message>
     <message>
         <source>Select a file to preview it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vælg en fil for at forhåndsvise den.</translation>
     </message>
     <message>
         <source>%1 is not on this machine yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er endnu ikke på denne maskine.</translation>
     </message>
     <message>
         <source>Loading %1 …</source>
-        <translation type="unfinished"></translation>
+        <translation>Indlæser %1 …</translation>
     </message>
     <message>
         <source>No preview: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
         <source>Page %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Side %1 af %2</translation>
     </message>
     <message>
         <source>Actual size (1) — now %1%</source>
-        <translation type="unfinished"></translation>
+        <translation>Faktisk størrelse (1) — nu %1%</translation>
     </message>
 </context>
 <context>
@@ -2902,31 +2902,31 @@
     <name>gh::RemoteFetcher</name>
     <message>
         <source>%1 cannot be downloaded: only http and https URLs are supported.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kan ikke downloades: kun http- og https-URL&apos;er understøttes.</translation>
     </message>
     <message>
         <source>%1 cannot be downloaded: libcurl could not start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kan ikke downloades: libcurl kunne ikke starte.</translation>
     </message>
     <message>
         <source>Downloading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Downloaden af %1 blev annulleret.</translation>
     </message>
     <message>
         <source>%1 is larger than the %2 bytes allowed for it; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er større end de %2 byte, der er tilladt for den; den blev ikke læst.</translation>
     </message>
     <message>
         <source>%1 could not be saved to a temporary file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kunne ikke gemmes i en midlertidig fil.</translation>
     </message>
     <message>
         <source>%1 could not be downloaded (%2): %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kunne ikke downloades (%2): %3.</translation>
     </message>
     <message>
         <source>%1 could not be downloaded: the server answered HTTP %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kunne ikke downloades: serveren svarede HTTP %2 (%3).</translation>
     </message>
 </context>
 <context>
@@ -3739,7 +3739,7 @@
     <name>gh::ThumbnailView</name>
     <message>
         <source>Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturer</translation>
     </message>
 </context>
 <context>
@@ -3829,122 +3829,122 @@
     <name>gh::TransfersModel</name>
     <message>
         <source>%1 of %2 bytes received</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 af %2 byte modtaget</translation>
     </message>
     <message>
         <source>%1 bytes received; the size is not known yet</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 byte modtaget; størrelsen kendes endnu ikke</translation>
     </message>
     <message>
         <source>%1 of %2 (%3%)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 af %2 (%3%)</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished">%1/s</translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">Fil</translation>
+        <translation>Fil</translation>
     </message>
     <message>
         <source>Host</source>
-        <translation type="unfinished"></translation>
+        <translation>Vært</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">Fremskridt</translation>
+        <translation>Fremskridt</translation>
     </message>
     <message>
         <source>Rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Hastighed</translation>
     </message>
     <message>
         <source>Attempt</source>
-        <translation type="unfinished"></translation>
+        <translation>Forsøg</translation>
     </message>
 </context>
 <context>
     <name>gh::TransfersView</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Annuller</translation>
+        <translation>Annuller</translation>
     </message>
     <message>
         <source>Transfer summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Oversigt over overførsler</translation>
     </message>
     <message>
         <source>Nothing is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Intet kører.</translation>
     </message>
     <message>
         <source>Cancel the running stage</source>
-        <translation type="unfinished">Annuller den kørende fase</translation>
+        <translation>Annuller den kørende fase</translation>
     </message>
     <message>
         <source>Stop the running stage; files not finished stay pending and resume next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop den kørende fase; filer, der ikke er færdige, forbliver ventende og genoptages næste gang.</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Annullerer…</translation>
+        <translation>Annullerer…</translation>
     </message>
     <message>
         <source>Running transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Kørende overførsler</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Genoptag</translation>
     </message>
     <message>
         <source>Resume transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Genoptag overførsler</translation>
     </message>
     <message>
         <source>Carry on with the paused transfers and start the files still waiting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsæt de pausede overførsler, og start de filer, der stadig venter.</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>Pause transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Sæt overførsler på pause</translation>
     </message>
     <message>
         <source>Hold the running downloads where they are and start no new files; a local copy under way finishes its file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hold de kørende downloads, hvor de er, og start ingen nye filer; en lokal kopiering, der er i gang, gør sin fil færdig.</translation>
     </message>
     <message>
         <source>%1 of %2 files</source>
-        <translation type="unfinished">%1 af %2 filer</translation>
+        <translation>%1 af %2 filer</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished">%1 af %2</translation>
+        <translation>%1 af %2</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>på pause</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished">%1/s</translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>%1 left</source>
-        <translation type="unfinished">%1 tilbage</translation>
+        <translation>%1 tilbage</translation>
     </message>
     <message>
         <source>problems: %1</source>
-        <translation type="unfinished">problemer: %1</translation>
+        <translation>problemer: %1</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished">Starter…</translation>
+        <translation>Starter…</translation>
     </message>
 </context>
 <context>
@@ -4402,107 +4402,107 @@
     </message>
     <message>
         <source>Create a batch from a folder, archive, manifest or list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Opret en batch fra en mappe, et arkiv, et manifest eller en liste.</translation>
     </message>
     <message>
         <source>The folder, archive, manifest, spreadsheet or list to load; a manifest or list may be an http(s) URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappen, arkivet, manifestet, regnearket eller listen, der skal indlæses; et manifest eller en liste kan være en http(s)-URL.</translation>
     </message>
     <message>
         <source>Only files matching this query, e.g. &quot;status:failed mime:image/* size:&gt;1M name:*.tif&quot; (the GUI&apos;s filter syntax).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kun filer, der matcher denne forespørgsel, f.eks. &quot;status:failed mime:image/* size:&gt;1M name:*.tif&quot; (GUI&apos;ens filtersyntaks).</translation>
     </message>
     <message>
         <source>query</source>
-        <translation type="unfinished"></translation>
+        <translation>forespørgsel</translation>
     </message>
     <message>
         <source>fill the thumbnail cache for a batch&apos;s stored files</source>
-        <translation type="unfinished"></translation>
+        <translation>udfyld miniaturecachen for de lagrede filer i en batch</translation>
     </message>
     <message>
         <source>watch a hot folder: run each delivery once it has settled</source>
-        <translation type="unfinished"></translation>
+        <translation>overvåg en mappe til leverancer: kør hver leverance, når den er stabil</translation>
     </message>
     <message>
         <source>Cannot create a temporary copy of %1 for its thumbnail: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke oprette en midlertidig kopi af %1 til dens miniature: %2</translation>
     </message>
     <message>
         <source>Cannot read %1 from the store: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke læse %1 fra lageret: %2</translation>
     </message>
     <message>
         <source>Cannot write a temporary copy of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke skrive en midlertidig kopi af %1: %2</translation>
     </message>
     <message>
         <source>Fill the thumbnail cache for every stored file of a batch (the cache the GUI reads, under the user&apos;s cache folder).</source>
-        <translation type="unfinished"></translation>
+        <translation>Udfyld miniaturecachen for hver lagret fil i en batch (den cache, som GUI&apos;en læser, i brugerens cachemappe).</translation>
     </message>
     <message>
         <source>Longest side of a thumbnail in pixels (default 128, what the GUI&apos;s grid shows on a normal-density screen; 256 for a high-density one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Længste side af en miniature i pixel (standard 128, hvad GUI&apos;ens gitter viser på en skærm med normal tæthed; 256 for en skærm med høj tæthed).</translation>
     </message>
     <message>
         <source>px</source>
-        <translation type="unfinished"></translation>
+        <translation>px</translation>
     </message>
     <message>
         <source>Thumbnails made at once (default: one per core).</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturer, der laves samtidig (standard: én pr. kerne).</translation>
     </message>
     <message>
         <source>Print the summary as JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>Udskriv oversigten som JSON.</translation>
     </message>
     <message>
         <source>--size takes a number of pixels from 16 to 4096.</source>
-        <translation type="unfinished"></translation>
+        <translation>--size tager et antal pixel fra 16 til 4096.</translation>
     </message>
     <message>
         <source>Thumbnails: %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturer: %1 af %2</translation>
     </message>
     <message>
         <source>Thumbnails of batch %1 at %2 px: %3 made, %4 cached already, %5 failed, %6 unsupported</source>
-        <translation type="unfinished"></translation>
+        <translation>Miniaturer for batch %1 ved %2 px: %3 lavet, %4 allerede cachet, %5 mislykkedes, %6 ikke understøttet</translation>
     </message>
     <message>
         <source> (%1 files not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1 filer ikke lagret)</translation>
     </message>
     <message>
         <source>Cache: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache: %1</translation>
     </message>
     <message>
         <source>Watch a folder for deliveries: each top-level folder or file becomes a batch once it has stopped changing (and, with --run, runs through every automatic stage). Names starting with &quot;.&quot; or ending in &quot;.part&quot; or &quot;.tmp&quot; are ignored until they are renamed. A delivery that was loaded is not loaded again unless it changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Overvåg en mappe for leverancer: hver mappe eller fil på øverste niveau bliver en batch, når den er holdt op med at ændre sig (og med --run køres den gennem alle automatiske faser). Navne, der starter med &quot;.&quot; eller slutter på &quot;.part&quot; eller &quot;.tmp&quot;, ignoreres, indtil de omdøbes. En leverance, der er indlæst, indlæses ikke igen, medmindre den ændres.</translation>
     </message>
     <message>
         <source>The folder to watch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappen, der skal overvåges.</translation>
     </message>
     <message>
         <source>Seconds a delivery must stay unchanged before it is loaded (default 10).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunder, som en leverance skal forblive uændret, før den indlæses (standard 10).</translation>
     </message>
     <message>
         <source>seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>sekunder</translation>
     </message>
     <message>
         <source>Process the deliveries that are settled now, then exit (for cron).</source>
-        <translation type="unfinished"></translation>
+        <translation>Behandl de leverancer, der er stabile nu, og afslut derefter (til cron).</translation>
     </message>
     <message>
         <source>Run every automatic stage of each batch after loading it (default: load only).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kør alle automatiske faser for hver batch efter indlæsning (standard: kun indlæsning).</translation>
     </message>
     <message>
         <source>--settle takes a number of seconds from 0 to 86400.</source>
-        <translation type="unfinished"></translation>
+        <translation>--settle tager et antal sekunder fra 0 til 86400.</translation>
     </message>
 </context>
 <context>

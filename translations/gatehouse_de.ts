@@ -948,19 +948,19 @@
     </message>
     <message>
         <source>recording the settings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen der Einstellungen von Stapel %1</translation>
     </message>
     <message>
         <source>reading the settings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Einstellungen von Stapel %1</translation>
     </message>
     <message>
         <source>There is no batch %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keinen Stapel %1.</translation>
     </message>
     <message>
         <source>reading events of item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Ereignisse von Objekt %1</translation>
     </message>
 </context>
 <context>
@@ -1112,7 +1112,7 @@
     </message>
     <message>
         <source>Running batch %1, a delivery from the hot folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1, eine Lieferung aus dem Hotfolder, wird ausgeführt.</translation>
     </message>
 </context>
 <context>
@@ -1185,63 +1185,63 @@
     <name>gh::FileFilter</name>
     <message>
         <source>The filter term &quot;%1&quot; is not valid: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Filterbegriff &quot;%1&quot; ist ungültig: %2</translation>
     </message>
     <message>
         <source>the closing quote is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>das schließende Anführungszeichen fehlt.</translation>
     </message>
     <message>
         <source>it has no value after the colon.</source>
-        <translation type="unfinished"></translation>
+        <translation>nach dem Doppelpunkt steht kein Wert.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a status; use a status key such as &quot;fixity-mismatch&quot; or one of failed, ok, skipped, open.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist kein Status; verwenden Sie einen Statusschlüssel wie &quot;fixity-mismatch&quot; oder einen von failed, ok, skipped, open.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a mimetype pattern; write &quot;image/png&quot; or &quot;image/*&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist kein MIME-Typ-Muster; schreiben Sie &quot;image/png&quot; oder &quot;image/*&quot;.</translation>
     </message>
     <message>
         <source>only one size term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>es darf nur ein size-Begriff angegeben werden.</translation>
     </message>
     <message>
         <source>write a size range as &quot;10k..2M&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>schreiben Sie einen Größenbereich als &quot;10k..2M&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a size; write a number of bytes, optionally with k, M, G or T, after &gt;, &gt;=, &lt;, &lt;= or =.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist keine Größe; schreiben Sie eine Anzahl von Bytes, optional mit k, M, G oder T, nach &gt;, &gt;=, &lt;, &lt;= oder =.</translation>
     </message>
     <message>
         <source>no file is larger than that.</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Datei ist größer als das.</translation>
     </message>
     <message>
         <source>no file is smaller than 0 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Datei ist kleiner als 0 Bytes.</translation>
     </message>
     <message>
         <source>the smallest size is larger than the largest.</source>
-        <translation type="unfinished"></translation>
+        <translation>die kleinste Größe ist größer als die größte.</translation>
     </message>
     <message>
         <source>only one name term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>es darf nur ein name-Begriff angegeben werden.</translation>
     </message>
     <message>
         <source>only one qa term may be given.</source>
-        <translation type="unfinished"></translation>
+        <translation>es darf nur ein qa-Begriff angegeben werden.</translation>
     </message>
     <message>
         <source>write &quot;qa:flagged&quot; or &quot;qa:unflagged&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>schreiben Sie &quot;qa:flagged&quot; oder &quot;qa:unflagged&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist kein Filter; verwenden Sie status, mime, size, name oder qa, oder setzen Sie den Text in doppelte Anführungszeichen, um danach zu suchen.</translation>
     </message>
 </context>
 <context>
@@ -1294,75 +1294,75 @@
     <name>gh::FilterBar</name>
     <message>
         <source>Filter files: words, status:failed, mime:image/*, size:&gt;1M, name:*.tif</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien filtern: Wörter, status:failed, mime:image/*, size:&gt;1M, name:*.tif</translation>
     </message>
     <message>
         <source>Filter files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien filtern</translation>
     </message>
     <message>
         <source>Words are searched in names, items, paths, digests and errors. Terms: status:KEY[,KEY] (or failed, ok, skipped, open), mime:TYPE/SUBTYPE or TYPE/*, size:&gt;1M, size:10k..2M, name:TEXT or a glob, qa:flagged. Quote text with spaces or colons.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wörter werden in Namen, Objekten, Pfaden, Hashwerten und Fehlern gesucht. Begriffe: status:KEY[,KEY] (oder failed, ok, skipped, open), mime:TYPE/SUBTYPE oder TYPE/*, size:&gt;1M, size:10k..2M, name:TEXT oder ein Glob-Muster, qa:flagged. Setzen Sie Text mit Leerzeichen oder Doppelpunkten in Anführungszeichen.</translation>
     </message>
     <message>
         <source>Status filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Statusfilter</translation>
     </message>
     <message>
         <source>Any status</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Status</translation>
     </message>
     <message>
         <source>Needs attention</source>
-        <translation type="unfinished">Erfordert Aufmerksamkeit</translation>
+        <translation>Erfordert Aufmerksamkeit</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished">Fertig</translation>
+        <translation>Fertig</translation>
     </message>
     <message>
         <source>Skipped</source>
-        <translation type="unfinished">Übersprungen</translation>
+        <translation>Übersprungen</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished">Ausstehend</translation>
+        <translation>Ausstehend</translation>
     </message>
     <message>
         <source>Type filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Typfilter</translation>
     </message>
     <message>
         <source>Any type</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Typ</translation>
     </message>
     <message>
         <source>Images</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder</translation>
     </message>
     <message>
         <source>PDF documents</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF-Dokumente</translation>
     </message>
     <message>
         <source>XML</source>
-        <translation type="unfinished"></translation>
+        <translation>XML</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Text</translation>
     </message>
     <message>
         <source>Audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Audio</translation>
     </message>
     <message>
         <source>Video</source>
-        <translation type="unfinished"></translation>
+        <translation>Video</translation>
     </message>
     <message>
         <source>Filter error</source>
-        <translation type="unfinished"></translation>
+        <translation>Filterfehler</translation>
     </message>
 </context>
 <context>
@@ -1423,95 +1423,95 @@
     <name>gh::HotFolder</name>
     <message>
         <source>The delivery %1 is gone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Lieferung %1 ist nicht mehr vorhanden.</translation>
     </message>
     <message>
         <source>The hot folder %1 does not exist or is not a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Hotfolder %1 existiert nicht oder ist kein Ordner.</translation>
     </message>
     <message>
         <source>The hot folder %1 cannot be read: permission denied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Hotfolder %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
     <message>
         <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die stabilen Lieferungen in %1 werden verarbeitet (stabil: seit %2 s unverändert).</translation>
     </message>
     <message>
         <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird auf Lieferungen überwacht (Ruhezeit %2 s); Strg-C beendet.</translation>
     </message>
     <message>
         <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten: %1 wird nach den Dateien in Bearbeitung abgebrochen und beim nächsten Mal fortgesetzt.</translation>
     </message>
     <message>
         <source>New delivery %1: %2 files so far; waiting until it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Lieferung %1: bisher %2 Dateien; es wird gewartet, bis sie stabil ist.</translation>
     </message>
     <message>
         <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 hat sich nach der Übernahme geändert; sie wird erneut übernommen, sobald sie stabil ist.</translation>
     </message>
     <message>
         <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 enthält noch Dateien, die gerade geschrieben werden (.part, .tmp); sie bleibt für den nächsten Lauf liegen.</translation>
     </message>
     <message>
         <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 hat sich vor weniger als %2 s geändert; sie bleibt für den nächsten Lauf liegen.</translation>
     </message>
     <message>
         <source>Delivery %1 changed again; waiting until it settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 hat sich erneut geändert; es wird gewartet, bis sie stabil ist.</translation>
     </message>
     <message>
         <source>Error: %1</source>
-        <translation type="unfinished">Fehler: %1</translation>
+        <translation>Fehler: %1</translation>
     </message>
     <message>
         <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 wurde als Stapel %2 geladen und hat sich seitdem nicht geändert; sie wird nicht erneut geladen.</translation>
     </message>
     <message>
         <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird fortgesetzt.</translation>
     </message>
     <message>
         <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Laden der Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird erneut geladen.</translation>
     </message>
     <message>
         <source>loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>geladen.</translation>
     </message>
     <message>
         <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 hat sich geändert, seit sie als Stapel %2 geladen wurde: %3 Dateien, %4 Bytes; sie wird als neuer Stapel geladen.</translation>
     </message>
     <message>
         <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 ist stabil: %2 Dateien, %3 Bytes; sie wird geladen.</translation>
     </message>
     <message>
         <source>Warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: %1</translation>
     </message>
     <message>
         <source>loaded (%1 items, %2 files).</source>
-        <translation type="unfinished"></translation>
+        <translation>geladen (%1 Objekte, %2 Dateien).</translation>
     </message>
     <message>
         <source>Delivery %1 finished as batch %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1 als Stapel %2 abgeschlossen: %3</translation>
     </message>
     <message>
         <source>Delivery %1 failed%2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Lieferung %1%2 ist fehlgeschlagen: %3</translation>
     </message>
     <message>
         <source> (batch %1)</source>
-        <translation type="unfinished"></translation>
+        <translation> (Stapel %1)</translation>
     </message>
 </context>
 <context>
@@ -1633,35 +1633,35 @@
     </message>
     <message>
         <source>%1 member manifests or collections were downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Sammlungsmitglieder (Manifeste oder Sammlungen) wurden heruntergeladen.</translation>
     </message>
     <message>
         <source>%1 collection members could not be read; each is recorded as an item whose file says why.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Sammlungsmitglieder konnten nicht gelesen werden; jedes wird als Objekt aufgezeichnet, dessen Datei den Grund angibt.</translation>
     </message>
     <message>
         <source>The collection %1 lists %2, which was already read; it is not read again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 führt %2 auf, das bereits gelesen wurde; es wird nicht erneut gelesen.</translation>
     </message>
     <message>
         <source>The collection %1 lists more than %2 member manifests to download; %3 was not downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sammlung %1 führt mehr als %2 herunterzuladende Manifeste von Mitgliedern auf; %3 wurde nicht heruntergeladen.</translation>
     </message>
     <message>
         <source>The collection member %1 was not loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Sammlungsmitglied %1 wurde nicht geladen.</translation>
     </message>
     <message>
         <source>The collection member manifest %1 could not be read: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Manifest des Sammlungsmitglieds %1 konnte nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Downloaded the collection member %1 (%2 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Sammlungsmitglied %1 wurde heruntergeladen (%2 Bytes).</translation>
     </message>
     <message>
         <source>It was redirected to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde nach %1 weitergeleitet.</translation>
     </message>
 </context>
 <context>
@@ -1801,101 +1801,101 @@
     </message>
     <message>
         <source>The source %1 is not a valid URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Quelle %1 ist keine gültige URL.</translation>
     </message>
     <message>
         <source>No temporary folder for downloading %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein temporärer Ordner zum Herunterladen von %1: %2</translation>
     </message>
     <message>
         <source>Cannot write the temporary copy %1 of %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Die temporäre Kopie %1 von %2 kann nicht geschrieben werden: %3</translation>
     </message>
     <message>
         <source>%1 was downloaded (%2 bytes, served as %3); its content is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde heruntergeladen (%2 Bytes, ausgeliefert als %3); sein Inhalt ist %4.</translation>
     </message>
     <message>
         <source>no type</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Typ</translation>
     </message>
     <message>
         <source>It was redirected to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde nach %1 weitergeleitet.</translation>
     </message>
     <message>
         <source>%1 is an archive; Gatehouse loads archives from a local copy, so download it and load the file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist ein Archiv; Gatehouse lädt Archive aus einer lokalen Kopie. Laden Sie es also herunter und laden Sie dann die Datei.</translation>
     </message>
 </context>
 <context>
     <name>gh::IssuesModel</name>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung</translation>
     </message>
     <message>
         <source>Intake warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Annahmewarnung</translation>
     </message>
     <message>
         <source>Intake</source>
-        <translation type="unfinished">Annahme</translation>
+        <translation>Annahme</translation>
     </message>
     <message>
         <source>Intake: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Annahme: %1</translation>
     </message>
     <message>
         <source>Engine failure</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine-Fehler</translation>
     </message>
     <message>
         <source>Engine</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine</translation>
     </message>
     <message>
         <source>No problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Probleme</translation>
     </message>
     <message>
         <source>1 problem</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Problem</translation>
     </message>
     <message>
         <source>%1 problems</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Probleme</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished">Problem</translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Ort</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
     <name>gh::IssuesPanel</name>
     <message>
         <source>Number of problems</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl der Probleme</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished">Probleme</translation>
+        <translation>Probleme</translation>
     </message>
 </context>
 <context>
@@ -2201,59 +2201,59 @@
     </message>
     <message>
         <source>Thumbnails of the selected batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschaubilder des ausgewählten Stapels</translation>
     </message>
     <message>
         <source>Transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Übertragungen</translation>
     </message>
     <message>
         <source>Problems</source>
-        <translation type="unfinished">Probleme</translation>
+        <translation>Probleme</translation>
     </message>
     <message>
         <source>Hot folder</source>
-        <translation type="unfinished">Hotfolder</translation>
+        <translation>Hotfolder</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pausieren</translation>
     </message>
     <message>
         <source>&amp;Filter Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien &amp;filtern</translation>
     </message>
     <message>
         <source>As a &amp;Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Als &amp;Tabelle</translation>
     </message>
     <message>
         <source>As &amp;Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Vorschau&amp;bilder</translation>
     </message>
     <message>
         <source>&amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorschau</translation>
     </message>
     <message>
         <source>Show the selected file large (Space in the file list)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählte Datei groß anzeigen (Leertaste in der Dateiliste)</translation>
     </message>
     <message>
         <source>&amp;Larger Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Größere Vorschaubilder</translation>
     </message>
     <message>
         <source>&amp;Smaller Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kleinere Vorschaubilder</translation>
     </message>
     <message>
         <source>Watching %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird überwacht</translation>
     </message>
     <message>
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Lieferungen in diesem Ordner werden geladen und ausgeführt, sobald sie sich nicht mehr ändern.</translation>
     </message>
 </context>
 <context>
@@ -2304,306 +2304,306 @@
     </message>
     <message>
         <source>%1 lists %2 inside the archive %3, which cannot be opened: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 im Archiv %3 auf, das nicht geöffnet werden kann: %4</translation>
     </message>
     <message>
         <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 im Archiv %3 auf, das diesen Eintrag nicht enthält.</translation>
     </message>
 </context>
 <context>
     <name>gh::MetadataPane</name>
     <message>
         <source>no language</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Sprache</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>nein</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine)</translation>
     </message>
     <message>
         <source>In other languages:</source>
-        <translation type="unfinished"></translation>
+        <translation>In anderen Sprachen:</translation>
     </message>
     <message>
         <source>IIIF version</source>
-        <translation type="unfinished"></translation>
+        <translation>IIIF-Version</translation>
     </message>
     <message>
         <source>IIIF manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>IIIF-Manifest</translation>
     </message>
     <message>
         <source>Metadata format</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadatenformat</translation>
     </message>
     <message>
         <source>Required statement</source>
-        <translation type="unfinished"></translation>
+        <translation>Pflichtangabe</translation>
     </message>
     <message>
         <source>Navigation date</source>
-        <translation type="unfinished"></translation>
+        <translation>Navigationsdatum</translation>
     </message>
     <message>
         <source>Bag info</source>
-        <translation type="unfinished"></translation>
+        <translation>Bag-Info</translation>
     </message>
     <message>
         <source>Ingest request</source>
-        <translation type="unfinished"></translation>
+        <translation>Übernahmeanfrage</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>Metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadaten</translation>
     </message>
     <message>
         <source>METS structure</source>
-        <translation type="unfinished"></translation>
+        <translation>METS-Struktur</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished">Stapel</translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>Film</source>
-        <translation type="unfinished"></translation>
+        <translation>Film</translation>
     </message>
     <message>
         <source>Newspaper</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitung</translation>
     </message>
     <message>
         <source>Line in the source</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile in der Quelle</translation>
     </message>
     <message>
         <source>(no label)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ohne Bezeichnung)</translation>
     </message>
     <message>
         <source>Identifier</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennung</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezeichnung</translation>
     </message>
     <message>
         <source>The source gave no descriptive metadata for this item.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Quelle hat für dieses Objekt keine beschreibenden Metadaten angegeben.</translation>
     </message>
     <message>
         <source>%1 (%2 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 Bytes)</translation>
     </message>
     <message>
         <source>not computed yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch nicht berechnet</translation>
     </message>
     <message>
         <source>matches</source>
-        <translation type="unfinished"></translation>
+        <translation>stimmt überein</translation>
     </message>
     <message>
         <source>differs from the computed %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>weicht vom berechneten %1-Wert ab: %2</translation>
     </message>
     <message>
         <source>unknown time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitpunkt unbekannt</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished">Problem</translation>
+        <translation>Problem</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuche</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Verarbeitet</translation>
     </message>
     <message>
         <source>the source declared %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Quelle gab %1 an</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Größe</translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Size (declared)</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe (angegeben)</translation>
     </message>
     <message>
         <source>(sniffed from the content)</source>
-        <translation type="unfinished"></translation>
+        <translation>(aus dem Inhalt erkannt)</translation>
     </message>
     <message>
         <source>(declared by the source)</source>
-        <translation type="unfinished"></translation>
+        <translation>(von der Quelle angegeben)</translation>
     </message>
     <message>
         <source>The declared type disagrees with the content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der angegebene Typ passt nicht zum Inhalt.</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished">Typ</translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Dimensions</source>
-        <translation type="unfinished"></translation>
+        <translation>Abmessungen</translation>
     </message>
     <message>
         <source>Digests</source>
-        <translation type="unfinished"></translation>
+        <translation>Hashwerte</translation>
     </message>
     <message>
         <source>the source</source>
-        <translation type="unfinished"></translation>
+        <translation>der Quelle</translation>
     </message>
     <message>
         <source>Declared checksums</source>
-        <translation type="unfinished"></translation>
+        <translation>Angegebene Prüfsummen</translation>
     </message>
     <message>
         <source>from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>aus %1</translation>
     </message>
     <message>
         <source>Stored as</source>
-        <translation type="unfinished">Gespeichert als</translation>
+        <translation>Gespeichert als</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished">Quelle</translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
         <source>Archive member</source>
-        <translation type="unfinished"></translation>
+        <translation>Archiveintrag</translation>
     </message>
     <message>
         <source>HTTP</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP</translation>
     </message>
     <message>
         <source>ETag</source>
-        <translation type="unfinished"></translation>
+        <translation>ETag</translation>
     </message>
     <message>
         <source>Last-Modified</source>
-        <translation type="unfinished"></translation>
+        <translation>Last-Modified</translation>
     </message>
     <message>
         <source>Final URL</source>
-        <translation type="unfinished">Endgültige URL</translation>
+        <translation>Endgültige URL</translation>
     </message>
     <message>
         <source>Redirects (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterleitungen (%1)</translation>
     </message>
     <message>
         <source>Nothing has happened to this file yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit dieser Datei ist noch nichts geschehen.</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished">Datei</translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>item</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt</translation>
     </message>
     <message>
         <source>batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>unknown agent</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannter Akteur</translation>
     </message>
     <message>
         <source>File metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateimetadaten</translation>
     </message>
     <message>
         <source>Select a file to see its metadata.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Datei aus, um ihre Metadaten zu sehen.</translation>
     </message>
     <message>
         <source>No file selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Datei ausgewählt</translation>
     </message>
     <message>
         <source>Descriptive metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibende Metadaten</translation>
     </message>
     <message>
         <source>Technical metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>Technische Metadaten</translation>
     </message>
     <message>
         <source>Provenance</source>
-        <translation type="unfinished"></translation>
+        <translation>Provenienz</translation>
     </message>
     <message>
         <source>&amp;Descriptive</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beschreibend</translation>
     </message>
     <message>
         <source>&amp;Technical</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Technisch</translation>
     </message>
     <message>
         <source>Pro&amp;venance</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Provenienz</translation>
     </message>
     <message>
         <source>no copy of the file on this machine</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Kopie der Datei auf diesem Rechner</translation>
     </message>
     <message>
         <source>cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
         <source>cannot read the image header of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header von %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird gelesen …</translation>
     </message>
     <message>
         <source>%1 × %2 pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2 Pixel</translation>
     </message>
     <message>
         <source>unknown (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt (%1)</translation>
     </message>
 </context>
 <context>
@@ -2748,103 +2748,103 @@
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild in der Vorschau</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorherige Seite</translation>
     </message>
     <message>
         <source>Previous page (Page Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorherige Seite (Bild auf)</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Seite</translation>
     </message>
     <message>
         <source>Next page (Page Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Seite (Bild ab)</translation>
     </message>
     <message>
         <source>Page</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite</translation>
     </message>
     <message>
         <source>File shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Angezeigte Datei</translation>
     </message>
     <message>
         <source>−</source>
-        <translation type="unfinished"></translation>
+        <translation>−</translation>
     </message>
     <message>
         <source>Zoom out (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>Verkleinern (-)</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>Verkleinern</translation>
     </message>
     <message>
         <source>+</source>
-        <translation type="unfinished"></translation>
+        <translation>+</translation>
     </message>
     <message>
         <source>Zoom in (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrößern (+)</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrößern</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Einpassen</translation>
     </message>
     <message>
         <source>Fit to window (F)</source>
-        <translation type="unfinished"></translation>
+        <translation>An Fenster anpassen (F)</translation>
     </message>
     <message>
         <source>100%</source>
-        <translation type="unfinished"></translation>
+        <translation>100%</translation>
     </message>
     <message>
         <source>Actual size (1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Originalgröße (1)</translation>
     </message>
     <message>
         <source>Actual size</source>
-        <translation type="unfinished"></translation>
+        <translation>Originalgröße</translation>
     </message>
     <message>
         <source>Select a file to preview it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Datei aus, um sie in der Vorschau zu sehen.</translation>
     </message>
     <message>
         <source>%1 is not on this machine yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist noch nicht auf diesem Rechner.</translation>
     </message>
     <message>
         <source>Loading %1 …</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen …</translation>
     </message>
     <message>
         <source>No preview: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Vorschau: %1</translation>
     </message>
     <message>
         <source>Page %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite %1 von %2</translation>
     </message>
     <message>
         <source>Actual size (1) — now %1%</source>
-        <translation type="unfinished"></translation>
+        <translation>Originalgröße (1) — jetzt %1%</translation>
     </message>
 </context>
 <context>
@@ -2902,31 +2902,31 @@
     <name>gh::RemoteFetcher</name>
     <message>
         <source>%1 cannot be downloaded: only http and https URLs are supported.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht heruntergeladen werden: Nur http- und https-URLs werden unterstützt.</translation>
     </message>
     <message>
         <source>%1 cannot be downloaded: libcurl could not start.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht heruntergeladen werden: libcurl konnte nicht starten.</translation>
     </message>
     <message>
         <source>Downloading %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Herunterladen von %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 is larger than the %2 bytes allowed for it; it was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist größer als die dafür erlaubten %2 Bytes; es wurde nicht gelesen.</translation>
     </message>
     <message>
         <source>%1 could not be saved to a temporary file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht in einer temporären Datei gespeichert werden.</translation>
     </message>
     <message>
         <source>%1 could not be downloaded (%2): %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht heruntergeladen werden (%2): %3.</translation>
     </message>
     <message>
         <source>%1 could not be downloaded: the server answered HTTP %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht heruntergeladen werden: Der Server antwortete mit HTTP %2 (%3).</translation>
     </message>
 </context>
 <context>
@@ -3739,7 +3739,7 @@
     <name>gh::ThumbnailView</name>
     <message>
         <source>Thumbnails</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschaubilder</translation>
     </message>
 </context>
 <context>
@@ -3829,122 +3829,122 @@
     <name>gh::TransfersModel</name>
     <message>
         <source>%1 of %2 bytes received</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Bytes empfangen</translation>
     </message>
     <message>
         <source>%1 bytes received; the size is not known yet</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Bytes empfangen; die Größe ist noch nicht bekannt</translation>
     </message>
     <message>
         <source>%1 of %2 (%3%)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 (%3%)</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished">%1/s</translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">Datei</translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Host</source>
-        <translation type="unfinished"></translation>
+        <translation>Host</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">Fortschritt</translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Übertragungsrate</translation>
     </message>
     <message>
         <source>Attempt</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch</translation>
     </message>
 </context>
 <context>
     <name>gh::TransfersView</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">Abbrechen</translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Transfer summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersicht der Übertragungen</translation>
     </message>
     <message>
         <source>Nothing is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es läuft nichts.</translation>
     </message>
     <message>
         <source>Cancel the running stage</source>
-        <translation type="unfinished">Die laufende Stufe abbrechen</translation>
+        <translation>Die laufende Stufe abbrechen</translation>
     </message>
     <message>
         <source>Stop the running stage; files not finished stay pending and resume next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hält die laufende Stufe an; nicht fertige Dateien bleiben ausstehend und werden beim nächsten Mal fortgesetzt.</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">Wird abgebrochen …</translation>
+        <translation>Wird abgebrochen …</translation>
     </message>
     <message>
         <source>Running transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufende Übertragungen</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>Resume transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Übertragungen fortsetzen</translation>
     </message>
     <message>
         <source>Carry on with the paused transfers and start the files still waiting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Setzt die pausierten Übertragungen fort und startet die noch wartenden Dateien.</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pausieren</translation>
     </message>
     <message>
         <source>Pause transfers</source>
-        <translation type="unfinished"></translation>
+        <translation>Übertragungen pausieren</translation>
     </message>
     <message>
         <source>Hold the running downloads where they are and start no new files; a local copy under way finishes its file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hält die laufenden Downloads an, wo sie sind, und startet keine neuen Dateien; eine laufende lokale Kopie stellt ihre Datei noch fertig.</translation>
     </message>
     <message>
         <source>%1 of %2 files</source>
-        <translation type="unfinished">%1 von %2 Dateien</translation>
+        <translation>%1 von %2 Dateien</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished">%1 von %2</translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>pausiert</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished">%1/s</translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>%1 left</source>
-        <translation type="unfinished">noch %1</translation>
+        <translation>noch %1</translation>
     </message>
     <message>
         <source>problems: %1</source>
-        <translation type="unfinished">Probleme: %1</translation>
+        <translation>Probleme: %1</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished">Wird gestartet …</translation>
+        <translation>Wird gestartet …</translation>
     </message>
 </context>
 <context>
@@ -4402,107 +4402,107 @@
     </message>
     <message>
         <source>Create a batch from a folder, archive, manifest or list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Stapel aus einem Ordner, einem Archiv, einem Manifest oder einer Liste anlegen.</translation>
     </message>
     <message>
         <source>The folder, archive, manifest, spreadsheet or list to load; a manifest or list may be an http(s) URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was geladen werden soll: Ordner, Archiv, Manifest, Tabelle oder Liste; ein Manifest oder eine Liste kann eine http(s)-URL sein.</translation>
     </message>
     <message>
         <source>Only files matching this query, e.g. &quot;status:failed mime:image/* size:&gt;1M name:*.tif&quot; (the GUI&apos;s filter syntax).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Dateien, die dieser Abfrage entsprechen, z. B. &quot;status:failed mime:image/* size:&gt;1M name:*.tif&quot; (die Filtersyntax der GUI).</translation>
     </message>
     <message>
         <source>query</source>
-        <translation type="unfinished"></translation>
+        <translation>Abfrage</translation>
     </message>
     <message>
         <source>fill the thumbnail cache for a batch&apos;s stored files</source>
-        <translation type="unfinished"></translation>
+        <translation>den Vorschaubild-Cache für die gespeicherten Dateien eines Stapels füllen</translation>
     </message>
     <message>
         <source>watch a hot folder: run each delivery once it has settled</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Hotfolder überwachen: jede Lieferung ausführen, sobald sie stabil ist</translation>
     </message>
     <message>
         <source>Cannot create a temporary copy of %1 for its thumbnail: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Für das Vorschaubild von %1 kann keine temporäre Kopie angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot read %1 from the store: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus dem Speicher gelesen werden: %2</translation>
     </message>
     <message>
         <source>Cannot write a temporary copy of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine temporäre Kopie von %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Fill the thumbnail cache for every stored file of a batch (the cache the GUI reads, under the user&apos;s cache folder).</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Vorschaubild-Cache für jede gespeicherte Datei eines Stapels füllen (den Cache, den die GUI liest, im Cache-Ordner des Benutzers).</translation>
     </message>
     <message>
         <source>Longest side of a thumbnail in pixels (default 128, what the GUI&apos;s grid shows on a normal-density screen; 256 for a high-density one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Längste Seite eines Vorschaubilds in Pixeln (Standard 128, was das Raster der GUI auf einem Bildschirm mit normaler Pixeldichte zeigt; 256 für einen mit hoher Pixeldichte).</translation>
     </message>
     <message>
         <source>px</source>
-        <translation type="unfinished"></translation>
+        <translation>px</translation>
     </message>
     <message>
         <source>Thumbnails made at once (default: one per core).</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitig erzeugte Vorschaubilder (Standard: eines pro Kern).</translation>
     </message>
     <message>
         <source>Print the summary as JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zusammenfassung als JSON ausgeben.</translation>
     </message>
     <message>
         <source>--size takes a number of pixels from 16 to 4096.</source>
-        <translation type="unfinished"></translation>
+        <translation>--size nimmt eine Pixelzahl von 16 bis 4096.</translation>
     </message>
     <message>
         <source>Thumbnails: %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschaubilder: %1 von %2</translation>
     </message>
     <message>
         <source>Thumbnails of batch %1 at %2 px: %3 made, %4 cached already, %5 failed, %6 unsupported</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschaubilder von Stapel %1 mit %2 px: %3 erzeugt, %4 bereits im Cache, %5 fehlgeschlagen, %6 nicht unterstützt</translation>
     </message>
     <message>
         <source> (%1 files not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1 Dateien nicht gespeichert)</translation>
     </message>
     <message>
         <source>Cache: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cache: %1</translation>
     </message>
     <message>
         <source>Watch a folder for deliveries: each top-level folder or file becomes a batch once it has stopped changing (and, with --run, runs through every automatic stage). Names starting with &quot;.&quot; or ending in &quot;.part&quot; or &quot;.tmp&quot; are ignored until they are renamed. A delivery that was loaded is not loaded again unless it changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Ordner auf Lieferungen überwachen: Jeder Eintrag auf oberster Ebene (Ordner oder Datei) wird zu einem Stapel, sobald er sich nicht mehr ändert (und durchläuft mit --run jede automatische Stufe). Namen, die mit &quot;.&quot; beginnen oder auf &quot;.part&quot; oder &quot;.tmp&quot; enden, werden ignoriert, bis sie umbenannt werden. Eine geladene Lieferung wird nicht erneut geladen, es sei denn, sie ändert sich.</translation>
     </message>
     <message>
         <source>The folder to watch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der zu überwachende Ordner.</translation>
     </message>
     <message>
         <source>Seconds a delivery must stay unchanged before it is loaded (default 10).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden, die eine Lieferung unverändert bleiben muss, bevor sie geladen wird (Standard 10).</translation>
     </message>
     <message>
         <source>seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden</translation>
     </message>
     <message>
         <source>Process the deliveries that are settled now, then exit (for cron).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die jetzt stabilen Lieferungen verarbeiten, dann beenden (für cron).</translation>
     </message>
     <message>
         <source>Run every automatic stage of each batch after loading it (default: load only).</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede automatische Stufe jedes Stapels nach dem Laden ausführen (Standard: nur laden).</translation>
     </message>
     <message>
         <source>--settle takes a number of seconds from 0 to 86400.</source>
-        <translation type="unfinished"></translation>
+        <translation>--settle nimmt eine Anzahl von Sekunden von 0 bis 86400.</translation>
     </message>
 </context>
 <context>

@@ -2089,7 +2089,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>&amp;Ausführen oder fortsetzen</translation>
+        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>

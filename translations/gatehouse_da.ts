@@ -4091,10 +4091,6 @@
         <translation>sti</translation>
     </message>
     <message>
-        <source>The bit store folder (default: store/ next to the catalog).</source>
-        <translation>Lagermappen (standard: store/ ved siden af kataloget).</translation>
-    </message>
-    <message>
         <source>dir</source>
         <translation>mappe</translation>
     </message>
@@ -4245,10 +4241,6 @@
     <message>
         <source>one record per file</source>
         <translation>én post pr. fil</translation>
-    </message>
-    <message>
-        <source>write a report (summary)</source>
-        <translation>skriv en rapport (summary)</translation>
     </message>
     <message>
         <source>Gatehouse: take batches of digital objects into an archive.</source>
@@ -4503,6 +4495,14 @@
     <message>
         <source>--settle takes a number of seconds from 0 to 86400.</source>
         <translation>--settle tager et antal sekunder fra 0 til 86400.</translation>
+    </message>
+    <message>
+        <source>write a report (summary, jsonl)</source>
+        <translation>skriv en rapport (summary, jsonl)</translation>
+    </message>
+    <message>
+        <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
+        <translation>Lageret: en mappe (standard: store/ ved siden af kataloget) eller s3://bucket/prefix.</translation>
     </message>
 </context>
 <context>

@@ -4091,10 +4091,6 @@
         <translation>Pfad</translation>
     </message>
     <message>
-        <source>The bit store folder (default: store/ next to the catalog).</source>
-        <translation>Der Ordner des Speichers (Standard: store/ neben dem Katalog).</translation>
-    </message>
-    <message>
         <source>dir</source>
         <translation>Ordner</translation>
     </message>
@@ -4245,10 +4241,6 @@
     <message>
         <source>one record per file</source>
         <translation>ein Datensatz pro Datei</translation>
-    </message>
-    <message>
-        <source>write a report (summary)</source>
-        <translation>einen Bericht schreiben (summary)</translation>
     </message>
     <message>
         <source>Gatehouse: take batches of digital objects into an archive.</source>
@@ -4503,6 +4495,14 @@
     <message>
         <source>--settle takes a number of seconds from 0 to 86400.</source>
         <translation>--settle nimmt eine Anzahl von Sekunden von 0 bis 86400.</translation>
+    </message>
+    <message>
+        <source>write a report (summary, jsonl)</source>
+        <translation>einen Bericht schreiben (summary, jsonl)</translation>
+    </message>
+    <message>
+        <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
+        <translation>Der Speicher: ein Ordner (Standard: store/ neben dem Katalog) oder s3://bucket/prefix.</translation>
     </message>
 </context>
 <context>

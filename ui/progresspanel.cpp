@@ -8,20 +8,6 @@
 
 namespace gh {
 
-namespace {
-
-QString duration(qint64 seconds)
-{
-    if (seconds >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(seconds / 3600)
-            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
-
-} // namespace
-
 ProgressPanel::ProgressPanel(QWidget *parent)
     : QWidget(parent)
     , m_bar(new QProgressBar(this))
@@ -66,7 +52,7 @@ void ProgressPanel::setProgress(const Progress &p)
     if (p.bytesPerSecond > 0)
         text += u" · " + tr("%1/s").arg(locale.formattedDataSize(qint64(p.bytesPerSecond)));
     if (p.etaSeconds >= 0)
-        text += u" · " + tr("%1 left").arg(duration(p.etaSeconds));
+        text += u" · " + tr("%1 left").arg(Progress::clockText(p.etaSeconds));
     if (p.filesFailed > 0)
         text += u" · " + tr("problems: %1").arg(locale.toString(p.filesFailed));
     m_summary->setText(text);

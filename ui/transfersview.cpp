@@ -15,20 +15,6 @@
 
 namespace gh {
 
-namespace {
-
-QString duration(qint64 seconds)
-{
-    if (seconds >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(seconds / 3600)
-            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
-
-} // namespace
-
 void TransferProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                      const QModelIndex &index) const
 {
@@ -171,7 +157,7 @@ void TransfersView::setProgress(const Progress &p)
         if (p.bytesPerSecond > 0)
             text += u" · " + tr("%1/s").arg(locale.formattedDataSize(qint64(p.bytesPerSecond)));
         if (p.etaSeconds >= 0)
-            text += u" · " + tr("%1 left").arg(duration(p.etaSeconds));
+            text += u" · " + tr("%1 left").arg(Progress::clockText(p.etaSeconds));
     }
     if (p.filesFailed > 0)
         text += u" · " + tr("problems: %1").arg(locale.toString(p.filesFailed));

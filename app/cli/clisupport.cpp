@@ -112,7 +112,8 @@ QList<QCommandLineOption> globalOptions()
     return {
         {QStringLiteral("catalog"),
          tr("The catalog: an SQLite file, or postgresql://user:password@host:port/db."), tr("path")},
-        {QStringLiteral("store"), tr("The bit store folder (default: store/ next to the catalog)."),
+        {QStringLiteral("store"),
+         tr("The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix."),
          tr("dir")},
         {QStringLiteral("config"), tr("Engine settings (INI)."), tr("file")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Print no progress.")},

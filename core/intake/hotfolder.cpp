@@ -326,14 +326,8 @@ Result<std::pair<HotFolder::Known, qint64>> HotFolder::lookup(const Delivery &de
     auto stages = m_catalog.stages(batchId);
     if (!stages)
         return stages.error();
-    StageState intake = StageState::NotStarted;
-    StageState fetch = StageState::NotStarted;
-    for (const StageRecord &r : *stages) {
-        if (r.stage == Stage::Intake)
-            intake = r.state;
-        else if (r.stage == Stage::Fetch)
-            fetch = r.state;
-    }
+    const StageState intake = StageRecord::stateOf(*stages, Stage::Intake);
+    const StageState fetch = StageRecord::stateOf(*stages, Stage::Fetch);
     // A delivery that could not be loaded stays failed until it changes: loading it again would fail again.
     if (intake == StageState::Failed)
         return Found(Known::Loaded, batchId);

@@ -56,4 +56,13 @@ BatchState batchStateFromKey(QStringView key)
     return BatchState::Open;
 }
 
+StageState StageRecord::stateOf(const QList<StageRecord> &stages, Stage stage)
+{
+    for (const StageRecord &r : stages) {
+        if (r.stage == stage)
+            return r.state;
+    }
+    return StageState::NotStarted;
+}
+
 } // namespace gh

@@ -64,6 +64,9 @@ struct StageRecord
     bool isInterrupted() const;
     //! The state to show: an interrupted stage needs attention.
     StageState effectiveState() const;
+
+    //! The state of \a stage among a batch's \a stages; NotStarted when it has no record.
+    static StageState stateOf(const QList<StageRecord> &stages, Stage stage);
 };
 
 //! "host:pid" for this process.

@@ -61,14 +61,8 @@ Result<std::optional<std::pair<qint64, bool>>> BatchRunner::resumableBatch(const
     auto stages = m_catalog.stages(**latest);
     if (!stages)
         return stages.error();
-    StageState intake = StageState::NotStarted;
-    StageState fetch = StageState::NotStarted;
-    for (const StageRecord &r : *stages) {
-        if (r.stage == Stage::Intake)
-            intake = r.state;
-        else if (r.stage == Stage::Fetch)
-            fetch = r.state;
-    }
+    const StageState intake = StageRecord::stateOf(*stages, Stage::Intake);
+    const StageState fetch = StageRecord::stateOf(*stages, Stage::Fetch);
     if (intake == StageState::Running || intake == StageState::Failed || intake == StageState::NotStarted)
         return Found(std::pair(**latest, true));
     if (fetch == StageState::Done || fetch == StageState::Failed)

@@ -4,6 +4,16 @@
 
 namespace gh {
 
+QString Progress::clockText(qint64 seconds)
+{
+    if (seconds >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(seconds / 3600)
+            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
 ThroughputMeter::ThroughputMeter(qint64 windowMs)
     : m_windowMs(windowMs)
 {

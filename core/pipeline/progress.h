@@ -27,6 +27,9 @@ struct Progress
     double bytesPerSecond = 0;
     qint64 etaSeconds = -1;            //!< -1 while unknown.
     QList<TransferActivity> transfers; //!< Downloads running now.
+
+    //! A time left as a clock shows it: "4:05", "1:02:03".
+    static QString clockText(qint64 seconds);
 };
 
 /*!

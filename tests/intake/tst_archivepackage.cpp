@@ -523,8 +523,9 @@ void TestArchivePackage::nestedArchiveListingVerifiesSidecars()
     IntakeContext context{sink, trace, options};
     ListingIngester listing;
     QVERIFY(listing.ingest(**inner, context).ok());
-    QCOMPARE(sink.files().size(), 1);
-    const FileDraft &page = sink.files()[0];
+    const QList<FileDraft> files = sink.files(); // by value: a reference into a temporary would dangle
+    QCOMPARE(files.size(), 1);
+    const FileDraft &page = files[0];
     QCOMPARE(page.sourceMember, QStringLiteral("inner.zip!/page1.tif"));
     const auto data = (*inner)->read(QStringLiteral("page1.tif"));
     QCOMPARE(page.declared.md5,

@@ -74,22 +74,11 @@ bool isWebAddress(const QString &source)
 
 } // namespace
 
-namespace {
-
-RunOptions engineOptions(const Preferences &preferences)
-{
-    RunOptions options = preferences.options;
-    options.bannedList = preferences.bannedList;
-    return options;
-}
-
-} // namespace
-
 MainWindow::MainWindow(const Workspace &workspace, const Preferences &preferences, QWidget *parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_preferences(preferences)
-    , m_engine(new EngineController(workspace, engineOptions(preferences), this))
+    , m_engine(new EngineController(workspace, preferences.options, this))
     , m_batchModel(new BatchListModel(this))
     , m_fileModel(new FileTableModel(this))
     , m_fileProxy(new FileFilterModel(this))
@@ -605,7 +594,7 @@ void MainWindow::editSettings()
     const QString hotFolder = m_preferences.hotFolder;
     m_preferences = dialog.preferences();
     m_preferences.save();
-    m_engine->setRunOptions(engineOptions(m_preferences));
+    m_engine->setRunOptions(m_preferences.options);
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."));

@@ -44,7 +44,7 @@ Preferences Preferences::load()
     p.options.fetch.keyTemplate =
         s.value(QStringLiteral("fetch/key_template"), p.options.fetch.keyTemplate).toString();
     p.options.store.sync = syncFromKey(s.value(QStringLiteral("store/sync")).toString());
-    p.bannedList = s.value(QStringLiteral("intake/banned_list")).toString();
+    p.options.bannedList = s.value(QStringLiteral("intake/banned_list")).toString();
     p.hotFolder = s.value(QStringLiteral("intake/hot_folder")).toString();
     p.options.intake.columns =
         ColumnMapping::fromJson(s.value(QStringLiteral("intake/column_mapping")).toJsonObject());
@@ -63,7 +63,7 @@ void Preferences::save() const
     s.setValue(QStringLiteral("transfer/honour_freshness"), t.honourFreshness);
     s.setValue(QStringLiteral("fetch/key_template"), options.fetch.keyTemplate);
     s.setValue(QStringLiteral("store/sync"), syncKey(options.store.sync));
-    s.setValue(QStringLiteral("intake/banned_list"), bannedList);
+    s.setValue(QStringLiteral("intake/banned_list"), options.bannedList);
     s.setValue(QStringLiteral("intake/hot_folder"), hotFolder);
     s.setValue(QStringLiteral("intake/column_mapping"), options.intake.columns.toJson());
 }

@@ -15,8 +15,7 @@ namespace gh {
 struct Preferences
 {
     RunOptions options;
-    QString bannedList; //!< A file of record identifiers to skip, read by the engine when a run starts.
-    QString hotFolder;  //!< A folder watched for new deliveries; empty for none.
+    QString hotFolder; //!< A folder watched for new deliveries; empty for none.
 
     static Preferences load();
     void save() const;

@@ -95,7 +95,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
 
     auto *intake = new QWidget(this);
     auto *intakeForm = new QFormLayout(intake);
-    m_banned->setText(preferences.bannedList);
+    m_banned->setText(preferences.options.bannedList);
     m_banned->setAccessibleName(tr("Banned records file"));
     m_banned->setPlaceholderText(tr("none"));
     intakeForm->addRow(tr("&Banned records:"), withBrowse(
@@ -180,7 +180,7 @@ Preferences SettingsDialog::preferences() const
     t.accept = EngineSettings::parseAccept(m_accept->text());
     t.contact = m_contact->text().trimmed();
     t.honourFreshness = m_freshness->isChecked();
-    p.bannedList = m_banned->text().trimmed();
+    p.options.bannedList = m_banned->text().trimmed();
     p.hotFolder = m_hotFolder->text().trimmed();
     p.options.intake.columns = m_columns->mapping();
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();

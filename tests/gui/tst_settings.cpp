@@ -51,7 +51,7 @@ private Q_SLOTS:
         p.options.fetch.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
         p.options.fetch.keyTemplate = StoreKey::contentAddressedTemplate();
         p.options.store.sync = StoreOptions::Sync::EachFile;
-        p.bannedList = QStringLiteral("/srv/banned.txt");
+        p.options.bannedList = QStringLiteral("/srv/banned.txt");
         p.hotFolder = QStringLiteral("/srv/incoming");
         p.save();
 
@@ -61,7 +61,7 @@ private Q_SLOTS:
         QCOMPARE(q.options.fetch.transfer.accept, p.options.fetch.transfer.accept);
         QCOMPARE(q.options.fetch.keyTemplate, p.options.fetch.keyTemplate);
         QCOMPARE(q.options.store.sync, StoreOptions::Sync::EachFile);
-        QCOMPARE(q.bannedList, p.bannedList);
+        QCOMPARE(q.options.bannedList, p.options.bannedList);
         QCOMPARE(q.hotFolder, p.hotFolder);
     }
 
@@ -87,7 +87,7 @@ private Q_SLOTS:
         QCOMPARE(r.options.fetch.transfer.maxSize, qint64(2 * 1024 * 1024));
         QCOMPARE(r.options.fetch.transfer.accept,
                  QStringList({QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
-        QCOMPARE(r.bannedList, QStringLiteral("/tmp/banned.txt"));
+        QCOMPARE(r.options.bannedList, QStringLiteral("/tmp/banned.txt"));
     }
 
     void aSizeThatIsNotASizeKeepsOkDisabled()

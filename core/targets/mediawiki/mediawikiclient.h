@@ -106,6 +106,8 @@ public:
     bool isLoggedIn() const;
     //! How often this client logged in (the first time included).
     int loginCount() const { return m_logins.load(); }
+    //! Whether the session was lost more than maxRelogins times in a row: nothing more can be written.
+    bool hasGivenUp() const { return m_gaveUp.load(); }
 
 private:
     struct Session
@@ -131,6 +133,7 @@ private:
     quint64 m_generation = 0;
     int m_consecutiveRelogins = 0;
     std::atomic<int> m_logins{0};
+    std::atomic_bool m_gaveUp{false};
 };
 
 } // namespace gh

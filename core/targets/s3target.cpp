@@ -1,6 +1,8 @@
 #include "s3target.h"
 
 #include <QBuffer>
+#include <QThreadPool>
+#include <QXmlStreamReader>
 
 #include "digest/multidigest.h"
 #include "localtarget.h"
@@ -152,26 +154,149 @@ Result<RemoteObject> S3Target::readBack(const QString &name, RemoteObject object
     return object;
 }
 
+Result<QHash<QString, std::optional<RemoteObject>>>
+S3Target::headMany(const QStringList &names, const std::shared_ptr<std::atomic_bool> &cancel)
+{
+    QHash<QString, std::optional<RemoteObject>> found;
+    QStringList unknown;
+    {
+        QMutexLocker lock(&m_cacheMutex);
+        for (const QString &name : names) {
+            if (m_byName.contains(name))
+                found.insert(name, m_byName.value(name));
+            else if (!unknown.contains(name))
+                unknown.append(name);
+        }
+    }
+    std::vector<std::optional<Result<std::optional<RemoteObject>>>> heads(size_t(unknown.size()));
+    QThreadPool pool;
+    pool.setMaxThreadCount(std::clamp(int(unknown.size()), 1, 8));
+    for (qsizetype i = 0; i < unknown.size(); ++i) {
+        pool.start([&, i] {
+            if (cancel && cancel->load())
+                heads[size_t(i)] =
+                    Error{ErrorCode::Cancelled, tr("The look-up in %1 was cancelled.").arg(m_spec)};
+            else
+                heads[size_t(i)] = head(unknown[i]);
+        });
+    }
+    pool.waitForDone();
+    QMutexLocker lock(&m_cacheMutex);
+    for (qsizetype i = 0; i < unknown.size(); ++i) {
+        if (!*heads[size_t(i)])
+            return heads[size_t(i)]->error();
+        found.insert(unknown[i], heads[size_t(i)]->value());
+        m_byName.insert(unknown[i], heads[size_t(i)]->value());
+    }
+    return found;
+}
+
+Status S3Target::listOnce(const std::shared_ptr<std::atomic_bool> &cancel)
+{
+    {
+        QMutexLocker lock(&m_cacheMutex);
+        if (m_listed)
+            return {};
+    }
+    // A bucket with more objects than this is not listed: look-ups then find bytes under our names only.
+    constexpr int maxObjects = 200000;
+    const QString prefix = m_store->objectKey(QStringLiteral("x")).chopped(1);
+    QHash<QString, QList<RemoteObject>> byMd5;
+    QString token;
+    int objects = 0;
+    bool tooLarge = false;
+    do {
+        if (cancel && cancel->load())
+            return Error{ErrorCode::Cancelled, tr("The look-up in %1 was cancelled.").arg(m_spec)};
+        S3Client::Request request;
+        request.method = "GET";
+        request.query = {{"list-type", "2"}, {"max-keys", "1000"}};
+        if (!prefix.isEmpty())
+            request.query.append({"prefix", prefix.toUtf8()});
+        if (!token.isEmpty())
+            request.query.append({"continuation-token", token.toUtf8()});
+        auto response = m_client->send(request);
+        if (!response)
+            return response.error();
+        if (!response->isSuccess())
+            return m_client->failure(tr("Cannot list %1").arg(m_spec), *response);
+        token.clear();
+        QXmlStreamReader xml(response->body);
+        RemoteObject object;
+        while (!xml.atEnd()) {
+            const auto t = xml.readNext();
+            if (t == QXmlStreamReader::StartElement) {
+                if (xml.name() == u"Contents")
+                    object = RemoteObject{};
+                else if (xml.name() == u"Key")
+                    object.name = xml.readElementText().mid(prefix.size());
+                else if (xml.name() == u"ETag")
+                    object.md5 = unquoted(xml.readElementText().toUtf8());
+                else if (xml.name() == u"Size")
+                    object.size = xml.readElementText().toLongLong();
+                else if (xml.name() == u"LastModified")
+                    object.uploaded = QDateTime::fromString(xml.readElementText(), Qt::ISODateWithMs);
+                else if (xml.name() == u"NextContinuationToken")
+                    token = xml.readElementText();
+            } else if (t == QXmlStreamReader::EndElement && xml.name() == u"Contents") {
+                ++objects;
+                if (isPlainMd5(object.md5)) {
+                    object.url = QString::fromLatin1(m_client->url(m_store->objectKey(object.name)));
+                    byMd5[object.md5].append(object);
+                }
+            }
+        }
+        if (objects > maxObjects) {
+            tooLarge = true;
+            byMd5.clear();
+            break;
+        }
+    } while (!token.isEmpty());
+    QMutexLocker lock(&m_cacheMutex);
+    m_listed = true;
+    m_listTooLarge = tooLarge;
+    m_byMd5 = byMd5;
+    return {};
+}
+
+void S3Target::forget(const QString &name)
+{
+    QMutexLocker lock(&m_cacheMutex);
+    m_byName.remove(name);
+    for (auto &list : m_byMd5)
+        list.removeIf([&](const RemoteObject &o) { return o.name == name; });
+}
+
 Result<QList<LookupAnswer>> S3Target::lookup(const QList<LookupQuery> &queries,
                                              const std::shared_ptr<std::atomic_bool> &cancel)
 {
+    QStringList names;
+    QHash<QString, QString> problems;
+    for (const LookupQuery &query : queries) {
+        if (query.name.isEmpty())
+            continue;
+        if (Status s = StoreKey::validate(query.name); !s)
+            problems.insert(query.name, s.error().message);
+        else
+            names.append(query.name);
+    }
+    auto found = headMany(names, cancel);
+    if (!found)
+        return found.error();
+    if (Status s = listOnce(cancel); !s)
+        return s.error();
+    QMutexLocker lock(&m_cacheMutex);
     QList<LookupAnswer> answers;
     for (const LookupQuery &query : queries) {
-        if (cancel && cancel->load())
-            return Error{ErrorCode::Cancelled, tr("The look-up in %1 was cancelled.").arg(m_spec)};
         LookupAnswer answer;
         answer.normalizedName = query.name;
-        if (!query.name.isEmpty()) {
-            if (Status s = StoreKey::validate(query.name); !s) {
-                answer.nameProblem = s.error().message;
-            } else {
-                auto found = head(query.name);
-                if (!found)
-                    return found.error();
-                answer.named = *found;
-                if (answer.named && answer.named->holds(query.digests, query.size))
-                    answer.sameBytes.append(*answer.named);
-            }
+        answer.nameProblem = problems.value(query.name);
+        answer.named = found->value(query.name);
+        answer.sameBytes = m_byMd5.value(query.digests.md5.toLower());
+        if (answer.named && answer.named->holds(query.digests, query.size) &&
+            std::none_of(answer.sameBytes.cbegin(), answer.sameBytes.cend(),
+                         [&](const RemoteObject &o) { return o.name == query.name; })) {
+            answer.sameBytes.append(*answer.named);
         }
         answers.append(answer);
     }
@@ -251,6 +376,7 @@ UploadOutcome S3Target::upload(const UploadRequest &request)
     }
     if (request.progress)
         request.progress(total, total);
+    forget(request.name);
     outcome.state = TargetState::Uploaded;
     sent.name = request.name;
     sent.sha1 = copied->digests.sha1;
@@ -324,6 +450,7 @@ Result<QList<VerifyResult>> S3Target::verify(const QList<VerifyQuery> &queries)
 Status S3Target::remove(const QString &name, const QString &reason)
 {
     Q_UNUSED(reason) // S3 keeps no reason; the catalog records the deletion with it
+    forget(name);
     return m_store->remove(name);
 }
 

@@ -18,8 +18,10 @@ class S3Store;
     An S3-compatible bucket: \c s3://bucket/prefix, with the endpoint, region and credentials of the S3
     store (GATEHOUSE_S3_ENDPOINT, AWS_*, the keyring). Objects are written by the S3 store's writer: one
     checked PUT, or a multipart upload whose parts survive a restart, every object carrying its sha256 as
-    metadata. Look-ups and verification HEAD the key and compare the stored sha256 and size (and the ETag,
-    the md5 of a single-part object); an object without any checksum is read back and hashed.
+    metadata. Look-ups HEAD the keys (several at once, cached for the run) and find our bytes under other keys
+    through one listing of the prefix per run (the ETag of a single-part object is its md5). Verification
+    HEADs the key and compares the stored sha256 and size (and the ETag); an object without any checksum is
+    read back and hashed.
 */
 class S3Target final : public Target
 {
@@ -37,7 +39,8 @@ public:
     Result<QString> nameFor(const TemplateFields &fields, const NameTemplate *custom) const override;
     Result<QList<LookupAnswer>> lookup(const QList<LookupQuery> &queries,
                                        const std::shared_ptr<std::atomic_bool> &cancel) override;
-    bool findsContentElsewhere() const override { return false; }
+    //! By md5 in the listing of the prefix: single-part objects only (a multipart ETag is no md5).
+    bool findsContentElsewhere() const override { return true; }
     UploadOutcome upload(const UploadRequest &request) override;
     Result<QList<VerifyResult>> verify(const QList<VerifyQuery> &queries) override;
     Status remove(const QString &name, const QString &reason) override;
@@ -46,6 +49,12 @@ private:
     explicit S3Target(const TargetOptions &targetOptions);
     //! HEAD of \a name: nothing there, or what the bucket says about it.
     Result<std::optional<RemoteObject>> head(const QString &name);
+    //! HEAD of many names, several at once, through the run's cache.
+    Result<QHash<QString, std::optional<RemoteObject>>>
+    headMany(const QStringList &names, const std::shared_ptr<std::atomic_bool> &cancel);
+    //! Lists the prefix once: the objects by md5 (single-part ETags).
+    Status listOnce(const std::shared_ptr<std::atomic_bool> &cancel);
+    void forget(const QString &name);
     //! Downloads \a name and hashes it (for objects that carry no checksum).
     Result<RemoteObject> readBack(const QString &name, RemoteObject object);
 
@@ -66,6 +75,12 @@ private:
     std::unique_ptr<S3Client> m_client;
     QString m_keyTemplate;
     int m_jobs = 4;
+
+    QMutex m_cacheMutex;
+    QHash<QString, std::optional<RemoteObject>> m_byName;
+    bool m_listed = false;
+    bool m_listTooLarge = false;
+    QHash<QString, QList<RemoteObject>> m_byMd5;
 };
 
 } // namespace gh

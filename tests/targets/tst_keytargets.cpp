@@ -208,6 +208,20 @@ private slots:
         QCOMPARE(target.upload(request(small, key)).state, TargetState::AlreadyThere);
         QVERIFY(target.verify({VerifyQuery{key, small.digests, small.bytes.size()}})->first().matches);
 
+        // A new run finds the bytes under another key through one listing of the prefix.
+        auto other =
+            TargetRegistry::open(QStringLiteral("s3://gatehouse-test/archive"), TargetOptions(), context);
+        QVERIFY(other);
+        auto elsewhere = (*other)->lookup(
+            {LookupQuery{QStringLiteral("other/place.bin"), small.digests, small.bytes.size()},
+             LookupQuery{key, small.digests, small.bytes.size()}});
+        QVERIFY2(elsewhere, elsewhere ? "" : qPrintable(elsewhere.error().message));
+        QVERIFY(!elsewhere->at(0).named);
+        QCOMPARE(elsewhere->at(0).elsewhere(small.digests).size(), 1);
+        QCOMPARE(elsewhere->at(0).elsewhere(small.digests).first().name, key);
+        QVERIFY(elsewhere->at(1).alreadyThere(small.digests, small.bytes.size()));
+        QVERIFY(elsewhere->at(1).elsewhere(small.digests).isEmpty());
+
         // Someone replaces the object: verify says so, and the name now needs a decision.
         overwriteObject(s3.port(), QStringLiteral("archive/") + key,
                         QByteArray(small.bytes).replace(10, 3, "abc"));

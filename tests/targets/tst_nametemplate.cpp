@@ -6,6 +6,7 @@
 #include "targets/mediawiki/mediawikititle.h"
 #include "targets/mediawiki/pagetext.h"
 #include "targets/nametemplate.h"
+#include "targets/uploadplan.h"
 
 using namespace gh;
 
@@ -291,6 +292,39 @@ private slots:
             QCOMPARE(rule->toText(), normalized);
         else
             QVERIFY(rule.error().message.contains(QStringLiteral("FROM=TO")));
+    }
+
+    void targetFilterPairs()
+    {
+        auto routes = TargetRoute::fromArguments(
+            {QStringLiteral("upload"), QStringLiteral("3"), QStringLiteral("--target"),
+             QStringLiteral("s3://bits/archive"), QStringLiteral("--filter"),
+             QStringLiteral("mime:image/jp2"), QStringLiteral("--jobs"), QStringLiteral("2"),
+             QStringLiteral("--target=local:/srv/meta"), QStringLiteral("--filter=name:*.xml"),
+             QStringLiteral("--target"), QStringLiteral("mediawiki:https://w/api.php")});
+        QVERIFY2(routes, routes ? "" : qPrintable(routes.error().message));
+        QCOMPARE(routes->size(), 3);
+        QCOMPARE(routes->at(0).spec, QStringLiteral("s3://bits/archive"));
+        QCOMPARE(routes->at(0).filterText, QStringLiteral("mime:image/jp2"));
+        QCOMPARE(routes->at(1).filterText, QStringLiteral("name:*.xml"));
+        QVERIFY(routes->at(2).filterText.isEmpty());
+        FileRecord jp2;
+        jp2.name = QStringLiteral("p.jp2");
+        jp2.mimetype = QStringLiteral("image/jp2");
+        QVERIFY(routes->at(0).filter.matches(jp2));
+        QVERIFY(!routes->at(1).filter.matches(jp2));
+        QVERIFY(routes->at(2).filter.matches(jp2));
+
+        auto early = TargetRoute::fromArguments({QStringLiteral("--filter"), QStringLiteral("mime:image/*")});
+        QVERIFY(!early);
+        QVERIFY(early.error().message.contains(QStringLiteral("before any --target")));
+        auto twice = TargetRoute::fromArguments({QStringLiteral("--target"), QStringLiteral("local:/x"),
+                                                 QStringLiteral("--filter"), QStringLiteral("a"),
+                                                 QStringLiteral("--filter"), QStringLiteral("b")});
+        QVERIFY(!twice);
+        auto bad = TargetRoute::fromArguments({QStringLiteral("--target"), QStringLiteral("local:/x"),
+                                               QStringLiteral("--filter"), QStringLiteral("size:>lots")});
+        QVERIFY(!bad);
     }
 
     void derivativeRuleLists()

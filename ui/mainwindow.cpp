@@ -40,6 +40,7 @@
 #include "metadatapane.h"
 #include "previewwidget.h"
 #include "progresspanel.h"
+#include "uploadpreviewdialog.h"
 #include "settingsdialog.h"
 #include "thumbnailview.h"
 #include "transfersview.h"
@@ -308,6 +309,16 @@ void MainWindow::createActions()
     m_pauseAction->setEnabled(false);
     connect(m_pauseAction, &QAction::triggered, this, [this](bool paused) { m_engine->setPaused(paused); });
     connect(m_engine->engine(), &Engine::pausedChanged, m_pauseAction, &QAction::setChecked);
+    batch->addSeparator();
+    QAction *uploadPreview = batch->addAction(tr("Preview &Upload of File…"), this, [this] {
+        const qint64 fileId = m_fileView->currentIndex().data(FileTableModel::FileIdRole).toLongLong();
+        if (fileId <= 0)
+            return;
+        auto *dialog = new UploadPreviewDialog(m_workspace, QSettings().fileName(), fileId, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    uploadPreview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {

@@ -83,7 +83,8 @@ EventRecord Delivery::event(const DeliveryItem &item, const QString &type, const
     return e;
 }
 
-void Delivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel) const
+void Delivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel,
+                       bool convert) const
 {
     auto fail = [&](const QString &message) {
         item.state = TargetState::Failed;
@@ -96,7 +97,10 @@ void Delivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_boo
     const QString localPath = m_store.localPath(item.file.storedKey);
     const DerivativeRule *rule = DerivativeRule::find(m_options.derive, item.file.mimetype);
     QString uploadName;
-    if (rule) {
+    if (rule && !convert) {
+        item.ruleText = rule->toText();
+        uploadName = rule->renamed(item.file.name);
+    } else if (rule) {
         if (!m_options.converter) {
             fail(tr("The rule %1 applies to %2, but this program cannot convert images.")
                      .arg(rule->toText(), item.label()));

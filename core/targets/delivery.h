@@ -117,8 +117,11 @@ public:
     Target &target() const { return m_target; }
     const DeliveryOptions &options() const { return m_options; }
 
-    //! Makes the derivative, the name and the page text. A failure marks the item failed.
-    void prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel) const;
+    //! Makes the derivative, the name and the page text. A failure marks the item failed. Without
+    //! \a convert, a file a rule applies to is named as its derivative would be, but nothing is converted
+    //! (previews).
+    void prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel,
+                 bool convert = true) const;
     //! Settles what the target already has; items left Pending are to be sent. Fails when the target cannot
     //! be asked at all.
     Status lookUp(const QList<DeliveryItem *> &items, const std::shared_ptr<std::atomic_bool> &cancel) const;

@@ -2,7 +2,7 @@
 #include <QTest>
 #include <QTimeZone>
 
-#include "transfer/httprules.h"
+#include "net/httprules.h"
 
 using namespace gh;
 

@@ -111,6 +111,18 @@ EventRecord eventFromQuery(const QSqlQuery &q)
     return e;
 }
 
+ItemRecord itemFromQuery(const QSqlQuery &q)
+{
+    ItemRecord item;
+    item.id = q.value(0).toLongLong();
+    item.batchId = q.value(1).toLongLong();
+    item.seq = q.value(2).toInt();
+    item.identifier = q.value(3).toString();
+    item.label = q.value(4).toString();
+    item.metadata = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    return item;
+}
+
 QString statusList(const QList<FileStatus> &statuses)
 {
     QStringList keys;
@@ -886,14 +898,39 @@ Result<ItemRecord> Catalog::item(qint64 itemId)
         return q.error();
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no item %1 in the catalog.").arg(itemId)};
-    ItemRecord item;
-    item.id = q->value(0).toLongLong();
-    item.batchId = q->value(1).toLongLong();
-    item.seq = q->value(2).toInt();
-    item.identifier = q->value(3).toString();
-    item.label = q->value(4).toString();
-    item.metadata = QJsonDocument::fromJson(q->value(5).toString().toUtf8()).object();
-    return item;
+    return itemFromQuery(*q);
+}
+
+Result<QList<ItemRecord>> Catalog::items(qint64 batchId, qint64 afterId, int limit)
+{
+    auto q = run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items"
+                                " WHERE batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                     .arg(limit),
+                 {batchId, afterId}, tr("reading items of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<ItemRecord> result;
+    while (q->next())
+        result.append(itemFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit)
+{
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto page = items(batchId, afterId, pageSize);
+        if (!page)
+            return page.error();
+        for (const ItemRecord &item : std::as_const(*page)) {
+            if (!visit(item))
+                return {};
+        }
+        if (page->size() < pageSize)
+            return {};
+        afterId = page->constLast().id;
+    }
 }
 
 // Events
@@ -963,6 +1000,47 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     QList<EventRecord> result;
     while (q->next())
         result.append(eventFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)
+{
+    // Keyset pages by id: a million-file batch has millions of events, never all in memory.
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q =
+            run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                               " event_at, outcome, agent, detail FROM events"
+                               " WHERE batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                    .arg(pageSize),
+                {batchId, afterId}, tr("reading events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            const EventRecord e = eventFromQuery(*q);
+            ++rows;
+            afterId = e.id;
+            if (!visit(e))
+                return {};
+        }
+        if (rows < pageSize)
+            return {};
+    }
+}
+
+Result<QList<Catalog::EventCount>> Catalog::eventCounts(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT agent, event_type, outcome, COUNT(*) FROM events WHERE batch_id = ?"
+                                " GROUP BY agent, event_type, outcome ORDER BY agent, event_type, outcome"),
+                 {batchId}, tr("counting events of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<EventCount> result;
+    while (q->next())
+        result.append({q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+                       q->value(3).toLongLong()});
     return result;
 }
 

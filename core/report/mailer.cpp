@@ -138,11 +138,14 @@ Status Mailer::send(const MailSettings &settings, const MailMessage &message)
     curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
 
     std::unique_ptr<curl_mime, CurlDeleter> mime(curl_mime_init(curl.get()));
-    const QByteArray body = message.body.toUtf8();
-    curl_mimepart *text = curl_mime_addpart(mime.get());
-    curl_mime_data(text, body.constData(), size_t(body.size()));
-    curl_mime_type(text, "text/plain; charset=UTF-8");
-    curl_mime_encoder(text, "quoted-printable");
+    // Text travels with CRLF line ends: quoted-printable keeps those as real line breaks.
+    QString text = message.body;
+    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n")).replace(u'\n', QStringLiteral("\r\n"));
+    const QByteArray body = text.toUtf8();
+    curl_mimepart *textPart = curl_mime_addpart(mime.get());
+    curl_mime_data(textPart, body.constData(), size_t(body.size()));
+    curl_mime_type(textPart, "text/plain; charset=UTF-8");
+    curl_mime_encoder(textPart, "quoted-printable");
     // curl copies the data, the type and the name.
     for (const MailMessage::Attachment &attachment : message.attachments) {
         curl_mimepart *part = curl_mime_addpart(mime.get());

@@ -175,10 +175,11 @@ private:
         return {};
     }
 
-    void startItem(const ItemRecord &item)
+    void startItem(const ItemRecord &item, bool withId)
     {
         m_xml.writeStartElement(s_mets, QStringLiteral("div"));
-        m_xml.writeAttribute(QStringLiteral("ID"), QStringLiteral("item-%1").arg(item.id));
+        if (withId)
+            m_xml.writeAttribute(QStringLiteral("ID"), QStringLiteral("item-%1").arg(item.id));
         m_xml.writeAttribute(QStringLiteral("TYPE"), QStringLiteral("item"));
         m_xml.writeAttribute(QStringLiteral("ORDER"), QString::number(item.seq));
         m_xml.writeAttribute(QStringLiteral("ORDERLABEL"), PremisWriter::xmlSafe(item.identifier));
@@ -200,31 +201,37 @@ private:
 
         ItemCursor items(*m_job.catalog, batch.id);
         qint64 openItem = 0;
-        Status failure;
+        qint64 cursor = 0; // the id of the last item taken from the cursor
+        // Writes the items the cursor holds before itemId as empty divs and opens itemId's div; with itemId
+        // 0, writes all the remaining ones.
         auto advanceTo = [&](qint64 itemId) -> Status {
-            // Write every item before itemId as it stands, then open itemId's div.
-            for (;;) {
+            while (itemId == 0 || itemId > cursor) {
                 auto next = items.next();
                 if (!next)
                     return next.error();
                 if (!*next)
                     break;
-                startItem(**next);
+                cursor = (*next)->id;
+                startItem(**next, true);
                 m_progress.step();
-                if ((*next)->id == itemId) {
+                if (cursor == itemId) {
                     openItem = itemId;
                     return {};
                 }
                 m_xml.writeEndElement();
             }
-            // Files out of the items' order: name the item anyway rather than lose the file.
+            if (itemId == 0)
+                return {};
+            // A file out of the items' order: name its item again (without the ID, which must stay unique)
+            // rather than lose the file.
             auto item = m_job.catalog->item(itemId);
             if (!item)
                 return item.error();
-            startItem(*item);
+            startItem(*item, false);
             openItem = itemId;
             return {};
         };
+        Status failure;
         Status s = m_job.catalog->forEachFile(batch.id, [&](const FileRecord &f) {
             if (f.itemId != openItem) {
                 if (openItem != 0)
@@ -249,16 +256,8 @@ private:
             return ExportProgress::cancelledError();
         if (openItem != 0)
             m_xml.writeEndElement();
-        for (;;) {
-            auto next = items.next();
-            if (!next)
-                return next.error();
-            if (!*next)
-                break;
-            startItem(**next);
-            m_xml.writeEndElement();
-            m_progress.step();
-        }
+        if (Status rest = advanceTo(0); !rest)
+            return rest;
         m_xml.writeEndElement(); // div batch
         m_xml.writeEndElement(); // structMap
         return {};

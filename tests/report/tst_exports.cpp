@@ -32,7 +32,7 @@ const QString s_xsiNs = QStringLiteral("http://www.w3.org/2001/XMLSchema-instanc
 const QString s_curator = QStringLiteral("curator:Karen Ørsted");
 // A name a spreadsheet would run as a formula, with a comma and quotes; and one with a control character
 // XML cannot hold.
-const QString s_formulaName = QStringLiteral("=HYPERLINK(\"http://example.invalid\", \"x\").txt");
+const QString s_formulaName = QStringLiteral("=HYPERLINK(\"example.invalid\", \"x\").txt");
 const QString s_bellName = QStringLiteral("bell\aring.txt");
 
 void copyTree(const QString &from, const QString &to)

@@ -37,6 +37,15 @@ QList<QJsonObject> mailbox(const QString &maildir)
     return messages;
 }
 
+//! Points gatehouse-cli at \a s3 (s3rver, which takes any credentials) for this test's runs.
+void useS3rver(const test::PeerServer &s3)
+{
+    qputenv("GATEHOUSE_S3_ENDPOINT", s3.baseUrl().toUtf8());
+    qputenv("GATEHOUSE_S3_KEYCHAIN", "0");
+    qputenv("AWS_ACCESS_KEY_ID", "S3RVER");
+    qputenv("AWS_SECRET_ACCESS_KEY", "S3RVER");
+}
+
 QString readText(const QString &path)
 {
     QFile file(path);
@@ -222,10 +231,7 @@ void TestNotify::logsLandOnS3()
 {
     test::PeerServer s3(QStringLiteral("s3rver"), {QStringLiteral("gatehouse-logs")});
     QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
-    qputenv("GATEHOUSE_S3_ENDPOINT", s3.baseUrl().toUtf8());
-    qputenv("GATEHOUSE_S3_KEYCHAIN", "0");
-    qputenv("AWS_ACCESS_KEY_ID", "S3RVER");
-    qputenv("AWS_SECRET_ACCESS_KEY", "S3RVER");
+    useS3rver(s3);
     test::Workspace ws;
     QString log;
     QCOMPARE(
@@ -262,10 +268,7 @@ void TestNotify::unreachableBucketIsALogLine()
 {
     test::PeerServer s3(QStringLiteral("s3rver"), {QStringLiteral("gatehouse-logs")});
     QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
-    qputenv("GATEHOUSE_S3_ENDPOINT", s3.baseUrl().toUtf8());
-    qputenv("GATEHOUSE_S3_KEYCHAIN", "0");
-    qputenv("AWS_ACCESS_KEY_ID", "S3RVER");
-    qputenv("AWS_SECRET_ACCESS_KEY", "S3RVER");
+    useS3rver(s3);
     test::Workspace ws;
     QString log;
     QCOMPARE(runSample(ws, QStringLiteral("[report]\nlog_target=s3://no-such-bucket/reports\n"), &log), 1);

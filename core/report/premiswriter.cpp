@@ -410,6 +410,8 @@ Result<qint64> PremisWriter::recordCount(Catalog &catalog, qint64 batchId)
     auto batch = catalog.batch(batchId);
     if (!batch)
         return batch.error();
+    // eventCounts reads the events a page at a time; a COUNT(*) would be cheaper, but this one call also
+    // serves the _SUMMARY and keeps the catalog's interface small.
     auto counts = catalog.eventCounts(batchId);
     if (!counts)
         return counts.error();

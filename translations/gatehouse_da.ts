@@ -1183,6 +1183,10 @@
         <source>Export failed</source>
         <translation>Eksporten mislykkedes</translation>
     </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Ingen batch at eksportere, eller en eksport er allerede i gang.</translation>
+    </message>
 </context>
 <context>
     <name>gh::ExportProgress</name>

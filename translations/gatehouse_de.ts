@@ -1183,6 +1183,10 @@
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Kein Stapel zum Exportieren, oder ein Export läuft bereits.</translation>
+    </message>
 </context>
 <context>
     <name>gh::ExportProgress</name>

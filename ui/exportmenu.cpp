@@ -53,7 +53,16 @@ void ExportMenu::exportAs(const ExportFormat &format)
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("ui/lastExportFolder"), QFileInfo(path).absolutePath());
+    exportTo(format, path);
+}
 
+void ExportMenu::exportTo(const ExportFormat &format, const QString &path)
+{
+    const qint64 batchId = m_currentBatch();
+    if (batchId <= 0 || m_running) {
+        emit exportFinished(path, false, tr("No batch to export, or an export is already running."));
+        return;
+    }
     m_running = true;
     auto cancel = std::make_shared<std::atomic_bool>(false);
     auto *progress =

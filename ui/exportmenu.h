@@ -24,6 +24,12 @@ public:
     //! \a currentBatch says which batch the window shows (0 for none).
     ExportMenu(const Workspace &workspace, std::function<qint64()> currentBatch, QWidget *parent);
 
+    /*!
+        Writes the current batch as \a format to \a path without asking (what an entry does once the file
+        dialog has answered); finishes with exportFinished().
+    */
+    void exportTo(const ExportFormat &format, const QString &path);
+
 signals:
     //! An export finished: \a ok false when it failed or was cancelled, with \a message saying so.
     void exportFinished(const QString &path, bool ok, const QString &message);

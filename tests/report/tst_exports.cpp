@@ -15,6 +15,7 @@
 
 #include "catalog/catalog.h"
 #include "csvreader.h"
+#include "pipeline/fetchoutcome.h"
 #include "report/exports.h"
 #include "report/itemlink.h"
 #include "report/premiswriter.h"
@@ -123,19 +124,8 @@ void TestExports::initTestCase()
     // or the curator who decided.
     const FileRecord &first = files->constFirst();
     const FileRecord &second = files->at(1);
-    auto event = [&](const FileRecord &f, const QString &type, const QString &outcome, const QString &agent,
-                     const QString &detail) {
-        EventRecord e;
-        e.batchId = m_batch;
-        e.itemId = f.itemId;
-        e.fileId = f.id;
-        e.type = type;
-        e.at = QDateTime::currentDateTimeUtc();
-        e.outcome = outcome;
-        e.agent = agent;
-        e.detail = detail;
-        return e;
-    };
+    auto event = [](const FileRecord &f, const QString &type, const QString &outcome, const QString &agent,
+                    const QString &detail) { return FileFinisher::event(f, type, outcome, detail, agent); };
     EventRecord approval = event(first, QStringLiteral("accession"), QStringLiteral("success"), s_curator,
                                  QStringLiteral("Batch approved"));
     approval.itemId = 0;

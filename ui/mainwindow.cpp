@@ -31,6 +31,7 @@
 
 #include "batchlistmodel.h"
 #include "enginecontroller.h"
+#include "exportmenu.h"
 #include "filefiltermodel.h"
 #include "filetablemodel.h"
 #include "filterbar.h"
@@ -308,6 +309,12 @@ void MainWindow::createActions()
     m_pauseAction->setEnabled(false);
     connect(m_pauseAction, &QAction::triggered, this, [this](bool paused) { m_engine->setPaused(paused); });
     connect(m_engine->engine(), &Engine::pausedChanged, m_pauseAction, &QAction::setChecked);
+    batch->addSeparator();
+    auto *exports = new ExportMenu(
+        m_workspace, [this] { return m_shownBatch; }, this);
+    batch->addMenu(exports);
+    connect(exports, &ExportMenu::exportFinished, this,
+            [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {

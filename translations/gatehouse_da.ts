@@ -962,6 +962,14 @@
         <source>reading events of item %1</source>
         <translation>læsning af hændelserne for enhed %1</translation>
     </message>
+    <message>
+        <source>reading items of batch %1</source>
+        <translation>læsning af enhederne i batch %1</translation>
+    </message>
+    <message>
+        <source>counting events of batch %1</source>
+        <translation>optælling af hændelserne i batch %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1094,6 +1102,13 @@
     </message>
 </context>
 <context>
+    <name>gh::CsvExport</name>
+    <message>
+        <source>Writing the CSV failed: %1</source>
+        <translation>Skrivningen af CSV-filen mislykkedes: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::CsvReader</name>
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
@@ -1140,6 +1155,91 @@
     <message>
         <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
         <translation>&quot;%1&quot; er ikke en størrelse; angiv byte eller et tal med K, M, G eller T.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportMenu</name>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Eksportér</translation>
+    </message>
+    <message>
+        <source>Export batch %1: %2</source>
+        <translation>Eksportér batch %1: %2</translation>
+    </message>
+    <message>
+        <source>Exporting batch %1 to %2…</source>
+        <translation>Eksporterer batch %1 til %2…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuller</translation>
+    </message>
+    <message>
+        <source>Exported batch %1 to %2.</source>
+        <translation>Batch %1 blev eksporteret til %2.</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Eksporten mislykkedes</translation>
+    </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Ingen batch at eksportere, eller en eksport er allerede i gang.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportProgress</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>Eksporten blev annulleret.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Exports</name>
+    <message>
+        <source>&amp;Summary (_SUMMARY)…</source>
+        <translation>&amp;Oversigt (_SUMMARY)…</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Tekstfiler (*.txt)</translation>
+    </message>
+    <message>
+        <source>&amp;Files as CSV…</source>
+        <translation>&amp;Filer som CSV…</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-filer (*.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Errors and warnings as CSV…</source>
+        <translation>F&amp;ejl og advarsler som CSV…</translation>
+    </message>
+    <message>
+        <source>&amp;PREMIS 3 preservation metadata…</source>
+        <translation>&amp;PREMIS 3-bevaringsmetadata…</translation>
+    </message>
+    <message>
+        <source>XML files (*.xml)</source>
+        <translation>XML-filer (*.xml)</translation>
+    </message>
+    <message>
+        <source>&amp;METS document…</source>
+        <translation>&amp;METS-dokument…</translation>
+    </message>
+    <message>
+        <source>Ingest &amp;results as JSON lines…</source>
+        <translation>Indlæsnings&amp;resultater som JSON-linjer…</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON-linjer (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Kan ikke skrive %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2050,6 +2150,36 @@
     </message>
 </context>
 <context>
+    <name>gh::LogShipper</name>
+    <message>
+        <source>Cannot copy %1 to %2</source>
+        <translation>Kan ikke kopiere %1 til %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Mailer</name>
+    <message>
+        <source>No mail server is configured ([mail] smtp_url and to).</source>
+        <translation>Ingen mailserver er konfigureret ([mail] smtp_url og to).</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: libcurl did not start.</source>
+        <translation>Kan ikke sende mail gennem %1: libcurl startede ikke.</translation>
+    </message>
+    <message>
+        <source>the server does not offer STARTTLS (add ?starttls=no to smtp_url to send in plain text)</source>
+        <translation>serveren tilbyder ikke STARTTLS (tilføj ?starttls=no til smtp_url for at sende i klartekst)</translation>
+    </message>
+    <message>
+        <source> (server answered %1)</source>
+        <translation> (serveren svarede %1)</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: %2</source>
+        <translation>Kan ikke sende mail gennem %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::MainWindow</name>
     <message>
         <source>Gatehouse</source>
@@ -2745,6 +2875,17 @@
     </message>
 </context>
 <context>
+    <name>gh::PremisWriter</name>
+    <message>
+        <source>The %1 stage of Gatehouse</source>
+        <translation>Gatehouses %1-fase</translation>
+    </message>
+    <message>
+        <source>Writing the PREMIS document failed: %1</source>
+        <translation>Skrivningen af PREMIS-dokumentet mislykkedes: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
@@ -2930,6 +3071,41 @@
     </message>
 </context>
 <context>
+    <name>gh::ReportSettings</name>
+    <message>
+        <source>%1: mail/smtp_url must look like smtp://host:port or smtps://host:port, not &quot;%2&quot;.</source>
+        <translation>%1: mail/smtp_url skal have formen smtp://vært:port eller smtps://vært:port, ikke &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: mail/smtp_url: starttls must be required, try or no.</source>
+        <translation>%1: mail/smtp_url: starttls skal være required, try eller no.</translation>
+    </message>
+    <message>
+        <source>%1: mail/timeout_seconds must be a number of at least 1.</source>
+        <translation>%1: mail/timeout_seconds skal være et tal på mindst 1.</translation>
+    </message>
+    <message>
+        <source>%1: mail/from must be an e-mail address.</source>
+        <translation>%1: mail/from skal være en e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to must name at least one e-mail address.</source>
+        <translation>%1: mail/to skal angive mindst én e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to: &quot;%2&quot; is not an e-mail address.</source>
+        <translation>%1: mail/to: &quot;%2&quot; er ikke en e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: report/log_target must be s3://bucket/prefix.</source>
+        <translation>%1: report/log_target skal være s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
+    </message>
+</context>
+<context>
     <name>gh::Reports</name>
     <message>
         <source>not started</source>
@@ -2964,44 +3140,63 @@
         <translation>Kørselstid</translation>
     </message>
     <message>
-        <source>Files</source>
-        <translation>Filer</translation>
-    </message>
-    <message>
-        <source>Items</source>
-        <translation>Enheder</translation>
-    </message>
-    <message>
-        <source>Attempted</source>
-        <translation>Forsøgt</translation>
-    </message>
-    <message>
-        <source>Successful</source>
-        <translation>Lykkedes</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>Mislykkedes</translation>
-    </message>
-    <message>
-        <source>Skipped</source>
-        <translation>Sprunget over</translation>
-    </message>
-    <message>
-        <source>Not yet processed</source>
-        <translation>Endnu ikke behandlet</translation>
-    </message>
-    <message>
-        <source>Bytes</source>
-        <translation>Byte</translation>
-    </message>
-    <message>
-        <source>By status</source>
-        <translation>Efter status</translation>
-    </message>
-    <message>
         <source>Cannot write the summary %1: %2</source>
         <translation>Kan ikke skrive oversigten %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::RunNotifier</name>
+    <message>
+        <source>approved</source>
+        <translation>godkendt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>afvist</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>mislykkedes</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>kræver opmærksomhed</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>ufuldstændig</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>færdig</translation>
+    </message>
+    <message>
+        <source>Gatehouse: batch %1 (%2) %3: %4 files, %5 successful, %6 failed</source>
+        <translation>Gatehouse: batch %1 (%2) %3: %4 filer, %5 gennemført, %6 mislykkedes</translation>
+    </message>
+    <message>
+        <source>, %1 skipped</source>
+        <translation>, %1 sprunget over</translation>
+    </message>
+    <message>
+        <source>, %1 not yet processed</source>
+        <translation>, %1 endnu ikke behandlet</translation>
+    </message>
+    <message>
+        <source>Mailed the summary to %1.</source>
+        <translation>Oversigten blev mailet til %1.</translation>
+    </message>
+    <message>
+        <source>The summary mail was not sent: %1</source>
+        <translation>Oversigtsmailen blev ikke sendt: %1</translation>
+    </message>
+    <message>
+        <source>Copied %1 report files to %2.</source>
+        <translation>Kopierede %1 rapportfiler til %2.</translation>
+    </message>
+    <message>
+        <source>The reports were not copied to %1: %2</source>
+        <translation>Rapporterne blev ikke kopieret til %1: %2</translation>
     </message>
 </context>
 <context>
@@ -3646,6 +3841,81 @@
     </message>
 </context>
 <context>
+    <name>gh::SummarySections</name>
+    <message>
+        <source>Files</source>
+        <translation>Filer</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Enheder</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>Forsøgt</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Lykkedes</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Mislykkedes</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Sprunget over</translation>
+    </message>
+    <message>
+        <source>Not yet processed</source>
+        <translation>Endnu ikke behandlet</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Byte</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Efter status</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Faser</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Kontroller</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Dubletter</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Gennemsyn</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Overførsler</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>Godkendelse</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Afgørelse</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>godkendt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>afvist</translation>
+    </message>
+</context>
+<context>
     <name>gh::ThumbnailCache</name>
     <message>
         <source>“%1” is not a SHA-256 digest; the thumbnail was not cached.</source>
@@ -4219,10 +4489,6 @@
         <translation>Skriv til denne fil.</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>Kan ikke skrive %1: %2</translation>
-    </message>
-    <message>
         <source>create a batch from a source; print its id</source>
         <translation>opret en batch fra en kilde; udskriv dens id</translation>
     </message>
@@ -4381,14 +4647,6 @@
         <translation>Hent downloadede filer igen med betingede forespørgsler; uændrede filer beholder deres lagrede kopi.</translation>
     </message>
     <message>
-        <source>Report format: summary or jsonl.</source>
-        <translation>Rapportformat: summary eller jsonl.</translation>
-    </message>
-    <message>
-        <source>Unknown report format &quot;%1&quot;; known: summary, jsonl.</source>
-        <translation>Ukendt rapportformat &quot;%1&quot;; kendte: summary, jsonl.</translation>
-    </message>
-    <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
         <translation>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</translation>
     </message>
@@ -4497,12 +4755,24 @@
         <translation>--settle tager et antal sekunder fra 0 til 86400.</translation>
     </message>
     <message>
-        <source>write a report (summary, jsonl)</source>
-        <translation>skriv en rapport (summary, jsonl)</translation>
-    </message>
-    <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Lageret: en mappe (standard: store/ ved siden af kataloget) eller s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>Report format: %1.</source>
+        <translation>Rapportformat: %1.</translation>
+    </message>
+    <message>
+        <source>Unknown report format &quot;%1&quot;; known: %2.</source>
+        <translation>Ukendt rapportformat &quot;%1&quot;; kendte: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output: %1</source>
+        <translation>Kan ikke skrive til standardoutput: %1</translation>
+    </message>
+    <message>
+        <source>write a report (summary, csv, errors-csv, premis, mets, jsonl)</source>
+        <translation>skriv en rapport (summary, csv, errors-csv, premis, mets, jsonl)</translation>
     </message>
 </context>
 <context>
@@ -4569,8 +4839,12 @@
         <translation>fil</translation>
     </message>
     <message>
-        <source>A folder to load.</source>
-        <translation>En mappe, der skal indlæses.</translation>
+        <source>A folder, archive, manifest or list to load, or a gatehouse://batch/ID/item/ID link to show.</source>
+        <translation>En mappe, et arkiv, et manifest eller en liste, der skal indlæses, eller et gatehouse://batch/ID/item/ID-link, der skal vises.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Gatehouse link; links look like gatehouse://batch/3/item/17.</source>
+        <translation>%1 er ikke et Gatehouse-link; links ser ud som gatehouse://batch/3/item/17.</translation>
     </message>
 </context>
 </TS>

@@ -962,6 +962,14 @@
         <source>reading events of item %1</source>
         <translation>Lesen der Ereignisse von Objekt %1</translation>
     </message>
+    <message>
+        <source>reading items of batch %1</source>
+        <translation>Lesen der Einheiten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>counting events of batch %1</source>
+        <translation>Zählen der Ereignisse von Stapel %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1094,6 +1102,13 @@
     </message>
 </context>
 <context>
+    <name>gh::CsvExport</name>
+    <message>
+        <source>Writing the CSV failed: %1</source>
+        <translation>Das Schreiben der CSV-Datei ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::CsvReader</name>
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
@@ -1140,6 +1155,91 @@
     <message>
         <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
         <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes an oder eine Zahl mit K, M, G oder T.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportMenu</name>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <source>Export batch %1: %2</source>
+        <translation>Stapel %1 exportieren: %2</translation>
+    </message>
+    <message>
+        <source>Exporting batch %1 to %2…</source>
+        <translation>Stapel %1 wird nach %2 exportiert …</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Exported batch %1 to %2.</source>
+        <translation>Stapel %1 wurde nach %2 exportiert.</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Kein Stapel zum Exportieren, oder ein Export läuft bereits.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportProgress</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>Der Export wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Exports</name>
+    <message>
+        <source>&amp;Summary (_SUMMARY)…</source>
+        <translation>&amp;Zusammenfassung (_SUMMARY) …</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Textdateien (*.txt)</translation>
+    </message>
+    <message>
+        <source>&amp;Files as CSV…</source>
+        <translation>&amp;Dateien als CSV …</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Errors and warnings as CSV…</source>
+        <translation>&amp;Fehler und Warnungen als CSV …</translation>
+    </message>
+    <message>
+        <source>&amp;PREMIS 3 preservation metadata…</source>
+        <translation>&amp;PREMIS-3-Erhaltungsmetadaten …</translation>
+    </message>
+    <message>
+        <source>XML files (*.xml)</source>
+        <translation>XML-Dateien (*.xml)</translation>
+    </message>
+    <message>
+        <source>&amp;METS document…</source>
+        <translation>&amp;METS-Dokument …</translation>
+    </message>
+    <message>
+        <source>Ingest &amp;results as JSON lines…</source>
+        <translation>Übernahme&amp;ergebnisse als JSON-Zeilen …</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON-Zeilen (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>
@@ -2050,6 +2150,36 @@
     </message>
 </context>
 <context>
+    <name>gh::LogShipper</name>
+    <message>
+        <source>Cannot copy %1 to %2</source>
+        <translation>%1 kann nicht nach %2 kopiert werden</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Mailer</name>
+    <message>
+        <source>No mail server is configured ([mail] smtp_url and to).</source>
+        <translation>Es ist kein Mailserver eingerichtet ([mail] smtp_url und to).</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: libcurl did not start.</source>
+        <translation>Mail kann nicht über %1 gesendet werden: libcurl ist nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>the server does not offer STARTTLS (add ?starttls=no to smtp_url to send in plain text)</source>
+        <translation>der Server bietet kein STARTTLS an (?starttls=no an smtp_url anhängen, um unverschlüsselt zu senden)</translation>
+    </message>
+    <message>
+        <source> (server answered %1)</source>
+        <translation> (Server antwortete %1)</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: %2</source>
+        <translation>Mail kann nicht über %1 gesendet werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::MainWindow</name>
     <message>
         <source>Gatehouse</source>
@@ -2089,7 +2219,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
+        <translation>Aus&amp;führen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -2745,6 +2875,17 @@
     </message>
 </context>
 <context>
+    <name>gh::PremisWriter</name>
+    <message>
+        <source>The %1 stage of Gatehouse</source>
+        <translation>Die Stufe %1 von Gatehouse</translation>
+    </message>
+    <message>
+        <source>Writing the PREMIS document failed: %1</source>
+        <translation>Das Schreiben des PREMIS-Dokuments ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
@@ -2930,6 +3071,41 @@
     </message>
 </context>
 <context>
+    <name>gh::ReportSettings</name>
+    <message>
+        <source>%1: mail/smtp_url must look like smtp://host:port or smtps://host:port, not &quot;%2&quot;.</source>
+        <translation>%1: mail/smtp_url muss die Form smtp://host:port oder smtps://host:port haben, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: mail/smtp_url: starttls must be required, try or no.</source>
+        <translation>%1: mail/smtp_url: starttls muss required, try oder no sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/timeout_seconds must be a number of at least 1.</source>
+        <translation>%1: mail/timeout_seconds muss eine Zahl von mindestens 1 sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/from must be an e-mail address.</source>
+        <translation>%1: mail/from muss eine E-Mail-Adresse sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to must name at least one e-mail address.</source>
+        <translation>%1: mail/to muss mindestens eine E-Mail-Adresse nennen.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to: &quot;%2&quot; is not an e-mail address.</source>
+        <translation>%1: mail/to: &quot;%2&quot; ist keine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>%1: report/log_target must be s3://bucket/prefix.</source>
+        <translation>%1: report/log_target muss s3://bucket/prefix sein.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
+    </message>
+</context>
+<context>
     <name>gh::Reports</name>
     <message>
         <source>not started</source>
@@ -2964,44 +3140,63 @@
         <translation>Laufzeit</translation>
     </message>
     <message>
-        <source>Files</source>
-        <translation>Dateien</translation>
-    </message>
-    <message>
-        <source>Items</source>
-        <translation>Objekte</translation>
-    </message>
-    <message>
-        <source>Attempted</source>
-        <translation>Versucht</translation>
-    </message>
-    <message>
-        <source>Successful</source>
-        <translation>Erfolgreich</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Skipped</source>
-        <translation>Übersprungen</translation>
-    </message>
-    <message>
-        <source>Not yet processed</source>
-        <translation>Noch nicht verarbeitet</translation>
-    </message>
-    <message>
-        <source>Bytes</source>
-        <translation>Bytes</translation>
-    </message>
-    <message>
-        <source>By status</source>
-        <translation>Nach Status</translation>
-    </message>
-    <message>
         <source>Cannot write the summary %1: %2</source>
         <translation>Die Zusammenfassung %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::RunNotifier</name>
+    <message>
+        <source>approved</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>braucht Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>Gatehouse: batch %1 (%2) %3: %4 files, %5 successful, %6 failed</source>
+        <translation>Gatehouse: Stapel %1 (%2) %3: %4 Dateien, %5 erfolgreich, %6 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>, %1 skipped</source>
+        <translation>, %1 übersprungen</translation>
+    </message>
+    <message>
+        <source>, %1 not yet processed</source>
+        <translation>, %1 noch nicht verarbeitet</translation>
+    </message>
+    <message>
+        <source>Mailed the summary to %1.</source>
+        <translation>Die Zusammenfassung wurde an %1 gemailt.</translation>
+    </message>
+    <message>
+        <source>The summary mail was not sent: %1</source>
+        <translation>Die Zusammenfassung wurde nicht gemailt: %1</translation>
+    </message>
+    <message>
+        <source>Copied %1 report files to %2.</source>
+        <translation>%1 Berichtsdateien nach %2 kopiert.</translation>
+    </message>
+    <message>
+        <source>The reports were not copied to %1: %2</source>
+        <translation>Die Berichte wurden nicht nach %1 kopiert: %2</translation>
     </message>
 </context>
 <context>
@@ -3646,6 +3841,81 @@
     </message>
 </context>
 <context>
+    <name>gh::SummarySections</name>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Objekte</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>Versucht</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Not yet processed</source>
+        <translation>Noch nicht verarbeitet</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Nach Status</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Prüfungen</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Dubletten</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Sichtung</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Hochladen</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>Abnahme</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Urteil</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+</context>
+<context>
     <name>gh::ThumbnailCache</name>
     <message>
         <source>“%1” is not a SHA-256 digest; the thumbnail was not cached.</source>
@@ -4219,10 +4489,6 @@
         <translation>In diese Datei schreiben.</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
         <source>create a batch from a source; print its id</source>
         <translation>einen Stapel aus einer Quelle anlegen; seine ID ausgeben</translation>
     </message>
@@ -4381,14 +4647,6 @@
         <translation>Heruntergeladene Dateien mit bedingten Anfragen erneut abrufen; unveränderte behalten ihre gespeicherte Kopie.</translation>
     </message>
     <message>
-        <source>Report format: summary or jsonl.</source>
-        <translation>Berichtsformat: summary oder jsonl.</translation>
-    </message>
-    <message>
-        <source>Unknown report format &quot;%1&quot;; known: summary, jsonl.</source>
-        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: summary, jsonl.</translation>
-    </message>
-    <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
         <translation>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</translation>
     </message>
@@ -4497,12 +4755,24 @@
         <translation>--settle nimmt eine Anzahl von Sekunden von 0 bis 86400.</translation>
     </message>
     <message>
-        <source>write a report (summary, jsonl)</source>
-        <translation>einen Bericht schreiben (summary, jsonl)</translation>
-    </message>
-    <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Der Speicher: ein Ordner (Standard: store/ neben dem Katalog) oder s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>Report format: %1.</source>
+        <translation>Berichtsformat: %1.</translation>
+    </message>
+    <message>
+        <source>Unknown report format &quot;%1&quot;; known: %2.</source>
+        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output: %1</source>
+        <translation>Kann nicht in die Standardausgabe schreiben: %1</translation>
+    </message>
+    <message>
+        <source>write a report (summary, csv, errors-csv, premis, mets, jsonl)</source>
+        <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl)</translation>
     </message>
 </context>
 <context>
@@ -4569,8 +4839,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <source>A folder to load.</source>
-        <translation>Ein zu ladender Ordner.</translation>
+        <source>A folder, archive, manifest or list to load, or a gatehouse://batch/ID/item/ID link to show.</source>
+        <translation>Ein Ordner, Archiv, Manifest oder eine Liste zum Laden, oder ein gatehouse://batch/ID/item/ID-Link zum Anzeigen.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Gatehouse link; links look like gatehouse://batch/3/item/17.</source>
+        <translation>%1 ist kein Gatehouse-Link; Links sehen aus wie gatehouse://batch/3/item/17.</translation>
     </message>
 </context>
 </TS>

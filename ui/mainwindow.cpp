@@ -31,6 +31,7 @@
 
 #include "batchlistmodel.h"
 #include "enginecontroller.h"
+#include "exportmenu.h"
 #include "filefiltermodel.h"
 #include "filetablemodel.h"
 #include "filterbar.h"
@@ -319,6 +320,11 @@ void MainWindow::createActions()
         dialog->show();
     });
     uploadPreview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    auto *exports = new ExportMenu(
+        m_workspace, [this] { return m_shownBatch; }, this);
+    batch->addMenu(exports);
+    connect(exports, &ExportMenu::exportFinished, this,
+            [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message); });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {

@@ -4,6 +4,7 @@
 
 #include "pipeline/batchrunner.h"
 #include "preferences.h"
+#include "report/itemlink.h"
 
 class QAction;
 class QLabel;
@@ -44,6 +45,8 @@ public:
 
     //! Loads \a source (or resumes its unfinished batch) and runs the automatic stages.
     void openSource(const QString &source);
+    //! Shows the batch, item or file a gatehouse:// link names (itemlinkopener.cpp).
+    void openLink(const ItemLink &link);
 
     // For tests and accessibility tools.
     BatchListModel *batchModel() const { return m_batchModel; }

@@ -1,10 +1,12 @@
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include "commands.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
+#include "report/exports.h"
+#include "report/filedetails.h"
 #include "report/reports.h"
 
 // The batch commands: load, fetch, run, status, files, report.
@@ -288,12 +290,13 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
-    Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
+    // The full record (with what later stages add) only when it is printed whole.
+    auto print = [&](const FileRecord &f, const QJsonObject &record) {
         // The catalog keeps no QA flags yet, so no file counts as flagged here.
         if (!filter.matches(f, false))
             return true;
         if (json) {
-            printJson(Reports::fileJson(f));
+            printJson(record);
         } else {
             out() << StatusInfo::key(f.status).leftJustified(16) << ' '
                   << (f.size >= 0 ? QString::number(f.size) : QStringLiteral("-")).rightJustified(12) << "  "
@@ -302,7 +305,10 @@ int cmdFiles(Global global, const QStringList &arguments)
                   << "  " << f.item << u'/' << f.name << '\n';
         }
         return true;
-    });
+    };
+    Status s =
+        json ? FileDetails::forEach(*context.catalog, *batchId, print)
+             : context.catalog->forEachFile(*batchId, [&](const FileRecord &f) { return print(f, {}); });
     out() << Qt::flush;
     if (!s)
         return fatal(s.error().message);
@@ -313,12 +319,16 @@ int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary or jsonl."), tr("format"),
-                         QStringLiteral("summary")});
+    cl.parser.addOption({QStringLiteral("format"), tr("Report format: %1.").arg(Exports::keys()),
+                         tr("format"), QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    const QString key = cl.parser.value(QStringLiteral("format"));
+    const ExportFormat *format = Exports::find(key);
+    if (!format)
+        return fatal(tr("Unknown report format \"%1\"; known: %2.").arg(key, Exports::keys()));
     auto opened = openContext(global, false);
     if (!opened)
         return fatal(opened.error().message);
@@ -326,43 +336,32 @@ int cmdReport(Global global, const QStringList &arguments)
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
-    const QString format = cl.parser.value(QStringLiteral("format"));
-    if (format == u"jsonl") {
-        QSaveFile file(cl.parser.value(QStringLiteral("output")));
-        QTextStream *stream = &out();
-        std::optional<QTextStream> fileStream;
-        if (cl.parser.isSet(QStringLiteral("output"))) {
-            if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
-                return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-            fileStream.emplace(&file);
-            stream = &*fileStream;
-        }
-        Status s = Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
-            *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) << '\n';
-        });
-        stream->flush();
-        if (!s)
-            return fatal(s.error().message);
-        if (fileStream && !file.commit())
-            return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-        return ExitOk;
-    }
-    if (format != u"summary")
-        return fatal(tr("Unknown report format \"%1\"; known: summary, jsonl.").arg(format));
+    if (auto batch = context.catalog->batch(*batchId); !batch)
+        return fatal(batch.error().message);
 
     // The summary always goes next to the batch's log too.
-    auto text = Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));
-    if (!text)
-        return fatal(text.error().message);
-    if (cl.parser.isSet(QStringLiteral("output"))) {
-        const QString path = cl.parser.value(QStringLiteral("output"));
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text->toUtf8()) < 0 ||
-            !file.commit())
-            return fatal(tr("Cannot write %1: %2").arg(path, file.errorString()));
-    } else {
-        out() << *text << Qt::flush;
+    if (format->key == u"summary") {
+        if (auto text =
+                Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));
+            !text)
+            return fatal(text.error().message);
     }
+    ExportJob job;
+    job.catalog = context.catalog.get();
+    job.batchId = *batchId;
+    job.storeDescription = context.workspace.storeSpec();
+    if (cl.parser.isSet(QStringLiteral("output"))) {
+        if (Status s = Exports::writeFile(*format, job, cl.parser.value(QStringLiteral("output"))); !s)
+            return fatal(s.error().message);
+        return ExitOk;
+    }
+    out().flush();
+    QFile stdOut;
+    if (!stdOut.open(stdout, QIODevice::WriteOnly))
+        return fatal(tr("Cannot write to standard output: %1").arg(stdOut.errorString()));
+    if (Status s = format->write(job, stdOut); !s)
+        return fatal(s.error().message);
+    stdOut.flush();
     return ExitOk;
 }
 

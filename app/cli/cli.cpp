@@ -26,7 +26,8 @@ const QList<Command> &commands()
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
         {QStringLiteral("thumbnails"),
          QT_TRANSLATE_NOOP("gh::cli", "fill the thumbnail cache for a batch's stored files"), cmdThumbnails},
-        {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary, jsonl)"),
+        {QStringLiteral("report"),
+         QT_TRANSLATE_NOOP("gh::cli", "write a report (summary, csv, errors-csv, premis, mets, jsonl)"),
          cmdReport},
         {QStringLiteral("watch"),
          QT_TRANSLATE_NOOP("gh::cli", "watch a hot folder: run each delivery once it has settled"), cmdWatch},
@@ -50,9 +51,12 @@ int run(const QStringList &arguments)
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
 
     auto usage = [&] {
-        QString text = parser.helpText() + u'\n' + tr("Commands:") + u'\n';
+        QString text = usageText(parser, QStringLiteral("gatehouse-cli")) + u'\n' + tr("Commands:") + u'\n';
+        qsizetype width = 0;
         for (const Command &c : commands())
-            text += u"  " + c.name.leftJustified(10) + tr(c.summary) + u'\n';
+            width = std::max(width, c.name.size());
+        for (const Command &c : commands())
+            text += u"  " + c.name.leftJustified(width + 2) + tr(c.summary) + u'\n';
         text += u'\n' + tr("Run \"gatehouse-cli COMMAND --help\" for a command's options.") + u'\n';
         return text;
     };

@@ -107,6 +107,17 @@ void printJson(const QJsonObject &object)
     out() << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) << '\n';
 }
 
+QString usageText(const QCommandLineParser &parser, const QString &program)
+{
+    // Qt names the program by argv[0], which may be a full path and never says which command this is.
+    QString text = parser.helpText();
+    const QString invoked = QCoreApplication::arguments().value(0);
+    const QString usage = QStringLiteral("Usage: ");
+    if (text.startsWith(usage) && text.mid(usage.size()).startsWith(invoked))
+        text.replace(usage.size(), invoked.size(), program);
+    return text;
+}
+
 QList<QCommandLineOption> globalOptions()
 {
     return {
@@ -185,7 +196,7 @@ std::optional<int> CommandLine::parse(const QStringList &arguments, int minPosit
     if (!parser.parse(QStringList{QStringLiteral("gatehouse-cli ") + name} + arguments))
         return fatal(parser.errorText() + u'\n' + tr("Run \"gatehouse-cli %1 --help\" for usage.").arg(name));
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        out() << usageText(parser, QStringLiteral("gatehouse-cli ") + name);
         return ExitOk;
     }
     readGlobals(parser, global);

@@ -34,6 +34,9 @@ int fatal(const QString &message);
 //! One compact JSON document on its own line.
 void printJson(const QJsonObject &object);
 
+//! \a parser's help text with the program named \a program ("gatehouse-cli load") instead of argv[0].
+QString usageText(const QCommandLineParser &parser, const QString &program);
+
 //! The options every command accepts, before or after the command name.
 struct Global
 {

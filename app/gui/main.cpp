@@ -1,11 +1,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QTranslator>
 
 #include "pipeline/settings.h"
+#include "report/itemlink.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
 
@@ -16,6 +18,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("gatehouse"));
     QApplication::setApplicationDisplayName(QStringLiteral("Gatehouse"));
     QApplication::setApplicationVersion(gh::versionString());
+    // Wayland and the desktop match the window to its menu entry and icon by this name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("invalid.gatehouse.Gatehouse"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("gatehouse")));
 
     // The GUI follows the system locale: Qt's own strings and ours.
     QTranslator qtTranslator;
@@ -39,8 +44,10 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("config"), QApplication::translate("main", "Engine settings (INI)."),
                       QApplication::translate("main", "file")});
     parser.addPositionalArgument(QStringLiteral("source"),
-                                 QApplication::translate("main", "A folder to load."),
-                                 QStringLiteral("[source]"));
+                                 QApplication::translate("main",
+                                                         "A folder, archive, manifest or list to load, or a "
+                                                         "gatehouse://batch/ID/item/ID link to show."),
+                                 QStringLiteral("[source|link]"));
     parser.process(app);
 
     auto workspace = gh::Workspace::resolve(parser.value(QStringLiteral("catalog")),
@@ -63,7 +70,23 @@ int main(int argc, char *argv[])
 
     gh::MainWindow window(*workspace, preferences);
     window.show();
-    if (!parser.positionalArguments().isEmpty())
-        window.openSource(parser.positionalArguments().constFirst());
+    if (!parser.positionalArguments().isEmpty()) {
+        const QString argument = parser.positionalArguments().constFirst();
+        if (gh::ItemLink::isLink(argument)) {
+            // From the desktop's gatehouse:// handler (a QA spreadsheet, a mail): show, never load.
+            const auto link = gh::ItemLink::parse(argument);
+            if (!link) {
+                QMessageBox::warning(&window, QApplication::applicationDisplayName(),
+                                     QApplication::translate("main",
+                                                             "%1 is not a Gatehouse link; links look like "
+                                                             "gatehouse://batch/3/item/17.")
+                                         .arg(argument));
+            } else {
+                window.openLink(*link);
+            }
+        } else {
+            window.openSource(argument);
+        }
+    }
     return QApplication::exec();
 }

@@ -111,6 +111,18 @@ EventRecord eventFromQuery(const QSqlQuery &q)
     return e;
 }
 
+ItemRecord itemFromQuery(const QSqlQuery &q)
+{
+    ItemRecord item;
+    item.id = q.value(0).toLongLong();
+    item.batchId = q.value(1).toLongLong();
+    item.seq = q.value(2).toInt();
+    item.identifier = q.value(3).toString();
+    item.label = q.value(4).toString();
+    item.metadata = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    return item;
+}
+
 QString statusList(const QList<FileStatus> &statuses)
 {
     QStringList keys;
@@ -677,9 +689,11 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
 
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
-    QString sql = u"SELECT " + s_fileColumns +
-                  u" FROM files f JOIN items i ON i.id = f.item_id"
-                  u" WHERE f.batch_id = ? AND f.id > ?";
+    // A walk over every file pages along the primary key: "+" keeps SQLite from choosing the batch_id index,
+    // which would visit and sort every file of the batch for each page (quadratic in the batch's size). A
+    // status filter keeps the (batch_id, status) index, which finds the few pending files directly.
+    QString sql = u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id WHERE " +
+                  (query.statuses.isEmpty() ? u"+f.batch_id" : u"f.batch_id") + u" = ? AND f.id > ?";
     QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
@@ -886,14 +900,40 @@ Result<ItemRecord> Catalog::item(qint64 itemId)
         return q.error();
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no item %1 in the catalog.").arg(itemId)};
-    ItemRecord item;
-    item.id = q->value(0).toLongLong();
-    item.batchId = q->value(1).toLongLong();
-    item.seq = q->value(2).toInt();
-    item.identifier = q->value(3).toString();
-    item.label = q->value(4).toString();
-    item.metadata = QJsonDocument::fromJson(q->value(5).toString().toUtf8()).object();
-    return item;
+    return itemFromQuery(*q);
+}
+
+Result<QList<ItemRecord>> Catalog::items(qint64 batchId, qint64 afterId, int limit)
+{
+    // "+batch_id": page along the primary key, not the batch index (see files()).
+    auto q = run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items"
+                                " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                     .arg(limit),
+                 {batchId, afterId}, tr("reading items of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<ItemRecord> result;
+    while (q->next())
+        result.append(itemFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit)
+{
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto page = items(batchId, afterId, pageSize);
+        if (!page)
+            return page.error();
+        for (const ItemRecord &item : std::as_const(*page)) {
+            if (!visit(item))
+                return {};
+        }
+        if (page->size() < pageSize)
+            return {};
+        afterId = page->constLast().id;
+    }
 }
 
 // Events
@@ -963,6 +1003,62 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     QList<EventRecord> result;
     while (q->next())
         result.append(eventFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)
+{
+    // Keyset pages by id: a million-file batch has millions of events, never all in memory.
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q =
+            run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                               " event_at, outcome, agent, detail FROM events"
+                               " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                    .arg(pageSize),
+                {batchId, afterId}, tr("reading events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            const EventRecord e = eventFromQuery(*q);
+            ++rows;
+            afterId = e.id;
+            if (!visit(e))
+                return {};
+        }
+        if (rows < pageSize)
+            return {};
+    }
+}
+
+Result<QList<Catalog::EventCount>> Catalog::eventCounts(qint64 batchId)
+{
+    // Counted here a page at a time rather than with GROUP BY, which would sort every event of the batch in
+    // memory (temp_store=MEMORY): a few hundred MB for a million-file batch. The groups are few.
+    constexpr int pageSize = 20000;
+    QMap<std::tuple<QString, QString, QString>, qint64> groups;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q = run(QStringLiteral("SELECT id, agent, event_type, outcome FROM events"
+                                    " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                         .arg(pageSize),
+                     {batchId, afterId}, tr("counting events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            ++rows;
+            afterId = q->value(0).toLongLong();
+            ++groups[{q->value(1).toString(), q->value(2).toString(), q->value(3).toString()}];
+        }
+        if (rows < pageSize)
+            break;
+    }
+    QList<EventCount> result;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it)
+        result.append({std::get<0>(it.key()), std::get<1>(it.key()), std::get<2>(it.key()), it.value()});
     return result;
 }
 

@@ -63,6 +63,8 @@ Result<RunOptions> EngineSettings::fromFile(const QString &path, RunOptions defa
     }
     options.store.verifyAfterWrite =
         ini.value(QStringLiteral("store/verify_after_write"), options.store.verifyAfterWrite).toBool();
+    if (Status s = ReportSettings::read(ini, path, options.report); !s)
+        return s.error();
     return options;
 }
 

@@ -5,6 +5,9 @@
 #include <QLocale>
 #include <QSaveFile>
 
+#include "itemlink.h"
+#include "summarysections.h"
+
 namespace gh {
 
 namespace {
@@ -78,6 +81,8 @@ QJsonObject Reports::fileJson(const FileRecord &f)
         {QStringLiteral("mimetype"), optionalString(f.mimetype)},
         {QStringLiteral("status"), StatusInfo::key(f.status)},
         {QStringLiteral("stored_key"), optionalString(f.storedKey)},
+        // Opens the item in the GUI from a spreadsheet or a mail (the desktop's gatehouse:// handler).
+        {QStringLiteral("link"), ItemLink::itemUrl(f.batchId, f.itemId)},
     };
     if (!f.sourcePath.isEmpty())
         o.insert(QStringLiteral("path"), f.sourcePath);
@@ -181,28 +186,6 @@ Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
     if (!times)
         return times.error();
 
-    qint64 successful = 0;
-    qint64 failed = 0;
-    qint64 skipped = 0;
-    qint64 pending = 0;
-    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it) {
-        switch (StatusInfo::severity(it.key())) {
-        case Severity::Ok:
-            successful += it.value();
-            break;
-        case Severity::Error:
-            failed += it.value();
-            break;
-        case Severity::Skipped:
-            skipped += it.value();
-            break;
-        case Severity::Open:
-            pending += it.value();
-            break;
-        }
-    }
-    const QLocale c = QLocale::c();
-    const auto number = [&](qint64 n) { return c.toString(n); };
     const QString startText =
         times->started.isValid()
             ? times->started.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
@@ -218,23 +201,19 @@ Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
     text += leader(tr("Detected as"), batch->detected.isEmpty() ? tr("unknown") : batch->detected);
     text += leader(tr("Start date"), startText);
     text += leader(tr("Runtime"), runtime(ms));
-    text += u'\n';
-    text += centred(tr("Files"));
-    text += u'\n';
-    text += leader(tr("Items"), number(batch->items));
-    text += leader(tr("Attempted"), number(successful + failed));
-    text += leader(tr("Successful"), number(successful));
-    text += leader(tr("Failed"), number(failed));
-    if (skipped > 0)
-        text += leader(tr("Skipped"), number(skipped));
-    if (pending > 0)
-        text += leader(tr("Not yet processed"), number(pending));
-    text += leader(tr("Bytes"), number(batch->bytes));
-    text += u'\n';
-    text += centred(tr("By status"));
-    text += u'\n';
-    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it)
-        text += leader(StatusInfo::key(it.key()), number(it.value()));
+    SummaryContext context(catalog, *batch);
+    for (SummarySections::Builder build : SummarySections::all()) {
+        auto section = build(context);
+        if (!section)
+            return section.error();
+        if (!*section)
+            continue;
+        text += u'\n';
+        text += centred((*section)->title);
+        text += u'\n';
+        for (const auto &[label, value] : std::as_const((*section)->lines))
+            text += leader(label, value);
+    }
     return text;
 }
 

@@ -122,6 +122,56 @@ const QList<Migration> &catalogMigrations()
          {
              QStringLiteral("ALTER TABLE files ADD COLUMN source_member TEXT"),
          }},
+        // v4 (stages) and v5 (qa) come from other branches; the numbers are assigned in the team's plan.
+        {6,
+         QStringLiteral("duplicate cases per file and target, and the decisions about them"),
+         {
+             // What dedup found for a file against one target; decision_id points at the decision in force
+             // (made for this case and not taken back), NULL while none is.
+             QStringLiteral("CREATE TABLE duplicate_cases ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT NOT NULL,"
+                            " dup_case TEXT NOT NULL,"
+                            " needs_decision INTEGER NOT NULL DEFAULT 0,"
+                            " intended_name TEXT NOT NULL DEFAULT '',"
+                            " sent_md5 TEXT NOT NULL DEFAULT '',"
+                            " sent_sha1 TEXT NOT NULL DEFAULT '',"
+                            " sent_sha256 TEXT NOT NULL DEFAULT '',"
+                            " sent_size BIGINT,"
+                            " existing_name TEXT,"
+                            " existing_sha1 TEXT,"
+                            " existing_file BIGINT,"
+                            " existing_batch BIGINT,"
+                            " deleted_before INTEGER NOT NULL DEFAULT 0,"
+                            " deleted_for_copyright INTEGER NOT NULL DEFAULT 0,"
+                            " details TEXT NOT NULL DEFAULT '{}',"
+                            " decision_id BIGINT,"
+                            " classified_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, target))"),
+             QStringLiteral(
+                 "CREATE INDEX duplicate_cases_batch ON duplicate_cases (batch_id, target, dup_case)"),
+             // Every decision ever made, taken back ones included: who, when, why, and what the upload made
+             // of it (executed_at: no longer undoable).
+             QStringLiteral("CREATE TABLE duplicate_decisions ("
+                            " id {id_pk},"
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " dup_case TEXT NOT NULL,"
+                            " action TEXT NOT NULL,"
+                            " new_name TEXT NOT NULL DEFAULT '',"
+                            " note TEXT NOT NULL DEFAULT '',"
+                            " decided_by TEXT NOT NULL,"
+                            " rule TEXT NOT NULL DEFAULT '',"
+                            " decided_at TEXT NOT NULL,"
+                            " undone_at TEXT,"
+                            " undone_by TEXT,"
+                            " executed_at TEXT,"
+                            " execution TEXT)"),
+             QStringLiteral("CREATE INDEX duplicate_decisions_file ON duplicate_decisions (file_id, target)"),
+         }},
     };
     return migrations;
 }

@@ -15,6 +15,10 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// dedupcommands.cpp: "dedup BATCH --target T", "decide BATCH (--file ID… | --case CASE) --action A"
+int cmdDedup(Global global, const QStringList &arguments);
+int cmdDecide(Global global, const QStringList &arguments);
+
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);
 

@@ -1,5 +1,6 @@
 #include "filedetails.h"
 
+#include "duplicatereport.h"
 #include "reports.h"
 
 namespace gh {
@@ -8,7 +9,9 @@ const QList<FileDetails::Annotator> &FileDetails::annotators()
 {
     // One line per stage that knows more about files: check (findings), dedup (duplicate cases and
     // decisions), upload (targets). Each reads its own catalog tables for the page.
-    static const QList<Annotator> list{};
+    static const QList<Annotator> list{
+        &DuplicateReport::annotate,
+    };
     return list;
 }
 

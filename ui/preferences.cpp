@@ -34,7 +34,7 @@ Preferences Preferences::load()
 {
     QSettings s;
     Preferences p;
-    TransferOptions &t = p.options.fetch.transfer;
+    TransferOptions &t = p.options.transfer;
     t.jobs = std::clamp(s.value(QStringLiteral("transfer/jobs"), t.jobs).toInt(), 1, 256);
     t.perHost = std::clamp(s.value(QStringLiteral("transfer/per_host"), t.perHost).toInt(), 1, 256);
     t.maxSize = s.value(QStringLiteral("transfer/max_size"), t.maxSize).toLongLong();
@@ -54,7 +54,7 @@ Preferences Preferences::load()
 void Preferences::save() const
 {
     QSettings s;
-    const TransferOptions &t = options.fetch.transfer;
+    const TransferOptions &t = options.transfer;
     s.setValue(QStringLiteral("transfer/jobs"), t.jobs);
     s.setValue(QStringLiteral("transfer/per_host"), t.perHost);
     s.setValue(QStringLiteral("transfer/max_size"), t.maxSize);

@@ -16,7 +16,7 @@ Result<RunOptions> EngineSettings::fromFile(const QString &path, RunOptions defa
     if (ini.status() != QSettings::NoError)
         return Error{ErrorCode::Invalid, tr("The settings file %1 is not a valid INI file.").arg(path)};
     RunOptions options = defaults;
-    TransferOptions &t = options.fetch.transfer;
+    TransferOptions &t = options.transfer;
     QString problem;
     auto number = [&](const QString &key, auto &into, qint64 minimum) {
         if (!ini.contains(key) || !problem.isEmpty())

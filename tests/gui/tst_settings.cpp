@@ -46,9 +46,9 @@ private Q_SLOTS:
     void preferencesSurviveARestart()
     {
         Preferences p = Preferences::load();
-        p.options.fetch.transfer.jobs = 3;
-        p.options.fetch.transfer.maxSize = 5 * 1024 * 1024;
-        p.options.fetch.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
+        p.options.transfer.jobs = 3;
+        p.options.transfer.maxSize = 5 * 1024 * 1024;
+        p.options.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
         p.options.fetch.keyTemplate = StoreKey::contentAddressedTemplate();
         p.options.store.sync = StoreOptions::Sync::EachFile;
         p.options.bannedList = QStringLiteral("/srv/banned.txt");
@@ -56,9 +56,9 @@ private Q_SLOTS:
         p.save();
 
         const Preferences q = Preferences::load();
-        QCOMPARE(q.options.fetch.transfer.jobs, 3);
-        QCOMPARE(q.options.fetch.transfer.maxSize, qint64(5 * 1024 * 1024));
-        QCOMPARE(q.options.fetch.transfer.accept, p.options.fetch.transfer.accept);
+        QCOMPARE(q.options.transfer.jobs, 3);
+        QCOMPARE(q.options.transfer.maxSize, qint64(5 * 1024 * 1024));
+        QCOMPARE(q.options.transfer.accept, p.options.transfer.accept);
         QCOMPARE(q.options.fetch.keyTemplate, p.options.fetch.keyTemplate);
         QCOMPARE(q.options.store.sync, StoreOptions::Sync::EachFile);
         QCOMPARE(q.options.bannedList, p.options.bannedList);
@@ -83,9 +83,9 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
 
         const Preferences r = dialog.preferences();
-        QCOMPARE(r.options.fetch.transfer.jobs, 12);
-        QCOMPARE(r.options.fetch.transfer.maxSize, qint64(2 * 1024 * 1024));
-        QCOMPARE(r.options.fetch.transfer.accept,
+        QCOMPARE(r.options.transfer.jobs, 12);
+        QCOMPARE(r.options.transfer.maxSize, qint64(2 * 1024 * 1024));
+        QCOMPARE(r.options.transfer.accept,
                  QStringList({QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
         QCOMPARE(r.options.bannedList, QStringLiteral("/tmp/banned.txt"));
     }
@@ -101,7 +101,7 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
         maxSize->clear();
         QVERIFY(ok->isEnabled());
-        QCOMPARE(dialog.preferences().options.fetch.transfer.maxSize, qint64(-1));
+        QCOMPARE(dialog.preferences().options.transfer.maxSize, qint64(-1));
     }
 
     void columnMappingReadsTheHeaderAndKeepsOnlyOverrides()

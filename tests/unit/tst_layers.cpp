@@ -30,6 +30,7 @@ const QList<QStringList> s_layers = {
     {QStringLiteral("intake")},
     {QStringLiteral("report")},
     {QStringLiteral("pipeline")},
+    {QStringLiteral("targets")},
     {QStringLiteral("imaging")},
     {QStringLiteral("ui")},
     {QStringLiteral("app")},

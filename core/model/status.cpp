@@ -68,6 +68,12 @@ constexpr std::array s_entries{
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Limit exceeded")},
     Entry{FileStatus::Unsupported, u"unsupported", false, Severity::Error,
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Unsupported")},
+    Entry{FileStatus::NeedsDecision, u"needs-decision", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Needs a decision")},
+    Entry{FileStatus::UploadRefused, u"upload-refused", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Refused by the target")},
+    Entry{FileStatus::TargetMismatch, u"target-mismatch", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Differs on the target")},
 };
 
 const Entry &entry(FileStatus status)

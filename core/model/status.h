@@ -39,7 +39,10 @@ enum class FileStatus
     StoreError,       //!< "store-error": the bit store refused or failed the write (transient).
     UnsafePath,       //!< "unsafe-path": the file's path would escape its destination.
     LimitExceeded,    //!< "limit-exceeded": an archive limit (entries, size, ratio, depth) was hit.
-    Unsupported       //!< "unsupported": the source kind or format cannot be processed.
+    Unsupported,      //!< "unsupported": the source kind or format cannot be processed.
+    NeedsDecision,    //!< "needs-decision": a target warned (name taken, bytes elsewhere, deleted before).
+    UploadRefused,    //!< "upload-refused": a target refused the file for good (its type, its name, …).
+    TargetMismatch    //!< "target-mismatch": what a target holds after the upload differs from what was sent.
 };
 
 /*!

@@ -12,6 +12,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/targetslogging.cpp ${CMAKE_CURRENT_LIST_DIR}/targetslogging.h
     ${CMAKE_CURRENT_LIST_DIR}/uploadplan.cpp ${CMAKE_CURRENT_LIST_DIR}/uploadplan.h
     ${CMAKE_CURRENT_LIST_DIR}/uploadpreview.cpp ${CMAKE_CURRENT_LIST_DIR}/uploadpreview.h
+    ${CMAKE_CURRENT_LIST_DIR}/uploadstage.cpp ${CMAKE_CURRENT_LIST_DIR}/uploadstage.h
     ${CMAKE_CURRENT_LIST_DIR}/mediawiki/httpapitransport.cpp ${CMAKE_CURRENT_LIST_DIR}/mediawiki/httpapitransport.h
     ${CMAKE_CURRENT_LIST_DIR}/mediawiki/mediawikiapi.cpp ${CMAKE_CURRENT_LIST_DIR}/mediawiki/mediawikiapi.h
     ${CMAKE_CURRENT_LIST_DIR}/mediawiki/mediawikiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/mediawiki/mediawikiclient.h

@@ -162,6 +162,7 @@ int cmdRun(Global global, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
+    addUploadOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -170,6 +171,12 @@ int cmdRun(Global global, const QStringList &arguments)
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
+    // With --target, what needs no decision goes on to the targets after the automatic stages.
+    UploadSettings upload;
+    if (cl.parser.isSet(QStringLiteral("target"))) {
+        if (auto exit = readUploadSettings(cl, context, arguments, upload, false))
+            return *exit;
+    }
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
     if (cl.parser.isSet(QStringLiteral("banned"))) {
         auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
@@ -178,7 +185,11 @@ int cmdRun(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
     const QString source = cl.parser.positionalArguments().constFirst();
-    const auto result = drive(context, [&](BatchRunner &runner) { runner.run(source, context.options); });
+    const auto result = drive(context, [&](BatchRunner &runner) {
+        if (!upload.routes.isEmpty())
+            runner.setStages(stagesWithUpload(context, upload));
+        runner.run(source, context.options);
+    });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);
@@ -287,12 +298,30 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
+    Status failure;
     Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
         // The catalog keeps no QA flags yet, so no file counts as flagged here.
         if (!filter.matches(f, false))
             return true;
         if (json) {
-            printJson(Reports::fileJson(f));
+            QJsonObject record = Reports::fileJson(f);
+            // Where the file stands at each target it was sent to (the upload stage's rows).
+            auto rows = context.catalog->fileTargets(f.id);
+            if (!rows) {
+                failure = rows.error();
+                return false;
+            }
+            QJsonArray targets;
+            for (const FileTargetRecord &row : std::as_const(*rows)) {
+                targets.append(QJsonObject{
+                    {QStringLiteral("target"), row.target},
+                    {QStringLiteral("state"), FileStateInfo::key(row.state)},
+                    {QStringLiteral("name"), row.remoteName},
+                    {QStringLiteral("verified"), row.verified},
+                    {QStringLiteral("message"), row.reported.value(QStringLiteral("message")).toString()}});
+            }
+            record.insert(QStringLiteral("targets"), targets);
+            printJson(record);
         } else {
             out() << StatusInfo::key(f.status).leftJustified(16) << ' '
                   << (f.size >= 0 ? QString::number(f.size) : QStringLiteral("-")).rightJustified(12) << "  "
@@ -305,6 +334,8 @@ int cmdFiles(Global global, const QStringList &arguments)
     out() << Qt::flush;
     if (!s)
         return fatal(s.error().message);
+    if (!failure)
+        return fatal(failure.error().message);
     return ExitOk;
 }
 

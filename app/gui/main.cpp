@@ -5,6 +5,7 @@
 #include <QMessageBox>
 #include <QTranslator>
 
+#include "imaging/derivativeconverter.h"
 #include "pipeline/settings.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
@@ -16,6 +17,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("gatehouse"));
     QApplication::setApplicationDisplayName(QStringLiteral("Gatehouse"));
     QApplication::setApplicationVersion(gh::versionString());
+    gh::DerivativeConverter::install(std::make_shared<gh::ImageDerivativeConverter>());
 
     // The GUI follows the system locale: Qt's own strings and ours.
     QTranslator qtTranslator;

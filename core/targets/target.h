@@ -63,6 +63,12 @@ struct LookupQuery
     QString name; //!< Intended name; empty to ask only by content.
     Digests digests;
     qint64 size = -1;
+    /*!
+        The upload follows at once (not a preview). A target whose upload itself refuses to publish bytes
+        it holds elsewhere (a wiki's "duplicate" warning) may then skip asking by content for files it
+        takes in one request: the bytes travel once either way, and the answer is the same.
+    */
+    bool beforeSend = false;
 };
 
 /*!

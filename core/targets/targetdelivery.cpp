@@ -69,7 +69,7 @@ TargetDelivery::TargetDelivery(Target &target, BitStore &store, const DeliveryOp
 {}
 
 EventRecord TargetDelivery::event(const DeliveryItem &item, const QString &type, const QString &outcome,
-                            const QString &detail)
+                                  const QString &detail)
 {
     EventRecord e;
     e.batchId = item.file.batchId;
@@ -84,7 +84,7 @@ EventRecord TargetDelivery::event(const DeliveryItem &item, const QString &type,
 }
 
 void TargetDelivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel,
-                       bool convert) const
+                             bool convert) const
 {
     auto fail = [&](const QString &message) {
         item.state = TargetState::Failed;
@@ -173,7 +173,7 @@ void TargetDelivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atom
 }
 
 Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
-                        const std::shared_ptr<std::atomic_bool> &cancel) const
+                              const std::shared_ptr<std::atomic_bool> &cancel) const
 {
     QList<DeliveryItem *> asked;
     QList<LookupQuery> queries;
@@ -181,7 +181,7 @@ Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
         if (item->state != TargetState::Pending)
             continue;
         asked.append(item);
-        queries.append(LookupQuery{item->remoteName, item->sentDigests(), item->sentSize()});
+        queries.append(LookupQuery{item->remoteName, item->sentDigests(), item->sentSize(), true});
     }
     if (queries.isEmpty())
         return {};
@@ -252,7 +252,7 @@ Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
 }
 
 void TargetDelivery::send(DeliveryItem &item, const std::function<void(qint64, qint64)> &progress,
-                    const std::shared_ptr<std::atomic_bool> &cancel) const
+                          const std::shared_ptr<std::atomic_bool> &cancel) const
 {
     if (item.state != TargetState::Pending)
         return;

@@ -20,8 +20,8 @@ void addFetchOptions(CommandLine &cl)
         {QStringLiteral("per-host"), tr("Connections to one host at once (default 4)."), tr("n")});
     cl.parser.addOption(
         {QStringLiteral("max-size"),
-         tr("Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and "
-            "while streaming."),
+         tr("Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the "
+            "header and while streaming."),
          tr("size")});
     cl.parser.addOption(
         {QStringLiteral("accept"),
@@ -47,7 +47,7 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         context.options.fetch.transfer.perHost = perHost;
     }
     if (cl.parser.isSet(QStringLiteral("max-size"))) {
-        auto size = EngineSettings::parseSize(cl.parser.value(QStringLiteral("max-size")));
+        auto size = EngineSettings::parseSizeLimit(cl.parser.value(QStringLiteral("max-size")));
         if (!size)
             return fatal(tr("--max-size: %1").arg(size.error().message));
         context.options.fetch.transfer.maxSize = *size;
@@ -87,7 +87,7 @@ int cmdLoad(Global global, const QStringList &arguments)
         return fatal(opened.error().message);
     Context &context = *opened;
 
-    IntakeOptions options;
+    IntakeOptions options = context.options.intake;
     options.name = cl.parser.value(QStringLiteral("name"));
     options.transfer = context.options.fetch.transfer;
     if (cl.parser.isSet(QStringLiteral("banned"))) {
@@ -216,10 +216,18 @@ int cmdStatus(Global global, const QStringList &arguments)
         batches = *all;
     }
 
+    const bool single = !cl.parser.positionalArguments().isEmpty();
     if (cl.parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const BatchRecord &b : std::as_const(batches))
-            array.append(Reports::batchJson(b));
+        for (const BatchRecord &b : std::as_const(batches)) {
+            QJsonObject o = Reports::batchJson(b);
+            const QJsonObject review = reviewStatusJson(*context.catalog, b);
+            for (auto it = review.constBegin(); it != review.constEnd(); ++it)
+                o.insert(it.key(), it.value());
+            if (single)
+                reviewStatusLines(*context.catalog, b.id, true, &o);
+            array.append(o);
+        }
         printJson(QJsonObject{{QStringLiteral("batches"), array}});
         return ExitOk;
     }
@@ -230,7 +238,7 @@ int cmdStatus(Global global, const QStringList &arguments)
     QStringList header{tr("ID"), tr("NAME"), tr("CREATED")};
     for (Stage stage : StageInfo::all())
         header.append(StageInfo::key(stage).toUpper());
-    header << tr("FILES") << tr("PROBLEMS");
+    header << tr("STATE") << tr("FILES") << tr("PROBLEMS");
     QList<QStringList> rows{header};
     for (const BatchRecord &b : std::as_const(batches)) {
         QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
@@ -241,7 +249,7 @@ int cmdStatus(Global global, const QStringList &arguments)
             if (StatusInfo::severity(it.key()) == Severity::Error)
                 problems += it.value();
         }
-        row << QString::number(b.files) << QString::number(problems);
+        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(problems);
         rows.append(row);
     }
     QList<qsizetype> widths(header.size(), 0);
@@ -255,6 +263,11 @@ int cmdStatus(Global global, const QStringList &arguments)
             line += row[i].leftJustified(widths[i] + 2);
         out() << line.trimmed() << '\n';
     }
+    if (single) {
+        for (const QString &line : reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
+            out() << line << '\n';
+    }
+    out() << Qt::flush;
     return ExitOk;
 }
 
@@ -313,21 +326,22 @@ int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary or jsonl."), tr("format"),
+    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary, jsonl or qa-csv."), tr("format"),
                          QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
-    auto opened = openContext(global, false);
+    const QString format = cl.parser.value(QStringLiteral("format"));
+    // qa-csv names the stored copies, so it opens the store.
+    auto opened = openContext(global, format == u"qa-csv");
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
-    const QString format = cl.parser.value(QStringLiteral("format"));
-    if (format == u"jsonl") {
+    if (format == u"jsonl" || format == u"qa-csv") {
         QSaveFile file(cl.parser.value(QStringLiteral("output")));
         QTextStream *stream = &out();
         std::optional<QTextStream> fileStream;
@@ -337,9 +351,12 @@ int cmdReport(Global global, const QStringList &arguments)
             fileStream.emplace(&file);
             stream = &*fileStream;
         }
-        Status s = Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
-            *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) << '\n';
-        });
+        Status s = format == u"qa-csv"
+                       ? writeQaCsv(context, *batchId, *stream)
+                       : Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
+                             *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))
+                                     << '\n';
+                         });
         stream->flush();
         if (!s)
             return fatal(s.error().message);
@@ -348,7 +365,7 @@ int cmdReport(Global global, const QStringList &arguments)
         return ExitOk;
     }
     if (format != u"summary")
-        return fatal(tr("Unknown report format \"%1\"; known: summary, jsonl.").arg(format));
+        return fatal(tr("Unknown report format \"%1\"; known: summary, jsonl, qa-csv.").arg(format));
 
     // The summary always goes next to the batch's log too.
     auto text = Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));

@@ -143,10 +143,23 @@ Result<Context> openContext(const Global &global, bool withStore)
         return workspace.error();
     context.workspace = *workspace;
     if (!global.config.isEmpty()) {
-        auto options = EngineSettings::fromFile(global.config);
-        if (!options)
-            return options.error();
-        context.options = *options;
+        QStringList warnings;
+        auto settings = EngineSettings::readFile(global.config, {}, &warnings);
+        if (!settings)
+            return settings.error();
+        for (const QString &warning : std::as_const(warnings))
+            err() << tr("warning: ") << warning << Qt::endl;
+        context.settings = *settings;
+    }
+    auto options = EngineSettings::runOptions(context.settings);
+    if (!options)
+        return Error{ErrorCode::Invalid, tr("%1: %2").arg(global.config, options.error().message)};
+    context.options = *options;
+    if (!context.options.bannedList.isEmpty()) {
+        auto banned = EngineSettings::readBannedList(context.options.bannedList);
+        if (!banned)
+            return banned.error();
+        context.options.intake.bannedIds = *banned;
     }
     auto catalog = Catalog::open(context.workspace.catalog());
     if (!catalog)

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.h"
 #include "pipeline/batchrunner.h"
+#include "pipeline/settingstable.h"
 #include "store/bitstore.h"
 
 // What every gatehouse-cli command shares: output streams, exit statuses, the global options, opening the
@@ -56,7 +57,8 @@ struct Context
     Workspace workspace;
     std::unique_ptr<Catalog> catalog;
     std::unique_ptr<BitStore> store;
-    RunOptions options;
+    Settings settings;  //!< The --config file's values over the defaults (docs/settings.md).
+    RunOptions options; //!< What \c settings make for the engine.
 };
 Result<Context> openContext(const Global &global, bool withStore);
 

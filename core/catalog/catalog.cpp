@@ -930,6 +930,11 @@ Status Catalog::addEvents(const QList<EventRecord> &events)
     return tx->commit();
 }
 
+Status Catalog::addEventsInTransaction(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
+}
+
 Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
 {
     QString sql =

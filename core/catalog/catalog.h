@@ -127,6 +127,8 @@ public:
 
     // Events
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events within the Transaction the caller holds, so they commit or roll back with its rows.
+    Status addEventsInTransaction(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
     //! The events about item \a itemId as a whole (not about one of its files), in time order.
     Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);

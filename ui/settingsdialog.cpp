@@ -191,11 +191,7 @@ void SettingsDialog::validate()
     QString problem;
     if (!EngineSettings::parseSizeLimit(m_maxSize->text()))
         problem = tr("The largest file must be a size such as 500M or 2G.");
-    QHash<QString, QString> probe;
-    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp",
-                             "resource_id", "md5", "sha1", "sha256", "file_id"})
-        probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
-    if (auto key = StoreKey::expand(m_keyTemplate->text(), probe); !key)
+    if (Status key = EngineSettings::checkKeyTemplate(m_keyTemplate->text()); !key)
         problem = key.error().message;
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setToolTip(problem);

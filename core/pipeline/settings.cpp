@@ -137,13 +137,24 @@ Result<RunOptions> EngineSettings::runOptions(const Settings &settings, RunOptio
     for (const Binding &b : bindings())
         b.set(base, settings, QString::fromLatin1(b.key));
     // The template's syntax is the store's business; check it here so a bad file fails before a run starts.
-    QHash<QString, QString> probe;
-    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp",
-                             "resource_id", "md5", "sha1", "sha256", "file_id"})
-        probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
-    if (auto key = StoreKey::expand(base.fetch.keyTemplate, probe); !key)
-        return Error{ErrorCode::Invalid, tr("fetch/key_template: %1").arg(key.error().message)};
+    if (Status s = checkKeyTemplate(base.fetch.keyTemplate); !s)
+        return Error{ErrorCode::Invalid, tr("fetch/key_template: %1").arg(s.error().message)};
     return base;
+}
+
+Status EngineSettings::checkKeyTemplate(const QString &keyTemplate)
+{
+    // Values shaped like the real ones, so slices such as {sha1:0:2} expand as they will.
+    QHash<QString, QString> probe;
+    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp", "resource_id",
+                             "file_id"})
+        probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
+    probe.insert(QStringLiteral("md5"), QString(32, u'0'));
+    probe.insert(QStringLiteral("sha1"), QString(40, u'0'));
+    probe.insert(QStringLiteral("sha256"), QString(64, u'0'));
+    if (auto key = StoreKey::expand(keyTemplate, probe); !key)
+        return key.error();
+    return {};
 }
 
 Settings EngineSettings::capture(const RunOptions &options, Settings base)

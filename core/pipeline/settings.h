@@ -47,7 +47,9 @@ public:
     //! readFile() then runOptions(), over the settings \a defaults hold.
     static Result<RunOptions> fromFile(const QString &path, RunOptions defaults = {});
 
-    //! "image/*, application/pdf" → the patterns, lower-cased.
+    //! Whether \a keyTemplate expands to a safe store key (fetch/key_template; the settings dialog checks it too).
+    static Status checkKeyTemplate(const QString &keyTemplate);
+    //! "image/png, application/pdf" → the patterns, lower-cased.
     static QStringList parseAccept(const QString &patterns);
     //! Bytes from "1048576", "500M", "2G", "64KiB" (see SettingsTable::parseSize()).
     static Result<qint64> parseSize(const QString &text);

@@ -168,7 +168,7 @@ private slots:
         QCOMPARE(SamplingPlans::parseAql(QStringLiteral("0.1")), std::optional<int>(10));
         QCOMPARE(SamplingPlans::parseAql(QStringLiteral("0.10")), std::optional<int>(10));
         QCOMPARE(SamplingPlans::parseAql(QStringLiteral(" 6.5 ")), std::optional<int>(650));
-        for (const char *bad : {"", "abc", "1.", "-1", "1.05", "0.100", "1e0", "650"})
+        for (const char *bad : {"", "abc", ".5", "-1", "1.05", "0.100", "1e0", "650"})
             QVERIFY2(!SamplingPlans::parseAql(QString::fromLatin1(bad)), bad);
         QCOMPARE(SamplingPlans::parseLevel(QStringLiteral("s4")), std::optional(InspectionLevel::S4));
         QCOMPARE(SamplingPlans::parseLevel(QStringLiteral("iii")), std::optional(InspectionLevel::III));

@@ -16,7 +16,7 @@ namespace gh {
 */
 struct Preferences
 {
-    Settings settings; //!< Every key of the settings table; what is saved.
+    Settings settings;  //!< Every key of the settings table; what is saved.
     RunOptions options; //!< What \c settings make for the engine (kept in step by fromSettings()/save()).
     QString hotFolder;  //!< A folder watched for new deliveries; empty for none (intake/hot_folder).
     //! Saved values the table refused when loading; those keys keep their defaults.

@@ -264,7 +264,8 @@ int cmdStatus(Global global, const QStringList &arguments)
         out() << line.trimmed() << '\n';
     }
     if (single) {
-        for (const QString &line : reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
+        for (const QString &line :
+             reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
             out() << line << '\n';
     }
     out() << Qt::flush;
@@ -326,8 +327,8 @@ int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary, jsonl or qa-csv."), tr("format"),
-                         QStringLiteral("summary")});
+    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary, jsonl or qa-csv."),
+                         tr("format"), QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
@@ -351,12 +352,13 @@ int cmdReport(Global global, const QStringList &arguments)
             fileStream.emplace(&file);
             stream = &*fileStream;
         }
-        Status s = format == u"qa-csv"
-                       ? writeQaCsv(context, *batchId, *stream)
-                       : Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
-                             *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))
-                                     << '\n';
-                         });
+        Status s =
+            format == u"qa-csv"
+                ? writeQaCsv(context, *batchId, *stream)
+                : Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
+                      *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact))
+                              << '\n';
+                  });
         stream->flush();
         if (!s)
             return fatal(s.error().message);

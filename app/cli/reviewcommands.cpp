@@ -16,7 +16,8 @@ namespace gh::cli {
 
 namespace {
 
-//! Review errors: what the curator asked cannot be done (exit 1), the call was wrong (2), or a fatal error (2).
+//! Review errors: what the curator asked cannot be done (exit 1), the call was wrong (2), or a fatal error
+//! (2).
 int reviewFailure(const Error &error)
 {
     err() << "gatehouse-cli: " << error.message << Qt::endl;
@@ -47,7 +48,8 @@ QString planSentence(const SamplingPlan &plan)
                        .arg(plan.planLetter)
                        .arg(plan.planSampleSize);
     text += u' ';
-    text += plan.isFullInspection() ? tr("Inspect every item (100 %).") : tr("Inspect %1 items.").arg(plan.sampleSize);
+    text += plan.isFullInspection() ? tr("Inspect every item (100 %).")
+                                    : tr("Inspect %1 items.").arg(plan.sampleSize);
     text += u' ' + tr("Accept with %1 defects or fewer, reject at %2.").arg(plan.accept).arg(plan.reject);
     return text;
 }
@@ -89,20 +91,25 @@ std::variant<qint64, int> batchArgument(const CommandLine &cl, Context &context)
 
 int cmdSample(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("sample"),
-                   tr("Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items "
-                      "to review, chosen by a recorded seed, and every flagged item beyond them."));
+    CommandLine cl(
+        QStringLiteral("sample"),
+        tr("Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items "
+           "to review, chosen by a recorded seed, and every flagged item beyond them."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."), QStringLiteral("[batch]"));
-    cl.parser.addOption({QStringLiteral("lot-size"), tr("Show the plan for a lot of this many items."), tr("n")});
+    cl.parser.addOption(
+        {QStringLiteral("lot-size"), tr("Show the plan for a lot of this many items."), tr("n")});
     cl.parser.addOption({QStringLiteral("aql"),
-                         tr("Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0)."), tr("aql")});
+                         tr("Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0)."),
+                         tr("aql")});
     cl.parser.addOption({QStringLiteral("level"),
-                         tr("Inspection level: I, II, III, S-1 … S-4 (default: review/level, II)."), tr("level")});
-    cl.parser.addOption({QStringLiteral("seed"), tr("Draw with this seed (default: a random one, recorded)."),
-                         tr("seed")});
-    cl.parser.addOption({QStringLiteral("supplier"), tr("The batch's supplier (default: from the settings)."),
-                         tr("name")});
-    cl.parser.addOption({QStringLiteral("redelivery-of"), tr("The rejected batch this one re-delivers."), tr("batch")});
+                         tr("Inspection level: I, II, III, S-1 … S-4 (default: review/level, II)."),
+                         tr("level")});
+    cl.parser.addOption(
+        {QStringLiteral("seed"), tr("Draw with this seed (default: a random one, recorded)."), tr("seed")});
+    cl.parser.addOption(
+        {QStringLiteral("supplier"), tr("The batch's supplier (default: from the settings)."), tr("name")});
+    cl.parser.addOption(
+        {QStringLiteral("redelivery-of"), tr("The rejected batch this one re-delivers."), tr("batch")});
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
@@ -166,7 +173,8 @@ int cmdSample(Global global, const QStringList &arguments)
     } else if (auto linked = book.linkRedeliveryByName(batchId); !linked) {
         return reviewFailure(linked.error());
     }
-    if (auto supplier = book.assignSupplier(batchId, context.settings, cl.parser.value(QStringLiteral("supplier")));
+    if (auto supplier =
+            book.assignSupplier(batchId, context.settings, cl.parser.value(QStringLiteral("supplier")));
         !supplier)
         return reviewFailure(supplier.error());
 
@@ -187,10 +195,11 @@ int cmdSample(Global global, const QStringList &arguments)
     out() << scoreboard(*sample) << '\n';
     for (const ReviewItem &item : std::as_const(sample->items)) {
         QString line = QStringLiteral("  %1  %2  %3")
-                           .arg(QString::number(item.itemId).rightJustified(8), ReviewKeys::key(item.reason).leftJustified(6),
-                                item.identifier);
+                           .arg(QString::number(item.itemId).rightJustified(8),
+                                ReviewKeys::key(item.reason).leftJustified(6), item.identifier);
         if (item.verdict != Verdict::None)
-            line += u"  [" + ReviewKeys::key(item.verdict) + (item.defect.isEmpty() ? QString() : u": " + item.defect) + u']';
+            line += u"  [" + ReviewKeys::key(item.verdict) +
+                    (item.defect.isEmpty() ? QString() : u": " + item.defect) + u']';
         if (!item.flags.isEmpty())
             line += u"  (" + item.flags.join(QStringLiteral("; ")) + u')';
         out() << line << '\n';
@@ -201,23 +210,26 @@ int cmdSample(Global global, const QStringList &arguments)
 
 int cmdVerdict(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("verdict"), tr("Record a manual-QA verdict on an item of a batch's sample."));
+    CommandLine cl(QStringLiteral("verdict"),
+                   tr("Record a manual-QA verdict on an item of a batch's sample."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("item"), tr("The item: its id (from sample --json) or its identifier."),
-                         tr("id")});
+    cl.parser.addOption(
+        {QStringLiteral("item"), tr("The item: its id (from sample --json) or its identifier."), tr("id")});
     cl.parser.addOption({QStringLiteral("pass"), tr("The item is fine.")});
     cl.parser.addOption({QStringLiteral("fail"), tr("The item has a defect; say which."), tr("reason")});
     cl.parser.addOption({QStringLiteral("withdraw"), tr("Withdraw the item's verdict (undo).")});
     cl.parser.addOption({QStringLiteral("note"), tr("A note kept with the verdict."), tr("text")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
-    const int choices = int(cl.parser.isSet(QStringLiteral("pass"))) + int(cl.parser.isSet(QStringLiteral("fail"))) +
+    const int choices = int(cl.parser.isSet(QStringLiteral("pass"))) +
+                        int(cl.parser.isSet(QStringLiteral("fail"))) +
                         int(cl.parser.isSet(QStringLiteral("withdraw")));
     if (choices != 1)
         return fatal(tr("Give exactly one of --pass, --fail REASON or --withdraw."));
     if (!cl.parser.isSet(QStringLiteral("item")))
         return fatal(tr("Give the item with --item ID."));
-    if (cl.parser.isSet(QStringLiteral("fail")) && cl.parser.value(QStringLiteral("fail")).trimmed().isEmpty())
+    if (cl.parser.isSet(QStringLiteral("fail")) &&
+        cl.parser.value(QStringLiteral("fail")).trimmed().isEmpty())
         return fatal(tr("--fail needs a defect reason."));
     auto opened = openContext(global, false);
     if (!opened)
@@ -237,8 +249,8 @@ int cmdVerdict(Global global, const QStringList &arguments)
                    ? book.withdrawVerdict(batchId, *item, agent)
                    : book.setVerdict(batchId, *item,
                                      cl.parser.isSet(QStringLiteral("pass")) ? Verdict::Pass : Verdict::Fail,
-                                     cl.parser.value(QStringLiteral("fail")), cl.parser.value(QStringLiteral("note")),
-                                     agent);
+                                     cl.parser.value(QStringLiteral("fail")),
+                                     cl.parser.value(QStringLiteral("note")), agent);
     if (!s)
         return reviewFailure(s.error());
     auto sample = book.sample(batchId);
@@ -250,17 +262,19 @@ int cmdVerdict(Global global, const QStringList &arguments)
 
 int cmdApprove(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("approve"),
-                   tr("Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or "
-                      "decisions are open, unless --override gives a reason."));
+    CommandLine cl(
+        QStringLiteral("approve"),
+        tr("Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or "
+           "decisions are open, unless --override gives a reason."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("target"), tr("Where the approved files go (local:DIR, s3://…, mediawiki:…)."),
-                         tr("target")});
-    cl.parser.addOption({QStringLiteral("override"), tr("Approve despite what refuses it, for this reason (recorded)."),
-                         tr("reason")});
+    cl.parser.addOption({QStringLiteral("target"),
+                         tr("Where the approved files go (local:DIR, s3://…, mediawiki:…)."), tr("target")});
+    cl.parser.addOption({QStringLiteral("override"),
+                         tr("Approve despite what refuses it, for this reason (recorded)."), tr("reason")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
-    if (cl.parser.isSet(QStringLiteral("override")) && cl.parser.value(QStringLiteral("override")).trimmed().isEmpty())
+    if (cl.parser.isSet(QStringLiteral("override")) &&
+        cl.parser.value(QStringLiteral("override")).trimmed().isEmpty())
         return fatal(tr("--override needs a reason."));
     auto opened = openContext(global, false);
     if (!opened)
@@ -283,11 +297,13 @@ int cmdApprove(Global global, const QStringList &arguments)
 
 int cmdReject(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("reject"),
-                   tr("Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and "
-                      "events stay), mark its files deleted and record why."));
+    CommandLine cl(
+        QStringLiteral("reject"),
+        tr("Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and "
+           "events stay), mark its files deleted and record why."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("reason"), tr("Why the batch is rejected (required; recorded)."), tr("text")});
+    cl.parser.addOption(
+        {QStringLiteral("reason"), tr("Why the batch is rejected (required; recorded)."), tr("text")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     if (cl.parser.value(QStringLiteral("reason")).trimmed().isEmpty())
@@ -300,11 +316,12 @@ int cmdReject(Global global, const QStringList &arguments)
     if (const int *exit = std::get_if<int>(&batch))
         return *exit;
     BatchDecisions decisions(*context.catalog, context.store.get());
-    auto outcome = decisions.reject(std::get<qint64>(batch), cl.parser.value(QStringLiteral("reason")),
-                                    ReviewBook::curatorName(context.settings), [&](qint64 done, qint64 total) {
-                                        if (!context.global.quiet)
-                                            err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
-                                    });
+    auto outcome =
+        decisions.reject(std::get<qint64>(batch), cl.parser.value(QStringLiteral("reason")),
+                         ReviewBook::curatorName(context.settings), [&](qint64 done, qint64 total) {
+                             if (!context.global.quiet)
+                                 err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
+                         });
     if (!outcome)
         return reviewFailure(outcome.error());
     out() << outcome->message << Qt::endl;
@@ -315,7 +332,8 @@ int cmdReject(Global global, const QStringList &arguments)
 
 Status writeQaCsv(Context &context, qint64 batchId, QTextStream &stream)
 {
-    return QaCsv::write(*context.catalog, context.store.get(), batchId, [&](const QString &line) { stream << line; });
+    return QaCsv::write(*context.catalog, context.store.get(), batchId,
+                        [&](const QString &line) { stream << line; });
 }
 
 QJsonObject reviewStatusJson(Catalog &catalog, const BatchRecord &batch)
@@ -346,7 +364,8 @@ QStringList reviewStatusLines(Catalog &catalog, qint64 batchId, bool json, QJson
         lines.append(tr("%1 on %2 by %3%4")
                          .arg(summary->state == BatchState::Approved ? tr("Approved") : tr("Rejected"),
                               summary->decidedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                              summary->decidedBy, summary->reason.isEmpty() ? QString() : u": " + summary->reason));
+                              summary->decidedBy,
+                              summary->reason.isEmpty() ? QString() : u": " + summary->reason));
     if (auto problems = book.previousProblems(batchId); problems && !problems->isEmpty()) {
         lines.append(tr("Re-delivers batch %1. What was wrong last time:").arg(summary->redeliveryOf));
         for (const QString &p : std::as_const(*problems))
@@ -362,9 +381,10 @@ QStringList reviewStatusLines(Catalog &catalog, qint64 batchId, bool json, QJson
     const QLocale locale;
     for (const SupplierBatch &b : std::as_const(*batches)) {
         array.append(ReviewJson::supplierBatch(b));
-        QString line = QStringLiteral("  %1  %2  %3  %4")
-                           .arg(QString::number(b.batchId).rightJustified(6), b.name.leftJustified(24),
-                                batchStateKey(b.state).leftJustified(8), ReviewKeys::key(b.verdict).leftJustified(7));
+        QString line =
+            QStringLiteral("  %1  %2  %3  %4")
+                .arg(QString::number(b.batchId).rightJustified(6), b.name.leftJustified(24),
+                     batchStateKey(b.state).leftJustified(8), ReviewKeys::key(b.verdict).leftJustified(7));
         if (b.reviewed > 0)
             line += tr("%1 defects in %2 reviewed (%3 %)")
                         .arg(b.defects)

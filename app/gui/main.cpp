@@ -52,7 +52,8 @@ int main(int argc, char *argv[])
     // The curator's saved settings; a --config file overrides them for this session.
     gh::Preferences preferences = gh::Preferences::load();
     if (parser.isSet(QStringLiteral("config"))) {
-        auto fromFile = gh::EngineSettings::readFile(parser.value(QStringLiteral("config")), preferences.settings);
+        auto fromFile =
+            gh::EngineSettings::readFile(parser.value(QStringLiteral("config")), preferences.settings);
         if (!fromFile) {
             QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), fromFile.error().message);
             return 2;

@@ -49,13 +49,13 @@ QString boolText(bool value)
     return value ? QStringLiteral("true") : QStringLiteral("false");
 }
 
-#define GH_INT_BINDING(k, field)                                                                            \
-    Binding                                                                                                 \
-    {                                                                                                       \
-        k, [](const RunOptions &o) { return QString::number(o.field); },                                  \
-            [](RunOptions &o, const Settings &s, const QString &key) {                                      \
-                o.field = decltype(o.field)(s.integer(key));                                                \
-            }                                                                                               \
+#define GH_INT_BINDING(k, field)                                                                             \
+    Binding                                                                                                  \
+    {                                                                                                        \
+        k, [](const RunOptions &o) { return QString::number(o.field); },                                     \
+            [](RunOptions &o, const Settings &s, const QString &key) {                                       \
+                o.field = decltype(o.field)(s.integer(key));                                                 \
+            }                                                                                                \
     }
 
 const QList<Binding> &bindings()
@@ -66,9 +66,13 @@ const QList<Binding> &bindings()
          [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.keyTemplate = s.text(key); }},
         GH_INT_BINDING("transfer/per_host", fetch.transfer.perHost),
         {"transfer/user_agent", [](const RunOptions &o) { return o.fetch.transfer.userAgent; },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.transfer.userAgent = s.text(key); }},
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.fetch.transfer.userAgent = s.text(key);
+         }},
         {"transfer/contact", [](const RunOptions &o) { return o.fetch.transfer.contact; },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.transfer.contact = s.text(key); }},
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.fetch.transfer.contact = s.text(key);
+         }},
         GH_INT_BINDING("transfer/connect_timeout_ms", fetch.transfer.connectTimeoutMs),
         GH_INT_BINDING("transfer/low_speed_limit", fetch.transfer.lowSpeedLimit),
         GH_INT_BINDING("transfer/low_speed_seconds", fetch.transfer.lowSpeedSeconds),
@@ -79,26 +83,37 @@ const QList<Binding> &bindings()
         GH_INT_BINDING("transfer/retry_after_max_ms", fetch.transfer.retryAfterMaxMs),
         {"transfer/max_size",
          [](const RunOptions &o) { return SettingsTable::formatSize(o.fetch.transfer.maxSize); },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.transfer.maxSize = s.sizeLimit(key); }},
-        {"transfer/accept", [](const RunOptions &o) { return o.fetch.transfer.accept.join(QStringLiteral(", ")); },
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.fetch.transfer.maxSize = s.sizeLimit(key);
+         }},
+        {"transfer/accept",
+         [](const RunOptions &o) { return o.fetch.transfer.accept.join(QStringLiteral(", ")); },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.fetch.transfer.accept = EngineSettings::parseAccept(s.text(key));
          }},
-        {"transfer/honour_freshness", [](const RunOptions &o) { return boolText(o.fetch.transfer.honourFreshness); },
+        {"transfer/honour_freshness",
+         [](const RunOptions &o) { return boolText(o.fetch.transfer.honourFreshness); },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.fetch.transfer.honourFreshness = s.boolean(key);
          }},
         {"transfer/ca_bundle", [](const RunOptions &o) { return o.fetch.transfer.caBundle; },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.transfer.caBundle = s.text(key); }},
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.fetch.transfer.caBundle = s.text(key);
+         }},
         {"store/sync", [](const RunOptions &o) { return syncKey(o.store.sync); },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.store.sync = syncFromKey(s.text(key)); }},
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.store.sync = syncFromKey(s.text(key));
+         }},
         {"store/verify_after_write", [](const RunOptions &o) { return boolText(o.store.verifyAfterWrite); },
-         [](RunOptions &o, const Settings &s, const QString &key) { o.store.verifyAfterWrite = s.boolean(key); }},
+         [](RunOptions &o, const Settings &s, const QString &key) {
+             o.store.verifyAfterWrite = s.boolean(key);
+         }},
         {"intake/banned_list", [](const RunOptions &o) { return o.bannedList; },
          [](RunOptions &o, const Settings &s, const QString &key) { o.bannedList = s.text(key); }},
         {"intake/column_mapping",
          [](const RunOptions &o) {
-             return QString::fromUtf8(QJsonDocument(o.intake.columns.toJson()).toJson(QJsonDocument::Compact));
+             return QString::fromUtf8(
+                 QJsonDocument(o.intake.columns.toJson()).toJson(QJsonDocument::Compact));
          },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.intake.columns = ColumnMapping::fromJson(s.json(key));
@@ -146,8 +161,8 @@ Status EngineSettings::checkKeyTemplate(const QString &keyTemplate)
 {
     // Values shaped like the real ones, so slices such as {sha1:0:2} expand as they will.
     QHash<QString, QString> probe;
-    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp", "resource_id",
-                             "file_id"})
+    for (const char *name :
+         {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp", "resource_id", "file_id"})
         probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
     probe.insert(QStringLiteral("md5"), QString(32, u'0'));
     probe.insert(QStringLiteral("sha1"), QString(40, u'0'));

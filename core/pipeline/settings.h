@@ -47,7 +47,8 @@ public:
     //! readFile() then runOptions(), over the settings \a defaults hold.
     static Result<RunOptions> fromFile(const QString &path, RunOptions defaults = {});
 
-    //! Whether \a keyTemplate expands to a safe store key (fetch/key_template; the settings dialog checks it too).
+    //! Whether \a keyTemplate expands to a safe store key (fetch/key_template; the settings dialog checks it
+    //! too).
     static Status checkKeyTemplate(const QString &keyTemplate);
     //! "image/png, application/pdf" → the patterns, lower-cased.
     static QStringList parseAccept(const QString &patterns);

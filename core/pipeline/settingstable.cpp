@@ -42,121 +42,138 @@ QList<SettingDefinition> makeTable()
 
     QList<SettingDefinition> t;
     // [fetch]
-    SettingDefinition jobs =
-        integer("fetch/jobs", 1, 256, "8",
-                QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                  "Files copied or downloaded at once (local copies also at most one per core)."),
-                "4");
+    SettingDefinition jobs = integer(
+        "fetch/jobs", 1, 256, "8",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "Files copied or downloaded at once (local copies also at most one per core)."),
+        "4");
     jobs.aliases = {QStringLiteral("transfer/jobs")}; // what the GUI wrote before the table existed
     t.append(jobs);
-    t.append(row("fetch/key_template", Type::Text, "{batch}/{item}/{filename}",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Where each file is stored. Variables: {batch} {batch_name} {item} {filename} "
-                                   "{path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with "
-                                   "{sha1:0:2} for a slice."),
-                 "sha1/{sha1:0:2}/{sha1:2:2}/{sha1}"));
+    t.append(
+        row("fetch/key_template", Type::Text, "{batch}/{item}/{filename}",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Where each file is stored. Variables: {batch} {batch_name} {item} {filename} "
+                              "{path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with "
+                              "{sha1:0:2} for a slice."),
+            "sha1/{sha1:0:2}/{sha1:2:2}/{sha1}"));
     // [transfer]
     t.append(integer("transfer/per_host", 1, 256, "4",
                      QT_TRANSLATE_NOOP("gh::SettingsTable", "Connections to one host at once."), "2"));
-    t.append(row("transfer/user_agent", Type::Text, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Sent with every request. Empty sends \"Gatehouse/<version> (archival ingest; "
-                                   "+<contact>)\"."),
-                 "ExampleArchiveBot/2.0 (+mailto:digital@library.example)"));
-    t.append(row("transfer/contact", Type::Text, "https://gatehouse.invalid/contact",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "An e-mail or web address where server operators can reach you; part of the "
-                                   "default User-Agent."),
-                 "mailto:digital@library.example"));
+    t.append(
+        row("transfer/user_agent", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Sent with every request. Empty sends \"Gatehouse/<version> (archival ingest; "
+                              "+<contact>)\"."),
+            "ExampleArchiveBot/2.0 (+mailto:digital@library.example)"));
+    t.append(
+        row("transfer/contact", Type::Text, "https://gatehouse.invalid/contact",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "An e-mail or web address where server operators can reach you; part of the "
+                              "default User-Agent."),
+            "mailto:digital@library.example"));
     t.append(integer("transfer/connect_timeout_ms", 1, s_noMaximum, "30000",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Milliseconds to wait for a connection."), "10000"));
-    t.append(integer("transfer/low_speed_limit", 0, s_noMaximum, "1",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                       "Bytes per second below which a transfer is stalling…"),
-                     "1024"));
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Milliseconds to wait for a connection."),
+                     "10000"));
+    t.append(integer(
+        "transfer/low_speed_limit", 0, s_noMaximum, "1",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "Bytes per second below which a transfer is stalling…"),
+        "1024"));
     t.append(integer("transfer/low_speed_seconds", 1, s_noMaximum, "60",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable", "…for this many seconds: then it times out."), "30"));
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "…for this many seconds: then it times out."),
+                     "30"));
     t.append(integer("transfer/max_redirects", 0, s_noMaximum, "10",
                      QT_TRANSLATE_NOOP("gh::SettingsTable", "Redirects followed before too-many-redirects."),
                      "5"));
-    t.append(integer("transfer/max_attempts", 1, s_noMaximum, "3",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                       "Attempts in all for transient failures (timeouts, resets, 429, 5xx)."),
-                     "5"));
-    t.append(integer("transfer/backoff_base_ms", 0, s_noMaximum, "1000",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                       "First retry after about this long, doubling, with jitter."),
-                     "500"));
+    t.append(
+        integer("transfer/max_attempts", 1, s_noMaximum, "3",
+                QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                  "Attempts in all for transient failures (timeouts, resets, 429, 5xx)."),
+                "5"));
+    t.append(integer(
+        "transfer/backoff_base_ms", 0, s_noMaximum, "1000",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "First retry after about this long, doubling, with jitter."),
+        "500"));
     t.append(integer("transfer/backoff_max_ms", 0, s_noMaximum, "60000",
                      QT_TRANSLATE_NOOP("gh::SettingsTable", "Longest wait between retries."), "30000"));
-    t.append(integer("transfer/retry_after_max_ms", 0, s_noMaximum, "120000",
-                     QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                       "Longest Retry-After honoured; a server asking for longer leaves the file "
-                                       "for a later run."),
-                     "60000"));
-    t.append(row("transfer/max_size", Type::Size, "0",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Largest file accepted, checked on the header and while streaming (too-large). "
-                                   "Absent or 0: no limit."),
-                 "500M"));
-    t.append(row("transfer/accept", Type::List, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Mimetypes accepted, checked on the header and the content (wrong-mimetype). "
-                                   "Empty: every type."),
-                 "image/*, application/pdf"));
-    t.append(row("transfer/honour_freshness", Type::Boolean, "false",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Skip requests while the server's Cache-Control or Expires says the stored "
-                                   "copy is fresh."),
-                 "true"));
-    t.append(row("transfer/ca_bundle", Type::Path, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "An extra CA bundle to verify TLS with; verification itself is never off."),
-                 "/etc/ssl/certs/extra-ca.pem"));
+    t.append(
+        integer("transfer/retry_after_max_ms", 0, s_noMaximum, "120000",
+                QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                  "Longest Retry-After honoured; a server asking for longer leaves the file "
+                                  "for a later run."),
+                "60000"));
+    t.append(
+        row("transfer/max_size", Type::Size, "0",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Largest file accepted, checked on the header and while streaming (too-large). "
+                              "Absent or 0: no limit."),
+            "500M"));
+    t.append(
+        row("transfer/accept", Type::List, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Mimetypes accepted, checked on the header and the content (wrong-mimetype). "
+                              "Empty: every type."),
+            "image/*, application/pdf"));
+    t.append(
+        row("transfer/honour_freshness", Type::Boolean, "false",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Skip requests while the server's Cache-Control or Expires says the stored "
+                              "copy is fresh."),
+            "true"));
+    t.append(
+        row("transfer/ca_bundle", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "An extra CA bundle to verify TLS with; verification itself is never off."),
+            "/etc/ssl/certs/extra-ca.pem"));
     // [store]
-    t.append(choice("store/sync", {QStringLiteral("batched"), QStringLiteral("each-file"), QStringLiteral("none")},
-                    "batched",
-                    QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                      "When stored files are flushed to disk: once per batch of files, after each "
-                                      "file, or never (throw-away data only)."),
-                    "each-file"));
-    t.append(row("store/verify_after_write", Type::Boolean, "false",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Read every stored file back and compare its SHA-256 before it counts as stored."),
-                 "true"));
+    t.append(
+        choice("store/sync", {QStringLiteral("batched"), QStringLiteral("each-file"), QStringLiteral("none")},
+               "batched",
+               QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                 "When stored files are flushed to disk: once per batch of files, after each "
+                                 "file, or never (throw-away data only)."),
+               "each-file"));
+    t.append(row(
+        "store/verify_after_write", Type::Boolean, "false",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "Read every stored file back and compare its SHA-256 before it counts as stored."),
+        "true"));
     // [intake]
-    t.append(row("intake/banned_list", Type::Path, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "A file of record identifiers never to ingest, one per line (# comments)."),
-                 "/srv/gatehouse/banned.txt"));
-    t.append(row("intake/hot_folder", Type::Path, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "A folder the GUI watches for deliveries (the CLI's watch command takes the "
-                                   "folder as its argument)."),
-                 "/srv/gatehouse/incoming"));
-    t.append(row("intake/column_mapping", Type::Json, "{}",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Spreadsheet columns whose meaning differs from the default: {\"column\": "
-                                   "\"role\"}, roles identifier, title, url, path, md5, sha1, sha256, sha512, "
-                                   "mimetype, size, metadata, ignore."),
-                 "{\"accession no\":\"identifier\",\"scan\":\"url\"}"));
+    t.append(
+        row("intake/banned_list", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A file of record identifiers never to ingest, one per line (# comments)."),
+            "/srv/gatehouse/banned.txt"));
+    t.append(
+        row("intake/hot_folder", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A folder the GUI watches for deliveries (the CLI's watch command takes the "
+                              "folder as its argument)."),
+            "/srv/gatehouse/incoming"));
+    t.append(
+        row("intake/column_mapping", Type::Json, "{}",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "Spreadsheet columns whose meaning differs from the default: {\"column\": "
+                              "\"role\"}, roles identifier, title, url, path, md5, sha1, sha256, sha512, "
+                              "mimetype, size, metadata, ignore."),
+            "{\"accession no\":\"identifier\",\"scan\":\"url\"}"));
     // [review]
     t.append(row("review/curator", Type::Text, "",
                  QT_TRANSLATE_NOOP("gh::SettingsTable",
                                    "The name recorded for review decisions (verdicts, approval, rejection). "
                                    "Empty: the operating system's user name."),
                  "Karen Blixen"));
-    t.append(choice("review/aql",
-                    {QStringLiteral("0.10"), QStringLiteral("0.15"), QStringLiteral("0.25"), QStringLiteral("0.40"),
-                     QStringLiteral("0.65"), QStringLiteral("1.0"), QStringLiteral("1.5"), QStringLiteral("2.5"),
-                     QStringLiteral("4.0"), QStringLiteral("6.5")},
-                    "1.0",
-                    QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                      "Acceptance quality limit of the QA sample, in percent (ISO 2859-1)."),
-                    "2.5"));
+    t.append(
+        choice("review/aql",
+               {QStringLiteral("0.10"), QStringLiteral("0.15"), QStringLiteral("0.25"),
+                QStringLiteral("0.40"), QStringLiteral("0.65"), QStringLiteral("1.0"), QStringLiteral("1.5"),
+                QStringLiteral("2.5"), QStringLiteral("4.0"), QStringLiteral("6.5")},
+               "1.0",
+               QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                 "Acceptance quality limit of the QA sample, in percent (ISO 2859-1)."),
+               "2.5"));
     t.append(choice("review/level",
-                    {QStringLiteral("S-1"), QStringLiteral("S-2"), QStringLiteral("S-3"), QStringLiteral("S-4"),
-                     QStringLiteral("I"), QStringLiteral("II"), QStringLiteral("III")},
+                    {QStringLiteral("S-1"), QStringLiteral("S-2"), QStringLiteral("S-3"),
+                     QStringLiteral("S-4"), QStringLiteral("I"), QStringLiteral("II"), QStringLiteral("III")},
                     "II",
                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Inspection level of the QA sample (ISO 2859-1)."),
                     "S-4"));
@@ -165,14 +182,16 @@ QList<SettingDefinition> makeTable()
                  "metadata wrong",
                  QT_TRANSLATE_NOOP("gh::SettingsTable", "The reasons offered when an item fails review."),
                  "unreadable, cropped or skewed, wrong edition"));
-    t.append(row("review/supplier", Type::Text, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "The supplier of batches that no prefix below matches and that name none."),
-                 "National Library Digitisation"));
-    t.append(row("review/suppliers", Type::List, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins."),
-                 "B4000220=Example Scanning Ltd, B5000=Other Vendor"));
+    t.append(
+        row("review/supplier", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "The supplier of batches that no prefix below matches and that name none."),
+            "National Library Digitisation"));
+    t.append(row(
+        "review/suppliers", Type::List, "",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins."),
+        "B4000220=Example Scanning Ltd, B5000=Other Vendor"));
     return t;
 }
 
@@ -264,8 +283,9 @@ Result<qint64> SettingsTable::parseSize(const QString &text)
     const auto m = shape.match(text);
     if (!m.hasMatch() || (m.captured(2).isEmpty() && !m.captured(3).isEmpty() &&
                           m.captured(3).compare(u"b", Qt::CaseInsensitive) != 0))
-        return Error{ErrorCode::Usage,
-                     tr("\"%1\" is not a size; give bytes, or a number with K, M, G or T (500M, 2G).").arg(text)};
+        return Error{
+            ErrorCode::Usage,
+            tr("\"%1\" is not a size; give bytes, or a number with K, M, G or T (500M, 2G).").arg(text)};
     qint64 value = m.captured(1).toLongLong();
     const QString unit = m.captured(2).toLower();
     int shift = 0;
@@ -329,11 +349,13 @@ Result<QString> SettingsTable::normalise(const SettingDefinition &d, const QStri
         for (const QString &c : d.choices) {
             bool choiceNumeric = false;
             const double choiceNumber = c.toDouble(&choiceNumeric);
-            if (c.compare(t, Qt::CaseInsensitive) == 0 || (numeric && choiceNumeric && number == choiceNumber))
+            if (c.compare(t, Qt::CaseInsensitive) == 0 ||
+                (numeric && choiceNumeric && number == choiceNumber))
                 return c;
         }
-        return Error{ErrorCode::Invalid,
-                     tr("%1 must be one of %2, not \"%3\".").arg(d.key, d.choices.join(QStringLiteral(", ")), t)};
+        return Error{
+            ErrorCode::Invalid,
+            tr("%1 must be one of %2, not \"%3\".").arg(d.key, d.choices.join(QStringLiteral(", ")), t)};
     }
     case SettingType::Json: {
         if (t.isEmpty())
@@ -341,8 +363,9 @@ Result<QString> SettingsTable::normalise(const SettingDefinition &d, const QStri
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(t.toUtf8(), &error);
         if (error.error != QJsonParseError::NoError || !doc.isObject())
-            return Error{ErrorCode::Invalid,
-                         tr("%1 must be a JSON object such as {\"column\": \"role\"}, not \"%2\".").arg(d.key, t)};
+            return Error{
+                ErrorCode::Invalid,
+                tr("%1 must be a JSON object such as {\"column\": \"role\"}, not \"%2\".").arg(d.key, t)};
         return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
     }
     }
@@ -365,9 +388,12 @@ QString SettingsTable::markdown()
             type += u": " + d.choices.join(QStringLiteral(", "));
         QString meaning = QString::fromUtf8(d.meaning);
         if (!d.aliases.isEmpty())
-            meaning += u' ' + QStringLiteral("(Read from %1 when absent.)").arg(d.aliases.join(QStringLiteral(", ")));
+            meaning +=
+                u' ' +
+                QStringLiteral("(Read from %1 when absent.)").arg(d.aliases.join(QStringLiteral(", ")));
         md += QStringLiteral("| `%1` | %2 | %3 | %4 |\n")
-                  .arg(d.key, cell(type), d.defaultValue.isEmpty() ? QStringLiteral("—") : u'`' + cell(d.defaultValue) + u'`',
+                  .arg(d.key, cell(type),
+                       d.defaultValue.isEmpty() ? QStringLiteral("—") : u'`' + cell(d.defaultValue) + u'`',
                        cell(meaning));
     }
     return md;
@@ -406,7 +432,8 @@ Result<Settings> Settings::read(QSettings &source, const QString &where, const S
     if (warnings) {
         for (const QString &key : source.allKeys()) {
             if (sections.contains(key.section(u'/', 0, 0)) && !known.contains(key))
-                warnings->append(tr("%1: %2 is not a setting Gatehouse knows; it is ignored.").arg(where, key));
+                warnings->append(
+                    tr("%1: %2 is not a setting Gatehouse knows; it is ignored.").arg(where, key));
         }
     }
     return result;

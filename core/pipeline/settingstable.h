@@ -37,15 +37,15 @@ enum class SettingType
 */
 struct SettingDefinition
 {
-    QString key;          //!< "section/name", as in the INI file's [section] name=value.
+    QString key; //!< "section/name", as in the INI file's [section] name=value.
     SettingType type = SettingType::Text;
-    QString defaultValue; //!< The value when the key is absent, in canonical form ("" for none).
+    QString defaultValue;          //!< The value when the key is absent, in canonical form ("" for none).
     const char *meaning = nullptr; //!< What it does, in English; translated for the GUI by SettingsTable.
-    QString example;      //!< A valid value other than the default (documentation and the round-trip test).
-    qint64 minimum = 0;   //!< For Integer.
+    QString example;    //!< A valid value other than the default (documentation and the round-trip test).
+    qint64 minimum = 0; //!< For Integer.
     qint64 maximum = std::numeric_limits<int>::max(); //!< For Integer.
-    QStringList choices;  //!< For Choice, in canonical spelling.
-    QStringList aliases;  //!< Older keys read when this one is absent, and removed when it is written.
+    QStringList choices;                              //!< For Choice, in canonical spelling.
+    QStringList aliases; //!< Older keys read when this one is absent, and removed when it is written.
 
     QString section() const { return key.section(u'/', 0, 0); }
 };

@@ -133,8 +133,9 @@ Result<SamplingPlan> SamplingPlans::plan(qint64 lotSize, const QString &aql, con
                                            .arg(aql)};
     const auto parsedLevel = parseLevel(level);
     if (!parsedLevel)
-        return Error{ErrorCode::Usage,
-                     tr("\"%1\" is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.").arg(level)};
+        return Error{
+            ErrorCode::Usage,
+            tr("\"%1\" is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.").arg(level)};
     return plan(lotSize, *hundredths, *parsedLevel);
 }
 

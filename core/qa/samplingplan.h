@@ -17,13 +17,13 @@ namespace gh {
 */
 enum class InspectionLevel
 {
-    S1,  //!< "S-1"
-    S2,  //!< "S-2"
-    S3,  //!< "S-3"
-    S4,  //!< "S-4"
-    I,   //!< "I"
-    II,  //!< "II"
-    III  //!< "III"
+    S1, //!< "S-1"
+    S2, //!< "S-2"
+    S3, //!< "S-3"
+    S4, //!< "S-4"
+    I,  //!< "I"
+    II, //!< "II"
+    III //!< "III"
 };
 
 /*!
@@ -35,9 +35,9 @@ struct SamplingPlan
 {
     qint64 lotSize = 0;
     InspectionLevel level = InspectionLevel::II;
-    int aqlHundredths = 100; //!< The AQL in hundredths of a percent (1.0 % is 100, 0.10 % is 10).
-    QChar codeLetter;        //!< From Table I (lot size and level).
-    QChar planLetter;        //!< The Table II-A row whose plan applies after following the arrows.
+    int aqlHundredths = 100;   //!< The AQL in hundredths of a percent (1.0 % is 100, 0.10 % is 10).
+    QChar codeLetter;          //!< From Table I (lot size and level).
+    QChar planLetter;          //!< The Table II-A row whose plan applies after following the arrows.
     qint64 planSampleSize = 0; //!< n of the applied plan, before comparing it with the lot size.
     qint64 sampleSize = 0;     //!< Items to inspect: n, or the whole lot when n reaches it.
     int accept = 0;            //!< Ac: the lot is accepted with this many defects or fewer.

@@ -95,10 +95,11 @@ Result<QStringList> BatchDecisions::approvalBlockers(qint64 batchId)
 
 Result<QString> BatchDecisions::approveConsequence(qint64 batchId, const QString &target)
 {
-    auto q = exec(m_catalog,
-                  QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND"
-                                 " status <> 'deleted'"),
-                  {batchId}, tr("counting the stored files of batch %1").arg(batchId));
+    auto q =
+        exec(m_catalog,
+             QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND"
+                            " status <> 'deleted'"),
+             {batchId}, tr("counting the stored files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     const qint64 files = q->next() ? q->value(0).toLongLong() : 0;
@@ -122,24 +123,26 @@ Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)
         .arg(locale.toString(q->value(0).toLongLong()), locale.formattedDataSize(q->value(1).toLongLong()));
 }
 
-Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &target, const QString &overrideReason,
-                                                const QString &agent)
+Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &target,
+                                                const QString &overrideReason, const QString &agent)
 {
     auto batch = m_catalog.batch(batchId);
     if (!batch)
         return batch.error();
     if (batch->state != BatchState::Open)
-        return Error{ErrorCode::Invalid,
-                     tr("Batch %1 is already %2; a decision is made once.").arg(batchId).arg(batchStateKey(batch->state))};
+        return Error{ErrorCode::Invalid, tr("Batch %1 is already %2; a decision is made once.")
+                                             .arg(batchId)
+                                             .arg(batchStateKey(batch->state))};
     auto blockers = approvalBlockers(batchId);
     if (!blockers)
         return blockers.error();
     const bool overriding = !blockers->isEmpty();
     if (overriding && overrideReason.trimmed().isEmpty())
-        return Error{ErrorCode::Invalid, tr("Batch %1 cannot be approved yet: %2 Give --override REASON to approve "
-                                            "anyway; the reason is recorded.")
-                                             .arg(batchId)
-                                             .arg(blockers->join(u' '))};
+        return Error{ErrorCode::Invalid,
+                     tr("Batch %1 cannot be approved yet: %2 Give --override REASON to approve "
+                        "anyway; the reason is recorded.")
+                         .arg(batchId)
+                         .arg(blockers->join(u' '))};
     QString detail = tr("batch approved");
     if (!target.isEmpty())
         detail += u"; " + tr("target %1").arg(target);
@@ -161,7 +164,8 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
     if (!q)
         return q.error();
     if (q->numRowsAffected() != 1)
-        return Error{ErrorCode::Invalid, tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
+        return Error{ErrorCode::Invalid,
+                     tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
     if (Status s = m_catalog.addEventsInTransaction(
             {batchEvent(batchId, 0, QStringLiteral("accession"), QStringLiteral("success"), detail, agent)});
         !s)
@@ -170,8 +174,10 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
         return s.error();
 
     DecisionOutcome outcome;
-    outcome.message = overriding ? tr("Batch %1 approved by %2, overriding: %3").arg(batchId).arg(agent, overrideReason.trimmed())
-                                 : tr("Batch %1 approved by %2.").arg(batchId).arg(agent);
+    outcome.message =
+        overriding
+            ? tr("Batch %1 approved by %2, overriding: %3").arg(batchId).arg(agent, overrideReason.trimmed())
+            : tr("Batch %1 approved by %2.").arg(batchId).arg(agent);
     if (!target.isEmpty()) {
         for (const ReviewHooks::OnApproved &handler : ReviewHooks::onApproved()) {
             auto note = handler.run(m_catalog, batchId, target);
@@ -180,10 +186,10 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
             outcome.notes.append(*note);
         }
         if (ReviewHooks::onApproved().isEmpty())
-            outcome.notes.append(
-                tr("The target %1 is recorded with the approval; no upload stage is registered in this build to "
-                   "start sending files.")
-                    .arg(target));
+            outcome.notes.append(tr("The target %1 is recorded with the approval; no upload stage is "
+                                    "registered in this build to "
+                                    "start sending files.")
+                                     .arg(target));
     }
     return outcome;
 }
@@ -199,7 +205,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
     if (!batch)
         return batch.error();
     if (batch->state == BatchState::Approved)
-        return Error{ErrorCode::Invalid, tr("Batch %1 is approved; an approved batch cannot be rejected.").arg(batchId)};
+        return Error{ErrorCode::Invalid,
+                     tr("Batch %1 is approved; an approved batch cannot be rejected.").arg(batchId)};
 
     DecisionOutcome outcome;
     if (batch->state == BatchState::Open) {
@@ -214,7 +221,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
         if (!q)
             return q.error();
         if (q->numRowsAffected() != 1)
-            return Error{ErrorCode::Invalid, tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
+            return Error{ErrorCode::Invalid,
+                         tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
         if (Status s = m_catalog.addEventsInTransaction(
                 {batchEvent(batchId, 0, QStringLiteral("appraisal"), QStringLiteral("failure"),
                             tr("batch rejected: %1").arg(reason.trimmed()), agent)});
@@ -226,7 +234,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
 
     // Delete page by page; a page's objects go before its rows say so, so a crash leaves at worst rows that
     // still name a removed object, which the next reject removes again (removing is idempotent).
-    auto total = exec(m_catalog, QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND status <> 'deleted'"),
+    auto total = exec(m_catalog,
+                      QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND status <> 'deleted'"),
                       {batchId}, tr("counting the files of batch %1").arg(batchId));
     if (!total)
         return total.error();
@@ -237,11 +246,12 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
     QSet<QString> removedDirs;
     constexpr int page = 500;
     for (;;) {
-        auto rows = exec(m_catalog,
-                         QStringLiteral("SELECT id, name, status, stored_key FROM files WHERE batch_id = ? AND id > ?"
-                                        " AND status <> 'deleted' ORDER BY id LIMIT %1")
-                             .arg(page),
-                         {batchId, afterId}, tr("reading the files of batch %1").arg(batchId));
+        auto rows =
+            exec(m_catalog,
+                 QStringLiteral("SELECT id, name, status, stored_key FROM files WHERE batch_id = ? AND id > ?"
+                                " AND status <> 'deleted' ORDER BY id LIMIT %1")
+                     .arg(page),
+                 {batchId, afterId}, tr("reading the files of batch %1").arg(batchId));
         if (!rows)
             return rows.error();
         struct Row
@@ -270,27 +280,30 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
             deleted.append(row.id);
             if (row.key.isEmpty())
                 continue;
-            auto shared = exec(m_catalog,
-                               QStringLiteral("SELECT batch_id FROM files WHERE stored_key = ? AND batch_id <> ? AND"
-                                              " status <> 'deleted' LIMIT 1"),
-                               {row.key, batchId}, tr("checking who else uses %1").arg(row.key));
+            auto shared =
+                exec(m_catalog,
+                     QStringLiteral("SELECT batch_id FROM files WHERE stored_key = ? AND batch_id <> ? AND"
+                                    " status <> 'deleted' LIMIT 1"),
+                     {row.key, batchId}, tr("checking who else uses %1").arg(row.key));
             if (!shared)
                 return shared.error();
             if (shared->next()) {
                 ++outcome.objectsKept;
-                events.append(batchEvent(batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
-                                         tr("batch rejected; the stored object %1 is kept because batch %2 uses it too")
-                                             .arg(row.key)
-                                             .arg(shared->value(0).toLongLong()),
-                                         agent));
+                events.append(
+                    batchEvent(batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
+                               tr("batch rejected; the stored object %1 is kept because batch %2 uses it too")
+                                   .arg(row.key)
+                                   .arg(shared->value(0).toLongLong()),
+                               agent));
                 continue;
             }
             shared->finish();
             if (Status s = m_store->remove(row.key); !s)
-                return Error{s.error().code, tr("Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 "
-                                                "Reject it again to carry on.")
-                                                 .arg(batchId)
-                                                 .arg(row.name, s.error().message)};
+                return Error{s.error().code,
+                             tr("Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 "
+                                "Reject it again to carry on.")
+                                 .arg(batchId)
+                                 .arg(row.name, s.error().message)};
             ++outcome.objectsRemoved;
             removedKeys.append(row.key);
             if (const QString local = m_store->localPath(row.key); !local.isEmpty()) {
@@ -298,17 +311,17 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
                 if (dir != u".")
                     removedDirs.insert(local.chopped(row.key.size()) + u'\n' + dir);
             }
-            events.append(batchEvent(batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
-                                     tr("batch rejected; stored copy %1 deleted from %2")
-                                         .arg(row.key, m_store->displayName()),
-                                     agent));
+            events.append(batchEvent(
+                batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
+                tr("batch rejected; stored copy %1 deleted from %2").arg(row.key, m_store->displayName()),
+                agent));
         }
         auto tx = m_catalog.transaction();
         if (!tx)
             return tx.error();
         for (qint64 id : std::as_const(deleted)) {
-            if (auto q = exec(m_catalog, QStringLiteral("UPDATE files SET status = 'deleted' WHERE id = ?"), {id},
-                              tr("marking file %1 deleted").arg(id));
+            if (auto q = exec(m_catalog, QStringLiteral("UPDATE files SET status = 'deleted' WHERE id = ?"),
+                              {id}, tr("marking file %1 deleted").arg(id));
                 !q)
                 return q.error();
         }
@@ -339,14 +352,16 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
             return note.error();
         outcome.notes.append(*note);
     }
-    outcome.message = tr("Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.")
-                          .arg(batchId)
-                          .arg(agent)
-                          .arg(outcome.filesDeleted)
-                          .arg(outcome.objectsRemoved)
-                          .arg(m_store->displayName());
+    outcome.message =
+        tr("Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.")
+            .arg(batchId)
+            .arg(agent)
+            .arg(outcome.filesDeleted)
+            .arg(outcome.objectsRemoved)
+            .arg(m_store->displayName());
     if (outcome.objectsKept > 0)
-        outcome.message += u' ' + tr("%1 objects were kept because other batches use them.").arg(outcome.objectsKept);
+        outcome.message +=
+            u' ' + tr("%1 objects were kept because other batches use them.").arg(outcome.objectsKept);
     return outcome;
 }
 

@@ -18,9 +18,9 @@ class Catalog;
 */
 struct DecisionOutcome
 {
-    QString message;          //!< One sentence for the curator.
-    QStringList notes;        //!< What the hooks (upload, targets) reported.
-    qint64 filesDeleted = 0;  //!< Files marked deleted.
+    QString message;           //!< One sentence for the curator.
+    QStringList notes;         //!< What the hooks (upload, targets) reported.
+    qint64 filesDeleted = 0;   //!< Files marked deleted.
     qint64 objectsRemoved = 0; //!< Stored objects removed from the bit store.
     qint64 objectsKept = 0;    //!< Stored objects kept because another batch's files use them too.
 };

@@ -43,21 +43,22 @@ Status QaCsv::write(Catalog &catalog, const BitStore *store, qint64 batchId,
     if (!sample)
         return sample.error();
     if (!sample->drawn)
-        return Error{ErrorCode::Invalid,
-                     tr("Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).").arg(batchId)};
-    write(csvLine({QStringLiteral("item"), QStringLiteral("label"), QStringLiteral("files"), QStringLiteral("why"),
-                   QStringLiteral("findings"), QStringLiteral("verdict"), QStringLiteral("reason"),
-                   QStringLiteral("note"), QStringLiteral("reviewer"), QStringLiteral("time"), QStringLiteral("link"),
-                   QStringLiteral("stored")}));
+        return Error{
+            ErrorCode::Invalid,
+            tr("Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).").arg(batchId)};
+    write(csvLine({QStringLiteral("item"), QStringLiteral("label"), QStringLiteral("files"),
+                   QStringLiteral("why"), QStringLiteral("findings"), QStringLiteral("verdict"),
+                   QStringLiteral("reason"), QStringLiteral("note"), QStringLiteral("reviewer"),
+                   QStringLiteral("time"), QStringLiteral("link"), QStringLiteral("stored")}));
     QSqlQuery q(catalog.database());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT name, stored_key FROM files WHERE item_id = ? ORDER BY seq, id"));
     for (const ReviewItem &item : std::as_const(sample->items)) {
         q.addBindValue(item.itemId);
         if (!q.exec())
-            return Error{ErrorCode::Database, tr("Cannot read the files of item %1 from %2: %3")
-                                                  .arg(item.identifier, catalog.location().displayName(),
-                                                       q.lastError().text())};
+            return Error{ErrorCode::Database,
+                         tr("Cannot read the files of item %1 from %2: %3")
+                             .arg(item.identifier, catalog.location().displayName(), q.lastError().text())};
         QStringList names;
         QStringList stored;
         while (q.next()) {
@@ -69,9 +70,10 @@ Status QaCsv::write(Catalog &catalog, const BitStore *store, qint64 batchId,
             stored.append(!local.isEmpty() ? local : store ? store->displayName() + u'/' + key : key);
         }
         q.finish();
-        write(csvLine({item.identifier, item.label, names.join(QStringLiteral("; ")), ReviewKeys::key(item.reason),
-                       item.flags.join(QStringLiteral("; ")), ReviewKeys::key(item.verdict), item.defect, item.note,
-                       item.reviewer, Catalog::toDbTime(item.decidedAt), link(batchId, item.itemId),
+        write(csvLine({item.identifier, item.label, names.join(QStringLiteral("; ")),
+                       ReviewKeys::key(item.reason), item.flags.join(QStringLiteral("; ")),
+                       ReviewKeys::key(item.verdict), item.defect, item.note, item.reviewer,
+                       Catalog::toDbTime(item.decidedAt), link(batchId, item.itemId),
                        stored.join(QStringLiteral("; "))}));
     }
     return {};

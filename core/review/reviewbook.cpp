@@ -28,7 +28,10 @@ QVariant nullable(const QString &value)
 
 QString flagsText(const QStringList &flags)
 {
-    return flags.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(flags)).toJson(QJsonDocument::Compact));
+    return flags.isEmpty()
+               ? QString()
+               : QString::fromUtf8(
+                     QJsonDocument(QJsonArray::fromStringList(flags)).toJson(QJsonDocument::Compact));
 }
 
 QStringList flagsFromText(const QString &text)
@@ -41,8 +44,9 @@ QStringList flagsFromText(const QString &text)
 
 QString planText(const SamplingPlan &plan)
 {
-    return ReviewBook::tr("ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, "
-                          "code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9")
+    return ReviewBook::tr(
+               "ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, "
+               "code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9")
         .arg(SamplingPlans::levelKey(plan.level), plan.aqlText())
         .arg(plan.lotSize)
         .arg(plan.codeLetter)
@@ -78,13 +82,15 @@ Result<QSqlQuery> ReviewBook::run(const QString &sql, const QVariantList &values
     QSqlQuery q(m_catalog.database());
     q.setForwardOnly(true);
     if (!q.prepare(sql))
-        return Error{ErrorCode::Database, tr("Catalog error while %1 in %2: %3")
-                                              .arg(what, m_catalog.location().displayName(), q.lastError().text())};
+        return Error{ErrorCode::Database,
+                     tr("Catalog error while %1 in %2: %3")
+                         .arg(what, m_catalog.location().displayName(), q.lastError().text())};
     for (const QVariant &value : values)
         q.addBindValue(value);
     if (!q.exec())
-        return Error{ErrorCode::Database, tr("Catalog error while %1 in %2: %3")
-                                              .arg(what, m_catalog.location().displayName(), q.lastError().text())};
+        return Error{ErrorCode::Database,
+                     tr("Catalog error while %1 in %2: %3")
+                         .arg(what, m_catalog.location().displayName(), q.lastError().text())};
     return q;
 }
 
@@ -100,10 +106,13 @@ Status ReviewBook::ensureOpen(qint64 batchId)
     if (state == BatchState::Open)
         return {};
     const QString when = Catalog::fromDbTime(text(q->value(1))).toLocalTime().toString(Qt::ISODate);
-    return Error{ErrorCode::Invalid,
-                 state == BatchState::Approved
-                     ? tr("Batch %1 was approved on %2 by %3; its review is closed.").arg(batchId).arg(when, text(q->value(2)))
-                     : tr("Batch %1 was rejected on %2 by %3; its review is closed.").arg(batchId).arg(when, text(q->value(2)))};
+    return Error{ErrorCode::Invalid, state == BatchState::Approved
+                                         ? tr("Batch %1 was approved on %2 by %3; its review is closed.")
+                                               .arg(batchId)
+                                               .arg(when, text(q->value(2)))
+                                         : tr("Batch %1 was rejected on %2 by %3; its review is closed.")
+                                               .arg(batchId)
+                                               .arg(when, text(q->value(2)))};
 }
 
 Result<QList<qint64>> ReviewBook::lotItems(qint64 batchId)
@@ -129,9 +138,10 @@ Result<ReviewSample> ReviewBook::sample(qint64 batchId)
 {
     ReviewSample s;
     s.batchId = batchId;
-    auto q = run(QStringLiteral("SELECT lot_size, aql, level, code_letter, plan_letter, sample_size, accept_number,"
-                                " reject_number, seed, drawn_at, drawn_by FROM review_samples WHERE batch_id = ?"),
-                 {batchId}, tr("reading the QA sample of batch %1").arg(batchId));
+    auto q = run(
+        QStringLiteral("SELECT lot_size, aql, level, code_letter, plan_letter, sample_size, accept_number,"
+                       " reject_number, seed, drawn_at, drawn_by FROM review_samples WHERE batch_id = ?"),
+        {batchId}, tr("reading the QA sample of batch %1").arg(batchId));
     if (!q)
         return q.error();
     if (!q->next())
@@ -151,10 +161,11 @@ Result<ReviewSample> ReviewBook::sample(qint64 batchId)
     if (auto full = SamplingPlans::plan(s.plan.lotSize, s.plan.aqlHundredths, s.plan.level))
         s.plan.planSampleSize = full->planSampleSize;
 
-    auto items = run(QStringLiteral("SELECT r.item_id, i.seq, i.identifier, i.label, r.reason, r.flags, r.verdict,"
-                                    " r.defect, r.note, r.reviewer, r.decided_at FROM review_items r"
-                                    " JOIN items i ON i.id = r.item_id WHERE r.batch_id = ? ORDER BY i.seq, r.item_id"),
-                     {batchId}, tr("reading the QA sample of batch %1").arg(batchId));
+    auto items = run(
+        QStringLiteral("SELECT r.item_id, i.seq, i.identifier, i.label, r.reason, r.flags, r.verdict,"
+                       " r.defect, r.note, r.reviewer, r.decided_at FROM review_items r"
+                       " JOIN items i ON i.id = r.item_id WHERE r.batch_id = ? ORDER BY i.seq, r.item_id"),
+        {batchId}, tr("reading the QA sample of batch %1").arg(batchId));
     if (!items)
         return items.error();
     while (items->next()) {
@@ -184,10 +195,12 @@ Result<ReviewSample> ReviewBook::draw(qint64 batchId, const SampleRequest &reque
         return existing.error();
     const int aql = request.aqlHundredths.value_or(
         SamplingPlans::parseAql(settings.text(QStringLiteral("review/aql"))).value_or(100));
-    const InspectionLevel level = request.level.value_or(
-        SamplingPlans::parseLevel(settings.text(QStringLiteral("review/level"))).value_or(InspectionLevel::II));
+    const InspectionLevel level =
+        request.level.value_or(SamplingPlans::parseLevel(settings.text(QStringLiteral("review/level")))
+                                   .value_or(InspectionLevel::II));
     if (request.seed && *request.seed > SamplingRandom::maxSeed())
-        return Error{ErrorCode::Usage, tr("The seed must be a whole number from 0 to %1.").arg(SamplingRandom::maxSeed())};
+        return Error{ErrorCode::Usage,
+                     tr("The seed must be a whole number from 0 to %1.").arg(SamplingRandom::maxSeed())};
 
     if (existing->drawn) {
         const bool same = existing->plan.aqlHundredths == aql && existing->plan.level == level &&
@@ -214,7 +227,8 @@ Result<ReviewSample> ReviewBook::draw(qint64 batchId, const SampleRequest &reque
         return lot.error();
     auto plan = SamplingPlans::plan(lot->size(), aql, level);
     if (!plan)
-        return Error{plan.error().code, tr("Batch %1 cannot be sampled: %2").arg(batchId).arg(plan.error().message)};
+        return Error{plan.error().code,
+                     tr("Batch %1 cannot be sampled: %2").arg(batchId).arg(plan.error().message)};
     const quint64 seed = request.seed.value_or(SamplingRandom::randomSeed());
     QList<qint64> drawn;
     for (qint64 position : SamplingRandom(seed).choose(lot->size(), plan->sampleSize))
@@ -224,8 +238,8 @@ Result<ReviewSample> ReviewBook::draw(qint64 batchId, const SampleRequest &reque
     return sample(batchId);
 }
 
-Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64 seed, const QList<qint64> &drawn,
-                               const QString &agent)
+Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64 seed,
+                               const QList<qint64> &drawn, const QString &agent)
 {
     auto flags = ReviewFlags::flaggedItems(m_catalog, batchId);
     if (!flags)
@@ -239,13 +253,14 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
             return q.error();
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto q = run(QStringLiteral("INSERT INTO review_samples (batch_id, lot_size, aql, level, code_letter, plan_letter,"
-                                " sample_size, accept_number, reject_number, seed, drawn_at, drawn_by)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {batchId, plan.lotSize, plan.aqlText(), SamplingPlans::levelKey(plan.level), QString(plan.codeLetter),
-                  QString(plan.planLetter), plan.sampleSize, plan.accept, plan.reject, qint64(seed),
-                  Catalog::toDbTime(now), agent},
-                 tr("recording the QA sample of batch %1").arg(batchId));
+    auto q = run(
+        QStringLiteral("INSERT INTO review_samples (batch_id, lot_size, aql, level, code_letter, plan_letter,"
+                       " sample_size, accept_number, reject_number, seed, drawn_at, drawn_by)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {batchId, plan.lotSize, plan.aqlText(), SamplingPlans::levelKey(plan.level), QString(plan.codeLetter),
+         QString(plan.planLetter), plan.sampleSize, plan.accept, plan.reject, qint64(seed),
+         Catalog::toDbTime(now), agent},
+        tr("recording the QA sample of batch %1").arg(batchId));
     if (!q)
         return q.error();
     QSet<qint64> present;
@@ -267,22 +282,24 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
                                .arg(planText(plan))
                                .arg(seed)
                                .arg(extra);
-    if (Status s = m_catalog.addEventsInTransaction({reviewEvent(batchId, 0, QStringLiteral("appraisal"),
-                                                                 QStringLiteral("success"), detail, agent)});
+    if (Status s = m_catalog.addEventsInTransaction(
+            {reviewEvent(batchId, 0, QStringLiteral("appraisal"), QStringLiteral("success"), detail, agent)});
         !s)
         return s;
     return tx->commit();
 }
 
-Status ReviewBook::insertFlags(qint64 batchId, const QHash<qint64, QStringList> &flags, const QSet<qint64> &present)
+Status ReviewBook::insertFlags(qint64 batchId, const QHash<qint64, QStringList> &flags,
+                               const QSet<qint64> &present)
 {
     for (auto it = flags.cbegin(); it != flags.cend(); ++it) {
         if (present.contains(it.key()))
             continue;
-        auto insert = run(QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
-                                         " SELECT ?, id, seq, 'flag', ? FROM items WHERE id = ? AND batch_id = ?"),
-                          {batchId, flagsText(it.value()), it.key(), batchId},
-                          tr("adding flagged items to the review of batch %1").arg(batchId));
+        auto insert =
+            run(QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
+                               " SELECT ?, id, seq, 'flag', ? FROM items WHERE id = ? AND batch_id = ?"),
+                {batchId, flagsText(it.value()), it.key(), batchId},
+                tr("adding flagged items to the review of batch %1").arg(batchId));
         if (!insert)
             return insert.error();
     }
@@ -330,10 +347,11 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     if (!current)
         return current.error();
     if (!current->drawn)
-        return Error{ErrorCode::Invalid,
-                     tr("Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).").arg(batchId)};
-    auto item = run(QStringLiteral("SELECT identifier FROM items WHERE id = ? AND batch_id = ?"), {itemId, batchId},
-                    tr("reading item %1").arg(itemId));
+        return Error{
+            ErrorCode::Invalid,
+            tr("Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).").arg(batchId)};
+    auto item = run(QStringLiteral("SELECT identifier FROM items WHERE id = ? AND batch_id = ?"),
+                    {itemId, batchId}, tr("reading item %1").arg(itemId));
     if (!item)
         return item.error();
     if (!item->next())
@@ -346,21 +364,22 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString key = ReviewKeys::key(verdict);
     const QString reason = verdict == Verdict::Fail ? defect.trimmed() : QString();
-    auto update = run(QStringLiteral("UPDATE review_items SET verdict = ?, defect = ?, note = ?, reviewer = ?,"
-                                     " decided_at = ? WHERE batch_id = ? AND item_id = ?"),
-                      {key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), batchId, itemId},
-                      tr("recording the verdict on %1").arg(identifier));
+    auto update =
+        run(QStringLiteral("UPDATE review_items SET verdict = ?, defect = ?, note = ?, reviewer = ?,"
+                           " decided_at = ? WHERE batch_id = ? AND item_id = ?"),
+            {key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), batchId, itemId},
+            tr("recording the verdict on %1").arg(identifier));
     if (!update)
         return update.error();
     bool manual = false;
     if (update->numRowsAffected() == 0) {
         manual = true;
-        auto insert = run(QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, verdict, defect,"
-                                         " note, reviewer, decided_at) SELECT ?, id, seq, 'manual', ?, ?, ?, ?, ?"
-                                         " FROM items WHERE id = ?"),
-                          {batchId, key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now),
-                           itemId},
-                          tr("recording the verdict on %1").arg(identifier));
+        auto insert = run(
+            QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, verdict, defect,"
+                           " note, reviewer, decided_at) SELECT ?, id, seq, 'manual', ?, ?, ?, ?, ?"
+                           " FROM items WHERE id = ?"),
+            {batchId, key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), itemId},
+            tr("recording the verdict on %1").arg(identifier));
         if (!insert)
             return insert.error();
     }
@@ -372,8 +391,8 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
         detail += u"; " + tr("added to the review by hand");
     if (Status s = m_catalog.addEventsInTransaction(
             {reviewEvent(batchId, itemId, QStringLiteral("validation"),
-                         verdict == Verdict::Pass ? QStringLiteral("success") : QStringLiteral("failure"), detail,
-                         agent)});
+                         verdict == Verdict::Pass ? QStringLiteral("success") : QStringLiteral("failure"),
+                         detail, agent)});
         !s)
         return s;
     return tx->commit();
@@ -383,23 +402,26 @@ Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString 
 {
     if (Status s = ensureOpen(batchId); !s)
         return s;
-    auto row = run(QStringLiteral("SELECT reason, verdict FROM review_items WHERE batch_id = ? AND item_id = ?"),
-                   {batchId, itemId}, tr("reading the verdict on item %1").arg(itemId));
+    auto row =
+        run(QStringLiteral("SELECT reason, verdict FROM review_items WHERE batch_id = ? AND item_id = ?"),
+            {batchId, itemId}, tr("reading the verdict on item %1").arg(itemId));
     if (!row)
         return row.error();
     if (!row->next() || row->value(1).isNull())
-        return Error{ErrorCode::Invalid, tr("Item %1 of batch %2 has no verdict to withdraw.").arg(itemId).arg(batchId)};
+        return Error{ErrorCode::Invalid,
+                     tr("Item %1 of batch %2 has no verdict to withdraw.").arg(itemId).arg(batchId)};
     const bool manual = ReviewKeys::reasonFromKey(row->value(0).toString()) == ReviewReason::Manual;
     const QString was = row->value(1).toString();
     row->finish();
     auto tx = m_catalog.transaction();
     if (!tx)
         return tx.error();
-    auto q = manual ? run(QStringLiteral("DELETE FROM review_items WHERE batch_id = ? AND item_id = ?"),
-                          {batchId, itemId}, tr("withdrawing the verdict on item %1").arg(itemId))
-                    : run(QStringLiteral("UPDATE review_items SET verdict = NULL, defect = NULL, note = NULL,"
-                                         " reviewer = NULL, decided_at = NULL WHERE batch_id = ? AND item_id = ?"),
-                          {batchId, itemId}, tr("withdrawing the verdict on item %1").arg(itemId));
+    auto q =
+        manual ? run(QStringLiteral("DELETE FROM review_items WHERE batch_id = ? AND item_id = ?"),
+                     {batchId, itemId}, tr("withdrawing the verdict on item %1").arg(itemId))
+               : run(QStringLiteral("UPDATE review_items SET verdict = NULL, defect = NULL, note = NULL,"
+                                    " reviewer = NULL, decided_at = NULL WHERE batch_id = ? AND item_id = ?"),
+                     {batchId, itemId}, tr("withdrawing the verdict on item %1").arg(itemId));
     if (!q)
         return q.error();
     if (Status s = m_catalog.addEventsInTransaction(
@@ -422,8 +444,8 @@ Result<qint64> ReviewBook::resolveItem(qint64 batchId, const QString &text)
         if (q->next())
             return id;
     }
-    auto q = run(QStringLiteral("SELECT id FROM items WHERE batch_id = ? AND identifier = ?"), {batchId, text},
-                 tr("finding item %1").arg(text));
+    auto q = run(QStringLiteral("SELECT id FROM items WHERE batch_id = ? AND identifier = ?"),
+                 {batchId, text}, tr("finding item %1").arg(text));
     if (!q)
         return q.error();
     if (q->next())
@@ -453,8 +475,9 @@ QString ReviewBook::supplierFor(const QString &batchName, const Settings &settin
 
 Status ReviewBook::setSupplier(qint64 batchId, const QString &supplier)
 {
-    auto q = run(QStringLiteral("UPDATE batches SET supplier = ? WHERE id = ?"), {nullable(supplier.trimmed()), batchId},
-                 tr("recording the supplier of batch %1").arg(batchId));
+    auto q =
+        run(QStringLiteral("UPDATE batches SET supplier = ? WHERE id = ?"),
+            {nullable(supplier.trimmed()), batchId}, tr("recording the supplier of batch %1").arg(batchId));
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -462,7 +485,8 @@ Status ReviewBook::setSupplier(qint64 batchId, const QString &supplier)
     return {};
 }
 
-Result<QString> ReviewBook::assignSupplier(qint64 batchId, const Settings &settings, const QString &explicitSupplier)
+Result<QString> ReviewBook::assignSupplier(qint64 batchId, const Settings &settings,
+                                           const QString &explicitSupplier)
 {
     if (!explicitSupplier.trimmed().isEmpty()) {
         if (Status s = setSupplier(batchId, explicitSupplier); !s)
@@ -528,7 +552,8 @@ Result<std::optional<qint64>> ReviewBook::linkRedeliveryByName(qint64 batchId)
     const QString base = m.captured(1);
     const int number = m.captured(2).toInt();
     auto candidates = run(QStringLiteral("SELECT id, name FROM batches WHERE id <> ? AND name LIKE ?"),
-                          {batchId, QString(base + QStringLiteral("-RT%"))}, tr("finding the batch %1 re-delivers").arg(batchId));
+                          {batchId, QString(base + QStringLiteral("-RT%"))},
+                          tr("finding the batch %1 re-delivers").arg(batchId));
     if (!candidates)
         return candidates.error();
     qint64 best = 0;
@@ -552,10 +577,12 @@ Result<std::optional<qint64>> ReviewBook::linkRedeliveryByName(qint64 batchId)
     return std::optional<qint64>(best);
 }
 
-Result<QList<SupplierBatch>> ReviewBook::summaries(const QString &where, const QVariantList &values, int limit)
+Result<QList<SupplierBatch>> ReviewBook::summaries(const QString &where, const QVariantList &values,
+                                                   int limit)
 {
     QString sql = QStringLiteral(
-        "SELECT b.id, b.name, b.supplier, b.created_at, b.state, b.decided_at, b.decided_by, b.decision_reason,"
+        "SELECT b.id, b.name, b.supplier, b.created_at, b.state, b.decided_at, b.decided_by, "
+        "b.decision_reason,"
         " b.decision_override, b.redelivery_of, p.name, s.sample_size, s.accept_number, s.reject_number,"
         " (SELECT COUNT(*) FROM review_items r WHERE r.batch_id = b.id AND r.reason = 'random'"
         "  AND r.verdict IS NOT NULL),"
@@ -631,10 +658,15 @@ Result<QStringList> ReviewBook::previousProblems(qint64 batchId)
                          .arg(previous->batchId)
                          .arg(when, previous->decidedBy, previous->reason));
     else
-        lines.append(tr("%1 (batch %2) is %3.").arg(previous->name).arg(previous->batchId).arg(batchStateKey(previous->state)));
-    auto q = run(QStringLiteral("SELECT i.identifier, r.defect, r.note FROM review_items r JOIN items i ON i.id = r.item_id"
-                                " WHERE r.batch_id = ? AND r.verdict = 'fail' ORDER BY i.seq"),
-                 {previous->batchId}, tr("reading the defects of batch %1").arg(previous->batchId));
+        lines.append(tr("%1 (batch %2) is %3.")
+                         .arg(previous->name)
+                         .arg(previous->batchId)
+                         .arg(batchStateKey(previous->state)));
+    auto q =
+        run(QStringLiteral(
+                "SELECT i.identifier, r.defect, r.note FROM review_items r JOIN items i ON i.id = r.item_id"
+                " WHERE r.batch_id = ? AND r.verdict = 'fail' ORDER BY i.seq"),
+            {previous->batchId}, tr("reading the defects of batch %1").arg(previous->batchId));
     if (!q)
         return q.error();
     while (q->next()) {

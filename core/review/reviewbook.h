@@ -85,7 +85,8 @@ public:
         Makes sure the batch carries a supplier: \a explicitSupplier when given, else the one recorded, else
         supplierFor() its name; records it and returns it.
     */
-    Result<QString> assignSupplier(qint64 batchId, const Settings &settings, const QString &explicitSupplier = {});
+    Result<QString> assignSupplier(qint64 batchId, const Settings &settings,
+                                   const QString &explicitSupplier = {});
 
     //! Links \a batchId as the re-delivery of \a previousId (a rejected batch of the same supplier usually).
     Status linkRedelivery(qint64 batchId, qint64 previousId);

@@ -30,8 +30,8 @@ Result<QHash<qint64, QStringList>> ReviewFlags::fileErrors(Catalog &catalog, qin
     }
     QSqlQuery q(catalog.database());
     q.setForwardOnly(true);
-    q.prepare(u"SELECT item_id, name, status FROM files WHERE batch_id = ? AND status IN (" + keys.join(u',') +
-              u") ORDER BY item_id, seq");
+    q.prepare(u"SELECT item_id, name, status FROM files WHERE batch_id = ? AND status IN (" +
+              keys.join(u',') + u") ORDER BY item_id, seq");
     q.addBindValue(batchId);
     if (!q.exec())
         return Error{ErrorCode::Database, tr("Cannot read the failed files of batch %1 from %2: %3")
@@ -39,8 +39,8 @@ Result<QHash<qint64, QStringList>> ReviewFlags::fileErrors(Catalog &catalog, qin
                                               .arg(catalog.location().displayName(), q.lastError().text())};
     QHash<qint64, QStringList> flags;
     while (q.next())
-        flags[q.value(0).toLongLong()].append(QStringLiteral("%1: %2").arg(q.value(1).toString(),
-                                                                             q.value(2).toString()));
+        flags[q.value(0).toLongLong()].append(
+            QStringLiteral("%1: %2").arg(q.value(1).toString(), q.value(2).toString()));
     return flags;
 }
 

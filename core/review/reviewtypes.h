@@ -44,13 +44,13 @@ enum class ReviewReason
 struct ReviewItem
 {
     qint64 itemId = 0;
-    int seq = 0;           //!< The item's position in the batch (review order).
+    int seq = 0; //!< The item's position in the batch (review order).
     QString identifier;
     QString label;
     ReviewReason reason = ReviewReason::Random;
-    QStringList flags;     //!< Why it is flagged (for any reason: a drawn item may be flagged too).
+    QStringList flags; //!< Why it is flagged (for any reason: a drawn item may be flagged too).
     Verdict verdict = Verdict::None;
-    QString defect;        //!< The defect reason of a fail.
+    QString defect; //!< The defect reason of a fail.
     QString note;
     QString reviewer;
     QDateTime decidedAt;

@@ -1,5 +1,6 @@
 // The review commands as a curator or a script drives them: the binding JSON shapes of sample, the exit
-// statuses of verdict, approve and reject, status --json's review fields, the qa-csv report, and re-deliveries.
+// statuses of verdict, approve and reject, status --json's review fields, the qa-csv report, and
+// re-deliveries.
 #include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,10 +58,11 @@ private slots:
         QVERIFY(!o.contains(QStringLiteral("seed")));
         QVERIFY(!o.contains(QStringLiteral("items")));
         // An arrow to another row, and 100 % inspection of a small lot.
-        const QJsonObject up = json(ws.cli({QStringLiteral("sample"), QStringLiteral("--lot-size"), QStringLiteral("10"),
-                                            QStringLiteral("--aql"), QStringLiteral("0.65"), QStringLiteral("--level"),
-                                            QStringLiteral("S-3"), QStringLiteral("--json")})
-                                        .out);
+        const QJsonObject up =
+            json(ws.cli({QStringLiteral("sample"), QStringLiteral("--lot-size"), QStringLiteral("10"),
+                         QStringLiteral("--aql"), QStringLiteral("0.65"), QStringLiteral("--level"),
+                         QStringLiteral("S-3"), QStringLiteral("--json")})
+                     .out);
         QCOMPARE(up.value(QStringLiteral("code_letter")).toString(), QStringLiteral("A"));
         QCOMPARE(up.value(QStringLiteral("plan_letter")).toString(), QStringLiteral("F"));
         QCOMPARE(up.value(QStringLiteral("sample_size")).toInteger(), 10);
@@ -84,8 +86,9 @@ private slots:
         const QString delivery = makeDelivery(ws, QStringLiteral("B7-RT1"), 60);
         QCOMPARE(ws.cli({QStringLiteral("run"), delivery, QStringLiteral("-q")}).exitCode, 0);
 
-        const auto drawn = ws.cli({QStringLiteral("--config"), config, QStringLiteral("sample"), QStringLiteral("1"),
-                                   QStringLiteral("--seed"), QStringLiteral("42"), QStringLiteral("--json")});
+        const auto drawn =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("sample"), QStringLiteral("1"),
+                    QStringLiteral("--seed"), QStringLiteral("42"), QStringLiteral("--json")});
         QCOMPARE(drawn.exitCode, 0);
         const QJsonObject sample = json(drawn.out);
         QCOMPARE(sample.value(QStringLiteral("lot_size")).toInteger(), 60);
@@ -98,19 +101,23 @@ private slots:
 
         // The same seed in another catalog draws the same items.
         test::Workspace other;
-        QCOMPARE(other.cli({QStringLiteral("run"), makeDelivery(other, QStringLiteral("B7-RT1"), 60), QStringLiteral("-q")})
+        QCOMPARE(other
+                     .cli({QStringLiteral("run"), makeDelivery(other, QStringLiteral("B7-RT1"), 60),
+                           QStringLiteral("-q")})
                      .exitCode,
                  0);
-        QCOMPARE(json(other.cli({QStringLiteral("sample"), QStringLiteral("1"), QStringLiteral("--seed"),
-                                 QStringLiteral("42"), QStringLiteral("--json")})
+        QCOMPARE(json(other
+                          .cli({QStringLiteral("sample"), QStringLiteral("1"), QStringLiteral("--seed"),
+                                QStringLiteral("42"), QStringLiteral("--json")})
                           .out)
                      .value(QStringLiteral("items"))
                      .toArray(),
                  items);
 
         const QString first = QString::number(items[0].toInteger());
-        const auto pass = ws.cli({QStringLiteral("--config"), config, QStringLiteral("verdict"), QStringLiteral("1"),
-                                  QStringLiteral("--item"), first, QStringLiteral("--pass")});
+        const auto pass =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("verdict"), QStringLiteral("1"),
+                    QStringLiteral("--item"), first, QStringLiteral("--pass")});
         QCOMPARE(pass.exitCode, 0);
         QVERIFY2(text(pass).contains(QStringLiteral("1 of 13 reviewed")), qPrintable(text(pass)));
         // Approval refused while the sample is incomplete: exit 1, saying why.
@@ -118,7 +125,9 @@ private slots:
         QCOMPARE(early.exitCode, 1);
         QVERIFY2(text(early).contains(QStringLiteral("incomplete")), qPrintable(text(early)));
         // Usage errors and unknown items.
-        QCOMPARE(ws.cli({QStringLiteral("verdict"), QStringLiteral("1"), QStringLiteral("--item"), first}).exitCode, 2);
+        QCOMPARE(ws.cli({QStringLiteral("verdict"), QStringLiteral("1"), QStringLiteral("--item"), first})
+                     .exitCode,
+                 2);
         QCOMPARE(ws.cli({QStringLiteral("verdict"), QStringLiteral("1"), QStringLiteral("--item"),
                          QStringLiteral("no-such-item"), QStringLiteral("--pass")})
                      .exitCode,
@@ -128,10 +137,11 @@ private slots:
                      .exitCode,
                  2);
         // One defect: Ac is 0 at this plan, so the verdict turns to reject.
-        const auto fail = ws.cli({QStringLiteral("--config"), config, QStringLiteral("verdict"), QStringLiteral("1"),
-                                  QStringLiteral("--item"), QString::number(items[1].toInteger()),
-                                  QStringLiteral("--fail"), QStringLiteral("cropped or skewed"), QStringLiteral("--note"),
-                                  QStringLiteral("gutter cut, page 2")});
+        const auto fail =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("verdict"), QStringLiteral("1"),
+                    QStringLiteral("--item"), QString::number(items[1].toInteger()), QStringLiteral("--fail"),
+                    QStringLiteral("cropped or skewed"), QStringLiteral("--note"),
+                    QStringLiteral("gutter cut, page 2")});
         QCOMPARE(fail.exitCode, 0);
         QVERIFY(text(fail).contains(QStringLiteral("verdict reject")));
 
@@ -158,29 +168,35 @@ private slots:
                  0);
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        const QStringList lines =
+            QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 14);
-        QVERIFY(lines[0].startsWith(QStringLiteral("item,label,files,why,findings,verdict,reason,note,reviewer")));
-        const QString failedRow = *std::find_if(lines.cbegin(), lines.cend(),
-                                                [](const QString &l) { return l.contains(QStringLiteral(",fail,")); });
+        QVERIFY(lines[0].startsWith(
+            QStringLiteral("item,label,files,why,findings,verdict,reason,note,reviewer")));
+        const QString failedRow = *std::find_if(lines.cbegin(), lines.cend(), [](const QString &l) {
+            return l.contains(QStringLiteral(",fail,"));
+        });
         QVERIFY2(failedRow.contains(QStringLiteral("cropped or skewed,\"gutter cut, page 2\",Karen Blixen")),
                  qPrintable(failedRow));
         QVERIFY(failedRow.contains(QStringLiteral("gatehouse://batch/1/item/")));
         QVERIFY(failedRow.contains(ws.store()));
 
         // Reject: every stored copy goes, the records stay.
-        QCOMPARE(ws.cli({QStringLiteral("reject"), QStringLiteral("1")}).exitCode, 2); // the reason is required
-        const auto rejected = ws.cli({QStringLiteral("--config"), config, QStringLiteral("reject"), QStringLiteral("1"),
-                                      QStringLiteral("--reason"), QStringLiteral("cropped pages"), QStringLiteral("-q")});
+        QCOMPARE(ws.cli({QStringLiteral("reject"), QStringLiteral("1")}).exitCode,
+                 2); // the reason is required
+        const auto rejected =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("reject"), QStringLiteral("1"),
+                    QStringLiteral("--reason"), QStringLiteral("cropped pages"), QStringLiteral("-q")});
         QCOMPARE(rejected.exitCode, 0);
-        QVERIFY2(text(rejected).contains(QStringLiteral("60 stored objects removed")), qPrintable(text(rejected)));
+        QVERIFY2(text(rejected).contains(QStringLiteral("60 stored objects removed")),
+                 qPrintable(text(rejected)));
         QDirIterator stored(ws.store(), QDir::Files, QDirIterator::Subdirectories);
         while (stored.hasNext()) {
             const QString path = stored.next();
             QVERIFY2(path.contains(QStringLiteral("/.partial/")), qPrintable(path));
         }
-        const QList<QByteArray> files = ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")})
-                                            .out.split('\n');
+        const QList<QByteArray> files =
+            ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")}).out.split('\n');
         int deleted = 0;
         for (const QByteArray &line : files)
             deleted += json(line).value(QStringLiteral("status")).toString() == u"deleted" ? 1 : 0;
@@ -192,16 +208,21 @@ private slots:
                 .at(0)
                 .toObject();
         QCOMPARE(after.value(QStringLiteral("state")).toString(), QStringLiteral("rejected"));
-        QCOMPARE(ws.cli({QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--override"), QStringLiteral("x")})
+        QCOMPARE(ws.cli({QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--override"),
+                         QStringLiteral("x")})
                      .exitCode,
                  1);
 
         // The vendor re-delivers as RT2: linked to RT1, and status shows what was wrong last time.
-        QCOMPARE(ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("B7-RT2"), 60), QStringLiteral("-q")})
+        QCOMPARE(ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("B7-RT2"), 60),
+                         QStringLiteral("-q")})
                      .exitCode,
                  0);
-        QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("sample"), QStringLiteral("2")}).exitCode, 0);
-        const auto second = ws.cli({QStringLiteral("--config"), config, QStringLiteral("status"), QStringLiteral("2")});
+        QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("sample"), QStringLiteral("2")})
+                     .exitCode,
+                 0);
+        const auto second =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("status"), QStringLiteral("2")});
         QCOMPARE(second.exitCode, 0);
         QVERIFY2(text(second).contains(QStringLiteral("Re-delivers batch 1")), qPrintable(text(second)));
         QVERIFY(text(second).contains(QStringLiteral("cropped pages")));
@@ -212,8 +233,12 @@ private slots:
     void approveWithAnOverrideIsRecorded()
     {
         test::Workspace ws;
-        QCOMPARE(ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("small"), 5), QStringLiteral("-q")}).exitCode, 0);
-        const QJsonObject sample = json(ws.cli({QStringLiteral("sample"), QStringLiteral("1"), QStringLiteral("--json")}).out);
+        QCOMPARE(ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("small"), 5),
+                         QStringLiteral("-q")})
+                     .exitCode,
+                 0);
+        const QJsonObject sample =
+            json(ws.cli({QStringLiteral("sample"), QStringLiteral("1"), QStringLiteral("--json")}).out);
         QCOMPARE(sample.value(QStringLiteral("sample_size")).toInteger(), 5); // 100 % of a small lot
         QVERIFY(sample.value(QStringLiteral("seed")).isDouble());             // a random seed, recorded
         for (const QJsonValue &id : sample.value(QStringLiteral("items")).toArray())
@@ -221,8 +246,9 @@ private slots:
                              QString::number(id.toInteger()), QStringLiteral("--pass")})
                          .exitCode,
                      0);
-        const auto approved = ws.cli({QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--target"),
-                                      QStringLiteral("local:") + ws.file(QStringLiteral("archive"))});
+        const auto approved =
+            ws.cli({QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--target"),
+                    QStringLiteral("local:") + ws.file(QStringLiteral("archive"))});
         QCOMPARE(approved.exitCode, 0);
         QVERIFY(text(approved).contains(QStringLiteral("approved")));
         QCOMPARE(ws.cli({QStringLiteral("approve"), QStringLiteral("1")}).exitCode, 1);

@@ -72,7 +72,8 @@ private slots:
             QVERIFY((*store)->exists(f.storedKey).value());
 
         BatchDecisions decisions(c, store->get());
-        auto outcome = decisions.reject(batch, QStringLiteral("the wrong film was scanned"), QStringLiteral("Karen"));
+        auto outcome =
+            decisions.reject(batch, QStringLiteral("the wrong film was scanned"), QStringLiteral("Karen"));
         QVERIFY2(outcome, qPrintable(outcome ? QString() : outcome.error().message));
         QCOMPARE(outcome->objectsRemoved, 12);
         QVERIFY(outcome->message.contains(QStringLiteral("s3://gatehouse-reject/archive")));
@@ -88,7 +89,8 @@ private slots:
             QCOMPARE(f.digests.sha256, digests.value(f.id)); // what was measured stays on record
         }
         auto events = c.events(batch);
-        QCOMPARE(std::count_if(events->cbegin(), events->cend(), [](const EventRecord &e) { return e.type == u"deletion"; }),
+        QCOMPARE(std::count_if(events->cbegin(), events->cend(),
+                               [](const EventRecord &e) { return e.type == u"deletion"; }),
                  12);
         QCOMPARE(ReviewBook(c).summary(batch)->reason, QStringLiteral("the wrong film was scanned"));
     }

@@ -1,6 +1,6 @@
 // Review and approval in the catalog, on SQLite and on a real PostgreSQL: seeded samples, flagged items,
-// verdicts that flip the batch verdict, approval refused then allowed, rejection that deletes the stored copies
-// and keeps the records, re-deliveries and the supplier's history.
+// verdicts that flip the batch verdict, approval refused then allowed, rejection that deletes the stored
+// copies and keeps the records, re-deliveries and the supplier's history.
 #include <memory>
 
 #include <QDirIterator>
@@ -50,8 +50,8 @@ private:
     void engines();
     std::unique_ptr<Catalog> freshCatalog();
     //! A batch of \a count items with one stored file each (in \a store when given); returns its id.
-    qint64 addBatch(Catalog &catalog, const QString &name, int count, BitStore *store = nullptr, int folders = 0,
-                    const QString &keyPrefix = {});
+    qint64 addBatch(Catalog &catalog, const QString &name, int count, BitStore *store = nullptr,
+                    int folders = 0, const QString &keyPrefix = {});
     QList<qint64> itemIds(Catalog &catalog, qint64 batchId);
     //! Passes every drawn item without a verdict.
     void passAll(ReviewBook &book, qint64 batchId);
@@ -85,7 +85,8 @@ std::unique_ptr<Catalog> TestReview::freshCatalog()
     QFETCH(QString, engine);
     QString spec = m_dir.filePath(QStringLiteral("c%1/catalog.sqlite").arg(++m_counter));
     if (engine == u"postgresql") {
-        spec = QStringLiteral("postgresql://gatehouse:gatehouse@127.0.0.1:%1/gatehouse").arg(m_postgres->port());
+        spec =
+            QStringLiteral("postgresql://gatehouse:gatehouse@127.0.0.1:%1/gatehouse").arg(m_postgres->port());
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
             db.setHostName(QStringLiteral("127.0.0.1"));
@@ -96,7 +97,8 @@ std::unique_ptr<Catalog> TestReview::freshCatalog()
             if (!db.open())
                 qFatal("cannot connect to the test PostgreSQL: %s", qPrintable(db.lastError().text()));
             QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) || !q.exec(QStringLiteral("CREATE SCHEMA public")))
+            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
+                !q.exec(QStringLiteral("CREATE SCHEMA public")))
                 qFatal("cannot reset the test database: %s", qPrintable(q.lastError().text()));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("reset"));
@@ -121,8 +123,9 @@ qint64 TestReview::addBatch(Catalog &catalog, const QString &name, int count, Bi
         item.batchId = *batch;
         item.seq = ++seq;
         const bool page = i >= folders;
-        item.identifier = page ? QStringLiteral("%1/page-%2").arg(name).arg(i - folders + 1, 4, 10, QLatin1Char('0'))
-                               : QStringLiteral("%1/folder-%2").arg(name).arg(i + 1);
+        item.identifier =
+            page ? QStringLiteral("%1/page-%2").arg(name).arg(i - folders + 1, 4, 10, QLatin1Char('0'))
+                 : QStringLiteral("%1/folder-%2").arg(name).arg(i + 1);
         item.label = item.identifier.section(u'/', -1);
         if (folders > 0 && page)
             item.metadata.insert(QStringLiteral("kind"), QStringLiteral("page"));
@@ -218,7 +221,8 @@ void TestReview::seededSampleIsTheSameAcrossRuns()
         // Another seed draws another sample while no verdict is given; once one is, it is refused.
         request.seed = 7;
         QVERIFY(book.draw(batch, request, m_settings));
-        QVERIFY(book.setVerdict(batch, book.sample(batch)->items[0].itemId, Verdict::Pass, {}, {}, QStringLiteral("K")));
+        QVERIFY(book.setVerdict(batch, book.sample(batch)->items[0].itemId, Verdict::Pass, {}, {},
+                                QStringLiteral("K")));
         request.seed = 8;
         auto refused = book.draw(batch, request, m_settings);
         QVERIFY(!refused);
@@ -236,7 +240,8 @@ void TestReview::theLotIsThePages()
     auto lot = book.lotItems(batch);
     QVERIFY(lot);
     QCOMPARE(lot->size(), 40);
-    auto sample = book.draw(batch, SampleRequest{std::nullopt, std::nullopt, 1, QStringLiteral("K")}, m_settings);
+    auto sample =
+        book.draw(batch, SampleRequest{std::nullopt, std::nullopt, 1, QStringLiteral("K")}, m_settings);
     QVERIFY(sample);
     QCOMPARE(sample->plan.lotSize, 40);
     for (const ReviewItem &item : std::as_const(sample->items))
@@ -257,7 +262,8 @@ void TestReview::flaggedItemsAreAddedBeyondTheSample()
     }
     QVERIFY(catalog->recordOutcomes(bad, {}));
     ReviewBook book(*catalog);
-    auto sample = book.draw(batch, SampleRequest{std::nullopt, std::nullopt, 3, QStringLiteral("K")}, m_settings);
+    auto sample =
+        book.draw(batch, SampleRequest{std::nullopt, std::nullopt, 3, QStringLiteral("K")}, m_settings);
     QVERIFY(sample);
     QSet<qint64> flagged;
     qint64 random = 0;
@@ -276,7 +282,8 @@ void TestReview::flaggedItemsAreAddedBeyondTheSample()
     // Failing a flagged item added beyond the sample does not count toward Ac/Re.
     for (const ReviewItem &item : std::as_const(sample->items)) {
         if (item.reason == ReviewReason::Flag)
-            QVERIFY(book.setVerdict(batch, item.itemId, Verdict::Fail, QStringLiteral("unreadable"), {}, QStringLiteral("K")));
+            QVERIFY(book.setVerdict(batch, item.itemId, Verdict::Fail, QStringLiteral("unreadable"), {},
+                                    QStringLiteral("K")));
     }
     QCOMPARE(book.sample(batch)->defects(), 0);
     // A file that fails later is added when the review looks again.
@@ -295,7 +302,8 @@ void TestReview::verdictsFlipTheBatchToReject()
     auto catalog = freshCatalog();
     const qint64 batch = addBatch(*catalog, QStringLiteral("flip"), 320);
     ReviewBook book(*catalog);
-    auto sample = book.draw(batch, SampleRequest{100, InspectionLevel::II, 11, QStringLiteral("K")}, m_settings);
+    auto sample =
+        book.draw(batch, SampleRequest{100, InspectionLevel::II, 11, QStringLiteral("K")}, m_settings);
     QVERIFY(sample);
     QCOMPARE(sample->plan.accept, 1);
     QCOMPARE(sample->plan.reject, 2);
@@ -306,9 +314,11 @@ void TestReview::verdictsFlipTheBatchToReject()
                             QStringLiteral("left margin cut"), QStringLiteral("K")));
     QCOMPARE(book.sample(batch)->verdict(), BatchVerdict::Pending);
     // A fail needs a reason.
-    QCOMPARE(book.setVerdict(batch, items[11].itemId, Verdict::Fail, {}, {}, QStringLiteral("K")).error().code,
-             ErrorCode::Usage);
-    QVERIFY(book.setVerdict(batch, items[11].itemId, Verdict::Fail, QStringLiteral("unreadable"), {}, QStringLiteral("K")));
+    QCOMPARE(
+        book.setVerdict(batch, items[11].itemId, Verdict::Fail, {}, {}, QStringLiteral("K")).error().code,
+        ErrorCode::Usage);
+    QVERIFY(book.setVerdict(batch, items[11].itemId, Verdict::Fail, QStringLiteral("unreadable"), {},
+                            QStringLiteral("K")));
     auto flipped = book.sample(batch);
     QCOMPARE(flipped->defects(), 2);
     QCOMPARE(flipped->verdict(), BatchVerdict::Reject);
@@ -331,7 +341,8 @@ void TestReview::verdictsFlipTheBatchToReject()
             break;
         }
     }
-    QVERIFY(book.setVerdict(batch, outside, Verdict::Fail, QStringLiteral("wrong page order"), {}, QStringLiteral("K")));
+    QVERIFY(book.setVerdict(batch, outside, Verdict::Fail, QStringLiteral("wrong page order"), {},
+                            QStringLiteral("K")));
     auto withManual = book.sample(batch);
     QCOMPARE(withManual->items[withManual->indexOf(outside)].reason, ReviewReason::Manual);
     QCOMPARE(withManual->defects(), 0);
@@ -357,7 +368,8 @@ void TestReview::approveIsRefusedThenAllowed()
     auto refused = decisions.approve(batch, {}, {}, QStringLiteral("Karen"));
     QVERIFY(!refused);
     QCOMPARE(refused.error().code, ErrorCode::Invalid);
-    auto sample = book.draw(batch, SampleRequest{100, InspectionLevel::II, 5, QStringLiteral("Karen")}, m_settings);
+    auto sample =
+        book.draw(batch, SampleRequest{100, InspectionLevel::II, 5, QStringLiteral("Karen")}, m_settings);
     QVERIFY(sample);
     QCOMPARE(sample->plan.sampleSize, 13); // 26–50 items: D, arrow to E
     // Incomplete: refused, and the blocker says how much is missing.
@@ -371,7 +383,8 @@ void TestReview::approveIsRefusedThenAllowed()
     passAll(book, batch);
     QCOMPARE(book.sample(batch)->verdict(), BatchVerdict::Accept);
     QVERIFY(decisions.approvalBlockers(batch)->isEmpty());
-    auto approved = decisions.approve(batch, QStringLiteral("local:/srv/archive"), {}, QStringLiteral("Karen"));
+    auto approved =
+        decisions.approve(batch, QStringLiteral("local:/srv/archive"), {}, QStringLiteral("Karen"));
     QVERIFY2(approved, qPrintable(approved ? QString() : approved.error().message));
     const BatchRecord record = *catalog->batch(batch);
     QCOMPARE(record.state, BatchState::Approved);
@@ -381,20 +394,23 @@ void TestReview::approveIsRefusedThenAllowed()
     QVERIFY(events->constLast().detail.contains(QStringLiteral("local:/srv/archive")));
     // Decided once: approving again, rejecting, or giving verdicts is refused.
     QVERIFY(!decisions.approve(batch, {}, {}, QStringLiteral("Karen")));
-    QCOMPARE(book.setVerdict(batch, sample->items[0].itemId, Verdict::Fail, QStringLiteral("x"), {}, QStringLiteral("K"))
+    QCOMPARE(book.setVerdict(batch, sample->items[0].itemId, Verdict::Fail, QStringLiteral("x"), {},
+                             QStringLiteral("K"))
                  .error()
                  .code,
              ErrorCode::Invalid);
 
     // A rejecting sample can be approved only with a reason, which is recorded.
     const qint64 second = addBatch(*catalog, QStringLiteral("override"), 30);
-    auto s2 = book.draw(second, SampleRequest{100, InspectionLevel::II, 5, QStringLiteral("Karen")}, m_settings);
-    QVERIFY(book.setVerdict(second, s2->items[0].itemId, Verdict::Fail, QStringLiteral("unreadable"), {}, QStringLiteral("K")));
+    auto s2 =
+        book.draw(second, SampleRequest{100, InspectionLevel::II, 5, QStringLiteral("Karen")}, m_settings);
+    QVERIFY(book.setVerdict(second, s2->items[0].itemId, Verdict::Fail, QStringLiteral("unreadable"), {},
+                            QStringLiteral("K")));
     auto rejecting = decisions.approve(second, {}, {}, QStringLiteral("Karen"));
     QVERIFY(!rejecting);
     QVERIFY(rejecting.error().message.contains(QStringLiteral("reject")));
-    auto overridden =
-        decisions.approve(second, {}, QStringLiteral("the vendor rescanned page 3 on site"), QStringLiteral("Karen"));
+    auto overridden = decisions.approve(second, {}, QStringLiteral("the vendor rescanned page 3 on site"),
+                                        QStringLiteral("Karen"));
     QVERIFY(overridden);
     auto summary = book.summary(second);
     QVERIFY(summary->overridden);
@@ -456,7 +472,8 @@ void TestReview::rejectDeletesStoredCopiesAndKeepsRecords()
     auto events = catalog->events(batch);
     QCOMPARE(events->size(), eventsBefore + 1 + 19);
     QVERIFY(std::any_of(events->cbegin(), events->cend(), [](const EventRecord &e) {
-        return e.type == u"appraisal" && e.outcome == u"failure" && e.detail.contains(QStringLiteral("cropped"));
+        return e.type == u"appraisal" && e.outcome == u"failure" &&
+               e.detail.contains(QStringLiteral("cropped"));
     }));
     // Rejecting again carries on (nothing left) without a second decision; approving is refused.
     auto again = decisions.reject(batch, QStringLiteral("again"), QStringLiteral("Karen"), {});
@@ -479,7 +496,8 @@ void TestReview::redeliveryIsLinkedToTheRejectedBatch()
                             QStringLiteral("gutter cut"), QStringLiteral("K")));
     QVERIFY(BatchDecisions(*catalog, nullptr).approvalBlockers(rt1)->size() >= 1);
     auto store = openBitStore(m_dir.filePath(QStringLiteral("store%1").arg(++m_counter)));
-    QVERIFY(BatchDecisions(*catalog, store->get()).reject(rt1, QStringLiteral("cropped pages"), QStringLiteral("K"), {}));
+    QVERIFY(BatchDecisions(*catalog, store->get())
+                .reject(rt1, QStringLiteral("cropped pages"), QStringLiteral("K"), {}));
 
     const qint64 other = addBatch(*catalog, QStringLiteral("B999-RT1"), 3);
     const qint64 rt2 = addBatch(*catalog, QStringLiteral("B400022028240-RT2"), 30);
@@ -490,7 +508,8 @@ void TestReview::redeliveryIsLinkedToTheRejectedBatch()
     // What was wrong last time: the rejection and the failed item with its reason.
     auto problems = book.previousProblems(rt2);
     QVERIFY(problems);
-    QVERIFY2(problems->join(u'\n').contains(QStringLiteral("cropped pages")), qPrintable(problems->join(u'\n')));
+    QVERIFY2(problems->join(u'\n').contains(QStringLiteral("cropped pages")),
+             qPrintable(problems->join(u'\n')));
     QVERIFY(problems->join(u'\n').contains(QStringLiteral("cropped or skewed — gutter cut")));
     // A re-delivery named some other way is linked by hand; the supplier comes along.
     const qint64 manual = addBatch(*catalog, QStringLiteral("resent"), 5);
@@ -511,10 +530,12 @@ void TestReview::supplierHistoryOverASequenceOfBatches()
     // Four batches: accepted clean, accepted with one defect, rejected with two, and its re-delivery open.
     QList<qint64> batches;
     for (int i = 0; i < 4; ++i) {
-        const qint64 b = addBatch(*catalog, QStringLiteral("V-%1-RT%2").arg(i < 3 ? i : 2).arg(i < 3 ? 1 : 2), 320);
+        const qint64 b =
+            addBatch(*catalog, QStringLiteral("V-%1-RT%2").arg(i < 3 ? i : 2).arg(i < 3 ? 1 : 2), 320);
         QVERIFY(book.assignSupplier(b, settings));
         batches.append(b);
-        auto s = book.draw(b, SampleRequest{100, InspectionLevel::II, quint64(i), QStringLiteral("K")}, settings);
+        auto s =
+            book.draw(b, SampleRequest{100, InspectionLevel::II, quint64(i), QStringLiteral("K")}, settings);
         QVERIFY(s);
         if (i == 3)
             break;
@@ -522,7 +543,8 @@ void TestReview::supplierHistoryOverASequenceOfBatches()
         for (int k = 0; k < s->items.size(); ++k) {
             const bool fail = k < defects;
             QVERIFY(book.setVerdict(b, s->items[k].itemId, fail ? Verdict::Fail : Verdict::Pass,
-                                    fail ? QStringLiteral("unreadable") : QString(), {}, QStringLiteral("K")));
+                                    fail ? QStringLiteral("unreadable") : QString(), {},
+                                    QStringLiteral("K")));
         }
         if (i < 2)
             QVERIFY(decisions.approve(b, {}, {}, QStringLiteral("K")));

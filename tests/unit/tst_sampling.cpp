@@ -1,5 +1,5 @@
-// ISO 2859-1 sampling plans against the reference tables, cell by cell, and the seeded draw that must give the
-// same sample on every machine.
+// ISO 2859-1 sampling plans against the reference tables, cell by cell, and the seeded draw that must give
+// the same sample on every machine.
 #include <QFile>
 #include <QRegularExpression>
 #include <QSet>
@@ -25,9 +25,10 @@ struct ReferenceCell
 };
 
 /*!
-    Reads the per-level tables of shared/reference/iso2859-1.md: for each level, lot-size range, code letter and
-    the ten AQL cells "n Ac/Re (letter)". These tables are the composition of Table I and Table II-A that the
-    standard's user looks up by hand; the code stores the two tables separately, so this is an independent check.
+    Reads the per-level tables of shared/reference/iso2859-1.md: for each level, lot-size range, code letter
+   and the ten AQL cells "n Ac/Re (letter)". These tables are the composition of Table I and Table II-A that
+   the standard's user looks up by hand; the code stores the two tables separately, so this is an independent
+   check.
 */
 QMap<QString, QList<ReferenceCell>> readReference(QString *error)
 {
@@ -38,7 +39,8 @@ QMap<QString, QList<ReferenceCell>> readReference(QString *error)
     }
     const QList<int> aqls{10, 15, 25, 40, 65, 100, 150, 250, 400, 650};
     static const QRegularExpression heading(QStringLiteral("^## Inspection level (\\S+)$"));
-    static const QRegularExpression row(QStringLiteral("^\\| (\\d+)–(\\d+|∞) \\| ([A-R]) \\| (\\d+) \\|(.*)\\|$"));
+    static const QRegularExpression row(
+        QStringLiteral("^\\| (\\d+)–(\\d+|∞) \\| ([A-R]) \\| (\\d+) \\|(.*)\\|$"));
     static const QRegularExpression cell(QStringLiteral("^(\\d+) (\\d+)/(\\d+)(?: \\(([A-R])\\))?$"));
     QMap<QString, QList<ReferenceCell>> tables;
     QString level;
@@ -55,7 +57,8 @@ QMap<QString, QList<ReferenceCell>> readReference(QString *error)
             continue;
         const QStringList cells = r.captured(5).split(u'|');
         if (cells.size() != aqls.size()) {
-            *error = QStringLiteral("level %1: a row with %2 cells: %3").arg(level).arg(cells.size()).arg(line);
+            *error =
+                QStringLiteral("level %1: a row with %2 cells: %3").arg(level).arg(cells.size()).arg(line);
             return {};
         }
         for (int i = 0; i < cells.size(); ++i) {
@@ -64,9 +67,10 @@ QMap<QString, QList<ReferenceCell>> readReference(QString *error)
                 *error = QStringLiteral("level %1: cannot read the cell \"%2\"").arg(level, cells[i]);
                 return {};
             }
-            tables[level].append({r.captured(1).toLongLong(), r.captured(2) == u"∞" ? -1 : r.captured(2).toLongLong(),
-                                  r.captured(3)[0], aqls[i], c.captured(1).toLongLong(), c.captured(2).toInt(),
-                                  c.captured(3).toInt(), c.captured(4).isEmpty() ? r.captured(3)[0] : c.captured(4)[0]});
+            tables[level].append(
+                {r.captured(1).toLongLong(), r.captured(2) == u"∞" ? -1 : r.captured(2).toLongLong(),
+                 r.captured(3)[0], aqls[i], c.captured(1).toLongLong(), c.captured(2).toInt(),
+                 c.captured(3).toInt(), c.captured(4).isEmpty() ? r.captured(3)[0] : c.captured(4)[0]});
         }
     }
     return tables;
@@ -91,7 +95,8 @@ private slots:
             QVERIFY2(level, qPrintable(it.key()));
             QCOMPARE(it.value().size(), 15 * 10); // every lot-size range × every AQL
             for (const ReferenceCell &c : it.value()) {
-                // Both ends of the range, and one inside; the open-ended last row at its start and far beyond.
+                // Both ends of the range, and one inside; the open-ended last row at its start and far
+                // beyond.
                 const qint64 top = c.lotMax < 0 ? 50'000'000 : c.lotMax;
                 for (qint64 lot : {c.lotMin, (c.lotMin + top) / 2, top}) {
                     const QString where = QStringLiteral("level %1, lot %2, AQL %3")
@@ -100,9 +105,12 @@ private slots:
                                               .arg(SamplingPlans::aqlText(c.aql));
                     auto plan = SamplingPlans::plan(lot, c.aql, *level);
                     QVERIFY2(plan, qPrintable(where));
-                    QVERIFY2(plan->codeLetter == c.code, qPrintable(where + u" code letter " + plan->codeLetter));
-                    QVERIFY2(plan->planLetter == c.plan, qPrintable(where + u" plan letter " + plan->planLetter));
-                    QVERIFY2(plan->planSampleSize == c.n, qPrintable(where + u" n " + QString::number(plan->planSampleSize)));
+                    QVERIFY2(plan->codeLetter == c.code,
+                             qPrintable(where + u" code letter " + plan->codeLetter));
+                    QVERIFY2(plan->planLetter == c.plan,
+                             qPrintable(where + u" plan letter " + plan->planLetter));
+                    QVERIFY2(plan->planSampleSize == c.n,
+                             qPrintable(where + u" n " + QString::number(plan->planSampleSize)));
                     QVERIFY2(plan->accept == c.ac && plan->reject == c.re, qPrintable(where + u" Ac/Re"));
                     // n at or above the lot size: every item is inspected.
                     QCOMPARE(plan->sampleSize, std::min(c.n, lot));
@@ -146,7 +154,8 @@ private slots:
 
     void smallLotsAreInspectedWhole()
     {
-        // 5 items at AQL 1.0, level II: code A, arrow to E (13) — more than the lot: inspect all 5, Ac 0, Re 1.
+        // 5 items at AQL 1.0, level II: code A, arrow to E (13) — more than the lot: inspect all 5, Ac 0,
+        // Re 1.
         auto plan = SamplingPlans::plan(5, 100, InspectionLevel::II);
         QVERIFY(plan);
         QCOMPARE(plan->planSampleSize, 13);

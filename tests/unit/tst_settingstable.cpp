@@ -1,5 +1,5 @@
-// The one settings table: the INI file (--config) and the GUI's QSettings read and write the same keys with the
-// same syntax, and docs/settings.md documents exactly the table.
+// The one settings table: the INI file (--config) and the GUI's QSettings read and write the same keys with
+// the same syntax, and docs/settings.md documents exactly the table.
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -28,7 +28,8 @@ private:
 private slots:
     void defaultsAreTheEnginesDefaults()
     {
-        // The table's defaults and RunOptions' defaults say the same: capturing default options changes nothing.
+        // The table's defaults and RunOptions' defaults say the same: capturing default options changes
+        // nothing.
         QCOMPARE(EngineSettings::capture(RunOptions()), Settings());
         auto options = EngineSettings::runOptions(Settings());
         QVERIFY(options);
@@ -75,29 +76,34 @@ private slots:
             QCOMPARE(back.text(d.key), d.example);
         }
         QCOMPARE(options->fetch.transfer.maxSize, qint64(500) << 20);
-        QCOMPARE(options->fetch.transfer.accept, (QStringList{QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
+        QCOMPARE(options->fetch.transfer.accept,
+                 (QStringList{QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
         QCOMPARE(options->store.sync, StoreOptions::Sync::EachFile);
     }
 
     void sizesAsTheGuiTakesThem()
     {
-        for (const auto &[text, bytes] : {std::pair{"500M", qint64(500) << 20}, std::pair{"2G", qint64(2) << 30},
-                                          std::pair{"64KiB", qint64(64) << 10}, std::pair{"1 GB", qint64(1) << 30},
-                                          std::pair{"1048576", qint64(1) << 20}, std::pair{"1000", qint64(1000)}}) {
+        for (const auto &[text, bytes] :
+             {std::pair{"500M", qint64(500) << 20}, std::pair{"2G", qint64(2) << 30},
+              std::pair{"64KiB", qint64(64) << 10}, std::pair{"1 GB", qint64(1) << 30},
+              std::pair{"1048576", qint64(1) << 20}, std::pair{"1000", qint64(1000)}}) {
             auto options = EngineSettings::fromFile(ini(QByteArray("[transfer]\nmax_size=") + text + '\n'));
             QVERIFY2(options, text);
             QCOMPARE(options->fetch.transfer.maxSize, bytes);
         }
         // 0 and absent mean no limit, never "refuse every byte".
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->fetch.transfer.maxSize, qint64(-1));
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->fetch.transfer.maxSize, qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->fetch.transfer.maxSize,
+                 qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->fetch.transfer.maxSize,
+                 qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QStringLiteral("0")).value(), qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QString()).value(), qint64(-1));
         QCOMPARE(SettingsTable::formatSize(qint64(1536) << 20), QStringLiteral("1536M"));
         QCOMPARE(SettingsTable::formatSize(1000), QStringLiteral("1000"));
         auto bad = EngineSettings::fromFile(ini("[transfer]\nmax_size=lots\n"));
         QVERIFY(!bad);
-        QVERIFY2(bad.error().message.contains(QStringLiteral("transfer/max_size")), qPrintable(bad.error().message));
+        QVERIFY2(bad.error().message.contains(QStringLiteral("transfer/max_size")),
+                 qPrintable(bad.error().message));
         QVERIFY(!EngineSettings::fromFile(ini("[transfer]\nmax_size=99999999999T\n")));
         QVERIFY(!EngineSettings::fromFile(ini("[transfer]\nmax_size=-1\n")));
     }
@@ -127,15 +133,18 @@ private slots:
         QVERIFY(options);
         QCOMPARE(options->fetch.transfer.accept,
                  (QStringList{QStringLiteral("image/png"), QStringLiteral("application/pdf")}));
-        auto settings = EngineSettings::readFile(ini("[review]\ndefect_reasons=unreadable, cropped , ,skewed\n"));
+        auto settings =
+            EngineSettings::readFile(ini("[review]\ndefect_reasons=unreadable, cropped , ,skewed\n"));
         QVERIFY(settings);
-        QCOMPARE(settings->list(QStringLiteral("review/defect_reasons")),
-                 (QStringList{QStringLiteral("unreadable"), QStringLiteral("cropped"), QStringLiteral("skewed")}));
+        QCOMPARE(
+            settings->list(QStringLiteral("review/defect_reasons")),
+            (QStringList{QStringLiteral("unreadable"), QStringLiteral("cropped"), QStringLiteral("skewed")}));
     }
 
     void choicesAndBooleans()
     {
-        auto settings = EngineSettings::readFile(ini("[review]\naql=1\nlevel=s-4\n[store]\nverify_after_write=yes\n"));
+        auto settings =
+            EngineSettings::readFile(ini("[review]\naql=1\nlevel=s-4\n[store]\nverify_after_write=yes\n"));
         QVERIFY(settings);
         QCOMPARE(settings->text(QStringLiteral("review/aql")), QStringLiteral("1.0"));
         QCOMPARE(settings->text(QStringLiteral("review/level")), QStringLiteral("S-4"));

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include "catalog/catalog.h"
+#include "pipeline/settingstable.h"
 #include "reviewbook.h"
 #include "reviewhooks.h"
 #include "store/bitstore.h"
@@ -124,8 +125,9 @@ Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)
 }
 
 Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &target,
-                                                const QString &overrideReason, const QString &agent)
+                                                const QString &overrideReason, const QString &givenAgent)
 {
+    const QString agent = givenAgent.isEmpty() ? ReviewBook::curatorName(Settings()) : givenAgent;
     auto batch = m_catalog.batch(batchId);
     if (!batch)
         return batch.error();
@@ -194,9 +196,11 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
     return outcome;
 }
 
-Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &reason, const QString &agent,
+Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &reason,
+                                               const QString &givenAgent,
                                                const std::function<void(qint64, qint64)> &progress)
 {
+    const QString agent = givenAgent.isEmpty() ? ReviewBook::curatorName(Settings()) : givenAgent;
     if (reason.trimmed().isEmpty())
         return Error{ErrorCode::Usage, tr("A rejection needs a reason; the supplier will want to know it.")};
     if (!m_store)

@@ -28,10 +28,10 @@ QVariant nullable(const QString &value)
 
 QString flagsText(const QStringList &flags)
 {
-    return flags.isEmpty()
-               ? QString()
-               : QString::fromUtf8(
-                     QJsonDocument(QJsonArray::fromStringList(flags)).toJson(QJsonDocument::Compact));
+    // Never a null QString: Qt binds that as SQL NULL, and the column is NOT NULL.
+    if (flags.isEmpty())
+        return QStringLiteral("");
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(flags)).toJson(QJsonDocument::Compact));
 }
 
 QStringList flagsFromText(const QString &text)
@@ -233,7 +233,8 @@ Result<ReviewSample> ReviewBook::draw(qint64 batchId, const SampleRequest &reque
     QList<qint64> drawn;
     for (qint64 position : SamplingRandom(seed).choose(lot->size(), plan->sampleSize))
         drawn.append(lot->at(position));
-    if (Status s = writeSample(batchId, *plan, seed, drawn, request.agent); !s)
+    const QString agent = request.agent.isEmpty() ? curatorName(settings) : request.agent;
+    if (Status s = writeSample(batchId, *plan, seed, drawn, agent); !s)
         return s.error();
     return sample(batchId);
 }
@@ -265,10 +266,12 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
         return q.error();
     QSet<qint64> present;
     for (qint64 itemId : drawn) {
-        auto insert = run(QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
-                                         " SELECT ?, id, seq, 'random', ? FROM items WHERE id = ?"),
-                          {batchId, flagsText(flags->value(itemId)), itemId},
-                          tr("recording the QA sample of batch %1").arg(batchId));
+        auto insert =
+            run(QStringLiteral(
+                    "INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
+                    " SELECT CAST(? AS BIGINT), id, seq, 'random', CAST(? AS TEXT) FROM items WHERE id = ?"),
+                {batchId, flagsText(flags->value(itemId)), itemId},
+                tr("recording the QA sample of batch %1").arg(batchId));
         if (!insert)
             return insert.error();
         present.insert(itemId);
@@ -296,8 +299,10 @@ Status ReviewBook::insertFlags(qint64 batchId, const QHash<qint64, QStringList> 
         if (present.contains(it.key()))
             continue;
         auto insert =
-            run(QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
-                               " SELECT ?, id, seq, 'flag', ? FROM items WHERE id = ? AND batch_id = ?"),
+            run(QStringLiteral(
+                    "INSERT INTO review_items (batch_id, item_id, seq, reason, flags)"
+                    " SELECT CAST(? AS BIGINT), id, seq, 'flag', CAST(? AS TEXT) FROM items WHERE id = ? AND"
+                    " batch_id = ?"),
                 {batchId, flagsText(it.value()), it.key(), batchId},
                 tr("adding flagged items to the review of batch %1").arg(batchId));
         if (!insert)
@@ -335,8 +340,9 @@ Result<int> ReviewBook::refreshFlags(qint64 batchId)
 }
 
 Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, const QString &defect,
-                              const QString &note, const QString &agent)
+                              const QString &note, const QString &givenAgent)
 {
+    const QString agent = givenAgent.isEmpty() ? curatorName(Settings()) : givenAgent;
     if (verdict == Verdict::None)
         return withdrawVerdict(batchId, itemId, agent);
     if (verdict == Verdict::Fail && defect.trimmed().isEmpty())
@@ -375,9 +381,11 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     if (update->numRowsAffected() == 0) {
         manual = true;
         auto insert = run(
-            QStringLiteral("INSERT INTO review_items (batch_id, item_id, seq, reason, verdict, defect,"
-                           " note, reviewer, decided_at) SELECT ?, id, seq, 'manual', ?, ?, ?, ?, ?"
-                           " FROM items WHERE id = ?"),
+            QStringLiteral(
+                "INSERT INTO review_items (batch_id, item_id, seq, reason, verdict, defect,"
+                " note, reviewer, decided_at) SELECT CAST(? AS BIGINT), id, seq, 'manual',"
+                " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
+                " FROM items WHERE id = ?"),
             {batchId, key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), itemId},
             tr("recording the verdict on %1").arg(identifier));
         if (!insert)
@@ -398,8 +406,9 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     return tx->commit();
 }
 
-Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString &agent)
+Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString &givenAgent)
 {
+    const QString agent = givenAgent.isEmpty() ? curatorName(Settings()) : givenAgent;
     if (Status s = ensureOpen(batchId); !s)
         return s;
     auto row =

@@ -31,20 +31,6 @@ Result<QSqlQuery> exec(Catalog &catalog, const QString &sql, const QVariantList 
                                           .arg(what, catalog.location().displayName(), q.lastError().text())};
 }
 
-EventRecord batchEvent(qint64 batchId, qint64 fileId, const QString &type, const QString &outcome,
-                       const QString &detail, const QString &agent)
-{
-    EventRecord e;
-    e.batchId = batchId;
-    e.fileId = fileId;
-    e.type = type;
-    e.at = QDateTime::currentDateTimeUtc();
-    e.outcome = outcome;
-    e.agent = agent;
-    e.detail = detail;
-    return e;
-}
-
 // Which files a rejection marks deleted: every file with a stored copy, and every file a later run would
 // still process (pending, transient failures), so nothing of a rejected batch is fetched again. Permanent
 // failures without a copy keep their status: they are the record of what was wrong.
@@ -168,8 +154,8 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
     if (q->numRowsAffected() != 1)
         return Error{ErrorCode::Invalid,
                      tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
-    if (Status s = m_catalog.addEventsInTransaction(
-            {batchEvent(batchId, 0, QStringLiteral("accession"), QStringLiteral("success"), detail, agent)});
+    if (Status s = m_catalog.addEventsInTransaction({reviewEvent(batchId, 0, 0, QStringLiteral("accession"),
+                                                                 QStringLiteral("success"), detail, agent)});
         !s)
         return s.error();
     if (Status s = tx->commit(); !s)
@@ -228,8 +214,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
             return Error{ErrorCode::Invalid,
                          tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
         if (Status s = m_catalog.addEventsInTransaction(
-                {batchEvent(batchId, 0, QStringLiteral("appraisal"), QStringLiteral("failure"),
-                            tr("batch rejected: %1").arg(reason.trimmed()), agent)});
+                {reviewEvent(batchId, 0, 0, QStringLiteral("appraisal"), QStringLiteral("failure"),
+                             tr("batch rejected: %1").arg(reason.trimmed()), agent)});
             !s)
             return s.error();
         if (Status s = tx->commit(); !s)
@@ -293,12 +279,12 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
                 return shared.error();
             if (shared->next()) {
                 ++outcome.objectsKept;
-                events.append(
-                    batchEvent(batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
-                               tr("batch rejected; the stored object %1 is kept because batch %2 uses it too")
-                                   .arg(row.key)
-                                   .arg(shared->value(0).toLongLong()),
-                               agent));
+                events.append(reviewEvent(
+                    batchId, 0, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
+                    tr("batch rejected; the stored object %1 is kept because batch %2 uses it too")
+                        .arg(row.key)
+                        .arg(shared->value(0).toLongLong()),
+                    agent));
                 continue;
             }
             shared->finish();
@@ -315,8 +301,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
                 if (dir != u".")
                     removedDirs.insert(local.chopped(row.key.size()) + u'\n' + dir);
             }
-            events.append(batchEvent(
-                batchId, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
+            events.append(reviewEvent(
+                batchId, 0, row.id, QStringLiteral("deletion"), QStringLiteral("success"),
                 tr("batch rejected; stored copy %1 deleted from %2").arg(row.key, m_store->displayName()),
                 agent));
         }

@@ -57,20 +57,6 @@ QString planText(const SamplingPlan &plan)
         .arg(plan.reject);
 }
 
-EventRecord reviewEvent(qint64 batchId, qint64 itemId, const QString &type, const QString &outcome,
-                        const QString &detail, const QString &agent)
-{
-    EventRecord e;
-    e.batchId = batchId;
-    e.itemId = itemId;
-    e.type = type;
-    e.at = QDateTime::currentDateTimeUtc();
-    e.outcome = outcome;
-    e.agent = agent;
-    e.detail = detail;
-    return e;
-}
-
 } // namespace
 
 ReviewBook::ReviewBook(Catalog &catalog)
@@ -285,8 +271,8 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
                                .arg(planText(plan))
                                .arg(seed)
                                .arg(extra);
-    if (Status s = m_catalog.addEventsInTransaction(
-            {reviewEvent(batchId, 0, QStringLiteral("appraisal"), QStringLiteral("success"), detail, agent)});
+    if (Status s = m_catalog.addEventsInTransaction({reviewEvent(batchId, 0, 0, QStringLiteral("appraisal"),
+                                                                 QStringLiteral("success"), detail, agent)});
         !s)
         return s;
     return tx->commit();
@@ -398,7 +384,7 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     if (manual)
         detail += u"; " + tr("added to the review by hand");
     if (Status s = m_catalog.addEventsInTransaction(
-            {reviewEvent(batchId, itemId, QStringLiteral("validation"),
+            {reviewEvent(batchId, itemId, 0, QStringLiteral("validation"),
                          verdict == Verdict::Pass ? QStringLiteral("success") : QStringLiteral("failure"),
                          detail, agent)});
         !s)
@@ -434,7 +420,7 @@ Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString 
     if (!q)
         return q.error();
     if (Status s = m_catalog.addEventsInTransaction(
-            {reviewEvent(batchId, itemId, QStringLiteral("validation"), QStringLiteral("warning"),
+            {reviewEvent(batchId, itemId, 0, QStringLiteral("validation"), QStringLiteral("warning"),
                          tr("manual QA verdict withdrawn (was %1)").arg(was), agent)});
         !s)
         return s;

@@ -2,6 +2,21 @@
 
 namespace gh {
 
+EventRecord reviewEvent(qint64 batchId, qint64 itemId, qint64 fileId, const QString &type,
+                        const QString &outcome, const QString &detail, const QString &agent)
+{
+    EventRecord e;
+    e.batchId = batchId;
+    e.itemId = itemId;
+    e.fileId = fileId;
+    e.type = type;
+    e.at = QDateTime::currentDateTimeUtc();
+    e.outcome = outcome;
+    e.agent = agent;
+    e.detail = detail;
+    return e;
+}
+
 qint64 ReviewSample::reviewed() const
 {
     return std::count_if(items.cbegin(), items.cend(),

@@ -112,6 +112,10 @@ struct SupplierBatch
     double defectRate() const { return reviewed > 0 ? double(defects) / double(reviewed) : -1.0; }
 };
 
+//! A PREMIS event of review (\a itemId and \a fileId 0 when it concerns the batch), timed now.
+EventRecord reviewEvent(qint64 batchId, qint64 itemId, qint64 fileId, const QString &type,
+                        const QString &outcome, const QString &detail, const QString &agent);
+
 class ReviewKeys
 {
     Q_DECLARE_TR_FUNCTIONS(gh::ReviewKeys)

@@ -161,6 +161,11 @@ const QList<Migration> &catalogMigrations()
                             " decided_at TEXT,"
                             " PRIMARY KEY (batch_id, item_id))"),
              QStringLiteral("CREATE INDEX review_items_order ON review_items (batch_id, seq)"),
+             // The review view and qa-csv read one item's files at a time, and a sample's lot by batch.
+             QStringLiteral("CREATE INDEX files_item ON files (item_id, seq)"),
+             QStringLiteral("CREATE INDEX items_batch ON items (batch_id, seq)"),
+             // Rejection asks, for every stored object, whether another batch's file uses it too.
+             QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
          }},
     };
     return migrations;

@@ -80,23 +80,7 @@ Result<QStringList> BatchDecisions::approvalBlockers(qint64 batchId)
     return blockers;
 }
 
-Result<QString> BatchDecisions::approveConsequence(qint64 batchId, const QString &target)
-{
-    auto q =
-        exec(m_catalog,
-             QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND"
-                            " status <> 'deleted'"),
-             {batchId}, tr("counting the stored files of batch %1").arg(batchId));
-    if (!q)
-        return q.error();
-    const qint64 files = q->next() ? q->value(0).toLongLong() : 0;
-    const QLocale locale;
-    if (target.isEmpty())
-        return tr("Accept %1 stored files into the archive.").arg(locale.toString(files));
-    return tr("Upload %1 files to %2.").arg(locale.toString(files), target);
-}
-
-Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)
+Result<BatchDecisions::StoredCopies> BatchDecisions::storedCopies(qint64 batchId)
 {
     auto q = exec(m_catalog,
                   QStringLiteral("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files WHERE batch_id = ? AND"
@@ -104,14 +88,48 @@ Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)
                   {batchId}, tr("counting the stored files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    q->next();
+    StoredCopies copies;
+    if (q->next()) {
+        copies.files = q->value(0).toLongLong();
+        copies.bytes = q->value(1).toLongLong();
+    }
+    return copies;
+}
+
+Result<QString> BatchDecisions::approveConsequence(qint64 batchId, const QString &target)
+{
+    auto copies = storedCopies(batchId);
+    if (!copies)
+        return copies.error();
+    return approveConsequence(*copies, target);
+}
+
+QString BatchDecisions::approveConsequence(const StoredCopies &copies, const QString &target)
+{
+    const QLocale locale;
+    if (target.trimmed().isEmpty())
+        return tr("Accept %1 stored files into the archive.").arg(locale.toString(copies.files));
+    return tr("Upload %1 files to %2.").arg(locale.toString(copies.files), target.trimmed());
+}
+
+Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)
+{
+    auto copies = storedCopies(batchId);
+    if (!copies)
+        return copies.error();
+    return rejectConsequence(*copies);
+}
+
+QString BatchDecisions::rejectConsequence(const StoredCopies &copies)
+{
     const QLocale locale;
     return tr("Delete %1 stored files (%2); the supplier re-delivers.")
-        .arg(locale.toString(q->value(0).toLongLong()), locale.formattedDataSize(q->value(1).toLongLong()));
+        .arg(locale.toString(copies.files), locale.formattedDataSize(copies.bytes));
 }
 
 Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &target,
-                                                const QString &overrideReason, const QString &givenAgent)
+                                                const QString &overrideReason, const QString &givenAgent,
+                                                const QString &note)
 {
     const QString agent = givenAgent.isEmpty() ? ReviewBook::curatorName(Settings()) : givenAgent;
     auto batch = m_catalog.batch(batchId);
@@ -132,10 +150,15 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
                          .arg(batchId)
                          .arg(blockers->join(u' '))};
     QString detail = tr("batch approved");
+    if (auto sample = ReviewBook(m_catalog).sample(batchId); sample && sample->drawn)
+        detail += u"; " + tr("QA sample: %1").arg(ReviewKeys::scoreboard(*sample));
     if (!target.isEmpty())
         detail += u"; " + tr("target %1").arg(target);
     if (overriding)
         detail += u"; " + tr("overriding: %1 Reason: %2").arg(blockers->join(u' '), overrideReason.trimmed());
+    else if (!note.trimmed().isEmpty())
+        detail += u"; " + tr("note: %1").arg(note.trimmed());
+    const QString reason = overriding ? overrideReason.trimmed() : note.trimmed();
 
     auto tx = m_catalog.transaction();
     if (!tx)
@@ -145,7 +168,7 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
                                  " decision_reason = ?, decision_override = ?, target = ? WHERE id = ? AND"
                                  " state = 'open'"),
                   {Catalog::toDbTime(QDateTime::currentDateTimeUtc()), agent,
-                   overriding ? QVariant(overrideReason.trimmed()) : QVariant(QMetaType::fromType<QString>()),
+                   reason.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(reason),
                    overriding ? 1 : 0,
                    target.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(target), batchId},
                   tr("approving batch %1").arg(batchId));
@@ -158,6 +181,10 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
                                                                  QStringLiteral("success"), detail, agent)});
         !s)
         return s.error();
+    if (Status s = m_catalog.setStageState(batchId, Stage::Review, StageState::Done,
+                                           tr("approved by %1").arg(agent));
+        !s)
+        return s.error();
     if (Status s = tx->commit(); !s)
         return s.error();
 
@@ -168,10 +195,10 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
             : tr("Batch %1 approved by %2.").arg(batchId).arg(agent);
     if (!target.isEmpty()) {
         for (const ReviewHooks::OnApproved &handler : ReviewHooks::onApproved()) {
-            auto note = handler.run(m_catalog, batchId, target);
-            if (!note)
-                return note.error();
-            outcome.notes.append(*note);
+            auto said = handler.run(m_catalog, batchId, target);
+            if (!said)
+                return said.error();
+            outcome.notes.append(*said);
         }
         if (ReviewHooks::onApproved().isEmpty())
             outcome.notes.append(tr("The target %1 is recorded with the approval; no upload stage is "
@@ -216,6 +243,10 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
         if (Status s = m_catalog.addEventsInTransaction(
                 {reviewEvent(batchId, 0, 0, QStringLiteral("appraisal"), QStringLiteral("failure"),
                              tr("batch rejected: %1").arg(reason.trimmed()), agent)});
+            !s)
+            return s.error();
+        if (Status s = m_catalog.setStageState(batchId, Stage::Review, StageState::Failed,
+                                               tr("rejected by %1: %2").arg(agent, reason.trimmed()));
             !s)
             return s.error();
         if (Status s = tx->commit(); !s)

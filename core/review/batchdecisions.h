@@ -52,17 +52,27 @@ public:
 
     //! Why approving \a batchId would be refused now; empty when it may be approved.
     Result<QStringList> approvalBlockers(qint64 batchId);
-    //! "Approve and upload 1,204 files to …" — what the approve button does.
+    //! The batch's stored copies that a decision concerns (files not yet deleted that have one).
+    struct StoredCopies
+    {
+        qint64 files = 0;
+        qint64 bytes = 0;
+    };
+    Result<StoredCopies> storedCopies(qint64 batchId);
+    //! "Upload 1,204 files to Wikimedia Commons." — what the approve button does.
     Result<QString> approveConsequence(qint64 batchId, const QString &target);
+    static QString approveConsequence(const StoredCopies &copies, const QString &target);
     //! "Delete 1,204 stored files (3.2 GiB); the supplier re-delivers." — what the reject button does.
     Result<QString> rejectConsequence(qint64 batchId);
+    static QString rejectConsequence(const StoredCopies &copies);
 
     /*!
         Approves \a batchId. Fails with ErrorCode::Invalid and the blockers when approval is refused and
-        \a overrideReason is empty, or when the batch was already decided.
+        \a overrideReason is empty, or when the batch was already decided. \a note, the curator's words on
+        an approval nothing refuses, is recorded as its reason.
     */
     Result<DecisionOutcome> approve(qint64 batchId, const QString &target, const QString &overrideReason,
-                                    const QString &agent);
+                                    const QString &agent, const QString &note = {});
     /*!
         Rejects \a batchId for \a reason (required) and deletes its stored copies; \a progress hears
         (files handled, files in all).

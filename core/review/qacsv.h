@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <utility>
 
 #include <QCoreApplication>
 #include <QString>
@@ -29,6 +31,8 @@ public:
                         const std::function<void(const QString &)> &write);
     //! gatehouse://batch/B/item/I: opens the item in the GUI's review view.
     static QString link(qint64 batchId, qint64 itemId);
+    //! The batch and item of a link(); nothing for anything else.
+    static std::optional<std::pair<qint64, qint64>> parseLink(const QString &link);
 };
 
 } // namespace gh

@@ -176,6 +176,19 @@ Result<ReviewSample> ReviewBook::draw(qint64 batchId, const SampleRequest &reque
 {
     if (Status s = ensureOpen(batchId); !s)
         return s.error();
+    // The lot is the batch's items: a sample drawn while they are still arriving would be drawn from part
+    // of it.
+    auto stages = m_catalog.stages(batchId);
+    if (!stages)
+        return stages.error();
+    if (const StageState intake = StageRecord::stateOf(*stages, Stage::Intake);
+        intake == StageState::Running || intake == StageState::Failed)
+        return Error{
+            ErrorCode::Invalid,
+            tr("Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw "
+               "its sample once intake has finished.")
+                .arg(batchId)
+                .arg(StageInfo::key(intake))};
     auto existing = sample(batchId);
     if (!existing)
         return existing.error();
@@ -274,6 +287,8 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
     if (Status s = m_catalog.addEventsInTransaction({reviewEvent(batchId, 0, 0, QStringLiteral("appraisal"),
                                                                  QStringLiteral("success"), detail, agent)});
         !s)
+        return s;
+    if (Status s = recordLamp(batchId); !s)
         return s;
     return tx->commit();
 }
@@ -389,6 +404,8 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
                          detail, agent)});
         !s)
         return s;
+    if (Status s = recordLamp(batchId); !s)
+        return s;
     return tx->commit();
 }
 
@@ -423,6 +440,8 @@ Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString 
             {reviewEvent(batchId, itemId, 0, QStringLiteral("validation"), QStringLiteral("warning"),
                          tr("manual QA verdict withdrawn (was %1)").arg(was), agent)});
         !s)
+        return s;
+    if (Status s = recordLamp(batchId); !s)
         return s;
     return tx->commit();
 }
@@ -671,6 +690,17 @@ Result<QStringList> ReviewBook::previousProblems(qint64 batchId)
         lines.append(line);
     }
     return lines;
+}
+
+Status ReviewBook::recordLamp(qint64 batchId)
+{
+    // The dashboard's review lamp: the batch waits for the curator until it is decided (BatchDecisions).
+    auto current = sample(batchId);
+    if (!current)
+        return current.error();
+    return m_catalog.setStageState(batchId, Stage::Review, StageState::NeedsAttention,
+                                   ReviewKeys::scoreboard(*current) + u" · " +
+                                       ReviewKeys::displayName(current->verdict()));
 }
 
 QString ReviewBook::curatorName(const Settings &settings)

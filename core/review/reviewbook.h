@@ -116,6 +116,8 @@ private:
                        const QString &agent);
     Status insertFlags(qint64 batchId, const QHash<qint64, QStringList> &flags, const QSet<qint64> &present);
     Result<QList<SupplierBatch>> summaries(const QString &where, const QVariantList &values, int limit);
+    //! Sets the review stage's lamp from the sample (within the caller's transaction).
+    Status recordLamp(qint64 batchId);
 
     Catalog &m_catalog;
 };

@@ -2,6 +2,7 @@
 
 #include "reviewhooks.h"
 
+#include "reviewdetails.h"
 #include "reviewflags.h"
 
 namespace gh {
@@ -33,6 +34,25 @@ const QList<ReviewHooks::OnRejected> &ReviewHooks::onRejected()
 {
     // Targets (issue "Targets and upload"): {{"targets"}, <withdraw what was delivered to local/S3 targets>}.
     static const QList<OnRejected> list;
+    return list;
+}
+
+const QList<ReviewHooks::Notes> &ReviewHooks::findingSources()
+{
+    static const QList<Notes> list{
+        {{QStringLiteral("file-status")}, &ReviewDetails::fileProblems},
+        // QA (issue "Automatic QA"): {{"check-findings"}, <the item's check findings, one line each>}.
+    };
+    return list;
+}
+
+const QList<ReviewHooks::Notes> &ReviewHooks::duplicateSources()
+{
+    static const QList<Notes> list{
+        {{QStringLiteral("same-sha256")}, &ReviewDetails::identicalFiles},
+        // Duplicates (issue "Duplicates"): {{"duplicates"}, <the item's case: near-duplicates and
+        // decisions>}.
+    };
     return list;
 }
 

@@ -30,6 +30,10 @@ class Catalog;
         batch's files there.
     \li \b{On rejection} runs after the bit store's copies are deleted: targets withdraw what was already
         delivered (a local archive, an S3 target).
+    \li \b{Finding sources} describe one item for the review view's findings: built in, the problems its
+        files' statuses record; the QA stage adds its check findings.
+    \li \b{Duplicate sources} describe the item's duplicate case for the review view: built in, files
+        whose SHA-256 another item has too; the duplicates stage adds its cases and decisions.
     \endlist
 */
 class ReviewHooks
@@ -44,6 +48,8 @@ public:
         std::function<Result<QString>(Catalog &catalog, qint64 batchId, const QString &target)>;
     //! Withdraws what a rejected batch already delivered; returns what it did, in words.
     using RejectedHandler = std::function<Result<QString>(Catalog &catalog, BitStore *store, qint64 batchId)>;
+    //! Lines about one item for the review view ("page-0004.jp2: fixity-mismatch"); empty when none.
+    using ItemNotes = std::function<Result<QStringList>(Catalog &catalog, qint64 itemId)>;
 
     struct Named
     {
@@ -65,12 +71,20 @@ public:
     {
         RejectedHandler run;
     };
+    struct Notes : Named
+    {
+        ItemNotes notes;
+    };
 
     static const QList<Flags> &flagSources();
     static const QList<Gate> &approvalGates();
     //! The handlers for a target; the upload stage registers here.
     static const QList<OnApproved> &onApproved();
     static const QList<OnRejected> &onRejected();
+    //! What the review view lists as an item's findings; the QA stage registers here.
+    static const QList<Notes> &findingSources();
+    //! What the review view shows as an item's duplicate case; the duplicates stage registers here.
+    static const QList<Notes> &duplicateSources();
 };
 
 } // namespace gh

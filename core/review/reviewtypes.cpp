@@ -1,20 +1,18 @@
 #include "reviewtypes.h"
 
+#include "pipeline/fetchoutcome.h"
+
 namespace gh {
 
 EventRecord reviewEvent(qint64 batchId, qint64 itemId, qint64 fileId, const QString &type,
                         const QString &outcome, const QString &detail, const QString &agent)
 {
-    EventRecord e;
-    e.batchId = batchId;
-    e.itemId = itemId;
-    e.fileId = fileId;
-    e.type = type;
-    e.at = QDateTime::currentDateTimeUtc();
-    e.outcome = outcome;
-    e.agent = agent;
-    e.detail = detail;
-    return e;
+    // The stages' one event builder; review's events concern a file, an item (file 0) or the batch (both 0).
+    FileRecord about;
+    about.batchId = batchId;
+    about.itemId = itemId;
+    about.id = fileId;
+    return FileFinisher::event(about, type, outcome, detail, agent);
 }
 
 qint64 ReviewSample::reviewed() const
@@ -137,6 +135,17 @@ QString ReviewKeys::displayName(BatchVerdict verdict)
         break;
     }
     return tr("pending");
+}
+
+QString ReviewKeys::scoreboard(const ReviewSample &sample)
+{
+    const qint64 defects = sample.defects();
+    return tr("%1 of %2 reviewed · %3 · accept up to %4, reject at %5")
+        .arg(sample.reviewed())
+        .arg(sample.plan.sampleSize)
+        .arg(defects == 1 ? tr("1 defect") : tr("%1 defects").arg(defects))
+        .arg(sample.plan.accept)
+        .arg(sample.plan.reject);
 }
 
 } // namespace gh

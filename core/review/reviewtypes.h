@@ -99,7 +99,7 @@ struct SupplierBatch
     BatchState state = BatchState::Open;
     QDateTime decidedAt;
     QString decidedBy;
-    QString reason; //!< Why it was rejected, or why an approval overrode a refusal.
+    QString reason; //!< Why it was rejected, why an approval overrode a refusal, or the approver's note.
     bool overridden = false;
     qint64 sampleSize = 0;
     qint64 reviewed = 0;
@@ -128,6 +128,8 @@ public:
     static ReviewReason reasonFromKey(QStringView key);
     //! "accept", "reject", "pending", translated for people.
     static QString displayName(BatchVerdict verdict);
+    //! "17 of 50 reviewed · 1 defect · accept up to 1, reject at 2": where the plan stands.
+    static QString scoreboard(const ReviewSample &sample);
 };
 
 } // namespace gh

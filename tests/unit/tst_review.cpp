@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -13,6 +14,7 @@
 #include "digest/multidigest.h"
 #include "peerserver.h"
 #include "pipeline/settingstable.h"
+#include "postgrestest.h"
 #include "qa/samplingrandom.h"
 #include "review/batchdecisions.h"
 #include "review/reviewbook.h"
@@ -45,6 +47,8 @@ private slots:
     void redeliveryIsLinkedToTheRejectedBatch();
     void supplierHistoryOverASequenceOfBatches_data() { engines(); }
     void supplierHistoryOverASequenceOfBatches();
+    void sampleWaitsForIntakeAndTheLampFollowsReview_data() { engines(); }
+    void sampleWaitsForIntakeAndTheLampFollowsReview();
 
 private:
     void engines();
@@ -75,34 +79,15 @@ void TestReview::cleanupTestCase()
 
 void TestReview::engines()
 {
-    QTest::addColumn<QString>("engine");
-    QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    test::catalogEngines();
 }
 
 std::unique_ptr<Catalog> TestReview::freshCatalog()
 {
     QFETCH(QString, engine);
     QString spec = m_dir.filePath(QStringLiteral("c%1/catalog.sqlite").arg(++m_counter));
-    if (engine == u"postgresql") {
-        spec =
-            QStringLiteral("postgresql://gatehouse:gatehouse@127.0.0.1:%1/gatehouse").arg(m_postgres->port());
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
-            db.setHostName(QStringLiteral("127.0.0.1"));
-            db.setPort(m_postgres->port());
-            db.setUserName(QStringLiteral("gatehouse"));
-            db.setPassword(QStringLiteral("gatehouse"));
-            db.setDatabaseName(QStringLiteral("gatehouse"));
-            if (!db.open())
-                qFatal("cannot connect to the test PostgreSQL: %s", qPrintable(db.lastError().text()));
-            QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-                !q.exec(QStringLiteral("CREATE SCHEMA public")))
-                qFatal("cannot reset the test database: %s", qPrintable(q.lastError().text()));
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("reset"));
-    }
+    if (engine == u"postgresql")
+        spec = test::freshPostgresCatalog(*m_postgres);
     auto catalog = Catalog::open(*CatalogLocation::parse(spec));
     if (!catalog)
         qFatal("cannot open the catalog: %s", qPrintable(catalog.error().message));
@@ -433,12 +418,15 @@ void TestReview::rejectDeletesStoredCopiesAndKeepsRecords()
     FileRecord shared = files->at(0);
     shared.storedKey = otherFiles->at(0).storedKey;
     QVERIFY(catalog->recordOutcomes({shared}, {}));
+    QVERIFY((*store)->remove(files->at(0).storedKey)); // its own copy was never made
+    QVERIFY(QDir(root).rmpath(QFileInfo(files->at(0).storedKey).path()));
     // And one file failed permanently without a copy: its status stays, as the record of what was wrong.
     FileRecord failed = files->at(1);
     failed.status = FileStatus::NotFound;
     failed.storedKey.clear();
     QVERIFY(catalog->recordOutcomes({failed}, {}));
     QVERIFY((*store)->remove(files->at(1).storedKey));
+    QVERIFY(QDir(root).rmpath(QFileInfo(files->at(1).storedKey).path()));
     const qint64 eventsBefore = catalog->events(batch)->size();
 
     BatchDecisions decisions(*catalog, store->get());
@@ -570,6 +558,56 @@ void TestReview::supplierHistoryOverASequenceOfBatches()
     QCOMPARE(history->at(3).state, BatchState::Approved);
     QCOMPARE(book.supplierHistory(QStringLiteral("Vendor B"))->size(), 0);
     QCOMPARE(book.supplierHistory(QStringLiteral("Vendor A"), 2)->size(), 2);
+}
+
+void TestReview::sampleWaitsForIntakeAndTheLampFollowsReview()
+{
+    auto catalog = freshCatalog();
+    ReviewBook book(*catalog);
+    BatchDecisions decisions(*catalog, nullptr);
+    const SampleRequest request{100, InspectionLevel::II, 11, QStringLiteral("Karen")};
+    const qint64 batch = addBatch(*catalog, QStringLiteral("lamp"), 30);
+    // Items still arriving (or an intake that failed): the lot is not known, so no sample yet.
+    for (StageState intake : {StageState::Running, StageState::Failed}) {
+        QVERIFY(catalog->setStageState(batch, Stage::Intake, intake));
+        auto refused = book.draw(batch, request, m_settings);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::Invalid);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("intake")),
+                 qPrintable(refused.error().message));
+        QVERIFY(!book.sample(batch)->drawn);
+    }
+    QVERIFY(catalog->setStageState(batch, Stage::Intake, StageState::Done));
+    auto sample = book.draw(batch, request, m_settings);
+    QVERIFY(sample);
+    const auto lamp = [&](qint64 id) {
+        const QList<StageRecord> stages = catalog->stages(id).value();
+        for (const StageRecord &r : stages) {
+            if (r.stage == Stage::Review)
+                return std::pair(r.state, r.detail);
+        }
+        return std::pair(StageState::NotStarted, QString());
+    };
+    // Drawn: the review waits for the curator, and its lamp says where it stands.
+    QCOMPARE(lamp(batch).first, StageState::NeedsAttention);
+    QVERIFY2(lamp(batch).second.startsWith(QStringLiteral("0 of 13 reviewed")),
+             qPrintable(lamp(batch).second));
+    QVERIFY(book.setVerdict(batch, sample->items[0].itemId, Verdict::Fail, QStringLiteral("cropped"), {},
+                            QStringLiteral("Karen")));
+    QVERIFY2(lamp(batch).second.contains(QStringLiteral("1 of 13 reviewed · 1 defect")),
+             qPrintable(lamp(batch).second));
+    // Rejected: red; approved: done.
+    auto store = openBitStore(m_dir.filePath(QStringLiteral("lampstore%1").arg(++m_counter)));
+    QVERIFY(store);
+    QVERIFY(BatchDecisions(*catalog, store->get())
+                .reject(batch, QStringLiteral("cropped"), QStringLiteral("Karen")));
+    QCOMPARE(lamp(batch).first, StageState::Failed);
+    QVERIFY(lamp(batch).second.contains(QStringLiteral("cropped")));
+    const qint64 good = addBatch(*catalog, QStringLiteral("lamp-2"), 5);
+    QVERIFY(book.draw(good, request, m_settings));
+    passAll(book, good);
+    QVERIFY(decisions.approve(good, {}, {}, QStringLiteral("Karen")));
+    QCOMPARE(lamp(good).first, StageState::Done);
 }
 
 QTEST_GUILESS_MAIN(TestReview)

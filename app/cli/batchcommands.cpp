@@ -79,6 +79,7 @@ int cmdLoad(Global global, const QStringList &arguments)
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    addSupplierOptions(cl);
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
@@ -86,6 +87,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
 
     IntakeOptions options = context.options.intake;
     options.name = cl.parser.value(QStringLiteral("name"));
@@ -100,6 +103,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     auto result = runner.load(cl.parser.positionalArguments().constFirst(), options);
     if (!result)
         return fatal(result.error().message);
+    if (Status s = applySupplierOptions(cl, context, result->batchId); !s)
+        return fatal(s.error().message);
     if (cl.parser.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("batch"), result->batchId},
                               {QStringLiteral("items"), result->items},
@@ -163,6 +168,7 @@ int cmdRun(Global global, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
+    addSupplierOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -170,6 +176,8 @@ int cmdRun(Global global, const QStringList &arguments)
         return fatal(opened.error().message);
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
+        return *exit;
+    if (auto exit = checkSupplierOptions(cl, context))
         return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
     if (cl.parser.isSet(QStringLiteral("banned"))) {
@@ -179,10 +187,16 @@ int cmdRun(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
     const QString source = cl.parser.positionalArguments().constFirst();
-    const auto result = drive(context, [&](BatchRunner &runner) { runner.run(source, context.options); });
+    // Recorded as soon as the batch exists (a killed run keeps them), and again at the end for a run that
+    // resumed an earlier batch.
+    const auto result = drive(
+        context, [&](BatchRunner &runner) { runner.run(source, context.options); },
+        [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);
+    if (Status s = applySupplierOptions(cl, context, batchId); !s)
+        return fatal(s.error().message);
     if (!context.global.quiet)
         printSummary(context, batchId);
     return exitForBatch(*context.catalog, batchId);

@@ -255,7 +255,8 @@ bool interruptRequested()
     Runs \a start on a BatchRunner with an event loop until it finishes; returns the batch it worked on, or
     an exit status for a fatal error.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start)
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded)
 {
     BatchRunner runner(context.workspace, *context.catalog, *context.store);
     ProgressPrinter printer(context.global.quiet);
@@ -271,6 +272,12 @@ std::variant<qint64, int> drive(Context &context, const std::function<void(Batch
                          .arg(r.files)
                          .arg(r.detected)
                   << Qt::endl;
+        }
+        if (onLoaded) {
+            if (Status s = onLoaded(r.batchId); !s) {
+                err() << "gatehouse-cli: " << s.error().message << Qt::endl;
+                runner.cancel();
+            }
         }
     });
     QObject::connect(&runner, &BatchRunner::progressChanged, &runner,

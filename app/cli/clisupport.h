@@ -91,8 +91,9 @@ bool interruptRequested();
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and
     turning Ctrl-C into a cooperative cancel; returns the batch it worked on, or an exit status for a fatal
-    error.
+    error. \a onLoaded, if given, runs as soon as a new batch exists; its error stops the run.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start);
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded = {});
 
 } // namespace gh::cli

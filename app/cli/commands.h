@@ -20,6 +20,13 @@ int cmdSample(Global global, const QStringList &arguments);
 int cmdVerdict(Global global, const QStringList &arguments);
 int cmdApprove(Global global, const QStringList &arguments);
 int cmdReject(Global global, const QStringList &arguments);
+//! --supplier and --redelivery-of, for load, run and sample.
+void addSupplierOptions(CommandLine &cl);
+//! Checks --supplier and --redelivery-of before anything is written; an exit status when they are wrong.
+std::optional<int> checkSupplierOptions(const CommandLine &cl, Context &context);
+//! Records the batch's re-delivery link (--redelivery-of, else by its name) and supplier (--supplier, else
+//! the settings).
+Status applySupplierOptions(const CommandLine &cl, Context &context, qint64 batchId);
 //! report --format qa-csv
 Status writeQaCsv(Context &context, qint64 batchId, QTextStream &stream);
 //! status --json's additions for \a batch: "review", "supplier", "redelivery_of".

@@ -27,13 +27,7 @@ int reviewFailure(const Error &error)
 //! "17 of 50 reviewed · 1 defect · accept up to 1, reject at 2 · verdict pending"
 QString scoreboard(const ReviewSample &s)
 {
-    QString line = tr("%1 of %2 reviewed · %3 defects · accept up to %4, reject at %5 · verdict %6")
-                       .arg(s.reviewed())
-                       .arg(s.plan.sampleSize)
-                       .arg(s.defects())
-                       .arg(s.plan.accept)
-                       .arg(s.plan.reject)
-                       .arg(ReviewKeys::key(s.verdict()));
+    QString line = ReviewKeys::scoreboard(s) + u" · " + tr("verdict %1").arg(ReviewKeys::key(s.verdict()));
     if (s.extraItems() > 0)
         line += u" · " + tr("%1 of %2 flagged reviewed").arg(s.extraReviewed()).arg(s.extraItems());
     return line;
@@ -76,18 +70,82 @@ std::variant<PlanOptions, int> planOptions(const CommandLine &cl)
     return o;
 }
 
-//! Opens the context and checks that the batch exists; an exit status otherwise.
-std::variant<qint64, int> batchArgument(const CommandLine &cl, Context &context)
+//! A command's context with the batch its first argument names.
+struct OpenedBatch
+{
+    Context context;
+    qint64 batchId = 0;
+};
+
+//! Opens the context (and the store, \a withStore) and checks that the batch exists; an exit status
+//! otherwise.
+std::variant<OpenedBatch, int> openBatch(const Global &global, const CommandLine &cl, bool withStore)
 {
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
-    if (auto batch = context.catalog->batch(*batchId); !batch)
+    auto opened = openContext(global, withStore);
+    if (!opened)
+        return fatal(opened.error().message);
+    if (auto batch = opened->catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
-    return *batchId;
+    return OpenedBatch{std::move(*opened), *batchId};
+}
+
+//! \a message when \a option is given without text (a reason, a name); nothing otherwise.
+std::optional<int> refuseEmpty(const CommandLine &cl, const QString &option, const QString &message)
+{
+    if (cl.parser.isSet(option) && cl.parser.value(option).trimmed().isEmpty())
+        return fatal(message);
+    return std::nullopt;
 }
 
 } // namespace
+
+void addSupplierOptions(CommandLine &cl)
+{
+    cl.parser.addOption({QStringLiteral("supplier"),
+                         tr("The batch's supplier (default: [review] suppliers by batch name prefix, else "
+                            "[review] supplier)."),
+                         tr("name")});
+    cl.parser.addOption({QStringLiteral("redelivery-of"),
+                         tr("The rejected batch this one re-delivers (default: …-RT1 for a batch named "
+                            "…-RT2)."),
+                         tr("batch")});
+}
+
+std::optional<int> checkSupplierOptions(const CommandLine &cl, Context &context)
+{
+    if (auto exit = refuseEmpty(cl, QStringLiteral("supplier"), tr("--supplier needs a name.")))
+        return exit;
+    if (!cl.parser.isSet(QStringLiteral("redelivery-of")))
+        return std::nullopt;
+    auto previous = parseBatchId(cl.parser.value(QStringLiteral("redelivery-of")));
+    if (!previous)
+        return fatal(tr("--redelivery-of: %1").arg(previous.error().message));
+    if (auto batch = context.catalog->batch(*previous); !batch)
+        return fatal(tr("--redelivery-of: %1").arg(batch.error().message));
+    return std::nullopt;
+}
+
+Status applySupplierOptions(const CommandLine &cl, Context &context, qint64 batchId)
+{
+    ReviewBook book(*context.catalog);
+    if (cl.parser.isSet(QStringLiteral("redelivery-of"))) {
+        auto previous = parseBatchId(cl.parser.value(QStringLiteral("redelivery-of")));
+        if (!previous)
+            return previous.error();
+        if (Status s = book.linkRedelivery(batchId, *previous); !s)
+            return s;
+    } else if (auto linked = book.linkRedeliveryByName(batchId); !linked) {
+        return linked.error();
+    }
+    auto supplier =
+        book.assignSupplier(batchId, context.settings, cl.parser.value(QStringLiteral("supplier")));
+    if (!supplier)
+        return supplier.error();
+    return {};
+}
 
 int cmdSample(Global global, const QStringList &arguments)
 {
@@ -106,10 +164,7 @@ int cmdSample(Global global, const QStringList &arguments)
                          tr("level")});
     cl.parser.addOption(
         {QStringLiteral("seed"), tr("Draw with this seed (default: a random one, recorded)."), tr("seed")});
-    cl.parser.addOption(
-        {QStringLiteral("supplier"), tr("The batch's supplier (default: from the settings)."), tr("name")});
-    cl.parser.addOption(
-        {QStringLiteral("redelivery-of"), tr("The rejected batch this one re-delivers."), tr("batch")});
+    addSupplierOptions(cl);
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
@@ -154,29 +209,16 @@ int cmdSample(Global global, const QStringList &arguments)
         if (!ok || *seed > SamplingRandom::maxSeed())
             return fatal(tr("--seed takes a whole number from 0 to %1.").arg(SamplingRandom::maxSeed()));
     }
-    auto opened = openContext(global, false);
-    if (!opened)
-        return fatal(opened.error().message);
-    Context &context = *opened;
-    const auto batch = batchArgument(cl, context);
-    if (const int *exit = std::get_if<int>(&batch))
+    auto opened = openBatch(global, cl, false);
+    if (const int *exit = std::get_if<int>(&opened))
         return *exit;
-    const qint64 batchId = std::get<qint64>(batch);
+    auto &[context, batchId] = std::get<OpenedBatch>(opened);
 
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
+    if (Status s = applySupplierOptions(cl, context, batchId); !s)
+        return reviewFailure(s.error());
     ReviewBook book(*context.catalog);
-    if (cl.parser.isSet(QStringLiteral("redelivery-of"))) {
-        auto previous = parseBatchId(cl.parser.value(QStringLiteral("redelivery-of")));
-        if (!previous)
-            return fatal(previous.error().message);
-        if (Status s = book.linkRedelivery(batchId, *previous); !s)
-            return reviewFailure(s.error());
-    } else if (auto linked = book.linkRedeliveryByName(batchId); !linked) {
-        return reviewFailure(linked.error());
-    }
-    if (auto supplier =
-            book.assignSupplier(batchId, context.settings, cl.parser.value(QStringLiteral("supplier")));
-        !supplier)
-        return reviewFailure(supplier.error());
 
     SampleRequest request;
     request.aqlHundredths = plan.aql;
@@ -228,17 +270,12 @@ int cmdVerdict(Global global, const QStringList &arguments)
         return fatal(tr("Give exactly one of --pass, --fail REASON or --withdraw."));
     if (!cl.parser.isSet(QStringLiteral("item")))
         return fatal(tr("Give the item with --item ID."));
-    if (cl.parser.isSet(QStringLiteral("fail")) &&
-        cl.parser.value(QStringLiteral("fail")).trimmed().isEmpty())
-        return fatal(tr("--fail needs a defect reason."));
-    auto opened = openContext(global, false);
-    if (!opened)
-        return fatal(opened.error().message);
-    Context &context = *opened;
-    const auto batch = batchArgument(cl, context);
-    if (const int *exit = std::get_if<int>(&batch))
+    if (auto exit = refuseEmpty(cl, QStringLiteral("fail"), tr("--fail needs a defect reason.")))
         return *exit;
-    const qint64 batchId = std::get<qint64>(batch);
+    auto opened = openBatch(global, cl, false);
+    if (const int *exit = std::get_if<int>(&opened))
+        return *exit;
+    auto &[context, batchId] = std::get<OpenedBatch>(opened);
 
     ReviewBook book(*context.catalog);
     auto item = book.resolveItem(batchId, cl.parser.value(QStringLiteral("item")));
@@ -273,18 +310,14 @@ int cmdApprove(Global global, const QStringList &arguments)
                          tr("Approve despite what refuses it, for this reason (recorded)."), tr("reason")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
-    if (cl.parser.isSet(QStringLiteral("override")) &&
-        cl.parser.value(QStringLiteral("override")).trimmed().isEmpty())
-        return fatal(tr("--override needs a reason."));
-    auto opened = openContext(global, false);
-    if (!opened)
-        return fatal(opened.error().message);
-    Context &context = *opened;
-    const auto batch = batchArgument(cl, context);
-    if (const int *exit = std::get_if<int>(&batch))
+    if (auto exit = refuseEmpty(cl, QStringLiteral("override"), tr("--override needs a reason.")))
         return *exit;
+    auto opened = openBatch(global, cl, false);
+    if (const int *exit = std::get_if<int>(&opened))
+        return *exit;
+    auto &[context, batchId] = std::get<OpenedBatch>(opened);
     BatchDecisions decisions(*context.catalog, nullptr);
-    auto outcome = decisions.approve(std::get<qint64>(batch), cl.parser.value(QStringLiteral("target")),
+    auto outcome = decisions.approve(batchId, cl.parser.value(QStringLiteral("target")),
                                      cl.parser.value(QStringLiteral("override")),
                                      ReviewBook::curatorName(context.settings));
     if (!outcome)
@@ -308,20 +341,17 @@ int cmdReject(Global global, const QStringList &arguments)
         return *exit;
     if (cl.parser.value(QStringLiteral("reason")).trimmed().isEmpty())
         return fatal(tr("Give the reason with --reason TEXT; the supplier will want to know it."));
-    auto opened = openContext(global, true);
-    if (!opened)
-        return fatal(opened.error().message);
-    Context &context = *opened;
-    const auto batch = batchArgument(cl, context);
-    if (const int *exit = std::get_if<int>(&batch))
+    auto opened = openBatch(global, cl, true);
+    if (const int *exit = std::get_if<int>(&opened))
         return *exit;
+    auto &[context, batchId] = std::get<OpenedBatch>(opened);
     BatchDecisions decisions(*context.catalog, context.store.get());
-    auto outcome =
-        decisions.reject(std::get<qint64>(batch), cl.parser.value(QStringLiteral("reason")),
-                         ReviewBook::curatorName(context.settings), [&](qint64 done, qint64 total) {
-                             if (!context.global.quiet)
-                                 err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
-                         });
+    auto outcome = decisions.reject(batchId, cl.parser.value(QStringLiteral("reason")),
+                                    ReviewBook::curatorName(context.settings),
+                                    [quiet = context.global.quiet](qint64 done, qint64 total) {
+                                        if (!quiet)
+                                            err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
+                                    });
     if (!outcome)
         return reviewFailure(outcome.error());
     out() << outcome->message << Qt::endl;

@@ -263,6 +263,52 @@ private slots:
                      .toString(),
                  QStringLiteral("accept"));
     }
+
+    void loadAndRunNameTheSupplierAndTheRejectedBatch()
+    {
+        test::Workspace ws;
+        const auto batch = [&](int index) {
+            return json(ws.cli({QStringLiteral("status"), QStringLiteral("--json")}).out)
+                .value(QStringLiteral("batches"))
+                .toArray()
+                .at(index)
+                .toObject();
+        };
+        // load --supplier records it as soon as the batch exists.
+        const auto loaded = ws.cli({QStringLiteral("load"), makeDelivery(ws, QStringLiteral("first"), 3),
+                                    QStringLiteral("--supplier"), QStringLiteral("Vendor A")});
+        QCOMPARE(loaded.exitCode, 0);
+        QCOMPARE(batch(0).value(QStringLiteral("supplier")).toString(), QStringLiteral("Vendor A"));
+        QVERIFY(batch(0).value(QStringLiteral("redelivery_of")).isNull());
+        // run --redelivery-of links the new batch; it comes from the same supplier unless told otherwise.
+        const auto run =
+            ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("second"), 3),
+                    QStringLiteral("--redelivery-of"), QStringLiteral("1"), QStringLiteral("-q")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(batch(1).value(QStringLiteral("redelivery_of")).toInteger(), 1);
+        QCOMPARE(batch(1).value(QStringLiteral("supplier")).toString(), QStringLiteral("Vendor A"));
+        const auto named =
+            ws.cli({QStringLiteral("run"), makeDelivery(ws, QStringLiteral("third"), 2),
+                    QStringLiteral("--supplier"), QStringLiteral("Vendor B"), QStringLiteral("-q")});
+        QCOMPARE(named.exitCode, 0);
+        QCOMPARE(batch(2).value(QStringLiteral("supplier")).toString(), QStringLiteral("Vendor B"));
+        // A batch that does not exist, or an empty name, is refused before anything is loaded.
+        for (const QStringList &bad : {QStringList{QStringLiteral("--redelivery-of"), QStringLiteral("99")},
+                                       QStringList{QStringLiteral("--redelivery-of"), QStringLiteral("x")},
+                                       QStringList{QStringLiteral("--supplier"), QStringLiteral(" ")}}) {
+            for (const QString &command : {QStringLiteral("load"), QStringLiteral("run")}) {
+                const auto refused =
+                    ws.cli(QStringList{command, makeDelivery(ws, QStringLiteral("fourth"), 1)} + bad);
+                QCOMPARE(refused.exitCode, 2);
+                QVERIFY2(refused.err.contains(bad.constFirst().toUtf8()), refused.err.constData());
+            }
+        }
+        QCOMPARE(json(ws.cli({QStringLiteral("status"), QStringLiteral("--json")}).out)
+                     .value(QStringLiteral("batches"))
+                     .toArray()
+                     .size(),
+                 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReviewCli)

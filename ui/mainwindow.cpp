@@ -40,6 +40,7 @@
 #include "metadatapane.h"
 #include "previewwidget.h"
 #include "progresspanel.h"
+#include "reviewview.h"
 #include "settingsdialog.h"
 #include "thumbnailview.h"
 #include "transfersview.h"
@@ -308,6 +309,10 @@ void MainWindow::createActions()
     m_pauseAction->setEnabled(false);
     connect(m_pauseAction, &QAction::triggered, this, [this](bool paused) { m_engine->setPaused(paused); });
     connect(m_engine->engine(), &Engine::pausedChanged, m_pauseAction, &QAction::setChecked);
+    batch->addSeparator();
+    QAction *review = batch->addAction(tr("Re&view Sample…"), this, [this] { openReview(m_shownBatch); });
+    review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    review->setToolTip(tr("Review the batch's QA sample item by item, then approve or reject it"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {
@@ -595,6 +600,8 @@ void MainWindow::editSettings()
     m_preferences = dialog.preferences();
     m_preferences.save();
     m_engine->setRunOptions(m_preferences.options);
+    if (m_review)
+        m_review->setPreferences(m_preferences);
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."));
@@ -678,6 +685,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_busy)
         m_engine->cancel(); // files in progress finish or abort; the rest stay pending for next time
     event->accept();
+}
+
+void MainWindow::openReview(qint64 batchId, qint64 itemId)
+{
+    if (batchId <= 0) {
+        statusBar()->showMessage(tr("Choose a batch to review first."));
+        return;
+    }
+    if (!m_review)
+        m_review = new ReviewView(m_engine, m_workspace, m_preferences, this);
+    m_review->setEngineBusy(m_busy);
+    m_review->openBatch(batchId, itemId);
+    m_review->show();
+    m_review->raise();
+    m_review->activateWindow();
 }
 
 } // namespace gh

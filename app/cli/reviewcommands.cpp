@@ -92,6 +92,17 @@ std::variant<OpenedBatch, int> openBatch(const Global &global, const CommandLine
     return OpenedBatch{std::move(*opened), *batchId};
 }
 
+//! What a decision did: its message on stdout, what the hooks (upload, targets) said on stderr.
+int reportDecision(const Result<DecisionOutcome> &outcome)
+{
+    if (!outcome)
+        return reviewFailure(outcome.error());
+    out() << outcome->message << Qt::endl;
+    for (const QString &note : std::as_const(outcome->notes))
+        err() << note << Qt::endl;
+    return ExitOk;
+}
+
 //! \a message when \a option is given without text (a reason, a name); nothing otherwise.
 std::optional<int> refuseEmpty(const CommandLine &cl, const QString &option, const QString &message)
 {
@@ -320,12 +331,7 @@ int cmdApprove(Global global, const QStringList &arguments)
     auto outcome = decisions.approve(batchId, cl.parser.value(QStringLiteral("target")),
                                      cl.parser.value(QStringLiteral("override")),
                                      ReviewBook::curatorName(context.settings));
-    if (!outcome)
-        return reviewFailure(outcome.error());
-    out() << outcome->message << Qt::endl;
-    for (const QString &note : std::as_const(outcome->notes))
-        err() << note << Qt::endl;
-    return ExitOk;
+    return reportDecision(outcome);
 }
 
 int cmdReject(Global global, const QStringList &arguments)
@@ -352,12 +358,7 @@ int cmdReject(Global global, const QStringList &arguments)
                                         if (!quiet)
                                             err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
                                     });
-    if (!outcome)
-        return reviewFailure(outcome.error());
-    out() << outcome->message << Qt::endl;
-    for (const QString &note : std::as_const(outcome->notes))
-        err() << note << Qt::endl;
-    return ExitOk;
+    return reportDecision(outcome);
 }
 
 Status writeQaCsv(Context &context, qint64 batchId, QTextStream &stream)

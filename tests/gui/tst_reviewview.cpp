@@ -199,7 +199,7 @@ void TestReviewView::keysAloneThroughFiftyItems()
     press(&view, Qt::Key_Left);
     QCOMPARE(view.currentItemId(), order.at(0));
     auto *details = view.findChild<QTextBrowser *>(QStringLiteral("itemDetails"));
-    QTRY_VERIFY(details->toPlainText().contains(QStringLiteral("Duplicate case")));
+    QTRY_VERIFY_WITH_TIMEOUT(details->toPlainText().contains(QStringLiteral("Duplicate case")), 30000);
     QVERIFY(details->toPlainText().contains(QStringLiteral("page-0")));
 
     // F: the first item fails — reason 3 by its number, a note after Tab, Enter.
@@ -301,7 +301,7 @@ void TestReviewView::rejectFromTheView()
     QCOMPARE(verdictKey(view), QStringLiteral("reject"));
     QTRY_COMPARE_WITH_TIMEOUT(view.pendingWrites(), 0, 30000);
     auto *reject = view.findChild<QPushButton *>(QStringLiteral("rejectButton"));
-    QTRY_VERIFY(reject->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(reject->isEnabled(), 30000);
     // The button says what it does.
     QVERIFY2(reject->text().contains(QStringLiteral("Delete 80 stored files")), qPrintable(reject->text()));
     QVERIFY(reject->text().contains(QStringLiteral("the supplier re-delivers")));
@@ -310,8 +310,8 @@ void TestReviewView::rejectFromTheView()
     QSignalSpy decided(&view, &ReviewView::decided);
     QTest::keyClick(&view, Qt::Key_R, Qt::AltModifier);
     QDialog *dialog = nullptr;
-    QTRY_VERIFY((dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) &&
-                dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) && dialog->isVisible(), 30000);
     auto *reason = dialog->findChild<QLineEdit *>(QStringLiteral("decisionReason"));
     QVERIFY2(reason->text().contains(QStringLiteral("1 defect")), qPrintable(reason->text()));
     QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("decisionAgent"))->text(),
@@ -322,7 +322,7 @@ void TestReviewView::rejectFromTheView()
 
     // The stored copies are gone, the records and events stay, and the review is closed.
     QCOMPARE(filesUnder(ws.store()), 0);
-    QTRY_COMPARE(view.state().summary.state, BatchState::Rejected);
+    QTRY_COMPARE_WITH_TIMEOUT(view.state().summary.state, BatchState::Rejected, 30000);
     QCOMPARE(view.state().summary.decidedBy, QStringLiteral("Karen Blixen"));
     QVERIFY(!reject->isEnabled());
     const QString before = scoreboard(view);
@@ -337,10 +337,11 @@ void TestReviewView::rejectFromTheView()
     const qint64 again = makeBatch(ws, QStringLiteral("B5000-RT2"), 3);
     QVERIFY(again > 0);
     view.openBatch(again);
-    QTRY_COMPARE(view.state().batchId, again);
+    QTRY_COMPARE_WITH_TIMEOUT(view.state().batchId, again, 30000);
     QCOMPARE(view.state().summary.redeliveryOf, batch);
     auto *supplier = view.findChild<QTextBrowser *>(QStringLiteral("supplierHistory"));
-    QTRY_VERIFY(supplier->toPlainText().contains(QStringLiteral("What was wrong last time")));
+    QTRY_VERIFY_WITH_TIMEOUT(supplier->toPlainText().contains(QStringLiteral("What was wrong last time")),
+                             30000);
     QVERIFY(supplier->toPlainText().contains(QStringLiteral("B5000-RT1")));
 }
 
@@ -355,7 +356,7 @@ void TestReviewView::approveNeedsAReasonToOverride()
     press(&view, Qt::Key_P);
     QTRY_COMPARE_WITH_TIMEOUT(view.pendingWrites(), 0, 30000);
     auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
-    QTRY_VERIFY(approve->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 30000);
     auto *target = view.findChild<QLineEdit *>(QStringLiteral("target"));
     target->setText(QStringLiteral("Wikimedia Commons"));
     QVERIFY2(approve->text().contains(QStringLiteral("Upload 40 files to Wikimedia Commons")),
@@ -364,8 +365,8 @@ void TestReviewView::approveNeedsAReasonToOverride()
     // The sample is incomplete: the dialog names why and will not confirm without a reason.
     QTest::keyClick(&view, Qt::Key_A, Qt::AltModifier);
     QDialog *dialog = nullptr;
-    QTRY_VERIFY((dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) &&
-                dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) && dialog->isVisible(), 30000);
     QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("decisionConsequence"))
                 ->text()
                 .contains(QStringLiteral("incomplete")));
@@ -377,7 +378,7 @@ void TestReviewView::approveNeedsAReasonToOverride()
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
     QVERIFY(decided.wait(30000));
     QVERIFY2(decided.constFirst().at(1).toBool(), qPrintable(decided.constFirst().at(2).toString()));
-    QTRY_COMPARE(view.state().summary.state, BatchState::Approved);
+    QTRY_COMPARE_WITH_TIMEOUT(view.state().summary.state, BatchState::Approved, 30000);
     QVERIFY(view.state().summary.overridden);
     QCOMPARE(view.state().summary.reason, QStringLiteral("Urgent loan; full review after"));
 }
@@ -405,7 +406,7 @@ void TestReviewView::openedFromTheMainWindow()
     }();
     window.openReview(batch, item);
     QVERIFY(window.reviewView());
-    QTRY_VERIFY(window.reviewView()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(window.reviewView()->isVisible(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(window.reviewView()->currentItemId(), item, 30000);
 }
 

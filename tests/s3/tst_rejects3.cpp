@@ -17,6 +17,26 @@
 
 using namespace gh;
 
+namespace {
+
+//! The store the tests check with: \a bucket's "archive" prefix on the s3rver \a s3, as gatehouse-cli's
+//! --store s3://BUCKET/archive with the environment below reaches it.
+S3Options options(const test::PeerServer &s3, const QString &bucket, const QString &staging)
+{
+    S3Options o;
+    o.bucket = bucket;
+    o.prefix = QStringLiteral("archive");
+    o.endpoint = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(s3.port()));
+    o.region = QStringLiteral("us-east-1");
+    o.addressing = S3Options::Addressing::Path;
+    o.credentials = {"S3RVER", "not-checked-by-s3rver", {}};
+    o.stagingDir = staging;
+    o.retryDelayMs = 20;
+    return o;
+}
+
+} // namespace
+
 class TestRejectS3 : public QObject
 {
     Q_OBJECT
@@ -28,16 +48,7 @@ private slots:
         test::PeerServer s3(QStringLiteral("s3rver"), {bucket});
         QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
         QTemporaryDir dir;
-        S3Options o;
-        o.bucket = bucket;
-        o.prefix = QStringLiteral("archive");
-        o.endpoint = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(s3.port()));
-        o.region = QStringLiteral("us-east-1");
-        o.addressing = S3Options::Addressing::Path;
-        o.credentials = {"S3RVER", "not-checked-by-s3rver", {}};
-        o.stagingDir = dir.filePath(QStringLiteral("staging"));
-        o.retryDelayMs = 20;
-        auto store = S3Store::open(o);
+        auto store = S3Store::open(options(s3, bucket, dir.filePath(QStringLiteral("staging"))));
         QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
         auto catalog = Catalog::open(*CatalogLocation::parse(dir.filePath(QStringLiteral("catalog.sqlite"))));
         QVERIFY(catalog);
@@ -132,15 +143,7 @@ private slots:
         QVERIFY(run->waitForFinished(300000));
         QVERIFY2(run->exitCode() == 0, run->readAllStandardError().constData());
 
-        S3Options o;
-        o.bucket = bucket;
-        o.prefix = QStringLiteral("archive");
-        o.endpoint = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(s3.port()));
-        o.region = QStringLiteral("us-east-1");
-        o.addressing = S3Options::Addressing::Path;
-        o.credentials = {"S3RVER", "not-checked-by-s3rver", {}};
-        o.stagingDir = ws.file(QStringLiteral("staging"));
-        auto store = S3Store::open(o);
+        auto store = S3Store::open(options(s3, bucket, ws.file(QStringLiteral("staging"))));
         QVERIFY(store);
         const auto files = [&] {
             auto catalog = Catalog::open(*CatalogLocation::parse(ws.catalog()));

@@ -5839,8 +5839,8 @@
         <translation>fil</translation>
     </message>
     <message>
-        <source>A folder to load, or a gatehouse://batch/B/item/I link to review.</source>
-        <translation>En mappe at indlæse, eller et gatehouse://batch/B/item/I-link at gennemse.</translation>
+        <source>A folder to load.</source>
+        <translation>En mappe, der skal indlæses.</translation>
     </message>
 </context>
 </TS>

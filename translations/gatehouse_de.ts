@@ -5839,8 +5839,8 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <source>A folder to load, or a gatehouse://batch/B/item/I link to review.</source>
-        <translation>Ein Ordner zum Laden oder ein gatehouse://batch/B/item/I-Link zum Prüfen.</translation>
+        <source>A folder to load.</source>
+        <translation>Ein zu ladender Ordner.</translation>
     </message>
 </context>
 </TS>

@@ -123,7 +123,7 @@ private:
     QPointer<ReviewSession> m_session;
 
     qint64 m_batchId = 0;
-    qint64 m_wantedItem = 0; //!< Shown once the first state arrives (a gatehouse:// link).
+    qint64 m_wantedItem = 0; //!< Shown once the first state arrives (openBatch()'s item).
     ReviewState m_state;
     bool m_haveState = false;
     int m_current = -1;

@@ -6,7 +6,6 @@
 #include <QTranslator>
 
 #include "pipeline/settings.h"
-#include "review/qacsv.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
 
@@ -39,10 +38,9 @@ int main(int argc, char *argv[])
                       QApplication::translate("main", "dir")});
     parser.addOption({QStringLiteral("config"), QApplication::translate("main", "Engine settings (INI)."),
                       QApplication::translate("main", "file")});
-    parser.addPositionalArgument(
-        QStringLiteral("source"),
-        QApplication::translate("main", "A folder to load, or a gatehouse://batch/B/item/I link to review."),
-        QStringLiteral("[source]"));
+    parser.addPositionalArgument(QStringLiteral("source"),
+                                 QApplication::translate("main", "A folder to load."),
+                                 QStringLiteral("[source]"));
     parser.process(app);
 
     auto workspace = gh::Workspace::resolve(parser.value(QStringLiteral("catalog")),
@@ -65,13 +63,7 @@ int main(int argc, char *argv[])
 
     gh::MainWindow window(*workspace, preferences);
     window.show();
-    if (!parser.positionalArguments().isEmpty()) {
-        const QString argument = parser.positionalArguments().constFirst();
-        // A link from a qa-csv report opens the item in the review view.
-        if (const auto link = gh::QaCsv::parseLink(argument))
-            window.openReview(link->first, link->second);
-        else
-            window.openSource(argument);
-    }
+    if (!parser.positionalArguments().isEmpty())
+        window.openSource(parser.positionalArguments().constFirst());
     return QApplication::exec();
 }

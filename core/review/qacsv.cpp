@@ -1,6 +1,5 @@
 #include "qacsv.h"
 
-#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -34,16 +33,6 @@ QString csvLine(const QStringList &fields)
 QString QaCsv::link(qint64 batchId, qint64 itemId)
 {
     return QStringLiteral("gatehouse://batch/%1/item/%2").arg(batchId).arg(itemId);
-}
-
-std::optional<std::pair<qint64, qint64>> QaCsv::parseLink(const QString &link)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^gatehouse://batch/([1-9][0-9]{0,17})/item/([1-9][0-9]{0,17})/?$"));
-    const QRegularExpressionMatch m = pattern.match(link.trimmed());
-    if (!m.hasMatch())
-        return std::nullopt;
-    return std::pair<qint64, qint64>(m.captured(1).toLongLong(), m.captured(2).toLongLong());
 }
 
 Status QaCsv::write(Catalog &catalog, const BitStore *store, qint64 batchId,

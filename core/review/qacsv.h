@@ -1,8 +1,6 @@
 #pragma once
 
 #include <functional>
-#include <optional>
-#include <utility>
 
 #include <QCoreApplication>
 #include <QString>
@@ -29,10 +27,8 @@ public:
     //! Hands each line (with its CRLF) to \a write. \a store may be null (then keys are given as they are).
     static Status write(Catalog &catalog, const BitStore *store, qint64 batchId,
                         const std::function<void(const QString &)> &write);
-    //! gatehouse://batch/B/item/I: opens the item in the GUI's review view.
+    //! gatehouse://batch/B/item/I: the item, for the desktop's gatehouse:// handler.
     static QString link(qint64 batchId, qint64 itemId);
-    //! The batch and item of a link(); nothing for anything else.
-    static std::optional<std::pair<qint64, qint64>> parseLink(const QString &link);
 };
 
 } // namespace gh

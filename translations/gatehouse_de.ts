@@ -970,6 +970,10 @@
         <source>counting events of batch %1</source>
         <translation>Zählen der Ereignisse von Stapel %1</translation>
     </message>
+    <message>
+        <source>reading the files of item %1</source>
+        <translation>Lesen der Dateien von Objekt %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1155,6 +1159,14 @@
     <message>
         <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
         <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes an oder eine Zahl mit K, M, G oder T.</translation>
+    </message>
+    <message>
+        <source>Cannot write the settings file %1.</source>
+        <translation>Die Einstellungsdatei %1 kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>fetch/key_template: %1</source>
+        <translation>fetch/key_template: %1</translation>
     </message>
 </context>
 <context>
@@ -2219,7 +2231,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;führen oder fortsetzen</translation>
+        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -2384,6 +2396,18 @@
     <message>
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
         <translation>Neue Lieferungen in diesem Ordner werden geladen und ausgeführt, sobald sie sich nicht mehr ändern.</translation>
+    </message>
+    <message>
+        <source>Re&amp;view Sample…</source>
+        <translation>Stichprobe &amp;prüfen…</translation>
+    </message>
+    <message>
+        <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
+        <translation>Die QA-Stichprobe des Stapels Objekt für Objekt prüfen, dann freigeben oder zurückweisen</translation>
+    </message>
+    <message>
+        <source>Choose a batch to review first.</source>
+        <translation>Wählen Sie zuerst einen Stapel zum Prüfen.</translation>
     </message>
 </context>
 <context>
@@ -3143,6 +3167,42 @@
         <source>Cannot write the summary %1: %2</source>
         <translation>Die Zusammenfassung %1 kann nicht geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Objekte</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>Versucht</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Not yet processed</source>
+        <translation>Noch nicht verarbeitet</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Nach Status</translation>
+    </message>
 </context>
 <context>
     <name>gh::RunNotifier</name>
@@ -3545,6 +3605,74 @@
         <source>The largest file must be a size such as 500M or 2G.</source>
         <translation>Die größte Datei muss eine Größe wie 500M oder 2G sein.</translation>
     </message>
+    <message>
+        <source>Curator name</source>
+        <translation>Name des Kurators</translation>
+    </message>
+    <message>
+        <source>Recorded with every verdict, approval and rejection.</source>
+        <translation>Wird mit jeder Bewertung, Freigabe und Zurückweisung festgehalten.</translation>
+    </message>
+    <message>
+        <source>C&amp;urator:</source>
+        <translation>K&amp;urator:</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit</source>
+        <translation>Annehmbare Qualitätsgrenzlage (AQL)</translation>
+    </message>
+    <message>
+        <source>&amp;AQL:</source>
+        <translation>&amp;AQL:</translation>
+    </message>
+    <message>
+        <source>Inspection level</source>
+        <translation>Prüfniveau</translation>
+    </message>
+    <message>
+        <source>Inspection &amp;level:</source>
+        <translation>Prüf&amp;niveau:</translation>
+    </message>
+    <message>
+        <source>Defect reasons</source>
+        <translation>Mangelgründe</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; separate them with commas.</source>
+        <translation>Werden angeboten, wenn ein Objekt die Prüfung nicht besteht; durch Kommas trennen.</translation>
+    </message>
+    <message>
+        <source>&amp;Defect reasons:</source>
+        <translation>&amp;Mangelgründe:</translation>
+    </message>
+    <message>
+        <source>Default supplier</source>
+        <translation>Standardlieferant</translation>
+    </message>
+    <message>
+        <source>Default &amp;supplier:</source>
+        <translation>&amp;Standardlieferant:</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens</translation>
+    </message>
+    <message>
+        <source>e.g. B4000220=Example Scanning Ltd</source>
+        <translation>z. B. B4000220=Example Scanning Ltd</translation>
+    </message>
+    <message>
+        <source>Suppliers by &amp;prefix:</source>
+        <translation>Lieferanten nach &amp;Präfix:</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
 </context>
 <context>
     <name>gh::SingleFileIngester</name>
@@ -3791,6 +3919,10 @@
     <message>
         <source>Unsupported</source>
         <translation>Nicht unterstützt</translation>
+    </message>
+    <message>
+        <source>Deleted (batch rejected)</source>
+        <translation>Gelöscht (Stapel zurückgewiesen)</translation>
     </message>
 </context>
 <context>
@@ -4774,6 +4906,274 @@
         <source>write a report (summary, csv, errors-csv, premis, mets, jsonl)</source>
         <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl)</translation>
     </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the header and while streaming.</source>
+        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T; 0 für keine Grenze); geprüft am Header und während der Übertragung.</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>ZUSTAND</translation>
+    </message>
+    <message>
+        <source>Report format: summary, jsonl or qa-csv.</source>
+        <translation>Berichtsformat: summary, jsonl oder qa-csv.</translation>
+    </message>
+    <message>
+        <source>Unknown report format &quot;%1&quot;; known: summary, jsonl, qa-csv.</source>
+        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: summary, jsonl, qa-csv.</translation>
+    </message>
+    <message>
+        <source>an ISO 2859-1 plan, or draw a batch&apos;s QA sample (seeded, recorded)</source>
+        <translation>ein ISO-2859-1-Plan, oder die QA-Stichprobe eines Stapels ziehen (mit Startwert, festgehalten)</translation>
+    </message>
+    <message>
+        <source>record a manual-QA verdict on a sampled item</source>
+        <translation>eine manuelle QA-Bewertung eines gezogenen Objekts festhalten</translation>
+    </message>
+    <message>
+        <source>approve a batch as a whole</source>
+        <translation>einen Stapel als Ganzes freigeben</translation>
+    </message>
+    <message>
+        <source>reject a batch: delete its stored copies, keep its records</source>
+        <translation>einen Stapel zurückweisen: gespeicherte Kopien löschen, Einträge behalten</translation>
+    </message>
+    <message>
+        <source>write a report (summary, jsonl, qa-csv)</source>
+        <translation>einen Bericht schreiben (summary, jsonl, qa-csv)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>verdict %1</source>
+        <translation>Urteil %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Lot of %1 items, level %2, AQL %3 %: code letter %4, plan %5 (n = %6).</source>
+        <translation>Los von %1 Objekten, Niveau %2, AQL %3 %: Kennbuchstabe %4, Plan %5 (n = %6).</translation>
+    </message>
+    <message>
+        <source>Inspect every item (100 %).</source>
+        <translation>Jedes Objekt prüfen (100 %).</translation>
+    </message>
+    <message>
+        <source>Inspect %1 items.</source>
+        <translation>%1 Objekte prüfen.</translation>
+    </message>
+    <message>
+        <source>Accept with %1 defects or fewer, reject at %2.</source>
+        <translation>Annehmen bei %1 Mängeln oder weniger, zurückweisen ab %2.</translation>
+    </message>
+    <message>
+        <source>--aql takes one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>--aql nimmt einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>--level takes I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>--level nimmt I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+    <message>
+        <source>The batch&apos;s supplier (default: [review] suppliers by batch name prefix, else [review] supplier).</source>
+        <translation>Der Lieferant des Stapels (Standard: [review] suppliers nach Präfix des Stapelnamens, sonst [review] supplier).</translation>
+    </message>
+    <message>
+        <source>The rejected batch this one re-delivers (default: …-RT1 for a batch named …-RT2).</source>
+        <translation>Der zurückgewiesene Stapel, den dieser neu liefert (Standard: …-RT1 für einen Stapel namens …-RT2).</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>Stapel</translation>
+    </message>
+    <message>
+        <source>--supplier needs a name.</source>
+        <translation>--supplier braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>--redelivery-of: %1</source>
+        <translation>--redelivery-of: %1</translation>
+    </message>
+    <message>
+        <source>Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items to review, chosen by a recorded seed, and every flagged item beyond them.</source>
+        <translation>Einen ISO-2859-1-Stichprobenplan zeigen (--lot-size) oder die QA-Stichprobe eines Stapels ziehen: die zu prüfenden Objekte, gewählt mit einem festgehaltenen Startwert, und darüber hinaus jedes markierte Objekt.</translation>
+    </message>
+    <message>
+        <source>Show the plan for a lot of this many items.</source>
+        <translation>Den Plan für ein Los mit so vielen Objekten zeigen.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0).</source>
+        <translation>Annehmbare Qualitätsgrenzlage in Prozent: 0.10 … 6.5 (Standard: review/aql, 1.0).</translation>
+    </message>
+    <message>
+        <source>aql</source>
+        <translation>aql</translation>
+    </message>
+    <message>
+        <source>Inspection level: I, II, III, S-1 … S-4 (default: review/level, II).</source>
+        <translation>Prüfniveau: I, II, III, S-1 … S-4 (Standard: review/level, II).</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Draw with this seed (default: a random one, recorded).</source>
+        <translation>Mit diesem Startwert ziehen (Standard: ein zufälliger, der festgehalten wird).</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Give either a batch or --lot-size, not both.</source>
+        <translation>Geben Sie entweder einen Stapel oder --lot-size an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--lot-size takes a number of items, at least 1.</source>
+        <translation>--lot-size nimmt eine Anzahl Objekte, mindestens 1.</translation>
+    </message>
+    <message>
+        <source>Give a batch, or --lot-size N for a plan alone.</source>
+        <translation>Geben Sie einen Stapel an, oder --lot-size N für einen Plan allein.</translation>
+    </message>
+    <message>
+        <source>--seed takes a whole number from 0 to %1.</source>
+        <translation>--seed nimmt eine ganze Zahl von 0 bis %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1: %2</source>
+        <translation>Stapel %1: %2</translation>
+    </message>
+    <message>
+        <source>Seed %1 (the same seed draws the same sample on any machine).</source>
+        <translation>Startwert %1 (derselbe Startwert zieht auf jedem Rechner dieselbe Stichprobe).</translation>
+    </message>
+    <message>
+        <source>Record a manual-QA verdict on an item of a batch&apos;s sample.</source>
+        <translation>Eine manuelle QA-Bewertung eines Objekts der Stichprobe eines Stapels festhalten.</translation>
+    </message>
+    <message>
+        <source>The item: its id (from sample --json) or its identifier.</source>
+        <translation>Das Objekt: seine ID (aus sample --json) oder sein Identifikator.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>The item is fine.</source>
+        <translation>Das Objekt ist in Ordnung.</translation>
+    </message>
+    <message>
+        <source>The item has a defect; say which.</source>
+        <translation>Das Objekt hat einen Mangel; nennen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Withdraw the item&apos;s verdict (undo).</source>
+        <translation>Die Bewertung des Objekts zurückziehen (rückgängig).</translation>
+    </message>
+    <message>
+        <source>A note kept with the verdict.</source>
+        <translation>Eine Notiz, die mit der Bewertung aufbewahrt wird.</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Give exactly one of --pass, --fail REASON or --withdraw.</source>
+        <translation>Geben Sie genau eines von --pass, --fail GRUND oder --withdraw an.</translation>
+    </message>
+    <message>
+        <source>Give the item with --item ID.</source>
+        <translation>Geben Sie das Objekt mit --item ID an.</translation>
+    </message>
+    <message>
+        <source>--fail needs a defect reason.</source>
+        <translation>--fail braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Einen Stapel als Ganzes freigeben; verweigert, solange seine QA-Stichprobe unvollständig ist oder ihn zurückweist oder Entscheidungen offen sind, es sei denn, --override nennt einen Grund.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
+        <translation>Wohin die freigegebenen Dateien gehen (local:DIR, s3://…, mediawiki:…).</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Approve despite what refuses it, for this reason (recorded).</source>
+        <translation>Trotz allem, was dagegen spricht, aus diesem Grund freigeben (wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>--override needs a reason.</source>
+        <translation>--override braucht einen Grund.</translation>
+    </message>
+    <message>
+        <source>Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and events stay), mark its files deleted and record why.</source>
+        <translation>Einen Stapel als Ganzes zurückweisen: jede gespeicherte Kopie löschen (Katalogeinträge, Metadaten und Ereignisse bleiben), seine Dateien als gelöscht markieren und den Grund festhalten.</translation>
+    </message>
+    <message>
+        <source>Why the batch is rejected (required; recorded).</source>
+        <translation>Warum der Stapel zurückgewiesen wird (erforderlich; wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>Give the reason with --reason TEXT; the supplier will want to know it.</source>
+        <translation>Geben Sie den Grund mit --reason TEXT an; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>%1/%2 files</source>
+        <translation>%1/%2 Dateien</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 by %3%4</source>
+        <translation>%1 am %2 von %3%4</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Zurückgewiesen</translation>
+    </message>
+    <message>
+        <source>Re-delivers batch %1. What was wrong last time:</source>
+        <translation>Liefert Stapel %1 neu. Was beim letzten Mal nicht stimmte:</translation>
+    </message>
+    <message>
+        <source>Supplier %1, last %2 batches:</source>
+        <translation>Lieferant %1, letzte %2 Stapel:</translation>
+    </message>
+    <message>
+        <source>%1 defects in %2 reviewed (%3 %)</source>
+        <translation>%1 Mängel bei %2 bewerteten (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
+    </message>
 </context>
 <context>
     <name>gh::cli::BagProgressPrinter</name>
@@ -4845,6 +5245,948 @@
     <message>
         <source>%1 is not a Gatehouse link; links look like gatehouse://batch/3/item/17.</source>
         <translation>%1 ist kein Gatehouse-Link; Links sehen aus wie gatehouse://batch/3/item/17.</translation>
+    </message>
+    <message>
+        <source>A folder to load.</source>
+        <translation>Ein zu ladender Ordner.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchDecisions</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for batch %1.</source>
+        <translation>Für Stapel %1 wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>The sample&apos;s verdict is reject: %1 defects, and the plan rejects at %2.</source>
+        <translation>Das Urteil der Stichprobe lautet zurückweisen: %1 Mängel, und der Plan weist bei %2 zurück.</translation>
+    </message>
+    <message>
+        <source>The sample is incomplete: %1 of %2 sampled items have no verdict yet.</source>
+        <translation>Die Stichprobe ist unvollständig: %1 von %2 gezogenen Objekten sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>%1 flagged items have no verdict yet.</source>
+        <translation>%1 markierte Objekte sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>counting the stored files of batch %1</source>
+        <translation>Zählen der gespeicherten Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Accept %1 stored files into the archive.</source>
+        <translation>%1 gespeicherte Dateien ins Archiv übernehmen.</translation>
+    </message>
+    <message>
+        <source>Upload %1 files to %2.</source>
+        <translation>%1 Dateien nach %2 hochladen.</translation>
+    </message>
+    <message>
+        <source>Delete %1 stored files (%2); the supplier re-delivers.</source>
+        <translation>%1 gespeicherte Dateien löschen (%2); der Lieferant liefert neu.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is already %2; a decision is made once.</source>
+        <translation>Stapel %1 ist bereits %2; entschieden wird nur einmal.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
+        <translation>Stapel %1 kann noch nicht freigegeben werden: %2 Mit --override GRUND wird trotzdem freigegeben; der Grund wird festgehalten.</translation>
+    </message>
+    <message>
+        <source>batch approved</source>
+        <translation>Stapel freigegeben</translation>
+    </message>
+    <message>
+        <source>QA sample: %1</source>
+        <translation>QA-Stichprobe: %1</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>Ziel %1</translation>
+    </message>
+    <message>
+        <source>overriding: %1 Reason: %2</source>
+        <translation>übergangen: %1 Grund: %2</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>approving batch %1</source>
+        <translation>Freigeben von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 was decided by someone else a moment ago.</source>
+        <translation>Über Stapel %1 hat gerade jemand anderes entschieden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2, overriding: %3</source>
+        <translation>Stapel %1 von %2 freigegeben, übergangen: %3</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2.</source>
+        <translation>Stapel %1 von %2 freigegeben.</translation>
+    </message>
+    <message>
+        <source>The target %1 is recorded with the approval; no upload stage is registered in this build to start sending files.</source>
+        <translation>Das Ziel %1 ist mit der Freigabe festgehalten; in diesem Build ist keine Upload-Stufe registriert, die mit dem Senden beginnen könnte.</translation>
+    </message>
+    <message>
+        <source>A rejection needs a reason; the supplier will want to know it.</source>
+        <translation>Eine Zurückweisung braucht einen Grund; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>Rejecting a batch needs its bit store.</source>
+        <translation>Zum Zurückweisen eines Stapels wird sein Speicher gebraucht.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is approved; an approved batch cannot be rejected.</source>
+        <translation>Stapel %1 ist freigegeben; ein freigegebener Stapel kann nicht zurückgewiesen werden.</translation>
+    </message>
+    <message>
+        <source>rejecting batch %1</source>
+        <translation>Zurückweisen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>batch rejected: %1</source>
+        <translation>Stapel zurückgewiesen: %1</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1</source>
+        <translation>Zählen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1</source>
+        <translation>Lesen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>checking who else uses %1</source>
+        <translation>Prüfen, wer %1 noch verwendet</translation>
+    </message>
+    <message>
+        <source>batch rejected; the stored object %1 is kept because batch %2 uses it too</source>
+        <translation>Stapel zurückgewiesen; das gespeicherte Objekt %1 bleibt, weil Stapel %2 es auch verwendet</translation>
+    </message>
+    <message>
+        <source>Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 Reject it again to carry on.</source>
+        <translation>Stapel %1 ist zurückgewiesen, aber das Löschen seiner gespeicherten Kopien hielt bei %2 an: %3 Weisen Sie ihn erneut zurück, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>batch rejected; stored copy %1 deleted from %2</source>
+        <translation>Stapel zurückgewiesen; gespeicherte Kopie %1 aus %2 gelöscht</translation>
+    </message>
+    <message>
+        <source>marking file %1 deleted</source>
+        <translation>Markieren von Datei %1 als gelöscht</translation>
+    </message>
+    <message>
+        <source>forgetting the HTTP copy %1</source>
+        <translation>Vergessen der HTTP-Kopie %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.</source>
+        <translation>Stapel %1 von %2 zurückgewiesen: %3 Dateien als gelöscht markiert, %4 gespeicherte Objekte aus %5 entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 objects were kept because other batches use them.</source>
+        <translation>%1 Objekte wurden behalten, weil andere Stapel sie verwenden.</translation>
+    </message>
+    <message>
+        <source>approved by %1</source>
+        <translation>freigegeben von %1</translation>
+    </message>
+    <message>
+        <source>rejected by %1: %2</source>
+        <translation>zurückgewiesen von %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaCsv</name>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>Cannot read the files of item %1 from %2: %3</source>
+        <translation>Die Dateien von Objekt %1 können nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewBook</name>
+    <message>
+        <source>ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9</source>
+        <translation>ISO 2859-1 Einfach-Stichprobenprüfung, normale Prüfung, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5 (n %6): %7 prüfen, annehmen bis %8, zurückweisen ab %9</translation>
+    </message>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>reading batch %1</source>
+        <translation>Lesen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Es gibt keinen Stapel %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was approved on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 freigegeben; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 zurückgewiesen; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>reading the items of batch %1</source>
+        <translation>Lesen der Objekte von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the QA sample of batch %1</source>
+        <translation>Lesen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to %1.</source>
+        <translation>Der Startwert muss eine ganze Zahl von 0 bis %1 sein.</translation>
+    </message>
+    <message>
+        <source>Batch %1 already has a sample (level %2, AQL %3, seed %4) with %5 verdicts; a different sample cannot be drawn once review has begun.</source>
+        <translation>Stapel %1 hat bereits eine Stichprobe (Niveau %2, AQL %3, Startwert %4) mit %5 Bewertungen; sobald die Prüfung begonnen hat, kann keine andere Stichprobe gezogen werden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be sampled: %2</source>
+        <translation>Aus Stapel %1 kann keine Stichprobe gezogen werden: %2</translation>
+    </message>
+    <message>
+        <source>replacing the QA sample of batch %1</source>
+        <translation>Ersetzen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the QA sample of batch %1</source>
+        <translation>Festhalten der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>QA sample drawn: %1; seed %2; %3 flagged items added beyond the sample</source>
+        <translation>QA-Stichprobe gezogen: %1; Startwert %2; %3 markierte Objekte über die Stichprobe hinaus hinzugefügt</translation>
+    </message>
+    <message>
+        <source>adding flagged items to the review of batch %1</source>
+        <translation>Hinzufügen markierter Objekte zur Prüfung von Stapel %1</translation>
+    </message>
+    <message>
+        <source>A failed item needs a defect reason.</source>
+        <translation>Ein nicht bestandenes Objekt braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>reading item %1</source>
+        <translation>Lesen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item %2.</source>
+        <translation>Stapel %1 hat kein Objekt %2.</translation>
+    </message>
+    <message>
+        <source>recording the verdict on %1</source>
+        <translation>Festhalten der Bewertung von %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: pass</source>
+        <translation>manuelle QA-Bewertung: bestanden</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: fail (%1)</source>
+        <translation>manuelle QA-Bewertung: nicht bestanden (%1)</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>added to the review by hand</source>
+        <translation>von Hand zur Prüfung hinzugefügt</translation>
+    </message>
+    <message>
+        <source>reading the verdict on item %1</source>
+        <translation>Lesen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Item %1 of batch %2 has no verdict to withdraw.</source>
+        <translation>Objekt %1 von Stapel %2 hat keine Bewertung, die zurückgezogen werden könnte.</translation>
+    </message>
+    <message>
+        <source>withdrawing the verdict on item %1</source>
+        <translation>Zurückziehen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict withdrawn (was %1)</source>
+        <translation>manuelle QA-Bewertung zurückgezogen (war %1)</translation>
+    </message>
+    <message>
+        <source>finding item %1</source>
+        <translation>Suchen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item &quot;%2&quot; (give the item&apos;s id from sample --json, or its identifier).</source>
+        <translation>Stapel %1 hat kein Objekt &quot;%2&quot; (geben Sie die ID des Objekts aus sample --json oder seinen Identifikator an).</translation>
+    </message>
+    <message>
+        <source>recording the supplier of batch %1</source>
+        <translation>Festhalten des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the supplier of batch %1</source>
+        <translation>Lesen des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be a re-delivery of itself.</source>
+        <translation>Stapel %1 kann keine Neulieferung seiner selbst sein.</translation>
+    </message>
+    <message>
+        <source>linking batch %1 to batch %2</source>
+        <translation>Verknüpfen von Stapel %1 mit Stapel %2</translation>
+    </message>
+    <message>
+        <source>finding the batch %1 re-delivers</source>
+        <translation>Suchen des Stapels, den %1 neu liefert</translation>
+    </message>
+    <message>
+        <source>reading the supplier history</source>
+        <translation>Lesen der Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) was rejected on %3 by %4: %5</source>
+        <translation>%1 (Stapel %2) wurde am %3 von %4 zurückgewiesen: %5</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) is %3.</source>
+        <translation>%1 (Stapel %2) ist %3.</translation>
+    </message>
+    <message>
+        <source>reading the defects of batch %1</source>
+        <translation>Lesen der Mängel von Stapel %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>unknown curator</source>
+        <translation>unbekannter Kurator</translation>
+    </message>
+    <message>
+        <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
+        <translation>Stapel %1 ist noch nicht fertig geladen (seine Übernahme ist %2), daher ist sein Los noch nicht bekannt; ziehen Sie die Stichprobe, wenn die Übernahme abgeschlossen ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewDetails</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot look for copies of the files of item %1 in %2: %3</source>
+        <translation>Kopien der Dateien von Objekt %1 können in %2 nicht gesucht werden: %3</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 of item %3 in batch %4 (%5)</source>
+        <translation>%1 ist identisch mit %2 von Objekt %3 in Stapel %4 (%5)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewFlags</name>
+    <message>
+        <source>Cannot read the failed files of batch %1 from %2: %3</source>
+        <translation>Die fehlgeschlagenen Dateien von Stapel %1 können nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewKeys</name>
+    <message>
+        <source>accept</source>
+        <translation>annehmen</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>zurückweisen</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 of %2 reviewed · %3 · accept up to %4, reject at %5</source>
+        <translation>%1 von %2 bewertet · %3 · annehmen bis %4, zurückweisen ab %5</translation>
+    </message>
+    <message>
+        <source>1 defect</source>
+        <translation>1 Mangel</translation>
+    </message>
+    <message>
+        <source>%1 defects</source>
+        <translation>%1 Mängel</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewView</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>QA sample: %1; defects: %2</source>
+        <translation>QA-Stichprobe: %1; Mängel: %2</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Scoreboard</source>
+        <translation>Zwischenstand</translation>
+    </message>
+    <message>
+        <source>Batch verdict</source>
+        <translation>Urteil über den Stapel</translation>
+    </message>
+    <message>
+        <source>Items to review</source>
+        <translation>Zu prüfende Objekte</translation>
+    </message>
+    <message>
+        <source>Item details</source>
+        <translation>Details des Objekts</translation>
+    </message>
+    <message>
+        <source>Supplier history</source>
+        <translation>Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>Defect reason</source>
+        <translation>Mangelgrund</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Optional note, e.g. what is wrong where</source>
+        <translation>Optionale Notiz, z. B. was wo nicht stimmt</translation>
+    </message>
+    <message>
+        <source>Record Failure</source>
+        <translation>Mangel festhalten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fail:&lt;/b&gt; choose the defect (1–9 or the arrows), add a note if it helps, then Enter. Escape cancels.</source>
+        <translation>&lt;b&gt;Nicht bestanden:&lt;/b&gt; Mangel wählen (1–9 oder Pfeiltasten), bei Bedarf eine Notiz ergänzen, dann Enter. Escape bricht ab.</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>Lieferant</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Target on approval (empty: keep in the archive only)</source>
+        <translation>Ziel bei Freigabe (leer: nur im Archiv behalten)</translation>
+    </message>
+    <message>
+        <source>P pass · F fail · N or → next · ← previous · U undo · Z zoom · Page Up/Down pages · F5 refresh</source>
+        <translation>P bestanden · F nicht bestanden · N oder → weiter · ← zurück · U rückgängig · Z Zoom · Bild auf/ab Seiten · F5 aktualisieren</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Fail…</source>
+        <translation>Nicht bestanden…</translation>
+    </message>
+    <message>
+        <source>Undo Verdict</source>
+        <translation>Bewertung rückgängig</translation>
+    </message>
+    <message>
+        <source>Next Item</source>
+        <translation>Nächstes Objekt</translation>
+    </message>
+    <message>
+        <source>Previous Item</source>
+        <translation>Vorheriges Objekt</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Next Page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <source>Previous Page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Saving …</source>
+        <translation>Wird gespeichert …</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Deleting stored copies: %1 of %2 files</source>
+        <translation>Gespeicherte Kopien werden gelöscht: %1 von %2 Dateien</translation>
+    </message>
+    <message>
+        <source>Opening the review of batch %1 …</source>
+        <translation>Prüfung von Stapel %1 wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Batch %1 · %2&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Stapel %1 · %2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>supplier %1</source>
+        <translation>Lieferant %1</translation>
+    </message>
+    <message>
+        <source>ISO 2859-1, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5; seed %6, drawn by %7 on %8</source>
+        <translation>ISO 2859-1, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5; Startwert %6, gezogen von %7 am %8</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for this batch.</source>
+        <translation>Für diesen Stapel wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>Approved on %1 by %2</source>
+        <translation>Freigegeben am %1 von %2</translation>
+    </message>
+    <message>
+        <source>Rejected on %1 by %2</source>
+        <translation>Zurückgewiesen am %1 von %2</translation>
+    </message>
+    <message>
+        <source>(the review is closed)</source>
+        <translation>(die Prüfung ist abgeschlossen)</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
+        <translation>Urteil über den Stapel: zurückweisen — %1 Mängel erreichen die Rückweisezahl %2. Sie können weiter prüfen.</translation>
+    </message>
+    <message>
+        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
+        <translation>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %1 Mängel (annehmen bis %2).</translation>
+    </message>
+    <message>
+        <source>Batch verdict: pending — %1 sampled items to go.</source>
+        <translation>Urteil über den Stapel: ausstehend — noch %1 gezogene Objekte.</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>markiert</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Loading …</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>The sample has no items.</source>
+        <translation>Die Stichprobe enthält keine Objekte.</translation>
+    </message>
+    <message>
+        <source>drawn at random</source>
+        <translation>zufällig gezogen</translation>
+    </message>
+    <message>
+        <source>flagged; does not count toward the plan</source>
+        <translation>markiert; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>added by hand; does not count toward the plan</source>
+        <translation>von Hand hinzugefügt; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>Item %1 of %2 · %3 (%4)</source>
+        <translation>Objekt %1 von %2 · %3 (%4)</translation>
+    </message>
+    <message>
+        <source>Not reviewed yet.</source>
+        <translation>Noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>Pass — %1, %2</source>
+        <translation>Bestanden — %1, %2</translation>
+    </message>
+    <message>
+        <source>Fail: %1 — %2, %3</source>
+        <translation>Nicht bestanden: %1 — %2, %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>Why it is flagged</source>
+        <translation>Warum es markiert ist</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>No findings recorded for this item.</source>
+        <translation>Für dieses Objekt sind keine Befunde festgehalten.</translation>
+    </message>
+    <message>
+        <source>Duplicate case</source>
+        <translation>Dublettenfall</translation>
+    </message>
+    <message>
+        <source>No copies of these files are known.</source>
+        <translation>Von diesen Dateien sind keine Kopien bekannt.</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>No descriptive metadata.</source>
+        <translation>Keine beschreibenden Metadaten.</translation>
+    </message>
+    <message>
+        <source>What was wrong last time</source>
+        <translation>Was beim letzten Mal nicht stimmte</translation>
+    </message>
+    <message>
+        <source>No supplier recorded (set [review] supplier or suppliers in the settings).</source>
+        <translation>Kein Lieferant festgehalten (setzen Sie [review] supplier oder suppliers in den Einstellungen).</translation>
+    </message>
+    <message>
+        <source>%1: last %2 batches</source>
+        <translation>%1: letzte %2 Stapel</translation>
+    </message>
+    <message>
+        <source>%1 of %2 defective (%3 %)</source>
+        <translation>%1 von %2 mangelhaft (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
+    </message>
+    <message>
+        <source>&amp;Approve: %1</source>
+        <translation>&amp;Freigeben: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reject: %1</source>
+        <translation>&amp;Zurückweisen: %1</translation>
+    </message>
+    <message>
+        <source>A batch is running; decide when it has finished.</source>
+        <translation>Ein Stapel läuft; entscheiden Sie, wenn er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Approving now needs a reason to override: %1</source>
+        <translation>Jetzt freizugeben braucht einen Grund zum Übergehen: %1</translation>
+    </message>
+    <message>
+        <source>No defect reasons are set; add them in the settings ([review] defect_reasons).</source>
+        <translation>Es sind keine Mangelgründe eingestellt; ergänzen Sie sie in den Einstellungen ([review] defect_reasons).</translation>
+    </message>
+    <message>
+        <source>Every item of the sample has a verdict.</source>
+        <translation>Alle Objekte der Stichprobe sind bewertet.</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Nichts rückgängig zu machen.</translation>
+    </message>
+    <message>
+        <source>Recorded as:</source>
+        <translation>Festgehalten als:</translation>
+    </message>
+    <message>
+        <source>The review closes: verdicts can no longer change.</source>
+        <translation>Die Prüfung wird abgeschlossen: Bewertungen können nicht mehr geändert werden.</translation>
+    </message>
+    <message>
+        <source>Approval is refused now:</source>
+        <translation>Die Freigabe wird derzeit verweigert:</translation>
+    </message>
+    <message>
+        <source>Approving anyway needs a reason; it is recorded with the approval.</source>
+        <translation>Trotzdem freizugeben braucht einen Grund; er wird mit der Freigabe festgehalten.</translation>
+    </message>
+    <message>
+        <source>Approve batch %1?</source>
+        <translation>Stapel %1 freigeben?</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>Notiz (optional):</translation>
+    </message>
+    <message>
+        <source>Reason for overriding:</source>
+        <translation>Grund für das Übergehen:</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Approving batch %1 …</source>
+        <translation>Stapel %1 wird freigegeben …</translation>
+    </message>
+    <message>
+        <source>Catalog records, metadata and events are kept; the files are marked deleted. The reason goes to the supplier&apos;s history.</source>
+        <translation>Katalogeinträge, Metadaten und Ereignisse bleiben erhalten; die Dateien werden als gelöscht markiert. Der Grund geht in die Historie des Lieferanten ein.</translation>
+    </message>
+    <message>
+        <source>Reject batch %1?</source>
+        <translation>Stapel %1 zurückweisen?</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <source>Reject and Delete</source>
+        <translation>Zurückweisen und löschen</translation>
+    </message>
+    <message>
+        <source>Rejecting batch %1 …</source>
+        <translation>Stapel %1 wird zurückgewiesen …</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SamplingPlans</name>
+    <message>
+        <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
+        <translation>Ein Los muss mindestens ein Objekt enthalten, damit eine Stichprobe gezogen werden kann; dieses enthält %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>%1 ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>&quot;%1&quot; ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>&quot;%1&quot; ist kein Prüfniveau; verwenden Sie I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Settings</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 is not a setting Gatehouse knows; it is ignored.</source>
+        <translation>%1: %2 ist keine Einstellung, die Gatehouse kennt; sie wird ignoriert.</translation>
+    </message>
+    <message>
+        <source>%1 is not a setting Gatehouse knows.</source>
+        <translation>%1 ist keine Einstellung, die Gatehouse kennt.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SettingsTable</name>
+    <message>
+        <source>Files copied or downloaded at once (local copies also at most one per core).</source>
+        <translation>Gleichzeitig kopierte oder heruntergeladene Dateien (lokale Kopien außerdem höchstens eine pro Kern).</translation>
+    </message>
+    <message>
+        <source>Where each file is stored. Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with {sha1:0:2} for a slice.</source>
+        <translation>Wo jede Datei gespeichert wird. Variablen: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, mit {sha1:0:2} für einen Ausschnitt.</translation>
+    </message>
+    <message>
+        <source>Connections to one host at once.</source>
+        <translation>Gleichzeitige Verbindungen zu einem Host.</translation>
+    </message>
+    <message>
+        <source>Sent with every request. Empty sends &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</source>
+        <translation>Wird mit jeder Anfrage gesendet. Leer sendet &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</translation>
+    </message>
+    <message>
+        <source>An e-mail or web address where server operators can reach you; part of the default User-Agent.</source>
+        <translation>Eine E-Mail- oder Webadresse, unter der Serverbetreiber Sie erreichen; Teil des Standard-User-Agent.</translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait for a connection.</source>
+        <translation>Millisekunden, die auf eine Verbindung gewartet wird.</translation>
+    </message>
+    <message>
+        <source>Bytes per second below which a transfer is stalling…</source>
+        <translation>Bytes pro Sekunde, unter denen eine Übertragung stockt…</translation>
+    </message>
+    <message>
+        <source>…for this many seconds: then it times out.</source>
+        <translation>…so viele Sekunden lang: dann läuft sie ab.</translation>
+    </message>
+    <message>
+        <source>Redirects followed before too-many-redirects.</source>
+        <translation>Weiterleitungen, denen vor too-many-redirects gefolgt wird.</translation>
+    </message>
+    <message>
+        <source>Attempts in all for transient failures (timeouts, resets, 429, 5xx).</source>
+        <translation>Versuche insgesamt bei vorübergehenden Fehlern (Zeitüberschreitungen, Abbrüche, 429, 5xx).</translation>
+    </message>
+    <message>
+        <source>First retry after about this long, doubling, with jitter.</source>
+        <translation>Erster Wiederholungsversuch nach etwa dieser Zeit, jeweils verdoppelt, mit Streuung.</translation>
+    </message>
+    <message>
+        <source>Longest wait between retries.</source>
+        <translation>Längste Wartezeit zwischen Wiederholungen.</translation>
+    </message>
+    <message>
+        <source>Longest Retry-After honoured; a server asking for longer leaves the file for a later run.</source>
+        <translation>Längstes beachtetes Retry-After; verlangt ein Server mehr, bleibt die Datei für einen späteren Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Largest file accepted, checked on the header and while streaming (too-large). Absent or 0: no limit.</source>
+        <translation>Größte angenommene Datei, geprüft am Header und während der Übertragung (too-large). Fehlt oder 0: keine Grenze.</translation>
+    </message>
+    <message>
+        <source>Mimetypes accepted, checked on the header and the content (wrong-mimetype). Empty: every type.</source>
+        <translation>Angenommene MIME-Typen, geprüft am Header und am Inhalt (wrong-mimetype). Leer: alle Typen.</translation>
+    </message>
+    <message>
+        <source>Skip requests while the server&apos;s Cache-Control or Expires says the stored copy is fresh.</source>
+        <translation>Anfragen auslassen, solange Cache-Control oder Expires des Servers die gespeicherte Kopie für frisch erklären.</translation>
+    </message>
+    <message>
+        <source>An extra CA bundle to verify TLS with; verification itself is never off.</source>
+        <translation>Ein zusätzliches CA-Bündel zur TLS-Prüfung; die Prüfung selbst ist nie abgeschaltet.</translation>
+    </message>
+    <message>
+        <source>When stored files are flushed to disk: once per batch of files, after each file, or never (throw-away data only).</source>
+        <translation>Wann gespeicherte Dateien auf die Platte geschrieben werden: einmal pro Gruppe von Dateien, nach jeder Datei oder nie (nur Wegwerfdaten).</translation>
+    </message>
+    <message>
+        <source>Read every stored file back and compare its SHA-256 before it counts as stored.</source>
+        <translation>Jede gespeicherte Datei zurücklesen und ihre SHA-256 vergleichen, bevor sie als gespeichert gilt.</translation>
+    </message>
+    <message>
+        <source>A file of record identifiers never to ingest, one per line (# comments).</source>
+        <translation>Eine Datei mit Datensatz-Identifikatoren, die nie übernommen werden, einer pro Zeile (# Kommentare).</translation>
+    </message>
+    <message>
+        <source>A folder the GUI watches for deliveries (the CLI&apos;s watch command takes the folder as its argument).</source>
+        <translation>Ein Ordner, den die grafische Oberfläche auf Lieferungen überwacht (der watch-Befehl der CLI nimmt den Ordner als Argument).</translation>
+    </message>
+    <message>
+        <source>Spreadsheet columns whose meaning differs from the default: {&quot;column&quot;: &quot;role&quot;}, roles identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</source>
+        <translation>Tabellenspalten, deren Bedeutung vom Standard abweicht: {&quot;column&quot;: &quot;role&quot;}, Rollen identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
+    </message>
+    <message>
+        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
+        <translation>Der Name, der bei Prüfentscheidungen festgehalten wird (Bewertungen, Freigabe, Zurückweisung). Leer: der Benutzername des Betriebssystems.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
+        <translation>Annehmbare Qualitätsgrenzlage der QA-Stichprobe in Prozent (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>Inspection level of the QA sample (ISO 2859-1).</source>
+        <translation>Prüfniveau der QA-Stichprobe (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>The reasons offered when an item fails review.</source>
+        <translation>Die Gründe, die angeboten werden, wenn ein Objekt die Prüfung nicht besteht.</translation>
+    </message>
+    <message>
+        <source>The supplier of batches that no prefix below matches and that name none.</source>
+        <translation>Der Lieferant von Stapeln, auf die kein Präfix unten passt und die keinen nennen.</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins.</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens, PRÄFIX=NAME; das längste passende Präfix gewinnt.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T (500M, 2G).</source>
+        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes oder eine Zahl mit K, M, G oder T an (500M, 2G).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large a size.</source>
+        <translation>&quot;%1&quot; ist eine zu große Größe.</translation>
+    </message>
+    <message>
+        <source>a whole number of at least %1</source>
+        <translation>eine ganze Zahl von mindestens %1</translation>
+    </message>
+    <message>
+        <source>a whole number from %1 to %2</source>
+        <translation>eine ganze Zahl von %1 bis %2</translation>
+    </message>
+    <message>
+        <source>%1 must be %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false, not &quot;%2&quot;.</source>
+        <translation>%1 muss true oder false sein, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be one of %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss eines von %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
+        <translation>%1 muss ein JSON-Objekt wie {&quot;column&quot;: &quot;role&quot;} sein, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 </TS>

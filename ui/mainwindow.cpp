@@ -41,6 +41,7 @@
 #include "metadatapane.h"
 #include "previewwidget.h"
 #include "progresspanel.h"
+#include "reviewview.h"
 #include "settingsdialog.h"
 #include "thumbnailview.h"
 #include "transfersview.h"
@@ -315,6 +316,9 @@ void MainWindow::createActions()
     batch->addMenu(exports);
     connect(exports, &ExportMenu::exportFinished, this,
             [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message); });
+    QAction *review = batch->addAction(tr("Re&view Sample…"), this, [this] { openReview(m_shownBatch); });
+    review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    review->setToolTip(tr("Review the batch's QA sample item by item, then approve or reject it"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {
@@ -602,6 +606,8 @@ void MainWindow::editSettings()
     m_preferences = dialog.preferences();
     m_preferences.save();
     m_engine->setRunOptions(m_preferences.options);
+    if (m_review)
+        m_review->setPreferences(m_preferences);
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."));
@@ -685,6 +691,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_busy)
         m_engine->cancel(); // files in progress finish or abort; the rest stay pending for next time
     event->accept();
+}
+
+void MainWindow::openReview(qint64 batchId, qint64 itemId)
+{
+    if (batchId <= 0) {
+        statusBar()->showMessage(tr("Choose a batch to review first."));
+        return;
+    }
+    if (!m_review)
+        m_review = new ReviewView(m_engine, m_workspace, m_preferences, this);
+    m_review->setEngineBusy(m_busy);
+    m_review->openBatch(batchId, itemId);
+    m_review->show();
+    m_review->raise();
+    m_review->activateWindow();
 }
 
 } // namespace gh

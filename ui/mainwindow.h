@@ -28,6 +28,7 @@ class PreviewWidget;
 class ThumbnailView;
 class TransfersView;
 class ProgressPanel;
+class ReviewView;
 
 /*!
     \class gh::MainWindow
@@ -47,6 +48,10 @@ public:
     void openSource(const QString &source);
     //! Shows the batch, item or file a gatehouse:// link names (itemlinkopener.cpp).
     void openLink(const ItemLink &link);
+    //! Opens the review view on \a batchId's QA sample (at \a itemId if given): Batch › Review Sample.
+    void openReview(qint64 batchId, qint64 itemId = 0);
+    //! The review view once opened, else null.
+    ReviewView *reviewView() const { return m_review; }
 
     // For tests and accessibility tools.
     BatchListModel *batchModel() const { return m_batchModel; }
@@ -125,6 +130,7 @@ private:
     qint64 m_selectWhenListed = 0;
     qint64 m_reselectFile = 0; //!< Selected again once a reload of the shown batch brings it back.
     bool m_busy = false;
+    ReviewView *m_review = nullptr;
 };
 
 } // namespace gh

@@ -18,7 +18,8 @@ class ColumnMappingEditor;
 /*!
     \class gh::SettingsDialog
     Collects the curator's settings: downloads (parallelism, politeness, size limit, accepted types, contact),
-    intake (banned records, hot folder) and storage (key template, durability). It only collects; the main
+    intake (banned records, hot folder), storage (key template, durability) and review (curator, sampling
+    plan, defect reasons, suppliers). It only collects; the main
     window applies what it returns.
 */
 class SettingsDialog : public QDialog
@@ -45,6 +46,12 @@ private:
     ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
+    QLineEdit *m_curator;
+    QComboBox *m_aql;
+    QComboBox *m_level;
+    QLineEdit *m_defectReasons;
+    QLineEdit *m_supplier;
+    QLineEdit *m_suppliers;
     QDialogButtonBox *m_buttons;
 };
 

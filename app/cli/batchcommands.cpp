@@ -22,8 +22,8 @@ void addFetchOptions(CommandLine &cl)
         {QStringLiteral("per-host"), tr("Connections to one host at once (default 4)."), tr("n")});
     cl.parser.addOption(
         {QStringLiteral("max-size"),
-         tr("Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and "
-            "while streaming."),
+         tr("Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the "
+            "header and while streaming."),
          tr("size")});
     cl.parser.addOption(
         {QStringLiteral("accept"),
@@ -49,7 +49,7 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         context.options.fetch.transfer.perHost = perHost;
     }
     if (cl.parser.isSet(QStringLiteral("max-size"))) {
-        auto size = EngineSettings::parseSize(cl.parser.value(QStringLiteral("max-size")));
+        auto size = EngineSettings::parseSizeLimit(cl.parser.value(QStringLiteral("max-size")));
         if (!size)
             return fatal(tr("--max-size: %1").arg(size.error().message));
         context.options.fetch.transfer.maxSize = *size;
@@ -81,6 +81,7 @@ int cmdLoad(Global global, const QStringList &arguments)
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    addSupplierOptions(cl);
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
@@ -88,8 +89,10 @@ int cmdLoad(Global global, const QStringList &arguments)
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
 
-    IntakeOptions options;
+    IntakeOptions options = context.options.intake;
     options.name = cl.parser.value(QStringLiteral("name"));
     options.transfer = context.options.fetch.transfer;
     if (cl.parser.isSet(QStringLiteral("banned"))) {
@@ -102,6 +105,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     auto result = runner.load(cl.parser.positionalArguments().constFirst(), options);
     if (!result)
         return fatal(result.error().message);
+    if (Status s = applySupplierOptions(cl, context, result->batchId); !s)
+        return fatal(s.error().message);
     if (cl.parser.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("batch"), result->batchId},
                               {QStringLiteral("items"), result->items},
@@ -165,6 +170,7 @@ int cmdRun(Global global, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
+    addSupplierOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -172,6 +178,8 @@ int cmdRun(Global global, const QStringList &arguments)
         return fatal(opened.error().message);
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
+        return *exit;
+    if (auto exit = checkSupplierOptions(cl, context))
         return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
     if (cl.parser.isSet(QStringLiteral("banned"))) {
@@ -181,10 +189,16 @@ int cmdRun(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
     const QString source = cl.parser.positionalArguments().constFirst();
-    const auto result = drive(context, [&](BatchRunner &runner) { runner.run(source, context.options); });
+    // Recorded as soon as the batch exists (a killed run keeps them), and again at the end for a run that
+    // resumed an earlier batch.
+    const auto result = drive(
+        context, [&](BatchRunner &runner) { runner.run(source, context.options); },
+        [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);
+    if (Status s = applySupplierOptions(cl, context, batchId); !s)
+        return fatal(s.error().message);
     if (!context.global.quiet)
         printSummary(context, batchId);
     return exitForBatch(*context.catalog, batchId);
@@ -218,10 +232,18 @@ int cmdStatus(Global global, const QStringList &arguments)
         batches = *all;
     }
 
+    const bool single = !cl.parser.positionalArguments().isEmpty();
     if (cl.parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const BatchRecord &b : std::as_const(batches))
-            array.append(Reports::batchJson(b));
+        for (const BatchRecord &b : std::as_const(batches)) {
+            QJsonObject o = Reports::batchJson(b);
+            const QJsonObject review = reviewStatusJson(*context.catalog, b);
+            for (auto it = review.constBegin(); it != review.constEnd(); ++it)
+                o.insert(it.key(), it.value());
+            if (single)
+                reviewStatusLines(*context.catalog, b.id, true, &o);
+            array.append(o);
+        }
         printJson(QJsonObject{{QStringLiteral("batches"), array}});
         return ExitOk;
     }
@@ -232,7 +254,7 @@ int cmdStatus(Global global, const QStringList &arguments)
     QStringList header{tr("ID"), tr("NAME"), tr("CREATED")};
     for (Stage stage : StageInfo::all())
         header.append(StageInfo::key(stage).toUpper());
-    header << tr("FILES") << tr("PROBLEMS");
+    header << tr("STATE") << tr("FILES") << tr("PROBLEMS");
     QList<QStringList> rows{header};
     for (const BatchRecord &b : std::as_const(batches)) {
         QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
@@ -243,7 +265,7 @@ int cmdStatus(Global global, const QStringList &arguments)
             if (StatusInfo::severity(it.key()) == Severity::Error)
                 problems += it.value();
         }
-        row << QString::number(b.files) << QString::number(problems);
+        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(problems);
         rows.append(row);
     }
     QList<qsizetype> widths(header.size(), 0);
@@ -257,6 +279,12 @@ int cmdStatus(Global global, const QStringList &arguments)
             line += row[i].leftJustified(widths[i] + 2);
         out() << line.trimmed() << '\n';
     }
+    if (single) {
+        for (const QString &line :
+             reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
+            out() << line << '\n';
+    }
+    out() << Qt::flush;
     return ExitOk;
 }
 

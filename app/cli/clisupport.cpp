@@ -154,10 +154,23 @@ Result<Context> openContext(const Global &global, bool withStore)
         return workspace.error();
     context.workspace = *workspace;
     if (!global.config.isEmpty()) {
-        auto options = EngineSettings::fromFile(global.config);
-        if (!options)
-            return options.error();
-        context.options = *options;
+        QStringList warnings;
+        auto settings = EngineSettings::readFile(global.config, {}, &warnings);
+        if (!settings)
+            return settings.error();
+        for (const QString &warning : std::as_const(warnings))
+            err() << tr("warning: ") << warning << Qt::endl;
+        context.settings = *settings;
+    }
+    auto options = EngineSettings::runOptions(context.settings);
+    if (!options)
+        return Error{ErrorCode::Invalid, tr("%1: %2").arg(global.config, options.error().message)};
+    context.options = *options;
+    if (!context.options.bannedList.isEmpty()) {
+        auto banned = EngineSettings::readBannedList(context.options.bannedList);
+        if (!banned)
+            return banned.error();
+        context.options.intake.bannedIds = *banned;
     }
     auto catalog = Catalog::open(context.workspace.catalog());
     if (!catalog)
@@ -253,7 +266,8 @@ bool interruptRequested()
     Runs \a start on a BatchRunner with an event loop until it finishes; returns the batch it worked on, or
     an exit status for a fatal error.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start)
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded)
 {
     BatchRunner runner(context.workspace, *context.catalog, *context.store);
     ProgressPrinter printer(context.global.quiet);
@@ -269,6 +283,12 @@ std::variant<qint64, int> drive(Context &context, const std::function<void(Batch
                          .arg(r.files)
                          .arg(r.detected)
                   << Qt::endl;
+        }
+        if (onLoaded) {
+            if (Status s = onLoaded(r.batchId); !s) {
+                err() << "gatehouse-cli: " << s.error().message << Qt::endl;
+                runner.cancel();
+            }
         }
     });
     QObject::connect(&runner, &BatchRunner::progressChanged, &runner,

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.h"
 #include "pipeline/batchrunner.h"
+#include "pipeline/settingstable.h"
 #include "store/bitstore.h"
 
 // What every gatehouse-cli command shares: output streams, exit statuses, the global options, opening the
@@ -59,7 +60,8 @@ struct Context
     Workspace workspace;
     std::unique_ptr<Catalog> catalog;
     std::unique_ptr<BitStore> store;
-    RunOptions options;
+    Settings settings;  //!< The --config file's values over the defaults (docs/settings.md).
+    RunOptions options; //!< What \c settings make for the engine.
 };
 Result<Context> openContext(const Global &global, bool withStore);
 
@@ -92,8 +94,9 @@ bool interruptRequested();
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and
     turning Ctrl-C into a cooperative cancel; returns the batch it worked on, or an exit status for a fatal
-    error.
+    error. \a onLoaded, if given, runs as soon as a new batch exists; its error stops the run.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start);
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded = {});
 
 } // namespace gh::cli

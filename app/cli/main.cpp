@@ -5,6 +5,7 @@
 #include <QTranslator>
 
 #include "cli.h"
+#include "review/qacsv.h"
 #include "util/version.h"
 
 int main(int argc, char *argv[])
@@ -23,5 +24,6 @@ int main(int argc, char *argv[])
                         QDir(QCoreApplication::applicationDirPath())
                             .filePath(QStringLiteral("../share/gatehouse/translations"))))
         QCoreApplication::installTranslator(&translator);
+    gh::QaCsv::registerExport();
     return gh::cli::run(QCoreApplication::arguments());
 }

@@ -8,6 +8,7 @@
 
 #include "pipeline/settings.h"
 #include "report/itemlink.h"
+#include "review/qacsv.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
 
@@ -57,15 +58,16 @@ int main(int argc, char *argv[])
         return 2;
     }
     // The curator's saved settings; a --config file overrides them for this session.
+    gh::QaCsv::registerExport();
     gh::Preferences preferences = gh::Preferences::load();
     if (parser.isSet(QStringLiteral("config"))) {
         auto fromFile =
-            gh::EngineSettings::fromFile(parser.value(QStringLiteral("config")), preferences.options);
+            gh::EngineSettings::readFile(parser.value(QStringLiteral("config")), preferences.settings);
         if (!fromFile) {
             QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), fromFile.error().message);
             return 2;
         }
-        preferences.options = *fromFile;
+        preferences = gh::Preferences::fromSettings(*fromFile);
     }
 
     gh::MainWindow window(*workspace, preferences);

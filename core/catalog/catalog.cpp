@@ -96,6 +96,14 @@ FileRecord fileFromQuery(const QSqlQuery &q)
     return f;
 }
 
+QList<FileRecord> filesFromQuery(QSqlQuery &q)
+{
+    QList<FileRecord> result;
+    while (q.next())
+        result.append(fileFromQuery(q));
+    return result;
+}
+
 EventRecord eventFromQuery(const QSqlQuery &q)
 {
     EventRecord e;
@@ -707,10 +715,7 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     auto q = run(sql, values, tr("reading files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QList<FileRecord> result;
-    while (q->next())
-        result.append(fileFromQuery(*q));
-    return result;
+    return filesFromQuery(*q);
 }
 
 Result<FileRecord> Catalog::file(qint64 fileId)
@@ -723,6 +728,17 @@ Result<FileRecord> Catalog::file(qint64 fileId)
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no file %1 in the catalog.").arg(fileId)};
     return fileFromQuery(*q);
+}
+
+Result<QList<FileRecord>> Catalog::itemFiles(qint64 itemId)
+{
+    auto q =
+        run(u"SELECT " + s_fileColumns +
+                u" FROM files f JOIN items i ON i.id = f.item_id WHERE f.item_id = ? ORDER BY f.seq, f.id",
+            {itemId}, tr("reading the files of item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    return filesFromQuery(*q);
 }
 
 Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit)
@@ -968,6 +984,11 @@ Status Catalog::addEvents(const QList<EventRecord> &events)
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status Catalog::addEventsInTransaction(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
 }
 
 Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)

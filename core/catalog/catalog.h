@@ -104,6 +104,8 @@ public:
     Result<qint64> insertFile(const FileRecord &file);
     Result<QList<FileRecord>> files(qint64 batchId, const FileQuery &query = {});
     Result<FileRecord> file(qint64 fileId);
+    //! The files of item \a itemId in their order (the pages of a multi-page item).
+    Result<QList<FileRecord>> itemFiles(qint64 itemId);
     //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
     Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
     //! Writes what a stage measured for each file (size, digests, type, status, key, HTTP data).
@@ -131,6 +133,8 @@ public:
 
     // Events
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events within the Transaction the caller holds, so they commit or roll back with its rows.
+    Status addEventsInTransaction(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
     //! The events about item \a itemId as a whole (not about one of its files), in time order.
     Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);

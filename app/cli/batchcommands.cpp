@@ -3,6 +3,7 @@
 #include <QSaveFile>
 
 #include "commands.h"
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
 #include "report/reports.h"
@@ -119,7 +120,8 @@ int cmdLoad(Global global, const QStringList &arguments)
                 err() << tr("warning: ") << warning.toString() << Qt::endl;
         }
     }
-    return ExitOk;
+    // Loaded, but a manifest was refused: the batch is not what the source meant.
+    return IntakeTrace::refusals(result->trace).isEmpty() ? ExitOk : ExitFailures;
 }
 
 int cmdFetch(Global global, const QStringList &arguments)

@@ -24,7 +24,7 @@ build_packages=(
 # The real servers and reference tools the tests and benchmarks start (tests/peers, tests/bench).
 peer_packages=(
     nginx postgresql python3-botocore libopenjp2-tools imagemagick python3-jpylyzer aria2 wget curl hyperfine
-    xvfb xauth util-linux
+    xvfb xauth util-linux strace
 )
 
 as_root() {

@@ -109,7 +109,8 @@ qint64 TestBagWriter::makeBatch(const QList<Source> &sources, const QString &nam
         }
         outcomes.append(f);
     }
-    if (!m_catalog->recordOutcomes(outcomes, {}))
+    // As the fetch stage does: the objects become durable and visible before the catalog records them.
+    if (!m_store->flush() || !m_catalog->recordOutcomes(outcomes, {}))
         return -1;
     return *batchId;
 }

@@ -18,8 +18,8 @@ class SpoolFile;
     A bit store in a folder. Objects are written under \c .partial/ (the same file system, so publishing is an
     atomic rename) and renamed to their key once their bytes are on disk.
 
-    Durability is group-wise by default (Sync::Batched): commit() verifies an object, starts writing it to
-    disk in the background and adds it to the current group; flush() syncs the whole group with one syncfs,
+    Durability is group-wise by default (Sync::Batched): commit() verifies an object and adds it to the
+    current group; flush() syncs the whole group with one syncfs,
     only then renames every object of the group to its key, and syncs again so the renames are durable. The
     fetch stage flushes before it records the group's files in one catalog transaction, so a file the catalog
     calls stored always has complete, durable bytes under its key, and a kill at any point leaves nothing but

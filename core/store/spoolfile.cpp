@@ -159,14 +159,6 @@ Status SpoolFile::sync()
     return {};
 }
 
-void SpoolFile::startWriteback()
-{
-#ifdef __linux__
-    if (m_fd >= 0)
-        ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#endif
-}
-
 Status SpoolFile::moveTo(const QString &target)
 {
     const QString parent = QFileInfo(target).absolutePath();

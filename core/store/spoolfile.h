@@ -45,11 +45,6 @@ public:
     Status setState(const QJsonObject &state);
     //! Flushes the data to disk (fdatasync).
     Status sync();
-    /*!
-        Starts writing the data to disk without waiting for it (sync_file_range), so a later sync of many
-        spools at once finds most of the work already done; a hint, never an error.
-    */
-    void startWriteback();
     //! Renames the spool to \a target (same file system) and forgets it.
     Status moveTo(const QString &target);
     //! Deletes the spool and its state.

@@ -79,6 +79,24 @@ bool hasBarePercent(QStringView written)
     return false;
 }
 
+//! The path a manifest or fetch.txt line names, decoded as its version says (§2.1.3: from 1.0 on, LF, CR and
+//! '%' are percent-encoded). A '%' that was not written %25 is a problem, and is read literally.
+QString decodedPath(const QString &written, const QString &fileName, int lineNo, BagVersion version,
+                    QList<BagIssue> &issues)
+{
+    if (!version.atLeast(1, 0))
+        return written;
+    if (hasBarePercent(written)) {
+        problem(
+            issues, Code::PathEncoding, fileName, lineNo,
+            BagParser::tr("Line %1 of %2 lists %3, which holds a '%' that is not percent-encoded (as %4), as "
+                          "BagIt 1.0 requires; it was read literally.")
+                .arg(lineNo)
+                .arg(fileName, quoted(written), QStringLiteral("%25")));
+    }
+    return BagParser::decodePath(written);
+}
+
 //! RFC 8493 §2.3: the last line of a tag file SHOULD end with a line break too.
 void checkFinalLineEnding(const QString &text, const QString &fileName, QList<BagIssue> &issues)
 {
@@ -676,15 +694,7 @@ Manifest BagParser::parseManifest(const QString &text, const QString &fileName, 
             legacy = true;
             entry.written.remove(0, 1);
         }
-        const QString decoded = version.atLeast(1, 0) ? decodePath(entry.written) : entry.written;
-        if (version.atLeast(1, 0) && hasBarePercent(entry.written)) {
-            // §2.1.3: '%' MUST be written %25; this one was not, so it is taken literally.
-            problem(issues, Code::PathEncoding, fileName, lineNo,
-                    tr("Line %1 of %2 lists %3, which holds a '%' that is not percent-encoded (as %4), as "
-                       "BagIt 1.0 requires; it was read literally.")
-                        .arg(lineNo)
-                        .arg(fileName, quoted(entry.written), QStringLiteral("%25")));
-        }
+        const QString decoded = decodedPath(entry.written, fileName, lineNo, version, issues);
         QString reason;
         const QString normalized = normalizePath(decoded, &reason);
         if (normalized.isEmpty()) {
@@ -807,15 +817,7 @@ QList<ManifestEntry> BagParser::parseFetch(const QString &text, const QString &f
                 tr("Line %1 of %2: %3 is not an absolute URL.").arg(lineNo).arg(fileName, quoted(entry.url)));
             continue;
         }
-        const QString decoded = version.atLeast(1, 0) ? decodePath(entry.written) : entry.written;
-        if (version.atLeast(1, 0) && hasBarePercent(entry.written)) {
-            // §2.1.3: '%' MUST be written %25; this one was not, so it is taken literally.
-            problem(issues, Code::PathEncoding, fileName, lineNo,
-                    tr("Line %1 of %2 lists %3, which holds a '%' that is not percent-encoded (as %4), as "
-                       "BagIt 1.0 requires; it was read literally.")
-                        .arg(lineNo)
-                        .arg(fileName, quoted(entry.written), QStringLiteral("%25")));
-        }
+        const QString decoded = decodedPath(entry.written, fileName, lineNo, version, issues);
         QString reason;
         const QString normalized = normalizePath(decoded, &reason);
         if (normalized.isEmpty()) {

@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 
 #include "commands.h"
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
 #include "report/exports.h"
@@ -126,7 +127,8 @@ int cmdLoad(Global global, const QStringList &arguments)
                 err() << tr("warning: ") << warning.toString() << Qt::endl;
         }
     }
-    return ExitOk;
+    // Loaded, but a manifest was refused: the batch is not what the source meant.
+    return IntakeTrace::refusals(result->trace).isEmpty() ? ExitOk : ExitFailures;
 }
 
 int cmdFetch(Global global, const QStringList &arguments)

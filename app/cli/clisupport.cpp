@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "report/reports.h"
 
@@ -223,9 +224,16 @@ std::optional<int> CommandLine::parse(const QStringList &arguments, int minPosit
     return std::nullopt;
 }
 
-//! 0 when every file of the batch is done or skipped, 1 when any failed or is still pending.
+//! 0 when every file of the batch is done or skipped; 1 when any failed or is still pending, or intake
+//! refused a manifest (IntakeTrace::refusals()).
 int exitForBatch(Catalog &catalog, qint64 batchId)
 {
+    // A manifest intake had to refuse means the batch is not what its source meant, however its files fare.
+    auto batch = catalog.batch(batchId);
+    if (!batch)
+        return fatal(batch.error().message);
+    if (!IntakeTrace::refusals(batch->trace).isEmpty())
+        return ExitFailures;
     auto counts = catalog.statusCounts(batchId);
     if (!counts)
         return fatal(counts.error().message);

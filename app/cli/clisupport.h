@@ -81,7 +81,8 @@ struct CommandLine
                              Global &global);
 };
 
-//! 0 when every file of the batch is done or skipped, 1 when any failed or is still pending.
+//! 0 when every file of the batch is done or skipped; 1 when any failed or is still pending, or intake
+//! refused a manifest (IntakeTrace::refusals()).
 int exitForBatch(Catalog &catalog, qint64 batchId);
 void printSummary(Context &context, qint64 batchId);
 

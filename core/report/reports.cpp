@@ -2,9 +2,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLocale>
 #include <QSaveFile>
 
+#include "intake/intaketypes.h"
 #include "itemlink.h"
 #include "summarysections.h"
 
@@ -65,6 +67,10 @@ QJsonObject Reports::batchJson(const BatchRecord &batch)
         {QStringLiteral("files"), batch.files},
         {QStringLiteral("stages"), stages},
         {QStringLiteral("counts"), counts},
+        // What intake warned about, and the manifests it had to refuse (hostile or broken), so scripts see
+        // what the GUI's problems list shows.
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(IntakeTrace::warnings(batch.trace))},
+        {QStringLiteral("refused_manifests"), QJsonArray::fromStringList(IntakeTrace::refusals(batch.trace))},
     };
 }
 

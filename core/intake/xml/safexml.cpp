@@ -315,6 +315,11 @@ XmlDocument::XmlDocument(XmlDocument &&) noexcept = default;
 XmlDocument &XmlDocument::operator=(XmlDocument &&) noexcept = default;
 XmlDocument::~XmlDocument() = default;
 
+_xmlDoc *XmlDocument::handle() const
+{
+    return m_doc.get();
+}
+
 XmlElement XmlDocument::root() const
 {
     return XmlElement(m_doc ? xmlDocGetRootElement(m_doc.get()) : nullptr);

@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QImageReader>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
@@ -21,7 +20,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "enginecontroller.h"
-#include "imaging/jp2codec.h"
+#include "imaging/imageanalysis.h"
 
 namespace gh {
 
@@ -719,28 +718,11 @@ MetadataPane::ImageHeader MetadataPane::readImageHeader(const QString &path)
 {
     if (path.isEmpty())
         return {{}, tr("no copy of the file on this machine")};
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {{}, tr("cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString())};
-    const QByteArray header = file.read(16);
-    file.close();
-    if (Jp2Codec::detect(header) != Jp2Codec::Container::None) {
-        // The smallest resolution level is enough: the codestream states the full size.
-        Jp2Codec::DecodeOptions options;
-        options.minimumSize = 1;
-        options.threads = 1;
-        auto decoded = Jp2Codec::decodeFile(path, options);
-        if (!decoded)
-            return {{}, decoded.error().message};
-        return {decoded->fullSize, {}};
-    }
-    QImageReader reader(path);
-    const QSize size = reader.size();
-    if (!size.isValid())
-        return {{},
-                tr("cannot read the image header of %1: %2")
-                    .arg(QDir::toNativeSeparators(path), reader.errorString())};
-    return {size, {}};
+    // Headers only: a JPEG 2000 page's size comes from its codestream, nothing is decoded.
+    auto size = ImageProbe::pixelSize(path);
+    if (!size)
+        return {{}, size.error().message};
+    return {*size, {}};
 }
 
 void MetadataPane::requestImageSize()

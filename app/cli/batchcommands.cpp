@@ -2,6 +2,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include "catalog/checkrecords.h"
 #include "commands.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
@@ -288,12 +289,22 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
+    // The findings come from their own table; a batch rarely has more than a few per file.
+    QHash<qint64, QList<FindingRecord>> findings;
+    if (json || filter.needsFindings()) {
+        auto found = CheckRecords(*context.catalog).findingsByFile(*batchId);
+        if (!found)
+            return fatal(found.error().message);
+        findings = std::move(*found);
+    }
     Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
-        // The catalog keeps no QA flags yet, so no file counts as flagged here.
-        if (!filter.matches(f, false))
+        const auto fileFindings = findings.constFind(f.id);
+        const QList<FindingRecord> none;
+        const QList<FindingRecord> &mine = fileFindings == findings.cend() ? none : *fileFindings;
+        if (!filter.matches(f, mine))
             return true;
         if (json) {
-            printJson(Reports::fileJson(f));
+            printJson(Reports::fileJson(f, mine));
         } else {
             out() << StatusInfo::key(f.status).leftJustified(16) << ' '
                   << (f.size >= 0 ? QString::number(f.size) : QStringLiteral("-")).rightJustified(12) << "  "

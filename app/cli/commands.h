@@ -15,6 +15,10 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// checkcommands.cpp: "check BATCH", automatic QA; "schemas fetch|list"
+int cmdCheck(Global global, const QStringList &arguments);
+int cmdSchemas(Global global, const QStringList &arguments);
+
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);
 

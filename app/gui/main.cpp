@@ -5,6 +5,7 @@
 #include <QMessageBox>
 #include <QTranslator>
 
+#include "imaging/imageanalysis.h"
 #include "pipeline/settings.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
@@ -16,6 +17,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("gatehouse"));
     QApplication::setApplicationDisplayName(QStringLiteral("Gatehouse"));
     QApplication::setApplicationVersion(gh::versionString());
+    // The image checks of QA (decodable, dark-page, blank-page, black-border) need Gatehouse::Imaging.
+    gh::registerImageChecks();
 
     // The GUI follows the system locale: Qt's own strings and ours.
     QTranslator qtTranslator;

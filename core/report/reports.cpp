@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLocale>
 #include <QSaveFile>
 
@@ -102,6 +103,28 @@ QJsonObject Reports::fileJson(const FileRecord &f)
         o.insert(QStringLiteral("http_status"), f.httpStatus);
     if (!f.terminalUrl.isEmpty())
         o.insert(QStringLiteral("terminal_url"), f.terminalUrl);
+    return o;
+}
+
+QJsonObject Reports::findingJson(const FindingRecord &finding)
+{
+    QJsonObject o{
+        {QStringLiteral("check"), finding.check},
+        {QStringLiteral("severity"), severityKey(finding.severity)},
+        {QStringLiteral("message"), finding.message},
+    };
+    if (finding.line > 0)
+        o.insert(QStringLiteral("line"), finding.line);
+    return o;
+}
+
+QJsonObject Reports::fileJson(const FileRecord &file, const QList<FindingRecord> &findings)
+{
+    QJsonObject o = fileJson(file);
+    QJsonArray list;
+    for (const FindingRecord &f : findings)
+        list.append(findingJson(f));
+    o.insert(QStringLiteral("findings"), list);
     return o;
 }
 

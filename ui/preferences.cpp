@@ -48,6 +48,9 @@ Preferences Preferences::load()
     p.hotFolder = s.value(QStringLiteral("intake/hot_folder")).toString();
     p.options.intake.columns =
         ColumnMapping::fromJson(s.value(QStringLiteral("intake/column_mapping")).toJsonObject());
+    // A value someone wrote by hand that is out of range leaves the whole profile at its defaults.
+    if (auto qa = QaProfile::read(s, QStringLiteral("the settings")))
+        p.qa = *qa;
     return p;
 }
 
@@ -66,6 +69,7 @@ void Preferences::save() const
     s.setValue(QStringLiteral("intake/banned_list"), options.bannedList);
     s.setValue(QStringLiteral("intake/hot_folder"), hotFolder);
     s.setValue(QStringLiteral("intake/column_mapping"), options.intake.columns.toJson());
+    qa.write(s);
 }
 
 } // namespace gh

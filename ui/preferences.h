@@ -4,6 +4,7 @@
 #include <QString>
 
 #include "pipeline/batchrunner.h"
+#include "qa/qaprofile.h"
 
 namespace gh {
 
@@ -16,6 +17,7 @@ struct Preferences
 {
     RunOptions options;
     QString hotFolder; //!< A folder watched for new deliveries; empty for none.
+    QaProfile qa;      //!< The QA profile, under the same [check] keys as the CLI's INI files.
 
     static Preferences load();
     void save() const;

@@ -16,6 +16,7 @@
 
 #include "columnmappingeditor.h"
 #include "pipeline/settings.h"
+#include "qaprofileeditor.h"
 #include "store/storekey.h"
 
 namespace gh {
@@ -144,6 +145,8 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     tabs->addTab(downloads, tr("Downloads"));
     tabs->addTab(intake, tr("Intake"));
     tabs->addTab(storage, tr("Storage"));
+    m_quality = new QaProfileEditor(preferences.qa, this);
+    tabs->addTab(m_quality, tr("Quality"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
     layout->addWidget(m_buttons);
@@ -185,6 +188,7 @@ Preferences SettingsDialog::preferences() const
     p.options.intake.columns = m_columns->mapping();
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
     p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
+    p.qa = m_quality->profile();
     return p;
 }
 

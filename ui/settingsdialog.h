@@ -14,12 +14,13 @@ class QSpinBox;
 namespace gh {
 
 class ColumnMappingEditor;
+class QaProfileEditor;
 
 /*!
     \class gh::SettingsDialog
     Collects the curator's settings: downloads (parallelism, politeness, size limit, accepted types, contact),
-    intake (banned records, hot folder) and storage (key template, durability). It only collects; the main
-    window applies what it returns.
+    intake (banned records, hot folder), storage (key template, durability) and quality (the QA profile). It
+   only collects; the main window applies what it returns.
 */
 class SettingsDialog : public QDialog
 {
@@ -45,6 +46,7 @@ private:
     ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
+    QaProfileEditor *m_quality;
     QDialogButtonBox *m_buttons;
 };
 

@@ -51,25 +51,8 @@ CliResult offlineCli(const Workspace &ws, const QStringList &arguments)
 {
     if (!offlineAvailable())
         return ws.cli(arguments, 600000);
-    QProcess process;
-    process.setProcessEnvironment(ws.environment());
-    process.setWorkingDirectory(ws.path());
-    process.start(QStandardPaths::findExecutable(QStringLiteral("unshare")),
-                  QStringList{QStringLiteral("-rn"), binary(QStringLiteral("gatehouse-cli")),
-                              QStringLiteral("--catalog"), ws.catalog()} +
-                      arguments);
-    CliResult result;
-    if (!process.waitForStarted(10000) || !process.waitForFinished(600000)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = "did not finish";
-        return result;
-    }
-    result.crashed = process.exitStatus() != QProcess::NormalExit;
-    result.exitCode = process.exitCode();
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return ws.cli(arguments, 600000,
+                  {QStandardPaths::findExecutable(QStringLiteral("unshare")), QStringLiteral("-rn")});
 }
 
 QJsonObject jsonOf(const CliResult &r)

@@ -17,6 +17,12 @@ QVariant nullableId(qint64 id)
     return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>());
 }
 
+// A null QString binds as SQL NULL; NOT NULL text columns get an empty string instead.
+QString notNull(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 QString text(const QVariant &value)
 {
     return value.isNull() ? QString() : value.toString();
@@ -122,10 +128,10 @@ Status CheckRecords::insertFindings(const QList<FindingRecord> &findings, QStrin
         q.addBindValue(f.batchId);
         q.addBindValue(nullableId(f.itemId));
         q.addBindValue(nullableId(f.fileId));
-        q.addBindValue(f.check);
+        q.addBindValue(notNull(f.check));
         q.addBindValue(scope.toString());
         q.addBindValue(severityKey(f.severity));
-        q.addBindValue(f.message);
+        q.addBindValue(notNull(f.message));
         q.addBindValue(f.line);
         q.addBindValue(f.at.isValid() ? Catalog::toDbTime(f.at) : now);
         if (!q.exec())
@@ -147,11 +153,11 @@ Status CheckRecords::insertEvents(const QList<EventRecord> &events)
         q.addBindValue(e.batchId);
         q.addBindValue(nullableId(e.itemId));
         q.addBindValue(nullableId(e.fileId));
-        q.addBindValue(e.type);
+        q.addBindValue(notNull(e.type));
         q.addBindValue(Catalog::toDbTime(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()));
-        q.addBindValue(e.outcome);
-        q.addBindValue(e.agent);
-        q.addBindValue(e.detail.isNull() ? QStringLiteral("") : e.detail);
+        q.addBindValue(notNull(e.outcome));
+        q.addBindValue(notNull(e.agent));
+        q.addBindValue(notNull(e.detail));
         if (!q.exec())
             return sqlError(q, tr("recording a %1 event").arg(e.type));
     }
@@ -202,8 +208,8 @@ Status CheckRecords::writeFileResults(const QList<CheckedFile> &files)
             const ImageStatistics &s = *f.image;
             statistics.addBindValue(f.fileId);
             statistics.addBindValue(f.batchId);
-            statistics.addBindValue(s.sha256);
-            statistics.addBindValue(s.format);
+            statistics.addBindValue(notNull(s.sha256));
+            statistics.addBindValue(notNull(s.format));
             statistics.addBindValue(s.width);
             statistics.addBindValue(s.height);
             statistics.addBindValue(s.sampleWidth);

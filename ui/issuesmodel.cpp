@@ -39,9 +39,11 @@ IssuesModel::IssuesModel(QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &IssuesModel::flushChanges);
     m_errorText = tr("Error");
     m_warningText = tr("Warning");
+    m_flagText = tr("QA flag");
     if (qobject_cast<QApplication *>(QCoreApplication::instance())) {
         m_errorIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
         m_warningIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        m_flagIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation);
     }
 }
 
@@ -140,6 +142,35 @@ void IssuesModel::setIntakeTrace(qint64 batchId, const QJsonArray &trace)
             issue->message = warning.toString();
             fresh.push_back(std::move(issue));
         }
+    }
+    append(std::move(fresh));
+    emitCountIfChanged();
+}
+
+void IssuesModel::setFindings(qint64 batchId, const QList<FindingRecord> &findings, const QStringList &where)
+{
+    if (batchId != m_batchId)
+        return;
+    QList<int> old;
+    for (size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row]->kind == Kind::Finding)
+            old.append(int(row));
+    }
+    removeRowList(old);
+    std::vector<std::unique_ptr<Issue>> fresh;
+    fresh.reserve(size_t(findings.size()));
+    for (qsizetype i = 0; i < findings.size(); ++i) {
+        const FindingRecord &f = findings[i];
+        auto issue = std::make_unique<Issue>();
+        issue->kind = Kind::Finding;
+        issue->level = f.severity == FindingSeverity::Error     ? Level::Error
+                       : f.severity == FindingSeverity::Warning ? Level::Warning
+                                                                : Level::Flag;
+        issue->fileId = f.fileId;
+        issue->what = f.check;
+        issue->where = f.fileId > 0 ? where.value(i) : tr("Batch");
+        issue->message = f.message;
+        fresh.push_back(std::move(issue));
     }
     append(std::move(fresh));
     emitCountIfChanged();
@@ -306,11 +337,16 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     case LevelRole:
         return int(issue.level);
     case SortRole:
-        // Errors before warnings when sorted ascending.
-        return index.column() == SeverityColumn ? QVariant(-int(issue.level)) : data(index, Qt::DisplayRole);
+        // Errors, then warnings, then QA flags when sorted ascending.
+        return index.column() == SeverityColumn ? QVariant(issue.level == Level::Error     ? 0
+                                                           : issue.level == Level::Warning ? 1
+                                                                                           : 2)
+                                                : data(index, Qt::DisplayRole);
     case Qt::DecorationRole:
         if (index.column() == SeverityColumn)
-            return issue.level == Level::Error ? m_errorIcon : m_warningIcon;
+            return issue.level == Level::Error     ? m_errorIcon
+                   : issue.level == Level::Warning ? m_warningIcon
+                                                   : m_flagIcon;
         return {};
     case Qt::ToolTipRole:
         return index.column() == MessageColumn || index.column() == WhereColumn ? data(index, Qt::DisplayRole)
@@ -323,7 +359,9 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case SeverityColumn:
-        return issue.level == Level::Error ? m_errorText : m_warningText;
+        return issue.level == Level::Error     ? m_errorText
+               : issue.level == Level::Warning ? m_warningText
+                                               : m_flagText;
     case WhatColumn:
         return issue.what;
     case WhereColumn:

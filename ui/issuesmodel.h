@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QTimer>
 
+#include "model/finding.h"
 #include "model/records.h"
 
 namespace gh {
@@ -16,8 +17,8 @@ namespace gh {
 /*!
     \class gh::IssuesModel
     Everything that needs the curator's attention in the shown batch, in one table instead of pop-ups: a row
-    per file whose status has Error severity, a row per warning of the batch's intake trace, and a row per
-    engine failure.
+    per file whose status has Error severity, a row per QA finding (its check name as the problem, leading to
+    its file), a row per warning of the batch's intake trace, and a row per engine failure.
 
     Built for 10^5–10^6 files: it is fed the same FileRecord chunks as the file table (addOrUpdate()), keeps
    an id→row index, inserts new problems in one block per call, removes files that became fine in contiguous
@@ -48,12 +49,14 @@ public:
     {
         File,          //!< A file whose status has Error severity.
         IntakeWarning, //!< A warning from the batch's intake trace.
-        EngineFailure  //!< A request the engine could not carry out (Engine::failed).
+        EngineFailure, //!< A request the engine could not carry out (Engine::failed).
+        Finding        //!< Something a QA check found (about a file, or about the whole batch).
     };
     enum class Level
     {
         Warning,
-        Error
+        Error,
+        Flag //!< A QA finding for a person to look at (a dark page); sorted after warnings.
     };
 
     explicit IssuesModel(QObject *parent = nullptr);
@@ -70,6 +73,11 @@ public:
     void addOrUpdate(const QList<FileRecord> &files);
     //! Shows the warnings of \a trace ([{stage, decision, warnings}]) if \a batchId is the current batch.
     void setIntakeTrace(qint64 batchId, const QJsonArray &trace);
+    /*!
+        Replaces the QA findings shown for \a batchId (ignored for another batch) with \a findings;
+        \a where says where each one is ("item / name"), in the same order.
+    */
+    void setFindings(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
     //! Adds an engine failure; the same message twice is one row.
     void addEngineFailure(const QString &message);
     void clearEngineFailures();
@@ -118,8 +126,10 @@ private:
     QTimer m_flushTimer;
     QIcon m_errorIcon;
     QIcon m_warningIcon;
+    QIcon m_flagIcon;
     QString m_errorText;
     QString m_warningText;
+    QString m_flagText;
 };
 
 } // namespace gh

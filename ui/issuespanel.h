@@ -29,7 +29,8 @@ public:
     /*!
         A panel fed by \a controller's engine: the files of the batch set with setBatch() as they load
         (Engine::filesLoaded(), e.g. after the main window's EngineController::loadFiles()) and change
-        (Engine::filesChanged()), that batch's intake warnings (Engine::batchesChanged()), and the engine's
+        (Engine::filesChanged()), that batch's intake warnings (Engine::batchesChanged()) and QA findings
+        (Engine::findingsLoaded(), asked for on setBatch() and after each run of the batch), and the engine's
         failures (Engine::failed()).
     */
     explicit IssuesPanel(EngineController *controller, QWidget *parent = nullptr);

@@ -423,6 +423,18 @@ void MainWindow::connectEngine()
         m_statusProgress->setText(m_progress->summaryText());
     });
     connect(engine, &Engine::logMessage, this, &MainWindow::appendLog);
+    // QA findings (asked for by the problems panel) also feed the filter's qa: and check: terms.
+    connect(engine, &Engine::findingsLoaded, this,
+            [this](qint64 batchId, const QList<FindingRecord> &findings, const QStringList &) {
+                if (batchId != m_shownBatch)
+                    return;
+                QHash<qint64, QList<FindingRecord>> byFile;
+                for (const FindingRecord &f : findings) {
+                    if (f.fileId > 0)
+                        byFile[f.fileId].append(f);
+                }
+                m_fileProxy->setFindings(byFile);
+            });
     connect(engine, &Engine::runFinished, this, [this](qint64 batchId, bool ok, const QString &message) {
         m_progress->setMessage(ok ? message : tr("Failed: %1").arg(message));
         m_statusProgress->setText(m_progress->summaryText());

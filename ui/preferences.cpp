@@ -17,6 +17,11 @@ Preferences Preferences::load()
     p.problems = problems + p.problems;
     for (const QString &problem : std::as_const(p.problems))
         qWarning("%s", qPrintable(problem));
+    // A value someone wrote by hand that is out of range leaves the whole profile at its defaults.
+    if (auto qa = QaProfile::read(s, QStringLiteral("the settings")))
+        p.qa = *qa;
+    else
+        p.problems.append(qa.error().message);
     return p;
 }
 
@@ -48,6 +53,7 @@ void Preferences::save() const
 {
     QSettings s;
     toSettings().write(s);
+    qa.write(s);
 }
 
 } // namespace gh

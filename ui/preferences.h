@@ -5,6 +5,7 @@
 
 #include "pipeline/batchrunner.h"
 #include "pipeline/settingstable.h"
+#include "qa/qaprofile.h"
 
 namespace gh {
 
@@ -21,6 +22,8 @@ struct Preferences
     QString hotFolder;  //!< A folder watched for new deliveries; empty for none (intake/hot_folder).
     //! Saved values the table refused when loading; those keys keep their defaults.
     QStringList problems;
+    //! The QA profile, under the CLI's [check] keys (read and written beside the table's keys).
+    QaProfile qa;
 
     static Preferences load();
     static Preferences fromSettings(const Settings &settings);

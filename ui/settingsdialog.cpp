@@ -16,6 +16,7 @@
 
 #include "columnmappingeditor.h"
 #include "pipeline/settings.h"
+#include "qaprofileeditor.h"
 #include "store/storekey.h"
 
 namespace gh {
@@ -176,6 +177,8 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     tabs->addTab(intake, tr("Intake"));
     tabs->addTab(storage, tr("Storage"));
     tabs->addTab(review, tr("Review"));
+    m_quality = new QaProfileEditor(preferences.qa, this);
+    tabs->addTab(m_quality, tr("Quality"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
     layout->addWidget(m_buttons);
@@ -226,6 +229,7 @@ Preferences SettingsDialog::preferences() const
             qWarning("%s", qPrintable(s.error().message));
     }
     p.settings = p.toSettings();
+    p.qa = m_quality->profile();
     return p;
 }
 

@@ -14,13 +14,14 @@ class QSpinBox;
 namespace gh {
 
 class ColumnMappingEditor;
+class QaProfileEditor;
 
 /*!
     \class gh::SettingsDialog
     Collects the curator's settings: downloads (parallelism, politeness, size limit, accepted types, contact),
-    intake (banned records, hot folder), storage (key template, durability) and review (curator, sampling
-    plan, defect reasons, suppliers). It only collects; the main
-    window applies what it returns.
+    intake (banned records, hot folder), storage (key template, durability), review (curator, sampling
+    plan, defect reasons, suppliers) and quality (the QA profile). It only collects; the main window applies
+    what it returns.
 */
 class SettingsDialog : public QDialog
 {
@@ -52,6 +53,7 @@ private:
     QLineEdit *m_defectReasons;
     QLineEdit *m_supplier;
     QLineEdit *m_suppliers;
+    QaProfileEditor *m_quality;
     QDialogButtonBox *m_buttons;
 };
 

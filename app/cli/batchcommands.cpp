@@ -2,6 +2,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include "catalog/checkrecords.h"
 #include "commands.h"
 #include "intake/intaketypes.h"
 #include "pipeline/settings.h"
@@ -320,10 +321,20 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
+    // The filter's qa: and check: terms need each file's findings; the JSON record has them through
+    // FileDetails' annotators.
+    QHash<qint64, QList<FindingRecord>> findings;
+    if (filter.needsFindings()) {
+        auto found = CheckRecords(*context.catalog).findingsByFile(*batchId);
+        if (!found)
+            return fatal(found.error().message);
+        findings = std::move(*found);
+    }
+    const QList<FindingRecord> none;
     // The full record (with what later stages add) only when it is printed whole.
     auto print = [&](const FileRecord &f, const QJsonObject &record) {
-        // The catalog keeps no QA flags yet, so no file counts as flagged here.
-        if (!filter.matches(f, false))
+        const auto fileFindings = findings.constFind(f.id);
+        if (!filter.matches(f, fileFindings == findings.cend() ? none : *fileFindings))
             return true;
         if (json) {
             printJson(record);

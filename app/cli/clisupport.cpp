@@ -270,6 +270,11 @@ bool interruptRequested()
     return s_interrupted.load();
 }
 
+std::atomic_bool &interruptFlag()
+{
+    return s_interrupted;
+}
+
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes; returns the batch it worked on, or
     an exit status for a fatal error.

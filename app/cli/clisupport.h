@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -91,6 +92,8 @@ void printSummary(Context &context, qint64 batchId);
 void catchInterrupts(bool on);
 //! Whether Ctrl-C or SIGTERM arrived since catchInterrupts(true).
 bool interruptRequested();
+//! The flag behind interruptRequested(), for work that polls a cancel flag of its own.
+std::atomic_bool &interruptFlag();
 
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and

@@ -32,6 +32,9 @@ QJsonObject reviewStatusJson(Catalog &catalog, const BatchRecord &batch);
 //! status BATCH's review lines: scoreboard, decision, what a re-delivery replaces, the supplier's history
 //! (also into \a history as "supplier_history" when \a json).
 QStringList reviewStatusLines(Catalog &catalog, qint64 batchId, bool json, QJsonObject *history);
+// checkcommands.cpp: "check BATCH", automatic QA; "schemas fetch|list"
+int cmdCheck(Global global, const QStringList &arguments);
+int cmdSchemas(Global global, const QStringList &arguments);
 
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);

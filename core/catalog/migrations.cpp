@@ -122,7 +122,49 @@ const QList<Migration> &catalogMigrations()
          {
              QStringLiteral("ALTER TABLE files ADD COLUMN source_member TEXT"),
          }},
-        // v4 (stages), v5 (qa) and v6 (dedup) are other tracks' numbers; a gap is tolerated while they land.
+        {5,
+         QStringLiteral("QA: check findings, what the per-file checks learned, image statistics"),
+         {
+             QStringLiteral("CREATE TABLE check_findings ("
+                            " id {id_pk},"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT REFERENCES items(id) ON DELETE CASCADE,"
+                            " file_id BIGINT REFERENCES files(id) ON DELETE CASCADE,"
+                            " check_name TEXT NOT NULL,"
+                            // 'file' for the per-file pass, 'batch' for the checks across files
+                            " scope TEXT NOT NULL DEFAULT 'file',"
+                            " severity TEXT NOT NULL,"
+                            " message TEXT NOT NULL,"
+                            " line INTEGER NOT NULL DEFAULT 0,"
+                            " found_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_findings_batch ON check_findings (batch_id, check_name)"),
+             QStringLiteral("CREATE INDEX check_findings_file ON check_findings (file_id)"),
+             QStringLiteral("CREATE INDEX check_findings_item ON check_findings (item_id)"),
+             // Facts the batch-level checks compare across files (page numbers, sizes, identifiers), so
+             // a check interrupted after its per-file pass still has them.
+             QStringLiteral("CREATE TABLE check_files ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " facts TEXT NOT NULL DEFAULT '{}',"
+                            " checked_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_files_batch ON check_files (batch_id, file_id)"),
+             QStringLiteral("CREATE TABLE image_stats ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " sha256 TEXT NOT NULL,"
+                            " format TEXT NOT NULL DEFAULT '',"
+                            " width INTEGER NOT NULL,"
+                            " height INTEGER NOT NULL,"
+                            " sample_width INTEGER NOT NULL,"
+                            " sample_height INTEGER NOT NULL,"
+                            " reduction INTEGER NOT NULL,"
+                            " components INTEGER NOT NULL,"
+                            " histogram TEXT NOT NULL,"
+                            " error TEXT,"
+                            " computed_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX image_stats_batch ON image_stats (batch_id)"),
+         }},
+        // v4 (stages) and v6 (dedup) are other tracks' numbers; a gap is tolerated while they land.
         {7,
          QStringLiteral("review and approval: QA samples and verdicts, suppliers, decisions, re-deliveries"),
          {

@@ -1,14 +1,41 @@
 #include "filedetails.h"
 
+#include <QJsonArray>
+
+#include "catalog/checkrecords.h"
 #include "reports.h"
 
 namespace gh {
+
+namespace {
+
+//! "findings": [{"check", "severity", "message"[, "line"]}] from the QA stage, for every file (empty when
+//! none).
+Status annotateFindings(Catalog &catalog, const QList<FileRecord> &files, QList<QJsonObject> &objects)
+{
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : files)
+        ids.append(f.id);
+    auto found = CheckRecords(catalog).findingsByFile(ids);
+    if (!found)
+        return found.error();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        QJsonArray list;
+        for (const FindingRecord &finding : found->value(files[i].id))
+            list.append(Reports::findingJson(finding));
+        objects[i].insert(QStringLiteral("findings"), list);
+    }
+    return {};
+}
+
+} // namespace
 
 const QList<FileDetails::Annotator> &FileDetails::annotators()
 {
     // One line per stage that knows more about files: check (findings), dedup (duplicate cases and
     // decisions), upload (targets). Each reads its own catalog tables for the page.
-    static const QList<Annotator> list{};
+    static const QList<Annotator> list{annotateFindings};
     return list;
 }
 

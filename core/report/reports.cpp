@@ -116,6 +116,28 @@ QJsonObject Reports::fileJson(const FileRecord &f)
     return o;
 }
 
+QJsonObject Reports::findingJson(const FindingRecord &finding)
+{
+    QJsonObject o{
+        {QStringLiteral("check"), finding.check},
+        {QStringLiteral("severity"), severityKey(finding.severity)},
+        {QStringLiteral("message"), finding.message},
+    };
+    if (finding.line > 0)
+        o.insert(QStringLiteral("line"), finding.line);
+    return o;
+}
+
+QJsonObject Reports::fileJson(const FileRecord &file, const QList<FindingRecord> &findings)
+{
+    QJsonObject o = fileJson(file);
+    QJsonArray list;
+    for (const FindingRecord &f : findings)
+        list.append(findingJson(f));
+    o.insert(QStringLiteral("findings"), list);
+    return o;
+}
+
 Status Reports::requestResults(Catalog &catalog, qint64 batchId,
                                const std::function<void(const QJsonObject &)> &deliver)
 {

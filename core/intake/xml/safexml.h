@@ -109,6 +109,11 @@ public:
 
     XmlElement root() const;
     const QString &fileName() const { return m_fileName; }
+    /*!
+        The libxml2 tree, for validators that work on one (XML Schema validation in core/qa), so a document
+        is parsed once however many checks read it. Valid while this document lives; never modify it.
+    */
+    _xmlDoc *handle() const;
 
     //! True when \a data starts like XML whose root element is \a localName in namespace \a ns; reads no
     //! more than the head and never fails loudly. For cheap recognise() calls.

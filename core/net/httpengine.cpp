@@ -208,11 +208,8 @@ HttpForm &HttpForm::addField(const QByteArray &name, const QByteArray &value)
 HttpForm &HttpForm::addData(const QByteArray &name, const QString &fileName, const QByteArray &data,
                             const QByteArray &contentType)
 {
-    Part part;
-    part.name = name;
-    part.fileName = fileName;
+    Part part = filePart(name, fileName, contentType);
     part.data = data;
-    part.contentType = contentType.isEmpty() ? QByteArrayLiteral("application/octet-stream") : contentType;
     m_parts.append(part);
     return *this;
 }
@@ -220,15 +217,22 @@ HttpForm &HttpForm::addData(const QByteArray &name, const QString &fileName, con
 HttpForm &HttpForm::addFile(const QByteArray &name, const QString &fileName, const QString &path,
                             qint64 offset, qint64 length, const QByteArray &contentType)
 {
-    Part part;
-    part.name = name;
-    part.fileName = fileName;
+    Part part = filePart(name, fileName, contentType);
     part.path = path;
     part.offset = offset;
     part.length = length;
-    part.contentType = contentType.isEmpty() ? QByteArrayLiteral("application/octet-stream") : contentType;
     m_parts.append(part);
     return *this;
+}
+
+HttpForm::Part HttpForm::filePart(const QByteArray &name, const QString &fileName,
+                                  const QByteArray &contentType)
+{
+    Part part;
+    part.name = name;
+    part.fileName = fileName;
+    part.contentType = contentType.isEmpty() ? QByteArrayLiteral("application/octet-stream") : contentType;
+    return part;
 }
 
 HttpBody HttpBody::memory(const QByteArray &data)

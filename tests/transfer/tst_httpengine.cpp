@@ -9,14 +9,11 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -29,18 +26,6 @@
 using namespace gh;
 
 namespace {
-
-QByteArray httpGet(const QString &url)
-{
-    QNetworkAccessManager manager;
-    QNetworkReply *reply = manager.get(QNetworkRequest(QUrl(url)));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
-}
 
 QString sha256(const QByteArray &data)
 {
@@ -183,8 +168,8 @@ HttpCallOptions TestHttpEngine::quickRetries(int attempts) const
 
 QString TestHttpEngine::expectedSha256(const QString &path) const
 {
-    return QJsonDocument::fromJson(httpGet(url(QStringLiteral("/_expected?path=") +
-                                               QString::fromLatin1(QUrl::toPercentEncoding(path)))))
+    return QJsonDocument::fromJson(test::httpGet(url(QStringLiteral("/_expected?path=") +
+                                                     QString::fromLatin1(QUrl::toPercentEncoding(path)))))
         .object()
         .value(QStringLiteral("sha256"))
         .toString();

@@ -4145,7 +4145,7 @@
     </message>
 </context>
 <context>
-    <name>gh::TransferWorker</name>
+    <name>gh::Downloader</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
         <translation>&quot;%1&quot; er ikke en http- eller https-URL; Gatehouse downloader intet andet.</translation>

@@ -4145,7 +4145,7 @@
     </message>
 </context>
 <context>
-    <name>gh::TransferWorker</name>
+    <name>gh::Downloader</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
         <translation>&quot;%1&quot; ist keine http- oder https-URL; Gatehouse lädt nichts anderes herunter.</translation>

@@ -16,7 +16,7 @@
 
 #include "qa/checkregistry.h"
 #include "qa/schemaset.h"
-#include "transfer/transferoptions.h"
+#include "net/transferoptions.h"
 
 namespace gh {
 

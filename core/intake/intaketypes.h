@@ -11,7 +11,7 @@
 #include <QStringList>
 
 #include "model/records.h"
-#include "transfer/transferoptions.h"
+#include "net/transferoptions.h"
 #include "util/result.h"
 
 namespace gh {

@@ -3,8 +3,8 @@
 #include <QString>
 
 #include "intake/intaketypes.h"
+#include "net/transferoptions.h"
 #include "store/storekey.h"
-#include "transfer/transferoptions.h"
 
 namespace gh {
 

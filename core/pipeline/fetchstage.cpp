@@ -4,9 +4,9 @@
 
 #include "archivecopy.h"
 #include "catalog/catalog.h"
+#include "download.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
-#include "transfer/transferengine.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -335,9 +335,9 @@ void FetchStage::startDownloads()
     if (m_jobs.isEmpty())
         return;
     if (!m_transfers) {
-        m_transfers = std::make_unique<TransferEngine>(m_store, m_options.transfer);
-        connect(m_transfers.get(), &TransferEngine::finished, this, &FetchStage::onDownloads);
-        connect(m_transfers.get(), &TransferEngine::activity, this,
+        m_transfers = std::make_unique<Downloader>(m_store, m_options.transfer);
+        connect(m_transfers.get(), &Downloader::finished, this, &FetchStage::onDownloads);
+        connect(m_transfers.get(), &Downloader::activity, this,
                 [this](const QList<TransferActivity> &transfers) { m_activity = transfers; });
         if (m_paused)
             m_transfers->setPaused(true);
@@ -458,7 +458,7 @@ void FetchStage::emitProgress()
 {
     qint64 downloading = 0;
     for (const TransferActivity &t : std::as_const(m_activity))
-        downloading += t.received;
+        downloading += t.bytesDone;
     const qint64 bytes =
         m_progress.bytesDone + m_bytesInFlight->load(std::memory_order_relaxed) + downloading;
     m_meter.sample(bytes);

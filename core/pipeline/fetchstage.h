@@ -18,7 +18,7 @@ namespace gh {
 
 class BitStore;
 class Catalog;
-class TransferEngine;
+class Downloader;
 struct DownloadResult;
 struct DownloadJob;
 
@@ -79,7 +79,7 @@ private:
     FetchOptions m_options;
     BatchContext m_batch;
     QThreadPool m_pool;
-    std::unique_ptr<TransferEngine> m_transfers;
+    std::unique_ptr<Downloader> m_transfers;
     QTimer m_flushTimer;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::shared_ptr<std::atomic<qint64>> m_bytesInFlight;

@@ -125,8 +125,8 @@ void TestPause::pauseHoldsThenResumeCompletes()
     for (const QList<QVariant> &args : std::as_const(progress)) {
         const auto p = args.at(0).value<Progress>();
         for (const TransferActivity &t : p.transfers) {
-            QVERIFY2(heldReceived.contains(t.fileId), qPrintable(t.name));
-            QCOMPARE(t.received, heldReceived.value(t.fileId));
+            QVERIFY2(heldReceived.contains(t.tag), qPrintable(t.label));
+            QCOMPARE(t.bytesDone, heldReceived.value(t.tag));
         }
     }
     QVERIFY(finished.isEmpty());

@@ -282,7 +282,7 @@ int cmdSchemas(Global global, const QStringList &arguments)
                                                                  : SchemaSet::defaultFolder();
     catchInterrupts(true);
     auto saved = SchemaFetch::fetch(folder, cl.parser.value(QStringLiteral("from")),
-                                    opened->options.fetch.transfer, &interruptFlag());
+                                    opened->options.transfer, &interruptFlag());
     catchInterrupts(false);
     if (!saved)
         return fatal(saved.error().message);

@@ -7,9 +7,9 @@
 
 #include "fetchoptions.h"
 #include "intake/intaketypes.h"
-#include "store/bitstore.h"
 #include "net/transferoptions.h"
 #include "report/reportsettings.h"
+#include "store/bitstore.h"
 
 namespace gh {
 

@@ -67,13 +67,9 @@ const QList<Binding> &bindings()
          [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.keyTemplate = s.text(key); }},
         GH_INT_BINDING("transfer/per_host", transfer.perHost),
         {"transfer/user_agent", [](const RunOptions &o) { return o.transfer.userAgent; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.transfer.userAgent = s.text(key);
-         }},
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.userAgent = s.text(key); }},
         {"transfer/contact", [](const RunOptions &o) { return o.transfer.contact; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.transfer.contact = s.text(key);
-         }},
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.contact = s.text(key); }},
         GH_INT_BINDING("transfer/connect_timeout_ms", transfer.connectTimeoutMs),
         GH_INT_BINDING("transfer/low_speed_limit", transfer.lowSpeedLimit),
         GH_INT_BINDING("transfer/low_speed_seconds", transfer.lowSpeedSeconds),
@@ -84,11 +80,8 @@ const QList<Binding> &bindings()
         GH_INT_BINDING("transfer/retry_after_max_ms", transfer.retryAfterMaxMs),
         {"transfer/max_size",
          [](const RunOptions &o) { return SettingsTable::formatSize(o.transfer.maxSize); },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.transfer.maxSize = s.sizeLimit(key);
-         }},
-        {"transfer/accept",
-         [](const RunOptions &o) { return o.transfer.accept.join(QStringLiteral(", ")); },
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.maxSize = s.sizeLimit(key); }},
+        {"transfer/accept", [](const RunOptions &o) { return o.transfer.accept.join(QStringLiteral(", ")); },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.transfer.accept = EngineSettings::parseAccept(s.text(key));
          }},
@@ -98,9 +91,7 @@ const QList<Binding> &bindings()
              o.transfer.honourFreshness = s.boolean(key);
          }},
         {"transfer/ca_bundle", [](const RunOptions &o) { return o.transfer.caBundle; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.transfer.caBundle = s.text(key);
-         }},
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.caBundle = s.text(key); }},
         {"store/sync", [](const RunOptions &o) { return syncKey(o.store.sync); },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.store.sync = syncFromKey(s.text(key));

@@ -48,8 +48,7 @@ struct Exception
     Includes against the order that are known and being removed. Each names who removes it; delete the line
     when that lands (the test says when one is no longer needed).
 */
-const QList<Exception> s_exceptions = {
-};
+const QList<Exception> s_exceptions = {};
 
 //! The order as docs/architecture.md must state it.
 QString orderLine()

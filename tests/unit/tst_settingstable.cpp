@@ -92,10 +92,8 @@ private slots:
             QCOMPARE(options->transfer.maxSize, bytes);
         }
         // 0 and absent mean no limit, never "refuse every byte".
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->transfer.maxSize,
-                 qint64(-1));
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->transfer.maxSize,
-                 qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->transfer.maxSize, qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->transfer.maxSize, qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QStringLiteral("0")).value(), qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QString()).value(), qint64(-1));
         QCOMPARE(SettingsTable::formatSize(qint64(1536) << 20), QStringLiteral("1536M"));

@@ -131,6 +131,18 @@ ItemRecord itemFromQuery(const QSqlQuery &q)
     return item;
 }
 
+//! Sums the rows of a "key, count" query by the keys \a parse knows.
+template <typename Key, typename Parse>
+QMap<Key, qint64> countedBy(QSqlQuery &q, Parse parse)
+{
+    QMap<Key, qint64> counts;
+    while (q.next()) {
+        if (const auto key = parse(q.value(0).toString()))
+            counts[*key] += q.value(1).toLongLong();
+    }
+    return counts;
+}
+
 QString statusList(const QList<FileStatus> &statuses)
 {
     QStringList keys;
@@ -945,21 +957,14 @@ Result<QList<FileStageRecord>> Catalog::fileStages(qint64 fileId)
 
 Result<QMap<FileStatus, qint64>> Catalog::stageCounts(qint64 batchId, Stage stage)
 {
-    auto q = run(QStringLiteral("SELECT status, state, COUNT(*) FROM file_stages WHERE batch_id = ?"
-                                " AND stage = ? GROUP BY status, state"),
+    // Rows put back count as pending, whatever outcome they still remember.
+    auto q = run(QStringLiteral("SELECT CASE WHEN state = 'pending' THEN 'pending' ELSE status END, COUNT(*)"
+                                " FROM file_stages WHERE batch_id = ? AND stage = ? GROUP BY 1"),
                  {batchId, StageInfo::key(stage)},
                  tr("counting the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
     if (!q)
         return q.error();
-    QMap<FileStatus, qint64> counts;
-    while (q->next()) {
-        const auto status = StatusInfo::fromKey(q->value(0).toString());
-        if (!status)
-            continue;
-        const bool pending = q->value(1).toString() == FileStateInfo::key(FileStageState::Pending);
-        counts[pending ? FileStatus::Pending : *status] += q->value(2).toLongLong();
-    }
-    return counts;
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
 Result<QHash<QString, HttpCacheEntry>> Catalog::httpCache(const QStringList &urls)
@@ -1006,12 +1011,7 @@ Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
                  {batchId}, tr("counting files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QMap<FileStatus, qint64> counts;
-    while (q->next()) {
-        if (const auto status = StatusInfo::fromKey(q->value(0).toString()))
-            counts[*status] += q->value(1).toLongLong();
-    }
-    return counts;
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
 Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId, const PendingFor &pending)
@@ -1213,12 +1213,7 @@ Result<QMap<TargetState, qint64>> Catalog::targetCounts(qint64 batchId, const QS
                  {batchId, target}, tr("counting the files of batch %1 at %2").arg(batchId).arg(target));
     if (!q)
         return q.error();
-    QMap<TargetState, qint64> counts;
-    while (q->next()) {
-        if (const auto state = FileStateInfo::targetStateFromKey(q->value(0).toString()))
-            counts[*state] += q->value(1).toLongLong();
-    }
-    return counts;
+    return countedBy<TargetState>(*q, &FileStateInfo::targetStateFromKey);
 }
 
 // Events

@@ -737,12 +737,24 @@
         <translation>Annulleret.</translation>
     </message>
     <message>
-        <source>Fetch %1: %2</source>
-        <translation>Hent %1: %2</translation>
-    </message>
-    <message>
         <source>Error: %1</source>
         <translation>Fejl: %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 could not be loaded.</source>
+        <translation>Batch %1 kunne ikke indlæses.</translation>
+    </message>
+    <message>
+        <source>Waiting for the curator.</source>
+        <translation>Venter på kuratoren.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -973,6 +985,38 @@
     <message>
         <source>reading the files of item %1</source>
         <translation>læsning af filerne i enhed %1</translation>
+    </message>
+    <message>
+        <source>recording the %1 stage of file %2</source>
+        <translation>registrering af fasen %1 for fil %2</translation>
+    </message>
+    <message>
+        <source>recording the status of file %1</source>
+        <translation>registrering af status for fil %1</translation>
+    </message>
+    <message>
+        <source>reading the stages of file %1</source>
+        <translation>læsning af faserne for fil %1</translation>
+    </message>
+    <message>
+        <source>counting the %1 stage of batch %2</source>
+        <translation>optælling af fasen %1 i batch %2</translation>
+    </message>
+    <message>
+        <source>recording file %1 at %2</source>
+        <translation>registrering af fil %1 hos %2</translation>
+    </message>
+    <message>
+        <source>reading the targets of file %1</source>
+        <translation>læsning af målene for fil %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1 at %2</source>
+        <translation>læsning af filerne i batch %1 hos %2</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1 at %2</source>
+        <translation>optælling af filerne i batch %1 hos %2</translation>
     </message>
 </context>
 <context>
@@ -1257,28 +1301,12 @@
 <context>
     <name>gh::FetchStage</name>
     <message>
-        <source>Retrying %1 files that failed transiently in an earlier run.</source>
-        <translation>Prøver %1 filer igen, som fejlede midlertidigt i en tidligere kørsel.</translation>
-    </message>
-    <message>
         <source>Fetching %1 files of batch %2 into %3.</source>
         <translation>Henter %1 filer fra batch %2 til %3.</translation>
     </message>
     <message>
-        <source>Cancelled; the remaining files stay pending.</source>
-        <translation>Annulleret; de resterende filer forbliver ventende.</translation>
-    </message>
-    <message>
-        <source>Files needing attention: %1.</source>
-        <translation>Filer, der kræver opmærksomhed: %1.</translation>
-    </message>
-    <message>
         <source>All files stored.</source>
         <translation>Alle filer er lagret.</translation>
-    </message>
-    <message>
-        <source>%1 %2/%3: %4</source>
-        <translation>%1 %2/%3: %4</translation>
     </message>
     <message>
         <source>The store %1 failed %2 times in a row; stopping. Last error: %3</source>
@@ -1529,101 +1557,6 @@
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for a manifest or tag file.</source>
         <translation>%1 er %2 byte, mere end de %3 byte, der er tilladt for en manifest- eller tag-fil.</translation>
-    </message>
-</context>
-<context>
-    <name>gh::HotFolder</name>
-    <message>
-        <source>The delivery %1 is gone.</source>
-        <translation>Leverancen %1 er væk.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 does not exist or is not a folder.</source>
-        <translation>Den overvågede mappe %1 findes ikke eller er ikke en mappe.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 cannot be read: permission denied.</source>
-        <translation>Den overvågede mappe %1 kan ikke læses: adgang nægtet.</translation>
-    </message>
-    <message>
-        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
-        <translation>Behandler de stabile leverancer i %1 (stabil: uændret i %2 s).</translation>
-    </message>
-    <message>
-        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
-        <translation>Overvåger %1 for leverancer (stabiliseringstid %2 s); Ctrl-C stopper.</translation>
-    </message>
-    <message>
-        <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
-        <translation>Stopper: %1 annulleres efter de filer, der er i gang; den genoptages næste gang.</translation>
-    </message>
-    <message>
-        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
-        <translation>Ny leverance %1: %2 filer indtil videre; venter, til den er stabil.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
-        <translation>Leverancen %1 ændrede sig, efter at den blev taget; den tages igen, når den er stabil.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
-        <translation>Leverancen %1 indeholder stadig filer, der er ved at blive skrevet (.part, .tmp); venter til næste kørsel.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
-        <translation>Leverancen %1 ændrede sig for mindre end %2 s siden; venter til næste kørsel.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed again; waiting until it settles.</source>
-        <translation>Leverancen %1 ændrede sig igen; venter, til den er stabil.</translation>
-    </message>
-    <message>
-        <source>Error: %1</source>
-        <translation>Fejl: %1</translation>
-    </message>
-    <message>
-        <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
-        <translation>Leverancen %1 blev indlæst som batch %2 og er ikke ændret siden; indlæser den ikke igen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
-        <translation>Leverancen %1 (batch %2) blev ikke færdig; genoptager den.</translation>
-    </message>
-    <message>
-        <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
-        <translation>Indlæsningen af leverancen %1 (batch %2) blev ikke færdig; indlæser den igen.</translation>
-    </message>
-    <message>
-        <source>loaded.</source>
-        <translation>indlæst.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
-        <translation>Leverancen %1 er ændret, siden den blev indlæst som batch %2: %3 filer, %4 byte; indlæser den som en ny batch.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
-        <translation>Leverancen %1 er stabil: %2 filer, %3 byte; indlæser den.</translation>
-    </message>
-    <message>
-        <source>Warning: %1</source>
-        <translation>Advarsel: %1</translation>
-    </message>
-    <message>
-        <source>loaded (%1 items, %2 files).</source>
-        <translation>indlæst (%1 enheder, %2 filer).</translation>
-    </message>
-    <message>
-        <source>Delivery %1 finished as batch %2: %3</source>
-        <translation>Leverancen %1 blev færdig som batch %2: %3</translation>
-    </message>
-    <message>
-        <source>Delivery %1 failed%2: %3</source>
-        <translation>Leverancen %1 mislykkedes%2: %3</translation>
-    </message>
-    <message>
-        <source> (batch %1)</source>
-        <translation> (batch %1)</translation>
     </message>
 </context>
 <context>
@@ -3070,10 +3003,6 @@
         <translation>%1 kan ikke downloades: kun http- og https-URL&apos;er understøttes.</translation>
     </message>
     <message>
-        <source>%1 cannot be downloaded: libcurl could not start.</source>
-        <translation>%1 kan ikke downloades: libcurl kunne ikke starte.</translation>
-    </message>
-    <message>
         <source>Downloading %1 was cancelled.</source>
         <translation>Downloaden af %1 blev annulleret.</translation>
     </message>
@@ -3279,10 +3208,6 @@
     <message>
         <source>Cannot read %1 to upload it to %2: %3</source>
         <translation>Kan ikke læse %1 for at uploade den til %2: %3</translation>
-    </message>
-    <message>
-        <source>Cannot set up an HTTP request for %1.</source>
-        <translation>Kan ikke oprette en HTTP-forespørgsel til %1.</translation>
     </message>
     <message>
         <source>cannot write the downloaded bytes to a local file</source>
@@ -4145,7 +4070,7 @@
     </message>
 </context>
 <context>
-    <name>gh::TransferWorker</name>
+    <name>gh::Downloader</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
         <translation>&quot;%1&quot; er ikke en http- eller https-URL; Gatehouse downloader intet andet.</translation>
@@ -6187,6 +6112,216 @@
     <message>
         <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
         <translation>%1 skal være et JSON-objekt som {&quot;column&quot;: &quot;role&quot;}, ikke &quot;%2&quot;.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DeliveryWatcher</name>
+    <message>
+        <source>The delivery %1 is gone.</source>
+        <translation>Leverancen %1 er væk.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 does not exist or is not a folder.</source>
+        <translation>Den overvågede mappe %1 findes ikke eller er ikke en mappe.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 cannot be read: permission denied.</source>
+        <translation>Den overvågede mappe %1 kan ikke læses: adgang nægtet.</translation>
+    </message>
+    <message>
+        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
+        <translation>Behandler de stabile leverancer i %1 (stabil: uændret i %2 s).</translation>
+    </message>
+    <message>
+        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
+        <translation>Overvåger %1 for leverancer (stabiliseringstid %2 s); Ctrl-C stopper.</translation>
+    </message>
+    <message>
+        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
+        <translation>Ny leverance %1: %2 filer indtil videre; venter, til den er stabil.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
+        <translation>Leverancen %1 ændrede sig, efter at den blev taget; den tages igen, når den er stabil.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
+        <translation>Leverancen %1 indeholder stadig filer, der er ved at blive skrevet (.part, .tmp); venter til næste kørsel.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
+        <translation>Leverancen %1 ændrede sig for mindre end %2 s siden; venter til næste kørsel.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed again; waiting until it settles.</source>
+        <translation>Leverancen %1 ændrede sig igen; venter, til den er stabil.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStage</name>
+    <message>
+        <source>%1: %2 files of batch %3 to do.</source>
+        <translation>%1: %2 filer i batch %3 mangler.</translation>
+    </message>
+    <message>
+        <source>%1 failed %2 times in a row; stopping. Last error: %3</source>
+        <translation>%1 mislykkedes %2 gange i træk; stopper. Seneste fejl: %3</translation>
+    </message>
+    <message>
+        <source>All files done.</source>
+        <translation>Alle filer er færdige.</translation>
+    </message>
+    <message>
+        <source>Retrying %1 files that failed transiently in an earlier run.</source>
+        <translation>Prøver %1 filer igen, som fejlede midlertidigt i en tidligere kørsel.</translation>
+    </message>
+    <message>
+        <source>Cancelled; the remaining files stay pending.</source>
+        <translation>Annulleret; de resterende filer forbliver ventende.</translation>
+    </message>
+    <message>
+        <source>Files needing attention: %1.</source>
+        <translation>Filer, der kræver opmærksomhed: %1.</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3: %4</source>
+        <translation>%1 %2/%3: %4</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStateInfo</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ventende</translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation>Overført</translation>
+    </message>
+    <message>
+        <source>Already there</source>
+        <translation>Findes allerede</translation>
+    </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Kræver en beslutning</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Sprunget over</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Mislykkedes</translation>
+    </message>
+    <message>
+        <source>Differs at the target</source>
+        <translation>Afviger hos målet</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HotFolderRunner</name>
+    <message>
+        <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
+        <translation>Stopper: %1 annulleres efter de filer, der er i gang; den genoptages næste gang.</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fejl: %1</translation>
+    </message>
+    <message>
+        <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
+        <translation>Leverancen %1 blev indlæst som batch %2 og er ikke ændret siden; indlæser den ikke igen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
+        <translation>Leverancen %1 (batch %2) blev ikke færdig; genoptager den.</translation>
+    </message>
+    <message>
+        <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
+        <translation>Indlæsningen af leverancen %1 (batch %2) blev ikke færdig; indlæser den igen.</translation>
+    </message>
+    <message>
+        <source>loaded.</source>
+        <translation>indlæst.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
+        <translation>Leverancen %1 er ændret, siden den blev indlæst som batch %2: %3 filer, %4 byte; indlæser den som en ny batch.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
+        <translation>Leverancen %1 er stabil: %2 filer, %3 byte; indlæser den.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Advarsel: %1</translation>
+    </message>
+    <message>
+        <source>loaded (%1 items, %2 files).</source>
+        <translation>indlæst (%1 enheder, %2 filer).</translation>
+    </message>
+    <message>
+        <source>Delivery %1 finished as batch %2: %3</source>
+        <translation>Leverancen %1 blev færdig som batch %2: %3</translation>
+    </message>
+    <message>
+        <source>Delivery %1 failed%2: %3</source>
+        <translation>Leverancen %1 mislykkedes%2: %3</translation>
+    </message>
+    <message>
+        <source> (batch %1)</source>
+        <translation> (batch %1)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngine</name>
+    <message>
+        <source>the received bytes could not be kept</source>
+        <translation>de modtagne byte kunne ikke gemmes</translation>
+    </message>
+    <message>
+        <source>the answer is larger than the %1 bytes expected of it</source>
+        <translation>svaret er større end de forventede %1 byte</translation>
+    </message>
+    <message>
+        <source>The request to %1 was cancelled.</source>
+        <translation>Forespørgslen til %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>A blocking request to %1 was made on the HTTP engine&apos;s own thread.</source>
+        <translation>En blokerende forespørgsel til %1 blev foretaget på HTTP-motorens egen tråd.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngineWorker</name>
+    <message>
+        <source>libcurl could not set up a transfer</source>
+        <translation>libcurl kunne ikke oprette en overførsel</translation>
+    </message>
+    <message>
+        <source>cannot read %1 to send it: %2</source>
+        <translation>kan ikke læse %1 for at sende den: %2</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body cannot be sent a second time</source>
+        <translation>forespørgslens indhold kan ikke sendes en gang til</translation>
+    </message>
+    <message>
+        <source>%1 is shorter than the %2 bytes from offset %3 to be sent</source>
+        <translation>%1 er kortere end de %2 byte fra position %3, der skal sendes</translation>
+    </message>
+    <message>
+        <source>%1 could not be read after %2 bytes: %3</source>
+        <translation>%1 kunne ikke læses efter %2 byte: %3</translation>
+    </message>
+    <message>
+        <source>it ended</source>
+        <translation>den sluttede</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body could not be read</source>
+        <translation>forespørgslens indhold kunne ikke læses</translation>
     </message>
 </context>
 </TS>

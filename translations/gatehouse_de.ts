@@ -737,12 +737,24 @@
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <source>Fetch %1: %2</source>
-        <translation>Abruf %1: %2</translation>
-    </message>
-    <message>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 could not be loaded.</source>
+        <translation>Stapel %1 konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>Waiting for the curator.</source>
+        <translation>Wartet auf den Kurator.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -973,6 +985,38 @@
     <message>
         <source>reading the files of item %1</source>
         <translation>Lesen der Dateien von Objekt %1</translation>
+    </message>
+    <message>
+        <source>recording the %1 stage of file %2</source>
+        <translation>Aufzeichnen der Stufe %1 von Datei %2</translation>
+    </message>
+    <message>
+        <source>recording the status of file %1</source>
+        <translation>Aufzeichnen des Status von Datei %1</translation>
+    </message>
+    <message>
+        <source>reading the stages of file %1</source>
+        <translation>Lesen der Stufen von Datei %1</translation>
+    </message>
+    <message>
+        <source>counting the %1 stage of batch %2</source>
+        <translation>Zählen der Stufe %1 von Stapel %2</translation>
+    </message>
+    <message>
+        <source>recording file %1 at %2</source>
+        <translation>Aufzeichnen von Datei %1 bei %2</translation>
+    </message>
+    <message>
+        <source>reading the targets of file %1</source>
+        <translation>Lesen der Ziele von Datei %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1 at %2</source>
+        <translation>Lesen der Dateien von Stapel %1 bei %2</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1 at %2</source>
+        <translation>Zählen der Dateien von Stapel %1 bei %2</translation>
     </message>
 </context>
 <context>
@@ -1257,28 +1301,12 @@
 <context>
     <name>gh::FetchStage</name>
     <message>
-        <source>Retrying %1 files that failed transiently in an earlier run.</source>
-        <translation>%1 Dateien, die in einem früheren Lauf vorübergehend fehlgeschlagen sind, werden erneut versucht.</translation>
-    </message>
-    <message>
         <source>Fetching %1 files of batch %2 into %3.</source>
         <translation>%1 Dateien von Stapel %2 werden nach %3 abgerufen.</translation>
     </message>
     <message>
-        <source>Cancelled; the remaining files stay pending.</source>
-        <translation>Abgebrochen; die übrigen Dateien bleiben ausstehend.</translation>
-    </message>
-    <message>
-        <source>Files needing attention: %1.</source>
-        <translation>Dateien, die Aufmerksamkeit erfordern: %1.</translation>
-    </message>
-    <message>
         <source>All files stored.</source>
         <translation>Alle Dateien gespeichert.</translation>
-    </message>
-    <message>
-        <source>%1 %2/%3: %4</source>
-        <translation>%1 %2/%3: %4</translation>
     </message>
     <message>
         <source>The store %1 failed %2 times in a row; stopping. Last error: %3</source>
@@ -1529,101 +1557,6 @@
     <message>
         <source>%1 is %2 bytes, more than the %3 bytes allowed for a manifest or tag file.</source>
         <translation>%1 ist %2 Bytes groß, mehr als die %3 Bytes, die für eine Manifest- oder Tag-Datei erlaubt sind.</translation>
-    </message>
-</context>
-<context>
-    <name>gh::HotFolder</name>
-    <message>
-        <source>The delivery %1 is gone.</source>
-        <translation>Die Lieferung %1 ist nicht mehr vorhanden.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 does not exist or is not a folder.</source>
-        <translation>Der Hotfolder %1 existiert nicht oder ist kein Ordner.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 cannot be read: permission denied.</source>
-        <translation>Der Hotfolder %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
-    </message>
-    <message>
-        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
-        <translation>Die stabilen Lieferungen in %1 werden verarbeitet (stabil: seit %2 s unverändert).</translation>
-    </message>
-    <message>
-        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
-        <translation>%1 wird auf Lieferungen überwacht (Ruhezeit %2 s); Strg-C beendet.</translation>
-    </message>
-    <message>
-        <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
-        <translation>Anhalten: %1 wird nach den Dateien in Bearbeitung abgebrochen und beim nächsten Mal fortgesetzt.</translation>
-    </message>
-    <message>
-        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
-        <translation>Neue Lieferung %1: bisher %2 Dateien; es wird gewartet, bis sie stabil ist.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
-        <translation>Lieferung %1 hat sich nach der Übernahme geändert; sie wird erneut übernommen, sobald sie stabil ist.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
-        <translation>Lieferung %1 enthält noch Dateien, die gerade geschrieben werden (.part, .tmp); sie bleibt für den nächsten Lauf liegen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
-        <translation>Lieferung %1 hat sich vor weniger als %2 s geändert; sie bleibt für den nächsten Lauf liegen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed again; waiting until it settles.</source>
-        <translation>Lieferung %1 hat sich erneut geändert; es wird gewartet, bis sie stabil ist.</translation>
-    </message>
-    <message>
-        <source>Error: %1</source>
-        <translation>Fehler: %1</translation>
-    </message>
-    <message>
-        <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
-        <translation>Lieferung %1 wurde als Stapel %2 geladen und hat sich seitdem nicht geändert; sie wird nicht erneut geladen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
-        <translation>Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird fortgesetzt.</translation>
-    </message>
-    <message>
-        <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
-        <translation>Das Laden der Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird erneut geladen.</translation>
-    </message>
-    <message>
-        <source>loaded.</source>
-        <translation>geladen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
-        <translation>Lieferung %1 hat sich geändert, seit sie als Stapel %2 geladen wurde: %3 Dateien, %4 Bytes; sie wird als neuer Stapel geladen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
-        <translation>Lieferung %1 ist stabil: %2 Dateien, %3 Bytes; sie wird geladen.</translation>
-    </message>
-    <message>
-        <source>Warning: %1</source>
-        <translation>Warnung: %1</translation>
-    </message>
-    <message>
-        <source>loaded (%1 items, %2 files).</source>
-        <translation>geladen (%1 Objekte, %2 Dateien).</translation>
-    </message>
-    <message>
-        <source>Delivery %1 finished as batch %2: %3</source>
-        <translation>Lieferung %1 als Stapel %2 abgeschlossen: %3</translation>
-    </message>
-    <message>
-        <source>Delivery %1 failed%2: %3</source>
-        <translation>Lieferung %1%2 ist fehlgeschlagen: %3</translation>
-    </message>
-    <message>
-        <source> (batch %1)</source>
-        <translation> (Stapel %1)</translation>
     </message>
 </context>
 <context>
@@ -3070,10 +3003,6 @@
         <translation>%1 kann nicht heruntergeladen werden: Nur http- und https-URLs werden unterstützt.</translation>
     </message>
     <message>
-        <source>%1 cannot be downloaded: libcurl could not start.</source>
-        <translation>%1 kann nicht heruntergeladen werden: libcurl konnte nicht starten.</translation>
-    </message>
-    <message>
         <source>Downloading %1 was cancelled.</source>
         <translation>Das Herunterladen von %1 wurde abgebrochen.</translation>
     </message>
@@ -3279,10 +3208,6 @@
     <message>
         <source>Cannot read %1 to upload it to %2: %3</source>
         <translation>%1 kann nicht gelesen werden, um es nach %2 hochzuladen: %3</translation>
-    </message>
-    <message>
-        <source>Cannot set up an HTTP request for %1.</source>
-        <translation>Für %1 kann keine HTTP-Anfrage eingerichtet werden.</translation>
     </message>
     <message>
         <source>cannot write the downloaded bytes to a local file</source>
@@ -4145,7 +4070,7 @@
     </message>
 </context>
 <context>
-    <name>gh::TransferWorker</name>
+    <name>gh::Downloader</name>
     <message>
         <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
         <translation>&quot;%1&quot; ist keine http- oder https-URL; Gatehouse lädt nichts anderes herunter.</translation>
@@ -6187,6 +6112,216 @@
     <message>
         <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
         <translation>%1 muss ein JSON-Objekt wie {&quot;column&quot;: &quot;role&quot;} sein, nicht &quot;%2&quot;.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DeliveryWatcher</name>
+    <message>
+        <source>The delivery %1 is gone.</source>
+        <translation>Die Lieferung %1 ist nicht mehr vorhanden.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 does not exist or is not a folder.</source>
+        <translation>Der Hotfolder %1 existiert nicht oder ist kein Ordner.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 cannot be read: permission denied.</source>
+        <translation>Der Hotfolder %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
+    </message>
+    <message>
+        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
+        <translation>Die stabilen Lieferungen in %1 werden verarbeitet (stabil: seit %2 s unverändert).</translation>
+    </message>
+    <message>
+        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
+        <translation>%1 wird auf Lieferungen überwacht (Ruhezeit %2 s); Strg-C beendet.</translation>
+    </message>
+    <message>
+        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
+        <translation>Neue Lieferung %1: bisher %2 Dateien; es wird gewartet, bis sie stabil ist.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
+        <translation>Lieferung %1 hat sich nach der Übernahme geändert; sie wird erneut übernommen, sobald sie stabil ist.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
+        <translation>Lieferung %1 enthält noch Dateien, die gerade geschrieben werden (.part, .tmp); sie bleibt für den nächsten Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
+        <translation>Lieferung %1 hat sich vor weniger als %2 s geändert; sie bleibt für den nächsten Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed again; waiting until it settles.</source>
+        <translation>Lieferung %1 hat sich erneut geändert; es wird gewartet, bis sie stabil ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStage</name>
+    <message>
+        <source>%1: %2 files of batch %3 to do.</source>
+        <translation>%1: %2 Dateien von Stapel %3 sind zu erledigen.</translation>
+    </message>
+    <message>
+        <source>%1 failed %2 times in a row; stopping. Last error: %3</source>
+        <translation>%1 ist %2-mal hintereinander fehlgeschlagen; Abbruch. Letzter Fehler: %3</translation>
+    </message>
+    <message>
+        <source>All files done.</source>
+        <translation>Alle Dateien erledigt.</translation>
+    </message>
+    <message>
+        <source>Retrying %1 files that failed transiently in an earlier run.</source>
+        <translation>%1 Dateien, die in einem früheren Lauf vorübergehend fehlgeschlagen sind, werden erneut versucht.</translation>
+    </message>
+    <message>
+        <source>Cancelled; the remaining files stay pending.</source>
+        <translation>Abgebrochen; die übrigen Dateien bleiben ausstehend.</translation>
+    </message>
+    <message>
+        <source>Files needing attention: %1.</source>
+        <translation>Dateien, die Aufmerksamkeit erfordern: %1.</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3: %4</source>
+        <translation>%1 %2/%3: %4</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStateInfo</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation>Hochgeladen</translation>
+    </message>
+    <message>
+        <source>Already there</source>
+        <translation>Bereits vorhanden</translation>
+    </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Entscheidung nötig</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Differs at the target</source>
+        <translation>Weicht beim Ziel ab</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HotFolderRunner</name>
+    <message>
+        <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
+        <translation>Anhalten: %1 wird nach den Dateien in Bearbeitung abgebrochen und beim nächsten Mal fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Delivery %1 was loaded as batch %2 and has not changed since; not loading it again.</source>
+        <translation>Lieferung %1 wurde als Stapel %2 geladen und hat sich seitdem nicht geändert; sie wird nicht erneut geladen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 (batch %2) did not finish; resuming it.</source>
+        <translation>Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Loading delivery %1 (batch %2) did not finish; loading it again.</source>
+        <translation>Das Laden der Lieferung %1 (Stapel %2) wurde nicht abgeschlossen; sie wird erneut geladen.</translation>
+    </message>
+    <message>
+        <source>loaded.</source>
+        <translation>geladen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed since it was loaded as batch %2: %3 files, %4 bytes; loading it as a new batch.</source>
+        <translation>Lieferung %1 hat sich geändert, seit sie als Stapel %2 geladen wurde: %3 Dateien, %4 Bytes; sie wird als neuer Stapel geladen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 settled: %2 files, %3 bytes; loading it.</source>
+        <translation>Lieferung %1 ist stabil: %2 Dateien, %3 Bytes; sie wird geladen.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>loaded (%1 items, %2 files).</source>
+        <translation>geladen (%1 Objekte, %2 Dateien).</translation>
+    </message>
+    <message>
+        <source>Delivery %1 finished as batch %2: %3</source>
+        <translation>Lieferung %1 als Stapel %2 abgeschlossen: %3</translation>
+    </message>
+    <message>
+        <source>Delivery %1 failed%2: %3</source>
+        <translation>Lieferung %1%2 ist fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source> (batch %1)</source>
+        <translation> (Stapel %1)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngine</name>
+    <message>
+        <source>the received bytes could not be kept</source>
+        <translation>die empfangenen Bytes konnten nicht behalten werden</translation>
+    </message>
+    <message>
+        <source>the answer is larger than the %1 bytes expected of it</source>
+        <translation>die Antwort ist größer als die erwarteten %1 Bytes</translation>
+    </message>
+    <message>
+        <source>The request to %1 was cancelled.</source>
+        <translation>Die Anfrage an %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>A blocking request to %1 was made on the HTTP engine&apos;s own thread.</source>
+        <translation>Eine blockierende Anfrage an %1 wurde im eigenen Thread der HTTP-Engine gestellt.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngineWorker</name>
+    <message>
+        <source>libcurl could not set up a transfer</source>
+        <translation>libcurl konnte keine Übertragung einrichten</translation>
+    </message>
+    <message>
+        <source>cannot read %1 to send it: %2</source>
+        <translation>%1 kann zum Senden nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body cannot be sent a second time</source>
+        <translation>der Inhalt der Anfrage kann nicht ein zweites Mal gesendet werden</translation>
+    </message>
+    <message>
+        <source>%1 is shorter than the %2 bytes from offset %3 to be sent</source>
+        <translation>%1 ist kürzer als die %2 Bytes ab Position %3, die gesendet werden sollen</translation>
+    </message>
+    <message>
+        <source>%1 could not be read after %2 bytes: %3</source>
+        <translation>%1 konnte nach %2 Bytes nicht gelesen werden: %3</translation>
+    </message>
+    <message>
+        <source>it ended</source>
+        <translation>sie war zu Ende</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body could not be read</source>
+        <translation>der Inhalt der Anfrage konnte nicht gelesen werden</translation>
     </message>
 </context>
 </TS>

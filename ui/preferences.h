@@ -3,7 +3,7 @@
 #include <QCoreApplication>
 #include <QString>
 
-#include "pipeline/batchrunner.h"
+#include "pipeline/runoptions.h"
 #include "pipeline/settingstable.h"
 #include "qa/qaprofile.h"
 

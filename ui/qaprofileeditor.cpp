@@ -14,9 +14,9 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "net/transferoptions.h"
 #include "qa/checkregistry.h"
 #include "qa/schemaset.h"
-#include "transfer/transferoptions.h"
 
 namespace gh {
 

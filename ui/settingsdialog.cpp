@@ -66,7 +66,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Settings"));
-    const TransferOptions &t = preferences.options.fetch.transfer;
+    const TransferOptions &t = preferences.options.transfer;
 
     auto *downloads = new QWidget(this);
     auto *downloadsForm = new QFormLayout(downloads);
@@ -203,7 +203,7 @@ void SettingsDialog::validate()
 Preferences SettingsDialog::preferences() const
 {
     Preferences p = m_original;
-    TransferOptions &t = p.options.fetch.transfer;
+    TransferOptions &t = p.options.transfer;
     t.jobs = m_jobs->value();
     t.perHost = m_perHost->value();
     t.maxSize = EngineSettings::parseSizeLimit(m_maxSize->text()).value();

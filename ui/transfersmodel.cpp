@@ -13,21 +13,21 @@ void TransfersModel::setTransfers(const QList<TransferActivity> &transfers)
     QHash<qint64, qsizetype> incoming;
     incoming.reserve(transfers.size());
     for (qsizetype i = 0; i < transfers.size(); ++i)
-        incoming.insert(transfers[i].fileId, i);
+        incoming.insert(transfers[i].tag, i);
 
     // Finished transfers leave in contiguous ranges, from the bottom up so earlier rows keep their numbers.
     int lowestRemoved = -1;
     for (int row = int(m_rows.size()) - 1; row >= 0;) {
-        if (incoming.contains(m_rows[row].fileId)) {
+        if (incoming.contains(m_rows[row].tag)) {
             --row;
             continue;
         }
         int first = row;
-        while (first > 0 && !incoming.contains(m_rows[first - 1].fileId))
+        while (first > 0 && !incoming.contains(m_rows[first - 1].tag))
             --first;
         beginRemoveRows({}, first, row);
         for (int r = first; r <= row; ++r)
-            m_rowById.remove(m_rows[r].fileId);
+            m_rowById.remove(m_rows[r].tag);
         m_rows.remove(first, row - first + 1);
         endRemoveRows();
         lowestRemoved = first;
@@ -42,17 +42,17 @@ void TransfersModel::setTransfers(const QList<TransferActivity> &transfers)
     QList<TransferActivity> fresh;
     for (qsizetype i = 0; i < transfers.size(); ++i) {
         const TransferActivity &t = transfers[i];
-        if (incoming.value(t.fileId) != i)
+        if (incoming.value(t.tag) != i)
             continue; // a file listed twice: its last entry counts
-        const int row = m_rowById.value(t.fileId, -1);
+        const int row = m_rowById.value(t.tag, -1);
         if (row < 0) {
             fresh.append(t);
             continue;
         }
         TransferActivity &current = m_rows[row];
-        if (current.received == t.received && current.total == t.total &&
+        if (current.bytesDone == t.bytesDone && current.total == t.total &&
             current.bytesPerSecond == t.bytesPerSecond && current.attempt == t.attempt &&
-            current.name == t.name && current.host == t.host)
+            current.label == t.label && current.host == t.host)
             continue;
         current = t;
         changedFirst = changedFirst < 0 ? row : std::min(changedFirst, row);
@@ -65,7 +65,7 @@ void TransfersModel::setTransfers(const QList<TransferActivity> &transfers)
         const int first = int(m_rows.size());
         beginInsertRows({}, first, first + int(fresh.size()) - 1);
         for (const TransferActivity &t : std::as_const(fresh)) {
-            m_rowById.insert(t.fileId, int(m_rows.size()));
+            m_rowById.insert(t.tag, int(m_rows.size()));
             m_rows.append(t);
         }
         endInsertRows();
@@ -85,7 +85,7 @@ void TransfersModel::clear()
 void TransfersModel::reindexFrom(int row)
 {
     for (int r = row; r < m_rows.size(); ++r)
-        m_rowById.insert(m_rows[r].fileId, r);
+        m_rowById.insert(m_rows[r].tag, r);
 }
 
 const TransferActivity *TransfersModel::transfer(int row) const
@@ -110,15 +110,15 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
         return {};
     switch (role) {
     case FileIdRole:
-        return t->fileId;
+        return t->tag;
     case ReceivedRole:
-        return t->received;
+        return t->bytesDone;
     case TotalRole:
         return t->total;
     case SortRole:
         switch (index.column()) {
         case ProgressColumn:
-            return t->total > 0 ? double(t->received) / double(t->total) : -1.0;
+            return t->total > 0 ? double(t->bytesDone) / double(t->total) : -1.0;
         case RateColumn:
             return t->bytesPerSecond;
         case AttemptColumn:
@@ -133,10 +133,10 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == ProgressColumn || index.column() == NameColumn) {
             const QLocale locale;
-            return t->total >= 0
-                       ? tr("%1 of %2 bytes received")
-                             .arg(locale.toString(t->received), locale.toString(t->total))
-                       : tr("%1 bytes received; the size is not known yet").arg(locale.toString(t->received));
+            return t->total >= 0 ? tr("%1 of %2 bytes received")
+                                       .arg(locale.toString(t->bytesDone), locale.toString(t->total))
+                                 : tr("%1 bytes received; the size is not known yet")
+                                       .arg(locale.toString(t->bytesDone));
         }
         return {};
     case Qt::DisplayRole:
@@ -148,16 +148,16 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     const QLocale locale;
     switch (index.column()) {
     case NameColumn:
-        return t->name;
+        return t->label;
     case HostColumn:
         return t->host;
     case ProgressColumn:
         if (t->total > 0) {
             return tr("%1 of %2 (%3%)")
-                .arg(locale.formattedDataSize(t->received), locale.formattedDataSize(t->total))
-                .arg(t->received * 100 / t->total);
+                .arg(locale.formattedDataSize(t->bytesDone), locale.formattedDataSize(t->total))
+                .arg(t->bytesDone * 100 / t->total);
         }
-        return locale.formattedDataSize(t->received);
+        return locale.formattedDataSize(t->bytesDone);
     case RateColumn:
         return tr("%1/s").arg(locale.formattedDataSize(qint64(t->bytesPerSecond)));
     case AttemptColumn:

@@ -4,7 +4,7 @@
 #include <QHash>
 #include <QList>
 
-#include "transfer/transferactivity.h"
+#include "net/transferactivity.h"
 
 namespace gh {
 
@@ -30,9 +30,9 @@ public:
     };
     enum Role
     {
-        FileIdRole = Qt::UserRole + 1,
-        ReceivedRole, //!< qint64 bytes received, earlier attempts' kept bytes included.
-        TotalRole,    //!< qint64 bytes expected; -1 while unknown.
+        FileIdRole = Qt::UserRole + 1, //!< qint64: the activity's tag, which is the file id for files.
+        ReceivedRole,                  //!< qint64 bytes received, earlier attempts' kept bytes included.
+        TotalRole,                     //!< qint64 bytes expected; -1 while unknown.
         SortRole
     };
 

@@ -41,26 +41,26 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         const int jobs = cl.parser.value(QStringLiteral("jobs")).toInt(&ok);
         if (!ok || jobs < 1 || jobs > 256)
             return fatal(tr("--jobs takes a number from 1 to 256."));
-        context.options.fetch.transfer.jobs = jobs;
+        context.options.transfer.jobs = jobs;
     }
     if (cl.parser.isSet(QStringLiteral("per-host"))) {
         bool ok = false;
         const int perHost = cl.parser.value(QStringLiteral("per-host")).toInt(&ok);
         if (!ok || perHost < 1 || perHost > 256)
             return fatal(tr("--per-host takes a number from 1 to 256."));
-        context.options.fetch.transfer.perHost = perHost;
+        context.options.transfer.perHost = perHost;
     }
     if (cl.parser.isSet(QStringLiteral("max-size"))) {
         auto size = EngineSettings::parseSizeLimit(cl.parser.value(QStringLiteral("max-size")));
         if (!size)
             return fatal(tr("--max-size: %1").arg(size.error().message));
-        context.options.fetch.transfer.maxSize = *size;
+        context.options.transfer.maxSize = *size;
     }
     if (cl.parser.isSet(QStringLiteral("accept"))) {
         const QStringList accept = EngineSettings::parseAccept(cl.parser.value(QStringLiteral("accept")));
         if (accept.isEmpty())
             return fatal(tr("--accept needs at least one type, such as image/* or application/pdf."));
-        context.options.fetch.transfer.accept = accept;
+        context.options.transfer.accept = accept;
     }
     return std::nullopt;
 }
@@ -94,9 +94,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     if (auto exit = checkSupplierOptions(cl, context))
         return *exit;
 
-    IntakeOptions options = context.options.intake;
+    IntakeOptions options = context.options.intakeOptions();
     options.name = cl.parser.value(QStringLiteral("name"));
-    options.transfer = context.options.fetch.transfer;
     if (cl.parser.isSet(QStringLiteral("banned"))) {
         auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
         if (!banned)

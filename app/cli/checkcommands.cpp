@@ -281,8 +281,8 @@ int cmdSchemas(Global global, const QStringList &arguments)
     const QString folder = cl.parser.isSet(QStringLiteral("to")) ? cl.parser.value(QStringLiteral("to"))
                                                                  : SchemaSet::defaultFolder();
     catchInterrupts(true);
-    auto saved = SchemaFetch::fetch(folder, cl.parser.value(QStringLiteral("from")),
-                                    opened->options.fetch.transfer, &interruptFlag());
+    auto saved = SchemaFetch::fetch(folder, cl.parser.value(QStringLiteral("from")), opened->options.transfer,
+                                    &interruptFlag());
     catchInterrupts(false);
     if (!saved)
         return fatal(saved.error().message);

@@ -122,6 +122,54 @@ const QList<Migration> &catalogMigrations()
          {
              QStringLiteral("ALTER TABLE files ADD COLUMN source_member TEXT"),
          }},
+        {4,
+         QStringLiteral("file state per stage and per target; unused columns and tables dropped"),
+         {
+             // A row per file and stage once the stage has settled the file (or put it back for another
+             // attempt): no row means pending, so intake writes nothing here for the files it accepts.
+             QStringLiteral("CREATE TABLE file_stages ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " stage TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL,"
+                            " state TEXT NOT NULL,"
+                            " status TEXT NOT NULL,"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " detail TEXT NOT NULL DEFAULT '',"
+                            " updated_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, stage)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_stages_batch ON file_stages (batch_id, stage, status)"),
+             QStringLiteral("CREATE TABLE file_targets ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL,"
+                            " remote_name TEXT NOT NULL DEFAULT '',"
+                            " state TEXT NOT NULL DEFAULT 'pending',"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " reported TEXT NOT NULL DEFAULT '{}',"
+                            " verified {bool} NOT NULL DEFAULT FALSE,"
+                            " updated_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, target)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_targets_batch ON file_targets (batch_id, target, state)"),
+             // What v3 knew: a settled file without a processing time was refused by intake (missing,
+             // unsafe path, banned, limit exceeded); every other settled file was settled by fetch.
+             QStringLiteral(
+                 "INSERT INTO file_stages (file_id, stage, batch_id, state, status, attempts, detail,"
+                 " updated_at)"
+                 " SELECT f.id, CASE WHEN f.processed_at IS NULL THEN 'intake' ELSE 'fetch' END, f.batch_id,"
+                 " CASE WHEN f.status IN ('success', 'unchanged') THEN 'done'"
+                 " WHEN f.status = 'skipped-banned' THEN 'skipped' ELSE 'failed' END,"
+                 " f.status, f.attempts, COALESCE(f.error, ''), COALESCE(f.processed_at, b.created_at)"
+                 " FROM files f JOIN batches b ON b.id = f.batch_id WHERE f.status <> 'pending'"),
+             // Pages of a batch's files in id order, whatever their status.
+             QStringLiteral("DROP INDEX files_batch_status"),
+             QStringLiteral("CREATE INDEX files_batch ON files (batch_id, id)"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN dedup_case"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN dedup_decision"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN qa_flags"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN target_name"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN target_state"),
+             QStringLiteral("DROP TABLE qa_samples"),
+         }},
         {5,
          QStringLiteral("QA: check findings, what the per-file checks learned, image statistics"),
          {
@@ -164,7 +212,7 @@ const QList<Migration> &catalogMigrations()
                             " computed_at TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX image_stats_batch ON image_stats (batch_id)"),
          }},
-        // v4 (stages) and v6 (dedup) are other tracks' numbers; a gap is tolerated while they land.
+        // v6 (dedup) is another track's number; a gap is tolerated while it lands.
         {7,
          QStringLiteral("review and approval: QA samples and verdicts, suppliers, decisions, re-deliveries"),
          {

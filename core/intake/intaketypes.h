@@ -11,7 +11,7 @@
 #include <QStringList>
 
 #include "model/records.h"
-#include "transfer/transferoptions.h"
+#include "net/transferoptions.h"
 #include "util/result.h"
 
 namespace gh {
@@ -166,16 +166,16 @@ struct ArchiveLimits
     qint64 maxNestedArchiveSize = qint64(8) << 30;
 };
 
-struct IntakeOptions
+/*!
+    \class gh::IntakeSettings
+    What the curator sets for intake (the run options keep these); IntakeOptions adds what one load needs.
+*/
+struct IntakeSettings
 {
     QString name;            //!< The batch name; the source's name if empty.
     QSet<QString> bannedIds; //!< Records whose identifier is listed are recorded as skipped-banned.
     ColumnMapping columns;   //!< What the columns of a spreadsheet mean.
-    std::atomic_bool *cancel = nullptr;
-    ArchiveLimits archive; //!< Limits for archives, and for archives inside them.
-    //! How documents given by URL and the member manifests of IIIF collections are downloaded during intake
-    //! (User-Agent, timeouts, redirects, retries, TLS); the same settings as the fetch stage's.
-    TransferOptions transfer;
+    ArchiveLimits archive;   //!< Limits for archives, and for archives inside them.
     //! A source document given by URL (a manifest, spreadsheet or list) larger than this is refused. 2 GiB
     //! holds a spreadsheet of several million records; anything larger is not a document meant for intake.
     qint64 maxRemoteDocumentSize = qint64(2) << 30;
@@ -185,6 +185,18 @@ struct IntakeOptions
     //! At most this many member manifests and collections are downloaded for one source; members beyond it
     //! are recorded with status limit-exceeded. Nesting is limited separately (eight levels).
     int maxRemoteManifests = 10000;
+};
+
+/*!
+    \class gh::IntakeOptions
+    One load: the settings, how documents given by URL are downloaded, and the cancel flag.
+*/
+struct IntakeOptions : IntakeSettings
+{
+    std::atomic_bool *cancel = nullptr;
+    //! How documents given by URL and the member manifests of IIIF collections are downloaded during intake
+    //! (User-Agent, timeouts, redirects, retries, TLS); a run passes its one TransferOptions (RunOptions).
+    TransferOptions transfer;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

@@ -2,9 +2,9 @@
 
 #include <array>
 
+#include "digest/mimesniff.h"
 #include "digest/multidigest.h"
 #include "intake/archive/archivereader.h"
-#include "localcopy.h"
 #include "store/bitstore.h"
 #include "util/version.h"
 
@@ -13,7 +13,6 @@ namespace gh {
 namespace {
 
 constexpr qsizetype s_chunkSize = 1 << 20;
-constexpr qsizetype s_sniffSize = 64 * 1024;
 
 QString agent()
 {
@@ -59,7 +58,7 @@ void copyMember(ArchiveReader &reader, const FileRecord &file, Walk &walk)
     MultiDigest digest(lanesForSize(file.declaredSize), !file.declared.sha512.isEmpty());
     std::array<QByteArray, 2> buffers{QByteArray(s_chunkSize, Qt::Uninitialized),
                                       QByteArray(s_chunkSize, Qt::Uninitialized)};
-    QByteArray head;
+    MimeSniffer sniffer;
     qint64 total = 0;
     for (int turn = 0;; turn ^= 1) {
         if (walk.cancel.load(std::memory_order_relaxed)) {
@@ -78,8 +77,7 @@ void copyMember(ArchiveReader &reader, const FileRecord &file, Walk &walk)
         }
         if (n == 0)
             break;
-        if (head.size() < s_sniffSize)
-            head.append(buffer.constData(), std::min<qsizetype>(n, s_sniffSize - head.size()));
+        sniffer.add(buffer.constData(), n);
         digest.add(buffer.constData(), n);
         if (Status s = (*writer)->write(buffer.constData(), n); !s) {
             FileFinisher::fail(outcome, FileStatus::StoreError, s.error().message,
@@ -92,7 +90,7 @@ void copyMember(ArchiveReader &reader, const FileRecord &file, Walk &walk)
             walk.progress(n);
     }
     FileFinisher::publish(outcome, **writer, walk.store, walk.batch, digest.finish(), total,
-                          sniffMimetype(head), QStringLiteral("extraction"),
+                          sniffer.mimetype(), QStringLiteral("extraction"),
                           ArchiveCopy::tr("%1 in %2").arg(reader.memberPath(), reader.archivePath()),
                           agent());
     walk.deliver(outcome);

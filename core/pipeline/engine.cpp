@@ -2,7 +2,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/checkrecords.h"
-#include "intake/hotfolder.h"
+#include "hotfolderrunner.h"
 #include "settings.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
@@ -126,10 +126,10 @@ void Engine::setHotFolder(const QString &dir, qint64 settleMs)
     hot.dir = dir;
     hot.settleMs = settleMs;
     hot.run = false; // the engine's own runner runs them, one at a time, with the GUI's controls
-    m_hotFolder = std::make_unique<HotFolder>(m_workspace, *m_catalog, *m_store, *options, hot);
-    connect(m_hotFolder.get(), &HotFolder::logMessage, this, &Engine::logMessage);
-    connect(m_hotFolder.get(), &HotFolder::errorOccurred, this, &Engine::failed);
-    connect(m_hotFolder.get(), &HotFolder::batchLoaded, this, [this](qint64 batchId) {
+    m_hotFolder = std::make_unique<HotFolderRunner>(m_workspace, *m_catalog, *m_store, *options, hot);
+    connect(m_hotFolder.get(), &HotFolderRunner::logMessage, this, &Engine::logMessage);
+    connect(m_hotFolder.get(), &HotFolderRunner::errorOccurred, this, &Engine::failed);
+    connect(m_hotFolder.get(), &HotFolderRunner::batchLoaded, this, [this](qint64 batchId) {
         refreshBatches();
         m_deliveries.append(batchId);
         runNextDelivery();

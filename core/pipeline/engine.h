@@ -14,7 +14,7 @@ namespace gh {
 
 class BitStore;
 class Catalog;
-class HotFolder;
+class HotFolderRunner;
 
 /*!
     \class gh::Engine
@@ -106,12 +106,10 @@ private:
     std::unique_ptr<BatchRunner> m_runner;
     QTimer m_refreshTimer;
     bool m_paused = false;
-    std::unique_ptr<HotFolder> m_hotFolder;
+    std::unique_ptr<HotFolderRunner> m_hotFolder;
     QList<qint64> m_deliveries; //!< Batches the hot folder loaded, waiting for the runner.
     //! Shared with the runner and its stages: cancel() takes effect at once, from any thread.
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
 };
 
 } // namespace gh
-
-Q_DECLARE_METATYPE(gh::RunOptions)

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QHash>
 
+#include "fileoutcome.h"
 #include "model/records.h"
 
 namespace gh {
@@ -11,27 +12,8 @@ namespace gh {
 class BitStore;
 class StoreWriter;
 
-/*!
-    \class gh::BatchContext
-    What every file job of a batch needs to know about the batch.
-*/
-struct BatchContext
-{
-    qint64 batchId = 0;
-    QString name;
-    QDateTime created; //!< Used for {timestamp}, so keys stay the same when a run resumes.
-    QString keyTemplate;
-};
-
-/*!
-    \class gh::FetchOutcome
-    A file after a fetch attempt, with the events that describe what happened to it.
-*/
-struct FetchOutcome
-{
-    FileRecord file;
-    QList<EventRecord> events;
-};
+//! A file after a fetch attempt, with the events that describe what happened to it.
+using FetchOutcome = FileOutcome;
 
 /*!
     \class gh::FileFinisher
@@ -67,5 +49,3 @@ public:
 };
 
 } // namespace gh
-
-Q_DECLARE_METATYPE(gh::FetchOutcome)

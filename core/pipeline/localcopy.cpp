@@ -5,8 +5,8 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QMimeDatabase>
 
+#include "digest/mimesniff.h"
 #include "digest/multidigest.h"
 #include "store/bitstore.h"
 #include "util/version.h"
@@ -16,15 +16,8 @@ namespace gh {
 namespace {
 
 constexpr qsizetype s_chunkSize = 1 << 20;
-constexpr qsizetype s_sniffSize = 64 * 1024;
 
 } // namespace
-
-QString sniffMimetype(const QByteArray &head)
-{
-    // QMimeDatabase is thread-safe; constructing one is cheap (it shares a global database).
-    return QMimeDatabase().mimeTypeForData(head).name();
-}
 
 FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const BatchContext &batch,
                             const std::atomic_bool &cancel, const ProgressCallback &progress)
@@ -56,7 +49,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
     MultiDigest digest(lanesForSize(expectedSize), !file.declared.sha512.isEmpty());
     std::array<QByteArray, 2> buffers{QByteArray(s_chunkSize, Qt::Uninitialized),
                                       QByteArray(s_chunkSize, Qt::Uninitialized)};
-    QByteArray head;
+    MimeSniffer sniffer;
     qint64 total = 0;
     for (int turn = 0;; turn ^= 1) {
         if (cancel.load(std::memory_order_relaxed)) {
@@ -77,8 +70,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
         }
         if (n == 0)
             break;
-        if (head.size() < s_sniffSize)
-            head.append(buffer.constData(), std::min<qsizetype>(n, s_sniffSize - head.size()));
+        sniffer.add(buffer.constData(), n);
         digest.add(buffer.constData(), n);
         if (Status s = (*writer)->write(buffer.constData(), n); !s) {
             FileFinisher::fail(outcome, FileStatus::StoreError, s.error().message,
@@ -101,7 +93,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
         return outcome;
     }
 
-    FileFinisher::publish(outcome, **writer, store, batch, digests, total, sniffMimetype(head),
+    FileFinisher::publish(outcome, **writer, store, batch, digests, total, sniffer.mimetype(),
                           QStringLiteral("replication"), file.sourcePath, agent);
     return outcome;
 }

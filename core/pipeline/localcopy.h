@@ -28,9 +28,4 @@ public:
                             const std::atomic_bool &cancel, const ProgressCallback &progress);
 };
 
-/*!
-    Sniffs a mimetype from the first bytes of a file by content alone (QMimeDatabase magic rules).
-*/
-QString sniffMimetype(const QByteArray &head);
-
 } // namespace gh

@@ -7,7 +7,7 @@
 #include <QMetaType>
 
 #include "model/stage.h"
-#include "transfer/transferactivity.h"
+#include "net/transferactivity.h"
 
 namespace gh {
 

@@ -62,45 +62,36 @@ QString boolText(bool value)
 const QList<Binding> &bindings()
 {
     static const QList<Binding> list{
-        GH_INT_BINDING("fetch/jobs", fetch.transfer.jobs),
+        GH_INT_BINDING("fetch/jobs", transfer.jobs),
         {"fetch/key_template", [](const RunOptions &o) { return o.fetch.keyTemplate; },
          [](RunOptions &o, const Settings &s, const QString &key) { o.fetch.keyTemplate = s.text(key); }},
-        GH_INT_BINDING("transfer/per_host", fetch.transfer.perHost),
-        {"transfer/user_agent", [](const RunOptions &o) { return o.fetch.transfer.userAgent; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.userAgent = s.text(key);
-         }},
-        {"transfer/contact", [](const RunOptions &o) { return o.fetch.transfer.contact; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.contact = s.text(key);
-         }},
-        GH_INT_BINDING("transfer/connect_timeout_ms", fetch.transfer.connectTimeoutMs),
-        GH_INT_BINDING("transfer/low_speed_limit", fetch.transfer.lowSpeedLimit),
-        GH_INT_BINDING("transfer/low_speed_seconds", fetch.transfer.lowSpeedSeconds),
-        GH_INT_BINDING("transfer/max_redirects", fetch.transfer.maxRedirects),
-        GH_INT_BINDING("transfer/max_attempts", fetch.transfer.maxAttempts),
-        GH_INT_BINDING("transfer/backoff_base_ms", fetch.transfer.backoffBaseMs),
-        GH_INT_BINDING("transfer/backoff_max_ms", fetch.transfer.backoffMaxMs),
-        GH_INT_BINDING("transfer/retry_after_max_ms", fetch.transfer.retryAfterMaxMs),
+        GH_INT_BINDING("transfer/per_host", transfer.perHost),
+        {"transfer/user_agent", [](const RunOptions &o) { return o.transfer.userAgent; },
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.userAgent = s.text(key); }},
+        {"transfer/contact", [](const RunOptions &o) { return o.transfer.contact; },
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.contact = s.text(key); }},
+        GH_INT_BINDING("transfer/connect_timeout_ms", transfer.connectTimeoutMs),
+        GH_INT_BINDING("transfer/low_speed_limit", transfer.lowSpeedLimit),
+        GH_INT_BINDING("transfer/low_speed_seconds", transfer.lowSpeedSeconds),
+        GH_INT_BINDING("transfer/max_redirects", transfer.maxRedirects),
+        GH_INT_BINDING("transfer/max_attempts", transfer.maxAttempts),
+        GH_INT_BINDING("transfer/backoff_base_ms", transfer.backoffBaseMs),
+        GH_INT_BINDING("transfer/backoff_max_ms", transfer.backoffMaxMs),
+        GH_INT_BINDING("transfer/retry_after_max_ms", transfer.retryAfterMaxMs),
         {"transfer/max_size",
-         [](const RunOptions &o) { return SettingsTable::formatSize(o.fetch.transfer.maxSize); },
+         [](const RunOptions &o) { return SettingsTable::formatSize(o.transfer.maxSize); },
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.maxSize = s.sizeLimit(key); }},
+        {"transfer/accept", [](const RunOptions &o) { return o.transfer.accept.join(QStringLiteral(", ")); },
          [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.maxSize = s.sizeLimit(key);
-         }},
-        {"transfer/accept",
-         [](const RunOptions &o) { return o.fetch.transfer.accept.join(QStringLiteral(", ")); },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.accept = EngineSettings::parseAccept(s.text(key));
+             o.transfer.accept = EngineSettings::parseAccept(s.text(key));
          }},
         {"transfer/honour_freshness",
-         [](const RunOptions &o) { return boolText(o.fetch.transfer.honourFreshness); },
+         [](const RunOptions &o) { return boolText(o.transfer.honourFreshness); },
          [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.honourFreshness = s.boolean(key);
+             o.transfer.honourFreshness = s.boolean(key);
          }},
-        {"transfer/ca_bundle", [](const RunOptions &o) { return o.fetch.transfer.caBundle; },
-         [](RunOptions &o, const Settings &s, const QString &key) {
-             o.fetch.transfer.caBundle = s.text(key);
-         }},
+        {"transfer/ca_bundle", [](const RunOptions &o) { return o.transfer.caBundle; },
+         [](RunOptions &o, const Settings &s, const QString &key) { o.transfer.caBundle = s.text(key); }},
         {"store/sync", [](const RunOptions &o) { return syncKey(o.store.sync); },
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.store.sync = syncFromKey(s.text(key));

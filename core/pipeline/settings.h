@@ -2,7 +2,7 @@
 
 #include <QCoreApplication>
 
-#include "batchrunner.h"
+#include "runoptions.h"
 #include "settingstable.h"
 
 namespace gh {

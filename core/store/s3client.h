@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QIODevice>
-#include <QMutex>
 
 #include "s3options.h"
 #include "sigv4.h"
@@ -11,12 +13,16 @@
 
 namespace gh {
 
+class HttpEngine;
+
 /*!
     \class gh::S3Client
-    Signed HTTP requests to one bucket, through libcurl easy handles (blocking; call from worker threads).
-    Retries connection errors, 5xx answers and throttling a bounded number of times with exponential
-    back-off, and turns S3's XML error bodies into messages that name the bucket, the key and the endpoint,
-    never the credentials. Safe to use from several threads at once.
+    Signed HTTP requests to one bucket, run on an HttpEngine of its own (blocking; call from worker
+    threads: the engine's thread does the work and the calling thread waits). Retries connection errors,
+    5xx answers and throttling a bounded number of times with exponential back-off and jitter (timers in the
+    engine, Retry-After honoured), signing every attempt afresh, and turns S3's XML error bodies into messages
+    that name the bucket, the key and the endpoint, never the credentials. Safe to use from several threads at
+    once.
 */
 class S3Client
 {
@@ -88,18 +94,16 @@ public:
     static void parseError(const QByteArray &body, QString *code, QString *message);
 
 private:
-    struct Attempt;
-    Result<Response> sendOnce(const Request &request, int attempt, QString *transportError, bool *retryable);
-    void *acquireHandle();
-    void releaseHandle(void *handle);
+    //! The engine, started with the first request.
+    HttpEngine &engine();
 
     S3Options m_options;
     QByteArray m_scheme;
     QByteArray m_host; //!< Host (IPv6 in brackets) and port, without the bucket.
     QByteArray m_basePath;
     QByteArray m_region;
-    QMutex m_poolMutex;
-    QList<void *> m_pool; //!< Idle curl easy handles: reusing them keeps connections alive.
+    std::once_flag m_engineStarted;
+    std::unique_ptr<HttpEngine> m_engine;
 };
 
 } // namespace gh

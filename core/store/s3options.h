@@ -73,8 +73,9 @@ public:
     QStringList connectTo; //!< curl --connect-to entries "HOST:PORT:ADDR:PORT" (pinning, tests).
 
     /*!
-        Called after every HTTP exchange, on the thread that made it; returning false cancels the operation
-        (it fails with ErrorCode::Cancelled). For diagnostics and tests.
+        Called after every attempt of every HTTP exchange, on the client's HTTP engine thread while the
+        caller waits (so keep it quick); returning false cancels the operation (it fails with
+        ErrorCode::Cancelled). For diagnostics and tests.
     */
     std::function<bool(const S3RequestEvent &)> observer;
 

@@ -47,9 +47,9 @@ private Q_SLOTS:
     void preferencesSurviveARestart()
     {
         Preferences p = Preferences::load();
-        p.options.fetch.transfer.jobs = 3;
-        p.options.fetch.transfer.maxSize = 5 * 1024 * 1024;
-        p.options.fetch.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
+        p.options.transfer.jobs = 3;
+        p.options.transfer.maxSize = 5 * 1024 * 1024;
+        p.options.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
         p.options.fetch.keyTemplate = StoreKey::contentAddressedTemplate();
         p.options.store.sync = StoreOptions::Sync::EachFile;
         p.options.bannedList = QStringLiteral("/srv/banned.txt");
@@ -57,9 +57,9 @@ private Q_SLOTS:
         p.save();
 
         const Preferences q = Preferences::load();
-        QCOMPARE(q.options.fetch.transfer.jobs, 3);
-        QCOMPARE(q.options.fetch.transfer.maxSize, qint64(5 * 1024 * 1024));
-        QCOMPARE(q.options.fetch.transfer.accept, p.options.fetch.transfer.accept);
+        QCOMPARE(q.options.transfer.jobs, 3);
+        QCOMPARE(q.options.transfer.maxSize, qint64(5 * 1024 * 1024));
+        QCOMPARE(q.options.transfer.accept, p.options.transfer.accept);
         QCOMPARE(q.options.fetch.keyTemplate, p.options.fetch.keyTemplate);
         QCOMPARE(q.options.store.sync, StoreOptions::Sync::EachFile);
         QCOMPARE(q.options.bannedList, p.options.bannedList);
@@ -84,9 +84,9 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
 
         const Preferences r = dialog.preferences();
-        QCOMPARE(r.options.fetch.transfer.jobs, 12);
-        QCOMPARE(r.options.fetch.transfer.maxSize, qint64(2 * 1024 * 1024));
-        QCOMPARE(r.options.fetch.transfer.accept,
+        QCOMPARE(r.options.transfer.jobs, 12);
+        QCOMPARE(r.options.transfer.maxSize, qint64(2 * 1024 * 1024));
+        QCOMPARE(r.options.transfer.accept,
                  QStringList({QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
         QCOMPARE(r.options.bannedList, QStringLiteral("/tmp/banned.txt"));
     }
@@ -102,7 +102,7 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
         maxSize->clear();
         QVERIFY(ok->isEnabled());
-        QCOMPARE(dialog.preferences().options.fetch.transfer.maxSize, qint64(-1));
+        QCOMPARE(dialog.preferences().options.transfer.maxSize, qint64(-1));
     }
 
     void everyKeyWrittenByTheGuiIsReadByTheIniFileAndBack()
@@ -133,9 +133,9 @@ private Q_SLOTS:
                   "[review]\ncurator=Karen Blixen\naql=2.5\nlevel=S-4\n[intake]\nhot_folder=/srv/incoming\n");
         ini.close();
         const Preferences loaded = Preferences::load();
-        QCOMPARE(loaded.options.fetch.transfer.jobs, 3);
-        QCOMPARE(loaded.options.fetch.transfer.maxSize, qint64(500) << 20);
-        QCOMPARE(loaded.options.fetch.transfer.accept,
+        QCOMPARE(loaded.options.transfer.jobs, 3);
+        QCOMPARE(loaded.options.transfer.maxSize, qint64(500) << 20);
+        QCOMPARE(loaded.options.transfer.accept,
                  (QStringList{QStringLiteral("image/png"), QStringLiteral("application/pdf")}));
         QCOMPARE(loaded.settings.text(QStringLiteral("review/curator")), QStringLiteral("Karen Blixen"));
         QCOMPARE(loaded.settings.text(QStringLiteral("review/aql")), QStringLiteral("2.5"));
@@ -161,8 +161,8 @@ private Q_SLOTS:
         s.sync();
         const Preferences p = Preferences::load();
         QCOMPARE(p.problems.size(), 2);
-        QCOMPARE(p.options.fetch.transfer.maxSize, qint64(-1));
-        QCOMPARE(p.options.fetch.transfer.jobs, 8);
+        QCOMPARE(p.options.transfer.maxSize, qint64(-1));
+        QCOMPARE(p.options.transfer.jobs, 8);
         p.save();
         QSettings after;
         QVERIFY(!after.contains(QStringLiteral("transfer/max_size")));
@@ -175,7 +175,7 @@ private Q_SLOTS:
         auto *maxSize = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Largest file to accept"));
         maxSize->setText(QStringLiteral("0"));
         QVERIFY(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
-        QCOMPARE(dialog.preferences().options.fetch.transfer.maxSize, qint64(-1));
+        QCOMPARE(dialog.preferences().options.transfer.maxSize, qint64(-1));
         // The content-addressed template is a valid key template.
         auto *key = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Storage key template"));
         key->setText(StoreKey::contentAddressedTemplate());

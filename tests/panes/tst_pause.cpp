@@ -87,7 +87,7 @@ void TestPause::pauseHoldsThenResumeCompletes()
     auto workspace = Workspace::resolve(ws.catalog(), ws.store());
     QVERIFY2(workspace, qPrintable(workspace ? QString() : workspace.error().message));
     RunOptions options;
-    options.fetch.transfer.jobs = 2; // four files wait while two run: pause must hold those back too
+    options.transfer.jobs = 2; // four files wait while two run: pause must hold those back too
     EngineController controller(*workspace, options);
     TransfersView view(&controller);
     view.show();
@@ -125,8 +125,8 @@ void TestPause::pauseHoldsThenResumeCompletes()
     for (const QList<QVariant> &args : std::as_const(progress)) {
         const auto p = args.at(0).value<Progress>();
         for (const TransferActivity &t : p.transfers) {
-            QVERIFY2(heldReceived.contains(t.fileId), qPrintable(t.name));
-            QCOMPARE(t.received, heldReceived.value(t.fileId));
+            QVERIFY2(heldReceived.contains(t.tag), qPrintable(t.label));
+            QCOMPARE(t.bytesDone, heldReceived.value(t.tag));
         }
     }
     QVERIFY(finished.isEmpty());

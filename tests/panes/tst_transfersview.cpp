@@ -17,10 +17,10 @@ namespace {
 TransferActivity transfer(qint64 id, qint64 received, qint64 total, double rate = 1000, int attempt = 1)
 {
     TransferActivity t;
-    t.fileId = id;
-    t.name = QStringLiteral("page-%1.jp2").arg(id);
+    t.tag = id;
+    t.label = QStringLiteral("page-%1.jp2").arg(id);
     t.host = QStringLiteral("images.example.org");
-    t.received = received;
+    t.bytesDone = received;
     t.total = total;
     t.bytesPerSecond = rate;
     t.attempt = attempt;
@@ -178,7 +178,7 @@ void TestTransfersView::selectionAndScrollHold()
     running.removeAt(0);
     running.removeAt(0);
     for (TransferActivity &t : running)
-        t.received += 300;
+        t.bytesDone += 300;
     p.transfers = running;
     view.setProgress(p);
     const QModelIndexList selected = table->selectionModel()->selectedRows();

@@ -118,6 +118,12 @@ SCENARIOS (with an example each)
                                                 body, X-Wire-Sha256 of the gzip bytes.  /gzip/n=100000/a.txt
     /echo/…                                     200 JSON of the request (method, headers, body length and
                                                 sha256; the request body is read, chunked or not)
+    /form/…                                     200 JSON of a multipart/form-data request body, part by part:
+                                                {"method", "content_type", "body_length", "parts": [{"name",
+                                                "filename", "content_type", "length", "sha256", "text" (the
+                                                first 200 bytes, decoded as UTF-8 where possible)}]};
+                                                400 when the body is not multipart/form-data. Combine with
+                                                delay= (before the answer) as usual.   /form/t1
 
 INSPECTION
     GET /_stats[?path=P]      JSON: {"total_requests", "total_bytes_sent", "connections_total",
@@ -148,6 +154,8 @@ import argparse
 import asyncio
 import collections
 import datetime
+import email.parser
+import email.policy
 import email.utils
 import fcntl
 import functools
@@ -185,7 +193,7 @@ KIND_TYPES = {"random": "application/octet-stream", "text": "text/plain; charset
               "html": "text/html; charset=utf-8"}
 
 SCENARIOS = {"ok", "range", "norange", "changing", "drop", "short", "stall", "slow", "status", "flaky",
-             "redirect", "loop", "endless", "huge", "html", "lying", "empty", "gzip", "echo"}
+             "redirect", "loop", "endless", "huge", "html", "lying", "empty", "gzip", "echo", "form"}
 FLAGS = {"etag", "lm", "nostore", "nocache", "gzip", "chunked", "close", "ranges", "advertise"}
 KEYS = {"n", "type", "body", "etag", "lm", "maxage", "expires", "status", "retry", "retryat", "drop", "short",
         "stall", "hold", "fails", "rate", "delay", "hops", "code", "loc", "to", "len", "pos", "i", "at",
@@ -554,6 +562,25 @@ def etag_match_weak(header: str, etag) -> bool:
     return False
 
 
+def parse_form(req) -> list:
+    """The parts of a multipart/form-data body (RFC 7578), parsed by the standard library's MIME parser."""
+    ctype = req.header("content-type") or ""
+    if req.body is None or not ctype.lower().startswith("multipart/form-data"):
+        raise BadRequest("the /form scenario needs a multipart/form-data body")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + req.body)
+    if not message.is_multipart():
+        raise BadRequest("the multipart body could not be parsed")
+    parts = []
+    for part in message.iter_parts():
+        data = part.get_payload(decode=True) or b""
+        parts.append({"name": part.get_param("name", header="content-disposition"),
+                      "filename": part.get_filename(), "content_type": part.get("content-type"),
+                      "length": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                      "text": data[:200].decode("utf-8", "replace")})
+    return parts
+
+
 # ---------------------------------------------------------------------------------------------- server
 
 class Request:
@@ -568,6 +595,7 @@ class Request:
             self.headers[low] = f"{self.headers[low]}, {value}" if low in self.headers else value
         self.body_length = 0
         self.body_sha256 = hashlib.sha256().hexdigest()
+        self.body = None          # kept for multipart/form-data bodies (the /form scenario parses them)
 
     def header(self, name: str, default=None):
         return self.headers.get(name.lower(), default)
@@ -744,6 +772,8 @@ class FaultServer:
         # request body
         te = (req.header("transfer-encoding") or "").lower()
         digest = hashlib.sha256()
+        keep = (req.header("content-type") or "").lower().startswith("multipart/form-data")
+        kept = [] if keep else None
         if "100-continue" in (req.header("expect") or "").lower():
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             await writer.drain()
@@ -759,6 +789,8 @@ class FaultServer:
                 while remaining:
                     piece = await reader.readexactly(min(remaining, BLOCK))
                     digest.update(piece)
+                    if kept is not None and req.body_length < MATERIALIZE_LIMIT:
+                        kept.append(piece)
                     remaining -= len(piece)
                     req.body_length += len(piece)
                 await reader.readexactly(2)
@@ -771,9 +803,13 @@ class FaultServer:
             while remaining > 0:
                 piece = await reader.readexactly(min(remaining, BLOCK))
                 digest.update(piece)
+                if kept is not None and req.body_length < MATERIALIZE_LIMIT:
+                    kept.append(piece)
                 remaining -= len(piece)
                 req.body_length += len(piece)
         req.body_sha256 = digest.hexdigest()
+        if kept is not None:
+            req.body = b"".join(kept)
         return req
 
     async def simple(self, writer, status, text, ctype="text/plain; charset=utf-8", close=False, extra=None):
@@ -938,10 +974,14 @@ class FaultServer:
             await writer.drain()
             return keep
 
-        if spec.scenario == "echo":
-            doc = {"method": req.method, "target": req.target, "path": req.path, "query": req.query,
-                   "version": req.version, "headers": req.headers, "raw_headers": req.raw_headers,
-                   "body_length": req.body_length, "body_sha256": req.body_sha256}
+        if spec.scenario in ("form", "echo"):
+            if spec.scenario == "form":
+                doc = {"method": req.method, "content_type": req.header("content-type"),
+                       "body_length": req.body_length, "parts": parse_form(req)}
+            else:
+                doc = {"method": req.method, "target": req.target, "path": req.path, "query": req.query,
+                       "version": req.version, "headers": req.headers, "raw_headers": req.raw_headers,
+                       "body_length": req.body_length, "body_sha256": req.body_sha256}
             payload = json.dumps(doc, indent=1).encode() + b"\n"
             ex.status = 200
             ex.finish(0 if head_only else len(payload), "complete")

@@ -533,6 +533,25 @@ class TestFaultServer(unittest.TestCase):
         self.assertEqual((doc["method"], doc["body_length"], doc["body_sha256"]), ("POST", 300000, sha256(payload)))
         self.assertEqual(doc["headers"]["x-test"], "1")
 
+    def test_form_parses_multipart_parts(self):
+        payload = os.urandom(70000) + b"\r\n--not-a-boundary\r\n"
+        boundary = "gh-test-boundary-7f3a"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nhello, wiki\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"page 1.tif\"\r\n"
+                f"Content-Type: image/tiff\r\n\r\n").encode() + payload + f"\r\n--{boundary}--\r\n".encode()
+        status, h, data = self.request("/form/t-form", {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+                                       method="POST", body=body)
+        self.assertEqual(status, 200)
+        doc = json.loads(data)
+        self.assertEqual(doc["body_length"], len(body))
+        self.assertEqual([p["name"] for p in doc["parts"]], ["comment", "file"])
+        self.assertEqual(doc["parts"][0]["text"], "hello, wiki")
+        self.assertEqual((doc["parts"][1]["filename"], doc["parts"][1]["content_type"]), ("page 1.tif", "image/tiff"))
+        self.assertEqual((doc["parts"][1]["length"], doc["parts"][1]["sha256"]), (len(payload), sha256(payload)))
+        status, h, data = self.request("/form/t-form-plain", {"Content-Type": "text/plain"}, method="POST",
+                                       body=b"not a form")
+        self.assertEqual(status, 400)
+
     # ---------------------------------------------------------------------------------------- connections
 
     def test_keep_alive_and_log(self):

@@ -51,6 +51,9 @@ private:
 
 //! Writes \a content to \a path, creating folders; fails the test on error.
 void writeFile(const QString &path, const QByteArray &content);
+//! The body of a GET of \a url through Qt's own HTTP client (not the engine under test).
+QByteArray httpGet(const QString &url);
+
 //! Deterministic pseudo-random bytes (xorshift), so generated test files are the same on every run.
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed);
 

@@ -2,7 +2,9 @@
 #include <QTest>
 #include <QTimeZone>
 
-#include "transfer/httprules.h"
+#include <curl/curl.h>
+
+#include "net/httprules.h"
 
 using namespace gh;
 
@@ -15,6 +17,8 @@ private slots:
     void statuses();
     void retryAfter();
     void backoffGrowsWithJitterAndCap();
+    void transientOutcomes();
+    void retryDecisions();
     void acceptPatterns();
     void freshness();
     void httpDates();
@@ -78,6 +82,61 @@ void TestHttpRules::backoffGrowsWithJitterAndCap()
     for (int i = 0; i < 50; ++i)
         delays.insert(HttpRules::backoffMs(3, 1000, 60000));
     QVERIFY(delays.size() > 10);
+}
+
+void TestHttpRules::transientOutcomes()
+{
+    // Worth another attempt: timeouts, resets, short bodies, 408, 429, 5xx.
+    QVERIFY(HttpRules::isTransient(CURLE_OPERATION_TIMEDOUT, 0));
+    QVERIFY(HttpRules::isTransient(CURLE_RECV_ERROR, 0));
+    QVERIFY(HttpRules::isTransient(CURLE_PARTIAL_FILE, 0));
+    QVERIFY(HttpRules::isTransient(CURLE_COULDNT_CONNECT, 0));
+    for (int status : {408, 429, 500, 502, 503, 504})
+        QVERIFY2(HttpRules::isTransient(CURLE_OK, status), qPrintable(QString::number(status)));
+    // Not: answers that will not change, and TLS that cannot be verified.
+    for (int status : {200, 206, 304, 400, 401, 403, 404, 410, 451})
+        QVERIFY2(!HttpRules::isTransient(CURLE_OK, status), qPrintable(QString::number(status)));
+    QVERIFY(!HttpRules::isTransient(CURLE_PEER_FAILED_VERIFICATION, 0));
+    QVERIFY(!HttpRules::isTransient(CURLE_TOO_MANY_REDIRECTS, 0));
+    QVERIFY(!HttpRules::isTransient(CURLE_FILESIZE_EXCEEDED, 0));
+    QVERIFY(!HttpRules::isTransient(CURLE_UNSUPPORTED_PROTOCOL, 0));
+}
+
+void TestHttpRules::retryDecisions()
+{
+    const QDateTime now(QDate(2026, 11, 22), QTime(12, 0), QTimeZone::utc());
+    RetryPolicy policy;
+    policy.maxAttempts = 3;
+    policy.backoffBaseMs = 1000;
+    policy.backoffMaxMs = 8000;
+    policy.retryAfterMaxMs = 60000;
+
+    // Permanent failures and used-up attempts: no retry, whatever the server asks.
+    QVERIFY(!HttpRules::retryDecision(policy, 1, false, "5", now).retry);
+    QVERIFY(!HttpRules::retryDecision(policy, 3, true, "", now).retry);
+    QVERIFY(!HttpRules::retryDecision(policy, 3, true, "999", now).askedTooLong);
+
+    // The backoff, with jitter, within its bounds.
+    const RetryDecision first = HttpRules::retryDecision(policy, 1, true, "", now);
+    QVERIFY(first.retry);
+    QVERIFY(first.delayMs >= 500 && first.delayMs <= 1000);
+    QCOMPARE(first.askedMs, qint64(-1));
+    const RetryDecision second = HttpRules::retryDecision(policy, 2, true, "", now);
+    QVERIFY(second.delayMs >= 1000 && second.delayMs <= 2000);
+
+    // Retry-After longer than the backoff wins; shorter does not shorten it; beyond the cap: no retry.
+    const RetryDecision asked = HttpRules::retryDecision(policy, 1, true, "30", now);
+    QVERIFY(asked.retry);
+    QCOMPARE(asked.delayMs, qint64(30000));
+    QCOMPARE(asked.askedMs, qint64(30000));
+    QVERIFY(HttpRules::retryDecision(policy, 1, true, "0", now).delayMs >= 500);
+    const RetryDecision date =
+        HttpRules::retryDecision(policy, 2, true, "Sun, 22 Nov 2026 12:00:45 GMT", now);
+    QCOMPARE(date.delayMs, qint64(45000));
+    const RetryDecision tooLong = HttpRules::retryDecision(policy, 1, true, "120", now);
+    QVERIFY(!tooLong.retry);
+    QVERIFY(tooLong.askedTooLong);
+    QCOMPARE(tooLong.askedMs, qint64(120000));
 }
 
 void TestHttpRules::acceptPatterns()

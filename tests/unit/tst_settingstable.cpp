@@ -35,9 +35,9 @@ private slots:
         auto options = EngineSettings::runOptions(Settings());
         QVERIFY(options);
         const RunOptions defaults;
-        QCOMPARE(options->fetch.transfer.jobs, defaults.fetch.transfer.jobs);
-        QCOMPARE(options->fetch.transfer.maxSize, qint64(-1));
-        QCOMPARE(options->fetch.transfer.contact, defaults.fetch.transfer.contact);
+        QCOMPARE(options->transfer.jobs, defaults.transfer.jobs);
+        QCOMPARE(options->transfer.maxSize, qint64(-1));
+        QCOMPARE(options->transfer.contact, defaults.transfer.contact);
         QCOMPARE(options->fetch.keyTemplate, defaults.fetch.keyTemplate);
         QCOMPARE(options->store.sync, defaults.store.sync);
     }
@@ -76,8 +76,8 @@ private slots:
                 continue; // not engine options: the review book and the GUI read them
             QCOMPARE(back.text(d.key), d.example);
         }
-        QCOMPARE(options->fetch.transfer.maxSize, qint64(500) << 20);
-        QCOMPARE(options->fetch.transfer.accept,
+        QCOMPARE(options->transfer.maxSize, qint64(500) << 20);
+        QCOMPARE(options->transfer.accept,
                  (QStringList{QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
         QCOMPARE(options->store.sync, StoreOptions::Sync::EachFile);
     }
@@ -90,13 +90,11 @@ private slots:
               std::pair{"1048576", qint64(1) << 20}, std::pair{"1000", qint64(1000)}}) {
             auto options = EngineSettings::fromFile(ini(QByteArray("[transfer]\nmax_size=") + text + '\n'));
             QVERIFY2(options, text);
-            QCOMPARE(options->fetch.transfer.maxSize, bytes);
+            QCOMPARE(options->transfer.maxSize, bytes);
         }
         // 0 and absent mean no limit, never "refuse every byte".
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->fetch.transfer.maxSize,
-                 qint64(-1));
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->fetch.transfer.maxSize,
-                 qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nmax_size=0\n"))->transfer.maxSize, qint64(-1));
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\nper_host=2\n"))->transfer.maxSize, qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QStringLiteral("0")).value(), qint64(-1));
         QCOMPARE(EngineSettings::parseSizeLimit(QString()).value(), qint64(-1));
         QCOMPARE(SettingsTable::formatSize(qint64(1536) << 20), QStringLiteral("1536M"));
@@ -111,9 +109,9 @@ private slots:
 
     void jobsUnderFetchAndTheGuisOldKey()
     {
-        QCOMPARE(EngineSettings::fromFile(ini("[fetch]\njobs=3\n"))->fetch.transfer.jobs, 3);
+        QCOMPARE(EngineSettings::fromFile(ini("[fetch]\njobs=3\n"))->transfer.jobs, 3);
         // What the GUI wrote before there was one table still counts…
-        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\njobs=5\n"))->fetch.transfer.jobs, 5);
+        QCOMPARE(EngineSettings::fromFile(ini("[transfer]\njobs=5\n"))->transfer.jobs, 5);
         // …and writing replaces it with the table's key.
         const QString path = ini("[transfer]\njobs=5\n");
         auto settings = EngineSettings::readFile(path);
@@ -132,7 +130,7 @@ private slots:
         // QSettings reads an unquoted "a, b" as a list; it must not turn into an empty string.
         auto options = EngineSettings::fromFile(ini("[transfer]\naccept=image/png,application/pdf\n"));
         QVERIFY(options);
-        QCOMPARE(options->fetch.transfer.accept,
+        QCOMPARE(options->transfer.accept,
                  (QStringList{QStringLiteral("image/png"), QStringLiteral("application/pdf")}));
         auto settings =
             EngineSettings::readFile(ini("[review]\ndefect_reasons=unreadable, cropped , ,skewed\n"));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <functional>
+#include <memory>
 
 #include <QCoreApplication>
 #include <QUrl>
@@ -11,17 +11,20 @@ class QIODevice;
 
 namespace gh {
 
+class HttpEngine;
+
 /*!
     \class gh::RemoteFetcher
     Downloads the documents intake itself must read — a manifest, spreadsheet or list given by URL, the member
     manifests of a IIIF collection — synchronously, on the intake's thread, before anything is written to the
-    catalog. It follows the transfer engine's rules (TransferOptions): http and https only, TLS always
-    verified (with the extra CA bundle if one is configured), the engine's User-Agent, connect and stall
-    timeouts, at most maxRedirects redirects, transient failures retried with backoff up to maxAttempts, and
-    a size limit checked on Content-Length and again on the bytes as they arrive. The intake's cancel flag
-    aborts a download at once.
+    catalog. It runs on the HTTP engine with the fetch stage's settings (TransferOptions): http and https
+    only, TLS always verified (with the extra CA bundle if one is configured), the engine's User-Agent,
+    connect and stall timeouts, at most maxRedirects redirects, transient failures retried with backoff up
+    to maxAttempts (timers in the engine; this thread only waits), and a size limit checked on Content-Length
+    and again on the bytes as they arrive. The intake's cancel flag aborts a download at once.
 
-    One libcurl handle is reused, so member manifests from one server share a connection. Not thread-safe.
+    One engine serves every download of a fetcher, so member manifests from one server share a connection.
+    Not thread-safe.
 */
 class RemoteFetcher
 {
@@ -57,11 +60,8 @@ public:
     FileStatus lastStatus() const { return m_lastStatus; }
 
 private:
-    Result<Fetched> attempt(const QUrl &url, const std::function<bool(const char *, qint64)> &write,
-                            qint64 maxBytes);
-
     const IntakeOptions &m_options;
-    void *m_curl = nullptr;
+    std::unique_ptr<HttpEngine> m_engine; //!< Started with the first download.
     FileStatus m_lastStatus = FileStatus::Success;
 };
 

@@ -66,6 +66,14 @@ FileStatus HttpRules::statusForCurl(int curlCode)
     }
 }
 
+bool HttpRules::isTransient(int curlCode, int httpStatus)
+{
+    if (curlCode != CURLE_OK)
+        return StatusInfo::isTransient(statusForCurl(curlCode));
+    const std::optional<FileStatus> status = statusForHttp(httpStatus);
+    return status && StatusInfo::isTransient(*status);
+}
+
 std::optional<qint64> HttpRules::retryAfterMs(const QByteArray &value, const QDateTime &now)
 {
     const QByteArray trimmed = value.trimmed();
@@ -88,6 +96,26 @@ qint64 HttpRules::backoffMs(int attempt, int baseMs, int maxMs)
     // "Equal jitter": half fixed, half random, so retries of many files spread out but never come too soon.
     const double jitter = QRandomGenerator::global()->bounded(capped / 2.0 + 1.0);
     return qint64(capped / 2.0 + jitter);
+}
+
+RetryDecision HttpRules::retryDecision(const RetryPolicy &policy, int attempt, bool transient,
+                                       const QByteArray &retryAfter, const QDateTime &now)
+{
+    RetryDecision decision;
+    if (const auto asked = retryAfterMs(retryAfter, now))
+        decision.askedMs = *asked;
+    if (!transient || attempt >= policy.maxAttempts)
+        return decision;
+    decision.delayMs = backoffMs(attempt, policy.backoffBaseMs, policy.backoffMaxMs);
+    if (decision.askedMs >= 0) {
+        if (decision.askedMs > policy.retryAfterMaxMs) {
+            decision.askedTooLong = true;
+            return decision;
+        }
+        decision.delayMs = std::max(decision.delayMs, decision.askedMs);
+    }
+    decision.retry = true;
+    return decision;
 }
 
 QString HttpRules::mimetypeOf(const QByteArray &contentType)

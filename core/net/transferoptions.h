@@ -3,18 +3,23 @@
 #include <QString>
 #include <QStringList>
 
+#include "httpoptions.h"
+#include "httprules.h"
+
 namespace gh {
 
 /*!
     \class gh::TransferOptions
-    How the transfer engine behaves towards servers: parallelism, politeness, timeouts, retries and limits.
-    Defaults suit a careful archiver; the CLI and the GUI expose the same settings.
+    The settings for downloads, as the INI file (\c [transfer]) and the GUI's preferences hold them: how the
+    HTTP engine behaves towards servers (engineOptions()) and the fetch policy on top of it — redirects,
+    retries (retryPolicy()), limits, accepted types, freshness. Defaults suit a careful archiver.
 */
 struct TransferOptions
 {
+    // The engine.
     int jobs = 8;    //!< Transfers running at once.
     int perHost = 4; //!< Connections to one host at once.
-    //! Sent with every request; empty means "Gatehouse/<version> (+contact)".
+    //! Sent with every request; empty means "Gatehouse/<version> (<contact>) libcurl/<version>".
     QString userAgent;
     //! An e-mail or URL where server operators can reach whoever runs the crawl.
     QString contact = QStringLiteral("https://gatehouse.invalid/contact");
@@ -22,6 +27,9 @@ struct TransferOptions
     //! A transfer slower than lowSpeedLimit bytes/s for lowSpeedSeconds is a stall (status timeout).
     int lowSpeedLimit = 1;
     int lowSpeedSeconds = 60;
+    QString caBundle; //!< Extra CA bundle to verify TLS with; verification itself is never optional.
+
+    // The fetch policy.
     int maxRedirects = 10;
     //! Attempts in all for transient outcomes (timeouts, resets, 429, 5xx, short bodies).
     int maxAttempts = 3;
@@ -33,9 +41,11 @@ struct TransferOptions
     QStringList accept;  //!< Mimetype patterns ("image/*", "application/pdf"); empty accepts everything.
     //! Skip the request entirely while a cached copy is fresh by Cache-Control max-age or Expires.
     bool honourFreshness = false;
-    QString caBundle; //!< Extra CA bundle to verify TLS with; verification itself is never optional.
 
-    QString effectiveUserAgent() const;
+    //! The engine part, for an HttpEngine that runs these downloads.
+    HttpEngineOptions engineOptions() const;
+    RetryPolicy retryPolicy() const;
+    QString effectiveUserAgent() const { return engineOptions().effectiveUserAgent(); }
 };
 
 } // namespace gh

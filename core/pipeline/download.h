@@ -1,18 +1,19 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include <QObject>
-#include <QThread>
 
-#include "pipeline/fetchoutcome.h"
-#include "transferactivity.h"
-#include "transferoptions.h"
+#include "fetchoutcome.h"
+#include "net/transferactivity.h"
+#include "net/transferoptions.h"
 
 namespace gh {
 
 class BitStore;
-class TransferWorker;
+class HttpEngine;
+struct DownloadContext;
 
 /*!
     \class gh::DownloadJob
@@ -39,28 +40,28 @@ struct DownloadResult
 };
 
 /*!
-    \class gh::TransferEngine
-    Downloads files into the bit store: a libcurl multi handle on its own thread, driven by that thread's Qt
-    event loop, running up to TransferOptions::jobs transfers at once and no more than perHost per host, with
-    keep-alive and HTTP/2 where the server offers it and TLS always verified.
+    \class gh::Downloader
+    Downloads files into the bit store, each as one exchange (a DownloadExchange) on its own HttpEngine:
+    up to TransferOptions::jobs at once and no more than perHost per host.
 
-    Every byte is hashed (md5, sha1, sha256) and written to a temporary object as it arrives — off the curl
-    thread, in order per download — and the mimetype is sniffed from the first bytes. Redirects are followed
-    by the engine itself, so every hop is recorded and loops are recognised. Transient failures are retried
-    with exponential backoff and jitter, honouring Retry-After; an interrupted body continues with
-    Range/If-Range where the server allows it and starts over where it does not; a download interrupted by a
-    crash continues in the next run. Limits (size, accepted types) are checked on the headers and again on
-    the bytes.
+    Every byte is hashed (md5, sha1, sha256) and written to a temporary object as it arrives — off the
+    engine's thread, in order per download, with backpressure when hashing falls behind — and the mimetype is
+    sniffed from the first bytes (MimeSniffer). Redirects are followed hop by hop, so every hop is recorded
+    and loops are recognised. Transient failures are retried with exponential backoff and jitter, honouring
+    Retry-After; an interrupted body continues with Range/If-Range where the server allows it and starts over
+    where it does not; a download interrupted by a crash continues in the next run. Requests are conditional
+    when the catalog knows the URL, and a 304 reuses the stored copy. Limits (size, accepted types) are
+    checked on the headers and again on the bytes.
 
     Call start(), cancelAll() and setPaused() from any thread; results arrive through the signals.
 */
-class TransferEngine : public QObject
+class Downloader : public QObject
 {
     Q_OBJECT
 
 public:
-    TransferEngine(BitStore &store, const TransferOptions &options, QObject *parent = nullptr);
-    ~TransferEngine() override;
+    Downloader(BitStore &store, const TransferOptions &options, QObject *parent = nullptr);
+    ~Downloader() override;
 
     //! Queues \a jobs (a page at a time: one hand-off to the engine's thread for many files).
     void start(const QList<DownloadJob> &jobs);
@@ -72,12 +73,12 @@ public:
 signals:
     //! Finished downloads, gathered per turn of the engine's event loop.
     void finished(const QList<gh::DownloadResult> &results);
-    //! The running transfers, a few times a second while any run.
+    //! The running transfers (tag = file id), a few times a second while any run.
     void activity(const QList<gh::TransferActivity> &transfers);
 
 private:
-    QThread m_thread;
-    TransferWorker *m_worker;
+    std::shared_ptr<DownloadContext> m_context;
+    std::unique_ptr<HttpEngine> m_engine;
 };
 
 } // namespace gh

@@ -5,6 +5,8 @@
 #include <QLocale>
 #include <QSaveFile>
 
+#include "problems.h"
+
 namespace gh {
 
 namespace {
@@ -62,6 +64,15 @@ QJsonObject Reports::batchJson(const BatchRecord &batch)
         {QStringLiteral("files"), batch.files},
         {QStringLiteral("stages"), stages},
         {QStringLiteral("counts"), counts},
+        {QStringLiteral("archived"), batch.archived},
+        {QStringLiteral("problems"), Problems::toJson(batch.problems)},
+        {QStringLiteral("batch_problems"),
+         [&] {
+             QJsonArray list;
+             for (const Problem &p : batch.batchProblems)
+                 list.append(Problems::toJson(p));
+             return list;
+         }()},
     };
 }
 
@@ -181,26 +192,11 @@ Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
     if (!times)
         return times.error();
 
-    qint64 successful = 0;
-    qint64 failed = 0;
-    qint64 skipped = 0;
-    qint64 pending = 0;
-    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it) {
-        switch (StatusInfo::severity(it.key())) {
-        case Severity::Ok:
-            successful += it.value();
-            break;
-        case Severity::Error:
-            failed += it.value();
-            break;
-        case Severity::Skipped:
-            skipped += it.value();
-            break;
-        case Severity::Open:
-            pending += it.value();
-            break;
-        }
-    }
+    const SeverityTally tally = StatusInfo::tally(batch->counts);
+    const qint64 successful = tally.ok;
+    const qint64 failed = tally.errors;
+    const qint64 skipped = tally.skipped;
+    const qint64 pending = tally.open;
     const QLocale c = QLocale::c();
     const auto number = [&](qint64 n) { return c.toString(n); };
     const QString startText =

@@ -33,6 +33,14 @@ const QList<Command> &commands()
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
          cmdBag},
+        {QStringLiteral("recheck"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "check a batch again after a fix: re-read sidecars, verify stored copies"),
+         cmdRecheck},
+        {QStringLiteral("batch"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH"),
+         cmdBatch},
     };
     return list;
 }
@@ -51,8 +59,12 @@ int run(const QStringList &arguments)
 
     auto usage = [&] {
         QString text = parser.helpText() + u'\n' + tr("Commands:") + u'\n';
+        // The longest name and two spaces, so no name runs into its summary.
+        qsizetype width = 0;
         for (const Command &c : commands())
-            text += u"  " + c.name.leftJustified(10) + tr(c.summary) + u'\n';
+            width = std::max(width, c.name.size());
+        for (const Command &c : commands())
+            text += u"  " + c.name.leftJustified(width + 2) + tr(c.summary) + u'\n';
         text += u'\n' + tr("Run \"gatehouse-cli COMMAND --help\" for a command's options.") + u'\n';
         return text;
     };

@@ -1,6 +1,7 @@
 # Sources of core/pipeline, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/archivecopy.cpp ${CMAKE_CURRENT_LIST_DIR}/archivecopy.h
+    ${CMAKE_CURRENT_LIST_DIR}/batchhousekeeping.cpp ${CMAKE_CURRENT_LIST_DIR}/batchhousekeeping.h
     ${CMAKE_CURRENT_LIST_DIR}/batchrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/batchrunner.h
     ${CMAKE_CURRENT_LIST_DIR}/engine.cpp ${CMAKE_CURRENT_LIST_DIR}/engine.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchoptions.h
@@ -8,6 +9,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/fetchstage.cpp ${CMAKE_CURRENT_LIST_DIR}/fetchstage.h
     ${CMAKE_CURRENT_LIST_DIR}/localcopy.cpp ${CMAKE_CURRENT_LIST_DIR}/localcopy.h
     ${CMAKE_CURRENT_LIST_DIR}/progress.cpp ${CMAKE_CURRENT_LIST_DIR}/progress.h
+    ${CMAKE_CURRENT_LIST_DIR}/recheck.cpp ${CMAKE_CURRENT_LIST_DIR}/recheck.h
     ${CMAKE_CURRENT_LIST_DIR}/settings.cpp ${CMAKE_CURRENT_LIST_DIR}/settings.h
     ${CMAKE_CURRENT_LIST_DIR}/workspace.cpp ${CMAKE_CURRENT_LIST_DIR}/workspace.h
 )

@@ -1,12 +1,13 @@
 #include "testsupport.h"
 
+#include <cstring>
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTest>
-
-#include <cstring>
 
 namespace gh::test {
 
@@ -53,7 +54,8 @@ CliResult Workspace::cli(const QStringList &arguments, int timeoutMs) const
     QProcess process;
     process.setProcessEnvironment(environment());
     process.setWorkingDirectory(path());
-    process.start(binary(QStringLiteral("gatehouse-cli")), QStringList{QStringLiteral("--catalog"), catalog()} + arguments);
+    process.start(binary(QStringLiteral("gatehouse-cli")),
+                  QStringList{QStringLiteral("--catalog"), catalog()} + arguments);
     CliResult result;
     if (!process.waitForStarted(10000)) {
         result.err = process.errorString().toUtf8();
@@ -99,6 +101,15 @@ QByteArray pseudoRandomBytes(qint64 size, quint64 seed)
         bytes[i] = char(x & 0xff);
     }
     return bytes;
+}
+
+FileIdentity fileIdentity(const QString &path)
+{
+    struct stat st
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return {quint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 } // namespace gh::test

@@ -8,6 +8,7 @@ class QCheckBox;
 class QDialogButtonBox;
 class QComboBox;
 class QGroupBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -45,6 +46,8 @@ private:
     ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
+    QLabel *m_maxSizeError;
+    QLabel *m_keyTemplateError;
     QDialogButtonBox *m_buttons;
 };
 

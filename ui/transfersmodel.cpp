@@ -133,6 +133,8 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == ProgressColumn || index.column() == NameColumn) {
             const QLocale locale;
+            if (t->received == 0 && t->total < 0)
+                return tr("Waiting for the server: connecting, or in the queue for this host.");
             return t->total >= 0
                        ? tr("%1 of %2 bytes received")
                              .arg(locale.toString(t->received), locale.toString(t->total))
@@ -152,6 +154,8 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     case HostColumn:
         return t->host;
     case ProgressColumn:
+        if (t->received == 0 && t->total < 0)
+            return tr("waiting…");
         if (t->total > 0) {
             return tr("%1 of %2 (%3%)")
                 .arg(locale.formattedDataSize(t->received), locale.formattedDataSize(t->total))

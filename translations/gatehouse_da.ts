@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK" sourcelanguage="en">
 <context>
+    <name>gh::AboutDialog</name>
+    <message>
+        <source>About Gatehouse</source>
+        <translation>Om Gatehouse</translation>
+    </message>
+    <message>
+        <source>Gatehouse %1</source>
+        <translation>Gatehouse %1</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
+    </message>
+    <message>
+        <source>Store: %1</source>
+        <translation>Lager: %1</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Datamappe: %1</translation>
+    </message>
+    <message>
+        <source>Qt %1 on %2</source>
+        <translation>Qt %1 på %2</translation>
+    </message>
+    <message>
+        <source>Take batches of digital objects into an archive.</source>
+        <translation>Tag batches af digitale objekter ind i et arkiv.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy for a Bug Report</source>
+        <translation>&amp;Kopiér til en fejlrapport</translation>
+    </message>
+</context>
+<context>
     <name>gh::ArchiveCopy</name>
     <message>
         <source>%1 in %2</source>
@@ -684,6 +719,57 @@
     </message>
 </context>
 <context>
+    <name>gh::BatchHousekeeping</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fil</numerusform>
+            <numerusform>%n filer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies)</source>
+        <translation>
+            <numerusform>%n lagret kopi</numerusform>
+            <numerusform>%n lagrede kopier</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>batch %1 &quot;%2&quot;: %3, %4</source>
+        <translation>batch %1 "%2": %3, %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) shared with other batches stay</source>
+        <translation>
+            <numerusform>%n lagret kopi, som andre batches deler, bliver</numerusform>
+            <numerusform>%n lagrede kopier, som andre batches deler, bliver</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage); wait for it to finish or cancel it first.</source>
+        <translation>Batch %1 er under behandling (trinnet %2); vent til den er færdig, eller annuller den først.</translation>
+    </message>
+    <message>
+        <source>A batch needs a name.</source>
+        <translation>En batch skal have et navn.</translation>
+    </message>
+    <message>
+        <source>Deleting a batch needs its store.</source>
+        <translation>At slette en batch kræver dens lager.</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be removed.</source>
+        <translation>Mappen %1 kunne ikke fjernes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch %1 was deleted from the catalog, but %n stored object(s) or files could not be removed: %2</source>
+        <translation>
+            <numerusform>Batch %1 er slettet fra kataloget, men %n lagret objekt eller fil kunne ikke fjernes: %2</numerusform>
+            <numerusform>Batch %1 er slettet fra kataloget, men %n lagrede objekter eller filer kunne ikke fjernes: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::BatchListModel</name>
     <message>
         <source>%1: %2</source>
@@ -708,6 +794,25 @@
     <message>
         <source>Problems</source>
         <translation>Problemer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) with problems: see Problems</source>
+        <translation>
+            <numerusform>%n fil med problemer: se Problemer</numerusform>
+            <numerusform>%n filer med problemer: se Problemer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Archived: hidden from the dashboard unless archived batches are shown.</source>
+        <translation>Arkiveret: skjult på oversigten, medmindre arkiverede batches vises.</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Ingen problemer</translation>
+    </message>
+    <message>
+        <source>%1 (archived)</source>
+        <translation>%1 (arkiveret)</translation>
     </message>
 </context>
 <context>
@@ -962,6 +1067,26 @@
         <source>reading events of item %1</source>
         <translation>læsning af hændelserne for enhed %1</translation>
     </message>
+    <message>
+        <source>renaming batch %1</source>
+        <translation>omdøbning af batch %1</translation>
+    </message>
+    <message>
+        <source>listing the stored copies of batch %1</source>
+        <translation>oplistning af de lagrede kopier i batch %1</translation>
+    </message>
+    <message>
+        <source>forgetting cached downloads of batch %1</source>
+        <translation>glemning af cachelagrede downloads i batch %1</translation>
+    </message>
+    <message>
+        <source>deleting batch %1</source>
+        <translation>sletning af batch %1</translation>
+    </message>
+    <message>
+        <source>recording the check of file %1</source>
+        <translation>registrering af kontrollen af filen %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1113,6 +1238,10 @@
     <message>
         <source>Running batch %1, a delivery from the hot folder.</source>
         <translation>Kører batch %1, en leverance fra den overvågede mappe.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>Slettede %1.</translation>
     </message>
 </context>
 <context>
@@ -1699,16 +1828,22 @@
         <translation>Filer, der ikke er angivet i %1</translation>
     </message>
     <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 filer i pakken er ikke angivet i %2: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 angiver %2 filer, der mangler: %3.</translation>
-    </message>
-    <message>
         <source>Read %1 as an IMS content package: %2 items following the organization &quot;%3&quot;, %4 files.</source>
         <translation>Læste %1 som en IMS-indholdspakke: %2 enheder efter organisationen &quot;%3&quot;, %4 filer.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n fil i pakken er ikke opført i %1: %2.</numerusform>
+            <numerusform>%n filer i pakken er ikke opført i %1: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 opfører %n fil, der mangler: %2.</numerusform>
+            <numerusform>%1 opfører %n filer, der mangler: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1752,13 +1887,30 @@
         <source>The source %1 cannot be read: permission denied.</source>
         <translation>Kilden %1 kan ikke læses: adgang nægtet.</translation>
     </message>
-    <message>
-        <source>%1 records are on the banned list and will be skipped.</source>
-        <translation>%1 poster er på spærrelisten og springes over.</translation>
+    <message numerus="yes">
+        <source>%n record(s) on the banned list will be skipped.</source>
+        <translation>
+            <numerusform>%n post på listen over forbudte poster springes over.</numerusform>
+            <numerusform>%n poster på listen over forbudte poster springes over.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 items, %2 files</source>
-        <translation>%1 enheder, %2 filer</translation>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n enhed</numerusform>
+            <numerusform>%n enheder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fil</numerusform>
+            <numerusform>%n filer</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1839,38 +1991,6 @@
         <translation>Advarsel</translation>
     </message>
     <message>
-        <source>Intake warning</source>
-        <translation>Modtagelsesadvarsel</translation>
-    </message>
-    <message>
-        <source>Intake</source>
-        <translation>Modtagelse</translation>
-    </message>
-    <message>
-        <source>Intake: %1</source>
-        <translation>Modtagelse: %1</translation>
-    </message>
-    <message>
-        <source>Engine failure</source>
-        <translation>Motorfejl</translation>
-    </message>
-    <message>
-        <source>Engine</source>
-        <translation>Motor</translation>
-    </message>
-    <message>
-        <source>No problems</source>
-        <translation>Ingen problemer</translation>
-    </message>
-    <message>
-        <source>1 problem</source>
-        <translation>1 problem</translation>
-    </message>
-    <message>
-        <source>%1 problems</source>
-        <translation>%1 problemer</translation>
-    </message>
-    <message>
         <source>Severity</source>
         <translation>Alvorlighed</translation>
     </message>
@@ -1889,10 +2009,6 @@
 </context>
 <context>
     <name>gh::IssuesPanel</name>
-    <message>
-        <source>Number of problems</source>
-        <translation>Antal problemer</translation>
-    </message>
     <message>
         <source>Problems</source>
         <translation>Problemer</translation>
@@ -1987,10 +2103,6 @@
 <context>
     <name>gh::ListingIngester</name>
     <message>
-        <source>Listed %1: %2 files in %3 items, grouped by folder and name stem; %4 checksum files read.</source>
-        <translation>Oplistede %1: %2 filer i %3 enheder, grupperet efter mappe og navnestamme; %4 kontrolsumfiler læst.</translation>
-    </message>
-    <message>
         <source>Skipped operating-system files: %1</source>
         <translation>Sprang styresystemfiler over: %1</translation>
     </message>
@@ -2001,6 +2113,31 @@
     <message>
         <source>Loading %1 was cancelled.</source>
         <translation>Indlæsningen af %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>Listed %1: %2 in %3, grouped by folder and name stem; %4.</source>
+        <translation>Listede %1: %2 i %3, grupperet efter mappe og navnestamme; %4.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fil</numerusform>
+            <numerusform>%n filer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n enhed</numerusform>
+            <numerusform>%n enheder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n kontrolsumfil læst</numerusform>
+            <numerusform>%n kontrolsumfiler læst</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2108,14 +2245,6 @@
         <translation>&amp;Om Gatehouse</translation>
     </message>
     <message>
-        <source>About Gatehouse</source>
-        <translation>Om Gatehouse</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Take batches of digital objects into an archive.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;br&gt;Store: %3&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Før batches af digitale objekter ind i et arkiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Lager: %3&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Catalog %1 · store %2</source>
         <translation>Katalog %1 · lager %2</translation>
     </message>
@@ -2152,10 +2281,6 @@
         <translation>Beslutning</translation>
     </message>
     <message>
-        <source>Progress of the running batch</source>
-        <translation>Fremskridt for den kørende batch</translation>
-    </message>
-    <message>
         <source>Open a folder or a file, or drop one on this window.</source>
         <translation>Åbn en mappe eller en fil, eller træk en ind på dette vindue.</translation>
     </message>
@@ -2178,18 +2303,6 @@
     <message>
         <source>Batch sources (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;All files (*)</source>
         <translation>Batchkilder (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;Alle filer (*)</translation>
-    </message>
-    <message>
-        <source>Open a web address</source>
-        <translation>Åbn en webadresse</translation>
-    </message>
-    <message>
-        <source>Address of a IIIF manifest or collection:</source>
-        <translation>Adresse på et IIIF-manifest eller en IIIF-samling:</translation>
-    </message>
-    <message>
-        <source>%1 is not an http or https address.</source>
-        <translation>%1 er ikke en http- eller https-adresse.</translation>
     </message>
     <message>
         <source>Settings saved; they apply to the next run.</source>
@@ -2254,6 +2367,217 @@
     <message>
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
         <translation>Nye leverancer i denne mappe indlæses og køres, når de holder op med at ændre sig.</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Den valgte batchs tilstand</translation>
+    </message>
+    <message>
+        <source>Problems (%1)</source>
+        <translation>Problemer (%1)</translation>
+    </message>
+    <message>
+        <source>Check &amp;Again</source>
+        <translation>Kontrollér &amp;igen</translation>
+    </message>
+    <message>
+        <source>Read the batch&apos;s sidecars and manifests again and verify every stored copy; only what changed is copied.</source>
+        <translation>Læs batchens sidefiler og manifester igen og verificér hver lagret kopi; kun det, der er ændret, kopieres.</translation>
+    </message>
+    <message>
+        <source>Check &amp;Selected Files Again</source>
+        <translation>Kontrollér &amp;valgte filer igen</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>&amp;Omdøb…</translation>
+    </message>
+    <message>
+        <source>&amp;Archive</source>
+        <translation>&amp;Arkivér</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Slet…</translation>
+    </message>
+    <message>
+        <source>Show Ar&amp;chived Batches</source>
+        <translation>Vis ar&amp;kiverede batches</translation>
+    </message>
+    <message>
+        <source>&amp;Using Gatehouse</source>
+        <translation>&amp;Brug af Gatehouse</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastaturgenveje</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Resuming &quot;%1&quot; where it stopped when Gatehouse was closed.</source>
+        <translation>Genoptager "%1", hvor den stoppede, da Gatehouse blev lukket.</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>Genoptager…</translation>
+    </message>
+    <message>
+        <source>Un&amp;archive</source>
+        <translation>Fjern fra &amp;arkiv</translation>
+    </message>
+    <message>
+        <source>Opening %1 as a new batch</source>
+        <translation>Åbner %1 som en ny batch</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Indlæser %1…</translation>
+    </message>
+    <message>
+        <source>Already a batch</source>
+        <translation>Allerede en batch</translation>
+    </message>
+    <message>
+        <source>This source is already the batch &quot;%1&quot; (loaded %2): %3.</source>
+        <translation>Denne kilde er allerede batchen "%1" (indlæst %2): %3.</translation>
+    </message>
+    <message>
+        <source>Open it as it is; check it again, which reads its sidecars and manifests again, verifies the stored copies and copies only what changed; or load everything again as a new batch.</source>
+        <translation>Åbn den, som den er; kontrollér den igen, hvilket læser dens sidefiler og manifester igen, verificerer de lagrede kopier og kun kopierer det, der er ændret; eller indlæs alt igen som en ny batch.</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Existing Batch</source>
+        <translation>&amp;Genoptag den eksisterende batch</translation>
+    </message>
+    <message>
+        <source>&amp;Open Existing Batch</source>
+        <translation>&amp;Åbn den eksisterende batch</translation>
+    </message>
+    <message>
+        <source>&amp;New Batch</source>
+        <translation>&amp;Ny batch</translation>
+    </message>
+    <message>
+        <source>A batch is running; check again when it has finished.</source>
+        <translation>En batch kører; kontrollér igen, når den er færdig.</translation>
+    </message>
+    <message>
+        <source>Checking again…</source>
+        <translation>Kontrollerer igen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n file(s) again…</source>
+        <translation>
+            <numerusform>Kontrollerer %n fil igen…</numerusform>
+            <numerusform>Kontrollerer %n filer igen…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to do: every file of &quot;%1&quot; is done. Check Again (Ctrl+R) reads its sidecars and manifests again.</source>
+        <translation>Intet at gøre: alle filer i "%1" er færdige. Kontrollér igen (Ctrl+R) læser dens sidefiler og manifester igen.</translation>
+    </message>
+    <message>
+        <source>Watch a folder for new deliveries</source>
+        <translation>Overvåg en mappe for nye leverancer</translation>
+    </message>
+    <message>
+        <source>Rename Batch</source>
+        <translation>Omdøb batch</translation>
+    </message>
+    <message>
+        <source>New name of batch %1:</source>
+        <translation>Nyt navn på batch %1:</translation>
+    </message>
+    <message>
+        <source>Archived &quot;%1&quot;: it is kept, and View ▸ Show Archived Batches shows it again.</source>
+        <translation>Arkiverede "%1": den bevares, og Vis ▸ Vis arkiverede batches viser den igen.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is shown on the dashboard again.</source>
+        <translation>"%1" vises på oversigten igen.</translation>
+    </message>
+    <message>
+        <source>Delete Batch</source>
+        <translation>Slet batch</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>Slet %1?</translation>
+    </message>
+    <message>
+        <source>The batch, its records and events, its log and the stored copies no other batch uses are removed. This cannot be undone; archiving hides a batch and keeps it.</source>
+        <translation>Batchen, dens poster og hændelser, dens log og de lagrede kopier, som ingen anden batch bruger, fjernes. Det kan ikke fortrydes; arkivering skjuler en batch og bevarer den.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Slet</translation>
+    </message>
+    <message>
+        <source>Show the Source in the File Manager</source>
+        <translation>Vis kilden i filhåndteringen</translation>
+    </message>
+    <message>
+        <source>Open the Source in the Browser</source>
+        <translation>Åbn kilden i browseren</translation>
+    </message>
+    <message>
+        <source>Copy the Source&apos;s Address</source>
+        <translation>Kopiér kildens adresse</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Åbn</translation>
+    </message>
+    <message>
+        <source>Show the Stored Copy in the File Manager</source>
+        <translation>Vis den lagrede kopi i filhåndteringen</translation>
+    </message>
+    <message>
+        <source>Copy SHA-256</source>
+        <translation>Kopiér SHA-256</translation>
+    </message>
+    <message>
+        <source>Copy the Stored Copy&apos;s Path</source>
+        <translation>Kopiér den lagrede kopis sti</translation>
+    </message>
+    <message>
+        <source>Only Files &quot;%1&quot;</source>
+        <translation>Kun filer "%1"</translation>
+    </message>
+    <message>
+        <source>Only Files of Type %1</source>
+        <translation>Kun filer af typen %1</translation>
+    </message>
+    <message>
+        <source>Show All Files</source>
+        <translation>Vis alle filer</translation>
+    </message>
+    <message>
+        <source>A Batch Is Running</source>
+        <translation>En batch kører</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is still running.</source>
+        <translation>"%1" kører stadig.</translation>
+    </message>
+    <message>
+        <source>A batch is still running.</source>
+        <translation>En batch kører stadig.</translation>
+    </message>
+    <message>
+        <source>Pause and quit: Gatehouse carries on with it the next time it starts. Stop and quit: it stays as it is, and Resume finishes it later. Files already stored are kept either way.</source>
+        <translation>Sæt på pause og afslut: Gatehouse fortsætter med den, næste gang programmet starter. Stop og afslut: den forbliver, som den er, og Genoptag gør den færdig senere. Filer, der allerede er lagret, bevares i begge tilfælde.</translation>
+    </message>
+    <message>
+        <source>&amp;Pause and Quit</source>
+        <translation>Sæt på &amp;pause og afslut</translation>
+    </message>
+    <message>
+        <source>&amp;Stop and Quit</source>
+        <translation>&amp;Stop og afslut</translation>
     </message>
 </context>
 <context>
@@ -2669,20 +2993,8 @@
         <translation>Filer, der ikke er i strukturkortet</translation>
     </message>
     <message>
-        <source>%1 lists %2 files that no division of the structure map points to: %3.</source>
-        <translation>%1 angiver %2 filer, som ingen inddeling i strukturkortet peger på: %3.</translation>
-    </message>
-    <message>
         <source>Files not listed in %1</source>
         <translation>Filer, der ikke er angivet i %1</translation>
-    </message>
-    <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 filer i pakken er ikke angivet i %2: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 angiver %2 filer, der mangler: %3.</translation>
     </message>
     <message>
         <source>%1: the structure map points to file IDs the fileSec does not define: %2.</source>
@@ -2695,6 +3007,27 @@
     <message>
         <source>untyped</source>
         <translation>uden type</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that no division of the structure map points to: %2.</source>
+        <translation>
+            <numerusform>%1 opfører %n fil, som ingen inddeling i strukturkortet peger på: %2.</numerusform>
+            <numerusform>%1 opfører %n filer, som ingen inddeling i strukturkortet peger på: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n fil i pakken er ikke opført i %1: %2.</numerusform>
+            <numerusform>%n filer i pakken er ikke opført i %1: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 opfører %n fil, der mangler: %2.</numerusform>
+            <numerusform>%1 opfører %n filer, der mangler: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2740,8 +3073,50 @@
         <translation>Filmmapper, hvis nummer ikke er batchens (%1): %2.</translation>
     </message>
     <message>
-        <source>Read %1 as newspaper batch %2, roundtrip %3: %4 films, %5 editions, %6 pages; %7 items, %8 files; %9 checksum files read.</source>
-        <translation>Læste %1 som avisbatch %2, roundtrip %3: %4 film, %5 udgaver, %6 sider; %7 enheder, %8 filer; %9 kontrolsumfiler læst.</translation>
+        <source>Read %1 as newspaper batch %2, roundtrip %3: %4, %5, %6; %7, %8; %9.</source>
+        <translation>Læste %1 som avisbatch %2, rundtur %3: %4, %5, %6; %7, %8; %9.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n film(s)</source>
+        <translation>
+            <numerusform>%n film</numerusform>
+            <numerusform>%n film</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edition(s)</source>
+        <translation>
+            <numerusform>%n udgave</numerusform>
+            <numerusform>%n udgaver</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n side</numerusform>
+            <numerusform>%n sider</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n enhed</numerusform>
+            <numerusform>%n enheder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fil</numerusform>
+            <numerusform>%n filer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n kontrolsumfil læst</numerusform>
+            <numerusform>%n kontrolsumfiler læst</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2846,6 +3221,96 @@
         <source>Actual size (1) — now %1%</source>
         <translation>Faktisk størrelse (1) — nu %1%</translation>
     </message>
+    <message>
+        <source>Files of this item</source>
+        <translation>Filer i denne enhed</translation>
+    </message>
+    <message>
+        <source>Every file of this item: its pages and its metadata</source>
+        <translation>Alle filer i denne enhed: dens sider og dens metadata</translation>
+    </message>
+    <message>
+        <source>File content</source>
+        <translation>Filens indhold</translation>
+    </message>
+    <message>
+        <source>[Only the first %1 are shown.]</source>
+        <translation>[Kun de første %1 vises.]</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Problems</name>
+    <message>
+        <source>The source could not be loaded: %1</source>
+        <translation>Kilden kunne ikke indlæses: %1</translation>
+    </message>
+    <message>
+        <source>Loading the source was interrupted; Run or Resume loads it again.</source>
+        <translation>Indlæsningen af kilden blev afbrudt; Kør eller genoptag indlæser den igen.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The %1 stage could not run.</source>
+        <translation>Trinnet %1 kunne ikke køre.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gatehouse stopped during this stage with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Gatehouse stoppede under dette trin med %n fil tilbage; Kør eller genoptag fortsætter.</numerusform>
+            <numerusform>Gatehouse stoppede under dette trin med %n filer tilbage; Kør eller genoptag fortsætter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Gatehouse stopped during this stage; Run or Resume continues.</source>
+        <translation>Gatehouse stoppede under dette trin; Kør eller genoptag fortsætter.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The run stopped with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Kørslen stoppede med %n fil tilbage; Kør eller genoptag fortsætter.</numerusform>
+            <numerusform>Kørslen stoppede med %n filer tilbage; Kør eller genoptag fortsætter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Intake warning</source>
+        <translation>Modtagelsesadvarsel</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 mislykkedes</translation>
+    </message>
+    <message>
+        <source>%1 not finished</source>
+        <translation>%1 ikke færdig</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Ingen problemer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n problem</numerusform>
+            <numerusform>%n problemer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n fejl</numerusform>
+            <numerusform>%n fejl</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n advarsel</numerusform>
+            <numerusform>%n advarsler</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::ProgressPanel</name>
@@ -2858,10 +3323,6 @@
         <translation>Fremskridt</translation>
     </message>
     <message>
-        <source>Progress summary</source>
-        <translation>Oversigt over fremskridt</translation>
-    </message>
-    <message>
         <source>Cancel the running stage</source>
         <translation>Annuller den kørende fase</translation>
     </message>
@@ -2872,10 +3333,6 @@
     <message>
         <source>Cancelling…</source>
         <translation>Annullerer…</translation>
-    </message>
-    <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 af %2 filer</translation>
     </message>
     <message>
         <source>%1 of %2</source>
@@ -2896,6 +3353,217 @@
     <message>
         <source>Starting…</source>
         <translation>Starter…</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Genoptag</translation>
+    </message>
+    <message>
+        <source>Check A&amp;gain</source>
+        <translation>Kontrollér i&amp;gen</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Den valgte batchs tilstand</translation>
+    </message>
+    <message>
+        <source>Resume the batch</source>
+        <translation>Genoptag batchen</translation>
+    </message>
+    <message>
+        <source>Carry on where the batch stopped: fetch the files still to do (F5).</source>
+        <translation>Fortsæt, hvor batchen stoppede: hent de filer, der mangler (F5).</translation>
+    </message>
+    <message>
+        <source>Check the batch again</source>
+        <translation>Kontrollér batchen igen</translation>
+    </message>
+    <message>
+        <source>Read the sidecars and manifests again and verify every stored copy; only changed files are copied (Ctrl+R).</source>
+        <translation>Læs sidefilerne og manifesterne igen og verificér hver lagret kopi; kun ændrede filer kopieres (Ctrl+R).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n file(s)</source>
+        <translation>
+            <numerusform>%1 af %n fil</numerusform>
+            <numerusform>%1 af %n filer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>på pause</translation>
+    </message>
+    <message>
+        <source>Could not be loaded: %1</source>
+        <translation>Kunne ikke indlæses: %1</translation>
+    </message>
+    <message>
+        <source>%1 stored</source>
+        <translation>%1 lagret</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a problem</source>
+        <translation>
+            <numerusform>%n med et problem</numerusform>
+            <numerusform>%n med problemer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation>%1 sprunget over</translation>
+    </message>
+    <message>
+        <source>%1 still to do</source>
+        <translation>%1 mangler endnu</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n fil</numerusform>
+            <numerusform>%n filer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no problems</source>
+        <translation>ingen problemer</translation>
+    </message>
+    <message>
+        <source>last run %1</source>
+        <translation>sidste kørsel %1</translation>
+    </message>
+    <message>
+        <source>No batch selected.</source>
+        <translation>Ingen batch valgt.</translation>
+    </message>
+    <message>
+        <source>Nothing to fetch.</source>
+        <translation>Intet at hente.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Recheck</name>
+    <message numerus="yes">
+        <source>%n problem(s) resolved</source>
+        <translation>
+            <numerusform>%n problem løst</numerusform>
+            <numerusform>%n problemer løst</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) still with problems</source>
+        <translation>
+            <numerusform>%n fil stadig med problemer</numerusform>
+            <numerusform>%n filer stadig med problemer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) verified</source>
+        <translation>
+            <numerusform>%n lagret kopi verificeret</numerusform>
+            <numerusform>%n lagrede kopier verificeret</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) to copy again</source>
+        <translation>
+            <numerusform>%n fil skal kopieres igen</numerusform>
+            <numerusform>%n filer skal kopieres igen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing to copy again</source>
+        <translation>intet skal kopieres igen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) no longer listed by the source</source>
+        <translation>
+            <numerusform>%n fil opføres ikke længere af kilden</numerusform>
+            <numerusform>%n filer opføres ikke længere af kilden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked %n file(s): %1.</source>
+        <translation>
+            <numerusform>Kontrollerede %n fil: %1.</numerusform>
+            <numerusform>Kontrollerede %n filer: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The source could not be read again; the checksums declared earlier were used.</source>
+        <translation>Kilden kunne ikke læses igen; de kontrolsummer, der blev angivet tidligere, blev brugt.</translation>
+    </message>
+    <message>
+        <source>reading %1 was stopped</source>
+        <translation>læsningen af %1 blev stoppet</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 could not be read (%2); the file will be copied again.</source>
+        <translation>Den lagrede kopi %1 kunne ikke læses (%2); filen kopieres igen.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 no longer holds the bytes that were stored (sha256 %2, now %3); the file will be copied again.</source>
+        <translation>Den lagrede kopi %1 indeholder ikke længere de bytes, der blev lagret (sha256 %2, nu %3); filen kopieres igen.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 is intact, but the source changed since it was copied; the file will be copied again.</source>
+        <translation>Den lagrede kopi %1 er intakt, men kilden er ændret, siden den blev kopieret; filen kopieres igen.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Filen er tom.</translation>
+    </message>
+    <message>
+        <source>Stored copy %1 verified: sha256 %2.</source>
+        <translation>Lagret kopi %1 verificeret: sha256 %2.</translation>
+    </message>
+    <message>
+        <source>Checked again: the file will be fetched again.</source>
+        <translation>Kontrolleret igen: filen hentes igen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage, %3); check it again when that has finished.</source>
+        <translation>Batch %1 er under behandling (trinnet %2, %3); kontrollér den igen, når det er færdigt.</translation>
+    </message>
+    <message>
+        <source>File %1 is not in batch %2.</source>
+        <translation>Filen %1 er ikke i batch %2.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again: reading %2.</source>
+        <translation>Kontrollerer batch %1 igen: læser %2.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again was cancelled.</source>
+        <translation>Den fornyede kontrol af batch %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>The source %1 could not be read again: %2</source>
+        <translation>Kilden %1 kunne ikke læses igen: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Read again: %n warning(s)</source>
+        <translation>
+            <numerusform>Læst igen: %n advarsel</numerusform>
+            <numerusform>Læst igen: %n advarsler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to fetch</source>
+        <translation>
+            <numerusform>Kontrolleret igen: %n fil skal hentes</numerusform>
+            <numerusform>Kontrolleret igen: %n filer skal hentes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) with problems</source>
+        <translation>
+            <numerusform>Kontrolleret igen: %n fil med problemer</numerusform>
+            <numerusform>Kontrolleret igen: %n filer med problemer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checked again: every stored copy verified</source>
+        <translation>Kontrolleret igen: hver lagret kopi er verificeret</translation>
     </message>
 </context>
 <context>
@@ -3349,6 +4017,81 @@
     <message>
         <source>The largest file must be a size such as 500M or 2G.</source>
         <translation>Største fil skal være en størrelse såsom 500M eller 2G.</translation>
+    </message>
+    <message>
+        <source>your e-mail address or web page</source>
+        <translation>din e-mailadresse eller webside</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastaturgenveje</translation>
+    </message>
+    <message>
+        <source>Move between the main areas</source>
+        <translation>Flyt mellem hovedområderne</translation>
+    </message>
+    <message>
+        <source>Tab, Shift+Tab</source>
+        <translation>Tab, Skift+Tab</translation>
+    </message>
+    <message>
+        <source>Preview the current file (file list, thumbnails)</source>
+        <translation>Forhåndsvis den aktuelle fil (filliste, miniaturer)</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Mellemrum</translation>
+    </message>
+    <message>
+        <source>Clear the filter (in the filter field)</source>
+        <translation>Ryd filteret (i filterfeltet)</translation>
+    </message>
+    <message>
+        <source>Escape</source>
+        <translation>Escape</translation>
+    </message>
+    <message>
+        <source>Previous or next page of an item (preview)</source>
+        <translation>Forrige eller næste side i en enhed (forhåndsvisning)</translation>
+    </message>
+    <message>
+        <source>Page Up, Page Down</source>
+        <translation>Page Up, Page Down</translation>
+    </message>
+    <message>
+        <source>Zoom the preview; fit; 100 %</source>
+        <translation>Zoom forhåndsvisningen; tilpas; 100 %</translation>
+    </message>
+    <message>
+        <source>+, -, F, 1</source>
+        <translation>+, -, F, 1</translation>
+    </message>
+    <message>
+        <source>Go to the file of a problem (Problems)</source>
+        <translation>Gå til filen bag et problem (Problemer)</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Context menu of a batch or file</source>
+        <translation>Genvejsmenu for en batch eller fil</translation>
+    </message>
+    <message>
+        <source>Menu, Shift+F10</source>
+        <translation>Menu, Skift+F10</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Kommando</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Taster</translation>
     </message>
 </context>
 <context>
@@ -3863,6 +4606,14 @@
         <source>Attempt</source>
         <translation>Forsøg</translation>
     </message>
+    <message>
+        <source>Waiting for the server: connecting, or in the queue for this host.</source>
+        <translation>Venter på serveren: opretter forbindelse eller står i kø til denne vært.</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>venter…</translation>
+    </message>
 </context>
 <context>
     <name>gh::TransfersView</name>
@@ -3919,30 +4670,6 @@
         <translation>Hold de kørende downloads, hvor de er, og start ingen nye filer; en lokal kopiering, der er i gang, gør sin fil færdig.</translation>
     </message>
     <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 af %2 filer</translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 af %2</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>på pause</translation>
-    </message>
-    <message>
-        <source>%1/s</source>
-        <translation>%1/s</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>%1 tilbage</translation>
-    </message>
-    <message>
-        <source>problems: %1</source>
-        <translation>problemer: %1</translation>
-    </message>
-    <message>
         <source>Starting…</source>
         <translation>Starter…</translation>
     </message>
@@ -3972,6 +4699,111 @@
     <message>
         <source>Listed more than once and loaded once: %1</source>
         <translation>Angivet mere end én gang og indlæst én gang: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UsageDialog</name>
+    <message>
+        <source>Using Gatehouse</source>
+        <translation>Brug af Gatehouse</translation>
+    </message>
+    <message>
+        <source>This build carries no usage notes.</source>
+        <translation>Denne udgave har ingen brugsvejledning.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WebAddressDialog</name>
+    <message>
+        <source>Open Web Address</source>
+        <translation>Åbn webadresse</translation>
+    </message>
+    <message>
+        <source>The address of a IIIF manifest or collection, a spreadsheet or a list of URLs. Files it lists are downloaded into the store.</source>
+        <translation>Adressen på et IIIF-manifest eller en IIIF-samling, et regneark eller en liste over URL'er. De filer, den opfører, hentes ind i lageret.</translation>
+    </message>
+    <message>
+        <source>e.g. iiif.example.org/manifest.json</source>
+        <translation>f.eks. iiif.example.org/manifest.json</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Type or paste the address of a manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Skriv eller indsæt adressen på et manifest, et regneark eller en liste over URL'er.</translation>
+    </message>
+    <message>
+        <source>A web address has no spaces: &quot;%1&quot;.</source>
+        <translation>En webadresse har ingen mellemrum: "%1".</translation>
+    </message>
+    <message>
+        <source>Only http and https addresses can be opened; &quot;%1&quot; is a %2 address. To open a file on this computer, use File ▸ Open File.</source>
+        <translation>Kun http- og https-adresser kan åbnes; "%1" er en %2-adresse. Brug Filer ▸ Åbn fil for at åbne en fil på denne computer.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a web address: it needs a host name such as iiif.example.org.</source>
+        <translation>"%1" er ikke en webadresse: den skal have et værtsnavn som iiif.example.org.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WelcomePanel</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Velkommen</translation>
+    </message>
+    <message>
+        <source>Welcome to Gatehouse</source>
+        <translation>Velkommen til Gatehouse</translation>
+    </message>
+    <message>
+        <source>Take a delivery into the archive: Gatehouse copies or downloads every file into the store, checks it against the checksums that came with it, and shows you every problem before anything goes further.</source>
+        <translation>Tag en leverance ind i arkivet: Gatehouse kopierer eller henter hver fil ind i lageret, kontrollerer den mod de kontrolsummer, der fulgte med, og viser dig hvert problem, før noget går videre.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>Åbn &amp;mappe…</translation>
+    </message>
+    <message>
+        <source>A folder of files, a newspaper batch, a BagIt bag or a METS package.</source>
+        <translation>En mappe med filer, en avisbatch, en BagIt-pose eller en METS-pakke.</translation>
+    </message>
+    <message>
+        <source>Open F&amp;ile…</source>
+        <translation>Åbn f&amp;il…</translation>
+    </message>
+    <message>
+        <source>A zip, tar or 7z archive, a IIIF or METS manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Et zip-, tar- eller 7z-arkiv, et IIIF- eller METS-manifest, et regneark eller en liste over URL'er.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Web Address…</source>
+        <translation>Åbn &amp;webadresse…</translation>
+    </message>
+    <message>
+        <source>A IIIF manifest or collection on the web.</source>
+        <translation>Et IIIF-manifest eller en IIIF-samling på nettet.</translation>
+    </message>
+    <message>
+        <source>&amp;Watch a Folder…</source>
+        <translation>&amp;Overvåg en mappe…</translation>
+    </message>
+    <message>
+        <source>You can also drop a folder, a file or a web address on this window.</source>
+        <translation>Du kan også trække en mappe, en fil eller en webadresse ind i dette vindue.</translation>
+    </message>
+    <message>
+        <source>New deliveries copied into a watched folder are loaded and checked on their own. No folder is watched now.</source>
+        <translation>Nye leverancer, der kopieres ind i en overvåget mappe, indlæses og kontrolleres af sig selv. Ingen mappe overvåges nu.</translation>
+    </message>
+    <message>
+        <source>Watching %1: new deliveries there are loaded and checked on their own.</source>
+        <translation>Overvåger %1: nye leverancer dér indlæses og kontrolleres af sig selv.</translation>
+    </message>
+    <message>
+        <source>New to Gatehouse? &lt;a href=&quot;sample&quot;&gt;Open the sample batch&lt;/a&gt;: a box of postcards with checksum sidecars, one of them deliberately wrong.</source>
+        <translation>Ny i Gatehouse? &lt;a href="sample"&gt;Åbn eksempelbatchen&lt;/a&gt;: en æske postkort med kontrolsumfiler, hvoraf én er forkert med vilje.</translation>
     </message>
 </context>
 <context>
@@ -4165,10 +4997,6 @@
     <message>
         <source>Load a source and run every automatic stage; resumes an interrupted run of the same source.</source>
         <translation>Indlæs en kilde, og kør alle automatiske faser; genoptager en afbrudt kørsel af samme kilde.</translation>
-    </message>
-    <message>
-        <source>Show stages and counts per batch, oldest first.</source>
-        <translation>Vis faser og antal pr. batch, ældste først.</translation>
     </message>
     <message>
         <source>Only this batch.</source>
@@ -4503,6 +5331,106 @@
     <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Lageret: en mappe (standard: store/ ved siden af kataloget) eller s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>Show stages, counts and problems per batch, oldest first.</source>
+        <translation>Vis trin, antal og problemer pr. batch, ældste først.</translation>
+    </message>
+    <message>
+        <source>Include archived batches.</source>
+        <translation>Medtag arkiverede batches.</translation>
+    </message>
+    <message>
+        <source>check a batch again after a fix: re-read sidecars, verify stored copies</source>
+        <translation>kontrollér en batch igen efter en rettelse: genlæs sidefiler, verificér lagrede kopier</translation>
+    </message>
+    <message>
+        <source>batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH</source>
+        <translation>batch rename BATCH NAVN | archive BATCH | unarchive BATCH | delete BATCH</translation>
+    </message>
+    <message>
+        <source>--files takes file ids separated by commas, such as 12,13,40; &quot;%1&quot; is not one.</source>
+        <translation>--files tager fil-id'er adskilt af kommaer, f.eks. 12,13,40; "%1" er ikke et.</translation>
+    </message>
+    <message>
+        <source>--files needs at least one file id.</source>
+        <translation>--files kræver mindst ét fil-id.</translation>
+    </message>
+    <message>
+        <source>Check a batch again after a fix: read its sidecars and manifests again, verify every stored copy against them, and copy only what changed or was never stored.</source>
+        <translation>Kontrollér en batch igen efter en rettelse: læs dens sidefiler og manifester igen, verificér hver lagret kopi mod dem, og kopiér kun det, der er ændret eller aldrig blev lagret.</translation>
+    </message>
+    <message>
+        <source>Only these files (ids, comma-separated).</source>
+        <translation>Kun disse filer (id'er, kommasepareret).</translation>
+    </message>
+    <message>
+        <source>ids</source>
+        <translation>id'er</translation>
+    </message>
+    <message>
+        <source>Only check; leave files that need copying pending for a later fetch.</source>
+        <translation>Kontrollér kun; lad filer, der skal kopieres, vente til en senere hentning.</translation>
+    </message>
+    <message>
+        <source>Print what the check found as JSON.</source>
+        <translation>Udskriv kontrollens resultat som JSON.</translation>
+    </message>
+    <message>
+        <source>Checked %1 of %2 files</source>
+        <translation>Kontrollerede %1 af %2 filer</translation>
+    </message>
+    <message>
+        <source>Keep batches tidy: rename, archive (hide from status and the dashboard; nothing is removed), unarchive, or delete a batch with the stored copies only it uses.</source>
+        <translation>Hold orden i batches: omdøb, arkivér (skjul fra status og oversigten; intet fjernes), fjern fra arkiv, eller slet en batch med de lagrede kopier, kun den bruger.</translation>
+    </message>
+    <message>
+        <source>rename, archive, unarchive or delete.</source>
+        <translation>rename, archive, unarchive eller delete.</translation>
+    </message>
+    <message>
+        <source>The new name (rename only).</source>
+        <translation>Det nye navn (kun rename).</translation>
+    </message>
+    <message>
+        <source>Really delete (without it, delete says what would go).</source>
+        <translation>Slet virkelig (uden dette fortæller delete, hvad der ville forsvinde).</translation>
+    </message>
+    <message>
+        <source>Unknown action &quot;%1&quot;: use rename, archive, unarchive or delete.</source>
+        <translation>Ukendt handling "%1": brug rename, archive, unarchive eller delete.</translation>
+    </message>
+    <message>
+        <source>batch rename needs the batch id and the new name.</source>
+        <translation>batch rename kræver batch-id'et og det nye navn.</translation>
+    </message>
+    <message>
+        <source>batch %1 takes only the batch id.</source>
+        <translation>batch %1 tager kun batch-id'et.</translation>
+    </message>
+    <message>
+        <source>Would delete %1.</source>
+        <translation>Ville slette %1.</translation>
+    </message>
+    <message>
+        <source>Run again with --yes to delete it.</source>
+        <translation>Kør igen med --yes for at slette den.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>Slettede %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is now called &quot;%2&quot;.</source>
+        <translation>Batch %1 hedder nu "%2".</translation>
+    </message>
+    <message>
+        <source>Batch %1 is archived: hidden from status and the dashboard, kept in the catalog.</source>
+        <translation>Batch %1 er arkiveret: skjult fra status og oversigten, bevaret i kataloget.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is shown again.</source>
+        <translation>Batch %1 vises igen.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>gh::AboutDialog</name>
+    <message>
+        <source>About Gatehouse</source>
+        <translation>Über Gatehouse</translation>
+    </message>
+    <message>
+        <source>Gatehouse %1</source>
+        <translation>Gatehouse %1</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
+    </message>
+    <message>
+        <source>Store: %1</source>
+        <translation>Speicher: %1</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Datenordner: %1</translation>
+    </message>
+    <message>
+        <source>Qt %1 on %2</source>
+        <translation>Qt %1 unter %2</translation>
+    </message>
+    <message>
+        <source>Take batches of digital objects into an archive.</source>
+        <translation>Stapel digitaler Objekte in ein Archiv übernehmen.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy for a Bug Report</source>
+        <translation>Für einen Fehlerbericht &amp;kopieren</translation>
+    </message>
+</context>
+<context>
     <name>gh::ArchiveCopy</name>
     <message>
         <source>%1 in %2</source>
@@ -684,6 +719,57 @@
     </message>
 </context>
 <context>
+    <name>gh::BatchHousekeeping</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies)</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie</numerusform>
+            <numerusform>%n gespeicherte Kopien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>batch %1 &quot;%2&quot;: %3, %4</source>
+        <translation>Stapel %1 „%2“: %3, %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) shared with other batches stay</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie, die andere Stapel teilen, bleibt</numerusform>
+            <numerusform>%n gespeicherte Kopien, die andere Stapel teilen, bleiben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage); wait for it to finish or cancel it first.</source>
+        <translation>Stapel %1 wird gerade verarbeitet (Schritt %2); warten Sie, bis er fertig ist, oder brechen Sie ihn zuerst ab.</translation>
+    </message>
+    <message>
+        <source>A batch needs a name.</source>
+        <translation>Ein Stapel braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>Deleting a batch needs its store.</source>
+        <translation>Zum Löschen eines Stapels wird sein Speicher gebraucht.</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be removed.</source>
+        <translation>Der Ordner %1 konnte nicht entfernt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch %1 was deleted from the catalog, but %n stored object(s) or files could not be removed: %2</source>
+        <translation>
+            <numerusform>Stapel %1 wurde aus dem Katalog gelöscht, aber %n gespeichertes Objekt oder Datei konnte nicht entfernt werden: %2</numerusform>
+            <numerusform>Stapel %1 wurde aus dem Katalog gelöscht, aber %n gespeicherte Objekte oder Dateien konnten nicht entfernt werden: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::BatchListModel</name>
     <message>
         <source>%1: %2</source>
@@ -708,6 +794,25 @@
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) with problems: see Problems</source>
+        <translation>
+            <numerusform>%n Datei mit Problemen: siehe Probleme</numerusform>
+            <numerusform>%n Dateien mit Problemen: siehe Probleme</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Archived: hidden from the dashboard unless archived batches are shown.</source>
+        <translation>Archiviert: in der Übersicht verborgen, solange archivierte Stapel nicht angezeigt werden.</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Keine Probleme</translation>
+    </message>
+    <message>
+        <source>%1 (archived)</source>
+        <translation>%1 (archiviert)</translation>
     </message>
 </context>
 <context>
@@ -962,6 +1067,26 @@
         <source>reading events of item %1</source>
         <translation>Lesen der Ereignisse von Objekt %1</translation>
     </message>
+    <message>
+        <source>renaming batch %1</source>
+        <translation>Umbenennen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>listing the stored copies of batch %1</source>
+        <translation>Auflisten der gespeicherten Kopien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>forgetting cached downloads of batch %1</source>
+        <translation>Vergessen der zwischengespeicherten Downloads von Stapel %1</translation>
+    </message>
+    <message>
+        <source>deleting batch %1</source>
+        <translation>Löschen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the check of file %1</source>
+        <translation>Festhalten der Prüfung von Datei %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1113,6 +1238,10 @@
     <message>
         <source>Running batch %1, a delivery from the hot folder.</source>
         <translation>Stapel %1, eine Lieferung aus dem Hotfolder, wird ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>%1 gelöscht.</translation>
     </message>
 </context>
 <context>
@@ -1699,16 +1828,22 @@
         <translation>Nicht in %1 aufgeführte Dateien</translation>
     </message>
     <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
-    </message>
-    <message>
         <source>Read %1 as an IMS content package: %2 items following the organization &quot;%3&quot;, %4 files.</source>
         <translation>%1 als IMS Content Package gelesen: %2 Objekte gemäß der Organisation &quot;%3&quot;, %4 Dateien.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n Datei im Paket ist nicht in %1 aufgeführt: %2.</numerusform>
+            <numerusform>%n Dateien im Paket sind nicht in %1 aufgeführt: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, die fehlt: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, die fehlen: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1752,13 +1887,30 @@
         <source>The source %1 cannot be read: permission denied.</source>
         <translation>Die Quelle %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
-    <message>
-        <source>%1 records are on the banned list and will be skipped.</source>
-        <translation>%1 Datensätze stehen auf der Sperrliste und werden übersprungen.</translation>
+    <message numerus="yes">
+        <source>%n record(s) on the banned list will be skipped.</source>
+        <translation>
+            <numerusform>%n Datensatz auf der Sperrliste wird übersprungen.</numerusform>
+            <numerusform>%n Datensätze auf der Sperrliste werden übersprungen.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 items, %2 files</source>
-        <translation>%1 Objekte, %2 Dateien</translation>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1839,38 +1991,6 @@
         <translation>Warnung</translation>
     </message>
     <message>
-        <source>Intake warning</source>
-        <translation>Annahmewarnung</translation>
-    </message>
-    <message>
-        <source>Intake</source>
-        <translation>Annahme</translation>
-    </message>
-    <message>
-        <source>Intake: %1</source>
-        <translation>Annahme: %1</translation>
-    </message>
-    <message>
-        <source>Engine failure</source>
-        <translation>Engine-Fehler</translation>
-    </message>
-    <message>
-        <source>Engine</source>
-        <translation>Engine</translation>
-    </message>
-    <message>
-        <source>No problems</source>
-        <translation>Keine Probleme</translation>
-    </message>
-    <message>
-        <source>1 problem</source>
-        <translation>1 Problem</translation>
-    </message>
-    <message>
-        <source>%1 problems</source>
-        <translation>%1 Probleme</translation>
-    </message>
-    <message>
         <source>Severity</source>
         <translation>Schweregrad</translation>
     </message>
@@ -1889,10 +2009,6 @@
 </context>
 <context>
     <name>gh::IssuesPanel</name>
-    <message>
-        <source>Number of problems</source>
-        <translation>Anzahl der Probleme</translation>
-    </message>
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
@@ -1987,10 +2103,6 @@
 <context>
     <name>gh::ListingIngester</name>
     <message>
-        <source>Listed %1: %2 files in %3 items, grouped by folder and name stem; %4 checksum files read.</source>
-        <translation>%1 aufgelistet: %2 Dateien in %3 Objekten, gruppiert nach Ordner und Namensstamm; %4 Prüfsummendateien gelesen.</translation>
-    </message>
-    <message>
         <source>Skipped operating-system files: %1</source>
         <translation>Übersprungene Betriebssystemdateien: %1</translation>
     </message>
@@ -2001,6 +2113,31 @@
     <message>
         <source>Loading %1 was cancelled.</source>
         <translation>Das Laden von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Listed %1: %2 in %3, grouped by folder and name stem; %4.</source>
+        <translation>%1 aufgelistet: %2 in %3, gruppiert nach Ordner und Namensstamm; %4.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n Prüfsummendatei gelesen</numerusform>
+            <numerusform>%n Prüfsummendateien gelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2089,7 +2226,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
+        <translation>&amp;Ausführen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -2106,14 +2243,6 @@
     <message>
         <source>&amp;About Gatehouse</source>
         <translation>&amp;Über Gatehouse</translation>
-    </message>
-    <message>
-        <source>About Gatehouse</source>
-        <translation>Über Gatehouse</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Take batches of digital objects into an archive.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;br&gt;Store: %3&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Übernimmt Stapel digitaler Objekte in ein Archiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Speicher: %3&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Catalog %1 · store %2</source>
@@ -2152,10 +2281,6 @@
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <source>Progress of the running batch</source>
-        <translation>Fortschritt des laufenden Stapels</translation>
-    </message>
-    <message>
         <source>Open a folder or a file, or drop one on this window.</source>
         <translation>Öffnen Sie einen Ordner oder eine Datei, oder ziehen Sie sie auf dieses Fenster.</translation>
     </message>
@@ -2178,18 +2303,6 @@
     <message>
         <source>Batch sources (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;All files (*)</source>
         <translation>Stapelquellen (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Open a web address</source>
-        <translation>Eine Webadresse öffnen</translation>
-    </message>
-    <message>
-        <source>Address of a IIIF manifest or collection:</source>
-        <translation>Adresse eines IIIF-Manifests oder einer IIIF-Sammlung:</translation>
-    </message>
-    <message>
-        <source>%1 is not an http or https address.</source>
-        <translation>%1 ist keine http- oder https-Adresse.</translation>
     </message>
     <message>
         <source>Settings saved; they apply to the next run.</source>
@@ -2254,6 +2367,217 @@
     <message>
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
         <translation>Neue Lieferungen in diesem Ordner werden geladen und ausgeführt, sobald sie sich nicht mehr ändern.</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Zustand des ausgewählten Stapels</translation>
+    </message>
+    <message>
+        <source>Problems (%1)</source>
+        <translation>Probleme (%1)</translation>
+    </message>
+    <message>
+        <source>Check &amp;Again</source>
+        <translation>&amp;Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Read the batch&apos;s sidecars and manifests again and verify every stored copy; only what changed is copied.</source>
+        <translation>Begleitdateien und Manifeste des Stapels erneut lesen und jede gespeicherte Kopie prüfen; nur Geändertes wird kopiert.</translation>
+    </message>
+    <message>
+        <source>Check &amp;Selected Files Again</source>
+        <translation>&amp;Ausgewählte Dateien erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>&amp;Umbenennen…</translation>
+    </message>
+    <message>
+        <source>&amp;Archive</source>
+        <translation>&amp;Archivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Show Ar&amp;chived Batches</source>
+        <translation>Archivierte Stapel an&amp;zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Using Gatehouse</source>
+        <translation>Gatehouse &amp;benutzen</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Resuming &quot;%1&quot; where it stopped when Gatehouse was closed.</source>
+        <translation>„%1“ wird dort fortgesetzt, wo er beim Beenden von Gatehouse stehen blieb.</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>Wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Un&amp;archive</source>
+        <translation>Aus dem &amp;Archiv holen</translation>
+    </message>
+    <message>
+        <source>Opening %1 as a new batch</source>
+        <translation>%1 wird als neuer Stapel geöffnet</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Already a batch</source>
+        <translation>Bereits ein Stapel</translation>
+    </message>
+    <message>
+        <source>This source is already the batch &quot;%1&quot; (loaded %2): %3.</source>
+        <translation>Diese Quelle ist bereits der Stapel „%1“ (geladen %2): %3.</translation>
+    </message>
+    <message>
+        <source>Open it as it is; check it again, which reads its sidecars and manifests again, verifies the stored copies and copies only what changed; or load everything again as a new batch.</source>
+        <translation>Öffnen Sie ihn, wie er ist; prüfen Sie ihn erneut, was seine Begleitdateien und Manifeste erneut liest, die gespeicherten Kopien prüft und nur Geändertes kopiert; oder laden Sie alles erneut als neuen Stapel.</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Existing Batch</source>
+        <translation>Vorhandenen Stapel &amp;fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Existing Batch</source>
+        <translation>Vorhandenen Stapel ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>&amp;New Batch</source>
+        <translation>&amp;Neuer Stapel</translation>
+    </message>
+    <message>
+        <source>A batch is running; check again when it has finished.</source>
+        <translation>Ein Stapel läuft; prüfen Sie erneut, wenn er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Checking again…</source>
+        <translation>Wird erneut geprüft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n file(s) again…</source>
+        <translation>
+            <numerusform>%n Datei wird erneut geprüft…</numerusform>
+            <numerusform>%n Dateien werden erneut geprüft…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to do: every file of &quot;%1&quot; is done. Check Again (Ctrl+R) reads its sidecars and manifests again.</source>
+        <translation>Nichts zu tun: Alle Dateien von „%1“ sind fertig. Erneut prüfen (Strg+R) liest seine Begleitdateien und Manifeste erneut.</translation>
+    </message>
+    <message>
+        <source>Watch a folder for new deliveries</source>
+        <translation>Einen Ordner auf neue Lieferungen überwachen</translation>
+    </message>
+    <message>
+        <source>Rename Batch</source>
+        <translation>Stapel umbenennen</translation>
+    </message>
+    <message>
+        <source>New name of batch %1:</source>
+        <translation>Neuer Name von Stapel %1:</translation>
+    </message>
+    <message>
+        <source>Archived &quot;%1&quot;: it is kept, and View ▸ Show Archived Batches shows it again.</source>
+        <translation>„%1“ archiviert: Er bleibt erhalten, und Ansicht ▸ Archivierte Stapel anzeigen zeigt ihn wieder.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is shown on the dashboard again.</source>
+        <translation>„%1“ wird in der Übersicht wieder angezeigt.</translation>
+    </message>
+    <message>
+        <source>Delete Batch</source>
+        <translation>Stapel löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>%1 löschen?</translation>
+    </message>
+    <message>
+        <source>The batch, its records and events, its log and the stored copies no other batch uses are removed. This cannot be undone; archiving hides a batch and keeps it.</source>
+        <translation>Der Stapel, seine Datensätze und Ereignisse, sein Protokoll und die gespeicherten Kopien, die kein anderer Stapel nutzt, werden entfernt. Das lässt sich nicht rückgängig machen; Archivieren verbirgt einen Stapel und behält ihn.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Show the Source in the File Manager</source>
+        <translation>Quelle im Dateimanager zeigen</translation>
+    </message>
+    <message>
+        <source>Open the Source in the Browser</source>
+        <translation>Quelle im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Copy the Source&apos;s Address</source>
+        <translation>Adresse der Quelle kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Show the Stored Copy in the File Manager</source>
+        <translation>Gespeicherte Kopie im Dateimanager zeigen</translation>
+    </message>
+    <message>
+        <source>Copy SHA-256</source>
+        <translation>SHA-256 kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the Stored Copy&apos;s Path</source>
+        <translation>Pfad der gespeicherten Kopie kopieren</translation>
+    </message>
+    <message>
+        <source>Only Files &quot;%1&quot;</source>
+        <translation>Nur Dateien „%1“</translation>
+    </message>
+    <message>
+        <source>Only Files of Type %1</source>
+        <translation>Nur Dateien vom Typ %1</translation>
+    </message>
+    <message>
+        <source>Show All Files</source>
+        <translation>Alle Dateien anzeigen</translation>
+    </message>
+    <message>
+        <source>A Batch Is Running</source>
+        <translation>Ein Stapel läuft</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is still running.</source>
+        <translation>„%1“ läuft noch.</translation>
+    </message>
+    <message>
+        <source>A batch is still running.</source>
+        <translation>Ein Stapel läuft noch.</translation>
+    </message>
+    <message>
+        <source>Pause and quit: Gatehouse carries on with it the next time it starts. Stop and quit: it stays as it is, and Resume finishes it later. Files already stored are kept either way.</source>
+        <translation>Pausieren und beenden: Gatehouse setzt ihn beim nächsten Start fort. Anhalten und beenden: Er bleibt, wie er ist, und Fortsetzen stellt ihn später fertig. Bereits gespeicherte Dateien bleiben in beiden Fällen erhalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Pause and Quit</source>
+        <translation>&amp;Pausieren und beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Stop and Quit</source>
+        <translation>&amp;Anhalten und beenden</translation>
     </message>
 </context>
 <context>
@@ -2669,20 +2993,8 @@
         <translation>Dateien, die nicht in der Strukturkarte stehen</translation>
     </message>
     <message>
-        <source>%1 lists %2 files that no division of the structure map points to: %3.</source>
-        <translation>%1 führt %2 Dateien auf, auf die kein Abschnitt der Strukturkarte verweist: %3.</translation>
-    </message>
-    <message>
         <source>Files not listed in %1</source>
         <translation>Nicht in %1 aufgeführte Dateien</translation>
-    </message>
-    <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
     </message>
     <message>
         <source>%1: the structure map points to file IDs the fileSec does not define: %2.</source>
@@ -2695,6 +3007,27 @@
     <message>
         <source>untyped</source>
         <translation>ohne Typ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that no division of the structure map points to: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, auf die kein Abschnitt der Strukturkarte verweist: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, auf die kein Abschnitt der Strukturkarte verweist: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n Datei im Paket ist nicht in %1 aufgeführt: %2.</numerusform>
+            <numerusform>%n Dateien im Paket sind nicht in %1 aufgeführt: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, die fehlt: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, die fehlen: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2740,8 +3073,50 @@
         <translation>Filmordner, deren Nummer nicht die des Stapels (%1) ist: %2.</translation>
     </message>
     <message>
-        <source>Read %1 as newspaper batch %2, roundtrip %3: %4 films, %5 editions, %6 pages; %7 items, %8 files; %9 checksum files read.</source>
-        <translation>%1 als Zeitungsstapel %2, Durchlauf %3 gelesen: %4 Filme, %5 Ausgaben, %6 Seiten; %7 Objekte, %8 Dateien; %9 Prüfsummendateien gelesen.</translation>
+        <source>Read %1 as newspaper batch %2, roundtrip %3: %4, %5, %6; %7, %8; %9.</source>
+        <translation>%1 als Zeitungsstapel %2 gelesen, Durchgang %3: %4, %5, %6; %7, %8; %9.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n film(s)</source>
+        <translation>
+            <numerusform>%n Film</numerusform>
+            <numerusform>%n Filme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edition(s)</source>
+        <translation>
+            <numerusform>%n Ausgabe</numerusform>
+            <numerusform>%n Ausgaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n Seite</numerusform>
+            <numerusform>%n Seiten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n Prüfsummendatei gelesen</numerusform>
+            <numerusform>%n Prüfsummendateien gelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2846,6 +3221,96 @@
         <source>Actual size (1) — now %1%</source>
         <translation>Originalgröße (1) — jetzt %1%</translation>
     </message>
+    <message>
+        <source>Files of this item</source>
+        <translation>Dateien dieses Objekts</translation>
+    </message>
+    <message>
+        <source>Every file of this item: its pages and its metadata</source>
+        <translation>Alle Dateien dieses Objekts: seine Seiten und seine Metadaten</translation>
+    </message>
+    <message>
+        <source>File content</source>
+        <translation>Inhalt der Datei</translation>
+    </message>
+    <message>
+        <source>[Only the first %1 are shown.]</source>
+        <translation>[Nur die ersten %1 werden angezeigt.]</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Problems</name>
+    <message>
+        <source>The source could not be loaded: %1</source>
+        <translation>Die Quelle konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Loading the source was interrupted; Run or Resume loads it again.</source>
+        <translation>Das Laden der Quelle wurde unterbrochen; Ausführen oder fortsetzen lädt sie erneut.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The %1 stage could not run.</source>
+        <translation>Der Schritt %1 konnte nicht laufen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gatehouse stopped during this stage with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Gatehouse hielt in diesem Schritt an, %n Datei steht noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+            <numerusform>Gatehouse hielt in diesem Schritt an, %n Dateien stehen noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Gatehouse stopped during this stage; Run or Resume continues.</source>
+        <translation>Gatehouse hielt in diesem Schritt an; Ausführen oder fortsetzen macht weiter.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The run stopped with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Der Lauf hielt an, %n Datei steht noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+            <numerusform>Der Lauf hielt an, %n Dateien stehen noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Intake warning</source>
+        <translation>Annahmewarnung</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 not finished</source>
+        <translation>%1 nicht fertig</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Keine Probleme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n Problem</numerusform>
+            <numerusform>%n Probleme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::ProgressPanel</name>
@@ -2858,10 +3323,6 @@
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <source>Progress summary</source>
-        <translation>Fortschrittsübersicht</translation>
-    </message>
-    <message>
         <source>Cancel the running stage</source>
         <translation>Die laufende Stufe abbrechen</translation>
     </message>
@@ -2872,10 +3333,6 @@
     <message>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen …</translation>
-    </message>
-    <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 von %2 Dateien</translation>
     </message>
     <message>
         <source>%1 of %2</source>
@@ -2896,6 +3353,217 @@
     <message>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Check A&amp;gain</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Zustand des ausgewählten Stapels</translation>
+    </message>
+    <message>
+        <source>Resume the batch</source>
+        <translation>Stapel fortsetzen</translation>
+    </message>
+    <message>
+        <source>Carry on where the batch stopped: fetch the files still to do (F5).</source>
+        <translation>Dort weitermachen, wo der Stapel anhielt: die ausstehenden Dateien abrufen (F5).</translation>
+    </message>
+    <message>
+        <source>Check the batch again</source>
+        <translation>Stapel erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Read the sidecars and manifests again and verify every stored copy; only changed files are copied (Ctrl+R).</source>
+        <translation>Begleitdateien und Manifeste erneut lesen und jede gespeicherte Kopie prüfen; nur geänderte Dateien werden kopiert (Strg+R).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n file(s)</source>
+        <translation>
+            <numerusform>%1 von %n Datei</numerusform>
+            <numerusform>%1 von %n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>Could not be loaded: %1</source>
+        <translation>Konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 stored</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a problem</source>
+        <translation>
+            <numerusform>%n mit einem Problem</numerusform>
+            <numerusform>%n mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation>%1 übersprungen</translation>
+    </message>
+    <message>
+        <source>%1 still to do</source>
+        <translation>%1 stehen noch aus</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no problems</source>
+        <translation>keine Probleme</translation>
+    </message>
+    <message>
+        <source>last run %1</source>
+        <translation>letzter Lauf %1</translation>
+    </message>
+    <message>
+        <source>No batch selected.</source>
+        <translation>Kein Stapel ausgewählt.</translation>
+    </message>
+    <message>
+        <source>Nothing to fetch.</source>
+        <translation>Nichts abzurufen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Recheck</name>
+    <message numerus="yes">
+        <source>%n problem(s) resolved</source>
+        <translation>
+            <numerusform>%n Problem gelöst</numerusform>
+            <numerusform>%n Probleme gelöst</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) still with problems</source>
+        <translation>
+            <numerusform>%n Datei noch mit Problemen</numerusform>
+            <numerusform>%n Dateien noch mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) verified</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie geprüft</numerusform>
+            <numerusform>%n gespeicherte Kopien geprüft</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) to copy again</source>
+        <translation>
+            <numerusform>%n Datei wird erneut kopiert</numerusform>
+            <numerusform>%n Dateien werden erneut kopiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing to copy again</source>
+        <translation>nichts wird erneut kopiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) no longer listed by the source</source>
+        <translation>
+            <numerusform>%n Datei wird von der Quelle nicht mehr aufgeführt</numerusform>
+            <numerusform>%n Dateien werden von der Quelle nicht mehr aufgeführt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked %n file(s): %1.</source>
+        <translation>
+            <numerusform>%n Datei geprüft: %1.</numerusform>
+            <numerusform>%n Dateien geprüft: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The source could not be read again; the checksums declared earlier were used.</source>
+        <translation>Die Quelle konnte nicht erneut gelesen werden; die früher angegebenen Prüfsummen wurden verwendet.</translation>
+    </message>
+    <message>
+        <source>reading %1 was stopped</source>
+        <translation>das Lesen von %1 wurde angehalten</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 could not be read (%2); the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 konnte nicht gelesen werden (%2); die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 no longer holds the bytes that were stored (sha256 %2, now %3); the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 enthält nicht mehr die gespeicherten Bytes (sha256 %2, jetzt %3); die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 is intact, but the source changed since it was copied; the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 ist unversehrt, aber die Quelle hat sich seit dem Kopieren geändert; die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <source>Stored copy %1 verified: sha256 %2.</source>
+        <translation>Gespeicherte Kopie %1 geprüft: sha256 %2.</translation>
+    </message>
+    <message>
+        <source>Checked again: the file will be fetched again.</source>
+        <translation>Erneut geprüft: Die Datei wird erneut abgerufen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage, %3); check it again when that has finished.</source>
+        <translation>Stapel %1 wird gerade verarbeitet (Schritt %2, %3); prüfen Sie ihn erneut, wenn das fertig ist.</translation>
+    </message>
+    <message>
+        <source>File %1 is not in batch %2.</source>
+        <translation>Die Datei %1 gehört nicht zu Stapel %2.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again: reading %2.</source>
+        <translation>Stapel %1 wird erneut geprüft: %2 wird gelesen.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again was cancelled.</source>
+        <translation>Die erneute Prüfung von Stapel %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The source %1 could not be read again: %2</source>
+        <translation>Die Quelle %1 konnte nicht erneut gelesen werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Read again: %n warning(s)</source>
+        <translation>
+            <numerusform>Erneut gelesen: %n Warnung</numerusform>
+            <numerusform>Erneut gelesen: %n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to fetch</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei abzurufen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien abzurufen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) with problems</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei mit Problemen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checked again: every stored copy verified</source>
+        <translation>Erneut geprüft: jede gespeicherte Kopie ist geprüft</translation>
     </message>
 </context>
 <context>
@@ -3349,6 +4017,81 @@
     <message>
         <source>The largest file must be a size such as 500M or 2G.</source>
         <translation>Die größte Datei muss eine Größe wie 500M oder 2G sein.</translation>
+    </message>
+    <message>
+        <source>your e-mail address or web page</source>
+        <translation>Ihre E-Mail-Adresse oder Webseite</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Move between the main areas</source>
+        <translation>Zwischen den Hauptbereichen wechseln</translation>
+    </message>
+    <message>
+        <source>Tab, Shift+Tab</source>
+        <translation>Tab, Umschalt+Tab</translation>
+    </message>
+    <message>
+        <source>Preview the current file (file list, thumbnails)</source>
+        <translation>Die aktuelle Datei in der Vorschau zeigen (Dateiliste, Miniaturen)</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leertaste</translation>
+    </message>
+    <message>
+        <source>Clear the filter (in the filter field)</source>
+        <translation>Den Filter leeren (im Filterfeld)</translation>
+    </message>
+    <message>
+        <source>Escape</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Previous or next page of an item (preview)</source>
+        <translation>Vorige oder nächste Seite eines Objekts (Vorschau)</translation>
+    </message>
+    <message>
+        <source>Page Up, Page Down</source>
+        <translation>Bild auf, Bild ab</translation>
+    </message>
+    <message>
+        <source>Zoom the preview; fit; 100 %</source>
+        <translation>Vorschau zoomen; einpassen; 100 %</translation>
+    </message>
+    <message>
+        <source>+, -, F, 1</source>
+        <translation>+, -, F, 1</translation>
+    </message>
+    <message>
+        <source>Go to the file of a problem (Problems)</source>
+        <translation>Zur Datei eines Problems gehen (Probleme)</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Context menu of a batch or file</source>
+        <translation>Kontextmenü eines Stapels oder einer Datei</translation>
+    </message>
+    <message>
+        <source>Menu, Shift+F10</source>
+        <translation>Menü, Umschalt+F10</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
     </message>
 </context>
 <context>
@@ -3863,6 +4606,14 @@
         <source>Attempt</source>
         <translation>Versuch</translation>
     </message>
+    <message>
+        <source>Waiting for the server: connecting, or in the queue for this host.</source>
+        <translation>Wartet auf den Server: Verbindung wird aufgebaut oder die Anfrage wartet auf diesen Host.</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>wartet…</translation>
+    </message>
 </context>
 <context>
     <name>gh::TransfersView</name>
@@ -3919,30 +4670,6 @@
         <translation>Hält die laufenden Downloads an, wo sie sind, und startet keine neuen Dateien; eine laufende lokale Kopie stellt ihre Datei noch fertig.</translation>
     </message>
     <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 von %2 Dateien</translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>pausiert</translation>
-    </message>
-    <message>
-        <source>%1/s</source>
-        <translation>%1/s</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>noch %1</translation>
-    </message>
-    <message>
-        <source>problems: %1</source>
-        <translation>Probleme: %1</translation>
-    </message>
-    <message>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
     </message>
@@ -3972,6 +4699,111 @@
     <message>
         <source>Listed more than once and loaded once: %1</source>
         <translation>Mehrfach aufgeführt und einmal geladen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UsageDialog</name>
+    <message>
+        <source>Using Gatehouse</source>
+        <translation>Gatehouse benutzen</translation>
+    </message>
+    <message>
+        <source>This build carries no usage notes.</source>
+        <translation>Diese Ausgabe enthält keine Bedienungshinweise.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WebAddressDialog</name>
+    <message>
+        <source>Open Web Address</source>
+        <translation>Webadresse öffnen</translation>
+    </message>
+    <message>
+        <source>The address of a IIIF manifest or collection, a spreadsheet or a list of URLs. Files it lists are downloaded into the store.</source>
+        <translation>Die Adresse eines IIIF-Manifests oder einer IIIF-Sammlung, einer Tabelle oder einer URL-Liste. Die aufgeführten Dateien werden in den Speicher heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>e.g. iiif.example.org/manifest.json</source>
+        <translation>z. B. iiif.example.org/manifest.json</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Type or paste the address of a manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Geben Sie die Adresse eines Manifests, einer Tabelle oder einer URL-Liste ein oder fügen Sie sie ein.</translation>
+    </message>
+    <message>
+        <source>A web address has no spaces: &quot;%1&quot;.</source>
+        <translation>Eine Webadresse enthält keine Leerzeichen: „%1“.</translation>
+    </message>
+    <message>
+        <source>Only http and https addresses can be opened; &quot;%1&quot; is a %2 address. To open a file on this computer, use File ▸ Open File.</source>
+        <translation>Nur http- und https-Adressen lassen sich öffnen; „%1“ ist eine %2-Adresse. Um eine Datei auf diesem Computer zu öffnen, verwenden Sie Datei ▸ Datei öffnen.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a web address: it needs a host name such as iiif.example.org.</source>
+        <translation>„%1“ ist keine Webadresse: Es fehlt ein Hostname wie iiif.example.org.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WelcomePanel</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Willkommen</translation>
+    </message>
+    <message>
+        <source>Welcome to Gatehouse</source>
+        <translation>Willkommen bei Gatehouse</translation>
+    </message>
+    <message>
+        <source>Take a delivery into the archive: Gatehouse copies or downloads every file into the store, checks it against the checksums that came with it, and shows you every problem before anything goes further.</source>
+        <translation>Eine Lieferung ins Archiv übernehmen: Gatehouse kopiert oder lädt jede Datei in den Speicher, prüft sie gegen die mitgelieferten Prüfsummen und zeigt Ihnen jedes Problem, bevor etwas weitergeht.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>&amp;Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>A folder of files, a newspaper batch, a BagIt bag or a METS package.</source>
+        <translation>Ein Ordner mit Dateien, ein Zeitungsstapel, ein BagIt-Beutel oder ein METS-Paket.</translation>
+    </message>
+    <message>
+        <source>Open F&amp;ile…</source>
+        <translation>Da&amp;tei öffnen…</translation>
+    </message>
+    <message>
+        <source>A zip, tar or 7z archive, a IIIF or METS manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Ein Zip-, Tar- oder 7z-Archiv, ein IIIF- oder METS-Manifest, eine Tabelle oder eine URL-Liste.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Web Address…</source>
+        <translation>&amp;Webadresse öffnen…</translation>
+    </message>
+    <message>
+        <source>A IIIF manifest or collection on the web.</source>
+        <translation>Ein IIIF-Manifest oder eine IIIF-Sammlung im Web.</translation>
+    </message>
+    <message>
+        <source>&amp;Watch a Folder…</source>
+        <translation>Ordner &amp;überwachen…</translation>
+    </message>
+    <message>
+        <source>You can also drop a folder, a file or a web address on this window.</source>
+        <translation>Sie können auch einen Ordner, eine Datei oder eine Webadresse auf dieses Fenster ziehen.</translation>
+    </message>
+    <message>
+        <source>New deliveries copied into a watched folder are loaded and checked on their own. No folder is watched now.</source>
+        <translation>Neue Lieferungen, die in einen überwachten Ordner kopiert werden, werden selbsttätig geladen und geprüft. Zurzeit wird kein Ordner überwacht.</translation>
+    </message>
+    <message>
+        <source>Watching %1: new deliveries there are loaded and checked on their own.</source>
+        <translation>%1 wird überwacht: Neue Lieferungen dort werden selbsttätig geladen und geprüft.</translation>
+    </message>
+    <message>
+        <source>New to Gatehouse? &lt;a href=&quot;sample&quot;&gt;Open the sample batch&lt;/a&gt;: a box of postcards with checksum sidecars, one of them deliberately wrong.</source>
+        <translation>Neu bei Gatehouse? &lt;a href="sample"&gt;Den Beispielstapel öffnen&lt;/a&gt;: eine Schachtel Postkarten mit Prüfsummendateien, von denen eine absichtlich falsch ist.</translation>
     </message>
 </context>
 <context>
@@ -4165,10 +4997,6 @@
     <message>
         <source>Load a source and run every automatic stage; resumes an interrupted run of the same source.</source>
         <translation>Eine Quelle laden und jede automatische Stufe ausführen; setzt einen unterbrochenen Lauf derselben Quelle fort.</translation>
-    </message>
-    <message>
-        <source>Show stages and counts per batch, oldest first.</source>
-        <translation>Stufen und Anzahlen pro Stapel anzeigen, die ältesten zuerst.</translation>
     </message>
     <message>
         <source>Only this batch.</source>
@@ -4503,6 +5331,106 @@
     <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Der Speicher: ein Ordner (Standard: store/ neben dem Katalog) oder s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>Show stages, counts and problems per batch, oldest first.</source>
+        <translation>Schritte, Anzahlen und Probleme je Stapel zeigen, ältester zuerst.</translation>
+    </message>
+    <message>
+        <source>Include archived batches.</source>
+        <translation>Archivierte Stapel einbeziehen.</translation>
+    </message>
+    <message>
+        <source>check a batch again after a fix: re-read sidecars, verify stored copies</source>
+        <translation>einen Stapel nach einer Korrektur erneut prüfen: Begleitdateien neu lesen, gespeicherte Kopien prüfen</translation>
+    </message>
+    <message>
+        <source>batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH</source>
+        <translation>batch rename STAPEL NAME | archive STAPEL | unarchive STAPEL | delete STAPEL</translation>
+    </message>
+    <message>
+        <source>--files takes file ids separated by commas, such as 12,13,40; &quot;%1&quot; is not one.</source>
+        <translation>--files erwartet durch Kommas getrennte Datei-IDs wie 12,13,40; „%1“ ist keine.</translation>
+    </message>
+    <message>
+        <source>--files needs at least one file id.</source>
+        <translation>--files braucht mindestens eine Datei-ID.</translation>
+    </message>
+    <message>
+        <source>Check a batch again after a fix: read its sidecars and manifests again, verify every stored copy against them, and copy only what changed or was never stored.</source>
+        <translation>Einen Stapel nach einer Korrektur erneut prüfen: seine Begleitdateien und Manifeste erneut lesen, jede gespeicherte Kopie damit prüfen und nur kopieren, was sich geändert hat oder nie gespeichert wurde.</translation>
+    </message>
+    <message>
+        <source>Only these files (ids, comma-separated).</source>
+        <translation>Nur diese Dateien (IDs, durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <source>ids</source>
+        <translation>IDs</translation>
+    </message>
+    <message>
+        <source>Only check; leave files that need copying pending for a later fetch.</source>
+        <translation>Nur prüfen; Dateien, die kopiert werden müssen, bleiben für einen späteren Abruf ausstehend.</translation>
+    </message>
+    <message>
+        <source>Print what the check found as JSON.</source>
+        <translation>Das Ergebnis der Prüfung als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>Checked %1 of %2 files</source>
+        <translation>%1 von %2 Dateien geprüft</translation>
+    </message>
+    <message>
+        <source>Keep batches tidy: rename, archive (hide from status and the dashboard; nothing is removed), unarchive, or delete a batch with the stored copies only it uses.</source>
+        <translation>Stapel ordentlich halten: umbenennen, archivieren (in status und der Übersicht verbergen; nichts wird entfernt), aus dem Archiv holen oder einen Stapel mit den nur von ihm genutzten gespeicherten Kopien löschen.</translation>
+    </message>
+    <message>
+        <source>rename, archive, unarchive or delete.</source>
+        <translation>rename, archive, unarchive oder delete.</translation>
+    </message>
+    <message>
+        <source>The new name (rename only).</source>
+        <translation>Der neue Name (nur rename).</translation>
+    </message>
+    <message>
+        <source>Really delete (without it, delete says what would go).</source>
+        <translation>Wirklich löschen (ohne dies sagt delete, was entfernt würde).</translation>
+    </message>
+    <message>
+        <source>Unknown action &quot;%1&quot;: use rename, archive, unarchive or delete.</source>
+        <translation>Unbekannte Aktion „%1“: verwenden Sie rename, archive, unarchive oder delete.</translation>
+    </message>
+    <message>
+        <source>batch rename needs the batch id and the new name.</source>
+        <translation>batch rename braucht die Stapel-ID und den neuen Namen.</translation>
+    </message>
+    <message>
+        <source>batch %1 takes only the batch id.</source>
+        <translation>batch %1 nimmt nur die Stapel-ID.</translation>
+    </message>
+    <message>
+        <source>Would delete %1.</source>
+        <translation>Würde %1 löschen.</translation>
+    </message>
+    <message>
+        <source>Run again with --yes to delete it.</source>
+        <translation>Erneut mit --yes ausführen, um ihn zu löschen.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>%1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is now called &quot;%2&quot;.</source>
+        <translation>Stapel %1 heißt jetzt „%2“.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is archived: hidden from status and the dashboard, kept in the catalog.</source>
+        <translation>Stapel %1 ist archiviert: in status und der Übersicht verborgen, im Katalog erhalten.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is shown again.</source>
+        <translation>Stapel %1 wird wieder angezeigt.</translation>
     </message>
 </context>
 <context>

@@ -344,28 +344,12 @@
 <context>
     <name>gh::BagParser</name>
     <message>
-        <source>bagit.txt starts with a UTF-8 byte-order mark, which RFC 8493 forbids; it was ignored.</source>
-        <translation>bagit.txt starter med et UTF-8-byte-order mark, som RFC 8493 forbyder; det blev ignoreret.</translation>
-    </message>
-    <message>
         <source>bagit.txt is not valid UTF-8.</source>
         <translation>bagit.txt er ikke gyldig UTF-8.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt is not of the form &quot;Label: value&quot;: %2</source>
         <translation>Linje %1 i bagit.txt har ikke formen &quot;Label: value&quot;: %2</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares BagIt-Version twice (lines %1 and %2).</source>
-        <translation>bagit.txt angiver BagIt-Version to gange (linje %1 og %2).</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding twice (lines %1 and %2).</source>
-        <translation>bagit.txt angiver Tag-File-Character-Encoding to gange (linje %1 og %2).</translation>
-    </message>
-    <message>
-        <source>Line %1 of bagit.txt holds %2; bagit.txt should hold only BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation>Linje %1 i bagit.txt indeholder %2; bagit.txt bør kun indeholde BagIt-Version og Tag-File-Character-Encoding.</translation>
     </message>
     <message>
         <source>bagit.txt does not declare a BagIt-Version.</source>
@@ -384,10 +368,6 @@
         <translation>bagit.txt angiver ikke Tag-File-Character-Encoding; tag-filerne læses som UTF-8.</translation>
     </message>
     <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; the order should be BagIt-Version first.</source>
-        <translation>bagit.txt angiver Tag-File-Character-Encoding før BagIt-Version; BagIt-Version bør stå først.</translation>
-    </message>
-    <message>
         <source>bagit.txt declares the tag files to be in %1; UTF-8 is strongly recommended.</source>
         <translation>bagit.txt angiver, at tag-filerne er i %1; UTF-8 anbefales kraftigt.</translation>
     </message>
@@ -398,10 +378,6 @@
     <message>
         <source>%1 is not valid %2; undecodable bytes were replaced.</source>
         <translation>%1 er ikke gyldig %2; bytes, der ikke kunne afkodes, blev erstattet.</translation>
-    </message>
-    <message>
-        <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files; it was ignored.</source>
-        <translation>%1 starter med et UTF-8-byte-order mark, som RFC 8493 forbyder i UTF-8-tag-filer; det blev ignoreret.</translation>
     </message>
     <message>
         <source>%1 is not valid UTF-8; undecodable bytes were replaced.</source>
@@ -446,10 +422,6 @@
     <message>
         <source>%1 uses the algorithm %2, which Gatehouse cannot compute; its checksums are not verified.</source>
         <translation>%1 bruger algoritmen %2, som Gatehouse ikke kan beregne; dets kontrolsummer verificeres ikke.</translation>
-    </message>
-    <message>
-        <source>%1 names its algorithm %2; BagIt requires the normalised name %3.</source>
-        <translation>%1 kalder sin algoritme %2; BagIt kræver det normaliserede navn %3.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;checksum path&quot;: %3</source>
@@ -686,14 +658,6 @@
         <translation>To filer i batch %1 svarer til bag-stien data/%2.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests in %1.</source>
-        <translation>Kan ikke skrive manifesterne i %1.</translation>
-    </message>
-    <message>
-        <source>The catalog has no md5 or sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation>Kataloget har ingen md5 eller sha256 for %1, så kopien kan ikke verificeres; eksporten blev opgivet.</translation>
-    </message>
-    <message>
         <source>Cannot read %1 from the store: %2; the export was abandoned.</source>
         <translation>Kan ikke læse %1 fra lageret: %2; eksporten blev opgivet.</translation>
     </message>
@@ -710,12 +674,163 @@
         <translation>Den lagrede kopi af %1 stemmer ikke med kataloget (katalog: %2 byte, sha256 %3; lager: %4 byte, sha256 %5); eksporten blev opgivet.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests: %1</source>
-        <translation>Kan ikke skrive manifesterne: %1</translation>
-    </message>
-    <message>
         <source>Cannot move the finished bag to %1: %2</source>
         <translation>Kan ikke flytte den færdige bag til %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchDecisions</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfejl under %1 i %2: %3</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for batch %1.</source>
+        <translation>Der er ikke udtaget en QA-stikprøve for batch %1.</translation>
+    </message>
+    <message>
+        <source>The sample&apos;s verdict is reject: %1 defects, and the plan rejects at %2.</source>
+        <translation>Stikprøvens afgørelse er afvis: %1 fejl, og planen afviser ved %2.</translation>
+    </message>
+    <message>
+        <source>The sample is incomplete: %1 of %2 sampled items have no verdict yet.</source>
+        <translation>Stikprøven er ufuldstændig: %1 af %2 udtagne enheder er endnu ikke bedømt.</translation>
+    </message>
+    <message>
+        <source>%1 flagged items have no verdict yet.</source>
+        <translation>%1 markerede enheder er endnu ikke bedømt.</translation>
+    </message>
+    <message>
+        <source>counting the stored files of batch %1</source>
+        <translation>optælling af de lagrede filer i batch %1</translation>
+    </message>
+    <message>
+        <source>Accept %1 stored files into the archive.</source>
+        <translation>Optag %1 lagrede filer i arkivet.</translation>
+    </message>
+    <message>
+        <source>Upload %1 files to %2.</source>
+        <translation>Overfør %1 filer til %2.</translation>
+    </message>
+    <message>
+        <source>Delete %1 stored files (%2); the supplier re-delivers.</source>
+        <translation>Slet %1 lagrede filer (%2); leverandøren leverer igen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is already %2; a decision is made once.</source>
+        <translation>Batch %1 er allerede %2; en afgørelse træffes kun én gang.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
+        <translation>Batch %1 kan endnu ikke godkendes: %2 Angiv --override GRUND for at godkende alligevel; grunden registreres.</translation>
+    </message>
+    <message>
+        <source>batch approved</source>
+        <translation>batch godkendt</translation>
+    </message>
+    <message>
+        <source>QA sample: %1</source>
+        <translation>QA-stikprøve: %1</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>mål %1</translation>
+    </message>
+    <message>
+        <source>overriding: %1 Reason: %2</source>
+        <translation>tilsidesætter: %1 Grund: %2</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>note: %1</translation>
+    </message>
+    <message>
+        <source>approving batch %1</source>
+        <translation>godkendelse af batch %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 was decided by someone else a moment ago.</source>
+        <translation>Batch %1 blev afgjort af en anden for et øjeblik siden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2, overriding: %3</source>
+        <translation>Batch %1 godkendt af %2, med tilsidesættelse: %3</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2.</source>
+        <translation>Batch %1 godkendt af %2.</translation>
+    </message>
+    <message>
+        <source>The target %1 is recorded with the approval; no upload stage is registered in this build to start sending files.</source>
+        <translation>Målet %1 er registreret med godkendelsen; der er ikke registreret noget overførselstrin i denne version, som kan begynde at sende filer.</translation>
+    </message>
+    <message>
+        <source>A rejection needs a reason; the supplier will want to know it.</source>
+        <translation>En afvisning kræver en grund; leverandøren vil gerne kende den.</translation>
+    </message>
+    <message>
+        <source>Rejecting a batch needs its bit store.</source>
+        <translation>At afvise en batch kræver dens lager.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is approved; an approved batch cannot be rejected.</source>
+        <translation>Batch %1 er godkendt; en godkendt batch kan ikke afvises.</translation>
+    </message>
+    <message>
+        <source>rejecting batch %1</source>
+        <translation>afvisning af batch %1</translation>
+    </message>
+    <message>
+        <source>batch rejected: %1</source>
+        <translation>batch afvist: %1</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1</source>
+        <translation>optælling af filerne i batch %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1</source>
+        <translation>læsning af filerne i batch %1</translation>
+    </message>
+    <message>
+        <source>checking who else uses %1</source>
+        <translation>kontrol af, hvem der ellers bruger %1</translation>
+    </message>
+    <message>
+        <source>batch rejected; the stored object %1 is kept because batch %2 uses it too</source>
+        <translation>batch afvist; det lagrede objekt %1 beholdes, fordi batch %2 også bruger det</translation>
+    </message>
+    <message>
+        <source>Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 Reject it again to carry on.</source>
+        <translation>Batch %1 er afvist, men sletningen af dens lagrede kopier stoppede ved %2: %3 Afvis den igen for at fortsætte.</translation>
+    </message>
+    <message>
+        <source>batch rejected; stored copy %1 deleted from %2</source>
+        <translation>batch afvist; lagret kopi %1 slettet fra %2</translation>
+    </message>
+    <message>
+        <source>marking file %1 deleted</source>
+        <translation>markering af fil %1 som slettet</translation>
+    </message>
+    <message>
+        <source>forgetting the HTTP copy %1</source>
+        <translation>glemning af HTTP-kopien %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.</source>
+        <translation>Batch %1 afvist af %2: %3 filer markeret som slettet, %4 lagrede objekter fjernet fra %5.</translation>
+    </message>
+    <message>
+        <source>%1 objects were kept because other batches use them.</source>
+        <translation>%1 objekter blev beholdt, fordi andre batches bruger dem.</translation>
+    </message>
+    <message>
+        <source>approved by %1</source>
+        <translation>godkendt af %1</translation>
+    </message>
+    <message>
+        <source>rejected by %1: %2</source>
+        <translation>afvist af %1: %2</translation>
     </message>
 </context>
 <context>
@@ -736,7 +851,7 @@
     </message>
     <message>
         <source>batch %1 &quot;%2&quot;: %3, %4</source>
-        <translation>batch %1 "%2": %3, %4</translation>
+        <translation>batch %1 &quot;%2&quot;: %3, %4</translation>
     </message>
     <message numerus="yes">
         <source>%n stored copy(-ies) shared with other batches stay</source>
@@ -1068,6 +1183,18 @@
         <translation>læsning af hændelserne for enhed %1</translation>
     </message>
     <message>
+        <source>reading items of batch %1</source>
+        <translation>læsning af enhederne i batch %1</translation>
+    </message>
+    <message>
+        <source>counting events of batch %1</source>
+        <translation>optælling af hændelserne i batch %1</translation>
+    </message>
+    <message>
+        <source>reading the files of item %1</source>
+        <translation>læsning af filerne i enhed %1</translation>
+    </message>
+    <message>
         <source>renaming batch %1</source>
         <translation>omdøbning af batch %1</translation>
     </message>
@@ -1086,6 +1213,17 @@
     <message>
         <source>recording the check of file %1</source>
         <translation>registrering af kontrollen af filen %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckRecords</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfejl under %1 i %2: %3</translation>
+    </message>
+    <message>
+        <source>recording a %1 event</source>
+        <translation>registrering af en %1-hændelse</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1357,13 @@
     </message>
 </context>
 <context>
+    <name>gh::CsvExport</name>
+    <message>
+        <source>Writing the CSV failed: %1</source>
+        <translation>Skrivningen af CSV-filen mislykkedes: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::CsvReader</name>
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
@@ -1259,16 +1404,97 @@
         <translation>Kan ikke læse spærrelisten %1: %2</translation>
     </message>
     <message>
-        <source>%1: %2 must be a number of at least %3.</source>
-        <translation>%1: %2 skal være et tal på mindst %3.</translation>
+        <source>Cannot write the settings file %1.</source>
+        <translation>Kan ikke skrive indstillingsfilen %1.</translation>
     </message>
     <message>
-        <source>%1: store/sync must be batched, each-file or none.</source>
-        <translation>%1: store/sync skal være batched, each-file eller none.</translation>
+        <source>fetch/key_template: %1</source>
+        <translation>fetch/key_template: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportMenu</name>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Eksportér</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
-        <translation>&quot;%1&quot; er ikke en størrelse; angiv byte eller et tal med K, M, G eller T.</translation>
+        <source>Export batch %1: %2</source>
+        <translation>Eksportér batch %1: %2</translation>
+    </message>
+    <message>
+        <source>Exporting batch %1 to %2…</source>
+        <translation>Eksporterer batch %1 til %2…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuller</translation>
+    </message>
+    <message>
+        <source>Exported batch %1 to %2.</source>
+        <translation>Batch %1 blev eksporteret til %2.</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Eksporten mislykkedes</translation>
+    </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Ingen batch at eksportere, eller en eksport er allerede i gang.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportProgress</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>Eksporten blev annulleret.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Exports</name>
+    <message>
+        <source>&amp;Summary (_SUMMARY)…</source>
+        <translation>&amp;Oversigt (_SUMMARY)…</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Tekstfiler (*.txt)</translation>
+    </message>
+    <message>
+        <source>&amp;Files as CSV…</source>
+        <translation>&amp;Filer som CSV…</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-filer (*.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Errors and warnings as CSV…</source>
+        <translation>F&amp;ejl og advarsler som CSV…</translation>
+    </message>
+    <message>
+        <source>&amp;PREMIS 3 preservation metadata…</source>
+        <translation>&amp;PREMIS 3-bevaringsmetadata…</translation>
+    </message>
+    <message>
+        <source>XML files (*.xml)</source>
+        <translation>XML-filer (*.xml)</translation>
+    </message>
+    <message>
+        <source>&amp;METS document…</source>
+        <translation>&amp;METS-dokument…</translation>
+    </message>
+    <message>
+        <source>Ingest &amp;results as JSON lines…</source>
+        <translation>Indlæsnings&amp;resultater som JSON-linjer…</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON-linjer (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Kan ikke skrive %1: %2</translation>
     </message>
 </context>
 <context>
@@ -1367,10 +1593,6 @@
     <message>
         <source>write &quot;qa:flagged&quot; or &quot;qa:unflagged&quot;.</source>
         <translation>skriv &quot;qa:flagged&quot; eller &quot;qa:unflagged&quot;.</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
-        <translation>&quot;%1&quot; er ikke et filter; brug status, mime, size, name eller qa, eller sæt teksten i dobbelte anførselstegn for at søge efter den.</translation>
     </message>
 </context>
 <context>
@@ -1492,6 +1714,13 @@
     <message>
         <source>Filter error</source>
         <translation>Filterfejl</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FindingSeverity</name>
+    <message>
+        <source>warning</source>
+        <translation>advarsel</translation>
     </message>
 </context>
 <context>
@@ -1791,6 +2020,24 @@
     <message>
         <source>It was redirected to %1.</source>
         <translation>Det blev omdirigeret til %1.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageProbe</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>kan ikke åbne %1: %2</translation>
+    </message>
+    <message>
+        <source>cannot read the image header of %1: %2</source>
+        <translation>kan ikke læse billedheaderen i %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageStatisticsAnalyser</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>kan ikke åbne %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2185,6 +2432,40 @@
         <source>Cannot flush the store %1 to disk: %2</source>
         <translation>Kan ikke skrive lageret %1 til disken: %2</translation>
     </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Kan ikke oprette mappen %1.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::LogShipper</name>
+    <message>
+        <source>Cannot copy %1 to %2</source>
+        <translation>Kan ikke kopiere %1 til %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Mailer</name>
+    <message>
+        <source>No mail server is configured ([mail] smtp_url and to).</source>
+        <translation>Ingen mailserver er konfigureret ([mail] smtp_url og to).</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: libcurl did not start.</source>
+        <translation>Kan ikke sende mail gennem %1: libcurl startede ikke.</translation>
+    </message>
+    <message>
+        <source>the server does not offer STARTTLS (add ?starttls=no to smtp_url to send in plain text)</source>
+        <translation>serveren tilbyder ikke STARTTLS (tilføj ?starttls=no til smtp_url for at sende i klartekst)</translation>
+    </message>
+    <message>
+        <source> (server answered %1)</source>
+        <translation> (serveren svarede %1)</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: %2</source>
+        <translation>Kan ikke sende mail gennem %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::MainWindow</name>
@@ -2369,6 +2650,18 @@
         <translation>Nye leverancer i denne mappe indlæses og køres, når de holder op med at ændre sig.</translation>
     </message>
     <message>
+        <source>Re&amp;view Sample…</source>
+        <translation>&amp;Gennemse stikprøve…</translation>
+    </message>
+    <message>
+        <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
+        <translation>Gennemse batchens QA-stikprøve enhed for enhed, og godkend eller afvis den derefter</translation>
+    </message>
+    <message>
+        <source>Choose a batch to review first.</source>
+        <translation>Vælg først en batch at gennemse.</translation>
+    </message>
+    <message>
         <source>State of the selected batch</source>
         <translation>Den valgte batchs tilstand</translation>
     </message>
@@ -2393,8 +2686,8 @@
         <translation>&amp;Omdøb…</translation>
     </message>
     <message>
-        <source>&amp;Archive</source>
-        <translation>&amp;Arkivér</translation>
+        <source>Arc&amp;hive</source>
+        <translation>Ar&amp;kivér</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
@@ -2418,15 +2711,15 @@
     </message>
     <message>
         <source>Resuming &quot;%1&quot; where it stopped when Gatehouse was closed.</source>
-        <translation>Genoptager "%1", hvor den stoppede, da Gatehouse blev lukket.</translation>
+        <translation>Genoptager &quot;%1&quot;, hvor den stoppede, da Gatehouse blev lukket.</translation>
     </message>
     <message>
         <source>Resuming…</source>
         <translation>Genoptager…</translation>
     </message>
     <message>
-        <source>Un&amp;archive</source>
-        <translation>Fjern fra &amp;arkiv</translation>
+        <source>Unarc&amp;hive</source>
+        <translation>Fjern fra ar&amp;kiv</translation>
     </message>
     <message>
         <source>Opening %1 as a new batch</source>
@@ -2442,7 +2735,7 @@
     </message>
     <message>
         <source>This source is already the batch &quot;%1&quot; (loaded %2): %3.</source>
-        <translation>Denne kilde er allerede batchen "%1" (indlæst %2): %3.</translation>
+        <translation>Denne kilde er allerede batchen &quot;%1&quot; (indlæst %2): %3.</translation>
     </message>
     <message>
         <source>Open it as it is; check it again, which reads its sidecars and manifests again, verifies the stored copies and copies only what changed; or load everything again as a new batch.</source>
@@ -2477,7 +2770,7 @@
     </message>
     <message>
         <source>Nothing to do: every file of &quot;%1&quot; is done. Check Again (Ctrl+R) reads its sidecars and manifests again.</source>
-        <translation>Intet at gøre: alle filer i "%1" er færdige. Kontrollér igen (Ctrl+R) læser dens sidefiler og manifester igen.</translation>
+        <translation>Intet at gøre: alle filer i &quot;%1&quot; er færdige. Kontrollér igen (Ctrl+R) læser dens sidefiler og manifester igen.</translation>
     </message>
     <message>
         <source>Watch a folder for new deliveries</source>
@@ -2493,11 +2786,11 @@
     </message>
     <message>
         <source>Archived &quot;%1&quot;: it is kept, and View ▸ Show Archived Batches shows it again.</source>
-        <translation>Arkiverede "%1": den bevares, og Vis ▸ Vis arkiverede batches viser den igen.</translation>
+        <translation>Arkiverede &quot;%1&quot;: den bevares, og Vis ▸ Vis arkiverede batches viser den igen.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is shown on the dashboard again.</source>
-        <translation>"%1" vises på oversigten igen.</translation>
+        <translation>&quot;%1&quot; vises på oversigten igen.</translation>
     </message>
     <message>
         <source>Delete Batch</source>
@@ -2545,7 +2838,7 @@
     </message>
     <message>
         <source>Only Files &quot;%1&quot;</source>
-        <translation>Kun filer "%1"</translation>
+        <translation>Kun filer &quot;%1&quot;</translation>
     </message>
     <message>
         <source>Only Files of Type %1</source>
@@ -2561,7 +2854,7 @@
     </message>
     <message>
         <source>&quot;%1&quot; is still running.</source>
-        <translation>"%1" kører stadig.</translation>
+        <translation>&quot;%1&quot; kører stadig.</translation>
     </message>
     <message>
         <source>A batch is still running.</source>
@@ -2910,14 +3203,6 @@
         <translation>ingen kopi af filen på denne maskine</translation>
     </message>
     <message>
-        <source>cannot open %1: %2</source>
-        <translation>kan ikke åbne %1: %2</translation>
-    </message>
-    <message>
-        <source>cannot read the image header of %1: %2</source>
-        <translation>kan ikke læse billedheaderen i %1: %2</translation>
-    </message>
-    <message>
         <source>reading…</source>
         <translation>læser…</translation>
     </message>
@@ -2928,6 +3213,10 @@
     <message>
         <source>unknown (%1)</source>
         <translation>ukendt (%1)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ingen</translation>
     </message>
 </context>
 <context>
@@ -3120,6 +3409,17 @@
     </message>
 </context>
 <context>
+    <name>gh::PremisWriter</name>
+    <message>
+        <source>The %1 stage of Gatehouse</source>
+        <translation>Gatehouses %1-fase</translation>
+    </message>
+    <message>
+        <source>Writing the PREMIS document failed: %1</source>
+        <translation>Skrivningen af PREMIS-dokumentet mislykkedes: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
@@ -3275,6 +3575,10 @@
         </translation>
     </message>
     <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
         <source>Intake warning</source>
         <translation>Modtagelsesadvarsel</translation>
     </message>
@@ -3309,6 +3613,13 @@
         <translation>
             <numerusform>%n advarsel</numerusform>
             <numerusform>%n advarsler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n QA flag(s)</source>
+        <translation>
+            <numerusform>%n QA-markering</numerusform>
+            <numerusform>%n QA-markeringer</numerusform>
         </translation>
     </message>
 </context>
@@ -3438,6 +3749,17 @@
     <message>
         <source>Nothing to fetch.</source>
         <translation>Intet at hente.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaCsv</name>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Batch %1 har endnu ingen QA-stikprøve; udtag en først (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>Cannot read the files of item %1 from %2: %3</source>
+        <translation>Kan ikke læse filerne i enhed %1 fra %2: %3</translation>
     </message>
 </context>
 <context>
@@ -3598,6 +3920,41 @@
     </message>
 </context>
 <context>
+    <name>gh::ReportSettings</name>
+    <message>
+        <source>%1: mail/smtp_url must look like smtp://host:port or smtps://host:port, not &quot;%2&quot;.</source>
+        <translation>%1: mail/smtp_url skal have formen smtp://vært:port eller smtps://vært:port, ikke &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: mail/smtp_url: starttls must be required, try or no.</source>
+        <translation>%1: mail/smtp_url: starttls skal være required, try eller no.</translation>
+    </message>
+    <message>
+        <source>%1: mail/timeout_seconds must be a number of at least 1.</source>
+        <translation>%1: mail/timeout_seconds skal være et tal på mindst 1.</translation>
+    </message>
+    <message>
+        <source>%1: mail/from must be an e-mail address.</source>
+        <translation>%1: mail/from skal være en e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to must name at least one e-mail address.</source>
+        <translation>%1: mail/to skal angive mindst én e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to: &quot;%2&quot; is not an e-mail address.</source>
+        <translation>%1: mail/to: &quot;%2&quot; er ikke en e-mailadresse.</translation>
+    </message>
+    <message>
+        <source>%1: report/log_target must be s3://bucket/prefix.</source>
+        <translation>%1: report/log_target skal være s3://bucket/prefix.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
+    </message>
+</context>
+<context>
     <name>gh::Reports</name>
     <message>
         <source>not started</source>
@@ -3632,44 +3989,650 @@
         <translation>Kørselstid</translation>
     </message>
     <message>
+        <source>Cannot write the summary %1: %2</source>
+        <translation>Kan ikke skrive oversigten %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewBook</name>
+    <message>
+        <source>ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9</source>
+        <translation>ISO 2859-1 enkelt stikprøveudtagning, normal kontrol, niveau %1, AQL %2 %: parti på %3 enheder, kodebogstav %4, plan %5 (n %6): kontrollér %7, accepter %8, afvis %9</translation>
+    </message>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfejl under %1 i %2: %3</translation>
+    </message>
+    <message>
+        <source>reading batch %1</source>
+        <translation>læsning af batch %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Der er ingen batch %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was approved on %2 by %3; its review is closed.</source>
+        <translation>Batch %1 blev godkendt den %2 af %3; dens gennemsyn er lukket.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected on %2 by %3; its review is closed.</source>
+        <translation>Batch %1 blev afvist den %2 af %3; dens gennemsyn er lukket.</translation>
+    </message>
+    <message>
+        <source>reading the items of batch %1</source>
+        <translation>læsning af enhederne i batch %1</translation>
+    </message>
+    <message>
+        <source>reading the QA sample of batch %1</source>
+        <translation>læsning af QA-stikprøven for batch %1</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to %1.</source>
+        <translation>Seed-værdien skal være et heltal fra 0 til %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 already has a sample (level %2, AQL %3, seed %4) with %5 verdicts; a different sample cannot be drawn once review has begun.</source>
+        <translation>Batch %1 har allerede en stikprøve (niveau %2, AQL %3, seed %4) med %5 bedømmelser; en anden stikprøve kan ikke udtages, når gennemsynet er begyndt.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be sampled: %2</source>
+        <translation>Der kan ikke udtages stikprøve af batch %1: %2</translation>
+    </message>
+    <message>
+        <source>replacing the QA sample of batch %1</source>
+        <translation>udskiftning af QA-stikprøven for batch %1</translation>
+    </message>
+    <message>
+        <source>recording the QA sample of batch %1</source>
+        <translation>registrering af QA-stikprøven for batch %1</translation>
+    </message>
+    <message>
+        <source>QA sample drawn: %1; seed %2; %3 flagged items added beyond the sample</source>
+        <translation>QA-stikprøve udtaget: %1; seed %2; %3 markerede enheder tilføjet ud over stikprøven</translation>
+    </message>
+    <message>
+        <source>adding flagged items to the review of batch %1</source>
+        <translation>tilføjelse af markerede enheder til gennemsynet af batch %1</translation>
+    </message>
+    <message>
+        <source>A failed item needs a defect reason.</source>
+        <translation>En enhed, der ikke består, kræver en fejlårsag.</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Batch %1 har endnu ingen QA-stikprøve; udtag en først (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>reading item %1</source>
+        <translation>læsning af enhed %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item %2.</source>
+        <translation>Batch %1 har ingen enhed %2.</translation>
+    </message>
+    <message>
+        <source>recording the verdict on %1</source>
+        <translation>registrering af bedømmelsen af %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: pass</source>
+        <translation>manuel QA-bedømmelse: bestået</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: fail (%1)</source>
+        <translation>manuel QA-bedømmelse: ikke bestået (%1)</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>note: %1</translation>
+    </message>
+    <message>
+        <source>added to the review by hand</source>
+        <translation>tilføjet gennemsynet manuelt</translation>
+    </message>
+    <message>
+        <source>reading the verdict on item %1</source>
+        <translation>læsning af bedømmelsen af enhed %1</translation>
+    </message>
+    <message>
+        <source>Item %1 of batch %2 has no verdict to withdraw.</source>
+        <translation>Enhed %1 i batch %2 har ingen bedømmelse at trække tilbage.</translation>
+    </message>
+    <message>
+        <source>withdrawing the verdict on item %1</source>
+        <translation>tilbagetrækning af bedømmelsen af enhed %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict withdrawn (was %1)</source>
+        <translation>manuel QA-bedømmelse trukket tilbage (var %1)</translation>
+    </message>
+    <message>
+        <source>finding item %1</source>
+        <translation>søgning efter enhed %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item &quot;%2&quot; (give the item&apos;s id from sample --json, or its identifier).</source>
+        <translation>Batch %1 har ingen enhed &quot;%2&quot; (angiv enhedens id fra sample --json eller dens identifikator).</translation>
+    </message>
+    <message>
+        <source>recording the supplier of batch %1</source>
+        <translation>registrering af leverandøren af batch %1</translation>
+    </message>
+    <message>
+        <source>reading the supplier of batch %1</source>
+        <translation>læsning af leverandøren af batch %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be a re-delivery of itself.</source>
+        <translation>Batch %1 kan ikke være en genlevering af sig selv.</translation>
+    </message>
+    <message>
+        <source>linking batch %1 to batch %2</source>
+        <translation>sammenkædning af batch %1 med batch %2</translation>
+    </message>
+    <message>
+        <source>finding the batch %1 re-delivers</source>
+        <translation>søgning efter den batch, som %1 genleverer</translation>
+    </message>
+    <message>
+        <source>reading the supplier history</source>
+        <translation>læsning af leverandørhistorikken</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) was rejected on %3 by %4: %5</source>
+        <translation>%1 (batch %2) blev afvist den %3 af %4: %5</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) is %3.</source>
+        <translation>%1 (batch %2) er %3.</translation>
+    </message>
+    <message>
+        <source>reading the defects of batch %1</source>
+        <translation>læsning af fejlene i batch %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>unknown curator</source>
+        <translation>ukendt kurator</translation>
+    </message>
+    <message>
+        <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
+        <translation>Batch %1 er ikke færdig med at blive indlæst (dens indlæsning er %2), så dens parti kendes endnu ikke; udtag stikprøven, når indlæsningen er færdig.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewDetails</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot look for copies of the files of item %1 in %2: %3</source>
+        <translation>Kan ikke søge efter kopier af filerne i enhed %1 i %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 of item %3 in batch %4 (%5)</source>
+        <translation>%1 er identisk med %2 i enhed %3 i batch %4 (%5)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewFlags</name>
+    <message>
+        <source>Cannot read the failed files of batch %1 from %2: %3</source>
+        <translation>Kan ikke læse de fejlede filer i batch %1 fra %2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewKeys</name>
+    <message>
+        <source>accept</source>
+        <translation>accepter</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>afvis</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>afventer</translation>
+    </message>
+    <message>
+        <source>%1 of %2 reviewed · %3 · accept up to %4, reject at %5</source>
+        <translation>%1 af %2 bedømt · %3 · accepter op til %4, afvis ved %5</translation>
+    </message>
+    <message>
+        <source>1 defect</source>
+        <translation>1 fejl</translation>
+    </message>
+    <message>
+        <source>%1 defects</source>
+        <translation>%1 fejl</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewView</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>QA sample: %1; defects: %2</source>
+        <translation>QA-stikprøve: %1; fejl: %2</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Gennemsyn</translation>
+    </message>
+    <message>
+        <source>Scoreboard</source>
+        <translation>Resultattavle</translation>
+    </message>
+    <message>
+        <source>Batch verdict</source>
+        <translation>Batchens afgørelse</translation>
+    </message>
+    <message>
+        <source>Items to review</source>
+        <translation>Enheder til gennemsyn</translation>
+    </message>
+    <message>
+        <source>Item details</source>
+        <translation>Enhedens detaljer</translation>
+    </message>
+    <message>
+        <source>Supplier history</source>
+        <translation>Leverandørhistorik</translation>
+    </message>
+    <message>
+        <source>Defect reason</source>
+        <translation>Fejlårsag</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Optional note, e.g. what is wrong where</source>
+        <translation>Valgfri note, f.eks. hvad der er galt hvor</translation>
+    </message>
+    <message>
+        <source>Record Failure</source>
+        <translation>Registrér fejl</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuller</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fail:&lt;/b&gt; choose the defect (1–9 or the arrows), add a note if it helps, then Enter. Escape cancels.</source>
+        <translation>&lt;b&gt;Ikke bestået:&lt;/b&gt; vælg fejlen (1–9 eller pilene), tilføj en note hvis det hjælper, og tryk Enter. Escape annullerer.</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>Leverandør</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Mål</translation>
+    </message>
+    <message>
+        <source>Target on approval (empty: keep in the archive only)</source>
+        <translation>Mål ved godkendelse (tomt: behold kun i arkivet)</translation>
+    </message>
+    <message>
+        <source>P pass · F fail · N or → next · ← previous · U undo · Z zoom · Page Up/Down pages · F5 refresh</source>
+        <translation>P bestået · F ikke bestået · N eller → næste · ← forrige · U fortryd · Z zoom · Page Up/Down sider · F5 opdatér</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Mål:</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>Bestået</translation>
+    </message>
+    <message>
+        <source>Fail…</source>
+        <translation>Ikke bestået…</translation>
+    </message>
+    <message>
+        <source>Undo Verdict</source>
+        <translation>Fortryd bedømmelse</translation>
+    </message>
+    <message>
+        <source>Next Item</source>
+        <translation>Næste enhed</translation>
+    </message>
+    <message>
+        <source>Previous Item</source>
+        <translation>Forrige enhed</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Next Page</source>
+        <translation>Næste side</translation>
+    </message>
+    <message>
+        <source>Previous Page</source>
+        <translation>Forrige side</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Opdatér</translation>
+    </message>
+    <message>
+        <source>Saving …</source>
+        <translation>Gemmer …</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Gemt: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Ikke gemt: %1</translation>
+    </message>
+    <message>
+        <source>Deleting stored copies: %1 of %2 files</source>
+        <translation>Sletter lagrede kopier: %1 af %2 filer</translation>
+    </message>
+    <message>
+        <source>Opening the review of batch %1 …</source>
+        <translation>Åbner gennemsynet af batch %1 …</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Batch %1 · %2&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Batch %1 · %2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>supplier %1</source>
+        <translation>leverandør %1</translation>
+    </message>
+    <message>
+        <source>ISO 2859-1, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5; seed %6, drawn by %7 on %8</source>
+        <translation>ISO 2859-1, niveau %1, AQL %2 %: parti på %3 enheder, kodebogstav %4, plan %5; seed %6, udtaget af %7 den %8</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for this batch.</source>
+        <translation>Der er ikke udtaget en QA-stikprøve for denne batch.</translation>
+    </message>
+    <message>
+        <source>Approved on %1 by %2</source>
+        <translation>Godkendt den %1 af %2</translation>
+    </message>
+    <message>
+        <source>Rejected on %1 by %2</source>
+        <translation>Afvist den %1 af %2</translation>
+    </message>
+    <message>
+        <source>(the review is closed)</source>
+        <translation>(gennemsynet er lukket)</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Gennemsyn: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 af %2 markerede bedømt</translation>
+    </message>
+    <message>
+        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
+        <translation>Batchens afgørelse: afvis — %1 fejl når afvisningstallet %2. Du kan fortsætte gennemsynet.</translation>
+    </message>
+    <message>
+        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
+        <translation>Batchens afgørelse: accepter — alle udtagne enheder er bedømt, %1 fejl (accepter op til %2).</translation>
+    </message>
+    <message>
+        <source>Batch verdict: pending — %1 sampled items to go.</source>
+        <translation>Batchens afgørelse: afventer — %1 udtagne enheder mangler.</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>markeret</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>tilføjet</translation>
+    </message>
+    <message>
+        <source>Loading …</source>
+        <translation>Indlæser …</translation>
+    </message>
+    <message>
+        <source>The sample has no items.</source>
+        <translation>Stikprøven har ingen enheder.</translation>
+    </message>
+    <message>
+        <source>drawn at random</source>
+        <translation>udtaget tilfældigt</translation>
+    </message>
+    <message>
+        <source>flagged; does not count toward the plan</source>
+        <translation>markeret; tæller ikke med i planen</translation>
+    </message>
+    <message>
+        <source>added by hand; does not count toward the plan</source>
+        <translation>tilføjet manuelt; tæller ikke med i planen</translation>
+    </message>
+    <message>
+        <source>Item %1 of %2 · %3 (%4)</source>
+        <translation>Enhed %1 af %2 · %3 (%4)</translation>
+    </message>
+    <message>
+        <source>Not reviewed yet.</source>
+        <translation>Endnu ikke bedømt.</translation>
+    </message>
+    <message>
+        <source>Pass — %1, %2</source>
+        <translation>Bestået — %1, %2</translation>
+    </message>
+    <message>
+        <source>Fail: %1 — %2, %3</source>
+        <translation>Ikke bestået: %1 — %2, %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <source>Why it is flagged</source>
+        <translation>Hvorfor den er markeret</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Fund</translation>
+    </message>
+    <message>
+        <source>No findings recorded for this item.</source>
+        <translation>Der er ikke registreret fund for denne enhed.</translation>
+    </message>
+    <message>
+        <source>Duplicate case</source>
+        <translation>Dubletsag</translation>
+    </message>
+    <message>
+        <source>No copies of these files are known.</source>
+        <translation>Der kendes ingen kopier af disse filer.</translation>
+    </message>
+    <message>
         <source>Files</source>
         <translation>Filer</translation>
     </message>
     <message>
-        <source>Items</source>
-        <translation>Enheder</translation>
+        <source>Metadata</source>
+        <translation>Metadata</translation>
     </message>
     <message>
-        <source>Attempted</source>
-        <translation>Forsøgt</translation>
+        <source>No descriptive metadata.</source>
+        <translation>Ingen beskrivende metadata.</translation>
     </message>
     <message>
-        <source>Successful</source>
-        <translation>Lykkedes</translation>
+        <source>What was wrong last time</source>
+        <translation>Hvad der var galt sidste gang</translation>
     </message>
     <message>
-        <source>Failed</source>
-        <translation>Mislykkedes</translation>
+        <source>No supplier recorded (set [review] supplier or suppliers in the settings).</source>
+        <translation>Ingen leverandør registreret (angiv [review] supplier eller suppliers i indstillingerne).</translation>
     </message>
     <message>
-        <source>Skipped</source>
-        <translation>Sprunget over</translation>
+        <source>%1: last %2 batches</source>
+        <translation>%1: seneste %2 batches</translation>
     </message>
     <message>
-        <source>Not yet processed</source>
-        <translation>Endnu ikke behandlet</translation>
+        <source>%1 of %2 defective (%3 %)</source>
+        <translation>%1 af %2 med fejl (%3 %)</translation>
     </message>
     <message>
-        <source>Bytes</source>
-        <translation>Byte</translation>
+        <source>re-delivers %1</source>
+        <translation>genleverer %1</translation>
     </message>
     <message>
-        <source>By status</source>
-        <translation>Efter status</translation>
+        <source>&amp;Approve: %1</source>
+        <translation>&amp;Godkend: %1</translation>
     </message>
     <message>
-        <source>Cannot write the summary %1: %2</source>
-        <translation>Kan ikke skrive oversigten %1: %2</translation>
+        <source>&amp;Reject: %1</source>
+        <translation>&amp;Afvis: %1</translation>
+    </message>
+    <message>
+        <source>A batch is running; decide when it has finished.</source>
+        <translation>En batch kører; træf afgørelsen, når den er færdig.</translation>
+    </message>
+    <message>
+        <source>Approving now needs a reason to override: %1</source>
+        <translation>At godkende nu kræver en grund til tilsidesættelse: %1</translation>
+    </message>
+    <message>
+        <source>No defect reasons are set; add them in the settings ([review] defect_reasons).</source>
+        <translation>Der er ikke angivet fejlårsager; tilføj dem i indstillingerne ([review] defect_reasons).</translation>
+    </message>
+    <message>
+        <source>Every item of the sample has a verdict.</source>
+        <translation>Alle enheder i stikprøven er bedømt.</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Intet at fortryde.</translation>
+    </message>
+    <message>
+        <source>Recorded as:</source>
+        <translation>Registreres som:</translation>
+    </message>
+    <message>
+        <source>The review closes: verdicts can no longer change.</source>
+        <translation>Gennemsynet lukkes: bedømmelser kan ikke længere ændres.</translation>
+    </message>
+    <message>
+        <source>Approval is refused now:</source>
+        <translation>Godkendelse afvises nu:</translation>
+    </message>
+    <message>
+        <source>Approving anyway needs a reason; it is recorded with the approval.</source>
+        <translation>At godkende alligevel kræver en grund; den registreres med godkendelsen.</translation>
+    </message>
+    <message>
+        <source>Approve batch %1?</source>
+        <translation>Godkend batch %1?</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>Note (valgfri):</translation>
+    </message>
+    <message>
+        <source>Reason for overriding:</source>
+        <translation>Grund til tilsidesættelse:</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Godkend</translation>
+    </message>
+    <message>
+        <source>Approving batch %1 …</source>
+        <translation>Godkender batch %1 …</translation>
+    </message>
+    <message>
+        <source>Catalog records, metadata and events are kept; the files are marked deleted. The reason goes to the supplier&apos;s history.</source>
+        <translation>Katalogposter, metadata og hændelser bevares; filerne markeres som slettet. Grunden indgår i leverandørens historik.</translation>
+    </message>
+    <message>
+        <source>Reject batch %1?</source>
+        <translation>Afvis batch %1?</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <source>Reject and Delete</source>
+        <translation>Afvis og slet</translation>
+    </message>
+    <message>
+        <source>Rejecting batch %1 …</source>
+        <translation>Afviser batch %1 …</translation>
+    </message>
+</context>
+<context>
+    <name>gh::RunNotifier</name>
+    <message>
+        <source>approved</source>
+        <translation>godkendt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>afvist</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>mislykkedes</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>kræver opmærksomhed</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>ufuldstændig</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>færdig</translation>
+    </message>
+    <message>
+        <source>Gatehouse: batch %1 (%2) %3: %4 files, %5 successful, %6 failed</source>
+        <translation>Gatehouse: batch %1 (%2) %3: %4 filer, %5 gennemført, %6 mislykkedes</translation>
+    </message>
+    <message>
+        <source>, %1 skipped</source>
+        <translation>, %1 sprunget over</translation>
+    </message>
+    <message>
+        <source>, %1 not yet processed</source>
+        <translation>, %1 endnu ikke behandlet</translation>
+    </message>
+    <message>
+        <source>Mailed the summary to %1.</source>
+        <translation>Oversigten blev mailet til %1.</translation>
+    </message>
+    <message>
+        <source>The summary mail was not sent: %1</source>
+        <translation>Oversigtsmailen blev ikke sendt: %1</translation>
+    </message>
+    <message>
+        <source>Copied %1 report files to %2.</source>
+        <translation>Kopierede %1 rapportfiler til %2.</translation>
+    </message>
+    <message>
+        <source>The reports were not copied to %1: %2</source>
+        <translation>Rapporterne blev ikke kopieret til %1: %2</translation>
     </message>
 </context>
 <context>
@@ -3869,6 +4832,47 @@
     </message>
 </context>
 <context>
+    <name>gh::SamplingPlans</name>
+    <message>
+        <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
+        <translation>Et parti skal rumme mindst én enhed for at der kan udtages stikprøve; dette rummer %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>%1 er ikke en AQL i stikprøvetabellen; brug en af 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>&quot;%1&quot; er ikke en AQL i stikprøvetabellen; brug en af 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>&quot;%1&quot; er ikke et kontrolniveau; brug I, II, III, S-1, S-2, S-3 eller S-4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SchemaFetch</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Kan ikke oprette mappen %1.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Settings</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 is not a setting Gatehouse knows; it is ignored.</source>
+        <translation>%1: %2 er ikke en indstilling, Gatehouse kender; den ignoreres.</translation>
+    </message>
+    <message>
+        <source>%1 is not a setting Gatehouse knows.</source>
+        <translation>%1 er ikke en indstilling, Gatehouse kender.</translation>
+    </message>
+</context>
+<context>
     <name>gh::SettingsDialog</name>
     <message>
         <source>Choose…</source>
@@ -4019,8 +5023,227 @@
         <translation>Største fil skal være en størrelse såsom 500M eller 2G.</translation>
     </message>
     <message>
+        <source>Curator name</source>
+        <translation>Kuratorens navn</translation>
+    </message>
+    <message>
+        <source>Recorded with every verdict, approval and rejection.</source>
+        <translation>Registreres med hver bedømmelse, godkendelse og afvisning.</translation>
+    </message>
+    <message>
+        <source>C&amp;urator:</source>
+        <translation>K&amp;urator:</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit</source>
+        <translation>Acceptabel kvalitetsgrænse (AQL)</translation>
+    </message>
+    <message>
+        <source>&amp;AQL:</source>
+        <translation>&amp;AQL:</translation>
+    </message>
+    <message>
+        <source>Inspection level</source>
+        <translation>Kontrolniveau</translation>
+    </message>
+    <message>
+        <source>Inspection &amp;level:</source>
+        <translation>Kontrol&amp;niveau:</translation>
+    </message>
+    <message>
+        <source>Defect reasons</source>
+        <translation>Fejlårsager</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; separate them with commas.</source>
+        <translation>Tilbydes, når en enhed ikke består gennemsynet; adskil dem med kommaer.</translation>
+    </message>
+    <message>
+        <source>&amp;Defect reasons:</source>
+        <translation>&amp;Fejlårsager:</translation>
+    </message>
+    <message>
+        <source>Default supplier</source>
+        <translation>Standardleverandør</translation>
+    </message>
+    <message>
+        <source>Default &amp;supplier:</source>
+        <translation>&amp;Standardleverandør:</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix</source>
+        <translation>Leverandører efter batchnavnets præfiks</translation>
+    </message>
+    <message>
+        <source>e.g. B4000220=Example Scanning Ltd</source>
+        <translation>f.eks. B4000220=Example Scanning Ltd</translation>
+    </message>
+    <message>
+        <source>Suppliers by &amp;prefix:</source>
+        <translation>Leverandører efter &amp;præfiks:</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Gennemsyn</translation>
+    </message>
+    <message>
         <source>your e-mail address or web page</source>
         <translation>din e-mailadresse eller webside</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SettingsTable</name>
+    <message>
+        <source>Files copied or downloaded at once (local copies also at most one per core).</source>
+        <translation>Filer, der kopieres eller hentes på én gang (lokale kopier også højst én pr. kerne).</translation>
+    </message>
+    <message>
+        <source>Where each file is stored. Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with {sha1:0:2} for a slice.</source>
+        <translation>Hvor hver fil lagres. Variabler: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, med {sha1:0:2} for et udsnit.</translation>
+    </message>
+    <message>
+        <source>Connections to one host at once.</source>
+        <translation>Samtidige forbindelser til én vært.</translation>
+    </message>
+    <message>
+        <source>Sent with every request. Empty sends &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</source>
+        <translation>Sendes med hver forespørgsel. Tom sender &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</translation>
+    </message>
+    <message>
+        <source>An e-mail or web address where server operators can reach you; part of the default User-Agent.</source>
+        <translation>En e-mail- eller webadresse, hvor serveroperatører kan nå dig; del af standard-User-Agent.</translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait for a connection.</source>
+        <translation>Millisekunder at vente på en forbindelse.</translation>
+    </message>
+    <message>
+        <source>Bytes per second below which a transfer is stalling…</source>
+        <translation>Bytes pr. sekund, under hvilke en overførsel går i stå…</translation>
+    </message>
+    <message>
+        <source>…for this many seconds: then it times out.</source>
+        <translation>…i så mange sekunder: så udløber den.</translation>
+    </message>
+    <message>
+        <source>Redirects followed before too-many-redirects.</source>
+        <translation>Omdirigeringer, der følges før too-many-redirects.</translation>
+    </message>
+    <message>
+        <source>Attempts in all for transient failures (timeouts, resets, 429, 5xx).</source>
+        <translation>Forsøg i alt ved forbigående fejl (timeouts, nulstillinger, 429, 5xx).</translation>
+    </message>
+    <message>
+        <source>First retry after about this long, doubling, with jitter.</source>
+        <translation>Første nye forsøg efter omtrent så længe, fordoblet hver gang, med tilfældig spredning.</translation>
+    </message>
+    <message>
+        <source>Longest wait between retries.</source>
+        <translation>Længste ventetid mellem nye forsøg.</translation>
+    </message>
+    <message>
+        <source>Longest Retry-After honoured; a server asking for longer leaves the file for a later run.</source>
+        <translation>Længste Retry-After, der respekteres; beder en server om længere, venter filen til en senere kørsel.</translation>
+    </message>
+    <message>
+        <source>Largest file accepted, checked on the header and while streaming (too-large). Absent or 0: no limit.</source>
+        <translation>Største fil, der accepteres, kontrolleret i headeren og under overførslen (too-large). Fraværende eller 0: ingen grænse.</translation>
+    </message>
+    <message>
+        <source>Mimetypes accepted, checked on the header and the content (wrong-mimetype). Empty: every type.</source>
+        <translation>Accepterede mimetyper, kontrolleret i headeren og indholdet (wrong-mimetype). Tom: alle typer.</translation>
+    </message>
+    <message>
+        <source>Skip requests while the server&apos;s Cache-Control or Expires says the stored copy is fresh.</source>
+        <translation>Spring forespørgsler over, mens serverens Cache-Control eller Expires siger, at den lagrede kopi er frisk.</translation>
+    </message>
+    <message>
+        <source>An extra CA bundle to verify TLS with; verification itself is never off.</source>
+        <translation>Et ekstra CA-bundt at verificere TLS med; selve verifikationen er aldrig slået fra.</translation>
+    </message>
+    <message>
+        <source>When stored files are flushed to disk: once per batch of files, after each file, or never (throw-away data only).</source>
+        <translation>Hvornår lagrede filer skrives til disken: én gang pr. gruppe af filer, efter hver fil eller aldrig (kun engangsdata).</translation>
+    </message>
+    <message>
+        <source>Read every stored file back and compare its SHA-256 before it counts as stored.</source>
+        <translation>Læs hver lagret fil tilbage og sammenlign dens SHA-256, før den tæller som lagret.</translation>
+    </message>
+    <message>
+        <source>A file of record identifiers never to ingest, one per line (# comments).</source>
+        <translation>En fil med postidentifikatorer, der aldrig må indlæses, én pr. linje (# kommentarer).</translation>
+    </message>
+    <message>
+        <source>A folder the GUI watches for deliveries (the CLI&apos;s watch command takes the folder as its argument).</source>
+        <translation>En mappe, som den grafiske brugerflade holder øje med for leverancer (CLI&apos;ens watch-kommando tager mappen som argument).</translation>
+    </message>
+    <message>
+        <source>Spreadsheet columns whose meaning differs from the default: {&quot;column&quot;: &quot;role&quot;}, roles identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</source>
+        <translation>Regnearkskolonner, hvis betydning afviger fra standarden: {&quot;column&quot;: &quot;role&quot;}, roller identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
+    </message>
+    <message>
+        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
+        <translation>Navnet, der registreres ved gennemsynets afgørelser (bedømmelser, godkendelse, afvisning). Tomt: operativsystemets brugernavn.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
+        <translation>QA-stikprøvens acceptable kvalitetsgrænse i procent (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>Inspection level of the QA sample (ISO 2859-1).</source>
+        <translation>QA-stikprøvens kontrolniveau (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>The reasons offered when an item fails review.</source>
+        <translation>De årsager, der tilbydes, når en enhed ikke består gennemsynet.</translation>
+    </message>
+    <message>
+        <source>The supplier of batches that no prefix below matches and that name none.</source>
+        <translation>Leverandøren af batches, som intet præfiks nedenfor passer på, og som ikke selv angiver en.</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins.</source>
+        <translation>Leverandører efter batchnavnets præfiks, PRÆFIKS=NAVN; det længste matchende præfiks vinder.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T (500M, 2G).</source>
+        <translation>&quot;%1&quot; er ikke en størrelse; angiv bytes eller et tal med K, M, G eller T (500M, 2G).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large a size.</source>
+        <translation>&quot;%1&quot; er en for stor størrelse.</translation>
+    </message>
+    <message>
+        <source>a whole number of at least %1</source>
+        <translation>et heltal på mindst %1</translation>
+    </message>
+    <message>
+        <source>a whole number from %1 to %2</source>
+        <translation>et heltal fra %1 til %2</translation>
+    </message>
+    <message>
+        <source>%1 must be %2, not &quot;%3&quot;.</source>
+        <translation>%1 skal være %2, ikke &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false, not &quot;%2&quot;.</source>
+        <translation>%1 skal være true eller false, ikke &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be one of %2, not &quot;%3&quot;.</source>
+        <translation>%1 skal være en af %2, ikke &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
+        <translation>%1 skal være et JSON-objekt som {&quot;column&quot;: &quot;role&quot;}, ikke &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -4340,6 +5563,10 @@
         <source>Unsupported</source>
         <translation>Ikke understøttet</translation>
     </message>
+    <message>
+        <source>Deleted (batch rejected)</source>
+        <translation>Slettet (batch afvist)</translation>
+    </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
@@ -4386,6 +5613,88 @@
     <message>
         <source>The key template &quot;%1&quot; uses {%2}, which is not known here.</source>
         <translation>Nøgleskabelonen &quot;%1&quot; bruger {%2}, som ikke kendes her.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StoredCopy</name>
+    <message>
+        <source>Cannot write a temporary copy of %1: %2</source>
+        <translation>Kan ikke skrive en midlertidig kopi af %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SummarySections</name>
+    <message>
+        <source>Files</source>
+        <translation>Filer</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Enheder</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>Forsøgt</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Lykkedes</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Mislykkedes</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Sprunget over</translation>
+    </message>
+    <message>
+        <source>Not yet processed</source>
+        <translation>Endnu ikke behandlet</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Byte</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Efter status</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Faser</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Kontroller</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Dubletter</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Gennemsyn</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Overførsler</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>Godkendelse</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Afgørelse</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>godkendt</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>afvist</translation>
     </message>
 </context>
 <context>
@@ -4607,12 +5916,12 @@
         <translation>Forsøg</translation>
     </message>
     <message>
-        <source>Waiting for the server: connecting, or in the queue for this host.</source>
-        <translation>Venter på serveren: opretter forbindelse eller står i kø til denne vært.</translation>
-    </message>
-    <message>
         <source>waiting…</source>
         <translation>venter…</translation>
+    </message>
+    <message>
+        <source>Waiting for the server: connecting, or in the queue for this host.</source>
+        <translation>Venter på serveren: opretter forbindelse eller står i kø til denne vært.</translation>
     </message>
 </context>
 <context>
@@ -4720,7 +6029,7 @@
     </message>
     <message>
         <source>The address of a IIIF manifest or collection, a spreadsheet or a list of URLs. Files it lists are downloaded into the store.</source>
-        <translation>Adressen på et IIIF-manifest eller en IIIF-samling, et regneark eller en liste over URL'er. De filer, den opfører, hentes ind i lageret.</translation>
+        <translation>Adressen på et IIIF-manifest eller en IIIF-samling, et regneark eller en liste over URL&apos;er. De filer, den opfører, hentes ind i lageret.</translation>
     </message>
     <message>
         <source>e.g. iiif.example.org/manifest.json</source>
@@ -4732,19 +6041,19 @@
     </message>
     <message>
         <source>Type or paste the address of a manifest, a spreadsheet or a list of URLs.</source>
-        <translation>Skriv eller indsæt adressen på et manifest, et regneark eller en liste over URL'er.</translation>
+        <translation>Skriv eller indsæt adressen på et manifest, et regneark eller en liste over URL&apos;er.</translation>
     </message>
     <message>
         <source>A web address has no spaces: &quot;%1&quot;.</source>
-        <translation>En webadresse har ingen mellemrum: "%1".</translation>
+        <translation>En webadresse har ingen mellemrum: &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>Only http and https addresses can be opened; &quot;%1&quot; is a %2 address. To open a file on this computer, use File ▸ Open File.</source>
-        <translation>Kun http- og https-adresser kan åbnes; "%1" er en %2-adresse. Brug Filer ▸ Åbn fil for at åbne en fil på denne computer.</translation>
+        <translation>Kun http- og https-adresser kan åbnes; &quot;%1&quot; er en %2-adresse. Brug Filer ▸ Åbn fil for at åbne en fil på denne computer.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a web address: it needs a host name such as iiif.example.org.</source>
-        <translation>"%1" er ikke en webadresse: den skal have et værtsnavn som iiif.example.org.</translation>
+        <translation>&quot;%1&quot; er ikke en webadresse: den skal have et værtsnavn som iiif.example.org.</translation>
     </message>
 </context>
 <context>
@@ -4775,7 +6084,7 @@
     </message>
     <message>
         <source>A zip, tar or 7z archive, a IIIF or METS manifest, a spreadsheet or a list of URLs.</source>
-        <translation>Et zip-, tar- eller 7z-arkiv, et IIIF- eller METS-manifest, et regneark eller en liste over URL'er.</translation>
+        <translation>Et zip-, tar- eller 7z-arkiv, et IIIF- eller METS-manifest, et regneark eller en liste over URL&apos;er.</translation>
     </message>
     <message>
         <source>Open &amp;Web Address…</source>
@@ -4803,7 +6112,7 @@
     </message>
     <message>
         <source>New to Gatehouse? &lt;a href=&quot;sample&quot;&gt;Open the sample batch&lt;/a&gt;: a box of postcards with checksum sidecars, one of them deliberately wrong.</source>
-        <translation>Ny i Gatehouse? &lt;a href="sample"&gt;Åbn eksempelbatchen&lt;/a&gt;: en æske postkort med kontrolsumfiler, hvoraf én er forkert med vilje.</translation>
+        <translation>Ny i Gatehouse? &lt;a href=&quot;sample&quot;&gt;Åbn eksempelbatchen&lt;/a&gt;: en æske postkort med kontrolsumfiler, hvoraf én er forkert med vilje.</translation>
     </message>
 </context>
 <context>
@@ -5047,10 +6356,6 @@
         <translation>Skriv til denne fil.</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>Kan ikke skrive %1: %2</translation>
-    </message>
-    <message>
         <source>create a batch from a source; print its id</source>
         <translation>opret en batch fra en kilde; udskriv dens id</translation>
     </message>
@@ -5089,20 +6394,6 @@
     <message>
         <source>Unknown command &quot;%1&quot;. Run &quot;gatehouse-cli --help&quot; for the list.</source>
         <translation>Ukendt kommando &quot;%1&quot;. Kør &quot;gatehouse-cli --help&quot; for at se listen.</translation>
-    </message>
-    <message>
-        <source>Usage: gatehouse-cli bag validate PATH [--json]
-       gatehouse-cli bag export BATCH -o DIR
-
-  validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
-  export    write the stored files of a batch as a BagIt bag into DIR
-</source>
-        <translation>Brug: gatehouse-cli bag validate PATH [--json]
-       gatehouse-cli bag export BATCH -o DIR
-
-  validate  kontrollér, at mappen PATH er en komplet og gyldig BagIt-bag (RFC 8493)
-  export    skriv de lagrede filer i en batch som en BagIt-bag i DIR
-</translation>
     </message>
     <message>
         <source>Check that a folder is a complete and valid BagIt bag (RFC 8493, or versions 0.93 to 0.97): every file present and listed, every checksum of every manifest verified. Exit status 0: valid (warnings are printed); 1: invalid, every problem listed; 2: not a bag or a usage error.</source>
@@ -5177,10 +6468,6 @@
         <translation>Forbindelser til én vært ad gangen (standard 4).</translation>
     </message>
     <message>
-        <source>Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and while streaming.</source>
-        <translation>Afvis filer, der er større end dette (byte eller med K, M, G, T); kontrolleres i headeren og under streaming.</translation>
-    </message>
-    <message>
         <source>size</source>
         <translation>størrelse</translation>
     </message>
@@ -5207,14 +6494,6 @@
     <message>
         <source>Fetch downloaded files again with conditional requests; unchanged ones keep their stored copy.</source>
         <translation>Hent downloadede filer igen med betingede forespørgsler; uændrede filer beholder deres lagrede kopi.</translation>
-    </message>
-    <message>
-        <source>Report format: summary or jsonl.</source>
-        <translation>Rapportformat: summary eller jsonl.</translation>
-    </message>
-    <message>
-        <source>Unknown report format &quot;%1&quot;; known: summary, jsonl.</source>
-        <translation>Ukendt rapportformat &quot;%1&quot;; kendte: summary, jsonl.</translation>
     </message>
     <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
@@ -5325,20 +6604,276 @@
         <translation>--settle tager et antal sekunder fra 0 til 86400.</translation>
     </message>
     <message>
-        <source>write a report (summary, jsonl)</source>
-        <translation>skriv en rapport (summary, jsonl)</translation>
-    </message>
-    <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Lageret: en mappe (standard: store/ ved siden af kataloget) eller s3://bucket/prefix.</translation>
     </message>
     <message>
-        <source>Show stages, counts and problems per batch, oldest first.</source>
-        <translation>Vis trin, antal og problemer pr. batch, ældste først.</translation>
+        <source>Report format: %1.</source>
+        <translation>Rapportformat: %1.</translation>
     </message>
     <message>
-        <source>Include archived batches.</source>
-        <translation>Medtag arkiverede batches.</translation>
+        <source>Unknown report format &quot;%1&quot;; known: %2.</source>
+        <translation>Ukendt rapportformat &quot;%1&quot;; kendte: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output: %1</source>
+        <translation>Kan ikke skrive til standardoutput: %1</translation>
+    </message>
+    <message>
+        <source>Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the header and while streaming.</source>
+        <translation>Afvis filer større end dette (bytes eller med K, M, G, T; 0 for ingen grænse); kontrolleres i headeren og under overførslen.</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>TILSTAND</translation>
+    </message>
+    <message>
+        <source>an ISO 2859-1 plan, or draw a batch&apos;s QA sample (seeded, recorded)</source>
+        <translation>en ISO 2859-1-plan, eller udtag en batchs QA-stikprøve (med seed, registreret)</translation>
+    </message>
+    <message>
+        <source>record a manual-QA verdict on a sampled item</source>
+        <translation>registrér en manuel QA-bedømmelse af en udtaget enhed</translation>
+    </message>
+    <message>
+        <source>approve a batch as a whole</source>
+        <translation>godkend en batch som helhed</translation>
+    </message>
+    <message>
+        <source>reject a batch: delete its stored copies, keep its records</source>
+        <translation>afvis en batch: slet dens lagrede kopier, behold dens poster</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>verdict %1</source>
+        <translation>afgørelse %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 af %2 markerede bedømt</translation>
+    </message>
+    <message>
+        <source>Lot of %1 items, level %2, AQL %3 %: code letter %4, plan %5 (n = %6).</source>
+        <translation>Parti på %1 enheder, niveau %2, AQL %3 %: kodebogstav %4, plan %5 (n = %6).</translation>
+    </message>
+    <message>
+        <source>Inspect every item (100 %).</source>
+        <translation>Kontrollér alle enheder (100 %).</translation>
+    </message>
+    <message>
+        <source>Inspect %1 items.</source>
+        <translation>Kontrollér %1 enheder.</translation>
+    </message>
+    <message>
+        <source>Accept with %1 defects or fewer, reject at %2.</source>
+        <translation>Accepter med %1 fejl eller færre, afvis ved %2.</translation>
+    </message>
+    <message>
+        <source>--aql takes one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>--aql tager en af 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>--level takes I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>--level tager I, II, III, S-1, S-2, S-3 eller S-4.</translation>
+    </message>
+    <message>
+        <source>The batch&apos;s supplier (default: [review] suppliers by batch name prefix, else [review] supplier).</source>
+        <translation>Batchens leverandør (standard: [review] suppliers efter batchnavnets præfiks, ellers [review] supplier).</translation>
+    </message>
+    <message>
+        <source>The rejected batch this one re-delivers (default: …-RT1 for a batch named …-RT2).</source>
+        <translation>Den afviste batch, som denne genleverer (standard: …-RT1 for en batch med navnet …-RT2).</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>batch</translation>
+    </message>
+    <message>
+        <source>--supplier needs a name.</source>
+        <translation>--supplier kræver et navn.</translation>
+    </message>
+    <message>
+        <source>--redelivery-of: %1</source>
+        <translation>--redelivery-of: %1</translation>
+    </message>
+    <message>
+        <source>Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items to review, chosen by a recorded seed, and every flagged item beyond them.</source>
+        <translation>Vis en ISO 2859-1-stikprøveplan (--lot-size), eller udtag en batchs QA-stikprøve: de enheder, der skal gennemses, valgt med en registreret seed, og alle markerede enheder ud over dem.</translation>
+    </message>
+    <message>
+        <source>Show the plan for a lot of this many items.</source>
+        <translation>Vis planen for et parti med så mange enheder.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0).</source>
+        <translation>Acceptabel kvalitetsgrænse i procent: 0.10 … 6.5 (standard: review/aql, 1.0).</translation>
+    </message>
+    <message>
+        <source>aql</source>
+        <translation>aql</translation>
+    </message>
+    <message>
+        <source>Inspection level: I, II, III, S-1 … S-4 (default: review/level, II).</source>
+        <translation>Kontrolniveau: I, II, III, S-1 … S-4 (standard: review/level, II).</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>niveau</translation>
+    </message>
+    <message>
+        <source>Draw with this seed (default: a random one, recorded).</source>
+        <translation>Udtag med denne seed (standard: en tilfældig, som registreres).</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>seed</translation>
+    </message>
+    <message>
+        <source>Give either a batch or --lot-size, not both.</source>
+        <translation>Angiv enten en batch eller --lot-size, ikke begge.</translation>
+    </message>
+    <message>
+        <source>--lot-size takes a number of items, at least 1.</source>
+        <translation>--lot-size tager et antal enheder, mindst 1.</translation>
+    </message>
+    <message>
+        <source>Give a batch, or --lot-size N for a plan alone.</source>
+        <translation>Angiv en batch, eller --lot-size N for kun en plan.</translation>
+    </message>
+    <message>
+        <source>--seed takes a whole number from 0 to %1.</source>
+        <translation>--seed tager et heltal fra 0 til %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1: %2</source>
+        <translation>Batch %1: %2</translation>
+    </message>
+    <message>
+        <source>Seed %1 (the same seed draws the same sample on any machine).</source>
+        <translation>Seed %1 (samme seed udtager samme stikprøve på enhver maskine).</translation>
+    </message>
+    <message>
+        <source>Record a manual-QA verdict on an item of a batch&apos;s sample.</source>
+        <translation>Registrér en manuel QA-bedømmelse af en enhed i en batchs stikprøve.</translation>
+    </message>
+    <message>
+        <source>The item: its id (from sample --json) or its identifier.</source>
+        <translation>Enheden: dens id (fra sample --json) eller dens identifikator.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>id</translation>
+    </message>
+    <message>
+        <source>The item is fine.</source>
+        <translation>Enheden er i orden.</translation>
+    </message>
+    <message>
+        <source>The item has a defect; say which.</source>
+        <translation>Enheden har en fejl; angiv hvilken.</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>grund</translation>
+    </message>
+    <message>
+        <source>Withdraw the item&apos;s verdict (undo).</source>
+        <translation>Træk enhedens bedømmelse tilbage (fortryd).</translation>
+    </message>
+    <message>
+        <source>A note kept with the verdict.</source>
+        <translation>En note, der gemmes med bedømmelsen.</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>tekst</translation>
+    </message>
+    <message>
+        <source>Give exactly one of --pass, --fail REASON or --withdraw.</source>
+        <translation>Angiv præcis én af --pass, --fail GRUND eller --withdraw.</translation>
+    </message>
+    <message>
+        <source>Give the item with --item ID.</source>
+        <translation>Angiv enheden med --item ID.</translation>
+    </message>
+    <message>
+        <source>--fail needs a defect reason.</source>
+        <translation>--fail kræver en fejlårsag.</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Godkend en batch som helhed; afvises, mens dens QA-stikprøve er ufuldstændig eller afviser den, eller afgørelser er åbne, medmindre --override angiver en grund.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
+        <translation>Hvor de godkendte filer skal hen (local:DIR, s3://…, mediawiki:…).</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>mål</translation>
+    </message>
+    <message>
+        <source>Approve despite what refuses it, for this reason (recorded).</source>
+        <translation>Godkend trods det, der afviser det, af denne grund (registreres).</translation>
+    </message>
+    <message>
+        <source>--override needs a reason.</source>
+        <translation>--override kræver en grund.</translation>
+    </message>
+    <message>
+        <source>Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and events stay), mark its files deleted and record why.</source>
+        <translation>Afvis en batch som helhed: slet alle dens lagrede kopier (dens katalogposter, metadata og hændelser bevares), markér dens filer som slettet og registrér hvorfor.</translation>
+    </message>
+    <message>
+        <source>Why the batch is rejected (required; recorded).</source>
+        <translation>Hvorfor batchen afvises (påkrævet; registreres).</translation>
+    </message>
+    <message>
+        <source>Give the reason with --reason TEXT; the supplier will want to know it.</source>
+        <translation>Angiv grunden med --reason TEKST; leverandøren vil gerne kende den.</translation>
+    </message>
+    <message>
+        <source>%1/%2 files</source>
+        <translation>%1/%2 filer</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Gennemsyn: %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 by %3%4</source>
+        <translation>%1 den %2 af %3%4</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Godkendt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Afvist</translation>
+    </message>
+    <message>
+        <source>Re-delivers batch %1. What was wrong last time:</source>
+        <translation>Genleverer batch %1. Hvad der var galt sidste gang:</translation>
+    </message>
+    <message>
+        <source>Supplier %1, last %2 batches:</source>
+        <translation>Leverandør %1, seneste %2 batches:</translation>
+    </message>
+    <message>
+        <source>%1 defects in %2 reviewed (%3 %)</source>
+        <translation>%1 fejl i %2 bedømte (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>genleverer %1</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
     </message>
     <message>
         <source>check a batch again after a fix: re-read sidecars, verify stored copies</source>
@@ -5349,8 +6884,16 @@
         <translation>batch rename BATCH NAVN | archive BATCH | unarchive BATCH | delete BATCH</translation>
     </message>
     <message>
+        <source>Show stages, counts and problems per batch, oldest first.</source>
+        <translation>Vis trin, antal og problemer pr. batch, ældste først.</translation>
+    </message>
+    <message>
+        <source>Include archived batches.</source>
+        <translation>Medtag arkiverede batches.</translation>
+    </message>
+    <message>
         <source>--files takes file ids separated by commas, such as 12,13,40; &quot;%1&quot; is not one.</source>
-        <translation>--files tager fil-id'er adskilt af kommaer, f.eks. 12,13,40; "%1" er ikke et.</translation>
+        <translation>--files tager fil-id&apos;er adskilt af kommaer, f.eks. 12,13,40; &quot;%1&quot; er ikke et.</translation>
     </message>
     <message>
         <source>--files needs at least one file id.</source>
@@ -5362,11 +6905,11 @@
     </message>
     <message>
         <source>Only these files (ids, comma-separated).</source>
-        <translation>Kun disse filer (id'er, kommasepareret).</translation>
+        <translation>Kun disse filer (id&apos;er, kommasepareret).</translation>
     </message>
     <message>
         <source>ids</source>
-        <translation>id'er</translation>
+        <translation>id&apos;er</translation>
     </message>
     <message>
         <source>Only check; leave files that need copying pending for a later fetch.</source>
@@ -5398,15 +6941,15 @@
     </message>
     <message>
         <source>Unknown action &quot;%1&quot;: use rename, archive, unarchive or delete.</source>
-        <translation>Ukendt handling "%1": brug rename, archive, unarchive eller delete.</translation>
+        <translation>Ukendt handling &quot;%1&quot;: brug rename, archive, unarchive eller delete.</translation>
     </message>
     <message>
         <source>batch rename needs the batch id and the new name.</source>
-        <translation>batch rename kræver batch-id'et og det nye navn.</translation>
+        <translation>batch rename kræver batch-id&apos;et og det nye navn.</translation>
     </message>
     <message>
         <source>batch %1 takes only the batch id.</source>
-        <translation>batch %1 tager kun batch-id'et.</translation>
+        <translation>batch %1 tager kun batch-id&apos;et.</translation>
     </message>
     <message>
         <source>Would delete %1.</source>
@@ -5422,7 +6965,7 @@
     </message>
     <message>
         <source>Batch %1 is now called &quot;%2&quot;.</source>
-        <translation>Batch %1 hedder nu "%2".</translation>
+        <translation>Batch %1 hedder nu &quot;%2&quot;.</translation>
     </message>
     <message>
         <source>Batch %1 is archived: hidden from status and the dashboard, kept in the catalog.</source>
@@ -5497,8 +7040,12 @@
         <translation>fil</translation>
     </message>
     <message>
-        <source>A folder to load.</source>
-        <translation>En mappe, der skal indlæses.</translation>
+        <source>A folder, archive, manifest or list to load, or a gatehouse://batch/ID/item/ID link to show.</source>
+        <translation>En mappe, et arkiv, et manifest eller en liste, der skal indlæses, eller et gatehouse://batch/ID/item/ID-link, der skal vises.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Gatehouse link; links look like gatehouse://batch/3/item/17.</source>
+        <translation>%1 er ikke et Gatehouse-link; links ser ud som gatehouse://batch/3/item/17.</translation>
     </message>
 </context>
 </TS>

@@ -344,28 +344,12 @@
 <context>
     <name>gh::BagParser</name>
     <message>
-        <source>bagit.txt starts with a UTF-8 byte-order mark, which RFC 8493 forbids; it was ignored.</source>
-        <translation>bagit.txt beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 verbietet; sie wurde ignoriert.</translation>
-    </message>
-    <message>
         <source>bagit.txt is not valid UTF-8.</source>
         <translation>bagit.txt ist kein gültiges UTF-8.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt is not of the form &quot;Label: value&quot;: %2</source>
         <translation>Zeile %1 von bagit.txt hat nicht die Form &quot;Label: value&quot;: %2</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares BagIt-Version twice (lines %1 and %2).</source>
-        <translation>bagit.txt gibt BagIt-Version zweimal an (Zeilen %1 und %2).</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding twice (lines %1 and %2).</source>
-        <translation>bagit.txt gibt Tag-File-Character-Encoding zweimal an (Zeilen %1 und %2).</translation>
-    </message>
-    <message>
-        <source>Line %1 of bagit.txt holds %2; bagit.txt should hold only BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation>Zeile %1 von bagit.txt enthält %2; bagit.txt sollte nur BagIt-Version und Tag-File-Character-Encoding enthalten.</translation>
     </message>
     <message>
         <source>bagit.txt does not declare a BagIt-Version.</source>
@@ -384,10 +368,6 @@
         <translation>bagit.txt gibt kein Tag-File-Character-Encoding an; die Tag-Dateien werden als UTF-8 gelesen.</translation>
     </message>
     <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; the order should be BagIt-Version first.</source>
-        <translation>bagit.txt gibt Tag-File-Character-Encoding vor BagIt-Version an; BagIt-Version sollte zuerst stehen.</translation>
-    </message>
-    <message>
         <source>bagit.txt declares the tag files to be in %1; UTF-8 is strongly recommended.</source>
         <translation>bagit.txt gibt für die Tag-Dateien die Kodierung %1 an; UTF-8 wird dringend empfohlen.</translation>
     </message>
@@ -398,10 +378,6 @@
     <message>
         <source>%1 is not valid %2; undecodable bytes were replaced.</source>
         <translation>%1 ist kein gültiges %2; nicht dekodierbare Bytes wurden ersetzt.</translation>
-    </message>
-    <message>
-        <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files; it was ignored.</source>
-        <translation>%1 beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 in UTF-8-Tag-Dateien verbietet; sie wurde ignoriert.</translation>
     </message>
     <message>
         <source>%1 is not valid UTF-8; undecodable bytes were replaced.</source>
@@ -446,10 +422,6 @@
     <message>
         <source>%1 uses the algorithm %2, which Gatehouse cannot compute; its checksums are not verified.</source>
         <translation>%1 verwendet den Algorithmus %2, den Gatehouse nicht berechnen kann; seine Prüfsummen werden nicht verifiziert.</translation>
-    </message>
-    <message>
-        <source>%1 names its algorithm %2; BagIt requires the normalised name %3.</source>
-        <translation>%1 nennt seinen Algorithmus %2; BagIt verlangt den normalisierten Namen %3.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;checksum path&quot;: %3</source>
@@ -686,14 +658,6 @@
         <translation>Zwei Dateien von Stapel %1 werden auf den Bag-Pfad data/%2 abgebildet.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests in %1.</source>
-        <translation>Die Manifeste in %1 können nicht geschrieben werden.</translation>
-    </message>
-    <message>
-        <source>The catalog has no md5 or sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation>Der Katalog hat kein md5 oder sha256 für %1, daher kann seine Kopie nicht verifiziert werden; der Export wurde abgebrochen.</translation>
-    </message>
-    <message>
         <source>Cannot read %1 from the store: %2; the export was abandoned.</source>
         <translation>%1 kann nicht aus dem Speicher gelesen werden: %2; der Export wurde abgebrochen.</translation>
     </message>
@@ -710,12 +674,163 @@
         <translation>Die gespeicherte Kopie von %1 stimmt nicht mit dem Katalog überein (Katalog: %2 Bytes, sha256 %3; Speicher: %4 Bytes, sha256 %5); der Export wurde abgebrochen.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests: %1</source>
-        <translation>Die Manifeste können nicht geschrieben werden: %1</translation>
-    </message>
-    <message>
         <source>Cannot move the finished bag to %1: %2</source>
         <translation>Das fertige Bag kann nicht nach %1 verschoben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchDecisions</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for batch %1.</source>
+        <translation>Für Stapel %1 wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>The sample&apos;s verdict is reject: %1 defects, and the plan rejects at %2.</source>
+        <translation>Das Urteil der Stichprobe lautet zurückweisen: %1 Mängel, und der Plan weist bei %2 zurück.</translation>
+    </message>
+    <message>
+        <source>The sample is incomplete: %1 of %2 sampled items have no verdict yet.</source>
+        <translation>Die Stichprobe ist unvollständig: %1 von %2 gezogenen Objekten sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>%1 flagged items have no verdict yet.</source>
+        <translation>%1 markierte Objekte sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>counting the stored files of batch %1</source>
+        <translation>Zählen der gespeicherten Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Accept %1 stored files into the archive.</source>
+        <translation>%1 gespeicherte Dateien ins Archiv übernehmen.</translation>
+    </message>
+    <message>
+        <source>Upload %1 files to %2.</source>
+        <translation>%1 Dateien nach %2 hochladen.</translation>
+    </message>
+    <message>
+        <source>Delete %1 stored files (%2); the supplier re-delivers.</source>
+        <translation>%1 gespeicherte Dateien löschen (%2); der Lieferant liefert neu.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is already %2; a decision is made once.</source>
+        <translation>Stapel %1 ist bereits %2; entschieden wird nur einmal.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
+        <translation>Stapel %1 kann noch nicht freigegeben werden: %2 Mit --override GRUND wird trotzdem freigegeben; der Grund wird festgehalten.</translation>
+    </message>
+    <message>
+        <source>batch approved</source>
+        <translation>Stapel freigegeben</translation>
+    </message>
+    <message>
+        <source>QA sample: %1</source>
+        <translation>QA-Stichprobe: %1</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>Ziel %1</translation>
+    </message>
+    <message>
+        <source>overriding: %1 Reason: %2</source>
+        <translation>übergangen: %1 Grund: %2</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>approving batch %1</source>
+        <translation>Freigeben von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 was decided by someone else a moment ago.</source>
+        <translation>Über Stapel %1 hat gerade jemand anderes entschieden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2, overriding: %3</source>
+        <translation>Stapel %1 von %2 freigegeben, übergangen: %3</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2.</source>
+        <translation>Stapel %1 von %2 freigegeben.</translation>
+    </message>
+    <message>
+        <source>The target %1 is recorded with the approval; no upload stage is registered in this build to start sending files.</source>
+        <translation>Das Ziel %1 ist mit der Freigabe festgehalten; in diesem Build ist keine Upload-Stufe registriert, die mit dem Senden beginnen könnte.</translation>
+    </message>
+    <message>
+        <source>A rejection needs a reason; the supplier will want to know it.</source>
+        <translation>Eine Zurückweisung braucht einen Grund; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>Rejecting a batch needs its bit store.</source>
+        <translation>Zum Zurückweisen eines Stapels wird sein Speicher gebraucht.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is approved; an approved batch cannot be rejected.</source>
+        <translation>Stapel %1 ist freigegeben; ein freigegebener Stapel kann nicht zurückgewiesen werden.</translation>
+    </message>
+    <message>
+        <source>rejecting batch %1</source>
+        <translation>Zurückweisen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>batch rejected: %1</source>
+        <translation>Stapel zurückgewiesen: %1</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1</source>
+        <translation>Zählen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1</source>
+        <translation>Lesen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>checking who else uses %1</source>
+        <translation>Prüfen, wer %1 noch verwendet</translation>
+    </message>
+    <message>
+        <source>batch rejected; the stored object %1 is kept because batch %2 uses it too</source>
+        <translation>Stapel zurückgewiesen; das gespeicherte Objekt %1 bleibt, weil Stapel %2 es auch verwendet</translation>
+    </message>
+    <message>
+        <source>Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 Reject it again to carry on.</source>
+        <translation>Stapel %1 ist zurückgewiesen, aber das Löschen seiner gespeicherten Kopien hielt bei %2 an: %3 Weisen Sie ihn erneut zurück, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>batch rejected; stored copy %1 deleted from %2</source>
+        <translation>Stapel zurückgewiesen; gespeicherte Kopie %1 aus %2 gelöscht</translation>
+    </message>
+    <message>
+        <source>marking file %1 deleted</source>
+        <translation>Markieren von Datei %1 als gelöscht</translation>
+    </message>
+    <message>
+        <source>forgetting the HTTP copy %1</source>
+        <translation>Vergessen der HTTP-Kopie %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.</source>
+        <translation>Stapel %1 von %2 zurückgewiesen: %3 Dateien als gelöscht markiert, %4 gespeicherte Objekte aus %5 entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 objects were kept because other batches use them.</source>
+        <translation>%1 Objekte wurden behalten, weil andere Stapel sie verwenden.</translation>
+    </message>
+    <message>
+        <source>approved by %1</source>
+        <translation>freigegeben von %1</translation>
+    </message>
+    <message>
+        <source>rejected by %1: %2</source>
+        <translation>zurückgewiesen von %1: %2</translation>
     </message>
 </context>
 <context>
@@ -1068,6 +1183,18 @@
         <translation>Lesen der Ereignisse von Objekt %1</translation>
     </message>
     <message>
+        <source>reading items of batch %1</source>
+        <translation>Lesen der Einheiten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>counting events of batch %1</source>
+        <translation>Zählen der Ereignisse von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the files of item %1</source>
+        <translation>Lesen der Dateien von Objekt %1</translation>
+    </message>
+    <message>
         <source>renaming batch %1</source>
         <translation>Umbenennen von Stapel %1</translation>
     </message>
@@ -1086,6 +1213,17 @@
     <message>
         <source>recording the check of file %1</source>
         <translation>Festhalten der Prüfung von Datei %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckRecords</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>recording a %1 event</source>
+        <translation>Aufzeichnen eines %1-Ereignisses</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1357,13 @@
     </message>
 </context>
 <context>
+    <name>gh::CsvExport</name>
+    <message>
+        <source>Writing the CSV failed: %1</source>
+        <translation>Das Schreiben der CSV-Datei ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::CsvReader</name>
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
@@ -1259,16 +1404,97 @@
         <translation>Die Sperrliste %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <source>%1: %2 must be a number of at least %3.</source>
-        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
+        <source>Cannot write the settings file %1.</source>
+        <translation>Die Einstellungsdatei %1 kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <source>%1: store/sync must be batched, each-file or none.</source>
-        <translation>%1: store/sync muss batched, each-file oder none sein.</translation>
+        <source>fetch/key_template: %1</source>
+        <translation>fetch/key_template: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportMenu</name>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
-        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes an oder eine Zahl mit K, M, G oder T.</translation>
+        <source>Export batch %1: %2</source>
+        <translation>Stapel %1 exportieren: %2</translation>
+    </message>
+    <message>
+        <source>Exporting batch %1 to %2…</source>
+        <translation>Stapel %1 wird nach %2 exportiert …</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Exported batch %1 to %2.</source>
+        <translation>Stapel %1 wurde nach %2 exportiert.</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>No batch to export, or an export is already running.</source>
+        <translation>Kein Stapel zum Exportieren, oder ein Export läuft bereits.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ExportProgress</name>
+    <message>
+        <source>The export was cancelled.</source>
+        <translation>Der Export wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Exports</name>
+    <message>
+        <source>&amp;Summary (_SUMMARY)…</source>
+        <translation>&amp;Zusammenfassung (_SUMMARY) …</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Textdateien (*.txt)</translation>
+    </message>
+    <message>
+        <source>&amp;Files as CSV…</source>
+        <translation>&amp;Dateien als CSV …</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>&amp;Errors and warnings as CSV…</source>
+        <translation>&amp;Fehler und Warnungen als CSV …</translation>
+    </message>
+    <message>
+        <source>&amp;PREMIS 3 preservation metadata…</source>
+        <translation>&amp;PREMIS-3-Erhaltungsmetadaten …</translation>
+    </message>
+    <message>
+        <source>XML files (*.xml)</source>
+        <translation>XML-Dateien (*.xml)</translation>
+    </message>
+    <message>
+        <source>&amp;METS document…</source>
+        <translation>&amp;METS-Dokument …</translation>
+    </message>
+    <message>
+        <source>Ingest &amp;results as JSON lines…</source>
+        <translation>Übernahme&amp;ergebnisse als JSON-Zeilen …</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON-Zeilen (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1367,10 +1593,6 @@
     <message>
         <source>write &quot;qa:flagged&quot; or &quot;qa:unflagged&quot;.</source>
         <translation>schreiben Sie &quot;qa:flagged&quot; oder &quot;qa:unflagged&quot;.</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
-        <translation>&quot;%1&quot; ist kein Filter; verwenden Sie status, mime, size, name oder qa, oder setzen Sie den Text in doppelte Anführungszeichen, um danach zu suchen.</translation>
     </message>
 </context>
 <context>
@@ -1492,6 +1714,13 @@
     <message>
         <source>Filter error</source>
         <translation>Filterfehler</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FindingSeverity</name>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
     </message>
 </context>
 <context>
@@ -1791,6 +2020,24 @@
     <message>
         <source>It was redirected to %1.</source>
         <translation>Es wurde nach %1 weitergeleitet.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageProbe</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot read the image header of %1: %2</source>
+        <translation>der Bild-Header von %1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageStatisticsAnalyser</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
 </context>
 <context>
@@ -2185,6 +2432,40 @@
         <source>Cannot flush the store %1 to disk: %2</source>
         <translation>Der Speicher %1 kann nicht auf die Festplatte geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::LogShipper</name>
+    <message>
+        <source>Cannot copy %1 to %2</source>
+        <translation>%1 kann nicht nach %2 kopiert werden</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Mailer</name>
+    <message>
+        <source>No mail server is configured ([mail] smtp_url and to).</source>
+        <translation>Es ist kein Mailserver eingerichtet ([mail] smtp_url und to).</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: libcurl did not start.</source>
+        <translation>Mail kann nicht über %1 gesendet werden: libcurl ist nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>the server does not offer STARTTLS (add ?starttls=no to smtp_url to send in plain text)</source>
+        <translation>der Server bietet kein STARTTLS an (?starttls=no an smtp_url anhängen, um unverschlüsselt zu senden)</translation>
+    </message>
+    <message>
+        <source> (server answered %1)</source>
+        <translation> (Server antwortete %1)</translation>
+    </message>
+    <message>
+        <source>Cannot send mail through %1: %2</source>
+        <translation>Mail kann nicht über %1 gesendet werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::MainWindow</name>
@@ -2226,7 +2507,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>&amp;Ausführen oder fortsetzen</translation>
+        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -2369,6 +2650,18 @@
         <translation>Neue Lieferungen in diesem Ordner werden geladen und ausgeführt, sobald sie sich nicht mehr ändern.</translation>
     </message>
     <message>
+        <source>Re&amp;view Sample…</source>
+        <translation>Stichprobe &amp;prüfen…</translation>
+    </message>
+    <message>
+        <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
+        <translation>Die QA-Stichprobe des Stapels Objekt für Objekt prüfen, dann freigeben oder zurückweisen</translation>
+    </message>
+    <message>
+        <source>Choose a batch to review first.</source>
+        <translation>Wählen Sie zuerst einen Stapel zum Prüfen.</translation>
+    </message>
+    <message>
         <source>State of the selected batch</source>
         <translation>Zustand des ausgewählten Stapels</translation>
     </message>
@@ -2393,8 +2686,8 @@
         <translation>&amp;Umbenennen…</translation>
     </message>
     <message>
-        <source>&amp;Archive</source>
-        <translation>&amp;Archivieren</translation>
+        <source>Arc&amp;hive</source>
+        <translation>Arc&amp;hivieren</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
@@ -2425,8 +2718,8 @@
         <translation>Wird fortgesetzt…</translation>
     </message>
     <message>
-        <source>Un&amp;archive</source>
-        <translation>Aus dem &amp;Archiv holen</translation>
+        <source>Unarc&amp;hive</source>
+        <translation>Aus dem Arc&amp;hiv holen</translation>
     </message>
     <message>
         <source>Opening %1 as a new batch</source>
@@ -2910,14 +3203,6 @@
         <translation>keine Kopie der Datei auf diesem Rechner</translation>
     </message>
     <message>
-        <source>cannot open %1: %2</source>
-        <translation>%1 kann nicht geöffnet werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot read the image header of %1: %2</source>
-        <translation>der Bild-Header von %1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
         <source>reading…</source>
         <translation>wird gelesen …</translation>
     </message>
@@ -2928,6 +3213,10 @@
     <message>
         <source>unknown (%1)</source>
         <translation>unbekannt (%1)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
     </message>
 </context>
 <context>
@@ -3120,6 +3409,17 @@
     </message>
 </context>
 <context>
+    <name>gh::PremisWriter</name>
+    <message>
+        <source>The %1 stage of Gatehouse</source>
+        <translation>Die Stufe %1 von Gatehouse</translation>
+    </message>
+    <message>
+        <source>Writing the PREMIS document failed: %1</source>
+        <translation>Das Schreiben des PREMIS-Dokuments ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>gh::PreviewWidget</name>
     <message>
         <source>Preview image</source>
@@ -3275,6 +3575,10 @@
         </translation>
     </message>
     <message>
+        <source>Batch</source>
+        <translation>Stapel</translation>
+    </message>
+    <message>
         <source>Intake warning</source>
         <translation>Annahmewarnung</translation>
     </message>
@@ -3309,6 +3613,13 @@
         <translation>
             <numerusform>%n Warnung</numerusform>
             <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n QA flag(s)</source>
+        <translation>
+            <numerusform>%n QA-Markierung</numerusform>
+            <numerusform>%n QA-Markierungen</numerusform>
         </translation>
     </message>
 </context>
@@ -3438,6 +3749,17 @@
     <message>
         <source>Nothing to fetch.</source>
         <translation>Nichts abzurufen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaCsv</name>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>Cannot read the files of item %1 from %2: %3</source>
+        <translation>Die Dateien von Objekt %1 können nicht aus %2 gelesen werden: %3</translation>
     </message>
 </context>
 <context>
@@ -3598,6 +3920,41 @@
     </message>
 </context>
 <context>
+    <name>gh::ReportSettings</name>
+    <message>
+        <source>%1: mail/smtp_url must look like smtp://host:port or smtps://host:port, not &quot;%2&quot;.</source>
+        <translation>%1: mail/smtp_url muss die Form smtp://host:port oder smtps://host:port haben, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: mail/smtp_url: starttls must be required, try or no.</source>
+        <translation>%1: mail/smtp_url: starttls muss required, try oder no sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/timeout_seconds must be a number of at least 1.</source>
+        <translation>%1: mail/timeout_seconds muss eine Zahl von mindestens 1 sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/from must be an e-mail address.</source>
+        <translation>%1: mail/from muss eine E-Mail-Adresse sein.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to must name at least one e-mail address.</source>
+        <translation>%1: mail/to muss mindestens eine E-Mail-Adresse nennen.</translation>
+    </message>
+    <message>
+        <source>%1: mail/to: &quot;%2&quot; is not an e-mail address.</source>
+        <translation>%1: mail/to: &quot;%2&quot; ist keine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>%1: report/log_target must be s3://bucket/prefix.</source>
+        <translation>%1: report/log_target muss s3://bucket/prefix sein.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
+    </message>
+</context>
+<context>
     <name>gh::Reports</name>
     <message>
         <source>not started</source>
@@ -3632,44 +3989,650 @@
         <translation>Laufzeit</translation>
     </message>
     <message>
+        <source>Cannot write the summary %1: %2</source>
+        <translation>Die Zusammenfassung %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewBook</name>
+    <message>
+        <source>ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9</source>
+        <translation>ISO 2859-1 Einfach-Stichprobenprüfung, normale Prüfung, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5 (n %6): %7 prüfen, annehmen bis %8, zurückweisen ab %9</translation>
+    </message>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>reading batch %1</source>
+        <translation>Lesen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Es gibt keinen Stapel %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was approved on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 freigegeben; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 zurückgewiesen; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>reading the items of batch %1</source>
+        <translation>Lesen der Objekte von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the QA sample of batch %1</source>
+        <translation>Lesen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to %1.</source>
+        <translation>Der Startwert muss eine ganze Zahl von 0 bis %1 sein.</translation>
+    </message>
+    <message>
+        <source>Batch %1 already has a sample (level %2, AQL %3, seed %4) with %5 verdicts; a different sample cannot be drawn once review has begun.</source>
+        <translation>Stapel %1 hat bereits eine Stichprobe (Niveau %2, AQL %3, Startwert %4) mit %5 Bewertungen; sobald die Prüfung begonnen hat, kann keine andere Stichprobe gezogen werden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be sampled: %2</source>
+        <translation>Aus Stapel %1 kann keine Stichprobe gezogen werden: %2</translation>
+    </message>
+    <message>
+        <source>replacing the QA sample of batch %1</source>
+        <translation>Ersetzen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the QA sample of batch %1</source>
+        <translation>Festhalten der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>QA sample drawn: %1; seed %2; %3 flagged items added beyond the sample</source>
+        <translation>QA-Stichprobe gezogen: %1; Startwert %2; %3 markierte Objekte über die Stichprobe hinaus hinzugefügt</translation>
+    </message>
+    <message>
+        <source>adding flagged items to the review of batch %1</source>
+        <translation>Hinzufügen markierter Objekte zur Prüfung von Stapel %1</translation>
+    </message>
+    <message>
+        <source>A failed item needs a defect reason.</source>
+        <translation>Ein nicht bestandenes Objekt braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>reading item %1</source>
+        <translation>Lesen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item %2.</source>
+        <translation>Stapel %1 hat kein Objekt %2.</translation>
+    </message>
+    <message>
+        <source>recording the verdict on %1</source>
+        <translation>Festhalten der Bewertung von %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: pass</source>
+        <translation>manuelle QA-Bewertung: bestanden</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: fail (%1)</source>
+        <translation>manuelle QA-Bewertung: nicht bestanden (%1)</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>added to the review by hand</source>
+        <translation>von Hand zur Prüfung hinzugefügt</translation>
+    </message>
+    <message>
+        <source>reading the verdict on item %1</source>
+        <translation>Lesen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Item %1 of batch %2 has no verdict to withdraw.</source>
+        <translation>Objekt %1 von Stapel %2 hat keine Bewertung, die zurückgezogen werden könnte.</translation>
+    </message>
+    <message>
+        <source>withdrawing the verdict on item %1</source>
+        <translation>Zurückziehen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict withdrawn (was %1)</source>
+        <translation>manuelle QA-Bewertung zurückgezogen (war %1)</translation>
+    </message>
+    <message>
+        <source>finding item %1</source>
+        <translation>Suchen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item &quot;%2&quot; (give the item&apos;s id from sample --json, or its identifier).</source>
+        <translation>Stapel %1 hat kein Objekt &quot;%2&quot; (geben Sie die ID des Objekts aus sample --json oder seinen Identifikator an).</translation>
+    </message>
+    <message>
+        <source>recording the supplier of batch %1</source>
+        <translation>Festhalten des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the supplier of batch %1</source>
+        <translation>Lesen des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be a re-delivery of itself.</source>
+        <translation>Stapel %1 kann keine Neulieferung seiner selbst sein.</translation>
+    </message>
+    <message>
+        <source>linking batch %1 to batch %2</source>
+        <translation>Verknüpfen von Stapel %1 mit Stapel %2</translation>
+    </message>
+    <message>
+        <source>finding the batch %1 re-delivers</source>
+        <translation>Suchen des Stapels, den %1 neu liefert</translation>
+    </message>
+    <message>
+        <source>reading the supplier history</source>
+        <translation>Lesen der Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) was rejected on %3 by %4: %5</source>
+        <translation>%1 (Stapel %2) wurde am %3 von %4 zurückgewiesen: %5</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) is %3.</source>
+        <translation>%1 (Stapel %2) ist %3.</translation>
+    </message>
+    <message>
+        <source>reading the defects of batch %1</source>
+        <translation>Lesen der Mängel von Stapel %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>unknown curator</source>
+        <translation>unbekannter Kurator</translation>
+    </message>
+    <message>
+        <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
+        <translation>Stapel %1 ist noch nicht fertig geladen (seine Übernahme ist %2), daher ist sein Los noch nicht bekannt; ziehen Sie die Stichprobe, wenn die Übernahme abgeschlossen ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewDetails</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot look for copies of the files of item %1 in %2: %3</source>
+        <translation>Kopien der Dateien von Objekt %1 können in %2 nicht gesucht werden: %3</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 of item %3 in batch %4 (%5)</source>
+        <translation>%1 ist identisch mit %2 von Objekt %3 in Stapel %4 (%5)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewFlags</name>
+    <message>
+        <source>Cannot read the failed files of batch %1 from %2: %3</source>
+        <translation>Die fehlgeschlagenen Dateien von Stapel %1 können nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewKeys</name>
+    <message>
+        <source>accept</source>
+        <translation>annehmen</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>zurückweisen</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 of %2 reviewed · %3 · accept up to %4, reject at %5</source>
+        <translation>%1 von %2 bewertet · %3 · annehmen bis %4, zurückweisen ab %5</translation>
+    </message>
+    <message>
+        <source>1 defect</source>
+        <translation>1 Mangel</translation>
+    </message>
+    <message>
+        <source>%1 defects</source>
+        <translation>%1 Mängel</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewView</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>QA sample: %1; defects: %2</source>
+        <translation>QA-Stichprobe: %1; Mängel: %2</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Scoreboard</source>
+        <translation>Zwischenstand</translation>
+    </message>
+    <message>
+        <source>Batch verdict</source>
+        <translation>Urteil über den Stapel</translation>
+    </message>
+    <message>
+        <source>Items to review</source>
+        <translation>Zu prüfende Objekte</translation>
+    </message>
+    <message>
+        <source>Item details</source>
+        <translation>Details des Objekts</translation>
+    </message>
+    <message>
+        <source>Supplier history</source>
+        <translation>Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>Defect reason</source>
+        <translation>Mangelgrund</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Optional note, e.g. what is wrong where</source>
+        <translation>Optionale Notiz, z. B. was wo nicht stimmt</translation>
+    </message>
+    <message>
+        <source>Record Failure</source>
+        <translation>Mangel festhalten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fail:&lt;/b&gt; choose the defect (1–9 or the arrows), add a note if it helps, then Enter. Escape cancels.</source>
+        <translation>&lt;b&gt;Nicht bestanden:&lt;/b&gt; Mangel wählen (1–9 oder Pfeiltasten), bei Bedarf eine Notiz ergänzen, dann Enter. Escape bricht ab.</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>Lieferant</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Target on approval (empty: keep in the archive only)</source>
+        <translation>Ziel bei Freigabe (leer: nur im Archiv behalten)</translation>
+    </message>
+    <message>
+        <source>P pass · F fail · N or → next · ← previous · U undo · Z zoom · Page Up/Down pages · F5 refresh</source>
+        <translation>P bestanden · F nicht bestanden · N oder → weiter · ← zurück · U rückgängig · Z Zoom · Bild auf/ab Seiten · F5 aktualisieren</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Fail…</source>
+        <translation>Nicht bestanden…</translation>
+    </message>
+    <message>
+        <source>Undo Verdict</source>
+        <translation>Bewertung rückgängig</translation>
+    </message>
+    <message>
+        <source>Next Item</source>
+        <translation>Nächstes Objekt</translation>
+    </message>
+    <message>
+        <source>Previous Item</source>
+        <translation>Vorheriges Objekt</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Next Page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <source>Previous Page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Saving …</source>
+        <translation>Wird gespeichert …</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Deleting stored copies: %1 of %2 files</source>
+        <translation>Gespeicherte Kopien werden gelöscht: %1 von %2 Dateien</translation>
+    </message>
+    <message>
+        <source>Opening the review of batch %1 …</source>
+        <translation>Prüfung von Stapel %1 wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Batch %1 · %2&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Stapel %1 · %2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>supplier %1</source>
+        <translation>Lieferant %1</translation>
+    </message>
+    <message>
+        <source>ISO 2859-1, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5; seed %6, drawn by %7 on %8</source>
+        <translation>ISO 2859-1, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5; Startwert %6, gezogen von %7 am %8</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for this batch.</source>
+        <translation>Für diesen Stapel wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>Approved on %1 by %2</source>
+        <translation>Freigegeben am %1 von %2</translation>
+    </message>
+    <message>
+        <source>Rejected on %1 by %2</source>
+        <translation>Zurückgewiesen am %1 von %2</translation>
+    </message>
+    <message>
+        <source>(the review is closed)</source>
+        <translation>(die Prüfung ist abgeschlossen)</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
+        <translation>Urteil über den Stapel: zurückweisen — %1 Mängel erreichen die Rückweisezahl %2. Sie können weiter prüfen.</translation>
+    </message>
+    <message>
+        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
+        <translation>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %1 Mängel (annehmen bis %2).</translation>
+    </message>
+    <message>
+        <source>Batch verdict: pending — %1 sampled items to go.</source>
+        <translation>Urteil über den Stapel: ausstehend — noch %1 gezogene Objekte.</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>markiert</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Loading …</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>The sample has no items.</source>
+        <translation>Die Stichprobe enthält keine Objekte.</translation>
+    </message>
+    <message>
+        <source>drawn at random</source>
+        <translation>zufällig gezogen</translation>
+    </message>
+    <message>
+        <source>flagged; does not count toward the plan</source>
+        <translation>markiert; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>added by hand; does not count toward the plan</source>
+        <translation>von Hand hinzugefügt; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>Item %1 of %2 · %3 (%4)</source>
+        <translation>Objekt %1 von %2 · %3 (%4)</translation>
+    </message>
+    <message>
+        <source>Not reviewed yet.</source>
+        <translation>Noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>Pass — %1, %2</source>
+        <translation>Bestanden — %1, %2</translation>
+    </message>
+    <message>
+        <source>Fail: %1 — %2, %3</source>
+        <translation>Nicht bestanden: %1 — %2, %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>Why it is flagged</source>
+        <translation>Warum es markiert ist</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>No findings recorded for this item.</source>
+        <translation>Für dieses Objekt sind keine Befunde festgehalten.</translation>
+    </message>
+    <message>
+        <source>Duplicate case</source>
+        <translation>Dublettenfall</translation>
+    </message>
+    <message>
+        <source>No copies of these files are known.</source>
+        <translation>Von diesen Dateien sind keine Kopien bekannt.</translation>
+    </message>
+    <message>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <source>Items</source>
-        <translation>Objekte</translation>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
     </message>
     <message>
-        <source>Attempted</source>
-        <translation>Versucht</translation>
+        <source>No descriptive metadata.</source>
+        <translation>Keine beschreibenden Metadaten.</translation>
     </message>
     <message>
-        <source>Successful</source>
-        <translation>Erfolgreich</translation>
+        <source>What was wrong last time</source>
+        <translation>Was beim letzten Mal nicht stimmte</translation>
     </message>
     <message>
-        <source>Failed</source>
-        <translation>Fehlgeschlagen</translation>
+        <source>No supplier recorded (set [review] supplier or suppliers in the settings).</source>
+        <translation>Kein Lieferant festgehalten (setzen Sie [review] supplier oder suppliers in den Einstellungen).</translation>
     </message>
     <message>
-        <source>Skipped</source>
-        <translation>Übersprungen</translation>
+        <source>%1: last %2 batches</source>
+        <translation>%1: letzte %2 Stapel</translation>
     </message>
     <message>
-        <source>Not yet processed</source>
-        <translation>Noch nicht verarbeitet</translation>
+        <source>%1 of %2 defective (%3 %)</source>
+        <translation>%1 von %2 mangelhaft (%3 %)</translation>
     </message>
     <message>
-        <source>Bytes</source>
-        <translation>Bytes</translation>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
     </message>
     <message>
-        <source>By status</source>
-        <translation>Nach Status</translation>
+        <source>&amp;Approve: %1</source>
+        <translation>&amp;Freigeben: %1</translation>
     </message>
     <message>
-        <source>Cannot write the summary %1: %2</source>
-        <translation>Die Zusammenfassung %1 kann nicht geschrieben werden: %2</translation>
+        <source>&amp;Reject: %1</source>
+        <translation>&amp;Zurückweisen: %1</translation>
+    </message>
+    <message>
+        <source>A batch is running; decide when it has finished.</source>
+        <translation>Ein Stapel läuft; entscheiden Sie, wenn er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Approving now needs a reason to override: %1</source>
+        <translation>Jetzt freizugeben braucht einen Grund zum Übergehen: %1</translation>
+    </message>
+    <message>
+        <source>No defect reasons are set; add them in the settings ([review] defect_reasons).</source>
+        <translation>Es sind keine Mangelgründe eingestellt; ergänzen Sie sie in den Einstellungen ([review] defect_reasons).</translation>
+    </message>
+    <message>
+        <source>Every item of the sample has a verdict.</source>
+        <translation>Alle Objekte der Stichprobe sind bewertet.</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Nichts rückgängig zu machen.</translation>
+    </message>
+    <message>
+        <source>Recorded as:</source>
+        <translation>Festgehalten als:</translation>
+    </message>
+    <message>
+        <source>The review closes: verdicts can no longer change.</source>
+        <translation>Die Prüfung wird abgeschlossen: Bewertungen können nicht mehr geändert werden.</translation>
+    </message>
+    <message>
+        <source>Approval is refused now:</source>
+        <translation>Die Freigabe wird derzeit verweigert:</translation>
+    </message>
+    <message>
+        <source>Approving anyway needs a reason; it is recorded with the approval.</source>
+        <translation>Trotzdem freizugeben braucht einen Grund; er wird mit der Freigabe festgehalten.</translation>
+    </message>
+    <message>
+        <source>Approve batch %1?</source>
+        <translation>Stapel %1 freigeben?</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>Notiz (optional):</translation>
+    </message>
+    <message>
+        <source>Reason for overriding:</source>
+        <translation>Grund für das Übergehen:</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Approving batch %1 …</source>
+        <translation>Stapel %1 wird freigegeben …</translation>
+    </message>
+    <message>
+        <source>Catalog records, metadata and events are kept; the files are marked deleted. The reason goes to the supplier&apos;s history.</source>
+        <translation>Katalogeinträge, Metadaten und Ereignisse bleiben erhalten; die Dateien werden als gelöscht markiert. Der Grund geht in die Historie des Lieferanten ein.</translation>
+    </message>
+    <message>
+        <source>Reject batch %1?</source>
+        <translation>Stapel %1 zurückweisen?</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <source>Reject and Delete</source>
+        <translation>Zurückweisen und löschen</translation>
+    </message>
+    <message>
+        <source>Rejecting batch %1 …</source>
+        <translation>Stapel %1 wird zurückgewiesen …</translation>
+    </message>
+</context>
+<context>
+    <name>gh::RunNotifier</name>
+    <message>
+        <source>approved</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>braucht Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>Gatehouse: batch %1 (%2) %3: %4 files, %5 successful, %6 failed</source>
+        <translation>Gatehouse: Stapel %1 (%2) %3: %4 Dateien, %5 erfolgreich, %6 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>, %1 skipped</source>
+        <translation>, %1 übersprungen</translation>
+    </message>
+    <message>
+        <source>, %1 not yet processed</source>
+        <translation>, %1 noch nicht verarbeitet</translation>
+    </message>
+    <message>
+        <source>Mailed the summary to %1.</source>
+        <translation>Die Zusammenfassung wurde an %1 gemailt.</translation>
+    </message>
+    <message>
+        <source>The summary mail was not sent: %1</source>
+        <translation>Die Zusammenfassung wurde nicht gemailt: %1</translation>
+    </message>
+    <message>
+        <source>Copied %1 report files to %2.</source>
+        <translation>%1 Berichtsdateien nach %2 kopiert.</translation>
+    </message>
+    <message>
+        <source>The reports were not copied to %1: %2</source>
+        <translation>Die Berichte wurden nicht nach %1 kopiert: %2</translation>
     </message>
 </context>
 <context>
@@ -3869,6 +4832,47 @@
     </message>
 </context>
 <context>
+    <name>gh::SamplingPlans</name>
+    <message>
+        <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
+        <translation>Ein Los muss mindestens ein Objekt enthalten, damit eine Stichprobe gezogen werden kann; dieses enthält %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>%1 ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>&quot;%1&quot; ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>&quot;%1&quot; ist kein Prüfniveau; verwenden Sie I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SchemaFetch</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Settings</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 is not a setting Gatehouse knows; it is ignored.</source>
+        <translation>%1: %2 ist keine Einstellung, die Gatehouse kennt; sie wird ignoriert.</translation>
+    </message>
+    <message>
+        <source>%1 is not a setting Gatehouse knows.</source>
+        <translation>%1 ist keine Einstellung, die Gatehouse kennt.</translation>
+    </message>
+</context>
+<context>
     <name>gh::SettingsDialog</name>
     <message>
         <source>Choose…</source>
@@ -4019,8 +5023,227 @@
         <translation>Die größte Datei muss eine Größe wie 500M oder 2G sein.</translation>
     </message>
     <message>
+        <source>Curator name</source>
+        <translation>Name des Kurators</translation>
+    </message>
+    <message>
+        <source>Recorded with every verdict, approval and rejection.</source>
+        <translation>Wird mit jeder Bewertung, Freigabe und Zurückweisung festgehalten.</translation>
+    </message>
+    <message>
+        <source>C&amp;urator:</source>
+        <translation>K&amp;urator:</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit</source>
+        <translation>Annehmbare Qualitätsgrenzlage (AQL)</translation>
+    </message>
+    <message>
+        <source>&amp;AQL:</source>
+        <translation>&amp;AQL:</translation>
+    </message>
+    <message>
+        <source>Inspection level</source>
+        <translation>Prüfniveau</translation>
+    </message>
+    <message>
+        <source>Inspection &amp;level:</source>
+        <translation>Prüf&amp;niveau:</translation>
+    </message>
+    <message>
+        <source>Defect reasons</source>
+        <translation>Mangelgründe</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; separate them with commas.</source>
+        <translation>Werden angeboten, wenn ein Objekt die Prüfung nicht besteht; durch Kommas trennen.</translation>
+    </message>
+    <message>
+        <source>&amp;Defect reasons:</source>
+        <translation>&amp;Mangelgründe:</translation>
+    </message>
+    <message>
+        <source>Default supplier</source>
+        <translation>Standardlieferant</translation>
+    </message>
+    <message>
+        <source>Default &amp;supplier:</source>
+        <translation>&amp;Standardlieferant:</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens</translation>
+    </message>
+    <message>
+        <source>e.g. B4000220=Example Scanning Ltd</source>
+        <translation>z. B. B4000220=Example Scanning Ltd</translation>
+    </message>
+    <message>
+        <source>Suppliers by &amp;prefix:</source>
+        <translation>Lieferanten nach &amp;Präfix:</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
         <source>your e-mail address or web page</source>
         <translation>Ihre E-Mail-Adresse oder Webseite</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SettingsTable</name>
+    <message>
+        <source>Files copied or downloaded at once (local copies also at most one per core).</source>
+        <translation>Gleichzeitig kopierte oder heruntergeladene Dateien (lokale Kopien außerdem höchstens eine pro Kern).</translation>
+    </message>
+    <message>
+        <source>Where each file is stored. Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with {sha1:0:2} for a slice.</source>
+        <translation>Wo jede Datei gespeichert wird. Variablen: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, mit {sha1:0:2} für einen Ausschnitt.</translation>
+    </message>
+    <message>
+        <source>Connections to one host at once.</source>
+        <translation>Gleichzeitige Verbindungen zu einem Host.</translation>
+    </message>
+    <message>
+        <source>Sent with every request. Empty sends &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</source>
+        <translation>Wird mit jeder Anfrage gesendet. Leer sendet &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</translation>
+    </message>
+    <message>
+        <source>An e-mail or web address where server operators can reach you; part of the default User-Agent.</source>
+        <translation>Eine E-Mail- oder Webadresse, unter der Serverbetreiber Sie erreichen; Teil des Standard-User-Agent.</translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait for a connection.</source>
+        <translation>Millisekunden, die auf eine Verbindung gewartet wird.</translation>
+    </message>
+    <message>
+        <source>Bytes per second below which a transfer is stalling…</source>
+        <translation>Bytes pro Sekunde, unter denen eine Übertragung stockt…</translation>
+    </message>
+    <message>
+        <source>…for this many seconds: then it times out.</source>
+        <translation>…so viele Sekunden lang: dann läuft sie ab.</translation>
+    </message>
+    <message>
+        <source>Redirects followed before too-many-redirects.</source>
+        <translation>Weiterleitungen, denen vor too-many-redirects gefolgt wird.</translation>
+    </message>
+    <message>
+        <source>Attempts in all for transient failures (timeouts, resets, 429, 5xx).</source>
+        <translation>Versuche insgesamt bei vorübergehenden Fehlern (Zeitüberschreitungen, Abbrüche, 429, 5xx).</translation>
+    </message>
+    <message>
+        <source>First retry after about this long, doubling, with jitter.</source>
+        <translation>Erster Wiederholungsversuch nach etwa dieser Zeit, jeweils verdoppelt, mit Streuung.</translation>
+    </message>
+    <message>
+        <source>Longest wait between retries.</source>
+        <translation>Längste Wartezeit zwischen Wiederholungen.</translation>
+    </message>
+    <message>
+        <source>Longest Retry-After honoured; a server asking for longer leaves the file for a later run.</source>
+        <translation>Längstes beachtetes Retry-After; verlangt ein Server mehr, bleibt die Datei für einen späteren Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Largest file accepted, checked on the header and while streaming (too-large). Absent or 0: no limit.</source>
+        <translation>Größte angenommene Datei, geprüft am Header und während der Übertragung (too-large). Fehlt oder 0: keine Grenze.</translation>
+    </message>
+    <message>
+        <source>Mimetypes accepted, checked on the header and the content (wrong-mimetype). Empty: every type.</source>
+        <translation>Angenommene MIME-Typen, geprüft am Header und am Inhalt (wrong-mimetype). Leer: alle Typen.</translation>
+    </message>
+    <message>
+        <source>Skip requests while the server&apos;s Cache-Control or Expires says the stored copy is fresh.</source>
+        <translation>Anfragen auslassen, solange Cache-Control oder Expires des Servers die gespeicherte Kopie für frisch erklären.</translation>
+    </message>
+    <message>
+        <source>An extra CA bundle to verify TLS with; verification itself is never off.</source>
+        <translation>Ein zusätzliches CA-Bündel zur TLS-Prüfung; die Prüfung selbst ist nie abgeschaltet.</translation>
+    </message>
+    <message>
+        <source>When stored files are flushed to disk: once per batch of files, after each file, or never (throw-away data only).</source>
+        <translation>Wann gespeicherte Dateien auf die Platte geschrieben werden: einmal pro Gruppe von Dateien, nach jeder Datei oder nie (nur Wegwerfdaten).</translation>
+    </message>
+    <message>
+        <source>Read every stored file back and compare its SHA-256 before it counts as stored.</source>
+        <translation>Jede gespeicherte Datei zurücklesen und ihre SHA-256 vergleichen, bevor sie als gespeichert gilt.</translation>
+    </message>
+    <message>
+        <source>A file of record identifiers never to ingest, one per line (# comments).</source>
+        <translation>Eine Datei mit Datensatz-Identifikatoren, die nie übernommen werden, einer pro Zeile (# Kommentare).</translation>
+    </message>
+    <message>
+        <source>A folder the GUI watches for deliveries (the CLI&apos;s watch command takes the folder as its argument).</source>
+        <translation>Ein Ordner, den die grafische Oberfläche auf Lieferungen überwacht (der watch-Befehl der CLI nimmt den Ordner als Argument).</translation>
+    </message>
+    <message>
+        <source>Spreadsheet columns whose meaning differs from the default: {&quot;column&quot;: &quot;role&quot;}, roles identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</source>
+        <translation>Tabellenspalten, deren Bedeutung vom Standard abweicht: {&quot;column&quot;: &quot;role&quot;}, Rollen identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
+    </message>
+    <message>
+        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
+        <translation>Der Name, der bei Prüfentscheidungen festgehalten wird (Bewertungen, Freigabe, Zurückweisung). Leer: der Benutzername des Betriebssystems.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
+        <translation>Annehmbare Qualitätsgrenzlage der QA-Stichprobe in Prozent (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>Inspection level of the QA sample (ISO 2859-1).</source>
+        <translation>Prüfniveau der QA-Stichprobe (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>The reasons offered when an item fails review.</source>
+        <translation>Die Gründe, die angeboten werden, wenn ein Objekt die Prüfung nicht besteht.</translation>
+    </message>
+    <message>
+        <source>The supplier of batches that no prefix below matches and that name none.</source>
+        <translation>Der Lieferant von Stapeln, auf die kein Präfix unten passt und die keinen nennen.</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins.</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens, PRÄFIX=NAME; das längste passende Präfix gewinnt.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T (500M, 2G).</source>
+        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes oder eine Zahl mit K, M, G oder T an (500M, 2G).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large a size.</source>
+        <translation>&quot;%1&quot; ist eine zu große Größe.</translation>
+    </message>
+    <message>
+        <source>a whole number of at least %1</source>
+        <translation>eine ganze Zahl von mindestens %1</translation>
+    </message>
+    <message>
+        <source>a whole number from %1 to %2</source>
+        <translation>eine ganze Zahl von %1 bis %2</translation>
+    </message>
+    <message>
+        <source>%1 must be %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false, not &quot;%2&quot;.</source>
+        <translation>%1 muss true oder false sein, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be one of %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss eines von %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
+        <translation>%1 muss ein JSON-Objekt wie {&quot;column&quot;: &quot;role&quot;} sein, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -4340,6 +5563,10 @@
         <source>Unsupported</source>
         <translation>Nicht unterstützt</translation>
     </message>
+    <message>
+        <source>Deleted (batch rejected)</source>
+        <translation>Gelöscht (Stapel zurückgewiesen)</translation>
+    </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
@@ -4386,6 +5613,88 @@
     <message>
         <source>The key template &quot;%1&quot; uses {%2}, which is not known here.</source>
         <translation>Die Schlüsselvorlage &quot;%1&quot; verwendet {%2}, das hier nicht bekannt ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StoredCopy</name>
+    <message>
+        <source>Cannot write a temporary copy of %1: %2</source>
+        <translation>Eine temporäre Kopie von %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SummarySections</name>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Objekte</translation>
+    </message>
+    <message>
+        <source>Attempted</source>
+        <translation>Versucht</translation>
+    </message>
+    <message>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Not yet processed</source>
+        <translation>Noch nicht verarbeitet</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Nach Status</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Prüfungen</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Dubletten</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Sichtung</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Hochladen</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>Abnahme</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Urteil</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
     </message>
 </context>
 <context>
@@ -4607,12 +5916,12 @@
         <translation>Versuch</translation>
     </message>
     <message>
-        <source>Waiting for the server: connecting, or in the queue for this host.</source>
-        <translation>Wartet auf den Server: Verbindung wird aufgebaut oder die Anfrage wartet auf diesen Host.</translation>
-    </message>
-    <message>
         <source>waiting…</source>
         <translation>wartet…</translation>
+    </message>
+    <message>
+        <source>Waiting for the server: connecting, or in the queue for this host.</source>
+        <translation>Wartet auf den Server: Verbindung wird aufgebaut oder die Anfrage wartet auf diesen Host.</translation>
     </message>
 </context>
 <context>
@@ -4779,7 +6088,7 @@
     </message>
     <message>
         <source>Open &amp;Web Address…</source>
-        <translation>&amp;Webadresse öffnen…</translation>
+        <translation>&amp;Webadresse öffnen …</translation>
     </message>
     <message>
         <source>A IIIF manifest or collection on the web.</source>
@@ -4803,7 +6112,7 @@
     </message>
     <message>
         <source>New to Gatehouse? &lt;a href=&quot;sample&quot;&gt;Open the sample batch&lt;/a&gt;: a box of postcards with checksum sidecars, one of them deliberately wrong.</source>
-        <translation>Neu bei Gatehouse? &lt;a href="sample"&gt;Den Beispielstapel öffnen&lt;/a&gt;: eine Schachtel Postkarten mit Prüfsummendateien, von denen eine absichtlich falsch ist.</translation>
+        <translation>Neu bei Gatehouse? &lt;a href=&quot;sample&quot;&gt;Den Beispielstapel öffnen&lt;/a&gt;: eine Schachtel Postkarten mit Prüfsummendateien, von denen eine absichtlich falsch ist.</translation>
     </message>
 </context>
 <context>
@@ -5047,10 +6356,6 @@
         <translation>In diese Datei schreiben.</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 kann nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
         <source>create a batch from a source; print its id</source>
         <translation>einen Stapel aus einer Quelle anlegen; seine ID ausgeben</translation>
     </message>
@@ -5089,20 +6394,6 @@
     <message>
         <source>Unknown command &quot;%1&quot;. Run &quot;gatehouse-cli --help&quot; for the list.</source>
         <translation>Unbekannter Befehl &quot;%1&quot;. Führen Sie &quot;gatehouse-cli --help&quot; aus, um die Liste zu sehen.</translation>
-    </message>
-    <message>
-        <source>Usage: gatehouse-cli bag validate PATH [--json]
-       gatehouse-cli bag export BATCH -o DIR
-
-  validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
-  export    write the stored files of a batch as a BagIt bag into DIR
-</source>
-        <translation>Aufruf: gatehouse-cli bag validate PATH [--json]
-        gatehouse-cli bag export BATCH -o DIR
-
-  validate  prüft, ob der Ordner PATH ein vollständiges und gültiges BagIt-Bag ist (RFC 8493)
-  export    schreibt die gespeicherten Dateien eines Stapels als BagIt-Bag nach DIR
-</translation>
     </message>
     <message>
         <source>Check that a folder is a complete and valid BagIt bag (RFC 8493, or versions 0.93 to 0.97): every file present and listed, every checksum of every manifest verified. Exit status 0: valid (warnings are printed); 1: invalid, every problem listed; 2: not a bag or a usage error.</source>
@@ -5177,10 +6468,6 @@
         <translation>Gleichzeitige Verbindungen zu einem Host (Standard 4).</translation>
     </message>
     <message>
-        <source>Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and while streaming.</source>
-        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T); geprüft am Header und während des Streamings.</translation>
-    </message>
-    <message>
         <source>size</source>
         <translation>Größe</translation>
     </message>
@@ -5207,14 +6494,6 @@
     <message>
         <source>Fetch downloaded files again with conditional requests; unchanged ones keep their stored copy.</source>
         <translation>Heruntergeladene Dateien mit bedingten Anfragen erneut abrufen; unveränderte behalten ihre gespeicherte Kopie.</translation>
-    </message>
-    <message>
-        <source>Report format: summary or jsonl.</source>
-        <translation>Berichtsformat: summary oder jsonl.</translation>
-    </message>
-    <message>
-        <source>Unknown report format &quot;%1&quot;; known: summary, jsonl.</source>
-        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: summary, jsonl.</translation>
     </message>
     <message>
         <source>bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)</source>
@@ -5325,20 +6604,276 @@
         <translation>--settle nimmt eine Anzahl von Sekunden von 0 bis 86400.</translation>
     </message>
     <message>
-        <source>write a report (summary, jsonl)</source>
-        <translation>einen Bericht schreiben (summary, jsonl)</translation>
-    </message>
-    <message>
         <source>The bit store: a folder (default: store/ next to the catalog) or s3://bucket/prefix.</source>
         <translation>Der Speicher: ein Ordner (Standard: store/ neben dem Katalog) oder s3://bucket/prefix.</translation>
     </message>
     <message>
-        <source>Show stages, counts and problems per batch, oldest first.</source>
-        <translation>Schritte, Anzahlen und Probleme je Stapel zeigen, ältester zuerst.</translation>
+        <source>Report format: %1.</source>
+        <translation>Berichtsformat: %1.</translation>
     </message>
     <message>
-        <source>Include archived batches.</source>
-        <translation>Archivierte Stapel einbeziehen.</translation>
+        <source>Unknown report format &quot;%1&quot;; known: %2.</source>
+        <translation>Unbekanntes Berichtsformat &quot;%1&quot;; bekannt: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write to standard output: %1</source>
+        <translation>Kann nicht in die Standardausgabe schreiben: %1</translation>
+    </message>
+    <message>
+        <source>Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the header and while streaming.</source>
+        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T; 0 für keine Grenze); geprüft am Header und während der Übertragung.</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>ZUSTAND</translation>
+    </message>
+    <message>
+        <source>an ISO 2859-1 plan, or draw a batch&apos;s QA sample (seeded, recorded)</source>
+        <translation>ein ISO-2859-1-Plan, oder die QA-Stichprobe eines Stapels ziehen (mit Startwert, festgehalten)</translation>
+    </message>
+    <message>
+        <source>record a manual-QA verdict on a sampled item</source>
+        <translation>eine manuelle QA-Bewertung eines gezogenen Objekts festhalten</translation>
+    </message>
+    <message>
+        <source>approve a batch as a whole</source>
+        <translation>einen Stapel als Ganzes freigeben</translation>
+    </message>
+    <message>
+        <source>reject a batch: delete its stored copies, keep its records</source>
+        <translation>einen Stapel zurückweisen: gespeicherte Kopien löschen, Einträge behalten</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>verdict %1</source>
+        <translation>Urteil %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Lot of %1 items, level %2, AQL %3 %: code letter %4, plan %5 (n = %6).</source>
+        <translation>Los von %1 Objekten, Niveau %2, AQL %3 %: Kennbuchstabe %4, Plan %5 (n = %6).</translation>
+    </message>
+    <message>
+        <source>Inspect every item (100 %).</source>
+        <translation>Jedes Objekt prüfen (100 %).</translation>
+    </message>
+    <message>
+        <source>Inspect %1 items.</source>
+        <translation>%1 Objekte prüfen.</translation>
+    </message>
+    <message>
+        <source>Accept with %1 defects or fewer, reject at %2.</source>
+        <translation>Annehmen bei %1 Mängeln oder weniger, zurückweisen ab %2.</translation>
+    </message>
+    <message>
+        <source>--aql takes one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>--aql nimmt einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>--level takes I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>--level nimmt I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+    <message>
+        <source>The batch&apos;s supplier (default: [review] suppliers by batch name prefix, else [review] supplier).</source>
+        <translation>Der Lieferant des Stapels (Standard: [review] suppliers nach Präfix des Stapelnamens, sonst [review] supplier).</translation>
+    </message>
+    <message>
+        <source>The rejected batch this one re-delivers (default: …-RT1 for a batch named …-RT2).</source>
+        <translation>Der zurückgewiesene Stapel, den dieser neu liefert (Standard: …-RT1 für einen Stapel namens …-RT2).</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>Stapel</translation>
+    </message>
+    <message>
+        <source>--supplier needs a name.</source>
+        <translation>--supplier braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>--redelivery-of: %1</source>
+        <translation>--redelivery-of: %1</translation>
+    </message>
+    <message>
+        <source>Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items to review, chosen by a recorded seed, and every flagged item beyond them.</source>
+        <translation>Einen ISO-2859-1-Stichprobenplan zeigen (--lot-size) oder die QA-Stichprobe eines Stapels ziehen: die zu prüfenden Objekte, gewählt mit einem festgehaltenen Startwert, und darüber hinaus jedes markierte Objekt.</translation>
+    </message>
+    <message>
+        <source>Show the plan for a lot of this many items.</source>
+        <translation>Den Plan für ein Los mit so vielen Objekten zeigen.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0).</source>
+        <translation>Annehmbare Qualitätsgrenzlage in Prozent: 0.10 … 6.5 (Standard: review/aql, 1.0).</translation>
+    </message>
+    <message>
+        <source>aql</source>
+        <translation>aql</translation>
+    </message>
+    <message>
+        <source>Inspection level: I, II, III, S-1 … S-4 (default: review/level, II).</source>
+        <translation>Prüfniveau: I, II, III, S-1 … S-4 (Standard: review/level, II).</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Draw with this seed (default: a random one, recorded).</source>
+        <translation>Mit diesem Startwert ziehen (Standard: ein zufälliger, der festgehalten wird).</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Give either a batch or --lot-size, not both.</source>
+        <translation>Geben Sie entweder einen Stapel oder --lot-size an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--lot-size takes a number of items, at least 1.</source>
+        <translation>--lot-size nimmt eine Anzahl Objekte, mindestens 1.</translation>
+    </message>
+    <message>
+        <source>Give a batch, or --lot-size N for a plan alone.</source>
+        <translation>Geben Sie einen Stapel an, oder --lot-size N für einen Plan allein.</translation>
+    </message>
+    <message>
+        <source>--seed takes a whole number from 0 to %1.</source>
+        <translation>--seed nimmt eine ganze Zahl von 0 bis %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1: %2</source>
+        <translation>Stapel %1: %2</translation>
+    </message>
+    <message>
+        <source>Seed %1 (the same seed draws the same sample on any machine).</source>
+        <translation>Startwert %1 (derselbe Startwert zieht auf jedem Rechner dieselbe Stichprobe).</translation>
+    </message>
+    <message>
+        <source>Record a manual-QA verdict on an item of a batch&apos;s sample.</source>
+        <translation>Eine manuelle QA-Bewertung eines Objekts der Stichprobe eines Stapels festhalten.</translation>
+    </message>
+    <message>
+        <source>The item: its id (from sample --json) or its identifier.</source>
+        <translation>Das Objekt: seine ID (aus sample --json) oder sein Identifikator.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>The item is fine.</source>
+        <translation>Das Objekt ist in Ordnung.</translation>
+    </message>
+    <message>
+        <source>The item has a defect; say which.</source>
+        <translation>Das Objekt hat einen Mangel; nennen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Withdraw the item&apos;s verdict (undo).</source>
+        <translation>Die Bewertung des Objekts zurückziehen (rückgängig).</translation>
+    </message>
+    <message>
+        <source>A note kept with the verdict.</source>
+        <translation>Eine Notiz, die mit der Bewertung aufbewahrt wird.</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Give exactly one of --pass, --fail REASON or --withdraw.</source>
+        <translation>Geben Sie genau eines von --pass, --fail GRUND oder --withdraw an.</translation>
+    </message>
+    <message>
+        <source>Give the item with --item ID.</source>
+        <translation>Geben Sie das Objekt mit --item ID an.</translation>
+    </message>
+    <message>
+        <source>--fail needs a defect reason.</source>
+        <translation>--fail braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Einen Stapel als Ganzes freigeben; verweigert, solange seine QA-Stichprobe unvollständig ist oder ihn zurückweist oder Entscheidungen offen sind, es sei denn, --override nennt einen Grund.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
+        <translation>Wohin die freigegebenen Dateien gehen (local:DIR, s3://…, mediawiki:…).</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Approve despite what refuses it, for this reason (recorded).</source>
+        <translation>Trotz allem, was dagegen spricht, aus diesem Grund freigeben (wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>--override needs a reason.</source>
+        <translation>--override braucht einen Grund.</translation>
+    </message>
+    <message>
+        <source>Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and events stay), mark its files deleted and record why.</source>
+        <translation>Einen Stapel als Ganzes zurückweisen: jede gespeicherte Kopie löschen (Katalogeinträge, Metadaten und Ereignisse bleiben), seine Dateien als gelöscht markieren und den Grund festhalten.</translation>
+    </message>
+    <message>
+        <source>Why the batch is rejected (required; recorded).</source>
+        <translation>Warum der Stapel zurückgewiesen wird (erforderlich; wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>Give the reason with --reason TEXT; the supplier will want to know it.</source>
+        <translation>Geben Sie den Grund mit --reason TEXT an; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>%1/%2 files</source>
+        <translation>%1/%2 Dateien</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 by %3%4</source>
+        <translation>%1 am %2 von %3%4</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Zurückgewiesen</translation>
+    </message>
+    <message>
+        <source>Re-delivers batch %1. What was wrong last time:</source>
+        <translation>Liefert Stapel %1 neu. Was beim letzten Mal nicht stimmte:</translation>
+    </message>
+    <message>
+        <source>Supplier %1, last %2 batches:</source>
+        <translation>Lieferant %1, letzte %2 Stapel:</translation>
+    </message>
+    <message>
+        <source>%1 defects in %2 reviewed (%3 %)</source>
+        <translation>%1 Mängel bei %2 bewerteten (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
     </message>
     <message>
         <source>check a batch again after a fix: re-read sidecars, verify stored copies</source>
@@ -5347,6 +6882,14 @@
     <message>
         <source>batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH</source>
         <translation>batch rename STAPEL NAME | archive STAPEL | unarchive STAPEL | delete STAPEL</translation>
+    </message>
+    <message>
+        <source>Show stages, counts and problems per batch, oldest first.</source>
+        <translation>Schritte, Anzahlen und Probleme je Stapel zeigen, ältester zuerst.</translation>
+    </message>
+    <message>
+        <source>Include archived batches.</source>
+        <translation>Archivierte Stapel einbeziehen.</translation>
     </message>
     <message>
         <source>--files takes file ids separated by commas, such as 12,13,40; &quot;%1&quot; is not one.</source>
@@ -5497,8 +7040,12 @@
         <translation>Datei</translation>
     </message>
     <message>
-        <source>A folder to load.</source>
-        <translation>Ein zu ladender Ordner.</translation>
+        <source>A folder, archive, manifest or list to load, or a gatehouse://batch/ID/item/ID link to show.</source>
+        <translation>Ein Ordner, Archiv, Manifest oder eine Liste zum Laden, oder ein gatehouse://batch/ID/item/ID-Link zum Anzeigen.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Gatehouse link; links look like gatehouse://batch/3/item/17.</source>
+        <translation>%1 ist kein Gatehouse-Link; Links sehen aus wie gatehouse://batch/3/item/17.</translation>
     </message>
 </context>
 </TS>

@@ -1,6 +1,15 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
+<context>
+    <name>gh::BagParser</name>
+    <message numerus="yes">
+        <source>%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</source>
+        <translation>
+            <numerusform>%n line of %1 is longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</numerusform>
+            <numerusform>%n lines of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</numerusform>
+        </translation>
+    </message>
+</context>
 <context>
     <name>gh::BatchHousekeeping</name>
     <message numerus="yes">
@@ -231,6 +240,13 @@
         <translation>
             <numerusform>%n warning</numerusform>
             <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n QA flag(s)</source>
+        <translation>
+            <numerusform>%n QA flag</numerusform>
+            <numerusform>%n QA flags</numerusform>
         </translation>
     </message>
 </context>

@@ -49,6 +49,12 @@ void EngineController::loadFileDetails(qint64 fileId)
         m_engine, [engine = m_engine, fileId] { engine->loadFileDetails(fileId); }, Qt::QueuedConnection);
 }
 
+void EngineController::loadFindings(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->loadFindings(batchId); }, Qt::QueuedConnection);
+}
+
 void EngineController::refreshBatches()
 {
     QMetaObject::invokeMethod(m_engine, &Engine::refreshBatches, Qt::QueuedConnection);

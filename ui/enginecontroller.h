@@ -29,6 +29,8 @@ public:
     void runBatch(qint64 batchId);
     void loadFiles(qint64 batchId);
     void loadFileDetails(qint64 fileId);
+    //! Asks for the QA findings of \a batchId; the engine answers with Engine::findingsLoaded().
+    void loadFindings(qint64 batchId);
     void refreshBatches();
     void setRunOptions(const RunOptions &options);
     void cancel();

@@ -41,9 +41,11 @@ IssuesModel::IssuesModel(QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &IssuesModel::flushChanges);
     m_errorText = tr("Error");
     m_warningText = tr("Warning");
+    m_flagText = tr("QA flag");
     if (qobject_cast<QApplication *>(QCoreApplication::instance())) {
         m_errorIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
         m_warningIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        m_flagIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation);
     }
 }
 
@@ -136,7 +138,8 @@ void IssuesModel::setBatchProblems(qint64 batchId, const QList<Problem> &problem
     m_batchProblems = problems;
     QList<int> old;
     for (size_t row = 0; row < m_rows.size(); ++row) {
-        if (m_rows[row]->problem.kind != Kind::File)
+        // Files and QA findings come by their own ways (addOrUpdate(), setFindings()).
+        if (m_rows[row]->problem.kind != Kind::File && m_rows[row]->problem.kind != Kind::Finding)
             old.append(int(row));
     }
     removeRowList(old);
@@ -145,6 +148,28 @@ void IssuesModel::setBatchProblems(qint64 batchId, const QList<Problem> &problem
         auto issue = std::make_unique<Issue>();
         issue->problem = p;
         issue->what = Problems::title(p);
+        fresh.push_back(std::move(issue));
+    }
+    append(std::move(fresh));
+    emitCountIfChanged();
+}
+
+void IssuesModel::setFindings(qint64 batchId, const QList<FindingRecord> &findings, const QStringList &where)
+{
+    if (batchId != m_batchId)
+        return;
+    QList<int> old;
+    for (size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row]->problem.kind == Kind::Finding)
+            old.append(int(row));
+    }
+    removeRowList(old);
+    std::vector<std::unique_ptr<Issue>> fresh;
+    fresh.reserve(size_t(findings.size()));
+    for (qsizetype i = 0; i < findings.size(); ++i) {
+        auto issue = std::make_unique<Issue>();
+        issue->problem = Problems::ofFinding(findings[i], where.value(i));
+        issue->what = Problems::title(issue->problem);
         fresh.push_back(std::move(issue));
     }
     append(std::move(fresh));
@@ -278,11 +303,16 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     case LevelRole:
         return int(p.level);
     case SortRole:
-        // Errors before warnings when sorted ascending.
-        return index.column() == SeverityColumn ? QVariant(-int(p.level)) : data(index, Qt::DisplayRole);
+        // Errors, then warnings, then QA flags when sorted ascending.
+        return index.column() == SeverityColumn ? QVariant(p.level == Level::Error     ? 0
+                                                           : p.level == Level::Warning ? 1
+                                                                                       : 2)
+                                                : data(index, Qt::DisplayRole);
     case Qt::DecorationRole:
         if (index.column() == SeverityColumn)
-            return p.level == Level::Error ? m_errorIcon : m_warningIcon;
+            return p.level == Level::Error     ? m_errorIcon
+                   : p.level == Level::Warning ? m_warningIcon
+                                               : m_flagIcon;
         return {};
     case Qt::ToolTipRole:
         return index.column() == MessageColumn || index.column() == WhereColumn ? data(index, Qt::DisplayRole)
@@ -295,7 +325,7 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case SeverityColumn:
-        return p.level == Level::Error ? m_errorText : m_warningText;
+        return p.level == Level::Error ? m_errorText : p.level == Level::Warning ? m_warningText : m_flagText;
     case WhatColumn:
         return issue.what;
     case WhereColumn:

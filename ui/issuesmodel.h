@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QTimer>
 
+#include "model/finding.h"
 #include "model/records.h"
 
 namespace gh {
@@ -17,8 +18,9 @@ namespace gh {
     \class gh::IssuesModel
     Everything that needs the curator's attention in the shown batch, in one table instead of pop-ups: the
     batch's gh::Problems — a row per file whose status has Error severity and a row per problem of the batch
-    as a whole (intake warnings that are not a file's error, failed or interrupted stages) — so its count is
-    the dashboard's and \c{status --json}'s.
+    as a whole (intake warnings that are not a file's error, failed or interrupted stages) and a row per QA
+    finding (its check name as the problem, leading to its file) — so its count is the dashboard's and
+    \c{status --json}'s.
 
     Built for 10^5–10^6 files: it is fed the same FileRecord chunks as the file table (addOrUpdate()), keeps
    an id→row index, inserts new problems in one block per call, removes files that became fine in contiguous
@@ -65,6 +67,11 @@ public:
         (BatchRecord::batchProblems), if it is the current batch; they replace the ones shown before.
     */
     void setBatchProblems(qint64 batchId, const QList<Problem> &problems);
+    /*!
+        Replaces the QA findings shown for \a batchId (ignored for another batch) with \a findings;
+        \a where says where each one is ("item / name"), in the same order.
+    */
+    void setFindings(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
 
     int rowForFile(qint64 fileId) const { return m_rowByFile.value(fileId, -1); }
     qint64 fileId(int row) const;
@@ -106,8 +113,10 @@ private:
     QTimer m_flushTimer;
     QIcon m_errorIcon;
     QIcon m_warningIcon;
+    QIcon m_flagIcon;
     QString m_errorText;
     QString m_warningText;
+    QString m_flagText;
 };
 
 } // namespace gh

@@ -82,6 +82,15 @@ IssuesPanel::IssuesPanel(EngineController *controller, QWidget *parent)
             }
         },
         Qt::QueuedConnection);
+    connect(engine, &Engine::findingsLoaded, m_model, &IssuesModel::setFindings, Qt::QueuedConnection);
+    // A run may have checked the batch: its findings are asked for again.
+    connect(
+        engine, &Engine::runFinished, this,
+        [this](qint64 batchId) {
+            if (batchId == m_model->batchId())
+                m_controller->loadFindings(batchId);
+        },
+        Qt::QueuedConnection);
 }
 
 void IssuesPanel::setBatch(qint64 batchId)
@@ -89,8 +98,10 @@ void IssuesPanel::setBatch(qint64 batchId)
     if (batchId == m_model->batchId())
         return;
     m_model->reset(batchId);
-    if (m_controller)
+    if (m_controller) {
         m_controller->refreshBatches();
+        m_controller->loadFindings(batchId);
+    }
 }
 
 int IssuesPanel::count() const

@@ -29,7 +29,8 @@ public:
     /*!
         A panel fed by \a controller's engine: the files of the batch set with setBatch() as they load
         (Engine::filesLoaded(), e.g. after the main window's EngineController::loadFiles()) and change
-        (Engine::filesChanged()), and that batch's other problems (Engine::batchesChanged()). Requests the
+        (Engine::filesChanged()), that batch's other problems (Engine::batchesChanged()) and its QA findings
+        (Engine::findingsLoaded(), asked for on setBatch() and after each run of the batch). Requests the
         engine could not carry out are not problems of the batch; the main window shows them in the status
         bar and the log.
     */

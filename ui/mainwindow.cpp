@@ -36,6 +36,7 @@
 #include "areafocusframe.h"
 #include "batchlistmodel.h"
 #include "enginecontroller.h"
+#include "exportmenu.h"
 #include "filefiltermodel.h"
 #include "filetablemodel.h"
 #include "filterbar.h"
@@ -49,6 +50,7 @@
 #include "previewwidget.h"
 #include "progresspanel.h"
 #include "report/problems.h"
+#include "reviewview.h"
 #include "settingsdialog.h"
 #include "thumbnailview.h"
 #include "transfersview.h"
@@ -413,7 +415,7 @@ void MainWindow::createActions()
         if (const QList<qint64> files = selectedFileIds(); m_shownBatch > 0 && !files.isEmpty())
             checkAgain(m_shownBatch, files);
     });
-    m_recheckFilesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_recheckFilesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R));
     m_pauseAction = batch->addAction(tr("&Pause"));
     m_pauseAction->setCheckable(true);
     m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
@@ -430,7 +432,7 @@ void MainWindow::createActions()
     batch->addSeparator();
     m_renameAction = batch->addAction(tr("Re&name…"), this, [this] { renameBatch(m_shownBatch); });
     m_renameAction->setShortcut(QKeySequence(Qt::Key_F2));
-    m_archiveAction = batch->addAction(tr("&Archive"), this, [this] {
+    m_archiveAction = batch->addAction(tr("Arc&hive"), this, [this] {
         if (const BatchRecord *b = shownRecord())
             setBatchArchived(b->id, !b->archived);
     });
@@ -439,6 +441,15 @@ void MainWindow::createActions()
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
     m_batchView->addAction(m_deleteAction);
+    batch->addSeparator();
+    auto *exports = new ExportMenu(
+        m_workspace, [this] { return m_shownBatch; }, this);
+    batch->addMenu(exports);
+    connect(exports, &ExportMenu::exportFinished, this,
+            [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message); });
+    QAction *review = batch->addAction(tr("Re&view Sample…"), this, [this] { openReview(m_shownBatch); });
+    review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    review->setToolTip(tr("Review the batch's QA sample item by item, then approve or reject it"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {
@@ -558,6 +569,18 @@ void MainWindow::connectEngine()
         m_statusProgress->setText(running ? tr("%1: %2").arg(running->name, text) : text);
     });
     connect(engine, &Engine::logMessage, this, &MainWindow::appendLog);
+    // QA findings (asked for by the problems panel) also feed the filter's qa: and check: terms.
+    connect(engine, &Engine::findingsLoaded, this,
+            [this](qint64 batchId, const QList<FindingRecord> &findings, const QStringList &) {
+                if (batchId != m_shownBatch)
+                    return;
+                QHash<qint64, QList<FindingRecord>> byFile;
+                for (const FindingRecord &f : findings) {
+                    if (f.fileId > 0)
+                        byFile[f.fileId].append(f);
+                }
+                m_fileProxy->setFindings(byFile);
+            });
     connect(engine, &Engine::runFinished, this, [this](qint64 batchId, bool ok, const QString &message) {
         m_runningBatch = 0;
         m_activity.clear();
@@ -662,7 +685,7 @@ void MainWindow::updateBatchActions()
     m_recheckFilesAction->setEnabled(idle && batch && !selectedFileIds().isEmpty());
     m_renameAction->setEnabled(batch != nullptr);
     m_archiveAction->setEnabled(batch != nullptr);
-    m_archiveAction->setText(batch && batch->archived ? tr("Un&archive") : tr("&Archive"));
+    m_archiveAction->setText(batch && batch->archived ? tr("Unarc&hive") : tr("Arc&hive"));
     m_deleteAction->setEnabled(idle && batch);
 }
 
@@ -1176,6 +1199,8 @@ void MainWindow::editSettings()
     m_preferences = dialog.preferences();
     m_preferences.save();
     m_engine->setRunOptions(m_preferences.options);
+    if (m_review)
+        m_review->setPreferences(m_preferences);
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."), 10000);
@@ -1308,6 +1333,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     saveSettings();
     event->accept();
+}
+
+void MainWindow::openReview(qint64 batchId, qint64 itemId)
+{
+    if (batchId <= 0) {
+        statusBar()->showMessage(tr("Choose a batch to review first."));
+        return;
+    }
+    if (!m_review)
+        m_review = new ReviewView(m_engine, m_workspace, m_preferences, this);
+    m_review->setEngineBusy(m_busy);
+    m_review->openBatch(batchId, itemId);
+    m_review->show();
+    m_review->raise();
+    m_review->activateWindow();
 }
 
 } // namespace gh

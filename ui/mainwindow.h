@@ -4,6 +4,7 @@
 
 #include "pipeline/batchrunner.h"
 #include "preferences.h"
+#include "report/itemlink.h"
 
 class QAction;
 class QDockWidget;
@@ -31,6 +32,7 @@ class TransfersView;
 class ProgressPanel;
 class WelcomePanel;
 struct BatchFootprint;
+class ReviewView;
 
 /*!
     \class gh::MainWindow
@@ -56,6 +58,12 @@ public:
         stopped early), check it again, or make a new batch. A new source is loaded and run.
     */
     void openSource(const QString &source);
+    //! Shows the batch, item or file a gatehouse:// link names (itemlinkopener.cpp).
+    void openLink(const ItemLink &link);
+    //! Opens the review view on \a batchId's QA sample (at \a itemId if given): Batch › Review Sample.
+    void openReview(qint64 batchId, qint64 itemId = 0);
+    //! The review view once opened, else null.
+    ReviewView *reviewView() const { return m_review; }
 
     // For tests and accessibility tools.
     BatchListModel *batchModel() const { return m_batchModel; }
@@ -185,6 +193,7 @@ private:
     bool m_busy = false;
     bool m_paused = false;
     bool m_listed = false; //!< The engine has listed the batches at least once.
+    ReviewView *m_review = nullptr;
 };
 
 } // namespace gh

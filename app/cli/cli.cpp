@@ -22,11 +22,26 @@ const QList<Command> &commands()
         {QStringLiteral("fetch"), QT_TRANSLATE_NOOP("gh::cli", "copy/download and hash every pending file"),
          cmdFetch},
         {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), cmdRun},
+        {QStringLiteral("check"),
+         QT_TRANSLATE_NOOP("gh::cli", "automatic QA of a fetched batch (findings per check)"), cmdCheck},
+        {QStringLiteral("schemas"),
+         QT_TRANSLATE_NOOP("gh::cli", "schemas fetch | schemas list: the XML schemas QA validates with"),
+         cmdSchemas},
         {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), cmdStatus},
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
+        {QStringLiteral("sample"),
+         QT_TRANSLATE_NOOP("gh::cli", "an ISO 2859-1 plan, or draw a batch's QA sample (seeded, recorded)"),
+         cmdSample},
+        {QStringLiteral("verdict"),
+         QT_TRANSLATE_NOOP("gh::cli", "record a manual-QA verdict on a sampled item"), cmdVerdict},
+        {QStringLiteral("approve"), QT_TRANSLATE_NOOP("gh::cli", "approve a batch as a whole"), cmdApprove},
+        {QStringLiteral("reject"),
+         QT_TRANSLATE_NOOP("gh::cli", "reject a batch: delete its stored copies, keep its records"),
+         cmdReject},
         {QStringLiteral("thumbnails"),
          QT_TRANSLATE_NOOP("gh::cli", "fill the thumbnail cache for a batch's stored files"), cmdThumbnails},
-        {QStringLiteral("report"), QT_TRANSLATE_NOOP("gh::cli", "write a report (summary, jsonl)"),
+        {QStringLiteral("report"),
+         QT_TRANSLATE_NOOP("gh::cli", "write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)"),
          cmdReport},
         {QStringLiteral("watch"),
          QT_TRANSLATE_NOOP("gh::cli", "watch a hot folder: run each delivery once it has settled"), cmdWatch},
@@ -58,7 +73,7 @@ int run(const QStringList &arguments)
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
 
     auto usage = [&] {
-        QString text = parser.helpText() + u'\n' + tr("Commands:") + u'\n';
+        QString text = usageText(parser, QStringLiteral("gatehouse-cli")) + u'\n' + tr("Commands:") + u'\n';
         // The longest name and two spaces, so no name runs into its summary.
         qsizetype width = 0;
         for (const Command &c : commands())

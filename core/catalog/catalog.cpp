@@ -96,6 +96,14 @@ FileRecord fileFromQuery(const QSqlQuery &q)
     return f;
 }
 
+QList<FileRecord> filesFromQuery(QSqlQuery &q)
+{
+    QList<FileRecord> result;
+    while (q.next())
+        result.append(fileFromQuery(q));
+    return result;
+}
+
 EventRecord eventFromQuery(const QSqlQuery &q)
 {
     EventRecord e;
@@ -109,6 +117,18 @@ EventRecord eventFromQuery(const QSqlQuery &q)
     e.agent = q.value(7).toString();
     e.detail = q.value(8).toString();
     return e;
+}
+
+ItemRecord itemFromQuery(const QSqlQuery &q)
+{
+    ItemRecord item;
+    item.id = q.value(0).toLongLong();
+    item.batchId = q.value(1).toLongLong();
+    item.seq = q.value(2).toInt();
+    item.identifier = q.value(3).toString();
+    item.label = q.value(4).toString();
+    item.metadata = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    return item;
 }
 
 QString statusList(const QList<FileStatus> &statuses)
@@ -686,9 +706,11 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
 
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
-    QString sql = u"SELECT " + s_fileColumns +
-                  u" FROM files f JOIN items i ON i.id = f.item_id"
-                  u" WHERE f.batch_id = ? AND f.id > ?";
+    // A walk over every file pages along the primary key: "+" keeps SQLite from choosing the batch_id index,
+    // which would visit and sort every file of the batch for each page (quadratic in the batch's size). A
+    // status filter keeps the (batch_id, status) index, which finds the few pending files directly.
+    QString sql = u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id WHERE " +
+                  (query.statuses.isEmpty() ? u"+f.batch_id" : u"f.batch_id") + u" = ? AND f.id > ?";
     QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
@@ -702,10 +724,7 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     auto q = run(sql, values, tr("reading files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QList<FileRecord> result;
-    while (q->next())
-        result.append(fileFromQuery(*q));
-    return result;
+    return filesFromQuery(*q);
 }
 
 Result<FileRecord> Catalog::file(qint64 fileId)
@@ -718,6 +737,17 @@ Result<FileRecord> Catalog::file(qint64 fileId)
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no file %1 in the catalog.").arg(fileId)};
     return fileFromQuery(*q);
+}
+
+Result<QList<FileRecord>> Catalog::itemFiles(qint64 itemId)
+{
+    auto q =
+        run(u"SELECT " + s_fileColumns +
+                u" FROM files f JOIN items i ON i.id = f.item_id WHERE f.item_id = ? ORDER BY f.seq, f.id",
+            {itemId}, tr("reading the files of item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    return filesFromQuery(*q);
 }
 
 Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit)
@@ -895,14 +925,40 @@ Result<ItemRecord> Catalog::item(qint64 itemId)
         return q.error();
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no item %1 in the catalog.").arg(itemId)};
-    ItemRecord item;
-    item.id = q->value(0).toLongLong();
-    item.batchId = q->value(1).toLongLong();
-    item.seq = q->value(2).toInt();
-    item.identifier = q->value(3).toString();
-    item.label = q->value(4).toString();
-    item.metadata = QJsonDocument::fromJson(q->value(5).toString().toUtf8()).object();
-    return item;
+    return itemFromQuery(*q);
+}
+
+Result<QList<ItemRecord>> Catalog::items(qint64 batchId, qint64 afterId, int limit)
+{
+    // "+batch_id": page along the primary key, not the batch index (see files()).
+    auto q = run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items"
+                                " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                     .arg(limit),
+                 {batchId, afterId}, tr("reading items of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<ItemRecord> result;
+    while (q->next())
+        result.append(itemFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit)
+{
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto page = items(batchId, afterId, pageSize);
+        if (!page)
+            return page.error();
+        for (const ItemRecord &item : std::as_const(*page)) {
+            if (!visit(item))
+                return {};
+        }
+        if (page->size() < pageSize)
+            return {};
+        afterId = page->constLast().id;
+    }
 }
 
 // Events
@@ -937,6 +993,11 @@ Status Catalog::addEvents(const QList<EventRecord> &events)
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status Catalog::addEventsInTransaction(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
 }
 
 Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
@@ -993,7 +1054,7 @@ Status Catalog::renameBatch(qint64 batchId, const QString &name)
 Result<QList<Catalog::StoredObject>> Catalog::storedObjects(qint64 batchId)
 {
     // The other batches' keys are read once into the subquery (SQLite and PostgreSQL both materialise an
-    // uncorrelated IN), not looked up per key: stored_key has no index.
+    // uncorrelated IN).
     auto q =
         run(QStringLiteral("SELECT stored_key, MAX(size),"
                            " CASE WHEN stored_key IN (SELECT stored_key FROM files WHERE batch_id <> ?"
@@ -1028,8 +1089,10 @@ Status Catalog::deleteBatch(qint64 batchId, const QStringList &removedKeys)
     }
     // Children first, so the delete does not depend on the foreign keys' cascades being enabled.
     for (const QString &table :
-         {QStringLiteral("events"), QStringLiteral("qa_samples"), QStringLiteral("files"),
-          QStringLiteral("items"), QStringLiteral("batch_stages")}) {
+         {QStringLiteral("events"), QStringLiteral("qa_samples"), QStringLiteral("check_findings"),
+          QStringLiteral("check_files"), QStringLiteral("image_stats"), QStringLiteral("review_items"),
+          QStringLiteral("review_samples"), QStringLiteral("files"), QStringLiteral("items"),
+          QStringLiteral("batch_stages")}) {
         auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
                      tr("deleting batch %1").arg(batchId));
         if (!q)
@@ -1074,6 +1137,62 @@ Status Catalog::recordRecheck(const QList<FileRecord> &files, const QList<EventR
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)
+{
+    // Keyset pages by id: a million-file batch has millions of events, never all in memory.
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q =
+            run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                               " event_at, outcome, agent, detail FROM events"
+                               " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                    .arg(pageSize),
+                {batchId, afterId}, tr("reading events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            const EventRecord e = eventFromQuery(*q);
+            ++rows;
+            afterId = e.id;
+            if (!visit(e))
+                return {};
+        }
+        if (rows < pageSize)
+            return {};
+    }
+}
+
+Result<QList<Catalog::EventCount>> Catalog::eventCounts(qint64 batchId)
+{
+    // Counted here a page at a time rather than with GROUP BY, which would sort every event of the batch in
+    // memory (temp_store=MEMORY): a few hundred MB for a million-file batch. The groups are few.
+    constexpr int pageSize = 20000;
+    QMap<std::tuple<QString, QString, QString>, qint64> groups;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q = run(QStringLiteral("SELECT id, agent, event_type, outcome FROM events"
+                                    " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                         .arg(pageSize),
+                     {batchId, afterId}, tr("counting events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            ++rows;
+            afterId = q->value(0).toLongLong();
+            ++groups[{q->value(1).toString(), q->value(2).toString(), q->value(3).toString()}];
+        }
+        if (rows < pageSize)
+            break;
+    }
+    QList<EventCount> result;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it)
+        result.append({std::get<0>(it.key()), std::get<1>(it.key()), std::get<2>(it.key()), it.value()});
+    return result;
 }
 
 } // namespace gh

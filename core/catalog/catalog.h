@@ -104,6 +104,8 @@ public:
     Result<qint64> insertFile(const FileRecord &file);
     Result<QList<FileRecord>> files(qint64 batchId, const FileQuery &query = {});
     Result<FileRecord> file(qint64 fileId);
+    //! The files of item \a itemId in their order (the pages of a multi-page item).
+    Result<QList<FileRecord>> itemFiles(qint64 itemId);
     //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
     Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
     //! Writes what a stage measured for each file (size, digests, type, status, key, HTTP data).
@@ -124,12 +126,29 @@ public:
     //! files that come from a URL (for a conditional refresh).
     Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly = false);
     Result<ItemRecord> item(qint64 itemId);
+    //! Up to \a limit items of the batch with an id above \a afterId, in id (= intake) order; for paging.
+    Result<QList<ItemRecord>> items(qint64 batchId, qint64 afterId, int limit);
+    //! Calls \a visit for every item of the batch in id order, a page at a time; stops when it returns false.
+    Status forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit);
 
     // Events
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events within the Transaction the caller holds, so they commit or roll back with its rows.
+    Status addEventsInTransaction(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
     //! The events about item \a itemId as a whole (not about one of its files), in time order.
     Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);
+    //! Calls \a visit for every event of the batch in id order, a page at a time (exports of 10^6 files).
+    Status forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit);
+    struct EventCount
+    {
+        QString agent;
+        QString type;
+        QString outcome;
+        qint64 count = 0;
+    };
+    //! How many events of each agent, type and outcome the batch has (the _SUMMARY's stage sections).
+    Result<QList<EventCount>> eventCounts(qint64 batchId);
 
     static QString toDbTime(const QDateTime &time);
     static QDateTime fromDbTime(const QString &text);

@@ -21,12 +21,14 @@ struct Problem
     {
         File,   //!< A file whose status has Error severity (intake or fetch recorded it).
         Intake, //!< A warning of the intake trace that is not the error of a file already listed.
-        Stage   //!< A stage that failed, was interrupted, or left files unprocessed.
+        Stage,  //!< A stage that failed, was interrupted, or left files unprocessed.
+        Finding //!< Something a QA check found (about a file, or about the whole batch).
     };
     enum class Level
     {
         Warning, //!< Worth a look; the batch can go on.
-        Error    //!< Something is wrong and stays wrong until the curator acts.
+        Error,   //!< Something is wrong and stays wrong until the curator acts.
+        Flag     //!< A QA finding for a person to look at (a dark page); not wrong as such.
     };
 
     Kind kind = Kind::File;
@@ -36,6 +38,7 @@ struct Problem
     FileStatus status = FileStatus::Pending; //!< Kind::File only.
     QString where;                           //!< "item / file", or the intake step ("Intake: manifest").
     QString message;                         //!< What is wrong, in the words of whoever found it.
+    QString check;                           //!< Kind::Finding only: the check's binding name.
 };
 
 /*!
@@ -46,8 +49,9 @@ struct ProblemCounts
 {
     qint64 errors = 0;
     qint64 warnings = 0;
+    qint64 flags = 0; //!< QA findings for a person to look at.
 
-    qint64 total() const { return errors + warnings; }
+    qint64 total() const { return errors + warnings + flags; }
     bool operator==(const ProblemCounts &other) const = default;
 };
 

@@ -82,6 +82,9 @@ constexpr std::array s_entries{
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Limit exceeded")},
     Entry{FileStatus::Unsupported, u"unsupported", false, Severity::Error,
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Unsupported")},
+    // Deliberate, by the curator's rejection of the batch: counted, never retried, not a problem to fix.
+    Entry{FileStatus::Deleted, u"deleted", false, Severity::Skipped,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Deleted (batch rejected)")},
 };
 
 const Entry &entry(FileStatus status)

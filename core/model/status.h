@@ -39,7 +39,8 @@ enum class FileStatus
     StoreError,       //!< "store-error": the bit store refused or failed the write (transient).
     UnsafePath,       //!< "unsafe-path": the file's path would escape its destination.
     LimitExceeded,    //!< "limit-exceeded": an archive limit (entries, size, ratio, depth) was hit.
-    Unsupported       //!< "unsupported": the source kind or format cannot be processed.
+    Unsupported,      //!< "unsupported": the source kind or format cannot be processed.
+    Deleted           //!< "deleted": the batch was rejected and its stored copy deleted; records are kept.
 };
 
 /*!

@@ -98,6 +98,8 @@ Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
 void BatchRunner::run(const QString &source, const RunOptions &options)
 {
     m_busy = true;
+    m_report = options.report;
+    m_occasion = RunNotifier::Occasion::Run;
     m_cancel->store(false);
     auto resumable = resumableBatch(source);
     if (!resumable) {
@@ -159,6 +161,8 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
 void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
 {
     m_busy = true;
+    m_report = options.report;
+    m_occasion = RunNotifier::Occasion::Fetch;
     m_cancel->store(false);
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
@@ -239,6 +243,10 @@ void BatchRunner::complete(qint64 batchId, bool ok, const QString &message)
         auto summary = Reports::writeSummary(m_catalog, batchId, m_workspace.summaryPath(batchId));
         if (!summary)
             log(summary.error().message);
+        RunNotifier::finished(m_catalog, batchId, m_occasion, m_report,
+                              {m_workspace.batchDir(batchId), m_workspace.logPath(batchId),
+                               m_workspace.summaryPath(batchId), m_store.displayName()},
+                              [this](const QString &line) { log(line); });
     }
     m_log.reset();
     m_busy = false;

@@ -9,6 +9,8 @@
 #include "intake/intake.h"
 #include "progress.h"
 #include "report/batchlog.h"
+#include "report/reportsettings.h"
+#include "report/runnotifier.h"
 #include "store/bitstore.h"
 #include "workspace.h"
 
@@ -25,6 +27,8 @@ struct RunOptions
     StoreOptions store;
     //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
     QString bannedList;
+    //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
+    ReportOptions report;
 };
 
 /*!
@@ -91,6 +95,9 @@ private:
     std::unique_ptr<BatchLog> m_log;
     bool m_busy = false;
     bool m_paused = false;
+    //! What complete() does with the reports: set by run() and runBatch().
+    ReportOptions m_report;
+    RunNotifier::Occasion m_occasion = RunNotifier::Occasion::Run;
 };
 
 } // namespace gh

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "catalog/catalog.h"
+#include "catalog/checkrecords.h"
 #include "intake/hotfolder.h"
 #include "recheck.h"
 #include "report/problems.h"
@@ -30,6 +31,9 @@ Engine::Engine(const Workspace &workspace, const RunOptions &options, QObject *p
     qRegisterMetaType<gh::LoadResult>();
     qRegisterMetaType<gh::RunOptions>();
     qRegisterMetaType<gh::BatchFootprint>();
+    qRegisterMetaType<gh::FindingRecord>();
+    qRegisterMetaType<QList<gh::FindingRecord>>();
+    qRegisterMetaType<gh::ImageStatistics>();
     // A child, so it moves to the engine's thread with its parent.
     m_refreshTimer.setParent(this);
     m_refreshTimer.setSingleShot(true);
@@ -270,6 +274,35 @@ void Engine::loadFileDetails(qint64 fileId)
         }
     }
     emit fileDetails(*file, item ? *item : ItemRecord{}, all);
+
+    CheckRecords qa(*m_catalog);
+    auto findings = qa.fileFindings(fileId);
+    auto statistics = qa.imageStatistics(fileId);
+    emit fileQa(fileId, findings ? *findings : QList<FindingRecord>{},
+                statistics && statistics->has_value() ? **statistics : ImageStatistics{});
+}
+
+void Engine::loadFindings(qint64 batchId)
+{
+    if (!m_catalog)
+        return;
+    auto findings = CheckRecords(*m_catalog).findings(batchId);
+    if (!findings) {
+        emit logMessage(findings.error().message);
+        return;
+    }
+    // Findings name few files; each is looked up once.
+    QHash<qint64, QString> places;
+    QStringList where;
+    where.reserve(findings->size());
+    for (const FindingRecord &f : std::as_const(*findings)) {
+        if (f.fileId > 0 && !places.contains(f.fileId)) {
+            auto file = m_catalog->file(f.fileId);
+            places.insert(f.fileId, file ? file->item + u" / " + file->name : QString());
+        }
+        where.append(places.value(f.fileId));
+    }
+    emit findingsLoaded(batchId, *findings, where);
 }
 
 std::optional<RunOptions> Engine::beginRun()

@@ -10,6 +10,7 @@
 
 #include "batchhousekeeping.h"
 #include "batchrunner.h"
+#include "model/finding.h"
 
 namespace gh {
 
@@ -51,6 +52,8 @@ public slots:
     //! Emits fileDetails() for one file: the record, its item, and the file's and item's events in time
     //! order.
     void loadFileDetails(qint64 fileId);
+    //! Emits findingsLoaded() with every QA finding of \a batchId.
+    void loadFindings(qint64 batchId);
     /*!
         Pauses the running batch's fetch stage (downloads stop receiving and keep their connections, no new
         file starts, a local copy under way finishes its file) or resumes it. Ignored, with
@@ -93,6 +96,14 @@ signals:
     void filesChanged(const QList<gh::FileRecord> &files);
     void fileDetails(const gh::FileRecord &file, const gh::ItemRecord &item,
                      const QList<gh::EventRecord> &events);
+    /*!
+        What QA found about the file of the latest fileDetails(): its findings and the image statistics
+        kept for it (fileId 0 when it has none). Sent right after fileDetails().
+    */
+    void fileQa(qint64 fileId, const QList<gh::FindingRecord> &findings,
+                const gh::ImageStatistics &statistics);
+    //! The QA findings of \a batchId, and for each where it is ("item / name", empty for the batch's own).
+    void findingsLoaded(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
     void batchLoaded(const gh::LoadResult &result);
     void progressChanged(const gh::Progress &progress);
     void logMessage(const QString &line);

@@ -11,5 +11,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/progress.cpp ${CMAKE_CURRENT_LIST_DIR}/progress.h
     ${CMAKE_CURRENT_LIST_DIR}/recheck.cpp ${CMAKE_CURRENT_LIST_DIR}/recheck.h
     ${CMAKE_CURRENT_LIST_DIR}/settings.cpp ${CMAKE_CURRENT_LIST_DIR}/settings.h
+    ${CMAKE_CURRENT_LIST_DIR}/settingstable.cpp ${CMAKE_CURRENT_LIST_DIR}/settingstable.h
     ${CMAKE_CURRENT_LIST_DIR}/workspace.cpp ${CMAKE_CURRENT_LIST_DIR}/workspace.h
 )

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include "catalog/checkrecords.h"
 #include "intake/intaketypes.h"
 
 namespace gh {
@@ -126,12 +127,30 @@ QList<Problem> Problems::ofBatch(const BatchRecord &batch, const QList<StageReco
     return problems;
 }
 
+Problem Problems::ofFinding(const FindingRecord &finding, const QString &where)
+{
+    Problem p;
+    p.kind = Problem::Kind::Finding;
+    p.level = finding.severity == FindingSeverity::Error     ? Problem::Level::Error
+              : finding.severity == FindingSeverity::Warning ? Problem::Level::Warning
+                                                             : Problem::Level::Flag;
+    p.stage = Stage::Check;
+    p.fileId = finding.fileId;
+    p.where = finding.fileId > 0 ? where : tr("Batch");
+    p.message = finding.message;
+    p.check = finding.check;
+    return p;
+}
+
 ProblemCounts Problems::count(const BatchRecord &batch, const QList<Problem> &batchProblems)
 {
     ProblemCounts counts;
     counts.errors = StatusInfo::tally(batch.counts).errors;
-    for (const Problem &p : batchProblems)
-        (p.level == Problem::Level::Error ? counts.errors : counts.warnings) += 1;
+    for (const Problem &p : batchProblems) {
+        (p.level == Problem::Level::Error     ? counts.errors
+         : p.level == Problem::Level::Warning ? counts.warnings
+                                              : counts.flags) += 1;
+    }
     return counts;
 }
 
@@ -147,6 +166,14 @@ Status Problems::annotate(Catalog &catalog, QList<BatchRecord> &batches)
         }
         batch.batchProblems = ofBatch(batch, stages);
         batch.problems = count(batch, batch.batchProblems);
+        auto findings = CheckRecords(catalog).counts(batch.id);
+        if (!findings)
+            return findings.error();
+        for (const CheckRecords::Count &c : std::as_const(*findings)) {
+            (c.severity == FindingSeverity::Error     ? batch.problems.errors
+             : c.severity == FindingSeverity::Warning ? batch.problems.warnings
+                                                      : batch.problems.flags) += c.findings;
+        }
     }
     return {};
 }
@@ -162,6 +189,8 @@ QString Problems::title(const Problem &problem)
         return problem.level == Problem::Level::Error
                    ? tr("%1 failed").arg(StageInfo::displayName(problem.stage))
                    : tr("%1 not finished").arg(StageInfo::displayName(problem.stage));
+    case Problem::Kind::Finding:
+        return problem.check;
     }
     return {};
 }
@@ -180,6 +209,8 @@ QString Problems::breakdownText(const ProblemCounts &counts)
         parts.append(tr("%n error(s)", nullptr, int(std::min<qint64>(counts.errors, INT_MAX))));
     if (counts.warnings > 0)
         parts.append(tr("%n warning(s)", nullptr, int(std::min<qint64>(counts.warnings, INT_MAX))));
+    if (counts.flags > 0)
+        parts.append(tr("%n QA flag(s)", nullptr, int(std::min<qint64>(counts.flags, INT_MAX))));
     return parts.join(QStringLiteral(", "));
 }
 
@@ -192,13 +223,23 @@ QString Problems::kindKey(Problem::Kind kind)
         return QStringLiteral("intake");
     case Problem::Kind::Stage:
         return QStringLiteral("stage");
+    case Problem::Kind::Finding:
+        return QStringLiteral("finding");
     }
     return {};
 }
 
 QString Problems::levelKey(Problem::Level level)
 {
-    return level == Problem::Level::Error ? QStringLiteral("error") : QStringLiteral("warning");
+    switch (level) {
+    case Problem::Level::Error:
+        return QStringLiteral("error");
+    case Problem::Level::Warning:
+        return QStringLiteral("warning");
+    case Problem::Level::Flag:
+        return QStringLiteral("flag");
+    }
+    return {};
 }
 
 QJsonObject Problems::toJson(const Problem &problem)
@@ -214,6 +255,11 @@ QJsonObject Problems::toJson(const Problem &problem)
         o.insert(QStringLiteral("file_id"), problem.fileId);
         o.insert(QStringLiteral("status"), StatusInfo::key(problem.status));
     }
+    if (problem.kind == Problem::Kind::Finding) {
+        o.insert(QStringLiteral("check"), problem.check);
+        if (problem.fileId > 0)
+            o.insert(QStringLiteral("file_id"), problem.fileId);
+    }
     return o;
 }
 
@@ -221,6 +267,7 @@ QJsonObject Problems::toJson(const ProblemCounts &counts)
 {
     return QJsonObject{{QStringLiteral("errors"), counts.errors},
                        {QStringLiteral("warnings"), counts.warnings},
+                       {QStringLiteral("flags"), counts.flags},
                        {QStringLiteral("total"), counts.total()}};
 }
 

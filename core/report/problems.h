@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include "catalog/catalog.h"
+#include "model/finding.h"
 #include "model/problem.h"
 
 namespace gh {
@@ -20,6 +21,7 @@ namespace gh {
     \li every file whose status has Error severity is one problem (Problem::Kind::File);
     \li every warning of the intake trace is one problem, except a warning that repeats the error recorded on
         a file (a IIIF canvas that could not be read, a METS file that is missing): that file is the problem;
+    \li every QA finding is one problem, at the finding's severity (error, warning or flag);
     \li a stage that failed is an error, with the stage's own message (a source that could not be loaded);
         a stage that was interrupted, or a fetch that stopped with files still to do, is a warning.
     \endlist
@@ -36,11 +38,14 @@ public:
         details, as Catalog::stages() reads them) and its counts.
     */
     static QList<Problem> ofBatch(const BatchRecord &batch, const QList<StageRecord> &stages);
-    //! \a batch's problems by level: its Error-severity files and \a batchProblems.
+    //! The problem QA finding \a finding is; \a where says where ("item / name", empty for the batch).
+    static Problem ofFinding(const FindingRecord &finding, const QString &where);
+    //! \a batch's problems by level: its Error-severity files and \a batchProblems (QA findings are added
+    //! by annotate(), which reads their counts).
     static ProblemCounts count(const BatchRecord &batch, const QList<Problem> &batchProblems);
     /*!
         Fills BatchRecord::batchProblems and BatchRecord::problems of every batch in \a batches, reading the
-        stage details of the batches whose lamps show a problem.
+        stage details of the batches whose lamps show a problem and counting their QA findings.
     */
     static Status annotate(Catalog &catalog, QList<BatchRecord> &batches);
 
@@ -50,7 +55,7 @@ public:
     static QString where(const FileRecord &file);
     //! "No problems", "1 problem", "3 problems".
     static QString countText(qint64 count);
-    //! "1 error, 2 warnings" — what the count is made of; empty when there are none.
+    //! "1 error, 2 warnings, 1 QA flag" — what the count is made of; empty when there are none.
     static QString breakdownText(const ProblemCounts &counts);
 
     //! {"kind", "level", "stage", "file_id", "status", "where", "message"} (file keys for files only).

@@ -1,13 +1,9 @@
 #include "s3options.h"
 
 #include <QDir>
-#include <QEventLoop>
-#include <QPointer>
 #include <QStandardPaths>
-#include <QThread>
-#include <QTimer>
-#include <qt6keychain/keychain.h>
 
+#include "util/keychain.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -117,47 +113,13 @@ bool S3Options::loadSecretFromKeychain(int timeoutMs)
 {
     if (credentials.accessKeyId.isEmpty() || !credentials.secretAccessKey.isEmpty())
         return false;
-    auto *app = QCoreApplication::instance();
-    // QtKeychain's job executor is a process-wide QObject; using it off the application thread, or with no
-    // session bus to talk to (a headless server, CI), can only fail or, worse, try to autolaunch a bus.
-    if (!app || QThread::currentThread() != app->thread()) {
-        qCDebug(lcStore) << "keychain not consulted: not on the application thread";
+    const auto secret =
+        readKeychainSecret(s_keychainService, QString::fromUtf8(credentials.accessKeyId), timeoutMs);
+    if (!secret) {
+        qCDebug(lcStore) << "no S3 secret from the keychain for" << credentials.accessKeyId;
         return false;
     }
-    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-        qCDebug(lcStore) << "keychain not consulted: no D-Bus session";
-        return false;
-    }
-
-    // The job deletes itself when it finishes, even after we stopped waiting for it.
-    auto *job = new QKeychain::ReadPasswordJob(s_keychainService);
-    job->setAutoDelete(true);
-    job->setKey(QString::fromUtf8(credentials.accessKeyId));
-    QPointer<QKeychain::ReadPasswordJob> guard(job);
-    QEventLoop loop;
-    bool finished = false;
-    QByteArray secret;
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&](QKeychain::Job *) {
-        finished = true;
-        if (job->error() == QKeychain::NoError)
-            secret = job->binaryData();
-        else
-            qCDebug(lcStore) << "keychain has no S3 secret:" << job->errorString();
-        loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    job->start();
-    if (!finished)
-        loop.exec(QEventLoop::ExcludeUserInputEvents);
-    if (!finished) {
-        qCInfo(lcStore) << "the keychain did not answer within" << timeoutMs << "ms; going on without it";
-        if (guard)
-            QObject::disconnect(guard, nullptr, &loop, nullptr);
-        return false;
-    }
-    if (secret.isEmpty())
-        return false;
-    credentials.secretAccessKey = secret;
+    credentials.secretAccessKey = *secret;
     return true;
 }
 

@@ -722,7 +722,7 @@ void TestMainWindow::renameArchiveAndDelete()
     QAction *archive = nullptr;
     QAction *showArchived = nullptr;
     for (QAction *action : window->findChildren<QAction *>()) {
-        if (action->text() == QStringLiteral("&Archive"))
+        if (action->text() == QStringLiteral("Arc&hive"))
             archive = action;
         if (action->text() == QStringLiteral("Show Ar&chived Batches"))
             showArchived = action;

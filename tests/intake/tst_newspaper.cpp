@@ -129,9 +129,12 @@ void TestNewspaper::pageMetadata()
     QCOMPARE(m.value(QStringLiteral("page_number")).toInt(), 2);
     QCOMPARE(m.value(QStringLiteral("page_number_source")).toString(), QStringLiteral("file name"));
     QCOMPARE(m.value(QStringLiteral("newspaper_id")).toString(), QStringLiteral("adresseavisen1759"));
+    // Pages are the lot of the QA sample; folders are not.
+    QCOMPARE(m.value(QStringLiteral("kind")).toString(), QStringLiteral("page"));
     const QJsonObject film = m_sink.items[0].metadata;
     QCOMPARE(film.value(QStringLiteral("film_id")).toString(), QStringLiteral("400022028240-14"));
     QVERIFY(!film.contains(QStringLiteral("edition_date")));
+    QVERIFY(!film.contains(QStringLiteral("kind")));
 }
 
 void TestNewspaper::checksumsFromSidecars()

@@ -367,7 +367,8 @@ void TestHousekeeping::batchNamesFromTheSourcesLabel()
     test::writeFile(ws.file(QStringLiteral("bag/bag-info.txt")),
                     "Source-Organization: Rigsarkivet\nExternal-Identifier: RA-2024-0017\n");
     test::writeFile(ws.file(QStringLiteral("bag/manifest-sha256.txt")),
-                    QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex() + "  data/letter.txt\n");
+                    QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex() +
+                        "  data/letter.txt\n");
     QCOMPARE(ws.cli({QStringLiteral("load"), ws.file(QStringLiteral("bag"))}).exitCode, 0);
     // The manifest's own label (in the first of the preferred languages), the newspaper batch's id; a name
     // given by the curator wins.
@@ -377,7 +378,8 @@ void TestHousekeeping::batchNamesFromTheSourcesLabel()
              QStringLiteral("B400022028240-RT1"));
     QCOMPARE(batchStatus(ws, 3).value(QStringLiteral("name")).toString(), QStringLiteral("Mine"));
     // The METS document's LABEL; the bag's External-Identifier.
-    QCOMPARE(batchStatus(ws, 4).value(QStringLiteral("name")).toString(), QStringLiteral("Flora Danica, fasc. 1"));
+    QCOMPARE(batchStatus(ws, 4).value(QStringLiteral("name")).toString(),
+             QStringLiteral("Flora Danica, fasc. 1"));
     QCOMPARE(batchStatus(ws, 5).value(QStringLiteral("name")).toString(), QStringLiteral("RA-2024-0017"));
 }
 

@@ -51,11 +51,18 @@ QProcessEnvironment Workspace::environment() const
 
 CliResult Workspace::cli(const QStringList &arguments, int timeoutMs) const
 {
+    return cli(arguments, timeoutMs, {});
+}
+
+CliResult Workspace::cli(const QStringList &arguments, int timeoutMs, const QStringList &wrapper) const
+{
     QProcess process;
     process.setProcessEnvironment(environment());
     process.setWorkingDirectory(path());
-    process.start(binary(QStringLiteral("gatehouse-cli")),
-                  QStringList{QStringLiteral("--catalog"), catalog()} + arguments);
+    QStringList command = wrapper;
+    command << binary(QStringLiteral("gatehouse-cli")) << QStringLiteral("--catalog") << catalog();
+    command += arguments;
+    process.start(command.takeFirst(), command);
     CliResult result;
     if (!process.waitForStarted(10000)) {
         result.err = process.errorString().toUtf8();

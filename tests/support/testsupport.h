@@ -41,6 +41,9 @@ public:
 
     //! Runs gatehouse-cli with --catalog pointing here, then \a arguments.
     CliResult cli(const QStringList &arguments, int timeoutMs = 120000) const;
+    //! The same, started through \a wrapper (a program and its arguments, "unshare -rn" say) when it is not
+    //! empty.
+    CliResult cli(const QStringList &arguments, int timeoutMs, const QStringList &wrapper) const;
 
 private:
     QTemporaryDir m_dir;

@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "catalog/migrations.h"
 #include "peerserver.h"
+#include "postgrestest.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -68,9 +69,7 @@ void TestCatalog::cleanupTestCase()
 
 void TestCatalog::engines()
 {
-    QTest::addColumn<QString>("engine");
-    QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    test::catalogEngines();
 }
 
 CatalogLocation TestCatalog::freshLocation()
@@ -81,25 +80,8 @@ CatalogLocation TestCatalog::freshLocation()
             CatalogLocation::parse(m_dir.filePath(QStringLiteral("c%1/catalog.sqlite").arg(++m_counter)));
         return *location;
     }
-    const QString url =
-        QStringLiteral("postgresql://gatehouse:gatehouse@127.0.0.1:%1/gatehouse").arg(m_postgres->port());
-    auto location = CatalogLocation::parse(url);
     // Empty the database: drop what earlier tests created.
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
-        db.setHostName(QStringLiteral("127.0.0.1"));
-        db.setPort(m_postgres->port());
-        db.setUserName(QStringLiteral("gatehouse"));
-        db.setPassword(QStringLiteral("gatehouse"));
-        db.setDatabaseName(QStringLiteral("gatehouse"));
-        if (!db.open())
-            qFatal("cannot connect to the test PostgreSQL: %s", qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-            !q.exec(QStringLiteral("CREATE SCHEMA public")))
-            qFatal("cannot reset the test database: %s", qPrintable(q.lastError().text()));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("reset"));
+    auto location = CatalogLocation::parse(test::freshPostgresCatalog(*m_postgres));
     return *location;
 }
 

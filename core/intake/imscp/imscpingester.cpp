@@ -412,8 +412,13 @@ Status ImsCpPackageIngester::ingest(const Package &package, IntakeContext &conte
 
 bool ImsCpDocumentIngester::recognise(const Document &document) const
 {
-    const auto [ns, name] = XmlDocument::rootElementName(document.head);
-    return name == u"manifest" && ImsCpReader::isImsCpNamespace(ns);
+    const XmlProbe probe = XmlDocument::probe(document.head);
+    if (!probe.localName.isEmpty())
+        return probe.localName == u"manifest" && ImsCpReader::isImsCpNamespace(probe.ns);
+    // A DOCTYPE hides the root from the probe: claim the document when it names a manifest in an IMS CP
+    // namespace, so the full parse refuses it and the chain says why.
+    return probe.doctype.section(u':', -1) == u"manifest" &&
+           document.head.contains("imsglobal.org/xsd/imscp");
 }
 
 Status ImsCpDocumentIngester::ingest(const Document &document, IntakeContext &context)

@@ -472,7 +472,7 @@ QString MetsPackageIngester::findManifest(const Package &package)
     for (const QString &path : others.mid(0, maxProbed)) {
         const auto content = package.read(path, 64 * 1024 * 1024);
         if (content &&
-            XmlDocument::hasRootElement(content->left(64 * 1024), xmlns::mets, QStringLiteral("mets")))
+            XmlDocument::mayHaveRootElement(content->left(64 * 1024), xmlns::mets, QStringLiteral("mets")))
             return path;
     }
     return {};
@@ -497,7 +497,8 @@ Status MetsPackageIngester::ingest(const Package &package, IntakeContext &contex
 
 bool MetsDocumentIngester::recognise(const Document &document) const
 {
-    return XmlDocument::hasRootElement(document.head, xmlns::mets, QStringLiteral("mets"));
+    // A DOCTYPE naming mets is claimed too: the full parse refuses it, and the chain says why.
+    return XmlDocument::mayHaveRootElement(document.head, xmlns::mets, QStringLiteral("mets"));
 }
 
 Status MetsDocumentIngester::ingest(const Document &document, IntakeContext &context)

@@ -263,6 +263,8 @@ Status NewspaperBatchIngester::ingest(const Package &package, IntakeContext &con
             item.identifier = prefix + key;
             item.label = page.base;
             item.metadata = baseMetadata(page.film, page.edition);
+            // The lot of a newspaper batch's QA sample is its pages, not its film and edition folders.
+            item.metadata.insert(QStringLiteral("kind"), QStringLiteral("page"));
             if (const QRegularExpressionMatch n = newspaperId.match(page.base); n.hasMatch())
                 item.metadata.insert(QStringLiteral("newspaper_id"), n.captured(1));
             int number = 0;

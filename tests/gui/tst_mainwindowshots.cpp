@@ -1,7 +1,7 @@
 // Screenshots of the main window at 1600×1000 for review: the window with a batch and a selected file, the
 // thumbnail grid with a selection (light and dark palettes), the preview of an image and of an XML file, the
-// problems of a IIIF batch, the welcome panel and the dialogs. Saved under the build folder (screenshots/);
-// each also checks what a curator must be able to see in it.
+// problems of a IIIF batch, the welcome panel and the dialogs. Saved under the build folder
+// (screenshots/mainwindow/); each also checks what a curator must be able to see in it.
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
@@ -36,7 +36,7 @@ const QSize s_size(1600, 1000);
 
 QString shotPath(const QString &name)
 {
-    const QString dir = QStringLiteral(GATEHOUSE_BIN_DIR "/../screenshots");
+    const QString dir = QStringLiteral(GATEHOUSE_BIN_DIR "/../screenshots/mainwindow");
     QDir().mkpath(dir);
     return QDir(dir).filePath(name + QStringLiteral(".png"));
 }
@@ -254,4 +254,4 @@ void TestScreenshots::welcome()
 }
 
 QTEST_MAIN(TestScreenshots)
-#include "tst_screenshots.moc"
+#include "tst_mainwindowshots.moc"

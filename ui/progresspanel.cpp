@@ -123,7 +123,11 @@ QString ProgressPanel::batchText(const BatchRecord &b)
     QString text = tr("%n file(s)", nullptr, clampToInt(b.files));
     if (!parts.isEmpty())
         text += u": " + parts.join(QStringLiteral(", "));
-    text += u" · " + (b.problems.total() > 0 ? Problems::breakdownText(b.problems) : tr("no problems"));
+    // The breakdown only when it adds to "n with a problem": warnings, QA flags, the batch's own errors.
+    if (b.problems.total() == 0)
+        text += u" · " + tr("no problems");
+    else if (b.problems.total() != tally.errors || b.problems.errors != tally.errors)
+        text += u" · " + Problems::breakdownText(b.problems);
     if (b.lastRun.isValid()) {
         // Today's runs by the clock, older ones with their date.
         const QDateTime local = b.lastRun.toLocalTime();

@@ -571,12 +571,13 @@ void TestMainWindow::oneProblemCountEverywhere()
 {
     test::Workspace ws;
     // A IIIF manifest with a canvas that has nothing to download (a file problem that intake also warned
-    // about), a METS book with a file it does not list (a warning), and a source that cannot be loaded.
+    // about), a METS book with a file it does not list (a warning), and a source that cannot be loaded
+    // (nothing listens on the discard port).
     QCOMPARE(
         ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("iiif/v3-manifest.json"))}).exitCode,
         0);
     QCOMPARE(ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("mets/book"))}).exitCode, 0);
-    QCOMPARE(ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("iiif/broken.json"))}).exitCode,
+    QCOMPARE(ws.cli({QStringLiteral("load"), QStringLiteral("http://127.0.0.1:9/manifest.json")}).exitCode,
              2);
     auto window = makeWindow(ws);
     QTRY_COMPARE(window->batchModel()->rowCount(), 3);
@@ -601,7 +602,7 @@ void TestMainWindow::oneProblemCountEverywhere()
                              ->index(broken, BatchListModel::FirstStageColumn)
                              .data(Qt::ToolTipRole)
                              .toString();
-    QVERIFY2(lamp.contains(QStringLiteral("not valid JSON")), qPrintable(lamp));
+    QVERIFY2(lamp.contains(QStringLiteral("could not be downloaded")), qPrintable(lamp));
     QVERIFY(window->progressPanel()->summaryText().startsWith(QStringLiteral("Could not be loaded")));
 }
 

@@ -314,6 +314,7 @@ void TestHousekeeping::problemCountsOnceForIiifMetsAndFailedLoad()
     QJsonObject iiif = batchStatus(ws, 1);
     QCOMPARE(iiif.value(QStringLiteral("problems")).toObject(), (QJsonObject{{QStringLiteral("errors"), 1},
                                                                              {QStringLiteral("warnings"), 0},
+                                                                             {QStringLiteral("flags"), 0},
                                                                              {QStringLiteral("total"), 1}}));
     QCOMPARE(iiif.value(QStringLiteral("batch_problems")).toArray().size(), 0);
 
@@ -327,15 +328,18 @@ void TestHousekeeping::problemCountsOnceForIiifMetsAndFailedLoad()
     QCOMPARE(warning.value(QStringLiteral("kind")).toString(), QStringLiteral("intake"));
     QVERIFY(warning.value(QStringLiteral("message")).toString().contains(QStringLiteral("scan-notes.txt")));
 
-    // A source that cannot be loaded: the failure is the problem, with its reason.
-    r = ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("iiif/broken.json"))});
+    // A source that cannot be loaded (nothing listens on the discard port): the failure is the problem, with
+    // its reason.
+    r = ws.cli({QStringLiteral("load"), QStringLiteral("http://127.0.0.1:9/manifest.json")});
     QCOMPARE(r.exitCode, 2);
     const QJsonObject broken = batchStatus(ws, 3);
     QCOMPARE(broken.value(QStringLiteral("problems")).toObject().value(QStringLiteral("errors")).toInt(), 1);
     const QJsonObject failure = broken.value(QStringLiteral("batch_problems")).toArray().at(0).toObject();
     QCOMPARE(failure.value(QStringLiteral("kind")).toString(), QStringLiteral("stage"));
     QCOMPARE(failure.value(QStringLiteral("stage")).toString(), QStringLiteral("intake"));
-    QVERIFY(failure.value(QStringLiteral("message")).toString().contains(QStringLiteral("not valid JSON")));
+    QVERIFY(failure.value(QStringLiteral("message"))
+                .toString()
+                .contains(QStringLiteral("could not be downloaded")));
 
     // The plain listing counts the same.
     r = ws.cli({QStringLiteral("status")});
@@ -343,6 +347,15 @@ void TestHousekeeping::problemCountsOnceForIiifMetsAndFailedLoad()
     QCOMPARE(lines.size(), 4);
     for (int i = 1; i <= 3; ++i)
         QCOMPARE(lines.at(i).split(u' ', Qt::SkipEmptyParts).constLast(), QStringLiteral("1"));
+
+    // A manifest intake refused (broken JSON) loads as one file; the refusal is one warning, not two.
+    r = ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("iiif/broken.json"))});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject refused = batchStatus(ws, 4);
+    QCOMPARE(refused.value(QStringLiteral("problems")).toObject().value(QStringLiteral("warnings")).toInt(),
+             1);
+    QCOMPARE(refused.value(QStringLiteral("problems")).toObject().value(QStringLiteral("total")).toInt(), 1);
+    QCOMPARE(refused.value(QStringLiteral("refused_manifests")).toArray().size(), 1);
 }
 
 void TestHousekeeping::batchNamesFromTheSourcesLabel()

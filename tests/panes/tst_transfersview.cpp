@@ -349,7 +349,13 @@ void TestTransfersView::stateLineCountsBytesAndShowsTheBatch()
     batch.counts = {{FileStatus::Success, 6}, {FileStatus::FixityMismatch, 1}};
     batch.problems.errors = 1;
     panel.showBatch(&batch);
-    QCOMPARE(panel.summaryText(), QStringLiteral("7 files: 6 stored, 1 with a problem · 1 error"));
+    QCOMPARE(panel.summaryText(), QStringLiteral("7 files: 6 stored, 1 with a problem"));
+    // Problems beyond the files' own (an intake warning) are named, with the files' error among them.
+    batch.problems.warnings = 1;
+    panel.showBatch(&batch);
+    QCOMPARE(panel.summaryText(), QStringLiteral("7 files: 6 stored, 1 with a problem · 1 error, 1 warning"));
+    batch.problems.warnings = 0;
+    panel.showBatch(&batch);
     QVERIFY(recheck->isVisible() && !resume->isVisible() && !cancel->isVisible());
 
     // Files left to do: Resume.

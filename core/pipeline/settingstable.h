@@ -57,7 +57,7 @@ struct SettingDefinition
     test keeps it equal to markdown()).
 
     To add a setting, add a row to the table in settingstable.cpp, read it where it is used (through
-    Settings), and paste markdown() into \c docs/settings.md.
+    Settings), and copy the document tst_settingstable writes beside itself over \c docs/settings.md.
 */
 class SettingsTable
 {

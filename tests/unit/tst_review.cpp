@@ -140,6 +140,10 @@ qint64 TestReview::addBatch(Catalog &catalog, const QString &name, int count, Bi
         }
         outcomes.append(f);
     }
+    // The store publishes its committed objects group-wise: flush before the catalog records them, as the
+    // fetch stage does.
+    if (store && !store->flush())
+        return 0;
     if (!tx->commit() || !catalog.recordOutcomes(outcomes, {}))
         return 0;
     return *batch;

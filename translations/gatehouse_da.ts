@@ -342,7 +342,7 @@
     </message>
     <message>
         <source>The catalog records md5, sha1, sha256 and sha512 checksums, so the %1 checksums of %2 are not verified while fetching; &quot;gatehouse-cli bag validate&quot; verifies them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kataloget registrerer md5-, sha1-, sha256- og sha512-kontrolsummer, så %1-kontrolsummerne i %2 verificeres ikke under hentningen; &quot;gatehouse-cli bag validate&quot; verificerer dem.</translation>
     </message>
 </context>
 <context>
@@ -529,66 +529,66 @@
     </message>
     <message>
         <source>Line %1 of %2 lists %3, which holds a &apos;%&apos; that is not percent-encoded (as %4), as BagIt 1.0 requires; it was read literally.</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje %1 i %2 angiver %3, som indeholder et &apos;%&apos;, der ikke er procentkodet (som %4), sådan som BagIt 1.0 kræver; det blev læst bogstaveligt.</translation>
     </message>
     <message>
         <source>The last line of %1 does not end with a line break; RFC 8493 recommends one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den sidste linje i %1 slutter ikke med et linjeskift; RFC 8493 anbefaler et.</translation>
     </message>
     <message>
         <source>bagit.txt starts with a UTF-8 byte-order mark; RFC 8493 forbids one in the bag declaration.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt begynder med et UTF-8-BOM (byte order mark); RFC 8493 forbyder et sådant i bag-erklæringen.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt is empty; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje %1 i bagit.txt er tom; bagit.txt skal bestå af præcis to linjer, BagIt-Version og Tag-File-Character-Encoding.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt holds %2; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje %1 i bagit.txt indeholder %2; bagit.txt skal bestå af præcis to linjer, BagIt-Version og Tag-File-Character-Encoding.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt reads %2; it must be exactly &quot;%3: %4&quot; (the label as written here, one space after the colon, no other whitespace).</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje %1 i bagit.txt lyder %2; den skal være præcis &quot;%3: %4&quot; (etiketten skrevet som her, ét mellemrum efter kolonet, intet andet blanktegn).</translation>
     </message>
     <message>
         <source>…</source>
-        <translation type="unfinished"></translation>
+        <translation>…</translation>
     </message>
     <message>
         <source>bagit.txt declares %1 twice (lines %2 and %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt angiver %1 to gange (linje %2 og %3).</translation>
     </message>
     <message>
         <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; RFC 8493 requires BagIt-Version on the first line and Tag-File-Character-Encoding on the second.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt angiver Tag-File-Character-Encoding før BagIt-Version; RFC 8493 kræver BagIt-Version på første linje og Tag-File-Character-Encoding på anden.</translation>
     </message>
     <message>
         <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 begynder med et UTF-8-BOM (byte order mark), som RFC 8493 forbyder i UTF-8-tag-filer.</translation>
     </message>
     <message>
         <source>Line %1 of %2: BagIt 1.0 puts exactly one space or tab between the colon and the value: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Linje %1 i %2: BagIt 1.0 sætter præcis ét mellemrum eller tabulatortegn mellem kolonet og værdien: %3</translation>
     </message>
     <message numerus="yes">
         <source>%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n linje i %1 er længere end de 79 tegn, som RFC 8493 anbefaler (linje %2); lange værdier kan fortsættes på indrykkede linjer.</numerusform>
+            <numerusform>%n linjer i %1 er længere end de 79 tegn, som RFC 8493 anbefaler (den første er linje %2); lange værdier kan fortsættes på indrykkede linjer.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 gives a Bag-Count but no Bag-Group-Identifier; RFC 8493 recommends both together.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angiver en Bag-Count, men ingen Bag-Group-Identifier; RFC 8493 anbefaler begge sammen.</translation>
     </message>
     <message>
         <source>%1 names its algorithm %2; RFC 8493 requires the normalised name %3 (lower case, letters and digits only).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kalder sin algoritme %2; RFC 8493 kræver det normaliserede navn %3 (små bogstaver, kun bogstaver og cifre).</translation>
     </message>
     <message>
         <source>%1 uses sha224, which is not in IANA&apos;s Named Information Hash Algorithm Registry that RFC 8493 recommends; Gatehouse computes it all the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bruger sha224, som ikke står i IANA&apos;s Named Information Hash Algorithm Registry, som RFC 8493 anbefaler; Gatehouse beregner den alligevel.</translation>
     </message>
 </context>
 <context>
@@ -691,43 +691,43 @@
     </message>
     <message>
         <source>holds a control character</source>
-        <translation type="unfinished"></translation>
+        <translation>indeholder et kontroltegn</translation>
     </message>
     <message>
         <source>holds the character %1</source>
-        <translation type="unfinished"></translation>
+        <translation>indeholder tegnet %1</translation>
     </message>
     <message>
         <source>uses the reserved name %1</source>
-        <translation type="unfinished"></translation>
+        <translation>bruger det reserverede navn %1</translation>
     </message>
     <message>
         <source>has a name ending in a dot or a space</source>
-        <translation type="unfinished"></translation>
+        <translation>har et navn, der ender på punktum eller mellemrum</translation>
     </message>
     <message>
         <source>%1 lists %2, which is a folder; manifests must list files only.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 angiver %2, som er en mappe; manifester må kun angive filer.</translation>
     </message>
     <message>
         <source>%1 and %2 list different tag files (%3 only in one of them); every tag manifest should list the same ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 og %2 angiver forskellige tag-filer (%3 kun i det ene); alle tag-manifester bør angive de samme.</translation>
     </message>
     <message>
         <source>%1 uses %2, which no payload manifest uses (%3); tag manifests should use the payload manifests&apos; algorithms.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bruger %2, som intet payload-manifest bruger (%3); tag-manifester bør bruge payload-manifesternes algoritmer.</translation>
     </message>
     <message>
         <source>%1 is a file an operating system leaves behind, not content; it should not be in a bag&apos;s payload.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er en fil, som et styresystem efterlader, ikke indhold; den bør ikke være i en bags payload.</translation>
     </message>
     <message>
         <source>%1 %2, so the bag cannot be unpacked on Windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2, så bag&apos;en kan ikke pakkes ud på Windows.</translation>
     </message>
     <message>
         <source>%1 and %2 differ only in Unicode normalisation; they look the same and collide on file systems that normalise names.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 og %2 adskiller sig kun ved Unicode-normalisering; de ser ens ud og kolliderer på filsystemer, der normaliserer navne.</translation>
     </message>
 </context>
 <context>
@@ -786,15 +786,15 @@
     </message>
     <message>
         <source>A bag needs at least one manifest algorithm.</source>
-        <translation type="unfinished"></translation>
+        <translation>En bag skal have mindst én manifestalgoritme.</translation>
     </message>
     <message>
         <source>The algorithm %1 is given twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>Algoritmen %1 er angivet to gange.</translation>
     </message>
     <message>
         <source>The catalog has no sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kataloget har ingen sha256 for %1, så kopien kan ikke verificeres; eksporten blev opgivet.</translation>
     </message>
 </context>
 <context>
@@ -1007,19 +1007,19 @@
     <name>gh::BatchIdentifierCheck</name>
     <message>
         <source>The batch id of the batch folder&apos;s name is the one in film folder names, file names and the MODS reel and batch identifiers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch-id&apos;et i batchmappens navn er det samme som i filmmappernes navne, filnavnene og MODS-identifikatorerne for spole og batch.</translation>
     </message>
     <message>
         <source>%1: the film folder %2 names batch %3, but the batch folder names %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: filmmappen %2 angiver batch %3, men batchmappen angiver %4.</translation>
     </message>
     <message>
         <source>%1: the file name names batch %2, but the batch folder names %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: filnavnet angiver batch %2, men batchmappen angiver %3.</translation>
     </message>
     <message>
         <source>%1: the MODS identifier &quot;%2&quot; (type &quot;%3&quot;) names batch %4, but the batch folder names %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: MODS-identifikatoren &quot;%2&quot; (type &quot;%3&quot;) angiver batch %4, men batchmappen angiver %5.</translation>
     </message>
 </context>
 <context>
@@ -1126,22 +1126,22 @@
     <name>gh::BlackBorderCheck</name>
     <message>
         <source>No image has more than the profile&apos;s border_max_fraction of near-black pixels (at most border_level), the end spike of a black border.</source>
-        <translation type="unfinished"></translation>
+        <translation>Intet billede har mere end profilens border_max_fraction af næsten sorte pixel (højst border_level), den top i histogrammets mørke ende, som en sort kant giver.</translation>
     </message>
     <message>
         <source>%1 may have a black border: %2 of its pixels are near black (at most %3 of 255), more than %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 har muligvis en sort kant: %2 af dens pixel er næsten sorte (højst %3 af 255), mere end %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::BlankPageCheck</name>
     <message>
         <source>Every image has some ink: more than the profile&apos;s blank_max_ink of its pixels are darker than blank_ink_level.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvert billede har noget blæk: mere end profilens blank_max_ink af dets pixel er mørkere end blank_ink_level.</translation>
     </message>
     <message>
         <source>%1 looks blank: only %2 of its pixels are darker than %3 (a page has more than %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ser tom ud: kun %2 af dens pixel er mørkere end %3 (en side har mere end %4).</translation>
     </message>
 </context>
 <context>
@@ -1423,18 +1423,18 @@
     <name>gh::CheckEnvironment</name>
     <message>
         <source>%1, line %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, linje %2</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckJob</name>
     <message>
         <source>The check of batch %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrollen af batch %1 blev annulleret.</translation>
     </message>
     <message>
         <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fejl, %2 advarsler, %3 markeringer</translation>
     </message>
 </context>
 <context>
@@ -1449,109 +1449,109 @@
     </message>
     <message>
         <source>recording QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af QA-fund</translation>
     </message>
     <message>
         <source>recording a %1 finding</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af et %1-fund</translation>
     </message>
     <message>
         <source>recording QA events</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af QA-hændelser</translation>
     </message>
     <message>
         <source>replacing QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>udskiftning af QA-fund</translation>
     </message>
     <message>
         <source>recording what QA learned</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af, hvad QA fandt ud af</translation>
     </message>
     <message>
         <source>recording image statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af billedstatistik</translation>
     </message>
     <message>
         <source>recording what QA learned about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af, hvad QA fandt ud af om filen %1</translation>
     </message>
     <message>
         <source>recording the image statistics of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af billedstatistikken for filen %1</translation>
     </message>
     <message>
         <source>replacing the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>udskiftning af QA-fundene i batch %1</translation>
     </message>
     <message>
         <source>clearing the QA results of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>rydning af QA-resultaterne i batch %1</translation>
     </message>
     <message>
         <source>reading the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af QA-fundene i batch %1</translation>
     </message>
     <message>
         <source>reading the QA findings of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af QA-fundene for filen %1</translation>
     </message>
     <message>
         <source>reading QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af QA-fund</translation>
     </message>
     <message>
         <source>counting the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>optælling af QA-fundene i batch %1</translation>
     </message>
     <message>
         <source>counting the checked files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>optælling af de kontrollerede filer i batch %1</translation>
     </message>
     <message>
         <source>reading the items of batch %1</source>
-        <translation type="unfinished">læsning af enhederne i batch %1</translation>
+        <translation>læsning af enhederne i batch %1</translation>
     </message>
     <message>
         <source>reading the files of batch %1</source>
-        <translation type="unfinished">læsning af filerne i batch %1</translation>
+        <translation>læsning af filerne i batch %1</translation>
     </message>
     <message>
         <source>reading image statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af billedstatistik</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
     <message>
         <source>The QA profile names the check &quot;%1&quot;, which does not exist; the checks are: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA-profilen angiver kontrollen &quot;%1&quot;, som ikke findes; kontrollerne er: %2.</translation>
     </message>
     <message>
         <source>no schemas are configured (give --schemas with a folder or an XML catalog, set schemas= under [check] in the QA profile, or run &quot;gatehouse-cli schemas fetch&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>der ikke er konfigureret nogen skemaer (angiv --schemas med en mappe eller et XML-katalog, sæt schemas= under [check] i QA-profilen, eller kør &quot;gatehouse-cli schemas fetch&quot;).</translation>
     </message>
     <message>
         <source>The schemas for xml-schema cannot be used: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Skemaerne til xml-schema kan ikke bruges: %1</translation>
     </message>
     <message>
         <source>%1: passed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: bestået</translation>
     </message>
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA af %1 filer med kontrollerne %2: %3 fejl, %4 advarsler, %5 markeringer.</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckSubject</name>
     <message>
         <source>%1 cannot be read from the store: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kan ikke læses fra lageret: %2</translation>
     </message>
     <message>
         <source>%1 does not decode: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kan ikke afkodes: %2</translation>
     </message>
 </context>
 <context>
@@ -1702,18 +1702,18 @@
     <name>gh::DarkPageCheck</name>
     <message>
         <source>The peak of each image&apos;s histogram lies at or above the profile&apos;s dark_peak; a darker peak flags the page for a look.</source>
-        <translation type="unfinished"></translation>
+        <translation>Toppen i hvert billedes histogram ligger ved eller over profilens dark_peak; en mørkere top markerer siden til et eftersyn.</translation>
     </message>
     <message>
         <source>%1 looks dark: its histogram peaks at %2 (of 255), below %3; the mean is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ser mørk ud: histogrammets top ligger ved %2 (af 255), under %3; middelværdien er %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::DecodableCheck</name>
     <message>
         <source>Every image decodes (JPEG 2000 at a reduced resolution level) and every PDF opens.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvert billede kan afkodes (JPEG 2000 ved et reduceret opløsningsniveau), og hver PDF kan åbnes.</translation>
     </message>
 </context>
 <context>
@@ -1763,31 +1763,31 @@
     <name>gh::DimensionsCheck</name>
     <message>
         <source>Each image&apos;s pixel size equals the size its MIX and ALTO files state, and lies within the profile&apos;s bounds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvert billedes pixelstørrelse svarer til den størrelse, som dets MIX- og ALTO-filer angiver, og ligger inden for profilens grænser.</translation>
     </message>
     <message>
         <source>its codestream</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen</translation>
     </message>
     <message>
         <source>its decoder</source>
-        <translation type="unfinished"></translation>
+        <translation>dekoderen</translation>
     </message>
     <message>
         <source>%1 is %2×%3 pixels, outside the profile&apos;s bounds (width %4 to %5, height %6 to %7).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er %2×%3 pixel, uden for profilens grænser (bredde %4 til %5, højde %6 til %7).</translation>
     </message>
     <message>
         <source>any</source>
-        <translation type="unfinished"></translation>
+        <translation>vilkårlig</translation>
     </message>
     <message>
         <source>%1: MIX says %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: MIX angiver %2×%3 pixel, men %4 er %5×%6 ifølge %7.</translation>
     </message>
     <message>
         <source>%1: the ALTO page is %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: ALTO-siden er %2×%3 pixel, men %4 er %5×%6 ifølge %7.</translation>
     </message>
 </context>
 <context>
@@ -1877,11 +1877,11 @@
     <name>gh::EmptyCheck</name>
     <message>
         <source>Every file has content: no file is zero bytes long.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hver fil har indhold: ingen fil er nul byte lang.</translation>
     </message>
     <message>
         <source>%1 is empty (0 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er tom (0 byte).</translation>
     </message>
 </context>
 <context>
@@ -1927,7 +1927,7 @@
     </message>
     <message>
         <source>settings</source>
-        <translation type="unfinished"></translation>
+        <translation>indstillinger</translation>
     </message>
 </context>
 <context>
@@ -2016,7 +2016,7 @@
     </message>
     <message>
         <source>&amp;QA sample and verdicts as CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;QA-stikprøve og bedømmelser som CSV…</translation>
     </message>
 </context>
 <context>
@@ -2102,11 +2102,11 @@
     </message>
     <message>
         <source>name a QA check, such as &quot;check:xml-schema&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>angiv en QA-kontrol, såsom &quot;check:xml-schema&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a filter; use status, mime, size, name, qa or check, or put the text in double quotes to search for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke et filter; brug status, mime, size, name, qa eller check, eller sæt teksten i dobbelte anførselstegn for at søge efter den.</translation>
     </message>
 </context>
 <context>
@@ -2300,11 +2300,11 @@
     </message>
     <message>
         <source>flag</source>
-        <translation type="unfinished"></translation>
+        <translation>markering</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>fejl</translation>
     </message>
 </context>
 <context>
@@ -2330,15 +2330,15 @@
     <name>gh::FixityCheck</name>
     <message>
         <source>The checksums the source declared match the ones computed when the file was fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>De kontrolsummer, som kilden angav, stemmer med dem, der blev beregnet, da filen blev hentet.</translation>
     </message>
     <message>
         <source>%1: the checksum does not match: %2 (declared in %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: kontrolsummen stemmer ikke: %2 (angivet i %3).</translation>
     </message>
     <message>
         <source>the manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>manifestet</translation>
     </message>
 </context>
 <context>
@@ -2837,7 +2837,7 @@
     </message>
     <message>
         <source>%1 looks like a %2 manifest, but the %2 reader refused it; it is loaded as a single file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ligner et %2-manifest, men %2-læseren afviste det; det indlæses som en enkelt fil.</translation>
     </message>
 </context>
 <context>
@@ -2868,7 +2868,7 @@
     </message>
     <message>
         <source>QA flag</source>
-        <translation type="unfinished"></translation>
+        <translation>QA-markering</translation>
     </message>
 </context>
 <context>
@@ -2945,254 +2945,254 @@
     <name>gh::Jp2Structure</name>
     <message>
         <source>the box header at byte %1 is cut off: only %2 bytes remain</source>
-        <translation type="unfinished"></translation>
+        <translation>boksheaderen ved byte %1 er skåret af: kun %2 byte er tilbage</translation>
     </message>
     <message>
         <source>the box header at byte %1 cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>boksheaderen ved byte %1 kan ikke læses</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 has an invalid extended length</source>
-        <translation type="unfinished"></translation>
+        <translation>%1-boksen ved byte %2 har en ugyldig udvidet længde</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 declares a length of %3 bytes, less than its own header</source>
-        <translation type="unfinished"></translation>
+        <translation>%1-boksen ved byte %2 angiver en længde på %3 byte, mindre end sin egen header</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 declares %3 bytes but only %4 remain: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>%1-boksen ved byte %2 angiver %3 byte, men kun %4 er tilbage: filen er afkortet</translation>
     </message>
     <message>
         <source>it does not start with the JP2 signature box</source>
-        <translation type="unfinished"></translation>
+        <translation>den begynder ikke med JP2-signaturboksen</translation>
     </message>
     <message>
         <source>it has more than %1 boxes; the rest was not read</source>
-        <translation type="unfinished"></translation>
+        <translation>den har mere end %1 bokse; resten blev ikke læst</translation>
     </message>
     <message>
         <source>the file type box (ftyp) does not follow the signature box; found %1 instead</source>
-        <translation type="unfinished"></translation>
+        <translation>filtypeboksen (ftyp) følger ikke efter signaturboksen; i stedet fandtes %1</translation>
     </message>
     <message>
         <source>the file type box is %1 bytes long, which is not a brand, a version and a list of four-byte entries</source>
-        <translation type="unfinished"></translation>
+        <translation>filtypeboksen er %1 byte lang, hvilket ikke svarer til et brand, en version og en liste af poster på fire byte</translation>
     </message>
     <message>
         <source>the file type box&apos;s brand is &quot;%1&quot;, not &quot;jp2 &quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>filtypeboksens brand er &quot;%1&quot;, ikke &quot;jp2 &quot;</translation>
     </message>
     <message>
         <source>the file type box&apos;s compatibility list does not name &quot;jp2 &quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>filtypeboksens kompatibilitetsliste nævner ikke &quot;jp2 &quot;</translation>
     </message>
     <message>
         <source>it has more than one JP2 header box (jp2h)</source>
-        <translation type="unfinished"></translation>
+        <translation>den har mere end én JP2-headerboks (jp2h)</translation>
     </message>
     <message>
         <source>the JP2 header box (jp2h) comes after the codestream box</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headerboksen (jp2h) kommer efter kodestrømsboksen</translation>
     </message>
     <message>
         <source>the file type box (ftyp) is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>filtypeboksen (ftyp) mangler</translation>
     </message>
     <message>
         <source>the JP2 header box (jp2h) is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headerboksen (jp2h) mangler</translation>
     </message>
     <message>
         <source>there is no contiguous codestream box (jp2c)</source>
-        <translation type="unfinished"></translation>
+        <translation>der er ingen sammenhængende kodestrømsboks (jp2c)</translation>
     </message>
     <message>
         <source>the JP2 header box holds more than %1 boxes; the rest was not read</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headerboksen indeholder mere end %1 bokse; resten blev ikke læst</translation>
     </message>
     <message>
         <source>the JP2 header box does not start with an image header box (ihdr); found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headerboksen begynder ikke med en billedheaderboks (ihdr); fandt %1</translation>
     </message>
     <message>
         <source>the JP2 header box has no colour specification box (colr)</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headerboksen har ingen farvespecifikationsboks (colr)</translation>
     </message>
     <message>
         <source>the image header says bit depths vary by component (BPC 255) but there is no bpcc box</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver, at bitdybden varierer pr. komponent (BPC 255), men der er ingen bpcc-boks</translation>
     </message>
     <message>
         <source>the image header box (ihdr) holds %1 bytes; it must hold 14</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderboksen (ihdr) indeholder %1 byte; den skal indeholde 14</translation>
     </message>
     <message>
         <source>the image header box (ihdr) cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderboksen (ihdr) kan ikke læses</translation>
     </message>
     <message>
         <source>the image header gives a size of %1×%2 pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver en størrelse på %1×%2 pixel</translation>
     </message>
     <message>
         <source>the image header gives no colour components</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver ingen farvekomponenter</translation>
     </message>
     <message>
         <source>the image header gives a bit depth of %1, more than 38</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver en bitdybde på %1, mere end 38</translation>
     </message>
     <message>
         <source>the image header&apos;s compression type is %1, not 7 (JPEG 2000)</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderens komprimeringstype er %1, ikke 7 (JPEG 2000)</translation>
     </message>
     <message>
         <source>the image header&apos;s UnkC field is %1; it must be 0 or 1</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderens UnkC-felt er %1; det skal være 0 eller 1</translation>
     </message>
     <message>
         <source>the image header&apos;s IPR field is %1; it must be 0 or 1</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderens IPR-felt er %1; det skal være 0 eller 1</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 is too short</source>
-        <translation type="unfinished"></translation>
+        <translation>farvespecifikationsboksen (colr) ved byte %1 er for kort</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 uses an enumerated colour space but holds %2 bytes instead of 7</source>
-        <translation type="unfinished"></translation>
+        <translation>farvespecifikationsboksen (colr) ved byte %1 bruger et opregnet farverum, men indeholder %2 byte i stedet for 7</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 uses method %2; JP2 allows 1 and 2</source>
-        <translation type="unfinished"></translation>
+        <translation>farvespecifikationsboksen (colr) ved byte %1 bruger metode %2; JP2 tillader 1 og 2</translation>
     </message>
     <message>
         <source>the codestream does not start with the SOC and SIZ markers</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen begynder ikke med SOC- og SIZ-markørerne</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has more than %1 marker segments</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens hovedheader har mere end %1 markørsegmenter</translation>
     </message>
     <message>
         <source>the codestream ends in its main header, at byte %1: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen slutter i sin hovedheader, ved byte %1: filen er afkortet</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has %1 at byte %2 where a marker should be</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens hovedheader har %1 ved byte %2, hvor der burde være en markør</translation>
     </message>
     <message>
         <source>the codestream ends (EOC) before its first tile-part</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen slutter (EOC) før sin første tile-part</translation>
     </message>
     <message>
         <source>the marker segment %1 at byte %2 runs past the end of the codestream: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>markørsegmentet %1 ved byte %2 rækker ud over kodestrømmens slutning: filen er afkortet</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has no coding style marker (COD)</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens hovedheader har ingen kodningsstilmarkør (COD)</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has no quantization marker (QCD)</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens hovedheader har ingen kvantiseringsmarkør (QCD)</translation>
     </message>
     <message>
         <source>the codestream&apos;s SIZ marker segment is cut off or too short</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens SIZ-markørsegment er skåret af eller for kort</translation>
     </message>
     <message>
         <source>the codestream&apos;s SIZ marker segment cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmens SIZ-markørsegment kan ikke læses</translation>
     </message>
     <message>
         <source>the SIZ marker segment is %1 bytes long for %2 components; it must be 38 + 3 per component</source>
-        <translation type="unfinished"></translation>
+        <translation>SIZ-markørsegmentet er %1 byte langt for %2 komponenter; det skal være 38 + 3 pr. komponent</translation>
     </message>
     <message>
         <source>the SIZ marker segment gives an empty image (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>SIZ-markørsegmentet angiver et tomt billede (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</translation>
     </message>
     <message>
         <source>the SIZ marker segment&apos;s tile grid does not cover the image</source>
-        <translation type="unfinished"></translation>
+        <translation>SIZ-markørsegmentets tile-gitter dækker ikke billedet</translation>
     </message>
     <message>
         <source>the SIZ marker segment defines %1 tiles; a codestream can index at most 65535</source>
-        <translation type="unfinished"></translation>
+        <translation>SIZ-markørsegmentet definerer %1 tiles; en kodestrøm kan højst indeksere 65535</translation>
     </message>
     <message>
         <source>component %1 has a subsampling factor of 0 in the SIZ marker segment</source>
-        <translation type="unfinished"></translation>
+        <translation>komponent %1 har en subsamplingfaktor på 0 i SIZ-markørsegmentet</translation>
     </message>
     <message>
         <source>the codestream ends at byte %1 without its end marker (EOC): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen slutter ved byte %1 uden sin slutmarkør (EOC): filen er afkortet</translation>
     </message>
     <message>
         <source>%1 bytes follow the codestream&apos;s end marker (EOC)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 byte følger efter kodestrømmens slutmarkør (EOC)</translation>
     </message>
     <message>
         <source>the codestream has %1 at byte %2 where a tile-part (SOT) or its end (EOC) should be</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen har %1 ved byte %2, hvor der burde være en tile-part (SOT) eller slutningen (EOC)</translation>
     </message>
     <message>
         <source>the codestream has more tile-parts than its %1 tiles can have</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen har flere tile-parts, end dens %1 tiles kan have</translation>
     </message>
     <message>
         <source>the tile-part header at byte %1 is cut off: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>tile-part-headeren ved byte %1 er skåret af: filen er afkortet</translation>
     </message>
     <message>
         <source>the tile-part header at byte %1 is %2 bytes long; it must be 10</source>
-        <translation type="unfinished"></translation>
+        <translation>tile-part-headeren ved byte %1 er %2 byte lang; den skal være 10</translation>
     </message>
     <message>
         <source>the tile-part at byte %1 is for tile %2, but the image has %3 tiles</source>
-        <translation type="unfinished"></translation>
+        <translation>tile-parten ved byte %1 hører til tile %2, men billedet har %3 tiles</translation>
     </message>
     <message>
         <source>the codestream does not end with its end marker (EOC): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>kodestrømmen slutter ikke med sin slutmarkør (EOC): filen er afkortet</translation>
     </message>
     <message>
         <source>tile-part %1 (tile %2) at byte %3 declares %4 bytes but the codestream ends %5 bytes after its start: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>tile-part %1 (tile %2) ved byte %3 angiver %4 byte, men kodestrømmen slutter %5 byte efter dens start: filen er afkortet</translation>
     </message>
     <message>
         <source>the image header says %1×%2 pixels but the codestream says %3×%4</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver %1×%2 pixel, men kodestrømmen angiver %3×%4</translation>
     </message>
     <message>
         <source>the image header says %1 components but the codestream has %2</source>
-        <translation type="unfinished"></translation>
+        <translation>billedheaderen angiver %1 komponenter, men kodestrømmen har %2</translation>
     </message>
     <message>
         <source>the JP2 header gives bit depths %1 but the codestream %2</source>
-        <translation type="unfinished"></translation>
+        <translation>JP2-headeren angiver bitdybderne %1, men kodestrømmen %2</translation>
     </message>
     <message>
         <source>it is too short to be JPEG 2000 (%1 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>den er for kort til at være JPEG 2000 (%1 byte)</translation>
     </message>
     <message>
         <source>it cannot be opened: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>den kan ikke åbnes: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::Jp2StructureCheck</name>
     <message>
         <source>JPEG 2000 files have a sound JP2 structure: signature, file type, header with image header, codestream whose SIZ agrees, all tile-parts and the end marker.</source>
-        <translation type="unfinished"></translation>
+        <translation>JPEG 2000-filer har en sund JP2-struktur: signatur, filtype, header med billedheader, kodestrøm, hvis SIZ stemmer overens, alle tile-parts og slutmarkøren.</translation>
     </message>
     <message>
         <source>%1 is not a sound JPEG 2000 file: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er ikke en sund JPEG 2000-fil: %2.</translation>
     </message>
 </context>
 <context>
@@ -4091,35 +4091,35 @@
     </message>
     <message>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Kvalitet</translation>
     </message>
     <message>
         <source>Findings</source>
-        <translation type="unfinished">Fund</translation>
+        <translation>Fund</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Billede</translation>
     </message>
     <message>
         <source>Histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogram</translation>
     </message>
     <message>
         <source>Peak / mean</source>
-        <translation type="unfinished"></translation>
+        <translation>Top / middelværdi</translation>
     </message>
     <message>
         <source>%1 / %2 of 255</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 af 255</translation>
     </message>
     <message>
         <source>Sampled at</source>
-        <translation type="unfinished"></translation>
+        <translation>Analyseret ved</translation>
     </message>
     <message>
         <source>%1 × %2 pixels (%3 levels reduced)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2 pixel (reduceret %3 niveauer)</translation>
     </message>
 </context>
 <context>
@@ -4226,11 +4226,11 @@
     <name>gh::MimetypeExtensionCheck</name>
     <message>
         <source>The type of each file&apos;s content agrees with the type its extension says.</source>
-        <translation type="unfinished"></translation>
+        <translation>Typen af hver fils indhold stemmer med den type, som filendelsen angiver.</translation>
     </message>
     <message>
         <source>%1: the content is %2 (%3), but the extension &quot;%4&quot; says %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: indholdet er %2 (%3), men filendelsen &quot;%4&quot; angiver %5.</translation>
     </message>
 </context>
 <context>
@@ -4326,42 +4326,42 @@
     <name>gh::OcrConfidenceCheck</name>
     <message>
         <source>The mean word confidence (WC) of each ALTO file reaches the profile&apos;s threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den gennemsnitlige ordsikkerhed (WC) i hver ALTO-fil når profilens tærskel.</translation>
     </message>
     <message>
         <source>%1: the mean OCR word confidence is %2 over %3 words, below %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: den gennemsnitlige OCR-ordsikkerhed er %2 over %3 ord, under %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::PageSequenceCheck</name>
     <message>
         <source>The pages of every newspaper edition are numbered from 1, consecutively, with no number twice, and MODS agrees with the file names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Siderne i hver avisudgave er nummereret fortløbende fra 1, uden at noget nummer optræder to gange, og MODS stemmer med filnavnene.</translation>
     </message>
     <message>
         <source>%1: MODS gives page %2, but the file name says page %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: MODS angiver side %2, men filnavnet siger side %3.</translation>
     </message>
     <message>
         <source>%1: page %2 of edition %3 is there twice; %4 has the same number.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: side %2 i udgave %3 findes to gange; %4 har samme nummer.</translation>
     </message>
     <message>
         <source>page %1</source>
-        <translation type="unfinished"></translation>
+        <translation>side %1</translation>
     </message>
     <message>
         <source>pages %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>siderne %1 til %2</translation>
     </message>
     <message>
         <source>%1: edition %2 does not start at page 1: %3 is missing, the first page is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: udgave %2 begynder ikke ved side 1: %3 mangler, den første side er %4.</translation>
     </message>
     <message>
         <source>%1: edition %2 has no %3: the pages go from %4 to %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: udgave %2 mangler %3: siderne går fra %4 til %5.</translation>
     </message>
 </context>
 <context>
@@ -4722,138 +4722,138 @@
     <name>gh::QaProfile</name>
     <message>
         <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/%2 skal være et helt tal fra %3 til %4, ikke &quot;%5&quot;.</translation>
     </message>
     <message>
         <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/%2 skal være et tal fra 0 til 1, ikke &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/min_width og min_height må ikke overstige max_width og max_height.</translation>
     </message>
     <message>
         <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 skal være error, warning eller flag, ikke &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA-profilen %1 findes ikke eller kan ikke læses.</translation>
     </message>
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA-profilen %1 er ikke en gyldig INI-fil.</translation>
     </message>
 </context>
 <context>
     <name>gh::QaProfileEditor</name>
     <message>
         <source>&amp;Fetch standard schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>Hent &amp;standardskemaer</translation>
     </message>
     <message>
         <source> px</source>
-        <translation type="unfinished"></translation>
+        <translation> px</translation>
     </message>
     <message>
         <source>Checks that run</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontroller, der køres</translation>
     </message>
     <message>
         <source>Checks</source>
-        <translation type="unfinished">Kontroller</translation>
+        <translation>Kontroller</translation>
     </message>
     <message>
         <source>none: XML is checked for well-formedness only</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen: XML kontrolleres kun for velformethed</translation>
     </message>
     <message>
         <source>the fetched standard set</source>
-        <translation type="unfinished"></translation>
+        <translation>det hentede standardsæt</translation>
     </message>
     <message>
         <source>XML schema folder or catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-skemamappe eller -katalog</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gennemse…</translation>
     </message>
     <message>
         <source>Folder of XML schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappe med XML-skemaer</translation>
     </message>
     <message>
         <source>Download ALTO, MIX, MODS, METS, PREMIS, XLink and xml.xsd from their official locations into %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hent ALTO, MIX, MODS, METS, PREMIS, XLink og xml.xsd fra deres officielle placeringer til %1</translation>
     </message>
     <message>
         <source>XML schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-skemaer</translation>
     </message>
     <message>
         <source>no bound</source>
-        <translation type="unfinished"></translation>
+        <translation>ingen grænse</translation>
     </message>
     <message>
         <source>Thresholds</source>
-        <translation type="unfinished"></translation>
+        <translation>Tærskler</translation>
     </message>
     <message>
         <source>&amp;Sample size (longer side):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prøvestørrelse (længste side):</translation>
     </message>
     <message>
         <source>Dark page: histogram peak &amp;below:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mørk side: histogramtop &amp;under:</translation>
     </message>
     <message>
         <source>Blank page: &amp;ink is darker than:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tom side: blæk er &amp;mørkere end:</translation>
     </message>
     <message>
         <source>Blank page: at &amp;most this much ink:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tom side: h&amp;øjst så meget blæk:</translation>
     </message>
     <message>
         <source>Black border: &amp;near black is at most:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sort kant: &amp;næsten sort er højst:</translation>
     </message>
     <message>
         <source>Black border: more &amp;than this much near black:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sort kant: mere &amp;end så meget næsten sort:</translation>
     </message>
     <message>
         <source>&amp;OCR: mean word confidence at least:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;OCR: gennemsnitlig ordsikkerhed mindst:</translation>
     </message>
     <message>
         <source>Smallest &amp;width:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mindste &amp;bredde:</translation>
     </message>
     <message>
         <source>&amp;Largest width:</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;tørste bredde:</translation>
     </message>
     <message>
         <source>Smallest &amp;height:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mindste &amp;højde:</translation>
     </message>
     <message>
         <source>Largest h&amp;eight:</source>
-        <translation type="unfinished"></translation>
+        <translation>Største hø&amp;jde:</translation>
     </message>
     <message>
         <source>Downloading the standard schemas…</source>
-        <translation type="unfinished"></translation>
+        <translation>Henter standardskemaerne…</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>Saved %1 schemas and a catalog:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemte %1 skemaer og et katalog:</translation>
     </message>
 </context>
 <context>
@@ -5944,62 +5944,62 @@
     </message>
     <message>
         <source>Cannot create the folder %1 for the schemas.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke oprette mappen %1 til skemaerne.</translation>
     </message>
     <message>
         <source>--from takes an http or https URL prefix, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>--from tager et http- eller https-URL-præfiks, ikke &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>Fetching the schemas was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hentningen af skemaerne blev annulleret.</translation>
     </message>
     <message>
         <source>Cannot download the %1 schema: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke hente %1-skemaet: %2</translation>
     </message>
     <message>
         <source>%1 is not an XML schema (its root element is not xs:schema); nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er ikke et XML-skema (dets rodelement er ikke xs:schema); intet blev gemt.</translation>
     </message>
     <message>
         <source>Cannot save %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke gemme %1: %2</translation>
     </message>
     <message>
         <source>The downloaded schemas do not compile offline: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>De hentede skemaer kan ikke kompileres offline: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::SchemaSet</name>
     <message>
         <source>libxml2 could not compile it</source>
-        <translation type="unfinished"></translation>
+        <translation>libxml2 kunne ikke kompilere det</translation>
     </message>
     <message>
         <source>(not available on this machine: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>(ikke tilgængelig på denne maskine: %1)</translation>
     </message>
     <message>
         <source>The schema location %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Skemaplaceringen %1 findes ikke.</translation>
     </message>
     <message>
         <source>The XML catalog %1 maps to no schema on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-kataloget %1 peger ikke på noget skema på denne maskine.</translation>
     </message>
     <message>
         <source>The folder %1 holds no XML schema (.xsd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappen %1 indeholder intet XML-skema (.xsd).</translation>
     </message>
     <message>
         <source>libxml2 reports the document invalid without saying why (code %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>libxml2 melder dokumentet ugyldigt uden at sige hvorfor (kode %1)</translation>
     </message>
     <message>
         <source>the schema %1 cannot be compiled: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>skemaet %1 kan ikke kompileres: %2</translation>
     </message>
 </context>
 <context>
@@ -6241,7 +6241,7 @@
     </message>
     <message>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Kvalitet</translation>
     </message>
 </context>
 <context>
@@ -6396,35 +6396,35 @@
     </message>
     <message>
         <source>Where the end-of-run summary mail goes: smtp://host:port (STARTTLS required unless the URL ends in ?starttls=try or ?starttls=no) or smtps://host:port. Empty: no mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvor oversigtsmailen efter kørslen sendes hen: smtp://vært:port (STARTTLS kræves, medmindre URL&apos;en ender på ?starttls=try eller ?starttls=no) eller smtps://vært:port. Tom: ingen mail.</translation>
     </message>
     <message>
         <source>The sender of the summary mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Afsenderen af oversigtsmailen.</translation>
     </message>
     <message>
         <source>Who receives the summary mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvem der modtager oversigtsmailen.</translation>
     </message>
     <message>
         <source>The SMTP user, if the server wants one; the password comes from mail/password or the desktop keyring (service &quot;Gatehouse SMTP&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP-brugeren, hvis serveren kræver en; adgangskoden kommer fra mail/password eller skrivebordets nøglering (tjenesten &quot;Gatehouse SMTP&quot;).</translation>
     </message>
     <message>
         <source>The SMTP password; better kept in the desktop keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP-adgangskoden; opbevares bedre i skrivebordets nøglering.</translation>
     </message>
     <message>
         <source>An extra CA bundle for the mail server; empty uses transfer/ca_bundle.</source>
-        <translation type="unfinished"></translation>
+        <translation>Et ekstra CA-bundt til mailserveren; tom bruger transfer/ca_bundle.</translation>
     </message>
     <message>
         <source>Seconds the mail server may take.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunder, som mailserveren må bruge.</translation>
     </message>
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvor hver kørsels log, _SUMMARY og CSV-filer kopieres hen: s3://bucket/prefix. Tom: gemmes kun ved siden af kataloget.</translation>
     </message>
 </context>
 <context>
@@ -6502,15 +6502,15 @@
     <name>gh::SidecarsCheck</name>
     <message>
         <source>Every page of a newspaper batch has the files the profile names (by default .jp2, .mix.xml, .mods.xml and .alto.xml) and every file its checksum file (.md5).</source>
-        <translation type="unfinished"></translation>
+        <translation>Hver side i en avisbatch har de filer, som profilen angiver (som standard .jp2, .mix.xml, .mods.xml og .alto.xml), og hver fil sin kontrolsumfil (.md5).</translation>
     </message>
     <message>
         <source>%1 has no checksum file %2 beside it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 har ingen kontrolsumfil %2 ved siden af sig.</translation>
     </message>
     <message>
         <source>The page %1 has no %2 file: %3 is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Siden %1 har ingen %2-fil: %3 mangler.</translation>
     </message>
 </context>
 <context>
@@ -6521,7 +6521,7 @@
     </message>
     <message>
         <source>%1 is loaded as a batch of one file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indlæses som en batch med én fil.</translation>
     </message>
 </context>
 <context>
@@ -6823,11 +6823,11 @@
     </message>
     <message>
         <source>Cannot create a temporary copy of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke oprette en midlertidig kopi af %1: %2</translation>
     </message>
     <message>
         <source>Cannot read %1 from %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke læse %1 fra %2: %3</translation>
     </message>
 </context>
 <context>
@@ -7244,23 +7244,23 @@
     <name>gh::XmlCatalog</name>
     <message>
         <source>%1: the entry for %2 points at the network; it is ignored, schemas are only read from this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: posten for %2 peger på netværket; den ignoreres, skemaer læses kun fra denne maskine.</translation>
     </message>
     <message>
         <source>%1: catalogs chained more than %2 deep; the rest is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: kataloger kædet mere end %2 niveauer dybt; resten ignoreres.</translation>
     </message>
     <message>
         <source>Cannot read the XML catalog %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke læse XML-kataloget %1: %2</translation>
     </message>
     <message>
         <source>The XML catalog %1 is larger than 16 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-kataloget %1 er større end 16 MiB.</translation>
     </message>
     <message>
         <source>%1 is not an OASIS XML catalog: its root element is not catalog in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er ikke et OASIS XML-katalog: dets rodelement er ikke catalog i %2.</translation>
     </message>
 </context>
 <context>
@@ -7326,38 +7326,38 @@
     <name>gh::XmlSchemaCheck</name>
     <message>
         <source>Every XML file is valid against the XML schema for its namespace, from the configured schema folder or catalog; nothing is read from the network.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hver XML-fil er gyldig i forhold til XML-skemaet for sit navnerum, fra den konfigurerede skemamappe eller det konfigurerede katalog; intet læses fra netværket.</translation>
     </message>
     <message>
         <source>%1: not valid against %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: ikke gyldig i forhold til %2: %3</translation>
     </message>
     <message>
         <source>%1: %2 more validity errors against %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 yderligere valideringsfejl i forhold til %3.</translation>
     </message>
     <message>
         <source>xml-schema was skipped: %1 XML files were not validated because %2</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema blev sprunget over: %1 XML-filer blev ikke valideret, fordi %2</translation>
     </message>
     <message>
         <source>(no namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>(intet navnerum)</translation>
     </message>
     <message>
         <source>xml-schema: %1 has no schema for the namespace %2, so %3 XML files were not validated (the first is %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema: %1 har intet skema for navnerummet %2, så %3 XML-filer blev ikke valideret (den første er %4).</translation>
     </message>
     <message>
         <source>xml-schema: the schema %1 cannot be compiled (%2), so %3 XML files were not validated (the first is %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema: skemaet %1 kan ikke kompileres (%2), så %3 XML-filer blev ikke valideret (den første er %4).</translation>
     </message>
 </context>
 <context>
     <name>gh::XmlWellformedCheck</name>
     <message>
         <source>Every XML file is well-formed, with no DTD, entities or external references.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hver XML-fil er velformet, uden DTD, entiteter eller eksterne referencer.</translation>
     </message>
 </context>
 <context>
@@ -8168,147 +8168,152 @@
   validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
   export    write the stored files of a batch as a BagIt bag into DIR
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Brug: gatehouse-cli bag validate PATH [--json]
+      gatehouse-cli bag export BATCH -o DIR [--algorithm LIST]
+
+  validate  kontrollér, at mappen PATH er en komplet og gyldig BagIt-bag (RFC 8493)
+  export    skriv de lagrede filer i en batch som en BagIt-bag i DIR
+</translation>
     </message>
     <message>
         <source>Manifest algorithms, comma-separated or repeated: md5, sha1, sha224, sha256, sha384, sha512 (default: sha512,sha256).</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifestalgoritmer, kommaseparerede eller gentagne: md5, sha1, sha224, sha256, sha384, sha512 (standard: sha512,sha256).</translation>
     </message>
     <message>
         <source>list</source>
-        <translation type="unfinished"></translation>
+        <translation>liste</translation>
     </message>
     <message>
         <source>Unknown manifest algorithm &quot;%1&quot;; use md5, sha1, sha224, sha256, sha384 or sha512.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ukendt manifestalgoritme &quot;%1&quot;; brug md5, sha1, sha224, sha256, sha384 eller sha512.</translation>
     </message>
     <message>
         <source>--algorithm needs at least one algorithm.</source>
-        <translation type="unfinished"></translation>
+        <translation>--algorithm kræver mindst én algoritme.</translation>
     </message>
     <message>
         <source>Automatic QA of a fetched batch: checksums, empty files, types, JPEG 2000 structure, decoding, XML well-formedness and schema validity, page sequence, batch identifiers, sidecars, dimensions, dark, blank and black-bordered pages, OCR confidence. Prints the findings per check. Exit status 0 without errors or flags, 1 with, 2 when the check could not run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisk QA af en hentet batch: kontrolsummer, tomme filer, typer, JPEG 2000-struktur, afkodning, XML-velformethed og skemagyldighed, siderækkefølge, batch-identifikatorer, sidefiler, dimensioner, mørke, tomme og sortkantede sider, OCR-sikkerhed. Udskriver fundene pr. kontrol. Afslutningsstatus 0 uden fejl eller markeringer, 1 med, 2 når kontrollen ikke kunne køre.</translation>
     </message>
     <message>
         <source>Print the result as one JSON document.</source>
-        <translation type="unfinished"></translation>
+        <translation>Udskriv resultatet som ét JSON-dokument.</translation>
     </message>
     <message>
         <source>Read the QA profile (thresholds, which checks run) from the [check] section of this INI file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Læs QA-profilen (tærskler, hvilke kontroller der køres) fra afsnittet [check] i denne INI-fil.</translation>
     </message>
     <message>
         <source>Validate XML against the schemas in this folder, or mapped by this OASIS XML catalog (default: the set &quot;schemas fetch&quot; saved, if any).</source>
-        <translation type="unfinished"></translation>
+        <translation>Validér XML mod skemaerne i denne mappe eller dem, som dette OASIS XML-katalog peger på (standard: det sæt, som &quot;schemas fetch&quot; har gemt, hvis der er et).</translation>
     </message>
     <message>
         <source>dir|catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>mappe|katalog</translation>
     </message>
     <message>
         <source>Files checked at once (default: one per core).</source>
-        <translation type="unfinished"></translation>
+        <translation>Filer, der kontrolleres samtidig (standard: én pr. kerne).</translation>
     </message>
     <message>
         <source>batch %1 has not been fetched completely; files without a stored copy are checked only for what the catalog knows.</source>
-        <translation type="unfinished"></translation>
+        <translation>batch %1 er ikke hentet helt; filer uden lagret kopi kontrolleres kun for det, kataloget ved.</translation>
     </message>
     <message>
         <source>Checking: %1 of %2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrollerer: %1 af %2 filer</translation>
     </message>
     <message>
         <source>QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA af batch %1: %2 filer, %3 fejl, %4 advarsler, %5 markeringer.</translation>
     </message>
     <message>
         <source>XML schemas: none configured.</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-skemaer: ingen konfigureret.</translation>
     </message>
     <message>
         <source>XML schemas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-skemaer: %1</translation>
     </message>
     <message>
         <source>check</source>
-        <translation type="unfinished"></translation>
+        <translation>kontrol</translation>
     </message>
     <message>
         <source>errors</source>
-        <translation type="unfinished"></translation>
+        <translation>fejl</translation>
     </message>
     <message>
         <source>warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>advarsler</translation>
     </message>
     <message>
         <source>flags</source>
-        <translation type="unfinished"></translation>
+        <translation>markeret</translation>
     </message>
     <message>
         <source>files</source>
-        <translation type="unfinished"></translation>
+        <translation>filer</translation>
     </message>
     <message>
         <source>Findings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fund:</translation>
     </message>
     <message>
         <source>… and %1 more; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; lists them all.</source>
-        <translation type="unfinished"></translation>
+        <translation>… og %1 mere; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; viser dem alle.</translation>
     </message>
     <message>
         <source>schemas fetch: download the standard XML schemas (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) from their official locations into the user&apos;s data folder, with a catalog &quot;check&quot; uses by default. schemas list: the namespaces a schema folder or catalog validates.</source>
-        <translation type="unfinished"></translation>
+        <translation>schemas fetch: hent standard-XML-skemaerne (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) fra deres officielle placeringer til brugerens datamappe, med et katalog, som &quot;check&quot; bruger som standard. schemas list: de navnerum, som en skemamappe eller et katalog validerer.</translation>
     </message>
     <message>
         <source>fetch or list.</source>
-        <translation type="unfinished"></translation>
+        <translation>fetch eller list.</translation>
     </message>
     <message>
         <source>Download from this URL prefix instead (a mirror with the same relative paths, such as alto/alto-4-2.xsd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Hent i stedet fra dette URL-præfiks (et spejl med de samme relative stier, såsom alto/alto-4-2.xsd).</translation>
     </message>
     <message>
         <source>url</source>
-        <translation type="unfinished"></translation>
+        <translation>url</translation>
     </message>
     <message>
         <source>Save into this folder instead of the user&apos;s data folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gem i denne mappe i stedet for brugerens datamappe.</translation>
     </message>
     <message>
         <source>list: the folder or catalog to list (default: the fetched set).</source>
-        <translation type="unfinished"></translation>
+        <translation>list: den mappe eller det katalog, der skal vises (standard: det hentede sæt).</translation>
     </message>
     <message>
         <source>No schemas have been fetched; run &quot;gatehouse-cli schemas fetch&quot; or give --schemas.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der er ikke hentet nogen skemaer; kør &quot;gatehouse-cli schemas fetch&quot; eller angiv --schemas.</translation>
     </message>
     <message>
         <source>(no namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>(intet navnerum)</translation>
     </message>
     <message>
         <source>Unknown action &quot;%1&quot;; use &quot;schemas fetch&quot; or &quot;schemas list&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ukendt handling &quot;%1&quot;; brug &quot;schemas fetch&quot; eller &quot;schemas list&quot;.</translation>
     </message>
     <message>
         <source>Saved %1 (%2 bytes) from %3 as %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Gemte %1 (%2 byte) fra %3 som %4</translation>
     </message>
     <message>
         <source>automatic QA of a fetched batch (findings per check)</source>
-        <translation type="unfinished"></translation>
+        <translation>automatisk QA af en hentet batch (fund pr. kontrol)</translation>
     </message>
     <message>
         <source>schemas fetch | schemas list: the XML schemas QA validates with</source>
-        <translation type="unfinished"></translation>
+        <translation>schemas fetch | schemas list: de XML-skemaer, som QA validerer med</translation>
     </message>
     <message>
         <source>write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</source>
-        <translation type="unfinished"></translation>
+        <translation>skriv en rapport (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</translation>
     </message>
 </context>
 <context>

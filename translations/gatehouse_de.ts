@@ -342,7 +342,7 @@
     </message>
     <message>
         <source>The catalog records md5, sha1, sha256 and sha512 checksums, so the %1 checksums of %2 are not verified while fetching; &quot;gatehouse-cli bag validate&quot; verifies them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog speichert md5-, sha1-, sha256- und sha512-Prüfsummen, daher werden die %1-Prüfsummen von %2 beim Abrufen nicht verifiziert; &quot;gatehouse-cli bag validate&quot; verifiziert sie.</translation>
     </message>
 </context>
 <context>
@@ -529,66 +529,66 @@
     </message>
     <message>
         <source>Line %1 of %2 lists %3, which holds a &apos;%&apos; that is not percent-encoded (as %4), as BagIt 1.0 requires; it was read literally.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2 führt %3 auf, das ein &apos;%&apos; enthält, das nicht prozentkodiert ist (als %4), wie BagIt 1.0 es verlangt; es wurde wörtlich gelesen.</translation>
     </message>
     <message>
         <source>The last line of %1 does not end with a line break; RFC 8493 recommends one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzte Zeile von %1 endet nicht mit einem Zeilenumbruch; RFC 8493 empfiehlt einen.</translation>
     </message>
     <message>
         <source>bagit.txt starts with a UTF-8 byte-order mark; RFC 8493 forbids one in the bag declaration.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM); RFC 8493 verbietet sie in der Bag-Erklärung.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt is empty; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von bagit.txt ist leer; bagit.txt muss aus genau zwei Zeilen bestehen, BagIt-Version und Tag-File-Character-Encoding.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt holds %2; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von bagit.txt enthält %2; bagit.txt muss aus genau zwei Zeilen bestehen, BagIt-Version und Tag-File-Character-Encoding.</translation>
     </message>
     <message>
         <source>Line %1 of bagit.txt reads %2; it must be exactly &quot;%3: %4&quot; (the label as written here, one space after the colon, no other whitespace).</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von bagit.txt lautet %2; sie muss genau &quot;%3: %4&quot; lauten (die Bezeichnung so geschrieben wie hier, ein Leerzeichen nach dem Doppelpunkt, kein anderer Leerraum).</translation>
     </message>
     <message>
         <source>…</source>
-        <translation type="unfinished"></translation>
+        <translation>…</translation>
     </message>
     <message>
         <source>bagit.txt declares %1 twice (lines %2 and %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt %1 zweimal an (Zeilen %2 und %3).</translation>
     </message>
     <message>
         <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; RFC 8493 requires BagIt-Version on the first line and Tag-File-Character-Encoding on the second.</source>
-        <translation type="unfinished"></translation>
+        <translation>bagit.txt gibt Tag-File-Character-Encoding vor BagIt-Version an; RFC 8493 verlangt BagIt-Version in der ersten Zeile und Tag-File-Character-Encoding in der zweiten.</translation>
     </message>
     <message>
         <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 in UTF-8-Tag-Dateien verbietet.</translation>
     </message>
     <message>
         <source>Line %1 of %2: BagIt 1.0 puts exactly one space or tab between the colon and the value: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 von %2: BagIt 1.0 setzt genau ein Leerzeichen oder einen Tabulator zwischen Doppelpunkt und Wert: %3</translation>
     </message>
     <message numerus="yes">
         <source>%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Zeile von %1 ist länger als die 79 Zeichen, die RFC 8493 empfiehlt (Zeile %2); lange Werte können in eingerückten Zeilen fortgesetzt werden.</numerusform>
+            <numerusform>%n Zeilen von %1 sind länger als die 79 Zeichen, die RFC 8493 empfiehlt (die erste ist Zeile %2); lange Werte können in eingerückten Zeilen fortgesetzt werden.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 gives a Bag-Count but no Bag-Group-Identifier; RFC 8493 recommends both together.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gibt ein Bag-Count an, aber keinen Bag-Group-Identifier; RFC 8493 empfiehlt beide zusammen.</translation>
     </message>
     <message>
         <source>%1 names its algorithm %2; RFC 8493 requires the normalised name %3 (lower case, letters and digits only).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nennt seinen Algorithmus %2; RFC 8493 verlangt den normalisierten Namen %3 (Kleinbuchstaben, nur Buchstaben und Ziffern).</translation>
     </message>
     <message>
         <source>%1 uses sha224, which is not in IANA&apos;s Named Information Hash Algorithm Registry that RFC 8493 recommends; Gatehouse computes it all the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verwendet sha224, das nicht in der von RFC 8493 empfohlenen Named Information Hash Algorithm Registry der IANA steht; Gatehouse berechnet es trotzdem.</translation>
     </message>
 </context>
 <context>
@@ -691,43 +691,43 @@
     </message>
     <message>
         <source>holds a control character</source>
-        <translation type="unfinished"></translation>
+        <translation>enthält ein Steuerzeichen</translation>
     </message>
     <message>
         <source>holds the character %1</source>
-        <translation type="unfinished"></translation>
+        <translation>enthält das Zeichen %1</translation>
     </message>
     <message>
         <source>uses the reserved name %1</source>
-        <translation type="unfinished"></translation>
+        <translation>verwendet den reservierten Namen %1</translation>
     </message>
     <message>
         <source>has a name ending in a dot or a space</source>
-        <translation type="unfinished"></translation>
+        <translation>hat einen Namen, der auf einen Punkt oder ein Leerzeichen endet</translation>
     </message>
     <message>
         <source>%1 lists %2, which is a folder; manifests must list files only.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 führt %2 auf, das ein Ordner ist; Manifeste dürfen nur Dateien aufführen.</translation>
     </message>
     <message>
         <source>%1 and %2 list different tag files (%3 only in one of them); every tag manifest should list the same ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und %2 führen verschiedene Tag-Dateien auf (%3 nur in einem davon); jedes Tag-Manifest sollte dieselben aufführen.</translation>
     </message>
     <message>
         <source>%1 uses %2, which no payload manifest uses (%3); tag manifests should use the payload manifests&apos; algorithms.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 verwendet %2, das kein Payload-Manifest verwendet (%3); Tag-Manifeste sollten die Algorithmen der Payload-Manifeste verwenden.</translation>
     </message>
     <message>
         <source>%1 is a file an operating system leaves behind, not content; it should not be in a bag&apos;s payload.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine Datei, die ein Betriebssystem hinterlässt, kein Inhalt; sie gehört nicht in die Payload eines Bags.</translation>
     </message>
     <message>
         <source>%1 %2, so the bag cannot be unpacked on Windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2, daher kann das Bag unter Windows nicht entpackt werden.</translation>
     </message>
     <message>
         <source>%1 and %2 differ only in Unicode normalisation; they look the same and collide on file systems that normalise names.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 und %2 unterscheiden sich nur in der Unicode-Normalisierung; sie sehen gleich aus und kollidieren auf Dateisystemen, die Namen normalisieren.</translation>
     </message>
 </context>
 <context>
@@ -786,15 +786,15 @@
     </message>
     <message>
         <source>A bag needs at least one manifest algorithm.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Bag braucht mindestens einen Manifest-Algorithmus.</translation>
     </message>
     <message>
         <source>The algorithm %1 is given twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Algorithmus %1 ist zweimal angegeben.</translation>
     </message>
     <message>
         <source>The catalog has no sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog hat keine sha256 für %1, daher kann seine Kopie nicht verifiziert werden; der Export wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
@@ -1007,19 +1007,19 @@
     <name>gh::BatchIdentifierCheck</name>
     <message>
         <source>The batch id of the batch folder&apos;s name is the one in film folder names, file names and the MODS reel and batch identifiers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Stapelkennung im Namen des Stapelordners ist dieselbe wie in den Namen der Filmordner, den Dateinamen und den MODS-Kennungen für Rolle und Stapel.</translation>
     </message>
     <message>
         <source>%1: the film folder %2 names batch %3, but the batch folder names %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Der Filmordner %2 nennt Stapel %3, aber der Stapelordner nennt %4.</translation>
     </message>
     <message>
         <source>%1: the file name names batch %2, but the batch folder names %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Der Dateiname nennt Stapel %2, aber der Stapelordner nennt %3.</translation>
     </message>
     <message>
         <source>%1: the MODS identifier &quot;%2&quot; (type &quot;%3&quot;) names batch %4, but the batch folder names %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die MODS-Kennung &quot;%2&quot; (Typ &quot;%3&quot;) nennt Stapel %4, aber der Stapelordner nennt %5.</translation>
     </message>
 </context>
 <context>
@@ -1126,22 +1126,22 @@
     <name>gh::BlackBorderCheck</name>
     <message>
         <source>No image has more than the profile&apos;s border_max_fraction of near-black pixels (at most border_level), the end spike of a black border.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Bild hat mehr als den Anteil border_max_fraction des Profils an fast schwarzen Pixeln (höchstens border_level), die Spitze am dunklen Ende, die ein schwarzer Rand erzeugt.</translation>
     </message>
     <message>
         <source>%1 may have a black border: %2 of its pixels are near black (at most %3 of 255), more than %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat möglicherweise einen schwarzen Rand: %2 seiner Pixel sind fast schwarz (höchstens %3 von 255), mehr als %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::BlankPageCheck</name>
     <message>
         <source>Every image has some ink: more than the profile&apos;s blank_max_ink of its pixels are darker than blank_ink_level.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes Bild enthält etwas Tinte: Mehr als der Anteil blank_max_ink des Profils seiner Pixel ist dunkler als blank_ink_level.</translation>
     </message>
     <message>
         <source>%1 looks blank: only %2 of its pixels are darker than %3 (a page has more than %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sieht leer aus: Nur %2 seiner Pixel sind dunkler als %3 (eine Seite hat mehr als %4).</translation>
     </message>
 </context>
 <context>
@@ -1423,18 +1423,18 @@
     <name>gh::CheckEnvironment</name>
     <message>
         <source>%1, line %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, Zeile %2</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckJob</name>
     <message>
         <source>The check of batch %1 was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Prüfung von Stapel %1 wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
     </message>
 </context>
 <context>
@@ -1449,109 +1449,109 @@
     </message>
     <message>
         <source>recording QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten der QA-Befunde</translation>
     </message>
     <message>
         <source>recording a %1 finding</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten eines %1-Befunds</translation>
     </message>
     <message>
         <source>recording QA events</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten der QA-Ereignisse</translation>
     </message>
     <message>
         <source>replacing QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>Ersetzen der QA-Befunde</translation>
     </message>
     <message>
         <source>recording what QA learned</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten dessen, was die QA ermittelt hat</translation>
     </message>
     <message>
         <source>recording image statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten der Bildstatistik</translation>
     </message>
     <message>
         <source>recording what QA learned about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten dessen, was die QA über die Datei %1 ermittelt hat</translation>
     </message>
     <message>
         <source>recording the image statistics of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Festhalten der Bildstatistik der Datei %1</translation>
     </message>
     <message>
         <source>replacing the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ersetzen der QA-Befunde von Stapel %1</translation>
     </message>
     <message>
         <source>clearing the QA results of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen der QA-Ergebnisse von Stapel %1</translation>
     </message>
     <message>
         <source>reading the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der QA-Befunde von Stapel %1</translation>
     </message>
     <message>
         <source>reading the QA findings of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der QA-Befunde der Datei %1</translation>
     </message>
     <message>
         <source>reading QA findings</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der QA-Befunde</translation>
     </message>
     <message>
         <source>counting the QA findings of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der QA-Befunde von Stapel %1</translation>
     </message>
     <message>
         <source>counting the checked files of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der geprüften Dateien von Stapel %1</translation>
     </message>
     <message>
         <source>reading the items of batch %1</source>
-        <translation type="unfinished">Lesen der Objekte von Stapel %1</translation>
+        <translation>Lesen der Objekte von Stapel %1</translation>
     </message>
     <message>
         <source>reading the files of batch %1</source>
-        <translation type="unfinished">Lesen der Dateien von Stapel %1</translation>
+        <translation>Lesen der Dateien von Stapel %1</translation>
     </message>
     <message>
         <source>reading image statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Bildstatistik</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
     <message>
         <source>The QA profile names the check &quot;%1&quot;, which does not exist; the checks are: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das QA-Profil nennt die Prüfung &quot;%1&quot;, die es nicht gibt; die Prüfungen sind: %2.</translation>
     </message>
     <message>
         <source>no schemas are configured (give --schemas with a folder or an XML catalog, set schemas= under [check] in the QA profile, or run &quot;gatehouse-cli schemas fetch&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Schemas eingerichtet sind (geben Sie --schemas mit einem Ordner oder einem XML-Katalog an, setzen Sie schemas= unter [check] im QA-Profil oder führen Sie &quot;gatehouse-cli schemas fetch&quot; aus).</translation>
     </message>
     <message>
         <source>The schemas for xml-schema cannot be used: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Schemas für xml-schema können nicht verwendet werden: %1</translation>
     </message>
     <message>
         <source>%1: passed</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: bestanden</translation>
     </message>
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA von %1 Dateien mit den Prüfungen %2: %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
     </message>
 </context>
 <context>
     <name>gh::CheckSubject</name>
     <message>
         <source>%1 cannot be read from the store: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus dem Speicher gelesen werden: %2</translation>
     </message>
     <message>
         <source>%1 does not decode: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lässt sich nicht dekodieren: %2</translation>
     </message>
 </context>
 <context>
@@ -1702,18 +1702,18 @@
     <name>gh::DarkPageCheck</name>
     <message>
         <source>The peak of each image&apos;s histogram lies at or above the profile&apos;s dark_peak; a darker peak flags the page for a look.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Spitze des Histogramms jedes Bildes liegt bei oder über dark_peak des Profils; eine dunklere Spitze markiert die Seite zur Ansicht.</translation>
     </message>
     <message>
         <source>%1 looks dark: its histogram peaks at %2 (of 255), below %3; the mean is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sieht dunkel aus: Die Spitze seines Histogramms liegt bei %2 (von 255), unter %3; der Mittelwert ist %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::DecodableCheck</name>
     <message>
         <source>Every image decodes (JPEG 2000 at a reduced resolution level) and every PDF opens.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes Bild lässt sich dekodieren (JPEG 2000 auf einer reduzierten Auflösungsstufe), und jedes PDF lässt sich öffnen.</translation>
     </message>
 </context>
 <context>
@@ -1763,31 +1763,31 @@
     <name>gh::DimensionsCheck</name>
     <message>
         <source>Each image&apos;s pixel size equals the size its MIX and ALTO files state, and lies within the profile&apos;s bounds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Pixelgröße jedes Bildes entspricht der Größe, die seine MIX- und ALTO-Dateien angeben, und liegt innerhalb der Grenzen des Profils.</translation>
     </message>
     <message>
         <source>its codestream</source>
-        <translation type="unfinished"></translation>
+        <translation>dem Codestream</translation>
     </message>
     <message>
         <source>its decoder</source>
-        <translation type="unfinished"></translation>
+        <translation>dem Decoder</translation>
     </message>
     <message>
         <source>%1 is %2×%3 pixels, outside the profile&apos;s bounds (width %4 to %5, height %6 to %7).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat %2×%3 Pixel, außerhalb der Grenzen des Profils (Breite %4 bis %5, Höhe %6 bis %7).</translation>
     </message>
     <message>
         <source>any</source>
-        <translation type="unfinished"></translation>
+        <translation>beliebig</translation>
     </message>
     <message>
         <source>%1: MIX says %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: MIX gibt %2×%3 Pixel an, aber %4 hat laut %7 %5×%6 Pixel.</translation>
     </message>
     <message>
         <source>%1: the ALTO page is %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die ALTO-Seite hat %2×%3 Pixel, aber %4 hat laut %7 %5×%6 Pixel.</translation>
     </message>
 </context>
 <context>
@@ -1877,11 +1877,11 @@
     <name>gh::EmptyCheck</name>
     <message>
         <source>Every file has content: no file is zero bytes long.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Datei hat Inhalt: Keine Datei ist null Bytes lang.</translation>
     </message>
     <message>
         <source>%1 is empty (0 bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist leer (0 Bytes).</translation>
     </message>
 </context>
 <context>
@@ -1927,7 +1927,7 @@
     </message>
     <message>
         <source>settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
 </context>
 <context>
@@ -2016,7 +2016,7 @@
     </message>
     <message>
         <source>&amp;QA sample and verdicts as CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;QA-Stichprobe und Bewertungen als CSV …</translation>
     </message>
 </context>
 <context>
@@ -2102,11 +2102,11 @@
     </message>
     <message>
         <source>name a QA check, such as &quot;check:xml-schema&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>nennen Sie eine QA-Prüfung, etwa &quot;check:xml-schema&quot;.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a filter; use status, mime, size, name, qa or check, or put the text in double quotes to search for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist kein Filter; verwenden Sie status, mime, size, name, qa oder check, oder setzen Sie den Text in doppelte Anführungszeichen, um danach zu suchen.</translation>
     </message>
 </context>
 <context>
@@ -2300,11 +2300,11 @@
     </message>
     <message>
         <source>flag</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierung</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>
@@ -2330,15 +2330,15 @@
     <name>gh::FixityCheck</name>
     <message>
         <source>The checksums the source declared match the ones computed when the file was fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die von der Quelle angegebenen Prüfsummen stimmen mit den beim Abrufen der Datei berechneten überein.</translation>
     </message>
     <message>
         <source>%1: the checksum does not match: %2 (declared in %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die Prüfsumme stimmt nicht überein: %2 (angegeben in %3).</translation>
     </message>
     <message>
         <source>the manifest</source>
-        <translation type="unfinished"></translation>
+        <translation>dem Manifest</translation>
     </message>
 </context>
 <context>
@@ -2837,7 +2837,7 @@
     </message>
     <message>
         <source>%1 looks like a %2 manifest, but the %2 reader refused it; it is loaded as a single file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sieht wie ein %2-Manifest aus, aber der %2-Leser hat es abgelehnt; es wird als einzelne Datei geladen.</translation>
     </message>
 </context>
 <context>
@@ -2868,7 +2868,7 @@
     </message>
     <message>
         <source>QA flag</source>
-        <translation type="unfinished"></translation>
+        <translation>QA-Markierung</translation>
     </message>
 </context>
 <context>
@@ -2945,254 +2945,254 @@
     <name>gh::Jp2Structure</name>
     <message>
         <source>the box header at byte %1 is cut off: only %2 bytes remain</source>
-        <translation type="unfinished"></translation>
+        <translation>der Box-Header bei Byte %1 ist unvollständig: nur %2 Bytes sind übrig</translation>
     </message>
     <message>
         <source>the box header at byte %1 cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>der Box-Header bei Byte %1 kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 has an invalid extended length</source>
-        <translation type="unfinished"></translation>
+        <translation>die %1-Box bei Byte %2 hat eine ungültige erweiterte Länge</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 declares a length of %3 bytes, less than its own header</source>
-        <translation type="unfinished"></translation>
+        <translation>die %1-Box bei Byte %2 gibt eine Länge von %3 Bytes an, weniger als ihr eigener Header</translation>
     </message>
     <message>
         <source>the %1 box at byte %2 declares %3 bytes but only %4 remain: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>die %1-Box bei Byte %2 gibt %3 Bytes an, aber nur %4 sind übrig: die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>it does not start with the JP2 signature box</source>
-        <translation type="unfinished"></translation>
+        <translation>sie beginnt nicht mit der JP2-Signaturbox</translation>
     </message>
     <message>
         <source>it has more than %1 boxes; the rest was not read</source>
-        <translation type="unfinished"></translation>
+        <translation>sie hat mehr als %1 Boxen; der Rest wurde nicht gelesen</translation>
     </message>
     <message>
         <source>the file type box (ftyp) does not follow the signature box; found %1 instead</source>
-        <translation type="unfinished"></translation>
+        <translation>die Dateitypbox (ftyp) folgt nicht auf die Signaturbox; stattdessen wurde %1 gefunden</translation>
     </message>
     <message>
         <source>the file type box is %1 bytes long, which is not a brand, a version and a list of four-byte entries</source>
-        <translation type="unfinished"></translation>
+        <translation>die Dateitypbox ist %1 Bytes lang, was nicht zu einer Marke (brand), einer Version und einer Liste von Vier-Byte-Einträgen passt</translation>
     </message>
     <message>
         <source>the file type box&apos;s brand is &quot;%1&quot;, not &quot;jp2 &quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>die Marke (brand) der Dateitypbox ist &quot;%1&quot;, nicht &quot;jp2 &quot;</translation>
     </message>
     <message>
         <source>the file type box&apos;s compatibility list does not name &quot;jp2 &quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>die Kompatibilitätsliste der Dateitypbox nennt &quot;jp2 &quot; nicht</translation>
     </message>
     <message>
         <source>it has more than one JP2 header box (jp2h)</source>
-        <translation type="unfinished"></translation>
+        <translation>sie hat mehr als eine JP2-Header-Box (jp2h)</translation>
     </message>
     <message>
         <source>the JP2 header box (jp2h) comes after the codestream box</source>
-        <translation type="unfinished"></translation>
+        <translation>die JP2-Header-Box (jp2h) kommt nach der Codestream-Box</translation>
     </message>
     <message>
         <source>the file type box (ftyp) is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>die Dateitypbox (ftyp) fehlt</translation>
     </message>
     <message>
         <source>the JP2 header box (jp2h) is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>die JP2-Header-Box (jp2h) fehlt</translation>
     </message>
     <message>
         <source>there is no contiguous codestream box (jp2c)</source>
-        <translation type="unfinished"></translation>
+        <translation>es gibt keine zusammenhängende Codestream-Box (jp2c)</translation>
     </message>
     <message>
         <source>the JP2 header box holds more than %1 boxes; the rest was not read</source>
-        <translation type="unfinished"></translation>
+        <translation>die JP2-Header-Box enthält mehr als %1 Boxen; der Rest wurde nicht gelesen</translation>
     </message>
     <message>
         <source>the JP2 header box does not start with an image header box (ihdr); found %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die JP2-Header-Box beginnt nicht mit einer Bild-Header-Box (ihdr); gefunden: %1</translation>
     </message>
     <message>
         <source>the JP2 header box has no colour specification box (colr)</source>
-        <translation type="unfinished"></translation>
+        <translation>die JP2-Header-Box hat keine Farbspezifikationsbox (colr)</translation>
     </message>
     <message>
         <source>the image header says bit depths vary by component (BPC 255) but there is no bpcc box</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt an, dass die Bittiefen je Komponente variieren (BPC 255), aber es gibt keine bpcc-Box</translation>
     </message>
     <message>
         <source>the image header box (ihdr) holds %1 bytes; it must hold 14</source>
-        <translation type="unfinished"></translation>
+        <translation>die Bild-Header-Box (ihdr) enthält %1 Bytes; sie muss 14 enthalten</translation>
     </message>
     <message>
         <source>the image header box (ihdr) cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>die Bild-Header-Box (ihdr) kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>the image header gives a size of %1×%2 pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt eine Größe von %1×%2 Pixeln an</translation>
     </message>
     <message>
         <source>the image header gives no colour components</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt keine Farbkomponenten an</translation>
     </message>
     <message>
         <source>the image header gives a bit depth of %1, more than 38</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt eine Bittiefe von %1 an, mehr als 38</translation>
     </message>
     <message>
         <source>the image header&apos;s compression type is %1, not 7 (JPEG 2000)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kompressionstyp im Bild-Header ist %1, nicht 7 (JPEG 2000)</translation>
     </message>
     <message>
         <source>the image header&apos;s UnkC field is %1; it must be 0 or 1</source>
-        <translation type="unfinished"></translation>
+        <translation>das Feld UnkC im Bild-Header ist %1; es muss 0 oder 1 sein</translation>
     </message>
     <message>
         <source>the image header&apos;s IPR field is %1; it must be 0 or 1</source>
-        <translation type="unfinished"></translation>
+        <translation>das Feld IPR im Bild-Header ist %1; es muss 0 oder 1 sein</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 is too short</source>
-        <translation type="unfinished"></translation>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 ist zu kurz</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 uses an enumerated colour space but holds %2 bytes instead of 7</source>
-        <translation type="unfinished"></translation>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 verwendet einen aufgezählten Farbraum, enthält aber %2 Bytes statt 7</translation>
     </message>
     <message>
         <source>the colour specification box (colr) at byte %1 uses method %2; JP2 allows 1 and 2</source>
-        <translation type="unfinished"></translation>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 verwendet Methode %2; JP2 erlaubt 1 und 2</translation>
     </message>
     <message>
         <source>the codestream does not start with the SOC and SIZ markers</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream beginnt nicht mit den Markern SOC und SIZ</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has more than %1 marker segments</source>
-        <translation type="unfinished"></translation>
+        <translation>der Haupt-Header des Codestreams hat mehr als %1 Markersegmente</translation>
     </message>
     <message>
         <source>the codestream ends in its main header, at byte %1: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream endet in seinem Haupt-Header, bei Byte %1: die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has %1 at byte %2 where a marker should be</source>
-        <translation type="unfinished"></translation>
+        <translation>der Haupt-Header des Codestreams hat %1 bei Byte %2, wo ein Marker stehen sollte</translation>
     </message>
     <message>
         <source>the codestream ends (EOC) before its first tile-part</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream endet (EOC) vor seinem ersten Tile-Part</translation>
     </message>
     <message>
         <source>the marker segment %1 at byte %2 runs past the end of the codestream: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>das Markersegment %1 bei Byte %2 reicht über das Ende des Codestreams hinaus: die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has no coding style marker (COD)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Haupt-Header des Codestreams hat keinen Coding-Style-Marker (COD)</translation>
     </message>
     <message>
         <source>the codestream&apos;s main header has no quantization marker (QCD)</source>
-        <translation type="unfinished"></translation>
+        <translation>der Haupt-Header des Codestreams hat keinen Quantisierungsmarker (QCD)</translation>
     </message>
     <message>
         <source>the codestream&apos;s SIZ marker segment is cut off or too short</source>
-        <translation type="unfinished"></translation>
+        <translation>das SIZ-Markersegment des Codestreams ist unvollständig oder zu kurz</translation>
     </message>
     <message>
         <source>the codestream&apos;s SIZ marker segment cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>das SIZ-Markersegment des Codestreams kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>the SIZ marker segment is %1 bytes long for %2 components; it must be 38 + 3 per component</source>
-        <translation type="unfinished"></translation>
+        <translation>das SIZ-Markersegment ist für %2 Komponenten %1 Bytes lang; es muss 38 + 3 je Komponente lang sein</translation>
     </message>
     <message>
         <source>the SIZ marker segment gives an empty image (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>das SIZ-Markersegment ergibt ein leeres Bild (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</translation>
     </message>
     <message>
         <source>the SIZ marker segment&apos;s tile grid does not cover the image</source>
-        <translation type="unfinished"></translation>
+        <translation>das Tile-Raster des SIZ-Markersegments deckt das Bild nicht ab</translation>
     </message>
     <message>
         <source>the SIZ marker segment defines %1 tiles; a codestream can index at most 65535</source>
-        <translation type="unfinished"></translation>
+        <translation>das SIZ-Markersegment definiert %1 Tiles; ein Codestream kann höchstens 65535 indizieren</translation>
     </message>
     <message>
         <source>component %1 has a subsampling factor of 0 in the SIZ marker segment</source>
-        <translation type="unfinished"></translation>
+        <translation>Komponente %1 hat im SIZ-Markersegment einen Unterabtastungsfaktor von 0</translation>
     </message>
     <message>
         <source>the codestream ends at byte %1 without its end marker (EOC): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream endet bei Byte %1 ohne seinen Endmarker (EOC): die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>%1 bytes follow the codestream&apos;s end marker (EOC)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Bytes folgen auf den Endmarker des Codestreams (EOC)</translation>
     </message>
     <message>
         <source>the codestream has %1 at byte %2 where a tile-part (SOT) or its end (EOC) should be</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream hat %1 bei Byte %2, wo ein Tile-Part (SOT) oder sein Ende (EOC) stehen sollte</translation>
     </message>
     <message>
         <source>the codestream has more tile-parts than its %1 tiles can have</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream hat mehr Tile-Parts, als seine %1 Tiles haben können</translation>
     </message>
     <message>
         <source>the tile-part header at byte %1 is cut off: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>der Tile-Part-Header bei Byte %1 ist unvollständig: die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>the tile-part header at byte %1 is %2 bytes long; it must be 10</source>
-        <translation type="unfinished"></translation>
+        <translation>der Tile-Part-Header bei Byte %1 ist %2 Bytes lang; er muss 10 Bytes lang sein</translation>
     </message>
     <message>
         <source>the tile-part at byte %1 is for tile %2, but the image has %3 tiles</source>
-        <translation type="unfinished"></translation>
+        <translation>der Tile-Part bei Byte %1 gehört zu Tile %2, aber das Bild hat %3 Tiles</translation>
     </message>
     <message>
         <source>the codestream does not end with its end marker (EOC): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>der Codestream endet nicht mit seinem Endmarker (EOC): die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>tile-part %1 (tile %2) at byte %3 declares %4 bytes but the codestream ends %5 bytes after its start: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>Tile-Part %1 (Tile %2) bei Byte %3 gibt %4 Bytes an, aber der Codestream endet %5 Bytes nach seinem Beginn: die Datei ist abgeschnitten</translation>
     </message>
     <message>
         <source>the image header says %1×%2 pixels but the codestream says %3×%4</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt %1×%2 Pixel an, der Codestream aber %3×%4</translation>
     </message>
     <message>
         <source>the image header says %1 components but the codestream has %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der Bild-Header gibt %1 Komponenten an, aber der Codestream hat %2</translation>
     </message>
     <message>
         <source>the JP2 header gives bit depths %1 but the codestream %2</source>
-        <translation type="unfinished"></translation>
+        <translation>der JP2-Header gibt die Bittiefen %1 an, der Codestream aber %2</translation>
     </message>
     <message>
         <source>it is too short to be JPEG 2000 (%1 bytes)</source>
-        <translation type="unfinished"></translation>
+        <translation>sie ist zu kurz für JPEG 2000 (%1 Bytes)</translation>
     </message>
     <message>
         <source>it cannot be opened: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>sie kann nicht geöffnet werden: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::Jp2StructureCheck</name>
     <message>
         <source>JPEG 2000 files have a sound JP2 structure: signature, file type, header with image header, codestream whose SIZ agrees, all tile-parts and the end marker.</source>
-        <translation type="unfinished"></translation>
+        <translation>JPEG-2000-Dateien haben eine einwandfreie JP2-Struktur: Signatur, Dateityp, Header mit Bild-Header, Codestream mit übereinstimmendem SIZ, alle Tile-Parts und den Endmarker.</translation>
     </message>
     <message>
         <source>%1 is not a sound JPEG 2000 file: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine einwandfreie JPEG-2000-Datei: %2.</translation>
     </message>
 </context>
 <context>
@@ -4091,35 +4091,35 @@
     </message>
     <message>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualität</translation>
     </message>
     <message>
         <source>Findings</source>
-        <translation type="unfinished">Befunde</translation>
+        <translation>Befunde</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild</translation>
     </message>
     <message>
         <source>Histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramm</translation>
     </message>
     <message>
         <source>Peak / mean</source>
-        <translation type="unfinished"></translation>
+        <translation>Spitze / Mittelwert</translation>
     </message>
     <message>
         <source>%1 / %2 of 255</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 von 255</translation>
     </message>
     <message>
         <source>Sampled at</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgewertet bei</translation>
     </message>
     <message>
         <source>%1 × %2 pixels (%3 levels reduced)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2 Pixel (um %3 Stufen reduziert)</translation>
     </message>
 </context>
 <context>
@@ -4226,11 +4226,11 @@
     <name>gh::MimetypeExtensionCheck</name>
     <message>
         <source>The type of each file&apos;s content agrees with the type its extension says.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Typ des Inhalts jeder Datei stimmt mit dem Typ überein, den ihre Endung angibt.</translation>
     </message>
     <message>
         <source>%1: the content is %2 (%3), but the extension &quot;%4&quot; says %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Der Inhalt ist %2 (%3), aber die Endung &quot;%4&quot; gibt %5 an.</translation>
     </message>
 </context>
 <context>
@@ -4326,42 +4326,42 @@
     <name>gh::OcrConfidenceCheck</name>
     <message>
         <source>The mean word confidence (WC) of each ALTO file reaches the profile&apos;s threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die mittlere Wortkonfidenz (WC) jeder ALTO-Datei erreicht den Schwellenwert des Profils.</translation>
     </message>
     <message>
         <source>%1: the mean OCR word confidence is %2 over %3 words, below %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Die mittlere OCR-Wortkonfidenz beträgt %2 über %3 Wörter, unter %4.</translation>
     </message>
 </context>
 <context>
     <name>gh::PageSequenceCheck</name>
     <message>
         <source>The pages of every newspaper edition are numbered from 1, consecutively, with no number twice, and MODS agrees with the file names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seiten jeder Zeitungsausgabe sind fortlaufend ab 1 nummeriert, keine Nummer kommt zweimal vor, und MODS stimmt mit den Dateinamen überein.</translation>
     </message>
     <message>
         <source>%1: MODS gives page %2, but the file name says page %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: MODS gibt Seite %2 an, aber der Dateiname nennt Seite %3.</translation>
     </message>
     <message>
         <source>%1: page %2 of edition %3 is there twice; %4 has the same number.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Seite %2 von Ausgabe %3 ist doppelt vorhanden; %4 hat dieselbe Nummer.</translation>
     </message>
     <message>
         <source>page %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite %1</translation>
     </message>
     <message>
         <source>pages %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten %1 bis %2</translation>
     </message>
     <message>
         <source>%1: edition %2 does not start at page 1: %3 is missing, the first page is %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Ausgabe %2 beginnt nicht bei Seite 1 (nicht vorhanden: %3); die erste Seite ist %4.</translation>
     </message>
     <message>
         <source>%1: edition %2 has no %3: the pages go from %4 to %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Ausgabe %2 ist lückenhaft (nicht vorhanden: %3); die Seiten reichen von %4 bis %5.</translation>
     </message>
 </context>
 <context>
@@ -4722,138 +4722,138 @@
     <name>gh::QaProfile</name>
     <message>
         <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/%2 muss eine ganze Zahl von %3 bis %4 sein, nicht &quot;%5&quot;.</translation>
     </message>
     <message>
         <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/%2 muss eine Zahl von 0 bis 1 sein, nicht &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: check/min_width und min_height dürfen max_width und max_height nicht überschreiten.</translation>
     </message>
     <message>
         <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 muss error, warning oder flag sein, nicht &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das QA-Profil %1 existiert nicht oder kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das QA-Profil %1 ist keine gültige INI-Datei.</translation>
     </message>
 </context>
 <context>
     <name>gh::QaProfileEditor</name>
     <message>
         <source>&amp;Fetch standard schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardschemas &amp;abrufen</translation>
     </message>
     <message>
         <source> px</source>
-        <translation type="unfinished"></translation>
+        <translation> px</translation>
     </message>
     <message>
         <source>Checks that run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgeführte Prüfungen</translation>
     </message>
     <message>
         <source>Checks</source>
-        <translation type="unfinished">Prüfungen</translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <source>none: XML is checked for well-formedness only</source>
-        <translation type="unfinished"></translation>
+        <translation>keine: XML wird nur auf Wohlgeformtheit geprüft</translation>
     </message>
     <message>
         <source>the fetched standard set</source>
-        <translation type="unfinished"></translation>
+        <translation>der abgerufene Standardsatz</translation>
     </message>
     <message>
         <source>XML schema folder or catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-Schemaordner oder -Katalog</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Durchsuchen …</translation>
     </message>
     <message>
         <source>Folder of XML schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner mit XML-Schemas</translation>
     </message>
     <message>
         <source>Download ALTO, MIX, MODS, METS, PREMIS, XLink and xml.xsd from their official locations into %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ALTO, MIX, MODS, METS, PREMIS, XLink und xml.xsd von ihren offiziellen Adressen nach %1 herunterladen</translation>
     </message>
     <message>
         <source>XML schemas</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-Schemas</translation>
     </message>
     <message>
         <source>no bound</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Grenze</translation>
     </message>
     <message>
         <source>Thresholds</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwellenwerte</translation>
     </message>
     <message>
         <source>&amp;Sample size (longer side):</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab&amp;tastgröße (längere Seite):</translation>
     </message>
     <message>
         <source>Dark page: histogram peak &amp;below:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkle Seite: Histogrammspitze &amp;unter:</translation>
     </message>
     <message>
         <source>Blank page: &amp;ink is darker than:</source>
-        <translation type="unfinished"></translation>
+        <translation>Leere Seite: Tinte ist dun&amp;kler als:</translation>
     </message>
     <message>
         <source>Blank page: at &amp;most this much ink:</source>
-        <translation type="unfinished"></translation>
+        <translation>Leere Seite: hö&amp;chstens so viel Tinte:</translation>
     </message>
     <message>
         <source>Black border: &amp;near black is at most:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwarzer Rand: &amp;fast schwarz ist höchstens:</translation>
     </message>
     <message>
         <source>Black border: more &amp;than this much near black:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwarzer Rand: &amp;mehr als so viel fast Schwarz:</translation>
     </message>
     <message>
         <source>&amp;OCR: mean word confidence at least:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;OCR: mittlere Wortkonfidenz mindestens:</translation>
     </message>
     <message>
         <source>Smallest &amp;width:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleinste &amp;Breite:</translation>
     </message>
     <message>
         <source>&amp;Largest width:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Größte Breite:</translation>
     </message>
     <message>
         <source>Smallest &amp;height:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleinste &amp;Höhe:</translation>
     </message>
     <message>
         <source>Largest h&amp;eight:</source>
-        <translation type="unfinished"></translation>
+        <translation>Größte H&amp;öhe:</translation>
     </message>
     <message>
         <source>Downloading the standard schemas…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Standardschemas werden heruntergeladen…</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>Saved %1 schemas and a catalog:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Schemas und ein Katalog gespeichert:</translation>
     </message>
 </context>
 <context>
@@ -5944,62 +5944,62 @@
     </message>
     <message>
         <source>Cannot create the folder %1 for the schemas.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 für die Schemas kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>--from takes an http or https URL prefix, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>--from erwartet ein http- oder https-URL-Präfix, nicht &quot;%1&quot;.</translation>
     </message>
     <message>
         <source>Fetching the schemas was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Abrufen der Schemas wurde abgebrochen.</translation>
     </message>
     <message>
         <source>Cannot download the %1 schema: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das %1-Schema kann nicht heruntergeladen werden: %2</translation>
     </message>
     <message>
         <source>%1 is not an XML schema (its root element is not xs:schema); nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein XML-Schema (sein Wurzelelement ist nicht xs:schema); nichts wurde gespeichert.</translation>
     </message>
     <message>
         <source>Cannot save %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gespeichert werden: %2</translation>
     </message>
     <message>
         <source>The downloaded schemas do not compile offline: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die heruntergeladenen Schemas lassen sich offline nicht kompilieren: %1</translation>
     </message>
 </context>
 <context>
     <name>gh::SchemaSet</name>
     <message>
         <source>libxml2 could not compile it</source>
-        <translation type="unfinished"></translation>
+        <translation>libxml2 konnte es nicht kompilieren</translation>
     </message>
     <message>
         <source>(not available on this machine: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>(auf diesem Rechner nicht verfügbar: %1)</translation>
     </message>
     <message>
         <source>The schema location %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schema-Speicherort %1 existiert nicht.</translation>
     </message>
     <message>
         <source>The XML catalog %1 maps to no schema on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der XML-Katalog %1 verweist auf kein Schema auf diesem Rechner.</translation>
     </message>
     <message>
         <source>The folder %1 holds no XML schema (.xsd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 enthält kein XML-Schema (.xsd).</translation>
     </message>
     <message>
         <source>libxml2 reports the document invalid without saying why (code %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>libxml2 meldet das Dokument als ungültig, ohne den Grund zu nennen (Code %1)</translation>
     </message>
     <message>
         <source>the schema %1 cannot be compiled: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>das Schema %1 kann nicht kompiliert werden: %2</translation>
     </message>
 </context>
 <context>
@@ -6241,7 +6241,7 @@
     </message>
     <message>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualität</translation>
     </message>
 </context>
 <context>
@@ -6396,35 +6396,35 @@
     </message>
     <message>
         <source>Where the end-of-run summary mail goes: smtp://host:port (STARTTLS required unless the URL ends in ?starttls=try or ?starttls=no) or smtps://host:port. Empty: no mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wohin die Zusammenfassungsmail am Ende eines Laufs geht: smtp://host:port (STARTTLS erforderlich, außer die URL endet auf ?starttls=try oder ?starttls=no) oder smtps://host:port. Leer: keine Mail.</translation>
     </message>
     <message>
         <source>The sender of the summary mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Absender der Zusammenfassungsmail.</translation>
     </message>
     <message>
         <source>Who receives the summary mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer die Zusammenfassungsmail erhält.</translation>
     </message>
     <message>
         <source>The SMTP user, if the server wants one; the password comes from mail/password or the desktop keyring (service &quot;Gatehouse SMTP&quot;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der SMTP-Benutzer, falls der Server einen verlangt; das Passwort kommt aus mail/password oder dem Schlüsselbund des Desktops (Dienst &quot;Gatehouse SMTP&quot;).</translation>
     </message>
     <message>
         <source>The SMTP password; better kept in the desktop keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das SMTP-Passwort; besser im Schlüsselbund des Desktops aufbewahrt.</translation>
     </message>
     <message>
         <source>An extra CA bundle for the mail server; empty uses transfer/ca_bundle.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein zusätzliches CA-Bündel für den Mailserver; leer verwendet transfer/ca_bundle.</translation>
     </message>
     <message>
         <source>Seconds the mail server may take.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden, die der Mailserver brauchen darf.</translation>
     </message>
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wohin Protokoll, _SUMMARY und CSV-Dateien jedes Laufs kopiert werden: s3://bucket/prefix. Leer: nur neben dem Katalog aufbewahrt.</translation>
     </message>
 </context>
 <context>
@@ -6502,15 +6502,15 @@
     <name>gh::SidecarsCheck</name>
     <message>
         <source>Every page of a newspaper batch has the files the profile names (by default .jp2, .mix.xml, .mods.xml and .alto.xml) and every file its checksum file (.md5).</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Seite eines Zeitungsstapels hat die Dateien, die das Profil nennt (standardmäßig .jp2, .mix.xml, .mods.xml und .alto.xml), und jede Datei ihre Prüfsummendatei (.md5).</translation>
     </message>
     <message>
         <source>%1 has no checksum file %2 beside it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat keine Prüfsummendatei %2 neben sich.</translation>
     </message>
     <message>
         <source>The page %1 has no %2 file: %3 is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Seite %1 hat keine %2-Datei: %3 fehlt.</translation>
     </message>
 </context>
 <context>
@@ -6521,7 +6521,7 @@
     </message>
     <message>
         <source>%1 is loaded as a batch of one file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird als Stapel aus einer Datei geladen.</translation>
     </message>
 </context>
 <context>
@@ -6823,11 +6823,11 @@
     </message>
     <message>
         <source>Cannot create a temporary copy of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Von %1 kann keine temporäre Kopie angelegt werden: %2</translation>
     </message>
     <message>
         <source>Cannot read %1 from %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht aus %2 gelesen werden: %3</translation>
     </message>
 </context>
 <context>
@@ -7244,23 +7244,23 @@
     <name>gh::XmlCatalog</name>
     <message>
         <source>%1: the entry for %2 points at the network; it is ignored, schemas are only read from this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Der Eintrag für %2 verweist auf das Netzwerk; er wird ignoriert, Schemas werden nur von diesem Rechner gelesen.</translation>
     </message>
     <message>
         <source>%1: catalogs chained more than %2 deep; the rest is ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Kataloge sind tiefer als %2 Ebenen verkettet; der Rest wird ignoriert.</translation>
     </message>
     <message>
         <source>Cannot read the XML catalog %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der XML-Katalog %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>The XML catalog %1 is larger than 16 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der XML-Katalog %1 ist größer als 16 MiB.</translation>
     </message>
     <message>
         <source>%1 is not an OASIS XML catalog: its root element is not catalog in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein OASIS-XML-Katalog: Sein Wurzelelement ist nicht catalog in %2.</translation>
     </message>
 </context>
 <context>
@@ -7326,38 +7326,38 @@
     <name>gh::XmlSchemaCheck</name>
     <message>
         <source>Every XML file is valid against the XML schema for its namespace, from the configured schema folder or catalog; nothing is read from the network.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede XML-Datei ist gültig gegen das XML-Schema ihres Namensraums aus dem eingerichteten Schemaordner oder Katalog; nichts wird aus dem Netzwerk gelesen.</translation>
     </message>
     <message>
         <source>%1: not valid against %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: nicht gültig gegen %2: %3</translation>
     </message>
     <message>
         <source>%1: %2 more validity errors against %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 weitere Gültigkeitsfehler gegen %3.</translation>
     </message>
     <message>
         <source>xml-schema was skipped: %1 XML files were not validated because %2</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema wurde übersprungen: %1 XML-Dateien wurden nicht validiert, weil %2</translation>
     </message>
     <message>
         <source>(no namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Namensraum)</translation>
     </message>
     <message>
         <source>xml-schema: %1 has no schema for the namespace %2, so %3 XML files were not validated (the first is %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema: %1 hat kein Schema für den Namensraum %2, daher wurden %3 XML-Dateien nicht validiert (die erste ist %4).</translation>
     </message>
     <message>
         <source>xml-schema: the schema %1 cannot be compiled (%2), so %3 XML files were not validated (the first is %4).</source>
-        <translation type="unfinished"></translation>
+        <translation>xml-schema: Das Schema %1 kann nicht kompiliert werden (%2), daher wurden %3 XML-Dateien nicht validiert (die erste ist %4).</translation>
     </message>
 </context>
 <context>
     <name>gh::XmlWellformedCheck</name>
     <message>
         <source>Every XML file is well-formed, with no DTD, entities or external references.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede XML-Datei ist wohlgeformt, ohne DTD, Entitäten oder externe Verweise.</translation>
     </message>
 </context>
 <context>
@@ -8168,147 +8168,152 @@
   validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
   export    write the stored files of a batch as a BagIt bag into DIR
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf: gatehouse-cli bag validate PATH [--json]
+        gatehouse-cli bag export BATCH -o DIR [--algorithm LIST]
+
+  validate  prüfen, ob der Ordner PATH ein vollständiges und gültiges BagIt-Bag ist (RFC 8493)
+  export    die gespeicherten Dateien eines Stapels als BagIt-Bag in DIR schreiben
+</translation>
     </message>
     <message>
         <source>Manifest algorithms, comma-separated or repeated: md5, sha1, sha224, sha256, sha384, sha512 (default: sha512,sha256).</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifest-Algorithmen, durch Komma getrennt oder wiederholt: md5, sha1, sha224, sha256, sha384, sha512 (Standard: sha512,sha256).</translation>
     </message>
     <message>
         <source>list</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste</translation>
     </message>
     <message>
         <source>Unknown manifest algorithm &quot;%1&quot;; use md5, sha1, sha224, sha256, sha384 or sha512.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter Manifest-Algorithmus &quot;%1&quot;; verwenden Sie md5, sha1, sha224, sha256, sha384 oder sha512.</translation>
     </message>
     <message>
         <source>--algorithm needs at least one algorithm.</source>
-        <translation type="unfinished"></translation>
+        <translation>--algorithm braucht mindestens einen Algorithmus.</translation>
     </message>
     <message>
         <source>Automatic QA of a fetched batch: checksums, empty files, types, JPEG 2000 structure, decoding, XML well-formedness and schema validity, page sequence, batch identifiers, sidecars, dimensions, dark, blank and black-bordered pages, OCR confidence. Prints the findings per check. Exit status 0 without errors or flags, 1 with, 2 when the check could not run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatische QA eines abgerufenen Stapels: Prüfsummen, leere Dateien, Typen, JPEG-2000-Struktur, Dekodierung, XML-Wohlgeformtheit und Schemagültigkeit, Seitenfolge, Stapelkennungen, Begleitdateien, Abmessungen, dunkle, leere und schwarz umrandete Seiten, OCR-Konfidenz. Gibt die Befunde je Prüfung aus. Exit-Status 0 ohne Fehler oder Markierungen, 1 mit, 2, wenn die Prüfung nicht laufen konnte.</translation>
     </message>
     <message>
         <source>Print the result as one JSON document.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ergebnis als ein JSON-Dokument ausgeben.</translation>
     </message>
     <message>
         <source>Read the QA profile (thresholds, which checks run) from the [check] section of this INI file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das QA-Profil (Schwellenwerte, welche Prüfungen laufen) aus dem Abschnitt [check] dieser INI-Datei lesen.</translation>
     </message>
     <message>
         <source>Validate XML against the schemas in this folder, or mapped by this OASIS XML catalog (default: the set &quot;schemas fetch&quot; saved, if any).</source>
-        <translation type="unfinished"></translation>
+        <translation>XML gegen die Schemas in diesem Ordner oder die von diesem OASIS-XML-Katalog zugeordneten validieren (Standard: der von &quot;schemas fetch&quot; gespeicherte Satz, falls vorhanden).</translation>
     </message>
     <message>
         <source>dir|catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner|Katalog</translation>
     </message>
     <message>
         <source>Files checked at once (default: one per core).</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitig geprüfte Dateien (Standard: eine pro Kern).</translation>
     </message>
     <message>
         <source>batch %1 has not been fetched completely; files without a stored copy are checked only for what the catalog knows.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 wurde nicht vollständig abgerufen; Dateien ohne gespeicherte Kopie werden nur auf das geprüft, was der Katalog weiß.</translation>
     </message>
     <message>
         <source>Checking: %1 of %2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung: %1 von %2 Dateien</translation>
     </message>
     <message>
         <source>QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.</source>
-        <translation type="unfinished"></translation>
+        <translation>QA von Stapel %1: %2 Dateien, %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
     </message>
     <message>
         <source>XML schemas: none configured.</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-Schemas: keine eingerichtet.</translation>
     </message>
     <message>
         <source>XML schemas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>XML-Schemas: %1</translation>
     </message>
     <message>
         <source>check</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung</translation>
     </message>
     <message>
         <source>errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnungen</translation>
     </message>
     <message>
         <source>flags</source>
-        <translation type="unfinished"></translation>
+        <translation>markiert</translation>
     </message>
     <message>
         <source>files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien</translation>
     </message>
     <message>
         <source>Findings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Befunde:</translation>
     </message>
     <message>
         <source>… and %1 more; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; lists them all.</source>
-        <translation type="unfinished"></translation>
+        <translation>… und %1 weitere; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; listet sie alle auf.</translation>
     </message>
     <message>
         <source>schemas fetch: download the standard XML schemas (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) from their official locations into the user&apos;s data folder, with a catalog &quot;check&quot; uses by default. schemas list: the namespaces a schema folder or catalog validates.</source>
-        <translation type="unfinished"></translation>
+        <translation>schemas fetch: die Standard-XML-Schemas (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) von ihren offiziellen Adressen in den Datenordner des Benutzers herunterladen, mit einem Katalog, den &quot;check&quot; standardmäßig verwendet. schemas list: die Namensräume, die ein Schemaordner oder Katalog validiert.</translation>
     </message>
     <message>
         <source>fetch or list.</source>
-        <translation type="unfinished"></translation>
+        <translation>fetch oder list.</translation>
     </message>
     <message>
         <source>Download from this URL prefix instead (a mirror with the same relative paths, such as alto/alto-4-2.xsd).</source>
-        <translation type="unfinished"></translation>
+        <translation>Stattdessen von diesem URL-Präfix herunterladen (ein Spiegel mit denselben relativen Pfaden, etwa alto/alto-4-2.xsd).</translation>
     </message>
     <message>
         <source>url</source>
-        <translation type="unfinished"></translation>
+        <translation>url</translation>
     </message>
     <message>
         <source>Save into this folder instead of the user&apos;s data folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>In diesem Ordner statt im Datenordner des Benutzers speichern.</translation>
     </message>
     <message>
         <source>list: the folder or catalog to list (default: the fetched set).</source>
-        <translation type="unfinished"></translation>
+        <translation>list: der aufzulistende Ordner oder Katalog (Standard: der abgerufene Satz).</translation>
     </message>
     <message>
         <source>No schemas have been fetched; run &quot;gatehouse-cli schemas fetch&quot; or give --schemas.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurden keine Schemas abgerufen; führen Sie &quot;gatehouse-cli schemas fetch&quot; aus oder geben Sie --schemas an.</translation>
     </message>
     <message>
         <source>(no namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Namensraum)</translation>
     </message>
     <message>
         <source>Unknown action &quot;%1&quot;; use &quot;schemas fetch&quot; or &quot;schemas list&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannte Aktion &quot;%1&quot;; verwenden Sie &quot;schemas fetch&quot; oder &quot;schemas list&quot;.</translation>
     </message>
     <message>
         <source>Saved %1 (%2 bytes) from %3 as %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 Bytes) von %3 als %4 gespeichert</translation>
     </message>
     <message>
         <source>automatic QA of a fetched batch (findings per check)</source>
-        <translation type="unfinished"></translation>
+        <translation>automatische QA eines abgerufenen Stapels (Befunde je Prüfung)</translation>
     </message>
     <message>
         <source>schemas fetch | schemas list: the XML schemas QA validates with</source>
-        <translation type="unfinished"></translation>
+        <translation>schemas fetch | schemas list: die XML-Schemas, mit denen die QA validiert</translation>
     </message>
     <message>
         <source>write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</source>
-        <translation type="unfinished"></translation>
+        <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</translation>
     </message>
 </context>
 <context>

@@ -58,10 +58,8 @@ int cmdRecheck(Global global, const QStringList &arguments)
             return fatal(ids.error().message);
         options.fileIds = *ids;
     }
-    options.intake = context.options.intake;
-    options.intake.transfer = context.options.fetch.transfer;
     std::atomic_bool cancel(false);
-    options.intake.cancel = &cancel;
+    options.intake = context.options.intakeOptions(&cancel);
 
     Recheck recheck(*context.catalog, *context.store);
     const bool json = cl.parser.isSet(QStringLiteral("json"));

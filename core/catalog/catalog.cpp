@@ -1353,10 +1353,10 @@ Status Catalog::deleteBatch(qint64 batchId, const QStringList &removedKeys)
     }
     // Children first, so the delete does not depend on the foreign keys' cascades being enabled.
     for (const QString &table :
-         {QStringLiteral("events"), QStringLiteral("qa_samples"), QStringLiteral("check_findings"),
-          QStringLiteral("check_files"), QStringLiteral("image_stats"), QStringLiteral("review_items"),
-          QStringLiteral("review_samples"), QStringLiteral("files"), QStringLiteral("items"),
-          QStringLiteral("batch_stages")}) {
+         {QStringLiteral("events"), QStringLiteral("file_stages"), QStringLiteral("file_targets"),
+          QStringLiteral("check_findings"), QStringLiteral("check_files"), QStringLiteral("image_stats"),
+          QStringLiteral("review_items"), QStringLiteral("review_samples"), QStringLiteral("files"),
+          QStringLiteral("items"), QStringLiteral("batch_stages")}) {
         auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
                      tr("deleting batch %1").arg(batchId));
         if (!q)
@@ -1398,6 +1398,10 @@ Status Catalog::recordRecheck(const QList<FileRecord> &files, const QList<EventR
         if (!q.exec())
             return sqlError(q, tr("recording the check of file %1").arg(f.name));
     }
+    // The fetch stage's rows follow the check: a file put back to pending is fetched again, a file whose copy
+    // was verified is settled with its new status.
+    if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
+        return s;
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();

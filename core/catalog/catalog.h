@@ -212,7 +212,8 @@ public:
     Status deleteBatch(qint64 batchId, const QStringList &removedKeys);
     /*!
         Writes what a check found for each file: declared checksums, size and type, status and error (the
-        measured digests and the stored key stay), with \a events, in one transaction.
+        measured digests and the stored key stay) as the file's status and its fetch row, with \a events, in
+        one transaction.
     */
     Status recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events);
 

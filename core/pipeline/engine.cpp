@@ -325,9 +325,7 @@ void Engine::runNewSource(const QString &source)
     if (!options)
         return;
     // Intake always makes a new batch; the runner then runs it like any other.
-    IntakeOptions intake = options->intake;
-    intake.transfer = options->fetch.transfer;
-    auto loaded = m_runner->load(source, intake);
+    auto loaded = m_runner->load(source, options->intakeOptions());
     if (!loaded) {
         refreshBatches();
         emit busyChanged(false);
@@ -347,9 +345,7 @@ void Engine::recheck(qint64 batchId, const QList<qint64> &fileIds)
         return;
     RecheckOptions recheckOptions;
     recheckOptions.fileIds = fileIds;
-    recheckOptions.intake = options->intake;
-    recheckOptions.intake.transfer = options->fetch.transfer;
-    recheckOptions.intake.cancel = m_cancel.get();
+    recheckOptions.intake = options->intakeOptions(m_cancel.get());
     Recheck recheck(*m_catalog, *m_store);
     recheck.setLogCallback([this](const QString &line) { emit logMessage(line); });
     QElapsedTimer throttle;

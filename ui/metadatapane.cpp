@@ -435,8 +435,8 @@ QString technicalHtml(const FileRecord &f, const QString &dimensionsHtml)
     QString html = u"<h3>" + esc(f.name) + u"</h3>" + tableStart();
 
     const Severity severity = StatusInfo::severity(f.status);
-    QString status =
-        esc(StatusInfo::displayName(f.status)) + u" <code>" + esc(StatusInfo::key(f.status)) + u"</code>";
+    // The status once, in words; its key ("status:…" in the filter) is in the filter bar.
+    QString status = esc(StatusInfo::displayName(f.status));
     if (severity == Severity::Error)
         status =
             u"<span style=\"color:" + s_bad.toString() + u"; font-weight:bold\">✗ " + status + u"</span>";

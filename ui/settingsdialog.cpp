@@ -29,6 +29,20 @@ QString sizeText(qint64 bytes)
     return bytes > 0 ? SettingsTable::formatSize(bytes) : QString();
 }
 
+//! A field's complaint, shown right under it in words and colour; hidden while there is none.
+QLabel *errorLabel(QWidget *parent, const QString &name)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
+    label->setPalette(palette);
+    label->hide();
+    return label;
+}
+
 QWidget *withBrowse(QLineEdit *edit, const std::function<void()> &browse, QWidget *parent)
 {
     auto *row = new QWidget(parent);
@@ -57,6 +71,8 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     , m_hotFolder(new QLineEdit(this))
     , m_keyTemplate(new QLineEdit(this))
     , m_sync(new QComboBox(this))
+    , m_maxSizeError(errorLabel(this, QStringLiteral("maxSizeError")))
+    , m_keyTemplateError(errorLabel(this, QStringLiteral("keyTemplateError")))
     , m_curator(new QLineEdit(this))
     , m_aql(new QComboBox(this))
     , m_level(new QComboBox(this))
@@ -82,11 +98,14 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_maxSize->setPlaceholderText(tr("no limit (e.g. 500M, 2G)"));
     m_maxSize->setAccessibleName(tr("Largest file to accept"));
     downloadsForm->addRow(tr("&Largest file:"), m_maxSize);
+    downloadsForm->addRow(QString(), m_maxSizeError);
     m_accept->setText(t.accept.join(QStringLiteral(", ")));
     m_accept->setPlaceholderText(tr("any type (e.g. image/*, application/pdf)"));
     m_accept->setAccessibleName(tr("Accepted types"));
     downloadsForm->addRow(tr("&Accepted types:"), m_accept);
-    m_contact->setText(t.contact);
+    // The built-in contact is a placeholder address, not the curator's: the field starts empty with a hint.
+    m_contact->setText(t.contact == TransferOptions().contact ? QString() : t.contact);
+    m_contact->setPlaceholderText(tr("your e-mail address or web page"));
     m_contact->setAccessibleName(tr("Contact sent to servers"));
     m_contact->setToolTip(tr("Sent in every request's User-Agent, so server operators can reach you."));
     downloadsForm->addRow(tr("&Contact for servers:"), m_contact);
@@ -131,6 +150,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_keyTemplate->setToolTip(tr("Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} "
                                  "{resource_id} {md5} {sha1} {sha256}; e.g. sha1/{sha1:0:2}/{sha1}"));
     storageForm->addRow(tr("Storage &key:"), m_keyTemplate);
+    storageForm->addRow(QString(), m_keyTemplateError);
     m_sync->addItem(tr("Once per batch of files (recommended)"),
                     QVariant::fromValue(int(StoreOptions::Sync::Batched)));
     m_sync->addItem(tr("After every file (slowest, safest)"),
@@ -191,11 +211,20 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
 
 void SettingsDialog::validate()
 {
-    QString problem;
+    QString sizeProblem;
     if (!EngineSettings::parseSizeLimit(m_maxSize->text()))
-        problem = tr("The largest file must be a size such as 500M or 2G.");
+        sizeProblem = tr("The largest file must be a size such as 500M or 2G.");
+    QString keyProblem;
     if (Status key = EngineSettings::checkKeyTemplate(m_keyTemplate->text()); !key)
-        problem = key.error().message;
+        keyProblem = key.error().message;
+    // Each complaint beside its field; OK waits until there are none.
+    for (const auto &[label, field, problem] : {std::tuple{m_maxSizeError, m_maxSize, sizeProblem},
+                                                std::tuple{m_keyTemplateError, m_keyTemplate, keyProblem}}) {
+        label->setText(problem);
+        label->setVisible(!problem.isEmpty());
+        field->setAccessibleDescription(problem);
+    }
+    const QString problem = !sizeProblem.isEmpty() ? sizeProblem : keyProblem;
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setToolTip(problem);
 }
@@ -208,7 +237,8 @@ Preferences SettingsDialog::preferences() const
     t.perHost = m_perHost->value();
     t.maxSize = EngineSettings::parseSizeLimit(m_maxSize->text()).value();
     t.accept = EngineSettings::parseAccept(m_accept->text());
-    t.contact = m_contact->text().trimmed();
+    t.contact =
+        m_contact->text().trimmed().isEmpty() ? TransferOptions().contact : m_contact->text().trimmed();
     t.honourFreshness = m_freshness->isChecked();
     p.options.bannedList = m_banned->text().trimmed();
     p.hotFolder = m_hotFolder->text().trimmed();

@@ -8,6 +8,7 @@ class QCheckBox;
 class QDialogButtonBox;
 class QComboBox;
 class QGroupBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -47,6 +48,8 @@ private:
     ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
+    QLabel *m_maxSizeError;
+    QLabel *m_keyTemplateError;
     QLineEdit *m_curator;
     QComboBox *m_aql;
     QComboBox *m_level;

@@ -9,6 +9,7 @@
 #include "query/filefilter.h"
 #include "report/exports.h"
 #include "report/filedetails.h"
+#include "report/problems.h"
 #include "report/reports.h"
 
 // The batch commands: load, fetch, run, status, files, report.
@@ -208,10 +209,11 @@ int cmdRun(Global global, const QStringList &arguments)
 
 int cmdStatus(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("status"), tr("Show stages and counts per batch, oldest first."));
+    CommandLine cl(QStringLiteral("status"), tr("Show stages, counts and problems per batch, oldest first."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("Only this batch."),
                                     QStringLiteral("[batch]"));
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
+    cl.parser.addOption({QStringLiteral("all"), tr("Include archived batches.")});
     if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
     auto opened = openContext(global, false);
@@ -232,7 +234,12 @@ int cmdStatus(Global global, const QStringList &arguments)
         if (!all)
             return fatal(all.error().message);
         batches = *all;
+        if (!cl.parser.isSet(QStringLiteral("all")))
+            batches.removeIf([](const BatchRecord &b) { return b.archived; });
     }
+    // The same problems, counted the same way, as the GUI's dashboard and Problems dock.
+    if (Status s = Problems::annotate(*context.catalog, batches); !s)
+        return fatal(s.error().message);
 
     const bool single = !cl.parser.positionalArguments().isEmpty();
     if (cl.parser.isSet(QStringLiteral("json"))) {
@@ -262,12 +269,7 @@ int cmdStatus(Global global, const QStringList &arguments)
         QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
         for (Stage stage : StageInfo::all())
             row.append(StageInfo::key(b.stages.value(stage, StageState::NotStarted)));
-        qint64 problems = 0;
-        for (auto it = b.counts.cbegin(); it != b.counts.cend(); ++it) {
-            if (StatusInfo::severity(it.key()) == Severity::Error)
-                problems += it.value();
-        }
-        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(problems);
+        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(b.problems.total());
         rows.append(row);
     }
     QList<qsizetype> widths(header.size(), 0);

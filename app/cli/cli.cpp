@@ -48,6 +48,14 @@ const QList<Command> &commands()
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
          cmdBag},
+        {QStringLiteral("recheck"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "check a batch again after a fix: re-read sidecars, verify stored copies"),
+         cmdRecheck},
+        {QStringLiteral("batch"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH"),
+         cmdBatch},
     };
     return list;
 }
@@ -66,6 +74,7 @@ int run(const QStringList &arguments)
 
     auto usage = [&] {
         QString text = usageText(parser, QStringLiteral("gatehouse-cli")) + u'\n' + tr("Commands:") + u'\n';
+        // The longest name and two spaces, so no name runs into its summary.
         qsizetype width = 0;
         for (const Command &c : commands())
             width = std::max(width, c.name.size());

@@ -45,4 +45,8 @@ int cmdWatch(Global global, const QStringList &arguments);
 // bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
 int cmdBag(Global global, const QStringList &arguments);
 
+// housekeepingcommands.cpp: "recheck BATCH [--files IDS]", "batch rename|archive|unarchive|delete BATCH"
+int cmdRecheck(Global global, const QStringList &arguments);
+int cmdBatch(Global global, const QStringList &arguments);
+
 } // namespace gh::cli

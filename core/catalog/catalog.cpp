@@ -465,10 +465,11 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
 {
     // One batch filters every query by it; all batches read each table once, grouped.
     const QString where = onlyId > 0 ? QStringLiteral(" WHERE batch_id = %1").arg(onlyId) : QString();
-    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches") +
-                     (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
-                     QStringLiteral(" ORDER BY created_at, id"),
-                 {}, tr("listing batches"));
+    auto q = run(
+        QStringLiteral("SELECT id, name, source, detected, trace, state, created_at, settings FROM batches") +
+            (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
+            QStringLiteral(" ORDER BY created_at, id"),
+        {}, tr("listing batches"));
     if (!q)
         return q.error();
     QList<BatchRecord> result;
@@ -481,6 +482,9 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         b.trace = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).array();
         b.state = batchStateFromKey(q->value(5).toString());
         b.created = fromDbTime(q->value(6).toString());
+        b.archived = QJsonDocument::fromJson(q->value(7).toString().toUtf8())
+                         .object()
+                         .contains(QStringLiteral("archived_at"));
         result.append(b);
     }
 
@@ -511,9 +515,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         if (BatchRecord *b = byId.value(items->value(0).toLongLong()))
             b->items = items->value(1).toLongLong();
     }
-    auto stages =
-        run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages") + where,
-            {}, tr("reading stages"));
+    auto stages = run(
+        QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner, finished_at FROM batch_stages") +
+            where,
+        {}, tr("reading stages"));
     if (!stages)
         return stages.error();
     while (stages->next()) {
@@ -528,6 +533,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         r.heartbeat = fromDbTime(text(stages->value(3)));
         r.runner = text(stages->value(4));
         b->stages.insert(*stage, r.effectiveState());
+        for (const QDateTime &at : {r.heartbeat, fromDbTime(text(stages->value(5)))}) {
+            if (at.isValid() && (!b->lastRun.isValid() || at > b->lastRun))
+                b->lastRun = at;
+        }
     }
     return result;
 }
@@ -1289,6 +1298,113 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     while (q->next())
         result.append(eventFromQuery(*q));
     return result;
+}
+
+// Housekeeping and "check again"
+
+Status Catalog::renameBatch(qint64 batchId, const QString &name)
+{
+    auto q = run(QStringLiteral("UPDATE batches SET name = ? WHERE id = ?"), {name, batchId},
+                 tr("renaming batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return {};
+}
+
+Result<QList<Catalog::StoredObject>> Catalog::storedObjects(qint64 batchId)
+{
+    // The other batches' keys are read once into the subquery (SQLite and PostgreSQL both materialise an
+    // uncorrelated IN).
+    auto q =
+        run(QStringLiteral("SELECT stored_key, MAX(size),"
+                           " CASE WHEN stored_key IN (SELECT stored_key FROM files WHERE batch_id <> ?"
+                           " AND stored_key IS NOT NULL) THEN 1 ELSE 0 END"
+                           " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL GROUP BY stored_key"),
+            {batchId, batchId}, tr("listing the stored copies of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<StoredObject> result;
+    while (q->next())
+        result.append({q->value(0).toString(), q->value(1).isNull() ? -1 : q->value(1).toLongLong(),
+                       q->value(2).toInt() != 0});
+    return result;
+}
+
+Status Catalog::deleteBatch(qint64 batchId, const QStringList &removedKeys)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < removedKeys.size(); start += chunk) {
+        const QStringList part = removedKeys.mid(start, chunk);
+        QVariantList values;
+        for (const QString &key : part)
+            values.append(key);
+        auto q = run(u"DELETE FROM http_cache WHERE stored_key IN (" +
+                         QStringList(part.size(), QStringLiteral("?")).join(u',') + u')',
+                     values, tr("forgetting cached downloads of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    // Children first, so the delete does not depend on the foreign keys' cascades being enabled.
+    for (const QString &table :
+         {QStringLiteral("events"), QStringLiteral("file_stages"), QStringLiteral("file_targets"),
+          QStringLiteral("check_findings"), QStringLiteral("check_files"), QStringLiteral("image_stats"),
+          QStringLiteral("review_items"), QStringLiteral("review_samples"), QStringLiteral("files"),
+          QStringLiteral("items"), QStringLiteral("batch_stages")}) {
+        auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
+                     tr("deleting batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    auto q = run(QStringLiteral("DELETE FROM batches WHERE id = ?"), {batchId},
+                 tr("deleting batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return tx->commit();
+}
+
+Status Catalog::recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    QSqlQuery &q =
+        prepared(m_recordRecheck,
+                 QStringLiteral(
+                     "UPDATE files SET declared_size = ?, declared_md5 = ?, declared_sha1 = ?,"
+                     " declared_sha256 = ?, declared_sha512 = ?, declared_origin = ?, declared_mimetype = ?,"
+                     " status = ?, error = ? WHERE id = ?"));
+    for (const FileRecord &f : files) {
+        q.addBindValue(nullableSize(f.declaredSize));
+        q.addBindValue(nullable(f.declared.md5));
+        q.addBindValue(nullable(f.declared.sha1));
+        q.addBindValue(nullable(f.declared.sha256));
+        q.addBindValue(nullable(f.declared.sha512));
+        q.addBindValue(nullable(f.declared.origin));
+        q.addBindValue(nullable(f.declaredMimetype));
+        q.addBindValue(StatusInfo::key(f.status));
+        q.addBindValue(nullable(f.error));
+        q.addBindValue(f.id);
+        if (!q.exec())
+            return sqlError(q, tr("recording the check of file %1").arg(f.name));
+    }
+    // The fetch stage's rows follow the check: a file put back to pending is fetched again, a file whose copy
+    // was verified is settled with its new status.
+    if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
+        return s;
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
 }
 
 Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)

@@ -195,6 +195,28 @@ public:
     static QString toDbTime(const QDateTime &time);
     static QDateTime fromDbTime(const QString &text);
 
+    // Housekeeping and "check again" (BatchHousekeeping, Recheck)
+    Status renameBatch(qint64 batchId, const QString &name);
+    struct StoredObject
+    {
+        QString key;
+        qint64 size = -1;
+        bool shared = false; //!< Another batch's file uses the same stored key.
+    };
+    //! The stored copies of a batch's files, each key once.
+    Result<QList<StoredObject>> storedObjects(qint64 batchId);
+    /*!
+        Removes a batch and everything recorded about it, in one transaction, and forgets the cached
+        downloads whose stored copies (\a removedKeys) are about to be removed from the store.
+    */
+    Status deleteBatch(qint64 batchId, const QStringList &removedKeys);
+    /*!
+        Writes what a check found for each file: declared checksums, size and type, status and error (the
+        measured digests and the stored key stay) as the file's status and its fetch row, with \a events, in
+        one transaction.
+    */
+    Status recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events);
+
 private:
     Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName);
     Status initialise(int targetVersion);
@@ -223,6 +245,7 @@ private:
     std::optional<QSqlQuery> m_upsertStage;
     std::optional<QSqlQuery> m_updateOverall;
     std::optional<QSqlQuery> m_upsertTarget;
+    std::optional<QSqlQuery> m_recordRecheck;
 };
 
 } // namespace gh

@@ -67,6 +67,41 @@ QJsonArray IntakeTrace::toJson() const
     return array;
 }
 
+void IntakeTrace::offerLabel(const QString &label)
+{
+    if (m_label.isEmpty())
+        m_label = label.simplified();
+}
+
+QJsonArray IntakeTrace::markFileWarnings(const QJsonArray &trace, const QSet<QString> &fileErrors)
+{
+    if (fileErrors.isEmpty())
+        return trace;
+    QJsonArray marked;
+    for (const QJsonValue &value : trace) {
+        QJsonObject step = value.toObject();
+        const QJsonArray warnings = step.value(QStringLiteral("warnings")).toArray();
+        QJsonArray indices;
+        for (int i = 0; i < warnings.size(); ++i) {
+            if (fileErrors.contains(warnings.at(i).toString()))
+                indices.append(i);
+        }
+        if (!indices.isEmpty())
+            step.insert(QStringLiteral("file_warnings"), indices);
+        marked.append(step);
+    }
+    return marked;
+}
+
+bool IntakeTrace::isFileWarning(const QJsonObject &step, int index)
+{
+    for (const QJsonValue &i : step.value(QStringLiteral("file_warnings")).toArray()) {
+        if (i.toInt(-1) == index)
+            return true;
+    }
+    return false;
+}
+
 namespace {
 
 struct RoleName

@@ -55,8 +55,25 @@ public:
     const QList<TraceStep> &steps() const { return m_steps; }
     QJsonArray toJson() const;
 
+    /*!
+        The source's own name for itself, when it has one (a IIIF label, a METS LABEL or MODS title, a
+        bag's External-Identifier, a newspaper batch id); the first one offered wins, so the outermost
+        ingester that knows decides. A batch loaded without a name is named after it.
+    */
+    void offerLabel(const QString &label);
+    QString label() const { return m_label; }
+
+    /*!
+        \a trace with each step's warnings that repeat the error recorded on a file (one of \a fileErrors)
+        listed by index under "file_warnings", so the problem is counted once: as that file's.
+    */
+    static QJsonArray markFileWarnings(const QJsonArray &trace, const QSet<QString> &fileErrors);
+    //! Whether warning \a index of trace step \a step repeats a file's error (see markFileWarnings()).
+    static bool isFileWarning(const QJsonObject &step, int index);
+
 private:
     QList<TraceStep> m_steps;
+    QString m_label;
 };
 
 /*!

@@ -2,6 +2,20 @@
 
 #include <array>
 
+#include <QCoreApplication>
+
+#include "i18n/pluralforms.h"
+
+// Every program that links the engine shows statuses, so this file is always linked: the English plural forms
+// are installed from here when the application starts.
+namespace {
+void installPluralFormsAtStartup()
+{
+    gh::installEnglishPluralForms();
+}
+} // namespace
+Q_COREAPP_STARTUP_FUNCTION(installPluralFormsAtStartup)
+
 namespace gh {
 
 namespace {

@@ -55,6 +55,18 @@ enum class Severity
     Error    //!< Needs attention: shown in the issues list, makes the CLI exit 1.
 };
 
+/*!
+    \class gh::SeverityTally
+    How many files are in each Severity: what the summary, the state line and the problem count add up.
+*/
+struct SeverityTally
+{
+    qint64 ok = 0;
+    qint64 errors = 0;
+    qint64 skipped = 0;
+    qint64 open = 0;
+};
+
 class StatusInfo
 {
     Q_DECLARE_TR_FUNCTIONS(gh::StatusInfo)
@@ -67,6 +79,29 @@ public:
     //! A short translated description for the GUI.
     static QString displayName(FileStatus status);
     static const QList<FileStatus> &all();
+    //! \a counts (files per status) added up by severity.
+    template <typename Map>
+    static SeverityTally tally(const Map &counts)
+    {
+        SeverityTally t;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+            switch (severity(it.key())) {
+            case Severity::Ok:
+                t.ok += it.value();
+                break;
+            case Severity::Error:
+                t.errors += it.value();
+                break;
+            case Severity::Skipped:
+                t.skipped += it.value();
+                break;
+            case Severity::Open:
+                t.open += it.value();
+                break;
+            }
+        }
+        return t;
+    }
 };
 
 } // namespace gh

@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
+#include "batchhousekeeping.h"
 #include "batchrunner.h"
 #include "model/finding.h"
 
@@ -65,6 +67,21 @@ public slots:
     */
     void setHotFolder(const QString &dir, qint64 settleMs = 10000);
 
+    // Curator requests beyond running: a new batch of a known source, checking again, housekeeping.
+    //! Loads \a source as a new batch even if an unfinished batch of it exists, and runs it.
+    void runNewSource(const QString &source);
+    /*!
+        Checks \a batchId again (only \a fileIds when given; see gh::Recheck) and fetches what needs
+        copying; reports like a run (busyChanged(), progressChanged(), runFinished()).
+    */
+    void recheck(qint64 batchId, const QList<qint64> &fileIds);
+    void renameBatch(qint64 batchId, const QString &name);
+    void setBatchArchived(qint64 batchId, bool archived);
+    //! Answers with batchDeletionPlanned(): what deleting \a batchId would remove.
+    void planBatchDeletion(qint64 batchId);
+    //! Deletes \a batchId with its stored copies (see gh::BatchHousekeeping::remove()).
+    void deleteBatch(qint64 batchId);
+
 signals:
     void started(const QString &catalog, const QString &store);
     void failed(const QString &message);
@@ -91,6 +108,8 @@ signals:
     void progressChanged(const gh::Progress &progress);
     void logMessage(const QString &line);
     void runFinished(qint64 batchId, bool ok, const QString &message);
+    void batchDeletionPlanned(const gh::BatchFootprint &footprint);
+    void batchDeleted(qint64 batchId, const QString &message);
 
 private:
     bool ensureIdle();
@@ -98,6 +117,8 @@ private:
     //! The run options with the banned list read from its file.
     Result<RunOptions> optionsForRun() const;
     void scheduleBatchRefresh();
+    //! For the curator's requests that run: idle, options read; announces the run. Nothing when refused.
+    std::optional<RunOptions> beginRun();
 
     Workspace m_workspace;
     RunOptions m_options;
@@ -113,3 +134,5 @@ private:
 };
 
 } // namespace gh
+
+Q_DECLARE_METATYPE(gh::BatchFootprint)

@@ -8,6 +8,7 @@
 
 #include "intake/intaketypes.h"
 #include "itemlink.h"
+#include "problems.h"
 #include "summarysections.h"
 
 namespace gh {
@@ -67,6 +68,15 @@ QJsonObject Reports::batchJson(const BatchRecord &batch)
         {QStringLiteral("files"), batch.files},
         {QStringLiteral("stages"), stages},
         {QStringLiteral("counts"), counts},
+        {QStringLiteral("archived"), batch.archived},
+        {QStringLiteral("problems"), Problems::toJson(batch.problems)},
+        {QStringLiteral("batch_problems"),
+         [&] {
+             QJsonArray list;
+             for (const Problem &p : batch.batchProblems)
+                 list.append(Problems::toJson(p));
+             return list;
+         }()},
         // What intake warned about, and the manifests it had to refuse (hostile or broken), so scripts see
         // what the GUI's problems list shows.
         {QStringLiteral("warnings"), QJsonArray::fromStringList(IntakeTrace::warnings(batch.trace))},

@@ -20,7 +20,11 @@ class Reports
     Q_DECLARE_TR_FUNCTIONS(gh::Reports)
 
 public:
-    //! One batch for \c status --json: id, name, created, source, detected, state, stages, counts.
+    /*!
+        One batch for \c status --json: id, name, created, source, detected, state, stages, counts, archived,
+        problems {errors, warnings, total} and batch_problems (those not about one file; see gh::Problems,
+        whose annotate() fills them in).
+    */
     static QJsonObject batchJson(const BatchRecord &batch);
     //! One file for \c files --json.
     static QJsonObject fileJson(const FileRecord &file);

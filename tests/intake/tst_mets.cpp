@@ -166,9 +166,9 @@ void TestMets::unlistedFilesAreIncludedAndNamed()
     QCOMPARE(unlisted->files[0].name, QStringLiteral("scan-notes.txt"));
     QCOMPARE(unlisted->files[0].status, FileStatus::Pending);
     const QString warnings = test::allWarnings(m_trace);
-    QVERIFY2(warnings.contains(
-                 QStringLiteral("1 files in the package are not listed in mets.xml: scan-notes.txt")),
-             qPrintable(warnings));
+    QVERIFY2(
+        warnings.contains(QStringLiteral("1 file in the package is not listed in mets.xml: scan-notes.txt")),
+        qPrintable(warnings));
 }
 
 void TestMets::wrongChecksumAndMissingFile()
@@ -193,7 +193,7 @@ void TestMets::wrongChecksumAndMissingFile()
              qPrintable(access3->error));
     QVERIFY(!access3->declared.sha256.isEmpty());
     QVERIFY2(test::allWarnings(m_trace).contains(
-                 QStringLiteral("mets.xml lists 1 files that are missing: access/0003.jpg")),
+                 QStringLiteral("mets.xml lists 1 file that is missing: access/0003.jpg")),
              qPrintable(test::allWarnings(m_trace)));
 }
 

@@ -112,7 +112,7 @@ void TestNewspaper::batchIsOneItemPerPage()
     QVERIFY2(test::allWarnings(m_trace).isEmpty(), qPrintable(test::allWarnings(m_trace)));
     QVERIFY2(
         test::traceText(m_trace).contains(QStringLiteral(
-            "as newspaper batch 400022028240, roundtrip 1: 1 films, 2 editions, 4 pages; 7 items, 19 files; "
+            "as newspaper batch 400022028240, roundtrip 1: 1 film, 2 editions, 4 pages; 7 items, 19 files; "
             "19 checksum files read.")),
         qPrintable(test::traceText(m_trace)));
 }

@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include <cstring>
+#include <sys/stat.h>
 
 #include <QDir>
 #include <QEventLoop>
@@ -122,6 +123,15 @@ QByteArray pseudoRandomBytes(qint64 size, quint64 seed)
         bytes[i] = char(x & 0xff);
     }
     return bytes;
+}
+
+FileIdentity fileIdentity(const QString &path)
+{
+    struct stat st
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return {quint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 } // namespace gh::test

@@ -57,4 +57,18 @@ QByteArray httpGet(const QString &url);
 //! Deterministic pseudo-random bytes (xorshift), so generated test files are the same on every run.
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed);
 
+/*!
+    \class gh::test::FileIdentity
+    A file's inode and modification time: a file written again (a temporary renamed into place) gets a new
+    inode, so an unchanged identity proves it was not copied again.
+*/
+struct FileIdentity
+{
+    quint64 inode = 0;
+    qint64 mtimeNs = 0;
+    bool operator==(const FileIdentity &) const = default;
+};
+//! The identity of \a path; inode 0 when it does not exist.
+FileIdentity fileIdentity(const QString &path);
+
 } // namespace gh::test

@@ -22,7 +22,7 @@ namespace {
     Gui, so no core folder may include it) and may use all of it; ui and app are on top.
 */
 const QList<QStringList> s_layers = {
-    {QStringLiteral("util")},
+    {QStringLiteral("util"), QStringLiteral("i18n")},
     {QStringLiteral("model")},
     {QStringLiteral("catalog"), QStringLiteral("digest"), QStringLiteral("query")},
     {QStringLiteral("net")},

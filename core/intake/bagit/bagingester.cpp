@@ -199,6 +199,8 @@ Status BagIngester::ingest(const Package &package, IntakeContext &context)
         items[*found].files.append(std::move(p.file));
     }
 
+    if (const QStringList ids = bag.info.values(u"External-Identifier"); !ids.isEmpty())
+        context.trace.offerLabel(ids.constFirst());
     QStringList algorithms;
     for (const Manifest &manifest : bag.payloadManifests)
         algorithms.append(manifest.algorithmName);

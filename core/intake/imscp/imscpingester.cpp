@@ -343,17 +343,16 @@ Status CpBuilder::run()
         for (const FileDraft &file : std::as_const(extras))
             names.append(file.name);
         unlisted.files = extras;
-        m_warnings.append(ImsCpReader::tr("%1 files in the package are not listed in %2: %3.")
-                              .arg(extras.size())
+        m_warnings.append(ImsCpReader::tr("%n file(s) in the package are not listed in %1: %2.", nullptr,
+                                          int(extras.size()))
                               .arg(m_name, listSome(names)));
         if (Status s = send(std::move(unlisted)); !s)
             return s;
     }
     if (!m_missing.isEmpty()) {
-        m_warnings.prepend(ImsCpReader::tr("%1 lists %2 files that are missing: %3.")
-                               .arg(m_name)
-                               .arg(m_missing.size())
-                               .arg(listSome(m_missing)));
+        m_warnings.prepend(
+            ImsCpReader::tr("%1 lists %n file(s) that are missing: %2.", nullptr, int(m_missing.size()))
+                .arg(m_name, listSome(m_missing)));
     }
     m_context.trace.add(
         QStringLiteral("manifest"),

@@ -212,7 +212,8 @@ void BatchRunner::advance(qint64 batchId)
         return;
     case NextStep::Action::Wait: {
         const QString detail = tr("Waiting for the curator.");
-        if (next->state != StageState::NeedsAttention || next->detail != detail) {
+        // Once the curator's tools have written the lamp (a drawn sample's scoreboard), it stays theirs.
+        if (next->state == StageState::NotStarted) {
             if (Status s = m_catalog.setStageState(batchId, next->stage, StageState::NeedsAttention, detail);
                 !s) {
                 complete(batchId, false, s.error().message);
@@ -220,8 +221,9 @@ void BatchRunner::advance(qint64 batchId)
             }
             emit stageChanged(batchId, next->stage, StageState::NeedsAttention);
         }
-        log(tr("%1: %2").arg(StageInfo::displayName(next->stage), detail));
-        complete(batchId, true, tr("%1: %2").arg(StageInfo::displayName(next->stage), detail));
+        const QString waiting = tr("%1: %2").arg(StageInfo::displayName(next->stage), detail);
+        log(waiting);
+        complete(batchId, true, m_lastDetail.isEmpty() ? waiting : m_lastDetail + u' ' + waiting);
         return;
     }
     case NextStep::Action::Stopped:

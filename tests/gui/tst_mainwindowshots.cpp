@@ -1,10 +1,11 @@
 // Screenshots of the main window at 1600×1000 for review: the window with a batch and a selected file, the
 // thumbnail grid with a selection (light and dark palettes), the preview of an image and of an XML file, the
-// problems of a IIIF batch, the welcome panel and the dialogs. Saved under the build folder
-// (screenshots/mainwindow/); each also checks what a curator must be able to see in it.
+// problems of a IIIF batch, the review view on a QA sample, the welcome panel and the dialogs. Saved under
+// the build folder (screenshots/mainwindow/); each also checks what a curator must be able to see in it.
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QPlainTextEdit>
@@ -25,6 +26,7 @@
 #include "ui/mainwindow.h"
 #include "ui/metadatapane.h"
 #include "ui/previewwidget.h"
+#include "ui/reviewview.h"
 #include "ui/thumbnailview.h"
 #include "ui/webaddressdialog.h"
 
@@ -225,6 +227,22 @@ void TestScreenshots::screenshots()
     QCOMPARE(batches->index(batches->rowForBatch(2), BatchListModel::ProblemsColumn).data().toString(),
              QStringLiteral("1"));
     save(window.get(), QStringLiteral("problems-iiif"));
+
+    // The review view on the newspaper batch's QA sample (drawn with a fixed seed, so the shot is the same
+    // on every run).
+    QCOMPARE(
+        ws.cli({QStringLiteral("sample"), QStringLiteral("1"), QStringLiteral("--seed"), QStringLiteral("7")})
+            .exitCode,
+        0);
+    window->openReview(1);
+    ReviewView *review = window->reviewView();
+    QVERIFY(review);
+    auto *scoreboard = review->findChild<QLabel *>(QStringLiteral("scoreboard"));
+    QVERIFY(scoreboard);
+    QTRY_VERIFY_WITH_TIMEOUT(scoreboard->text().contains(QStringLiteral("reviewed")), 60000);
+    review->resize(s_size);
+    save(review, QStringLiteral("review"));
+    review->close();
 
     // The dialogs a curator meets.
     WebAddressDialog web({}, window.get());

@@ -4,6 +4,7 @@
 #   scripts/setup.sh run     install, build, run Gatehouse on the bundled sample batch
 #                            (the GUI when a display exists, otherwise gatehouse-cli run)
 #   scripts/setup.sh test    install, build, run the whole test suite
+#   scripts/setup.sh package install, build, and make the Debian package build/gatehouse_<version>_<arch>.deb
 #   scripts/setup.sh install | build | sanitize
 #
 # Idempotent and non-interactive; run as root (or with sudo available) on a fresh machine.
@@ -20,11 +21,13 @@ build_packages=(
     qt6-l10n-tools qt6-translations-l10n qt6-image-formats-plugins libcurl4-openssl-dev libssl-dev
     libarchive-dev libquazip1-qt6-dev libxml2-dev libopenjp2-7-dev libpoppler-qt6-dev qtkeychain-qt6-dev
     cmake ninja-build pkg-config g++ ccache
+    librsvg2-bin help2man dpkg-dev file
 )
 # The real servers and reference tools the tests and benchmarks start (tests/peers, tests/bench).
 peer_packages=(
     nginx postgresql python3-botocore libopenjp2-tools imagemagick python3-jpylyzer aria2 wget curl hyperfine
-    xvfb xauth util-linux mediawiki php-cli php-sqlite3 php-intl php-mbstring
+    xvfb xauth util-linux python3-aiosmtpd openssl desktop-file-utils appstream man-db groff-base binutils strace
+    mediawiki php-cli php-sqlite3 php-intl php-mbstring
 )
 
 as_root() {
@@ -111,6 +114,16 @@ run_tests() {
     ctest "${args[@]}"
 }
 
+package() {
+    echo "== making the Debian package in $build"
+    (cd "$build" && cpack -G DEB)
+    local deb
+    deb=$(ls -t "$build"/gatehouse_*.deb | head -n 1)
+    dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+    echo "== $deb"
+    echo "   install it with: apt install $deb"
+}
+
 sanitize() {
     local dir=$here/build-asan
     echo "== building core and its tests with AddressSanitizer and UndefinedBehaviorSanitizer in $dir"
@@ -125,9 +138,10 @@ install) install ;;
 build) install && build ;;
 run) install && build && run ;;
 test) install && build && run_tests ;;
+package) install && build && package ;;
 sanitize) install && sanitize ;;
 *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

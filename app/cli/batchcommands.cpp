@@ -1,10 +1,15 @@
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
+#include "catalog/checkrecords.h"
 #include "commands.h"
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
+#include "report/exports.h"
+#include "report/filedetails.h"
+#include "report/problems.h"
 #include "report/reports.h"
 
 // The batch commands: load, fetch, run, status, files, report.
@@ -20,8 +25,8 @@ void addFetchOptions(CommandLine &cl)
         {QStringLiteral("per-host"), tr("Connections to one host at once (default 4)."), tr("n")});
     cl.parser.addOption(
         {QStringLiteral("max-size"),
-         tr("Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and "
-            "while streaming."),
+         tr("Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the "
+            "header and while streaming."),
          tr("size")});
     cl.parser.addOption(
         {QStringLiteral("accept"),
@@ -47,7 +52,7 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         context.options.transfer.perHost = perHost;
     }
     if (cl.parser.isSet(QStringLiteral("max-size"))) {
-        auto size = EngineSettings::parseSize(cl.parser.value(QStringLiteral("max-size")));
+        auto size = EngineSettings::parseSizeLimit(cl.parser.value(QStringLiteral("max-size")));
         if (!size)
             return fatal(tr("--max-size: %1").arg(size.error().message));
         context.options.transfer.maxSize = *size;
@@ -79,6 +84,7 @@ int cmdLoad(Global global, const QStringList &arguments)
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    addSupplierOptions(cl);
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
@@ -86,6 +92,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
 
     IntakeOptions options = context.options.intakeOptions();
     options.name = cl.parser.value(QStringLiteral("name"));
@@ -99,6 +107,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     auto result = runner.load(cl.parser.positionalArguments().constFirst(), options);
     if (!result)
         return fatal(result.error().message);
+    if (Status s = applySupplierOptions(cl, context, result->batchId); !s)
+        return fatal(s.error().message);
     if (cl.parser.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("batch"), result->batchId},
                               {QStringLiteral("items"), result->items},
@@ -118,7 +128,8 @@ int cmdLoad(Global global, const QStringList &arguments)
                 err() << tr("warning: ") << warning.toString() << Qt::endl;
         }
     }
-    return ExitOk;
+    // Loaded, but a manifest was refused: the batch is not what the source meant.
+    return IntakeTrace::refusals(result->trace).isEmpty() ? ExitOk : ExitFailures;
 }
 
 int cmdFetch(Global global, const QStringList &arguments)
@@ -163,6 +174,7 @@ int cmdRun(Global global, const QStringList &arguments)
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
     addUploadOptions(cl);
+    addSupplierOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -177,6 +189,8 @@ int cmdRun(Global global, const QStringList &arguments)
         if (auto exit = readUploadSettings(cl, context, arguments, upload, false))
             return *exit;
     }
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
     if (cl.parser.isSet(QStringLiteral("banned"))) {
         auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
@@ -185,14 +199,21 @@ int cmdRun(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
     const QString source = cl.parser.positionalArguments().constFirst();
-    const auto result = drive(context, [&](BatchRunner &runner) {
-        if (!upload.routes.isEmpty())
-            runner.setStages(stagesWithUpload(context, upload));
-        runner.run(source, context.options);
-    });
+    // Recorded as soon as the batch exists (a killed run keeps them), and again at the end for a run that
+    // resumed an earlier batch. With --target, what needs no decision goes on to the targets.
+    const auto result = drive(
+        context,
+        [&](BatchRunner &runner) {
+            if (!upload.routes.isEmpty())
+                runner.setStages(stagesWithUpload(context, upload));
+            runner.run(source, context.options);
+        },
+        [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);
+    if (Status s = applySupplierOptions(cl, context, batchId); !s)
+        return fatal(s.error().message);
     if (!context.global.quiet)
         printSummary(context, batchId);
     return exitForBatch(*context.catalog, batchId);
@@ -200,10 +221,11 @@ int cmdRun(Global global, const QStringList &arguments)
 
 int cmdStatus(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("status"), tr("Show stages and counts per batch, oldest first."));
+    CommandLine cl(QStringLiteral("status"), tr("Show stages, counts and problems per batch, oldest first."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("Only this batch."),
                                     QStringLiteral("[batch]"));
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
+    cl.parser.addOption({QStringLiteral("all"), tr("Include archived batches.")});
     if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
     auto opened = openContext(global, false);
@@ -224,12 +246,25 @@ int cmdStatus(Global global, const QStringList &arguments)
         if (!all)
             return fatal(all.error().message);
         batches = *all;
+        if (!cl.parser.isSet(QStringLiteral("all")))
+            batches.removeIf([](const BatchRecord &b) { return b.archived; });
     }
+    // The same problems, counted the same way, as the GUI's dashboard and Problems dock.
+    if (Status s = Problems::annotate(*context.catalog, batches); !s)
+        return fatal(s.error().message);
 
+    const bool single = !cl.parser.positionalArguments().isEmpty();
     if (cl.parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const BatchRecord &b : std::as_const(batches))
-            array.append(Reports::batchJson(b));
+        for (const BatchRecord &b : std::as_const(batches)) {
+            QJsonObject o = Reports::batchJson(b);
+            const QJsonObject review = reviewStatusJson(*context.catalog, b);
+            for (auto it = review.constBegin(); it != review.constEnd(); ++it)
+                o.insert(it.key(), it.value());
+            if (single)
+                reviewStatusLines(*context.catalog, b.id, true, &o);
+            array.append(o);
+        }
         printJson(QJsonObject{{QStringLiteral("batches"), array}});
         return ExitOk;
     }
@@ -240,18 +275,13 @@ int cmdStatus(Global global, const QStringList &arguments)
     QStringList header{tr("ID"), tr("NAME"), tr("CREATED")};
     for (Stage stage : StageInfo::all())
         header.append(StageInfo::key(stage).toUpper());
-    header << tr("FILES") << tr("PROBLEMS");
+    header << tr("STATE") << tr("FILES") << tr("PROBLEMS");
     QList<QStringList> rows{header};
     for (const BatchRecord &b : std::as_const(batches)) {
         QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
         for (Stage stage : StageInfo::all())
             row.append(StageInfo::key(b.stages.value(stage, StageState::NotStarted)));
-        qint64 problems = 0;
-        for (auto it = b.counts.cbegin(); it != b.counts.cend(); ++it) {
-            if (StatusInfo::severity(it.key()) == Severity::Error)
-                problems += it.value();
-        }
-        row << QString::number(b.files) << QString::number(problems);
+        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(b.problems.total());
         rows.append(row);
     }
     QList<qsizetype> widths(header.size(), 0);
@@ -265,6 +295,12 @@ int cmdStatus(Global global, const QStringList &arguments)
             line += row[i].leftJustified(widths[i] + 2);
         out() << line.trimmed() << '\n';
     }
+    if (single) {
+        for (const QString &line :
+             reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
+            out() << line << '\n';
+    }
+    out() << Qt::flush;
     return ExitOk;
 }
 
@@ -298,29 +334,22 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
-    Status failure;
-    Status s = context.catalog->forEachFile(*batchId, [&](const FileRecord &f) {
-        // The catalog keeps no QA flags yet, so no file counts as flagged here.
-        if (!filter.matches(f, false))
+    // The filter's qa: and check: terms need each file's findings; the JSON record has them through
+    // FileDetails' annotators.
+    QHash<qint64, QList<FindingRecord>> findings;
+    if (filter.needsFindings()) {
+        auto found = CheckRecords(*context.catalog).findingsByFile(*batchId);
+        if (!found)
+            return fatal(found.error().message);
+        findings = std::move(*found);
+    }
+    const QList<FindingRecord> none;
+    // The full record (with what later stages add) only when it is printed whole.
+    auto print = [&](const FileRecord &f, const QJsonObject &record) {
+        const auto fileFindings = findings.constFind(f.id);
+        if (!filter.matches(f, fileFindings == findings.cend() ? none : *fileFindings))
             return true;
         if (json) {
-            QJsonObject record = Reports::fileJson(f);
-            // Where the file stands at each target it was sent to (the upload stage's rows).
-            auto rows = context.catalog->fileTargets(f.id);
-            if (!rows) {
-                failure = rows.error();
-                return false;
-            }
-            QJsonArray targets;
-            for (const FileTargetRecord &row : std::as_const(*rows)) {
-                targets.append(QJsonObject{
-                    {QStringLiteral("target"), row.target},
-                    {QStringLiteral("state"), FileStateInfo::key(row.state)},
-                    {QStringLiteral("name"), row.remoteName},
-                    {QStringLiteral("verified"), row.verified},
-                    {QStringLiteral("message"), row.reported.value(QStringLiteral("message")).toString()}});
-            }
-            record.insert(QStringLiteral("targets"), targets);
             printJson(record);
         } else {
             out() << StatusInfo::key(f.status).leftJustified(16) << ' '
@@ -330,12 +359,13 @@ int cmdFiles(Global global, const QStringList &arguments)
                   << "  " << f.item << u'/' << f.name << '\n';
         }
         return true;
-    });
+    };
+    Status s =
+        json ? FileDetails::forEach(*context.catalog, *batchId, print)
+             : context.catalog->forEachFile(*batchId, [&](const FileRecord &f) { return print(f, {}); });
     out() << Qt::flush;
     if (!s)
         return fatal(s.error().message);
-    if (!failure)
-        return fatal(failure.error().message);
     return ExitOk;
 }
 
@@ -343,12 +373,16 @@ int cmdReport(Global global, const QStringList &arguments)
 {
     CommandLine cl(QStringLiteral("report"), tr("Write a report for a batch."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("format"), tr("Report format: summary or jsonl."), tr("format"),
-                         QStringLiteral("summary")});
+    cl.parser.addOption({QStringLiteral("format"), tr("Report format: %1.").arg(Exports::keys()),
+                         tr("format"), QStringLiteral("summary")});
     cl.parser.addOption(
         {{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to this file."), tr("file")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
+    const QString key = cl.parser.value(QStringLiteral("format"));
+    const ExportFormat *format = Exports::find(key);
+    if (!format)
+        return fatal(tr("Unknown report format \"%1\"; known: %2.").arg(key, Exports::keys()));
     auto opened = openContext(global, false);
     if (!opened)
         return fatal(opened.error().message);
@@ -356,43 +390,32 @@ int cmdReport(Global global, const QStringList &arguments)
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);
-    const QString format = cl.parser.value(QStringLiteral("format"));
-    if (format == u"jsonl") {
-        QSaveFile file(cl.parser.value(QStringLiteral("output")));
-        QTextStream *stream = &out();
-        std::optional<QTextStream> fileStream;
-        if (cl.parser.isSet(QStringLiteral("output"))) {
-            if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
-                return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-            fileStream.emplace(&file);
-            stream = &*fileStream;
-        }
-        Status s = Reports::requestResults(*context.catalog, *batchId, [&](const QJsonObject &result) {
-            *stream << QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)) << '\n';
-        });
-        stream->flush();
-        if (!s)
-            return fatal(s.error().message);
-        if (fileStream && !file.commit())
-            return fatal(tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-        return ExitOk;
-    }
-    if (format != u"summary")
-        return fatal(tr("Unknown report format \"%1\"; known: summary, jsonl.").arg(format));
+    if (auto batch = context.catalog->batch(*batchId); !batch)
+        return fatal(batch.error().message);
 
     // The summary always goes next to the batch's log too.
-    auto text = Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));
-    if (!text)
-        return fatal(text.error().message);
-    if (cl.parser.isSet(QStringLiteral("output"))) {
-        const QString path = cl.parser.value(QStringLiteral("output"));
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text->toUtf8()) < 0 ||
-            !file.commit())
-            return fatal(tr("Cannot write %1: %2").arg(path, file.errorString()));
-    } else {
-        out() << *text << Qt::flush;
+    if (format->key == u"summary") {
+        if (auto text =
+                Reports::writeSummary(*context.catalog, *batchId, context.workspace.summaryPath(*batchId));
+            !text)
+            return fatal(text.error().message);
     }
+    ExportJob job;
+    job.catalog = context.catalog.get();
+    job.batchId = *batchId;
+    job.storeDescription = context.workspace.storeSpec();
+    if (cl.parser.isSet(QStringLiteral("output"))) {
+        if (Status s = Exports::writeFile(*format, job, cl.parser.value(QStringLiteral("output"))); !s)
+            return fatal(s.error().message);
+        return ExitOk;
+    }
+    out().flush();
+    QFile stdOut;
+    if (!stdOut.open(stdout, QIODevice::WriteOnly))
+        return fatal(tr("Cannot write to standard output: %1").arg(stdOut.errorString()));
+    if (Status s = format->write(job, stdOut); !s)
+        return fatal(s.error().message);
+    stdOut.flush();
     return ExitOk;
 }
 

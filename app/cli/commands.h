@@ -17,6 +17,27 @@ int cmdStatus(Global global, const QStringList &arguments);
 int cmdFiles(Global global, const QStringList &arguments);
 int cmdReport(Global global, const QStringList &arguments);
 
+// reviewcommands.cpp: sample, verdict, approve, reject, and review's part of status and report
+int cmdSample(Global global, const QStringList &arguments);
+int cmdVerdict(Global global, const QStringList &arguments);
+int cmdApprove(Global global, const QStringList &arguments);
+int cmdReject(Global global, const QStringList &arguments);
+//! --supplier and --redelivery-of, for load, run and sample.
+void addSupplierOptions(CommandLine &cl);
+//! Checks --supplier and --redelivery-of before anything is written; an exit status when they are wrong.
+std::optional<int> checkSupplierOptions(const CommandLine &cl, Context &context);
+//! Records the batch's re-delivery link (--redelivery-of, else by its name) and supplier (--supplier, else
+//! the settings).
+Status applySupplierOptions(const CommandLine &cl, Context &context, qint64 batchId);
+//! status --json's additions for \a batch: "review", "supplier", "redelivery_of".
+QJsonObject reviewStatusJson(Catalog &catalog, const BatchRecord &batch);
+//! status BATCH's review lines: scoreboard, decision, what a re-delivery replaces, the supplier's history
+//! (also into \a history as "supplier_history" when \a json).
+QStringList reviewStatusLines(Catalog &catalog, qint64 batchId, bool json, QJsonObject *history);
+// checkcommands.cpp: "check BATCH", automatic QA; "schemas fetch|list"
+int cmdCheck(Global global, const QStringList &arguments);
+int cmdSchemas(Global global, const QStringList &arguments);
+
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);
 
@@ -41,5 +62,8 @@ std::optional<int> readUploadSettings(const CommandLine &cl, const Context &cont
                                       bool jobsFromJobsOption);
 //! The default stages followed by the upload stage for \a settings.
 QList<StageDefinition> stagesWithUpload(const Context &context, const UploadSettings &settings);
+// housekeepingcommands.cpp: "recheck BATCH [--files IDS]", "batch rename|archive|unarchive|delete BATCH"
+int cmdRecheck(Global global, const QStringList &arguments);
+int cmdBatch(Global global, const QStringList &arguments);
 
 } // namespace gh::cli

@@ -137,9 +137,10 @@ std::optional<int> readUploadSettings(const CommandLine &cl, const Context &cont
 
 QList<StageDefinition> stagesWithUpload(const Context &context, const UploadSettings &settings)
 {
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(UploadStage::definition(settings, context.workspace.dataDir()));
-    return stages;
+    // Before the curator's review for now: upload and run --target deliver what was asked. Issue 13 wants the
+    // approval to start the upload (core/review/reviewhooks.cpp); then the upload moves after the review.
+    return StageDefinition::with(StageDefinition::defaults(),
+                                 UploadStage::definition(settings, context.workspace.dataDir()));
 }
 
 int cmdUpload(Global global, const QStringList &arguments)

@@ -96,6 +96,14 @@ FileRecord fileFromQuery(const QSqlQuery &q)
     return f;
 }
 
+QList<FileRecord> filesFromQuery(QSqlQuery &q)
+{
+    QList<FileRecord> result;
+    while (q.next())
+        result.append(fileFromQuery(q));
+    return result;
+}
+
 EventRecord eventFromQuery(const QSqlQuery &q)
 {
     EventRecord e;
@@ -109,6 +117,30 @@ EventRecord eventFromQuery(const QSqlQuery &q)
     e.agent = q.value(7).toString();
     e.detail = q.value(8).toString();
     return e;
+}
+
+ItemRecord itemFromQuery(const QSqlQuery &q)
+{
+    ItemRecord item;
+    item.id = q.value(0).toLongLong();
+    item.batchId = q.value(1).toLongLong();
+    item.seq = q.value(2).toInt();
+    item.identifier = q.value(3).toString();
+    item.label = q.value(4).toString();
+    item.metadata = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    return item;
+}
+
+//! Sums the rows of a "key, count" query by the keys \a parse knows.
+template <typename Key, typename Parse>
+QMap<Key, qint64> countedBy(QSqlQuery &q, Parse parse)
+{
+    QMap<Key, qint64> counts;
+    while (q.next()) {
+        if (const auto key = parse(q.value(0).toString()))
+            counts[*key] += q.value(1).toLongLong();
+    }
+    return counts;
 }
 
 QString statusList(const QList<FileStatus> &statuses)
@@ -433,10 +465,11 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
 {
     // One batch filters every query by it; all batches read each table once, grouped.
     const QString where = onlyId > 0 ? QStringLiteral(" WHERE batch_id = %1").arg(onlyId) : QString();
-    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches") +
-                     (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
-                     QStringLiteral(" ORDER BY created_at, id"),
-                 {}, tr("listing batches"));
+    auto q = run(
+        QStringLiteral("SELECT id, name, source, detected, trace, state, created_at, settings FROM batches") +
+            (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
+            QStringLiteral(" ORDER BY created_at, id"),
+        {}, tr("listing batches"));
     if (!q)
         return q.error();
     QList<BatchRecord> result;
@@ -449,6 +482,9 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         b.trace = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).array();
         b.state = batchStateFromKey(q->value(5).toString());
         b.created = fromDbTime(q->value(6).toString());
+        b.archived = QJsonDocument::fromJson(q->value(7).toString().toUtf8())
+                         .object()
+                         .contains(QStringLiteral("archived_at"));
         result.append(b);
     }
 
@@ -479,9 +515,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         if (BatchRecord *b = byId.value(items->value(0).toLongLong()))
             b->items = items->value(1).toLongLong();
     }
-    auto stages =
-        run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages") + where,
-            {}, tr("reading stages"));
+    auto stages = run(
+        QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner, finished_at FROM batch_stages") +
+            where,
+        {}, tr("reading stages"));
     if (!stages)
         return stages.error();
     while (stages->next()) {
@@ -496,6 +533,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         r.heartbeat = fromDbTime(text(stages->value(3)));
         r.runner = text(stages->value(4));
         b->stages.insert(*stage, r.effectiveState());
+        for (const QDateTime &at : {r.heartbeat, fromDbTime(text(stages->value(5)))}) {
+            if (at.isValid() && (!b->lastRun.isValid() || at > b->lastRun))
+                b->lastRun = at;
+        }
     }
     return result;
 }
@@ -691,9 +732,11 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
 
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
-    QString sql = u"SELECT " + s_fileColumns +
-                  u" FROM files f JOIN items i ON i.id = f.item_id"
-                  u" WHERE f.batch_id = ? AND f.id > ?";
+    // A walk over every file pages along the primary key: "+" keeps SQLite from choosing the batch_id index,
+    // which would visit and sort every file of the batch for each page (quadratic in the batch's size). A
+    // status filter keeps the (batch_id, status) index, which finds the few pending files directly.
+    QString sql = u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id WHERE " +
+                  (query.statuses.isEmpty() ? u"+f.batch_id" : u"f.batch_id") + u" = ? AND f.id > ?";
     QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
@@ -709,10 +752,7 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     auto q = run(sql, values, tr("reading files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QList<FileRecord> result;
-    while (q->next())
-        result.append(fileFromQuery(*q));
-    return result;
+    return filesFromQuery(*q);
 }
 
 Result<FileRecord> Catalog::file(qint64 fileId)
@@ -725,6 +765,17 @@ Result<FileRecord> Catalog::file(qint64 fileId)
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no file %1 in the catalog.").arg(fileId)};
     return fileFromQuery(*q);
+}
+
+Result<QList<FileRecord>> Catalog::itemFiles(qint64 itemId)
+{
+    auto q =
+        run(u"SELECT " + s_fileColumns +
+                u" FROM files f JOIN items i ON i.id = f.item_id WHERE f.item_id = ? ORDER BY f.seq, f.id",
+            {itemId}, tr("reading the files of item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    return filesFromQuery(*q);
 }
 
 Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit)
@@ -915,21 +966,14 @@ Result<QList<FileStageRecord>> Catalog::fileStages(qint64 fileId)
 
 Result<QMap<FileStatus, qint64>> Catalog::stageCounts(qint64 batchId, Stage stage)
 {
-    auto q = run(QStringLiteral("SELECT status, state, COUNT(*) FROM file_stages WHERE batch_id = ?"
-                                " AND stage = ? GROUP BY status, state"),
+    // Rows put back count as pending, whatever outcome they still remember.
+    auto q = run(QStringLiteral("SELECT CASE WHEN state = 'pending' THEN 'pending' ELSE status END, COUNT(*)"
+                                " FROM file_stages WHERE batch_id = ? AND stage = ? GROUP BY 1"),
                  {batchId, StageInfo::key(stage)},
                  tr("counting the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
     if (!q)
         return q.error();
-    QMap<FileStatus, qint64> counts;
-    while (q->next()) {
-        const auto status = StatusInfo::fromKey(q->value(0).toString());
-        if (!status)
-            continue;
-        const bool pending = q->value(1).toString() == FileStateInfo::key(FileStageState::Pending);
-        counts[pending ? FileStatus::Pending : *status] += q->value(2).toLongLong();
-    }
-    return counts;
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
 Result<QHash<QString, HttpCacheEntry>> Catalog::httpCache(const QStringList &urls)
@@ -976,12 +1020,7 @@ Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
                  {batchId}, tr("counting files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QMap<FileStatus, qint64> counts;
-    while (q->next()) {
-        if (const auto status = StatusInfo::fromKey(q->value(0).toString()))
-            counts[*status] += q->value(1).toLongLong();
-    }
-    return counts;
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
 Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId, const PendingFor &pending)
@@ -1059,14 +1098,40 @@ Result<ItemRecord> Catalog::item(qint64 itemId)
         return q.error();
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no item %1 in the catalog.").arg(itemId)};
-    ItemRecord item;
-    item.id = q->value(0).toLongLong();
-    item.batchId = q->value(1).toLongLong();
-    item.seq = q->value(2).toInt();
-    item.identifier = q->value(3).toString();
-    item.label = q->value(4).toString();
-    item.metadata = QJsonDocument::fromJson(q->value(5).toString().toUtf8()).object();
-    return item;
+    return itemFromQuery(*q);
+}
+
+Result<QList<ItemRecord>> Catalog::items(qint64 batchId, qint64 afterId, int limit)
+{
+    // "+batch_id": page along the primary key, not the batch index (see files()).
+    auto q = run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items"
+                                " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                     .arg(limit),
+                 {batchId, afterId}, tr("reading items of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<ItemRecord> result;
+    while (q->next())
+        result.append(itemFromQuery(*q));
+    return result;
+}
+
+Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit)
+{
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto page = items(batchId, afterId, pageSize);
+        if (!page)
+            return page.error();
+        for (const ItemRecord &item : std::as_const(*page)) {
+            if (!visit(item))
+                return {};
+        }
+        if (page->size() < pageSize)
+            return {};
+        afterId = page->constLast().id;
+    }
 }
 
 // Targets
@@ -1157,12 +1222,7 @@ Result<QMap<TargetState, qint64>> Catalog::targetCounts(qint64 batchId, const QS
                  {batchId, target}, tr("counting the files of batch %1 at %2").arg(batchId).arg(target));
     if (!q)
         return q.error();
-    QMap<TargetState, qint64> counts;
-    while (q->next()) {
-        if (const auto state = FileStateInfo::targetStateFromKey(q->value(0).toString()))
-            counts[*state] += q->value(1).toLongLong();
-    }
-    return counts;
+    return countedBy<TargetState>(*q, &FileStateInfo::targetStateFromKey);
 }
 
 // Events
@@ -1199,6 +1259,11 @@ Status Catalog::addEvents(const QList<EventRecord> &events)
     return tx->commit();
 }
 
+Status Catalog::addEventsInTransaction(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
+}
+
 Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
 {
     QString sql =
@@ -1232,6 +1297,169 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     QList<EventRecord> result;
     while (q->next())
         result.append(eventFromQuery(*q));
+    return result;
+}
+
+// Housekeeping and "check again"
+
+Status Catalog::renameBatch(qint64 batchId, const QString &name)
+{
+    auto q = run(QStringLiteral("UPDATE batches SET name = ? WHERE id = ?"), {name, batchId},
+                 tr("renaming batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return {};
+}
+
+Result<QList<Catalog::StoredObject>> Catalog::storedObjects(qint64 batchId)
+{
+    // The other batches' keys are read once into the subquery (SQLite and PostgreSQL both materialise an
+    // uncorrelated IN).
+    auto q =
+        run(QStringLiteral("SELECT stored_key, MAX(size),"
+                           " CASE WHEN stored_key IN (SELECT stored_key FROM files WHERE batch_id <> ?"
+                           " AND stored_key IS NOT NULL) THEN 1 ELSE 0 END"
+                           " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL GROUP BY stored_key"),
+            {batchId, batchId}, tr("listing the stored copies of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<StoredObject> result;
+    while (q->next())
+        result.append({q->value(0).toString(), q->value(1).isNull() ? -1 : q->value(1).toLongLong(),
+                       q->value(2).toInt() != 0});
+    return result;
+}
+
+Status Catalog::deleteBatch(qint64 batchId, const QStringList &removedKeys)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < removedKeys.size(); start += chunk) {
+        const QStringList part = removedKeys.mid(start, chunk);
+        QVariantList values;
+        for (const QString &key : part)
+            values.append(key);
+        auto q = run(u"DELETE FROM http_cache WHERE stored_key IN (" +
+                         QStringList(part.size(), QStringLiteral("?")).join(u',') + u')',
+                     values, tr("forgetting cached downloads of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    // Children first, so the delete does not depend on the foreign keys' cascades being enabled.
+    for (const QString &table :
+         {QStringLiteral("events"), QStringLiteral("file_stages"), QStringLiteral("file_targets"),
+          QStringLiteral("check_findings"), QStringLiteral("check_files"), QStringLiteral("image_stats"),
+          QStringLiteral("review_items"), QStringLiteral("review_samples"), QStringLiteral("files"),
+          QStringLiteral("items"), QStringLiteral("batch_stages")}) {
+        auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
+                     tr("deleting batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    auto q = run(QStringLiteral("DELETE FROM batches WHERE id = ?"), {batchId},
+                 tr("deleting batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return tx->commit();
+}
+
+Status Catalog::recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    QSqlQuery &q =
+        prepared(m_recordRecheck,
+                 QStringLiteral(
+                     "UPDATE files SET declared_size = ?, declared_md5 = ?, declared_sha1 = ?,"
+                     " declared_sha256 = ?, declared_sha512 = ?, declared_origin = ?, declared_mimetype = ?,"
+                     " status = ?, error = ? WHERE id = ?"));
+    for (const FileRecord &f : files) {
+        q.addBindValue(nullableSize(f.declaredSize));
+        q.addBindValue(nullable(f.declared.md5));
+        q.addBindValue(nullable(f.declared.sha1));
+        q.addBindValue(nullable(f.declared.sha256));
+        q.addBindValue(nullable(f.declared.sha512));
+        q.addBindValue(nullable(f.declared.origin));
+        q.addBindValue(nullable(f.declaredMimetype));
+        q.addBindValue(StatusInfo::key(f.status));
+        q.addBindValue(nullable(f.error));
+        q.addBindValue(f.id);
+        if (!q.exec())
+            return sqlError(q, tr("recording the check of file %1").arg(f.name));
+    }
+    // The fetch stage's rows follow the check: a file put back to pending is fetched again, a file whose copy
+    // was verified is settled with its new status.
+    if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
+        return s;
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
+}
+
+Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)
+{
+    // Keyset pages by id: a million-file batch has millions of events, never all in memory.
+    constexpr int pageSize = 5000;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q =
+            run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
+                               " event_at, outcome, agent, detail FROM events"
+                               " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                    .arg(pageSize),
+                {batchId, afterId}, tr("reading events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            const EventRecord e = eventFromQuery(*q);
+            ++rows;
+            afterId = e.id;
+            if (!visit(e))
+                return {};
+        }
+        if (rows < pageSize)
+            return {};
+    }
+}
+
+Result<QList<Catalog::EventCount>> Catalog::eventCounts(qint64 batchId)
+{
+    // Counted here a page at a time rather than with GROUP BY, which would sort every event of the batch in
+    // memory (temp_store=MEMORY): a few hundred MB for a million-file batch. The groups are few.
+    constexpr int pageSize = 20000;
+    QMap<std::tuple<QString, QString, QString>, qint64> groups;
+    qint64 afterId = 0;
+    for (;;) {
+        auto q = run(QStringLiteral("SELECT id, agent, event_type, outcome FROM events"
+                                    " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                         .arg(pageSize),
+                     {batchId, afterId}, tr("counting events of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+        int rows = 0;
+        while (q->next()) {
+            ++rows;
+            afterId = q->value(0).toLongLong();
+            ++groups[{q->value(1).toString(), q->value(2).toString(), q->value(3).toString()}];
+        }
+        if (rows < pageSize)
+            break;
+    }
+    QList<EventCount> result;
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it)
+        result.append({std::get<0>(it.key()), std::get<1>(it.key()), std::get<2>(it.key()), it.value()});
     return result;
 }
 

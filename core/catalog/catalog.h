@@ -119,6 +119,8 @@ public:
     Result<qint64> insertFile(const FileRecord &file);
     Result<QList<FileRecord>> files(qint64 batchId, const FileQuery &query = {});
     Result<FileRecord> file(qint64 fileId);
+    //! The files of item \a itemId in their order (the pages of a multi-page item).
+    Result<QList<FileRecord>> itemFiles(qint64 itemId);
     //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
     Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
     /*!
@@ -156,6 +158,10 @@ public:
     Result<int> resetStage(qint64 batchId, Stage stage, const QList<FileStatus> &statuses,
                            bool downloadsOnly = false, const QList<Stage> &downstream = {});
     Result<ItemRecord> item(qint64 itemId);
+    //! Up to \a limit items of the batch with an id above \a afterId, in id (= intake) order; for paging.
+    Result<QList<ItemRecord>> items(qint64 batchId, qint64 afterId, int limit);
+    //! Calls \a visit for every item of the batch in id order, a page at a time; stops when it returns false.
+    Status forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit);
 
     // Targets
     //! Adds or replaces the rows of (file, target) pairs, in one transaction.
@@ -169,12 +175,47 @@ public:
 
     // Events
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events within the Transaction the caller holds, so they commit or roll back with its rows.
+    Status addEventsInTransaction(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
     //! The events about item \a itemId as a whole (not about one of its files), in time order.
     Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);
+    //! Calls \a visit for every event of the batch in id order, a page at a time (exports of 10^6 files).
+    Status forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit);
+    struct EventCount
+    {
+        QString agent;
+        QString type;
+        QString outcome;
+        qint64 count = 0;
+    };
+    //! How many events of each agent, type and outcome the batch has (the _SUMMARY's stage sections).
+    Result<QList<EventCount>> eventCounts(qint64 batchId);
 
     static QString toDbTime(const QDateTime &time);
     static QDateTime fromDbTime(const QString &text);
+
+    // Housekeeping and "check again" (BatchHousekeeping, Recheck)
+    Status renameBatch(qint64 batchId, const QString &name);
+    struct StoredObject
+    {
+        QString key;
+        qint64 size = -1;
+        bool shared = false; //!< Another batch's file uses the same stored key.
+    };
+    //! The stored copies of a batch's files, each key once.
+    Result<QList<StoredObject>> storedObjects(qint64 batchId);
+    /*!
+        Removes a batch and everything recorded about it, in one transaction, and forgets the cached
+        downloads whose stored copies (\a removedKeys) are about to be removed from the store.
+    */
+    Status deleteBatch(qint64 batchId, const QStringList &removedKeys);
+    /*!
+        Writes what a check found for each file: declared checksums, size and type, status and error (the
+        measured digests and the stored key stay) as the file's status and its fetch row, with \a events, in
+        one transaction.
+    */
+    Status recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events);
 
 private:
     Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName);
@@ -204,6 +245,7 @@ private:
     std::optional<QSqlQuery> m_upsertStage;
     std::optional<QSqlQuery> m_updateOverall;
     std::optional<QSqlQuery> m_upsertTarget;
+    std::optional<QSqlQuery> m_recordRecheck;
 };
 
 } // namespace gh

@@ -170,6 +170,93 @@ const QList<Migration> &catalogMigrations()
              QStringLiteral("ALTER TABLE files DROP COLUMN target_state"),
              QStringLiteral("DROP TABLE qa_samples"),
          }},
+        {5,
+         QStringLiteral("QA: check findings, what the per-file checks learned, image statistics"),
+         {
+             QStringLiteral("CREATE TABLE check_findings ("
+                            " id {id_pk},"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT REFERENCES items(id) ON DELETE CASCADE,"
+                            " file_id BIGINT REFERENCES files(id) ON DELETE CASCADE,"
+                            " check_name TEXT NOT NULL,"
+                            // 'file' for the per-file pass, 'batch' for the checks across files
+                            " scope TEXT NOT NULL DEFAULT 'file',"
+                            " severity TEXT NOT NULL,"
+                            " message TEXT NOT NULL,"
+                            " line INTEGER NOT NULL DEFAULT 0,"
+                            " found_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_findings_batch ON check_findings (batch_id, check_name)"),
+             QStringLiteral("CREATE INDEX check_findings_file ON check_findings (file_id)"),
+             QStringLiteral("CREATE INDEX check_findings_item ON check_findings (item_id)"),
+             // Facts the batch-level checks compare across files (page numbers, sizes, identifiers), so
+             // a check interrupted after its per-file pass still has them.
+             QStringLiteral("CREATE TABLE check_files ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " facts TEXT NOT NULL DEFAULT '{}',"
+                            " checked_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_files_batch ON check_files (batch_id, file_id)"),
+             QStringLiteral("CREATE TABLE image_stats ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " sha256 TEXT NOT NULL,"
+                            " format TEXT NOT NULL DEFAULT '',"
+                            " width INTEGER NOT NULL,"
+                            " height INTEGER NOT NULL,"
+                            " sample_width INTEGER NOT NULL,"
+                            " sample_height INTEGER NOT NULL,"
+                            " reduction INTEGER NOT NULL,"
+                            " components INTEGER NOT NULL,"
+                            " histogram TEXT NOT NULL,"
+                            " error TEXT,"
+                            " computed_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX image_stats_batch ON image_stats (batch_id)"),
+         }},
+        // v6 (dedup) is another track's number; a gap is tolerated while it lands.
+        {7,
+         QStringLiteral("review and approval: QA samples and verdicts, suppliers, decisions, re-deliveries"),
+         {
+             QStringLiteral("ALTER TABLE batches ADD COLUMN supplier TEXT"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN redelivery_of BIGINT"),
+             // Why the batch was rejected, or why an approval overrode what would have refused it.
+             QStringLiteral("ALTER TABLE batches ADD COLUMN decision_reason TEXT"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN decision_override INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN target TEXT"),
+             QStringLiteral("CREATE INDEX batches_supplier ON batches (supplier)"),
+             QStringLiteral("CREATE TABLE review_samples ("
+                            " batch_id BIGINT PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,"
+                            " lot_size BIGINT NOT NULL,"
+                            " aql TEXT NOT NULL,"
+                            " level TEXT NOT NULL,"
+                            " code_letter TEXT NOT NULL,"
+                            " plan_letter TEXT NOT NULL,"
+                            " sample_size BIGINT NOT NULL,"
+                            " accept_number INTEGER NOT NULL,"
+                            " reject_number INTEGER NOT NULL,"
+                            " seed BIGINT NOT NULL,"
+                            " drawn_at TEXT NOT NULL,"
+                            " drawn_by TEXT NOT NULL)"),
+             // One row per item to review: drawn at random (counts toward Ac/Re) or flagged (does not), with
+             // its current verdict; every verdict given is also a PREMIS event.
+             QStringLiteral("CREATE TABLE review_items ("
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+                            " seq INTEGER NOT NULL,"
+                            " reason TEXT NOT NULL,"
+                            " flags TEXT NOT NULL DEFAULT '',"
+                            " verdict TEXT,"
+                            " defect TEXT,"
+                            " note TEXT,"
+                            " reviewer TEXT,"
+                            " decided_at TEXT,"
+                            " PRIMARY KEY (batch_id, item_id))"),
+             QStringLiteral("CREATE INDEX review_items_order ON review_items (batch_id, seq)"),
+             // The review view and qa-csv read one item's files at a time, and a sample's lot by batch.
+             QStringLiteral("CREATE INDEX files_item ON files (item_id, seq)"),
+             QStringLiteral("CREATE INDEX items_batch ON items (batch_id, seq)"),
+             // Rejection asks, for every stored object, whether another batch's file uses it too.
+             QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
+         }},
     };
     return migrations;
 }

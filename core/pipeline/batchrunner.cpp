@@ -84,6 +84,7 @@ Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
 void BatchRunner::begin(const RunOptions &options, bool rerun)
 {
     m_busy = true;
+    m_occasion = RunNotifier::Occasion::Run;
     m_cancel->store(false);
     m_options = options;
     m_rerun = rerun;
@@ -148,6 +149,7 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
 void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
 {
     begin(options, true);
+    m_occasion = RunNotifier::Occasion::Fetch;
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
         complete(batchId, false, batch.error().message);
@@ -210,7 +212,8 @@ void BatchRunner::advance(qint64 batchId)
         return;
     case NextStep::Action::Wait: {
         const QString detail = tr("Waiting for the curator.");
-        if (next->state != StageState::NeedsAttention || next->detail != detail) {
+        // Once the curator's tools have written the lamp (a drawn sample's scoreboard), it stays theirs.
+        if (next->state == StageState::NotStarted) {
             if (Status s = m_catalog.setStageState(batchId, next->stage, StageState::NeedsAttention, detail);
                 !s) {
                 complete(batchId, false, s.error().message);
@@ -218,8 +221,9 @@ void BatchRunner::advance(qint64 batchId)
             }
             emit stageChanged(batchId, next->stage, StageState::NeedsAttention);
         }
-        log(tr("%1: %2").arg(StageInfo::displayName(next->stage), detail));
-        complete(batchId, true, tr("%1: %2").arg(StageInfo::displayName(next->stage), detail));
+        const QString waiting = tr("%1: %2").arg(StageInfo::displayName(next->stage), detail);
+        log(waiting);
+        complete(batchId, true, m_lastDetail.isEmpty() ? waiting : m_lastDetail + u' ' + waiting);
         return;
     }
     case NextStep::Action::Stopped:
@@ -310,6 +314,10 @@ void BatchRunner::complete(qint64 batchId, bool ok, const QString &message)
         auto summary = Reports::writeSummary(m_catalog, batchId, m_workspace.summaryPath(batchId));
         if (!summary)
             log(summary.error().message);
+        RunNotifier::finished(m_catalog, batchId, m_occasion, m_options.report,
+                              {m_workspace.batchDir(batchId), m_workspace.logPath(batchId),
+                               m_workspace.summaryPath(batchId), m_store.displayName()},
+                              [this](const QString &line) { log(line); });
     }
     m_log.reset();
     m_busy = false;

@@ -10,6 +10,7 @@
 #include "nextstep.h"
 #include "progress.h"
 #include "report/batchlog.h"
+#include "report/runnotifier.h"
 #include "runoptions.h"
 #include "stagedefinition.h"
 #include "store/bitstore.h"
@@ -102,6 +103,8 @@ private:
     QString m_lastDetail; //!< The detail of the stage that finished last.
     bool m_busy = false;
     bool m_paused = false;
+    //! What complete() tells RunNotifier the run was: set by run() and runBatch().
+    RunNotifier::Occasion m_occasion = RunNotifier::Occasion::Run;
 };
 
 } // namespace gh

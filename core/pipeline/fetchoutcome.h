@@ -35,6 +35,8 @@ public:
                      const QString &eventType, const QString &agent);
     static EventRecord event(const FileRecord &file, const QString &type, const QString &outcome,
                              const QString &detail, const QString &agent);
+    //! The error of a file whose bytes do not match what \a origin declared (\a detail: Fixity's verdict).
+    static QString mismatchMessage(const QString &detail, const QString &origin);
 
     /*!
         The shared end of every fetch path once all bytes are in \a writer: records the measurements, decides

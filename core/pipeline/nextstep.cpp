@@ -38,6 +38,12 @@ Result<NextStep> nextStep(Catalog &catalog, qint64 batchId, const QList<StageDef
         intake->state == StageState::Failed)
         return step(NextStep::Action::Load, Stage::Intake, intake);
 
+    // A person's no (a rejected batch) closes the batch: nothing runs again, not even an explicit run.
+    for (const StageDefinition &definition : stages) {
+        const StageRecord *record = recordOf(*records, definition.stage);
+        if (definition.kind == StageDefinition::Kind::Person && record && record->state == StageState::Failed)
+            return step(NextStep::Action::Stopped, definition.stage, record);
+    }
     for (const StageDefinition &definition : stages) {
         const StageRecord *record = recordOf(*records, definition.stage);
         const StageState state = record ? record->state : StageState::NotStarted;

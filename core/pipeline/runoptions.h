@@ -7,8 +7,9 @@
 
 #include "fetchoptions.h"
 #include "intake/intaketypes.h"
-#include "store/bitstore.h"
 #include "net/transferoptions.h"
+#include "report/reportsettings.h"
+#include "store/bitstore.h"
 
 namespace gh {
 
@@ -26,6 +27,8 @@ struct RunOptions
     StoreOptions store;
     //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
     QString bannedList;
+    //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
+    ReportOptions report;
 
     //! The options of one load: the intake settings with this run's transfer settings.
     IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;

@@ -1,5 +1,7 @@
 #include "stagedefinition.h"
 
+#include <algorithm>
+
 namespace gh {
 
 PendingFor StageDefinition::pendingFor(const QList<StageDefinition> &stages, Stage stage)
@@ -25,6 +27,14 @@ QList<Stage> StageDefinition::downstream(const QList<StageDefinition> &stages, S
         after = after || d.stage == stage;
     }
     return later;
+}
+
+QList<StageDefinition> StageDefinition::with(QList<StageDefinition> stages, const StageDefinition &added)
+{
+    const auto person = std::find_if(stages.cbegin(), stages.cend(),
+                                     [](const StageDefinition &d) { return d.kind == Kind::Person; });
+    stages.insert(person - stages.cbegin(), added);
+    return stages;
 }
 
 } // namespace gh

@@ -55,6 +55,11 @@ struct StageDefinition
     //! The stages after intake that ship with Gatehouse, in the order a batch passes them
     //! (stageregistry.cpp).
     static QList<StageDefinition> defaults();
+    /*!
+        \a stages with \a added placed before the first person stage (the curator's review), or at the end
+        when there is none: where a plug-in stage that works on files before the curator decides belongs.
+    */
+    static QList<StageDefinition> with(QList<StageDefinition> stages, const StageDefinition &added);
     //! Which files \a stage takes in the order \a stages: those the files stage before it let through.
     static PendingFor pendingFor(const QList<StageDefinition> &stages, Stage stage);
     //! The files stages after \a stage in \a stages.

@@ -2,8 +2,14 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLocale>
 #include <QSaveFile>
+
+#include "intake/intaketypes.h"
+#include "itemlink.h"
+#include "problems.h"
+#include "summarysections.h"
 
 namespace gh {
 
@@ -62,6 +68,19 @@ QJsonObject Reports::batchJson(const BatchRecord &batch)
         {QStringLiteral("files"), batch.files},
         {QStringLiteral("stages"), stages},
         {QStringLiteral("counts"), counts},
+        {QStringLiteral("archived"), batch.archived},
+        {QStringLiteral("problems"), Problems::toJson(batch.problems)},
+        {QStringLiteral("batch_problems"),
+         [&] {
+             QJsonArray list;
+             for (const Problem &p : batch.batchProblems)
+                 list.append(Problems::toJson(p));
+             return list;
+         }()},
+        // What intake warned about, and the manifests it had to refuse (hostile or broken), so scripts see
+        // what the GUI's problems list shows.
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(IntakeTrace::warnings(batch.trace))},
+        {QStringLiteral("refused_manifests"), QJsonArray::fromStringList(IntakeTrace::refusals(batch.trace))},
     };
 }
 
@@ -78,6 +97,8 @@ QJsonObject Reports::fileJson(const FileRecord &f)
         {QStringLiteral("mimetype"), optionalString(f.mimetype)},
         {QStringLiteral("status"), StatusInfo::key(f.status)},
         {QStringLiteral("stored_key"), optionalString(f.storedKey)},
+        // Opens the item in the GUI from a spreadsheet or a mail (the desktop's gatehouse:// handler).
+        {QStringLiteral("link"), ItemLink::itemUrl(f.batchId, f.itemId)},
     };
     if (!f.sourcePath.isEmpty())
         o.insert(QStringLiteral("path"), f.sourcePath);
@@ -102,6 +123,28 @@ QJsonObject Reports::fileJson(const FileRecord &f)
         o.insert(QStringLiteral("http_status"), f.httpStatus);
     if (!f.terminalUrl.isEmpty())
         o.insert(QStringLiteral("terminal_url"), f.terminalUrl);
+    return o;
+}
+
+QJsonObject Reports::findingJson(const FindingRecord &finding)
+{
+    QJsonObject o{
+        {QStringLiteral("check"), finding.check},
+        {QStringLiteral("severity"), severityKey(finding.severity)},
+        {QStringLiteral("message"), finding.message},
+    };
+    if (finding.line > 0)
+        o.insert(QStringLiteral("line"), finding.line);
+    return o;
+}
+
+QJsonObject Reports::fileJson(const FileRecord &file, const QList<FindingRecord> &findings)
+{
+    QJsonObject o = fileJson(file);
+    QJsonArray list;
+    for (const FindingRecord &f : findings)
+        list.append(findingJson(f));
+    o.insert(QStringLiteral("findings"), list);
     return o;
 }
 
@@ -181,28 +224,6 @@ Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
     if (!times)
         return times.error();
 
-    qint64 successful = 0;
-    qint64 failed = 0;
-    qint64 skipped = 0;
-    qint64 pending = 0;
-    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it) {
-        switch (StatusInfo::severity(it.key())) {
-        case Severity::Ok:
-            successful += it.value();
-            break;
-        case Severity::Error:
-            failed += it.value();
-            break;
-        case Severity::Skipped:
-            skipped += it.value();
-            break;
-        case Severity::Open:
-            pending += it.value();
-            break;
-        }
-    }
-    const QLocale c = QLocale::c();
-    const auto number = [&](qint64 n) { return c.toString(n); };
     const QString startText =
         times->started.isValid()
             ? times->started.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
@@ -218,23 +239,19 @@ Result<QString> Reports::summary(Catalog &catalog, qint64 batchId)
     text += leader(tr("Detected as"), batch->detected.isEmpty() ? tr("unknown") : batch->detected);
     text += leader(tr("Start date"), startText);
     text += leader(tr("Runtime"), runtime(ms));
-    text += u'\n';
-    text += centred(tr("Files"));
-    text += u'\n';
-    text += leader(tr("Items"), number(batch->items));
-    text += leader(tr("Attempted"), number(successful + failed));
-    text += leader(tr("Successful"), number(successful));
-    text += leader(tr("Failed"), number(failed));
-    if (skipped > 0)
-        text += leader(tr("Skipped"), number(skipped));
-    if (pending > 0)
-        text += leader(tr("Not yet processed"), number(pending));
-    text += leader(tr("Bytes"), number(batch->bytes));
-    text += u'\n';
-    text += centred(tr("By status"));
-    text += u'\n';
-    for (auto it = batch->counts.cbegin(); it != batch->counts.cend(); ++it)
-        text += leader(StatusInfo::key(it.key()), number(it.value()));
+    SummaryContext context(catalog, *batch);
+    for (SummarySections::Builder build : SummarySections::all()) {
+        auto section = build(context);
+        if (!section)
+            return section.error();
+        if (!*section)
+            continue;
+        text += u'\n';
+        text += centred((*section)->title);
+        text += u'\n';
+        for (const auto &[label, value] : std::as_const((*section)->lines))
+            text += leader(label, value);
+    }
     return text;
 }
 

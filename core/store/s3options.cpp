@@ -4,6 +4,7 @@
 #include <QStandardPaths>
 
 #include "util/keychain.h"
+#include "util/logging.h"
 
 namespace gh {
 
@@ -112,11 +113,13 @@ bool S3Options::loadSecretFromKeychain(int timeoutMs)
 {
     if (credentials.accessKeyId.isEmpty() || !credentials.secretAccessKey.isEmpty())
         return false;
-    const QByteArray secret =
+    const auto secret =
         readKeychainSecret(s_keychainService, QString::fromUtf8(credentials.accessKeyId), timeoutMs);
-    if (secret.isEmpty())
+    if (!secret) {
+        qCDebug(lcStore) << "no S3 secret from the keychain for" << credentials.accessKeyId;
         return false;
-    credentials.secretAccessKey = secret;
+    }
+    credentials.secretAccessKey = *secret;
     return true;
 }
 

@@ -121,7 +121,7 @@ void TargetOptions::applyEnvironment(const QProcessEnvironment &environment)
         password = environment.value(QStringLiteral("GATEHOUSE_MEDIAWIKI_PASSWORD"));
     if (!user.isEmpty() && password.isEmpty() &&
         environment.value(QStringLiteral("GATEHOUSE_MEDIAWIKI_KEYCHAIN")) != u"0")
-        password = QString::fromUtf8(readKeychainSecret(s_keychainService, user));
+        password = QString::fromUtf8(readKeychainSecret(s_keychainService, user).value_or(QByteArray()));
 }
 
 } // namespace gh

@@ -11,20 +11,18 @@
 
 namespace gh {
 
-QByteArray readKeychainSecret(const QString &service, const QString &key, int timeoutMs)
+std::optional<QByteArray> readKeychainSecret(const QString &service, const QString &key, int timeoutMs)
 {
     auto *app = QCoreApplication::instance();
-    // QtKeychain's job executor is a process-wide QObject; using it off the application thread, or with no
-    // session bus to talk to (a headless server, CI), can only fail or, worse, try to autolaunch a bus.
     if (!app || QThread::currentThread() != app->thread()) {
-        qCDebug(lcStore) << "keychain not consulted: not on the application thread";
-        return {};
+        qCDebug(lcReport) << "keychain not consulted for" << service << ": not on the application thread";
+        return std::nullopt;
     }
+    // Without a session bus (a headless server, CI) a read can only fail, or try to autolaunch a bus.
     if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-        qCDebug(lcStore) << "keychain not consulted: no D-Bus session";
-        return {};
+        qCDebug(lcReport) << "keychain not consulted for" << service << ": no D-Bus session";
+        return std::nullopt;
     }
-
     // The job deletes itself when it finishes, even after we stopped waiting for it.
     auto *job = new QKeychain::ReadPasswordJob(service);
     job->setAutoDelete(true);
@@ -37,8 +35,6 @@ QByteArray readKeychainSecret(const QString &service, const QString &key, int ti
         finished = true;
         if (job->error() == QKeychain::NoError)
             secret = job->binaryData();
-        else
-            qCDebug(lcStore) << "keychain has no secret for" << service << ":" << job->errorString();
         loop.quit();
     });
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
@@ -46,11 +42,13 @@ QByteArray readKeychainSecret(const QString &service, const QString &key, int ti
     if (!finished)
         loop.exec(QEventLoop::ExcludeUserInputEvents);
     if (!finished) {
-        qCInfo(lcStore) << "the keychain did not answer within" << timeoutMs << "ms; going on without it";
         if (guard)
             QObject::disconnect(guard, nullptr, &loop, nullptr);
-        return {};
+        qCInfo(lcReport) << "the keychain did not answer within" << timeoutMs << "ms for" << service;
+        return std::nullopt;
     }
+    if (secret.isEmpty())
+        return std::nullopt;
     return secret;
 }
 

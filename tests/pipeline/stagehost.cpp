@@ -54,8 +54,8 @@ int main(int argc, char **argv)
     mark.delayMs = parser.value(QStringLiteral("delay-ms")).toInt();
     mark.marksLog = parser.value(QStringLiteral("marks"));
     BatchRunner runner(*workspace, **catalog, **store);
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(test::MarkStage::definition(mark));
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), test::MarkStage::definition(mark));
     runner.setStages(stages);
 
     int exitCode = 2;

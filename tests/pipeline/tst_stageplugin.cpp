@@ -99,14 +99,15 @@ void TestStagePlugin::registeredStageMarksEveryFile()
     test::Workspace ws;
     Host host(ws);
     const QString source = makeSource(ws, 1300); // more than two pages of 512
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition());
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), MarkStage::definition());
     host.runner.setStages(stages);
     QSignalSpy progress(&host.runner, &BatchRunner::progressChanged);
     QSignalSpy lamps(&host.runner, &BatchRunner::stageChanged);
     const auto [batchId, ok, message] = host.drive([&] { host.runner.run(source, RunOptions{}); });
     QVERIFY2(ok, qPrintable(message));
-    QCOMPARE(message, QStringLiteral("All files marked."));
+    // The files stages are done; the batch waits for the curator's review (the shipped person stage).
+    QCOMPARE(message, QStringLiteral("All files marked. Review: Waiting for the curator."));
 
     const Stage mark = MarkStage::define();
     auto batch = host.catalog->batch(batchId);
@@ -124,7 +125,8 @@ void TestStagePlugin::registeredStageMarksEveryFile()
         sequence.append(StageInfo::key(args.at(1).value<Stage>()) + u':' +
                         StageInfo::key(args.at(2).value<StageState>()));
     QCOMPARE(sequence, QStringList({QStringLiteral("fetch:running"), QStringLiteral("fetch:done"),
-                                    QStringLiteral("test-mark:running"), QStringLiteral("test-mark:done")}));
+                                    QStringLiteral("test-mark:running"), QStringLiteral("test-mark:done"),
+                                    QStringLiteral("review:attention")}));
     bool markProgress = false;
     for (const auto &args : std::as_const(progress)) {
         const auto p = args.at(0).value<Progress>();
@@ -136,7 +138,8 @@ void TestStagePlugin::registeredStageMarksEveryFile()
     auto file = host.catalog->files(batchId)->constFirst();
     QCOMPARE(file.status, FileStatus::Success);
     QCOMPARE(host.catalog->fileStages(file.id)->size(), 2);
-    QCOMPARE(nextStep(*host.catalog, batchId, stages)->action, NextStep::Action::Done);
+    QCOMPARE(nextStep(*host.catalog, batchId, stages)->action, NextStep::Action::Wait);
+    QCOMPARE(nextStep(*host.catalog, batchId, stages)->stage, Stage::Review);
     // Running the source again is a new delivery, not a resume.
     const auto again = host.drive([&] { host.runner.run(source, RunOptions{}); });
     QCOMPARE(std::get<0>(again), batchId + 1);
@@ -150,8 +153,8 @@ void TestStagePlugin::stageTakesOnlyWhatTheStageBeforeLetThrough()
     // One card whose sidecar disagrees: fetch records a fixity mismatch, and the mark stage leaves it alone.
     test::writeFile(source + QStringLiteral("/box-0/card-00003.txt.md5"),
                     "00000000000000000000000000000000\n");
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition());
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), MarkStage::definition());
     host.runner.setStages(stages);
     const auto [batchId, ok, message] = host.drive([&] { host.runner.run(source, RunOptions{}); });
     QVERIFY2(ok, qPrintable(message));
@@ -170,10 +173,11 @@ void TestStagePlugin::runnerStopsAtAPersonAndCarriesOnOnceDone()
     const QString source = makeSource(ws, 20);
     const StageDefinition approval = personStage(QStringLiteral("test-approval"));
     const StageDefinition after = MarkStage::definition({}, QStringLiteral("test-after-approval"));
+    // fetch, mark, the test's approval, a stage after it, then the shipped review.
     QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition());
-    stages.append(approval);
-    stages.append(after);
+    stages.insert(1, MarkStage::definition());
+    stages.insert(2, approval);
+    stages.insert(3, after);
     host.runner.setStages(stages);
 
     const auto [batchId, ok, message] = host.drive([&] { host.runner.run(source, RunOptions{}); });
@@ -198,6 +202,22 @@ void TestStagePlugin::runnerStopsAtAPersonAndCarriesOnOnceDone()
     QCOMPARE(std::get<0>(resumed), batchId); // resumed, not a new batch
     QVERIFY(std::get<1>(resumed));
     QCOMPARE(host.catalog->stageCounts(batchId, after.stage)->value(FileStatus::Success), 20);
+    // … up to the shipped review, which waits for its own decision.
+    QCOMPARE(nextStep(*host.catalog, batchId, stages)->action, NextStep::Action::Wait);
+    QCOMPARE(nextStep(*host.catalog, batchId, stages)->stage, Stage::Review);
+    QCOMPARE(host.catalog->batch(batchId)->stages.value(Stage::Review), StageState::NeedsAttention);
+
+    // A rejected batch (what "reject" records) stops there: running it again says why and runs nothing.
+    QVERIFY(host.catalog->setStageState(batchId, Stage::Review, StageState::Failed,
+                                        QStringLiteral("Rejected: pages cropped")));
+    QCOMPARE(nextStep(*host.catalog, batchId, stages)->action, NextStep::Action::Stopped);
+    const auto rejected = host.drive([&] { host.runner.runBatch(batchId, RunOptions{}); });
+    QVERIFY(!std::get<1>(rejected));
+    QCOMPARE(std::get<2>(rejected), QStringLiteral("Rejected: pages cropped"));
+    QCOMPARE(host.catalog->batch(batchId)->stages.value(Stage::Review), StageState::Failed);
+    // An approved one is done.
+    QVERIFY(
+        host.catalog->setStageState(batchId, Stage::Review, StageState::Done, QStringLiteral("approved")));
     QCOMPARE(nextStep(*host.catalog, batchId, stages)->action, NextStep::Action::Done);
 }
 
@@ -209,8 +229,8 @@ void TestStagePlugin::cancelLeavesFilesPendingAndTheNextRunFinishes()
     MarkOptions slow;
     slow.delayMs = 20;
     slow.marksLog = ws.file(QStringLiteral("marks.log"));
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition(slow));
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), MarkStage::definition(slow));
     host.runner.setStages(stages);
     const Stage mark = MarkStage::define();
 
@@ -252,8 +272,8 @@ void TestStagePlugin::breakerFailsTheStageAndStopsTheBatch()
     const QString source = makeSource(ws, 100);
     MarkOptions broken;
     broken.outcome = FileStatus::StoreError;
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition(broken));
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), MarkStage::definition(broken));
     host.runner.setStages(stages);
     RunOptions options;
     options.fetch.maxConsecutiveStoreErrors = 5;
@@ -307,11 +327,19 @@ void TestStagePlugin::nextStepReadsTheStageStates()
     QCOMPARE(next().action, NextStep::Action::Run);
     file.status = FileStatus::NotFound;
     QVERIFY(catalog.recordOutcomes({file}, {}));
-    QCOMPARE(next().action, NextStep::Action::Done);
+    QCOMPARE(next().action, NextStep::Action::Wait); // fetch is finished: the curator's review is next
+    QCOMPARE(next().stage, Stage::Review);
     QVERIFY(catalog.setStageState(batchId, Stage::Fetch, StageState::Done));
-    QCOMPARE(next().action, NextStep::Action::Done);
+    QCOMPARE(next().action, NextStep::Action::Wait);
     QCOMPARE(next({{}, true}).action, NextStep::Action::Run); // an explicit run takes the stage once more
-    QCOMPARE(next({{Stage::Fetch}, true}).action, NextStep::Action::Done); // … once
+    QCOMPARE(next({{Stage::Fetch}, true}).action, NextStep::Action::Wait); // … once
+    QVERIFY(
+        catalog.setStageState(batchId, Stage::Review, StageState::NeedsAttention, QStringLiteral("3 of 13")));
+    QCOMPARE(next().action, NextStep::Action::Wait); // reviewing
+    QVERIFY(catalog.setStageState(batchId, Stage::Review, StageState::Done));
+    QCOMPARE(next().action, NextStep::Action::Done); // approved
+    QVERIFY(catalog.setStageState(batchId, Stage::Review, StageState::Failed));
+    QCOMPARE(next().action, NextStep::Action::Stopped); // rejected
     QVERIFY(catalog.setStageState(batchId, Stage::Fetch, StageState::Failed, QStringLiteral("store gone")));
     QCOMPARE(next().action, NextStep::Action::Stopped);
 }
@@ -354,8 +382,8 @@ void TestStagePlugin::killDuringRegisteredStageAndResume()
 
     Host host(ws);
     const Stage mark = MarkStage::define();
-    QList<StageDefinition> stages = StageDefinition::defaults();
-    stages.append(MarkStage::definition());
+    QList<StageDefinition> stages =
+        StageDefinition::with(StageDefinition::defaults(), MarkStage::definition());
     auto batches = host.catalog->batches();
     QCOMPARE(batches->size(), 1);
     const qint64 batchId = batches->constFirst().id;

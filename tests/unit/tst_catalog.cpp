@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "catalog/migrations.h"
 #include "peerserver.h"
+#include "postgrestest.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -75,9 +76,7 @@ void TestCatalog::cleanupTestCase()
 
 void TestCatalog::engines()
 {
-    QTest::addColumn<QString>("engine");
-    QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    test::catalogEngines();
 }
 
 CatalogLocation TestCatalog::freshLocation()
@@ -88,25 +87,8 @@ CatalogLocation TestCatalog::freshLocation()
             CatalogLocation::parse(m_dir.filePath(QStringLiteral("c%1/catalog.sqlite").arg(++m_counter)));
         return *location;
     }
-    const QString url =
-        QStringLiteral("postgresql://gatehouse:gatehouse@127.0.0.1:%1/gatehouse").arg(m_postgres->port());
-    auto location = CatalogLocation::parse(url);
     // Empty the database: drop what earlier tests created.
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("reset"));
-        db.setHostName(QStringLiteral("127.0.0.1"));
-        db.setPort(m_postgres->port());
-        db.setUserName(QStringLiteral("gatehouse"));
-        db.setPassword(QStringLiteral("gatehouse"));
-        db.setDatabaseName(QStringLiteral("gatehouse"));
-        if (!db.open())
-            qFatal("cannot connect to the test PostgreSQL: %s", qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) ||
-            !q.exec(QStringLiteral("CREATE SCHEMA public")))
-            qFatal("cannot reset the test database: %s", qPrintable(q.lastError().text()));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("reset"));
+    auto location = CatalogLocation::parse(test::freshPostgresCatalog(*m_postgres));
     return *location;
 }
 
@@ -225,19 +207,23 @@ void TestCatalog::fromEachEarlierVersion()
         // Written with the SQL of that version: today's queries may use later columns.
         batchId = addBatchWithFilesAsOfVersion1(**old, 5);
         QVERIFY(batchId > 0);
-        // Settled as that version did: one refused by intake (no processing time), two by fetch; the
-        // columns v4 drops hold something.
+        // Before v4, settled as that version did: one refused by intake (no processing time), two by
+        // fetch; the columns v4 drops hold something. From v4 on, files are settled per stage.
         QSqlQuery q((*old)->database());
-        QVERIFY2(q.exec(QStringLiteral("UPDATE files SET status = 'missing', error = 'not in the package',"
-                                       " dedup_case = '4', qa_flags = 'x' WHERE seq = 2")),
-                 qPrintable(q.lastError().text()));
-        QVERIFY(q.exec(QStringLiteral("UPDATE files SET status = 'success', attempts = 1, md5 = 'm',"
-                                      " processed_at = '2026-01-02T00:00:00.000Z', target_state = 'x'"
-                                      " WHERE seq = 3")));
-        QVERIFY(q.exec(QStringLiteral("UPDATE files SET status = 'timeout', attempts = 3, error = 'stalled',"
+        if (from < 4) {
+            QVERIFY2(
+                q.exec(QStringLiteral("UPDATE files SET status = 'missing', error = 'not in the package',"
+                                      " dedup_case = '4', qa_flags = 'x' WHERE seq = 2")),
+                qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("UPDATE files SET status = 'success', attempts = 1, md5 = 'm',"
+                                          " processed_at = '2026-01-02T00:00:00.000Z', target_state = 'x'"
+                                          " WHERE seq = 3")));
+            QVERIFY(
+                q.exec(QStringLiteral("UPDATE files SET status = 'timeout', attempts = 3, error = 'stalled',"
                                       " processed_at = '2026-01-02T00:00:01.000Z' WHERE seq = 4")));
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO qa_samples (batch_id, item_id, plan, seq)"
-                                      " SELECT batch_id, item_id, 'p', 1 FROM files WHERE seq = 1")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO qa_samples (batch_id, item_id, plan, seq)"
+                                          " SELECT batch_id, item_id, 'p', 1 FROM files WHERE seq = 1")));
+        }
     }
     auto current = Catalog::open(location);
     QVERIFY2(current.ok(), qPrintable(current.ok() ? QString() : current.error().message));
@@ -248,34 +234,36 @@ void TestCatalog::fromEachEarlierVersion()
     QCOMPARE(files->size(), 5);
     QCOMPARE(files->at(2).name, QStringLiteral("file-00002.tif"));
     QCOMPARE(files->at(2).declaredSize, 102);
-    // The overall status is what it was; the stages that settled the files have their rows.
-    QCOMPARE(files->at(0).status, FileStatus::Pending);
-    QCOMPARE(files->at(1).status, FileStatus::Missing);
-    QCOMPARE(files->at(2).status, FileStatus::Success);
-    QCOMPARE(files->at(2).digests.md5, QStringLiteral("m"));
-    QCOMPARE(files->at(3).status, FileStatus::Timeout);
-    QVERIFY(catalog.fileStages(files->at(0).id)->isEmpty());
-    auto refused = catalog.fileStages(files->at(1).id);
-    QCOMPARE(refused->size(), 1);
-    QCOMPARE(refused->at(0).stage, Stage::Intake);
-    QCOMPARE(refused->at(0).state, FileStageState::Failed);
-    QCOMPARE(refused->at(0).detail, QStringLiteral("not in the package"));
-    auto fetched = catalog.fileStages(files->at(2).id);
-    QCOMPARE(fetched->size(), 1);
-    QCOMPARE(fetched->at(0).stage, Stage::Fetch);
-    QCOMPARE(fetched->at(0).state, FileStageState::Done);
-    QCOMPARE(fetched->at(0).attempts, 1);
-    QCOMPARE(fetched->at(0).at.toMSecsSinceEpoch(),
-             QDateTime::fromString(QStringLiteral("2026-01-02T00:00:00.000Z"), Qt::ISODateWithMs)
-                 .toMSecsSinceEpoch());
-    QCOMPARE(catalog.fileStages(files->at(3).id)->at(0).state, FileStageState::Failed);
-    // The fetch stage's work is what it was: the two pending files, then the timeout once it is retried.
-    FileQuery pending;
-    pending.pending = PendingFor{Stage::Fetch, Stage::Intake};
-    QCOMPARE(catalog.files(batchId, pending)->size(), 2);
-    QCOMPARE(*catalog.resetStage(batchId, Stage::Fetch, {FileStatus::Timeout}), 1);
-    QCOMPARE(catalog.files(batchId, pending)->size(), 3);
-    QCOMPARE(catalog.file(files->at(3).id)->status, FileStatus::Pending);
+    if (from < 4) {
+        // The overall status is what it was; the stages that settled the files have their rows.
+        QCOMPARE(files->at(0).status, FileStatus::Pending);
+        QCOMPARE(files->at(1).status, FileStatus::Missing);
+        QCOMPARE(files->at(2).status, FileStatus::Success);
+        QCOMPARE(files->at(2).digests.md5, QStringLiteral("m"));
+        QCOMPARE(files->at(3).status, FileStatus::Timeout);
+        QVERIFY(catalog.fileStages(files->at(0).id)->isEmpty());
+        auto refused = catalog.fileStages(files->at(1).id);
+        QCOMPARE(refused->size(), 1);
+        QCOMPARE(refused->at(0).stage, Stage::Intake);
+        QCOMPARE(refused->at(0).state, FileStageState::Failed);
+        QCOMPARE(refused->at(0).detail, QStringLiteral("not in the package"));
+        auto fetched = catalog.fileStages(files->at(2).id);
+        QCOMPARE(fetched->size(), 1);
+        QCOMPARE(fetched->at(0).stage, Stage::Fetch);
+        QCOMPARE(fetched->at(0).state, FileStageState::Done);
+        QCOMPARE(fetched->at(0).attempts, 1);
+        QCOMPARE(fetched->at(0).at.toMSecsSinceEpoch(),
+                 QDateTime::fromString(QStringLiteral("2026-01-02T00:00:00.000Z"), Qt::ISODateWithMs)
+                     .toMSecsSinceEpoch());
+        QCOMPARE(catalog.fileStages(files->at(3).id)->at(0).state, FileStageState::Failed);
+        // The fetch stage's work is what it was: the two pending files, then the timeout once it is retried.
+        FileQuery pending;
+        pending.pending = PendingFor{Stage::Fetch, Stage::Intake};
+        QCOMPARE(catalog.files(batchId, pending)->size(), 2);
+        QCOMPARE(*catalog.resetStage(batchId, Stage::Fetch, {FileStatus::Timeout}), 1);
+        QCOMPARE(catalog.files(batchId, pending)->size(), 3);
+        QCOMPARE(catalog.file(files->at(3).id)->status, FileStatus::Pending);
+    }
     QVERIFY(!catalog.database().tables().contains(QStringLiteral("qa_samples")));
     auto item = catalog.item(files->at(0).itemId);
     QVERIFY(item.ok());

@@ -3466,7 +3466,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
+        <translation>&amp;Ausführen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>

@@ -27,6 +27,7 @@ build_packages=(
 peer_packages=(
     nginx postgresql python3-botocore libopenjp2-tools imagemagick python3-jpylyzer aria2 wget curl hyperfine
     xvfb xauth util-linux python3-aiosmtpd openssl desktop-file-utils appstream man-db groff-base binutils strace
+    mediawiki php-cli php-sqlite3 php-intl php-mbstring
 )
 
 as_root() {
@@ -52,10 +53,14 @@ install() {
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
-    # Debian's nginx and PostgreSQL packages start system services; the tests start their own on loopback.
-    if command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then
-        as_root systemctl disable --now nginx >/dev/null 2>&1 || true
-    fi
+    # Debian's nginx, PostgreSQL and Apache (pulled in by mediawiki) packages start system services; the
+    # tests start their own servers on loopback.
+    local service
+    for service in nginx apache2; do
+        if command -v systemctl >/dev/null && systemctl is-active -q "$service" 2>/dev/null; then
+            as_root systemctl disable --now "$service" >/dev/null 2>&1 || true
+        fi
+    done
     if ! command -v npm >/dev/null; then
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
     fi
@@ -63,6 +68,12 @@ install() {
         echo "== installing s3rver 3.7.1 from the npm registry into $npm_prefix"
         as_root mkdir -p "$npm_prefix"
         as_root npm install --prefix "$npm_prefix" --no-audit --no-fund --loglevel=error s3rver@3.7.1
+    fi
+    # The Node bot framework the upload benchmark compares with (tests/bench/upload.sh).
+    if [ ! -f "$npm_prefix/node_modules/mwn/package.json" ]; then
+        echo "== installing mwn 3 from the npm registry into $npm_prefix"
+        as_root mkdir -p "$npm_prefix"
+        as_root npm install --prefix "$npm_prefix" --no-audit --no-fund --loglevel=error mwn@3
     fi
 }
 

@@ -1760,6 +1760,29 @@
     </message>
 </context>
 <context>
+    <name>gh::DerivativeRule</name>
+    <message>
+        <source>The conversion rule &quot;%1&quot; is not valid: %2. Write it as FROM=TO[:qQUALITY][:LONGEST], e.g. image/jp2=image/jpeg:q90:4000.</source>
+        <translation>Konverteringsreglen &quot;%1&quot; er ikke gyldig: %2. Skriv den som FROM=TO[:qQUALITY][:LONGEST], f.eks. image/jp2=image/jpeg:q90:4000.</translation>
+    </message>
+    <message>
+        <source>it does not have the form FROM=TO</source>
+        <translation>den har ikke formen FROM=TO</translation>
+    </message>
+    <message>
+        <source>%1 is not a type Gatehouse can write (image/jpeg, image/png, image/tiff, image/webp)</source>
+        <translation>%1 er ikke en type, Gatehouse kan skrive (image/jpeg, image/png, image/tiff, image/webp)</translation>
+    </message>
+    <message>
+        <source>the quality &quot;%1&quot; must be q0 to q100</source>
+        <translation>kvaliteten &quot;%1&quot; skal være q0 til q100</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a quality (q90) nor a longest side in pixels</source>
+        <translation>&quot;%1&quot; er hverken en kvalitet (q90) eller en længste side i pixel</translation>
+    </message>
+</context>
+<context>
     <name>gh::DimensionsCheck</name>
     <message>
         <source>Each image&apos;s pixel size equals the size its MIX and ALTO files state, and lies within the profile&apos;s bounds.</source>
@@ -2432,6 +2455,13 @@
     </message>
 </context>
 <context>
+    <name>gh::HttpApiTransport</name>
+    <message>
+        <source>No answer from %1 to action=%2 after %3 attempts: %4</source>
+        <translation>Intet svar fra %1 på action=%2 efter %3 forsøg: %4</translation>
+    </message>
+</context>
+<context>
     <name>gh::HttpEngine</name>
     <message>
         <source>the received bytes could not be kept</source>
@@ -2629,6 +2659,37 @@
     <message>
         <source>It was redirected to %1.</source>
         <translation>Det blev omdirigeret til %1.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageDerivativeConverter</name>
+    <message>
+        <source>Gatehouse converts images only; the rule %1 starts from %2.</source>
+        <translation>Gatehouse konverterer kun billeder; reglen %1 starter fra %2.</translation>
+    </message>
+    <message>
+        <source>This installation cannot write %1 (rule %2).</source>
+        <translation>Denne installation kan ikke skrive %1 (regel %2).</translation>
+    </message>
+    <message>
+        <source>Cannot make the %1 copy of %2: %3</source>
+        <translation>Kan ikke lave %1-kopien af %2: %3</translation>
+    </message>
+    <message>
+        <source>The conversion of %1 was cancelled.</source>
+        <translation>Konverteringen af %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for converted copies.</source>
+        <translation>Kan ikke oprette mappen %1 til konverterede kopier.</translation>
+    </message>
+    <message>
+        <source>Cannot create a converted copy in %1: %2</source>
+        <translation>Kan ikke oprette en konverteret kopi i %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the %1 copy of %2: %3</source>
+        <translation>Kan ikke skrive %1-kopien af %2: %3</translation>
     </message>
 </context>
 <context>
@@ -3309,6 +3370,33 @@
     </message>
 </context>
 <context>
+    <name>gh::LocalTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
+        <translation>Målet &quot;%1&quot; angiver ingen mappe; skriv local:DIR.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 indeholder allerede disse byte.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content (sha256 %2).</source>
+        <translation>%1 findes allerede med andet indhold (sha256 %2).</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored: %2 bytes with sha256 %3 read, %4 bytes with sha256 %5 expected. Nothing was written to %6.</source>
+        <translation>%1 er ændret, siden den blev lagret: %2 byte med sha256 %3 læst, %4 byte med sha256 %5 forventet. Intet blev skrevet til %6.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 mangler.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes with sha256 %3, expected %4 bytes with sha256 %5.</source>
+        <translation>%1 afviger fra det, der blev sendt: %2 byte med sha256 %3, forventet %4 byte med sha256 %5.</translation>
+    </message>
+</context>
+<context>
     <name>gh::LogShipper</name>
     <message>
         <source>Cannot copy %1 to %2</source>
@@ -3743,6 +3831,10 @@
         <source>&amp;Stop and Quit</source>
         <translation>&amp;Stop og afslut</translation>
     </message>
+    <message>
+        <source>Preview &amp;Upload of File…</source>
+        <translation>&amp;Forhåndsvis overførsel af fil…</translation>
+    </message>
 </context>
 <context>
     <name>gh::ManifestFiles</name>
@@ -3797,6 +3889,122 @@
     <message>
         <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
         <translation>%1 angiver %2 i arkivet %3, som ikke indeholder den.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiApi</name>
+    <message>
+        <source>The wiki refused a request of %1 bytes as too large (HTTP 413).</source>
+        <translation>Wikien afviste en forespørgsel på %1 byte som for stor (HTTP 413).</translation>
+    </message>
+    <message>
+        <source>The wiki answered HTTP %1 to action=%2.</source>
+        <translation>Wikien svarede HTTP %1 på action=%2.</translation>
+    </message>
+    <message>
+        <source>The wiki dropped a request of %1 bytes: it is larger than the server accepts in one request.</source>
+        <translation>Wikien afbrød en forespørgsel på %1 byte: den er større, end serveren accepterer i én forespørgsel.</translation>
+    </message>
+    <message>
+        <source>The wiki answered action=%1 with something other than the API&apos;s JSON (HTTP %2, %3 bytes starting &quot;%4&quot;).</source>
+        <translation>Wikien svarede på action=%1 med noget andet end API&apos;ets JSON (HTTP %2, %3 byte, der begynder med &quot;%4&quot;).</translation>
+    </message>
+    <message>
+        <source>The wiki refused action=%1: %2 (%3).</source>
+        <translation>Wikien afviste action=%1: %2 (%3).</translation>
+    </message>
+    <message>
+        <source>The wiki is lagged (%1); waiting as it asks.</source>
+        <translation>Wikien er forsinket (%1); venter, som den beder om.</translation>
+    </message>
+    <message>
+        <source>(no reason given)</source>
+        <translation>(ingen begrundelse angivet)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiClient</name>
+    <message>
+        <source>%1 %2 Gave up after the retries.</source>
+        <translation>%1 %2 Opgav efter de nye forsøg.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No account to upload to %1 with: set GATEHOUSE_MEDIAWIKI_USER and GATEHOUSE_MEDIAWIKI_PASSWORD (a bot password from Special:BotPasswords), the [mediawiki] user and password settings, or store the password in the desktop keyring.</source>
+        <translation>Ingen konto at overføre til %1 med: angiv GATEHOUSE_MEDIAWIKI_USER og GATEHOUSE_MEDIAWIKI_PASSWORD (en botadgangskode fra Special:BotPasswords), indstillingerne user og password under [mediawiki], eller gem adgangskoden i skrivebordets nøglering.</translation>
+    </message>
+    <message>
+        <source>%1 gave no login token.</source>
+        <translation>%1 gav intet login-token.</translation>
+    </message>
+    <message>
+        <source>%1 refused the login of %2: %3 (Use a bot password from Special:BotPasswords; the user is written Name@appid.)</source>
+        <translation>%1 afviste login for %2: %3 (Brug en botadgangskode fra Special:BotPasswords; brugeren skrives Name@appid.)</translation>
+    </message>
+    <message>
+        <source>%1 gave no edit token after the login of %2.</source>
+        <translation>%1 gav intet redigeringstoken efter login for %2.</translation>
+    </message>
+    <message>
+        <source>%1 lost the session of %2 %3 times in a row, even right after logging in; stopping. Check that the bot password has the upload grants and that the wiki keeps sessions.</source>
+        <translation>%1 mistede sessionen for %2 %3 gange i træk, selv lige efter login; stopper. Kontrollér, at botadgangskoden har rettighederne til overførsel, og at wikien bevarer sessioner.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; is not a wiki&apos;s API address; write mediawiki:https://host/w/api.php.</source>
+        <translation>Målet &quot;%1&quot; er ikke en wikis API-adresse; skriv mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>The target &quot;%1&quot; must name the wiki&apos;s api.php, as in mediawiki:https://host/w/api.php.</source>
+        <translation>Målet &quot;%1&quot; skal angive wikiens api.php, som i mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulleret.</translation>
+    </message>
+    <message>
+        <source>Read %1 of the %2 bytes of %3.</source>
+        <translation>Læste %1 af de %2 byte i %3.</translation>
+    </message>
+    <message>
+        <source>Cannot read bytes %1 to %2 of %3.</source>
+        <translation>Kan ikke læse byte %1 til %2 i %3.</translation>
+    </message>
+    <message>
+        <source>%1 answered a chunk of %2 unexpectedly: %3</source>
+        <translation>%1 svarede uventet på en del af %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 has been processing %2 for %3 s (stage %4); giving up for now.</source>
+        <translation>%1 har behandlet %2 i %3 s (trin %4); opgiver indtil videre.</translation>
+    </message>
+    <message>
+        <source>%1 gave an answer Gatehouse does not understand for %2: %3</source>
+        <translation>%1 gav et svar for %2, som Gatehouse ikke forstår: %3</translation>
+    </message>
+    <message>
+        <source>%1 is missing after the upload.</source>
+        <translation>%1 mangler efter overførslen.</translation>
+    </message>
+    <message>
+        <source>%1 holds other bytes than were sent: %2 bytes with SHA-1 %3, expected %4 bytes with SHA-1 %5.</source>
+        <translation>%1 indeholder andre byte end dem, der blev sendt: %2 byte med SHA-1 %3, forventet %4 byte med SHA-1 %5.</translation>
+    </message>
+    <message>
+        <source>Cannot delete File:%1 from %2: %3 (%4).</source>
+        <translation>Kan ikke slette File:%1 fra %2: %3 (%4).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTitle</name>
+    <message>
+        <source>The title template &quot;%1&quot; gives no usable name for %2.</source>
+        <translation>Titelskabelonen &quot;%1&quot; giver intet brugbart navn for %2.</translation>
     </message>
 </context>
 <context>
@@ -4234,6 +4442,13 @@
     </message>
 </context>
 <context>
+    <name>gh::NameTemplate</name>
+    <message>
+        <source>The template &quot;%1&quot; has {%2}: the part after &quot;:&quot; must be a number of characters, as in {%3:100}.</source>
+        <translation>Skabelonen &quot;%1&quot; har {%2}: delen efter &quot;:&quot; skal være et antal tegn, som i {%3:100}.</translation>
+    </message>
+</context>
+<context>
     <name>gh::NewspaperBatchIngester</name>
     <message>
         <source>and %1 more</source>
@@ -4362,6 +4577,17 @@
     <message>
         <source>%1: edition %2 has no %3: the pages go from %4 to %5.</source>
         <translation>%1: udgave %2 mangler %3: siderne går fra %4 til %5.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::PageText</name>
+    <message>
+        <source>Cannot read the page template %1: %2</source>
+        <translation>Kan ikke læse sideskabelonen %1: %2</translation>
+    </message>
+    <message>
+        <source>The page template %1 is not UTF-8 text.</source>
+        <translation>Sideskabelonen %1 er ikke UTF-8-tekst.</translation>
     </message>
 </context>
 <context>
@@ -5918,6 +6144,45 @@
     </message>
 </context>
 <context>
+    <name>gh::S3Target</name>
+    <message>
+        <source>Cannot look up %1</source>
+        <translation>Kan ikke slå %1 op</translation>
+    </message>
+    <message>
+        <source>Cannot read back %1</source>
+        <translation>Kan ikke læse %1 tilbage</translation>
+    </message>
+    <message>
+        <source>The look-up in %1 was cancelled.</source>
+        <translation>Opslaget i %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>Cannot list %1</source>
+        <translation>Kan ikke liste %1</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 indeholder allerede disse byte.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content.</source>
+        <translation>%1 findes allerede med andet indhold.</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored (sha256 %2, expected %3); nothing was sent to %4.</source>
+        <translation>%1 er ændret, siden den blev lagret (sha256 %2, forventet %3); intet blev sendt til %4.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 mangler.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes (md5 %3, sha256 %4), expected %5 bytes (md5 %6, sha256 %7).</source>
+        <translation>%1 afviger fra det, der blev sendt: %2 byte (md5 %3, sha256 %4), forventet %5 byte (md5 %6, sha256 %7).</translation>
+    </message>
+</context>
+<context>
     <name>gh::SamplingPlans</name>
     <message>
         <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
@@ -6767,6 +7032,18 @@
         <source>Deleted (batch rejected)</source>
         <translation>Slettet (batch afvist)</translation>
     </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Kræver en beslutning</translation>
+    </message>
+    <message>
+        <source>Refused by the target</source>
+        <translation>Afvist af målet</translation>
+    </message>
+    <message>
+        <source>Differs on the target</source>
+        <translation>Afviger på målet</translation>
+    </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
@@ -6828,6 +7105,17 @@
     <message>
         <source>Cannot read %1 from %2: %3</source>
         <translation>Kan ikke læse %1 fra %2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StreamHash</name>
+    <message>
+        <source>Reading %1 was cancelled.</source>
+        <translation>Læsningen af %1 blev annulleret.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Kan ikke læse %1: %2</translation>
     </message>
 </context>
 <context>
@@ -6903,6 +7191,118 @@
     <message>
         <source>rejected</source>
         <translation>afvist</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Target</name>
+    <message>
+        <source>%1 has no name on the target: it was never stored, or the key template gives nothing.</source>
+        <translation>%1 har intet navn på målet: den blev aldrig lagret, eller nøgleskabelonen giver intet.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Kan ikke læse %1: %2</translation>
+    </message>
+    <message>
+        <source>The upload has no source.</source>
+        <translation>Overførslen har ingen kilde.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetDelivery</name>
+    <message>
+        <source>%1 was never stored, so there is nothing to send.</source>
+        <translation>%1 blev aldrig lagret, så der er intet at sende.</translation>
+    </message>
+    <message>
+        <source>The rule %1 applies to %2, but this program cannot convert images.</source>
+        <translation>Reglen %1 gælder for %2, men dette program kan ikke konvertere billeder.</translation>
+    </message>
+    <message>
+        <source>Dissemination copy %1 (rule %2) made from the stored original (sha256 %3): %4×%5 pixels, %6 bytes, md5 %7, sha1 %8, sha256 %9.</source>
+        <translation>Formidlingskopi %1 (regel %2) lavet ud fra den lagrede original (sha256 %3): %4×%5 pixel, %6 byte, md5 %7, sha1 %8, sha256 %9.</translation>
+    </message>
+    <message>
+        <source>%1 refuses the name %2: %3</source>
+        <translation>%1 afviser navnet %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2; nothing sent.</source>
+        <translation>%1 indeholder allerede disse byte som %2; intet sendt.</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the same digests (sha1 %3); not sent again.</source>
+        <translation>%1 indeholder %2 med de samme kontrolsummer (sha1 %3); ikke sendt igen.</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 is taken (a page without a file).</source>
+        <translation>%1: navnet %2 er optaget (en side uden en fil).</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 holds other content.</source>
+        <translation>%1: navnet %2 har andet indhold.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2.</source>
+        <translation>%1 indeholder allerede disse byte som %2.</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before for copyright (%2: %3).</source>
+        <translation>%1 har tidligere slettet disse byte af ophavsretlige grunde (%2: %3).</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before (%2).</source>
+        <translation>%1 har tidligere slettet disse byte (%2).</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5.</source>
+        <translation>Sendt til %1 som %2: %3 byte, sha1 %4, sha256 %5.</translation>
+    </message>
+    <message>
+        <source>%1 already held these bytes as %2; nothing sent.</source>
+        <translation>%1 indeholdt allerede disse byte som %2; intet sendt.</translation>
+    </message>
+    <message>
+        <source>Not sent to %1 as %2: %3</source>
+        <translation>Ikke sendt til %1 som %2: %3</translation>
+    </message>
+    <message>
+        <source>Sending to %1 as %2 failed: %3</source>
+        <translation>Afsendelse til %1 som %2 mislykkedes: %3</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes).</source>
+        <translation>%1 indeholder %2 med de kontrolsummer, der blev sendt (sha1 %3, %4 byte).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetOptions</name>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is not a valid INI file.</source>
+        <translation>Indstillingsfilen %1 er ikke en gyldig INI-fil.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a number of at least %3.</source>
+        <translation>%1: %2 skal være et tal på mindst %3.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a size of at least %3 bytes (such as 5M).</source>
+        <translation>%1: %2 skal være en størrelse på mindst %3 byte (såsom 5M).</translation>
+    </message>
+    <message>
+        <source>%1: targets/derive: %2</source>
+        <translation>%1: targets/derive: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetRegistry</name>
+    <message>
+        <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
+        <translation>Ukendt mål &quot;%1&quot;; angiv et af: %2.</translation>
     </message>
 </context>
 <context>
@@ -7106,6 +7506,196 @@
     <message>
         <source>Starting…</source>
         <translation>Starter…</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadErrors</name>
+    <message>
+        <source>The wiki refused the upload: %1 (%2).</source>
+        <translation>Wikien afviste overførslen: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes under this name.</source>
+        <translation>Wikien har allerede disse byte under dette navn.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPlan</name>
+    <message>
+        <source>A target needs a spec.</source>
+        <translation>Et mål skal have en angivelse.</translation>
+    </message>
+    <message>
+        <source>The filter for %1: %2</source>
+        <translation>Filteret for %1: %2</translation>
+    </message>
+    <message>
+        <source>--filter %1 comes before any --target; give each --target first, then its --filter.</source>
+        <translation>--filter %1 kommer før nogen --target; angiv hvert --target først og derefter dets --filter.</translation>
+    </message>
+    <message>
+        <source>--target %1 has two filters; combine them in one query.</source>
+        <translation>--target %1 har to filtre; kombinér dem i én forespørgsel.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreview</name>
+    <message>
+        <source>Conversion rules are set, but this program cannot convert images.</source>
+        <translation>Der er angivet konverteringsregler, men dette program kan ikke konvertere billeder.</translation>
+    </message>
+    <message>
+        <source>%1 exists; the converted bytes decide whether it is the same file.</source>
+        <translation>%1 findes; de konverterede byte afgør, om det er den samme fil.</translation>
+    </message>
+    <message>
+        <source>Already there as %1.</source>
+        <translation>Findes allerede som %1.</translation>
+    </message>
+    <message>
+        <source>%1 holds other content.</source>
+        <translation>%1 har andet indhold.</translation>
+    </message>
+    <message>
+        <source>The bytes are already there as %1.</source>
+        <translation>Disse byte findes allerede som %1.</translation>
+    </message>
+    <message>
+        <source>The preview was cancelled.</source>
+        <translation>Forhåndsvisningen blev annulleret.</translation>
+    </message>
+    <message>
+        <source>%1/%2 does not go to %3.</source>
+        <translation>%1/%2 skal ikke til %3.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreviewDialog</name>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Vis</translation>
+    </message>
+    <message>
+        <source>Upload Preview</source>
+        <translation>Forhåndsvisning af overførsel</translation>
+    </message>
+    <message>
+        <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
+        <translation>mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+    </message>
+    <message>
+        <source>{title:181} - {identifier}{ext} on wikis; the store key elsewhere</source>
+        <translation>{title:181} - {identifier}{ext} på wikier; lagernøglen andre steder</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Mål:</translation>
+    </message>
+    <message>
+        <source>Title &amp;template:</source>
+        <translation>Titel&amp;skabelon:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Navn:</translation>
+    </message>
+    <message>
+        <source>On the target:</source>
+        <translation>På målet:</translation>
+    </message>
+    <message>
+        <source>Page text:</source>
+        <translation>Sidetekst:</translation>
+    </message>
+    <message>
+        <source>Type a target first.</source>
+        <translation>Skriv først et mål.</translation>
+    </message>
+    <message>
+        <source>Asking the target…</source>
+        <translation>Spørger målet…</translation>
+    </message>
+    <message>
+        <source>converted by %1</source>
+        <translation>konverteret af %1</translation>
+    </message>
+    <message>
+        <source>Summary: %1</source>
+        <translation>Resumé: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadStage</name>
+    <message>
+        <source>Batch %1 was rejected; nothing of it is uploaded.</source>
+        <translation>Batch %1 blev afvist; intet fra den overføres.</translation>
+    </message>
+    <message>
+        <source>No target to upload to: give --target, or [targets] default in the settings.</source>
+        <translation>Intet mål at overføre til: angiv --target eller default under [targets] i indstillingerne.</translation>
+    </message>
+    <message>
+        <source>Upload: %1 files of batch %2 to %3.</source>
+        <translation>Overførsel: %1 filer fra batch %2 til %3.</translation>
+    </message>
+    <message>
+        <source>%1 uploads in a row failed to reach their target; stopping. Last error: %2</source>
+        <translation>%1 overførsler i træk nåede ikke deres mål; stopper. Seneste fejl: %2</translation>
+    </message>
+    <message>
+        <source>Every file is at its targets.</source>
+        <translation>Alle filer er på deres mål.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadWarnings</name>
+    <message>
+        <source>The wiki already holds these bytes as File:%1.</source>
+        <translation>Wikien har allerede disse byte som File:%1.</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes as %1.</source>
+        <translation>Wikien har allerede disse byte som %1.</translation>
+    </message>
+    <message>
+        <source>A file with these bytes was deleted from the wiki (File:%1).</source>
+        <translation>En fil med disse byte blev slettet fra wikien (File:%1).</translation>
+    </message>
+    <message>
+        <source>File:%1 exists with other content.</source>
+        <translation>File:%1 findes med andet indhold.</translation>
+    </message>
+    <message>
+        <source>File:%1 exists and differs from our name only in the case of its extension.</source>
+        <translation>File:%1 findes og adskiller sig kun fra vores navn ved store/små bogstaver i filtypenavnet.</translation>
+    </message>
+    <message>
+        <source>The page File:%1 exists without a file.</source>
+        <translation>Siden File:%1 findes uden en fil.</translation>
+    </message>
+    <message>
+        <source>A file named File:%1 was deleted before.</source>
+        <translation>En fil med navnet File:%1 er tidligere blevet slettet.</translation>
+    </message>
+    <message>
+        <source>An older version of File:%1 has these bytes.</source>
+        <translation>En ældre version af File:%1 har disse byte.</translation>
+    </message>
+    <message>
+        <source>The wiki would publish the file as File:%1 instead of File:%2; change the title template.</source>
+        <translation>Wikien ville udgive filen som File:%1 i stedet for File:%2; ret titelskabelonen.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Filen er tom.</translation>
+    </message>
+    <message>
+        <source>The wiki does not want files of this type (%1).</source>
+        <translation>Wikien ønsker ikke filer af denne type (%1).</translation>
+    </message>
+    <message>
+        <source>The wiki warns: %1 %2.</source>
+        <translation>Wikien advarer: %1 %2.</translation>
     </message>
 </context>
 <context>
@@ -8314,6 +8904,90 @@
     <message>
         <source>write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</source>
         <translation>skriv en rapport (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</translation>
+    </message>
+    <message>
+        <source>send a batch&apos;s files to a target: never twice, verified after</source>
+        <translation>send en batchs filer til et mål: aldrig to gange, verificeret bagefter</translation>
+    </message>
+    <message>
+        <source>Where to send the files: local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php. Repeat for several targets.</source>
+        <translation>Hvor filerne skal sendes hen: local:DIR, s3://bucket/prefix eller mediawiki:https://host/w/api.php. Gentag for flere mål.</translation>
+    </message>
+    <message>
+        <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax, e.g. &quot;mime:image/jp2&quot;).</source>
+        <translation>Kun de filer, der matcher denne forespørgsel, går til --target før den (filterlinjens syntaks, f.eks. &quot;mime:image/jp2&quot;).</translation>
+    </message>
+    <message>
+        <source>Names on the target: {title:181} - {identifier}{ext} on wikis, the store key on S3 and folders by default; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} and any descriptive field, {field:N} cut to N characters.</source>
+        <translation>Navne på målet: som standard {title:181} - {identifier}{ext} på wikier, lagernøglen på S3 og i mapper; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} og ethvert beskrivende felt, {field:N} afkortet til N tegn.</translation>
+    </message>
+    <message>
+        <source>template</source>
+        <translation>skabelon</translation>
+    </message>
+    <message>
+        <source>Wikitext file for a wiki&apos;s description pages.</source>
+        <translation>Wikitekstfil til en wikis beskrivelsessider.</translation>
+    </message>
+    <message>
+        <source>The upload summary on a wiki.</source>
+        <translation>Overførselsresuméet på en wiki.</translation>
+    </message>
+    <message>
+        <source>A category for every page on a wiki (repeatable).</source>
+        <translation>En kategori for hver side på en wiki (kan gentages).</translation>
+    </message>
+    <message>
+        <source>Conversion rules, e.g. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; several separated by commas).</source>
+        <translation>Konverteringsregler, f.eks. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; flere adskilt af kommaer).</translation>
+    </message>
+    <message>
+        <source>rules</source>
+        <translation>regler</translation>
+    </message>
+    <message>
+        <source>Chunk size for large files on a wiki (default 5M).</source>
+        <translation>Delstørrelse for store filer på en wiki (standard 5M).</translation>
+    </message>
+    <message>
+        <source>Requests at once per wiki, uploads at once to S3 and folders (default 1 for wikis).</source>
+        <translation>Samtidige forespørgsler pr. wiki, samtidige overførsler til S3 og mapper (standard 1 for wikier).</translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 1 to 64.</source>
+        <translation>--%1 tager et tal fra 1 til 64.</translation>
+    </message>
+    <message>
+        <source>--chunk-size takes a size of at least 1K, such as 5M.</source>
+        <translation>--chunk-size tager en størrelse på mindst 1K, såsom 5M.</translation>
+    </message>
+    <message>
+        <source>Send a batch&apos;s fetched files to one or more targets: each file once (the target is asked first), verified after.</source>
+        <translation>Send en batchs hentede filer til et eller flere mål: hver fil én gang (målet spørges først), verificeret bagefter.</translation>
+    </message>
+    <message>
+        <source>Same as --upload-jobs.</source>
+        <translation>Samme som --upload-jobs.</translation>
+    </message>
+    <message>
+        <source>Send nothing: show each file&apos;s name, page text and what the target holds now.</source>
+        <translation>Send intet: vis hver fils navn, sidetekst og hvad målet indeholder nu.</translation>
+    </message>
+    <message>
+        <source>Print JSON (JSON lines with --dry-run).</source>
+        <translation>Udskriv JSON (JSON-linjer med --dry-run).</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected; its files are not uploaded.</source>
+        <translation>Batch %1 blev afvist; dens filer overføres ikke.</translation>
+    </message>
+    <message>
+        <source>Give a --target (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php), or set [targets] default in the settings.</source>
+        <translation>Angiv et --target (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php), eller sæt default under [targets] i indstillingerne.</translation>
+    </message>
+    <message>
+        <source>nothing to send</source>
+        <translation>intet at sende</translation>
     </message>
 </context>
 <context>

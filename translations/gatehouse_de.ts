@@ -1760,6 +1760,29 @@
     </message>
 </context>
 <context>
+    <name>gh::DerivativeRule</name>
+    <message>
+        <source>The conversion rule &quot;%1&quot; is not valid: %2. Write it as FROM=TO[:qQUALITY][:LONGEST], e.g. image/jp2=image/jpeg:q90:4000.</source>
+        <translation>Die Umwandlungsregel &quot;%1&quot; ist ungültig: %2. Schreiben Sie sie als FROM=TO[:qQUALITY][:LONGEST], z. B. image/jp2=image/jpeg:q90:4000.</translation>
+    </message>
+    <message>
+        <source>it does not have the form FROM=TO</source>
+        <translation>sie hat nicht die Form FROM=TO</translation>
+    </message>
+    <message>
+        <source>%1 is not a type Gatehouse can write (image/jpeg, image/png, image/tiff, image/webp)</source>
+        <translation>%1 ist kein Typ, den Gatehouse schreiben kann (image/jpeg, image/png, image/tiff, image/webp)</translation>
+    </message>
+    <message>
+        <source>the quality &quot;%1&quot; must be q0 to q100</source>
+        <translation>die Qualität &quot;%1&quot; muss zwischen q0 und q100 liegen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a quality (q90) nor a longest side in pixels</source>
+        <translation>&quot;%1&quot; ist weder eine Qualität (q90) noch eine längste Seite in Pixeln</translation>
+    </message>
+</context>
+<context>
     <name>gh::DimensionsCheck</name>
     <message>
         <source>Each image&apos;s pixel size equals the size its MIX and ALTO files state, and lies within the profile&apos;s bounds.</source>
@@ -2432,6 +2455,13 @@
     </message>
 </context>
 <context>
+    <name>gh::HttpApiTransport</name>
+    <message>
+        <source>No answer from %1 to action=%2 after %3 attempts: %4</source>
+        <translation>Keine Antwort von %1 auf action=%2 nach %3 Versuchen: %4</translation>
+    </message>
+</context>
+<context>
     <name>gh::HttpEngine</name>
     <message>
         <source>the received bytes could not be kept</source>
@@ -2629,6 +2659,37 @@
     <message>
         <source>It was redirected to %1.</source>
         <translation>Es wurde nach %1 weitergeleitet.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageDerivativeConverter</name>
+    <message>
+        <source>Gatehouse converts images only; the rule %1 starts from %2.</source>
+        <translation>Gatehouse wandelt nur Bilder um; die Regel %1 geht von %2 aus.</translation>
+    </message>
+    <message>
+        <source>This installation cannot write %1 (rule %2).</source>
+        <translation>Diese Installation kann %1 nicht schreiben (Regel %2).</translation>
+    </message>
+    <message>
+        <source>Cannot make the %1 copy of %2: %3</source>
+        <translation>Die %1-Kopie von %2 kann nicht erstellt werden: %3</translation>
+    </message>
+    <message>
+        <source>The conversion of %1 was cancelled.</source>
+        <translation>Die Umwandlung von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for converted copies.</source>
+        <translation>Der Ordner %1 für umgewandelte Kopien kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot create a converted copy in %1: %2</source>
+        <translation>In %1 kann keine umgewandelte Kopie angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the %1 copy of %2: %3</source>
+        <translation>Die %1-Kopie von %2 kann nicht geschrieben werden: %3</translation>
     </message>
 </context>
 <context>
@@ -3309,6 +3370,33 @@
     </message>
 </context>
 <context>
+    <name>gh::LocalTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
+        <translation>Das Ziel &quot;%1&quot; nennt keinen Ordner; schreiben Sie local:DIR.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 enthält diese Bytes bereits.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content (sha256 %2).</source>
+        <translation>%1 existiert bereits mit anderem Inhalt (sha256 %2).</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored: %2 bytes with sha256 %3 read, %4 bytes with sha256 %5 expected. Nothing was written to %6.</source>
+        <translation>%1 hat sich seit dem Speichern geändert: %2 Bytes mit sha256 %3 gelesen, %4 Bytes mit sha256 %5 erwartet. Nach %6 wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 fehlt.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes with sha256 %3, expected %4 bytes with sha256 %5.</source>
+        <translation>%1 weicht vom Gesendeten ab: %2 Bytes mit sha256 %3, erwartet %4 Bytes mit sha256 %5.</translation>
+    </message>
+</context>
+<context>
     <name>gh::LogShipper</name>
     <message>
         <source>Cannot copy %1 to %2</source>
@@ -3378,7 +3466,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;Ausführen oder fortsetzenamp;führen oder fortsetzen</translation>
+        <translation>&amp;Ausführen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -3743,6 +3831,10 @@
         <source>&amp;Stop and Quit</source>
         <translation>&amp;Anhalten und beenden</translation>
     </message>
+    <message>
+        <source>Preview &amp;Upload of File…</source>
+        <translation>Hochladen der Datei in der &amp;Vorschau zeigen…</translation>
+    </message>
 </context>
 <context>
     <name>gh::ManifestFiles</name>
@@ -3797,6 +3889,122 @@
     <message>
         <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
         <translation>%1 führt %2 im Archiv %3 auf, das diesen Eintrag nicht enthält.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiApi</name>
+    <message>
+        <source>The wiki refused a request of %1 bytes as too large (HTTP 413).</source>
+        <translation>Das Wiki hat eine Anfrage mit %1 Bytes als zu groß abgelehnt (HTTP 413).</translation>
+    </message>
+    <message>
+        <source>The wiki answered HTTP %1 to action=%2.</source>
+        <translation>Das Wiki hat auf action=%2 mit HTTP %1 geantwortet.</translation>
+    </message>
+    <message>
+        <source>The wiki dropped a request of %1 bytes: it is larger than the server accepts in one request.</source>
+        <translation>Das Wiki hat eine Anfrage mit %1 Bytes verworfen: Sie ist größer, als der Server in einer Anfrage annimmt.</translation>
+    </message>
+    <message>
+        <source>The wiki answered action=%1 with something other than the API&apos;s JSON (HTTP %2, %3 bytes starting &quot;%4&quot;).</source>
+        <translation>Das Wiki hat auf action=%1 mit etwas anderem als dem JSON der API geantwortet (HTTP %2, %3 Bytes, beginnend mit &quot;%4&quot;).</translation>
+    </message>
+    <message>
+        <source>The wiki refused action=%1: %2 (%3).</source>
+        <translation>Das Wiki hat action=%1 abgelehnt: %2 (%3).</translation>
+    </message>
+    <message>
+        <source>The wiki is lagged (%1); waiting as it asks.</source>
+        <translation>Das Wiki ist im Verzug (%1); es wird wie verlangt gewartet.</translation>
+    </message>
+    <message>
+        <source>(no reason given)</source>
+        <translation>(kein Grund angegeben)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiClient</name>
+    <message>
+        <source>%1 %2 Gave up after the retries.</source>
+        <translation>%1 %2 Nach den Wiederholungen aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No account to upload to %1 with: set GATEHOUSE_MEDIAWIKI_USER and GATEHOUSE_MEDIAWIKI_PASSWORD (a bot password from Special:BotPasswords), the [mediawiki] user and password settings, or store the password in the desktop keyring.</source>
+        <translation>Kein Konto zum Hochladen nach %1: Setzen Sie GATEHOUSE_MEDIAWIKI_USER und GATEHOUSE_MEDIAWIKI_PASSWORD (ein Bot-Passwort von Special:BotPasswords), die Einstellungen user und password unter [mediawiki], oder legen Sie das Passwort im Schlüsselbund des Desktops ab.</translation>
+    </message>
+    <message>
+        <source>%1 gave no login token.</source>
+        <translation>%1 hat kein Login-Token geliefert.</translation>
+    </message>
+    <message>
+        <source>%1 refused the login of %2: %3 (Use a bot password from Special:BotPasswords; the user is written Name@appid.)</source>
+        <translation>%1 hat die Anmeldung von %2 abgelehnt: %3 (Verwenden Sie ein Bot-Passwort von Special:BotPasswords; der Benutzer wird Name@appid geschrieben.)</translation>
+    </message>
+    <message>
+        <source>%1 gave no edit token after the login of %2.</source>
+        <translation>%1 hat nach der Anmeldung von %2 kein Bearbeitungstoken geliefert.</translation>
+    </message>
+    <message>
+        <source>%1 lost the session of %2 %3 times in a row, even right after logging in; stopping. Check that the bot password has the upload grants and that the wiki keeps sessions.</source>
+        <translation>%1 hat die Sitzung von %2 %3-mal hintereinander verloren, selbst direkt nach der Anmeldung; Abbruch. Prüfen Sie, ob das Bot-Passwort die Rechte zum Hochladen hat und das Wiki Sitzungen beibehält.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; is not a wiki&apos;s API address; write mediawiki:https://host/w/api.php.</source>
+        <translation>Das Ziel &quot;%1&quot; ist keine API-Adresse eines Wikis; schreiben Sie mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>The target &quot;%1&quot; must name the wiki&apos;s api.php, as in mediawiki:https://host/w/api.php.</source>
+        <translation>Das Ziel &quot;%1&quot; muss die api.php des Wikis nennen, wie in mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Read %1 of the %2 bytes of %3.</source>
+        <translation>%1 der %2 Bytes von %3 gelesen.</translation>
+    </message>
+    <message>
+        <source>Cannot read bytes %1 to %2 of %3.</source>
+        <translation>Die Bytes %1 bis %2 von %3 können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1 answered a chunk of %2 unexpectedly: %3</source>
+        <translation>%1 hat unerwartet auf einen Teil von %2 geantwortet: %3</translation>
+    </message>
+    <message>
+        <source>%1 has been processing %2 for %3 s (stage %4); giving up for now.</source>
+        <translation>%1 verarbeitet %2 seit %3 s (Stufe %4); vorerst aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1 gave an answer Gatehouse does not understand for %2: %3</source>
+        <translation>%1 hat für %2 eine Antwort gegeben, die Gatehouse nicht versteht: %3</translation>
+    </message>
+    <message>
+        <source>%1 is missing after the upload.</source>
+        <translation>%1 fehlt nach dem Hochladen.</translation>
+    </message>
+    <message>
+        <source>%1 holds other bytes than were sent: %2 bytes with SHA-1 %3, expected %4 bytes with SHA-1 %5.</source>
+        <translation>%1 enthält andere Bytes als gesendet: %2 Bytes mit SHA-1 %3, erwartet %4 Bytes mit SHA-1 %5.</translation>
+    </message>
+    <message>
+        <source>Cannot delete File:%1 from %2: %3 (%4).</source>
+        <translation>File:%1 kann nicht aus %2 gelöscht werden: %3 (%4).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTitle</name>
+    <message>
+        <source>The title template &quot;%1&quot; gives no usable name for %2.</source>
+        <translation>Die Titelvorlage &quot;%1&quot; ergibt für %2 keinen brauchbaren Namen.</translation>
     </message>
 </context>
 <context>
@@ -4234,6 +4442,13 @@
     </message>
 </context>
 <context>
+    <name>gh::NameTemplate</name>
+    <message>
+        <source>The template &quot;%1&quot; has {%2}: the part after &quot;:&quot; must be a number of characters, as in {%3:100}.</source>
+        <translation>Die Vorlage &quot;%1&quot; enthält {%2}: Der Teil nach &quot;:&quot; muss eine Anzahl Zeichen sein, wie in {%3:100}.</translation>
+    </message>
+</context>
+<context>
     <name>gh::NewspaperBatchIngester</name>
     <message>
         <source>and %1 more</source>
@@ -4362,6 +4577,17 @@
     <message>
         <source>%1: edition %2 has no %3: the pages go from %4 to %5.</source>
         <translation>%1: Ausgabe %2 ist lückenhaft (nicht vorhanden: %3); die Seiten reichen von %4 bis %5.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::PageText</name>
+    <message>
+        <source>Cannot read the page template %1: %2</source>
+        <translation>Die Seitenvorlage %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The page template %1 is not UTF-8 text.</source>
+        <translation>Die Seitenvorlage %1 ist kein UTF-8-Text.</translation>
     </message>
 </context>
 <context>
@@ -5918,6 +6144,45 @@
     </message>
 </context>
 <context>
+    <name>gh::S3Target</name>
+    <message>
+        <source>Cannot look up %1</source>
+        <translation>%1 kann nicht nachgeschlagen werden</translation>
+    </message>
+    <message>
+        <source>Cannot read back %1</source>
+        <translation>%1 kann nicht zurückgelesen werden</translation>
+    </message>
+    <message>
+        <source>The look-up in %1 was cancelled.</source>
+        <translation>Das Nachschlagen in %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot list %1</source>
+        <translation>%1 kann nicht aufgelistet werden</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 enthält diese Bytes bereits.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content.</source>
+        <translation>%1 existiert bereits mit anderem Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored (sha256 %2, expected %3); nothing was sent to %4.</source>
+        <translation>%1 hat sich seit dem Speichern geändert (sha256 %2, erwartet %3); an %4 wurde nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 fehlt.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes (md5 %3, sha256 %4), expected %5 bytes (md5 %6, sha256 %7).</source>
+        <translation>%1 weicht vom Gesendeten ab: %2 Bytes (md5 %3, sha256 %4), erwartet %5 Bytes (md5 %6, sha256 %7).</translation>
+    </message>
+</context>
+<context>
     <name>gh::SamplingPlans</name>
     <message>
         <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
@@ -6767,6 +7032,18 @@
         <source>Deleted (batch rejected)</source>
         <translation>Gelöscht (Stapel zurückgewiesen)</translation>
     </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Entscheidung nötig</translation>
+    </message>
+    <message>
+        <source>Refused by the target</source>
+        <translation>Vom Ziel abgelehnt</translation>
+    </message>
+    <message>
+        <source>Differs on the target</source>
+        <translation>Weicht auf dem Ziel ab</translation>
+    </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
@@ -6828,6 +7105,17 @@
     <message>
         <source>Cannot read %1 from %2: %3</source>
         <translation>%1 kann nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StreamHash</name>
+    <message>
+        <source>Reading %1 was cancelled.</source>
+        <translation>Das Lesen von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -6903,6 +7191,118 @@
     <message>
         <source>rejected</source>
         <translation>abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Target</name>
+    <message>
+        <source>%1 has no name on the target: it was never stored, or the key template gives nothing.</source>
+        <translation>%1 hat keinen Namen auf dem Ziel: Die Datei wurde nie gespeichert, oder die Schlüsselvorlage ergibt nichts.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The upload has no source.</source>
+        <translation>Das Hochladen hat keine Quelle.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetDelivery</name>
+    <message>
+        <source>%1 was never stored, so there is nothing to send.</source>
+        <translation>%1 wurde nie gespeichert, es gibt also nichts zu senden.</translation>
+    </message>
+    <message>
+        <source>The rule %1 applies to %2, but this program cannot convert images.</source>
+        <translation>Die Regel %1 gilt für %2, aber dieses Programm kann keine Bilder umwandeln.</translation>
+    </message>
+    <message>
+        <source>Dissemination copy %1 (rule %2) made from the stored original (sha256 %3): %4×%5 pixels, %6 bytes, md5 %7, sha1 %8, sha256 %9.</source>
+        <translation>Nutzungskopie %1 (Regel %2) aus dem gespeicherten Original (sha256 %3) erstellt: %4×%5 Pixel, %6 Bytes, md5 %7, sha1 %8, sha256 %9.</translation>
+    </message>
+    <message>
+        <source>%1 refuses the name %2: %3</source>
+        <translation>%1 lehnt den Namen %2 ab: %3</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2; nothing sent.</source>
+        <translation>%1 enthält diese Bytes bereits als %2; nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the same digests (sha1 %3); not sent again.</source>
+        <translation>%1 enthält %2 mit denselben Prüfsummen (sha1 %3); nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 is taken (a page without a file).</source>
+        <translation>%1: Der Name %2 ist vergeben (eine Seite ohne Datei).</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 holds other content.</source>
+        <translation>%1: Unter dem Namen %2 liegt anderer Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2.</source>
+        <translation>%1 enthält diese Bytes bereits als %2.</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before for copyright (%2: %3).</source>
+        <translation>%1 hat diese Bytes früher aus urheberrechtlichen Gründen gelöscht (%2: %3).</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before (%2).</source>
+        <translation>%1 hat diese Bytes früher gelöscht (%2).</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5.</source>
+        <translation>An %1 als %2 gesendet: %3 Bytes, sha1 %4, sha256 %5.</translation>
+    </message>
+    <message>
+        <source>%1 already held these bytes as %2; nothing sent.</source>
+        <translation>%1 enthielt diese Bytes bereits als %2; nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>Not sent to %1 as %2: %3</source>
+        <translation>Nicht an %1 als %2 gesendet: %3</translation>
+    </message>
+    <message>
+        <source>Sending to %1 as %2 failed: %3</source>
+        <translation>Das Senden an %1 als %2 ist fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes).</source>
+        <translation>%1 enthält %2 mit den gesendeten Prüfsummen (sha1 %3, %4 Bytes).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetOptions</name>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is not a valid INI file.</source>
+        <translation>Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a number of at least %3.</source>
+        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a size of at least %3 bytes (such as 5M).</source>
+        <translation>%1: %2 muss eine Größe von mindestens %3 Bytes sein (etwa 5M).</translation>
+    </message>
+    <message>
+        <source>%1: targets/derive: %2</source>
+        <translation>%1: targets/derive: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetRegistry</name>
+    <message>
+        <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
+        <translation>Unbekanntes Ziel &quot;%1&quot;; geben Sie eines davon an: %2.</translation>
     </message>
 </context>
 <context>
@@ -7106,6 +7506,196 @@
     <message>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadErrors</name>
+    <message>
+        <source>The wiki refused the upload: %1 (%2).</source>
+        <translation>Das Wiki hat das Hochladen abgelehnt: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes under this name.</source>
+        <translation>Das Wiki enthält diese Bytes bereits unter diesem Namen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPlan</name>
+    <message>
+        <source>A target needs a spec.</source>
+        <translation>Ein Ziel braucht eine Angabe.</translation>
+    </message>
+    <message>
+        <source>The filter for %1: %2</source>
+        <translation>Der Filter für %1: %2</translation>
+    </message>
+    <message>
+        <source>--filter %1 comes before any --target; give each --target first, then its --filter.</source>
+        <translation>--filter %1 steht vor jedem --target; geben Sie zuerst jedes --target an, dann seinen --filter.</translation>
+    </message>
+    <message>
+        <source>--target %1 has two filters; combine them in one query.</source>
+        <translation>--target %1 hat zwei Filter; fassen Sie sie in einer Abfrage zusammen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreview</name>
+    <message>
+        <source>Conversion rules are set, but this program cannot convert images.</source>
+        <translation>Umwandlungsregeln sind gesetzt, aber dieses Programm kann keine Bilder umwandeln.</translation>
+    </message>
+    <message>
+        <source>%1 exists; the converted bytes decide whether it is the same file.</source>
+        <translation>%1 existiert; die umgewandelten Bytes entscheiden, ob es dieselbe Datei ist.</translation>
+    </message>
+    <message>
+        <source>Already there as %1.</source>
+        <translation>Bereits vorhanden als %1.</translation>
+    </message>
+    <message>
+        <source>%1 holds other content.</source>
+        <translation>%1 enthält anderen Inhalt.</translation>
+    </message>
+    <message>
+        <source>The bytes are already there as %1.</source>
+        <translation>Die Bytes sind bereits als %1 vorhanden.</translation>
+    </message>
+    <message>
+        <source>The preview was cancelled.</source>
+        <translation>Die Vorschau wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1/%2 does not go to %3.</source>
+        <translation>%1/%2 geht nicht an %3.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreviewDialog</name>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Anzeigen</translation>
+    </message>
+    <message>
+        <source>Upload Preview</source>
+        <translation>Vorschau des Hochladens</translation>
+    </message>
+    <message>
+        <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
+        <translation>mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+    </message>
+    <message>
+        <source>{title:181} - {identifier}{ext} on wikis; the store key elsewhere</source>
+        <translation>{title:181} - {identifier}{ext} in Wikis; sonst der Speicherschlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>Title &amp;template:</source>
+        <translation>Titel&amp;vorlage:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>On the target:</source>
+        <translation>Auf dem Ziel:</translation>
+    </message>
+    <message>
+        <source>Page text:</source>
+        <translation>Seitentext:</translation>
+    </message>
+    <message>
+        <source>Type a target first.</source>
+        <translation>Geben Sie zuerst ein Ziel ein.</translation>
+    </message>
+    <message>
+        <source>Asking the target…</source>
+        <translation>Ziel wird gefragt…</translation>
+    </message>
+    <message>
+        <source>converted by %1</source>
+        <translation>umgewandelt durch %1</translation>
+    </message>
+    <message>
+        <source>Summary: %1</source>
+        <translation>Zusammenfassung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadStage</name>
+    <message>
+        <source>Batch %1 was rejected; nothing of it is uploaded.</source>
+        <translation>Stapel %1 wurde zurückgewiesen; nichts davon wird hochgeladen.</translation>
+    </message>
+    <message>
+        <source>No target to upload to: give --target, or [targets] default in the settings.</source>
+        <translation>Kein Ziel zum Hochladen: Geben Sie --target an oder default unter [targets] in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>Upload: %1 files of batch %2 to %3.</source>
+        <translation>Hochladen: %1 Dateien von Stapel %2 nach %3.</translation>
+    </message>
+    <message>
+        <source>%1 uploads in a row failed to reach their target; stopping. Last error: %2</source>
+        <translation>%1 Uploads hintereinander haben ihr Ziel nicht erreicht; Abbruch. Letzter Fehler: %2</translation>
+    </message>
+    <message>
+        <source>Every file is at its targets.</source>
+        <translation>Jede Datei ist an ihren Zielen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadWarnings</name>
+    <message>
+        <source>The wiki already holds these bytes as File:%1.</source>
+        <translation>Das Wiki enthält diese Bytes bereits als File:%1.</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes as %1.</source>
+        <translation>Das Wiki enthält diese Bytes bereits als %1.</translation>
+    </message>
+    <message>
+        <source>A file with these bytes was deleted from the wiki (File:%1).</source>
+        <translation>Eine Datei mit diesen Bytes wurde aus dem Wiki gelöscht (File:%1).</translation>
+    </message>
+    <message>
+        <source>File:%1 exists with other content.</source>
+        <translation>File:%1 existiert mit anderem Inhalt.</translation>
+    </message>
+    <message>
+        <source>File:%1 exists and differs from our name only in the case of its extension.</source>
+        <translation>File:%1 existiert und unterscheidet sich von unserem Namen nur in der Groß-/Kleinschreibung der Endung.</translation>
+    </message>
+    <message>
+        <source>The page File:%1 exists without a file.</source>
+        <translation>Die Seite File:%1 existiert ohne Datei.</translation>
+    </message>
+    <message>
+        <source>A file named File:%1 was deleted before.</source>
+        <translation>Eine Datei namens File:%1 wurde früher gelöscht.</translation>
+    </message>
+    <message>
+        <source>An older version of File:%1 has these bytes.</source>
+        <translation>Eine ältere Version von File:%1 hat diese Bytes.</translation>
+    </message>
+    <message>
+        <source>The wiki would publish the file as File:%1 instead of File:%2; change the title template.</source>
+        <translation>Das Wiki würde die Datei als File:%1 statt File:%2 veröffentlichen; ändern Sie die Titelvorlage.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <source>The wiki does not want files of this type (%1).</source>
+        <translation>Das Wiki möchte keine Dateien dieses Typs (%1).</translation>
+    </message>
+    <message>
+        <source>The wiki warns: %1 %2.</source>
+        <translation>Das Wiki warnt: %1 %2.</translation>
     </message>
 </context>
 <context>
@@ -8314,6 +8904,90 @@
     <message>
         <source>write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</source>
         <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</translation>
+    </message>
+    <message>
+        <source>send a batch&apos;s files to a target: never twice, verified after</source>
+        <translation>die Dateien eines Stapels an ein Ziel senden: nie zweimal, danach verifiziert</translation>
+    </message>
+    <message>
+        <source>Where to send the files: local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php. Repeat for several targets.</source>
+        <translation>Wohin die Dateien gesendet werden: local:DIR, s3://bucket/prefix oder mediawiki:https://host/w/api.php. Für mehrere Ziele wiederholen.</translation>
+    </message>
+    <message>
+        <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax, e.g. &quot;mime:image/jp2&quot;).</source>
+        <translation>Nur die Dateien, die dieser Abfrage entsprechen, gehen an das --target davor (die Syntax der Filterleiste, z. B. &quot;mime:image/jp2&quot;).</translation>
+    </message>
+    <message>
+        <source>Names on the target: {title:181} - {identifier}{ext} on wikis, the store key on S3 and folders by default; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} and any descriptive field, {field:N} cut to N characters.</source>
+        <translation>Namen auf dem Ziel: standardmäßig {title:181} - {identifier}{ext} in Wikis, der Speicherschlüssel auf S3 und in Ordnern; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} und jedes beschreibende Feld, {field:N} auf N Zeichen gekürzt.</translation>
+    </message>
+    <message>
+        <source>template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Wikitext file for a wiki&apos;s description pages.</source>
+        <translation>Wikitext-Datei für die Beschreibungsseiten eines Wikis.</translation>
+    </message>
+    <message>
+        <source>The upload summary on a wiki.</source>
+        <translation>Die Zusammenfassung des Hochladens in einem Wiki.</translation>
+    </message>
+    <message>
+        <source>A category for every page on a wiki (repeatable).</source>
+        <translation>Eine Kategorie für jede Seite in einem Wiki (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Conversion rules, e.g. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; several separated by commas).</source>
+        <translation>Umwandlungsregeln, z. B. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; mehrere durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <source>rules</source>
+        <translation>Regeln</translation>
+    </message>
+    <message>
+        <source>Chunk size for large files on a wiki (default 5M).</source>
+        <translation>Teilgröße für große Dateien in einem Wiki (Standard 5M).</translation>
+    </message>
+    <message>
+        <source>Requests at once per wiki, uploads at once to S3 and folders (default 1 for wikis).</source>
+        <translation>Gleichzeitige Anfragen je Wiki, gleichzeitige Uploads zu S3 und Ordnern (Standard 1 für Wikis).</translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 1 to 64.</source>
+        <translation>--%1 erwartet eine Zahl von 1 bis 64.</translation>
+    </message>
+    <message>
+        <source>--chunk-size takes a size of at least 1K, such as 5M.</source>
+        <translation>--chunk-size erwartet eine Größe von mindestens 1K, etwa 5M.</translation>
+    </message>
+    <message>
+        <source>Send a batch&apos;s fetched files to one or more targets: each file once (the target is asked first), verified after.</source>
+        <translation>Die abgerufenen Dateien eines Stapels an ein oder mehrere Ziele senden: jede Datei einmal (das Ziel wird zuerst gefragt), danach verifiziert.</translation>
+    </message>
+    <message>
+        <source>Same as --upload-jobs.</source>
+        <translation>Wie --upload-jobs.</translation>
+    </message>
+    <message>
+        <source>Send nothing: show each file&apos;s name, page text and what the target holds now.</source>
+        <translation>Nichts senden: Namen, Seitentext jeder Datei und den jetzigen Inhalt des Ziels zeigen.</translation>
+    </message>
+    <message>
+        <source>Print JSON (JSON lines with --dry-run).</source>
+        <translation>JSON ausgeben (JSON-Zeilen mit --dry-run).</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected; its files are not uploaded.</source>
+        <translation>Stapel %1 wurde zurückgewiesen; seine Dateien werden nicht hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Give a --target (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php), or set [targets] default in the settings.</source>
+        <translation>Geben Sie ein --target an (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php) oder setzen Sie default unter [targets] in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>nothing to send</source>
+        <translation>nichts zu senden</translation>
     </message>
 </context>
 <context>

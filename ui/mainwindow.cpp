@@ -54,6 +54,7 @@
 #include "settingsdialog.h"
 #include "thumbnailview.h"
 #include "transfersview.h"
+#include "uploadpreviewdialog.h"
 #include "webaddressdialog.h"
 #include "welcomepanel.h"
 
@@ -450,6 +451,16 @@ void MainWindow::createActions()
     QAction *review = batch->addAction(tr("Re&view Sample…"), this, [this] { openReview(m_shownBatch); });
     review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     review->setToolTip(tr("Review the batch's QA sample item by item, then approve or reject it"));
+    batch->addSeparator();
+    QAction *uploadPreview = batch->addAction(tr("Preview &Upload of File…"), this, [this] {
+        const qint64 fileId = m_fileView->currentIndex().data(FileTableModel::FileIdRole).toLongLong();
+        if (fileId <= 0)
+            return;
+        auto *dialog = new UploadPreviewDialog(m_workspace, QSettings().fileName(), fileId, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    uploadPreview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Filter Files"), this, [this] {

@@ -173,6 +173,7 @@ int cmdRun(Global global, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
+    addUploadOptions(cl);
     addSupplierOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
@@ -182,6 +183,12 @@ int cmdRun(Global global, const QStringList &arguments)
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
+    // With --target, what needs no decision goes on to the targets after the automatic stages.
+    UploadSettings upload;
+    if (cl.parser.isSet(QStringLiteral("target"))) {
+        if (auto exit = readUploadSettings(cl, context, arguments, upload, false))
+            return *exit;
+    }
     if (auto exit = checkSupplierOptions(cl, context))
         return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
@@ -193,9 +200,14 @@ int cmdRun(Global global, const QStringList &arguments)
     }
     const QString source = cl.parser.positionalArguments().constFirst();
     // Recorded as soon as the batch exists (a killed run keeps them), and again at the end for a run that
-    // resumed an earlier batch.
+    // resumed an earlier batch. With --target, what needs no decision goes on to the targets.
     const auto result = drive(
-        context, [&](BatchRunner &runner) { runner.run(source, context.options); },
+        context,
+        [&](BatchRunner &runner) {
+            if (!upload.routes.isEmpty())
+                runner.setStages(stagesWithUpload(context, upload));
+            runner.run(source, context.options);
+        },
         [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;

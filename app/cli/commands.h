@@ -1,6 +1,8 @@
 #pragma once
 
 #include "clisupport.h"
+#include "pipeline/stagedefinition.h"
+#include "targets/uploadplan.h"
 
 // Every gatehouse-cli command: int command(Global, arguments after the command name) → exit status.
 // The table in cli.cpp lists them; each family lives in its own file.
@@ -45,6 +47,21 @@ int cmdWatch(Global global, const QStringList &arguments);
 // bagcommands.cpp: "bag validate PATH", "bag export BATCH -o DIR"
 int cmdBag(Global global, const QStringList &arguments);
 
+// uploadcommands.cpp: "upload BATCH --target T [--filter Q] …", and the upload options "run" shares
+int cmdUpload(Global global, const QStringList &arguments);
+//! --target, --filter, --title-template, --page-template, --summary, --category, --derive, --chunk-size,
+//! --upload-jobs.
+void addUploadOptions(CommandLine &cl);
+/*!
+    Reads the upload settings: the settings file's [mediawiki] and [targets], the environment's credentials,
+    then the command line (\a arguments, raw, for the order of --target/--filter pairs). \a jobsFromJobsOption
+    reads parallelism from --jobs (upload) instead of --upload-jobs (run). Returns an exit status on error.
+*/
+std::optional<int> readUploadSettings(const CommandLine &cl, const Context &context,
+                                      const QStringList &arguments, UploadSettings &settings,
+                                      bool jobsFromJobsOption);
+//! The default stages followed by the upload stage for \a settings.
+QList<StageDefinition> stagesWithUpload(const Context &context, const UploadSettings &settings);
 // housekeepingcommands.cpp: "recheck BATCH [--files IDS]", "batch rename|archive|unarchive|delete BATCH"
 int cmdRecheck(Global global, const QStringList &arguments);
 int cmdBatch(Global global, const QStringList &arguments);

@@ -10,6 +10,7 @@
 #include <QTranslator>
 
 #include "cli.h"
+#include "imaging/derivativeconverter.h"
 #include "imaging/imageanalysis.h"
 #include "review/qacsv.h"
 #include "util/version.h"
@@ -38,5 +39,7 @@ int main(int argc, char *argv[])
     gh::QaCsv::registerExport();
     // The image checks of QA (decodable, dark-page, blank-page, black-border) need Gatehouse::Imaging.
     gh::registerImageChecks();
+    // Conversion rules (upload --derive) need the image codecs, which core does not link.
+    gh::DerivativeConverter::install(std::make_shared<gh::ImageDerivativeConverter>());
     return gh::cli::run(QCoreApplication::arguments());
 }

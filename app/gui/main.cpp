@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QTranslator>
 
+#include "imaging/derivativeconverter.h"
 #include "imaging/imageanalysis.h"
 #include "pipeline/settings.h"
 #include "report/itemlink.h"
@@ -35,6 +36,7 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("gatehouse")));
     // The image checks of QA (decodable, dark-page, blank-page, black-border) need Gatehouse::Imaging.
     gh::registerImageChecks();
+    gh::DerivativeConverter::install(std::make_shared<gh::ImageDerivativeConverter>());
 
     // The GUI follows the system locale: Qt's own strings and ours.
     QTranslator qtTranslator;

@@ -85,6 +85,12 @@ constexpr std::array s_entries{
     // Deliberate, by the curator's rejection of the batch: counted, never retried, not a problem to fix.
     Entry{FileStatus::Deleted, u"deleted", false, Severity::Skipped,
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Deleted (batch rejected)")},
+    Entry{FileStatus::NeedsDecision, u"needs-decision", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Needs a decision")},
+    Entry{FileStatus::UploadRefused, u"upload-refused", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Refused by the target")},
+    Entry{FileStatus::TargetMismatch, u"target-mismatch", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Differs on the target")},
 };
 
 const Entry &entry(FileStatus status)

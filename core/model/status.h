@@ -40,7 +40,10 @@ enum class FileStatus
     UnsafePath,       //!< "unsafe-path": the file's path would escape its destination.
     LimitExceeded,    //!< "limit-exceeded": an archive limit (entries, size, ratio, depth) was hit.
     Unsupported,      //!< "unsupported": the source kind or format cannot be processed.
-    Deleted           //!< "deleted": the batch was rejected and its stored copy deleted; records are kept.
+    Deleted,          //!< "deleted": the batch was rejected and its stored copy deleted; records are kept.
+    NeedsDecision,    //!< "needs-decision": a target warned (name taken, bytes elsewhere, deleted before).
+    UploadRefused,    //!< "upload-refused": a target refused the file for good (its type, its name, …).
+    TargetMismatch    //!< "target-mismatch": what a target holds after the upload differs from what was sent.
 };
 
 /*!

@@ -29,13 +29,35 @@ Status annotateFindings(Catalog &catalog, const QList<FileRecord> &files, QList<
     return {};
 }
 
+//! "targets": [{"target", "state", "name", "verified", "message"}] from the upload stage, one per target the
+//! file was sent to (empty when none).
+Status annotateTargets(Catalog &catalog, const QList<FileRecord> &files, QList<QJsonObject> &objects)
+{
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        auto rows = catalog.fileTargets(files[i].id);
+        if (!rows)
+            return rows.error();
+        QJsonArray list;
+        for (const FileTargetRecord &row : std::as_const(*rows)) {
+            list.append(QJsonObject{
+                {QStringLiteral("target"), row.target},
+                {QStringLiteral("state"), FileStateInfo::key(row.state)},
+                {QStringLiteral("name"), row.remoteName},
+                {QStringLiteral("verified"), row.verified},
+                {QStringLiteral("message"), row.reported.value(QStringLiteral("message")).toString()}});
+        }
+        objects[i].insert(QStringLiteral("targets"), list);
+    }
+    return {};
+}
+
 } // namespace
 
 const QList<FileDetails::Annotator> &FileDetails::annotators()
 {
     // One line per stage that knows more about files: check (findings), dedup (duplicate cases and
     // decisions), upload (targets). Each reads its own catalog tables for the page.
-    static const QList<Annotator> list{annotateFindings};
+    static const QList<Annotator> list{annotateFindings, annotateTargets};
     return list;
 }
 

@@ -30,7 +30,7 @@ const QList<QStringList> s_layers = {
     {QStringLiteral("intake")},
     {QStringLiteral("report")},
     {QStringLiteral("pipeline")},
-    {QStringLiteral("qa")},
+    {QStringLiteral("qa"), QStringLiteral("targets")},
     {QStringLiteral("review")},
     {QStringLiteral("imaging")},
     {QStringLiteral("ui")},

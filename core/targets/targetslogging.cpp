@@ -1,0 +1,3 @@
+#include "targetslogging.h"
+
+Q_LOGGING_CATEGORY(lcTargets, "gatehouse.targets", QtWarningMsg)

@@ -1,0 +1,394 @@
+// The MediaWiki target against a real MediaWiki 1.39 (tests/peers/mediawiki.sh: SQLite, PHP's upload limit at
+// 4 MiB, a bot password), partly through the fault-injecting proxy (tests/peers/mwproxy.sh): look-ups batched
+// by title and by SHA-1, single and chunked uploads, a chunked upload interrupted and continued from the
+// wiki's stash by a new session, async publishing, warnings as outcomes, sessions deleted mid-run, maxlag and
+// Retry-After waited out, a wiki that keeps failing, verify, delete and the deleted file found by its bytes.
+
+#include <QBuffer>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QImageWriter>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "digest/multidigest.h"
+#include "peerserver.h"
+#include "targets/mediawiki/mediawikitarget.h"
+#include "targets/targetregistry.h"
+#include "testsupport.h"
+
+using namespace gh;
+
+namespace {
+
+constexpr qint64 s_mib = 1024 * 1024;
+
+QString readText(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+}
+
+struct Sample
+{
+    QString path;
+    QByteArray bytes;
+    Digests digests;
+};
+
+//! A PNG of noise: unique bytes for \a seed, about \a side² × 3 bytes.
+Sample png(const QString &dir, const QString &name, int side, quint32 seed)
+{
+    QImage image(side, side, QImage::Format_RGB32);
+    QRandomGenerator random(seed);
+    for (int y = 0; y < side; ++y) {
+        auto *line = reinterpret_cast<quint32 *>(image.scanLine(y));
+        for (int x = 0; x < side; ++x)
+            line[x] = 0xff000000u | (random.generate() & 0xffffffu);
+    }
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
+    writer.setCompression(0);
+    writer.write(image);
+    Sample s;
+    s.path = QDir(dir).filePath(name);
+    s.bytes = bytes;
+    test::writeFile(s.path, bytes);
+    s.digests = MultiDigest::of(bytes);
+    return s;
+}
+
+UploadRequest request(const Sample &s, const QString &name)
+{
+    UploadRequest r;
+    r.fileId = 1;
+    r.label = name;
+    r.name = name;
+    r.source.localPath = s.path;
+    r.source.size = s.bytes.size();
+    r.source.digests = s.digests;
+    r.source.mimetype = QStringLiteral("image/png");
+    r.pageText = QStringLiteral("== {{int:filedesc}} ==\nA test upload of %1.\n").arg(name);
+    r.summary = QStringLiteral("tst_mediawiki");
+    return r;
+}
+
+//! The proxy's control endpoint.
+QJsonDocument proxy(int port, const QString &path, bool post = true)
+{
+    QProcess curl;
+    QStringList args{QStringLiteral("-s"), QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)};
+    if (post)
+        args.prepend(QStringLiteral("-XPOST"));
+    curl.start(QStringLiteral("curl"), args);
+    curl.waitForFinished(30000);
+    return QJsonDocument::fromJson(curl.readAllStandardOutput());
+}
+
+} // namespace
+
+class tst_MediaWiki : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<test::PeerServer> m_wiki;
+    std::unique_ptr<test::PeerServer> m_proxy;
+    QTemporaryDir m_dir;
+
+    TargetOptions options() const
+    {
+        TargetOptions o;
+        o.user = readText(m_wiki->dir() + u"/bot_user");
+        o.password = readText(m_wiki->dir() + u"/bot_password");
+        o.chunkSize = 2 * s_mib;
+        o.maxAttempts = 4;
+        o.contact = QStringLiteral("mailto:tests@gatehouse.invalid");
+        return o;
+    }
+
+    TargetContext context() const
+    {
+        TargetContext c;
+        c.environment = QProcessEnvironment();
+        c.stagingDir = m_dir.filePath(QStringLiteral("staging"));
+        return c;
+    }
+
+    std::unique_ptr<MediaWikiTarget> open(const TargetOptions &o, bool throughProxy = false) const
+    {
+        const QString url = throughProxy ? m_proxy->baseUrl() : m_wiki->baseUrl();
+        auto opened = TargetRegistry::open(QStringLiteral("mediawiki:%1/api.php").arg(url), o, context());
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error().message));
+        return std::unique_ptr<MediaWikiTarget>(static_cast<MediaWikiTarget *>(opened->release()));
+    }
+
+    void expireSessions() const
+    {
+        QProcess p;
+        p.start(QStringLiteral("/bin/bash"), {QStringLiteral(GATEHOUSE_PEERS_DIR "/mediawiki.sh"),
+                                              QStringLiteral("expire-sessions"), m_wiki->dir()});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(p.readAllStandardOutput().trimmed().toInt() > 0, "no session was deleted");
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_wiki = std::make_unique<test::PeerServer>(QStringLiteral("mediawiki"));
+        QVERIFY2(m_wiki->isRunning(), qPrintable(m_wiki->error()));
+        m_proxy =
+            std::make_unique<test::PeerServer>(QStringLiteral("mwproxy"), QStringList{m_wiki->baseUrl()});
+        QVERIFY2(m_proxy->isRunning(), qPrintable(m_proxy->error()));
+    }
+
+    void uploadLookUpVerify()
+    {
+        auto target = open(options());
+        const Sample a = png(m_dir.path(), QStringLiteral("a.png"), 200, 1);
+        const QString name = QStringLiteral("Gatehouse test a.png");
+
+        auto before = target->lookup({LookupQuery{name, a.digests, a.bytes.size()}}, {});
+        QVERIFY2(before, before ? "" : qPrintable(before.error().message));
+        QVERIFY(!before->first().named);
+        QVERIFY(before->first().sameBytes.isEmpty());
+        // Look-ups are anonymous: no login before there is something to upload.
+        QCOMPARE(target->client().loginCount(), 0);
+
+        const UploadOutcome up = target->upload(request(a, name));
+        QVERIFY2(up.state == TargetState::Uploaded, qPrintable(up.message));
+        QCOMPARE(up.name, name);
+        QVERIFY(up.stored);
+        QCOMPARE(up.stored->sha1, a.digests.sha1);
+        QCOMPARE(target->client().loginCount(), 1);
+
+        auto verified = target->verify({VerifyQuery{name, a.digests, a.bytes.size()}});
+        QVERIFY(verified);
+        QVERIFY2(verified->first().matches, qPrintable(verified->first().message));
+        QCOMPARE(verified->first().found->uploader, QStringLiteral("Admin"));
+
+        // A fresh target (a new run) finds it by name and by SHA-1.
+        auto later = open(options());
+        auto found = later->lookup(
+            {LookupQuery{QStringLiteral("Gatehouse_test_a.png"), a.digests, a.bytes.size()}}, {});
+        QVERIFY(found);
+        QVERIFY(found->first().alreadyThere(a.digests, a.bytes.size()));
+        QCOMPARE(found->first().normalizedName, name);
+        QCOMPARE(found->first().sameBytes.size(), 1);
+
+        // Never twice: sending again is answered "already there" and adds no revision.
+        const UploadOutcome again = later->upload(request(a, name));
+        QCOMPARE(again.state, TargetState::AlreadyThere);
+
+        // The same bytes under another name need a decision.
+        const UploadOutcome elsewhere =
+            later->upload(request(a, QStringLiteral("Gatehouse test a copy.png")));
+        QCOMPARE(elsewhere.state, TargetState::NeedsDecision);
+        QVERIFY2(elsewhere.message.contains(QStringLiteral("File:Gatehouse test a.png")),
+                 qPrintable(elsewhere.message));
+        auto other = later->lookup(
+            {LookupQuery{QStringLiteral("Gatehouse test a copy.png"), a.digests, a.bytes.size()}}, {});
+        QCOMPARE(other->first().elsewhere(a.digests).size(), 1);
+
+        // Other bytes under our name need a decision too; a curator's "overwrite" sends a new version.
+        const Sample b = png(m_dir.path(), QStringLiteral("b.png"), 200, 2);
+        const UploadOutcome taken = later->upload(request(b, name));
+        QCOMPARE(taken.state, TargetState::NeedsDecision);
+        QVERIFY2(taken.message.contains(QStringLiteral("other content")), qPrintable(taken.message));
+        UploadRequest overwrite = request(b, name);
+        overwrite.ignoreWarnings = true;
+        QCOMPARE(later->upload(overwrite).state, TargetState::Uploaded);
+        QVERIFY(later->verify({VerifyQuery{name, b.digests, b.bytes.size()}})->first().matches);
+        QVERIFY(!later->verify({VerifyQuery{name, a.digests, a.bytes.size()}})->first().matches);
+    }
+
+    void manyTitlesInFewRequests()
+    {
+        auto target = open(options());
+        QList<LookupQuery> queries;
+        for (int i = 0; i < 120; ++i)
+            queries.append(LookupQuery{QStringLiteral("Nothing here %1.png").arg(i), {}, -1});
+        auto answers = target->lookup(queries, {});
+        QVERIFY(answers);
+        QCOMPARE(answers->size(), 120);
+        QCOMPARE(target->readRequests(), 3); // 50 + 50 + 20 titles
+        // Cached for the run.
+        QVERIFY(target->lookup(queries, {}));
+        QCOMPARE(target->readRequests(), 3);
+    }
+
+    void largeFilesGoInChunksAndResume()
+    {
+        // 9 MiB: more than PHP takes in one request here, so only chunks carry it.
+        const Sample big = png(m_dir.path(), QStringLiteral("big.png"), 1780, 3);
+        QVERIFY(big.bytes.size() > 9 * s_mib);
+        const QString name = QStringLiteral("Gatehouse test big.png");
+        TargetOptions o = options();
+        auto first = open(o, true);
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/reset"));
+
+        // Stop after the second chunk, as a killed process would, keeping what the journal keeps.
+        QJsonObject journal;
+        UploadRequest interrupted = request(big, name);
+        interrupted.cancel = std::make_shared<std::atomic_bool>(false);
+        interrupted.saveResume = [&](const QJsonObject &state) { journal = state; };
+        int chunks = 0;
+        interrupted.progress = [&](qint64, qint64) {
+            if (++chunks == 2)
+                interrupted.cancel->store(true);
+        };
+        const UploadOutcome stopped = first->upload(interrupted);
+        QVERIFY(stopped.cancelled);
+        QCOMPARE(journal.value(QStringLiteral("stage")).toString(), QStringLiteral("chunks"));
+        QCOMPARE(journal.value(QStringLiteral("offset")).toInteger(), 4 * s_mib);
+
+        // A new run, a new session: it asks the wiki about the stash and sends only the rest.
+        auto second = open(o, true);
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/reset"));
+        UploadRequest resumed = request(big, name);
+        resumed.resume = journal;
+        const UploadOutcome done = second->upload(resumed);
+        QVERIFY2(done.state == TargetState::Uploaded, qPrintable(done.message));
+        const QJsonArray requests = proxy(m_proxy->port(), QStringLiteral("/_proxy/requests"), false).array();
+        QList<qint64> offsets;
+        for (const QJsonValue &r : requests) {
+            const QJsonObject form = r.toObject().value(QStringLiteral("form")).toObject();
+            if (form.contains(QStringLiteral("chunk")))
+                offsets.append(form.value(QStringLiteral("offset")).toString().toLongLong());
+        }
+        QCOMPARE(offsets, (QList<qint64>{4 * s_mib, 6 * s_mib, 8 * s_mib}));
+        QVERIFY(second->verify({VerifyQuery{name, big.digests, big.bytes.size()}})->first().matches);
+
+        // A journal whose stash the wiki no longer has (expired, or another wiki) starts the file over.
+        const Sample big2 = png(m_dir.path(), QStringLiteral("big2.png"), 1780, 4);
+        UploadRequest stale = request(big2, QStringLiteral("Gatehouse test big2.png"));
+        stale.resume = QJsonObject{{QStringLiteral("stage"), QStringLiteral("chunks")},
+                                   {QStringLiteral("filekey"), QStringLiteral("nosuchkey.abc.1.png")},
+                                   {QStringLiteral("offset"), 2 * s_mib},
+                                   {QStringLiteral("size"), big2.bytes.size()},
+                                   {QStringLiteral("sha1"), big2.digests.sha1}};
+        const UploadOutcome restarted = second->upload(stale);
+        QVERIFY2(restarted.state == TargetState::Uploaded, qPrintable(restarted.message));
+        QVERIFY(second->verify({VerifyQuery{stale.name, big2.digests, big2.bytes.size()}})->first().matches);
+    }
+
+    void asyncPublishing()
+    {
+        TargetOptions o = options();
+        o.asyncThreshold = 5 * s_mib;
+        auto target = open(o);
+        const Sample big = png(m_dir.path(), QStringLiteral("async.png"), 1400, 5);
+        const UploadOutcome up = target->upload(request(big, QStringLiteral("Gatehouse test async.png")));
+        QVERIFY2(up.state == TargetState::Uploaded, qPrintable(up.message));
+        QVERIFY(target->verify({VerifyQuery{up.name, big.digests, big.bytes.size()}})->first().matches);
+    }
+
+    void sessionsDeletedMidRun()
+    {
+        auto target = open(options());
+        const Sample c = png(m_dir.path(), QStringLiteral("c.png"), 120, 6);
+        QCOMPARE(target->upload(request(c, QStringLiteral("Gatehouse test c.png"))).state,
+                 TargetState::Uploaded);
+        QCOMPARE(target->client().loginCount(), 1);
+        expireSessions();
+        const Sample d = png(m_dir.path(), QStringLiteral("d.png"), 120, 7);
+        const UploadOutcome up = target->upload(request(d, QStringLiteral("Gatehouse test d.png")));
+        QVERIFY2(up.state == TargetState::Uploaded, qPrintable(up.message));
+        QCOMPARE(target->client().loginCount(), 2);
+    }
+
+    void maxlagAndRetryAfterAreWaitedOut()
+    {
+        auto target = open(options(), true);
+        const Sample e = png(m_dir.path(), QStringLiteral("e.png"), 120, 8);
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/reset"));
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=maxlag&count=2&retry=1"));
+        QElapsedTimer timer;
+        timer.start();
+        auto looked = target->lookup(
+            {LookupQuery{QStringLiteral("Gatehouse test e.png"), e.digests, e.bytes.size()}}, {});
+        QVERIFY2(looked, looked ? "" : qPrintable(looked.error().message));
+        QVERIFY2(timer.elapsed() >= 1500, qPrintable(QString::number(timer.elapsed())));
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=503&count=2&retry=1&method=POST"));
+        const UploadOutcome up = target->upload(request(e, QStringLiteral("Gatehouse test e.png")));
+        QVERIFY2(up.state == TargetState::Uploaded, qPrintable(up.message));
+        const QJsonArray requests = proxy(m_proxy->port(), QStringLiteral("/_proxy/requests"), false).array();
+        int faults = 0;
+        for (const QJsonValue &r : requests) {
+            const QJsonObject o = r.toObject();
+            if (!o.value(QStringLiteral("fault")).isNull())
+                ++faults;
+            // maxlag=5 on every request, read or write.
+            const QString maxlag = o.value(QStringLiteral("query"))
+                                       .toObject()
+                                       .value(QStringLiteral("maxlag"))
+                                       .toString(o.value(QStringLiteral("form"))
+                                                     .toObject()
+                                                     .value(QStringLiteral("maxlag"))
+                                                     .toString());
+            QCOMPARE(maxlag, QStringLiteral("5"));
+        }
+        QCOMPARE(faults, 4);
+    }
+
+    void aWikiThatKeepsFailingEndsInFailed()
+    {
+        TargetOptions o = options();
+        o.maxAttempts = 3;
+        auto target = open(o, true);
+        const Sample f = png(m_dir.path(), QStringLiteral("f.png"), 120, 9);
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=readonly&count=-1&method=POST"));
+        const UploadOutcome up = target->upload(request(f, QStringLiteral("Gatehouse test f.png")));
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=none"));
+        QCOMPARE(up.state, TargetState::Failed);
+        QVERIFY(up.transient);
+        QVERIFY2(up.message.contains(QStringLiteral("read-only")), qPrintable(up.message));
+    }
+
+    void deleteAndFindTheDeletedBytes()
+    {
+        auto target = open(options());
+        const Sample g = png(m_dir.path(), QStringLiteral("g.png"), 120, 10);
+        const QString name = QStringLiteral("Gatehouse test g.png");
+        QCOMPARE(target->upload(request(g, name)).state, TargetState::Uploaded);
+        QVERIFY(target->remove(name, QStringLiteral("Copyright violation: test")));
+        auto later = open(options());
+        later->setLookUpDeleted(true);
+        auto found = later->lookup({LookupQuery{name, g.digests, g.bytes.size()}}, {});
+        QVERIFY2(found, found ? "" : qPrintable(found.error().message));
+        QVERIFY(!found->first().named);
+        QVERIFY(found->first().nameWasDeleted);
+        QCOMPARE(found->first().deletedSameBytes.size(), 1);
+        QVERIFY(found->first().deletedSameBytes.first().deletedForCopyright);
+        // Uploading the same bytes again is a curator's decision.
+        const UploadOutcome again = later->upload(request(g, QStringLiteral("Gatehouse test g again.png")));
+        QCOMPARE(again.state, TargetState::NeedsDecision);
+        QVERIFY2(again.message.contains(QStringLiteral("deleted")), qPrintable(again.message));
+    }
+
+    void badCredentialsStopWithAClearError()
+    {
+        TargetOptions o = options();
+        o.password = QStringLiteral("0000000000000000000000000000000000");
+        auto target = open(o);
+        const Sample h = png(m_dir.path(), QStringLiteral("h.png"), 64, 11);
+        const UploadOutcome up = target->upload(request(h, QStringLiteral("Gatehouse test h.png")));
+        QCOMPARE(up.state, TargetState::Failed);
+        QVERIFY(up.fatal);
+        QVERIFY2(up.message.contains(QStringLiteral("Admin@ci")), qPrintable(up.message));
+        QVERIFY(!up.message.contains(o.password));
+    }
+};
+
+QTEST_MAIN(tst_MediaWiki)
+#include "tst_mediawiki.moc"

@@ -26,8 +26,8 @@ build_packages=(
 # The real servers and reference tools the tests and benchmarks start (tests/peers, tests/bench).
 peer_packages=(
     nginx postgresql python3-botocore libopenjp2-tools imagemagick python3-jpylyzer aria2 wget curl hyperfine
-    xvfb xauth util-linux mediawiki php-cli php-sqlite3 php-intl php-mbstring python3-aiosmtpd openssl
-    desktop-file-utils appstream man-db groff-base binutils
+    xvfb xauth util-linux python3-aiosmtpd openssl desktop-file-utils appstream man-db groff-base binutils strace
+    mediawiki php-cli php-sqlite3 php-intl php-mbstring
 )
 
 as_root() {

@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>gh::AboutDialog</name>
+    <message>
+        <source>About Gatehouse</source>
+        <translation>Über Gatehouse</translation>
+    </message>
+    <message>
+        <source>Gatehouse %1</source>
+        <translation>Gatehouse %1</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
+    </message>
+    <message>
+        <source>Store: %1</source>
+        <translation>Speicher: %1</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Datenordner: %1</translation>
+    </message>
+    <message>
+        <source>Qt %1 on %2</source>
+        <translation>Qt %1 unter %2</translation>
+    </message>
+    <message>
+        <source>Take batches of digital objects into an archive.</source>
+        <translation>Stapel digitaler Objekte in ein Archiv übernehmen.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy for a Bug Report</source>
+        <translation>Für einen Fehlerbericht &amp;kopieren</translation>
+    </message>
+</context>
+<context>
     <name>gh::ArchiveCopy</name>
     <message>
         <source>%1 in %2</source>
@@ -305,13 +340,13 @@
         <source>Skipped operating-system files that no manifest lists: %1</source>
         <translation>Übersprungene Betriebssystemdateien, die in keinem Manifest stehen: %1</translation>
     </message>
+    <message>
+        <source>The catalog records md5, sha1, sha256 and sha512 checksums, so the %1 checksums of %2 are not verified while fetching; &quot;gatehouse-cli bag validate&quot; verifies them.</source>
+        <translation>Der Katalog speichert md5-, sha1-, sha256- und sha512-Prüfsummen, daher werden die %1-Prüfsummen von %2 beim Abrufen nicht verifiziert; &quot;gatehouse-cli bag validate&quot; verifiziert sie.</translation>
+    </message>
 </context>
 <context>
     <name>gh::BagParser</name>
-    <message>
-        <source>bagit.txt starts with a UTF-8 byte-order mark, which RFC 8493 forbids; it was ignored.</source>
-        <translation>bagit.txt beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 verbietet; sie wurde ignoriert.</translation>
-    </message>
     <message>
         <source>bagit.txt is not valid UTF-8.</source>
         <translation>bagit.txt ist kein gültiges UTF-8.</translation>
@@ -319,18 +354,6 @@
     <message>
         <source>Line %1 of bagit.txt is not of the form &quot;Label: value&quot;: %2</source>
         <translation>Zeile %1 von bagit.txt hat nicht die Form &quot;Label: value&quot;: %2</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares BagIt-Version twice (lines %1 and %2).</source>
-        <translation>bagit.txt gibt BagIt-Version zweimal an (Zeilen %1 und %2).</translation>
-    </message>
-    <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding twice (lines %1 and %2).</source>
-        <translation>bagit.txt gibt Tag-File-Character-Encoding zweimal an (Zeilen %1 und %2).</translation>
-    </message>
-    <message>
-        <source>Line %1 of bagit.txt holds %2; bagit.txt should hold only BagIt-Version and Tag-File-Character-Encoding.</source>
-        <translation>Zeile %1 von bagit.txt enthält %2; bagit.txt sollte nur BagIt-Version und Tag-File-Character-Encoding enthalten.</translation>
     </message>
     <message>
         <source>bagit.txt does not declare a BagIt-Version.</source>
@@ -349,10 +372,6 @@
         <translation>bagit.txt gibt kein Tag-File-Character-Encoding an; die Tag-Dateien werden als UTF-8 gelesen.</translation>
     </message>
     <message>
-        <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; the order should be BagIt-Version first.</source>
-        <translation>bagit.txt gibt Tag-File-Character-Encoding vor BagIt-Version an; BagIt-Version sollte zuerst stehen.</translation>
-    </message>
-    <message>
         <source>bagit.txt declares the tag files to be in %1; UTF-8 is strongly recommended.</source>
         <translation>bagit.txt gibt für die Tag-Dateien die Kodierung %1 an; UTF-8 wird dringend empfohlen.</translation>
     </message>
@@ -363,10 +382,6 @@
     <message>
         <source>%1 is not valid %2; undecodable bytes were replaced.</source>
         <translation>%1 ist kein gültiges %2; nicht dekodierbare Bytes wurden ersetzt.</translation>
-    </message>
-    <message>
-        <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files; it was ignored.</source>
-        <translation>%1 beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 in UTF-8-Tag-Dateien verbietet; sie wurde ignoriert.</translation>
     </message>
     <message>
         <source>%1 is not valid UTF-8; undecodable bytes were replaced.</source>
@@ -411,10 +426,6 @@
     <message>
         <source>%1 uses the algorithm %2, which Gatehouse cannot compute; its checksums are not verified.</source>
         <translation>%1 verwendet den Algorithmus %2, den Gatehouse nicht berechnen kann; seine Prüfsummen werden nicht verifiziert.</translation>
-    </message>
-    <message>
-        <source>%1 names its algorithm %2; BagIt requires the normalised name %3.</source>
-        <translation>%1 nennt seinen Algorithmus %2; BagIt verlangt den normalisierten Namen %3.</translation>
     </message>
     <message>
         <source>Line %1 of %2 is not of the form &quot;checksum path&quot;: %3</source>
@@ -516,6 +527,69 @@
         <source>names the bag itself</source>
         <translation>das Bag selbst nennt</translation>
     </message>
+    <message>
+        <source>Line %1 of %2 lists %3, which holds a &apos;%&apos; that is not percent-encoded (as %4), as BagIt 1.0 requires; it was read literally.</source>
+        <translation>Zeile %1 von %2 führt %3 auf, das ein &apos;%&apos; enthält, das nicht prozentkodiert ist (als %4), wie BagIt 1.0 es verlangt; es wurde wörtlich gelesen.</translation>
+    </message>
+    <message>
+        <source>The last line of %1 does not end with a line break; RFC 8493 recommends one.</source>
+        <translation>Die letzte Zeile von %1 endet nicht mit einem Zeilenumbruch; RFC 8493 empfiehlt einen.</translation>
+    </message>
+    <message>
+        <source>bagit.txt starts with a UTF-8 byte-order mark; RFC 8493 forbids one in the bag declaration.</source>
+        <translation>bagit.txt beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM); RFC 8493 verbietet sie in der Bag-Erklärung.</translation>
+    </message>
+    <message>
+        <source>Line %1 of bagit.txt is empty; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
+        <translation>Zeile %1 von bagit.txt ist leer; bagit.txt muss aus genau zwei Zeilen bestehen, BagIt-Version und Tag-File-Character-Encoding.</translation>
+    </message>
+    <message>
+        <source>Line %1 of bagit.txt holds %2; bagit.txt must consist of exactly two lines, BagIt-Version and Tag-File-Character-Encoding.</source>
+        <translation>Zeile %1 von bagit.txt enthält %2; bagit.txt muss aus genau zwei Zeilen bestehen, BagIt-Version und Tag-File-Character-Encoding.</translation>
+    </message>
+    <message>
+        <source>Line %1 of bagit.txt reads %2; it must be exactly &quot;%3: %4&quot; (the label as written here, one space after the colon, no other whitespace).</source>
+        <translation>Zeile %1 von bagit.txt lautet %2; sie muss genau &quot;%3: %4&quot; lauten (die Bezeichnung so geschrieben wie hier, ein Leerzeichen nach dem Doppelpunkt, kein anderer Leerraum).</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>bagit.txt declares %1 twice (lines %2 and %3).</source>
+        <translation>bagit.txt gibt %1 zweimal an (Zeilen %2 und %3).</translation>
+    </message>
+    <message>
+        <source>bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; RFC 8493 requires BagIt-Version on the first line and Tag-File-Character-Encoding on the second.</source>
+        <translation>bagit.txt gibt Tag-File-Character-Encoding vor BagIt-Version an; RFC 8493 verlangt BagIt-Version in der ersten Zeile und Tag-File-Character-Encoding in der zweiten.</translation>
+    </message>
+    <message>
+        <source>%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files.</source>
+        <translation>%1 beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM), die RFC 8493 in UTF-8-Tag-Dateien verbietet.</translation>
+    </message>
+    <message>
+        <source>Line %1 of %2: BagIt 1.0 puts exactly one space or tab between the colon and the value: %3</source>
+        <translation>Zeile %1 von %2: BagIt 1.0 setzt genau ein Leerzeichen oder einen Tabulator zwischen Doppelpunkt und Wert: %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</source>
+        <translation>
+            <numerusform>%n Zeile von %1 ist länger als die 79 Zeichen, die RFC 8493 empfiehlt (Zeile %2); lange Werte können in eingerückten Zeilen fortgesetzt werden.</numerusform>
+            <numerusform>%n Zeilen von %1 sind länger als die 79 Zeichen, die RFC 8493 empfiehlt (die erste ist Zeile %2); lange Werte können in eingerückten Zeilen fortgesetzt werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 gives a Bag-Count but no Bag-Group-Identifier; RFC 8493 recommends both together.</source>
+        <translation>%1 gibt ein Bag-Count an, aber keinen Bag-Group-Identifier; RFC 8493 empfiehlt beide zusammen.</translation>
+    </message>
+    <message>
+        <source>%1 names its algorithm %2; RFC 8493 requires the normalised name %3 (lower case, letters and digits only).</source>
+        <translation>%1 nennt seinen Algorithmus %2; RFC 8493 verlangt den normalisierten Namen %3 (Kleinbuchstaben, nur Buchstaben und Ziffern).</translation>
+    </message>
+    <message>
+        <source>%1 uses sha224, which is not in IANA&apos;s Named Information Hash Algorithm Registry that RFC 8493 recommends; Gatehouse computes it all the same.</source>
+        <translation>%1 verwendet sha224, das nicht in der von RFC 8493 empfohlenen Named Information Hash Algorithm Registry der IANA steht; Gatehouse berechnet es trotzdem.</translation>
+    </message>
 </context>
 <context>
     <name>gh::BagValidator</name>
@@ -615,6 +689,46 @@
         <source>Validating %1 was cancelled.</source>
         <translation>Das Validieren von %1 wurde abgebrochen.</translation>
     </message>
+    <message>
+        <source>holds a control character</source>
+        <translation>enthält ein Steuerzeichen</translation>
+    </message>
+    <message>
+        <source>holds the character %1</source>
+        <translation>enthält das Zeichen %1</translation>
+    </message>
+    <message>
+        <source>uses the reserved name %1</source>
+        <translation>verwendet den reservierten Namen %1</translation>
+    </message>
+    <message>
+        <source>has a name ending in a dot or a space</source>
+        <translation>hat einen Namen, der auf einen Punkt oder ein Leerzeichen endet</translation>
+    </message>
+    <message>
+        <source>%1 lists %2, which is a folder; manifests must list files only.</source>
+        <translation>%1 führt %2 auf, das ein Ordner ist; Manifeste dürfen nur Dateien aufführen.</translation>
+    </message>
+    <message>
+        <source>%1 and %2 list different tag files (%3 only in one of them); every tag manifest should list the same ones.</source>
+        <translation>%1 und %2 führen verschiedene Tag-Dateien auf (%3 nur in einem davon); jedes Tag-Manifest sollte dieselben aufführen.</translation>
+    </message>
+    <message>
+        <source>%1 uses %2, which no payload manifest uses (%3); tag manifests should use the payload manifests&apos; algorithms.</source>
+        <translation>%1 verwendet %2, das kein Payload-Manifest verwendet (%3); Tag-Manifeste sollten die Algorithmen der Payload-Manifeste verwenden.</translation>
+    </message>
+    <message>
+        <source>%1 is a file an operating system leaves behind, not content; it should not be in a bag&apos;s payload.</source>
+        <translation>%1 ist eine Datei, die ein Betriebssystem hinterlässt, kein Inhalt; sie gehört nicht in die Payload eines Bags.</translation>
+    </message>
+    <message>
+        <source>%1 %2, so the bag cannot be unpacked on Windows.</source>
+        <translation>%1 %2, daher kann das Bag unter Windows nicht entpackt werden.</translation>
+    </message>
+    <message>
+        <source>%1 and %2 differ only in Unicode normalisation; they look the same and collide on file systems that normalise names.</source>
+        <translation>%1 und %2 unterscheiden sich nur in der Unicode-Normalisierung; sie sehen gleich aus und kollidieren auf Dateisystemen, die Namen normalisieren.</translation>
+    </message>
 </context>
 <context>
     <name>gh::BagWriter</name>
@@ -651,14 +765,6 @@
         <translation>Zwei Dateien von Stapel %1 werden auf den Bag-Pfad data/%2 abgebildet.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests in %1.</source>
-        <translation>Die Manifeste in %1 können nicht geschrieben werden.</translation>
-    </message>
-    <message>
-        <source>The catalog has no md5 or sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
-        <translation>Der Katalog hat kein md5 oder sha256 für %1, daher kann seine Kopie nicht verifiziert werden; der Export wurde abgebrochen.</translation>
-    </message>
-    <message>
         <source>Cannot read %1 from the store: %2; the export was abandoned.</source>
         <translation>%1 kann nicht aus dem Speicher gelesen werden: %2; der Export wurde abgebrochen.</translation>
     </message>
@@ -675,12 +781,245 @@
         <translation>Die gespeicherte Kopie von %1 stimmt nicht mit dem Katalog überein (Katalog: %2 Bytes, sha256 %3; Speicher: %4 Bytes, sha256 %5); der Export wurde abgebrochen.</translation>
     </message>
     <message>
-        <source>Cannot write the manifests: %1</source>
-        <translation>Die Manifeste können nicht geschrieben werden: %1</translation>
-    </message>
-    <message>
         <source>Cannot move the finished bag to %1: %2</source>
         <translation>Das fertige Bag kann nicht nach %1 verschoben werden: %2</translation>
+    </message>
+    <message>
+        <source>A bag needs at least one manifest algorithm.</source>
+        <translation>Ein Bag braucht mindestens einen Manifest-Algorithmus.</translation>
+    </message>
+    <message>
+        <source>The algorithm %1 is given twice.</source>
+        <translation>Der Algorithmus %1 ist zweimal angegeben.</translation>
+    </message>
+    <message>
+        <source>The catalog has no sha256 for %1, so its copy cannot be verified; the export was abandoned.</source>
+        <translation>Der Katalog hat keine sha256 für %1, daher kann seine Kopie nicht verifiziert werden; der Export wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchDecisions</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for batch %1.</source>
+        <translation>Für Stapel %1 wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>The sample&apos;s verdict is reject: %1 defects, and the plan rejects at %2.</source>
+        <translation>Das Urteil der Stichprobe lautet zurückweisen: %1 Mängel, und der Plan weist bei %2 zurück.</translation>
+    </message>
+    <message>
+        <source>The sample is incomplete: %1 of %2 sampled items have no verdict yet.</source>
+        <translation>Die Stichprobe ist unvollständig: %1 von %2 gezogenen Objekten sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>%1 flagged items have no verdict yet.</source>
+        <translation>%1 markierte Objekte sind noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>counting the stored files of batch %1</source>
+        <translation>Zählen der gespeicherten Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Accept %1 stored files into the archive.</source>
+        <translation>%1 gespeicherte Dateien ins Archiv übernehmen.</translation>
+    </message>
+    <message>
+        <source>Upload %1 files to %2.</source>
+        <translation>%1 Dateien nach %2 hochladen.</translation>
+    </message>
+    <message>
+        <source>Delete %1 stored files (%2); the supplier re-delivers.</source>
+        <translation>%1 gespeicherte Dateien löschen (%2); der Lieferant liefert neu.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is already %2; a decision is made once.</source>
+        <translation>Stapel %1 ist bereits %2; entschieden wird nur einmal.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
+        <translation>Stapel %1 kann noch nicht freigegeben werden: %2 Mit --override GRUND wird trotzdem freigegeben; der Grund wird festgehalten.</translation>
+    </message>
+    <message>
+        <source>batch approved</source>
+        <translation>Stapel freigegeben</translation>
+    </message>
+    <message>
+        <source>QA sample: %1</source>
+        <translation>QA-Stichprobe: %1</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>Ziel %1</translation>
+    </message>
+    <message>
+        <source>overriding: %1 Reason: %2</source>
+        <translation>übergangen: %1 Grund: %2</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>approving batch %1</source>
+        <translation>Freigeben von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 was decided by someone else a moment ago.</source>
+        <translation>Über Stapel %1 hat gerade jemand anderes entschieden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2, overriding: %3</source>
+        <translation>Stapel %1 von %2 freigegeben, übergangen: %3</translation>
+    </message>
+    <message>
+        <source>Batch %1 approved by %2.</source>
+        <translation>Stapel %1 von %2 freigegeben.</translation>
+    </message>
+    <message>
+        <source>The target %1 is recorded with the approval; no upload stage is registered in this build to start sending files.</source>
+        <translation>Das Ziel %1 ist mit der Freigabe festgehalten; in diesem Build ist keine Upload-Stufe registriert, die mit dem Senden beginnen könnte.</translation>
+    </message>
+    <message>
+        <source>A rejection needs a reason; the supplier will want to know it.</source>
+        <translation>Eine Zurückweisung braucht einen Grund; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>Rejecting a batch needs its bit store.</source>
+        <translation>Zum Zurückweisen eines Stapels wird sein Speicher gebraucht.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is approved; an approved batch cannot be rejected.</source>
+        <translation>Stapel %1 ist freigegeben; ein freigegebener Stapel kann nicht zurückgewiesen werden.</translation>
+    </message>
+    <message>
+        <source>rejecting batch %1</source>
+        <translation>Zurückweisen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>batch rejected: %1</source>
+        <translation>Stapel zurückgewiesen: %1</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1</source>
+        <translation>Zählen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1</source>
+        <translation>Lesen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>checking who else uses %1</source>
+        <translation>Prüfen, wer %1 noch verwendet</translation>
+    </message>
+    <message>
+        <source>batch rejected; the stored object %1 is kept because batch %2 uses it too</source>
+        <translation>Stapel zurückgewiesen; das gespeicherte Objekt %1 bleibt, weil Stapel %2 es auch verwendet</translation>
+    </message>
+    <message>
+        <source>Batch %1 is rejected, but deleting its stored copies stopped at %2: %3 Reject it again to carry on.</source>
+        <translation>Stapel %1 ist zurückgewiesen, aber das Löschen seiner gespeicherten Kopien hielt bei %2 an: %3 Weisen Sie ihn erneut zurück, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>batch rejected; stored copy %1 deleted from %2</source>
+        <translation>Stapel zurückgewiesen; gespeicherte Kopie %1 aus %2 gelöscht</translation>
+    </message>
+    <message>
+        <source>marking file %1 deleted</source>
+        <translation>Markieren von Datei %1 als gelöscht</translation>
+    </message>
+    <message>
+        <source>forgetting the HTTP copy %1</source>
+        <translation>Vergessen der HTTP-Kopie %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.</source>
+        <translation>Stapel %1 von %2 zurückgewiesen: %3 Dateien als gelöscht markiert, %4 gespeicherte Objekte aus %5 entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 objects were kept because other batches use them.</source>
+        <translation>%1 Objekte wurden behalten, weil andere Stapel sie verwenden.</translation>
+    </message>
+    <message>
+        <source>approved by %1</source>
+        <translation>freigegeben von %1</translation>
+    </message>
+    <message>
+        <source>rejected by %1: %2</source>
+        <translation>zurückgewiesen von %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchHousekeeping</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies)</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie</numerusform>
+            <numerusform>%n gespeicherte Kopien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>batch %1 &quot;%2&quot;: %3, %4</source>
+        <translation>Stapel %1 „%2“: %3, %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) shared with other batches stay</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie, die andere Stapel teilen, bleibt</numerusform>
+            <numerusform>%n gespeicherte Kopien, die andere Stapel teilen, bleiben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage); wait for it to finish or cancel it first.</source>
+        <translation>Stapel %1 wird gerade verarbeitet (Schritt %2); warten Sie, bis er fertig ist, oder brechen Sie ihn zuerst ab.</translation>
+    </message>
+    <message>
+        <source>A batch needs a name.</source>
+        <translation>Ein Stapel braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>Deleting a batch needs its store.</source>
+        <translation>Zum Löschen eines Stapels wird sein Speicher gebraucht.</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be removed.</source>
+        <translation>Der Ordner %1 konnte nicht entfernt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch %1 was deleted from the catalog, but %n stored object(s) or files could not be removed: %2</source>
+        <translation>
+            <numerusform>Stapel %1 wurde aus dem Katalog gelöscht, aber %n gespeichertes Objekt oder Datei konnte nicht entfernt werden: %2</numerusform>
+            <numerusform>Stapel %1 wurde aus dem Katalog gelöscht, aber %n gespeicherte Objekte oder Dateien konnten nicht entfernt werden: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchIdentifierCheck</name>
+    <message>
+        <source>The batch id of the batch folder&apos;s name is the one in film folder names, file names and the MODS reel and batch identifiers.</source>
+        <translation>Die Stapelkennung im Namen des Stapelordners ist dieselbe wie in den Namen der Filmordner, den Dateinamen und den MODS-Kennungen für Rolle und Stapel.</translation>
+    </message>
+    <message>
+        <source>%1: the film folder %2 names batch %3, but the batch folder names %4.</source>
+        <translation>%1: Der Filmordner %2 nennt Stapel %3, aber der Stapelordner nennt %4.</translation>
+    </message>
+    <message>
+        <source>%1: the file name names batch %2, but the batch folder names %3.</source>
+        <translation>%1: Der Dateiname nennt Stapel %2, aber der Stapelordner nennt %3.</translation>
+    </message>
+    <message>
+        <source>%1: the MODS identifier &quot;%2&quot; (type &quot;%3&quot;) names batch %4, but the batch folder names %5.</source>
+        <translation>%1: Die MODS-Kennung &quot;%2&quot; (Typ &quot;%3&quot;) nennt Stapel %4, aber der Stapelordner nennt %5.</translation>
     </message>
 </context>
 <context>
@@ -708,6 +1047,25 @@
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) with problems: see Problems</source>
+        <translation>
+            <numerusform>%n Datei mit Problemen: siehe Probleme</numerusform>
+            <numerusform>%n Dateien mit Problemen: siehe Probleme</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Archived: hidden from the dashboard unless archived batches are shown.</source>
+        <translation>Archiviert: in der Übersicht verborgen, solange archivierte Stapel nicht angezeigt werden.</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Keine Probleme</translation>
+    </message>
+    <message>
+        <source>%1 (archived)</source>
+        <translation>%1 (archiviert)</translation>
     </message>
 </context>
 <context>
@@ -737,12 +1095,24 @@
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <source>Fetch %1: %2</source>
-        <translation>Abruf %1: %2</translation>
-    </message>
-    <message>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 could not be loaded.</source>
+        <translation>Stapel %1 konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>Waiting for the curator.</source>
+        <translation>Wartet auf den Kurator.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -750,6 +1120,28 @@
     <message>
         <source>Unknown store &quot;%1&quot;; give a folder or s3://bucket/prefix.</source>
         <translation>Unbekannter Speicher &quot;%1&quot;; geben Sie einen Ordner oder s3://bucket/prefix an.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BlackBorderCheck</name>
+    <message>
+        <source>No image has more than the profile&apos;s border_max_fraction of near-black pixels (at most border_level), the end spike of a black border.</source>
+        <translation>Kein Bild hat mehr als den Anteil border_max_fraction des Profils an fast schwarzen Pixeln (höchstens border_level), die Spitze am dunklen Ende, die ein schwarzer Rand erzeugt.</translation>
+    </message>
+    <message>
+        <source>%1 may have a black border: %2 of its pixels are near black (at most %3 of 255), more than %4.</source>
+        <translation>%1 hat möglicherweise einen schwarzen Rand: %2 seiner Pixel sind fast schwarz (höchstens %3 von 255), mehr als %4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::BlankPageCheck</name>
+    <message>
+        <source>Every image has some ink: more than the profile&apos;s blank_max_ink of its pixels are darker than blank_ink_level.</source>
+        <translation>Jedes Bild enthält etwas Tinte: Mehr als der Anteil blank_max_ink des Profils seiner Pixel ist dunkler als blank_ink_level.</translation>
+    </message>
+    <message>
+        <source>%1 looks blank: only %2 of its pixels are darker than %3 (a page has more than %4).</source>
+        <translation>%1 sieht leer aus: Nur %2 seiner Pixel sind dunkler als %3 (eine Seite hat mehr als %4).</translation>
     </message>
 </context>
 <context>
@@ -970,6 +1362,197 @@
         <source>counting events of batch %1</source>
         <translation>Zählen der Ereignisse von Stapel %1</translation>
     </message>
+    <message>
+        <source>reading the files of item %1</source>
+        <translation>Lesen der Dateien von Objekt %1</translation>
+    </message>
+    <message>
+        <source>recording the %1 stage of file %2</source>
+        <translation>Aufzeichnen der Stufe %1 von Datei %2</translation>
+    </message>
+    <message>
+        <source>recording the status of file %1</source>
+        <translation>Aufzeichnen des Status von Datei %1</translation>
+    </message>
+    <message>
+        <source>reading the stages of file %1</source>
+        <translation>Lesen der Stufen von Datei %1</translation>
+    </message>
+    <message>
+        <source>counting the %1 stage of batch %2</source>
+        <translation>Zählen der Stufe %1 von Stapel %2</translation>
+    </message>
+    <message>
+        <source>recording file %1 at %2</source>
+        <translation>Aufzeichnen von Datei %1 bei %2</translation>
+    </message>
+    <message>
+        <source>reading the targets of file %1</source>
+        <translation>Lesen der Ziele von Datei %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1 at %2</source>
+        <translation>Lesen der Dateien von Stapel %1 bei %2</translation>
+    </message>
+    <message>
+        <source>counting the files of batch %1 at %2</source>
+        <translation>Zählen der Dateien von Stapel %1 bei %2</translation>
+    </message>
+    <message>
+        <source>renaming batch %1</source>
+        <translation>Umbenennen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>listing the stored copies of batch %1</source>
+        <translation>Auflisten der gespeicherten Kopien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>forgetting cached downloads of batch %1</source>
+        <translation>Vergessen der zwischengespeicherten Downloads von Stapel %1</translation>
+    </message>
+    <message>
+        <source>deleting batch %1</source>
+        <translation>Löschen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the check of file %1</source>
+        <translation>Festhalten der Prüfung von Datei %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckEnvironment</name>
+    <message>
+        <source>%1, line %2</source>
+        <translation>%1, Zeile %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckJob</name>
+    <message>
+        <source>The check of batch %1 was cancelled.</source>
+        <translation>Die Prüfung von Stapel %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 errors, %2 warnings, %3 flags</source>
+        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckRecords</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>recording a %1 event</source>
+        <translation>Aufzeichnen eines %1-Ereignisses</translation>
+    </message>
+    <message>
+        <source>recording QA findings</source>
+        <translation>Festhalten der QA-Befunde</translation>
+    </message>
+    <message>
+        <source>recording a %1 finding</source>
+        <translation>Festhalten eines %1-Befunds</translation>
+    </message>
+    <message>
+        <source>recording QA events</source>
+        <translation>Festhalten der QA-Ereignisse</translation>
+    </message>
+    <message>
+        <source>replacing QA findings</source>
+        <translation>Ersetzen der QA-Befunde</translation>
+    </message>
+    <message>
+        <source>recording what QA learned</source>
+        <translation>Festhalten dessen, was die QA ermittelt hat</translation>
+    </message>
+    <message>
+        <source>recording image statistics</source>
+        <translation>Festhalten der Bildstatistik</translation>
+    </message>
+    <message>
+        <source>recording what QA learned about file %1</source>
+        <translation>Festhalten dessen, was die QA über die Datei %1 ermittelt hat</translation>
+    </message>
+    <message>
+        <source>recording the image statistics of file %1</source>
+        <translation>Festhalten der Bildstatistik der Datei %1</translation>
+    </message>
+    <message>
+        <source>replacing the QA findings of batch %1</source>
+        <translation>Ersetzen der QA-Befunde von Stapel %1</translation>
+    </message>
+    <message>
+        <source>clearing the QA results of batch %1</source>
+        <translation>Löschen der QA-Ergebnisse von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the QA findings of batch %1</source>
+        <translation>Lesen der QA-Befunde von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the QA findings of file %1</source>
+        <translation>Lesen der QA-Befunde der Datei %1</translation>
+    </message>
+    <message>
+        <source>reading QA findings</source>
+        <translation>Lesen der QA-Befunde</translation>
+    </message>
+    <message>
+        <source>counting the QA findings of batch %1</source>
+        <translation>Zählen der QA-Befunde von Stapel %1</translation>
+    </message>
+    <message>
+        <source>counting the checked files of batch %1</source>
+        <translation>Zählen der geprüften Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the items of batch %1</source>
+        <translation>Lesen der Objekte von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the files of batch %1</source>
+        <translation>Lesen der Dateien von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading image statistics</source>
+        <translation>Lesen der Bildstatistik</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckRunner</name>
+    <message>
+        <source>The QA profile names the check &quot;%1&quot;, which does not exist; the checks are: %2.</source>
+        <translation>Das QA-Profil nennt die Prüfung &quot;%1&quot;, die es nicht gibt; die Prüfungen sind: %2.</translation>
+    </message>
+    <message>
+        <source>no schemas are configured (give --schemas with a folder or an XML catalog, set schemas= under [check] in the QA profile, or run &quot;gatehouse-cli schemas fetch&quot;).</source>
+        <translation>keine Schemas eingerichtet sind (geben Sie --schemas mit einem Ordner oder einem XML-Katalog an, setzen Sie schemas= unter [check] im QA-Profil oder führen Sie &quot;gatehouse-cli schemas fetch&quot; aus).</translation>
+    </message>
+    <message>
+        <source>The schemas for xml-schema cannot be used: %1</source>
+        <translation>Die Schemas für xml-schema können nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>%1: passed</source>
+        <translation>%1: bestanden</translation>
+    </message>
+    <message>
+        <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
+        <translation>QA von %1 Dateien mit den Prüfungen %2: %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckSubject</name>
+    <message>
+        <source>%1 cannot be read from the store: %2</source>
+        <translation>%1 kann nicht aus dem Speicher gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not decode: %2</source>
+        <translation>%1 lässt sich nicht dekodieren: %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::ColumnMappingEditor</name>
@@ -1116,6 +1699,215 @@
     </message>
 </context>
 <context>
+    <name>gh::DarkPageCheck</name>
+    <message>
+        <source>The peak of each image&apos;s histogram lies at or above the profile&apos;s dark_peak; a darker peak flags the page for a look.</source>
+        <translation>Die Spitze des Histogramms jedes Bildes liegt bei oder über dark_peak des Profils; eine dunklere Spitze markiert die Seite zur Ansicht.</translation>
+    </message>
+    <message>
+        <source>%1 looks dark: its histogram peaks at %2 (of 255), below %3; the mean is %4.</source>
+        <translation>%1 sieht dunkel aus: Die Spitze seines Histogramms liegt bei %2 (von 255), unter %3; der Mittelwert ist %4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DecodableCheck</name>
+    <message>
+        <source>Every image decodes (JPEG 2000 at a reduced resolution level) and every PDF opens.</source>
+        <translation>Jedes Bild lässt sich dekodieren (JPEG 2000 auf einer reduzierten Auflösungsstufe), und jedes PDF lässt sich öffnen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DeliveryWatcher</name>
+    <message>
+        <source>The delivery %1 is gone.</source>
+        <translation>Die Lieferung %1 ist nicht mehr vorhanden.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 does not exist or is not a folder.</source>
+        <translation>Der Hotfolder %1 existiert nicht oder ist kein Ordner.</translation>
+    </message>
+    <message>
+        <source>The hot folder %1 cannot be read: permission denied.</source>
+        <translation>Der Hotfolder %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
+    </message>
+    <message>
+        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
+        <translation>Die stabilen Lieferungen in %1 werden verarbeitet (stabil: seit %2 s unverändert).</translation>
+    </message>
+    <message>
+        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
+        <translation>%1 wird auf Lieferungen überwacht (Ruhezeit %2 s); Strg-C beendet.</translation>
+    </message>
+    <message>
+        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
+        <translation>Neue Lieferung %1: bisher %2 Dateien; es wird gewartet, bis sie stabil ist.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
+        <translation>Lieferung %1 hat sich nach der Übernahme geändert; sie wird erneut übernommen, sobald sie stabil ist.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
+        <translation>Lieferung %1 enthält noch Dateien, die gerade geschrieben werden (.part, .tmp); sie bleibt für den nächsten Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
+        <translation>Lieferung %1 hat sich vor weniger als %2 s geändert; sie bleibt für den nächsten Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Delivery %1 changed again; waiting until it settles.</source>
+        <translation>Lieferung %1 hat sich erneut geändert; es wird gewartet, bis sie stabil ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DerivativeRule</name>
+    <message>
+        <source>The conversion rule &quot;%1&quot; is not valid: %2. Write it as FROM=TO[:qQUALITY][:LONGEST], e.g. image/jp2=image/jpeg:q90:4000.</source>
+        <translation>Die Umwandlungsregel &quot;%1&quot; ist ungültig: %2. Schreiben Sie sie als FROM=TO[:qQUALITY][:LONGEST], z. B. image/jp2=image/jpeg:q90:4000.</translation>
+    </message>
+    <message>
+        <source>it does not have the form FROM=TO</source>
+        <translation>sie hat nicht die Form FROM=TO</translation>
+    </message>
+    <message>
+        <source>%1 is not a type Gatehouse can write (image/jpeg, image/png, image/tiff, image/webp)</source>
+        <translation>%1 ist kein Typ, den Gatehouse schreiben kann (image/jpeg, image/png, image/tiff, image/webp)</translation>
+    </message>
+    <message>
+        <source>the quality &quot;%1&quot; must be q0 to q100</source>
+        <translation>die Qualität &quot;%1&quot; muss zwischen q0 und q100 liegen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a quality (q90) nor a longest side in pixels</source>
+        <translation>&quot;%1&quot; ist weder eine Qualität (q90) noch eine längste Seite in Pixeln</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DimensionsCheck</name>
+    <message>
+        <source>Each image&apos;s pixel size equals the size its MIX and ALTO files state, and lies within the profile&apos;s bounds.</source>
+        <translation>Die Pixelgröße jedes Bildes entspricht der Größe, die seine MIX- und ALTO-Dateien angeben, und liegt innerhalb der Grenzen des Profils.</translation>
+    </message>
+    <message>
+        <source>its codestream</source>
+        <translation>dem Codestream</translation>
+    </message>
+    <message>
+        <source>its decoder</source>
+        <translation>dem Decoder</translation>
+    </message>
+    <message>
+        <source>%1 is %2×%3 pixels, outside the profile&apos;s bounds (width %4 to %5, height %6 to %7).</source>
+        <translation>%1 hat %2×%3 Pixel, außerhalb der Grenzen des Profils (Breite %4 bis %5, Höhe %6 bis %7).</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <source>%1: MIX says %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
+        <translation>%1: MIX gibt %2×%3 Pixel an, aber %4 hat laut %7 %5×%6 Pixel.</translation>
+    </message>
+    <message>
+        <source>%1: the ALTO page is %2×%3 pixels, but %4 is %5×%6 according to %7.</source>
+        <translation>%1: Die ALTO-Seite hat %2×%3 Pixel, aber %4 hat laut %7 %5×%6 Pixel.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Downloader</name>
+    <message>
+        <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
+        <translation>&quot;%1&quot; ist keine http- oder https-URL; Gatehouse lädt nichts anderes herunter.</translation>
+    </message>
+    <message>
+        <source>Continuing an interrupted download of %1 after %2 bytes.</source>
+        <translation>Ein unterbrochener Download von %1 wird nach %2 Bytes fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>%1 is larger than the limit of %2 bytes; the transfer was stopped after %3 bytes.</source>
+        <translation>%1 ist größer als die Grenze von %2 Bytes; die Übertragung wurde nach %3 Bytes angehalten.</translation>
+    </message>
+    <message>
+        <source>%1 is %2 by its content, which is not among the accepted types (%3).</source>
+        <translation>%1 ist dem Inhalt nach %2, was nicht zu den akzeptierten Typen gehört (%3).</translation>
+    </message>
+    <message>
+        <source>%1 announces %2 bytes, more than the limit of %3 bytes; nothing was downloaded.</source>
+        <translation>%1 kündigt %2 Bytes an, mehr als die Grenze von %3 Bytes; es wurde nichts heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>%1 is served as %2, which is not among the accepted types (%3); nothing was downloaded.</source>
+        <translation>%1 wird als %2 ausgeliefert, was nicht zu den akzeptierten Typen gehört (%3); es wurde nichts heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>%1 answered a Range request with another part; starting over.</source>
+        <translation>%1 hat eine Range-Anfrage mit einem anderen Teil beantwortet; Neustart von vorn.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate of %1 could not be verified: %2</source>
+        <translation>Das TLS-Zertifikat von %1 konnte nicht verifiziert werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 ended after %2 of %3 bytes: %4</source>
+        <translation>%1 endete nach %2 von %3 Bytes: %4</translation>
+    </message>
+    <message>
+        <source>Downloading %1 from %2 failed: %3</source>
+        <translation>Das Herunterladen von %1 von %2 ist fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1 answered HTTP %2.</source>
+        <translation>%1 hat mit HTTP %2 geantwortet.</translation>
+    </message>
+    <message>
+        <source>%1 (attempt %2 of %3)</source>
+        <translation>%1 (Versuch %2 von %3)</translation>
+    </message>
+    <message>
+        <source>%1 The server asks to come back in %2 s, later than this run waits; the file stays for a later run.</source>
+        <translation>%1 Der Server bittet, in %2 s wiederzukommen – später, als dieser Lauf wartet; die Datei bleibt für einen späteren Lauf.</translation>
+    </message>
+    <message>
+        <source>Attempt %1: %2 (%3); retrying in %4 ms%5</source>
+        <translation>Versuch %1: %2 (%3); neuer Versuch in %4 ms%5</translation>
+    </message>
+    <message>
+        <source>, continuing after %1 bytes</source>
+        <translation>, Fortsetzung nach %1 Bytes</translation>
+    </message>
+    <message>
+        <source>%1 redirects in a loop back to %2 after %3 hops.</source>
+        <translation>%1 leitet nach %3 Sprüngen in einer Schleife zurück zu %2 weiter.</translation>
+    </message>
+    <message>
+        <source>%1 redirects more than %2 times.</source>
+        <translation>%1 leitet mehr als %2-mal weiter.</translation>
+    </message>
+    <message>
+        <source>%1 redirects to %2, which is not http or https.</source>
+        <translation>%1 leitet zu %2 weiter, das weder http noch https ist.</translation>
+    </message>
+    <message>
+        <source>%1 (HTTP %2 from %3)</source>
+        <translation>%1 (HTTP %2 von %3)</translation>
+    </message>
+    <message>
+        <source>%1 is not modified since %2; the stored copy %3 is reused.</source>
+        <translation>%1 ist seit %2 nicht geändert; die gespeicherte Kopie %3 wird wiederverwendet.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::EmptyCheck</name>
+    <message>
+        <source>Every file has content: no file is zero bytes long.</source>
+        <translation>Jede Datei hat Inhalt: Keine Datei ist null Bytes lang.</translation>
+    </message>
+    <message>
+        <source>%1 is empty (0 bytes).</source>
+        <translation>%1 ist leer (0 Bytes).</translation>
+    </message>
+</context>
+<context>
     <name>gh::Engine</name>
     <message>
         <source>The catalog is not open.</source>
@@ -1128,6 +1920,10 @@
     <message>
         <source>Running batch %1, a delivery from the hot folder.</source>
         <translation>Stapel %1, eine Lieferung aus dem Hotfolder, wird ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>%1 gelöscht.</translation>
     </message>
 </context>
 <context>
@@ -1145,16 +1941,16 @@
         <translation>Die Sperrliste %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <source>%1: %2 must be a number of at least %3.</source>
-        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
+        <source>Cannot write the settings file %1.</source>
+        <translation>Die Einstellungsdatei %1 kann nicht geschrieben werden.</translation>
     </message>
     <message>
-        <source>%1: store/sync must be batched, each-file or none.</source>
-        <translation>%1: store/sync muss batched, each-file oder none sein.</translation>
+        <source>fetch/key_template: %1</source>
+        <translation>fetch/key_template: %1</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T.</source>
-        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes an oder eine Zahl mit K, M, G oder T.</translation>
+        <source>settings</source>
+        <translation>Einstellungen</translation>
     </message>
 </context>
 <context>
@@ -1241,32 +2037,20 @@
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>&amp;QA sample and verdicts as CSV…</source>
+        <translation>&amp;QA-Stichprobe und Bewertungen als CSV …</translation>
+    </message>
 </context>
 <context>
     <name>gh::FetchStage</name>
-    <message>
-        <source>Retrying %1 files that failed transiently in an earlier run.</source>
-        <translation>%1 Dateien, die in einem früheren Lauf vorübergehend fehlgeschlagen sind, werden erneut versucht.</translation>
-    </message>
     <message>
         <source>Fetching %1 files of batch %2 into %3.</source>
         <translation>%1 Dateien von Stapel %2 werden nach %3 abgerufen.</translation>
     </message>
     <message>
-        <source>Cancelled; the remaining files stay pending.</source>
-        <translation>Abgebrochen; die übrigen Dateien bleiben ausstehend.</translation>
-    </message>
-    <message>
-        <source>Files needing attention: %1.</source>
-        <translation>Dateien, die Aufmerksamkeit erfordern: %1.</translation>
-    </message>
-    <message>
         <source>All files stored.</source>
         <translation>Alle Dateien gespeichert.</translation>
-    </message>
-    <message>
-        <source>%1 %2/%3: %4</source>
-        <translation>%1 %2/%3: %4</translation>
     </message>
     <message>
         <source>The store %1 failed %2 times in a row; stopping. Last error: %3</source>
@@ -1340,8 +2124,12 @@
         <translation>schreiben Sie &quot;qa:flagged&quot; oder &quot;qa:unflagged&quot;.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a filter; use status, mime, size, name or qa, or put the text in double quotes to search for it.</source>
-        <translation>&quot;%1&quot; ist kein Filter; verwenden Sie status, mime, size, name oder qa, oder setzen Sie den Text in doppelte Anführungszeichen, um danach zu suchen.</translation>
+        <source>name a QA check, such as &quot;check:xml-schema&quot;.</source>
+        <translation>nennen Sie eine QA-Prüfung, etwa &quot;check:xml-schema&quot;.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a filter; use status, mime, size, name, qa or check, or put the text in double quotes to search for it.</source>
+        <translation>&quot;%1&quot; ist kein Filter; verwenden Sie status, mime, size, name, qa oder check, oder setzen Sie den Text in doppelte Anführungszeichen, um danach zu suchen.</translation>
     </message>
 </context>
 <context>
@@ -1357,6 +2145,68 @@
     <message>
         <source>Stored %1 as %2 in %3</source>
         <translation>%1 als %2 in %3 gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStage</name>
+    <message>
+        <source>%1: %2 files of batch %3 to do.</source>
+        <translation>%1: %2 Dateien von Stapel %3 sind zu erledigen.</translation>
+    </message>
+    <message>
+        <source>%1 failed %2 times in a row; stopping. Last error: %3</source>
+        <translation>%1 ist %2-mal hintereinander fehlgeschlagen; Abbruch. Letzter Fehler: %3</translation>
+    </message>
+    <message>
+        <source>All files done.</source>
+        <translation>Alle Dateien erledigt.</translation>
+    </message>
+    <message>
+        <source>Retrying %1 files that failed transiently in an earlier run.</source>
+        <translation>%1 Dateien, die in einem früheren Lauf vorübergehend fehlgeschlagen sind, werden erneut versucht.</translation>
+    </message>
+    <message>
+        <source>Cancelled; the remaining files stay pending.</source>
+        <translation>Abgebrochen; die übrigen Dateien bleiben ausstehend.</translation>
+    </message>
+    <message>
+        <source>Files needing attention: %1.</source>
+        <translation>Dateien, die Aufmerksamkeit erfordern: %1.</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3: %4</source>
+        <translation>%1 %2/%3: %4</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileStateInfo</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation>Hochgeladen</translation>
+    </message>
+    <message>
+        <source>Already there</source>
+        <translation>Bereits vorhanden</translation>
+    </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Entscheidung nötig</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Differs at the target</source>
+        <translation>Weicht beim Ziel ab</translation>
     </message>
 </context>
 <context>
@@ -1466,6 +2316,21 @@
     </message>
 </context>
 <context>
+    <name>gh::FindingSeverity</name>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>flag</source>
+        <translation>Markierung</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
     <name>gh::Fixity</name>
     <message>
         <source>Cannot read the checksum file %1: %2</source>
@@ -1482,6 +2347,21 @@
     <message>
         <source>%1 verified against %2</source>
         <translation>%1 gegen %2 verifiziert</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FixityCheck</name>
+    <message>
+        <source>The checksums the source declared match the ones computed when the file was fetched.</source>
+        <translation>Die von der Quelle angegebenen Prüfsummen stimmen mit den beim Abrufen der Datei berechneten überein.</translation>
+    </message>
+    <message>
+        <source>%1: the checksum does not match: %2 (declared in %3).</source>
+        <translation>%1: Die Prüfsumme stimmt nicht überein: %2 (angegeben in %3).</translation>
+    </message>
+    <message>
+        <source>the manifest</source>
+        <translation>dem Manifest</translation>
     </message>
 </context>
 <context>
@@ -1520,50 +2400,10 @@
     </message>
 </context>
 <context>
-    <name>gh::HotFolder</name>
-    <message>
-        <source>The delivery %1 is gone.</source>
-        <translation>Die Lieferung %1 ist nicht mehr vorhanden.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 does not exist or is not a folder.</source>
-        <translation>Der Hotfolder %1 existiert nicht oder ist kein Ordner.</translation>
-    </message>
-    <message>
-        <source>The hot folder %1 cannot be read: permission denied.</source>
-        <translation>Der Hotfolder %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
-    </message>
-    <message>
-        <source>Processing the settled deliveries in %1 (settled: unchanged for %2 s).</source>
-        <translation>Die stabilen Lieferungen in %1 werden verarbeitet (stabil: seit %2 s unverändert).</translation>
-    </message>
-    <message>
-        <source>Watching %1 for deliveries (settle time %2 s); Ctrl-C stops.</source>
-        <translation>%1 wird auf Lieferungen überwacht (Ruhezeit %2 s); Strg-C beendet.</translation>
-    </message>
+    <name>gh::HotFolderRunner</name>
     <message>
         <source>Stopping: %1 is cancelled after the files in progress; it is resumed next time.</source>
         <translation>Anhalten: %1 wird nach den Dateien in Bearbeitung abgebrochen und beim nächsten Mal fortgesetzt.</translation>
-    </message>
-    <message>
-        <source>New delivery %1: %2 files so far; waiting until it settles.</source>
-        <translation>Neue Lieferung %1: bisher %2 Dateien; es wird gewartet, bis sie stabil ist.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed after it was taken; it is taken again once it settles.</source>
-        <translation>Lieferung %1 hat sich nach der Übernahme geändert; sie wird erneut übernommen, sobald sie stabil ist.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 still holds files being written (.part, .tmp); left for the next run.</source>
-        <translation>Lieferung %1 enthält noch Dateien, die gerade geschrieben werden (.part, .tmp); sie bleibt für den nächsten Lauf liegen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed less than %2 s ago; left for the next run.</source>
-        <translation>Lieferung %1 hat sich vor weniger als %2 s geändert; sie bleibt für den nächsten Lauf liegen.</translation>
-    </message>
-    <message>
-        <source>Delivery %1 changed again; waiting until it settles.</source>
-        <translation>Lieferung %1 hat sich erneut geändert; es wird gewartet, bis sie stabil ist.</translation>
     </message>
     <message>
         <source>Error: %1</source>
@@ -1612,6 +2452,63 @@
     <message>
         <source> (batch %1)</source>
         <translation> (Stapel %1)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpApiTransport</name>
+    <message>
+        <source>No answer from %1 to action=%2 after %3 attempts: %4</source>
+        <translation>Keine Antwort von %1 auf action=%2 nach %3 Versuchen: %4</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngine</name>
+    <message>
+        <source>the received bytes could not be kept</source>
+        <translation>die empfangenen Bytes konnten nicht behalten werden</translation>
+    </message>
+    <message>
+        <source>the answer is larger than the %1 bytes expected of it</source>
+        <translation>die Antwort ist größer als die erwarteten %1 Bytes</translation>
+    </message>
+    <message>
+        <source>The request to %1 was cancelled.</source>
+        <translation>Die Anfrage an %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>A blocking request to %1 was made on the HTTP engine&apos;s own thread.</source>
+        <translation>Eine blockierende Anfrage an %1 wurde im eigenen Thread der HTTP-Engine gestellt.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::HttpEngineWorker</name>
+    <message>
+        <source>libcurl could not set up a transfer</source>
+        <translation>libcurl konnte keine Übertragung einrichten</translation>
+    </message>
+    <message>
+        <source>cannot read %1 to send it: %2</source>
+        <translation>%1 kann zum Senden nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body cannot be sent a second time</source>
+        <translation>der Inhalt der Anfrage kann nicht ein zweites Mal gesendet werden</translation>
+    </message>
+    <message>
+        <source>%1 is shorter than the %2 bytes from offset %3 to be sent</source>
+        <translation>%1 ist kürzer als die %2 Bytes ab Position %3, die gesendet werden sollen</translation>
+    </message>
+    <message>
+        <source>%1 could not be read after %2 bytes: %3</source>
+        <translation>%1 konnte nach %2 Bytes nicht gelesen werden: %3</translation>
+    </message>
+    <message>
+        <source>it ended</source>
+        <translation>sie war zu Ende</translation>
+    </message>
+    <message>
+        <source>the request&apos;s body could not be read</source>
+        <translation>der Inhalt der Anfrage konnte nicht gelesen werden</translation>
     </message>
 </context>
 <context>
@@ -1765,6 +2662,55 @@
     </message>
 </context>
 <context>
+    <name>gh::ImageDerivativeConverter</name>
+    <message>
+        <source>Gatehouse converts images only; the rule %1 starts from %2.</source>
+        <translation>Gatehouse wandelt nur Bilder um; die Regel %1 geht von %2 aus.</translation>
+    </message>
+    <message>
+        <source>This installation cannot write %1 (rule %2).</source>
+        <translation>Diese Installation kann %1 nicht schreiben (Regel %2).</translation>
+    </message>
+    <message>
+        <source>Cannot make the %1 copy of %2: %3</source>
+        <translation>Die %1-Kopie von %2 kann nicht erstellt werden: %3</translation>
+    </message>
+    <message>
+        <source>The conversion of %1 was cancelled.</source>
+        <translation>Die Umwandlung von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for converted copies.</source>
+        <translation>Der Ordner %1 für umgewandelte Kopien kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot create a converted copy in %1: %2</source>
+        <translation>In %1 kann keine umgewandelte Kopie angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the %1 copy of %2: %3</source>
+        <translation>Die %1-Kopie von %2 kann nicht geschrieben werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageProbe</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot read the image header of %1: %2</source>
+        <translation>der Bild-Header von %1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImageStatisticsAnalyser</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::ImsCpReader</name>
     <message>
         <source>and %1 more</source>
@@ -1799,16 +2745,22 @@
         <translation>Nicht in %1 aufgeführte Dateien</translation>
     </message>
     <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
-    </message>
-    <message>
         <source>Read %1 as an IMS content package: %2 items following the organization &quot;%3&quot;, %4 files.</source>
         <translation>%1 als IMS Content Package gelesen: %2 Objekte gemäß der Organisation &quot;%3&quot;, %4 Dateien.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n Datei im Paket ist nicht in %1 aufgeführt: %2.</numerusform>
+            <numerusform>%n Dateien im Paket sind nicht in %1 aufgeführt: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, die fehlt: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, die fehlen: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1852,13 +2804,30 @@
         <source>The source %1 cannot be read: permission denied.</source>
         <translation>Die Quelle %1 kann nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
-    <message>
-        <source>%1 records are on the banned list and will be skipped.</source>
-        <translation>%1 Datensätze stehen auf der Sperrliste und werden übersprungen.</translation>
+    <message numerus="yes">
+        <source>%n record(s) on the banned list will be skipped.</source>
+        <translation>
+            <numerusform>%n Datensatz auf der Sperrliste wird übersprungen.</numerusform>
+            <numerusform>%n Datensätze auf der Sperrliste werden übersprungen.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 items, %2 files</source>
-        <translation>%1 Objekte, %2 Dateien</translation>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1927,6 +2896,10 @@
         <source>%1 is an archive; Gatehouse loads archives from a local copy, so download it and load the file.</source>
         <translation>%1 ist ein Archiv; Gatehouse lädt Archive aus einer lokalen Kopie. Laden Sie es also herunter und laden Sie dann die Datei.</translation>
     </message>
+    <message>
+        <source>%1 looks like a %2 manifest, but the %2 reader refused it; it is loaded as a single file.</source>
+        <translation>%1 sieht wie ein %2-Manifest aus, aber der %2-Leser hat es abgelehnt; es wird als einzelne Datei geladen.</translation>
+    </message>
 </context>
 <context>
     <name>gh::IssuesModel</name>
@@ -1937,38 +2910,6 @@
     <message>
         <source>Warning</source>
         <translation>Warnung</translation>
-    </message>
-    <message>
-        <source>Intake warning</source>
-        <translation>Annahmewarnung</translation>
-    </message>
-    <message>
-        <source>Intake</source>
-        <translation>Annahme</translation>
-    </message>
-    <message>
-        <source>Intake: %1</source>
-        <translation>Annahme: %1</translation>
-    </message>
-    <message>
-        <source>Engine failure</source>
-        <translation>Engine-Fehler</translation>
-    </message>
-    <message>
-        <source>Engine</source>
-        <translation>Engine</translation>
-    </message>
-    <message>
-        <source>No problems</source>
-        <translation>Keine Probleme</translation>
-    </message>
-    <message>
-        <source>1 problem</source>
-        <translation>1 Problem</translation>
-    </message>
-    <message>
-        <source>%1 problems</source>
-        <translation>%1 Probleme</translation>
     </message>
     <message>
         <source>Severity</source>
@@ -1986,13 +2927,13 @@
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
+    <message>
+        <source>QA flag</source>
+        <translation>QA-Markierung</translation>
+    </message>
 </context>
 <context>
     <name>gh::IssuesPanel</name>
-    <message>
-        <source>Number of problems</source>
-        <translation>Anzahl der Probleme</translation>
-    </message>
     <message>
         <source>Problems</source>
         <translation>Probleme</translation>
@@ -2062,6 +3003,260 @@
     </message>
 </context>
 <context>
+    <name>gh::Jp2Structure</name>
+    <message>
+        <source>the box header at byte %1 is cut off: only %2 bytes remain</source>
+        <translation>der Box-Header bei Byte %1 ist unvollständig: nur %2 Bytes sind übrig</translation>
+    </message>
+    <message>
+        <source>the box header at byte %1 cannot be read</source>
+        <translation>der Box-Header bei Byte %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>the %1 box at byte %2 has an invalid extended length</source>
+        <translation>die %1-Box bei Byte %2 hat eine ungültige erweiterte Länge</translation>
+    </message>
+    <message>
+        <source>the %1 box at byte %2 declares a length of %3 bytes, less than its own header</source>
+        <translation>die %1-Box bei Byte %2 gibt eine Länge von %3 Bytes an, weniger als ihr eigener Header</translation>
+    </message>
+    <message>
+        <source>the %1 box at byte %2 declares %3 bytes but only %4 remain: the file is truncated</source>
+        <translation>die %1-Box bei Byte %2 gibt %3 Bytes an, aber nur %4 sind übrig: die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>it does not start with the JP2 signature box</source>
+        <translation>sie beginnt nicht mit der JP2-Signaturbox</translation>
+    </message>
+    <message>
+        <source>it has more than %1 boxes; the rest was not read</source>
+        <translation>sie hat mehr als %1 Boxen; der Rest wurde nicht gelesen</translation>
+    </message>
+    <message>
+        <source>the file type box (ftyp) does not follow the signature box; found %1 instead</source>
+        <translation>die Dateitypbox (ftyp) folgt nicht auf die Signaturbox; stattdessen wurde %1 gefunden</translation>
+    </message>
+    <message>
+        <source>the file type box is %1 bytes long, which is not a brand, a version and a list of four-byte entries</source>
+        <translation>die Dateitypbox ist %1 Bytes lang, was nicht zu einer Marke (brand), einer Version und einer Liste von Vier-Byte-Einträgen passt</translation>
+    </message>
+    <message>
+        <source>the file type box&apos;s brand is &quot;%1&quot;, not &quot;jp2 &quot;</source>
+        <translation>die Marke (brand) der Dateitypbox ist &quot;%1&quot;, nicht &quot;jp2 &quot;</translation>
+    </message>
+    <message>
+        <source>the file type box&apos;s compatibility list does not name &quot;jp2 &quot;</source>
+        <translation>die Kompatibilitätsliste der Dateitypbox nennt &quot;jp2 &quot; nicht</translation>
+    </message>
+    <message>
+        <source>it has more than one JP2 header box (jp2h)</source>
+        <translation>sie hat mehr als eine JP2-Header-Box (jp2h)</translation>
+    </message>
+    <message>
+        <source>the JP2 header box (jp2h) comes after the codestream box</source>
+        <translation>die JP2-Header-Box (jp2h) kommt nach der Codestream-Box</translation>
+    </message>
+    <message>
+        <source>the file type box (ftyp) is missing</source>
+        <translation>die Dateitypbox (ftyp) fehlt</translation>
+    </message>
+    <message>
+        <source>the JP2 header box (jp2h) is missing</source>
+        <translation>die JP2-Header-Box (jp2h) fehlt</translation>
+    </message>
+    <message>
+        <source>there is no contiguous codestream box (jp2c)</source>
+        <translation>es gibt keine zusammenhängende Codestream-Box (jp2c)</translation>
+    </message>
+    <message>
+        <source>the JP2 header box holds more than %1 boxes; the rest was not read</source>
+        <translation>die JP2-Header-Box enthält mehr als %1 Boxen; der Rest wurde nicht gelesen</translation>
+    </message>
+    <message>
+        <source>the JP2 header box does not start with an image header box (ihdr); found %1</source>
+        <translation>die JP2-Header-Box beginnt nicht mit einer Bild-Header-Box (ihdr); gefunden: %1</translation>
+    </message>
+    <message>
+        <source>the JP2 header box has no colour specification box (colr)</source>
+        <translation>die JP2-Header-Box hat keine Farbspezifikationsbox (colr)</translation>
+    </message>
+    <message>
+        <source>the image header says bit depths vary by component (BPC 255) but there is no bpcc box</source>
+        <translation>der Bild-Header gibt an, dass die Bittiefen je Komponente variieren (BPC 255), aber es gibt keine bpcc-Box</translation>
+    </message>
+    <message>
+        <source>the image header box (ihdr) holds %1 bytes; it must hold 14</source>
+        <translation>die Bild-Header-Box (ihdr) enthält %1 Bytes; sie muss 14 enthalten</translation>
+    </message>
+    <message>
+        <source>the image header box (ihdr) cannot be read</source>
+        <translation>die Bild-Header-Box (ihdr) kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>the image header gives a size of %1×%2 pixels</source>
+        <translation>der Bild-Header gibt eine Größe von %1×%2 Pixeln an</translation>
+    </message>
+    <message>
+        <source>the image header gives no colour components</source>
+        <translation>der Bild-Header gibt keine Farbkomponenten an</translation>
+    </message>
+    <message>
+        <source>the image header gives a bit depth of %1, more than 38</source>
+        <translation>der Bild-Header gibt eine Bittiefe von %1 an, mehr als 38</translation>
+    </message>
+    <message>
+        <source>the image header&apos;s compression type is %1, not 7 (JPEG 2000)</source>
+        <translation>der Kompressionstyp im Bild-Header ist %1, nicht 7 (JPEG 2000)</translation>
+    </message>
+    <message>
+        <source>the image header&apos;s UnkC field is %1; it must be 0 or 1</source>
+        <translation>das Feld UnkC im Bild-Header ist %1; es muss 0 oder 1 sein</translation>
+    </message>
+    <message>
+        <source>the image header&apos;s IPR field is %1; it must be 0 or 1</source>
+        <translation>das Feld IPR im Bild-Header ist %1; es muss 0 oder 1 sein</translation>
+    </message>
+    <message>
+        <source>the colour specification box (colr) at byte %1 is too short</source>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 ist zu kurz</translation>
+    </message>
+    <message>
+        <source>the colour specification box (colr) at byte %1 uses an enumerated colour space but holds %2 bytes instead of 7</source>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 verwendet einen aufgezählten Farbraum, enthält aber %2 Bytes statt 7</translation>
+    </message>
+    <message>
+        <source>the colour specification box (colr) at byte %1 uses method %2; JP2 allows 1 and 2</source>
+        <translation>die Farbspezifikationsbox (colr) bei Byte %1 verwendet Methode %2; JP2 erlaubt 1 und 2</translation>
+    </message>
+    <message>
+        <source>the codestream does not start with the SOC and SIZ markers</source>
+        <translation>der Codestream beginnt nicht mit den Markern SOC und SIZ</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s main header has more than %1 marker segments</source>
+        <translation>der Haupt-Header des Codestreams hat mehr als %1 Markersegmente</translation>
+    </message>
+    <message>
+        <source>the codestream ends in its main header, at byte %1: the file is truncated</source>
+        <translation>der Codestream endet in seinem Haupt-Header, bei Byte %1: die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s main header has %1 at byte %2 where a marker should be</source>
+        <translation>der Haupt-Header des Codestreams hat %1 bei Byte %2, wo ein Marker stehen sollte</translation>
+    </message>
+    <message>
+        <source>the codestream ends (EOC) before its first tile-part</source>
+        <translation>der Codestream endet (EOC) vor seinem ersten Tile-Part</translation>
+    </message>
+    <message>
+        <source>the marker segment %1 at byte %2 runs past the end of the codestream: the file is truncated</source>
+        <translation>das Markersegment %1 bei Byte %2 reicht über das Ende des Codestreams hinaus: die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s main header has no coding style marker (COD)</source>
+        <translation>der Haupt-Header des Codestreams hat keinen Coding-Style-Marker (COD)</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s main header has no quantization marker (QCD)</source>
+        <translation>der Haupt-Header des Codestreams hat keinen Quantisierungsmarker (QCD)</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s SIZ marker segment is cut off or too short</source>
+        <translation>das SIZ-Markersegment des Codestreams ist unvollständig oder zu kurz</translation>
+    </message>
+    <message>
+        <source>the codestream&apos;s SIZ marker segment cannot be read</source>
+        <translation>das SIZ-Markersegment des Codestreams kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>the SIZ marker segment is %1 bytes long for %2 components; it must be 38 + 3 per component</source>
+        <translation>das SIZ-Markersegment ist für %2 Komponenten %1 Bytes lang; es muss 38 + 3 je Komponente lang sein</translation>
+    </message>
+    <message>
+        <source>the SIZ marker segment gives an empty image (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</source>
+        <translation>das SIZ-Markersegment ergibt ein leeres Bild (Xsiz %1, XOsiz %2, Ysiz %3, YOsiz %4)</translation>
+    </message>
+    <message>
+        <source>the SIZ marker segment&apos;s tile grid does not cover the image</source>
+        <translation>das Tile-Raster des SIZ-Markersegments deckt das Bild nicht ab</translation>
+    </message>
+    <message>
+        <source>the SIZ marker segment defines %1 tiles; a codestream can index at most 65535</source>
+        <translation>das SIZ-Markersegment definiert %1 Tiles; ein Codestream kann höchstens 65535 indizieren</translation>
+    </message>
+    <message>
+        <source>component %1 has a subsampling factor of 0 in the SIZ marker segment</source>
+        <translation>Komponente %1 hat im SIZ-Markersegment einen Unterabtastungsfaktor von 0</translation>
+    </message>
+    <message>
+        <source>the codestream ends at byte %1 without its end marker (EOC): the file is truncated</source>
+        <translation>der Codestream endet bei Byte %1 ohne seinen Endmarker (EOC): die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>%1 bytes follow the codestream&apos;s end marker (EOC)</source>
+        <translation>%1 Bytes folgen auf den Endmarker des Codestreams (EOC)</translation>
+    </message>
+    <message>
+        <source>the codestream has %1 at byte %2 where a tile-part (SOT) or its end (EOC) should be</source>
+        <translation>der Codestream hat %1 bei Byte %2, wo ein Tile-Part (SOT) oder sein Ende (EOC) stehen sollte</translation>
+    </message>
+    <message>
+        <source>the codestream has more tile-parts than its %1 tiles can have</source>
+        <translation>der Codestream hat mehr Tile-Parts, als seine %1 Tiles haben können</translation>
+    </message>
+    <message>
+        <source>the tile-part header at byte %1 is cut off: the file is truncated</source>
+        <translation>der Tile-Part-Header bei Byte %1 ist unvollständig: die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>the tile-part header at byte %1 is %2 bytes long; it must be 10</source>
+        <translation>der Tile-Part-Header bei Byte %1 ist %2 Bytes lang; er muss 10 Bytes lang sein</translation>
+    </message>
+    <message>
+        <source>the tile-part at byte %1 is for tile %2, but the image has %3 tiles</source>
+        <translation>der Tile-Part bei Byte %1 gehört zu Tile %2, aber das Bild hat %3 Tiles</translation>
+    </message>
+    <message>
+        <source>the codestream does not end with its end marker (EOC): the file is truncated</source>
+        <translation>der Codestream endet nicht mit seinem Endmarker (EOC): die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>tile-part %1 (tile %2) at byte %3 declares %4 bytes but the codestream ends %5 bytes after its start: the file is truncated</source>
+        <translation>Tile-Part %1 (Tile %2) bei Byte %3 gibt %4 Bytes an, aber der Codestream endet %5 Bytes nach seinem Beginn: die Datei ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>the image header says %1×%2 pixels but the codestream says %3×%4</source>
+        <translation>der Bild-Header gibt %1×%2 Pixel an, der Codestream aber %3×%4</translation>
+    </message>
+    <message>
+        <source>the image header says %1 components but the codestream has %2</source>
+        <translation>der Bild-Header gibt %1 Komponenten an, aber der Codestream hat %2</translation>
+    </message>
+    <message>
+        <source>the JP2 header gives bit depths %1 but the codestream %2</source>
+        <translation>der JP2-Header gibt die Bittiefen %1 an, der Codestream aber %2</translation>
+    </message>
+    <message>
+        <source>it is too short to be JPEG 2000 (%1 bytes)</source>
+        <translation>sie ist zu kurz für JPEG 2000 (%1 Bytes)</translation>
+    </message>
+    <message>
+        <source>it cannot be opened: %1</source>
+        <translation>sie kann nicht geöffnet werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Jp2StructureCheck</name>
+    <message>
+        <source>JPEG 2000 files have a sound JP2 structure: signature, file type, header with image header, codestream whose SIZ agrees, all tile-parts and the end marker.</source>
+        <translation>JPEG-2000-Dateien haben eine einwandfreie JP2-Struktur: Signatur, Dateityp, Header mit Bild-Header, Codestream mit übereinstimmendem SIZ, alle Tile-Parts und den Endmarker.</translation>
+    </message>
+    <message>
+        <source>%1 is not a sound JPEG 2000 file: %2.</source>
+        <translation>%1 ist keine einwandfreie JPEG-2000-Datei: %2.</translation>
+    </message>
+</context>
+<context>
     <name>gh::LibarchiveBackend</name>
     <message>
         <source>%1 is empty, not a %2 archive.</source>
@@ -2087,10 +3282,6 @@
 <context>
     <name>gh::ListingIngester</name>
     <message>
-        <source>Listed %1: %2 files in %3 items, grouped by folder and name stem; %4 checksum files read.</source>
-        <translation>%1 aufgelistet: %2 Dateien in %3 Objekten, gruppiert nach Ordner und Namensstamm; %4 Prüfsummendateien gelesen.</translation>
-    </message>
-    <message>
         <source>Skipped operating-system files: %1</source>
         <translation>Übersprungene Betriebssystemdateien: %1</translation>
     </message>
@@ -2101,6 +3292,31 @@
     <message>
         <source>Loading %1 was cancelled.</source>
         <translation>Das Laden von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Listed %1: %2 in %3, grouped by folder and name stem; %4.</source>
+        <translation>%1 aufgelistet: %2 in %3, gruppiert nach Ordner und Namensstamm; %4.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n Prüfsummendatei gelesen</numerusform>
+            <numerusform>%n Prüfsummendateien gelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2147,6 +3363,37 @@
     <message>
         <source>Cannot flush the store %1 to disk: %2</source>
         <translation>Der Speicher %1 kann nicht auf die Festplatte geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::LocalTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
+        <translation>Das Ziel &quot;%1&quot; nennt keinen Ordner; schreiben Sie local:DIR.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 enthält diese Bytes bereits.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content (sha256 %2).</source>
+        <translation>%1 existiert bereits mit anderem Inhalt (sha256 %2).</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored: %2 bytes with sha256 %3 read, %4 bytes with sha256 %5 expected. Nothing was written to %6.</source>
+        <translation>%1 hat sich seit dem Speichern geändert: %2 Bytes mit sha256 %3 gelesen, %4 Bytes mit sha256 %5 erwartet. Nach %6 wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 fehlt.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes with sha256 %3, expected %4 bytes with sha256 %5.</source>
+        <translation>%1 weicht vom Gesendeten ab: %2 Bytes mit sha256 %3, erwartet %4 Bytes mit sha256 %5.</translation>
     </message>
 </context>
 <context>
@@ -2219,7 +3466,7 @@
     </message>
     <message>
         <source>&amp;Run or Resume</source>
-        <translation>Aus&amp;führen oder fortsetzen</translation>
+        <translation>&amp;Ausführen oder fortsetzen</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
@@ -2236,14 +3483,6 @@
     <message>
         <source>&amp;About Gatehouse</source>
         <translation>&amp;Über Gatehouse</translation>
-    </message>
-    <message>
-        <source>About Gatehouse</source>
-        <translation>Über Gatehouse</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Take batches of digital objects into an archive.&lt;/p&gt;&lt;p&gt;Catalog: %2&lt;br&gt;Store: %3&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Gatehouse %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Übernimmt Stapel digitaler Objekte in ein Archiv.&lt;/p&gt;&lt;p&gt;Katalog: %2&lt;br&gt;Speicher: %3&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Catalog %1 · store %2</source>
@@ -2282,10 +3521,6 @@
         <translation>Entscheidung</translation>
     </message>
     <message>
-        <source>Progress of the running batch</source>
-        <translation>Fortschritt des laufenden Stapels</translation>
-    </message>
-    <message>
         <source>Open a folder or a file, or drop one on this window.</source>
         <translation>Öffnen Sie einen Ordner oder eine Datei, oder ziehen Sie sie auf dieses Fenster.</translation>
     </message>
@@ -2308,18 +3543,6 @@
     <message>
         <source>Batch sources (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;All files (*)</source>
         <translation>Stapelquellen (*.zip *.tar *.tar.gz *.tgz *.tar.bz2 *.tar.xz *.7z *.xml *.json *.jsonl *.csv *.tsv *.txt);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Open a web address</source>
-        <translation>Eine Webadresse öffnen</translation>
-    </message>
-    <message>
-        <source>Address of a IIIF manifest or collection:</source>
-        <translation>Adresse eines IIIF-Manifests oder einer IIIF-Sammlung:</translation>
-    </message>
-    <message>
-        <source>%1 is not an http or https address.</source>
-        <translation>%1 ist keine http- oder https-Adresse.</translation>
     </message>
     <message>
         <source>Settings saved; they apply to the next run.</source>
@@ -2385,6 +3608,233 @@
         <source>New deliveries in this folder are loaded and run once they stop changing.</source>
         <translation>Neue Lieferungen in diesem Ordner werden geladen und ausgeführt, sobald sie sich nicht mehr ändern.</translation>
     </message>
+    <message>
+        <source>Re&amp;view Sample…</source>
+        <translation>Stichprobe &amp;prüfen…</translation>
+    </message>
+    <message>
+        <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
+        <translation>Die QA-Stichprobe des Stapels Objekt für Objekt prüfen, dann freigeben oder zurückweisen</translation>
+    </message>
+    <message>
+        <source>Choose a batch to review first.</source>
+        <translation>Wählen Sie zuerst einen Stapel zum Prüfen.</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Zustand des ausgewählten Stapels</translation>
+    </message>
+    <message>
+        <source>Problems (%1)</source>
+        <translation>Probleme (%1)</translation>
+    </message>
+    <message>
+        <source>Check &amp;Again</source>
+        <translation>&amp;Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Read the batch&apos;s sidecars and manifests again and verify every stored copy; only what changed is copied.</source>
+        <translation>Begleitdateien und Manifeste des Stapels erneut lesen und jede gespeicherte Kopie prüfen; nur Geändertes wird kopiert.</translation>
+    </message>
+    <message>
+        <source>Check &amp;Selected Files Again</source>
+        <translation>&amp;Ausgewählte Dateien erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>&amp;Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Arc&amp;hive</source>
+        <translation>Arc&amp;hivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Show Ar&amp;chived Batches</source>
+        <translation>Archivierte Stapel an&amp;zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Using Gatehouse</source>
+        <translation>Gatehouse &amp;benutzen</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Resuming &quot;%1&quot; where it stopped when Gatehouse was closed.</source>
+        <translation>„%1“ wird dort fortgesetzt, wo er beim Beenden von Gatehouse stehen blieb.</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>Wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Unarc&amp;hive</source>
+        <translation>Aus dem Arc&amp;hiv holen</translation>
+    </message>
+    <message>
+        <source>Opening %1 as a new batch</source>
+        <translation>%1 wird als neuer Stapel geöffnet</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Already a batch</source>
+        <translation>Bereits ein Stapel</translation>
+    </message>
+    <message>
+        <source>This source is already the batch &quot;%1&quot; (loaded %2): %3.</source>
+        <translation>Diese Quelle ist bereits der Stapel „%1“ (geladen %2): %3.</translation>
+    </message>
+    <message>
+        <source>Open it as it is; check it again, which reads its sidecars and manifests again, verifies the stored copies and copies only what changed; or load everything again as a new batch.</source>
+        <translation>Öffnen Sie ihn, wie er ist; prüfen Sie ihn erneut, was seine Begleitdateien und Manifeste erneut liest, die gespeicherten Kopien prüft und nur Geändertes kopiert; oder laden Sie alles erneut als neuen Stapel.</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Existing Batch</source>
+        <translation>Vorhandenen Stapel &amp;fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Existing Batch</source>
+        <translation>Vorhandenen Stapel ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>&amp;New Batch</source>
+        <translation>&amp;Neuer Stapel</translation>
+    </message>
+    <message>
+        <source>A batch is running; check again when it has finished.</source>
+        <translation>Ein Stapel läuft; prüfen Sie erneut, wenn er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Checking again…</source>
+        <translation>Wird erneut geprüft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n file(s) again…</source>
+        <translation>
+            <numerusform>%n Datei wird erneut geprüft…</numerusform>
+            <numerusform>%n Dateien werden erneut geprüft…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to do: every file of &quot;%1&quot; is done. Check Again (Ctrl+R) reads its sidecars and manifests again.</source>
+        <translation>Nichts zu tun: Alle Dateien von „%1“ sind fertig. Erneut prüfen (Strg+R) liest seine Begleitdateien und Manifeste erneut.</translation>
+    </message>
+    <message>
+        <source>Watch a folder for new deliveries</source>
+        <translation>Einen Ordner auf neue Lieferungen überwachen</translation>
+    </message>
+    <message>
+        <source>Rename Batch</source>
+        <translation>Stapel umbenennen</translation>
+    </message>
+    <message>
+        <source>New name of batch %1:</source>
+        <translation>Neuer Name von Stapel %1:</translation>
+    </message>
+    <message>
+        <source>Archived &quot;%1&quot;: it is kept, and View ▸ Show Archived Batches shows it again.</source>
+        <translation>„%1“ archiviert: Er bleibt erhalten, und Ansicht ▸ Archivierte Stapel anzeigen zeigt ihn wieder.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is shown on the dashboard again.</source>
+        <translation>„%1“ wird in der Übersicht wieder angezeigt.</translation>
+    </message>
+    <message>
+        <source>Delete Batch</source>
+        <translation>Stapel löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>%1 löschen?</translation>
+    </message>
+    <message>
+        <source>The batch, its records and events, its log and the stored copies no other batch uses are removed. This cannot be undone; archiving hides a batch and keeps it.</source>
+        <translation>Der Stapel, seine Datensätze und Ereignisse, sein Protokoll und die gespeicherten Kopien, die kein anderer Stapel nutzt, werden entfernt. Das lässt sich nicht rückgängig machen; Archivieren verbirgt einen Stapel und behält ihn.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Show the Source in the File Manager</source>
+        <translation>Quelle im Dateimanager zeigen</translation>
+    </message>
+    <message>
+        <source>Open the Source in the Browser</source>
+        <translation>Quelle im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Copy the Source&apos;s Address</source>
+        <translation>Adresse der Quelle kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Show the Stored Copy in the File Manager</source>
+        <translation>Gespeicherte Kopie im Dateimanager zeigen</translation>
+    </message>
+    <message>
+        <source>Copy SHA-256</source>
+        <translation>SHA-256 kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the Stored Copy&apos;s Path</source>
+        <translation>Pfad der gespeicherten Kopie kopieren</translation>
+    </message>
+    <message>
+        <source>Only Files &quot;%1&quot;</source>
+        <translation>Nur Dateien „%1“</translation>
+    </message>
+    <message>
+        <source>Only Files of Type %1</source>
+        <translation>Nur Dateien vom Typ %1</translation>
+    </message>
+    <message>
+        <source>Show All Files</source>
+        <translation>Alle Dateien anzeigen</translation>
+    </message>
+    <message>
+        <source>A Batch Is Running</source>
+        <translation>Ein Stapel läuft</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is still running.</source>
+        <translation>„%1“ läuft noch.</translation>
+    </message>
+    <message>
+        <source>A batch is still running.</source>
+        <translation>Ein Stapel läuft noch.</translation>
+    </message>
+    <message>
+        <source>Pause and quit: Gatehouse carries on with it the next time it starts. Stop and quit: it stays as it is, and Resume finishes it later. Files already stored are kept either way.</source>
+        <translation>Pausieren und beenden: Gatehouse setzt ihn beim nächsten Start fort. Anhalten und beenden: Er bleibt, wie er ist, und Fortsetzen stellt ihn später fertig. Bereits gespeicherte Dateien bleiben in beiden Fällen erhalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Pause and Quit</source>
+        <translation>&amp;Pausieren und beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Stop and Quit</source>
+        <translation>&amp;Anhalten und beenden</translation>
+    </message>
+    <message>
+        <source>Preview &amp;Upload of File…</source>
+        <translation>Hochladen der Datei in der &amp;Vorschau zeigen…</translation>
+    </message>
 </context>
 <context>
     <name>gh::ManifestFiles</name>
@@ -2439,6 +3889,122 @@
     <message>
         <source>%1 lists %2 inside the archive %3, which does not hold it.</source>
         <translation>%1 führt %2 im Archiv %3 auf, das diesen Eintrag nicht enthält.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiApi</name>
+    <message>
+        <source>The wiki refused a request of %1 bytes as too large (HTTP 413).</source>
+        <translation>Das Wiki hat eine Anfrage mit %1 Bytes als zu groß abgelehnt (HTTP 413).</translation>
+    </message>
+    <message>
+        <source>The wiki answered HTTP %1 to action=%2.</source>
+        <translation>Das Wiki hat auf action=%2 mit HTTP %1 geantwortet.</translation>
+    </message>
+    <message>
+        <source>The wiki dropped a request of %1 bytes: it is larger than the server accepts in one request.</source>
+        <translation>Das Wiki hat eine Anfrage mit %1 Bytes verworfen: Sie ist größer, als der Server in einer Anfrage annimmt.</translation>
+    </message>
+    <message>
+        <source>The wiki answered action=%1 with something other than the API&apos;s JSON (HTTP %2, %3 bytes starting &quot;%4&quot;).</source>
+        <translation>Das Wiki hat auf action=%1 mit etwas anderem als dem JSON der API geantwortet (HTTP %2, %3 Bytes, beginnend mit &quot;%4&quot;).</translation>
+    </message>
+    <message>
+        <source>The wiki refused action=%1: %2 (%3).</source>
+        <translation>Das Wiki hat action=%1 abgelehnt: %2 (%3).</translation>
+    </message>
+    <message>
+        <source>The wiki is lagged (%1); waiting as it asks.</source>
+        <translation>Das Wiki ist im Verzug (%1); es wird wie verlangt gewartet.</translation>
+    </message>
+    <message>
+        <source>(no reason given)</source>
+        <translation>(kein Grund angegeben)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiClient</name>
+    <message>
+        <source>%1 %2 Gave up after the retries.</source>
+        <translation>%1 %2 Nach den Wiederholungen aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No account to upload to %1 with: set GATEHOUSE_MEDIAWIKI_USER and GATEHOUSE_MEDIAWIKI_PASSWORD (a bot password from Special:BotPasswords), the [mediawiki] user and password settings, or store the password in the desktop keyring.</source>
+        <translation>Kein Konto zum Hochladen nach %1: Setzen Sie GATEHOUSE_MEDIAWIKI_USER und GATEHOUSE_MEDIAWIKI_PASSWORD (ein Bot-Passwort von Special:BotPasswords), die Einstellungen user und password unter [mediawiki], oder legen Sie das Passwort im Schlüsselbund des Desktops ab.</translation>
+    </message>
+    <message>
+        <source>%1 gave no login token.</source>
+        <translation>%1 hat kein Login-Token geliefert.</translation>
+    </message>
+    <message>
+        <source>%1 refused the login of %2: %3 (Use a bot password from Special:BotPasswords; the user is written Name@appid.)</source>
+        <translation>%1 hat die Anmeldung von %2 abgelehnt: %3 (Verwenden Sie ein Bot-Passwort von Special:BotPasswords; der Benutzer wird Name@appid geschrieben.)</translation>
+    </message>
+    <message>
+        <source>%1 gave no edit token after the login of %2.</source>
+        <translation>%1 hat nach der Anmeldung von %2 kein Bearbeitungstoken geliefert.</translation>
+    </message>
+    <message>
+        <source>%1 lost the session of %2 %3 times in a row, even right after logging in; stopping. Check that the bot password has the upload grants and that the wiki keeps sessions.</source>
+        <translation>%1 hat die Sitzung von %2 %3-mal hintereinander verloren, selbst direkt nach der Anmeldung; Abbruch. Prüfen Sie, ob das Bot-Passwort die Rechte zum Hochladen hat und das Wiki Sitzungen beibehält.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTarget</name>
+    <message>
+        <source>The target &quot;%1&quot; is not a wiki&apos;s API address; write mediawiki:https://host/w/api.php.</source>
+        <translation>Das Ziel &quot;%1&quot; ist keine API-Adresse eines Wikis; schreiben Sie mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>The target &quot;%1&quot; must name the wiki&apos;s api.php, as in mediawiki:https://host/w/api.php.</source>
+        <translation>Das Ziel &quot;%1&quot; muss die api.php des Wikis nennen, wie in mediawiki:https://host/w/api.php.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Read %1 of the %2 bytes of %3.</source>
+        <translation>%1 der %2 Bytes von %3 gelesen.</translation>
+    </message>
+    <message>
+        <source>Cannot read bytes %1 to %2 of %3.</source>
+        <translation>Die Bytes %1 bis %2 von %3 können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1 answered a chunk of %2 unexpectedly: %3</source>
+        <translation>%1 hat unerwartet auf einen Teil von %2 geantwortet: %3</translation>
+    </message>
+    <message>
+        <source>%1 has been processing %2 for %3 s (stage %4); giving up for now.</source>
+        <translation>%1 verarbeitet %2 seit %3 s (Stufe %4); vorerst aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1 gave an answer Gatehouse does not understand for %2: %3</source>
+        <translation>%1 hat für %2 eine Antwort gegeben, die Gatehouse nicht versteht: %3</translation>
+    </message>
+    <message>
+        <source>%1 is missing after the upload.</source>
+        <translation>%1 fehlt nach dem Hochladen.</translation>
+    </message>
+    <message>
+        <source>%1 holds other bytes than were sent: %2 bytes with SHA-1 %3, expected %4 bytes with SHA-1 %5.</source>
+        <translation>%1 enthält andere Bytes als gesendet: %2 Bytes mit SHA-1 %3, erwartet %4 Bytes mit SHA-1 %5.</translation>
+    </message>
+    <message>
+        <source>Cannot delete File:%1 from %2: %3 (%4).</source>
+        <translation>File:%1 kann nicht aus %2 gelöscht werden: %3 (%4).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::MediaWikiTitle</name>
+    <message>
+        <source>The title template &quot;%1&quot; gives no usable name for %2.</source>
+        <translation>Die Titelvorlage &quot;%1&quot; ergibt für %2 keinen brauchbaren Namen.</translation>
     </message>
 </context>
 <context>
@@ -2716,14 +4282,6 @@
         <translation>keine Kopie der Datei auf diesem Rechner</translation>
     </message>
     <message>
-        <source>cannot open %1: %2</source>
-        <translation>%1 kann nicht geöffnet werden: %2</translation>
-    </message>
-    <message>
-        <source>cannot read the image header of %1: %2</source>
-        <translation>der Bild-Header von %1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
         <source>reading…</source>
         <translation>wird gelesen …</translation>
     </message>
@@ -2734,6 +4292,42 @@
     <message>
         <source>unknown (%1)</source>
         <translation>unbekannt (%1)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <source>Histogram</source>
+        <translation>Histogramm</translation>
+    </message>
+    <message>
+        <source>Peak / mean</source>
+        <translation>Spitze / Mittelwert</translation>
+    </message>
+    <message>
+        <source>%1 / %2 of 255</source>
+        <translation>%1 / %2 von 255</translation>
+    </message>
+    <message>
+        <source>Sampled at</source>
+        <translation>Ausgewertet bei</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels (%3 levels reduced)</source>
+        <translation>%1 × %2 Pixel (um %3 Stufen reduziert)</translation>
     </message>
 </context>
 <context>
@@ -2799,20 +4393,8 @@
         <translation>Dateien, die nicht in der Strukturkarte stehen</translation>
     </message>
     <message>
-        <source>%1 lists %2 files that no division of the structure map points to: %3.</source>
-        <translation>%1 führt %2 Dateien auf, auf die kein Abschnitt der Strukturkarte verweist: %3.</translation>
-    </message>
-    <message>
         <source>Files not listed in %1</source>
         <translation>Nicht in %1 aufgeführte Dateien</translation>
-    </message>
-    <message>
-        <source>%1 files in the package are not listed in %2: %3.</source>
-        <translation>%1 Dateien im Paket sind nicht in %2 aufgeführt: %3.</translation>
-    </message>
-    <message>
-        <source>%1 lists %2 files that are missing: %3.</source>
-        <translation>%1 führt %2 Dateien auf, die fehlen: %3.</translation>
     </message>
     <message>
         <source>%1: the structure map points to file IDs the fileSec does not define: %2.</source>
@@ -2825,6 +4407,45 @@
     <message>
         <source>untyped</source>
         <translation>ohne Typ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that no division of the structure map points to: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, auf die kein Abschnitt der Strukturkarte verweist: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, auf die kein Abschnitt der Strukturkarte verweist: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n Datei im Paket ist nicht in %1 aufgeführt: %2.</numerusform>
+            <numerusform>%n Dateien im Paket sind nicht in %1 aufgeführt: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 führt %n Datei auf, die fehlt: %2.</numerusform>
+            <numerusform>%1 führt %n Dateien auf, die fehlen: %2.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::MimetypeExtensionCheck</name>
+    <message>
+        <source>The type of each file&apos;s content agrees with the type its extension says.</source>
+        <translation>Der Typ des Inhalts jeder Datei stimmt mit dem Typ überein, den ihre Endung angibt.</translation>
+    </message>
+    <message>
+        <source>%1: the content is %2 (%3), but the extension &quot;%4&quot; says %5.</source>
+        <translation>%1: Der Inhalt ist %2 (%3), aber die Endung &quot;%4&quot; gibt %5 an.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::NameTemplate</name>
+    <message>
+        <source>The template &quot;%1&quot; has {%2}: the part after &quot;:&quot; must be a number of characters, as in {%3:100}.</source>
+        <translation>Die Vorlage &quot;%1&quot; enthält {%2}: Der Teil nach &quot;:&quot; muss eine Anzahl Zeichen sein, wie in {%3:100}.</translation>
     </message>
 </context>
 <context>
@@ -2870,8 +4491,103 @@
         <translation>Filmordner, deren Nummer nicht die des Stapels (%1) ist: %2.</translation>
     </message>
     <message>
-        <source>Read %1 as newspaper batch %2, roundtrip %3: %4 films, %5 editions, %6 pages; %7 items, %8 files; %9 checksum files read.</source>
-        <translation>%1 als Zeitungsstapel %2, Durchlauf %3 gelesen: %4 Filme, %5 Ausgaben, %6 Seiten; %7 Objekte, %8 Dateien; %9 Prüfsummendateien gelesen.</translation>
+        <source>Read %1 as newspaper batch %2, roundtrip %3: %4, %5, %6; %7, %8; %9.</source>
+        <translation>%1 als Zeitungsstapel %2 gelesen, Durchgang %3: %4, %5, %6; %7, %8; %9.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n film(s)</source>
+        <translation>
+            <numerusform>%n Film</numerusform>
+            <numerusform>%n Filme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edition(s)</source>
+        <translation>
+            <numerusform>%n Ausgabe</numerusform>
+            <numerusform>%n Ausgaben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n Seite</numerusform>
+            <numerusform>%n Seiten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n Prüfsummendatei gelesen</numerusform>
+            <numerusform>%n Prüfsummendateien gelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::OcrConfidenceCheck</name>
+    <message>
+        <source>The mean word confidence (WC) of each ALTO file reaches the profile&apos;s threshold.</source>
+        <translation>Die mittlere Wortkonfidenz (WC) jeder ALTO-Datei erreicht den Schwellenwert des Profils.</translation>
+    </message>
+    <message>
+        <source>%1: the mean OCR word confidence is %2 over %3 words, below %4.</source>
+        <translation>%1: Die mittlere OCR-Wortkonfidenz beträgt %2 über %3 Wörter, unter %4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::PageSequenceCheck</name>
+    <message>
+        <source>The pages of every newspaper edition are numbered from 1, consecutively, with no number twice, and MODS agrees with the file names.</source>
+        <translation>Die Seiten jeder Zeitungsausgabe sind fortlaufend ab 1 nummeriert, keine Nummer kommt zweimal vor, und MODS stimmt mit den Dateinamen überein.</translation>
+    </message>
+    <message>
+        <source>%1: MODS gives page %2, but the file name says page %3.</source>
+        <translation>%1: MODS gibt Seite %2 an, aber der Dateiname nennt Seite %3.</translation>
+    </message>
+    <message>
+        <source>%1: page %2 of edition %3 is there twice; %4 has the same number.</source>
+        <translation>%1: Seite %2 von Ausgabe %3 ist doppelt vorhanden; %4 hat dieselbe Nummer.</translation>
+    </message>
+    <message>
+        <source>page %1</source>
+        <translation>Seite %1</translation>
+    </message>
+    <message>
+        <source>pages %1 to %2</source>
+        <translation>Seiten %1 bis %2</translation>
+    </message>
+    <message>
+        <source>%1: edition %2 does not start at page 1: %3 is missing, the first page is %4.</source>
+        <translation>%1: Ausgabe %2 beginnt nicht bei Seite 1 (nicht vorhanden: %3); die erste Seite ist %4.</translation>
+    </message>
+    <message>
+        <source>%1: edition %2 has no %3: the pages go from %4 to %5.</source>
+        <translation>%1: Ausgabe %2 ist lückenhaft (nicht vorhanden: %3); die Seiten reichen von %4 bis %5.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::PageText</name>
+    <message>
+        <source>Cannot read the page template %1: %2</source>
+        <translation>Die Seitenvorlage %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The page template %1 is not UTF-8 text.</source>
+        <translation>Die Seitenvorlage %1 ist kein UTF-8-Text.</translation>
     </message>
 </context>
 <context>
@@ -2987,6 +4703,107 @@
         <source>Actual size (1) — now %1%</source>
         <translation>Originalgröße (1) — jetzt %1%</translation>
     </message>
+    <message>
+        <source>Files of this item</source>
+        <translation>Dateien dieses Objekts</translation>
+    </message>
+    <message>
+        <source>Every file of this item: its pages and its metadata</source>
+        <translation>Alle Dateien dieses Objekts: seine Seiten und seine Metadaten</translation>
+    </message>
+    <message>
+        <source>File content</source>
+        <translation>Inhalt der Datei</translation>
+    </message>
+    <message>
+        <source>[Only the first %1 are shown.]</source>
+        <translation>[Nur die ersten %1 werden angezeigt.]</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Problems</name>
+    <message>
+        <source>The source could not be loaded: %1</source>
+        <translation>Die Quelle konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Loading the source was interrupted; Run or Resume loads it again.</source>
+        <translation>Das Laden der Quelle wurde unterbrochen; Ausführen oder fortsetzen lädt sie erneut.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The %1 stage could not run.</source>
+        <translation>Der Schritt %1 konnte nicht laufen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Gatehouse stopped during this stage with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Gatehouse hielt in diesem Schritt an, %n Datei steht noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+            <numerusform>Gatehouse hielt in diesem Schritt an, %n Dateien stehen noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Gatehouse stopped during this stage; Run or Resume continues.</source>
+        <translation>Gatehouse hielt in diesem Schritt an; Ausführen oder fortsetzen macht weiter.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The run stopped with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Der Lauf hielt an, %n Datei steht noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+            <numerusform>Der Lauf hielt an, %n Dateien stehen noch aus; Ausführen oder fortsetzen macht weiter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Stapel</translation>
+    </message>
+    <message>
+        <source>Intake warning</source>
+        <translation>Annahmewarnung</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 not finished</source>
+        <translation>%1 nicht fertig</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Keine Probleme</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n Problem</numerusform>
+            <numerusform>%n Probleme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n QA flag(s)</source>
+        <translation>
+            <numerusform>%n QA-Markierung</numerusform>
+            <numerusform>%n QA-Markierungen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::ProgressPanel</name>
@@ -2999,10 +4816,6 @@
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <source>Progress summary</source>
-        <translation>Fortschrittsübersicht</translation>
-    </message>
-    <message>
         <source>Cancel the running stage</source>
         <translation>Die laufende Stufe abbrechen</translation>
     </message>
@@ -3013,10 +4826,6 @@
     <message>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen …</translation>
-    </message>
-    <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 von %2 Dateien</translation>
     </message>
     <message>
         <source>%1 of %2</source>
@@ -3038,16 +4847,372 @@
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
     </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Check A&amp;gain</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>State of the selected batch</source>
+        <translation>Zustand des ausgewählten Stapels</translation>
+    </message>
+    <message>
+        <source>Resume the batch</source>
+        <translation>Stapel fortsetzen</translation>
+    </message>
+    <message>
+        <source>Carry on where the batch stopped: fetch the files still to do (F5).</source>
+        <translation>Dort weitermachen, wo der Stapel anhielt: die ausstehenden Dateien abrufen (F5).</translation>
+    </message>
+    <message>
+        <source>Check the batch again</source>
+        <translation>Stapel erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Read the sidecars and manifests again and verify every stored copy; only changed files are copied (Ctrl+R).</source>
+        <translation>Begleitdateien und Manifeste erneut lesen und jede gespeicherte Kopie prüfen; nur geänderte Dateien werden kopiert (Strg+R).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n file(s)</source>
+        <translation>
+            <numerusform>%1 von %n Datei</numerusform>
+            <numerusform>%1 von %n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>Could not be loaded: %1</source>
+        <translation>Konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 stored</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a problem</source>
+        <translation>
+            <numerusform>%n mit einem Problem</numerusform>
+            <numerusform>%n mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation>%1 übersprungen</translation>
+    </message>
+    <message>
+        <source>%1 still to do</source>
+        <translation>%1 stehen noch aus</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no problems</source>
+        <translation>keine Probleme</translation>
+    </message>
+    <message>
+        <source>last run %1</source>
+        <translation>letzter Lauf %1</translation>
+    </message>
+    <message>
+        <source>No batch selected.</source>
+        <translation>Kein Stapel ausgewählt.</translation>
+    </message>
+    <message>
+        <source>Nothing to fetch.</source>
+        <translation>Nichts abzurufen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaCsv</name>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>Cannot read the files of item %1 from %2: %3</source>
+        <translation>Die Dateien von Objekt %1 können nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaProfile</name>
+    <message>
+        <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
+        <translation>%1: check/%2 muss eine ganze Zahl von %3 bis %4 sein, nicht &quot;%5&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
+        <translation>%1: check/%2 muss eine Zahl von 0 bis 1 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
+        <translation>%1: check/min_width und min_height dürfen max_width und max_height nicht überschreiten.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
+        <translation>%1: %2 muss error, warning oder flag sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>The QA profile %1 does not exist or cannot be read.</source>
+        <translation>Das QA-Profil %1 existiert nicht oder kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>The QA profile %1 is not a valid INI file.</source>
+        <translation>Das QA-Profil %1 ist keine gültige INI-Datei.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaProfileEditor</name>
+    <message>
+        <source>&amp;Fetch standard schemas</source>
+        <translation>Standardschemas &amp;abrufen</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Checks that run</source>
+        <translation>Ausgeführte Prüfungen</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Prüfungen</translation>
+    </message>
+    <message>
+        <source>none: XML is checked for well-formedness only</source>
+        <translation>keine: XML wird nur auf Wohlgeformtheit geprüft</translation>
+    </message>
+    <message>
+        <source>the fetched standard set</source>
+        <translation>der abgerufene Standardsatz</translation>
+    </message>
+    <message>
+        <source>XML schema folder or catalog</source>
+        <translation>XML-Schemaordner oder -Katalog</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Folder of XML schemas</source>
+        <translation>Ordner mit XML-Schemas</translation>
+    </message>
+    <message>
+        <source>Download ALTO, MIX, MODS, METS, PREMIS, XLink and xml.xsd from their official locations into %1</source>
+        <translation>ALTO, MIX, MODS, METS, PREMIS, XLink und xml.xsd von ihren offiziellen Adressen nach %1 herunterladen</translation>
+    </message>
+    <message>
+        <source>XML schemas</source>
+        <translation>XML-Schemas</translation>
+    </message>
+    <message>
+        <source>no bound</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <source>Thresholds</source>
+        <translation>Schwellenwerte</translation>
+    </message>
+    <message>
+        <source>&amp;Sample size (longer side):</source>
+        <translation>Ab&amp;tastgröße (längere Seite):</translation>
+    </message>
+    <message>
+        <source>Dark page: histogram peak &amp;below:</source>
+        <translation>Dunkle Seite: Histogrammspitze &amp;unter:</translation>
+    </message>
+    <message>
+        <source>Blank page: &amp;ink is darker than:</source>
+        <translation>Leere Seite: Tinte ist dun&amp;kler als:</translation>
+    </message>
+    <message>
+        <source>Blank page: at &amp;most this much ink:</source>
+        <translation>Leere Seite: hö&amp;chstens so viel Tinte:</translation>
+    </message>
+    <message>
+        <source>Black border: &amp;near black is at most:</source>
+        <translation>Schwarzer Rand: &amp;fast schwarz ist höchstens:</translation>
+    </message>
+    <message>
+        <source>Black border: more &amp;than this much near black:</source>
+        <translation>Schwarzer Rand: &amp;mehr als so viel fast Schwarz:</translation>
+    </message>
+    <message>
+        <source>&amp;OCR: mean word confidence at least:</source>
+        <translation>&amp;OCR: mittlere Wortkonfidenz mindestens:</translation>
+    </message>
+    <message>
+        <source>Smallest &amp;width:</source>
+        <translation>Kleinste &amp;Breite:</translation>
+    </message>
+    <message>
+        <source>&amp;Largest width:</source>
+        <translation>&amp;Größte Breite:</translation>
+    </message>
+    <message>
+        <source>Smallest &amp;height:</source>
+        <translation>Kleinste &amp;Höhe:</translation>
+    </message>
+    <message>
+        <source>Largest h&amp;eight:</source>
+        <translation>Größte H&amp;öhe:</translation>
+    </message>
+    <message>
+        <source>Downloading the standard schemas…</source>
+        <translation>Die Standardschemas werden heruntergeladen…</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Saved %1 schemas and a catalog:</source>
+        <translation>%1 Schemas und ein Katalog gespeichert:</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Recheck</name>
+    <message numerus="yes">
+        <source>%n problem(s) resolved</source>
+        <translation>
+            <numerusform>%n Problem gelöst</numerusform>
+            <numerusform>%n Probleme gelöst</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) still with problems</source>
+        <translation>
+            <numerusform>%n Datei noch mit Problemen</numerusform>
+            <numerusform>%n Dateien noch mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) verified</source>
+        <translation>
+            <numerusform>%n gespeicherte Kopie geprüft</numerusform>
+            <numerusform>%n gespeicherte Kopien geprüft</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) to copy again</source>
+        <translation>
+            <numerusform>%n Datei wird erneut kopiert</numerusform>
+            <numerusform>%n Dateien werden erneut kopiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>nothing to copy again</source>
+        <translation>nichts wird erneut kopiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) no longer listed by the source</source>
+        <translation>
+            <numerusform>%n Datei wird von der Quelle nicht mehr aufgeführt</numerusform>
+            <numerusform>%n Dateien werden von der Quelle nicht mehr aufgeführt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked %n file(s): %1.</source>
+        <translation>
+            <numerusform>%n Datei geprüft: %1.</numerusform>
+            <numerusform>%n Dateien geprüft: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The source could not be read again; the checksums declared earlier were used.</source>
+        <translation>Die Quelle konnte nicht erneut gelesen werden; die früher angegebenen Prüfsummen wurden verwendet.</translation>
+    </message>
+    <message>
+        <source>reading %1 was stopped</source>
+        <translation>das Lesen von %1 wurde angehalten</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 could not be read (%2); the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 konnte nicht gelesen werden (%2); die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 no longer holds the bytes that were stored (sha256 %2, now %3); the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 enthält nicht mehr die gespeicherten Bytes (sha256 %2, jetzt %3); die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The stored copy %1 is intact, but the source changed since it was copied; the file will be copied again.</source>
+        <translation>Die gespeicherte Kopie %1 ist unversehrt, aber die Quelle hat sich seit dem Kopieren geändert; die Datei wird erneut kopiert.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <source>Stored copy %1 verified: sha256 %2.</source>
+        <translation>Gespeicherte Kopie %1 geprüft: sha256 %2.</translation>
+    </message>
+    <message>
+        <source>Checked again: the file will be fetched again.</source>
+        <translation>Erneut geprüft: Die Datei wird erneut abgerufen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is being processed (%2 stage, %3); check it again when that has finished.</source>
+        <translation>Stapel %1 wird gerade verarbeitet (Schritt %2, %3); prüfen Sie ihn erneut, wenn das fertig ist.</translation>
+    </message>
+    <message>
+        <source>File %1 is not in batch %2.</source>
+        <translation>Die Datei %1 gehört nicht zu Stapel %2.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again: reading %2.</source>
+        <translation>Stapel %1 wird erneut geprüft: %2 wird gelesen.</translation>
+    </message>
+    <message>
+        <source>Checking batch %1 again was cancelled.</source>
+        <translation>Die erneute Prüfung von Stapel %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The source %1 could not be read again: %2</source>
+        <translation>Die Quelle %1 konnte nicht erneut gelesen werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Read again: %n warning(s)</source>
+        <translation>
+            <numerusform>Erneut gelesen: %n Warnung</numerusform>
+            <numerusform>Erneut gelesen: %n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to fetch</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei abzurufen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien abzurufen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) with problems</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei mit Problemen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien mit Problemen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checked again: every stored copy verified</source>
+        <translation>Erneut geprüft: jede gespeicherte Kopie ist geprüft</translation>
+    </message>
 </context>
 <context>
     <name>gh::RemoteFetcher</name>
     <message>
         <source>%1 cannot be downloaded: only http and https URLs are supported.</source>
         <translation>%1 kann nicht heruntergeladen werden: Nur http- und https-URLs werden unterstützt.</translation>
-    </message>
-    <message>
-        <source>%1 cannot be downloaded: libcurl could not start.</source>
-        <translation>%1 kann nicht heruntergeladen werden: libcurl konnte nicht starten.</translation>
     </message>
     <message>
         <source>Downloading %1 was cancelled.</source>
@@ -3145,6 +5310,593 @@
     </message>
 </context>
 <context>
+    <name>gh::ReviewBook</name>
+    <message>
+        <source>ISO 2859-1 single sampling, normal inspection, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5 (n %6): inspect %7, accept %8, reject %9</source>
+        <translation>ISO 2859-1 Einfach-Stichprobenprüfung, normale Prüfung, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5 (n %6): %7 prüfen, annehmen bis %8, zurückweisen ab %9</translation>
+    </message>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
+    </message>
+    <message>
+        <source>reading batch %1</source>
+        <translation>Lesen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Es gibt keinen Stapel %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was approved on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 freigegeben; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected on %2 by %3; its review is closed.</source>
+        <translation>Stapel %1 wurde am %2 von %3 zurückgewiesen; seine Prüfung ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>reading the items of batch %1</source>
+        <translation>Lesen der Objekte von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the QA sample of batch %1</source>
+        <translation>Lesen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number from 0 to %1.</source>
+        <translation>Der Startwert muss eine ganze Zahl von 0 bis %1 sein.</translation>
+    </message>
+    <message>
+        <source>Batch %1 already has a sample (level %2, AQL %3, seed %4) with %5 verdicts; a different sample cannot be drawn once review has begun.</source>
+        <translation>Stapel %1 hat bereits eine Stichprobe (Niveau %2, AQL %3, Startwert %4) mit %5 Bewertungen; sobald die Prüfung begonnen hat, kann keine andere Stichprobe gezogen werden.</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be sampled: %2</source>
+        <translation>Aus Stapel %1 kann keine Stichprobe gezogen werden: %2</translation>
+    </message>
+    <message>
+        <source>replacing the QA sample of batch %1</source>
+        <translation>Ersetzen der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the QA sample of batch %1</source>
+        <translation>Festhalten der QA-Stichprobe von Stapel %1</translation>
+    </message>
+    <message>
+        <source>QA sample drawn: %1; seed %2; %3 flagged items added beyond the sample</source>
+        <translation>QA-Stichprobe gezogen: %1; Startwert %2; %3 markierte Objekte über die Stichprobe hinaus hinzugefügt</translation>
+    </message>
+    <message>
+        <source>adding flagged items to the review of batch %1</source>
+        <translation>Hinzufügen markierter Objekte zur Prüfung von Stapel %1</translation>
+    </message>
+    <message>
+        <source>A failed item needs a defect reason.</source>
+        <translation>Ein nicht bestandenes Objekt braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no QA sample yet; draw one first (gatehouse-cli sample %1).</source>
+        <translation>Stapel %1 hat noch keine QA-Stichprobe; ziehen Sie zuerst eine (gatehouse-cli sample %1).</translation>
+    </message>
+    <message>
+        <source>reading item %1</source>
+        <translation>Lesen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item %2.</source>
+        <translation>Stapel %1 hat kein Objekt %2.</translation>
+    </message>
+    <message>
+        <source>recording the verdict on %1</source>
+        <translation>Festhalten der Bewertung von %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: pass</source>
+        <translation>manuelle QA-Bewertung: bestanden</translation>
+    </message>
+    <message>
+        <source>manual QA verdict: fail (%1)</source>
+        <translation>manuelle QA-Bewertung: nicht bestanden (%1)</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>added to the review by hand</source>
+        <translation>von Hand zur Prüfung hinzugefügt</translation>
+    </message>
+    <message>
+        <source>reading the verdict on item %1</source>
+        <translation>Lesen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Item %1 of batch %2 has no verdict to withdraw.</source>
+        <translation>Objekt %1 von Stapel %2 hat keine Bewertung, die zurückgezogen werden könnte.</translation>
+    </message>
+    <message>
+        <source>withdrawing the verdict on item %1</source>
+        <translation>Zurückziehen der Bewertung von Objekt %1</translation>
+    </message>
+    <message>
+        <source>manual QA verdict withdrawn (was %1)</source>
+        <translation>manuelle QA-Bewertung zurückgezogen (war %1)</translation>
+    </message>
+    <message>
+        <source>finding item %1</source>
+        <translation>Suchen von Objekt %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 has no item &quot;%2&quot; (give the item&apos;s id from sample --json, or its identifier).</source>
+        <translation>Stapel %1 hat kein Objekt &quot;%2&quot; (geben Sie die ID des Objekts aus sample --json oder seinen Identifikator an).</translation>
+    </message>
+    <message>
+        <source>recording the supplier of batch %1</source>
+        <translation>Festhalten des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading the supplier of batch %1</source>
+        <translation>Lesen des Lieferanten von Stapel %1</translation>
+    </message>
+    <message>
+        <source>Batch %1 cannot be a re-delivery of itself.</source>
+        <translation>Stapel %1 kann keine Neulieferung seiner selbst sein.</translation>
+    </message>
+    <message>
+        <source>linking batch %1 to batch %2</source>
+        <translation>Verknüpfen von Stapel %1 mit Stapel %2</translation>
+    </message>
+    <message>
+        <source>finding the batch %1 re-delivers</source>
+        <translation>Suchen des Stapels, den %1 neu liefert</translation>
+    </message>
+    <message>
+        <source>reading the supplier history</source>
+        <translation>Lesen der Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) was rejected on %3 by %4: %5</source>
+        <translation>%1 (Stapel %2) wurde am %3 von %4 zurückgewiesen: %5</translation>
+    </message>
+    <message>
+        <source>%1 (batch %2) is %3.</source>
+        <translation>%1 (Stapel %2) ist %3.</translation>
+    </message>
+    <message>
+        <source>reading the defects of batch %1</source>
+        <translation>Lesen der Mängel von Stapel %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>unknown curator</source>
+        <translation>unbekannter Kurator</translation>
+    </message>
+    <message>
+        <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
+        <translation>Stapel %1 ist noch nicht fertig geladen (seine Übernahme ist %2), daher ist sein Los noch nicht bekannt; ziehen Sie die Stichprobe, wenn die Übernahme abgeschlossen ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewDetails</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot look for copies of the files of item %1 in %2: %3</source>
+        <translation>Kopien der Dateien von Objekt %1 können in %2 nicht gesucht werden: %3</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 of item %3 in batch %4 (%5)</source>
+        <translation>%1 ist identisch mit %2 von Objekt %3 in Stapel %4 (%5)</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewFlags</name>
+    <message>
+        <source>Cannot read the failed files of batch %1 from %2: %3</source>
+        <translation>Die fehlgeschlagenen Dateien von Stapel %1 können nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewKeys</name>
+    <message>
+        <source>accept</source>
+        <translation>annehmen</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>zurückweisen</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 of %2 reviewed · %3 · accept up to %4, reject at %5</source>
+        <translation>%1 von %2 bewertet · %3 · annehmen bis %4, zurückweisen ab %5</translation>
+    </message>
+    <message>
+        <source>1 defect</source>
+        <translation>1 Mangel</translation>
+    </message>
+    <message>
+        <source>%1 defects</source>
+        <translation>%1 Mängel</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ReviewView</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>QA sample: %1; defects: %2</source>
+        <translation>QA-Stichprobe: %1; Mängel: %2</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Scoreboard</source>
+        <translation>Zwischenstand</translation>
+    </message>
+    <message>
+        <source>Batch verdict</source>
+        <translation>Urteil über den Stapel</translation>
+    </message>
+    <message>
+        <source>Items to review</source>
+        <translation>Zu prüfende Objekte</translation>
+    </message>
+    <message>
+        <source>Item details</source>
+        <translation>Details des Objekts</translation>
+    </message>
+    <message>
+        <source>Supplier history</source>
+        <translation>Lieferantenhistorie</translation>
+    </message>
+    <message>
+        <source>Defect reason</source>
+        <translation>Mangelgrund</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Optional note, e.g. what is wrong where</source>
+        <translation>Optionale Notiz, z. B. was wo nicht stimmt</translation>
+    </message>
+    <message>
+        <source>Record Failure</source>
+        <translation>Mangel festhalten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fail:&lt;/b&gt; choose the defect (1–9 or the arrows), add a note if it helps, then Enter. Escape cancels.</source>
+        <translation>&lt;b&gt;Nicht bestanden:&lt;/b&gt; Mangel wählen (1–9 oder Pfeiltasten), bei Bedarf eine Notiz ergänzen, dann Enter. Escape bricht ab.</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>Lieferant</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Target on approval (empty: keep in the archive only)</source>
+        <translation>Ziel bei Freigabe (leer: nur im Archiv behalten)</translation>
+    </message>
+    <message>
+        <source>P pass · F fail · N or → next · ← previous · U undo · Z zoom · Page Up/Down pages · F5 refresh</source>
+        <translation>P bestanden · F nicht bestanden · N oder → weiter · ← zurück · U rückgängig · Z Zoom · Bild auf/ab Seiten · F5 aktualisieren</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Fail…</source>
+        <translation>Nicht bestanden…</translation>
+    </message>
+    <message>
+        <source>Undo Verdict</source>
+        <translation>Bewertung rückgängig</translation>
+    </message>
+    <message>
+        <source>Next Item</source>
+        <translation>Nächstes Objekt</translation>
+    </message>
+    <message>
+        <source>Previous Item</source>
+        <translation>Vorheriges Objekt</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Next Page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <source>Previous Page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Saving …</source>
+        <translation>Wird gespeichert …</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Deleting stored copies: %1 of %2 files</source>
+        <translation>Gespeicherte Kopien werden gelöscht: %1 von %2 Dateien</translation>
+    </message>
+    <message>
+        <source>Opening the review of batch %1 …</source>
+        <translation>Prüfung von Stapel %1 wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Batch %1 · %2&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Stapel %1 · %2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>supplier %1</source>
+        <translation>Lieferant %1</translation>
+    </message>
+    <message>
+        <source>ISO 2859-1, level %1, AQL %2 %: lot of %3 items, code letter %4, plan %5; seed %6, drawn by %7 on %8</source>
+        <translation>ISO 2859-1, Niveau %1, AQL %2 %: Los von %3 Objekten, Kennbuchstabe %4, Plan %5; Startwert %6, gezogen von %7 am %8</translation>
+    </message>
+    <message>
+        <source>No QA sample has been drawn for this batch.</source>
+        <translation>Für diesen Stapel wurde noch keine QA-Stichprobe gezogen.</translation>
+    </message>
+    <message>
+        <source>Approved on %1 by %2</source>
+        <translation>Freigegeben am %1 von %2</translation>
+    </message>
+    <message>
+        <source>Rejected on %1 by %2</source>
+        <translation>Zurückgewiesen am %1 von %2</translation>
+    </message>
+    <message>
+        <source>(the review is closed)</source>
+        <translation>(die Prüfung ist abgeschlossen)</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
+        <translation>Urteil über den Stapel: zurückweisen — %1 Mängel erreichen die Rückweisezahl %2. Sie können weiter prüfen.</translation>
+    </message>
+    <message>
+        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
+        <translation>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %1 Mängel (annehmen bis %2).</translation>
+    </message>
+    <message>
+        <source>Batch verdict: pending — %1 sampled items to go.</source>
+        <translation>Urteil über den Stapel: ausstehend — noch %1 gezogene Objekte.</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>markiert</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Loading …</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>The sample has no items.</source>
+        <translation>Die Stichprobe enthält keine Objekte.</translation>
+    </message>
+    <message>
+        <source>drawn at random</source>
+        <translation>zufällig gezogen</translation>
+    </message>
+    <message>
+        <source>flagged; does not count toward the plan</source>
+        <translation>markiert; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>added by hand; does not count toward the plan</source>
+        <translation>von Hand hinzugefügt; zählt nicht für den Plan</translation>
+    </message>
+    <message>
+        <source>Item %1 of %2 · %3 (%4)</source>
+        <translation>Objekt %1 von %2 · %3 (%4)</translation>
+    </message>
+    <message>
+        <source>Not reviewed yet.</source>
+        <translation>Noch nicht bewertet.</translation>
+    </message>
+    <message>
+        <source>Pass — %1, %2</source>
+        <translation>Bestanden — %1, %2</translation>
+    </message>
+    <message>
+        <source>Fail: %1 — %2, %3</source>
+        <translation>Nicht bestanden: %1 — %2, %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Notiz: %1</translation>
+    </message>
+    <message>
+        <source>Why it is flagged</source>
+        <translation>Warum es markiert ist</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>No findings recorded for this item.</source>
+        <translation>Für dieses Objekt sind keine Befunde festgehalten.</translation>
+    </message>
+    <message>
+        <source>Duplicate case</source>
+        <translation>Dublettenfall</translation>
+    </message>
+    <message>
+        <source>No copies of these files are known.</source>
+        <translation>Von diesen Dateien sind keine Kopien bekannt.</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>No descriptive metadata.</source>
+        <translation>Keine beschreibenden Metadaten.</translation>
+    </message>
+    <message>
+        <source>What was wrong last time</source>
+        <translation>Was beim letzten Mal nicht stimmte</translation>
+    </message>
+    <message>
+        <source>No supplier recorded (set [review] supplier or suppliers in the settings).</source>
+        <translation>Kein Lieferant festgehalten (setzen Sie [review] supplier oder suppliers in den Einstellungen).</translation>
+    </message>
+    <message>
+        <source>%1: last %2 batches</source>
+        <translation>%1: letzte %2 Stapel</translation>
+    </message>
+    <message>
+        <source>%1 of %2 defective (%3 %)</source>
+        <translation>%1 von %2 mangelhaft (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
+    </message>
+    <message>
+        <source>&amp;Approve: %1</source>
+        <translation>&amp;Freigeben: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Reject: %1</source>
+        <translation>&amp;Zurückweisen: %1</translation>
+    </message>
+    <message>
+        <source>A batch is running; decide when it has finished.</source>
+        <translation>Ein Stapel läuft; entscheiden Sie, wenn er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Approving now needs a reason to override: %1</source>
+        <translation>Jetzt freizugeben braucht einen Grund zum Übergehen: %1</translation>
+    </message>
+    <message>
+        <source>No defect reasons are set; add them in the settings ([review] defect_reasons).</source>
+        <translation>Es sind keine Mangelgründe eingestellt; ergänzen Sie sie in den Einstellungen ([review] defect_reasons).</translation>
+    </message>
+    <message>
+        <source>Every item of the sample has a verdict.</source>
+        <translation>Alle Objekte der Stichprobe sind bewertet.</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Nichts rückgängig zu machen.</translation>
+    </message>
+    <message>
+        <source>Recorded as:</source>
+        <translation>Festgehalten als:</translation>
+    </message>
+    <message>
+        <source>The review closes: verdicts can no longer change.</source>
+        <translation>Die Prüfung wird abgeschlossen: Bewertungen können nicht mehr geändert werden.</translation>
+    </message>
+    <message>
+        <source>Approval is refused now:</source>
+        <translation>Die Freigabe wird derzeit verweigert:</translation>
+    </message>
+    <message>
+        <source>Approving anyway needs a reason; it is recorded with the approval.</source>
+        <translation>Trotzdem freizugeben braucht einen Grund; er wird mit der Freigabe festgehalten.</translation>
+    </message>
+    <message>
+        <source>Approve batch %1?</source>
+        <translation>Stapel %1 freigeben?</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>Notiz (optional):</translation>
+    </message>
+    <message>
+        <source>Reason for overriding:</source>
+        <translation>Grund für das Übergehen:</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Approving batch %1 …</source>
+        <translation>Stapel %1 wird freigegeben …</translation>
+    </message>
+    <message>
+        <source>Catalog records, metadata and events are kept; the files are marked deleted. The reason goes to the supplier&apos;s history.</source>
+        <translation>Katalogeinträge, Metadaten und Ereignisse bleiben erhalten; die Dateien werden als gelöscht markiert. Der Grund geht in die Historie des Lieferanten ein.</translation>
+    </message>
+    <message>
+        <source>Reject batch %1?</source>
+        <translation>Stapel %1 zurückweisen?</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Grund:</translation>
+    </message>
+    <message>
+        <source>Reject and Delete</source>
+        <translation>Zurückweisen und löschen</translation>
+    </message>
+    <message>
+        <source>Rejecting batch %1 …</source>
+        <translation>Stapel %1 wird zurückgewiesen …</translation>
+    </message>
+</context>
+<context>
     <name>gh::RunNotifier</name>
     <message>
         <source>approved</source>
@@ -3219,10 +5971,6 @@
     <message>
         <source>Cannot read %1 to upload it to %2: %3</source>
         <translation>%1 kann nicht gelesen werden, um es nach %2 hochzuladen: %3</translation>
-    </message>
-    <message>
-        <source>Cannot set up an HTTP request for %1.</source>
-        <translation>Für %1 kann keine HTTP-Anfrage eingerichtet werden.</translation>
     </message>
     <message>
         <source>cannot write the downloaded bytes to a local file</source>
@@ -3396,6 +6144,145 @@
     </message>
 </context>
 <context>
+    <name>gh::S3Target</name>
+    <message>
+        <source>Cannot look up %1</source>
+        <translation>%1 kann nicht nachgeschlagen werden</translation>
+    </message>
+    <message>
+        <source>Cannot read back %1</source>
+        <translation>%1 kann nicht zurückgelesen werden</translation>
+    </message>
+    <message>
+        <source>The look-up in %1 was cancelled.</source>
+        <translation>Das Nachschlagen in %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot list %1</source>
+        <translation>%1 kann nicht aufgelistet werden</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes.</source>
+        <translation>%1 enthält diese Bytes bereits.</translation>
+    </message>
+    <message>
+        <source>%1 already exists with other content.</source>
+        <translation>%1 existiert bereits mit anderem Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was stored (sha256 %2, expected %3); nothing was sent to %4.</source>
+        <translation>%1 hat sich seit dem Speichern geändert (sha256 %2, erwartet %3); an %4 wurde nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 is missing.</source>
+        <translation>%1 fehlt.</translation>
+    </message>
+    <message>
+        <source>%1 differs from what was sent: %2 bytes (md5 %3, sha256 %4), expected %5 bytes (md5 %6, sha256 %7).</source>
+        <translation>%1 weicht vom Gesendeten ab: %2 Bytes (md5 %3, sha256 %4), erwartet %5 Bytes (md5 %6, sha256 %7).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SamplingPlans</name>
+    <message>
+        <source>A lot must hold at least one item to be sampled; this one holds %1.</source>
+        <translation>Ein Los muss mindestens ein Objekt enthalten, damit eine Stichprobe gezogen werden kann; dieses enthält %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>%1 ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an AQL of the sampling table; use one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>&quot;%1&quot; ist kein AQL der Stichprobentabelle; verwenden Sie einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an inspection level; use I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>&quot;%1&quot; ist kein Prüfniveau; verwenden Sie I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SchemaFetch</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the schemas.</source>
+        <translation>Der Ordner %1 für die Schemas kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>--from takes an http or https URL prefix, not &quot;%1&quot;.</source>
+        <translation>--from erwartet ein http- oder https-URL-Präfix, nicht &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>Fetching the schemas was cancelled.</source>
+        <translation>Das Abrufen der Schemas wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot download the %1 schema: %2</source>
+        <translation>Das %1-Schema kann nicht heruntergeladen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not an XML schema (its root element is not xs:schema); nothing was saved.</source>
+        <translation>%1 ist kein XML-Schema (sein Wurzelelement ist nicht xs:schema); nichts wurde gespeichert.</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2</source>
+        <translation>%1 kann nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>The downloaded schemas do not compile offline: %1</source>
+        <translation>Die heruntergeladenen Schemas lassen sich offline nicht kompilieren: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SchemaSet</name>
+    <message>
+        <source>libxml2 could not compile it</source>
+        <translation>libxml2 konnte es nicht kompilieren</translation>
+    </message>
+    <message>
+        <source>(not available on this machine: %1)</source>
+        <translation>(auf diesem Rechner nicht verfügbar: %1)</translation>
+    </message>
+    <message>
+        <source>The schema location %1 does not exist.</source>
+        <translation>Der Schema-Speicherort %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The XML catalog %1 maps to no schema on this machine.</source>
+        <translation>Der XML-Katalog %1 verweist auf kein Schema auf diesem Rechner.</translation>
+    </message>
+    <message>
+        <source>The folder %1 holds no XML schema (.xsd).</source>
+        <translation>Der Ordner %1 enthält kein XML-Schema (.xsd).</translation>
+    </message>
+    <message>
+        <source>libxml2 reports the document invalid without saying why (code %1)</source>
+        <translation>libxml2 meldet das Dokument als ungültig, ohne den Grund zu nennen (Code %1)</translation>
+    </message>
+    <message>
+        <source>the schema %1 cannot be compiled: %2</source>
+        <translation>das Schema %1 kann nicht kompiliert werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Settings</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 is not a setting Gatehouse knows; it is ignored.</source>
+        <translation>%1: %2 ist keine Einstellung, die Gatehouse kennt; sie wird ignoriert.</translation>
+    </message>
+    <message>
+        <source>%1 is not a setting Gatehouse knows.</source>
+        <translation>%1 ist keine Einstellung, die Gatehouse kennt.</translation>
+    </message>
+</context>
+<context>
     <name>gh::SettingsDialog</name>
     <message>
         <source>Choose…</source>
@@ -3545,12 +6432,361 @@
         <source>The largest file must be a size such as 500M or 2G.</source>
         <translation>Die größte Datei muss eine Größe wie 500M oder 2G sein.</translation>
     </message>
+    <message>
+        <source>Curator name</source>
+        <translation>Name des Kurators</translation>
+    </message>
+    <message>
+        <source>Recorded with every verdict, approval and rejection.</source>
+        <translation>Wird mit jeder Bewertung, Freigabe und Zurückweisung festgehalten.</translation>
+    </message>
+    <message>
+        <source>C&amp;urator:</source>
+        <translation>K&amp;urator:</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit</source>
+        <translation>Annehmbare Qualitätsgrenzlage (AQL)</translation>
+    </message>
+    <message>
+        <source>&amp;AQL:</source>
+        <translation>&amp;AQL:</translation>
+    </message>
+    <message>
+        <source>Inspection level</source>
+        <translation>Prüfniveau</translation>
+    </message>
+    <message>
+        <source>Inspection &amp;level:</source>
+        <translation>Prüf&amp;niveau:</translation>
+    </message>
+    <message>
+        <source>Defect reasons</source>
+        <translation>Mangelgründe</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; separate them with commas.</source>
+        <translation>Werden angeboten, wenn ein Objekt die Prüfung nicht besteht; durch Kommas trennen.</translation>
+    </message>
+    <message>
+        <source>&amp;Defect reasons:</source>
+        <translation>&amp;Mangelgründe:</translation>
+    </message>
+    <message>
+        <source>Default supplier</source>
+        <translation>Standardlieferant</translation>
+    </message>
+    <message>
+        <source>Default &amp;supplier:</source>
+        <translation>&amp;Standardlieferant:</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens</translation>
+    </message>
+    <message>
+        <source>e.g. B4000220=Example Scanning Ltd</source>
+        <translation>z. B. B4000220=Example Scanning Ltd</translation>
+    </message>
+    <message>
+        <source>Suppliers by &amp;prefix:</source>
+        <translation>Lieferanten nach &amp;Präfix:</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>your e-mail address or web page</source>
+        <translation>Ihre E-Mail-Adresse oder Webseite</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SettingsTable</name>
+    <message>
+        <source>Files copied or downloaded at once (local copies also at most one per core).</source>
+        <translation>Gleichzeitig kopierte oder heruntergeladene Dateien (lokale Kopien außerdem höchstens eine pro Kern).</translation>
+    </message>
+    <message>
+        <source>Where each file is stored. Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, with {sha1:0:2} for a slice.</source>
+        <translation>Wo jede Datei gespeichert wird. Variablen: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} {resource_id} {md5} {sha1} {sha256}, mit {sha1:0:2} für einen Ausschnitt.</translation>
+    </message>
+    <message>
+        <source>Connections to one host at once.</source>
+        <translation>Gleichzeitige Verbindungen zu einem Host.</translation>
+    </message>
+    <message>
+        <source>Sent with every request. Empty sends &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</source>
+        <translation>Wird mit jeder Anfrage gesendet. Leer sendet &quot;Gatehouse/&lt;version&gt; (archival ingest; +&lt;contact&gt;)&quot;.</translation>
+    </message>
+    <message>
+        <source>An e-mail or web address where server operators can reach you; part of the default User-Agent.</source>
+        <translation>Eine E-Mail- oder Webadresse, unter der Serverbetreiber Sie erreichen; Teil des Standard-User-Agent.</translation>
+    </message>
+    <message>
+        <source>Milliseconds to wait for a connection.</source>
+        <translation>Millisekunden, die auf eine Verbindung gewartet wird.</translation>
+    </message>
+    <message>
+        <source>Bytes per second below which a transfer is stalling…</source>
+        <translation>Bytes pro Sekunde, unter denen eine Übertragung stockt…</translation>
+    </message>
+    <message>
+        <source>…for this many seconds: then it times out.</source>
+        <translation>…so viele Sekunden lang: dann läuft sie ab.</translation>
+    </message>
+    <message>
+        <source>Redirects followed before too-many-redirects.</source>
+        <translation>Weiterleitungen, denen vor too-many-redirects gefolgt wird.</translation>
+    </message>
+    <message>
+        <source>Attempts in all for transient failures (timeouts, resets, 429, 5xx).</source>
+        <translation>Versuche insgesamt bei vorübergehenden Fehlern (Zeitüberschreitungen, Abbrüche, 429, 5xx).</translation>
+    </message>
+    <message>
+        <source>First retry after about this long, doubling, with jitter.</source>
+        <translation>Erster Wiederholungsversuch nach etwa dieser Zeit, jeweils verdoppelt, mit Streuung.</translation>
+    </message>
+    <message>
+        <source>Longest wait between retries.</source>
+        <translation>Längste Wartezeit zwischen Wiederholungen.</translation>
+    </message>
+    <message>
+        <source>Longest Retry-After honoured; a server asking for longer leaves the file for a later run.</source>
+        <translation>Längstes beachtetes Retry-After; verlangt ein Server mehr, bleibt die Datei für einen späteren Lauf liegen.</translation>
+    </message>
+    <message>
+        <source>Largest file accepted, checked on the header and while streaming (too-large). Absent or 0: no limit.</source>
+        <translation>Größte angenommene Datei, geprüft am Header und während der Übertragung (too-large). Fehlt oder 0: keine Grenze.</translation>
+    </message>
+    <message>
+        <source>Mimetypes accepted, checked on the header and the content (wrong-mimetype). Empty: every type.</source>
+        <translation>Angenommene MIME-Typen, geprüft am Header und am Inhalt (wrong-mimetype). Leer: alle Typen.</translation>
+    </message>
+    <message>
+        <source>Skip requests while the server&apos;s Cache-Control or Expires says the stored copy is fresh.</source>
+        <translation>Anfragen auslassen, solange Cache-Control oder Expires des Servers die gespeicherte Kopie für frisch erklären.</translation>
+    </message>
+    <message>
+        <source>An extra CA bundle to verify TLS with; verification itself is never off.</source>
+        <translation>Ein zusätzliches CA-Bündel zur TLS-Prüfung; die Prüfung selbst ist nie abgeschaltet.</translation>
+    </message>
+    <message>
+        <source>When stored files are flushed to disk: once per batch of files, after each file, or never (throw-away data only).</source>
+        <translation>Wann gespeicherte Dateien auf die Platte geschrieben werden: einmal pro Gruppe von Dateien, nach jeder Datei oder nie (nur Wegwerfdaten).</translation>
+    </message>
+    <message>
+        <source>Read every stored file back and compare its SHA-256 before it counts as stored.</source>
+        <translation>Jede gespeicherte Datei zurücklesen und ihre SHA-256 vergleichen, bevor sie als gespeichert gilt.</translation>
+    </message>
+    <message>
+        <source>A file of record identifiers never to ingest, one per line (# comments).</source>
+        <translation>Eine Datei mit Datensatz-Identifikatoren, die nie übernommen werden, einer pro Zeile (# Kommentare).</translation>
+    </message>
+    <message>
+        <source>A folder the GUI watches for deliveries (the CLI&apos;s watch command takes the folder as its argument).</source>
+        <translation>Ein Ordner, den die grafische Oberfläche auf Lieferungen überwacht (der watch-Befehl der CLI nimmt den Ordner als Argument).</translation>
+    </message>
+    <message>
+        <source>Spreadsheet columns whose meaning differs from the default: {&quot;column&quot;: &quot;role&quot;}, roles identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</source>
+        <translation>Tabellenspalten, deren Bedeutung vom Standard abweicht: {&quot;column&quot;: &quot;role&quot;}, Rollen identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
+    </message>
+    <message>
+        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
+        <translation>Der Name, der bei Prüfentscheidungen festgehalten wird (Bewertungen, Freigabe, Zurückweisung). Leer: der Benutzername des Betriebssystems.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
+        <translation>Annehmbare Qualitätsgrenzlage der QA-Stichprobe in Prozent (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>Inspection level of the QA sample (ISO 2859-1).</source>
+        <translation>Prüfniveau der QA-Stichprobe (ISO 2859-1).</translation>
+    </message>
+    <message>
+        <source>The reasons offered when an item fails review.</source>
+        <translation>Die Gründe, die angeboten werden, wenn ein Objekt die Prüfung nicht besteht.</translation>
+    </message>
+    <message>
+        <source>The supplier of batches that no prefix below matches and that name none.</source>
+        <translation>Der Lieferant von Stapeln, auf die kein Präfix unten passt und die keinen nennen.</translation>
+    </message>
+    <message>
+        <source>Suppliers by batch name prefix, PREFIX=NAME; the longest matching prefix wins.</source>
+        <translation>Lieferanten nach Präfix des Stapelnamens, PRÄFIX=NAME; das längste passende Präfix gewinnt.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a size; give bytes, or a number with K, M, G or T (500M, 2G).</source>
+        <translation>&quot;%1&quot; ist keine Größe; geben Sie Bytes oder eine Zahl mit K, M, G oder T an (500M, 2G).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large a size.</source>
+        <translation>&quot;%1&quot; ist eine zu große Größe.</translation>
+    </message>
+    <message>
+        <source>a whole number of at least %1</source>
+        <translation>eine ganze Zahl von mindestens %1</translation>
+    </message>
+    <message>
+        <source>a whole number from %1 to %2</source>
+        <translation>eine ganze Zahl von %1 bis %2</translation>
+    </message>
+    <message>
+        <source>%1 must be %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 must be true or false, not &quot;%2&quot;.</source>
+        <translation>%1 muss true oder false sein, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be one of %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss eines von %2 sein, nicht &quot;%3&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 must be a JSON object such as {&quot;column&quot;: &quot;role&quot;}, not &quot;%2&quot;.</source>
+        <translation>%1 muss ein JSON-Objekt wie {&quot;column&quot;: &quot;role&quot;} sein, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>Where the end-of-run summary mail goes: smtp://host:port (STARTTLS required unless the URL ends in ?starttls=try or ?starttls=no) or smtps://host:port. Empty: no mail.</source>
+        <translation>Wohin die Zusammenfassungsmail am Ende eines Laufs geht: smtp://host:port (STARTTLS erforderlich, außer die URL endet auf ?starttls=try oder ?starttls=no) oder smtps://host:port. Leer: keine Mail.</translation>
+    </message>
+    <message>
+        <source>The sender of the summary mail.</source>
+        <translation>Der Absender der Zusammenfassungsmail.</translation>
+    </message>
+    <message>
+        <source>Who receives the summary mail.</source>
+        <translation>Wer die Zusammenfassungsmail erhält.</translation>
+    </message>
+    <message>
+        <source>The SMTP user, if the server wants one; the password comes from mail/password or the desktop keyring (service &quot;Gatehouse SMTP&quot;).</source>
+        <translation>Der SMTP-Benutzer, falls der Server einen verlangt; das Passwort kommt aus mail/password oder dem Schlüsselbund des Desktops (Dienst &quot;Gatehouse SMTP&quot;).</translation>
+    </message>
+    <message>
+        <source>The SMTP password; better kept in the desktop keyring.</source>
+        <translation>Das SMTP-Passwort; besser im Schlüsselbund des Desktops aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>An extra CA bundle for the mail server; empty uses transfer/ca_bundle.</source>
+        <translation>Ein zusätzliches CA-Bündel für den Mailserver; leer verwendet transfer/ca_bundle.</translation>
+    </message>
+    <message>
+        <source>Seconds the mail server may take.</source>
+        <translation>Sekunden, die der Mailserver brauchen darf.</translation>
+    </message>
+    <message>
+        <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
+        <translation>Wohin Protokoll, _SUMMARY und CSV-Dateien jedes Laufs kopiert werden: s3://bucket/prefix. Leer: nur neben dem Katalog aufbewahrt.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Move between the main areas</source>
+        <translation>Zwischen den Hauptbereichen wechseln</translation>
+    </message>
+    <message>
+        <source>Tab, Shift+Tab</source>
+        <translation>Tab, Umschalt+Tab</translation>
+    </message>
+    <message>
+        <source>Preview the current file (file list, thumbnails)</source>
+        <translation>Die aktuelle Datei in der Vorschau zeigen (Dateiliste, Miniaturen)</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leertaste</translation>
+    </message>
+    <message>
+        <source>Clear the filter (in the filter field)</source>
+        <translation>Den Filter leeren (im Filterfeld)</translation>
+    </message>
+    <message>
+        <source>Escape</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Previous or next page of an item (preview)</source>
+        <translation>Vorige oder nächste Seite eines Objekts (Vorschau)</translation>
+    </message>
+    <message>
+        <source>Page Up, Page Down</source>
+        <translation>Bild auf, Bild ab</translation>
+    </message>
+    <message>
+        <source>Zoom the preview; fit; 100 %</source>
+        <translation>Vorschau zoomen; einpassen; 100 %</translation>
+    </message>
+    <message>
+        <source>+, -, F, 1</source>
+        <translation>+, -, F, 1</translation>
+    </message>
+    <message>
+        <source>Go to the file of a problem (Problems)</source>
+        <translation>Zur Datei eines Problems gehen (Probleme)</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Context menu of a batch or file</source>
+        <translation>Kontextmenü eines Stapels oder einer Datei</translation>
+    </message>
+    <message>
+        <source>Menu, Shift+F10</source>
+        <translation>Menü, Umschalt+F10</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+</context>
+<context>
+    <name>gh::SidecarsCheck</name>
+    <message>
+        <source>Every page of a newspaper batch has the files the profile names (by default .jp2, .mix.xml, .mods.xml and .alto.xml) and every file its checksum file (.md5).</source>
+        <translation>Jede Seite eines Zeitungsstapels hat die Dateien, die das Profil nennt (standardmäßig .jp2, .mix.xml, .mods.xml und .alto.xml), und jede Datei ihre Prüfsummendatei (.md5).</translation>
+    </message>
+    <message>
+        <source>%1 has no checksum file %2 beside it.</source>
+        <translation>%1 hat keine Prüfsummendatei %2 neben sich.</translation>
+    </message>
+    <message>
+        <source>The page %1 has no %2 file: %3 is missing.</source>
+        <translation>Die Seite %1 hat keine %2-Datei: %3 fehlt.</translation>
+    </message>
 </context>
 <context>
     <name>gh::SingleFileIngester</name>
     <message>
         <source>Nothing recognised %1; it is loaded as a batch of one file.</source>
         <translation>Nichts hat %1 erkannt; es wird als Stapel aus einer Datei geladen.</translation>
+    </message>
+    <message>
+        <source>%1 is loaded as a batch of one file.</source>
+        <translation>%1 wird als Stapel aus einer Datei geladen.</translation>
     </message>
 </context>
 <context>
@@ -3792,6 +7028,22 @@
         <source>Unsupported</source>
         <translation>Nicht unterstützt</translation>
     </message>
+    <message>
+        <source>Deleted (batch rejected)</source>
+        <translation>Gelöscht (Stapel zurückgewiesen)</translation>
+    </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Entscheidung nötig</translation>
+    </message>
+    <message>
+        <source>Refused by the target</source>
+        <translation>Vom Ziel abgelehnt</translation>
+    </message>
+    <message>
+        <source>Differs on the target</source>
+        <translation>Weicht auf dem Ziel ab</translation>
+    </message>
 </context>
 <context>
     <name>gh::StoreKey</name>
@@ -3838,6 +7090,32 @@
     <message>
         <source>The key template &quot;%1&quot; uses {%2}, which is not known here.</source>
         <translation>Die Schlüsselvorlage &quot;%1&quot; verwendet {%2}, das hier nicht bekannt ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StoredCopy</name>
+    <message>
+        <source>Cannot write a temporary copy of %1: %2</source>
+        <translation>Eine temporäre Kopie von %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot create a temporary copy of %1: %2</source>
+        <translation>Von %1 kann keine temporäre Kopie angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1 from %2: %3</source>
+        <translation>%1 kann nicht aus %2 gelesen werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::StreamHash</name>
+    <message>
+        <source>Reading %1 was cancelled.</source>
+        <translation>Das Lesen von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -3913,6 +7191,118 @@
     <message>
         <source>rejected</source>
         <translation>abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Target</name>
+    <message>
+        <source>%1 has no name on the target: it was never stored, or the key template gives nothing.</source>
+        <translation>%1 hat keinen Namen auf dem Ziel: Die Datei wurde nie gespeichert, oder die Schlüsselvorlage ergibt nichts.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The upload has no source.</source>
+        <translation>Das Hochladen hat keine Quelle.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetDelivery</name>
+    <message>
+        <source>%1 was never stored, so there is nothing to send.</source>
+        <translation>%1 wurde nie gespeichert, es gibt also nichts zu senden.</translation>
+    </message>
+    <message>
+        <source>The rule %1 applies to %2, but this program cannot convert images.</source>
+        <translation>Die Regel %1 gilt für %2, aber dieses Programm kann keine Bilder umwandeln.</translation>
+    </message>
+    <message>
+        <source>Dissemination copy %1 (rule %2) made from the stored original (sha256 %3): %4×%5 pixels, %6 bytes, md5 %7, sha1 %8, sha256 %9.</source>
+        <translation>Nutzungskopie %1 (Regel %2) aus dem gespeicherten Original (sha256 %3) erstellt: %4×%5 Pixel, %6 Bytes, md5 %7, sha1 %8, sha256 %9.</translation>
+    </message>
+    <message>
+        <source>%1 refuses the name %2: %3</source>
+        <translation>%1 lehnt den Namen %2 ab: %3</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2; nothing sent.</source>
+        <translation>%1 enthält diese Bytes bereits als %2; nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the same digests (sha1 %3); not sent again.</source>
+        <translation>%1 enthält %2 mit denselben Prüfsummen (sha1 %3); nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 is taken (a page without a file).</source>
+        <translation>%1: Der Name %2 ist vergeben (eine Seite ohne Datei).</translation>
+    </message>
+    <message>
+        <source>%1: the name %2 holds other content.</source>
+        <translation>%1: Unter dem Namen %2 liegt anderer Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2.</source>
+        <translation>%1 enthält diese Bytes bereits als %2.</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before for copyright (%2: %3).</source>
+        <translation>%1 hat diese Bytes früher aus urheberrechtlichen Gründen gelöscht (%2: %3).</translation>
+    </message>
+    <message>
+        <source>%1 deleted these bytes before (%2).</source>
+        <translation>%1 hat diese Bytes früher gelöscht (%2).</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5.</source>
+        <translation>An %1 als %2 gesendet: %3 Bytes, sha1 %4, sha256 %5.</translation>
+    </message>
+    <message>
+        <source>%1 already held these bytes as %2; nothing sent.</source>
+        <translation>%1 enthielt diese Bytes bereits als %2; nichts gesendet.</translation>
+    </message>
+    <message>
+        <source>Not sent to %1 as %2: %3</source>
+        <translation>Nicht an %1 als %2 gesendet: %3</translation>
+    </message>
+    <message>
+        <source>Sending to %1 as %2 failed: %3</source>
+        <translation>Das Senden an %1 als %2 ist fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes).</source>
+        <translation>%1 enthält %2 mit den gesendeten Prüfsummen (sha1 %3, %4 Bytes).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetOptions</name>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is not a valid INI file.</source>
+        <translation>Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a number of at least %3.</source>
+        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a size of at least %3 bytes (such as 5M).</source>
+        <translation>%1: %2 muss eine Größe von mindestens %3 Bytes sein (etwa 5M).</translation>
+    </message>
+    <message>
+        <source>%1: targets/derive: %2</source>
+        <translation>%1: targets/derive: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::TargetRegistry</name>
+    <message>
+        <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
+        <translation>Unbekanntes Ziel &quot;%1&quot;; geben Sie eines davon an: %2.</translation>
     </message>
 </context>
 <context>
@@ -4013,89 +7403,6 @@
     </message>
 </context>
 <context>
-    <name>gh::Downloader</name>
-    <message>
-        <source>&quot;%1&quot; is not an http or https URL; Gatehouse downloads nothing else.</source>
-        <translation>&quot;%1&quot; ist keine http- oder https-URL; Gatehouse lädt nichts anderes herunter.</translation>
-    </message>
-    <message>
-        <source>Continuing an interrupted download of %1 after %2 bytes.</source>
-        <translation>Ein unterbrochener Download von %1 wird nach %2 Bytes fortgesetzt.</translation>
-    </message>
-    <message>
-        <source>%1 is larger than the limit of %2 bytes; the transfer was stopped after %3 bytes.</source>
-        <translation>%1 ist größer als die Grenze von %2 Bytes; die Übertragung wurde nach %3 Bytes angehalten.</translation>
-    </message>
-    <message>
-        <source>%1 is %2 by its content, which is not among the accepted types (%3).</source>
-        <translation>%1 ist dem Inhalt nach %2, was nicht zu den akzeptierten Typen gehört (%3).</translation>
-    </message>
-    <message>
-        <source>%1 announces %2 bytes, more than the limit of %3 bytes; nothing was downloaded.</source>
-        <translation>%1 kündigt %2 Bytes an, mehr als die Grenze von %3 Bytes; es wurde nichts heruntergeladen.</translation>
-    </message>
-    <message>
-        <source>%1 is served as %2, which is not among the accepted types (%3); nothing was downloaded.</source>
-        <translation>%1 wird als %2 ausgeliefert, was nicht zu den akzeptierten Typen gehört (%3); es wurde nichts heruntergeladen.</translation>
-    </message>
-    <message>
-        <source>%1 answered a Range request with another part; starting over.</source>
-        <translation>%1 hat eine Range-Anfrage mit einem anderen Teil beantwortet; Neustart von vorn.</translation>
-    </message>
-    <message>
-        <source>The TLS certificate of %1 could not be verified: %2</source>
-        <translation>Das TLS-Zertifikat von %1 konnte nicht verifiziert werden: %2</translation>
-    </message>
-    <message>
-        <source>%1 ended after %2 of %3 bytes: %4</source>
-        <translation>%1 endete nach %2 von %3 Bytes: %4</translation>
-    </message>
-    <message>
-        <source>Downloading %1 from %2 failed: %3</source>
-        <translation>Das Herunterladen von %1 von %2 ist fehlgeschlagen: %3</translation>
-    </message>
-    <message>
-        <source>%1 answered HTTP %2.</source>
-        <translation>%1 hat mit HTTP %2 geantwortet.</translation>
-    </message>
-    <message>
-        <source>%1 (attempt %2 of %3)</source>
-        <translation>%1 (Versuch %2 von %3)</translation>
-    </message>
-    <message>
-        <source>%1 The server asks to come back in %2 s, later than this run waits; the file stays for a later run.</source>
-        <translation>%1 Der Server bittet, in %2 s wiederzukommen – später, als dieser Lauf wartet; die Datei bleibt für einen späteren Lauf.</translation>
-    </message>
-    <message>
-        <source>Attempt %1: %2 (%3); retrying in %4 ms%5</source>
-        <translation>Versuch %1: %2 (%3); neuer Versuch in %4 ms%5</translation>
-    </message>
-    <message>
-        <source>, continuing after %1 bytes</source>
-        <translation>, Fortsetzung nach %1 Bytes</translation>
-    </message>
-    <message>
-        <source>%1 redirects in a loop back to %2 after %3 hops.</source>
-        <translation>%1 leitet nach %3 Sprüngen in einer Schleife zurück zu %2 weiter.</translation>
-    </message>
-    <message>
-        <source>%1 redirects more than %2 times.</source>
-        <translation>%1 leitet mehr als %2-mal weiter.</translation>
-    </message>
-    <message>
-        <source>%1 redirects to %2, which is not http or https.</source>
-        <translation>%1 leitet zu %2 weiter, das weder http noch https ist.</translation>
-    </message>
-    <message>
-        <source>%1 (HTTP %2 from %3)</source>
-        <translation>%1 (HTTP %2 von %3)</translation>
-    </message>
-    <message>
-        <source>%1 is not modified since %2; the stored copy %3 is reused.</source>
-        <translation>%1 ist seit %2 nicht geändert; die gespeicherte Kopie %3 wird wiederverwendet.</translation>
-    </message>
-</context>
-<context>
     <name>gh::TransfersModel</name>
     <message>
         <source>%1 of %2 bytes received</source>
@@ -4132,6 +7439,14 @@
     <message>
         <source>Attempt</source>
         <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>wartet…</translation>
+    </message>
+    <message>
+        <source>Waiting for the server: connecting, or in the queue for this host.</source>
+        <translation>Wartet auf den Server: Verbindung wird aufgebaut oder die Anfrage wartet auf diesen Host.</translation>
     </message>
 </context>
 <context>
@@ -4189,32 +7504,198 @@
         <translation>Hält die laufenden Downloads an, wo sie sind, und startet keine neuen Dateien; eine laufende lokale Kopie stellt ihre Datei noch fertig.</translation>
     </message>
     <message>
-        <source>%1 of %2 files</source>
-        <translation>%1 von %2 Dateien</translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>paused</source>
-        <translation>pausiert</translation>
-    </message>
-    <message>
-        <source>%1/s</source>
-        <translation>%1/s</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>noch %1</translation>
-    </message>
-    <message>
-        <source>problems: %1</source>
-        <translation>Probleme: %1</translation>
-    </message>
-    <message>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadErrors</name>
+    <message>
+        <source>The wiki refused the upload: %1 (%2).</source>
+        <translation>Das Wiki hat das Hochladen abgelehnt: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes under this name.</source>
+        <translation>Das Wiki enthält diese Bytes bereits unter diesem Namen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPlan</name>
+    <message>
+        <source>A target needs a spec.</source>
+        <translation>Ein Ziel braucht eine Angabe.</translation>
+    </message>
+    <message>
+        <source>The filter for %1: %2</source>
+        <translation>Der Filter für %1: %2</translation>
+    </message>
+    <message>
+        <source>--filter %1 comes before any --target; give each --target first, then its --filter.</source>
+        <translation>--filter %1 steht vor jedem --target; geben Sie zuerst jedes --target an, dann seinen --filter.</translation>
+    </message>
+    <message>
+        <source>--target %1 has two filters; combine them in one query.</source>
+        <translation>--target %1 hat zwei Filter; fassen Sie sie in einer Abfrage zusammen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreview</name>
+    <message>
+        <source>Conversion rules are set, but this program cannot convert images.</source>
+        <translation>Umwandlungsregeln sind gesetzt, aber dieses Programm kann keine Bilder umwandeln.</translation>
+    </message>
+    <message>
+        <source>%1 exists; the converted bytes decide whether it is the same file.</source>
+        <translation>%1 existiert; die umgewandelten Bytes entscheiden, ob es dieselbe Datei ist.</translation>
+    </message>
+    <message>
+        <source>Already there as %1.</source>
+        <translation>Bereits vorhanden als %1.</translation>
+    </message>
+    <message>
+        <source>%1 holds other content.</source>
+        <translation>%1 enthält anderen Inhalt.</translation>
+    </message>
+    <message>
+        <source>The bytes are already there as %1.</source>
+        <translation>Die Bytes sind bereits als %1 vorhanden.</translation>
+    </message>
+    <message>
+        <source>The preview was cancelled.</source>
+        <translation>Die Vorschau wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1/%2 does not go to %3.</source>
+        <translation>%1/%2 geht nicht an %3.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadPreviewDialog</name>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Anzeigen</translation>
+    </message>
+    <message>
+        <source>Upload Preview</source>
+        <translation>Vorschau des Hochladens</translation>
+    </message>
+    <message>
+        <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
+        <translation>mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+    </message>
+    <message>
+        <source>{title:181} - {identifier}{ext} on wikis; the store key elsewhere</source>
+        <translation>{title:181} - {identifier}{ext} in Wikis; sonst der Speicherschlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>Title &amp;template:</source>
+        <translation>Titel&amp;vorlage:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>On the target:</source>
+        <translation>Auf dem Ziel:</translation>
+    </message>
+    <message>
+        <source>Page text:</source>
+        <translation>Seitentext:</translation>
+    </message>
+    <message>
+        <source>Type a target first.</source>
+        <translation>Geben Sie zuerst ein Ziel ein.</translation>
+    </message>
+    <message>
+        <source>Asking the target…</source>
+        <translation>Ziel wird gefragt…</translation>
+    </message>
+    <message>
+        <source>converted by %1</source>
+        <translation>umgewandelt durch %1</translation>
+    </message>
+    <message>
+        <source>Summary: %1</source>
+        <translation>Zusammenfassung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadStage</name>
+    <message>
+        <source>Batch %1 was rejected; nothing of it is uploaded.</source>
+        <translation>Stapel %1 wurde zurückgewiesen; nichts davon wird hochgeladen.</translation>
+    </message>
+    <message>
+        <source>No target to upload to: give --target, or [targets] default in the settings.</source>
+        <translation>Kein Ziel zum Hochladen: Geben Sie --target an oder default unter [targets] in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>Upload: %1 files of batch %2 to %3.</source>
+        <translation>Hochladen: %1 Dateien von Stapel %2 nach %3.</translation>
+    </message>
+    <message>
+        <source>%1 uploads in a row failed to reach their target; stopping. Last error: %2</source>
+        <translation>%1 Uploads hintereinander haben ihr Ziel nicht erreicht; Abbruch. Letzter Fehler: %2</translation>
+    </message>
+    <message>
+        <source>Every file is at its targets.</source>
+        <translation>Jede Datei ist an ihren Zielen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadWarnings</name>
+    <message>
+        <source>The wiki already holds these bytes as File:%1.</source>
+        <translation>Das Wiki enthält diese Bytes bereits als File:%1.</translation>
+    </message>
+    <message>
+        <source>The wiki already holds these bytes as %1.</source>
+        <translation>Das Wiki enthält diese Bytes bereits als %1.</translation>
+    </message>
+    <message>
+        <source>A file with these bytes was deleted from the wiki (File:%1).</source>
+        <translation>Eine Datei mit diesen Bytes wurde aus dem Wiki gelöscht (File:%1).</translation>
+    </message>
+    <message>
+        <source>File:%1 exists with other content.</source>
+        <translation>File:%1 existiert mit anderem Inhalt.</translation>
+    </message>
+    <message>
+        <source>File:%1 exists and differs from our name only in the case of its extension.</source>
+        <translation>File:%1 existiert und unterscheidet sich von unserem Namen nur in der Groß-/Kleinschreibung der Endung.</translation>
+    </message>
+    <message>
+        <source>The page File:%1 exists without a file.</source>
+        <translation>Die Seite File:%1 existiert ohne Datei.</translation>
+    </message>
+    <message>
+        <source>A file named File:%1 was deleted before.</source>
+        <translation>Eine Datei namens File:%1 wurde früher gelöscht.</translation>
+    </message>
+    <message>
+        <source>An older version of File:%1 has these bytes.</source>
+        <translation>Eine ältere Version von File:%1 hat diese Bytes.</translation>
+    </message>
+    <message>
+        <source>The wiki would publish the file as File:%1 instead of File:%2; change the title template.</source>
+        <translation>Das Wiki würde die Datei als File:%1 statt File:%2 veröffentlichen; ändern Sie die Titelvorlage.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <source>The wiki does not want files of this type (%1).</source>
+        <translation>Das Wiki möchte keine Dateien dieses Typs (%1).</translation>
+    </message>
+    <message>
+        <source>The wiki warns: %1 %2.</source>
+        <translation>Das Wiki warnt: %1 %2.</translation>
     </message>
 </context>
 <context>
@@ -4242,6 +7723,134 @@
     <message>
         <source>Listed more than once and loaded once: %1</source>
         <translation>Mehrfach aufgeführt und einmal geladen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UsageDialog</name>
+    <message>
+        <source>Using Gatehouse</source>
+        <translation>Gatehouse benutzen</translation>
+    </message>
+    <message>
+        <source>This build carries no usage notes.</source>
+        <translation>Diese Ausgabe enthält keine Bedienungshinweise.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WebAddressDialog</name>
+    <message>
+        <source>Open Web Address</source>
+        <translation>Webadresse öffnen</translation>
+    </message>
+    <message>
+        <source>The address of a IIIF manifest or collection, a spreadsheet or a list of URLs. Files it lists are downloaded into the store.</source>
+        <translation>Die Adresse eines IIIF-Manifests oder einer IIIF-Sammlung, einer Tabelle oder einer URL-Liste. Die aufgeführten Dateien werden in den Speicher heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>e.g. iiif.example.org/manifest.json</source>
+        <translation>z. B. iiif.example.org/manifest.json</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Type or paste the address of a manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Geben Sie die Adresse eines Manifests, einer Tabelle oder einer URL-Liste ein oder fügen Sie sie ein.</translation>
+    </message>
+    <message>
+        <source>A web address has no spaces: &quot;%1&quot;.</source>
+        <translation>Eine Webadresse enthält keine Leerzeichen: „%1“.</translation>
+    </message>
+    <message>
+        <source>Only http and https addresses can be opened; &quot;%1&quot; is a %2 address. To open a file on this computer, use File ▸ Open File.</source>
+        <translation>Nur http- und https-Adressen lassen sich öffnen; „%1“ ist eine %2-Adresse. Um eine Datei auf diesem Computer zu öffnen, verwenden Sie Datei ▸ Datei öffnen.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a web address: it needs a host name such as iiif.example.org.</source>
+        <translation>„%1“ ist keine Webadresse: Es fehlt ein Hostname wie iiif.example.org.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::WelcomePanel</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Willkommen</translation>
+    </message>
+    <message>
+        <source>Welcome to Gatehouse</source>
+        <translation>Willkommen bei Gatehouse</translation>
+    </message>
+    <message>
+        <source>Take a delivery into the archive: Gatehouse copies or downloads every file into the store, checks it against the checksums that came with it, and shows you every problem before anything goes further.</source>
+        <translation>Eine Lieferung ins Archiv übernehmen: Gatehouse kopiert oder lädt jede Datei in den Speicher, prüft sie gegen die mitgelieferten Prüfsummen und zeigt Ihnen jedes Problem, bevor etwas weitergeht.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>&amp;Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>A folder of files, a newspaper batch, a BagIt bag or a METS package.</source>
+        <translation>Ein Ordner mit Dateien, ein Zeitungsstapel, ein BagIt-Beutel oder ein METS-Paket.</translation>
+    </message>
+    <message>
+        <source>Open F&amp;ile…</source>
+        <translation>Da&amp;tei öffnen…</translation>
+    </message>
+    <message>
+        <source>A zip, tar or 7z archive, a IIIF or METS manifest, a spreadsheet or a list of URLs.</source>
+        <translation>Ein Zip-, Tar- oder 7z-Archiv, ein IIIF- oder METS-Manifest, eine Tabelle oder eine URL-Liste.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Web Address…</source>
+        <translation>&amp;Webadresse öffnen …</translation>
+    </message>
+    <message>
+        <source>A IIIF manifest or collection on the web.</source>
+        <translation>Ein IIIF-Manifest oder eine IIIF-Sammlung im Web.</translation>
+    </message>
+    <message>
+        <source>&amp;Watch a Folder…</source>
+        <translation>Ordner &amp;überwachen…</translation>
+    </message>
+    <message>
+        <source>You can also drop a folder, a file or a web address on this window.</source>
+        <translation>Sie können auch einen Ordner, eine Datei oder eine Webadresse auf dieses Fenster ziehen.</translation>
+    </message>
+    <message>
+        <source>New deliveries copied into a watched folder are loaded and checked on their own. No folder is watched now.</source>
+        <translation>Neue Lieferungen, die in einen überwachten Ordner kopiert werden, werden selbsttätig geladen und geprüft. Zurzeit wird kein Ordner überwacht.</translation>
+    </message>
+    <message>
+        <source>Watching %1: new deliveries there are loaded and checked on their own.</source>
+        <translation>%1 wird überwacht: Neue Lieferungen dort werden selbsttätig geladen und geprüft.</translation>
+    </message>
+    <message>
+        <source>New to Gatehouse? &lt;a href=&quot;sample&quot;&gt;Open the sample batch&lt;/a&gt;: a box of postcards with checksum sidecars, one of them deliberately wrong.</source>
+        <translation>Neu bei Gatehouse? &lt;a href=&quot;sample&quot;&gt;Den Beispielstapel öffnen&lt;/a&gt;: eine Schachtel Postkarten mit Prüfsummendateien, von denen eine absichtlich falsch ist.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::XmlCatalog</name>
+    <message>
+        <source>%1: the entry for %2 points at the network; it is ignored, schemas are only read from this machine.</source>
+        <translation>%1: Der Eintrag für %2 verweist auf das Netzwerk; er wird ignoriert, Schemas werden nur von diesem Rechner gelesen.</translation>
+    </message>
+    <message>
+        <source>%1: catalogs chained more than %2 deep; the rest is ignored.</source>
+        <translation>%1: Kataloge sind tiefer als %2 Ebenen verkettet; der Rest wird ignoriert.</translation>
+    </message>
+    <message>
+        <source>Cannot read the XML catalog %1: %2</source>
+        <translation>Der XML-Katalog %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The XML catalog %1 is larger than 16 MiB.</source>
+        <translation>Der XML-Katalog %1 ist größer als 16 MiB.</translation>
+    </message>
+    <message>
+        <source>%1 is not an OASIS XML catalog: its root element is not catalog in %2.</source>
+        <translation>%1 ist kein OASIS-XML-Katalog: Sein Wurzelelement ist nicht catalog in %2.</translation>
     </message>
 </context>
 <context>
@@ -4301,6 +7910,44 @@
     <message>
         <source>%1 has no root element.</source>
         <translation>%1 hat kein Wurzelelement.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::XmlSchemaCheck</name>
+    <message>
+        <source>Every XML file is valid against the XML schema for its namespace, from the configured schema folder or catalog; nothing is read from the network.</source>
+        <translation>Jede XML-Datei ist gültig gegen das XML-Schema ihres Namensraums aus dem eingerichteten Schemaordner oder Katalog; nichts wird aus dem Netzwerk gelesen.</translation>
+    </message>
+    <message>
+        <source>%1: not valid against %2: %3</source>
+        <translation>%1: nicht gültig gegen %2: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 more validity errors against %3.</source>
+        <translation>%1: %2 weitere Gültigkeitsfehler gegen %3.</translation>
+    </message>
+    <message>
+        <source>xml-schema was skipped: %1 XML files were not validated because %2</source>
+        <translation>xml-schema wurde übersprungen: %1 XML-Dateien wurden nicht validiert, weil %2</translation>
+    </message>
+    <message>
+        <source>(no namespace)</source>
+        <translation>(kein Namensraum)</translation>
+    </message>
+    <message>
+        <source>xml-schema: %1 has no schema for the namespace %2, so %3 XML files were not validated (the first is %4).</source>
+        <translation>xml-schema: %1 hat kein Schema für den Namensraum %2, daher wurden %3 XML-Dateien nicht validiert (die erste ist %4).</translation>
+    </message>
+    <message>
+        <source>xml-schema: the schema %1 cannot be compiled (%2), so %3 XML files were not validated (the first is %4).</source>
+        <translation>xml-schema: Das Schema %1 kann nicht kompiliert werden (%2), daher wurden %3 XML-Dateien nicht validiert (die erste ist %4).</translation>
+    </message>
+</context>
+<context>
+    <name>gh::XmlWellformedCheck</name>
+    <message>
+        <source>Every XML file is well-formed, with no DTD, entities or external references.</source>
+        <translation>Jede XML-Datei ist wohlgeformt, ohne DTD, Entitäten oder externe Verweise.</translation>
     </message>
 </context>
 <context>
@@ -4437,10 +8084,6 @@
         <translation>Eine Quelle laden und jede automatische Stufe ausführen; setzt einen unterbrochenen Lauf derselben Quelle fort.</translation>
     </message>
     <message>
-        <source>Show stages and counts per batch, oldest first.</source>
-        <translation>Stufen und Anzahlen pro Stapel anzeigen, die ältesten zuerst.</translation>
-    </message>
-    <message>
         <source>Only this batch.</source>
         <translation>Nur dieser Stapel.</translation>
     </message>
@@ -4529,20 +8172,6 @@
         <translation>Unbekannter Befehl &quot;%1&quot;. Führen Sie &quot;gatehouse-cli --help&quot; aus, um die Liste zu sehen.</translation>
     </message>
     <message>
-        <source>Usage: gatehouse-cli bag validate PATH [--json]
-       gatehouse-cli bag export BATCH -o DIR
-
-  validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
-  export    write the stored files of a batch as a BagIt bag into DIR
-</source>
-        <translation>Aufruf: gatehouse-cli bag validate PATH [--json]
-        gatehouse-cli bag export BATCH -o DIR
-
-  validate  prüft, ob der Ordner PATH ein vollständiges und gültiges BagIt-Bag ist (RFC 8493)
-  export    schreibt die gespeicherten Dateien eines Stapels als BagIt-Bag nach DIR
-</translation>
-    </message>
-    <message>
         <source>Check that a folder is a complete and valid BagIt bag (RFC 8493, or versions 0.93 to 0.97): every file present and listed, every checksum of every manifest verified. Exit status 0: valid (warnings are printed); 1: invalid, every problem listed; 2: not a bag or a usage error.</source>
         <translation>Prüft, ob ein Ordner ein vollständiges und gültiges BagIt-Bag ist (RFC 8493 oder Versionen 0.93 bis 0.97): jede Datei vorhanden und aufgeführt, jede Prüfsumme jedes Manifests verifiziert. Exit-Status 0: gültig (Warnungen werden ausgegeben); 1: ungültig, jedes Problem wird aufgeführt; 2: kein Bag oder ein Aufruffehler.</translation>
     </message>
@@ -4613,10 +8242,6 @@
     <message>
         <source>Connections to one host at once (default 4).</source>
         <translation>Gleichzeitige Verbindungen zu einem Host (Standard 4).</translation>
-    </message>
-    <message>
-        <source>Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and while streaming.</source>
-        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T); geprüft am Header und während des Streamings.</translation>
     </message>
     <message>
         <source>size</source>
@@ -4771,8 +8396,598 @@
         <translation>Kann nicht in die Standardausgabe schreiben: %1</translation>
     </message>
     <message>
-        <source>write a report (summary, csv, errors-csv, premis, mets, jsonl)</source>
-        <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl)</translation>
+        <source>Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the header and while streaming.</source>
+        <translation>Dateien ablehnen, die größer sind (Bytes oder mit K, M, G, T; 0 für keine Grenze); geprüft am Header und während der Übertragung.</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>ZUSTAND</translation>
+    </message>
+    <message>
+        <source>an ISO 2859-1 plan, or draw a batch&apos;s QA sample (seeded, recorded)</source>
+        <translation>ein ISO-2859-1-Plan, oder die QA-Stichprobe eines Stapels ziehen (mit Startwert, festgehalten)</translation>
+    </message>
+    <message>
+        <source>record a manual-QA verdict on a sampled item</source>
+        <translation>eine manuelle QA-Bewertung eines gezogenen Objekts festhalten</translation>
+    </message>
+    <message>
+        <source>approve a batch as a whole</source>
+        <translation>einen Stapel als Ganzes freigeben</translation>
+    </message>
+    <message>
+        <source>reject a batch: delete its stored copies, keep its records</source>
+        <translation>einen Stapel zurückweisen: gespeicherte Kopien löschen, Einträge behalten</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>verdict %1</source>
+        <translation>Urteil %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 flagged reviewed</source>
+        <translation>%1 von %2 markierten bewertet</translation>
+    </message>
+    <message>
+        <source>Lot of %1 items, level %2, AQL %3 %: code letter %4, plan %5 (n = %6).</source>
+        <translation>Los von %1 Objekten, Niveau %2, AQL %3 %: Kennbuchstabe %4, Plan %5 (n = %6).</translation>
+    </message>
+    <message>
+        <source>Inspect every item (100 %).</source>
+        <translation>Jedes Objekt prüfen (100 %).</translation>
+    </message>
+    <message>
+        <source>Inspect %1 items.</source>
+        <translation>%1 Objekte prüfen.</translation>
+    </message>
+    <message>
+        <source>Accept with %1 defects or fewer, reject at %2.</source>
+        <translation>Annehmen bei %1 Mängeln oder weniger, zurückweisen ab %2.</translation>
+    </message>
+    <message>
+        <source>--aql takes one of 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</source>
+        <translation>--aql nimmt einen von 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5.</translation>
+    </message>
+    <message>
+        <source>--level takes I, II, III, S-1, S-2, S-3 or S-4.</source>
+        <translation>--level nimmt I, II, III, S-1, S-2, S-3 oder S-4.</translation>
+    </message>
+    <message>
+        <source>The batch&apos;s supplier (default: [review] suppliers by batch name prefix, else [review] supplier).</source>
+        <translation>Der Lieferant des Stapels (Standard: [review] suppliers nach Präfix des Stapelnamens, sonst [review] supplier).</translation>
+    </message>
+    <message>
+        <source>The rejected batch this one re-delivers (default: …-RT1 for a batch named …-RT2).</source>
+        <translation>Der zurückgewiesene Stapel, den dieser neu liefert (Standard: …-RT1 für einen Stapel namens …-RT2).</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>Stapel</translation>
+    </message>
+    <message>
+        <source>--supplier needs a name.</source>
+        <translation>--supplier braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>--redelivery-of: %1</source>
+        <translation>--redelivery-of: %1</translation>
+    </message>
+    <message>
+        <source>Show an ISO 2859-1 sampling plan (--lot-size), or draw the QA sample of a batch: the items to review, chosen by a recorded seed, and every flagged item beyond them.</source>
+        <translation>Einen ISO-2859-1-Stichprobenplan zeigen (--lot-size) oder die QA-Stichprobe eines Stapels ziehen: die zu prüfenden Objekte, gewählt mit einem festgehaltenen Startwert, und darüber hinaus jedes markierte Objekt.</translation>
+    </message>
+    <message>
+        <source>Show the plan for a lot of this many items.</source>
+        <translation>Den Plan für ein Los mit so vielen Objekten zeigen.</translation>
+    </message>
+    <message>
+        <source>Acceptance quality limit in percent: 0.10 … 6.5 (default: review/aql, 1.0).</source>
+        <translation>Annehmbare Qualitätsgrenzlage in Prozent: 0.10 … 6.5 (Standard: review/aql, 1.0).</translation>
+    </message>
+    <message>
+        <source>aql</source>
+        <translation>aql</translation>
+    </message>
+    <message>
+        <source>Inspection level: I, II, III, S-1 … S-4 (default: review/level, II).</source>
+        <translation>Prüfniveau: I, II, III, S-1 … S-4 (Standard: review/level, II).</translation>
+    </message>
+    <message>
+        <source>level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Draw with this seed (default: a random one, recorded).</source>
+        <translation>Mit diesem Startwert ziehen (Standard: ein zufälliger, der festgehalten wird).</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Give either a batch or --lot-size, not both.</source>
+        <translation>Geben Sie entweder einen Stapel oder --lot-size an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--lot-size takes a number of items, at least 1.</source>
+        <translation>--lot-size nimmt eine Anzahl Objekte, mindestens 1.</translation>
+    </message>
+    <message>
+        <source>Give a batch, or --lot-size N for a plan alone.</source>
+        <translation>Geben Sie einen Stapel an, oder --lot-size N für einen Plan allein.</translation>
+    </message>
+    <message>
+        <source>--seed takes a whole number from 0 to %1.</source>
+        <translation>--seed nimmt eine ganze Zahl von 0 bis %1.</translation>
+    </message>
+    <message>
+        <source>Batch %1: %2</source>
+        <translation>Stapel %1: %2</translation>
+    </message>
+    <message>
+        <source>Seed %1 (the same seed draws the same sample on any machine).</source>
+        <translation>Startwert %1 (derselbe Startwert zieht auf jedem Rechner dieselbe Stichprobe).</translation>
+    </message>
+    <message>
+        <source>Record a manual-QA verdict on an item of a batch&apos;s sample.</source>
+        <translation>Eine manuelle QA-Bewertung eines Objekts der Stichprobe eines Stapels festhalten.</translation>
+    </message>
+    <message>
+        <source>The item: its id (from sample --json) or its identifier.</source>
+        <translation>Das Objekt: seine ID (aus sample --json) oder sein Identifikator.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>The item is fine.</source>
+        <translation>Das Objekt ist in Ordnung.</translation>
+    </message>
+    <message>
+        <source>The item has a defect; say which.</source>
+        <translation>Das Objekt hat einen Mangel; nennen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Withdraw the item&apos;s verdict (undo).</source>
+        <translation>Die Bewertung des Objekts zurückziehen (rückgängig).</translation>
+    </message>
+    <message>
+        <source>A note kept with the verdict.</source>
+        <translation>Eine Notiz, die mit der Bewertung aufbewahrt wird.</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Give exactly one of --pass, --fail REASON or --withdraw.</source>
+        <translation>Geben Sie genau eines von --pass, --fail GRUND oder --withdraw an.</translation>
+    </message>
+    <message>
+        <source>Give the item with --item ID.</source>
+        <translation>Geben Sie das Objekt mit --item ID an.</translation>
+    </message>
+    <message>
+        <source>--fail needs a defect reason.</source>
+        <translation>--fail braucht einen Mangelgrund.</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Einen Stapel als Ganzes freigeben; verweigert, solange seine QA-Stichprobe unvollständig ist oder ihn zurückweist oder Entscheidungen offen sind, es sei denn, --override nennt einen Grund.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
+        <translation>Wohin die freigegebenen Dateien gehen (local:DIR, s3://…, mediawiki:…).</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Approve despite what refuses it, for this reason (recorded).</source>
+        <translation>Trotz allem, was dagegen spricht, aus diesem Grund freigeben (wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>--override needs a reason.</source>
+        <translation>--override braucht einen Grund.</translation>
+    </message>
+    <message>
+        <source>Reject a batch as a whole: delete every stored copy of it (its catalog records, metadata and events stay), mark its files deleted and record why.</source>
+        <translation>Einen Stapel als Ganzes zurückweisen: jede gespeicherte Kopie löschen (Katalogeinträge, Metadaten und Ereignisse bleiben), seine Dateien als gelöscht markieren und den Grund festhalten.</translation>
+    </message>
+    <message>
+        <source>Why the batch is rejected (required; recorded).</source>
+        <translation>Warum der Stapel zurückgewiesen wird (erforderlich; wird festgehalten).</translation>
+    </message>
+    <message>
+        <source>Give the reason with --reason TEXT; the supplier will want to know it.</source>
+        <translation>Geben Sie den Grund mit --reason TEXT an; der Lieferant wird ihn wissen wollen.</translation>
+    </message>
+    <message>
+        <source>%1/%2 files</source>
+        <translation>%1/%2 Dateien</translation>
+    </message>
+    <message>
+        <source>Review: %1</source>
+        <translation>Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 by %3%4</source>
+        <translation>%1 am %2 von %3%4</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Zurückgewiesen</translation>
+    </message>
+    <message>
+        <source>Re-delivers batch %1. What was wrong last time:</source>
+        <translation>Liefert Stapel %1 neu. Was beim letzten Mal nicht stimmte:</translation>
+    </message>
+    <message>
+        <source>Supplier %1, last %2 batches:</source>
+        <translation>Lieferant %1, letzte %2 Stapel:</translation>
+    </message>
+    <message>
+        <source>%1 defects in %2 reviewed (%3 %)</source>
+        <translation>%1 Mängel bei %2 bewerteten (%3 %)</translation>
+    </message>
+    <message>
+        <source>re-delivers %1</source>
+        <translation>liefert %1 neu</translation>
+    </message>
+    <message>
+        <source>Catalog: %1</source>
+        <translation>Katalog: %1</translation>
+    </message>
+    <message>
+        <source>check a batch again after a fix: re-read sidecars, verify stored copies</source>
+        <translation>einen Stapel nach einer Korrektur erneut prüfen: Begleitdateien neu lesen, gespeicherte Kopien prüfen</translation>
+    </message>
+    <message>
+        <source>batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH</source>
+        <translation>batch rename STAPEL NAME | archive STAPEL | unarchive STAPEL | delete STAPEL</translation>
+    </message>
+    <message>
+        <source>Show stages, counts and problems per batch, oldest first.</source>
+        <translation>Schritte, Anzahlen und Probleme je Stapel zeigen, ältester zuerst.</translation>
+    </message>
+    <message>
+        <source>Include archived batches.</source>
+        <translation>Archivierte Stapel einbeziehen.</translation>
+    </message>
+    <message>
+        <source>--files takes file ids separated by commas, such as 12,13,40; &quot;%1&quot; is not one.</source>
+        <translation>--files erwartet durch Kommas getrennte Datei-IDs wie 12,13,40; „%1“ ist keine.</translation>
+    </message>
+    <message>
+        <source>--files needs at least one file id.</source>
+        <translation>--files braucht mindestens eine Datei-ID.</translation>
+    </message>
+    <message>
+        <source>Check a batch again after a fix: read its sidecars and manifests again, verify every stored copy against them, and copy only what changed or was never stored.</source>
+        <translation>Einen Stapel nach einer Korrektur erneut prüfen: seine Begleitdateien und Manifeste erneut lesen, jede gespeicherte Kopie damit prüfen und nur kopieren, was sich geändert hat oder nie gespeichert wurde.</translation>
+    </message>
+    <message>
+        <source>Only these files (ids, comma-separated).</source>
+        <translation>Nur diese Dateien (IDs, durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <source>ids</source>
+        <translation>IDs</translation>
+    </message>
+    <message>
+        <source>Only check; leave files that need copying pending for a later fetch.</source>
+        <translation>Nur prüfen; Dateien, die kopiert werden müssen, bleiben für einen späteren Abruf ausstehend.</translation>
+    </message>
+    <message>
+        <source>Print what the check found as JSON.</source>
+        <translation>Das Ergebnis der Prüfung als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>Checked %1 of %2 files</source>
+        <translation>%1 von %2 Dateien geprüft</translation>
+    </message>
+    <message>
+        <source>Keep batches tidy: rename, archive (hide from status and the dashboard; nothing is removed), unarchive, or delete a batch with the stored copies only it uses.</source>
+        <translation>Stapel ordentlich halten: umbenennen, archivieren (in status und der Übersicht verbergen; nichts wird entfernt), aus dem Archiv holen oder einen Stapel mit den nur von ihm genutzten gespeicherten Kopien löschen.</translation>
+    </message>
+    <message>
+        <source>rename, archive, unarchive or delete.</source>
+        <translation>rename, archive, unarchive oder delete.</translation>
+    </message>
+    <message>
+        <source>The new name (rename only).</source>
+        <translation>Der neue Name (nur rename).</translation>
+    </message>
+    <message>
+        <source>Really delete (without it, delete says what would go).</source>
+        <translation>Wirklich löschen (ohne dies sagt delete, was entfernt würde).</translation>
+    </message>
+    <message>
+        <source>Unknown action &quot;%1&quot;: use rename, archive, unarchive or delete.</source>
+        <translation>Unbekannte Aktion „%1“: verwenden Sie rename, archive, unarchive oder delete.</translation>
+    </message>
+    <message>
+        <source>batch rename needs the batch id and the new name.</source>
+        <translation>batch rename braucht die Stapel-ID und den neuen Namen.</translation>
+    </message>
+    <message>
+        <source>batch %1 takes only the batch id.</source>
+        <translation>batch %1 nimmt nur die Stapel-ID.</translation>
+    </message>
+    <message>
+        <source>Would delete %1.</source>
+        <translation>Würde %1 löschen.</translation>
+    </message>
+    <message>
+        <source>Run again with --yes to delete it.</source>
+        <translation>Erneut mit --yes ausführen, um ihn zu löschen.</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>%1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is now called &quot;%2&quot;.</source>
+        <translation>Stapel %1 heißt jetzt „%2“.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is archived: hidden from status and the dashboard, kept in the catalog.</source>
+        <translation>Stapel %1 ist archiviert: in status und der Übersicht verborgen, im Katalog erhalten.</translation>
+    </message>
+    <message>
+        <source>Batch %1 is shown again.</source>
+        <translation>Stapel %1 wird wieder angezeigt.</translation>
+    </message>
+    <message>
+        <source>Usage: gatehouse-cli bag validate PATH [--json]
+       gatehouse-cli bag export BATCH -o DIR [--algorithm LIST]
+
+  validate  check that the folder PATH is a complete and valid BagIt bag (RFC 8493)
+  export    write the stored files of a batch as a BagIt bag into DIR
+</source>
+        <translation>Aufruf: gatehouse-cli bag validate PATH [--json]
+        gatehouse-cli bag export BATCH -o DIR [--algorithm LIST]
+
+  validate  prüfen, ob der Ordner PATH ein vollständiges und gültiges BagIt-Bag ist (RFC 8493)
+  export    die gespeicherten Dateien eines Stapels als BagIt-Bag in DIR schreiben
+</translation>
+    </message>
+    <message>
+        <source>Manifest algorithms, comma-separated or repeated: md5, sha1, sha224, sha256, sha384, sha512 (default: sha512,sha256).</source>
+        <translation>Manifest-Algorithmen, durch Komma getrennt oder wiederholt: md5, sha1, sha224, sha256, sha384, sha512 (Standard: sha512,sha256).</translation>
+    </message>
+    <message>
+        <source>list</source>
+        <translation>Liste</translation>
+    </message>
+    <message>
+        <source>Unknown manifest algorithm &quot;%1&quot;; use md5, sha1, sha224, sha256, sha384 or sha512.</source>
+        <translation>Unbekannter Manifest-Algorithmus &quot;%1&quot;; verwenden Sie md5, sha1, sha224, sha256, sha384 oder sha512.</translation>
+    </message>
+    <message>
+        <source>--algorithm needs at least one algorithm.</source>
+        <translation>--algorithm braucht mindestens einen Algorithmus.</translation>
+    </message>
+    <message>
+        <source>Automatic QA of a fetched batch: checksums, empty files, types, JPEG 2000 structure, decoding, XML well-formedness and schema validity, page sequence, batch identifiers, sidecars, dimensions, dark, blank and black-bordered pages, OCR confidence. Prints the findings per check. Exit status 0 without errors or flags, 1 with, 2 when the check could not run.</source>
+        <translation>Automatische QA eines abgerufenen Stapels: Prüfsummen, leere Dateien, Typen, JPEG-2000-Struktur, Dekodierung, XML-Wohlgeformtheit und Schemagültigkeit, Seitenfolge, Stapelkennungen, Begleitdateien, Abmessungen, dunkle, leere und schwarz umrandete Seiten, OCR-Konfidenz. Gibt die Befunde je Prüfung aus. Exit-Status 0 ohne Fehler oder Markierungen, 1 mit, 2, wenn die Prüfung nicht laufen konnte.</translation>
+    </message>
+    <message>
+        <source>Print the result as one JSON document.</source>
+        <translation>Das Ergebnis als ein JSON-Dokument ausgeben.</translation>
+    </message>
+    <message>
+        <source>Read the QA profile (thresholds, which checks run) from the [check] section of this INI file.</source>
+        <translation>Das QA-Profil (Schwellenwerte, welche Prüfungen laufen) aus dem Abschnitt [check] dieser INI-Datei lesen.</translation>
+    </message>
+    <message>
+        <source>Validate XML against the schemas in this folder, or mapped by this OASIS XML catalog (default: the set &quot;schemas fetch&quot; saved, if any).</source>
+        <translation>XML gegen die Schemas in diesem Ordner oder die von diesem OASIS-XML-Katalog zugeordneten validieren (Standard: der von &quot;schemas fetch&quot; gespeicherte Satz, falls vorhanden).</translation>
+    </message>
+    <message>
+        <source>dir|catalog</source>
+        <translation>Ordner|Katalog</translation>
+    </message>
+    <message>
+        <source>Files checked at once (default: one per core).</source>
+        <translation>Gleichzeitig geprüfte Dateien (Standard: eine pro Kern).</translation>
+    </message>
+    <message>
+        <source>batch %1 has not been fetched completely; files without a stored copy are checked only for what the catalog knows.</source>
+        <translation>Stapel %1 wurde nicht vollständig abgerufen; Dateien ohne gespeicherte Kopie werden nur auf das geprüft, was der Katalog weiß.</translation>
+    </message>
+    <message>
+        <source>Checking: %1 of %2 files</source>
+        <translation>Prüfung: %1 von %2 Dateien</translation>
+    </message>
+    <message>
+        <source>QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.</source>
+        <translation>QA von Stapel %1: %2 Dateien, %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
+    </message>
+    <message>
+        <source>XML schemas: none configured.</source>
+        <translation>XML-Schemas: keine eingerichtet.</translation>
+    </message>
+    <message>
+        <source>XML schemas: %1</source>
+        <translation>XML-Schemas: %1</translation>
+    </message>
+    <message>
+        <source>check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>warnings</source>
+        <translation>Warnungen</translation>
+    </message>
+    <message>
+        <source>flags</source>
+        <translation>markiert</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Findings:</source>
+        <translation>Befunde:</translation>
+    </message>
+    <message>
+        <source>… and %1 more; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; lists them all.</source>
+        <translation>… und %1 weitere; &quot;gatehouse-cli files %2 --filter qa:flagged --json&quot; listet sie alle auf.</translation>
+    </message>
+    <message>
+        <source>schemas fetch: download the standard XML schemas (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) from their official locations into the user&apos;s data folder, with a catalog &quot;check&quot; uses by default. schemas list: the namespaces a schema folder or catalog validates.</source>
+        <translation>schemas fetch: die Standard-XML-Schemas (ALTO, MIX, MODS, METS, PREMIS, XLink, xml.xsd) von ihren offiziellen Adressen in den Datenordner des Benutzers herunterladen, mit einem Katalog, den &quot;check&quot; standardmäßig verwendet. schemas list: die Namensräume, die ein Schemaordner oder Katalog validiert.</translation>
+    </message>
+    <message>
+        <source>fetch or list.</source>
+        <translation>fetch oder list.</translation>
+    </message>
+    <message>
+        <source>Download from this URL prefix instead (a mirror with the same relative paths, such as alto/alto-4-2.xsd).</source>
+        <translation>Stattdessen von diesem URL-Präfix herunterladen (ein Spiegel mit denselben relativen Pfaden, etwa alto/alto-4-2.xsd).</translation>
+    </message>
+    <message>
+        <source>url</source>
+        <translation>url</translation>
+    </message>
+    <message>
+        <source>Save into this folder instead of the user&apos;s data folder.</source>
+        <translation>In diesem Ordner statt im Datenordner des Benutzers speichern.</translation>
+    </message>
+    <message>
+        <source>list: the folder or catalog to list (default: the fetched set).</source>
+        <translation>list: der aufzulistende Ordner oder Katalog (Standard: der abgerufene Satz).</translation>
+    </message>
+    <message>
+        <source>No schemas have been fetched; run &quot;gatehouse-cli schemas fetch&quot; or give --schemas.</source>
+        <translation>Es wurden keine Schemas abgerufen; führen Sie &quot;gatehouse-cli schemas fetch&quot; aus oder geben Sie --schemas an.</translation>
+    </message>
+    <message>
+        <source>(no namespace)</source>
+        <translation>(kein Namensraum)</translation>
+    </message>
+    <message>
+        <source>Unknown action &quot;%1&quot;; use &quot;schemas fetch&quot; or &quot;schemas list&quot;.</source>
+        <translation>Unbekannte Aktion &quot;%1&quot;; verwenden Sie &quot;schemas fetch&quot; oder &quot;schemas list&quot;.</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 bytes) from %3 as %4</source>
+        <translation>%1 (%2 Bytes) von %3 als %4 gespeichert</translation>
+    </message>
+    <message>
+        <source>automatic QA of a fetched batch (findings per check)</source>
+        <translation>automatische QA eines abgerufenen Stapels (Befunde je Prüfung)</translation>
+    </message>
+    <message>
+        <source>schemas fetch | schemas list: the XML schemas QA validates with</source>
+        <translation>schemas fetch | schemas list: die XML-Schemas, mit denen die QA validiert</translation>
+    </message>
+    <message>
+        <source>write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</source>
+        <translation>einen Bericht schreiben (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)</translation>
+    </message>
+    <message>
+        <source>send a batch&apos;s files to a target: never twice, verified after</source>
+        <translation>die Dateien eines Stapels an ein Ziel senden: nie zweimal, danach verifiziert</translation>
+    </message>
+    <message>
+        <source>Where to send the files: local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php. Repeat for several targets.</source>
+        <translation>Wohin die Dateien gesendet werden: local:DIR, s3://bucket/prefix oder mediawiki:https://host/w/api.php. Für mehrere Ziele wiederholen.</translation>
+    </message>
+    <message>
+        <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax, e.g. &quot;mime:image/jp2&quot;).</source>
+        <translation>Nur die Dateien, die dieser Abfrage entsprechen, gehen an das --target davor (die Syntax der Filterleiste, z. B. &quot;mime:image/jp2&quot;).</translation>
+    </message>
+    <message>
+        <source>Names on the target: {title:181} - {identifier}{ext} on wikis, the store key on S3 and folders by default; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} and any descriptive field, {field:N} cut to N characters.</source>
+        <translation>Namen auf dem Ziel: standardmäßig {title:181} - {identifier}{ext} in Wikis, der Speicherschlüssel auf S3 und in Ordnern; {filename} {stem} {ext} {identifier} {label} {page} {pages} {batch} und jedes beschreibende Feld, {field:N} auf N Zeichen gekürzt.</translation>
+    </message>
+    <message>
+        <source>template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Wikitext file for a wiki&apos;s description pages.</source>
+        <translation>Wikitext-Datei für die Beschreibungsseiten eines Wikis.</translation>
+    </message>
+    <message>
+        <source>The upload summary on a wiki.</source>
+        <translation>Die Zusammenfassung des Hochladens in einem Wiki.</translation>
+    </message>
+    <message>
+        <source>A category for every page on a wiki (repeatable).</source>
+        <translation>Eine Kategorie für jede Seite in einem Wiki (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Conversion rules, e.g. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; several separated by commas).</source>
+        <translation>Umwandlungsregeln, z. B. image/jp2=image/jpeg:q90:4000 (FROM=TO[:qQUALITY][:LONGEST]; mehrere durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <source>rules</source>
+        <translation>Regeln</translation>
+    </message>
+    <message>
+        <source>Chunk size for large files on a wiki (default 5M).</source>
+        <translation>Teilgröße für große Dateien in einem Wiki (Standard 5M).</translation>
+    </message>
+    <message>
+        <source>Requests at once per wiki, uploads at once to S3 and folders (default 1 for wikis).</source>
+        <translation>Gleichzeitige Anfragen je Wiki, gleichzeitige Uploads zu S3 und Ordnern (Standard 1 für Wikis).</translation>
+    </message>
+    <message>
+        <source>--%1 takes a number from 1 to 64.</source>
+        <translation>--%1 erwartet eine Zahl von 1 bis 64.</translation>
+    </message>
+    <message>
+        <source>--chunk-size takes a size of at least 1K, such as 5M.</source>
+        <translation>--chunk-size erwartet eine Größe von mindestens 1K, etwa 5M.</translation>
+    </message>
+    <message>
+        <source>Send a batch&apos;s fetched files to one or more targets: each file once (the target is asked first), verified after.</source>
+        <translation>Die abgerufenen Dateien eines Stapels an ein oder mehrere Ziele senden: jede Datei einmal (das Ziel wird zuerst gefragt), danach verifiziert.</translation>
+    </message>
+    <message>
+        <source>Same as --upload-jobs.</source>
+        <translation>Wie --upload-jobs.</translation>
+    </message>
+    <message>
+        <source>Send nothing: show each file&apos;s name, page text and what the target holds now.</source>
+        <translation>Nichts senden: Namen, Seitentext jeder Datei und den jetzigen Inhalt des Ziels zeigen.</translation>
+    </message>
+    <message>
+        <source>Print JSON (JSON lines with --dry-run).</source>
+        <translation>JSON ausgeben (JSON-Zeilen mit --dry-run).</translation>
+    </message>
+    <message>
+        <source>Batch %1 was rejected; its files are not uploaded.</source>
+        <translation>Stapel %1 wurde zurückgewiesen; seine Dateien werden nicht hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Give a --target (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php), or set [targets] default in the settings.</source>
+        <translation>Geben Sie ein --target an (local:DIR, s3://bucket/prefix, mediawiki:https://host/w/api.php) oder setzen Sie default unter [targets] in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>nothing to send</source>
+        <translation>nichts zu senden</translation>
     </message>
 </context>
 <context>

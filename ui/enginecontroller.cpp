@@ -49,6 +49,12 @@ void EngineController::loadFileDetails(qint64 fileId)
         m_engine, [engine = m_engine, fileId] { engine->loadFileDetails(fileId); }, Qt::QueuedConnection);
 }
 
+void EngineController::loadFindings(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->loadFindings(batchId); }, Qt::QueuedConnection);
+}
+
 void EngineController::refreshBatches()
 {
     QMetaObject::invokeMethod(m_engine, &Engine::refreshBatches, Qt::QueuedConnection);
@@ -76,6 +82,45 @@ void EngineController::setHotFolder(const QString &dir, qint64 settleMs)
     QMetaObject::invokeMethod(
         m_engine, [engine = m_engine, dir, settleMs] { engine->setHotFolder(dir, settleMs); },
         Qt::QueuedConnection);
+}
+
+void EngineController::runNewSource(const QString &source)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, source] { engine->runNewSource(source); }, Qt::QueuedConnection);
+}
+
+void EngineController::recheck(qint64 batchId, const QList<qint64> &fileIds)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId, fileIds] { engine->recheck(batchId, fileIds); },
+        Qt::QueuedConnection);
+}
+
+void EngineController::renameBatch(qint64 batchId, const QString &name)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId, name] { engine->renameBatch(batchId, name); },
+        Qt::QueuedConnection);
+}
+
+void EngineController::setBatchArchived(qint64 batchId, bool archived)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId, archived] { engine->setBatchArchived(batchId, archived); },
+        Qt::QueuedConnection);
+}
+
+void EngineController::planBatchDeletion(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->planBatchDeletion(batchId); }, Qt::QueuedConnection);
+}
+
+void EngineController::deleteBatch(qint64 batchId)
+{
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, batchId] { engine->deleteBatch(batchId); }, Qt::QueuedConnection);
 }
 
 } // namespace gh

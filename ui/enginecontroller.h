@@ -29,6 +29,8 @@ public:
     void runBatch(qint64 batchId);
     void loadFiles(qint64 batchId);
     void loadFileDetails(qint64 fileId);
+    //! Asks for the QA findings of \a batchId; the engine answers with Engine::findingsLoaded().
+    void loadFindings(qint64 batchId);
     void refreshBatches();
     void setRunOptions(const RunOptions &options);
     void cancel();
@@ -36,6 +38,15 @@ public:
     void setPaused(bool paused);
     //! Watches \a dir for deliveries (empty: none); see Engine::setHotFolder().
     void setHotFolder(const QString &dir, qint64 settleMs = 10000);
+    //! See Engine::runNewSource().
+    void runNewSource(const QString &source);
+    //! See Engine::recheck().
+    void recheck(qint64 batchId, const QList<qint64> &fileIds = {});
+    void renameBatch(qint64 batchId, const QString &name);
+    void setBatchArchived(qint64 batchId, bool archived);
+    //! The engine answers with Engine::batchDeletionPlanned().
+    void planBatchDeletion(qint64 batchId);
+    void deleteBatch(qint64 batchId);
 
 private:
     QThread m_thread;

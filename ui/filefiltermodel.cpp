@@ -48,10 +48,10 @@ void FileFilterModel::setFilter(const FileFilter &filter)
     invalidateFilter();
 }
 
-void FileFilterModel::setQaFlaggedFiles(const QSet<qint64> &fileIds)
+void FileFilterModel::setFindings(const QHash<qint64, QList<FindingRecord>> &findings)
 {
-    m_flagged = fileIds;
-    if (m_filter.qa() != FileFilter::Qa::Any)
+    m_findings = findings;
+    if (m_filter.needsFindings())
         invalidateFilter();
 }
 
@@ -83,7 +83,12 @@ bool FileFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     if (m_filter.isEmpty())
         return true;
     const FileRecord *file = m_files->file(sourceRow);
-    return file && m_filter.matches(*file, !m_flagged.isEmpty() && m_flagged.contains(file->id));
+    if (!file)
+        return false;
+    if (!m_filter.needsFindings())
+        return m_filter.matches(*file);
+    const auto found = m_findings.constFind(file->id);
+    return m_filter.matches(*file, found == m_findings.cend() ? QList<FindingRecord>() : *found);
 }
 
 bool FileFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const

@@ -38,10 +38,10 @@ public:
     //! Shows only the files \a filter matches (connect FilterBar::filterChanged here).
     void setFilter(const gh::FileFilter &filter);
     /*!
-        The files QA flagged, for \c{qa:flagged}; QA flags are not part of a FileRecord. Empty by default,
-        so \c{qa:flagged} shows nothing until the QA stage provides them.
+        The QA findings of the batch's files by file id, for the \c qa and \c check terms; findings are not
+        part of a FileRecord. Files without findings need no entry.
     */
-    void setQaFlaggedFiles(const QSet<qint64> &fileIds);
+    void setFindings(const QHash<qint64, QList<gh::FindingRecord>> &findings);
 
     //! The sort field for a FileTableModel column.
     static FileOrder::Field fieldForColumn(int column);
@@ -57,7 +57,7 @@ private:
 
     FileTableModel *m_files = nullptr;
     FileFilter m_filter;
-    QSet<qint64> m_flagged;
+    QHash<qint64, QList<FindingRecord>> m_findings;
     QList<QMetaObject::Connection> m_sourceConnections;
     // Sort keys of the column sorted by, by source row; filled lazily by lessThan().
     mutable std::vector<std::optional<FileOrder::Key>> m_keys;

@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QGridLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 
@@ -66,6 +67,9 @@ FilterBar::FilterBar(QWidget *parent)
     layout->addWidget(m_mime, 0, 2);
     layout->addWidget(m_error, 1, 0, 1, 3);
     layout->setColumnStretch(0, 1);
+
+    // Escape in the field clears the filter (a second Escape, on an empty field, goes to the window).
+    m_search->installEventFilter(this);
 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(debounceMs());
@@ -148,6 +152,19 @@ void FilterBar::syncCombos()
     };
     sync(m_status, QStringLiteral("status"));
     sync(m_mime, QStringLiteral("mime"));
+}
+
+bool FilterBar::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape && key->modifiers() == Qt::NoModifier &&
+            !m_search->text().isEmpty()) {
+            setQuery({});
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace gh

@@ -18,8 +18,8 @@ namespace gh {
     a mimetype combo. The combos are shortcuts that write their term into the query, so the search field
     always shows the whole filter and the CLI's \c{files --filter} accepts the same text.
 
-    Typing is debounced (debounceMs()); Return applies at once. A query that does not parse is explained
-    under the field, without a dialog, and the last valid filter stays in force.
+    Typing is debounced (debounceMs()); Return applies at once; Escape clears the filter. A query that does
+   not parse is explained under the field, without a dialog, and the last valid filter stays in force.
 */
 class FilterBar : public QWidget
 {
@@ -38,6 +38,9 @@ public:
     //! The search field, for a "Find" shortcut (QKeySequence::Find) to focus.
     QLineEdit *searchField() const { return m_search; }
     static int debounceMs() { return 250; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     //! The filter in force changed; emitted once per change, never for a query that does not parse.

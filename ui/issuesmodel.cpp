@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QStyle>
 
+#include "report/problems.h"
+
 namespace gh {
 
 namespace {
@@ -19,7 +21,7 @@ constexpr int s_flushIntervalMs = 100;
 */
 constexpr int s_maxRemovalSignals = 128;
 
-// Display names are looked up once per status, not once per row.
+// Titles are looked up once per status, not once per row.
 const QString &statusName(FileStatus status)
 {
     static QHash<int, QString> names;
@@ -39,9 +41,11 @@ IssuesModel::IssuesModel(QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &IssuesModel::flushChanges);
     m_errorText = tr("Error");
     m_warningText = tr("Warning");
+    m_flagText = tr("QA flag");
     if (qobject_cast<QApplication *>(QCoreApplication::instance())) {
         m_errorIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
         m_warningIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        m_flagIcon = QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation);
     }
 }
 
@@ -49,21 +53,24 @@ IssuesModel::~IssuesModel() = default;
 
 void IssuesModel::fill(Issue &issue, const FileRecord &file)
 {
-    issue.kind = Kind::File;
-    issue.level = Level::Error;
-    issue.fileId = file.id;
+    // Problems::ofFile() without the optional: the caller has checked the severity.
+    issue.problem.kind = Kind::File;
+    issue.problem.level = Level::Error;
+    issue.problem.stage = Stage::Fetch;
+    issue.problem.fileId = file.id;
+    issue.problem.status = file.status;
+    issue.problem.where = Problems::where(file);
     issue.what = statusName(file.status);
-    issue.where = file.item.isEmpty() ? file.name : file.item + u" / " + file.name;
-    issue.message = file.error.isEmpty() ? issue.what : file.error;
+    issue.problem.message = file.error.isEmpty() ? issue.what : file.error;
 }
 
 void IssuesModel::reset(qint64 batchId)
 {
     beginResetModel();
     m_batchId = batchId;
-    std::erase_if(m_rows, [](const std::unique_ptr<Issue> &i) { return i->kind != Kind::EngineFailure; });
+    m_rows.clear();
     m_rowByFile.clear();
-    m_trace = {};
+    m_batchProblems.clear();
     m_dirtyFirst = m_dirtyLast = -1;
     endResetModel();
     emitCountIfChanged();
@@ -87,8 +94,8 @@ void IssuesModel::addOrUpdate(const QList<FileRecord> &files)
             Issue updated;
             fill(updated, f);
             Issue &current = *m_rows[size_t(row)];
-            if (current.what != updated.what || current.where != updated.where ||
-                current.message != updated.message) {
+            if (current.what != updated.what || current.problem.where != updated.problem.where ||
+                current.problem.message != updated.problem.message) {
                 current = std::move(updated);
                 markDirty(row);
             }
@@ -116,62 +123,56 @@ void IssuesModel::addOrUpdate(const QList<FileRecord> &files)
     emitCountIfChanged();
 }
 
-void IssuesModel::setIntakeTrace(qint64 batchId, const QJsonArray &trace)
+void IssuesModel::setBatchProblems(qint64 batchId, const QList<Problem> &problems)
 {
-    if (batchId != m_batchId || trace == m_trace)
+    if (batchId != m_batchId)
         return;
-    m_trace = trace;
+    // Compared as shown: a refresh that changes nothing touches no row.
+    const auto same = [](const Problem &a, const Problem &b) {
+        return a.kind == b.kind && a.level == b.level && a.stage == b.stage && a.where == b.where &&
+               a.message == b.message;
+    };
+    if (problems.size() == m_batchProblems.size() &&
+        std::equal(problems.cbegin(), problems.cend(), m_batchProblems.cbegin(), same))
+        return;
+    m_batchProblems = problems;
     QList<int> old;
     for (size_t row = 0; row < m_rows.size(); ++row) {
-        if (m_rows[row]->kind == Kind::IntakeWarning)
+        // Files and QA findings come by their own ways (addOrUpdate(), setFindings()).
+        if (m_rows[row]->problem.kind != Kind::File && m_rows[row]->problem.kind != Kind::Finding)
             old.append(int(row));
     }
     removeRowList(old);
     std::vector<std::unique_ptr<Issue>> fresh;
-    for (const QJsonValue &value : trace) {
-        const QJsonObject step = value.toObject();
-        const QString stage = step.value(QStringLiteral("stage")).toString();
-        for (const QJsonValue &warning : step.value(QStringLiteral("warnings")).toArray()) {
-            auto issue = std::make_unique<Issue>();
-            issue->kind = Kind::IntakeWarning;
-            issue->level = Level::Warning;
-            issue->what = tr("Intake warning");
-            issue->where = stage.isEmpty() ? tr("Intake") : tr("Intake: %1").arg(stage);
-            issue->message = warning.toString();
-            fresh.push_back(std::move(issue));
-        }
+    for (const Problem &p : problems) {
+        auto issue = std::make_unique<Issue>();
+        issue->problem = p;
+        issue->what = Problems::title(p);
+        fresh.push_back(std::move(issue));
     }
     append(std::move(fresh));
     emitCountIfChanged();
 }
 
-void IssuesModel::addEngineFailure(const QString &message)
+void IssuesModel::setFindings(qint64 batchId, const QList<FindingRecord> &findings, const QStringList &where)
 {
-    for (const auto &issue : m_rows) {
-        // Failures are few and sit where they were added; files are skipped by kind, not compared.
-        if (issue->kind == Kind::EngineFailure && issue->message == message)
-            return;
-    }
-    auto issue = std::make_unique<Issue>();
-    issue->kind = Kind::EngineFailure;
-    issue->level = Level::Error;
-    issue->what = tr("Engine failure");
-    issue->where = tr("Engine");
-    issue->message = message;
-    std::vector<std::unique_ptr<Issue>> fresh;
-    fresh.push_back(std::move(issue));
-    append(std::move(fresh));
-    emitCountIfChanged();
-}
-
-void IssuesModel::clearEngineFailures()
-{
-    QList<int> rows;
+    if (batchId != m_batchId)
+        return;
+    QList<int> old;
     for (size_t row = 0; row < m_rows.size(); ++row) {
-        if (m_rows[row]->kind == Kind::EngineFailure)
-            rows.append(int(row));
+        if (m_rows[row]->problem.kind == Kind::Finding)
+            old.append(int(row));
     }
-    removeRowList(rows);
+    removeRowList(old);
+    std::vector<std::unique_ptr<Issue>> fresh;
+    fresh.reserve(size_t(findings.size()));
+    for (qsizetype i = 0; i < findings.size(); ++i) {
+        auto issue = std::make_unique<Issue>();
+        issue->problem = Problems::ofFinding(findings[i], where.value(i));
+        issue->what = Problems::title(issue->problem);
+        fresh.push_back(std::move(issue));
+    }
+    append(std::move(fresh));
     emitCountIfChanged();
 }
 
@@ -183,8 +184,8 @@ void IssuesModel::append(std::vector<std::unique_ptr<Issue>> fresh)
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
     m_rows.reserve(m_rows.size() + fresh.size());
     for (auto &issue : fresh) {
-        if (issue->kind == Kind::File)
-            m_rowByFile.insert(issue->fileId, int(m_rows.size()));
+        if (issue->problem.kind == Kind::File)
+            m_rowByFile.insert(issue->problem.fileId, int(m_rows.size()));
         m_rows.push_back(std::move(issue));
     }
     endInsertRows();
@@ -219,8 +220,8 @@ void IssuesModel::removeRowList(QList<int> rows)
             --first;
         beginRemoveRows({}, first, last);
         for (int row = first; row <= last; ++row) {
-            if (m_rows[size_t(row)]->kind == Kind::File)
-                m_rowByFile.remove(m_rows[size_t(row)]->fileId);
+            if (m_rows[size_t(row)]->problem.kind == Kind::File)
+                m_rowByFile.remove(m_rows[size_t(row)]->problem.fileId);
         }
         m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
         endRemoveRows();
@@ -238,8 +239,8 @@ void IssuesModel::removeRowList(QList<int> rows)
 void IssuesModel::reindexFrom(int row)
 {
     for (size_t r = size_t(row); r < m_rows.size(); ++r) {
-        if (m_rows[r]->kind == Kind::File)
-            m_rowByFile.insert(m_rows[r]->fileId, int(r));
+        if (m_rows[r]->problem.kind == Kind::File)
+            m_rowByFile.insert(m_rows[r]->problem.fileId, int(r));
     }
 }
 
@@ -270,17 +271,12 @@ void IssuesModel::emitCountIfChanged()
 
 qint64 IssuesModel::fileId(int row) const
 {
-    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)]->fileId : 0;
+    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)]->problem.fileId : 0;
 }
 
 QString IssuesModel::countText() const
 {
-    const qsizetype count = qsizetype(m_rows.size());
-    if (count == 0)
-        return tr("No problems");
-    if (count == 1)
-        return tr("1 problem");
-    return tr("%1 problems").arg(QLocale().toString(count));
+    return Problems::countText(qint64(m_rows.size()));
 }
 
 int IssuesModel::rowCount(const QModelIndex &parent) const
@@ -298,19 +294,25 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || size_t(index.row()) >= m_rows.size() || index.column() >= ColumnCount)
         return {};
     const Issue &issue = *m_rows[size_t(index.row())];
+    const Problem &p = issue.problem;
     switch (role) {
     case FileIdRole:
-        return issue.fileId;
+        return p.fileId;
     case KindRole:
-        return int(issue.kind);
+        return int(p.kind);
     case LevelRole:
-        return int(issue.level);
+        return int(p.level);
     case SortRole:
-        // Errors before warnings when sorted ascending.
-        return index.column() == SeverityColumn ? QVariant(-int(issue.level)) : data(index, Qt::DisplayRole);
+        // Errors, then warnings, then QA flags when sorted ascending.
+        return index.column() == SeverityColumn ? QVariant(p.level == Level::Error     ? 0
+                                                           : p.level == Level::Warning ? 1
+                                                                                       : 2)
+                                                : data(index, Qt::DisplayRole);
     case Qt::DecorationRole:
         if (index.column() == SeverityColumn)
-            return issue.level == Level::Error ? m_errorIcon : m_warningIcon;
+            return p.level == Level::Error     ? m_errorIcon
+                   : p.level == Level::Warning ? m_warningIcon
+                                               : m_flagIcon;
         return {};
     case Qt::ToolTipRole:
         return index.column() == MessageColumn || index.column() == WhereColumn ? data(index, Qt::DisplayRole)
@@ -323,13 +325,13 @@ QVariant IssuesModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case SeverityColumn:
-        return issue.level == Level::Error ? m_errorText : m_warningText;
+        return p.level == Level::Error ? m_errorText : p.level == Level::Warning ? m_warningText : m_flagText;
     case WhatColumn:
         return issue.what;
     case WhereColumn:
-        return issue.where;
+        return p.where;
     case MessageColumn:
-        return issue.message;
+        return p.message;
     default:
         return {};
     }

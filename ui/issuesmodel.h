@@ -9,15 +9,18 @@
 #include <QJsonArray>
 #include <QTimer>
 
+#include "model/finding.h"
 #include "model/records.h"
 
 namespace gh {
 
 /*!
     \class gh::IssuesModel
-    Everything that needs the curator's attention in the shown batch, in one table instead of pop-ups: a row
-    per file whose status has Error severity, a row per warning of the batch's intake trace, and a row per
-    engine failure.
+    Everything that needs the curator's attention in the shown batch, in one table instead of pop-ups: the
+    batch's gh::Problems — a row per file whose status has Error severity and a row per problem of the batch
+    as a whole (intake warnings that are not a file's error, failed or interrupted stages) and a row per QA
+    finding (its check name as the problem, leading to its file) — so its count is the dashboard's and
+    \c{status --json}'s.
 
     Built for 10^5–10^6 files: it is fed the same FileRecord chunks as the file table (addOrUpdate()), keeps
    an id→row index, inserts new problems in one block per call, removes files that became fine in contiguous
@@ -44,23 +47,14 @@ public:
         LevelRole,                     //!< int(Level)
         SortRole
     };
-    enum class Kind
-    {
-        File,          //!< A file whose status has Error severity.
-        IntakeWarning, //!< A warning from the batch's intake trace.
-        EngineFailure  //!< A request the engine could not carry out (Engine::failed).
-    };
-    enum class Level
-    {
-        Warning,
-        Error
-    };
+    using Kind = Problem::Kind;
+    using Level = Problem::Level;
 
     explicit IssuesModel(QObject *parent = nullptr);
     ~IssuesModel() override;
 
     qint64 batchId() const { return m_batchId; }
-    //! Forgets the files and intake warnings and follows \a batchId; engine failures stay.
+    //! Forgets the problems shown and follows \a batchId.
     void reset(qint64 batchId);
     /*!
         Takes in files of the current batch, as they are loaded or change: files with an Error-severity
@@ -68,11 +62,16 @@ public:
         batches are ignored.
     */
     void addOrUpdate(const QList<FileRecord> &files);
-    //! Shows the warnings of \a trace ([{stage, decision, warnings}]) if \a batchId is the current batch.
-    void setIntakeTrace(qint64 batchId, const QJsonArray &trace);
-    //! Adds an engine failure; the same message twice is one row.
-    void addEngineFailure(const QString &message);
-    void clearEngineFailures();
+    /*!
+        Shows \a problems, the problems of batch \a batchId that are not one file's
+        (BatchRecord::batchProblems), if it is the current batch; they replace the ones shown before.
+    */
+    void setBatchProblems(qint64 batchId, const QList<Problem> &problems);
+    /*!
+        Replaces the QA findings shown for \a batchId (ignored for another batch) with \a findings;
+        \a where says where each one is ("item / name"), in the same order.
+    */
+    void setFindings(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
 
     int rowForFile(qint64 fileId) const { return m_rowByFile.value(fileId, -1); }
     qint64 fileId(int row) const;
@@ -91,12 +90,8 @@ signals:
 private:
     struct Issue
     {
-        Kind kind = Kind::File;
-        Level level = Level::Error;
-        qint64 fileId = 0;
+        Problem problem;
         QString what;
-        QString where;
-        QString message;
     };
 
     void append(std::vector<std::unique_ptr<Issue>> fresh);
@@ -111,15 +106,17 @@ private:
     qint64 m_batchId = 0;
     std::vector<std::unique_ptr<Issue>> m_rows;
     QHash<qint64, int> m_rowByFile;
-    QJsonArray m_trace;
+    QList<Problem> m_batchProblems;
     int m_dirtyFirst = -1;
     int m_dirtyLast = -1;
     int m_lastCount = 0;
     QTimer m_flushTimer;
     QIcon m_errorIcon;
     QIcon m_warningIcon;
+    QIcon m_flagIcon;
     QString m_errorText;
     QString m_warningText;
+    QString m_flagText;
 };
 
 } // namespace gh

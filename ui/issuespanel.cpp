@@ -16,13 +16,9 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     , m_model(new IssuesModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
-    , m_count(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_count->setAccessibleName(tr("Number of problems"));
-    m_count->setText(m_model->countText());
-    layout->addWidget(m_count);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(IssuesModel::SortRole);
@@ -30,6 +26,7 @@ IssuesPanel::IssuesPanel(QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("issuesTable"));
     m_table->setAccessibleName(tr("Problems"));
+    m_table->setAccessibleDescription(m_model->countText());
     m_table->setModel(m_proxy);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -42,10 +39,16 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // Wide enough to read: the severity word, a status name, and an item / file path.
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    m_table->setColumnWidth(IssuesModel::SeverityColumn, 8 * em);
+    m_table->setColumnWidth(IssuesModel::WhatColumn, 17 * em);
+    m_table->setColumnWidth(IssuesModel::WhereColumn, 24 * em);
     m_table->setSortingEnabled(true);
     // Unsorted until the curator asks: problems then appear in the order they arose.
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     layout->addWidget(m_table, 1);
+    setFocusProxy(m_table);
 
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         const qint64 id = index.data(IssuesModel::FileIdRole).toLongLong();
@@ -54,7 +57,7 @@ IssuesPanel::IssuesPanel(QWidget *parent)
     });
     connect(m_model, &IssuesModel::countChanged, this, [this](int count) {
         const QString text = m_model->countText();
-        m_count->setText(text);
+        m_table->setAccessibleDescription(text);
         emit countChanged(count, text);
     });
 }
@@ -75,11 +78,19 @@ IssuesPanel::IssuesPanel(EngineController *controller, QWidget *parent)
         [this](const QList<BatchRecord> &batches) {
             for (const BatchRecord &b : batches) {
                 if (b.id == m_model->batchId())
-                    m_model->setIntakeTrace(b.id, b.trace);
+                    m_model->setBatchProblems(b.id, b.batchProblems);
             }
         },
         Qt::QueuedConnection);
-    connect(engine, &Engine::failed, m_model, &IssuesModel::addEngineFailure, Qt::QueuedConnection);
+    connect(engine, &Engine::findingsLoaded, m_model, &IssuesModel::setFindings, Qt::QueuedConnection);
+    // A run may have checked the batch: its findings are asked for again.
+    connect(
+        engine, &Engine::runFinished, this,
+        [this](qint64 batchId) {
+            if (batchId == m_model->batchId())
+                m_controller->loadFindings(batchId);
+        },
+        Qt::QueuedConnection);
 }
 
 void IssuesPanel::setBatch(qint64 batchId)
@@ -87,8 +98,10 @@ void IssuesPanel::setBatch(qint64 batchId)
     if (batchId == m_model->batchId())
         return;
     m_model->reset(batchId);
-    if (m_controller)
+    if (m_controller) {
         m_controller->refreshBatches();
+        m_controller->loadFindings(batchId);
+    }
 }
 
 int IssuesPanel::count() const

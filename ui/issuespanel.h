@@ -29,8 +29,10 @@ public:
     /*!
         A panel fed by \a controller's engine: the files of the batch set with setBatch() as they load
         (Engine::filesLoaded(), e.g. after the main window's EngineController::loadFiles()) and change
-        (Engine::filesChanged()), that batch's intake warnings (Engine::batchesChanged()), and the engine's
-        failures (Engine::failed()).
+        (Engine::filesChanged()), that batch's other problems (Engine::batchesChanged()) and its QA findings
+        (Engine::findingsLoaded(), asked for on setBatch() and after each run of the batch). Requests the
+        engine could not carry out are not problems of the batch; the main window shows them in the status
+        bar and the log.
     */
     explicit IssuesPanel(EngineController *controller, QWidget *parent = nullptr);
 
@@ -60,7 +62,6 @@ private:
     IssuesModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
-    QLabel *m_count;
 };
 
 } // namespace gh

@@ -54,7 +54,7 @@ void MainWindow::openLink(const ItemLink &link)
         new ItemLinkWaiter(
             m_fileModel, link, [this](qint64 fileId) { selectFile(fileId); }, this);
     if (m_batchModel->rowForBatch(link.batchId) >= 0)
-        selectBatchRow(link.batchId);
+        selectBatch(link.batchId);
     else
         m_selectWhenListed = link.batchId; // the batch list has not arrived yet
 }

@@ -1,27 +1,29 @@
 #include "metadatapane.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QImageReader>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
+#include <QPainter>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QSet>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "enginecontroller.h"
-#include "imaging/jp2codec.h"
+#include "imaging/imageanalysis.h"
 
 namespace gh {
 
@@ -433,8 +435,8 @@ QString technicalHtml(const FileRecord &f, const QString &dimensionsHtml)
     QString html = u"<h3>" + esc(f.name) + u"</h3>" + tableStart();
 
     const Severity severity = StatusInfo::severity(f.status);
-    QString status =
-        esc(StatusInfo::displayName(f.status)) + u" <code>" + esc(StatusInfo::key(f.status)) + u"</code>";
+    // The status once, in words; its key ("status:…" in the filter) is in the filter bar.
+    QString status = esc(StatusInfo::displayName(f.status));
     if (severity == Severity::Error)
         status =
             u"<span style=\"color:" + s_bad.toString() + u"; font-weight:bold\">✗ " + status + u"</span>";
@@ -624,9 +626,85 @@ MetadataPane::MetadataPane(EngineController *controller, QWidget *parent)
                 showFile(file, item, events);
         },
         Qt::QueuedConnection);
+    connect(controller->engine(), &Engine::fileQa, this, &MetadataPane::showQa, Qt::QueuedConnection);
 }
 
 MetadataPane::~MetadataPane() = default;
+
+namespace {
+
+const QUrl s_histogramUrl(QStringLiteral("gatehouse-qa:histogram.png"));
+
+//! The histogram of \a s as a small bar chart: darkest values left, bars scaled to the fullest bin.
+QImage drawHistogram(const ImageStatistics &s, const QColor &ink, const QColor &paper)
+{
+    QImage image(256, 72, QImage::Format_RGB32);
+    image.fill(paper);
+    const quint32 most = *std::max_element(s.histogram.cbegin(), s.histogram.cend());
+    if (most == 0)
+        return image;
+    QPainter painter(&image);
+    for (int v = 0; v < 256; ++v) {
+        // Square-root scale, so a small spike (a black border) still shows beside the paper's peak.
+        const double share = std::sqrt(double(s.histogram[size_t(v)]) / double(most));
+        const int bar = int(share * image.height() + 0.5);
+        if (bar > 0)
+            painter.fillRect(QRect(v, image.height() - bar, 1, bar), ink);
+    }
+    return image;
+}
+
+QString qaHtml(const QList<FindingRecord> &findings, const ImageStatistics &s, bool histogram)
+{
+    if (findings.isEmpty() && s.fileId == 0)
+        return {};
+    QString html = u"<h4>" + esc(MetadataPane::tr("Quality")) + u"</h4>" + tableStart();
+    for (const FindingRecord &f : findings) {
+        const QStringView colour = f.severity == FindingSeverity::Error     ? s_bad
+                                   : f.severity == FindingSeverity::Warning ? s_warn
+                                                                            : s_muted;
+        const QString symbol =
+            f.severity == FindingSeverity::Error ? QStringLiteral("✗") : QStringLiteral("⚑");
+        html += row(f.check, mark(colour, symbol, severityText(f.severity)) + u"<br>" + linkified(f.message));
+    }
+    if (findings.isEmpty())
+        html +=
+            row(MetadataPane::tr("Findings"), mark(s_good, QStringLiteral("✓"), MetadataPane::tr("none")));
+    if (s.fileId != 0) {
+        const QLocale locale;
+        if (!s.decoded()) {
+            html += row(MetadataPane::tr("Image"), mark(s_bad, QStringLiteral("✗"), s.error));
+        } else {
+            if (histogram)
+                html +=
+                    row(MetadataPane::tr("Histogram"), u"<img src=\"" + s_histogramUrl.toString() + u"\">");
+            html += textRow(
+                MetadataPane::tr("Peak / mean"),
+                MetadataPane::tr("%1 / %2 of 255").arg(s.peak()).arg(locale.toString(s.mean(), 'f', 0)));
+            html += textRow(MetadataPane::tr("Sampled at"),
+                            MetadataPane::tr("%1 × %2 pixels (%3 levels reduced)")
+                                .arg(locale.toString(s.sampleWidth), locale.toString(s.sampleHeight))
+                                .arg(s.reduction));
+        }
+    }
+    return html + u"</table>";
+}
+
+} // namespace
+
+void MetadataPane::showQa(qint64 fileId, const QList<FindingRecord> &findings,
+                          const ImageStatistics &statistics)
+{
+    if (!m_hasFile || fileId != m_file.id)
+        return;
+    m_findings = findings;
+    m_statistics = statistics;
+    m_histogram =
+        statistics.fileId != 0 && statistics.decoded()
+            ? drawHistogram(statistics, palette().color(QPalette::Text), palette().color(QPalette::Base))
+            : QImage();
+    renderTechnical();
+}
 
 void MetadataPane::showFile(qint64 fileId)
 {
@@ -678,6 +756,9 @@ void MetadataPane::clearDetails()
     ++m_generation;
     m_hasFile = false;
     m_file = {};
+    m_findings.clear();
+    m_statistics = {};
+    m_histogram = {};
     m_sizeState = SizeState::None;
     m_imageSize = {};
     m_descriptive->clear();
@@ -693,6 +774,9 @@ void MetadataPane::showFile(const FileRecord &file, const ItemRecord &item, cons
     m_file = file;
     m_imageSize = {};
     m_sizeError.clear();
+    m_findings.clear();
+    m_statistics = {};
+    m_histogram = {};
     m_sizeState = looksLikeImage(file) ? SizeState::Reading : SizeState::None;
     m_descriptive->setHtml(descriptiveHtml(file, item));
     m_provenance->setHtml(provenanceHtml(events));
@@ -719,28 +803,11 @@ MetadataPane::ImageHeader MetadataPane::readImageHeader(const QString &path)
 {
     if (path.isEmpty())
         return {{}, tr("no copy of the file on this machine")};
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {{}, tr("cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString())};
-    const QByteArray header = file.read(16);
-    file.close();
-    if (Jp2Codec::detect(header) != Jp2Codec::Container::None) {
-        // The smallest resolution level is enough: the codestream states the full size.
-        Jp2Codec::DecodeOptions options;
-        options.minimumSize = 1;
-        options.threads = 1;
-        auto decoded = Jp2Codec::decodeFile(path, options);
-        if (!decoded)
-            return {{}, decoded.error().message};
-        return {decoded->fullSize, {}};
-    }
-    QImageReader reader(path);
-    const QSize size = reader.size();
-    if (!size.isValid())
-        return {{},
-                tr("cannot read the image header of %1: %2")
-                    .arg(QDir::toNativeSeparators(path), reader.errorString())};
-    return {size, {}};
+    // Headers only: a JPEG 2000 page's size comes from its codestream, nothing is decoded.
+    auto size = ImageProbe::pixelSize(path);
+    if (!size)
+        return {{}, size.error().message};
+    return {*size, {}};
 }
 
 void MetadataPane::requestImageSize()
@@ -786,7 +853,13 @@ void MetadataPane::renderTechnical()
     }
     // Re-rendering when the size arrives must not move what the curator is reading.
     const int scroll = m_technical->verticalScrollBar()->value();
-    m_technical->setHtml(technicalHtml(m_file, dimensions));
+    // The histogram is a resource of the document; setHtml() starts a new one, so it is added after.
+    const bool histogram = !m_histogram.isNull();
+    m_technical->setHtml(technicalHtml(m_file, dimensions) + qaHtml(m_findings, m_statistics, histogram));
+    if (histogram) {
+        m_technical->document()->addResource(QTextDocument::ImageResource, s_histogramUrl, m_histogram);
+        m_technical->document()->markContentsDirty(0, m_technical->document()->characterCount());
+    }
     m_technical->verticalScrollBar()->setValue(scroll);
 }
 

@@ -2,9 +2,11 @@
 
 #include <functional>
 
+#include <QImage>
 #include <QSize>
 #include <QWidget>
 
+#include "model/finding.h"
 #include "model/records.h"
 
 class QLabel;
@@ -26,7 +28,8 @@ class EngineController;
         ingest requests), nested values as an indented tree, links clickable.
     \li \e Technical: size, sniffed and declared type, pixel dimensions for images (read off the GUI
         thread), digests and declared checksums with their verdicts, the HTTP exchange with every redirect
-        hop, the stored key and the source.
+        hop, the stored key and the source; then what QA found about the file and the histogram of its
+        image statistics (Engine::fileQa()).
     \li \e Provenance: the events in time order, failures marked.
     \endlist
 
@@ -61,6 +64,10 @@ public:
     void showFile(qint64 fileId);
     //! Shows \a file, its \a item and \a events; starts reading the pixel size if \a file is an image.
     void showFile(const FileRecord &file, const ItemRecord &item, const QList<EventRecord> &events);
+    //! Shows what QA found about file \a fileId, if it is the file shown: its \a findings and, when
+    //! \a statistics has a fileId, its histogram.
+    void showQa(qint64 fileId, const QList<gh::FindingRecord> &findings,
+                const gh::ImageStatistics &statistics);
     //! The empty state: nothing selected.
     void clearDetails();
     /*!
@@ -73,6 +80,10 @@ public:
     qint64 fileId() const { return m_hasFile ? m_file.id : 0; }
     //! The shown image's pixel size once read; invalid before, and for files that are not images.
     QSize imageSize() const { return m_imageSize; }
+    //! The QA findings shown for the file.
+    const QList<FindingRecord> &findings() const { return m_findings; }
+    //! The histogram shown for the file (its luminance statistics); null when there is none.
+    QImage histogramImage() const { return m_histogram; }
 
     // For tests and accessibility tools.
     QTextBrowser *descriptiveView() const { return m_descriptive; }
@@ -123,6 +134,9 @@ private:
     SizeState m_sizeState = SizeState::None;
     QSize m_imageSize;
     QString m_sizeError;
+    QList<FindingRecord> m_findings;
+    ImageStatistics m_statistics;
+    QImage m_histogram;
 };
 
 } // namespace gh

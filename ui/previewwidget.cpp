@@ -5,10 +5,16 @@
 
 #include <QAbstractItemModel>
 #include <QAbstractScrollArea>
+#include <QFile>
+#include <QFileInfo>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLocale>
+#include <QMenu>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QStyle>
 #include <QToolButton>
@@ -17,6 +23,8 @@
 
 #include "filetablemodel.h"
 #include "imaging/thumbnailgenerator.h"
+#include "sourcehighlighter.h"
+#include "util/naturalorder.h"
 
 namespace gh {
 
@@ -25,6 +33,12 @@ namespace {
 constexpr double s_minZoom = 0.01;
 constexpr double s_maxZoom = 16.0;
 constexpr double s_zoomStep = 1.25;
+constexpr qint64 s_maxText = 4 * 1024 * 1024;
+
+QString nameOf(const QModelIndex &index)
+{
+    return index.siblingAtColumn(FileTableModel::NameColumn).data(Qt::DisplayRole).toString();
+}
 
 } // namespace
 
@@ -266,6 +280,11 @@ PreviewWidget::PreviewWidget(QWidget *parent)
     m_fit->setCheckable(true);
     m_actual = toolButton(this, QStyle::SP_CustomBase, tr("100%"), tr("Actual size (1)"));
     m_actual->setAccessibleName(tr("Actual size"));
+    m_files = toolButton(this, QStyle::SP_FileDialogListView, tr("Files of this item"),
+                         tr("Every file of this item: its pages and its metadata"));
+    m_files->setObjectName(QStringLiteral("itemFilesButton"));
+    m_files->setPopupMode(QToolButton::InstantPopup);
+    m_files->setMenu(new QMenu(m_files));
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
@@ -273,16 +292,26 @@ PreviewWidget::PreviewWidget(QWidget *parent)
     bar->addWidget(m_pageLabel);
     bar->addWidget(m_next);
     bar->addWidget(m_caption, 1);
+    bar->addWidget(m_files);
     bar->addWidget(m_zoomOut);
     bar->addWidget(m_zoomIn);
     bar->addWidget(m_fit);
     bar->addWidget(m_actual);
 
     m_canvas = new PreviewCanvas(this);
+    m_text = new QPlainTextEdit(this);
+    m_text->setObjectName(QStringLiteral("previewText"));
+    m_text->setAccessibleName(tr("File content"));
+    m_text->setReadOnly(true);
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_text->hide();
+    m_highlighter = new SourceHighlighter(m_text->document(), m_text->palette());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(m_canvas, 1);
+    layout->addWidget(m_text, 1);
     setFocusProxy(m_canvas);
 
     connect(m_previous, &QToolButton::clicked, this, &PreviewWidget::previousPage);
@@ -342,9 +371,14 @@ void PreviewWidget::setCurrentIndex(const QModelIndex &index)
         ++m_ticket;
         m_waiting.reset();
         m_pages.clear();
+        m_itemFiles.clear();
         m_pagesItem = -1;
         m_page = -1;
         m_current = QPersistentModelIndex();
+        m_text->hide();
+        m_text->clear();
+        m_canvas->show();
+        rebuildItemMenu();
         m_image = QImage();
         m_state = State::Empty;
         m_error.clear();
@@ -359,34 +393,92 @@ void PreviewWidget::setCurrentIndex(const QModelIndex &index)
     load(index);
 }
 
+bool PreviewWidget::isImageFile(const QString &mimetype, const QString &name)
+{
+    if (mimetype.startsWith(u"image/") || mimetype == u"application/pdf")
+        return true;
+    if (!mimetype.isEmpty() && mimetype != u"application/octet-stream")
+        return false;
+    static const QStringList suffixes{QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
+                                      QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("jp2"),
+                                      QStringLiteral("j2k"), QStringLiteral("gif"),  QStringLiteral("webp"),
+                                      QStringLiteral("bmp"), QStringLiteral("pdf")};
+    return suffixes.contains(QFileInfo(name).suffix(), Qt::CaseInsensitive);
+}
+
+bool PreviewWidget::isTextFile(const QString &mimetype, const QString &name)
+{
+    if (mimetype.startsWith(u"text/") || mimetype.contains(u"xml") || mimetype.contains(u"json"))
+        return true;
+    static const QStringList suffixes{
+        QStringLiteral("xml"),    QStringLiteral("txt"),    QStringLiteral("csv"), QStringLiteral("tsv"),
+        QStringLiteral("json"),   QStringLiteral("jsonl"),  QStringLiteral("md5"), QStringLiteral("sha1"),
+        QStringLiteral("sha256"), QStringLiteral("sha512"), QStringLiteral("md"),  QStringLiteral("xsd")};
+    return suffixes.contains(QFileInfo(name).suffix(), Qt::CaseInsensitive);
+}
+
+bool PreviewWidget::isShowingText() const
+{
+    return !m_text->isHidden();
+}
+
 void PreviewWidget::collectPages(const QModelIndex &index)
 {
     const QVariant item = index.data(FileTableModel::ItemIdRole);
     const qint64 itemId = item.isValid() ? item.toLongLong() : -1;
     if (itemId < 0 || m_pagesStale || itemId != m_pagesItem) {
         m_pages.clear();
+        m_itemFiles.clear();
         if (itemId >= 0) {
-            // One pass over the model, only when the item changes: the files of an item keep the model's
-            // (sorted, filtered) order.
+            // One pass over the model, only when the item changes.
             const int rows = m_model->rowCount(index.parent());
             for (int row = 0; row < rows; ++row) {
                 const QModelIndex candidate = m_model->index(row, index.column(), index.parent());
                 if (candidate.data(FileTableModel::ItemIdRole).toLongLong() == itemId)
-                    m_pages.append(QPersistentModelIndex(candidate));
+                    m_itemFiles.append(QPersistentModelIndex(candidate));
             }
         }
-        if (m_pages.isEmpty())
-            m_pages.append(QPersistentModelIndex(index));
+        if (m_itemFiles.isEmpty())
+            m_itemFiles.append(QPersistentModelIndex(index));
+        // Pages in the order their names give (page-2 before page-10), whatever the table is sorted by.
+        std::stable_sort(m_itemFiles.begin(), m_itemFiles.end(),
+                         [](const QPersistentModelIndex &a, const QPersistentModelIndex &b) {
+                             return naturalLess(nameOf(a), nameOf(b));
+                         });
+        for (const QPersistentModelIndex &file : std::as_const(m_itemFiles)) {
+            if (isImageFile(file.data(FileTableModel::MimetypeRole).toString(), nameOf(file)))
+                m_pages.append(file);
+        }
         m_pagesItem = itemId;
         m_pagesStale = false;
+        rebuildItemMenu();
     }
-    m_page = 0;
+    m_page = -1;
     for (int i = 0; i < m_pages.size(); ++i) {
         if (m_pages.at(i).row() == index.row()) {
             m_page = i;
             break;
         }
     }
+}
+
+void PreviewWidget::rebuildItemMenu()
+{
+    QMenu *menu = m_files->menu();
+    menu->clear();
+    for (const QPersistentModelIndex &file : std::as_const(m_itemFiles)) {
+        QAction *action = menu->addAction(nameOf(file));
+        action->setCheckable(true);
+        action->setChecked(m_current.isValid() && file.row() == m_current.row());
+        connect(action, &QAction::triggered, this, [this, file] {
+            if (!file.isValid())
+                return;
+            m_page = int(m_pages.indexOf(file));
+            load(file);
+            Q_EMIT currentIndexChanged(file);
+        });
+    }
+    m_files->setVisible(m_itemFiles.size() > 1);
 }
 
 void PreviewWidget::showPage(int page)
@@ -403,7 +495,8 @@ void PreviewWidget::showPage(int page)
 
 void PreviewWidget::nextPage()
 {
-    showPage(m_page + 1);
+    // From a file that is not a page (the item's XML), the next page is the first.
+    showPage(m_page < 0 ? 0 : m_page + 1);
 }
 
 void PreviewWidget::previousPage()
@@ -418,11 +511,25 @@ void PreviewWidget::load(const QModelIndex &index)
     m_error.clear();
     const quint64 ticket = ++m_ticket;
     const QString path = index.data(FileTableModel::LocalPathRole).toString();
-    const QString name = index.siblingAtColumn(FileTableModel::NameColumn).data(Qt::DisplayRole).toString();
+    const QString name = nameOf(index);
+    const QString mimetype = index.data(FileTableModel::MimetypeRole).toString();
     m_caption->setText(name);
+    for (QAction *action : m_files->menu()->actions())
+        action->setChecked(action->text() == name);
+    const bool text = !isImageFile(mimetype, name) && isTextFile(mimetype, name);
+    m_text->setVisible(text);
+    m_canvas->setVisible(!text);
+    setFocusProxy(text ? static_cast<QWidget *>(m_text) : m_canvas);
     if (path.isEmpty()) {
         m_waiting.reset();
+        m_text->hide();
+        m_canvas->show();
         finishLoad(ticket, {}, {}, tr("%1 is not on this machine yet.").arg(name));
+        return;
+    }
+    if (text) {
+        m_waiting.reset();
+        loadText(ticket, path, name, mimetype);
         return;
     }
     m_state = State::Loading;
@@ -433,6 +540,50 @@ void PreviewWidget::load(const QModelIndex &index)
     options.mimetype = index.data(FileTableModel::MimetypeRole).toString();
     m_waiting = Decode{ticket, path, options};
     startDecode();
+}
+
+void PreviewWidget::loadText(quint64 ticket, const QString &path, const QString &name,
+                             const QString &mimetype)
+{
+    m_state = State::Loading;
+    m_text->setPlainText(tr("Loading %1 …").arg(name));
+    m_highlighter->setLanguage(SourceHighlighter::Language::Plain);
+    updateControls();
+    // Read on the pool like an image; the widget gets the text only if the curator is still on this file.
+    m_pool.start([this, ticket, path, name, mimetype] {
+        QFile file(path);
+        QString text;
+        QString error;
+        bool cut = false;
+        if (file.open(QIODevice::ReadOnly)) {
+            const QByteArray bytes = file.read(s_maxText);
+            cut = !file.atEnd();
+            text = QString::fromUtf8(bytes);
+        } else {
+            error = file.errorString();
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, ticket, text, error, cut, name, mimetype] {
+                if (ticket != m_ticket)
+                    return;
+                if (!error.isEmpty()) {
+                    m_text->hide();
+                    m_canvas->show();
+                    finishLoad(ticket, {}, {}, error);
+                    return;
+                }
+                m_highlighter->setLanguage(SourceHighlighter::languageFor(mimetype, name));
+                m_text->setPlainText(
+                    cut ? text + u"\n\n" +
+                              tr("[Only the first %1 are shown.]").arg(QLocale().formattedDataSize(s_maxText))
+                        : text);
+                m_state = State::Ready;
+                updateControls();
+                Q_EMIT imageShown(m_current);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void PreviewWidget::startDecode()
@@ -550,11 +701,11 @@ void PreviewWidget::updateControls()
     m_next->setEnabled(pages > 1 && m_page < pages - 1);
     m_previous->setVisible(pages > 1);
     m_next->setVisible(pages > 1);
-    m_pageLabel->setVisible(pages > 1);
+    m_pageLabel->setVisible(pages > 1 && m_page >= 0);
     m_pageLabel->setText(tr("Page %1 of %2").arg(m_page + 1).arg(pages));
-    if (pages == 0)
+    if (m_itemFiles.isEmpty())
         m_caption->clear();
-    const bool ready = m_state == State::Ready;
+    const bool ready = m_state == State::Ready && !isShowingText();
     m_zoomIn->setEnabled(ready);
     m_zoomOut->setEnabled(ready);
     m_fit->setEnabled(ready);

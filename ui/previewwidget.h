@@ -12,16 +12,20 @@
 
 class QAbstractItemModel;
 class QLabel;
+class QPlainTextEdit;
 class QToolButton;
 
 namespace gh {
 
 class PreviewCanvas;
+class SourceHighlighter;
 
 /*!
     \class gh::PreviewWidget
-    A large preview of one file, with zoom and pan, and page turning through the files of a multi-page item
-    (IIIF canvases, newspaper pages) in the model's order.
+    A large preview of one file, with zoom and pan, and page turning through the images of a multi-page
+    item (IIIF canvases, a book's scans) in their names' natural order, so "page 2 of 4" is the second
+    image. The item's other files (MIX, MODS, ALTO, text, JSON) are listed in the "Files of this item" menu
+    and shown as text with syntax colouring.
 
     The file is decoded off the GUI thread by ThumbnailGenerator at previewSize() (JPEG at a reduced DCT
     scale, JPEG 2000 at the reduced resolution that fits, the first page of a PDF); only the newest request's
@@ -30,6 +34,7 @@ class PreviewCanvas;
 
     Zoom is in device pixels per source pixel (1.0 is 100%). Keys: + and - zoom, F fits the window, 1 shows
     100%, Ctrl+wheel zooms around the pointer, dragging or the scrollbars pan, PageUp/PageDown turn pages.
+    Text is read on a worker thread too, at most the first 4 MiB.
 */
 class PreviewWidget : public QWidget
 {
@@ -65,9 +70,18 @@ public:
     //! Device pixels per source pixel.
     double zoom() const;
     bool fitsWindow() const;
-    //! Files of the current item (1 for a single file, 0 when empty), and which one is shown (0-based).
+    //! Images of the current item (its pages), and which one is shown (0-based; -1 when the file shown is
+    //! not one of them, such as the item's XML).
     int pageCount() const { return int(m_pages.size()); }
     int currentPage() const { return m_page; }
+    //! Every file of the current item, pages and others, in natural name order.
+    int itemFileCount() const { return int(m_itemFiles.size()); }
+    //! Whether the file shown is shown as text (XML, JSON, plain text) rather than as an image.
+    bool isShowingText() const;
+    QPlainTextEdit *textView() const { return m_text; }
+    //! The kind of preview a file gets, from its mimetype and name.
+    static bool isImageFile(const QString &mimetype, const QString &name);
+    static bool isTextFile(const QString &mimetype, const QString &name);
 
 public Q_SLOTS:
     //! Shows the file at \a index (any column of its row); an invalid index clears the preview.
@@ -99,12 +113,15 @@ private:
     void collectPages(const QModelIndex &index);
     void showPage(int page);
     void load(const QModelIndex &index);
+    void loadText(quint64 ticket, const QString &path, const QString &name, const QString &mimetype);
+    void rebuildItemMenu();
     void startDecode();
     void finishLoad(quint64 ticket, const QImage &image, QSize sourceSize, const QString &error);
     void updateControls();
 
     QPointer<QAbstractItemModel> m_model;
-    QList<QPersistentModelIndex> m_pages;
+    QList<QPersistentModelIndex> m_pages;     //!< The item's images.
+    QList<QPersistentModelIndex> m_itemFiles; //!< All the item's files.
     qint64 m_pagesItem = -1;
     bool m_pagesStale = true;
     int m_page = -1;
@@ -125,6 +142,9 @@ private:
     QThreadPool m_pool;
 
     PreviewCanvas *m_canvas = nullptr;
+    QPlainTextEdit *m_text = nullptr;
+    SourceHighlighter *m_highlighter = nullptr;
+    QToolButton *m_files = nullptr;
     QToolButton *m_previous = nullptr;
     QToolButton *m_next = nullptr;
     QToolButton *m_zoomIn = nullptr;

@@ -16,23 +16,31 @@
 
 #include "columnmappingeditor.h"
 #include "pipeline/settings.h"
+#include "qaprofileeditor.h"
 #include "store/storekey.h"
 
 namespace gh {
 
 namespace {
 
-//! A size as the curator would type it: 500M, 2G, or bytes.
+//! A size limit as the curator would type it: 500M, 2G, or bytes; empty for no limit.
 QString sizeText(qint64 bytes)
 {
-    if (bytes < 0)
-        return {};
-    for (const auto &[unit, factor] : {std::pair{u'T', qint64(1) << 40}, std::pair{u'G', qint64(1) << 30},
-                                       std::pair{u'M', qint64(1) << 20}, std::pair{u'K', qint64(1) << 10}}) {
-        if (bytes >= factor && bytes % factor == 0)
-            return QString::number(bytes / factor) + QChar(unit);
-    }
-    return QString::number(bytes);
+    return bytes > 0 ? SettingsTable::formatSize(bytes) : QString();
+}
+
+//! A field's complaint, shown right under it in words and colour; hidden while there is none.
+QLabel *errorLabel(QWidget *parent, const QString &name)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
+    label->setPalette(palette);
+    label->hide();
+    return label;
 }
 
 QWidget *withBrowse(QLineEdit *edit, const std::function<void()> &browse, QWidget *parent)
@@ -63,10 +71,18 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     , m_hotFolder(new QLineEdit(this))
     , m_keyTemplate(new QLineEdit(this))
     , m_sync(new QComboBox(this))
+    , m_maxSizeError(errorLabel(this, QStringLiteral("maxSizeError")))
+    , m_keyTemplateError(errorLabel(this, QStringLiteral("keyTemplateError")))
+    , m_curator(new QLineEdit(this))
+    , m_aql(new QComboBox(this))
+    , m_level(new QComboBox(this))
+    , m_defectReasons(new QLineEdit(this))
+    , m_supplier(new QLineEdit(this))
+    , m_suppliers(new QLineEdit(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Settings"));
-    const TransferOptions &t = preferences.options.fetch.transfer;
+    const TransferOptions &t = preferences.options.transfer;
 
     auto *downloads = new QWidget(this);
     auto *downloadsForm = new QFormLayout(downloads);
@@ -82,11 +98,14 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_maxSize->setPlaceholderText(tr("no limit (e.g. 500M, 2G)"));
     m_maxSize->setAccessibleName(tr("Largest file to accept"));
     downloadsForm->addRow(tr("&Largest file:"), m_maxSize);
+    downloadsForm->addRow(QString(), m_maxSizeError);
     m_accept->setText(t.accept.join(QStringLiteral(", ")));
     m_accept->setPlaceholderText(tr("any type (e.g. image/*, application/pdf)"));
     m_accept->setAccessibleName(tr("Accepted types"));
     downloadsForm->addRow(tr("&Accepted types:"), m_accept);
-    m_contact->setText(t.contact);
+    // The built-in contact is a placeholder address, not the curator's: the field starts empty with a hint.
+    m_contact->setText(t.contact == TransferOptions().contact ? QString() : t.contact);
+    m_contact->setPlaceholderText(tr("your e-mail address or web page"));
     m_contact->setAccessibleName(tr("Contact sent to servers"));
     m_contact->setToolTip(tr("Sent in every request's User-Agent, so server operators can reach you."));
     downloadsForm->addRow(tr("&Contact for servers:"), m_contact);
@@ -131,6 +150,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_keyTemplate->setToolTip(tr("Variables: {batch} {batch_name} {item} {filename} {path} {ext} {timestamp} "
                                  "{resource_id} {md5} {sha1} {sha256}; e.g. sha1/{sha1:0:2}/{sha1}"));
     storageForm->addRow(tr("Storage &key:"), m_keyTemplate);
+    storageForm->addRow(QString(), m_keyTemplateError);
     m_sync->addItem(tr("Once per batch of files (recommended)"),
                     QVariant::fromValue(int(StoreOptions::Sync::Batched)));
     m_sync->addItem(tr("After every file (slowest, safest)"),
@@ -140,10 +160,45 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_sync->setAccessibleName(tr("When stored files are flushed to disk"));
     storageForm->addRow(tr("Flush to &disk:"), m_sync);
 
+    // Review: the keys of the settings table's [review] section, edited as text in the table's syntax.
+    const Settings &settings = preferences.settings;
+    auto *review = new QWidget(this);
+    auto *reviewForm = new QFormLayout(review);
+    m_curator->setText(settings.text(QStringLiteral("review/curator")));
+    m_curator->setPlaceholderText(qEnvironmentVariable("USER"));
+    m_curator->setAccessibleName(tr("Curator name"));
+    m_curator->setToolTip(tr("Recorded with every verdict, approval and rejection."));
+    reviewForm->addRow(tr("C&urator:"), m_curator);
+    for (const QString &aql : SettingsTable::find(u"review/aql")->choices)
+        m_aql->addItem(tr("%1 %").arg(aql), aql);
+    m_aql->setCurrentIndex(m_aql->findData(settings.text(QStringLiteral("review/aql"))));
+    m_aql->setAccessibleName(tr("Acceptance quality limit"));
+    reviewForm->addRow(tr("&AQL:"), m_aql);
+    for (const QString &level : SettingsTable::find(u"review/level")->choices)
+        m_level->addItem(level, level);
+    m_level->setCurrentIndex(m_level->findData(settings.text(QStringLiteral("review/level"))));
+    m_level->setAccessibleName(tr("Inspection level"));
+    reviewForm->addRow(tr("Inspection &level:"), m_level);
+    m_defectReasons->setText(settings.text(QStringLiteral("review/defect_reasons")));
+    m_defectReasons->setAccessibleName(tr("Defect reasons"));
+    m_defectReasons->setToolTip(tr("Offered when an item fails review; separate them with commas."));
+    reviewForm->addRow(tr("&Defect reasons:"), m_defectReasons);
+    m_supplier->setText(settings.text(QStringLiteral("review/supplier")));
+    m_supplier->setAccessibleName(tr("Default supplier"));
+    m_supplier->setPlaceholderText(tr("none"));
+    reviewForm->addRow(tr("Default &supplier:"), m_supplier);
+    m_suppliers->setText(settings.text(QStringLiteral("review/suppliers")));
+    m_suppliers->setAccessibleName(tr("Suppliers by batch name prefix"));
+    m_suppliers->setPlaceholderText(tr("e.g. B4000220=Example Scanning Ltd"));
+    reviewForm->addRow(tr("Suppliers by &prefix:"), m_suppliers);
+
     auto *tabs = new QTabWidget(this);
     tabs->addTab(downloads, tr("Downloads"));
     tabs->addTab(intake, tr("Intake"));
     tabs->addTab(storage, tr("Storage"));
+    tabs->addTab(review, tr("Review"));
+    m_quality = new QaProfileEditor(preferences.qa, this);
+    tabs->addTab(m_quality, tr("Quality"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
     layout->addWidget(m_buttons);
@@ -156,15 +211,20 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
 
 void SettingsDialog::validate()
 {
-    QString problem;
-    if (!m_maxSize->text().trimmed().isEmpty() && !EngineSettings::parseSize(m_maxSize->text()))
-        problem = tr("The largest file must be a size such as 500M or 2G.");
-    QHash<QString, QString> probe;
-    for (const char *name : {"batch", "batch_name", "item", "filename", "path", "ext", "timestamp",
-                             "resource_id", "md5", "sha1", "sha256", "file_id"})
-        probe.insert(QString::fromLatin1(name), QStringLiteral("x"));
-    if (auto key = StoreKey::expand(m_keyTemplate->text(), probe); !key)
-        problem = key.error().message;
+    QString sizeProblem;
+    if (!EngineSettings::parseSizeLimit(m_maxSize->text()))
+        sizeProblem = tr("The largest file must be a size such as 500M or 2G.");
+    QString keyProblem;
+    if (Status key = EngineSettings::checkKeyTemplate(m_keyTemplate->text()); !key)
+        keyProblem = key.error().message;
+    // Each complaint beside its field; OK waits until there are none.
+    for (const auto &[label, field, problem] : {std::tuple{m_maxSizeError, m_maxSize, sizeProblem},
+                                                std::tuple{m_keyTemplateError, m_keyTemplate, keyProblem}}) {
+        label->setText(problem);
+        label->setVisible(!problem.isEmpty());
+        field->setAccessibleDescription(problem);
+    }
+    const QString problem = !sizeProblem.isEmpty() ? sizeProblem : keyProblem;
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setToolTip(problem);
 }
@@ -172,19 +232,34 @@ void SettingsDialog::validate()
 Preferences SettingsDialog::preferences() const
 {
     Preferences p = m_original;
-    TransferOptions &t = p.options.fetch.transfer;
+    TransferOptions &t = p.options.transfer;
     t.jobs = m_jobs->value();
     t.perHost = m_perHost->value();
-    const QString size = m_maxSize->text().trimmed();
-    t.maxSize = size.isEmpty() ? -1 : EngineSettings::parseSize(size).value();
+    t.maxSize = EngineSettings::parseSizeLimit(m_maxSize->text()).value();
     t.accept = EngineSettings::parseAccept(m_accept->text());
-    t.contact = m_contact->text().trimmed();
+    t.contact =
+        m_contact->text().trimmed().isEmpty() ? TransferOptions().contact : m_contact->text().trimmed();
     t.honourFreshness = m_freshness->isChecked();
     p.options.bannedList = m_banned->text().trimmed();
     p.hotFolder = m_hotFolder->text().trimmed();
     p.options.intake.columns = m_columns->mapping();
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
     p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
+    const std::pair<const char *, QString> review[] = {
+        {"review/curator", m_curator->text()},
+        {"review/aql", m_aql->currentData().toString()},
+        {"review/level", m_level->currentData().toString()},
+        {"review/defect_reasons", m_defectReasons->text()},
+        {"review/supplier", m_supplier->text()},
+        {"review/suppliers", m_suppliers->text()},
+    };
+    for (const auto &[key, value] : review) {
+        // Every field holds text the table accepts (a free text or a listed choice).
+        if (Status s = p.settings.setText(QString::fromLatin1(key), value); !s)
+            qWarning("%s", qPrintable(s.error().message));
+    }
+    p.settings = p.toSettings();
+    p.qa = m_quality->profile();
     return p;
 }
 

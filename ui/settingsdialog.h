@@ -8,18 +8,21 @@ class QCheckBox;
 class QDialogButtonBox;
 class QComboBox;
 class QGroupBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
 namespace gh {
 
 class ColumnMappingEditor;
+class QaProfileEditor;
 
 /*!
     \class gh::SettingsDialog
     Collects the curator's settings: downloads (parallelism, politeness, size limit, accepted types, contact),
-    intake (banned records, hot folder) and storage (key template, durability). It only collects; the main
-    window applies what it returns.
+    intake (banned records, hot folder), storage (key template, durability), review (curator, sampling
+    plan, defect reasons, suppliers) and quality (the QA profile). It only collects; the main window applies
+    what it returns.
 */
 class SettingsDialog : public QDialog
 {
@@ -45,6 +48,15 @@ private:
     ColumnMappingEditor *m_columns;
     QLineEdit *m_keyTemplate;
     QComboBox *m_sync;
+    QLabel *m_maxSizeError;
+    QLabel *m_keyTemplateError;
+    QLineEdit *m_curator;
+    QComboBox *m_aql;
+    QComboBox *m_level;
+    QLineEdit *m_defectReasons;
+    QLineEdit *m_supplier;
+    QLineEdit *m_suppliers;
+    QaProfileEditor *m_quality;
     QDialogButtonBox *m_buttons;
 };
 

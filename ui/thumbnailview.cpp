@@ -66,13 +66,38 @@ public:
         initStyleOption(&opt, index);
         const QWidget *widget = option.widget;
         QStyle *style = widget ? widget->style() : QApplication::style();
-        style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
 
         const int side = m_view->thumbnailSize();
         const QRect cell = option.rect;
         const QRect square(cell.left() + (cell.width() - side) / 2, cell.top() + s_padding, side, side);
+        const bool selected = option.state & QStyle::State_Selected;
+        const QPalette::ColorGroup group =
+            option.state & QStyle::State_Active ? QPalette::Active : QPalette::Inactive;
 
         painter->save();
+        // The selection is painted here, not by the style: styles fill only the text area of an item, which
+        // this delegate draws itself, so a selected tile would look like any other. A tinted tile with a
+        // frame in the highlight colour reads on light and dark palettes; the name sits on the highlight.
+        if (selected) {
+            const QColor highlight = option.palette.color(group, QPalette::Highlight);
+            QColor tint = highlight;
+            tint.setAlpha(70);
+            painter->setRenderHint(QPainter::Antialiasing);
+            painter->setPen(QPen(highlight, 2));
+            painter->setBrush(tint);
+            painter->drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), 4, 4);
+            painter->setRenderHint(QPainter::Antialiasing, false);
+        } else if (option.state & QStyle::State_MouseOver) {
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(option.palette.color(group, QPalette::AlternateBase));
+            painter->drawRect(cell);
+        }
+        if (option.state & QStyle::State_HasFocus && !selected) {
+            QStyleOptionFocusRect focus;
+            focus.QStyleOption::operator=(opt);
+            focus.rect = cell.adjusted(1, 1, -1, -1);
+            style->drawPrimitive(QStyle::PE_FrameFocusRect, &focus, painter, widget);
+        }
         const QPixmap pixmap = m_view->thumbnail(index);
         if (!pixmap.isNull()) {
             const QSizeF logical = pixmap.deviceIndependentSize();
@@ -112,8 +137,15 @@ public:
                              cell.width() - 2 * s_padding, option.fontMetrics.height());
         const QString name = option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(),
                                                            Qt::ElideMiddle, textRect.width());
-        const bool selected = option.state & QStyle::State_Selected;
-        painter->setPen(option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
+        if (selected) {
+            const int width = std::min(textRect.width(), option.fontMetrics.horizontalAdvance(name) + 8);
+            const QRect label(textRect.center().x() - width / 2, textRect.top(), width, textRect.height());
+            painter->setRenderHint(QPainter::Antialiasing);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(option.palette.color(group, QPalette::Highlight));
+            painter->drawRoundedRect(QRectF(label).adjusted(0, -1, 0, 1), 3, 3);
+        }
+        painter->setPen(option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text));
         painter->setFont(option.font);
         painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignVCenter, name);
         painter->restore();

@@ -133,10 +133,12 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == ProgressColumn || index.column() == NameColumn) {
             const QLocale locale;
-            return t->total >= 0 ? tr("%1 of %2 bytes received")
-                                       .arg(locale.toString(t->bytesDone), locale.toString(t->total))
-                                 : tr("%1 bytes received; the size is not known yet")
-                                       .arg(locale.toString(t->bytesDone));
+            if (t->bytesDone == 0 && t->total < 0)
+                return tr("Waiting for the server: connecting, or in the queue for this host.");
+            return t->total >= 0
+                       ? tr("%1 of %2 bytes received")
+                             .arg(locale.toString(t->bytesDone), locale.toString(t->total))
+                       : tr("%1 bytes received; the size is not known yet").arg(locale.toString(t->bytesDone));
         }
         return {};
     case Qt::DisplayRole:
@@ -152,6 +154,8 @@ QVariant TransfersModel::data(const QModelIndex &index, int role) const
     case HostColumn:
         return t->host;
     case ProgressColumn:
+        if (t->bytesDone == 0 && t->total < 0)
+            return tr("waiting…");
         if (t->total > 0) {
             return tr("%1 of %2 (%3%)")
                 .arg(locale.formattedDataSize(t->bytesDone), locale.formattedDataSize(t->total))

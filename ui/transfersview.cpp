@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "enginecontroller.h"
+#include "progresspanel.h"
 #include "transfersmodel.h"
 
 namespace gh {
@@ -28,6 +29,19 @@ void TransferProgressDelegate::paint(QPainter *painter, const QStyleOptionViewIt
 
     const qint64 received = index.data(TransfersModel::ReceivedRole).toLongLong();
     const qint64 total = index.data(TransfersModel::TotalRole).toLongLong();
+    // Waiting for a connection (nothing received, size unknown) is not progress: say so, with an empty bar.
+    if (received == 0 && total < 0) {
+        QRect text = option.rect.adjusted(4, 0, -4, 0);
+        painter->save();
+        painter->setPen(option.palette.color(
+            option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+        QFont italic = option.font;
+        italic.setItalic(true);
+        painter->setFont(italic);
+        painter->drawText(text, Qt::AlignVCenter | Qt::AlignLeft, TransfersModel::tr("waiting…"));
+        painter->restore();
+        return;
+    }
     QStyleOptionProgressBar bar;
     if (widget)
         bar.initFrom(widget);
@@ -45,9 +59,10 @@ void TransferProgressDelegate::paint(QPainter *painter, const QStyleOptionViewIt
         bar.maximum = 1000;
         bar.progress = int(std::clamp<qint64>(received * 1000 / total, 0, 1000));
     } else {
-        // minimum == maximum is the styles' busy indicator: the size is not known yet.
+        // The size is not known: the bytes so far as text over an empty bar. (A style's busy indicator,
+        // minimum == maximum, is painted full when nothing animates it, which reads as "done".)
         bar.minimum = 0;
-        bar.maximum = 0;
+        bar.maximum = 1;
         bar.progress = 0;
     }
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
@@ -109,6 +124,7 @@ TransfersView::TransfersView(QWidget *parent)
     m_table->horizontalHeader()->resizeSection(TransfersModel::ProgressColumn,
                                                m_table->fontMetrics().horizontalAdvance(u'0') * 28);
     layout->addWidget(m_table, 1);
+    setFocusProxy(m_table);
 
     updatePauseButton();
 }
@@ -142,26 +158,7 @@ void TransfersView::updatePauseButton()
 
 void TransfersView::setProgress(const Progress &p)
 {
-    const QLocale locale;
-    QString text = tr("%1 of %2 files").arg(locale.toString(p.filesDone), locale.toString(p.filesTotal));
-    if (p.bytesTotal >= 0) {
-        text +=
-            u" · " +
-            tr("%1 of %2").arg(locale.formattedDataSize(p.bytesDone), locale.formattedDataSize(p.bytesTotal));
-    } else {
-        text += u" · " + locale.formattedDataSize(p.bytesDone);
-    }
-    if (m_paused) {
-        text += u" · " + tr("paused");
-    } else {
-        if (p.bytesPerSecond > 0)
-            text += u" · " + tr("%1/s").arg(locale.formattedDataSize(qint64(p.bytesPerSecond)));
-        if (p.etaSeconds >= 0)
-            text += u" · " + tr("%1 left").arg(Progress::clockText(p.etaSeconds));
-    }
-    if (p.filesFailed > 0)
-        text += u" · " + tr("problems: %1").arg(locale.toString(p.filesFailed));
-    m_summary->setText(text);
+    m_summary->setText(ProgressPanel::progressText(p, m_paused));
 
     // Transfers that finish above the top row would make the table jump by that many rows at each update;
     // keep the file at the top where it is, so a curator can read down the list while it moves.

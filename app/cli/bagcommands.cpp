@@ -60,7 +60,7 @@ private:
 int bagUsage(bool error)
 {
     const QString text = tr("Usage: gatehouse-cli bag validate PATH [--json]\n"
-                            "       gatehouse-cli bag export BATCH -o DIR\n\n"
+                            "       gatehouse-cli bag export BATCH -o DIR [--algorithm LIST]\n\n"
                             "  validate  check that the folder PATH is a complete and valid BagIt bag "
                             "(RFC 8493)\n"
                             "  export    write the stored files of a batch as a BagIt bag into DIR\n");
@@ -129,6 +129,11 @@ int bagExport(Global global, const QStringList &arguments)
     cl.parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
                          tr("The folder to write the bag to (new or empty)."),
                          tr("dir")});
+    cl.parser.addOption(
+        {{QStringLiteral("a"), QStringLiteral("algorithm")},
+         tr("Manifest algorithms, comma-separated or repeated: md5, sha1, sha224, sha256, sha384, "
+            "sha512 (default: sha512,sha256)."),
+         tr("list")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     if (!cl.parser.isSet(QStringLiteral("output")))
@@ -143,6 +148,24 @@ int bagExport(Global global, const QStringList &arguments)
     const QString directory = cl.parser.value(QStringLiteral("output"));
 
     BagWriter::Options options;
+    if (cl.parser.isSet(QStringLiteral("algorithm"))) {
+        options.algorithms.clear();
+        for (const QString &value : cl.parser.values(QStringLiteral("algorithm"))) {
+            for (const QString &name : value.split(u',', Qt::SkipEmptyParts)) {
+                const auto algorithm = Fixity::anyAlgorithmFromName(name.trimmed());
+                if (!algorithm) {
+                    return fatal(
+                        tr("Unknown manifest algorithm \"%1\"; use md5, sha1, sha224, sha256, sha384 "
+                           "or sha512.")
+                            .arg(name.trimmed()));
+                }
+                if (!options.algorithms.contains(*algorithm))
+                    options.algorithms.append(*algorithm);
+            }
+        }
+        if (options.algorithms.isEmpty())
+            return fatal(tr("--algorithm needs at least one algorithm."));
+    }
     Result<BagExport> exported = Error{ErrorCode::Usage, {}};
     {
         BagProgressPrinter printer(global.quiet, tr("Exporting"));

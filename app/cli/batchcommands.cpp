@@ -2,11 +2,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include "catalog/checkrecords.h"
 #include "commands.h"
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "query/filefilter.h"
 #include "report/exports.h"
 #include "report/filedetails.h"
+#include "report/problems.h"
 #include "report/reports.h"
 
 // The batch commands: load, fetch, run, status, files, report.
@@ -22,8 +25,8 @@ void addFetchOptions(CommandLine &cl)
         {QStringLiteral("per-host"), tr("Connections to one host at once (default 4)."), tr("n")});
     cl.parser.addOption(
         {QStringLiteral("max-size"),
-         tr("Refuse files larger than this (bytes, or with K, M, G, T); checked on the header and "
-            "while streaming."),
+         tr("Refuse files larger than this (bytes, or with K, M, G, T; 0 for no limit); checked on the "
+            "header and while streaming."),
          tr("size")});
     cl.parser.addOption(
         {QStringLiteral("accept"),
@@ -39,26 +42,26 @@ std::optional<int> applyFetchOptions(const CommandLine &cl, Context &context)
         const int jobs = cl.parser.value(QStringLiteral("jobs")).toInt(&ok);
         if (!ok || jobs < 1 || jobs > 256)
             return fatal(tr("--jobs takes a number from 1 to 256."));
-        context.options.fetch.transfer.jobs = jobs;
+        context.options.transfer.jobs = jobs;
     }
     if (cl.parser.isSet(QStringLiteral("per-host"))) {
         bool ok = false;
         const int perHost = cl.parser.value(QStringLiteral("per-host")).toInt(&ok);
         if (!ok || perHost < 1 || perHost > 256)
             return fatal(tr("--per-host takes a number from 1 to 256."));
-        context.options.fetch.transfer.perHost = perHost;
+        context.options.transfer.perHost = perHost;
     }
     if (cl.parser.isSet(QStringLiteral("max-size"))) {
-        auto size = EngineSettings::parseSize(cl.parser.value(QStringLiteral("max-size")));
+        auto size = EngineSettings::parseSizeLimit(cl.parser.value(QStringLiteral("max-size")));
         if (!size)
             return fatal(tr("--max-size: %1").arg(size.error().message));
-        context.options.fetch.transfer.maxSize = *size;
+        context.options.transfer.maxSize = *size;
     }
     if (cl.parser.isSet(QStringLiteral("accept"))) {
         const QStringList accept = EngineSettings::parseAccept(cl.parser.value(QStringLiteral("accept")));
         if (accept.isEmpty())
             return fatal(tr("--accept needs at least one type, such as image/* or application/pdf."));
-        context.options.fetch.transfer.accept = accept;
+        context.options.transfer.accept = accept;
     }
     return std::nullopt;
 }
@@ -81,6 +84,7 @@ int cmdLoad(Global global, const QStringList &arguments)
         {QStringLiteral("name"), tr("Name of the batch (default: the source's name)."), tr("name")});
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
+    addSupplierOptions(cl);
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
@@ -88,10 +92,11 @@ int cmdLoad(Global global, const QStringList &arguments)
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
+    if (auto exit = checkSupplierOptions(cl, context))
+        return *exit;
 
-    IntakeOptions options;
+    IntakeOptions options = context.options.intakeOptions();
     options.name = cl.parser.value(QStringLiteral("name"));
-    options.transfer = context.options.fetch.transfer;
     if (cl.parser.isSet(QStringLiteral("banned"))) {
         auto banned = EngineSettings::readBannedList(cl.parser.value(QStringLiteral("banned")));
         if (!banned)
@@ -102,6 +107,8 @@ int cmdLoad(Global global, const QStringList &arguments)
     auto result = runner.load(cl.parser.positionalArguments().constFirst(), options);
     if (!result)
         return fatal(result.error().message);
+    if (Status s = applySupplierOptions(cl, context, result->batchId); !s)
+        return fatal(s.error().message);
     if (cl.parser.isSet(QStringLiteral("json"))) {
         printJson(QJsonObject{{QStringLiteral("batch"), result->batchId},
                               {QStringLiteral("items"), result->items},
@@ -121,7 +128,8 @@ int cmdLoad(Global global, const QStringList &arguments)
                 err() << tr("warning: ") << warning.toString() << Qt::endl;
         }
     }
-    return ExitOk;
+    // Loaded, but a manifest was refused: the batch is not what the source meant.
+    return IntakeTrace::refusals(result->trace).isEmpty() ? ExitOk : ExitFailures;
 }
 
 int cmdFetch(Global global, const QStringList &arguments)
@@ -165,6 +173,8 @@ int cmdRun(Global global, const QStringList &arguments)
     cl.parser.addOption(
         {QStringLiteral("banned"), tr("File of record identifiers to skip, one per line."), tr("file")});
     addFetchOptions(cl);
+    addUploadOptions(cl);
+    addSupplierOptions(cl);
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -172,6 +182,14 @@ int cmdRun(Global global, const QStringList &arguments)
         return fatal(opened.error().message);
     Context &context = *opened;
     if (auto exit = applyFetchOptions(cl, context))
+        return *exit;
+    // With --target, what needs no decision goes on to the targets after the automatic stages.
+    UploadSettings upload;
+    if (cl.parser.isSet(QStringLiteral("target"))) {
+        if (auto exit = readUploadSettings(cl, context, arguments, upload, false))
+            return *exit;
+    }
+    if (auto exit = checkSupplierOptions(cl, context))
         return *exit;
     context.options.intake.name = cl.parser.value(QStringLiteral("name"));
     if (cl.parser.isSet(QStringLiteral("banned"))) {
@@ -181,10 +199,21 @@ int cmdRun(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
     const QString source = cl.parser.positionalArguments().constFirst();
-    const auto result = drive(context, [&](BatchRunner &runner) { runner.run(source, context.options); });
+    // Recorded as soon as the batch exists (a killed run keeps them), and again at the end for a run that
+    // resumed an earlier batch. With --target, what needs no decision goes on to the targets.
+    const auto result = drive(
+        context,
+        [&](BatchRunner &runner) {
+            if (!upload.routes.isEmpty())
+                runner.setStages(stagesWithUpload(context, upload));
+            runner.run(source, context.options);
+        },
+        [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);
+    if (Status s = applySupplierOptions(cl, context, batchId); !s)
+        return fatal(s.error().message);
     if (!context.global.quiet)
         printSummary(context, batchId);
     return exitForBatch(*context.catalog, batchId);
@@ -192,10 +221,11 @@ int cmdRun(Global global, const QStringList &arguments)
 
 int cmdStatus(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("status"), tr("Show stages and counts per batch, oldest first."));
+    CommandLine cl(QStringLiteral("status"), tr("Show stages, counts and problems per batch, oldest first."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("Only this batch."),
                                     QStringLiteral("[batch]"));
     cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
+    cl.parser.addOption({QStringLiteral("all"), tr("Include archived batches.")});
     if (auto exit = cl.parse(arguments, 0, 1, global))
         return *exit;
     auto opened = openContext(global, false);
@@ -216,12 +246,25 @@ int cmdStatus(Global global, const QStringList &arguments)
         if (!all)
             return fatal(all.error().message);
         batches = *all;
+        if (!cl.parser.isSet(QStringLiteral("all")))
+            batches.removeIf([](const BatchRecord &b) { return b.archived; });
     }
+    // The same problems, counted the same way, as the GUI's dashboard and Problems dock.
+    if (Status s = Problems::annotate(*context.catalog, batches); !s)
+        return fatal(s.error().message);
 
+    const bool single = !cl.parser.positionalArguments().isEmpty();
     if (cl.parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const BatchRecord &b : std::as_const(batches))
-            array.append(Reports::batchJson(b));
+        for (const BatchRecord &b : std::as_const(batches)) {
+            QJsonObject o = Reports::batchJson(b);
+            const QJsonObject review = reviewStatusJson(*context.catalog, b);
+            for (auto it = review.constBegin(); it != review.constEnd(); ++it)
+                o.insert(it.key(), it.value());
+            if (single)
+                reviewStatusLines(*context.catalog, b.id, true, &o);
+            array.append(o);
+        }
         printJson(QJsonObject{{QStringLiteral("batches"), array}});
         return ExitOk;
     }
@@ -232,18 +275,13 @@ int cmdStatus(Global global, const QStringList &arguments)
     QStringList header{tr("ID"), tr("NAME"), tr("CREATED")};
     for (Stage stage : StageInfo::all())
         header.append(StageInfo::key(stage).toUpper());
-    header << tr("FILES") << tr("PROBLEMS");
+    header << tr("STATE") << tr("FILES") << tr("PROBLEMS");
     QList<QStringList> rows{header};
     for (const BatchRecord &b : std::as_const(batches)) {
         QStringList row{QString::number(b.id), b.name, shortTime(b.created)};
         for (Stage stage : StageInfo::all())
             row.append(StageInfo::key(b.stages.value(stage, StageState::NotStarted)));
-        qint64 problems = 0;
-        for (auto it = b.counts.cbegin(); it != b.counts.cend(); ++it) {
-            if (StatusInfo::severity(it.key()) == Severity::Error)
-                problems += it.value();
-        }
-        row << QString::number(b.files) << QString::number(problems);
+        row << batchStateKey(b.state) << QString::number(b.files) << QString::number(b.problems.total());
         rows.append(row);
     }
     QList<qsizetype> widths(header.size(), 0);
@@ -257,6 +295,12 @@ int cmdStatus(Global global, const QStringList &arguments)
             line += row[i].leftJustified(widths[i] + 2);
         out() << line.trimmed() << '\n';
     }
+    if (single) {
+        for (const QString &line :
+             reviewStatusLines(*context.catalog, batches.constFirst().id, false, nullptr))
+            out() << line << '\n';
+    }
+    out() << Qt::flush;
     return ExitOk;
 }
 
@@ -290,10 +334,20 @@ int cmdFiles(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
+    // The filter's qa: and check: terms need each file's findings; the JSON record has them through
+    // FileDetails' annotators.
+    QHash<qint64, QList<FindingRecord>> findings;
+    if (filter.needsFindings()) {
+        auto found = CheckRecords(*context.catalog).findingsByFile(*batchId);
+        if (!found)
+            return fatal(found.error().message);
+        findings = std::move(*found);
+    }
+    const QList<FindingRecord> none;
     // The full record (with what later stages add) only when it is printed whole.
     auto print = [&](const FileRecord &f, const QJsonObject &record) {
-        // The catalog keeps no QA flags yet, so no file counts as flagged here.
-        if (!filter.matches(f, false))
+        const auto fileFindings = findings.constFind(f.id);
+        if (!filter.matches(f, fileFindings == findings.cend() ? none : *fileFindings))
             return true;
         if (json) {
             printJson(record);

@@ -22,6 +22,11 @@ const QList<Command> &commands()
         {QStringLiteral("fetch"), QT_TRANSLATE_NOOP("gh::cli", "copy/download and hash every pending file"),
          cmdFetch},
         {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), cmdRun},
+        {QStringLiteral("check"),
+         QT_TRANSLATE_NOOP("gh::cli", "automatic QA of a fetched batch (findings per check)"), cmdCheck},
+        {QStringLiteral("schemas"),
+         QT_TRANSLATE_NOOP("gh::cli", "schemas fetch | schemas list: the XML schemas QA validates with"),
+         cmdSchemas},
         {QStringLiteral("status"), QT_TRANSLATE_NOOP("gh::cli", "stages and counts per batch"), cmdStatus},
         {QStringLiteral("files"), QT_TRANSLATE_NOOP("gh::cli", "one record per file"), cmdFiles},
         {QStringLiteral("dedup"),
@@ -29,17 +34,36 @@ const QList<Command> &commands()
          cmdDedup},
         {QStringLiteral("decide"), QT_TRANSLATE_NOOP("gh::cli", "record a curator's duplicate decision"),
          cmdDecide},
+        {QStringLiteral("sample"),
+         QT_TRANSLATE_NOOP("gh::cli", "an ISO 2859-1 plan, or draw a batch's QA sample (seeded, recorded)"),
+         cmdSample},
+        {QStringLiteral("verdict"),
+         QT_TRANSLATE_NOOP("gh::cli", "record a manual-QA verdict on a sampled item"), cmdVerdict},
+        {QStringLiteral("approve"), QT_TRANSLATE_NOOP("gh::cli", "approve a batch as a whole"), cmdApprove},
+        {QStringLiteral("reject"),
+         QT_TRANSLATE_NOOP("gh::cli", "reject a batch: delete its stored copies, keep its records"),
+         cmdReject},
         {QStringLiteral("thumbnails"),
          QT_TRANSLATE_NOOP("gh::cli", "fill the thumbnail cache for a batch's stored files"), cmdThumbnails},
         {QStringLiteral("report"),
-         QT_TRANSLATE_NOOP("gh::cli",
-                           "write a report (summary, csv, errors-csv, premis, mets, jsonl, hand-fix)"),
+         QT_TRANSLATE_NOOP("gh::cli", "write a report (summary, csv, errors-csv, premis, mets, jsonl, qa-csv, …)"),
          cmdReport},
+        {QStringLiteral("upload"),
+         QT_TRANSLATE_NOOP("gh::cli", "send a batch's files to a target: never twice, verified after"),
+         cmdUpload},
         {QStringLiteral("watch"),
          QT_TRANSLATE_NOOP("gh::cli", "watch a hot folder: run each delivery once it has settled"), cmdWatch},
         {QStringLiteral("bag"),
          QT_TRANSLATE_NOOP("gh::cli", "bag validate PATH | bag export BATCH -o DIR (BagIt, RFC 8493)"),
          cmdBag},
+        {QStringLiteral("recheck"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "check a batch again after a fix: re-read sidecars, verify stored copies"),
+         cmdRecheck},
+        {QStringLiteral("batch"),
+         QT_TRANSLATE_NOOP("gh::cli",
+                           "batch rename BATCH NAME | archive BATCH | unarchive BATCH | delete BATCH"),
+         cmdBatch},
     };
     return list;
 }
@@ -58,6 +82,7 @@ int run(const QStringList &arguments)
 
     auto usage = [&] {
         QString text = usageText(parser, QStringLiteral("gatehouse-cli")) + u'\n' + tr("Commands:") + u'\n';
+        // The longest name and two spaces, so no name runs into its summary.
         qsizetype width = 0;
         for (const Command &c : commands())
             width = std::max(width, c.name.size());

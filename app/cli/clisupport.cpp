@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include "intake/intaketypes.h"
 #include "pipeline/settings.h"
 #include "report/reports.h"
 
@@ -154,10 +155,23 @@ Result<Context> openContext(const Global &global, bool withStore)
         return workspace.error();
     context.workspace = *workspace;
     if (!global.config.isEmpty()) {
-        auto options = EngineSettings::fromFile(global.config);
-        if (!options)
-            return options.error();
-        context.options = *options;
+        QStringList warnings;
+        auto settings = EngineSettings::readFile(global.config, {}, &warnings);
+        if (!settings)
+            return settings.error();
+        for (const QString &warning : std::as_const(warnings))
+            err() << tr("warning: ") << warning << Qt::endl;
+        context.settings = *settings;
+    }
+    auto options = EngineSettings::runOptions(context.settings);
+    if (!options)
+        return Error{ErrorCode::Invalid, tr("%1: %2").arg(global.config, options.error().message)};
+    context.options = *options;
+    if (!context.options.bannedList.isEmpty()) {
+        auto banned = EngineSettings::readBannedList(context.options.bannedList);
+        if (!banned)
+            return banned.error();
+        context.options.intake.bannedIds = *banned;
     }
     auto catalog = Catalog::open(context.workspace.catalog());
     if (!catalog)
@@ -210,9 +224,16 @@ std::optional<int> CommandLine::parse(const QStringList &arguments, int minPosit
     return std::nullopt;
 }
 
-//! 0 when every file of the batch is done or skipped, 1 when any failed or is still pending.
+//! 0 when every file of the batch is done or skipped; 1 when any failed or is still pending, or intake
+//! refused a manifest (IntakeTrace::refusals()).
 int exitForBatch(Catalog &catalog, qint64 batchId)
 {
+    // A manifest intake had to refuse means the batch is not what its source meant, however its files fare.
+    auto batch = catalog.batch(batchId);
+    if (!batch)
+        return fatal(batch.error().message);
+    if (!IntakeTrace::refusals(batch->trace).isEmpty())
+        return ExitFailures;
     auto counts = catalog.statusCounts(batchId);
     if (!counts)
         return fatal(counts.error().message);
@@ -249,11 +270,17 @@ bool interruptRequested()
     return s_interrupted.load();
 }
 
+std::atomic_bool &interruptFlag()
+{
+    return s_interrupted;
+}
+
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes; returns the batch it worked on, or
     an exit status for a fatal error.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start)
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded)
 {
     BatchRunner runner(context.workspace, *context.catalog, *context.store);
     ProgressPrinter printer(context.global.quiet);
@@ -269,6 +296,12 @@ std::variant<qint64, int> drive(Context &context, const std::function<void(Batch
                          .arg(r.files)
                          .arg(r.detected)
                   << Qt::endl;
+        }
+        if (onLoaded) {
+            if (Status s = onLoaded(r.batchId); !s) {
+                err() << "gatehouse-cli: " << s.error().message << Qt::endl;
+                runner.cancel();
+            }
         }
     });
     QObject::connect(&runner, &BatchRunner::progressChanged, &runner,

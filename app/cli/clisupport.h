@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "catalog/catalog.h"
 #include "pipeline/batchrunner.h"
+#include "pipeline/settingstable.h"
 #include "store/bitstore.h"
 
 // What every gatehouse-cli command shares: output streams, exit statuses, the global options, opening the
@@ -59,7 +61,8 @@ struct Context
     Workspace workspace;
     std::unique_ptr<Catalog> catalog;
     std::unique_ptr<BitStore> store;
-    RunOptions options;
+    Settings settings;  //!< The --config file's values over the defaults (docs/settings.md).
+    RunOptions options; //!< What \c settings make for the engine.
 };
 Result<Context> openContext(const Global &global, bool withStore);
 
@@ -79,7 +82,8 @@ struct CommandLine
                              Global &global);
 };
 
-//! 0 when every file of the batch is done or skipped, 1 when any failed or is still pending.
+//! 0 when every file of the batch is done or skipped; 1 when any failed or is still pending, or intake
+//! refused a manifest (IntakeTrace::refusals()).
 int exitForBatch(Catalog &catalog, qint64 batchId);
 void printSummary(Context &context, qint64 batchId);
 
@@ -88,12 +92,15 @@ void printSummary(Context &context, qint64 batchId);
 void catchInterrupts(bool on);
 //! Whether Ctrl-C or SIGTERM arrived since catchInterrupts(true).
 bool interruptRequested();
+//! The flag behind interruptRequested(), for work that polls a cancel flag of its own.
+std::atomic_bool &interruptFlag();
 
 /*!
     Runs \a start on a BatchRunner with an event loop until it finishes, printing progress on stderr and
     turning Ctrl-C into a cooperative cancel; returns the batch it worked on, or an exit status for a fatal
-    error.
+    error. \a onLoaded, if given, runs as soon as a new batch exists; its error stops the run.
 */
-std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start);
+std::variant<qint64, int> drive(Context &context, const std::function<void(BatchRunner &)> &start,
+                                const std::function<Status(qint64)> &onLoaded = {});
 
 } // namespace gh::cli

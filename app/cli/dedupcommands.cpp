@@ -216,7 +216,7 @@ int cmdDecide(Global global, const QStringList &arguments)
     DuplicateSolver solver(*context.catalog, *batchId);
     const QString by = cl.parser.value(QStringLiteral("by"));
 
-    Result<DecisionOutcome> outcome = Error{ErrorCode::Usage, {}};
+    Result<DuplicateDecisionOutcome> outcome = Error{ErrorCode::Usage, {}};
     if (undo) {
         if (fileIds.isEmpty()) {
             // Every file of the case with a decision in force.

@@ -4,7 +4,7 @@
 #include <QTimer>
 
 #include "commands.h"
-#include "intake/hotfolder.h"
+#include "pipeline/hotfolderrunner.h"
 #include "pipeline/settings.h"
 
 // The hot folder: "watch DIR [--settle SECONDS] [--once]".
@@ -57,21 +57,22 @@ int cmdWatch(Global global, const QStringList &arguments)
         context.options.intake.bannedIds = *banned;
     }
 
-    HotFolder folder(context.workspace, *context.catalog, *context.store, context.options, hot);
+    HotFolderRunner folder(context.workspace, *context.catalog, *context.store, context.options, hot);
     bool failures = false;
-    QObject::connect(&folder, &HotFolder::logMessage, &folder, [&](const QString &line) {
+    QObject::connect(&folder, &HotFolderRunner::logMessage, &folder, [&](const QString &line) {
         if (!context.global.quiet)
             err() << QDateTime::currentDateTime().toString(Qt::ISODate) << ' ' << line << Qt::endl;
     });
-    QObject::connect(
-        &folder, &HotFolder::deliveryFinished, &folder, [&](const QString &path, qint64 batchId, bool ok) {
-            if (!ok || (hot.run && batchId > 0 && exitForBatch(*context.catalog, batchId) != ExitOk))
-                failures = true;
-            // One line per batch: its id, then the delivery it came from.
-            if (ok && batchId > 0)
-                out() << batchId << '\t' << QDir::toNativeSeparators(path) << Qt::endl;
-        });
-    QObject::connect(&folder, &HotFolder::finished, &folder, [] { QCoreApplication::exit(0); });
+    QObject::connect(&folder, &HotFolderRunner::deliveryFinished, &folder,
+                     [&](const QString &path, qint64 batchId, bool ok) {
+                         if (!ok ||
+                             (hot.run && batchId > 0 && exitForBatch(*context.catalog, batchId) != ExitOk))
+                             failures = true;
+                         // One line per batch: its id, then the delivery it came from.
+                         if (ok && batchId > 0)
+                             out() << batchId << '\t' << QDir::toNativeSeparators(path) << Qt::endl;
+                     });
+    QObject::connect(&folder, &HotFolderRunner::finished, &folder, [] { QCoreApplication::exit(0); });
     if (Status s = folder.start(); !s)
         return fatal(s.error().message);
 

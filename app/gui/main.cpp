@@ -1,3 +1,8 @@
+#include <cstdlib> // defines __GLIBC__ where glibc is the C library
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -6,13 +11,21 @@
 #include <QMessageBox>
 #include <QTranslator>
 
+#include "imaging/derivativeconverter.h"
+#include "imaging/imageanalysis.h"
 #include "pipeline/settings.h"
 #include "report/itemlink.h"
+#include "review/qacsv.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
 
 int main(int argc, char *argv[])
 {
+#ifdef __GLIBC__
+    // glibc merges its fast bins before every larger allocation after frees; building and freeing the trees
+    // of large XML files (ALTO) that way spent a third of QA's XML validation in malloc_consolidate.
+    mallopt(M_MXFAST, 0);
+#endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Gatehouse"));
     QApplication::setApplicationName(QStringLiteral("gatehouse"));
@@ -21,6 +34,9 @@ int main(int argc, char *argv[])
     // Wayland and the desktop match the window to its menu entry and icon by this name.
     QGuiApplication::setDesktopFileName(QStringLiteral("invalid.gatehouse.Gatehouse"));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("gatehouse")));
+    // The image checks of QA (decodable, dark-page, blank-page, black-border) need Gatehouse::Imaging.
+    gh::registerImageChecks();
+    gh::DerivativeConverter::install(std::make_shared<gh::ImageDerivativeConverter>());
 
     // The GUI follows the system locale: Qt's own strings and ours.
     QTranslator qtTranslator;
@@ -57,15 +73,16 @@ int main(int argc, char *argv[])
         return 2;
     }
     // The curator's saved settings; a --config file overrides them for this session.
+    gh::QaCsv::registerExport();
     gh::Preferences preferences = gh::Preferences::load();
     if (parser.isSet(QStringLiteral("config"))) {
         auto fromFile =
-            gh::EngineSettings::fromFile(parser.value(QStringLiteral("config")), preferences.options);
+            gh::EngineSettings::readFile(parser.value(QStringLiteral("config")), preferences.settings);
         if (!fromFile) {
             QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), fromFile.error().message);
             return 2;
         }
-        preferences.options = *fromFile;
+        preferences = gh::Preferences::fromSettings(*fromFile);
     }
 
     gh::MainWindow window(*workspace, preferences);

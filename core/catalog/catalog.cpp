@@ -1,9 +1,12 @@
 #include "catalog.h"
 
+#include <algorithm>
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
@@ -12,6 +15,24 @@
 #include "util/logging.h"
 
 namespace gh {
+
+namespace {
+
+//! Every version recorded in schema_version (none for a new database); false when it cannot be read.
+bool appliedVersions(const QSqlDatabase &db, QSet<int> &versions)
+{
+    versions.clear();
+    if (!db.tables().contains(QStringLiteral("schema_version")))
+        return true;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_version")))
+        return false;
+    while (q.next())
+        versions.insert(q.value(0).toInt());
+    return true;
+}
+
+} // namespace
 
 namespace {
 
@@ -96,6 +117,14 @@ FileRecord fileFromQuery(const QSqlQuery &q)
     return f;
 }
 
+QList<FileRecord> filesFromQuery(QSqlQuery &q)
+{
+    QList<FileRecord> result;
+    while (q.next())
+        result.append(fileFromQuery(q));
+    return result;
+}
+
 EventRecord eventFromQuery(const QSqlQuery &q)
 {
     EventRecord e;
@@ -123,6 +152,18 @@ ItemRecord itemFromQuery(const QSqlQuery &q)
     return item;
 }
 
+//! Sums the rows of a "key, count" query by the keys \a parse knows.
+template <typename Key, typename Parse>
+QMap<Key, qint64> countedBy(QSqlQuery &q, Parse parse)
+{
+    QMap<Key, qint64> counts;
+    while (q.next()) {
+        if (const auto key = parse(q.value(0).toString()))
+            counts[*key] += q.value(1).toLongLong();
+    }
+    return counts;
+}
+
 QString statusList(const QList<FileStatus> &statuses)
 {
     QStringList keys;
@@ -145,6 +186,10 @@ Catalog::~Catalog()
     m_insertFile.reset();
     m_recordOutcome.reset();
     m_insertEvent.reset();
+    m_upsertCache.reset();
+    m_upsertStage.reset();
+    m_updateOverall.reset();
+    m_upsertTarget.reset();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -240,8 +285,17 @@ Status Catalog::initialise(int targetVersion)
                 .arg(m_version)
                 .arg(latestVersion())};
     }
-    if (m_version < targetVersion)
-        return migrate(targetVersion);
+    // A version below the highest may be missing too: migration numbers are assigned per track, and a
+    // catalog written before one track's migration landed (v7 before v6) gets it now, in order.
+    QSet<int> applied;
+    if (!appliedVersions(database(), applied))
+        return Error{
+            ErrorCode::Database,
+            tr("Catalog error while reading the schema version in %1.").arg(m_location.displayName())};
+    for (const Migration &migration : catalogMigrations()) {
+        if (migration.version <= targetVersion && !applied.contains(migration.version))
+            return migrate(targetVersion);
+    }
     return {};
 }
 
@@ -266,10 +320,15 @@ Result<int> Catalog::readVersion()
 Status Catalog::migrate(int targetVersion)
 {
     QSqlDatabase db = database();
+    QSet<int> applied;
+    if (!appliedVersions(db, applied))
+        return Error{
+            ErrorCode::Database,
+            tr("Catalog error while reading the schema version in %1.").arg(m_location.displayName())};
     for (const Migration &migration : catalogMigrations()) {
         if (migration.version > targetVersion)
             break;
-        if (migration.version <= m_version)
+        if (applied.contains(migration.version))
             continue;
 
         QSqlQuery q(db);
@@ -285,10 +344,12 @@ Status Catalog::migrate(int targetVersion)
 
         // Another workstation may have migrated while we waited for the lock.
         if (m_version > 0 || db.tables().contains(QStringLiteral("schema_version"))) {
-            if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !q.next())
+            q.prepare(QStringLiteral("SELECT COUNT(*) FROM schema_version WHERE version = ?"));
+            q.addBindValue(migration.version);
+            if (!q.exec() || !q.next())
                 return fail(q, tr("reading the schema version"));
-            if (q.value(0).toInt() >= migration.version) {
-                m_version = q.value(0).toInt();
+            if (q.value(0).toInt() > 0) {
+                m_version = std::max(m_version, migration.version);
                 QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
                 continue;
             }
@@ -314,7 +375,7 @@ Status Catalog::migrate(int targetVersion)
             return fail(q, tr("committing migration %1").arg(migration.version));
         qCInfo(lcCatalog) << "migrated" << m_location.displayName() << "to schema version"
                           << migration.version;
-        m_version = migration.version;
+        m_version = std::max(m_version, migration.version);
     }
     return {};
 }
@@ -441,10 +502,11 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
 {
     // One batch filters every query by it; all batches read each table once, grouped.
     const QString where = onlyId > 0 ? QStringLiteral(" WHERE batch_id = %1").arg(onlyId) : QString();
-    auto q = run(QStringLiteral("SELECT id, name, source, detected, trace, state, created_at FROM batches") +
-                     (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
-                     QStringLiteral(" ORDER BY created_at, id"),
-                 {}, tr("listing batches"));
+    auto q = run(
+        QStringLiteral("SELECT id, name, source, detected, trace, state, created_at, settings FROM batches") +
+            (onlyId > 0 ? QStringLiteral(" WHERE id = %1").arg(onlyId) : QString()) +
+            QStringLiteral(" ORDER BY created_at, id"),
+        {}, tr("listing batches"));
     if (!q)
         return q.error();
     QList<BatchRecord> result;
@@ -457,6 +519,9 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         b.trace = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).array();
         b.state = batchStateFromKey(q->value(5).toString());
         b.created = fromDbTime(q->value(6).toString());
+        b.archived = QJsonDocument::fromJson(q->value(7).toString().toUtf8())
+                         .object()
+                         .contains(QStringLiteral("archived_at"));
         result.append(b);
     }
 
@@ -487,9 +552,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         if (BatchRecord *b = byId.value(items->value(0).toLongLong()))
             b->items = items->value(1).toLongLong();
     }
-    auto stages =
-        run(QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner FROM batch_stages") + where,
-            {}, tr("reading stages"));
+    auto stages = run(
+        QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner, finished_at FROM batch_stages") +
+            where,
+        {}, tr("reading stages"));
     if (!stages)
         return stages.error();
     while (stages->next()) {
@@ -504,6 +570,10 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         r.heartbeat = fromDbTime(text(stages->value(3)));
         r.runner = text(stages->value(4));
         b->stages.insert(*stage, r.effectiveState());
+        for (const QDateTime &at : {r.heartbeat, fromDbTime(text(stages->value(5)))}) {
+            if (at.isValid() && (!b->lastRun.isValid() || at > b->lastRun))
+                b->lastRun = at;
+        }
     }
     return result;
 }
@@ -539,8 +609,10 @@ Result<std::optional<qint64>> Catalog::latestBatchForSource(const QString &sourc
 
 Status Catalog::clearBatchContents(qint64 batchId)
 {
-    for (const QString &table : {QStringLiteral("events"), QStringLiteral("qa_samples"),
-                                 QStringLiteral("files"), QStringLiteral("items")}) {
+    // The per-file rows first, by their batch index, rather than one cascade per deleted file.
+    for (const QString &table :
+         {QStringLiteral("file_targets"), QStringLiteral("file_stages"), QStringLiteral("events"),
+          QStringLiteral("files"), QStringLiteral("items")}) {
         auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
                      tr("clearing batch %1").arg(batchId));
         if (!q)
@@ -684,6 +756,14 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
         return sqlError(q, tr("adding file %1").arg(f.name));
     const qint64 id = q.value(0).toLongLong();
     q.finish();
+    if (f.status != FileStatus::Pending) {
+        // Intake refused it: the refusal is intake's outcome for the file, and no later stage takes it.
+        FileRecord refused = f;
+        refused.id = id;
+        refused.processedAt = QDateTime::currentDateTimeUtc();
+        if (Status s = writeStageRows(Stage::Intake, {refused}, false); !s)
+            return s.error();
+    }
     return id;
 }
 
@@ -697,6 +777,8 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
+    if (query.pending)
+        sql += pendingCondition(*query.pending, values);
     if (!query.sourcePath.isEmpty()) {
         sql += u" AND f.source_path = ?";
         values.append(query.sourcePath);
@@ -707,10 +789,7 @@ Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
     auto q = run(sql, values, tr("reading files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QList<FileRecord> result;
-    while (q->next())
-        result.append(fileFromQuery(*q));
-    return result;
+    return filesFromQuery(*q);
 }
 
 Result<FileRecord> Catalog::file(qint64 fileId)
@@ -723,6 +802,17 @@ Result<FileRecord> Catalog::file(qint64 fileId)
     if (!q->next())
         return Error{ErrorCode::NotFound, tr("There is no file %1 in the catalog.").arg(fileId)};
     return fileFromQuery(*q);
+}
+
+Result<QList<FileRecord>> Catalog::itemFiles(qint64 itemId)
+{
+    auto q =
+        run(u"SELECT " + s_fileColumns +
+                u" FROM files f JOIN items i ON i.id = f.item_id WHERE f.item_id = ? ORDER BY f.seq, f.id",
+            {itemId}, tr("reading the files of item %1").arg(itemId));
+    if (!q)
+        return q.error();
+    return filesFromQuery(*q);
 }
 
 Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit)
@@ -777,6 +867,8 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
         if (!q.exec())
             return sqlError(q, tr("recording the outcome for file %1").arg(f.name));
     }
+    if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
+        return s;
     if (Status s = insertEvents(events); !s)
         return s;
     if (!cache.isEmpty()) {
@@ -807,6 +899,118 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
         }
     }
     return tx->commit();
+}
+
+QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &values)
+{
+    // Both engines answer this with a walk of files_batch in id order and one primary-key probe of
+    // file_stages per condition: a page costs the same at the start and at the end of a million files.
+    QString sql = QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM file_stages s WHERE s.file_id = f.id"
+                                 " AND s.stage = ? AND s.state <> 'pending')");
+    values.append(StageInfo::key(pending.stage));
+    if (pending.after == Stage::Intake) {
+        // Intake records only what it refused.
+        sql += QStringLiteral(
+            " AND NOT EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = 'intake')");
+    } else {
+        sql += QStringLiteral(" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id"
+                              " AND g.stage = ? AND g.state = 'done')");
+        values.append(StageInfo::key(pending.after));
+    }
+    return sql;
+}
+
+Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool overall)
+{
+    QSqlQuery &q = prepared(
+        m_upsertStage,
+        QStringLiteral("INSERT INTO file_stages (file_id, stage, batch_id, state, status, attempts, detail,"
+                       " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (file_id, stage) DO UPDATE SET state = excluded.state,"
+                       " status = excluded.status, attempts = excluded.attempts, detail = excluded.detail,"
+                       " updated_at = excluded.updated_at"));
+    const QString stageKey = StageInfo::key(stage);
+    const QString now = toDbTime(QDateTime::currentDateTimeUtc());
+    for (const FileRecord &f : files) {
+        // A file put back keeps the outcome it had (the row still says why); only its state changes.
+        const FileStageState state = FileStateInfo::stateFor(f.status);
+        q.addBindValue(f.id);
+        q.addBindValue(stageKey);
+        q.addBindValue(f.batchId);
+        q.addBindValue(FileStateInfo::key(state));
+        q.addBindValue(StatusInfo::key(f.status));
+        q.addBindValue(f.attempts);
+        q.addBindValue(notNull(f.error));
+        q.addBindValue(f.processedAt.isValid() ? toDbTime(f.processedAt) : now);
+        if (!q.exec())
+            return sqlError(q, tr("recording the %1 stage of file %2").arg(stageKey, f.name));
+    }
+    if (!overall)
+        return {};
+    QSqlQuery &o =
+        prepared(m_updateOverall, QStringLiteral("UPDATE files SET status = ?, error = ?, attempts = ?,"
+                                                 " processed_at = ? WHERE id = ?"));
+    for (const FileRecord &f : files) {
+        o.addBindValue(StatusInfo::key(f.status));
+        o.addBindValue(nullable(f.error));
+        o.addBindValue(f.attempts);
+        o.addBindValue(nullable(toDbTime(f.processedAt)));
+        o.addBindValue(f.id);
+        if (!o.exec())
+            return sqlError(o, tr("recording the status of file %1").arg(f.name));
+    }
+    return {};
+}
+
+Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
+                                    const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    if (Status s = writeStageRows(stage, files, true); !s)
+        return s;
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
+}
+
+Result<QList<FileStageRecord>> Catalog::fileStages(qint64 fileId)
+{
+    auto q = run(QStringLiteral("SELECT file_id, batch_id, stage, state, status, attempts, detail, updated_at"
+                                " FROM file_stages WHERE file_id = ? ORDER BY updated_at, stage"),
+                 {fileId}, tr("reading the stages of file %1").arg(fileId));
+    if (!q)
+        return q.error();
+    QList<FileStageRecord> result;
+    while (q->next()) {
+        FileStageRecord r;
+        r.fileId = q->value(0).toLongLong();
+        r.batchId = q->value(1).toLongLong();
+        const auto stage = StageInfo::fromKey(q->value(2).toString());
+        if (!stage)
+            continue; // a plug-in stage this process does not know
+        r.stage = *stage;
+        r.state = FileStateInfo::stageStateFromKey(q->value(3).toString()).value_or(FileStageState::Pending);
+        r.status = StatusInfo::fromKey(q->value(4).toString()).value_or(FileStatus::Pending);
+        r.attempts = q->value(5).toInt();
+        r.detail = q->value(6).toString();
+        r.at = fromDbTime(q->value(7).toString());
+        result.append(r);
+    }
+    return result;
+}
+
+Result<QMap<FileStatus, qint64>> Catalog::stageCounts(qint64 batchId, Stage stage)
+{
+    // Rows put back count as pending, whatever outcome they still remember.
+    auto q = run(QStringLiteral("SELECT CASE WHEN state = 'pending' THEN 'pending' ELSE status END, COUNT(*)"
+                                " FROM file_stages WHERE batch_id = ? AND stage = ? GROUP BY 1"),
+                 {batchId, StageInfo::key(stage)},
+                 tr("counting the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+    if (!q)
+        return q.error();
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
 Result<QHash<QString, HttpCacheEntry>> Catalog::httpCache(const QStringList &urls)
@@ -853,20 +1057,17 @@ Result<QMap<FileStatus, qint64>> Catalog::statusCounts(qint64 batchId)
                  {batchId}, tr("counting files of batch %1").arg(batchId));
     if (!q)
         return q.error();
-    QMap<FileStatus, qint64> counts;
-    while (q->next()) {
-        if (const auto status = StatusInfo::fromKey(q->value(0).toString()))
-            counts[*status] += q->value(1).toLongLong();
-    }
-    return counts;
+    return countedBy<FileStatus>(*q, &StatusInfo::fromKey);
 }
 
-Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId)
+Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId, const PendingFor &pending)
 {
-    auto q =
-        run(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(declared_size), 0), COUNT(declared_size) FROM files"
-                           " WHERE batch_id = ? AND status = 'pending'"),
-            {batchId}, tr("counting pending files of batch %1").arg(batchId));
+    QVariantList values{batchId};
+    const QString condition = pendingCondition(pending, values);
+    auto q = run(u"SELECT COUNT(*), COALESCE(SUM(f.declared_size), 0), COUNT(f.declared_size) FROM files f"
+                 u" WHERE f.batch_id = ?" +
+                     condition,
+                 values, tr("counting pending files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     Workload work;
@@ -878,17 +1079,51 @@ Result<Catalog::Workload> Catalog::pendingWork(qint64 batchId)
     return work;
 }
 
-Result<int> Catalog::resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly)
+Result<int> Catalog::resetStage(qint64 batchId, Stage stage, const QList<FileStatus> &statuses,
+                                bool downloadsOnly, const QList<Stage> &downstream)
 {
     if (statuses.isEmpty())
         return 0;
-    auto q =
-        run(u"UPDATE files SET status = 'pending' WHERE batch_id = ? AND status IN (" + statusList(statuses) +
-                u')' + (downloadsOnly ? u" AND source_url IS NOT NULL AND source_path IS NULL" : u""),
-            {batchId}, tr("resetting files of batch %1").arg(batchId));
-    if (!q)
+    const QString what = tr("resetting files of batch %1").arg(batchId);
+    const QString stageKey = StageInfo::key(stage);
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    // Rows already put back are not counted again.
+    QString rows = u"UPDATE file_stages SET state = 'pending' WHERE batch_id = ? AND stage = ?"
+                   u" AND state <> 'pending' AND status IN (" +
+                   statusList(statuses) + u')';
+    QVariantList values{batchId, stageKey};
+    if (downloadsOnly) {
+        rows += u" AND file_id IN (SELECT id FROM files WHERE batch_id = ? AND source_url IS NOT NULL"
+                u" AND source_path IS NULL)";
+        values.append(batchId);
+    }
+    auto reset = run(rows, values, what);
+    if (!reset)
+        return reset.error();
+    const int count = reset->numRowsAffected();
+    if (count == 0)
+        return 0;
+    const QString putBack = QStringLiteral("SELECT file_id FROM file_stages WHERE batch_id = ? AND stage = ?"
+                                           " AND state = 'pending'");
+    if (auto q = run(u"UPDATE files SET status = 'pending' WHERE id IN (" + putBack + u')',
+                     {batchId, stageKey}, what);
+        !q)
         return q.error();
-    return q->numRowsAffected();
+    if (!downstream.isEmpty()) {
+        QStringList keys;
+        for (Stage later : downstream)
+            keys.append(u'\'' + StageInfo::key(later) + u'\'');
+        if (auto q = run(u"DELETE FROM file_stages WHERE batch_id = ? AND stage IN (" + keys.join(u',') +
+                             u") AND file_id IN (" + putBack + u')',
+                         {batchId, batchId, stageKey}, what);
+            !q)
+            return q.error();
+    }
+    if (Status s = tx->commit(); !s)
+        return s.error();
+    return count;
 }
 
 Result<ItemRecord> Catalog::item(qint64 itemId)
@@ -936,6 +1171,97 @@ Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemR
     }
 }
 
+// Targets
+
+Status Catalog::recordTargets(const QList<FileTargetRecord> &targets)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    QSqlQuery &q = prepared(
+        m_upsertTarget,
+        QStringLiteral("INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
+                       " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
+                       " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
+                       " verified = excluded.verified, updated_at = excluded.updated_at"));
+    for (const FileTargetRecord &t : targets) {
+        q.addBindValue(t.fileId);
+        q.addBindValue(t.target);
+        q.addBindValue(t.batchId);
+        q.addBindValue(notNull(t.remoteName));
+        q.addBindValue(FileStateInfo::key(t.state));
+        q.addBindValue(t.attempts);
+        q.addBindValue(jsonText(t.reported));
+        q.addBindValue(t.verified);
+        q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
+        if (!q.exec())
+            return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
+    }
+    return tx->commit();
+}
+
+namespace {
+
+FileTargetRecord targetFromQuery(const QSqlQuery &q)
+{
+    FileTargetRecord t;
+    t.fileId = q.value(0).toLongLong();
+    t.batchId = q.value(1).toLongLong();
+    t.target = q.value(2).toString();
+    t.remoteName = q.value(3).toString();
+    t.state = FileStateInfo::targetStateFromKey(q.value(4).toString()).value_or(TargetState::Pending);
+    t.attempts = q.value(5).toInt();
+    t.reported = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+    t.verified = q.value(7).toBool();
+    t.at = Catalog::fromDbTime(q.value(8).toString());
+    return t;
+}
+
+const QString s_targetColumns =
+    QStringLiteral("file_id, batch_id, target, remote_name, state, attempts, reported, verified, updated_at");
+
+} // namespace
+
+Result<QList<FileTargetRecord>> Catalog::fileTargets(qint64 fileId)
+{
+    auto q = run(u"SELECT " + s_targetColumns + u" FROM file_targets WHERE file_id = ? ORDER BY target",
+                 {fileId}, tr("reading the targets of file %1").arg(fileId));
+    if (!q)
+        return q.error();
+    QList<FileTargetRecord> result;
+    while (q->next())
+        result.append(targetFromQuery(*q));
+    return result;
+}
+
+Result<QList<FileTargetRecord>> Catalog::batchTargets(qint64 batchId, const QString &target,
+                                                      qint64 afterFileId, int limit)
+{
+    QString sql = u"SELECT " + s_targetColumns +
+                  u" FROM file_targets WHERE batch_id = ? AND target = ? AND file_id > ? ORDER BY file_id";
+    if (limit >= 0)
+        sql += u" LIMIT " + QString::number(limit);
+    auto q = run(sql, {batchId, target, afterFileId},
+                 tr("reading the files of batch %1 at %2").arg(batchId).arg(target));
+    if (!q)
+        return q.error();
+    QList<FileTargetRecord> result;
+    while (q->next())
+        result.append(targetFromQuery(*q));
+    return result;
+}
+
+Result<QMap<TargetState, qint64>> Catalog::targetCounts(qint64 batchId, const QString &target)
+{
+    auto q = run(QStringLiteral("SELECT state, COUNT(*) FROM file_targets WHERE batch_id = ? AND target = ?"
+                                " GROUP BY state"),
+                 {batchId, target}, tr("counting the files of batch %1 at %2").arg(batchId).arg(target));
+    if (!q)
+        return q.error();
+    return countedBy<TargetState>(*q, &FileStateInfo::targetStateFromKey);
+}
+
 // Events
 
 Status Catalog::insertEvents(const QList<EventRecord> &events)
@@ -968,6 +1294,11 @@ Status Catalog::addEvents(const QList<EventRecord> &events)
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status Catalog::addEventsInTransaction(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
 }
 
 Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
@@ -1004,6 +1335,113 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     while (q->next())
         result.append(eventFromQuery(*q));
     return result;
+}
+
+// Housekeeping and "check again"
+
+Status Catalog::renameBatch(qint64 batchId, const QString &name)
+{
+    auto q = run(QStringLiteral("UPDATE batches SET name = ? WHERE id = ?"), {name, batchId},
+                 tr("renaming batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return {};
+}
+
+Result<QList<Catalog::StoredObject>> Catalog::storedObjects(qint64 batchId)
+{
+    // The other batches' keys are read once into the subquery (SQLite and PostgreSQL both materialise an
+    // uncorrelated IN).
+    auto q =
+        run(QStringLiteral("SELECT stored_key, MAX(size),"
+                           " CASE WHEN stored_key IN (SELECT stored_key FROM files WHERE batch_id <> ?"
+                           " AND stored_key IS NOT NULL) THEN 1 ELSE 0 END"
+                           " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL GROUP BY stored_key"),
+            {batchId, batchId}, tr("listing the stored copies of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<StoredObject> result;
+    while (q->next())
+        result.append({q->value(0).toString(), q->value(1).isNull() ? -1 : q->value(1).toLongLong(),
+                       q->value(2).toInt() != 0});
+    return result;
+}
+
+Status Catalog::deleteBatch(qint64 batchId, const QStringList &removedKeys)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < removedKeys.size(); start += chunk) {
+        const QStringList part = removedKeys.mid(start, chunk);
+        QVariantList values;
+        for (const QString &key : part)
+            values.append(key);
+        auto q = run(u"DELETE FROM http_cache WHERE stored_key IN (" +
+                         QStringList(part.size(), QStringLiteral("?")).join(u',') + u')',
+                     values, tr("forgetting cached downloads of batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    // Children first, so the delete does not depend on the foreign keys' cascades being enabled.
+    for (const QString &table :
+         {QStringLiteral("events"), QStringLiteral("file_stages"), QStringLiteral("file_targets"),
+          QStringLiteral("check_findings"), QStringLiteral("check_files"), QStringLiteral("image_stats"),
+          QStringLiteral("review_items"), QStringLiteral("review_samples"), QStringLiteral("files"),
+          QStringLiteral("items"), QStringLiteral("batch_stages")}) {
+        auto q = run(QStringLiteral("DELETE FROM %1 WHERE batch_id = ?").arg(table), {batchId},
+                     tr("deleting batch %1").arg(batchId));
+        if (!q)
+            return q.error();
+    }
+    auto q = run(QStringLiteral("DELETE FROM batches WHERE id = ?"), {batchId},
+                 tr("deleting batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error{
+            ErrorCode::NotFound,
+            tr("There is no batch %1 in the catalog %2.").arg(batchId).arg(m_location.displayName())};
+    return tx->commit();
+}
+
+Status Catalog::recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    QSqlQuery &q =
+        prepared(m_recordRecheck,
+                 QStringLiteral(
+                     "UPDATE files SET declared_size = ?, declared_md5 = ?, declared_sha1 = ?,"
+                     " declared_sha256 = ?, declared_sha512 = ?, declared_origin = ?, declared_mimetype = ?,"
+                     " status = ?, error = ? WHERE id = ?"));
+    for (const FileRecord &f : files) {
+        q.addBindValue(nullableSize(f.declaredSize));
+        q.addBindValue(nullable(f.declared.md5));
+        q.addBindValue(nullable(f.declared.sha1));
+        q.addBindValue(nullable(f.declared.sha256));
+        q.addBindValue(nullable(f.declared.sha512));
+        q.addBindValue(nullable(f.declared.origin));
+        q.addBindValue(nullable(f.declaredMimetype));
+        q.addBindValue(StatusInfo::key(f.status));
+        q.addBindValue(nullable(f.error));
+        q.addBindValue(f.id);
+        if (!q.exec())
+            return sqlError(q, tr("recording the check of file %1").arg(f.name));
+    }
+    // The fetch stage's rows follow the check: a file put back to pending is fetched again, a file whose copy
+    // was verified is settled with its new status.
+    if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
+        return s;
+    if (Status s = insertEvents(events); !s)
+        return s;
+    return tx->commit();
 }
 
 Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const EventRecord &)> &visit)

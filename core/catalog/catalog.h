@@ -9,6 +9,7 @@
 #include <QSqlQuery>
 
 #include "cataloglocation.h"
+#include "model/filestate.h"
 #include "model/records.h"
 #include "sqldialect.h"
 #include "util/result.h"
@@ -16,13 +17,26 @@
 namespace gh {
 
 /*!
+    \class gh::PendingFor
+    The files a stage still has to do: those it has not settled (no row of \c stage in file_stages, or a
+    row put back to pending), among those the stage before it let through: for \c after == Stage::Intake,
+    every file intake did not refuse; for any other stage, the files it settled as done.
+*/
+struct PendingFor
+{
+    Stage stage = Stage::Fetch;
+    Stage after = Stage::Intake;
+};
+
+/*!
     \class gh::FileQuery
     Which files to read: keyset-paged by id, so a million-file batch never sits in memory at once.
 */
 struct FileQuery
 {
-    QList<FileStatus> statuses; //!< Empty means every status.
-    QString sourcePath;         //!< Only files read from this path (an archive's members); empty for all.
+    QList<FileStatus> statuses;        //!< The files' overall status; empty means every status.
+    std::optional<PendingFor> pending; //!< Only files waiting for a stage.
+    QString sourcePath; //!< Only files read from this path (an archive's members); empty for all.
     qint64 afterId = 0;
     int limit = -1;
 };
@@ -101,14 +115,30 @@ public:
 
     // Items and files
     Result<qint64> insertItem(const ItemRecord &item);
+    //! Adds a file; one that intake already refused (a status other than pending) gets its intake row.
     Result<qint64> insertFile(const FileRecord &file);
     Result<QList<FileRecord>> files(qint64 batchId, const FileQuery &query = {});
     Result<FileRecord> file(qint64 fileId);
+    //! The files of item \a itemId in their order (the pages of a multi-page item).
+    Result<QList<FileRecord>> itemFiles(qint64 itemId);
     //! Calls \a visit for every file of the batch in id order; stops early when it returns false.
     Status forEachFile(qint64 batchId, const std::function<bool(const FileRecord &)> &visit);
-    //! Writes what a stage measured for each file (size, digests, type, status, key, HTTP data).
+    /*!
+        Writes what the fetch stage measured for each file (size, digests, type, key, HTTP data) with its
+        outcome as the file's fetch row, the events, and the URLs' validators, in one transaction.
+    */
     Status recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
                           const QList<HttpCacheEntry> &cache = {});
+    /*!
+        Writes the outcome of \a stage for each file (status, error as detail, attempts, processedAt as the
+        time) and the events, in one transaction. Files whose status is pending are put back for another
+        attempt.
+    */
+    Status recordStageOutcomes(Stage stage, const QList<FileRecord> &files, const QList<EventRecord> &events);
+    //! Every stage row of one file, in the order the stages recorded them.
+    Result<QList<FileStageRecord>> fileStages(qint64 fileId);
+    //! How many files of the batch \a stage has recorded, by status (rows put back count as pending).
+    Result<QMap<FileStatus, qint64>> stageCounts(qint64 batchId, Stage stage);
     //! The cache entries for \a urls that the catalog has.
     Result<QHash<QString, HttpCacheEntry>> httpCache(const QStringList &urls);
     Result<QMap<FileStatus, qint64>> statusCounts(qint64 batchId);
@@ -118,19 +148,35 @@ public:
         qint64 bytes = 0;          //!< Declared bytes of the files that declare a size.
         bool allSizesKnown = true; //!< Whether every file declares its size.
     };
-    //! How much pending work a batch holds, for progress totals.
-    Result<Workload> pendingWork(qint64 batchId);
-    //! Puts files whose status is in \a statuses back to pending, for a retry; with \a downloadsOnly, only
-    //! files that come from a URL (for a conditional refresh).
-    Result<int> resetFiles(qint64 batchId, const QList<FileStatus> &statuses, bool downloadsOnly = false);
+    //! How much work a batch holds for a stage, for progress totals.
+    Result<Workload> pendingWork(qint64 batchId, const PendingFor &pending);
+    /*!
+        Puts the files that \a stage settled with a status in \a statuses back to pending, for a retry; with
+        \a downloadsOnly, only files that come from a URL (for a conditional refresh). What the stages in
+        \a downstream recorded for those files is removed: it was about the outcome being redone.
+    */
+    Result<int> resetStage(qint64 batchId, Stage stage, const QList<FileStatus> &statuses,
+                           bool downloadsOnly = false, const QList<Stage> &downstream = {});
     Result<ItemRecord> item(qint64 itemId);
     //! Up to \a limit items of the batch with an id above \a afterId, in id (= intake) order; for paging.
     Result<QList<ItemRecord>> items(qint64 batchId, qint64 afterId, int limit);
     //! Calls \a visit for every item of the batch in id order, a page at a time; stops when it returns false.
     Status forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit);
 
+    // Targets
+    //! Adds or replaces the rows of (file, target) pairs, in one transaction.
+    Status recordTargets(const QList<FileTargetRecord> &targets);
+    //! Every target row of one file.
+    Result<QList<FileTargetRecord>> fileTargets(qint64 fileId);
+    //! The rows of one target for a batch, keyset-paged by file id.
+    Result<QList<FileTargetRecord>> batchTargets(qint64 batchId, const QString &target,
+                                                 qint64 afterFileId = 0, int limit = -1);
+    Result<QMap<TargetState, qint64>> targetCounts(qint64 batchId, const QString &target);
+
     // Events
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events within the Transaction the caller holds, so they commit or roll back with its rows.
+    Status addEventsInTransaction(const QList<EventRecord> &events);
     Result<QList<EventRecord>> events(qint64 batchId, qint64 fileId = -1);
     //! The events about item \a itemId as a whole (not about one of its files), in time order.
     Result<QList<EventRecord>> itemEvents(qint64 batchId, qint64 itemId);
@@ -149,6 +195,28 @@ public:
     static QString toDbTime(const QDateTime &time);
     static QDateTime fromDbTime(const QString &text);
 
+    // Housekeeping and "check again" (BatchHousekeeping, Recheck)
+    Status renameBatch(qint64 batchId, const QString &name);
+    struct StoredObject
+    {
+        QString key;
+        qint64 size = -1;
+        bool shared = false; //!< Another batch's file uses the same stored key.
+    };
+    //! The stored copies of a batch's files, each key once.
+    Result<QList<StoredObject>> storedObjects(qint64 batchId);
+    /*!
+        Removes a batch and everything recorded about it, in one transaction, and forgets the cached
+        downloads whose stored copies (\a removedKeys) are about to be removed from the store.
+    */
+    Status deleteBatch(qint64 batchId, const QStringList &removedKeys);
+    /*!
+        Writes what a check found for each file: declared checksums, size and type, status and error (the
+        measured digests and the stored key stay) as the file's status and its fetch row, with \a events, in
+        one transaction.
+    */
+    Status recordRecheck(const QList<FileRecord> &files, const QList<EventRecord> &events);
+
 private:
     Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName);
     Status initialise(int targetVersion);
@@ -160,6 +228,10 @@ private:
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
     Status insertEvents(const QList<EventRecord> &events);
+    //! Upserts \a stage's row for each file; with \a overall, also the derived columns of files.
+    Status writeStageRows(Stage stage, const QList<FileRecord> &files, bool overall);
+    //! The conditions that select files pending for a stage, on files aliased "f".
+    static QString pendingCondition(const PendingFor &pending, QVariantList &values);
 
     CatalogLocation m_location;
     SqlDialect m_dialect;
@@ -170,6 +242,10 @@ private:
     std::optional<QSqlQuery> m_recordOutcome;
     std::optional<QSqlQuery> m_insertEvent;
     std::optional<QSqlQuery> m_upsertCache;
+    std::optional<QSqlQuery> m_upsertStage;
+    std::optional<QSqlQuery> m_updateOverall;
+    std::optional<QSqlQuery> m_upsertTarget;
+    std::optional<QSqlQuery> m_recordRecheck;
 };
 
 } // namespace gh

@@ -122,7 +122,96 @@ const QList<Migration> &catalogMigrations()
          {
              QStringLiteral("ALTER TABLE files ADD COLUMN source_member TEXT"),
          }},
-        // v4 (stages) and v5 (qa) come from other branches; the numbers are assigned in the team's plan.
+        {4,
+         QStringLiteral("file state per stage and per target; unused columns and tables dropped"),
+         {
+             // A row per file and stage once the stage has settled the file (or put it back for another
+             // attempt): no row means pending, so intake writes nothing here for the files it accepts.
+             QStringLiteral("CREATE TABLE file_stages ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " stage TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL,"
+                            " state TEXT NOT NULL,"
+                            " status TEXT NOT NULL,"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " detail TEXT NOT NULL DEFAULT '',"
+                            " updated_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, stage)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_stages_batch ON file_stages (batch_id, stage, status)"),
+             QStringLiteral("CREATE TABLE file_targets ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL,"
+                            " remote_name TEXT NOT NULL DEFAULT '',"
+                            " state TEXT NOT NULL DEFAULT 'pending',"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " reported TEXT NOT NULL DEFAULT '{}',"
+                            " verified {bool} NOT NULL DEFAULT FALSE,"
+                            " updated_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, target)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_targets_batch ON file_targets (batch_id, target, state)"),
+             // What v3 knew: a settled file without a processing time was refused by intake (missing,
+             // unsafe path, banned, limit exceeded); every other settled file was settled by fetch.
+             QStringLiteral(
+                 "INSERT INTO file_stages (file_id, stage, batch_id, state, status, attempts, detail,"
+                 " updated_at)"
+                 " SELECT f.id, CASE WHEN f.processed_at IS NULL THEN 'intake' ELSE 'fetch' END, f.batch_id,"
+                 " CASE WHEN f.status IN ('success', 'unchanged') THEN 'done'"
+                 " WHEN f.status = 'skipped-banned' THEN 'skipped' ELSE 'failed' END,"
+                 " f.status, f.attempts, COALESCE(f.error, ''), COALESCE(f.processed_at, b.created_at)"
+                 " FROM files f JOIN batches b ON b.id = f.batch_id WHERE f.status <> 'pending'"),
+             // Pages of a batch's files in id order, whatever their status.
+             QStringLiteral("DROP INDEX files_batch_status"),
+             QStringLiteral("CREATE INDEX files_batch ON files (batch_id, id)"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN dedup_case"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN dedup_decision"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN qa_flags"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN target_name"),
+             QStringLiteral("ALTER TABLE files DROP COLUMN target_state"),
+             QStringLiteral("DROP TABLE qa_samples"),
+         }},
+        {5,
+         QStringLiteral("QA: check findings, what the per-file checks learned, image statistics"),
+         {
+             QStringLiteral("CREATE TABLE check_findings ("
+                            " id {id_pk},"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT REFERENCES items(id) ON DELETE CASCADE,"
+                            " file_id BIGINT REFERENCES files(id) ON DELETE CASCADE,"
+                            " check_name TEXT NOT NULL,"
+                            // 'file' for the per-file pass, 'batch' for the checks across files
+                            " scope TEXT NOT NULL DEFAULT 'file',"
+                            " severity TEXT NOT NULL,"
+                            " message TEXT NOT NULL,"
+                            " line INTEGER NOT NULL DEFAULT 0,"
+                            " found_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_findings_batch ON check_findings (batch_id, check_name)"),
+             QStringLiteral("CREATE INDEX check_findings_file ON check_findings (file_id)"),
+             QStringLiteral("CREATE INDEX check_findings_item ON check_findings (item_id)"),
+             // Facts the batch-level checks compare across files (page numbers, sizes, identifiers), so
+             // a check interrupted after its per-file pass still has them.
+             QStringLiteral("CREATE TABLE check_files ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " facts TEXT NOT NULL DEFAULT '{}',"
+                            " checked_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX check_files_batch ON check_files (batch_id, file_id)"),
+             QStringLiteral("CREATE TABLE image_stats ("
+                            " file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " sha256 TEXT NOT NULL,"
+                            " format TEXT NOT NULL DEFAULT '',"
+                            " width INTEGER NOT NULL,"
+                            " height INTEGER NOT NULL,"
+                            " sample_width INTEGER NOT NULL,"
+                            " sample_height INTEGER NOT NULL,"
+                            " reduction INTEGER NOT NULL,"
+                            " components INTEGER NOT NULL,"
+                            " histogram TEXT NOT NULL,"
+                            " error TEXT,"
+                            " computed_at TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX image_stats_batch ON image_stats (batch_id)"),
+         }},
         {6,
          QStringLiteral("duplicate cases per file and target, and the decisions about them"),
          {
@@ -171,6 +260,50 @@ const QList<Migration> &catalogMigrations()
                             " executed_at TEXT,"
                             " execution TEXT)"),
              QStringLiteral("CREATE INDEX duplicate_decisions_file ON duplicate_decisions (file_id, target)"),
+         }},
+        {7,
+         QStringLiteral("review and approval: QA samples and verdicts, suppliers, decisions, re-deliveries"),
+         {
+             QStringLiteral("ALTER TABLE batches ADD COLUMN supplier TEXT"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN redelivery_of BIGINT"),
+             // Why the batch was rejected, or why an approval overrode what would have refused it.
+             QStringLiteral("ALTER TABLE batches ADD COLUMN decision_reason TEXT"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN decision_override INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE batches ADD COLUMN target TEXT"),
+             QStringLiteral("CREATE INDEX batches_supplier ON batches (supplier)"),
+             QStringLiteral("CREATE TABLE review_samples ("
+                            " batch_id BIGINT PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,"
+                            " lot_size BIGINT NOT NULL,"
+                            " aql TEXT NOT NULL,"
+                            " level TEXT NOT NULL,"
+                            " code_letter TEXT NOT NULL,"
+                            " plan_letter TEXT NOT NULL,"
+                            " sample_size BIGINT NOT NULL,"
+                            " accept_number INTEGER NOT NULL,"
+                            " reject_number INTEGER NOT NULL,"
+                            " seed BIGINT NOT NULL,"
+                            " drawn_at TEXT NOT NULL,"
+                            " drawn_by TEXT NOT NULL)"),
+             // One row per item to review: drawn at random (counts toward Ac/Re) or flagged (does not), with
+             // its current verdict; every verdict given is also a PREMIS event.
+             QStringLiteral("CREATE TABLE review_items ("
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+                            " seq INTEGER NOT NULL,"
+                            " reason TEXT NOT NULL,"
+                            " flags TEXT NOT NULL DEFAULT '',"
+                            " verdict TEXT,"
+                            " defect TEXT,"
+                            " note TEXT,"
+                            " reviewer TEXT,"
+                            " decided_at TEXT,"
+                            " PRIMARY KEY (batch_id, item_id))"),
+             QStringLiteral("CREATE INDEX review_items_order ON review_items (batch_id, seq)"),
+             // The review view and qa-csv read one item's files at a time, and a sample's lot by batch.
+             QStringLiteral("CREATE INDEX files_item ON files (item_id, seq)"),
+             QStringLiteral("CREATE INDEX items_batch ON items (batch_id, seq)"),
+             // Rejection asks, for every stored object, whether another batch's file uses it too.
+             QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
          }},
     };
     return migrations;

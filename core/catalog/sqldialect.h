@@ -26,7 +26,7 @@ public:
     Engine engine() const { return m_engine; }
     QString driverName() const;
 
-    //! Replaces the dialect placeholders used in migrations: {id_pk}, {blob}.
+    //! Replaces the dialect placeholders used in migrations: {id_pk}, {blob}, {bool}, {without_rowid}.
     QString expand(QString statement) const;
 
     //! Starts a write transaction that takes the write lock up front, so two writers never deadlock on

@@ -3,8 +3,8 @@
 #include <QJsonArray>
 
 #include "duplicatesolver.h"
-#include "targets/delivery.h"
 #include "targets/mediawiki/mediawikitarget.h"
+#include "targets/targetdelivery.h"
 #include "targets/uploadpreview.h"
 #include "util/version.h"
 
@@ -214,10 +214,10 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
     });
 
     // The names upload gives, and what it would send (a converted copy where a rule converts).
-    Delivery delivery(m_target, m_store, *m_options);
+    TargetDelivery delivery(m_target, m_store, *m_options);
     auto cleanUp = [&] {
         for (DeliveryItem &d : items)
-            Delivery::cleanUp(d);
+            TargetDelivery::cleanUp(d);
     };
     QList<DeliveryItem *> named;
     for (DeliveryItem &d : items) {

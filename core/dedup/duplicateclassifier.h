@@ -52,18 +52,15 @@ struct DedupSummary
     For each page:
     \list 1
     \li The intended name, as upload gives it: the same UploadPlan ({page}, {pages}), the same
-        Delivery::prepare() (title or key template, conversion rule: a converted file is converted here too,
-        so its derivative's digests are what is looked up, and the copy is removed again).
-    \li The catalog: files with the same SHA-1 (and SHA-256) in this batch before this one (\c in-batch,
-        the first is kept) or in earlier batches (\c earlier-batch), in one query on the index of
-        files.sha1.
-    \li The target: one batched look-up for the page (a wiki: 50 titles per request and one request per
-        distinct SHA-1, several at once within its politeness limit; cached for the run by the target).
-    \li The case, with what the target holds (name, size, date, uploader, URLs), deleted copies of our
-        bytes (for copyright or not), written with a PREMIS \c validation event when the case is new or
-        changed, and the settings' rules applied to files without a decision in force — all in one
-        transaction per page.
-    \endlist
+        TargetDelivery::prepare() (title or key template, conversion rule: a converted file is converted here
+   too, so its derivative's digests are what is looked up, and the copy is removed again). \li The catalog:
+   files with the same SHA-1 (and SHA-256) in this batch before this one (\c in-batch, the first is kept) or
+   in earlier batches (\c earlier-batch), in one query on the index of files.sha1. \li The target: one batched
+   look-up for the page (a wiki: 50 titles per request and one request per distinct SHA-1, several at once
+   within its politeness limit; cached for the run by the target). \li The case, with what the target holds
+   (name, size, date, uploader, URLs), deleted copies of our bytes (for copyright or not), written with a
+   PREMIS \c validation event when the case is new or changed, and the settings' rules applied to files
+   without a decision in force — all in one transaction per page. \endlist
 
     A file whose decision the upload already carried out keeps its case. Precedence, when several apply:
     \c already-there (nothing to do whatever else is true), then \c in-batch, \c earlier-batch, then what the
@@ -107,8 +104,9 @@ private:
     DedupSettings m_settings;
     QString m_batchName;
     std::optional<UploadPlan> m_plan;
-    // Held by pointer so that this header, which moc'd headers include, need not include targets/delivery.h:
-    // core/intake/hotfolder.h declares another gh::Delivery, and moc compiles both into one unit.
+    // Held by pointer so that this header, which moc'd headers include, need not include
+    // targets/targetdelivery.h: core/intake/hotfolder.h declares another gh::Delivery, and moc compiles both
+    // into one unit.
     std::unique_ptr<DeliveryOptions> m_options;
     QHash<qint64, ItemRecord> m_items;
     qint64 m_unnamed = 0;

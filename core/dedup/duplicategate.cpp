@@ -158,10 +158,11 @@ void DuplicateGate::apply(DeliveryItem &item) const
         item.state = TargetState::AlreadyThere;
         item.remoteName = linkedName(r);
         item.message = tr("Not sent: linked to %1 (%2).").arg(item.remoteName, decidedBy(d));
-        item.events.append(Delivery::event(item, QStringLiteral("transfer"), QStringLiteral("success"),
-                                           tr("Not sent to %1: the file is %2 there, by a duplicate decision "
-                                              "(%3).")
-                                               .arg(r.target, item.remoteName, decidedBy(d))));
+        item.events.append(
+            TargetDelivery::event(item, QStringLiteral("transfer"), QStringLiteral("success"),
+                                  tr("Not sent to %1: the file is %2 there, by a duplicate decision "
+                                     "(%3).")
+                                      .arg(r.target, item.remoteName, decidedBy(d))));
         break;
     case DuplicateAction::Rename:
         if (!d.name.isEmpty())
@@ -268,14 +269,14 @@ Status DuplicateGate::prepareTarget(Target &target, const QList<DeliveryItem *> 
             item->state = TargetState::Failed;
             item->message = s.error().message;
             item->transient = s.error().code == ErrorCode::Network;
-            item->events.append(Delivery::event(*item, QStringLiteral("filename change"),
-                                                QStringLiteral("failure"), s.error().message));
+            item->events.append(TargetDelivery::event(*item, QStringLiteral("filename change"),
+                                                      QStringLiteral("failure"), s.error().message));
             continue;
         }
-        item->events.append(Delivery::event(*item, QStringLiteral("filename change"),
-                                            QStringLiteral("success"),
-                                            tr("File:%1 on %2 was moved to File:%3 (%4).")
-                                                .arg(from, target.spec(), item->remoteName, reason)));
+        item->events.append(TargetDelivery::event(*item, QStringLiteral("filename change"),
+                                                  QStringLiteral("success"),
+                                                  tr("File:%1 on %2 was moved to File:%3 (%4).")
+                                                      .arg(from, target.spec(), item->remoteName, reason)));
         checks.append(VerifyQuery{item->remoteName, item->sentDigests(), item->sentSize()});
         moved.append(item);
     }
@@ -292,14 +293,14 @@ Status DuplicateGate::prepareTarget(Target &target, const QList<DeliveryItem *> 
             item.verified = true;
             item.message = tr("Moved to %1 on %2; nothing sent.").arg(item.remoteName, target.spec());
             item.events.append(
-                Delivery::event(item, QStringLiteral("fixity check"), QStringLiteral("success"),
-                                tr("%1 holds %2 with the same digests (sha1 %3) after the move.")
-                                    .arg(target.spec(), item.remoteName, item.sentDigests().sha1)));
+                TargetDelivery::event(item, QStringLiteral("fixity check"), QStringLiteral("success"),
+                                      tr("%1 holds %2 with the same digests (sha1 %3) after the move.")
+                                          .arg(target.spec(), item.remoteName, item.sentDigests().sha1)));
         } else {
             item.state = TargetState::TargetMismatch;
             item.message = v.message;
-            item.events.append(
-                Delivery::event(item, QStringLiteral("fixity check"), QStringLiteral("failure"), v.message));
+            item.events.append(TargetDelivery::event(item, QStringLiteral("fixity check"),
+                                                     QStringLiteral("failure"), v.message));
         }
     }
     return {};

@@ -9,7 +9,7 @@
 #include <QSet>
 
 #include "catalog/duplicatebook.h"
-#include "targets/delivery.h"
+#include "targets/targetdelivery.h"
 
 namespace gh {
 
@@ -22,15 +22,14 @@ namespace gh {
     \li loads the gate, and refuses (or waits) while openCount() > 0: files still wait for a decision;
     \li puts ignoreWarnings() into DeliveryOptions::ignoreWarnings (only files a curator or rule decided to
         upload, overwrite or rename are sent with ignorewarnings);
-    \li calls apply() on each DeliveryItem after Delivery::prepare(): \c skip and \c hand-fix → skipped,
+    \li calls apply() on each DeliveryItem after TargetDelivery::prepare(): \c skip and \c hand-fix → skipped,
         \c link → already there as the linked name, \c rename → the new name, an open case → needs
         decision; \c upload, \c overwrite and files without a decision stay pending;
-    \li calls prepareTarget() on the group before Delivery::lookUp(): renames find their free name (a
+    \li calls prepareTarget() on the group before TargetDelivery::lookUp(): renames find their free name (a
         curator's name that holds other content is not overwritten), moves are made on the wiki and
         checked;
-    \li after Delivery::send() and verify(), calls settle(): decisions that changed the target can no longer
-        be taken back, and the moves' PREMIS events are in the items' events.
-    \endlist
+    \li after TargetDelivery::send() and verify(), calls settle(): decisions that changed the target can no
+   longer be taken back, and the moves' PREMIS events are in the items' events. \endlist
 */
 class DuplicateGate
 {

@@ -58,7 +58,7 @@ public slots:
 
 signals:
     void loaded(const gh::DuplicateView &view);
-    void decided(const gh::DecisionOutcome &outcome, bool undo);
+    void decided(const gh::DuplicateDecisionOutcome &outcome, bool undo);
     void classifyProgress(qint64 done, qint64 total);
     void classified(const gh::DedupSummary &summary);
     void moveAllowed(const QString &target, bool allowed, const QString &why);
@@ -80,5 +80,5 @@ private:
 
 Q_DECLARE_METATYPE(gh::DuplicateView)
 Q_DECLARE_METATYPE(gh::DecisionRequest)
-Q_DECLARE_METATYPE(gh::DecisionOutcome)
+Q_DECLARE_METATYPE(gh::DuplicateDecisionOutcome)
 Q_DECLARE_METATYPE(gh::DedupSummary)

@@ -251,7 +251,7 @@ Result<QString> DuplicateSolver::resolveTarget(const QString &requested)
     return targets->constFirst();
 }
 
-Result<DecisionOutcome> DuplicateSolver::decide(const DecisionRequest &request)
+Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &request)
 {
     auto target = resolveTarget(request.target);
     if (!target)
@@ -260,7 +260,7 @@ Result<DecisionOutcome> DuplicateSolver::decide(const DecisionRequest &request)
         return Error{ErrorCode::Usage, tr("Say which files to decide: some files, or a case.")};
     DuplicateBook book(m_catalog);
     QList<DuplicateRecord> records;
-    DecisionOutcome outcome;
+    DuplicateDecisionOutcome outcome;
     outcome.target = *target;
     if (!request.fileIds.isEmpty()) {
         auto found = book.casesOfFiles(request.fileIds, *target);
@@ -343,8 +343,8 @@ Result<DecisionOutcome> DuplicateSolver::decide(const DecisionRequest &request)
     return outcome;
 }
 
-Result<DecisionOutcome> DuplicateSolver::undo(const QList<qint64> &fileIds, const QString &targetSpec,
-                                              const QString &curator)
+Result<DuplicateDecisionOutcome> DuplicateSolver::undo(const QList<qint64> &fileIds,
+                                                       const QString &targetSpec, const QString &curator)
 {
     auto target = resolveTarget(targetSpec);
     if (!target)
@@ -353,7 +353,7 @@ Result<DecisionOutcome> DuplicateSolver::undo(const QList<qint64> &fileIds, cons
     auto records = book.casesOfFiles(fileIds, *target);
     if (!records)
         return records.error();
-    DecisionOutcome outcome;
+    DuplicateDecisionOutcome outcome;
     outcome.target = *target;
     const QString agent = curatorAgent(curator);
     auto tx = m_catalog.transaction();

@@ -27,10 +27,10 @@ struct DecisionRequest
 };
 
 /*!
-    \class gh::DecisionOutcome
+    \class gh::DuplicateDecisionOutcome
     What a decide or undo call did.
 */
-struct DecisionOutcome
+struct DuplicateDecisionOutcome
 {
     QString target;
     QList<DuplicateDecision> decisions; //!< Recorded (or, for undo, taken back).
@@ -64,9 +64,10 @@ public:
     DuplicateSolver(Catalog &catalog, qint64 batchId);
 
     //! Records \a request for its files; refused files are listed, the others decided in one transaction.
-    Result<DecisionOutcome> decide(const DecisionRequest &request);
+    Result<DuplicateDecisionOutcome> decide(const DecisionRequest &request);
     //! Takes back the decision in force for each of \a fileIds (refused once carried out).
-    Result<DecisionOutcome> undo(const QList<qint64> &fileIds, const QString &target, const QString &curator);
+    Result<DuplicateDecisionOutcome> undo(const QList<qint64> &fileIds, const QString &target,
+                                          const QString &curator);
 
     //! The target \a requested, or the batch's only one; fails when there is none or the choice is open.
     Result<QString> resolveTarget(const QString &requested);

@@ -5,18 +5,27 @@
 
 namespace gh {
 
-std::optional<DigestAlgorithm> Fixity::algorithmFromName(QStringView name)
+std::optional<DigestAlgorithm> Fixity::anyAlgorithmFromName(QStringView name)
 {
     const QString lower = name.toString().toLower().remove(u'-');
-    if (lower == u"md5")
-        return DigestAlgorithm::Md5;
-    if (lower == u"sha1")
-        return DigestAlgorithm::Sha1;
-    if (lower == u"sha256")
-        return DigestAlgorithm::Sha256;
-    if (lower == u"sha512")
-        return DigestAlgorithm::Sha512;
+    for (DigestAlgorithm algorithm : s_digestAlgorithms) {
+        if (lower == Fixity::name(algorithm))
+            return algorithm;
+    }
     return std::nullopt;
+}
+
+std::optional<DigestAlgorithm> Fixity::algorithmFromName(QStringView name)
+{
+    const auto algorithm = anyAlgorithmFromName(name);
+    if (algorithm && isRecorded(*algorithm))
+        return algorithm;
+    return std::nullopt;
+}
+
+bool Fixity::isRecorded(DigestAlgorithm algorithm)
+{
+    return algorithm != DigestAlgorithm::Sha224 && algorithm != DigestAlgorithm::Sha384;
 }
 
 QString Fixity::name(DigestAlgorithm algorithm)
@@ -26,8 +35,12 @@ QString Fixity::name(DigestAlgorithm algorithm)
         return QStringLiteral("md5");
     case DigestAlgorithm::Sha1:
         return QStringLiteral("sha1");
+    case DigestAlgorithm::Sha224:
+        return QStringLiteral("sha224");
     case DigestAlgorithm::Sha256:
         return QStringLiteral("sha256");
+    case DigestAlgorithm::Sha384:
+        return QStringLiteral("sha384");
     case DigestAlgorithm::Sha512:
         return QStringLiteral("sha512");
     }
@@ -41,8 +54,12 @@ int Fixity::hexLength(DigestAlgorithm algorithm)
         return 32;
     case DigestAlgorithm::Sha1:
         return 40;
+    case DigestAlgorithm::Sha224:
+        return 56;
     case DigestAlgorithm::Sha256:
         return 64;
+    case DigestAlgorithm::Sha384:
+        return 96;
     case DigestAlgorithm::Sha512:
         return 128;
     }
@@ -111,6 +128,9 @@ void Fixity::declare(DeclaredChecksums &declared, DigestAlgorithm algorithm, con
         break;
     case DigestAlgorithm::Sha512:
         declared.sha512 = lower;
+        break;
+    case DigestAlgorithm::Sha224:
+    case DigestAlgorithm::Sha384:
         break;
     }
 }

@@ -1,5 +1,7 @@
 #include "multidigest.h"
 
+#include <array>
+
 #include <QFuture>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -9,6 +11,25 @@
 namespace gh {
 
 namespace {
+
+const EVP_MD *evpOf(DigestAlgorithm algorithm)
+{
+    switch (algorithm) {
+    case DigestAlgorithm::Md5:
+        return EVP_md5();
+    case DigestAlgorithm::Sha1:
+        return EVP_sha1();
+    case DigestAlgorithm::Sha224:
+        return EVP_sha224();
+    case DigestAlgorithm::Sha256:
+        return EVP_sha256();
+    case DigestAlgorithm::Sha384:
+        return EVP_sha384();
+    case DigestAlgorithm::Sha512:
+        return EVP_sha512();
+    }
+    Q_UNREACHABLE();
+}
 
 struct EvpContext
 {
@@ -33,8 +54,24 @@ struct EvpContext
     EVP_MD_CTX *ctx;
 };
 
-// A pool of its own, so waiting for the md5 lane never competes with the caller's pool for a thread.
-QThreadPool &md5Pool()
+constexpr size_t s_algorithmCount = std::size(s_digestAlgorithms);
+
+//! A group of digests updated together on one thread.
+struct Lane
+{
+    std::array<EvpContext *, s_algorithmCount> contexts{};
+    size_t count = 0;
+
+    void add(EvpContext *context) { contexts[count++] = context; }
+    void update(const char *data, qsizetype size) const
+    {
+        for (size_t i = 0; i < count; ++i)
+            contexts[i]->update(data, size);
+    }
+};
+
+// A pool of its own, so waiting for the second lane never competes with the caller's pool for a thread.
+QThreadPool &lanePool()
 {
     static QThreadPool *pool = [] {
         auto *p = new QThreadPool;
@@ -49,32 +86,62 @@ QThreadPool &md5Pool()
 
 struct MultiDigest::Private
 {
-    EvpContext md5{EVP_md5()};
-    EvpContext sha1{EVP_sha1()};
-    EvpContext sha256{EVP_sha256()};
-    std::unique_ptr<EvpContext> sha512;
-    Lanes lanes;
-    QFuture<void> md5Lane;
+    std::array<std::unique_ptr<EvpContext>, s_algorithmCount> contexts;
+    std::array<QString, s_algorithmCount> results;
+    DigestSet algorithms;
+    Lane here;  //!< Updated on the calling thread.
+    Lane other; //!< Updated on lanePool() in split mode; empty otherwise.
+    QFuture<void> otherLane;
 
-    void waitForMd5()
+    void waitForOtherLane()
     {
-        if (md5Lane.isValid())
-            md5Lane.waitForFinished();
-        md5Lane = {};
+        if (otherLane.isValid())
+            otherLane.waitForFinished();
+        otherLane = {};
     }
 };
 
 MultiDigest::MultiDigest(Lanes lanes, bool withSha512)
+    : MultiDigest(lanes, DigestSet::standard(withSha512))
+{}
+
+MultiDigest::MultiDigest(Lanes lanes, DigestSet algorithms)
     : d(std::make_unique<Private>())
 {
-    d->lanes = lanes;
-    if (withSha512)
-        d->sha512 = std::make_unique<EvpContext>(EVP_sha512());
+    d->algorithms = algorithms;
+    // Which digest, if any, goes to the second lane: md5 when present (slowest per byte where SHA extensions
+    // exist), otherwise the costliest of the rest; a lone digest cannot be split.
+    int offloaded = -1; // a DigestAlgorithm, or -1 for none
+    int count = 0;
+    for (DigestAlgorithm algorithm : s_digestAlgorithms)
+        count += algorithms.contains(algorithm) ? 1 : 0;
+    if (lanes == Lanes::Split && count >= 2) {
+        for (DigestAlgorithm candidate :
+             {DigestAlgorithm::Md5, DigestAlgorithm::Sha512, DigestAlgorithm::Sha384, DigestAlgorithm::Sha1,
+              DigestAlgorithm::Sha256}) {
+            if (algorithms.contains(candidate)) {
+                offloaded = int(candidate);
+                break;
+            }
+        }
+    }
+    for (DigestAlgorithm algorithm : s_digestAlgorithms) {
+        if (!algorithms.contains(algorithm))
+            continue;
+        auto &context = d->contexts[size_t(algorithm)];
+        context = std::make_unique<EvpContext>(evpOf(algorithm));
+        (int(algorithm) == offloaded ? d->other : d->here).add(context.get());
+    }
 }
 
 MultiDigest::~MultiDigest()
 {
-    d->waitForMd5();
+    d->waitForOtherLane();
+}
+
+DigestSet MultiDigest::algorithms() const
+{
+    return d->algorithms;
 }
 
 void MultiDigest::add(const char *data, qsizetype size)
@@ -82,33 +149,35 @@ void MultiDigest::add(const char *data, qsizetype size)
     if (size <= 0)
         return;
     m_bytes += size;
-    if (d->lanes == Lanes::Single) {
-        d->md5.update(data, size);
-        d->sha1.update(data, size);
-        d->sha256.update(data, size);
-        if (d->sha512)
-            d->sha512->update(data, size);
+    if (d->other.count == 0) {
+        d->here.update(data, size);
         return;
     }
-    // The previous chunk's md5 must finish before this one starts: digests are order-dependent.
-    d->waitForMd5();
-    d->md5Lane = QtConcurrent::run(&md5Pool(), [ctx = &d->md5, data, size] { ctx->update(data, size); });
-    d->sha1.update(data, size);
-    d->sha256.update(data, size);
-    if (d->sha512)
-        d->sha512->update(data, size);
+    // The previous chunk must finish on the other lane before this one starts: digests are order-dependent.
+    d->waitForOtherLane();
+    d->otherLane =
+        QtConcurrent::run(&lanePool(), [lane = &d->other, data, size] { lane->update(data, size); });
+    d->here.update(data, size);
 }
 
 Digests MultiDigest::finish()
 {
-    d->waitForMd5();
+    d->waitForOtherLane();
+    for (DigestAlgorithm algorithm : s_digestAlgorithms) {
+        if (auto &context = d->contexts[size_t(algorithm)])
+            d->results[size_t(algorithm)] = context->finish();
+    }
     Digests result;
-    result.md5 = d->md5.finish();
-    result.sha1 = d->sha1.finish();
-    result.sha256 = d->sha256.finish();
-    if (d->sha512)
-        result.sha512 = d->sha512->finish();
+    result.md5 = d->results[size_t(DigestAlgorithm::Md5)];
+    result.sha1 = d->results[size_t(DigestAlgorithm::Sha1)];
+    result.sha256 = d->results[size_t(DigestAlgorithm::Sha256)];
+    result.sha512 = d->results[size_t(DigestAlgorithm::Sha512)];
     return result;
+}
+
+QString MultiDigest::result(DigestAlgorithm algorithm) const
+{
+    return d->results[size_t(algorithm)];
 }
 
 Digests MultiDigest::of(const QByteArray &data)

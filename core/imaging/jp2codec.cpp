@@ -390,63 +390,99 @@ int Jp2Codec::reductionFor(QSize fullSize, int resolutions, int minimumSize)
     return reduction;
 }
 
-Result<Jp2Codec::Decoded> Jp2Codec::decodeFile(const QString &path, const DecodeOptions &options)
+namespace {
+
+// A decoder with the file's headers read: what decodeFile() and readInfo() share.
+struct OpenDecoder
+{
+    // Declared first so it is destroyed last: the codec's message handlers point here.
+    std::unique_ptr<DecodeMessages> messages;
+    std::unique_ptr<opj_stream_t, StreamDeleter> stream;
+    std::unique_ptr<opj_codec_t, CodecDeleter> codec;
+    std::unique_ptr<opj_image_t, ImageDeleter> image;
+    Jp2Codec::Decoded info;
+};
+
+Result<OpenDecoder> openDecoder(const QString &path, int threads)
 {
     QByteArray header;
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             return Error{file.exists() ? ErrorCode::Unreadable : ErrorCode::NotFound,
-                         tr("Cannot open %1: %2").arg(path, file.errorString())};
+                         Jp2Codec::tr("Cannot open %1: %2").arg(path, file.errorString())};
         }
         header = file.read(12);
     }
-    const Container container = detect(header);
-    if (container == Container::None)
-        return Error{ErrorCode::Unsupported, tr("%1 is not a JPEG 2000 file.").arg(path)};
+    const Jp2Codec::Container container = Jp2Codec::detect(header);
+    if (container == Jp2Codec::Container::None)
+        return Error{ErrorCode::Unsupported, Jp2Codec::tr("%1 is not a JPEG 2000 file.").arg(path)};
 
+    OpenDecoder d;
     // Streamed from disk in 1 MiB chunks rather than read whole. openjpeg still buffers each tile-part it
     // decodes: without PLT markers (opj_compress does not write them by default) it cannot know where the
     // packets of the resolutions it needs end, and it parses every packet header to skip the rest.
-    std::unique_ptr<opj_stream_t, StreamDeleter> stream(
-        opj_stream_create_default_file_stream(QFile::encodeName(path).constData(), OPJ_TRUE));
-    if (!stream)
-        return Error{ErrorCode::Unreadable, tr("Cannot open %1 for reading.").arg(path)};
+    d.stream.reset(opj_stream_create_default_file_stream(QFile::encodeName(path).constData(), OPJ_TRUE));
+    if (!d.stream)
+        return Error{ErrorCode::Unreadable, Jp2Codec::tr("Cannot open %1 for reading.").arg(path)};
 
-    std::unique_ptr<opj_codec_t, CodecDeleter> codec(
-        opj_create_decompress(container == Container::Jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
-    if (!codec)
-        return Error{ErrorCode::Io, tr("openjpeg could not create a decoder for %1.").arg(path)};
-    DecodeMessages messages{path, {}, {}};
-    opj_set_info_handler(codec.get(), infoHandler, &messages);
-    opj_set_warning_handler(codec.get(), warningHandler, &messages);
-    opj_set_error_handler(codec.get(), errorHandler, &messages);
+    d.codec.reset(
+        opj_create_decompress(container == Jp2Codec::Container::Jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
+    if (!d.codec)
+        return Error{ErrorCode::Io, Jp2Codec::tr("openjpeg could not create a decoder for %1.").arg(path)};
+    d.messages = std::make_unique<DecodeMessages>(DecodeMessages{path, {}, {}});
+    opj_set_info_handler(d.codec.get(), infoHandler, d.messages.get());
+    opj_set_warning_handler(d.codec.get(), warningHandler, d.messages.get());
+    opj_set_error_handler(d.codec.get(), errorHandler, d.messages.get());
 
     opj_dparameters_t parameters;
     opj_set_default_decoder_parameters(&parameters);
-    if (!opj_setup_decoder(codec.get(), &parameters))
-        return Error{ErrorCode::Io, tr("openjpeg rejected the decoder settings for %1.").arg(path)};
+    if (!opj_setup_decoder(d.codec.get(), &parameters))
+        return Error{ErrorCode::Io, Jp2Codec::tr("openjpeg rejected the decoder settings for %1.").arg(path)};
     // Non-strict mode quietly returns a half-grey image for a truncated file; a curator must learn that the
     // file is damaged instead.
-    opj_decoder_set_strict_mode(codec.get(), OPJ_TRUE);
-    const int threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
+    opj_decoder_set_strict_mode(d.codec.get(), OPJ_TRUE);
     if (threads > 1 && opj_has_thread_support())
-        opj_codec_set_threads(codec.get(), threads);
+        opj_codec_set_threads(d.codec.get(), threads);
 
     opj_image_t *rawImage = nullptr;
-    const bool headerRead = opj_read_header(stream.get(), codec.get(), &rawImage);
-    std::unique_ptr<opj_image_t, ImageDeleter> image(rawImage);
+    const bool headerRead = opj_read_header(d.stream.get(), d.codec.get(), &rawImage);
+    d.image.reset(rawImage);
+    const opj_image_t *image = d.image.get();
     if (!headerRead || !image || image->numcomps == 0 || image->x1 <= image->x0 || image->y1 <= image->y0) {
-        return Error{ErrorCode::Corrupt,
-                     tr("The JPEG 2000 header of %1 is damaged: %2").arg(path, lastMessage(messages))};
+        return Error{
+            ErrorCode::Corrupt,
+            Jp2Codec::tr("The JPEG 2000 header of %1 is damaged: %2").arg(path, lastMessage(*d.messages))};
     }
+    d.info.fullSize = QSize(int(std::min<quint32>(image->x1 - image->x0, INT_MAX)),
+                            int(std::min<quint32>(image->y1 - image->y0, INT_MAX)));
+    d.info.components = int(image->numcomps);
+    d.info.precision = int(image->comps[0].prec);
+    d.info.resolutions = resolutionLevels(d.codec.get(), image->numcomps);
+    return d;
+}
 
-    Decoded decoded;
-    decoded.fullSize = QSize(int(std::min<quint32>(image->x1 - image->x0, INT_MAX)),
-                             int(std::min<quint32>(image->y1 - image->y0, INT_MAX)));
-    decoded.components = int(image->numcomps);
-    decoded.precision = int(image->comps[0].prec);
-    decoded.resolutions = resolutionLevels(codec.get(), image->numcomps);
+} // namespace
+
+Result<Jp2Codec::Decoded> Jp2Codec::readInfo(const QString &path)
+{
+    auto opened = openDecoder(path, 1);
+    if (!opened)
+        return opened.error();
+    return opened->info;
+}
+
+Result<Jp2Codec::Decoded> Jp2Codec::decodeFile(const QString &path, const DecodeOptions &options)
+{
+    const int threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
+    auto opened = openDecoder(path, threads);
+    if (!opened)
+        return opened.error();
+    opj_codec_t *codec = opened->codec.get();
+    opj_stream_t *stream = opened->stream.get();
+    std::unique_ptr<opj_image_t, ImageDeleter> image = std::move(opened->image);
+    const DecodeMessages &messages = *opened->messages;
+    Decoded decoded = opened->info;
     decoded.reduction = reductionFor(decoded.fullSize, decoded.resolutions, options.minimumSize);
 
     const int width = reducedExtent(image->x0, image->x1, decoded.reduction);
@@ -459,8 +495,7 @@ Result<Jp2Codec::Decoded> Jp2Codec::decodeFile(const QString &path, const Decode
                          .arg(height)
                          .arg(options.maxPixels)};
     }
-    if (decoded.reduction > 0 &&
-        !opj_set_decoded_resolution_factor(codec.get(), OPJ_UINT32(decoded.reduction))) {
+    if (decoded.reduction > 0 && !opj_set_decoded_resolution_factor(codec, OPJ_UINT32(decoded.reduction))) {
         return Error{ErrorCode::Corrupt, tr("%1 does not offer %2 resolution levels in every tile: %3")
                                              .arg(path)
                                              .arg(decoded.reduction + 1)
@@ -469,8 +504,7 @@ Result<Jp2Codec::Decoded> Jp2Codec::decodeFile(const QString &path, const Decode
     qCDebug(lcImaging) << "decoding" << path << decoded.fullSize << "at reduction" << decoded.reduction
                        << "of" << decoded.resolutions << "levels with" << threads << "threads";
 
-    if (!opj_decode(codec.get(), stream.get(), image.get()) ||
-        !opj_end_decompress(codec.get(), stream.get())) {
+    if (!opj_decode(codec, stream, image.get()) || !opj_end_decompress(codec, stream)) {
         return Error{ErrorCode::Corrupt,
                      tr("%1 is damaged or truncated; openjpeg says: %2").arg(path, lastMessage(messages))};
     }

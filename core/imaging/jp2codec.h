@@ -77,6 +77,11 @@ public:
         from disk. Damaged or truncated files give ErrorCode::Corrupt with a message naming the file.
     */
     static Result<Decoded> decodeFile(const QString &path, const DecodeOptions &options);
+    /*!
+        Reads only the headers of the JPEG 2000 file at \a path: what decodeFile() would report, with a null
+        image and no decoding at all (a few kilobytes read, whatever the file's size).
+    */
+    static Result<Decoded> readInfo(const QString &path);
 
     /*!
         The reduction (resolution levels to discard) for a \a fullSize image with \a resolutions levels so

@@ -68,6 +68,8 @@ public:
             file.error = fileDraft.error;
             if (banned && file.status == FileStatus::Pending)
                 file.status = FileStatus::SkippedBanned;
+            if (StatusInfo::severity(file.status) == Severity::Error && !file.error.isEmpty())
+                m_fileErrors.insert(file.error);
             if (const Result<qint64> id = m_catalog.insertFile(file); !id)
                 return id.error();
             ++m_files;
@@ -102,6 +104,9 @@ public:
     qint64 items() const { return m_items; }
     qint64 files() const { return m_files; }
     qint64 banned() const { return m_banned; }
+    //! The errors of the files written with an Error-severity status: a trace warning that repeats one is
+    //! that file's problem, not a second one.
+    const QSet<QString> &fileErrors() const { return m_fileErrors; }
 
 private:
     Catalog &m_catalog;
@@ -112,6 +117,7 @@ private:
     qint64 m_files = 0;
     qint64 m_banned = 0;
     int m_pending = 0;
+    QSet<QString> m_fileErrors;
 };
 
 } // namespace
@@ -201,14 +207,23 @@ Result<LoadResult> Intake::ingestInto(qint64 batchId, const QString &source, con
         return status.error();
     }
     if (sink.banned() > 0)
-        trace.warn(tr("%1 records are on the banned list and will be skipped.").arg(sink.banned()));
-    if (Status s = m_catalog.setBatchDetection(batchId, detected, trace.toJson()); !s)
+        trace.warn(tr("%n record(s) on the banned list will be skipped.", nullptr, int(sink.banned())));
+    const QJsonArray traceJson = IntakeTrace::markFileWarnings(trace.toJson(), sink.fileErrors());
+    if (Status s = m_catalog.setBatchDetection(batchId, detected, traceJson); !s)
         return s.error();
+    // A batch loaded without a name takes the source's own name for itself, when it has one.
+    QString name;
+    if (options.name.isEmpty() && !trace.label().isEmpty()) {
+        name = trace.label();
+        if (Status s = m_catalog.renameBatch(batchId, name); !s)
+            return s.error();
+    }
 
     bool warned = false;
     for (const TraceStep &step : trace.steps())
         warned = warned || !step.warnings.isEmpty();
-    const QString summary = tr("%1 items, %2 files").arg(sink.items()).arg(sink.files());
+    const QString summary = tr("%1, %2").arg(tr("%n item(s)", nullptr, int(sink.items())),
+                                             tr("%n file(s)", nullptr, int(sink.files())));
     if (Status s = m_catalog.setStageState(batchId, Stage::Intake,
                                            warned ? StageState::NeedsAttention : StageState::Done, summary);
         !s)
@@ -221,7 +236,8 @@ Result<LoadResult> Intake::ingestInto(qint64 batchId, const QString &source, con
     result.items = sink.items();
     result.files = sink.files();
     result.detected = detected;
-    result.trace = trace.toJson();
+    result.trace = traceJson;
+    result.name = name;
     return result;
 }
 

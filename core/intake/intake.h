@@ -19,6 +19,8 @@ struct LoadResult
     qint64 files = 0;
     QString detected;
     QJsonArray trace;
+    QString
+        name; //!< The name intake gave the batch from the source's own label; empty if it kept the one given.
 };
 
 /*!

@@ -202,10 +202,13 @@ Result<QString> IntakeChain::ingestPackage(const Package &package, RollbackSink 
             return s.error();
         if (Status undo = sink.discardFrom(mark); !undo)
             return undo.error();
-        context.trace.add(QStringLiteral("manifest"),
-                          tr("Could not use %1 as a %2 package; using the plain listing instead.")
-                              .arg(package.displayName(), ingester->kind()),
-                          {tr("%1 stage: %2").arg(ingester->kind(), s.error().message)});
+        const QString decision = tr("Could not use %1 as a %2 package; using the plain listing instead.")
+                                     .arg(package.displayName(), ingester->kind());
+        const QString reason = tr("%1 stage: %2").arg(ingester->kind(), s.error().message);
+        if (s.error().code == ErrorCode::Unsupported)
+            context.trace.add(QStringLiteral("manifest"), decision, {reason});
+        else
+            context.trace.refuse(ingester->kind(), decision, reason);
     }
     ListingIngester listing;
     if (Status s = listing.ingest(package, context); !s)
@@ -223,14 +226,28 @@ Result<QString> IntakeChain::ingestDocument(const Document &document, RollbackSi
         const Status s = ingester->ingest(document, context);
         if (s)
             return ingester->kind();
-        // A document that is recognisably a manifest or list but malformed is the curator's to fix: report it
-        // with file and line rather than loading the manifest itself as a file. Only "not mine after all"
-        // (Unsupported) moves on to the next ingester.
-        if (s.error().code != ErrorCode::Unsupported)
+        // I/O, database and cancellation stop intake.
+        if (!degradable(s.error()))
             return s.error();
         if (Status undo = sink.discardFrom(mark); !undo)
             return undo.error();
-        context.trace.warn(tr("%1 stage: %2").arg(ingester->kind(), s.error().message));
+        // "Not mine after all" moves on to the next ingester.
+        if (s.error().code == ErrorCode::Unsupported) {
+            context.trace.warn(tr("%1 stage: %2").arg(ingester->kind(), s.error().message));
+            continue;
+        }
+        // Recognisably this ingester's manifest, but hostile (a DTD, entities) or broken: the document is
+        // loaded as the one file it is, and the refusal is said out loud, with the reason, so the batch
+        // carries it and load/run exit with status 1. No other ingester gets to reinterpret it.
+        const QString shown =
+            document.originalUrl.isEmpty() ? QDir::toNativeSeparators(document.path) : document.originalUrl;
+        context.trace.refuse(
+            ingester->kind(),
+            tr("%1 looks like a %2 manifest, but the %2 reader refused it; it is loaded as a "
+               "single file.")
+                .arg(shown, ingester->kind()),
+            tr("%1 stage: %2").arg(ingester->kind(), s.error().message));
+        break;
     }
     SingleFileIngester single;
     if (Status s = single.ingest(document, context); !s)
@@ -253,10 +270,12 @@ Status SingleFileIngester::ingest(const Document &document, IntakeContext &conte
         file.sourceUrl = document.originalUrl;
     file.declaredSize = info.size();
     item.files.append(file);
+    const QString shown =
+        document.originalUrl.isEmpty() ? QDir::toNativeSeparators(document.path) : document.originalUrl;
     context.trace.add(QStringLiteral("folder"),
-                      tr("Nothing recognised %1; it is loaded as a batch of one file.")
-                          .arg(document.originalUrl.isEmpty() ? QDir::toNativeSeparators(document.path)
-                                                              : document.originalUrl));
+                      context.trace.hasRefusal()
+                          ? tr("%1 is loaded as a batch of one file.").arg(shown)
+                          : tr("Nothing recognised %1; it is loaded as a batch of one file.").arg(shown));
     return context.sink.add(std::move(item));
 }
 

@@ -1,24 +1,62 @@
 #include "intaketypes.h"
 
+#include <algorithm>
+
 namespace gh {
 
 QJsonObject TraceStep::toJson() const
 {
-    return QJsonObject{{QStringLiteral("stage"), stage},
+    QJsonObject object{{QStringLiteral("stage"), stage},
                        {QStringLiteral("decision"), decision},
                        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+    if (!refusedBy.isEmpty())
+        object.insert(QStringLiteral("refused_by"), refusedBy);
+    return object;
 }
 
 void IntakeTrace::add(const QString &stage, const QString &decision, const QStringList &warnings)
 {
-    m_steps.append(TraceStep{stage, decision, warnings});
+    m_steps.append(TraceStep{stage, decision, warnings, {}});
 }
 
 void IntakeTrace::warn(const QString &warning)
 {
     if (m_steps.isEmpty())
-        m_steps.append(TraceStep{QStringLiteral("intake"), QString(), {}});
+        m_steps.append(TraceStep{QStringLiteral("intake"), QString(), {}, {}});
     m_steps.last().warnings.append(warning);
+}
+
+void IntakeTrace::refuse(const QString &ingester, const QString &decision, const QString &reason)
+{
+    m_steps.append(TraceStep{QStringLiteral("manifest"), decision, {reason}, ingester});
+}
+
+bool IntakeTrace::hasRefusal() const
+{
+    return std::any_of(m_steps.cbegin(), m_steps.cend(),
+                       [](const TraceStep &s) { return !s.refusedBy.isEmpty(); });
+}
+
+QStringList IntakeTrace::refusals(const QJsonArray &trace)
+{
+    QStringList result;
+    for (const QJsonValue &step : trace) {
+        if (step[QStringLiteral("refused_by")].toString().isEmpty())
+            continue;
+        for (const QJsonValue &warning : step[QStringLiteral("warnings")].toArray())
+            result.append(warning.toString());
+    }
+    return result;
+}
+
+QStringList IntakeTrace::warnings(const QJsonArray &trace)
+{
+    QStringList result;
+    for (const QJsonValue &step : trace) {
+        for (const QJsonValue &warning : step[QStringLiteral("warnings")].toArray())
+            result.append(warning.toString());
+    }
+    return result;
 }
 
 QJsonArray IntakeTrace::toJson() const
@@ -27,6 +65,41 @@ QJsonArray IntakeTrace::toJson() const
     for (const TraceStep &step : m_steps)
         array.append(step.toJson());
     return array;
+}
+
+void IntakeTrace::offerLabel(const QString &label)
+{
+    if (m_label.isEmpty())
+        m_label = label.simplified();
+}
+
+QJsonArray IntakeTrace::markFileWarnings(const QJsonArray &trace, const QSet<QString> &fileErrors)
+{
+    if (fileErrors.isEmpty())
+        return trace;
+    QJsonArray marked;
+    for (const QJsonValue &value : trace) {
+        QJsonObject step = value.toObject();
+        const QJsonArray warnings = step.value(QStringLiteral("warnings")).toArray();
+        QJsonArray indices;
+        for (int i = 0; i < warnings.size(); ++i) {
+            if (fileErrors.contains(warnings.at(i).toString()))
+                indices.append(i);
+        }
+        if (!indices.isEmpty())
+            step.insert(QStringLiteral("file_warnings"), indices);
+        marked.append(step);
+    }
+    return marked;
+}
+
+bool IntakeTrace::isFileWarning(const QJsonObject &step, int index)
+{
+    for (const QJsonValue &i : step.value(QStringLiteral("file_warnings")).toArray()) {
+        if (i.toInt(-1) == index)
+            return true;
+    }
+    return false;
 }
 
 namespace {

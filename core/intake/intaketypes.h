@@ -26,21 +26,54 @@ struct TraceStep
     QString stage;    //!< "file", "archive", "manifest", "folder", …
     QString decision; //!< What the stage concluded, in one sentence.
     QStringList warnings;
+    //! The ingester ("mets", "bagit", …) that refused a source looking like its manifest; empty otherwise.
+    QString refusedBy;
 
+    //! {"stage", "decision", "warnings", and "refused_by" when set}.
     QJsonObject toJson() const;
 };
 
+/*!
+    \class gh::IntakeTrace
+    The decisions of the packager chain, in order. A manifest that an ingester recognised but had to refuse
+    (hostile or broken) is a step of its own, marked with the ingester: such a batch loaded, but not as its
+    source meant, so \c load and \c run exit with status 1 and the warning shows in the problems list.
+*/
 class IntakeTrace
 {
 public:
     void add(const QString &stage, const QString &decision, const QStringList &warnings = {});
     //! Adds a warning to the latest step.
     void warn(const QString &warning);
+    //! Records that \a ingester refused a manifest: \a decision says what happened instead, \a reason why.
+    void refuse(const QString &ingester, const QString &decision, const QString &reason);
+    bool hasRefusal() const;
+    //! The reasons of every refusal in a stored trace (toJson()'s shape).
+    static QStringList refusals(const QJsonArray &trace);
+    //! Every warning of a stored trace, in order.
+    static QStringList warnings(const QJsonArray &trace);
     const QList<TraceStep> &steps() const { return m_steps; }
     QJsonArray toJson() const;
 
+    /*!
+        The source's own name for itself, when it has one (a IIIF label, a METS LABEL or MODS title, a
+        bag's External-Identifier, a newspaper batch id); the first one offered wins, so the outermost
+        ingester that knows decides. A batch loaded without a name is named after it.
+    */
+    void offerLabel(const QString &label);
+    QString label() const { return m_label; }
+
+    /*!
+        \a trace with each step's warnings that repeat the error recorded on a file (one of \a fileErrors)
+        listed by index under "file_warnings", so the problem is counted once: as that file's.
+    */
+    static QJsonArray markFileWarnings(const QJsonArray &trace, const QSet<QString> &fileErrors);
+    //! Whether warning \a index of trace step \a step repeats a file's error (see markFileWarnings()).
+    static bool isFileWarning(const QJsonObject &step, int index);
+
 private:
     QList<TraceStep> m_steps;
+    QString m_label;
 };
 
 /*!
@@ -150,16 +183,16 @@ struct ArchiveLimits
     qint64 maxNestedArchiveSize = qint64(8) << 30;
 };
 
-struct IntakeOptions
+/*!
+    \class gh::IntakeSettings
+    What the curator sets for intake (the run options keep these); IntakeOptions adds what one load needs.
+*/
+struct IntakeSettings
 {
     QString name;            //!< The batch name; the source's name if empty.
     QSet<QString> bannedIds; //!< Records whose identifier is listed are recorded as skipped-banned.
     ColumnMapping columns;   //!< What the columns of a spreadsheet mean.
-    std::atomic_bool *cancel = nullptr;
-    ArchiveLimits archive; //!< Limits for archives, and for archives inside them.
-    //! How documents given by URL and the member manifests of IIIF collections are downloaded during intake
-    //! (User-Agent, timeouts, redirects, retries, TLS); the same settings as the fetch stage's.
-    TransferOptions transfer;
+    ArchiveLimits archive;   //!< Limits for archives, and for archives inside them.
     //! A source document given by URL (a manifest, spreadsheet or list) larger than this is refused. 2 GiB
     //! holds a spreadsheet of several million records; anything larger is not a document meant for intake.
     qint64 maxRemoteDocumentSize = qint64(2) << 30;
@@ -169,6 +202,18 @@ struct IntakeOptions
     //! At most this many member manifests and collections are downloaded for one source; members beyond it
     //! are recorded with status limit-exceeded. Nesting is limited separately (eight levels).
     int maxRemoteManifests = 10000;
+};
+
+/*!
+    \class gh::IntakeOptions
+    One load: the settings, how documents given by URL are downloaded, and the cancel flag.
+*/
+struct IntakeOptions : IntakeSettings
+{
+    std::atomic_bool *cancel = nullptr;
+    //! How documents given by URL and the member manifests of IIIF collections are downloaded during intake
+    //! (User-Agent, timeouts, redirects, retries, TLS); a run passes its one TransferOptions (RunOptions).
+    TransferOptions transfer;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };

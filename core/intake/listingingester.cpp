@@ -101,13 +101,11 @@ Status ListingIngester::ingest(const Package &package, IntakeContext &context)
         ++fileCount;
     }
 
-    context.trace.add(
-        QStringLiteral("folder"),
-        tr("Listed %1: %2 files in %3 items, grouped by folder and name stem; %4 checksum files read.")
-            .arg(package.displayName())
-            .arg(fileCount)
-            .arg(items.size())
-            .arg(sidecars.size()));
+    context.trace.add(QStringLiteral("folder"),
+                      tr("Listed %1: %2 in %3, grouped by folder and name stem; %4.")
+                          .arg(package.displayName(), tr("%n file(s)", nullptr, int(fileCount)),
+                               tr("%n item(s)", nullptr, int(items.size())),
+                               tr("%n checksum file(s) read", nullptr, int(sidecars.size()))));
     if (!litter.isEmpty())
         context.trace.warn(tr("Skipped operating-system files: %1").arg(litter.join(QStringLiteral(", "))));
     for (const QString &warning : package.warnings())

@@ -43,8 +43,8 @@ target_sources(gatehouse_core PRIVATE
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.cpp ${CMAKE_CURRENT_LIST_DIR}/newspaper/newspaperingester.h
 )
-# Remote sources (documents given by URL, IIIF collection members) and the hot folder.
+# Remote sources (documents given by URL, IIIF collection members) and the hot folder's watcher.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/remote/remotefetcher.cpp ${CMAKE_CURRENT_LIST_DIR}/remote/remotefetcher.h
-    ${CMAKE_CURRENT_LIST_DIR}/hotfolder.cpp ${CMAKE_CURRENT_LIST_DIR}/hotfolder.h
+    ${CMAKE_CURRENT_LIST_DIR}/deliverywatcher.cpp ${CMAKE_CURRENT_LIST_DIR}/deliverywatcher.h
 )

@@ -56,6 +56,15 @@ BatchState batchStateFromKey(QStringView key)
     return BatchState::Open;
 }
 
+const StageRecord *StageRecord::runningNow(const QList<StageRecord> &stages)
+{
+    for (const StageRecord &r : stages) {
+        if (r.state == StageState::Running && !r.isInterrupted())
+            return &r;
+    }
+    return nullptr;
+}
+
 StageState StageRecord::stateOf(const QList<StageRecord> &stages, Stage stage)
 {
     for (const StageRecord &r : stages) {

@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include "problem.h"
 #include "stage.h"
 #include "status.h"
 
@@ -67,6 +68,8 @@ struct StageRecord
 
     //! The state of \a stage among a batch's \a stages; NotStarted when it has no record.
     static StageState stateOf(const QList<StageRecord> &stages, Stage stage);
+    //! The first of \a stages that runs now, in this process or another that is alive; null when none does.
+    static const StageRecord *runningNow(const QList<StageRecord> &stages);
 };
 
 //! "host:pid" for this process.
@@ -114,7 +117,12 @@ struct BatchRecord
     QMap<FileStatus, qint64> counts;
     qint64 items = 0;
     qint64 files = 0;
-    qint64 bytes = 0; //!< Bytes of files processed so far.
+    qint64 bytes = 0;      //!< Bytes of files processed so far.
+    QDateTime lastRun;     //!< When a stage of the batch last finished or reported; invalid if none ran.
+    bool archived = false; //!< Hidden from the dashboard and \c status (see BatchHousekeeping).
+    //! The batch's problems by level, and those that are not one file's (see gh::Problems::annotate()).
+    ProblemCounts problems;
+    QList<Problem> batchProblems;
 };
 
 /*!

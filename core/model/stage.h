@@ -10,7 +10,8 @@ namespace gh {
 /*!
     \enum gh::Stage
     The stages a batch passes through, in order (DESIGN §3). Each is an autonomous worker that asks the
-   catalog for pending work, so a restart resumes where the last run stopped.
+   catalog for pending work, so a restart resumes where the last run stopped. The values below are the
+   shipped stages; a stage added as a plug-in gets a value of its own from StageInfo::define().
 */
 enum class Stage
 {
@@ -43,7 +44,15 @@ public:
     static QString key(Stage stage);
     static std::optional<Stage> fromKey(QStringView key);
     static QString displayName(Stage stage);
-    static const QList<Stage> &all();
+    //! The shipped stages in order, then the stages defined since, in the order they were defined.
+    static QList<Stage> all();
+
+    /*!
+        Gives a stage that the enum does not name (a plug-in, or a test's own stage) a value, a key for the
+        catalog and a name for the lamps. Defining a key again returns the value it already has; a key of a
+        shipped stage returns that stage. Thread-safe.
+    */
+    static Stage define(const QString &key, const QString &displayName);
 
     static QString key(StageState state);
     static std::optional<StageState> stateFromKey(QStringView key);

@@ -2,6 +2,20 @@
 
 #include <array>
 
+#include <QCoreApplication>
+
+#include "i18n/pluralforms.h"
+
+// Every program that links the engine shows statuses, so this file is always linked: the English plural forms
+// are installed from here when the application starts.
+namespace {
+void installPluralFormsAtStartup()
+{
+    gh::installEnglishPluralForms();
+}
+} // namespace
+Q_COREAPP_STARTUP_FUNCTION(installPluralFormsAtStartup)
+
 namespace gh {
 
 namespace {
@@ -68,6 +82,15 @@ constexpr std::array s_entries{
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Limit exceeded")},
     Entry{FileStatus::Unsupported, u"unsupported", false, Severity::Error,
           QT_TRANSLATE_NOOP("gh::StatusInfo", "Unsupported")},
+    // Deliberate, by the curator's rejection of the batch: counted, never retried, not a problem to fix.
+    Entry{FileStatus::Deleted, u"deleted", false, Severity::Skipped,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Deleted (batch rejected)")},
+    Entry{FileStatus::NeedsDecision, u"needs-decision", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Needs a decision")},
+    Entry{FileStatus::UploadRefused, u"upload-refused", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Refused by the target")},
+    Entry{FileStatus::TargetMismatch, u"target-mismatch", false, Severity::Error,
+          QT_TRANSLATE_NOOP("gh::StatusInfo", "Differs on the target")},
 };
 
 const Entry &entry(FileStatus status)

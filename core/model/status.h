@@ -39,7 +39,11 @@ enum class FileStatus
     StoreError,       //!< "store-error": the bit store refused or failed the write (transient).
     UnsafePath,       //!< "unsafe-path": the file's path would escape its destination.
     LimitExceeded,    //!< "limit-exceeded": an archive limit (entries, size, ratio, depth) was hit.
-    Unsupported       //!< "unsupported": the source kind or format cannot be processed.
+    Unsupported,      //!< "unsupported": the source kind or format cannot be processed.
+    Deleted,          //!< "deleted": the batch was rejected and its stored copy deleted; records are kept.
+    NeedsDecision,    //!< "needs-decision": a target warned (name taken, bytes elsewhere, deleted before).
+    UploadRefused,    //!< "upload-refused": a target refused the file for good (its type, its name, …).
+    TargetMismatch    //!< "target-mismatch": what a target holds after the upload differs from what was sent.
 };
 
 /*!
@@ -54,6 +58,18 @@ enum class Severity
     Error    //!< Needs attention: shown in the issues list, makes the CLI exit 1.
 };
 
+/*!
+    \class gh::SeverityTally
+    How many files are in each Severity: what the summary, the state line and the problem count add up.
+*/
+struct SeverityTally
+{
+    qint64 ok = 0;
+    qint64 errors = 0;
+    qint64 skipped = 0;
+    qint64 open = 0;
+};
+
 class StatusInfo
 {
     Q_DECLARE_TR_FUNCTIONS(gh::StatusInfo)
@@ -66,6 +82,29 @@ public:
     //! A short translated description for the GUI.
     static QString displayName(FileStatus status);
     static const QList<FileStatus> &all();
+    //! \a counts (files per status) added up by severity.
+    template <typename Map>
+    static SeverityTally tally(const Map &counts)
+    {
+        SeverityTally t;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+            switch (severity(it.key())) {
+            case Severity::Ok:
+                t.ok += it.value();
+                break;
+            case Severity::Error:
+                t.errors += it.value();
+                break;
+            case Severity::Skipped:
+                t.skipped += it.value();
+                break;
+            case Severity::Open:
+                t.open += it.value();
+                break;
+            }
+        }
+        return t;
+    }
 };
 
 } // namespace gh

@@ -26,6 +26,9 @@ struct HttpEngineOptions
     int lowSpeedSeconds = 60;
     QString caBundle; //!< Extra CA certificates (PEM) to verify TLS with; verification is never optional.
     QStringList connectTo; //!< libcurl --connect-to entries "HOST:PORT:ADDR:PORT" (pinning, tests).
+    //! Hosts that must see one request at a time: requests to them without a lane of their own share the
+    //! lane "host:NAME" (see HttpRequest::lane).
+    QStringList sequentialHosts;
     //! libcurl's receive buffer: fewer, larger reads than its 16 KiB default.
     int receiveBufferBytes = 512 * 1024;
 

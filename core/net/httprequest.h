@@ -50,6 +50,8 @@ public:
     bool isEmpty() const { return m_parts.isEmpty(); }
 
 private:
+    static Part filePart(const QByteArray &name, const QString &fileName, const QByteArray &contentType);
+
     QList<Part> m_parts;
 };
 

@@ -3,7 +3,7 @@
 #include <QDir>
 
 #include "catalog/catalog.h"
-#include "fetchstage.h"
+#include "filestage.h"
 #include "report/reports.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
@@ -17,9 +17,15 @@ BatchRunner::BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore 
     , m_catalog(catalog)
     , m_store(store)
     , m_cancel(cancelFlag ? std::move(cancelFlag) : std::make_shared<std::atomic_bool>(false))
+    , m_stages(StageDefinition::defaults())
 {}
 
 BatchRunner::~BatchRunner() = default;
+
+void BatchRunner::setStages(const QList<StageDefinition> &stages)
+{
+    m_stages = stages;
+}
 
 void BatchRunner::log(const QString &line)
 {
@@ -50,32 +56,12 @@ Result<LoadResult> BatchRunner::load(const QString &source, const IntakeOptions 
     return result;
 }
 
-Result<std::optional<std::pair<qint64, bool>>> BatchRunner::resumableBatch(const QString &source)
+Result<LoadResult> BatchRunner::reload(qint64 batchId, const QString &source, const IntakeOptions &options)
 {
-    using Found = std::optional<std::pair<qint64, bool>>;
-    auto latest = m_catalog.latestBatchForSource(Intake::normalizeSource(source));
-    if (!latest)
-        return latest.error();
-    if (!*latest)
-        return Found();
-    auto stages = m_catalog.stages(**latest);
-    if (!stages)
-        return stages.error();
-    const StageState intake = StageRecord::stateOf(*stages, Stage::Intake);
-    const StageState fetch = StageRecord::stateOf(*stages, Stage::Fetch);
-    if (intake == StageState::Running || intake == StageState::Failed || intake == StageState::NotStarted)
-        return Found(std::pair(**latest, true));
-    if (fetch == StageState::Done || fetch == StageState::Failed)
-        return Found();
-    if (fetch == StageState::NeedsAttention) {
-        // Finished with findings: a new run is a new delivery. Cancelled: files still pending, carry on.
-        auto counts = m_catalog.statusCounts(**latest);
-        if (!counts)
-            return counts.error();
-        if (counts->value(FileStatus::Pending) == 0)
-            return Found();
-    }
-    return Found(std::pair(**latest, false));
+    IntakeOptions withCancel = options;
+    withCancel.cancel = m_cancel.get();
+    Intake intake(m_catalog);
+    return intake.reload(batchId, source, withCancel);
 }
 
 Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
@@ -95,75 +81,75 @@ Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
     return {};
 }
 
-void BatchRunner::run(const QString &source, const RunOptions &options)
+void BatchRunner::begin(const RunOptions &options, bool rerun)
 {
     m_busy = true;
-    m_report = options.report;
     m_occasion = RunNotifier::Occasion::Run;
     m_cancel->store(false);
-    auto resumable = resumableBatch(source);
-    if (!resumable) {
-        complete(0, false, resumable.error().message);
+    m_options = options;
+    m_rerun = rerun;
+    m_ran.clear();
+    m_lastDetail.clear();
+}
+
+void BatchRunner::run(const QString &source, const RunOptions &options)
+{
+    begin(options, false);
+    auto latest = m_catalog.latestBatchForSource(Intake::normalizeSource(source));
+    if (!latest) {
+        complete(0, false, latest.error().message);
         return;
     }
-    if (*resumable) {
-        const auto [batchId, redoIntake] = **resumable;
-        if (Status s = checkNotRunningElsewhere(batchId); !s) {
-            complete(batchId, false, s.error().message);
+    if (*latest) {
+        const qint64 batchId = **latest;
+        auto next = nextStep(m_catalog, batchId, m_stages);
+        if (!next) {
+            complete(0, false, next.error().message);
             return;
         }
-        m_log = std::make_unique<BatchLog>(m_workspace.logPath(batchId));
-        if (redoIntake) {
-            log(tr("Batch %1 of %2 was interrupted while loading; loading it again.")
-                    .arg(batchId)
-                    .arg(source));
-            IntakeOptions intakeOptions = options.intake;
-            intakeOptions.transfer = options.fetch.transfer;
-            intakeOptions.cancel = m_cancel.get();
-            Intake intake(m_catalog);
-            auto result = intake.reload(batchId, source, intakeOptions);
-            if (!result) {
-                complete(batchId, false, result.error().message);
+        // Loading or running left to do: the earlier run was killed or cancelled; carry it on. Anything else
+        // (finished, waiting for the curator, failed) makes a new run of the source a new delivery.
+        if (next->action == NextStep::Action::Load || next->action == NextStep::Action::Run) {
+            if (Status s = checkNotRunningElsewhere(batchId); !s) {
+                complete(batchId, false, s.error().message);
                 return;
             }
-            emit loaded(*result);
-        } else {
-            log(tr("Resuming batch %1 of %2.").arg(batchId).arg(source));
-            auto batch = m_catalog.batch(batchId);
-            if (!batch) {
-                complete(batchId, false, batch.error().message);
-                return;
+            m_log = std::make_unique<BatchLog>(m_workspace.logPath(batchId));
+            if (next->action == NextStep::Action::Run) {
+                log(tr("Resuming batch %1 of %2.").arg(batchId).arg(source));
+                auto batch = m_catalog.batch(batchId);
+                if (!batch) {
+                    complete(batchId, false, batch.error().message);
+                    return;
+                }
+                LoadResult result;
+                result.batchId = batchId;
+                result.items = batch->items;
+                result.files = batch->files;
+                result.detected = batch->detected;
+                result.trace = batch->trace;
+                emit loaded(result);
             }
-            LoadResult result;
-            result.batchId = batchId;
-            result.items = batch->items;
-            result.files = batch->files;
-            result.detected = batch->detected;
-            result.trace = batch->trace;
-            emit loaded(result);
+            advance(batchId);
+            return;
         }
-        startFetch(batchId, options);
-        return;
     }
 
-    // Documents given by URL are downloaded during intake with the fetch stage's transfer settings.
-    IntakeOptions intakeOptions = options.intake;
-    intakeOptions.transfer = options.fetch.transfer;
-    auto result = load(source, intakeOptions);
+    // Documents given by URL are downloaded during intake with the run's transfer settings.
+    m_ran.insert(Stage::Intake);
+    auto result = load(source, m_options.intakeOptions());
     if (!result) {
         complete(0, false, result.error().message);
         return;
     }
     emit loaded(*result);
-    startFetch(result->batchId, options);
+    advance(result->batchId);
 }
 
 void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
 {
-    m_busy = true;
-    m_report = options.report;
+    begin(options, true);
     m_occasion = RunNotifier::Occasion::Fetch;
-    m_cancel->store(false);
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
         complete(batchId, false, batch.error().message);
@@ -174,15 +160,83 @@ void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
         return;
     }
     m_log = std::make_unique<BatchLog>(m_workspace.logPath(batchId));
-    startFetch(batchId, options);
+    advance(batchId);
 }
 
-void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
+void BatchRunner::advance(qint64 batchId)
 {
     if (m_cancel->load()) {
-        complete(batchId, true, tr("Cancelled."));
+        // The cancelled stage said what it left pending.
+        complete(batchId, true, m_lastDetail.isEmpty() ? tr("Cancelled.") : m_lastDetail);
         return;
     }
+    auto next = nextStep(m_catalog, batchId, m_stages, NextStepOptions{m_ran, m_rerun});
+    if (!next) {
+        complete(batchId, false, next.error().message);
+        return;
+    }
+    switch (next->action) {
+    case NextStep::Action::Load: {
+        auto batch = m_catalog.batch(batchId);
+        if (!batch) {
+            complete(batchId, false, batch.error().message);
+            return;
+        }
+        if (m_ran.contains(Stage::Intake)) {
+            complete(batchId, false,
+                     next->detail.isEmpty() ? tr("Batch %1 could not be loaded.").arg(batchId)
+                                            : next->detail);
+            return;
+        }
+        log(tr("Batch %1 of %2 was interrupted while loading; loading it again.")
+                .arg(batchId)
+                .arg(batch->source));
+        m_ran.insert(Stage::Intake);
+        auto result = reload(batchId, batch->source, m_options.intakeOptions());
+        if (!result) {
+            complete(batchId, false, result.error().message);
+            return;
+        }
+        emit loaded(*result);
+        advance(batchId);
+        return;
+    }
+    case NextStep::Action::Run:
+        for (const StageDefinition &definition : std::as_const(m_stages)) {
+            if (definition.stage == next->stage && !m_ran.contains(definition.stage)) {
+                startStage(batchId, definition);
+                return;
+            }
+        }
+        complete(batchId, true, m_lastDetail);
+        return;
+    case NextStep::Action::Wait: {
+        const QString detail = tr("Waiting for the curator.");
+        // Once the curator's tools have written the lamp (a drawn sample's scoreboard), it stays theirs.
+        if (next->state == StageState::NotStarted) {
+            if (Status s = m_catalog.setStageState(batchId, next->stage, StageState::NeedsAttention, detail);
+                !s) {
+                complete(batchId, false, s.error().message);
+                return;
+            }
+            emit stageChanged(batchId, next->stage, StageState::NeedsAttention);
+        }
+        const QString waiting = tr("%1: %2").arg(StageInfo::displayName(next->stage), detail);
+        log(waiting);
+        complete(batchId, true, m_lastDetail.isEmpty() ? waiting : m_lastDetail + u' ' + waiting);
+        return;
+    }
+    case NextStep::Action::Stopped:
+        complete(batchId, false, next->detail);
+        return;
+    case NextStep::Action::Done:
+        complete(batchId, true, m_lastDetail);
+        return;
+    }
+}
+
+void BatchRunner::startStage(qint64 batchId, const StageDefinition &definition)
+{
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
         complete(batchId, false, batch.error().message);
@@ -192,35 +246,52 @@ void BatchRunner::startFetch(qint64 batchId, const RunOptions &options)
     context.batchId = batchId;
     context.name = batch->name;
     context.created = batch->created;
-    context.keyTemplate = options.fetch.keyTemplate;
+    context.keyTemplate = m_options.fetch.keyTemplate;
 
-    m_fetch = std::make_unique<FetchStage>(m_catalog, m_store, options.fetch, m_cancel);
-    connect(m_fetch.get(), &FetchStage::progressChanged, this, &BatchRunner::progressChanged);
-    connect(m_fetch.get(), &FetchStage::filesChanged, this, &BatchRunner::filesChanged);
-    connect(m_fetch.get(), &FetchStage::logMessage, this, &BatchRunner::log);
-    connect(m_fetch.get(), &FetchStage::finished, this,
-            [this, batchId](StageState state, const QString &detail) {
-                emit stageChanged(batchId, Stage::Fetch, state);
-                log(tr("Fetch %1: %2").arg(StageInfo::key(state), detail));
-                // Let the stage finish unwinding before it is destroyed.
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, batchId, state, detail] {
-                        m_fetch.reset();
-                        complete(batchId, state != StageState::Failed, detail);
-                    },
-                    Qt::QueuedConnection);
+    const Stage stage = definition.stage;
+    StageEnvironment environment{m_catalog,
+                                 m_store,
+                                 m_options,
+                                 m_cancel,
+                                 StageDefinition::pendingFor(m_stages, stage),
+                                 StageDefinition::downstream(m_stages, stage)};
+    m_ran.insert(stage);
+    m_stage = definition.create(environment);
+    connect(m_stage.get(), &FileStage::progressChanged, this, &BatchRunner::progressChanged);
+    connect(m_stage.get(), &FileStage::filesChanged, this, &BatchRunner::filesChanged);
+    connect(m_stage.get(), &FileStage::logMessage, this, &BatchRunner::log);
+    connect(m_stage.get(), &FileStage::finished, this,
+            [this, batchId, stage](StageState state, const QString &detail) {
+                stageFinished(batchId, stage, state, detail);
             });
-    emit stageChanged(batchId, Stage::Fetch, StageState::Running);
-    m_fetch->setPaused(m_paused);
-    m_fetch->start(context);
+    emit stageChanged(batchId, stage, StageState::Running);
+    m_stage->setPaused(m_paused);
+    m_stage->start(context);
+}
+
+void BatchRunner::stageFinished(qint64 batchId, Stage stage, StageState state, const QString &detail)
+{
+    emit stageChanged(batchId, stage, state);
+    log(tr("%1 %2: %3").arg(StageInfo::displayName(stage), StageInfo::key(state), detail));
+    m_lastDetail = detail;
+    // Let the stage finish unwinding before it is destroyed.
+    QMetaObject::invokeMethod(
+        this,
+        [this, batchId, state, detail] {
+            m_stage.reset();
+            if (state == StageState::Failed)
+                complete(batchId, false, detail);
+            else
+                advance(batchId);
+        },
+        Qt::QueuedConnection);
 }
 
 void BatchRunner::setPaused(bool paused)
 {
     m_paused = paused;
-    if (m_fetch)
-        m_fetch->setPaused(paused);
+    if (m_stage)
+        m_stage->setPaused(paused);
 }
 
 void BatchRunner::cancel()
@@ -229,8 +300,8 @@ void BatchRunner::cancel()
     QMetaObject::invokeMethod(
         this,
         [this] {
-            if (m_fetch)
-                m_fetch->cancel();
+            if (m_stage)
+                m_stage->cancel();
         },
         Qt::QueuedConnection);
 }
@@ -243,7 +314,7 @@ void BatchRunner::complete(qint64 batchId, bool ok, const QString &message)
         auto summary = Reports::writeSummary(m_catalog, batchId, m_workspace.summaryPath(batchId));
         if (!summary)
             log(summary.error().message);
-        RunNotifier::finished(m_catalog, batchId, m_occasion, m_report,
+        RunNotifier::finished(m_catalog, batchId, m_occasion, m_options.report,
                               {m_workspace.batchDir(batchId), m_workspace.logPath(batchId),
                                m_workspace.summaryPath(batchId), m_store.displayName()},
                               [this](const QString &line) { log(line); });

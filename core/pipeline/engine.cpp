@@ -1,7 +1,10 @@
 #include "engine.h"
 
 #include "catalog/catalog.h"
-#include "intake/hotfolder.h"
+#include "catalog/checkrecords.h"
+#include "hotfolderrunner.h"
+#include "recheck.h"
+#include "report/problems.h"
 #include "settings.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
@@ -27,6 +30,10 @@ Engine::Engine(const Workspace &workspace, const RunOptions &options, QObject *p
     qRegisterMetaType<gh::Progress>();
     qRegisterMetaType<gh::LoadResult>();
     qRegisterMetaType<gh::RunOptions>();
+    qRegisterMetaType<gh::BatchFootprint>();
+    qRegisterMetaType<gh::FindingRecord>();
+    qRegisterMetaType<QList<gh::FindingRecord>>();
+    qRegisterMetaType<gh::ImageStatistics>();
     // A child, so it moves to the engine's thread with its parent.
     m_refreshTimer.setParent(this);
     m_refreshTimer.setSingleShot(true);
@@ -122,10 +129,10 @@ void Engine::setHotFolder(const QString &dir, qint64 settleMs)
     hot.dir = dir;
     hot.settleMs = settleMs;
     hot.run = false; // the engine's own runner runs them, one at a time, with the GUI's controls
-    m_hotFolder = std::make_unique<HotFolder>(m_workspace, *m_catalog, *m_store, *options, hot);
-    connect(m_hotFolder.get(), &HotFolder::logMessage, this, &Engine::logMessage);
-    connect(m_hotFolder.get(), &HotFolder::errorOccurred, this, &Engine::failed);
-    connect(m_hotFolder.get(), &HotFolder::batchLoaded, this, [this](qint64 batchId) {
+    m_hotFolder = std::make_unique<HotFolderRunner>(m_workspace, *m_catalog, *m_store, *options, hot);
+    connect(m_hotFolder.get(), &HotFolderRunner::logMessage, this, &Engine::logMessage);
+    connect(m_hotFolder.get(), &HotFolderRunner::errorOccurred, this, &Engine::failed);
+    connect(m_hotFolder.get(), &HotFolderRunner::batchLoaded, this, [this](qint64 batchId) {
         refreshBatches();
         m_deliveries.append(batchId);
         runNextDelivery();
@@ -217,6 +224,8 @@ void Engine::refreshBatches()
         emit logMessage(batches.error().message);
         return;
     }
+    if (Status s = Problems::annotate(*m_catalog, *batches); !s)
+        emit logMessage(s.error().message);
     emit batchesChanged(*batches);
 }
 
@@ -265,6 +274,157 @@ void Engine::loadFileDetails(qint64 fileId)
         }
     }
     emit fileDetails(*file, item ? *item : ItemRecord{}, all);
+
+    CheckRecords qa(*m_catalog);
+    auto findings = qa.fileFindings(fileId);
+    auto statistics = qa.imageStatistics(fileId);
+    emit fileQa(fileId, findings ? *findings : QList<FindingRecord>{},
+                statistics && statistics->has_value() ? **statistics : ImageStatistics{});
+}
+
+void Engine::loadFindings(qint64 batchId)
+{
+    if (!m_catalog)
+        return;
+    auto findings = CheckRecords(*m_catalog).findings(batchId);
+    if (!findings) {
+        emit logMessage(findings.error().message);
+        return;
+    }
+    // Findings name few files; each is looked up once.
+    QHash<qint64, QString> places;
+    QStringList where;
+    where.reserve(findings->size());
+    for (const FindingRecord &f : std::as_const(*findings)) {
+        if (f.fileId > 0 && !places.contains(f.fileId)) {
+            auto file = m_catalog->file(f.fileId);
+            places.insert(f.fileId, file ? file->item + u" / " + file->name : QString());
+        }
+        where.append(places.value(f.fileId));
+    }
+    emit findingsLoaded(batchId, *findings, where);
+}
+
+std::optional<RunOptions> Engine::beginRun()
+{
+    if (!ensureIdle())
+        return std::nullopt;
+    auto options = optionsForRun();
+    if (!options) {
+        emit failed(options.error().message);
+        return std::nullopt;
+    }
+    emit busyChanged(true);
+    m_cancel->store(false);
+    return *options;
+}
+
+void Engine::runNewSource(const QString &source)
+{
+    const auto options = beginRun();
+    if (!options)
+        return;
+    // Intake always makes a new batch; the runner then runs it like any other.
+    auto loaded = m_runner->load(source, options->intakeOptions());
+    if (!loaded) {
+        refreshBatches();
+        emit busyChanged(false);
+        emit runFinished(0, false, loaded.error().message);
+        return;
+    }
+    emit batchLoaded(*loaded);
+    refreshBatches();
+    loadFiles(loaded->batchId);
+    m_runner->runBatch(loaded->batchId, *options);
+}
+
+void Engine::recheck(qint64 batchId, const QList<qint64> &fileIds)
+{
+    const auto options = beginRun();
+    if (!options)
+        return;
+    RecheckOptions recheckOptions;
+    recheckOptions.fileIds = fileIds;
+    recheckOptions.intake = options->intakeOptions(m_cancel.get());
+    Recheck recheck(*m_catalog, *m_store);
+    recheck.setLogCallback([this](const QString &line) { emit logMessage(line); });
+    QElapsedTimer throttle;
+    throttle.start();
+    recheck.setProgressCallback([this, batchId, &throttle](qint64 done, qint64 total) {
+        if (done < total && throttle.elapsed() < 100)
+            return;
+        throttle.restart();
+        Progress p;
+        p.batchId = batchId;
+        p.stage = Stage::Fetch;
+        p.filesDone = done;
+        p.filesTotal = total;
+        emit progressChanged(p);
+    });
+    auto summary = recheck.run(batchId, recheckOptions);
+    refreshBatches();
+    loadFiles(batchId);
+    if (!summary) {
+        emit busyChanged(false);
+        emit runFinished(batchId, summary.error().code == ErrorCode::Cancelled, summary.error().message);
+        return;
+    }
+    if (summary->toFetch > 0) {
+        // What changed or was never stored is copied by the fetch stage, which finishes the run.
+        m_runner->runBatch(batchId, *options);
+        return;
+    }
+    emit busyChanged(false);
+    emit runFinished(batchId, true, summary->text());
+}
+
+void Engine::renameBatch(qint64 batchId, const QString &name)
+{
+    if (!m_catalog)
+        return;
+    BatchHousekeeping housekeeping(m_workspace, *m_catalog, m_store.get());
+    if (Status s = housekeeping.rename(batchId, name); !s)
+        emit failed(s.error().message);
+    refreshBatches();
+}
+
+void Engine::setBatchArchived(qint64 batchId, bool archived)
+{
+    if (!m_catalog)
+        return;
+    BatchHousekeeping housekeeping(m_workspace, *m_catalog, m_store.get());
+    if (Status s = housekeeping.setArchived(batchId, archived); !s)
+        emit failed(s.error().message);
+    refreshBatches();
+}
+
+void Engine::planBatchDeletion(qint64 batchId)
+{
+    if (!m_catalog)
+        return;
+    BatchHousekeeping housekeeping(m_workspace, *m_catalog, m_store.get());
+    auto plan = housekeeping.footprint(batchId);
+    if (!plan) {
+        emit failed(plan.error().message);
+        return;
+    }
+    emit batchDeletionPlanned(*plan);
+}
+
+void Engine::deleteBatch(qint64 batchId)
+{
+    if (!ensureIdle())
+        return;
+    BatchHousekeeping housekeeping(m_workspace, *m_catalog, m_store.get());
+    auto removed = housekeeping.remove(batchId);
+    refreshBatches();
+    if (!removed) {
+        emit failed(removed.error().message);
+        return;
+    }
+    const QString message = tr("Deleted %1.").arg(removed->text());
+    emit logMessage(message);
+    emit batchDeleted(batchId, message);
 }
 
 } // namespace gh

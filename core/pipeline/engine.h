@@ -2,18 +2,21 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
+#include "batchhousekeeping.h"
 #include "batchrunner.h"
+#include "model/finding.h"
 
 namespace gh {
 
 class BitStore;
 class Catalog;
-class HotFolder;
+class HotFolderRunner;
 
 /*!
     \class gh::Engine
@@ -49,6 +52,8 @@ public slots:
     //! Emits fileDetails() for one file: the record, its item, and the file's and item's events in time
     //! order.
     void loadFileDetails(qint64 fileId);
+    //! Emits findingsLoaded() with every QA finding of \a batchId.
+    void loadFindings(qint64 batchId);
     /*!
         Pauses the running batch's fetch stage (downloads stop receiving and keep their connections, no new
         file starts, a local copy under way finishes its file) or resumes it. Ignored, with
@@ -61,6 +66,21 @@ public slots:
         settled, so progress, pause and cancel work as for a batch the curator opened.
     */
     void setHotFolder(const QString &dir, qint64 settleMs = 10000);
+
+    // Curator requests beyond running: a new batch of a known source, checking again, housekeeping.
+    //! Loads \a source as a new batch even if an unfinished batch of it exists, and runs it.
+    void runNewSource(const QString &source);
+    /*!
+        Checks \a batchId again (only \a fileIds when given; see gh::Recheck) and fetches what needs
+        copying; reports like a run (busyChanged(), progressChanged(), runFinished()).
+    */
+    void recheck(qint64 batchId, const QList<qint64> &fileIds);
+    void renameBatch(qint64 batchId, const QString &name);
+    void setBatchArchived(qint64 batchId, bool archived);
+    //! Answers with batchDeletionPlanned(): what deleting \a batchId would remove.
+    void planBatchDeletion(qint64 batchId);
+    //! Deletes \a batchId with its stored copies (see gh::BatchHousekeeping::remove()).
+    void deleteBatch(qint64 batchId);
 
 signals:
     void started(const QString &catalog, const QString &store);
@@ -76,10 +96,20 @@ signals:
     void filesChanged(const QList<gh::FileRecord> &files);
     void fileDetails(const gh::FileRecord &file, const gh::ItemRecord &item,
                      const QList<gh::EventRecord> &events);
+    /*!
+        What QA found about the file of the latest fileDetails(): its findings and the image statistics
+        kept for it (fileId 0 when it has none). Sent right after fileDetails().
+    */
+    void fileQa(qint64 fileId, const QList<gh::FindingRecord> &findings,
+                const gh::ImageStatistics &statistics);
+    //! The QA findings of \a batchId, and for each where it is ("item / name", empty for the batch's own).
+    void findingsLoaded(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
     void batchLoaded(const gh::LoadResult &result);
     void progressChanged(const gh::Progress &progress);
     void logMessage(const QString &line);
     void runFinished(qint64 batchId, bool ok, const QString &message);
+    void batchDeletionPlanned(const gh::BatchFootprint &footprint);
+    void batchDeleted(qint64 batchId, const QString &message);
 
 private:
     bool ensureIdle();
@@ -87,6 +117,8 @@ private:
     //! The run options with the banned list read from its file.
     Result<RunOptions> optionsForRun() const;
     void scheduleBatchRefresh();
+    //! For the curator's requests that run: idle, options read; announces the run. Nothing when refused.
+    std::optional<RunOptions> beginRun();
 
     Workspace m_workspace;
     RunOptions m_options;
@@ -95,7 +127,7 @@ private:
     std::unique_ptr<BatchRunner> m_runner;
     QTimer m_refreshTimer;
     bool m_paused = false;
-    std::unique_ptr<HotFolder> m_hotFolder;
+    std::unique_ptr<HotFolderRunner> m_hotFolder;
     QList<qint64> m_deliveries; //!< Batches the hot folder loaded, waiting for the runner.
     //! Shared with the runner and its stages: cancel() takes effect at once, from any thread.
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
@@ -103,4 +135,4 @@ private:
 
 } // namespace gh
 
-Q_DECLARE_METATYPE(gh::RunOptions)
+Q_DECLARE_METATYPE(gh::BatchFootprint)

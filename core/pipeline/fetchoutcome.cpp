@@ -69,7 +69,7 @@ void FileFinisher::recordMeasurements(FetchOutcome &outcome, const Digests &dige
     }
     if (!verdict.matches) {
         f.status = FileStatus::FixityMismatch;
-        f.error = tr("Checksum mismatch: %1 (declared in %2)").arg(verdict.detail, f.declared.origin);
+        f.error = mismatchMessage(verdict.detail, f.declared.origin);
     } else if (size == 0) {
         f.status = FileStatus::Empty;
         f.error = tr("The file is empty.");
@@ -77,6 +77,11 @@ void FileFinisher::recordMeasurements(FetchOutcome &outcome, const Digests &dige
         f.status = FileStatus::Success;
         f.error.clear();
     }
+}
+
+QString FileFinisher::mismatchMessage(const QString &detail, const QString &origin)
+{
+    return tr("Checksum mismatch: %1 (declared in %2)").arg(detail, origin);
 }
 
 void FileFinisher::fail(FetchOutcome &outcome, FileStatus status, const QString &message,

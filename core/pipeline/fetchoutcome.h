@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QHash>
 
+#include "fileoutcome.h"
 #include "model/records.h"
 
 namespace gh {
@@ -11,27 +12,8 @@ namespace gh {
 class BitStore;
 class StoreWriter;
 
-/*!
-    \class gh::BatchContext
-    What every file job of a batch needs to know about the batch.
-*/
-struct BatchContext
-{
-    qint64 batchId = 0;
-    QString name;
-    QDateTime created; //!< Used for {timestamp}, so keys stay the same when a run resumes.
-    QString keyTemplate;
-};
-
-/*!
-    \class gh::FetchOutcome
-    A file after a fetch attempt, with the events that describe what happened to it.
-*/
-struct FetchOutcome
-{
-    FileRecord file;
-    QList<EventRecord> events;
-};
+//! A file after a fetch attempt, with the events that describe what happened to it.
+using FetchOutcome = FileOutcome;
 
 /*!
     \class gh::FileFinisher
@@ -53,6 +35,8 @@ public:
                      const QString &eventType, const QString &agent);
     static EventRecord event(const FileRecord &file, const QString &type, const QString &outcome,
                              const QString &detail, const QString &agent);
+    //! The error of a file whose bytes do not match what \a origin declared (\a detail: Fixity's verdict).
+    static QString mismatchMessage(const QString &detail, const QString &origin);
 
     /*!
         The shared end of every fetch path once all bytes are in \a writer: records the measurements, decides
@@ -67,5 +51,3 @@ public:
 };
 
 } // namespace gh
-
-Q_DECLARE_METATYPE(gh::FetchOutcome)

@@ -1,7 +1,5 @@
 #include "fetchstage.h"
 
-#include <QPointer>
-
 #include "archivecopy.h"
 #include "catalog/catalog.h"
 #include "download.h"
@@ -13,10 +11,6 @@ namespace gh {
 
 namespace {
 
-constexpr int s_pageSize = 512;
-constexpr int s_flushRows = 256;
-constexpr int s_flushIntervalMs = 250;
-
 //! Files that come from a URL go to the transfer engine; the rest are local files or archive members.
 bool isDownload(const FileRecord &file)
 {
@@ -25,234 +19,102 @@ bool isDownload(const FileRecord &file)
 
 } // namespace
 
-FetchStage::FetchStage(Catalog &catalog, BitStore &store, const FetchOptions &options,
-                       std::shared_ptr<std::atomic_bool> cancel, QObject *parent)
-    : QObject(parent)
-    , m_catalog(catalog)
-    , m_store(store)
-    , m_options(options)
-    , m_cancel(cancel ? std::move(cancel) : std::make_shared<std::atomic_bool>(false))
+FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
+    : FileStage(environment, parent)
+    , m_store(environment.store)
     , m_bytesInFlight(std::make_shared<std::atomic<qint64>>(0))
 {
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
+    const int jobs = environment.options.transfer.jobs;
     const int cores = std::max(2, QThread::idealThreadCount());
-    m_pool.setMaxThreadCount(std::clamp(m_options.transfer.jobs, 1, cores));
+    const int threads = std::clamp(jobs, 1, cores);
     // Enough work queued that neither the copy pool nor the transfer engine runs dry while this thread writes
     // a batch of outcomes to the catalog: a few hundred files' worth costs nothing to hold.
-    m_maxInFlight = std::max(m_options.transfer.jobs, m_pool.maxThreadCount()) * 16;
+    setConcurrency(threads, std::max(jobs, threads) * 16);
     // Copies, though, are queued no deeper than the pool needs, so a cancel leaves the rest untouched.
-    m_maxLocalInFlight = m_pool.maxThreadCount() * 2;
-    m_flushTimer.setInterval(s_flushIntervalMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
-        flush();
-        emitProgress();
-    });
+    m_maxLocalInFlight = threads * 2;
 }
 
 FetchStage::~FetchStage()
 {
-    // The cancel flag belongs to the run, not the stage: stop this stage's own work without it.
     m_transfers.reset(); // cancels downloads; their partial bytes stay for the next run
-    m_pool.clear();
-    m_pool.waitForDone();
 }
 
-void FetchStage::start(const BatchContext &batch)
+Status FetchStage::prepare()
 {
-    m_batch = batch;
-    m_running = true;
-    m_failed = false;
-    m_exhausted = false;
-    m_lastQueuedId = 0;
-    m_queue.clear();
     m_cache.clear();
     m_archivesInFlight.clear();
-    m_progress = Progress{};
-    m_progress.batchId = batch.batchId;
-    m_progress.stage = Stage::Fetch;
-
-    if (Status s = m_catalog.setStageState(batch.batchId, Stage::Fetch, StageState::Running); !s) {
-        fail(s.error().message);
-        return;
-    }
     if (Status s = m_store.removeStaleTemporaries(); !s)
         emit logMessage(s.error().message);
-
-    // Transient failures of an earlier run get another chance.
-    QList<FileStatus> transient;
-    for (FileStatus s : StatusInfo::all()) {
-        if (StatusInfo::isTransient(s))
-            transient.append(s);
-    }
-    if (m_options.refresh) {
+    if (environment().options.fetch.refresh) {
         auto refreshed =
-            m_catalog.resetFiles(batch.batchId, {FileStatus::Success, FileStatus::Unchanged}, true);
-        if (!refreshed) {
-            fail(refreshed.error().message);
-            return;
-        }
+            catalog().resetStage(batch().batchId, stage(), {FileStatus::Success, FileStatus::Unchanged}, true,
+                                 environment().downstream);
+        if (!refreshed)
+            return refreshed.error();
         emit logMessage(tr("Refreshing %1 downloaded files with conditional requests.").arg(*refreshed));
     }
-    if (auto reset = m_catalog.resetFiles(batch.batchId, transient); !reset) {
-        fail(reset.error().message);
-        return;
-    } else if (*reset > 0) {
-        emit logMessage(tr("Retrying %1 files that failed transiently in an earlier run.").arg(*reset));
-    }
-
-    // Totals for progress: what is pending now.
-    auto work = m_catalog.pendingWork(batch.batchId);
-    if (!work) {
-        fail(work.error().message);
-        return;
-    }
-    const qint64 files = work->files;
-    m_progress.filesTotal = files;
-    m_progress.bytesTotal = work->allSizesKnown ? work->bytes : -1;
-    emit logMessage(tr("Fetching %1 files of batch %2 into %3.")
-                        .arg(files)
-                        .arg(batch.batchId)
-                        .arg(m_store.displayName()));
-
-    m_flushTimer.start();
-    emitProgress();
-    fill();
+    return {};
 }
 
-void FetchStage::cancel()
+QString FetchStage::startMessage(qint64 files) const
 {
-    m_cancel->store(true);
-    // Queued copies see the flag and report back at once with their file untouched, so every dispatched
-    // job is accounted for and the stage finishes when the running ones have stopped.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (!m_running)
-                return;
-            m_queue.clear();
-            m_exhausted = true;
-            // Running downloads report back untouched (their partial bytes stay for the next run); without
-            // this a paused or slow download would hold the cancel until it finished.
-            if (m_transfers)
-                m_transfers->cancelAll();
-            fill();
-        },
-        Qt::QueuedConnection);
+    return tr("Fetching %1 files of batch %2 into %3.")
+        .arg(files)
+        .arg(batch().batchId)
+        .arg(m_store.displayName());
 }
 
-void FetchStage::setPaused(bool paused)
+Status FetchStage::pageLoaded(const QList<FileRecord> &page)
 {
-    if (m_paused == paused)
-        return;
-    m_paused = paused;
-    // Running copies and archive passes finish their file; downloads stop receiving at once.
-    if (m_transfers)
-        m_transfers->setPaused(paused);
-    if (!paused && m_running)
-        fill();
-}
-
-bool FetchStage::loadPage()
-{
-    FileQuery query;
-    query.statuses = {FileStatus::Pending};
-    query.afterId = m_lastQueuedId;
-    query.limit = s_pageSize;
-    auto page = m_catalog.files(m_batch.batchId, query);
-    if (!page) {
-        fail(page.error().message);
-        return false;
-    }
     QStringList urls;
-    for (const FileRecord &f : *page) {
-        m_queue.push_back(f);
+    for (const FileRecord &f : page) {
         if (!f.sourceUrl.isEmpty())
             urls.append(f.sourceUrl);
     }
-    if (!urls.isEmpty()) {
-        auto cache = m_catalog.httpCache(urls);
-        if (!cache) {
-            fail(cache.error().message);
-            return false;
-        }
-        m_cache.insert(*cache);
-    }
-    if (!page->isEmpty())
-        m_lastQueuedId = page->constLast().id;
-    m_exhausted = page->size() < s_pageSize;
-    return true;
+    if (urls.isEmpty())
+        return {};
+    auto cache = catalog().httpCache(urls);
+    if (!cache)
+        return cache.error();
+    m_cache.insert(*cache);
+    return {};
 }
 
-void FetchStage::fill()
+bool FetchStage::canDispatch(const FileRecord &next) const
 {
-    if (!m_running)
-        return;
-    while (!m_cancel->load() && !m_paused && m_inFlight < m_maxInFlight) {
-        if (m_queue.empty() && !m_exhausted && !loadPage())
-            return;
-        if (m_queue.empty())
-            break;
-        if (!isDownload(m_queue.front()) && m_localInFlight >= m_maxLocalInFlight)
-            break;
-        const FileRecord next = m_queue.front();
-        m_queue.pop_front();
-        dispatch(next);
-    }
-    startDownloads();
-    if (m_inFlight == 0 && (m_queue.empty() && (m_exhausted || m_cancel->load()))) {
-        flush();
-        if (m_failed)
-            return;
-        if (m_cancel->load()) {
-            finish(StageState::NeedsAttention, tr("Cancelled; the remaining files stay pending."));
-            return;
-        }
-        auto counts = m_catalog.statusCounts(m_batch.batchId);
-        if (!counts) {
-            fail(counts.error().message);
-            return;
-        }
-        qint64 problems = 0;
-        for (auto it = counts->cbegin(); it != counts->cend(); ++it) {
-            if (StatusInfo::severity(it.key()) == Severity::Error || it.key() == FileStatus::Pending)
-                problems += it.value();
-        }
-        finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
-               problems > 0 ? tr("Files needing attention: %1.").arg(problems) : tr("All files stored."));
-    }
+    return isDownload(next) || m_localInFlight < m_maxLocalInFlight;
 }
 
-void FetchStage::dispatch(const FileRecord &file)
+int FetchStage::dispatch(const FileRecord &file)
 {
-    if (!file.sourceMember.isEmpty()) {
-        dispatchArchive(file.sourcePath);
-        return;
-    }
-    ++m_inFlight;
+    if (!file.sourceMember.isEmpty())
+        return dispatchArchive(file.sourcePath);
     if (isDownload(file)) {
         dispatchDownload(file);
     } else {
         ++m_localInFlight;
         dispatchLocal(file);
     }
+    return 1;
 }
 
-void FetchStage::dispatchArchive(const QString &archivePath)
+int FetchStage::dispatchArchive(const QString &archivePath)
 {
     // One sequential pass per archive takes every pending member of it; later pages skip them.
     if (m_archivesInFlight.contains(archivePath))
-        return;
+        return 0;
     m_archivesInFlight.insert(archivePath);
     QHash<QString, FileRecord> wanted;
     FileQuery query;
-    query.statuses = {FileStatus::Pending};
+    query.pending = environment().pending;
     query.sourcePath = archivePath;
     query.limit = 5000;
     for (;;) {
-        auto page = m_catalog.files(m_batch.batchId, query);
+        auto page = catalog().files(batch().batchId, query);
         if (!page) {
             fail(page.error().message);
-            return;
+            return 0;
         }
         for (const FileRecord &f : *page) {
             if (!f.sourceMember.isEmpty())
@@ -262,18 +124,16 @@ void FetchStage::dispatchArchive(const QString &archivePath)
             break;
         query.afterId = page->constLast().id;
     }
-    m_inFlight += int(wanted.size());
     m_localInFlight += int(wanted.size());
-    QPointer<FetchStage> self(this);
-    auto cancel = m_cancel;
+    auto cancel = cancelFlag();
     auto bytesInFlight = m_bytesInFlight;
     BitStore *store = &m_store;
-    const BatchContext batch = m_batch;
-    const ArchiveLimits limits = m_options.archive;
-    m_pool.start([self, archivePath, wanted, cancel, bytesInFlight, store, batch, limits] {
+    const BatchContext context = batch();
+    const ArchiveLimits limits = environment().options.intake.archive;
+    runOnPool([archivePath, wanted, cancel, bytesInFlight, store, context, limits](const Deliver &deliver) {
         qint64 reported = 0;
         ArchiveCopy::run(
-            archivePath, wanted, *store, batch, limits, *cancel,
+            archivePath, wanted, *store, context, limits, *cancel,
             [&](qint64 bytes) {
                 reported += bytes;
                 bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
@@ -282,29 +142,24 @@ void FetchStage::dispatchArchive(const QString &archivePath)
                 // This member's bytes are now part of the outcome's size: stop counting them as in flight.
                 bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
                 reported = 0;
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, outcome] {
-                        if (self)
-                            self->onOutcome(outcome);
-                    },
-                    Qt::QueuedConnection);
+                deliver(outcome);
             });
         bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
     });
+    return int(wanted.size());
 }
 
 void FetchStage::dispatchDownload(const FileRecord &file)
 {
     DownloadJob job;
     job.file = file;
-    job.batch = m_batch;
+    job.batch = batch();
     if (const auto cached = m_cache.constFind(file.sourceUrl); cached != m_cache.cend())
         job.cached = *cached;
     m_cache.remove(file.sourceUrl);
 
     // While the server said the earlier copy stays fresh, a careful archiver need not ask again.
-    if (m_options.transfer.honourFreshness && job.cached && job.cached->freshUntil.isValid() &&
+    if (environment().options.transfer.honourFreshness && job.cached && job.cached->freshUntil.isValid() &&
         job.cached->freshUntil > QDateTime::currentDateTimeUtc()) {
         FetchOutcome outcome;
         outcome.file = file;
@@ -324,22 +179,22 @@ void FetchStage::dispatchDownload(const FileRecord &file)
                 .arg(file.sourceUrl, job.cached->freshUntil.toString(Qt::ISODate), job.cached->storedKey),
             QStringLiteral("gatehouse fetch")));
         QMetaObject::invokeMethod(
-            this, [this, outcome] { onOutcome(outcome); }, Qt::QueuedConnection);
+            this, [this, outcome] { outcomeArrived(outcome); }, Qt::QueuedConnection);
         return;
     }
     m_jobs.append(job);
 }
 
-void FetchStage::startDownloads()
+void FetchStage::dispatched()
 {
     if (m_jobs.isEmpty())
         return;
     if (!m_transfers) {
-        m_transfers = std::make_unique<Downloader>(m_store, m_options.transfer);
+        m_transfers = std::make_unique<Downloader>(m_store, environment().options.transfer);
         connect(m_transfers.get(), &Downloader::finished, this, &FetchStage::onDownloads);
         connect(m_transfers.get(), &Downloader::activity, this,
                 [this](const QList<TransferActivity> &transfers) { m_activity = transfers; });
-        if (m_paused)
+        if (isPaused())
             m_transfers->setPaused(true);
     }
     m_transfers->start(std::exchange(m_jobs, {}));
@@ -349,9 +204,9 @@ void FetchStage::onDownloads(const QList<DownloadResult> &results)
 {
     bool running = true;
     for (const DownloadResult &result : results) {
-        if (result.cacheUpdate && m_running)
+        if (result.cacheUpdate && isRunning())
             m_pendingCache.append(*result.cacheUpdate);
-        running = record(result.outcome) && running;
+        running = takeOutcome(result.outcome) && running;
     }
     if (running)
         fill();
@@ -359,141 +214,85 @@ void FetchStage::onDownloads(const QList<DownloadResult> &results)
 
 void FetchStage::dispatchLocal(const FileRecord &file)
 {
-    QPointer<FetchStage> self(this);
-    auto cancel = m_cancel;
+    auto cancel = cancelFlag();
     auto bytesInFlight = m_bytesInFlight;
     BitStore *store = &m_store;
-    const BatchContext batch = m_batch;
-    m_pool.start([self, file, cancel, bytesInFlight, store, batch] {
+    const BatchContext context = batch();
+    runOnPool([file, cancel, bytesInFlight, store, context](const Deliver &deliver) {
         if (cancel->load()) {
-            QMetaObject::invokeMethod(
-                self,
-                [self, file] {
-                    if (self)
-                        self->onOutcome(FetchOutcome{file, {}});
-                },
-                Qt::QueuedConnection);
+            deliver(FetchOutcome{file, {}});
             return;
         }
         qint64 reported = 0;
-        const FetchOutcome outcome = LocalCopy::run(file, *store, batch, *cancel, [&](qint64 bytes) {
+        const FetchOutcome outcome = LocalCopy::run(file, *store, context, *cancel, [&](qint64 bytes) {
             reported += bytes;
             bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
         });
         bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
-        QMetaObject::invokeMethod(
-            self,
-            [self, outcome] {
-                if (self)
-                    self->onOutcome(outcome);
-            },
-            Qt::QueuedConnection);
+        deliver(outcome);
     });
 }
 
-bool FetchStage::record(const FetchOutcome &outcome)
+void FetchStage::released(const FileRecord &file)
 {
-    --m_inFlight;
-    if (!isDownload(outcome.file))
+    if (!isDownload(file))
         --m_localInFlight;
-    if (!m_running)
-        return false;
-    const FileRecord &f = outcome.file;
-    if (f.status != FileStatus::Pending) {
-        m_pendingFiles.append(f);
-        m_pendingEvents.append(outcome.events);
-        ++m_progress.filesDone;
-        if (f.size > 0)
-            m_progress.bytesDone += f.size;
-        if (StatusInfo::severity(f.status) == Severity::Error) {
-            ++m_progress.filesFailed;
-            emit logMessage(tr("%1 %2/%3: %4").arg(StatusInfo::key(f.status), f.item, f.name, f.error));
-        }
-        if (f.status == FileStatus::StoreError) {
-            if (++m_consecutiveStoreErrors >= m_options.maxConsecutiveStoreErrors) {
-                flush();
-                fail(tr("The store %1 failed %2 times in a row; stopping. Last error: %3")
-                         .arg(m_store.displayName())
-                         .arg(m_consecutiveStoreErrors)
-                         .arg(f.error));
-                return false;
-            }
-        } else {
-            m_consecutiveStoreErrors = 0;
-        }
-    }
-    if (m_pendingFiles.size() >= s_flushRows)
-        flush();
-    return true;
 }
 
-void FetchStage::onOutcome(const FetchOutcome &outcome)
+void FetchStage::abortWork()
 {
-    if (record(outcome))
-        fill();
+    // Running downloads report back untouched; their partial bytes stay for the next run.
+    if (m_transfers)
+        m_transfers->cancelAll();
 }
 
-void FetchStage::flush()
+void FetchStage::pauseWork(bool paused)
 {
-    if (m_pendingFiles.isEmpty())
-        return;
+    // Running copies and archive passes finish their file; downloads stop receiving at once.
+    if (m_transfers)
+        m_transfers->setPaused(paused);
+}
+
+Status FetchStage::beforeCommit()
+{
     // The objects become durable before the catalog says they are stored: one sync for the whole batch.
-    if (Status s = m_store.flush(); !s) {
-        fail(s.error().message);
-        return;
-    }
-    const QList<FileRecord> files = std::exchange(m_pendingFiles, {});
-    const QList<EventRecord> events = std::exchange(m_pendingEvents, {});
-    const QList<HttpCacheEntry> cache = std::exchange(m_pendingCache, {});
-    if (Status s = m_catalog.recordOutcomes(files, events, cache); !s) {
-        fail(s.error().message);
-        return;
-    }
-    if (Status s = m_catalog.heartbeat(m_batch.batchId, Stage::Fetch); !s)
-        qCWarning(lcPipeline).noquote() << s.error().message;
-    emit filesChanged(files);
+    return m_store.flush();
 }
 
-void FetchStage::emitProgress()
+Status FetchStage::commit(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    return catalog().recordOutcomes(files, events, std::exchange(m_pendingCache, {}));
+}
+
+QString FetchStage::breakerMessage(int count, const QString &lastError) const
+{
+    return tr("The store %1 failed %2 times in a row; stopping. Last error: %3")
+        .arg(m_store.displayName())
+        .arg(count)
+        .arg(lastError);
+}
+
+qint64 FetchStage::bytesInFlight() const
 {
     qint64 downloading = 0;
     for (const TransferActivity &t : std::as_const(m_activity))
         downloading += t.bytesDone;
-    const qint64 bytes =
-        m_progress.bytesDone + m_bytesInFlight->load(std::memory_order_relaxed) + downloading;
-    m_meter.sample(bytes);
-    Progress p = m_progress;
-    p.bytesDone = bytes;
-    p.bytesPerSecond = m_meter.bytesPerSecond();
-    p.etaSeconds = p.bytesTotal >= 0 ? m_meter.etaSeconds(p.bytesTotal - bytes) : -1;
-    p.transfers = m_activity;
-    emit progressChanged(p);
+    return m_bytesInFlight->load(std::memory_order_relaxed) + downloading;
 }
 
-void FetchStage::finish(StageState state, const QString &detail)
+QList<TransferActivity> FetchStage::activity() const
 {
-    m_flushTimer.stop();
-    m_running = false;
+    return m_activity;
+}
+
+QString FetchStage::doneDetail() const
+{
+    return tr("All files stored.");
+}
+
+void FetchStage::stopped()
+{
     m_activity.clear();
-    emitProgress();
-    if (Status s = m_catalog.setStageState(m_batch.batchId, Stage::Fetch, state, detail); !s)
-        qCWarning(lcPipeline).noquote() << s.error().message;
-    emit finished(state, detail);
-}
-
-void FetchStage::fail(const QString &message)
-{
-    if (m_failed)
-        return;
-    m_failed = true;
-    if (m_transfers)
-        m_transfers->cancelAll();
-    m_pool.clear();
-    m_pool.waitForDone();
-    m_pendingFiles.clear();
-    m_pendingEvents.clear();
-    emit logMessage(message);
-    finish(StageState::Failed, message);
 }
 
 } // namespace gh

@@ -2,13 +2,16 @@
 
 #include <QCoreApplication>
 
-#include "batchrunner.h"
+#include "runoptions.h"
+#include "settingstable.h"
 
 namespace gh {
 
 /*!
     \class gh::EngineSettings
-    Engine settings from an INI file (\c --config, or the GUI's settings): the same keys everywhere.
+    The engine's side of the settings table (docs/settings.md): the INI file given with \c --config, and the
+    RunOptions its [fetch], [transfer], [store] and [intake] keys make. The GUI keeps the same keys in its
+    QSettings (ui/preferences), so a value written by either is read identically by the other.
 
     \code
     [fetch]
@@ -16,25 +19,11 @@ namespace gh {
     key_template={batch}/{item}/{filename}
 
     [transfer]
-    per_host=4
-    user_agent=…            ; default "Gatehouse/<version> (archival ingest; +<contact>)"
-    contact=mailto:digital@library.example
-    connect_timeout_ms=30000
-    low_speed_limit=1       ; bytes/s …
-    low_speed_seconds=60    ; … for this long is a stall
-    max_redirects=10
-    max_attempts=3
-    backoff_base_ms=1000
-    backoff_max_ms=60000
-    retry_after_max_ms=120000
-    max_size=0              ; bytes; absent for no limit
-    accept=image/png,application/pdf
-    honour_freshness=false
-    ca_bundle=/path/to/extra-ca.pem
+    max_size=500M          ; absent or 0: no limit
+    accept=image/png, application/pdf
 
-    [store]
-    sync=batched            ; each-file, or none for throwaway data
-    verify_after_write=false
+    [review]
+    curator=Karen Blixen
     \endcode
 */
 class EngineSettings
@@ -42,11 +31,31 @@ class EngineSettings
     Q_DECLARE_TR_FUNCTIONS(gh::EngineSettings)
 
 public:
+    /*!
+        Reads the INI file \a path over \a base. Fails, naming the file and key, on a value the table refuses;
+        keys it does not know go to \a warnings.
+    */
+    static Result<Settings> readFile(const QString &path, const Settings &base = {},
+                                     QStringList *warnings = nullptr);
+    //! Writes \a settings to the INI file \a path (only values that differ from the defaults).
+    static Status writeFile(const QString &path, const Settings &settings);
+
+    //! The options \a settings make, over \a base (fields the table does not cover keep their value).
+    static Result<RunOptions> runOptions(const Settings &settings, RunOptions base = {});
+    //! The settings that \a options hold, over \a base: the reverse of runOptions().
+    static Settings capture(const RunOptions &options, Settings base = {});
+    //! readFile() then runOptions(), over the settings \a defaults hold.
     static Result<RunOptions> fromFile(const QString &path, RunOptions defaults = {});
-    //! "image/*, application/pdf" → the patterns, lower-cased.
+
+    //! Whether \a keyTemplate expands to a safe store key (fetch/key_template; the settings dialog checks it
+    //! too).
+    static Status checkKeyTemplate(const QString &keyTemplate);
+    //! "image/png, application/pdf" → the patterns, lower-cased.
     static QStringList parseAccept(const QString &patterns);
-    //! Bytes from "1048576", "500M", "2G", "64KiB".
+    //! Bytes from "1048576", "500M", "2G", "64KiB" (see SettingsTable::parseSize()).
     static Result<qint64> parseSize(const QString &text);
+    //! A size limit as the settings and --max-size take it: bytes, or -1 for no limit ("0" or empty).
+    static Result<qint64> parseSizeLimit(const QString &text);
     //! Reads the banned-record list: one identifier per line, '#' starts a comment.
     static Result<QSet<QString>> readBannedList(const QString &path);
 };

@@ -319,10 +319,19 @@ Result<FileFilter> FileFilter::parse(QStringView query)
                 filter.m_qa = Qa::Any;
             else
                 return bad(tr("write \"qa:flagged\" or \"qa:unflagged\"."));
+        } else if (key == u"check") {
+            for (const QString &name : value.split(u',', Qt::SkipEmptyParts)) {
+                const QString lower = name.trimmed().toLower();
+                if (!lower.isEmpty() && !filter.m_checks.contains(lower))
+                    filter.m_checks.append(lower);
+            }
+            if (filter.m_checks.isEmpty())
+                return bad(tr("name a QA check, such as \"check:xml-schema\"."));
         } else {
-            return bad(tr("\"%1\" is not a filter; use status, mime, size, name or qa, or put the text in "
-                          "double quotes to search for it.")
-                           .arg(term.left(colon)));
+            return bad(
+                tr("\"%1\" is not a filter; use status, mime, size, name, qa or check, or put the text "
+                   "in double quotes to search for it.")
+                    .arg(term.left(colon)));
         }
     }
     return filter;
@@ -357,6 +366,8 @@ QString FileFilter::toQuery() const
         terms.append(QStringLiteral("qa:flagged"));
     else if (m_qa == Qa::Unflagged)
         terms.append(QStringLiteral("qa:unflagged"));
+    if (!m_checks.isEmpty())
+        terms.append(QStringLiteral("check:") + m_checks.join(u','));
     for (const QString &t : m_text)
         terms.append(t.contains(u':') || t.contains(u' ') || t.contains(u'"') ? quoted(t) : t);
     return terms.join(u' ');
@@ -365,7 +376,7 @@ QString FileFilter::toQuery() const
 bool FileFilter::isEmpty() const
 {
     return m_statuses.isEmpty() && m_mimePatterns.isEmpty() && m_minSize < 0 && m_maxSize < 0 &&
-           m_name.isEmpty() && m_qa == Qa::Any && m_text.isEmpty();
+           m_name.isEmpty() && m_qa == Qa::Any && m_checks.isEmpty() && m_text.isEmpty();
 }
 
 void FileFilter::setStatuses(const QSet<FileStatus> &statuses)
@@ -430,13 +441,17 @@ bool FileFilter::mimeMatches(const QString &pattern, const QString &mimetype)
     return mimetype.compare(pattern, Qt::CaseInsensitive) == 0;
 }
 
-bool FileFilter::matches(const FileRecord &file, bool qaFlagged) const
+bool FileFilter::matches(const FileRecord &file, const QList<FindingRecord> &findings) const
 {
     if (!m_statuses.isEmpty() && !m_statuses.contains(file.status))
         return false;
-    if (m_qa == Qa::Flagged && !qaFlagged)
+    if (m_qa == Qa::Flagged && findings.isEmpty())
         return false;
-    if (m_qa == Qa::Unflagged && qaFlagged)
+    if (m_qa == Qa::Unflagged && !findings.isEmpty())
+        return false;
+    if (!m_checks.isEmpty() &&
+        std::none_of(findings.cbegin(), findings.cend(),
+                     [this](const FindingRecord &f) { return m_checks.contains(f.check); }))
         return false;
     if (m_minSize >= 0 || m_maxSize >= 0) {
         const qint64 size = file.size >= 0 ? file.size : file.declaredSize;
@@ -469,7 +484,7 @@ bool operator==(const FileFilter &a, const FileFilter &b)
 {
     return a.m_statuses == b.m_statuses && a.m_mimePatterns == b.m_mimePatterns &&
            a.m_minSize == b.m_minSize && a.m_maxSize == b.m_maxSize && a.m_name == b.m_name &&
-           a.m_qa == b.m_qa && a.m_text == b.m_text;
+           a.m_qa == b.m_qa && a.m_checks == b.m_checks && a.m_text == b.m_text;
 }
 
 // --- FileOrder ---------------------------------------------------------------------------------------------

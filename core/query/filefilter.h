@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "model/finding.h"
 #include "model/records.h"
 #include "util/result.h"
 
@@ -31,7 +32,9 @@ namespace gh {
    A file of unknown size never matches. \li \c{name:TEXT} — the file's name contains TEXT; with \c * or \c ?
    it is a glob over the whole name
         (\c{name:*.tif}). Case-insensitive.
-    \li \c{qa:flagged}, \c{qa:unflagged} — whether QA flagged the file (see matches()).
+    \li \c{qa:flagged}, \c{qa:unflagged} — whether QA found anything about the file (a finding of any
+        severity: error, warning or flag).
+    \li \c{check:NAME[,NAME…]} — QA's check NAME (\c{check:xml-schema}) found something about the file.
     \li anything else is free text, found case-insensitively in the item, name, mimetype, source path or URL,
         stored key, SHA-256 or error message. Double quotes keep spaces and colons in one term
         (\c{"http://host/a b"}, \c{name:"scan 1*"}).
@@ -71,10 +74,11 @@ public:
     bool isEmpty() const;
 
     /*!
-        Whether \a file meets every criterion. QA flags are not part of a FileRecord (the QA stage keeps
-        them), so the caller says whether the file is flagged with \a qaFlagged.
+        Whether \a file meets every criterion. QA findings are not part of a FileRecord (the catalog keeps
+        them beside it, CheckRecords), so the caller passes the file's \a findings for the qa and check
+        terms.
     */
-    bool matches(const FileRecord &file, bool qaFlagged = false) const;
+    bool matches(const FileRecord &file, const QList<FindingRecord> &findings = {}) const;
 
     //! Statuses a file may have; empty for any.
     const QSet<FileStatus> &statuses() const { return m_statuses; }
@@ -92,6 +96,11 @@ public:
     void setNamePattern(const QString &pattern);
     Qa qa() const { return m_qa; }
     void setQa(Qa qa) { m_qa = qa; }
+    //! The checks one of whose findings a file must have (\c{check:NAME}); empty for any.
+    const QStringList &checks() const { return m_checks; }
+    void setChecks(const QStringList &checks) { m_checks = checks; }
+    //! Whether matching needs the files' QA findings (a qa or check term is set).
+    bool needsFindings() const { return m_qa != Qa::Any || !m_checks.isEmpty(); }
     //! Free-text terms, each of which must be found somewhere in the file's row.
     const QStringList &textTerms() const { return m_text; }
     void setTextTerms(const QStringList &terms);
@@ -116,6 +125,7 @@ private:
     QRegularExpression m_nameGlob; // valid only when m_name has wildcards
     bool m_nameIsGlob = false;
     Qa m_qa = Qa::Any;
+    QStringList m_checks;
     QStringList m_text; // case-folded
 };
 

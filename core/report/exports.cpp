@@ -74,9 +74,11 @@ Status writeJsonLines(const ExportJob &job, QIODevice &out)
 
 } // namespace
 
-const QList<ExportFormat> &Exports::all()
+namespace {
+
+QList<ExportFormat> &formats()
 {
-    static const QList<ExportFormat> formats{
+    static QList<ExportFormat> list{
         {QStringLiteral("summary"), QT_TRANSLATE_NOOP("gh::Exports", "&Summary (_SUMMARY)…"),
          QStringLiteral("txt"), QT_TRANSLATE_NOOP("gh::Exports", "Text files (*.txt)"), writeSummary},
         {QStringLiteral("csv"), QT_TRANSLATE_NOOP("gh::Exports", "&Files as CSV…"), QStringLiteral("csv"),
@@ -94,7 +96,20 @@ const QList<ExportFormat> &Exports::all()
          QStringLiteral("jsonl"), QT_TRANSLATE_NOOP("gh::Exports", "JSON lines (*.jsonl)"),
          DuplicateReport::writeHandFix},
     };
-    return formats;
+    return list;
+}
+
+} // namespace
+
+const QList<ExportFormat> &Exports::all()
+{
+    return formats();
+}
+
+void Exports::add(const ExportFormat &format)
+{
+    if (!find(format.key))
+        formats().append(format);
 }
 
 const ExportFormat *Exports::find(QStringView key)

@@ -71,6 +71,11 @@ class Exports
 
 public:
     static const QList<ExportFormat> &all();
+    /*!
+        Adds a format that a module above report provides (qa-csv comes from core/review). Call it at
+       start-up, before any thread reads the list; a format whose key is taken already is ignored.
+    */
+    static void add(const ExportFormat &format);
     static const ExportFormat *find(QStringView key);
     //! "summary, jsonl, csv, …" for messages and help texts.
     static QString keys();

@@ -1,17 +1,64 @@
 #include "filedetails.h"
 
+#include <QJsonArray>
+
+#include "catalog/checkrecords.h"
 #include "duplicatereport.h"
 #include "reports.h"
 
 namespace gh {
 
+namespace {
+
+//! "findings": [{"check", "severity", "message"[, "line"]}] from the QA stage, for every file (empty when
+//! none).
+Status annotateFindings(Catalog &catalog, const QList<FileRecord> &files, QList<QJsonObject> &objects)
+{
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : files)
+        ids.append(f.id);
+    auto found = CheckRecords(catalog).findingsByFile(ids);
+    if (!found)
+        return found.error();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        QJsonArray list;
+        for (const FindingRecord &finding : found->value(files[i].id))
+            list.append(Reports::findingJson(finding));
+        objects[i].insert(QStringLiteral("findings"), list);
+    }
+    return {};
+}
+
+//! "targets": [{"target", "state", "name", "verified", "message"}] from the upload stage, one per target the
+//! file was sent to (empty when none).
+Status annotateTargets(Catalog &catalog, const QList<FileRecord> &files, QList<QJsonObject> &objects)
+{
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        auto rows = catalog.fileTargets(files[i].id);
+        if (!rows)
+            return rows.error();
+        QJsonArray list;
+        for (const FileTargetRecord &row : std::as_const(*rows)) {
+            list.append(QJsonObject{
+                {QStringLiteral("target"), row.target},
+                {QStringLiteral("state"), FileStateInfo::key(row.state)},
+                {QStringLiteral("name"), row.remoteName},
+                {QStringLiteral("verified"), row.verified},
+                {QStringLiteral("message"), row.reported.value(QStringLiteral("message")).toString()}});
+        }
+        objects[i].insert(QStringLiteral("targets"), list);
+    }
+    return {};
+}
+
+} // namespace
+
 const QList<FileDetails::Annotator> &FileDetails::annotators()
 {
     // One line per stage that knows more about files: check (findings), dedup (duplicate cases and
     // decisions), upload (targets). Each reads its own catalog tables for the page.
-    static const QList<Annotator> list{
-        &DuplicateReport::annotate,
-    };
+    static const QList<Annotator> list{annotateFindings, &DuplicateReport::annotate, annotateTargets};
     return list;
 }
 

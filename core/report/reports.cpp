@@ -2,10 +2,13 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLocale>
 #include <QSaveFile>
 
+#include "intake/intaketypes.h"
 #include "itemlink.h"
+#include "problems.h"
 #include "summarysections.h"
 
 namespace gh {
@@ -65,6 +68,19 @@ QJsonObject Reports::batchJson(const BatchRecord &batch)
         {QStringLiteral("files"), batch.files},
         {QStringLiteral("stages"), stages},
         {QStringLiteral("counts"), counts},
+        {QStringLiteral("archived"), batch.archived},
+        {QStringLiteral("problems"), Problems::toJson(batch.problems)},
+        {QStringLiteral("batch_problems"),
+         [&] {
+             QJsonArray list;
+             for (const Problem &p : batch.batchProblems)
+                 list.append(Problems::toJson(p));
+             return list;
+         }()},
+        // What intake warned about, and the manifests it had to refuse (hostile or broken), so scripts see
+        // what the GUI's problems list shows.
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(IntakeTrace::warnings(batch.trace))},
+        {QStringLiteral("refused_manifests"), QJsonArray::fromStringList(IntakeTrace::refusals(batch.trace))},
     };
 }
 
@@ -107,6 +123,28 @@ QJsonObject Reports::fileJson(const FileRecord &f)
         o.insert(QStringLiteral("http_status"), f.httpStatus);
     if (!f.terminalUrl.isEmpty())
         o.insert(QStringLiteral("terminal_url"), f.terminalUrl);
+    return o;
+}
+
+QJsonObject Reports::findingJson(const FindingRecord &finding)
+{
+    QJsonObject o{
+        {QStringLiteral("check"), finding.check},
+        {QStringLiteral("severity"), severityKey(finding.severity)},
+        {QStringLiteral("message"), finding.message},
+    };
+    if (finding.line > 0)
+        o.insert(QStringLiteral("line"), finding.line);
+    return o;
+}
+
+QJsonObject Reports::fileJson(const FileRecord &file, const QList<FindingRecord> &findings)
+{
+    QJsonObject o = fileJson(file);
+    QJsonArray list;
+    for (const FindingRecord &f : findings)
+        list.append(findingJson(f));
+    o.insert(QStringLiteral("findings"), list);
     return o;
 }
 

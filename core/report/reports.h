@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include "catalog/catalog.h"
+#include "model/finding.h"
 
 namespace gh {
 
@@ -19,10 +20,19 @@ class Reports
     Q_DECLARE_TR_FUNCTIONS(gh::Reports)
 
 public:
-    //! One batch for \c status --json: id, name, created, source, detected, state, stages, counts.
+    /*!
+        One batch for \c status --json: id, name, created, source, detected, state, stages, counts, archived,
+        problems {errors, warnings, total} and batch_problems (those not about one file; see gh::Problems,
+        whose annotate() fills them in).
+    */
     static QJsonObject batchJson(const BatchRecord &batch);
     //! One file for \c files --json.
     static QJsonObject fileJson(const FileRecord &file);
+    //! One file for \c files --json with its QA \c findings: [{check, severity, message, line}] (line only
+    //! when the finding has one), always present, empty when QA found nothing.
+    static QJsonObject fileJson(const FileRecord &file, const QList<FindingRecord> &findings);
+    //! One QA finding: {check, severity, message}, and line when it has one.
+    static QJsonObject findingJson(const FindingRecord &finding);
 
     /*!
         The ingestion3-style \c _SUMMARY: provider/source, start, runtime, attempted, successful, failed, and

@@ -15,89 +15,120 @@ QString MailSettings::serverText() const
     return url.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
 }
 
-Status ReportSettings::read(QSettings &ini, const QString &path, ReportOptions &into)
+Status ReportSettings::read(const Lookup &value, const QString &where, ReportOptions &into)
 {
     MailSettings &mail = into.mail;
-    if (ini.contains(QStringLiteral("mail/smtp_url"))) {
-        const QString text = ini.value(QStringLiteral("mail/smtp_url")).toString().trimmed();
-        QUrl url(text, QUrl::StrictMode);
+    if (const auto text = value(QStringLiteral("mail/smtp_url"))) {
+        QUrl url(text->trimmed(), QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
-        if (!url.isValid() || url.host().isEmpty() || (scheme != u"smtp" && scheme != u"smtps"))
+        if (text->trimmed().isEmpty()) {
+            mail.smtpUrl.clear();
+        } else if (!url.isValid() || url.host().isEmpty() || (scheme != u"smtp" && scheme != u"smtps")) {
             return Error{ErrorCode::Invalid,
                          tr("%1: mail/smtp_url must look like smtp://host:port or smtps://host:port, not "
                             "\"%2\".")
-                             .arg(path, QUrl(text).toString(QUrl::RemoveUserInfo))};
-        QUrlQuery query(url);
-        const QString startTls = query.queryItemValue(QStringLiteral("starttls")).toLower();
-        if (startTls.isEmpty() || startTls == u"required")
-            mail.startTls = MailSettings::StartTls::Required;
-        else if (startTls == u"try")
-            mail.startTls = MailSettings::StartTls::Try;
-        else if (startTls == u"no")
-            mail.startTls = MailSettings::StartTls::No;
-        else
-            return Error{ErrorCode::Invalid,
-                         tr("%1: mail/smtp_url: starttls must be required, try or no.").arg(path)};
-        // Credentials in the URL are allowed, but kept apart from it so no message ever shows them.
-        if (!url.userName().isEmpty()) {
-            mail.user = url.userName();
-            mail.password = url.password();
-        }
-        url.setQuery(QString());
-        url.setUserInfo(QString());
-        mail.smtpUrl = url.toString();
-    }
-    if (ini.contains(QStringLiteral("mail/from")))
-        mail.from = ini.value(QStringLiteral("mail/from")).toString().trimmed();
-    if (ini.contains(QStringLiteral("mail/to"))) {
-        // QSettings reads "a, b" as a list already; a single value may still hold commas or semicolons.
-        const QVariant value = ini.value(QStringLiteral("mail/to"));
-        const QStringList parts =
-            value.typeId() == QMetaType::QStringList ? value.toStringList() : QStringList{value.toString()};
-        mail.to.clear();
-        for (const QString &part : parts) {
-            for (const QString &address :
-                 part.split(QRegularExpression(QStringLiteral("[,;]")), Qt::SkipEmptyParts)) {
-                if (!address.trimmed().isEmpty())
-                    mail.to.append(address.trimmed());
+                             .arg(where, QUrl(*text).toString(QUrl::RemoveUserInfo))};
+        } else {
+            QUrlQuery query(url);
+            const QString startTls = query.queryItemValue(QStringLiteral("starttls")).toLower();
+            if (startTls.isEmpty() || startTls == u"required")
+                mail.startTls = MailSettings::StartTls::Required;
+            else if (startTls == u"try")
+                mail.startTls = MailSettings::StartTls::Try;
+            else if (startTls == u"no")
+                mail.startTls = MailSettings::StartTls::No;
+            else
+                return Error{ErrorCode::Invalid,
+                             tr("%1: mail/smtp_url: starttls must be required, try or no.").arg(where)};
+            // Credentials in the URL are allowed, but kept apart from it so no message ever shows them.
+            if (!url.userName().isEmpty()) {
+                mail.user = url.userName();
+                mail.password = url.password();
             }
+            url.setQuery(QString());
+            url.setUserInfo(QString());
+            mail.smtpUrl = url.toString();
         }
     }
-    if (ini.contains(QStringLiteral("mail/user")))
-        mail.user = ini.value(QStringLiteral("mail/user")).toString();
-    if (ini.contains(QStringLiteral("mail/password")))
-        mail.password = ini.value(QStringLiteral("mail/password")).toString();
-    mail.caBundle = ini.value(QStringLiteral("mail/ca_bundle"),
-                              ini.value(QStringLiteral("transfer/ca_bundle"), mail.caBundle))
-                        .toString();
-    if (ini.contains(QStringLiteral("mail/timeout_seconds"))) {
+    if (const auto from = value(QStringLiteral("mail/from")))
+        mail.from = from->trimmed();
+    if (const auto to = value(QStringLiteral("mail/to"))) {
+        mail.to.clear();
+        for (const QString &address :
+             to->split(QRegularExpression(QStringLiteral("[,;]")), Qt::SkipEmptyParts)) {
+            if (!address.trimmed().isEmpty())
+                mail.to.append(address.trimmed());
+        }
+    }
+    if (const auto user = value(QStringLiteral("mail/user")))
+        mail.user = *user;
+    if (const auto password = value(QStringLiteral("mail/password")))
+        mail.password = *password;
+    if (const auto caBundle = value(QStringLiteral("mail/ca_bundle")))
+        mail.caBundle = *caBundle;
+    else if (const auto transferCa = value(QStringLiteral("transfer/ca_bundle")))
+        mail.caBundle = *transferCa;
+    if (const auto timeout = value(QStringLiteral("mail/timeout_seconds"))) {
         bool ok = false;
-        const int seconds = ini.value(QStringLiteral("mail/timeout_seconds")).toInt(&ok);
+        const int seconds = timeout->toInt(&ok);
         if (!ok || seconds < 1)
             return Error{ErrorCode::Invalid,
-                         tr("%1: mail/timeout_seconds must be a number of at least 1.").arg(path)};
+                         tr("%1: mail/timeout_seconds must be a number of at least 1.").arg(where)};
         mail.timeoutSeconds = seconds;
     }
     if (!mail.smtpUrl.isEmpty()) {
         if (mail.from.isEmpty() || !mail.from.contains(u'@'))
-            return Error{ErrorCode::Invalid, tr("%1: mail/from must be an e-mail address.").arg(path)};
+            return Error{ErrorCode::Invalid, tr("%1: mail/from must be an e-mail address.").arg(where)};
         if (mail.to.isEmpty())
             return Error{ErrorCode::Invalid,
-                         tr("%1: mail/to must name at least one e-mail address.").arg(path)};
+                         tr("%1: mail/to must name at least one e-mail address.").arg(where)};
         for (const QString &address : std::as_const(mail.to)) {
             if (!address.contains(u'@') || address.contains(u' ') || address.contains(u'<'))
                 return Error{ErrorCode::Invalid,
-                             tr("%1: mail/to: \"%2\" is not an e-mail address.").arg(path, address)};
+                             tr("%1: mail/to: \"%2\" is not an e-mail address.").arg(where, address)};
         }
     }
-    if (ini.contains(QStringLiteral("report/log_target"))) {
-        const QString target = ini.value(QStringLiteral("report/log_target")).toString().trimmed();
-        if (!target.isEmpty() && !target.startsWith(u"s3://", Qt::CaseInsensitive))
+    if (const auto target = value(QStringLiteral("report/log_target"))) {
+        const QString trimmed = target->trimmed();
+        if (!trimmed.isEmpty() && !trimmed.startsWith(u"s3://", Qt::CaseInsensitive))
             return Error{ErrorCode::Invalid,
-                         tr("%1: report/log_target must be s3://bucket/prefix.").arg(path)};
-        into.logTarget = target;
+                         tr("%1: report/log_target must be s3://bucket/prefix.").arg(where)};
+        into.logTarget = trimmed;
     }
     return {};
+}
+
+Status ReportSettings::read(QSettings &ini, const QString &path, ReportOptions &into)
+{
+    return read(
+        [&ini](const QString &key) -> std::optional<QString> {
+            if (!ini.contains(key))
+                return std::nullopt;
+            // QSettings reads an unquoted "a, b" as a list.
+            const QVariant v = ini.value(key);
+            return v.typeId() == QMetaType::QStringList ? v.toStringList().join(QStringLiteral(", "))
+                                                        : v.toString();
+        },
+        path, into);
+}
+
+QList<std::pair<QString, QString>> ReportSettings::values(const ReportOptions &options)
+{
+    const MailSettings &mail = options.mail;
+    QString url = mail.smtpUrl;
+    if (!url.isEmpty() && mail.startTls != MailSettings::StartTls::Required)
+        url += mail.startTls == MailSettings::StartTls::Try ? QStringLiteral("?starttls=try")
+                                                            : QStringLiteral("?starttls=no");
+    return {
+        {QStringLiteral("mail/smtp_url"), url},
+        {QStringLiteral("mail/from"), mail.from},
+        {QStringLiteral("mail/to"), mail.to.join(QStringLiteral(", "))},
+        {QStringLiteral("mail/user"), mail.user},
+        {QStringLiteral("mail/password"), mail.password},
+        {QStringLiteral("mail/ca_bundle"), mail.caBundle},
+        {QStringLiteral("mail/timeout_seconds"), QString::number(mail.timeoutSeconds)},
+        {QStringLiteral("report/log_target"), options.logTarget},
+    };
 }
 
 Result<ReportOptions> ReportSettings::fromFile(const QString &path)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include <QCoreApplication>
 #include <QStringList>
 
@@ -61,16 +64,24 @@ struct ReportOptions
 
 /*!
     \class gh::ReportSettings
-    Reads \c [mail] and \c [report] from a settings file. (The engine's other keys are read by
-    EngineSettings, which calls this.)
+    Reads \c [mail] and \c [report]. The keys are rows of the settings table (core/pipeline/settingstable),
+    which checks each value's syntax; this class checks them as a whole (a sender and recipients for a
+    server) and turns them into ReportOptions. EngineSettings::runOptions() calls it.
 */
 class ReportSettings
 {
     Q_DECLARE_TR_FUNCTIONS(gh::ReportSettings)
 
 public:
-    //! Fills \a into from \a ini; \a path names the file in messages. Keys that are absent keep their value.
+    //! The value of a key ("mail/from") where one is set; nullopt where the key is absent.
+    using Lookup = std::function<std::optional<QString>(const QString &key)>;
+
+    //! Fills \a into from \a value; \a where names the source in messages. Absent keys keep their value.
+    static Status read(const Lookup &value, const QString &where, ReportOptions &into);
+    //! Fills \a into from \a ini, a settings file at \a path.
     static Status read(QSettings &ini, const QString &path, ReportOptions &into);
+    //! The keys and values that \a options hold (the reverse of read()), for writing settings back.
+    static QList<std::pair<QString, QString>> values(const ReportOptions &options);
     static Result<ReportOptions> fromFile(const QString &path);
 };
 

@@ -12,40 +12,6 @@
 
 namespace gh {
 
-namespace {
-
-struct Counts
-{
-    qint64 successful = 0;
-    qint64 failed = 0;
-    qint64 skipped = 0;
-    qint64 pending = 0;
-};
-
-Counts countsOf(const BatchRecord &batch)
-{
-    Counts c;
-    for (auto it = batch.counts.cbegin(); it != batch.counts.cend(); ++it) {
-        switch (StatusInfo::severity(it.key())) {
-        case Severity::Ok:
-            c.successful += it.value();
-            break;
-        case Severity::Error:
-            c.failed += it.value();
-            break;
-        case Severity::Skipped:
-            c.skipped += it.value();
-            break;
-        case Severity::Open:
-            c.pending += it.value();
-            break;
-        }
-    }
-    return c;
-}
-
-} // namespace
-
 QString RunNotifier::verdict(const BatchRecord &batch)
 {
     if (batch.state == BatchState::Approved)
@@ -56,27 +22,27 @@ QString RunNotifier::verdict(const BatchRecord &batch)
         if (it.value() == StageState::Failed)
             return tr("failed");
     }
-    const Counts c = countsOf(batch);
-    if (c.failed > 0)
+    const SeverityTally c = StatusInfo::tally(batch.counts);
+    if (c.errors > 0)
         return tr("needs attention");
-    if (c.pending > 0)
+    if (c.open > 0)
         return tr("incomplete");
     return tr("done");
 }
 
 QString RunNotifier::subject(const BatchRecord &batch)
 {
-    const Counts c = countsOf(batch);
+    const SeverityTally c = StatusInfo::tally(batch.counts);
     QString text = tr("Gatehouse: batch %1 (%2) %3: %4 files, %5 successful, %6 failed")
                        .arg(batch.id)
                        .arg(batch.name, verdict(batch))
                        .arg(batch.files)
-                       .arg(c.successful)
-                       .arg(c.failed);
+                       .arg(c.ok)
+                       .arg(c.errors);
     if (c.skipped > 0)
         text += tr(", %1 skipped").arg(c.skipped);
-    if (c.pending > 0)
-        text += tr(", %1 not yet processed").arg(c.pending);
+    if (c.open > 0)
+        text += tr(", %1 not yet processed").arg(c.open);
     return text;
 }
 

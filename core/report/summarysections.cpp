@@ -34,26 +34,11 @@ using Section = Result<std::optional<SummarySection>>;
 Section files(SummaryContext &context)
 {
     const BatchRecord &batch = context.batch();
-    qint64 successful = 0;
-    qint64 failed = 0;
-    qint64 skipped = 0;
-    qint64 pending = 0;
-    for (auto it = batch.counts.cbegin(); it != batch.counts.cend(); ++it) {
-        switch (StatusInfo::severity(it.key())) {
-        case Severity::Ok:
-            successful += it.value();
-            break;
-        case Severity::Error:
-            failed += it.value();
-            break;
-        case Severity::Skipped:
-            skipped += it.value();
-            break;
-        case Severity::Open:
-            pending += it.value();
-            break;
-        }
-    }
+    const SeverityTally tally = StatusInfo::tally(batch.counts);
+    const qint64 successful = tally.ok;
+    const qint64 failed = tally.errors;
+    const qint64 skipped = tally.skipped;
+    const qint64 pending = tally.open;
     SummarySection section{SummarySections::tr("Files"), {}};
     section.add(SummarySections::tr("Items"), batch.items);
     section.add(SummarySections::tr("Attempted"), successful + failed);

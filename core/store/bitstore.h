@@ -26,7 +26,8 @@ public:
     virtual Status write(const char *data, qint64 size) = 0;
     /*!
         Verifies what was written against \a expected (how depends on the store) and publishes it under
-        \a key, replacing any object there.
+        \a key, replacing any object there: at once, or — where the store syncs group-wise (LocalStore's
+        default) — at the next BitStore::flush(), once its bytes are durable.
     */
     virtual Status commit(const QString &key, const Digests &expected) = 0;
     //! Discards everything written, a resumable write's kept bytes included.
@@ -63,8 +64,8 @@ public:
     virtual Result<std::unique_ptr<StoreWriter>> beginResumableWrite(const QString &token) = 0;
     //! Whether an earlier run left bytes under \a token to continue (cheap: no file is created).
     virtual bool hasResumableWrite(const QString &token) const = 0;
-    //! Makes every object committed so far durable. Called before the catalog records them, so one sync
-    //! covers many objects instead of one per object.
+    //! Makes every object committed so far durable and visible under its key. Called before the catalog
+    //! records them, so one sync covers many objects instead of one per object.
     virtual Status flush() = 0;
     virtual Result<bool> exists(const QString &key) = 0;
     virtual Result<std::unique_ptr<QIODevice>> read(const QString &key) = 0;

@@ -1,21 +1,32 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
+#include <vector>
 
 #include <QCoreApplication>
+#include <QMutex>
 
 #include "bitstore.h"
 
 namespace gh {
 
+class SpoolFile;
+
 /*!
     \class gh::LocalStore
     A bit store in a folder. Objects are written under \c .partial/ (the same file system, so publishing is an
-    atomic rename) and renamed to their key on commit.
+    atomic rename) and renamed to their key once their bytes are on disk.
 
-    Durability is batched by default: flush() syncs the file system once for every object committed since
-    the last flush, and the fetch stage flushes before the catalog records those objects. An object renamed
-    but not yet flushed when the power fails is not in the catalog, so the next run writes it again.
+    Durability is group-wise by default (Sync::Batched): commit() verifies an object and adds it to the
+    current group; flush() syncs the whole group with one syncfs,
+    only then renames every object of the group to its key, and syncs again so the renames are durable. The
+    fetch stage flushes before it records the group's files in one catalog transaction, so a file the catalog
+    calls stored always has complete, durable bytes under its key, and a kill at any point leaves nothing but
+    temporaries (removed by the next run) and objects whose files the next run copies again. Resumable writes
+    (downloads) are published at commit, as their spools outlive the process; flush() syncs them too.
+    With Sync::EachFile every object is fdatasync'ed and renamed at commit; with Sync::None it is renamed at
+    commit and never synced.
 */
 class LocalStore final : public BitStore
 {
@@ -36,6 +47,7 @@ public:
 
     static Result<std::unique_ptr<LocalStore>> open(const QString &root, Options options);
     static Result<std::unique_ptr<LocalStore>> open(const QString &root) { return open(root, Options{}); }
+    ~LocalStore() override;
 
     QString root() const { return m_root; }
     QString displayName() const override;
@@ -54,9 +66,20 @@ private:
     LocalStore(QString root, Options options);
     Result<std::unique_ptr<StoreWriter>> makeWriter(const QString &token);
 
+    //! An object committed but not yet published: its spool, and the path of its key.
+    struct Pending
+    {
+        std::unique_ptr<SpoolFile> spool;
+        QString target;
+    };
+    void defer(Pending pending);
+    Status syncFileSystem() const;
+
     QString m_root;
     Options m_options;
     std::atomic<int> m_unflushed{0};
+    QMutex m_pendingMutex;
+    std::vector<Pending> m_pending; //!< The current group, published by the next flush().
 };
 
 } // namespace gh

@@ -56,6 +56,9 @@ Result<std::unique_ptr<Target>> LocalTarget::open(const QString &spec, const Tar
     auto store = LocalStore::open(absolute, storeOptions);
     if (!store)
         return store.error();
+    // Half-written copies of a run that was killed: they are sent again, never published.
+    if (Status s = (*store)->removeStaleTemporaries(); !s)
+        return s.error();
     return std::unique_ptr<Target>(
         new LocalTarget(QStringLiteral("local:") + absolute, std::move(*store), options));
 }

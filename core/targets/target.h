@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QString>
 
+#include "model/filestate.h"
 #include "model/records.h"
 #include "util/result.h"
 
@@ -19,35 +20,11 @@ namespace gh {
 class NameTemplate;
 class TemplateFields;
 
-/*!
-    \enum gh::TargetState
-    Where one file stands with one target (a row per file and target in the catalog; \c files --json's
-    "targets"). The keys are binding.
-*/
-enum class TargetState
+//! Whether a file in \a state has reached its target (uploaded, or already there).
+inline bool isDelivered(TargetState state)
 {
-    Pending,       //!< "pending": not sent yet, or an interrupted send to be resumed.
-    Uploaded,      //!< "uploaded": sent by Gatehouse; see the verified flag.
-    AlreadyThere,  //!< "already-there": the target held these bytes under our name; nothing sent.
-    NeedsDecision, //!< "needs-decision": the target warned (duplicate elsewhere, name taken, deleted before
-                   //!< …).
-    Skipped,       //!< "skipped": not to be sent (banned, rejected, a curator's skip).
-    Failed,        //!< "failed": the target refused or kept failing; the message says why.
-    TargetMismatch //!< "target-mismatch": what the target holds afterwards differs from what was sent.
-};
-
-class TargetStateInfo
-{
-    Q_DECLARE_TR_FUNCTIONS(gh::TargetStateInfo)
-
-public:
-    static QString key(TargetState state);
-    static std::optional<TargetState> fromKey(QStringView key);
-    static QString displayName(TargetState state);
-    //! Whether the file has reached the target (uploaded and verified, or already there).
-    static bool isDelivered(TargetState state);
-    static const QList<TargetState> &all();
-};
+    return state == TargetState::Uploaded || state == TargetState::AlreadyThere;
+}
 
 /*!
     \class gh::RemoteObject
@@ -86,6 +63,12 @@ struct LookupQuery
     QString name; //!< Intended name; empty to ask only by content.
     Digests digests;
     qint64 size = -1;
+    /*!
+        The upload follows at once (not a preview). A target whose upload itself refuses to publish bytes
+        it holds elsewhere (a wiki's "duplicate" warning) may then skip asking by content for files it
+        takes in one request: the bytes travel once either way, and the answer is the same.
+    */
+    bool beforeSend = false;
 };
 
 /*!

@@ -6,6 +6,9 @@
 #include <QMutex>
 
 #include "localtarget.h"
+#include "mediawiki/httpapitransport.h"
+#include "mediawiki/mediawikitarget.h"
+#include "net/httpengine.h"
 #include "s3target.h"
 
 namespace gh {
@@ -32,6 +35,37 @@ QList<TargetRegistry::Kind> TargetRegistry::builtInKinds()
         {QStringLiteral("s3"), QStringLiteral("s3://bucket/prefix"),
          [](const QString &spec, const TargetOptions &options, const TargetContext &context) {
              return S3Target::open(spec, options, context.environment, context.stagingDir);
+         }},
+        {QStringLiteral("mediawiki"), QStringLiteral("mediawiki:https://host/w/api.php"),
+         [](const QString &spec, const TargetOptions &options,
+            const TargetContext &context) -> Result<std::unique_ptr<Target>> {
+             auto api = MediaWikiTarget::apiUrlOf(spec);
+             if (!api)
+                 return api.error();
+             TargetOptions withCredentials = options;
+             withCredentials.applyEnvironment(context.environment);
+             // The run's engine when there is one; otherwise the target brings its own.
+             std::shared_ptr<HttpEngine> engine;
+             if (context.http) {
+                 engine = std::shared_ptr<HttpEngine>(context.http, [](HttpEngine *) {});
+             } else {
+                 HttpEngineOptions http;
+                 http.userAgent = options.userAgent;
+                 if (!options.contact.isEmpty())
+                     http.contact = options.contact;
+                 http.caBundle = options.caBundle;
+                 http.perHost = options.mediawikiJobs + 4;
+                 http.jobs = http.perHost;
+                 engine = std::make_shared<HttpEngine>(http);
+             }
+             RetryPolicy retry;
+             retry.maxAttempts = options.maxAttempts;
+             retry.retryAfterMaxMs = options.retryAfterMaxMs;
+             auto transport = std::make_shared<HttpApiTransport>(engine, *api, options.mediawikiJobs, retry);
+             auto target = MediaWikiTarget::create(spec, withCredentials, transport);
+             if (!target)
+                 return target.error();
+             return std::unique_ptr<Target>(std::move(*target));
          }},
     };
 }

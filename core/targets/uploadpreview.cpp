@@ -78,7 +78,7 @@ Result<ItemRecord> UploadPreview::item(qint64 itemId)
 Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &options, QList<DeliveryItem> &items,
                                    const std::function<void(const QJsonObject &)> &sink)
 {
-    Delivery delivery(target, m_store, options);
+    TargetDelivery delivery(target, m_store, options);
     QList<LookupQuery> queries;
     QList<DeliveryItem *> asked;
     for (DeliveryItem &i : items) {
@@ -110,13 +110,13 @@ Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &option
                                 .arg(a.named->name);
             }
         } else if (a.alreadyThere(i.file.digests, i.file.size)) {
-            state = TargetStateInfo::key(TargetState::AlreadyThere);
+            state = FileStateInfo::key(TargetState::AlreadyThere);
             i.message = tr("Already there as %1.").arg(a.named->name);
         } else if (a.named) {
-            state = TargetStateInfo::key(TargetState::NeedsDecision);
+            state = FileStateInfo::key(TargetState::NeedsDecision);
             i.message = tr("%1 holds other content.").arg(a.named->name);
         } else if (!a.elsewhere(i.file.digests).isEmpty()) {
-            state = TargetStateInfo::key(TargetState::NeedsDecision);
+            state = FileStateInfo::key(TargetState::NeedsDecision);
             i.message =
                 tr("The bytes are already there as %1.").arg(a.elsewhere(i.file.digests).first().name);
         }

@@ -7,7 +7,7 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 
-#include "delivery.h"
+#include "targetdelivery.h"
 #include "uploadplan.h"
 
 namespace gh {

@@ -86,19 +86,19 @@ else:
     png(os.path.join(root, "big.png"), width, height, "gatehouse-upload-bench-big")
 PYEOF
 }
-if [ ! -f "$images/.complete" ]; then
+# The markers sit beside the folders: anything inside them would be loaded as part of the batch.
+if [ ! -f "$images.complete" ]; then
     log "making $COUNT images of about 200 KiB in $images (once) …"
     rm -rf "$images" "$images.tmp"
     make_pngs small "$images.tmp" "$COUNT" "$SIDE"
-    mv "$images.tmp" "$images" && touch "$images/.complete"
+    mv "$images.tmp" "$images" && touch "$images.complete"
 fi
-if [ ! -f "$big/.complete" ]; then
+if [ ! -f "$big.complete" ]; then
     log "making a 100 MiB image in $big (once) …"
     rm -rf "$big" "$big.tmp"
     make_pngs big "$big.tmp" "$BIG_WIDTH" "$BIG_HEIGHT"
-    mv "$big.tmp" "$big" && touch "$big/.complete"
+    mv "$big.tmp" "$big" && touch "$big.complete"
 fi
-rm -f "$images/.complete.tmp"
 bytes=$(du -cb "$images"/*.png | tail -1 | cut -f1)
 big_bytes=$(stat -c %s "$big/big.png")
 

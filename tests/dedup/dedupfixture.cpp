@@ -87,7 +87,7 @@ Result<QHash<qint64, DeliveryItem>> DedupFixture::upload(Target &target, qint64 
     auto plan = UploadPlan::build(c, batchId, route);
     if (!plan)
         return plan.error();
-    Delivery delivery(target, store(), *options);
+    TargetDelivery delivery(target, store(), *options);
     QList<DeliveryItem> items;
     auto files = c.files(batchId);
     if (!files)
@@ -125,7 +125,7 @@ Result<QHash<qint64, DeliveryItem>> DedupFixture::upload(Target &target, qint64 
     QList<EventRecord> events;
     QHash<qint64, DeliveryItem> byId;
     for (DeliveryItem &d : items) {
-        Delivery::cleanUp(d);
+        TargetDelivery::cleanUp(d);
         events += d.events;
         byId.insert(d.file.id, d);
     }

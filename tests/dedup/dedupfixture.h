@@ -9,7 +9,7 @@
 #include "catalog/catalog.h"
 #include "dedup/dedupsettings.h"
 #include "store/bitstore.h"
-#include "targets/delivery.h"
+#include "targets/targetdelivery.h"
 #include "testsupport.h"
 
 namespace gh::test {
@@ -17,7 +17,8 @@ namespace gh::test {
 /*!
     \class gh::test::DedupFixture
     A workspace with batches loaded and fetched by the real CLI, the catalog and store opened in this
-    process, and the upload as the upload stage runs it: Delivery's steps with the DuplicateGate around them.
+    process, and the upload as the upload stage runs it: TargetDelivery's steps with the DuplicateGate around
+   them.
 */
 class DedupFixture
 {
@@ -37,8 +38,8 @@ public:
 
     /*!
         Uploads the batch to \a target as the upload stage does with the duplicate decisions: the gate's
-        ignoreWarnings, apply(), prepareTarget(), Delivery's look-up, send and verify, then settle(); the
-        items' events go to the catalog. Returns the items by file id.
+        ignoreWarnings, apply(), prepareTarget(), TargetDelivery's look-up, send and verify, then settle();
+       the items' events go to the catalog. Returns the items by file id.
     */
     Result<QHash<qint64, DeliveryItem>> upload(Target &target, qint64 batchId, const DedupSettings &settings);
 

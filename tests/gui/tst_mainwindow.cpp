@@ -1,13 +1,22 @@
+#include <QAbstractButton>
 #include <QApplication>
+#include <QCryptographicHash>
+#include <QDialog>
+#include <QDockWidget>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -16,15 +25,19 @@
 #include <QTranslator>
 
 #include "testsupport.h"
+#include "ui/areafocusframe.h"
 #include "ui/batchlistmodel.h"
 #include "ui/enginecontroller.h"
 #include "ui/filetablemodel.h"
+#include "ui/filterbar.h"
+#include "ui/issuesmodel.h"
 #include "ui/issuespanel.h"
 #include "ui/mainwindow.h"
 #include "ui/metadatapane.h"
 #include "ui/previewwidget.h"
 #include "ui/progresspanel.h"
 #include "ui/thumbnailview.h"
+#include "ui/webaddressdialog.h"
 
 using namespace gh;
 
@@ -65,6 +78,98 @@ StageState lamp(const BatchListModel *model, int row, Stage stage)
     return StageState(model->index(row, column).data(BatchListModel::StageStateRole).toInt());
 }
 
+/*!
+    Answers the next modal dialog: once one is open, clicks its button named \a button ("cancel" for a message
+    box's Cancel), after \a prepare has had a look at it. Records what the dialog said.
+*/
+class DialogAnswerer : public QObject
+{
+public:
+    explicit DialogAnswerer(QString button, std::function<void(QWidget *)> prepare = {})
+        : m_button(std::move(button))
+        , m_prepare(std::move(prepare))
+    {
+        m_timer.setInterval(20);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { poll(); });
+        m_timer.start();
+    }
+    bool answered() const { return m_answered; }
+    QString text() const { return m_text; }
+
+private:
+    void poll()
+    {
+        QWidget *modal = QApplication::activeModalWidget();
+        if (!modal)
+            return;
+        m_timer.stop();
+        if (auto *box = qobject_cast<QMessageBox *>(modal))
+            m_text = box->text() + u'\n' + box->informativeText();
+        if (m_prepare)
+            m_prepare(modal);
+        QAbstractButton *button = nullptr;
+        if (m_button == u"cancel") {
+            if (auto *box = qobject_cast<QMessageBox *>(modal))
+                button = box->button(QMessageBox::Cancel);
+        } else {
+            button = modal->findChild<QAbstractButton *>(m_button);
+        }
+        if (button) {
+            button->click();
+            m_answered = true;
+        } else if (auto *dialog = qobject_cast<QDialog *>(modal)) {
+            if (m_button == u"accept")
+                dialog->accept();
+            else
+                dialog->reject();
+            m_answered = true;
+        }
+    }
+
+    QString m_button;
+    std::function<void(QWidget *)> m_prepare;
+    QTimer m_timer;
+    bool m_answered = false;
+    QString m_text;
+};
+
+//! A copy of the sample batch the test may change (a sidecar to fix).
+QString copyOfSample(const test::Workspace &ws)
+{
+    const QString target = ws.file(QStringLiteral("postcards"));
+    QDir source(test::sampleDir());
+    for (const QString &box : source.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QDir(target).mkpath(box);
+        for (const QString &name : QDir(source.filePath(box)).entryList(QDir::Files))
+            QFile::copy(source.filePath(box + u'/' + name), target + u'/' + box + u'/' + name);
+    }
+    return target;
+}
+
+QJsonObject cliStatus(const test::Workspace &ws, qint64 batch)
+{
+    const test::CliResult r =
+        ws.cli({QStringLiteral("status"), QString::number(batch), QStringLiteral("--json")});
+    return QJsonDocument::fromJson(r.out)
+        .object()
+        .value(QStringLiteral("batches"))
+        .toArray()
+        .at(0)
+        .toObject();
+}
+
+QTableView *batchView(MainWindow *window)
+{
+    return window->findChild<QTableView *>(QStringLiteral("batchView"));
+}
+
+void selectBatch(MainWindow *window, qint64 id)
+{
+    const int row = window->batchModel()->rowForBatch(id);
+    QVERIFY(row >= 0);
+    batchView(window)->setCurrentIndex(window->batchModel()->index(row, 0));
+}
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -82,6 +187,16 @@ private slots:
     void hotFolderDeliveriesRunOneAfterAnother();
     void followsLocale_data();
     void followsLocale();
+    void detailsFollowTheSelectedBatch();
+    void oneProblemCountEverywhere();
+    void checkAgainAfterFixingASidecar();
+    void openingAKnownSourceAsks();
+    void renameArchiveAndDelete();
+    void tabMovesBetweenAreas();
+    void quitDuringARunAsksAndResumes();
+    void welcomeOnAnEmptyCatalog();
+    void webAddressDialog();
+    void settingsByKeyWithErrorsBesideTheField();
 
 private:
     std::unique_ptr<MainWindow> makeWindow(const test::Workspace &ws);
@@ -134,7 +249,7 @@ void TestMainWindow::loadsSampleShowsFilesAndLamps()
 
     QVERIFY(window->logPane()->toPlainText().contains(QStringLiteral("fixity-mismatch")));
     QVERIFY(!window->isBusy());
-    QVERIFY(!window->progressPanel()->findChild<QPushButton *>()->isEnabled());
+    QVERIFY(!window->progressPanel()->findChild<QPushButton *>(QStringLiteral("cancelButton"))->isEnabled());
 
     // Selecting a file shows its details, fetched by the engine.
     auto *view = window->findChild<QTableView *>(QStringLiteral("fileView"));
@@ -189,7 +304,7 @@ void TestMainWindow::cancelThenResume()
     QTRY_VERIFY_WITH_TIMEOUT(window->isBusy(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(
         !progress.isEmpty() && progress.constLast().at(0).value<Progress>().filesDone >= 5, 30000);
-    auto *cancel = window->progressPanel()->findChild<QPushButton *>();
+    auto *cancel = window->progressPanel()->findChild<QPushButton *>(QStringLiteral("cancelButton"));
     QVERIFY(cancel->isEnabled());
     QTest::mouseClick(cancel, Qt::LeftButton);
     QVERIFY(finished.wait(60000));
@@ -403,6 +518,443 @@ void TestMainWindow::followsLocale()
     auto window = makeWindow(ws);
     QCOMPARE(window->menuBar()->actions().constFirst()->text(), fileMenu);
     QApplication::removeTranslator(&translator);
+}
+
+void TestMainWindow::detailsFollowTheSelectedBatch()
+{
+    test::Workspace ws;
+    test::writeFile(ws.file(QStringLiteral("other/README.txt")), "another delivery");
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QTRY_COMPARE(window->fileModel()->rowCount(), 7);
+    const qint64 first = window->shownBatch();
+
+    // A file of the first batch is shown in the metadata pane.
+    auto *view = window->findChild<QTableView *>(QStringLiteral("fileView"));
+    view->setCurrentIndex(view->model()->index(3, 0));
+    const qint64 firstFile = view->currentIndex().data(FileTableModel::FileIdRole).toLongLong();
+    QTRY_COMPARE(window->metadataPane()->fileId(), firstFile);
+
+    // Opening another source: the new batch is selected and nothing of the old one stays below it.
+    window->openSource(ws.file(QStringLiteral("other")));
+    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY(window->shownBatch() != first);
+    const qint64 second = window->shownBatch();
+    QCOMPARE(window->fileModel()->batchId(), second);
+    QTRY_COMPARE(window->fileModel()->rowCount(), 1);
+    QVERIFY2(window->metadataPane()->fileId() == 0 ||
+                 window->fileModel()->rowForFile(window->metadataPane()->fileId()) >= 0,
+             "the metadata pane shows a file of the previous batch");
+    QCOMPARE(window->issuesPanel()->model()->batchId(), second);
+    QCOMPARE(batchView(window.get())->currentIndex().data(BatchListModel::BatchIdRole).toLongLong(), second);
+
+    // Back and forth by the dashboard: every switch empties the details first, then fills them anew.
+    for (const qint64 id : {first, second, first}) {
+        selectBatch(window.get(), id);
+        QCOMPARE(window->shownBatch(), id);
+        QCOMPARE(window->metadataPane()->fileId(), 0);
+        QTRY_VERIFY(window->fileModel()->rowCount() > 0);
+        view->setCurrentIndex(view->model()->index(0, 0));
+        const qint64 file = view->currentIndex().data(FileTableModel::FileIdRole).toLongLong();
+        QTRY_COMPARE(window->metadataPane()->fileId(), file);
+        QVERIFY(window->fileModel()->rowForFile(window->metadataPane()->fileId()) >= 0);
+    }
+    // The state line is the selected batch's: the sample's mismatch, not "all stored".
+    QVERIFY2(window->progressPanel()->summaryText().contains(QStringLiteral("1 with a problem")),
+             qPrintable(window->progressPanel()->summaryText()));
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::oneProblemCountEverywhere()
+{
+    test::Workspace ws;
+    // A IIIF manifest with a canvas that has nothing to download (a file problem that intake also warned
+    // about), a METS book with a file it does not list (a warning), and a source that cannot be loaded
+    // (nothing listens on the discard port).
+    QCOMPARE(
+        ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("iiif/v3-manifest.json"))}).exitCode,
+        0);
+    QCOMPARE(ws.cli({QStringLiteral("load"), test::dataPath(QStringLiteral("mets/book"))}).exitCode, 0);
+    QCOMPARE(ws.cli({QStringLiteral("load"), QStringLiteral("http://127.0.0.1:9/manifest.json")}).exitCode,
+             2);
+    auto window = makeWindow(ws);
+    QTRY_COMPARE(window->batchModel()->rowCount(), 3);
+    for (qint64 id = 1; id <= 3; ++id) {
+        selectBatch(window.get(), id);
+        const qint64 expected = cliStatus(ws, id)
+                                    .value(QStringLiteral("problems"))
+                                    .toObject()
+                                    .value(QStringLiteral("total"))
+                                    .toInteger();
+        QCOMPARE(expected, 1);
+        const int row = window->batchModel()->rowForBatch(id);
+        QCOMPARE(window->batchModel()->index(row, BatchListModel::ProblemsColumn).data().toString(),
+                 QString::number(expected));
+        QTRY_COMPARE(qint64(window->issuesPanel()->count()), expected);
+        auto *dock = window->findChild<QDockWidget *>(QStringLiteral("issuesDock"));
+        QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (1)"));
+    }
+    // The failed load's lamp says why, in its tooltip; so does its problem.
+    const int broken = window->batchModel()->rowForBatch(3);
+    const QString lamp = window->batchModel()
+                             ->index(broken, BatchListModel::FirstStageColumn)
+                             .data(Qt::ToolTipRole)
+                             .toString();
+    QVERIFY2(lamp.contains(QStringLiteral("could not be downloaded")), qPrintable(lamp));
+    QVERIFY(window->progressPanel()->summaryText().startsWith(QStringLiteral("Could not be loaded")));
+}
+
+void TestMainWindow::checkAgainAfterFixingASidecar()
+{
+    test::Workspace ws;
+    const QString source = copyOfSample(ws);
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(source);
+    QVERIFY(finished.wait(60000));
+    const qint64 batch = window->shownBatch();
+    QTRY_COMPARE(window->issuesPanel()->count(), 1);
+    const int bad = rowOf(window->fileModel(), QStringLiteral("card-0004.jp2"));
+    const FileRecord mismatch = *window->fileModel()->file(bad);
+    QCOMPARE(mismatch.status, FileStatus::FixityMismatch);
+    const QString stored = QDir(ws.store()).filePath(mismatch.storedKey);
+    const test::FileIdentity before = test::fileIdentity(stored);
+    QVERIFY(before.inode != 0);
+
+    // The curator corrects the sidecar and presses Ctrl+R.
+    QFile jp2(source + QStringLiteral("/box-01/card-0004.jp2"));
+    QVERIFY(jp2.open(QIODevice::ReadOnly));
+    const QByteArray md5 = QCryptographicHash::hash(jp2.readAll(), QCryptographicHash::Md5).toHex();
+    test::writeFile(source + QStringLiteral("/box-01/card-0004.jp2.md5"), md5 + "  card-0004.jp2\n");
+    QTest::keyClick(window.get(), Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.constLast().at(0).toLongLong(), batch);
+
+    // The mismatch is gone everywhere, the stored copy was not made again, and there is still one batch.
+    QTRY_COMPARE(FileStatus(window->fileModel()
+                                ->index(rowOf(window->fileModel(), QStringLiteral("card-0004.jp2")), 0)
+                                .data(FileTableModel::StatusRole)
+                                .toInt()),
+                 FileStatus::Success);
+    QTRY_COMPARE(window->issuesPanel()->count(), 0);
+    QTRY_COMPARE(window->batchModel()->batch(0)->problems.total(), 0);
+    QCOMPARE(test::fileIdentity(stored), before);
+    QCOMPARE(window->batchModel()->rowCount(), 1);
+    QVERIFY(window->logPane()->toPlainText().contains(QStringLiteral("nothing to copy again")));
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::openingAKnownSourceAsks()
+{
+    test::Workspace ws;
+    test::writeFile(ws.file(QStringLiteral("known/a.txt")), "a");
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(ws.file(QStringLiteral("known")));
+    QVERIFY(finished.wait(30000));
+    QTRY_COMPARE(window->batchModel()->rowCount(), 1);
+
+    // Asked, and "Open Existing Batch": the same batch, nothing loaded again.
+    {
+        DialogAnswerer answer(QStringLiteral("openExisting"));
+        window->openSource(ws.file(QStringLiteral("known")));
+        QVERIFY(answer.answered());
+        QVERIFY2(answer.text().contains(QStringLiteral("already the batch")), qPrintable(answer.text()));
+    }
+    QTest::qWait(300);
+    QCOMPARE(window->batchModel()->rowCount(), 1);
+    QVERIFY(!window->isBusy());
+    // Cancel: nothing happens.
+    {
+        DialogAnswerer answer(QStringLiteral("cancel"));
+        window->openSource(ws.file(QStringLiteral("known")));
+        QVERIFY(answer.answered());
+    }
+    QVERIFY(!window->isBusy());
+    // "New Batch": a second batch of the same source.
+    {
+        DialogAnswerer answer(QStringLiteral("newBatch"));
+        window->openSource(ws.file(QStringLiteral("known")));
+        QVERIFY(answer.answered());
+    }
+    QVERIFY(finished.wait(30000));
+    QTRY_COMPARE(window->batchModel()->rowCount(), 2);
+    QCOMPARE(window->shownBatch(), window->batchModel()->batch(1)->id);
+    // "Check Again": checked, not loaded again.
+    {
+        DialogAnswerer answer(QStringLiteral("checkAgain"));
+        window->openSource(ws.file(QStringLiteral("known")));
+        QVERIFY(answer.answered());
+    }
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(window->batchModel()->rowCount(), 2);
+    QVERIFY(window->logPane()->toPlainText().contains(QStringLiteral("Checked 1 file")));
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+    QSettings().remove(QStringLiteral("ui/recentSources"));
+}
+
+void TestMainWindow::renameArchiveAndDelete()
+{
+    test::Workspace ws;
+    test::writeFile(ws.file(QStringLiteral("first/a.bin")), test::pseudoRandomBytes(2048, 1));
+    test::writeFile(ws.file(QStringLiteral("second/b.bin")), test::pseudoRandomBytes(2048, 2));
+    QCOMPARE(ws.cli({QStringLiteral("run"), ws.file(QStringLiteral("first"))}).exitCode, 0);
+    QCOMPARE(ws.cli({QStringLiteral("run"), ws.file(QStringLiteral("second"))}).exitCode, 0);
+    auto window = makeWindow(ws);
+    BatchListModel *batches = window->batchModel();
+    QTRY_COMPARE(batches->rowCount(), 2);
+    selectBatch(window.get(), 1);
+
+    // Rename (F2): the dialog starts with the current name.
+    {
+        DialogAnswerer answer(QStringLiteral("accept"), [](QWidget *dialog) {
+            auto *field = dialog->findChild<QLineEdit *>();
+            QCOMPARE(field->text(), QStringLiteral("first"));
+            field->setText(QStringLiteral("Accession 17"));
+        });
+        QTest::keyClick(window.get(), Qt::Key_F2);
+        QVERIFY(answer.answered());
+    }
+    QTRY_COMPARE(batches->batchById(1)->name, QStringLiteral("Accession 17"));
+
+    // Archive: hidden, the next batch selected; View ▸ Show Archived Batches shows it again.
+    QAction *archive = nullptr;
+    QAction *showArchived = nullptr;
+    for (QAction *action : window->findChildren<QAction *>()) {
+        if (action->text() == QStringLiteral("Arc&hive"))
+            archive = action;
+        if (action->text() == QStringLiteral("Show Ar&chived Batches"))
+            showArchived = action;
+    }
+    QVERIFY(archive && showArchived);
+    archive->trigger();
+    QTRY_COMPARE(batches->rowCount(), 1);
+    QTRY_COMPARE(window->shownBatch(), 2);
+    showArchived->setChecked(true);
+    QCOMPARE(batches->rowCount(), 2);
+    QVERIFY(
+        batches->index(batches->rowForBatch(1), 0).data().toString().contains(QStringLiteral("archived")));
+    showArchived->setChecked(false);
+
+    // Delete (the Delete key on the dashboard): the confirmation names the count and size; the stored copy
+    // goes.
+    selectBatch(window.get(), 2);
+    QTRY_COMPARE(window->fileModel()->rowCount(), 1);
+    const QString stored = QDir(ws.store()).filePath(window->fileModel()->file(0)->storedKey);
+    QVERIFY2(QFile::exists(stored), qPrintable(stored));
+    {
+        DialogAnswerer answer(QStringLiteral("confirmDelete"));
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        batchView(window.get())->setFocus();
+        QTest::keyClick(batchView(window.get()), Qt::Key_Delete);
+        QTRY_VERIFY(answer.answered());
+        QVERIFY2(answer.text().contains(QStringLiteral("1 file")) &&
+                     answer.text().contains(QStringLiteral("2.00 KiB")),
+                 qPrintable(answer.text()));
+    }
+    QTRY_VERIFY(!batches->batchById(2));
+    QVERIFY(!QFile::exists(stored));
+    QSettings().remove(QStringLiteral("ui/showArchived"));
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::tabMovesBetweenAreas()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QTRY_COMPARE(window->fileModel()->rowCount(), 7);
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window.get()));
+
+    const QList<QWidget *> areas = window->focusAreas();
+    auto *batches = batchView(window.get());
+    auto *filter = window->findChild<QLineEdit *>(QStringLiteral("filterSearch"));
+    auto *files = window->findChild<QTableView *>(QStringLiteral("fileView"));
+    // The dashboard, the filter, the files, the metadata and the shown dock, in that order.
+    QCOMPARE(areas.value(0), batches);
+    QCOMPARE(areas.value(1), filter);
+    QCOMPARE(areas.value(2), files);
+    QCOMPARE(areas.value(3), window->metadataPane());
+    QVERIFY(areas.contains(window->issuesPanel()));
+    auto areaOf = [&](QWidget *focused) -> QWidget * {
+        for (QWidget *area : areas) {
+            if (focused && (area == focused || area->isAncestorOf(focused)))
+                return area;
+        }
+        return nullptr;
+    };
+    auto *frame = window->findChild<AreaFocusFrame *>();
+    QVERIFY(frame);
+
+    batches->setFocus();
+    QTRY_COMPARE(frame->area(), batches);
+    QVERIFY(frame->isVisible());
+    for (int i = 1; i <= areas.size(); ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QWidget *expected = areas.at(i % areas.size());
+        QCOMPARE(areaOf(QApplication::focusWidget()), expected);
+        // The frame surrounds the area that has the focus.
+        QTRY_COMPARE(frame->area(), expected);
+        const QRect area(expected->mapTo(window.get(), QPoint()), expected->size());
+        QVERIFY(frame->geometry().contains(area));
+    }
+    // Tab from the metadata's first column leaves the pane; Shift+Tab goes back the same way.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+    QCOMPARE(areaOf(QApplication::focusWidget()), areas.constLast());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+    QCOMPARE(areaOf(QApplication::focusWidget()), areas.at(areas.size() - 2));
+
+    // Arrows move within the file list; Escape in the filter clears it.
+    files->setFocus();
+    files->setCurrentIndex(files->model()->index(0, 0));
+    QTest::keyClick(files, Qt::Key_Down);
+    QCOMPARE(files->currentIndex().row(), 1);
+    filter->setFocus();
+    QTest::keyClicks(filter, QStringLiteral("status:fixity-mismatch"));
+    QTRY_COMPARE(files->model()->rowCount(), 1);
+    QTest::keyClick(filter, Qt::Key_Escape);
+    QCOMPARE(filter->text(), QString());
+    QTRY_COMPARE(files->model()->rowCount(), 7);
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::quitDuringARunAsksAndResumes()
+{
+    test::Workspace ws;
+    const QString source = ws.file(QStringLiteral("big"));
+    for (int i = 0; i < 80; ++i)
+        test::writeFile(source + QStringLiteral("/scan-%1.tif").arg(i, 3, 10, QLatin1Char('0')),
+                        test::pseudoRandomBytes(2 * 1024 * 1024, quint64(i)));
+    qint64 batch = 0;
+    {
+        auto window = makeWindow(ws);
+        QSignalSpy progress(window->engine()->engine(), &Engine::progressChanged);
+        window->openSource(source);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !progress.isEmpty() && progress.constLast().at(0).value<Progress>().filesDone >= 3, 30000);
+        batch = window->shownBatch();
+
+        // Cancel: the window stays and the run goes on.
+        {
+            DialogAnswerer answer(QStringLiteral("cancel"));
+            QVERIFY(!window->close());
+            QVERIFY(answer.answered());
+            QVERIFY2(answer.text().contains(QStringLiteral("big")), qPrintable(answer.text()));
+        }
+        QVERIFY(window->isVisible());
+        QVERIFY(window->isBusy());
+
+        // Pause and quit: the run stops where it is, to carry on at the next start.
+        DialogAnswerer answer(QStringLiteral("pauseAndQuit"));
+        QVERIFY(window->close());
+        QVERIFY(answer.answered());
+        QCOMPARE(QSettings().value(QStringLiteral("ui/resumeBatch")).toLongLong(), batch);
+    }
+    const QJsonObject stopped = cliStatus(ws, batch);
+    QVERIFY2(stopped.value(QStringLiteral("counts")).toObject().value(QStringLiteral("pending")).toInt() > 0,
+             "the run had finished before the window closed");
+
+    // The next start shows the batch and carries on with it.
+    auto again = makeWindow(ws);
+    QSignalSpy finished(again.get(), &MainWindow::runFinished);
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.constFirst().at(0).toLongLong(), batch);
+    QCOMPARE(again->shownBatch(), batch);
+    QTRY_COMPARE(again->batchModel()->batchById(batch)->counts.value(FileStatus::Success), 80);
+    QVERIFY(!QSettings().contains(QStringLiteral("ui/resumeBatch")));
+
+    // Stopped rather than paused, a batch offers Resume after the restart instead of carrying on alone.
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::welcomeOnAnEmptyCatalog()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    auto *stack = window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
+    QVERIFY(stack);
+    QTRY_COMPARE(stack->currentWidget()->objectName(), QStringLiteral("welcomePanel"));
+    for (const char *button : {"welcomeOpenFolder", "welcomeOpenFile", "welcomeOpenWeb", "welcomeHotFolder"})
+        QVERIFY2(stack->currentWidget()->findChild<QPushButton *>(QLatin1String(button)), button);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY(stack->currentWidget()->objectName() != QStringLiteral("welcomePanel"));
+    QSettings().remove(QStringLiteral("ui/openBatch"));
+}
+
+void TestMainWindow::webAddressDialog()
+{
+    QString error;
+    QCOMPARE(WebAddressDialog::normalized(QStringLiteral(" example.org/manifest "), &error),
+             QStringLiteral("https://example.org/manifest"));
+    QCOMPARE(WebAddressDialog::normalized(QStringLiteral("http://127.0.0.1:8080/m.json"), &error),
+             QStringLiteral("http://127.0.0.1:8080/m.json"));
+    QVERIFY(WebAddressDialog::normalized(QStringLiteral("ftp://example.org/x"), &error).isEmpty());
+    QVERIFY(error.contains(QStringLiteral("ftp")));
+    QVERIFY(WebAddressDialog::normalized(QStringLiteral("not an address"), &error).isEmpty());
+    QVERIFY(WebAddressDialog::normalized(QStringLiteral("manifest"), &error).isEmpty());
+
+    // Open with a bad address: the dialog stays, keeps the text and says why beside the field.
+    WebAddressDialog dialog;
+    dialog.show();
+    QTest::keyClicks(dialog.field(), QStringLiteral("ftp://example.org/x"));
+    dialog.accept();
+    QVERIFY(dialog.isVisible());
+    QCOMPARE(dialog.field()->text(), QStringLiteral("ftp://example.org/x"));
+    QVERIFY(!dialog.errorText().isEmpty());
+    auto *error_ = dialog.findChild<QLabel *>(QStringLiteral("webAddressError"));
+    QVERIFY(error_ && error_->isVisible());
+    // Corrected: accepted, with https:// added.
+    dialog.field()->clear();
+    QTest::keyClicks(dialog.field(), QStringLiteral("example.org/manifest"));
+    QVERIFY(dialog.errorText().isEmpty());
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.address(), QStringLiteral("https://example.org/manifest"));
+}
+
+void TestMainWindow::settingsByKeyWithErrorsBesideTheField()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window.get()));
+    bool checked = false;
+    DialogAnswerer answer(QStringLiteral("cancel-dialog"), [&](QWidget *dialog) {
+        // No made-up contact that looks like the curator's: empty, with a hint.
+        QLineEdit *contact = nullptr;
+        QLineEdit *size = nullptr;
+        for (QLineEdit *edit : dialog->findChildren<QLineEdit *>()) {
+            if (edit->accessibleName() == u"Contact sent to servers")
+                contact = edit;
+            if (edit->accessibleName() == u"Largest file to accept")
+                size = edit;
+        }
+        QVERIFY(contact && size);
+        QCOMPARE(contact->text(), QString());
+        QVERIFY(!contact->placeholderText().isEmpty());
+        // A size that is no size: said beside the field, not only in the OK button's tooltip.
+        auto *error = dialog->findChild<QLabel *>(QStringLiteral("maxSizeError"));
+        QVERIFY(error);
+        QVERIFY(error->isHidden());
+        size->setText(QStringLiteral("lots"));
+        QVERIFY(!error->isHidden());
+        QVERIFY(error->text().contains(QStringLiteral("500M")));
+        size->setText(QStringLiteral("2G"));
+        QVERIFY(error->isHidden());
+        checked = true;
+    });
+    // Ctrl+, opens the settings.
+    QTest::keyClick(window.get(), Qt::Key_Comma, Qt::ControlModifier);
+    QTRY_VERIFY(answer.answered());
+    QVERIFY(checked);
 }
 
 QTEST_MAIN(TestMainWindow)

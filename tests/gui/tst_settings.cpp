@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "pipeline/settings.h"
 #include "store/storekey.h"
 #include "ui/columnmappingeditor.h"
 #include "ui/preferences.h"
@@ -46,9 +47,9 @@ private Q_SLOTS:
     void preferencesSurviveARestart()
     {
         Preferences p = Preferences::load();
-        p.options.fetch.transfer.jobs = 3;
-        p.options.fetch.transfer.maxSize = 5 * 1024 * 1024;
-        p.options.fetch.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
+        p.options.transfer.jobs = 3;
+        p.options.transfer.maxSize = 5 * 1024 * 1024;
+        p.options.transfer.accept = {QStringLiteral("image/*"), QStringLiteral("application/pdf")};
         p.options.fetch.keyTemplate = StoreKey::contentAddressedTemplate();
         p.options.store.sync = StoreOptions::Sync::EachFile;
         p.options.bannedList = QStringLiteral("/srv/banned.txt");
@@ -56,9 +57,9 @@ private Q_SLOTS:
         p.save();
 
         const Preferences q = Preferences::load();
-        QCOMPARE(q.options.fetch.transfer.jobs, 3);
-        QCOMPARE(q.options.fetch.transfer.maxSize, qint64(5 * 1024 * 1024));
-        QCOMPARE(q.options.fetch.transfer.accept, p.options.fetch.transfer.accept);
+        QCOMPARE(q.options.transfer.jobs, 3);
+        QCOMPARE(q.options.transfer.maxSize, qint64(5 * 1024 * 1024));
+        QCOMPARE(q.options.transfer.accept, p.options.transfer.accept);
         QCOMPARE(q.options.fetch.keyTemplate, p.options.fetch.keyTemplate);
         QCOMPARE(q.options.store.sync, StoreOptions::Sync::EachFile);
         QCOMPARE(q.options.bannedList, p.options.bannedList);
@@ -83,9 +84,9 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
 
         const Preferences r = dialog.preferences();
-        QCOMPARE(r.options.fetch.transfer.jobs, 12);
-        QCOMPARE(r.options.fetch.transfer.maxSize, qint64(2 * 1024 * 1024));
-        QCOMPARE(r.options.fetch.transfer.accept,
+        QCOMPARE(r.options.transfer.jobs, 12);
+        QCOMPARE(r.options.transfer.maxSize, qint64(2 * 1024 * 1024));
+        QCOMPARE(r.options.transfer.accept,
                  QStringList({QStringLiteral("image/*"), QStringLiteral("application/pdf")}));
         QCOMPARE(r.options.bannedList, QStringLiteral("/tmp/banned.txt"));
     }
@@ -101,7 +102,84 @@ private Q_SLOTS:
         QVERIFY(ok->isEnabled());
         maxSize->clear();
         QVERIFY(ok->isEnabled());
-        QCOMPARE(dialog.preferences().options.fetch.transfer.maxSize, qint64(-1));
+        QCOMPARE(dialog.preferences().options.transfer.maxSize, qint64(-1));
+    }
+
+    void everyKeyWrittenByTheGuiIsReadByTheIniFileAndBack()
+    {
+        // The GUI saves every key of the table with a non-default value…
+        QSettings().clear();
+        Settings all;
+        for (const SettingDefinition &d : SettingsTable::all())
+            QVERIFY(all.setText(d.key, d.example));
+        const Preferences gui = Preferences::fromSettings(all);
+        QVERIFY2(gui.problems.isEmpty(), qPrintable(gui.problems.join(u'\n')));
+        gui.save();
+        QSettings().sync();
+        // …and the CLI's INI reader, pointed at the GUI's file, reads each one identically.
+        QStringList warnings;
+        auto read = EngineSettings::readFile(QSettings().fileName(), {}, &warnings);
+        QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+        for (const SettingDefinition &d : SettingsTable::all())
+            QCOMPARE(read->text(d.key), d.example);
+        QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(u'\n')));
+
+        // An INI file written by hand, the way a curator writes one, is what the GUI then shows.
+        QSettings().clear();
+        QSettings().sync();
+        QFile ini(QSettings().fileName());
+        QVERIFY(ini.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        ini.write("[fetch]\njobs=3\n[transfer]\nmax_size=500M\naccept=image/png,application/pdf\n"
+                  "[review]\ncurator=Karen Blixen\naql=2.5\nlevel=S-4\n[intake]\nhot_folder=/srv/incoming\n");
+        ini.close();
+        const Preferences loaded = Preferences::load();
+        QCOMPARE(loaded.options.transfer.jobs, 3);
+        QCOMPARE(loaded.options.transfer.maxSize, qint64(500) << 20);
+        QCOMPARE(loaded.options.transfer.accept,
+                 (QStringList{QStringLiteral("image/png"), QStringLiteral("application/pdf")}));
+        QCOMPARE(loaded.settings.text(QStringLiteral("review/curator")), QStringLiteral("Karen Blixen"));
+        QCOMPARE(loaded.settings.text(QStringLiteral("review/aql")), QStringLiteral("2.5"));
+        QCOMPARE(loaded.hotFolder, QStringLiteral("/srv/incoming"));
+        // The dialog shows the size as it was written, and the review tab what the file says.
+        SettingsDialog dialog(loaded);
+        QCOMPARE(byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Largest file to accept"))->text(),
+                 QStringLiteral("500M"));
+        QCOMPARE(byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Curator name"))->text(),
+                 QStringLiteral("Karen Blixen"));
+        QCOMPARE(byAccessibleName<QComboBox>(&dialog, QStringLiteral("Inspection level"))->currentText(),
+                 QStringLiteral("S-4"));
+        QCOMPARE(dialog.preferences().settings, loaded.toSettings());
+    }
+
+    void aBadValueInTheGuisFileKeepsTheDefault()
+    {
+        QSettings s;
+        s.clear();
+        // What earlier versions wrote for "no limit", and a job count the table refuses.
+        s.setValue(QStringLiteral("transfer/max_size"), -1);
+        s.setValue(QStringLiteral("transfer/jobs"), 0);
+        s.sync();
+        const Preferences p = Preferences::load();
+        QCOMPARE(p.problems.size(), 2);
+        QCOMPARE(p.options.transfer.maxSize, qint64(-1));
+        QCOMPARE(p.options.transfer.jobs, 8);
+        p.save();
+        QSettings after;
+        QVERIFY(!after.contains(QStringLiteral("transfer/max_size")));
+        QVERIFY(!after.contains(QStringLiteral("transfer/jobs")));
+    }
+
+    void zeroMeansNoLimitInTheDialog()
+    {
+        SettingsDialog dialog(Preferences{});
+        auto *maxSize = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Largest file to accept"));
+        maxSize->setText(QStringLiteral("0"));
+        QVERIFY(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+        QCOMPARE(dialog.preferences().options.transfer.maxSize, qint64(-1));
+        // The content-addressed template is a valid key template.
+        auto *key = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Storage key template"));
+        key->setText(StoreKey::contentAddressedTemplate());
+        QVERIFY(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
     }
 
     void columnMappingReadsTheHeaderAndKeepsOnlyOverrides()

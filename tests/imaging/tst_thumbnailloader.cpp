@@ -209,11 +209,41 @@ private Q_SLOTS:
 
     void destroyedWhileBusy()
     {
-        auto loader = std::make_unique<ThumbnailLoader>();
-        for (int n = 0; n < 20; ++n)
-            loader->request(key(n), file(n % 10), QString(), QString(), 64);
-        loader.reset(); // waits for the running jobs; nothing is delivered to a dead object
-        QTest::qWait(50);
+        // Destroying a loader with work running and queued: the destructor returns only once every job has
+        // finished (the pool drains: no job still holds the cache, none writes to it later), and no result is
+        // delivered afterwards, even with the event loop running.
+        QTemporaryDir cacheDir;
+        auto cache = std::make_shared<gh::ThumbnailCache>(cacheDir.path());
+        auto loader = std::make_unique<ThumbnailLoader>(cache);
+        loader->setMaxThreads(2);
+        int results = 0;
+        QObject receiver;
+        auto count = [&results] { ++results; };
+        connect(loader.get(), &ThumbnailLoader::thumbnailReady, &receiver, count);
+        connect(loader.get(), &ThumbnailLoader::thumbnailFailed, &receiver, count);
+        connect(loader.get(), &ThumbnailLoader::idle, &receiver, count);
+        // Large images, so decoding takes a while and the destructor meets running jobs.
+        QStringList paths;
+        for (int n = 0; n < 6; ++n) {
+            const QString path = m_dir.filePath(QStringLiteral("large-%1.png").arg(n));
+            if (!QFile::exists(path))
+                writeBytes(path, encodeWithQt(quadrantImage(QSize(3000 + n, 2000)), "png"));
+            paths.append(path);
+        }
+        for (int n = 0; n < 12; ++n)
+            loader->request(key(n), paths[n % 6], sha(paths[n % 6]), QStringLiteral("image/png"), 64 + n);
+        QCOMPARE(loader->runningCount(), 2); // busy: two decoding …
+        QCOMPARE(loader->queuedCount(), 10); // … and ten waiting
+        QVERIFY(cache.use_count() > 1);      // the running jobs hold the cache
+
+        loader.reset();
+        QCOMPARE(results, 0);           // nothing was delivered from the destructor
+        QCOMPARE(cache.use_count(), 1); // every job is finished and gone: the pool drained
+        const int cached = cache->count();
+        QVERIFY(cached <= 2); // only what was running finished; the queued jobs never started
+        QTest::qWait(300);
+        QCOMPARE(results, 0);             // no result arrives after destruction
+        QCOMPARE(cache->count(), cached); // and nothing was still working behind the loader's back
     }
 };
 

@@ -54,7 +54,9 @@ private slots:
     void validateInvalidBagListsEveryProblem();
     void validateJson();
     void validateUsageAndNotABag();
+    void validateFollowsRfc8493();
     void exportThenValidate();
+    void exportWithChosenAlgorithms();
     void exportLeavesOutFailedFilesAndSaysSo();
 };
 
@@ -232,6 +234,84 @@ void TestBagCli::validateUsageAndNotABag()
     result = ws.cli({QStringLiteral("bag"), QStringLiteral("--help")});
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.out.contains("bag export BATCH -o DIR"));
+}
+
+void TestBagCli::validateFollowsRfc8493()
+{
+    test::Workspace ws;
+    auto validate = [&](const QString &bag) {
+        return ws.cli({QStringLiteral("bag"), QStringLiteral("validate"), ws.file(bag)});
+    };
+    // §2.1.1: a byte-order mark in bagit.txt makes the bag invalid (exit 1), as bagit-python says too.
+    test::writeBag(ws.file(QStringLiteral("bom")), test::sampleBag());
+    test::writeFile(ws.file(QStringLiteral("bom/bagit.txt")),
+                    "\xEF\xBB\xBF"
+                    "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+    test::refreshTagManifests(ws.file(QStringLiteral("bom")));
+    auto result = validate(QStringLiteral("bom"));
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.out.contains("problem: bagit.txt starts with a UTF-8 byte-order mark"),
+             qPrintable(show(result)));
+    QVERIFY(result.out.contains("is not a valid bag: 1 problems"));
+
+    // §2.1.1: "BagIt-Version : 1.0" is not the declaration's form.
+    test::writeBag(ws.file(QStringLiteral("spaced")), test::sampleBag());
+    test::writeFile(ws.file(QStringLiteral("spaced/bagit.txt")),
+                    "BagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n");
+    test::refreshTagManifests(ws.file(QStringLiteral("spaced")));
+    result = validate(QStringLiteral("spaced"));
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.out.contains("problem: Line 1 of bagit.txt reads \"BagIt-Version : 1.0\""),
+             qPrintable(show(result)));
+
+    // sha224 and sha384 manifests are verified, not "an algorithm Gatehouse cannot compute".
+    test::BagSpec sha = test::sampleBag();
+    sha.algorithms = {QStringLiteral("sha224"), QStringLiteral("sha384")};
+    sha.tagAlgorithms = {QStringLiteral("sha384")};
+    test::writeBag(ws.file(QStringLiteral("sha")), sha);
+    result = validate(QStringLiteral("sha"));
+    QVERIFY2(result.exitCode == 0, qPrintable(show(result)));
+    QVERIFY(!result.out.contains("cannot compute"));
+    QVERIFY(result.out.contains("5 payload files"));
+
+    // Operating-system clutter and names equal but for case: warnings, exit 0.
+    test::BagSpec clutter = test::sampleBag();
+    clutter.payload.append({QStringLiteral("data/Thumbs.db"), "cache"});
+    clutter.payload.append({QStringLiteral("data/readme.txt"), "lower case"});
+    test::writeBag(ws.file(QStringLiteral("clutter")), clutter);
+    result = validate(QStringLiteral("clutter"));
+    QVERIFY2(result.exitCode == 0, qPrintable(show(result)));
+    QVERIFY(result.out.contains("warning: data/Thumbs.db is a file an operating system leaves behind"));
+    const QString out = QString::fromUtf8(result.out);
+    QVERIFY2(
+        out.contains(QStringLiteral("warning: data/README.txt and data/readme.txt differ only in case")) ||
+            out.contains(QStringLiteral("warning: data/readme.txt and data/README.txt differ only in case")),
+        qPrintable(out));
+}
+
+void TestBagCli::exportWithChosenAlgorithms()
+{
+    test::Workspace ws;
+    test::writeBag(ws.file(QStringLiteral("deposit")), test::sampleBag());
+    QCOMPARE(ws.cli({QStringLiteral("run"), ws.file(QStringLiteral("deposit"))}).exitCode, 0);
+    const QString out = ws.file(QStringLiteral("export/bag"));
+    auto result =
+        ws.cli({QStringLiteral("bag"), QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("-o"),
+                out, QStringLiteral("--algorithm"), QStringLiteral("sha384,md5")});
+    QVERIFY2(result.exitCode == 0, qPrintable(show(result)));
+    QStringList manifests = QDir(out).entryList({QStringLiteral("*manifest-*.txt")}, QDir::Files, QDir::Name);
+    QCOMPARE(manifests,
+             (QStringList{QStringLiteral("manifest-md5.txt"), QStringLiteral("manifest-sha384.txt"),
+                          QStringLiteral("tagmanifest-md5.txt"), QStringLiteral("tagmanifest-sha384.txt")}));
+    QVERIFY(test::readFile(QDir(out).filePath(QStringLiteral("manifest-sha384.txt")))
+                .contains(test::digestHex("Two pages of film 1.\n", QStringLiteral("sha384")).toLatin1()));
+
+    result =
+        ws.cli({QStringLiteral("bag"), QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("-o"),
+                ws.file(QStringLiteral("other")), QStringLiteral("--algorithm"), QStringLiteral("blake3")});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.err.contains("Unknown manifest algorithm \"blake3\""));
+    QVERIFY(!QFile::exists(ws.file(QStringLiteral("other"))));
 }
 
 void TestBagCli::exportThenValidate()

@@ -45,12 +45,15 @@ class TestBagParser : public QObject
 private slots:
     void declarationV1();
     void declarationCrlfAndOrder();
-    void declarationByteOrderMarkWarns();
+    void declarationByteOrderMarkIsAProblem();
+    void declarationLinesMustBeExact_data();
+    void declarationLinesMustBeExact();
+    void declarationWithoutFinalLineBreakWarns();
     void declarationV093NeedsNoEncoding();
     void declarationMissingEncodingIsAProblemFrom094();
     void declarationBadVersions_data();
     void declarationBadVersions();
-    void declarationExtraLinesWarn();
+    void declarationExtraLinesAreProblems();
     void declarationOtherEncoding();
 
     void lineEndings();
@@ -58,7 +61,10 @@ private slots:
     void bagInfoOldVersionsAllowWhitespaceAroundColon();
     void bagInfoMalformedLines();
     void bagInfoReservedValues();
-    void tagFileByteOrderMarkWarns();
+    void tagFileByteOrderMarkIsAProblemFrom10();
+    void bagInfoSpacingIn10IsWarnedAbout();
+    void bagInfoLongLinesWarn();
+    void bagCountWantsGroupIdentifier();
 
     void manifestLines();
     void manifestPercentDecodingIsA10Rule();
@@ -70,6 +76,9 @@ private slots:
     void manifestDuplicates();
     void manifestLegacyStarAndNonCanonicalPaths();
     void manifestUnknownAlgorithm();
+    void manifestAlgorithmNameMustBeNormalised_data();
+    void manifestAlgorithmNameMustBeNormalised();
+    void manifestSha224AndSha384();
 
     void fetchLines();
     void fetchProblems();
@@ -95,13 +104,14 @@ void TestBagParser::declarationCrlfAndOrder()
         BagParser::parseDeclaration("Tag-File-Character-Encoding: UTF-8\r\nBagIt-Version: 0.97\r\n", issues);
     QVERIFY(d.ok());
     QCOMPARE(d->version.toString(), QStringLiteral("0.97"));
-    // The wrong order is worth a warning, not a rejection.
+    // RFC 8493 §2.1.1: "exactly two lines in this order"; the version is still read, so validation goes on.
     QCOMPARE(issues.size(), 1);
-    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QVERIFY(issues[0].isProblem());
     QCOMPARE(issues[0].code, Code::BadDeclaration);
+    QCOMPARE(issues[0].line, 1);
 }
 
-void TestBagParser::declarationByteOrderMarkWarns()
+void TestBagParser::declarationByteOrderMarkIsAProblem()
 {
     QList<BagIssue> issues;
     const auto d = BagParser::parseDeclaration("\xEF\xBB\xBF"
@@ -110,10 +120,57 @@ void TestBagParser::declarationByteOrderMarkWarns()
     QVERIFY(d.ok());
     QVERIFY(d->hadByteOrderMark);
     QCOMPARE(d->version.toString(), QStringLiteral("1.0"));
+    // §2.1.1: the bag declaration MUST NOT contain a byte-order mark.
+    QCOMPARE(issues.size(), 1);
     const auto bom = withCode(issues, Code::ByteOrderMark);
     QCOMPARE(bom.size(), 1);
-    QCOMPARE(bom[0].severity, BagIssue::Severity::Warning);
+    QVERIFY(bom[0].isProblem());
     QVERIFY(bom[0].message.contains(QStringLiteral("bagit.txt")));
+}
+
+void TestBagParser::declarationLinesMustBeExact_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("line");
+    const QByteArray encoding = "Tag-File-Character-Encoding: UTF-8\n";
+    QTest::newRow("space before colon") << "BagIt-Version : 1.0\n" + encoding << 1;
+    QTest::newRow("no space after colon") << "BagIt-Version:1.0\n" + encoding << 1;
+    QTest::newRow("two spaces after colon") << "BagIt-Version:  1.0\n" + encoding << 1;
+    QTest::newRow("tab after colon") << "BagIt-Version:\t1.0\n" + encoding << 1;
+    QTest::newRow("trailing space") << "BagIt-Version: 1.0 \n" + encoding << 1;
+    QTest::newRow("leading space") << " BagIt-Version: 1.0\n" + encoding << 1;
+    QTest::newRow("label case") << "BagIt-version: 1.0\n" + encoding << 1;
+    QTest::newRow("encoding label spacing")
+        << QByteArray("BagIt-Version: 1.0\nTag-File-Character-Encoding :UTF-8\n") << 2;
+}
+
+void TestBagParser::declarationLinesMustBeExact()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, line);
+    QList<BagIssue> issues;
+    const auto d = BagParser::parseDeclaration(content, issues);
+    // Read leniently, so the rest of the bag can still be checked, but the bag is invalid.
+    QVERIFY(d.ok());
+    QCOMPARE(d->version.toString(), QStringLiteral("1.0"));
+    QCOMPARE(d->encoding, QStringLiteral("UTF-8"));
+    QCOMPARE(issues.size(), 1);
+    QVERIFY2(issues[0].isProblem(), qPrintable(describe(issues)));
+    QCOMPARE(issues[0].code, Code::BadDeclaration);
+    QCOMPARE(issues[0].line, line);
+    QVERIFY2(issues[0].message.contains(QStringLiteral("it must be exactly")), qPrintable(describe(issues)));
+}
+
+void TestBagParser::declarationWithoutFinalLineBreakWarns()
+{
+    QList<BagIssue> issues;
+    const auto d =
+        BagParser::parseDeclaration("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8", issues);
+    QVERIFY(d.ok());
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::MissingLineEnding);
+    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QCOMPARE(issues[0].line, 2);
 }
 
 void TestBagParser::declarationV093NeedsNoEncoding()
@@ -169,15 +226,23 @@ void TestBagParser::declarationBadVersions()
     QVERIFY(found.constLast().isProblem());
 }
 
-void TestBagParser::declarationExtraLinesWarn()
+void TestBagParser::declarationExtraLinesAreProblems()
 {
+    // §2.1.1: "exactly two lines": a third, even an empty one, makes the declaration invalid.
     QList<BagIssue> issues;
     const auto d = BagParser::parseDeclaration(
         "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nCreated-By: a script\n", issues);
     QVERIFY(d.ok());
     QCOMPARE(issues.size(), 1);
-    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QVERIFY(issues[0].isProblem());
     QCOMPARE(issues[0].line, 3);
+
+    issues.clear();
+    QVERIFY(BagParser::parseDeclaration("BagIt-Version: 1.0\n\nTag-File-Character-Encoding: UTF-8\n", issues)
+                .ok());
+    QCOMPARE(issues.size(), 1);
+    QVERIFY(issues[0].isProblem());
+    QCOMPARE(issues[0].line, 2);
 }
 
 void TestBagParser::declarationOtherEncoding()
@@ -190,7 +255,7 @@ void TestBagParser::declarationOtherEncoding()
     // Latin-1 tag files are decoded as Latin-1.
     QList<BagIssue> infoIssues;
     const QString text = BagParser::decodeTagFile("Contact-Name: J\xfcrgen\n", QStringLiteral("bag-info.txt"),
-                                                  d->encoding, infoIssues);
+                                                  d->encoding, v(0, 97), infoIssues);
     QCOMPARE(text, QStringLiteral("Contact-Name: J\u00fcrgen\n"));
     QVERIFY(infoIssues.isEmpty());
 
@@ -308,23 +373,98 @@ void TestBagParser::bagInfoReservedValues()
     QCOMPARE(withCode(issues, Code::BadPayloadOxum).size(), 1);
 }
 
-void TestBagParser::tagFileByteOrderMarkWarns()
+void TestBagParser::tagFileByteOrderMarkIsAProblemFrom10()
 {
+    // §2.3: when bagit.txt says UTF-8, tag files MUST NOT begin with a byte-order mark.
     QList<BagIssue> issues;
     const QString text =
         BagParser::decodeTagFile("\xEF\xBB\xBF"
                                  "Contact-Name: Ada\n",
-                                 QStringLiteral("bag-info.txt"), QStringLiteral("UTF-8"), issues);
+                                 QStringLiteral("bag-info.txt"), QStringLiteral("UTF-8"), v(1, 0), issues);
     QCOMPARE(text, QStringLiteral("Contact-Name: Ada\n"));
-    QCOMPARE(withCode(issues, Code::ByteOrderMark).size(), 1);
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::ByteOrderMark);
+    QVERIFY(issues[0].isProblem());
+
+    // 0.97 did not say so: a warning.
+    issues.clear();
+    BagParser::decodeTagFile("\xEF\xBB\xBF"
+                             "Contact-Name: Ada\n",
+                             QStringLiteral("bag-info.txt"), QStringLiteral("UTF-8"), v(0, 97), issues);
+    QCOMPARE(issues.size(), 1);
     QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
 
     issues.clear();
     BagParser::decodeTagFile("Contact-Name: \xff\xfe\n", QStringLiteral("bag-info.txt"),
-                             QStringLiteral("UTF-8"), issues);
+                             QStringLiteral("UTF-8"), v(1, 0), issues);
     const auto invalid = withCode(issues, Code::InvalidText);
     QCOMPARE(invalid.size(), 1);
     QVERIFY(invalid[0].isProblem());
+
+    // §2.3: the last line SHOULD end with a line break too.
+    issues.clear();
+    BagParser::decodeTagFile("Contact-Name: Ada\nBagging-Date: 2024-05-02", QStringLiteral("bag-info.txt"),
+                             QStringLiteral("UTF-8"), v(1, 0), issues);
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::MissingLineEnding);
+    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QCOMPARE(issues[0].line, 2);
+}
+
+void TestBagParser::bagInfoSpacingIn10IsWarnedAbout()
+{
+    // §2.2.2: label, colon, one space or tab, value. bag-info.txt is written by hand, so deviations are read
+    // (the values are right) and warned about, never made problems.
+    QList<BagIssue> issues;
+    const BagInfo info = BagParser::parseBagInfo(
+        QStringLiteral("Contact-Name:Ada\nContact-Email:   ada@example.org\nSource-Organization:\tExample\n"),
+        QStringLiteral("bag-info.txt"), v(1, 0), issues);
+    QCOMPARE(info.values(u"Contact-Name"), QStringList{QStringLiteral("Ada")});
+    QCOMPARE(info.values(u"Contact-Email"), QStringList{QStringLiteral("ada@example.org")});
+    QCOMPARE(info.values(u"Source-Organization"), QStringList{QStringLiteral("Example")});
+    QCOMPARE(issues.size(), 2);
+    for (const BagIssue &issue : issues) {
+        QCOMPARE(issue.severity, BagIssue::Severity::Warning);
+        QCOMPARE(issue.code, Code::MalformedLine);
+    }
+    QCOMPARE(issues[0].line, 1);
+    QCOMPARE(issues[1].line, 2);
+}
+
+void TestBagParser::bagInfoLongLinesWarn()
+{
+    const QString longValue(90, u'x');
+    QList<BagIssue> issues;
+    BagParser::parseBagInfo(u"Contact-Name: Ada\nExternal-Description: " + longValue + u"\nNote: " +
+                                longValue + u"\n",
+                            QStringLiteral("bag-info.txt"), v(1, 0), issues);
+    // One warning for the file, naming the first long line and how many there are.
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::LongLine);
+    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QCOMPARE(issues[0].line, 2);
+    QVERIFY2(issues[0].message.startsWith(QStringLiteral("2 line")), qPrintable(issues[0].message));
+
+    issues.clear();
+    BagParser::parseBagInfo(u"Note: " + QString(73, u'x') + u"\n", QStringLiteral("bag-info.txt"), v(1, 0),
+                            issues);
+    QVERIFY2(issues.isEmpty(), qPrintable(describe(issues))); // exactly 79 characters
+}
+
+void TestBagParser::bagCountWantsGroupIdentifier()
+{
+    QList<BagIssue> issues;
+    BagParser::parseBagInfo(QStringLiteral("Bag-Count: 1 of 2\n"), QStringLiteral("bag-info.txt"), v(1, 0),
+                            issues);
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::MissingRecommendedLabel);
+    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+    QVERIFY(issues[0].message.contains(QStringLiteral("Bag-Group-Identifier")));
+
+    issues.clear();
+    BagParser::parseBagInfo(QStringLiteral("Bag-Count: 1 of 2\nBag-Group-Identifier: films-1934\n"),
+                            QStringLiteral("bag-info.txt"), v(1, 0), issues);
+    QVERIFY2(issues.isEmpty(), qPrintable(describe(issues)));
 }
 
 void TestBagParser::manifestLines()
@@ -350,12 +490,19 @@ void TestBagParser::manifestPercentDecodingIsA10Rule()
                          u"  data/100%25 cotton%0d.txt\n" + s_sha256a + u"  data/caf%C3%A9 %41.txt\n";
     QList<BagIssue> issues;
     Manifest m = BagParser::parseManifest(text, QStringLiteral("manifest-sha256.txt"), v(1, 0), issues);
-    QVERIFY2(issues.isEmpty(), qPrintable(describe(issues)));
     QCOMPARE(m.entries[0].path, QStringLiteral("data/line\nbreak.txt"));
     QCOMPARE(m.entries[1].path, QStringLiteral("data/100% cotton\r.txt"));
-    // Only %0A, %0D and %25 are BagIt escapes; anything else is a literal part of the name.
+    // Only %0A, %0D and %25 are BagIt escapes; anything else is a literal part of the name, but a '%' that
+    // was not written as %25 breaks §2.1.3's MUST: the bag is invalid.
     QCOMPARE(m.entries[2].path, QStringLiteral("data/caf%C3%A9 %41.txt"));
     QCOMPARE(m.entries[0].written, QStringLiteral("data/line%0Abreak.txt"));
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::PathEncoding);
+    QVERIFY(issues[0].isProblem());
+    QCOMPARE(issues[0].line, 3);
+
+    // Before 1.0 names were written literally, and a '%' is just a character.
+    issues.clear();
 
     // Before 1.0 names were written literally.
     m = BagParser::parseManifest(text, QStringLiteral("manifest-sha256.txt"), v(0, 97), issues);
@@ -506,6 +653,57 @@ void TestBagParser::manifestUnknownAlgorithm()
     QCOMPARE(BagParser::tagManifestAlgorithm(QStringLiteral("tagmanifest-md5.txt")), QStringLiteral("md5"));
     QVERIFY(BagParser::payloadManifestAlgorithm(QStringLiteral("tagmanifest-md5.txt")).isEmpty());
     QVERIFY(BagParser::payloadManifestAlgorithm(QStringLiteral("manifest-.txt")).isEmpty());
+}
+
+void TestBagParser::manifestAlgorithmNameMustBeNormalised_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QString>("normalised");
+    QTest::newRow("upper case") << QStringLiteral("manifest-SHA256.txt") << QStringLiteral("sha256");
+    QTest::newRow("hyphen") << QStringLiteral("manifest-sha-256.txt") << QStringLiteral("sha256");
+    QTest::newRow("tag manifest") << QStringLiteral("tagmanifest-SHA-256.txt") << QStringLiteral("sha256");
+}
+
+void TestBagParser::manifestAlgorithmNameMustBeNormalised()
+{
+    QFETCH(QString, fileName);
+    QFETCH(QString, normalised);
+    // §2.4: the name MUST be normalised; Gatehouse still knows the algorithm and verifies its checksums.
+    QList<BagIssue> issues;
+    const QString path =
+        fileName.startsWith(u"tag") ? QStringLiteral("bagit.txt") : QStringLiteral("data/a.txt");
+    const Manifest m = BagParser::parseManifest(s_sha256a + u"  " + path + u'\n', fileName, v(1, 0), issues);
+    QCOMPARE(m.algorithm, std::optional(DigestAlgorithm::Sha256));
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::AlgorithmName);
+    QVERIFY(issues[0].isProblem());
+    QVERIFY2(issues[0].message.contains(u'"' + normalised + u'"'), qPrintable(issues[0].message));
+}
+
+void TestBagParser::manifestSha224AndSha384()
+{
+    const QString sha224(56, u'a');
+    const QString sha384(96, u'b');
+    QList<BagIssue> issues;
+    Manifest m = BagParser::parseManifest(sha224 + u"  data/a.txt\n", QStringLiteral("manifest-sha224.txt"),
+                                          v(1, 0), issues);
+    QCOMPARE(m.algorithm, std::optional(DigestAlgorithm::Sha224));
+    QCOMPARE(m.entries.size(), 1);
+    // §2.4: sha-224 is not in IANA's Named Information registry: computed, with a warning.
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(issues[0].code, Code::UnregisteredAlgorithm);
+    QCOMPARE(issues[0].severity, BagIssue::Severity::Warning);
+
+    issues.clear();
+    m = BagParser::parseManifest(sha384 + u"  data/a.txt\n", QStringLiteral("manifest-sha384.txt"), v(1, 0),
+                                 issues);
+    QCOMPARE(m.algorithm, std::optional(DigestAlgorithm::Sha384));
+    QVERIFY2(issues.isEmpty(), qPrintable(describe(issues)));
+    // A sha256-length value is not a sha384 checksum.
+    m = BagParser::parseManifest(s_sha256a + u"  data/a.txt\n", QStringLiteral("manifest-sha384.txt"),
+                                 v(1, 0), issues);
+    QVERIFY(m.entries.isEmpty());
+    QCOMPARE(withCode(issues, Code::MalformedLine).size(), 1);
 }
 
 void TestBagParser::fetchLines()

@@ -19,6 +19,10 @@ QCryptographicHash::Algorithm algorithmOf(const QString &name)
         return QCryptographicHash::Md5;
     if (name == u"sha1")
         return QCryptographicHash::Sha1;
+    if (name == u"sha224")
+        return QCryptographicHash::Sha224;
+    if (name == u"sha384")
+        return QCryptographicHash::Sha384;
     if (name == u"sha512")
         return QCryptographicHash::Sha512;
     if (name == u"blake2b")

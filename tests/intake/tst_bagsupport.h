@@ -34,7 +34,8 @@ void writeBag(const QString &root, const BagSpec &spec);
 //! A realistic small v1.0 bag: two pages with OCR, a README, in sub-folders.
 BagSpec sampleBag();
 
-//! Hex digest of \a bytes; \a algorithm is md5, sha1, sha256, sha512 or blake2b.
+//! Hex digest of \a bytes (QCryptographicHash, not the code under test); \a algorithm is md5, sha1, sha224,
+//! sha256, sha384, sha512 or blake2b.
 QString digestHex(const QByteArray &bytes, const QString &algorithm);
 //! RFC 8493 §2.1.3: '%', LF and CR percent-encoded.
 QString encodeBagPath(const QString &path);

@@ -32,6 +32,8 @@ class TestBagWriter : public QObject
 private slots:
     void init();
     void writesAValidBag();
+    void writesEveryAlgorithm();
+    void refusesBadAlgorithmLists();
     void leavesOutFilesThatAreNotStored();
     void encodesAwkwardNames();
     void resolvesCollidingPaths();
@@ -107,7 +109,8 @@ qint64 TestBagWriter::makeBatch(const QList<Source> &sources, const QString &nam
         }
         outcomes.append(f);
     }
-    if (!m_catalog->recordOutcomes(outcomes, {}))
+    // As the fetch stage does: the objects become durable and visible before the catalog records them.
+    if (!m_store->flush() || !m_catalog->recordOutcomes(outcomes, {}))
         return -1;
     return *batchId;
 }
@@ -153,9 +156,11 @@ void TestBagWriter::writesAValidBag()
     QVERIFY(sha256.contains(
         (test::digestHex(page, QStringLiteral("sha256")) + u"  data/film1/page0001/page0001.jp2\n")
             .toUtf8()));
-    const QByteArray md5 = test::readFile(out(QStringLiteral("bag/manifest-md5.txt")));
-    QVERIFY(md5.contains(
-        (test::digestHex("Read me.\n", QStringLiteral("md5")) + u"  data/README/README.txt\n").toUtf8()));
+    // RFC 8493 §2.4: creators should enable sha512 by default; sha256 is what the catalog records.
+    const QByteArray sha512 = test::readFile(out(QStringLiteral("bag/manifest-sha512.txt")));
+    QVERIFY(sha512.contains(
+        (test::digestHex("Read me.\n", QStringLiteral("sha512")) + u"  data/README/README.txt\n").toUtf8()));
+    QVERIFY(!QFile::exists(out(QStringLiteral("bag/manifest-md5.txt"))));
     const QByteArray info = test::readFile(out(QStringLiteral("bag/bag-info.txt")));
     QVERIFY(info.contains("Bag-Software-Agent: Gatehouse "));
     QVERIFY(info.contains("Bagging-Date: 2024-05-02\n"));
@@ -164,7 +169,7 @@ void TestBagWriter::writesAValidBag()
     QVERIFY(info.contains(QByteArray("Payload-Oxum: " + QByteArray::number(exported->bytes) + ".3\n")));
     QVERIFY(!info.contains("External-Identifier"));
     QVERIFY(QFile::exists(out(QStringLiteral("bag/tagmanifest-sha256.txt"))));
-    QVERIFY(QFile::exists(out(QStringLiteral("bag/tagmanifest-md5.txt"))));
+    QVERIFY(QFile::exists(out(QStringLiteral("bag/tagmanifest-sha512.txt"))));
 
     const auto report = BagValidator::validate(out());
     QVERIFY(report.ok());
@@ -172,6 +177,63 @@ void TestBagWriter::writesAValidBag()
     QVERIFY(report->warnings.isEmpty());
     QCOMPARE(report->filesVerified, 3 + 4);
     QCOMPARE(leftovers(), QStringList{QStringLiteral("bag")}); // no working folder left behind
+}
+
+void TestBagWriter::writesEveryAlgorithm()
+{
+    const QByteArray page = test::pseudoRandomBytes(20 * 1024 * 1024, 9); // large enough to split lanes
+    const qint64 batch = makeBatch({{QStringLiteral("film1"), QStringLiteral("page0001.tif"), page},
+                                    {QStringLiteral("README"), QStringLiteral("README.txt"), "Read me.\n"}});
+    QVERIFY(batch > 0);
+    BagWriter::Options options;
+    options.algorithms = {DigestAlgorithm::Md5,    DigestAlgorithm::Sha1,   DigestAlgorithm::Sha224,
+                          DigestAlgorithm::Sha256, DigestAlgorithm::Sha384, DigestAlgorithm::Sha512};
+    const auto exported = BagWriter::write(*m_catalog, *m_store, batch, out(), options);
+    QVERIFY2(exported.ok(), qPrintable(exported.ok() ? QString() : exported.error().message));
+    // Every manifest holds what an independent implementation (QCryptographicHash) computes.
+    for (const char *name : {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}) {
+        const QString algorithm = QString::fromLatin1(name);
+        const QByteArray manifest = test::readFile(out(u"bag/manifest-" + algorithm + u".txt"));
+        QVERIFY2(
+            manifest.contains((test::digestHex(page, algorithm) + u"  data/film1/page0001.tif\n").toUtf8()),
+            name);
+        QVERIFY2(manifest.contains(
+                     (test::digestHex("Read me.\n", algorithm) + u"  data/README/README.txt\n").toUtf8()),
+                 name);
+        const QByteArray tags = test::readFile(out(u"bag/tagmanifest-" + algorithm + u".txt"));
+        const QByteArray bagit = test::readFile(out(QStringLiteral("bag/bagit.txt")));
+        QVERIFY2(tags.contains((test::digestHex(bagit, algorithm) + u"  bagit.txt\n").toUtf8()), name);
+        QVERIFY2(
+            tags.contains(
+                (test::digestHex(manifest, algorithm) + u"  manifest-" + algorithm + u".txt\n").toUtf8()),
+            name);
+    }
+    const auto report = BagValidator::validate(out());
+    QVERIFY(report.ok());
+    QVERIFY(report->valid());
+    QCOMPARE(report->filesVerified, 2 + 2 + 6);
+    // sha224 is outside IANA's registry: the only warnings, one for each of its manifests.
+    QStringList warnings;
+    for (const BagIssue &issue : report->warnings)
+        warnings.append(issue.message);
+    QVERIFY2(report->warnings.size() == 2, qPrintable(warnings.join(u'\n')));
+    for (const BagIssue &issue : report->warnings)
+        QCOMPARE(issue.code, BagIssue::Code::UnregisteredAlgorithm);
+}
+
+void TestBagWriter::refusesBadAlgorithmLists()
+{
+    const qint64 batch = makeBatch({{QStringLiteral("a"), QStringLiteral("a.txt"), "stored"}});
+    BagWriter::Options options;
+    options.algorithms = {};
+    auto exported = BagWriter::write(*m_catalog, *m_store, batch, out(), options);
+    QVERIFY(!exported.ok());
+    QCOMPARE(exported.error().code, ErrorCode::Usage);
+    options.algorithms = {DigestAlgorithm::Sha256, DigestAlgorithm::Sha256};
+    exported = BagWriter::write(*m_catalog, *m_store, batch, out(), options);
+    QVERIFY(!exported.ok());
+    QCOMPARE(exported.error().code, ErrorCode::Usage);
+    QVERIFY(!QFile::exists(out()));
 }
 
 void TestBagWriter::leavesOutFilesThatAreNotStored()

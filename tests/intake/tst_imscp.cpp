@@ -141,11 +141,10 @@ void TestImsCp::missingAndUnlistedFiles()
     QVERIFY(unlisted);
     QCOMPARE(names(*unlisted), test::strings({"notes/todo.txt"}));
     const QString warnings = test::allWarnings(m_trace);
-    QVERIFY2(
-        warnings.contains(QStringLiteral("imsmanifest.xml lists 1 files that are missing: quiz/quiz.xml")),
-        qPrintable(warnings));
+    QVERIFY2(warnings.contains(QStringLiteral("imsmanifest.xml lists 1 file that is missing: quiz/quiz.xml")),
+             qPrintable(warnings));
     QVERIFY2(warnings.contains(
-                 QStringLiteral("1 files in the package are not listed in imsmanifest.xml: notes/todo.txt")),
+                 QStringLiteral("1 file in the package is not listed in imsmanifest.xml: notes/todo.txt")),
              qPrintable(warnings));
 }
 

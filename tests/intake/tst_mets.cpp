@@ -43,7 +43,7 @@ private slots:
     void standaloneDocumentWithUrls();
     void standaloneDocumentResolvesBesideIt();
     void brokenMetsInPackageDegradesToListing();
-    void brokenStandaloneMetsIsAnError();
+    void brokenStandaloneMetsIsRefusedOutLoud();
     void recognition();
     void singleTopLevelFolder();
     void rootDivisionWithoutPages();
@@ -166,9 +166,9 @@ void TestMets::unlistedFilesAreIncludedAndNamed()
     QCOMPARE(unlisted->files[0].name, QStringLiteral("scan-notes.txt"));
     QCOMPARE(unlisted->files[0].status, FileStatus::Pending);
     const QString warnings = test::allWarnings(m_trace);
-    QVERIFY2(warnings.contains(
-                 QStringLiteral("1 files in the package are not listed in mets.xml: scan-notes.txt")),
-             qPrintable(warnings));
+    QVERIFY2(
+        warnings.contains(QStringLiteral("1 file in the package is not listed in mets.xml: scan-notes.txt")),
+        qPrintable(warnings));
 }
 
 void TestMets::wrongChecksumAndMissingFile()
@@ -193,7 +193,7 @@ void TestMets::wrongChecksumAndMissingFile()
              qPrintable(access3->error));
     QVERIFY(!access3->declared.sha256.isEmpty());
     QVERIFY2(test::allWarnings(m_trace).contains(
-                 QStringLiteral("mets.xml lists 1 files that are missing: access/0003.jpg")),
+                 QStringLiteral("mets.xml lists 1 file that is missing: access/0003.jpg")),
              qPrintable(test::allWarnings(m_trace)));
 }
 
@@ -275,15 +275,21 @@ void TestMets::brokenMetsInPackageDegradesToListing()
              qPrintable(trace));
 }
 
-void TestMets::brokenStandaloneMetsIsAnError()
+void TestMets::brokenStandaloneMetsIsRefusedOutLoud()
 {
+    // A document that is recognisably METS but broken is loaded as the one file it is, and the refusal is a
+    // step of its own, naming the METS reader and the reason, with file and line.
     const QString path = metsData(QStringLiteral("broken/mets.xml"));
     const auto detected = ingest(path);
-    QVERIFY(!detected.ok());
-    QCOMPARE(detected.error().code, ErrorCode::Invalid);
-    QVERIFY2(detected.error().message.startsWith(path + QStringLiteral(" is not well-formed XML: line 6")),
-             qPrintable(detected.error().message));
-    QVERIFY(m_sink.items.isEmpty());
+    QVERIFY2(detected.ok(), qPrintable(detected.ok() ? QString() : detected.error().message));
+    QCOMPARE(*detected, QStringLiteral("file"));
+    QCOMPARE(m_sink.fileCount(), 1);
+    QVERIFY(m_trace.hasRefusal());
+    const auto refusals = IntakeTrace::refusals(m_trace.toJson());
+    QCOMPARE(refusals.size(), 1);
+    QVERIFY2(refusals[0].startsWith(QStringLiteral("mets stage: ") + path +
+                                    QStringLiteral(" is not well-formed XML: line 6")),
+             qPrintable(refusals[0]));
 }
 
 void TestMets::recognition()

@@ -112,7 +112,7 @@ void TestNewspaper::batchIsOneItemPerPage()
     QVERIFY2(test::allWarnings(m_trace).isEmpty(), qPrintable(test::allWarnings(m_trace)));
     QVERIFY2(
         test::traceText(m_trace).contains(QStringLiteral(
-            "as newspaper batch 400022028240, roundtrip 1: 1 films, 2 editions, 4 pages; 7 items, 19 files; "
+            "as newspaper batch 400022028240, roundtrip 1: 1 film, 2 editions, 4 pages; 7 items, 19 files; "
             "19 checksum files read.")),
         qPrintable(test::traceText(m_trace)));
 }
@@ -129,9 +129,12 @@ void TestNewspaper::pageMetadata()
     QCOMPARE(m.value(QStringLiteral("page_number")).toInt(), 2);
     QCOMPARE(m.value(QStringLiteral("page_number_source")).toString(), QStringLiteral("file name"));
     QCOMPARE(m.value(QStringLiteral("newspaper_id")).toString(), QStringLiteral("adresseavisen1759"));
+    // Pages are the lot of the QA sample; folders are not.
+    QCOMPARE(m.value(QStringLiteral("kind")).toString(), QStringLiteral("page"));
     const QJsonObject film = m_sink.items[0].metadata;
     QCOMPARE(film.value(QStringLiteral("film_id")).toString(), QStringLiteral("400022028240-14"));
     QVERIFY(!film.contains(QStringLiteral("edition_date")));
+    QVERIFY(!film.contains(QStringLiteral("kind")));
 }
 
 void TestNewspaper::checksumsFromSidecars()

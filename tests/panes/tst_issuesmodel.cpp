@@ -2,7 +2,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QHeaderView>
-#include <QLabel>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -65,7 +64,7 @@ class TestIssuesModel : public QObject
 private slots:
     void oneRowPerProblemFile();
     void updatesInPlaceAndRemovesWhenFine();
-    void intakeWarningsAndEngineFailures();
+    void batchProblemsBesideFiles();
     void activationEmitsFileId();
     void countLabel();
     void hundredThousandFiles();
@@ -146,59 +145,61 @@ void TestIssuesModel::updatesInPlaceAndRemovesWhenFine()
     QCOMPARE(model.rowCount(), 0);
 }
 
-void TestIssuesModel::intakeWarningsAndEngineFailures()
+void TestIssuesModel::batchProblemsBesideFiles()
 {
     IssuesModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.reset(s_batch);
     model.addOrUpdate({file(1, FileStatus::Missing, QStringLiteral("The manifest lists data/a.tif."))});
-    const QJsonArray trace{
-        QJsonObject{{QStringLiteral("stage"), QStringLiteral("archive")},
-                    {QStringLiteral("decision"), QStringLiteral("A zip archive.")},
-                    {QStringLiteral("warnings"), QJsonArray{}}},
-        QJsonObject{{QStringLiteral("stage"), QStringLiteral("manifest")},
-                    {QStringLiteral("decision"), QStringLiteral("The METS manifest is malformed.")},
-                    {QStringLiteral("warnings"),
-                     QJsonArray{QStringLiteral("mets.xml line 12: unexpected end of element."),
-                                QStringLiteral("Detection stopped at the manifest stage.")}}}};
-    // A trace for another batch is not shown.
-    model.setIntakeTrace(s_batch + 1, trace);
-    QCOMPARE(model.rowCount(), 1);
-    model.setIntakeTrace(s_batch, trace);
-    QCOMPARE(model.rowCount(), 3);
-    int warnings = 0;
-    for (int row = 0; row < model.rowCount(); ++row) {
-        if (IssuesModel::Kind(model.index(row, 0).data(IssuesModel::KindRole).toInt()) !=
-            IssuesModel::Kind::IntakeWarning)
-            continue;
-        ++warnings;
-        QCOMPARE(cell(model, row, IssuesModel::SeverityColumn), QStringLiteral("Warning"));
-        QCOMPARE(cell(model, row, IssuesModel::WhatColumn), QStringLiteral("Intake warning"));
-        QCOMPARE(cell(model, row, IssuesModel::WhereColumn), QStringLiteral("Intake: manifest"));
-        QCOMPARE(model.fileId(row), 0);
-    }
-    QCOMPARE(warnings, 2);
-    // The same trace again (the batch list refreshes often) changes nothing.
-    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-    model.setIntakeTrace(s_batch, trace);
-    QCOMPARE(inserted.size(), 0);
-    // A new trace replaces the old warnings.
-    model.setIntakeTrace(s_batch, QJsonArray{QJsonObject{{QStringLiteral("stage"), QStringLiteral("folder")},
-                                                         {QStringLiteral("warnings"),
-                                                          QJsonArray{QStringLiteral("Empty folder.")}}}});
-    QCOMPARE(model.rowCount(), 2);
+    // What gh::Problems makes of a batch: an intake warning and a stage that stopped early.
+    Problem warning;
+    warning.kind = Problem::Kind::Intake;
+    warning.level = Problem::Level::Warning;
+    warning.stage = Stage::Intake;
+    warning.where = QStringLiteral("Intake: manifest");
+    warning.message = QStringLiteral("mets.xml line 12: unexpected end of element.");
+    Problem stopped;
+    stopped.kind = Problem::Kind::Stage;
+    stopped.level = Problem::Level::Warning;
+    stopped.stage = Stage::Fetch;
+    stopped.where = StageInfo::displayName(Stage::Fetch);
+    stopped.message = QStringLiteral("The run stopped with 3 files still to do; Run or Resume continues.");
+    const QList<Problem> problems{warning, stopped};
 
-    model.addEngineFailure(QStringLiteral("The catalog is not open."));
-    model.addEngineFailure(QStringLiteral("The catalog is not open."));
-    QCOMPARE(model.rowCount(), 3);
-    const int failure = model.rowCount() - 1;
-    QCOMPARE(cell(model, failure, IssuesModel::WhatColumn), QStringLiteral("Engine failure"));
-    QCOMPARE(cell(model, failure, IssuesModel::SeverityColumn), QStringLiteral("Error"));
-    // Engine failures outlive a change of batch; files and warnings do not.
-    model.reset(s_batch + 1);
+    // Problems of another batch are not shown.
+    model.setBatchProblems(s_batch + 1, problems);
     QCOMPARE(model.rowCount(), 1);
-    QCOMPARE(cell(model, 0, IssuesModel::MessageColumn), QStringLiteral("The catalog is not open."));
-    model.clearEngineFailures();
+    model.setBatchProblems(s_batch, problems);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.countText(), QStringLiteral("3 problems"));
+    int intake = -1;
+    int stage = -1;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const auto kind = IssuesModel::Kind(model.index(row, 0).data(IssuesModel::KindRole).toInt());
+        if (kind == IssuesModel::Kind::Intake)
+            intake = row;
+        if (kind == IssuesModel::Kind::Stage)
+            stage = row;
+    }
+    QVERIFY(intake >= 0 && stage >= 0);
+    QCOMPARE(cell(model, intake, IssuesModel::SeverityColumn), QStringLiteral("Warning"));
+    QCOMPARE(cell(model, intake, IssuesModel::WhatColumn), QStringLiteral("Intake warning"));
+    QCOMPARE(cell(model, intake, IssuesModel::WhereColumn), QStringLiteral("Intake: manifest"));
+    QCOMPARE(model.fileId(intake), 0);
+    QCOMPARE(cell(model, stage, IssuesModel::WhatColumn), QStringLiteral("Fetch not finished"));
+
+    // The same problems again (the batch list refreshes often) change nothing.
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.setBatchProblems(s_batch, problems);
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(removed.size(), 0);
+    // New ones replace the old; the file stays.
+    model.setBatchProblems(s_batch, {warning});
+    QCOMPARE(model.rowCount(), 2);
+    verifyIndex(model, 1);
+    // Another batch: nothing of this one stays.
+    model.reset(s_batch + 1);
     QCOMPARE(model.rowCount(), 0);
 }
 
@@ -210,8 +211,12 @@ void TestIssuesModel::activationEmitsFileId()
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     IssuesModel *model = panel.model();
     model->reset(s_batch);
-    model->addEngineFailure(
-        QStringLiteral("A batch is already running; cancel it or wait for it to finish."));
+    Problem interrupted;
+    interrupted.kind = Problem::Kind::Stage;
+    interrupted.level = Problem::Level::Warning;
+    interrupted.where = QStringLiteral("Fetch");
+    interrupted.message = QStringLiteral("Gatehouse stopped during this stage; Run or Resume continues.");
+    model->setBatchProblems(s_batch, {interrupted});
     model->addOrUpdate({file(41, FileStatus::NotFound, QStringLiteral("HTTP 404.")),
                         file(42, FileStatus::Forbidden, QStringLiteral("HTTP 403."))});
     QSignalSpy activated(&panel, &IssuesPanel::fileActivated);
@@ -222,7 +227,7 @@ void TestIssuesModel::activationEmitsFileId()
         return panel.proxy()->mapFromSource(model->index(model->rowForFile(id), 0)).row();
     };
     // Descending, case-insensitive: "item-000010 / page-42.jp2", "item-000010 / page-41.jp2", then the
-    // engine's row.
+    // stage's row.
     QCOMPARE(proxyRowOf(42), 0);
     QCOMPARE(proxyRowOf(41), 1);
 
@@ -243,34 +248,33 @@ void TestIssuesModel::activationEmitsFileId()
     QCOMPARE(activated.constLast().at(0).toLongLong(), 42);
 
     // A row that is not about a file has nothing to select.
-    int engineRow = -1;
+    int stageRow = -1;
     for (int row = 0; row < table->model()->rowCount(); ++row) {
         if (table->model()->index(row, 0).data(IssuesModel::FileIdRole).toLongLong() == 0)
-            engineRow = row;
+            stageRow = row;
     }
-    QVERIFY(engineRow >= 0);
-    table->setCurrentIndex(table->model()->index(engineRow, 0));
+    QVERIFY(stageRow >= 0);
+    table->setCurrentIndex(table->model()->index(stageRow, 0));
     QTest::keyClick(table, Qt::Key_Return);
     QCOMPARE(activated.size(), 2);
 }
 
 void TestIssuesModel::countLabel()
 {
+    // The count is the dock's title's business (the main window's); the table describes itself with it.
     IssuesPanel panel;
     QSignalSpy count(&panel, &IssuesPanel::countChanged);
-    auto *label = panel.findChild<QLabel *>();
-    QVERIFY(label);
-    QCOMPARE(label->accessibleName(), QStringLiteral("Number of problems"));
-    QCOMPARE(label->text(), QStringLiteral("No problems"));
+    QCOMPARE(panel.countText(), QStringLiteral("No problems"));
+    QCOMPARE(panel.table()->accessibleDescription(), QStringLiteral("No problems"));
     panel.model()->reset(s_batch);
     panel.model()->addOrUpdate({file(1, FileStatus::NotFound)});
-    QCOMPARE(label->text(), QStringLiteral("1 problem"));
+    QCOMPARE(panel.countText(), QStringLiteral("1 problem"));
     QList<FileRecord> files;
     for (qint64 id = 2; id <= 12; ++id)
         files.append(file(id, FileStatus::Timeout));
     panel.model()->addOrUpdate(files);
-    QCOMPARE(label->text(), QStringLiteral("12 problems"));
     QCOMPARE(panel.countText(), QStringLiteral("12 problems"));
+    QCOMPARE(panel.table()->accessibleDescription(), QStringLiteral("12 problems"));
     QCOMPARE(count.size(), 2);
     QCOMPARE(count.constLast().at(0).toInt(), 12);
     QCOMPARE(count.constLast().at(1).toString(), QStringLiteral("12 problems"));

@@ -87,7 +87,7 @@ void TestPause::pauseHoldsThenResumeCompletes()
     auto workspace = Workspace::resolve(ws.catalog(), ws.store());
     QVERIFY2(workspace, qPrintable(workspace ? QString() : workspace.error().message));
     RunOptions options;
-    options.fetch.transfer.jobs = 2; // four files wait while two run: pause must hold those back too
+    options.transfer.jobs = 2; // four files wait while two run: pause must hold those back too
     EngineController controller(*workspace, options);
     TransfersView view(&controller);
     view.show();

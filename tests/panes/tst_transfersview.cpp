@@ -1,12 +1,14 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QItemSelectionModel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 
+#include "ui/progresspanel.h"
 #include "ui/transfersmodel.h"
 #include "ui/transfersview.h"
 
@@ -44,6 +46,21 @@ QPushButton *button(QWidget *parent, const QString &accessibleName)
     return nullptr;
 }
 
+//! Pixels of \a image within a small distance of \a colour: how much of a bar's chunk is painted.
+int pixelsNear(const QImage &image, const QColor &colour)
+{
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            n += std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green()) +
+                     std::abs(c.blue() - colour.blue()) <
+                 60;
+        }
+    }
+    return n;
+}
+
 } // namespace
 
 class TestTransfersView : public QObject
@@ -56,8 +73,10 @@ private slots:
     void identicalSnapshotChangesNothing();
     void selectionAndScrollHold();
     void paintsKnownAndUnknownTotals();
+    void waitingLooksWaiting();
     void pauseButtonToggles();
     void summaryAndCancel();
+    void stateLineCountsBytesAndShowsTheBatch();
 };
 
 void TestTransfersView::updatesInPlaceWithoutReset()
@@ -87,12 +106,12 @@ void TestTransfersView::updatesInPlaceWithoutReset()
     QVERIFY(model.index(0, TransfersModel::ProgressColumn).data().toString().contains(QStringLiteral("50%")));
     QCOMPARE(model.index(2, TransfersModel::AttemptColumn).data().toString(), QStringLiteral("2"));
     QCOMPARE(model.index(2, TransfersModel::RateColumn).data().toString(), QStringLiteral("2.00 KiB/s"));
-    // An unknown total shows what arrived and says so in the tooltip.
+    // Nothing arrived and no size yet: waiting, and the tooltip says for what.
     QCOMPARE(model.index(1, 0).data(TransfersModel::TotalRole).toLongLong(), -1);
     QVERIFY(model.index(1, TransfersModel::ProgressColumn)
                 .data(Qt::ToolTipRole)
                 .toString()
-                .contains(QStringLiteral("not known")));
+                .contains(QStringLiteral("Waiting")));
     QCOMPARE(resets.size(), 0);
 }
 
@@ -208,6 +227,38 @@ void TestTransfersView::paintsKnownAndUnknownTotals()
     QVERIFY(!cell(2).isNull());
     QCOMPARE(table->model()->index(2, TransfersModel::ProgressColumn).data().toString(),
              QStringLiteral("500 bytes"));
+    // Bytes arriving without a size: what arrived, and the tooltip says the size is not known.
+    QVERIFY(table->model()
+                ->index(2, TransfersModel::ProgressColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("not known")));
+    // An unknown total is not painted as a full bar: it looks like the empty one, not the finished one.
+    const QColor chunk = table->palette().color(QPalette::Highlight);
+    QVERIFY(pixelsNear(cell(1), chunk) > 100);
+    QVERIFY2(pixelsNear(cell(2), chunk) < pixelsNear(cell(1), chunk) / 10,
+             "a transfer of unknown size looks finished");
+}
+
+void TestTransfersView::waitingLooksWaiting()
+{
+    TransfersView view;
+    view.resize(700, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    Progress p;
+    // Queued for a connection: nothing received, size unknown.
+    p.transfers = {transfer(1, 0, -1), transfer(2, 1000, 1000)};
+    view.setProgress(p);
+    QTableView *table = view.table();
+    const QModelIndex waiting = table->model()->index(0, TransfersModel::ProgressColumn);
+    QCOMPARE(waiting.data().toString(), QStringLiteral("waiting…"));
+    QVERIFY(waiting.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Waiting")));
+    const QImage image = table->viewport()->grab().toImage();
+    const QRect rect = table->visualRect(waiting);
+    const QImage cell =
+        image.copy(QRect(rect.topLeft() * image.devicePixelRatio(), rect.size() * image.devicePixelRatio()));
+    QCOMPARE(pixelsNear(cell, table->palette().color(QPalette::Highlight)), 0);
 }
 
 void TestTransfersView::pauseButtonToggles()
@@ -279,6 +330,63 @@ void TestTransfersView::summaryAndCancel()
 
     view.setBusy(false);
     QCOMPARE(view.model()->rowCount(), 0);
+}
+
+void TestTransfersView::stateLineCountsBytesAndShowsTheBatch()
+{
+    ProgressPanel panel;
+    auto *bar = panel.findChild<QProgressBar *>();
+    auto *resume = panel.findChild<QPushButton *>(QStringLiteral("resumeButton"));
+    auto *recheck = panel.findChild<QPushButton *>(QStringLiteral("recheckButton"));
+    auto *cancel = panel.findChild<QPushButton *>(QStringLiteral("cancelButton"));
+    QVERIFY(bar && resume && recheck && cancel);
+    panel.show();
+
+    // A batch with a mismatch: its own state, not "all stored"; Check Again offered, nothing to resume.
+    BatchRecord batch;
+    batch.id = 3;
+    batch.files = 7;
+    batch.counts = {{FileStatus::Success, 6}, {FileStatus::FixityMismatch, 1}};
+    batch.problems.errors = 1;
+    panel.showBatch(&batch);
+    QCOMPARE(panel.summaryText(), QStringLiteral("7 files: 6 stored, 1 with a problem"));
+    // Problems beyond the files' own (an intake warning) are named, with the files' error among them.
+    batch.problems.warnings = 1;
+    panel.showBatch(&batch);
+    QCOMPARE(panel.summaryText(), QStringLiteral("7 files: 6 stored, 1 with a problem · 1 error, 1 warning"));
+    batch.problems.warnings = 0;
+    panel.showBatch(&batch);
+    QVERIFY(recheck->isVisible() && !resume->isVisible() && !cancel->isVisible());
+
+    // Files left to do: Resume.
+    batch.counts = {{FileStatus::Success, 4}, {FileStatus::Pending, 3}};
+    batch.problems = {};
+    panel.showBatch(&batch);
+    QVERIFY(resume->isVisible());
+    QCOMPARE(bar->value() * 7, bar->maximum() * 4);
+
+    // Running: one large file of ten done is half the bytes, and the bar says so.
+    panel.setRunning(true, QStringLiteral("Resuming…"));
+    QVERIFY(cancel->isVisible() && !resume->isVisible());
+    Progress p;
+    p.batchId = 3;
+    p.filesDone = 1;
+    p.filesTotal = 10;
+    p.bytesDone = 5 * 1024 * 1024;
+    p.bytesTotal = 10 * 1024 * 1024;
+    panel.setProgress(p);
+    QCOMPARE(bar->value() * 2, bar->maximum());
+    QVERIFY(panel.summaryText().startsWith(QStringLiteral("1 of 10 files")));
+    // Sizes unknown: files.
+    p.bytesTotal = -1;
+    panel.setProgress(p);
+    QCOMPARE(bar->value() * 10, bar->maximum());
+    // The batch's own state is not shown over a run, and comes back after it.
+    panel.showBatch(&batch);
+    QVERIFY(panel.summaryText().startsWith(QStringLiteral("1 of 10 files")));
+    panel.setRunning(false);
+    panel.showBatch(&batch);
+    QVERIFY(panel.summaryText().startsWith(QStringLiteral("7 files")));
 }
 
 QTEST_MAIN(TestTransfersView)

@@ -974,22 +974,14 @@ class FaultServer:
             await writer.drain()
             return keep
 
-        if spec.scenario == "form":
-            doc = {"method": req.method, "content_type": req.header("content-type"),
-                   "body_length": req.body_length, "parts": parse_form(req)}
-            payload = json.dumps(doc, indent=1).encode() + b"\n"
-            ex.status = 200
-            ex.finish(0 if head_only else len(payload), "complete")
-            writer.write(self.head_bytes(200, [("Content-Type", "application/json"),
-                                               ("Content-Length", str(len(payload)))] + extra)
-                         + (b"" if head_only else payload))
-            await writer.drain()
-            return keep
-
-        if spec.scenario == "echo":
-            doc = {"method": req.method, "target": req.target, "path": req.path, "query": req.query,
-                   "version": req.version, "headers": req.headers, "raw_headers": req.raw_headers,
-                   "body_length": req.body_length, "body_sha256": req.body_sha256}
+        if spec.scenario in ("form", "echo"):
+            if spec.scenario == "form":
+                doc = {"method": req.method, "content_type": req.header("content-type"),
+                       "body_length": req.body_length, "parts": parse_form(req)}
+            else:
+                doc = {"method": req.method, "target": req.target, "path": req.path, "query": req.query,
+                       "version": req.version, "headers": req.headers, "raw_headers": req.raw_headers,
+                       "body_length": req.body_length, "body_sha256": req.body_sha256}
             payload = json.dumps(doc, indent=1).encode() + b"\n"
             ex.status = 200
             ex.finish(0 if head_only else len(payload), "complete")

@@ -23,6 +23,8 @@ start)
         args+=(--configure-bucket "$bucket")
     done
     # Port 0: s3rver binds a free port itself and prints it, so no other process can take it in between.
+    # The log exists before the background process opens it: sed below must not race its creation.
+    : >"$dir/s3rver.log"
     setsid "$s3rver" "${args[@]}" </dev/null >"$dir/s3rver.log" 2>&1 &
     echo $! >"$dir/pid"
     port=""

@@ -24,6 +24,21 @@ FileRecord record(qint64 id, const QString &item, const QString &name, FileStatu
     return f;
 }
 
+// One finding per check name, as the catalog would hand them over for a file.
+QList<FindingRecord> findings(const QStringList &checks)
+{
+    QList<FindingRecord> result;
+    for (const QString &check : checks) {
+        FindingRecord f;
+        f.fileId = 1;
+        f.check = check;
+        f.severity = FindingSeverity::Flag;
+        f.message = check + QStringLiteral(" found something");
+        result.append(f);
+    }
+    return result;
+}
+
 FileFilter parsed(const QString &query)
 {
     auto filter = FileFilter::parse(query);
@@ -48,6 +63,7 @@ private slots:
     void unknownSizeNeverMatchesASizeTerm();
     void nameSubstringAndGlob();
     void qaFlag();
+    void checkTerm();
     void freeTextAndQuotes();
     void errorsNameTheTerm_data();
     void errorsNameTheTerm();
@@ -79,22 +95,23 @@ void TestFileFilter::parsesTheIssueExample()
     QCOMPARE(filter.namePattern(), QStringLiteral("*.tif"));
     QCOMPARE(filter.qa(), FileFilter::Qa::Flagged);
 
+    const QList<FindingRecord> flagged = findings({QStringLiteral("blank-page")});
     const FileRecord hit = record(1, QStringLiteral("p1"), QStringLiteral("SCAN_0001.TIF"),
                                   FileStatus::FixityMismatch, 3 * 1024 * 1024, QStringLiteral("image/tiff"));
-    QVERIFY(filter.matches(hit, true));
-    QVERIFY(!filter.matches(hit, false)); // not flagged
+    QVERIFY(filter.matches(hit, flagged));
+    QVERIFY(!filter.matches(hit, {})); // not flagged
     FileRecord small = hit;
     small.size = 1024 * 1024;
-    QVERIFY(!filter.matches(small, true));
+    QVERIFY(!filter.matches(small, flagged));
     FileRecord ok = hit;
     ok.status = FileStatus::Success;
-    QVERIFY(!filter.matches(ok, true));
+    QVERIFY(!filter.matches(ok, flagged));
     FileRecord jpeg = hit;
     jpeg.name = QStringLiteral("scan.jpg");
-    QVERIFY(!filter.matches(jpeg, true));
+    QVERIFY(!filter.matches(jpeg, flagged));
     FileRecord xml = hit;
     xml.mimetype = QStringLiteral("application/xml");
-    QVERIFY(!filter.matches(xml, true));
+    QVERIFY(!filter.matches(xml, flagged));
 }
 
 void TestFileFilter::statusGroups()
@@ -194,10 +211,30 @@ void TestFileFilter::nameSubstringAndGlob()
 void TestFileFilter::qaFlag()
 {
     const FileRecord f = record(1, {}, QStringLiteral("f"), FileStatus::Success, 1, {});
-    QVERIFY(parsed(QStringLiteral("qa:flagged")).matches(f, true));
-    QVERIFY(!parsed(QStringLiteral("qa:flagged")).matches(f, false));
-    QVERIFY(parsed(QStringLiteral("qa:unflagged")).matches(f, false));
-    QVERIFY(!parsed(QStringLiteral("qa:unflagged")).matches(f, true));
+    const QList<FindingRecord> flagged = findings({QStringLiteral("dark-page")});
+    QVERIFY(parsed(QStringLiteral("qa:flagged")).matches(f, flagged));
+    QVERIFY(!parsed(QStringLiteral("qa:flagged")).matches(f, {}));
+    QVERIFY(parsed(QStringLiteral("qa:unflagged")).matches(f, {}));
+    QVERIFY(!parsed(QStringLiteral("qa:unflagged")).matches(f, flagged));
+}
+
+void TestFileFilter::checkTerm()
+{
+    const FileRecord f = record(1, {}, QStringLiteral("p.alto.xml"), FileStatus::Success, 1, {});
+    const FileFilter schema = parsed(QStringLiteral("check:xml-schema"));
+    QVERIFY(schema.needsFindings());
+    QVERIFY(schema.matches(f, findings({QStringLiteral("ocr-confidence"), QStringLiteral("xml-schema")})));
+    QVERIFY(!schema.matches(f, findings({QStringLiteral("ocr-confidence")})));
+    QVERIFY(!schema.matches(f, {}));
+    // Several names: any of them; names are case-insensitive.
+    const FileFilter either = parsed(QStringLiteral("check:Dark-Page,blank-page"));
+    QCOMPARE(either.checks(), QStringList({QStringLiteral("dark-page"), QStringLiteral("blank-page")}));
+    QVERIFY(either.matches(f, findings({QStringLiteral("blank-page")})));
+    QVERIFY(!either.matches(f, findings({QStringLiteral("black-border")})));
+    // With qa:unflagged nothing can match, and the filter says so by matching nothing.
+    QVERIFY(!parsed(QStringLiteral("check:dark-page qa:unflagged"))
+                 .matches(f, findings({QStringLiteral("dark-page")})));
+    QVERIFY(!parsed(QStringLiteral("status:success")).needsFindings());
 }
 
 void TestFileFilter::freeTextAndQuotes()
@@ -242,6 +279,8 @@ void TestFileFilter::errorsNameTheTerm_data()
                                       << QStringLiteral("not a mimetype pattern");
     QTest::newRow("bad qa") << QStringLiteral("qa:maybe") << QStringLiteral("qa:maybe")
                             << QStringLiteral("qa:flagged");
+    QTest::newRow("empty check") << QStringLiteral("check:,") << QStringLiteral("check:,")
+                                 << QStringLiteral("name a QA check");
     QTest::newRow("unclosed quote") << QStringLiteral("\"open ended") << QStringLiteral("\"open ended")
                                     << QStringLiteral("closing quote");
     QTest::newRow("two sizes") << QStringLiteral("size:>1 size:<5") << QStringLiteral("size:<5")
@@ -269,6 +308,7 @@ void TestFileFilter::roundTripsThroughToQuery()
         QStringLiteral("status:fixity-mismatch,failed mime:image/* size:>1M name:*.tif qa:flagged"),
         QStringLiteral("size:10k..2M \"http://x/y\" plain"),
         QStringLiteral("size:<=7 name:\"scan 1*\" qa:unflagged"),
+        QStringLiteral("check:xml-schema,dimensions qa:flagged"),
         QStringLiteral("size:0 status:success"),
     };
     for (const QString &q : queries) {

@@ -1,12 +1,16 @@
 #include "testsupport.h"
 
+#include <cstring>
+#include <sys/stat.h>
+
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTest>
-
-#include <cstring>
 
 namespace gh::test {
 
@@ -50,10 +54,18 @@ QProcessEnvironment Workspace::environment() const
 
 CliResult Workspace::cli(const QStringList &arguments, int timeoutMs) const
 {
+    return cli(arguments, timeoutMs, {});
+}
+
+CliResult Workspace::cli(const QStringList &arguments, int timeoutMs, const QStringList &wrapper) const
+{
     QProcess process;
     process.setProcessEnvironment(environment());
     process.setWorkingDirectory(path());
-    process.start(binary(QStringLiteral("gatehouse-cli")), QStringList{QStringLiteral("--catalog"), catalog()} + arguments);
+    QStringList command = wrapper;
+    command << binary(QStringLiteral("gatehouse-cli")) << QStringLiteral("--catalog") << catalog();
+    command += arguments;
+    process.start(command.takeFirst(), command);
     CliResult result;
     if (!process.waitForStarted(10000)) {
         result.err = process.errorString().toUtf8();
@@ -81,6 +93,18 @@ void writeFile(const QString &path, const QByteArray &content)
     QCOMPARE(file.write(content), content.size());
 }
 
+QByteArray httpGet(const QString &url)
+{
+    QNetworkAccessManager manager;
+    QNetworkReply *reply = manager.get(QNetworkRequest(QUrl(url)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return body;
+}
+
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed)
 {
     QByteArray bytes(size, Qt::Uninitialized);
@@ -99,6 +123,15 @@ QByteArray pseudoRandomBytes(qint64 size, quint64 seed)
         bytes[i] = char(x & 0xff);
     }
     return bytes;
+}
+
+FileIdentity fileIdentity(const QString &path)
+{
+    struct stat st
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return {quint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 } // namespace gh::test

@@ -41,6 +41,9 @@ public:
 
     //! Runs gatehouse-cli with --catalog pointing here, then \a arguments.
     CliResult cli(const QStringList &arguments, int timeoutMs = 120000) const;
+    //! The same, started through \a wrapper (a program and its arguments, "unshare -rn" say) when it is not
+    //! empty.
+    CliResult cli(const QStringList &arguments, int timeoutMs, const QStringList &wrapper) const;
 
 private:
     QTemporaryDir m_dir;
@@ -48,7 +51,24 @@ private:
 
 //! Writes \a content to \a path, creating folders; fails the test on error.
 void writeFile(const QString &path, const QByteArray &content);
+//! The body of a GET of \a url through Qt's own HTTP client (not the engine under test).
+QByteArray httpGet(const QString &url);
+
 //! Deterministic pseudo-random bytes (xorshift), so generated test files are the same on every run.
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed);
+
+/*!
+    \class gh::test::FileIdentity
+    A file's inode and modification time: a file written again (a temporary renamed into place) gets a new
+    inode, so an unchanged identity proves it was not copied again.
+*/
+struct FileIdentity
+{
+    quint64 inode = 0;
+    qint64 mtimeNs = 0;
+    bool operator==(const FileIdentity &) const = default;
+};
+//! The identity of \a path; inode 0 when it does not exist.
+FileIdentity fileIdentity(const QString &path);
 
 } // namespace gh::test

@@ -9,14 +9,11 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -29,18 +26,6 @@
 using namespace gh;
 
 namespace {
-
-QByteArray httpGet(const QString &url)
-{
-    QNetworkAccessManager manager;
-    QNetworkReply *reply = manager.get(QNetworkRequest(QUrl(url)));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
-}
 
 QString sha256(const QByteArray &data)
 {
@@ -127,6 +112,7 @@ private slots:
     void streamedBodyWithBackpressure();
     void sequentialLanes();
     void laneHeldThroughRetries();
+    void sequentialHost();
     void retryAfterIsHonoured();
     void retryAfterBeyondTheCapIsNotAwaited();
     void cancelOneAndAll();
@@ -183,8 +169,8 @@ HttpCallOptions TestHttpEngine::quickRetries(int attempts) const
 
 QString TestHttpEngine::expectedSha256(const QString &path) const
 {
-    return QJsonDocument::fromJson(httpGet(url(QStringLiteral("/_expected?path=") +
-                                               QString::fromLatin1(QUrl::toPercentEncoding(path)))))
+    return QJsonDocument::fromJson(test::httpGet(url(QStringLiteral("/_expected?path=") +
+                                                     QString::fromLatin1(QUrl::toPercentEncoding(path)))))
         .object()
         .value(QStringLiteral("sha256"))
         .toString();
@@ -488,6 +474,31 @@ void TestHttpEngine::laneHeldThroughRetries()
     const double retryEnd = retried[1].value(QStringLiteral("ts")).toDouble() +
                             retried[1].value(QStringLiteral("duration_ms")).toDouble() / 1000.0;
     QVERIFY(interval(second).start >= retryEnd);
+}
+
+void TestHttpEngine::sequentialHost()
+{
+    // A host named sequential gets one lane for every request to it that has none of its own.
+    HttpEngineOptions options = engineOptions(8);
+    options.sequentialHosts = {QStringLiteral("127.0.0.1")};
+    HttpEngine engine(options);
+    QList<std::shared_ptr<CountingHandler>> handlers;
+    QList<std::pair<HttpRequest, std::shared_ptr<HttpHandler>>> exchanges;
+    for (int i = 0; i < 3; ++i) {
+        HttpRequest request;
+        request.url = QUrl(url(QStringLiteral("/ok/delay=200/n=100/host-%1").arg(i)));
+        auto handler = std::make_shared<CountingHandler>();
+        handlers.append(handler);
+        exchanges.append({request, handler});
+    }
+    engine.start(exchanges);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(handlers.cbegin(), handlers.cend(), [](const auto &h) { return h->closed.load(); }),
+        20000);
+    for (int i = 1; i < 3; ++i) {
+        QVERIFY(interval(QStringLiteral("/ok/delay=200/n=100/host-%1").arg(i)).start >=
+                interval(QStringLiteral("/ok/delay=200/n=100/host-%1").arg(i - 1)).end);
+    }
 }
 
 void TestHttpEngine::retryAfterIsHonoured()

@@ -4,13 +4,10 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -31,18 +28,6 @@ QList<QJsonObject> jsonLines(const QByteArray &text)
             objects.append(QJsonDocument::fromJson(line).object());
     }
     return objects;
-}
-
-QByteArray httpGet(const QString &url)
-{
-    QNetworkAccessManager manager;
-    QNetworkReply *reply = manager.get(QNetworkRequest(QUrl(url)));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const QByteArray body = reply->readAll();
-    reply->deleteLater();
-    return body;
 }
 
 //! Every regular file under \a root outside .partial, with its sha256.
@@ -127,8 +112,8 @@ void TestTransfer::cleanupTestCase()
 
 QJsonObject TestTransfer::stats(const QString &path) const
 {
-    return QJsonDocument::fromJson(httpGet(m_faults->baseUrl() + QStringLiteral("/_stats?path=") +
-                                           QString::fromLatin1(QUrl::toPercentEncoding(path))))
+    return QJsonDocument::fromJson(test::httpGet(m_faults->baseUrl() + QStringLiteral("/_stats?path=") +
+                                                 QString::fromLatin1(QUrl::toPercentEncoding(path))))
         .object();
 }
 
@@ -165,7 +150,7 @@ QString TestTransfer::expectedSha256(const QString &path, int version) const
                   QString::fromLatin1(QUrl::toPercentEncoding(path));
     if (version > 0)
         url += QStringLiteral("&version=%1").arg(version);
-    return QJsonDocument::fromJson(httpGet(url)).object().value(QStringLiteral("sha256")).toString();
+    return QJsonDocument::fromJson(test::httpGet(url)).object().value(QStringLiteral("sha256")).toString();
 }
 
 QString TestTransfer::writeConfig(const test::Workspace &ws, const QString &extra) const
@@ -729,8 +714,8 @@ void TestTransfer::downloadsIntoS3()
         const QJsonObject f = files.value(fault(p));
         QCOMPARE(f.value(QStringLiteral("status")).toString(), QStringLiteral("success"));
         // The object in the bucket is the downloaded bytes (s3rver keeps them under its data folder).
-        const QByteArray object = httpGet(s3.baseUrl() + QStringLiteral("/archive-bucket/ingest/") +
-                                          f.value(QStringLiteral("stored_key")).toString());
+        const QByteArray object = test::httpGet(s3.baseUrl() + QStringLiteral("/archive-bucket/ingest/") +
+                                                f.value(QStringLiteral("stored_key")).toString());
         QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(object, QCryptographicHash::Sha256).toHex()),
                  expectedSha256(p));
     }

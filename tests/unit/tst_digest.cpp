@@ -1,3 +1,6 @@
+#include <array>
+#include <cstring>
+
 #include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,6 +22,9 @@ private slots:
     void largerThanReadBuffer();
     void splitLanesWithReusedBuffers();
     void sha512OnRequest();
+    void anySetOfAlgorithms_data();
+    void anySetOfAlgorithms();
+    void algorithmNames();
     void sidecarFormats_data();
     void sidecarFormats();
     void sidecarRejectsWrongLength();
@@ -126,6 +132,83 @@ void TestDigest::sha512OnRequest()
              QStringLiteral(
                  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c"
                  "23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
+}
+
+void TestDigest::anySetOfAlgorithms_data()
+{
+    QTest::addColumn<QList<int>>("algorithms");
+    QTest::addColumn<int>("lanes");
+    const int single = int(MultiDigest::Lanes::Single);
+    const int split = int(MultiDigest::Lanes::Split);
+    auto set = [](std::initializer_list<DigestAlgorithm> list) {
+        QList<int> result;
+        for (DigestAlgorithm a : list)
+            result.append(int(a));
+        return result;
+    };
+    QTest::newRow("all six, split") << set({DigestAlgorithm::Md5, DigestAlgorithm::Sha1,
+                                            DigestAlgorithm::Sha224, DigestAlgorithm::Sha256,
+                                            DigestAlgorithm::Sha384, DigestAlgorithm::Sha512})
+                                    << split;
+    QTest::newRow("sha224 + sha384, split")
+        << set({DigestAlgorithm::Sha224, DigestAlgorithm::Sha384}) << split;
+    QTest::newRow("sha384 alone, split") << set({DigestAlgorithm::Sha384}) << split;
+    QTest::newRow("sha224 alone") << set({DigestAlgorithm::Sha224}) << single;
+    QTest::newRow("md5 + sha512") << set({DigestAlgorithm::Md5, DigestAlgorithm::Sha512}) << single;
+}
+
+void TestDigest::anySetOfAlgorithms()
+{
+    // Whatever set is asked for, and however it is split between lanes, each digest is what an independent
+    // implementation computes, and nothing else is computed.
+    QFETCH(QList<int>, algorithms);
+    QFETCH(int, lanes);
+    DigestSet wanted;
+    for (int a : algorithms)
+        wanted.insert(DigestAlgorithm(a));
+    const QByteArray data = test::pseudoRandomBytes(3 * (1 << 20) + 12345, 77);
+    MultiDigest digest(MultiDigest::Lanes(lanes), wanted);
+    QCOMPARE(digest.algorithms(), wanted);
+    std::array<QByteArray, 2> buffers{QByteArray(1 << 20, Qt::Uninitialized),
+                                      QByteArray(1 << 20, Qt::Uninitialized)};
+    for (qsizetype offset = 0, turn = 0; offset < data.size(); offset += 1 << 20, turn ^= 1) {
+        const qsizetype n = std::min<qsizetype>(1 << 20, data.size() - offset);
+        std::memcpy(buffers[size_t(turn)].data(), data.constData() + offset, size_t(n));
+        digest.add(buffers[size_t(turn)].constData(), n);
+    }
+    const Digests standard = digest.finish();
+    const std::pair<DigestAlgorithm, QCryptographicHash::Algorithm> reference[] = {
+        {DigestAlgorithm::Md5, QCryptographicHash::Md5},
+        {DigestAlgorithm::Sha1, QCryptographicHash::Sha1},
+        {DigestAlgorithm::Sha224, QCryptographicHash::Sha224},
+        {DigestAlgorithm::Sha256, QCryptographicHash::Sha256},
+        {DigestAlgorithm::Sha384, QCryptographicHash::Sha384},
+        {DigestAlgorithm::Sha512, QCryptographicHash::Sha512}};
+    for (const auto &[algorithm, qt] : reference) {
+        const QString expected = wanted.contains(algorithm)
+                                     ? QString::fromLatin1(QCryptographicHash::hash(data, qt).toHex())
+                                     : QString();
+        QCOMPARE(digest.result(algorithm), expected);
+    }
+    QCOMPARE(standard.md5, digest.result(DigestAlgorithm::Md5));
+    QCOMPARE(standard.sha512, digest.result(DigestAlgorithm::Sha512));
+}
+
+void TestDigest::algorithmNames()
+{
+    // Manifests may name all six; sidecars, METS and spreadsheets only what the catalog records.
+    QCOMPARE(Fixity::anyAlgorithmFromName(u"SHA-384"), std::optional(DigestAlgorithm::Sha384));
+    QCOMPARE(Fixity::anyAlgorithmFromName(u"sha224"), std::optional(DigestAlgorithm::Sha224));
+    QVERIFY(!Fixity::algorithmFromName(u"sha224"));
+    QVERIFY(!Fixity::algorithmFromName(u"sha384"));
+    QCOMPARE(Fixity::algorithmFromName(u"SHA-256"), std::optional(DigestAlgorithm::Sha256));
+    QVERIFY(!Fixity::anyAlgorithmFromName(u"blake2b"));
+    QCOMPARE(Fixity::hexLength(DigestAlgorithm::Sha224), 56);
+    QCOMPARE(Fixity::hexLength(DigestAlgorithm::Sha384), 96);
+    QVERIFY(Fixity::isHexDigest(QString(96, u'f'), DigestAlgorithm::Sha384));
+    DeclaredChecksums declared;
+    Fixity::declare(declared, DigestAlgorithm::Sha384, QString(96, u'f'));
+    QVERIFY(declared.isEmpty()); // the catalog has no column for it
 }
 
 void TestDigest::sidecarFormats_data()

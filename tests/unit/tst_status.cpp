@@ -60,7 +60,8 @@ void TestStatus::contractKeys()
                                QStringLiteral("too-many-redirects"),
                                QStringLiteral("fixity-mismatch"),
                                QStringLiteral("unsafe-path"),
-                               QStringLiteral("unsupported")};
+                               QStringLiteral("unsupported"),
+                               QStringLiteral("deleted")};
     for (const QString &key : contract)
         QVERIFY2(StatusInfo::fromKey(key).has_value(), qPrintable(key));
 }
@@ -84,11 +85,14 @@ void TestStatus::severities()
     QCOMPARE(StatusInfo::severity(FileStatus::Success), Severity::Ok);
     QCOMPARE(StatusInfo::severity(FileStatus::Unchanged), Severity::Ok);
     QCOMPARE(StatusInfo::severity(FileStatus::SkippedBanned), Severity::Skipped);
+    // A rejected batch's files were deleted on purpose: counted, not a problem for the issues list.
+    QCOMPARE(StatusInfo::severity(FileStatus::Deleted), Severity::Skipped);
+    QVERIFY(!StatusInfo::isTransient(FileStatus::Deleted));
     QCOMPARE(StatusInfo::severity(FileStatus::FixityMismatch), Severity::Error);
     // Every permanent failure is an error a curator must see.
     for (FileStatus s : StatusInfo::all()) {
         if (s != FileStatus::Pending && s != FileStatus::Success && s != FileStatus::Unchanged &&
-            s != FileStatus::SkippedBanned)
+            s != FileStatus::SkippedBanned && s != FileStatus::Deleted)
             QCOMPARE(StatusInfo::severity(s), Severity::Error);
     }
 }

@@ -35,6 +35,7 @@ private slots:
     void resumableWriteTruncates();
     void oldResumableWritesExpire();
     void flushAfterCommits();
+    void groupIsPublishedByFlushOnly();
 
 private:
     static QStringList filesUnder(const QString &root);
@@ -139,6 +140,9 @@ void TestStore::commitPublishesVerifiedObject()
     // Nothing visible before commit.
     QVERIFY(!*(*store)->exists(QStringLiteral("1/item/file.bin")));
     QVERIFY((*writer)->commit(QStringLiteral("1/item/file.bin"), MultiDigest::of(data)));
+    // Group-wise durability: committed, but under its key only once the group is synced.
+    QVERIFY(!*(*store)->exists(QStringLiteral("1/item/file.bin")));
+    QVERIFY((*store)->flush());
     QVERIFY(*(*store)->exists(QStringLiteral("1/item/file.bin")));
     auto device = (*store)->read(QStringLiteral("1/item/file.bin"));
     QVERIFY(device.ok());
@@ -184,6 +188,7 @@ void TestStore::commitReplacesAtomically()
         auto writer = (*store)->beginWrite();
         QVERIFY((*writer)->write(content.constData(), content.size()));
         QVERIFY((*writer)->commit(QStringLiteral("a/b"), MultiDigest::of(content)));
+        QVERIFY((*store)->flush());
     }
     QCOMPARE((*(*store)->read(QStringLiteral("a/b")))->readAll(), QByteArrayLiteral("second"));
     QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("a/b")});
@@ -299,6 +304,45 @@ void TestStore::flushAfterCommits()
     QVERIFY((*writer)->write("x", 1));
     QVERIFY((*writer)->commit(QStringLiteral("x"), MultiDigest::of(QByteArrayLiteral("x"))));
     QVERIFY((*store)->flush());
+}
+
+void TestStore::groupIsPublishedByFlushOnly()
+{
+    // A group of objects stays under .partial/ until flush() has synced it; then all of it is published.
+    // A store dropped before flushing leaves nothing behind: the catalog never heard of those objects.
+    QTemporaryDir dir;
+    {
+        auto store = LocalStore::open(dir.path());
+        for (int i = 0; i < 20; ++i) {
+            const QByteArray data = test::pseudoRandomBytes(4096 + i, quint64(i));
+            auto writer = (*store)->beginWrite();
+            QVERIFY((*writer)->write(data.constData(), data.size()));
+            QVERIFY((*writer)->commit(QStringLiteral("g/%1.bin").arg(i), MultiDigest::of(data)));
+        }
+        QCOMPARE(filesUnder(dir.path()).size(), 20); // all temporaries
+        for (const QString &file : filesUnder(dir.path()))
+            QVERIFY2(file.startsWith(QStringLiteral(".partial/")), qPrintable(file));
+        QVERIFY((*store)->flush());
+        QCOMPARE(filesUnder(dir.path()).size(), 20);
+        for (int i = 0; i < 20; ++i) {
+            QCOMPARE((*(*store)->read(QStringLiteral("g/%1.bin").arg(i)))->readAll(),
+                     test::pseudoRandomBytes(4096 + i, quint64(i)));
+        }
+        auto writer = (*store)->beginWrite();
+        QVERIFY((*writer)->write("late", 4));
+        QVERIFY((*writer)->commit(QStringLiteral("g/late.bin"), MultiDigest::of(QByteArrayLiteral("late"))));
+    } // destroyed without a flush
+    QCOMPARE(filesUnder(dir.path()).size(), 20);
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("g/late.bin"))));
+
+    // Each-file sync publishes at commit, as before.
+    LocalStore::Options eachFile;
+    eachFile.sync = LocalStore::Sync::EachFile;
+    auto store = LocalStore::open(dir.path(), eachFile);
+    auto writer = (*store)->beginWrite();
+    QVERIFY((*writer)->write("now", 3));
+    QVERIFY((*writer)->commit(QStringLiteral("g/now.bin"), MultiDigest::of(QByteArrayLiteral("now"))));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("g/now.bin"))));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

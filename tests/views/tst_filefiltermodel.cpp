@@ -87,8 +87,18 @@ void TestFileFilterModel::filtersAndSorts100kRows()
     QCOMPARE(m_proxy->rowCount(), 9); // page-10 … page-19 without page-14 (XML)
     m_proxy->setFilter(*FileFilter::parse(u"qa:flagged"));
     QCOMPARE(m_proxy->rowCount(), 0);
-    m_proxy->setQaFlaggedFiles({5, 17, 99999});
+    QHash<qint64, QList<FindingRecord>> findings;
+    for (qint64 id : {5, 17, 99999}) {
+        FindingRecord f;
+        f.fileId = id;
+        f.check = id == 17 ? QStringLiteral("dark-page") : QStringLiteral("xml-schema");
+        f.severity = id == 17 ? FindingSeverity::Flag : FindingSeverity::Error;
+        findings[id].append(f);
+    }
+    m_proxy->setFindings(findings);
     QCOMPARE(m_proxy->rowCount(), 3);
+    m_proxy->setFilter(*FileFilter::parse(u"check:dark-page"));
+    QCOMPARE(m_proxy->rowCount(), 1);
 
     // Sorting by name is natural: page-2 before page-10, then by item.
     m_proxy->setFilter({});

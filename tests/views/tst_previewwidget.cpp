@@ -1,15 +1,19 @@
 // PreviewWidget: shows the selected file decoded off the GUI thread, zooms (buttons, keys, Ctrl+wheel) and
-// fits, turns the pages of a multi-page item in the model's order, decodes large JPEG 2000 files at a reduced
-// resolution, and says why a file has no preview.
+// fits, turns the pages (the images) of a multi-page item in their names' order, shows the item's XML and
+// text as text, decodes large JPEG 2000 files at a reduced resolution, and says why a file has no preview.
 
 #include <QAbstractScrollArea>
 #include <QApplication>
 #include <QFileInfo>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 #include <QWheelEvent>
 
 #include "imagingtestdata.h"
@@ -59,6 +63,20 @@ private Q_SLOTS:
         FileRecord readme = sampleRecord(1, 5, 30, QStringLiteral("readme.txt"), SampleFile{text, {}, {}});
         readme.mimetype = QStringLiteral("text/plain");
         m_records.append(readme);
+        // Item 40: an image that cannot be decoded.
+        const QString broken = m_dir.filePath(QStringLiteral("scan.tif"));
+        QVERIFY(writeBytes(broken, "II*\0 this is not a TIFF"));
+        FileRecord scan = sampleRecord(1, 6, 40, QStringLiteral("scan.tif"), SampleFile{broken, {}, {}});
+        scan.mimetype = QStringLiteral("image/tiff");
+        m_records.append(scan);
+        // Item 10's ALTO: not a page, shown as text.
+        const QString alto = m_dir.filePath(QStringLiteral("page-1.alto.xml"));
+        QVERIFY(writeBytes(alto, "<?xml version=\"1.0\"?>\n<!-- layout -->\n<alto "
+                                 "xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\">\n"
+                                 "  <String CONTENT=\"Adresseavisen\"/>\n</alto>\n"));
+        FileRecord xml = sampleRecord(1, 7, 10, QStringLiteral("page-1.alto.xml"), SampleFile{alto, {}, {}});
+        xml.mimetype = QStringLiteral("application/xml");
+        m_records.append(xml);
     }
 
     void showsTheSelectedImageAndZooms()
@@ -112,12 +130,12 @@ private Q_SLOTS:
         QVERIFY(preview.zoom() < 1.0);
     }
 
-    void turnsPagesInTheModelsOrder()
+    void turnsPagesInTheirOrder()
     {
         FileTableModel model;
         model.reset(1);
         model.appendFiles(m_records);
-        // Sorted by name, descending: the pages come in the order the user sees them, page-3 first.
+        // Sorted by name, descending: the table shows page-3 first, but page 2 is still the second page.
         QSortFilterProxyModel sorted;
         sorted.setSourceModel(&model);
         sorted.sort(FileTableModel::NameColumn, Qt::DescendingOrder);
@@ -132,17 +150,19 @@ private Q_SLOTS:
         const QModelIndex page2 = sorted.mapFromSource(model.index(1, FileTableModel::NameColumn));
         preview.setCurrentIndex(page2);
         QVERIFY(shown.wait(10000));
+        // Three images are the pages; the ALTO is a file of the item, not a page.
         QCOMPARE(preview.pageCount(), 3);
+        QCOMPARE(preview.itemFileCount(), 4);
         QCOMPARE(preview.currentPage(), 1);
         QVERIFY(closeTo(centre(preview.image()), m_pageColours[1], 8));
 
-        // Page Down: the next row of the item in the sorted order is page-1.png.
+        // Page Down: page 3.
         QTest::keyClick(&preview, Qt::Key_PageDown);
         QCOMPARE(moved.count(), 1);
-        QCOMPARE(moved.at(0).at(0).toModelIndex().data().toString(), QStringLiteral("page-1.png"));
+        QCOMPARE(moved.at(0).at(0).toModelIndex().data().toString(), QStringLiteral("page-3.jp2"));
         QVERIFY(shown.wait(10000));
         QCOMPARE(preview.currentPage(), 2);
-        QVERIFY(closeTo(centre(preview.image()), m_pageColours[0], 8));
+        QVERIFY(closeTo(centre(preview.image()), m_pageColours[2], 8));
         // The last page: no further.
         QTest::keyClick(&preview, Qt::Key_PageDown);
         QCOMPARE(moved.count(), 1);
@@ -151,12 +171,49 @@ private Q_SLOTS:
         QTest::keyClick(&preview, Qt::Key_PageUp);
         QCOMPARE(preview.currentPage(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(preview.state() == PreviewWidget::State::Ready &&
-                                     closeTo(centre(preview.image()), m_pageColours[2], 8),
+                                     closeTo(centre(preview.image()), m_pageColours[0], 8),
                                  10000);
 
         // A single-file item has one page.
         preview.setCurrentIndex(sorted.mapFromSource(model.index(3, FileTableModel::NameColumn)));
         QCOMPARE(preview.pageCount(), 1);
+    }
+
+    void showsTheItemsXmlAsText()
+    {
+        FileTableModel model;
+        model.reset(1);
+        model.appendFiles(m_records);
+        PreviewWidget preview;
+        preview.setModel(&model);
+        preview.resize(500, 400);
+        preview.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&preview));
+        QSignalSpy shown(&preview, &PreviewWidget::imageShown);
+        preview.setCurrentIndex(model.index(6, 0));
+        QVERIFY(shown.wait(10000));
+        QVERIFY(preview.isShowingText());
+        QCOMPARE(preview.state(), PreviewWidget::State::Ready);
+        QCOMPARE(preview.currentPage(), -1);
+        QVERIFY(preview.textView()->toPlainText().contains(QStringLiteral("Adresseavisen")));
+        // Coloured: the tag on the fourth line has a colour of its own, the comment another.
+        const QTextBlock tagLine = preview.textView()->document()->findBlockByNumber(3);
+        const QTextBlock commentLine = preview.textView()->document()->findBlockByNumber(1);
+        QVERIFY(!tagLine.layout()->formats().isEmpty());
+        QVERIFY(!commentLine.layout()->formats().isEmpty());
+        QVERIFY(tagLine.layout()->formats().constFirst().format.foreground() !=
+                commentLine.layout()->formats().constFirst().format.foreground());
+        // Page Down from the item's XML goes to its first page.
+        QTest::keyClick(&preview, Qt::Key_PageDown);
+        QVERIFY(shown.wait(10000));
+        QVERIFY(!preview.isShowingText());
+        QCOMPARE(preview.currentPage(), 0);
+
+        // A text file of its own item is shown as text too.
+        preview.setCurrentIndex(model.index(4, 0));
+        QVERIFY(shown.wait(10000));
+        QVERIFY(preview.isShowingText());
+        QCOMPARE(preview.textView()->toPlainText(), QStringLiteral("plain text\n"));
     }
 
     void decodesLargeJpeg2000Reduced()
@@ -212,12 +269,12 @@ private Q_SLOTS:
         preview.setModel(&model);
         preview.show();
         QSignalSpy failed(&preview, &PreviewWidget::loadFailed);
-        preview.setCurrentIndex(model.index(4, 0));
+        preview.setCurrentIndex(model.index(5, 0));
         QVERIFY(failed.count() == 1 || failed.wait(10000));
         QCOMPARE(preview.state(), PreviewWidget::State::Failed);
         QVERIFY(!preview.errorMessage().isEmpty());
         QVERIFY(preview.image().isNull());
-        QCOMPARE(failed.at(0).at(0).toModelIndex().row(), 4);
+        QCOMPARE(failed.at(0).at(0).toModelIndex().row(), 5);
 
         preview.setCurrentIndex({});
         QCOMPARE(preview.state(), PreviewWidget::State::Empty);

@@ -57,7 +57,7 @@ Bag Bag::read(const Package &package)
                     tr("%1 cannot be read: %2").arg(name, content.error().message));
             return false;
         }
-        text = BagParser::decodeTagFile(*content, name, encoding, bag.issues);
+        text = BagParser::decodeTagFile(*content, name, encoding, version, bag.issues);
         return true;
     };
 
@@ -150,7 +150,7 @@ Bag::PayloadIndex Bag::payloadIndex() const
                 it = index.listings.insert(entry.path, Listing{});
             }
             it->manifests.append(manifest.fileName);
-            if (manifest.algorithm) {
+            if (manifest.algorithm && Fixity::isRecorded(*manifest.algorithm)) {
                 Fixity::declare(it->declared, *manifest.algorithm, entry.digest);
                 it->declared.origin = it->declared.origin.isEmpty()
                                           ? manifest.fileName

@@ -64,6 +64,15 @@ Status BagIngester::ingest(const Package &package, IntakeContext &context)
     for (const BagIssue &issue : bag.issues)
         warnings.append(issue.message);
     warnings += package.warnings();
+    for (const Manifest &manifest : bag.payloadManifests) {
+        if (manifest.algorithm && !Fixity::isRecorded(*manifest.algorithm)) {
+            warnings.append(
+                tr("The catalog records md5, sha1, sha256 and sha512 checksums, so the %1 checksums "
+                   "of %2 are not verified while fetching; \"gatehouse-cli bag validate\" verifies "
+                   "them.")
+                    .arg(manifest.algorithmName, manifest.fileName));
+        }
+    }
 
     QList<Planned> planned;
     QSet<QString> covered; // package members (and rejected names) already planned
@@ -190,6 +199,8 @@ Status BagIngester::ingest(const Package &package, IntakeContext &context)
         items[*found].files.append(std::move(p.file));
     }
 
+    if (const QStringList ids = bag.info.values(u"External-Identifier"); !ids.isEmpty())
+        context.trace.offerLabel(ids.constFirst());
     QStringList algorithms;
     for (const Manifest &manifest : bag.payloadManifests)
         algorithms.append(manifest.algorithmName);

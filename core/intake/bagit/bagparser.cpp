@@ -67,6 +67,46 @@ QString quoted(const QString &line)
 
 const QByteArray s_bom("\xEF\xBB\xBF");
 
+//! True when \a written holds a '%' that does not start %25, %0A or %0D: a '%' that was not percent-encoded.
+bool hasBarePercent(QStringView written)
+{
+    for (qsizetype at = written.indexOf(u'%'); at >= 0; at = written.indexOf(u'%', at + 1)) {
+        const QStringView code = written.mid(at + 1, 2);
+        if (code.size() < 2 || !(code == u"25" || code.compare(u"0A", Qt::CaseInsensitive) == 0 ||
+                                 code.compare(u"0D", Qt::CaseInsensitive) == 0))
+            return true;
+    }
+    return false;
+}
+
+//! The path a manifest or fetch.txt line names, decoded as its version says (§2.1.3: from 1.0 on, LF, CR and
+//! '%' are percent-encoded). A '%' that was not written %25 is a problem, and is read literally.
+QString decodedPath(const QString &written, const QString &fileName, int lineNo, BagVersion version,
+                    QList<BagIssue> &issues)
+{
+    if (!version.atLeast(1, 0))
+        return written;
+    if (hasBarePercent(written)) {
+        problem(
+            issues, Code::PathEncoding, fileName, lineNo,
+            BagParser::tr("Line %1 of %2 lists %3, which holds a '%' that is not percent-encoded (as %4), as "
+                          "BagIt 1.0 requires; it was read literally.")
+                .arg(lineNo)
+                .arg(fileName, quoted(written), QStringLiteral("%25")));
+    }
+    return BagParser::decodePath(written);
+}
+
+//! RFC 8493 §2.3: the last line of a tag file SHOULD end with a line break too.
+void checkFinalLineEnding(const QString &text, const QString &fileName, QList<BagIssue> &issues)
+{
+    if (text.isEmpty() || text.endsWith(u'\n') || text.endsWith(u'\r'))
+        return;
+    warning(issues, Code::MissingLineEnding, fileName, int(BagParser::splitLines(text).size()),
+            BagParser::tr("The last line of %1 does not end with a line break; RFC 8493 recommends one.")
+                .arg(fileName));
+}
+
 } // namespace
 
 QString BagIssue::key(Code code)
@@ -152,6 +192,28 @@ QString BagIssue::key(Code code)
         return QStringLiteral("legacy_manifest_format");
     case Code::PackageWarning:
         return QStringLiteral("package_warning");
+    case Code::AlgorithmName:
+        return QStringLiteral("algorithm_name");
+    case Code::UnregisteredAlgorithm:
+        return QStringLiteral("unregistered_algorithm");
+    case Code::PathEncoding:
+        return QStringLiteral("path_encoding");
+    case Code::MissingLineEnding:
+        return QStringLiteral("missing_line_ending");
+    case Code::LongLine:
+        return QStringLiteral("long_line");
+    case Code::ManifestListsDirectory:
+        return QStringLiteral("manifest_lists_directory");
+    case Code::OsFile:
+        return QStringLiteral("os_file");
+    case Code::TagManifestsDiffer:
+        return QStringLiteral("tag_manifests_differ");
+    case Code::TagAlgorithmMismatch:
+        return QStringLiteral("tag_algorithm_mismatch");
+    case Code::NormalizationCollision:
+        return QStringLiteral("normalization_collision");
+    case Code::NonPortableName:
+        return QStringLiteral("non_portable_name");
     }
     Q_UNREACHABLE();
 }
@@ -238,17 +300,23 @@ Result<BagDeclaration> BagParser::parseDeclaration(const QByteArray &content, QL
     const QString file = QStringLiteral("bagit.txt");
     BagDeclaration declaration;
     QByteArray bytes = content;
+    // RFC 8493 §2.1.1: the declaration MUST be UTF-8 and MUST NOT hold a byte-order mark. The rest is read
+    // anyway, so every other problem is reported too.
     if (bytes.startsWith(s_bom)) {
         declaration.hadByteOrderMark = true;
         bytes.remove(0, s_bom.size());
-        warning(issues, Code::ByteOrderMark, file, 1,
-                tr("bagit.txt starts with a UTF-8 byte-order mark, which RFC 8493 forbids; it was ignored."));
+        problem(issues, Code::ByteOrderMark, file, 1,
+                tr("bagit.txt starts with a UTF-8 byte-order mark; RFC 8493 forbids one in the bag "
+                   "declaration."));
     }
     QStringDecoder decoder(QStringDecoder::Utf8);
     const QString text = decoder.decode(bytes);
     if (decoder.hasError())
         problem(issues, Code::InvalidText, file, 0, tr("bagit.txt is not valid UTF-8."));
+    checkFinalLineEnding(text, file, issues);
 
+    // Exactly two lines, each exactly "Label: value" with one space after the colon (§2.1.1 and the ABNF of
+    // §7.1). Lines that deviate are read leniently, so the version is still known, and reported as problems.
     QString versionText;
     int versionLine = 0;
     int encodingLine = 0;
@@ -256,8 +324,13 @@ Result<BagDeclaration> BagParser::parseDeclaration(const QByteArray &content, QL
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const int lineNo = int(i + 1);
         const QString &line = lines[i];
-        if (line.trimmed().isEmpty())
+        if (line.trimmed().isEmpty()) {
+            problem(issues, Code::BadDeclaration, file, lineNo,
+                    tr("Line %1 of bagit.txt is empty; bagit.txt must consist of exactly two lines, "
+                       "BagIt-Version and Tag-File-Character-Encoding.")
+                        .arg(lineNo));
             continue;
+        }
         const qsizetype colon = line.indexOf(u':');
         if (colon < 0) {
             problem(issues, Code::BadDeclaration, file, lineNo,
@@ -268,33 +341,37 @@ Result<BagDeclaration> BagParser::parseDeclaration(const QByteArray &content, QL
         }
         const QString label = line.left(colon).trimmed();
         const QString value = line.mid(colon + 1).trimmed();
-        if (label.compare(u"BagIt-Version", Qt::CaseInsensitive) == 0) {
-            if (versionLine > 0) {
-                problem(issues, Code::BadDeclaration, file, lineNo,
-                        tr("bagit.txt declares BagIt-Version twice (lines %1 and %2).")
-                            .arg(versionLine)
-                            .arg(lineNo));
-                continue;
-            }
-            versionText = value;
-            versionLine = lineNo;
-        } else if (label.compare(u"Tag-File-Character-Encoding", Qt::CaseInsensitive) == 0) {
-            if (encodingLine > 0) {
-                problem(issues, Code::BadDeclaration, file, lineNo,
-                        tr("bagit.txt declares Tag-File-Character-Encoding twice (lines %1 and %2).")
-                            .arg(encodingLine)
-                            .arg(lineNo));
-                continue;
-            }
-            declaration.encoding = value;
-            encodingLine = lineNo;
-        } else {
-            warning(issues, Code::BadDeclaration, file, lineNo,
-                    tr("Line %1 of bagit.txt holds %2; bagit.txt should hold only BagIt-Version and "
-                       "Tag-File-Character-Encoding.")
+        const bool isVersion = label.compare(u"BagIt-Version", Qt::CaseInsensitive) == 0;
+        const bool isEncoding = label.compare(u"Tag-File-Character-Encoding", Qt::CaseInsensitive) == 0;
+        if (!isVersion && !isEncoding) {
+            problem(issues, Code::BadDeclaration, file, lineNo,
+                    tr("Line %1 of bagit.txt holds %2; bagit.txt must consist of exactly two lines, "
+                       "BagIt-Version and Tag-File-Character-Encoding.")
                         .arg(lineNo)
                         .arg(quoted(line)));
+            continue;
         }
+        const QString canonical =
+            isVersion ? QStringLiteral("BagIt-Version") : QStringLiteral("Tag-File-Character-Encoding");
+        if (value.isEmpty() || line != canonical + u": " + value) {
+            problem(issues, Code::BadDeclaration, file, lineNo,
+                    tr("Line %1 of bagit.txt reads %2; it must be exactly \"%3: %4\" (the label as written "
+                       "here, one space after the colon, no other whitespace).")
+                        .arg(lineNo)
+                        .arg(quoted(line), canonical, value.isEmpty() ? tr("…") : value));
+        }
+        int &seen = isVersion ? versionLine : encodingLine;
+        if (seen > 0) {
+            problem(
+                issues, Code::BadDeclaration, file, lineNo,
+                tr("bagit.txt declares %1 twice (lines %2 and %3).").arg(canonical).arg(seen).arg(lineNo));
+            continue;
+        }
+        seen = lineNo;
+        if (isVersion)
+            versionText = value;
+        else
+            declaration.encoding = value;
     }
 
     if (versionLine == 0) {
@@ -331,9 +408,9 @@ Result<BagDeclaration> BagParser::parseDeclaration(const QByteArray &content, QL
         }
         declaration.encoding = QStringLiteral("UTF-8");
     } else if (encodingLine < versionLine) {
-        warning(issues, Code::BadDeclaration, file, encodingLine,
-                tr("bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; the order should "
-                   "be BagIt-Version first."));
+        problem(issues, Code::BadDeclaration, file, encodingLine,
+                tr("bagit.txt declares Tag-File-Character-Encoding before BagIt-Version; RFC 8493 requires "
+                   "BagIt-Version on the first line and Tag-File-Character-Encoding on the second."));
     }
     if (encodingLine > 0 && !isUtf8(declaration.encoding)) {
         if (canDecode(declaration.encoding)) {
@@ -360,7 +437,7 @@ bool BagParser::canDecode(const QString &encoding)
 }
 
 QString BagParser::decodeTagFile(const QByteArray &content, const QString &fileName, const QString &encoding,
-                                 QList<BagIssue> &issues)
+                                 BagVersion version, QList<BagIssue> &issues)
 {
     if (!isUtf8(encoding) && canDecode(encoding)) {
         QStringDecoder decoder(encoding.toLatin1().constData());
@@ -369,15 +446,16 @@ QString BagParser::decodeTagFile(const QByteArray &content, const QString &fileN
             problem(issues, Code::InvalidText, fileName, 0,
                     tr("%1 is not valid %2; undecodable bytes were replaced.").arg(fileName, encoding));
         }
+        checkFinalLineEnding(text, fileName, issues);
         return text;
     }
     QByteArray bytes = content;
     if (bytes.startsWith(s_bom)) {
         bytes.remove(0, s_bom.size());
-        warning(issues, Code::ByteOrderMark, fileName, 1,
-                tr("%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files; it "
-                   "was ignored.")
-                    .arg(fileName));
+        // §2.3: UTF-8 tag files MUST NOT begin with a byte-order mark; versions before 1.0 did not say so.
+        add(issues, version.atLeast(1, 0) ? Level::Problem : Level::Warning, Code::ByteOrderMark, fileName, 1,
+            tr("%1 starts with a UTF-8 byte-order mark, which RFC 8493 forbids in UTF-8 tag files.")
+                .arg(fileName));
     }
     QStringDecoder decoder(QStringDecoder::Utf8);
     const QString text = decoder.decode(bytes);
@@ -385,6 +463,7 @@ QString BagParser::decodeTagFile(const QByteArray &content, const QString &fileN
         problem(issues, Code::InvalidText, fileName, 0,
                 tr("%1 is not valid UTF-8; undecodable bytes were replaced.").arg(fileName));
     }
+    checkFinalLineEnding(text, fileName, issues);
     return text;
 }
 
@@ -425,14 +504,45 @@ BagInfo BagParser::parseBagInfo(const QString &text, const QString &fileName, Ba
                     tr("Line %1 of %2 has no label before its colon.").arg(lineNo).arg(fileName));
             continue;
         }
-        // Whitespace around the colon was allowed before 1.0 and is not part of the label.
-        if (label != trimmedLabel && version.atLeast(1, 0)) {
-            warning(issues, Code::MalformedLine, fileName, lineNo,
+        // Whitespace around the colon was allowed before 1.0 and is not part of the label. From 1.0 on the
+        // label must not end with whitespace and one space or tab separates colon and value (§2.2.2); such
+        // lines are still read, with a warning, since bag-info.txt is written by hand.
+        const QString rest = line.mid(colon + 1);
+        if (version.atLeast(1, 0)) {
+            if (label != trimmedLabel) {
+                warning(
+                    issues, Code::MalformedLine, fileName, lineNo,
                     tr("Line %1 of %2: the label %3 ends with whitespace, which BagIt 1.0 does not allow.")
                         .arg(lineNo)
                         .arg(fileName, quoted(label)));
+            } else if (rest.size() < 2 || !isLinearWhitespace(rest.front()) ||
+                       isLinearWhitespace(rest.at(1))) {
+                warning(issues, Code::MalformedLine, fileName, lineNo,
+                        tr("Line %1 of %2: BagIt 1.0 puts exactly one space or tab between the colon and the "
+                           "value: %3")
+                            .arg(lineNo)
+                            .arg(fileName, quoted(line)));
+            }
         }
-        elements.append(BagInfo::Element{trimmedLabel, line.mid(colon + 1).trimmed(), lineNo});
+        elements.append(BagInfo::Element{trimmedLabel, rest.trimmed(), lineNo});
+    }
+    // §2.2.2: lines SHOULD NOT exceed 79 characters; one warning per file, naming the first.
+    int longLines = 0;
+    int firstLong = 0;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (lines[i].size() > 79) {
+            firstLong = firstLong ? firstLong : int(i + 1);
+            ++longLines;
+        }
+    }
+    if (longLines > 0) {
+        warning(
+            issues, Code::LongLine, fileName, firstLong,
+            tr("%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line "
+               "%2); long values can be continued on indented lines.",
+               nullptr, longLines)
+                .arg(fileName)
+                .arg(firstLong));
     }
 
     BagInfo info;
@@ -481,6 +591,12 @@ BagInfo BagParser::parseBagInfo(const QString &text, const QString &fileName, Ba
                         .arg(e.line));
         }
     }
+    if (const QList<int> count = linesOf(u"Bag-Count");
+        !count.isEmpty() && linesOf(u"Bag-Group-Identifier").isEmpty()) {
+        warning(issues, Code::MissingRecommendedLabel, fileName, count.constFirst(),
+                tr("%1 gives a Bag-Count but no Bag-Group-Identifier; RFC 8493 recommends both together.")
+                    .arg(fileName));
+    }
     for (const char16_t *label : {u"Bagging-Date", u"Bag-Size", u"Bag-Group-Identifier", u"Bag-Count"}) {
         const QList<int> at = linesOf(label);
         if (at.size() > 1) {
@@ -513,17 +629,30 @@ Manifest BagParser::parseManifest(const QString &text, const QString &fileName, 
     manifest.tag = fileName.startsWith(u"tagmanifest-");
     manifest.algorithmName =
         manifest.tag ? tagManifestAlgorithm(fileName) : payloadManifestAlgorithm(fileName);
-    manifest.algorithm = Fixity::algorithmFromName(manifest.algorithmName);
+    manifest.algorithm = Fixity::anyAlgorithmFromName(manifest.algorithmName);
+    static const QRegularExpression normalisedName(QStringLiteral("^[a-z0-9]+$"));
+    if (!normalisedName.match(manifest.algorithmName).hasMatch()) {
+        // §2.4: the name MUST be lower-cased with everything but letters and digits removed.
+        QString normalised = manifest.algorithmName.toLower();
+        normalised.remove(QRegularExpression(QStringLiteral("[^a-z0-9]")));
+        problem(issues, Code::AlgorithmName, fileName, 0,
+                tr("%1 names its algorithm %2; RFC 8493 requires the normalised name %3 (lower case, letters "
+                   "and digits only).")
+                    .arg(fileName, quoted(manifest.algorithmName), quoted(normalised)));
+    }
     if (!manifest.algorithm) {
         warning(issues, Code::UnknownAlgorithm, fileName, 0,
                 tr("%1 uses the algorithm %2, which Gatehouse cannot compute; its checksums are not "
                    "verified.")
                     .arg(fileName, quoted(manifest.algorithmName)));
-    } else if (manifest.algorithmName != Fixity::name(*manifest.algorithm)) {
+    } else if (*manifest.algorithm == DigestAlgorithm::Sha224) {
+        // §2.4: algorithms SHOULD be registered in IANA's Named Information Hash Algorithm Registry (md5 and
+        // sha1 are allowed for backwards compatibility); sha-224 is not in it.
         warning(
-            issues, Code::UnknownAlgorithm, fileName, 0,
-            tr("%1 names its algorithm %2; BagIt requires the normalised name %3.")
-                .arg(fileName, quoted(manifest.algorithmName), quoted(Fixity::name(*manifest.algorithm))));
+            issues, Code::UnregisteredAlgorithm, fileName, 0,
+            tr("%1 uses sha224, which is not in IANA's Named Information Hash Algorithm Registry that RFC "
+               "8493 recommends; Gatehouse computes it all the same.")
+                .arg(fileName));
     }
     const QString kind = manifest.algorithm ? Fixity::name(*manifest.algorithm) : manifest.algorithmName;
 
@@ -565,7 +694,7 @@ Manifest BagParser::parseManifest(const QString &text, const QString &fileName, 
             legacy = true;
             entry.written.remove(0, 1);
         }
-        const QString decoded = version.atLeast(1, 0) ? decodePath(entry.written) : entry.written;
+        const QString decoded = decodedPath(entry.written, fileName, lineNo, version, issues);
         QString reason;
         const QString normalized = normalizePath(decoded, &reason);
         if (normalized.isEmpty()) {
@@ -688,7 +817,7 @@ QList<ManifestEntry> BagParser::parseFetch(const QString &text, const QString &f
                 tr("Line %1 of %2: %3 is not an absolute URL.").arg(lineNo).arg(fileName, quoted(entry.url)));
             continue;
         }
-        const QString decoded = version.atLeast(1, 0) ? decodePath(entry.written) : entry.written;
+        const QString decoded = decodedPath(entry.written, fileName, lineNo, version, issues);
         QString reason;
         const QString normalized = normalizePath(decoded, &reason);
         if (normalized.isEmpty()) {

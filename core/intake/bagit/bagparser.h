@@ -31,11 +31,11 @@ struct BagIssue
     enum class Code
     {
         MissingDeclaration,       //!< No bagit.txt.
-        BadDeclaration,           //!< bagit.txt does not hold a usable version, or has malformed lines.
+        BadDeclaration,           //!< bagit.txt is not exactly the two lines RFC 8493 prescribes.
         UnsupportedVersion,       //!< A BagIt version other than 0.93–0.97 or 1.0.
         UnsupportedEncoding,      //!< A Tag-File-Character-Encoding Gatehouse cannot decode.
         NonUtf8Encoding,          //!< Tag files in an encoding other than UTF-8 (warning).
-        ByteOrderMark,            //!< A UTF-8 tag file starting with a byte-order mark (warning).
+        ByteOrderMark,            //!< A byte-order mark: in bagit.txt, or in a UTF-8 tag file of a 1.0 bag.
         InvalidText,              //!< A tag file that is not valid in its declared encoding.
         MissingPayloadDirectory,  //!< No data/ folder.
         NoPayloadManifest,        //!< No manifest-<alg>.txt.
@@ -69,7 +69,18 @@ struct BagIssue
         NormalizationMismatch,    //!< A manifest path matching a file only after Unicode normalisation.
         NonCanonicalPath,         //!< "./data/x", "data//x" and the like (warning).
         LegacyManifestFormat,     //!< md5sum's "*" binary marker before paths (warning).
-        PackageWarning            //!< Something the package listing noticed (links not followed, …).
+        PackageWarning,           //!< Something the package listing noticed (links not followed, …).
+        AlgorithmName, //!< A manifest name whose algorithm is not normalised ("manifest-SHA-256.txt").
+        UnregisteredAlgorithm,  //!< An algorithm outside IANA's hash registry, such as sha224 (warning).
+        PathEncoding,           //!< A 1.0 manifest or fetch.txt path with a '%' that is not percent-encoded.
+        MissingLineEnding,      //!< A tag file whose last line has no line break (warning).
+        LongLine,               //!< bag-info.txt lines longer than 79 characters (warning).
+        ManifestListsDirectory, //!< A manifest line naming a folder, not a file.
+        OsFile,                 //!< Thumbs.db, .DS_Store and other operating-system clutter (warning).
+        TagManifestsDiffer,     //!< Tag manifests that list different sets of tag files (warning).
+        TagAlgorithmMismatch,   //!< A tag manifest in an algorithm no payload manifest uses (warning).
+        NormalizationCollision, //!< Files whose names differ only in Unicode normalisation (warning).
+        NonPortableName         //!< A payload name Windows cannot store (warning).
     };
 
     Severity severity = Severity::Problem;
@@ -193,11 +204,12 @@ public:
     static Result<BagDeclaration> parseDeclaration(const QByteArray &content, QList<BagIssue> &issues);
 
     /*!
-        Decodes a tag file's bytes in \a encoding. A UTF-8 byte-order mark is skipped with a warning; bytes
-        invalid in the encoding are a problem (replaced by U+FFFD).
+        Decodes a tag file's bytes in \a encoding. A UTF-8 byte-order mark is skipped: a problem from
+       BagIt 1.0 on, a warning before. Bytes invalid in the encoding are a problem (replaced by U+FFFD); a
+       last line without a line break is a warning.
     */
     static QString decodeTagFile(const QByteArray &content, const QString &fileName, const QString &encoding,
-                                 QList<BagIssue> &issues);
+                                 BagVersion version, QList<BagIssue> &issues);
     //! True for encodings decodeTagFile() can decode.
     static bool canDecode(const QString &encoding);
 

@@ -15,6 +15,7 @@
 
 #include "digest/multidigest.h"
 #include "intake/folderpackage.h"
+#include "intake/listingingester.h"
 
 namespace gh {
 
@@ -37,23 +38,29 @@ struct HashJob
 {
     QString member;
     qint64 size = -1;
-    bool sha512 = false;
+    DigestSet algorithms;
     QList<Expectation> expected;
 };
 
 struct HashOutcome
 {
-    Digests digests;
+    std::array<QString, std::size(s_digestAlgorithms)> digests; //!< By DigestAlgorithm.
     QString error;
     bool cancelled = false;
 };
+
+void collectDigests(const MultiDigest &digest, HashOutcome &outcome)
+{
+    for (DigestAlgorithm algorithm : s_digestAlgorithms)
+        outcome.digests[size_t(algorithm)] = digest.result(algorithm);
+}
 
 bool isCancelled(const std::atomic_bool *cancel)
 {
     return cancel && cancel->load(std::memory_order_relaxed);
 }
 
-HashOutcome hashLocalFile(const QString &path, bool sha512, MultiDigest::Lanes lanes,
+HashOutcome hashLocalFile(const QString &path, DigestSet algorithms, MultiDigest::Lanes lanes,
                           const std::atomic_bool *cancel)
 {
     HashOutcome outcome;
@@ -66,7 +73,7 @@ HashOutcome hashLocalFile(const QString &path, bool sha512, MultiDigest::Lanes l
     // Two buffers: in split mode the md5 lane still reads one while the next chunk is read into the other.
     std::array<QByteArray, 2> buffers{QByteArray(chunk, Qt::Uninitialized),
                                       QByteArray(chunk, Qt::Uninitialized)};
-    MultiDigest digest(lanes, sha512);
+    MultiDigest digest(lanes, algorithms);
     for (int turn = 0;; turn ^= 1) {
         if (isCancelled(cancel)) {
             outcome.cancelled = true;
@@ -82,30 +89,19 @@ HashOutcome hashLocalFile(const QString &path, bool sha512, MultiDigest::Lanes l
             break;
         digest.add(buffer.constData(), n);
     }
-    outcome.digests = digest.finish();
+    digest.finish();
+    collectDigests(digest, outcome);
     return outcome;
 }
 
-HashOutcome hashBytes(const QByteArray &data, bool sha512)
+HashOutcome hashBytes(const QByteArray &data, DigestSet algorithms)
 {
-    MultiDigest digest(MultiDigest::Lanes::Single, sha512);
+    MultiDigest digest(MultiDigest::Lanes::Single, algorithms);
     digest.add(data);
-    return HashOutcome{digest.finish(), {}, false};
-}
-
-QString digestOf(const Digests &digests, DigestAlgorithm algorithm)
-{
-    switch (algorithm) {
-    case DigestAlgorithm::Md5:
-        return digests.md5;
-    case DigestAlgorithm::Sha1:
-        return digests.sha1;
-    case DigestAlgorithm::Sha256:
-        return digests.sha256;
-    case DigestAlgorithm::Sha512:
-        return digests.sha512;
-    }
-    Q_UNREACHABLE();
+    digest.finish();
+    HashOutcome outcome;
+    collectDigests(digest, outcome);
+    return outcome;
 }
 
 bool isHidden(const QString &payloadPath)
@@ -113,6 +109,40 @@ bool isHidden(const QString &payloadPath)
     const QStringList segments = payloadPath.mid(s_payloadPrefix.size()).split(u'/');
     return std::any_of(segments.cbegin(), segments.cend(),
                        [](const QString &s) { return s.startsWith(u'.'); });
+}
+
+//! Files an operating system leaves behind (bagit-java's OS_SPECIFIC_FILES, and what the listing skips).
+bool isOsClutter(const QString &payloadPath)
+{
+    if (ListingIngester::isLitter(payloadPath))
+        return true;
+    const QStringList segments = payloadPath.split(u'/');
+    return std::any_of(segments.cbegin(), segments.cend(), [](const QString &segment) {
+        return segment.compare(u".Spotlight-V100", Qt::CaseInsensitive) == 0 ||
+               segment.compare(u".Trashes", Qt::CaseInsensitive) == 0 ||
+               segment.compare(u".fseventsd", Qt::CaseInsensitive) == 0;
+    });
+}
+
+//! Why Windows cannot store \a payloadPath (RFC 8493 §6.1.2), as a sentence fragment; empty if it can.
+QString nonPortableReason(const QString &payloadPath)
+{
+    static const QRegularExpression reserved(QStringLiteral("^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\\..*)?$"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    static const QString forbidden = QStringLiteral("<>:\"|?*");
+    for (const QString &segment : payloadPath.split(u'/')) {
+        for (QChar c : segment) {
+            if (c.unicode() < 0x20)
+                return BagValidator::tr("holds a control character");
+            if (forbidden.contains(c))
+                return BagValidator::tr("holds the character %1").arg(c);
+        }
+        if (reserved.match(segment).hasMatch())
+            return BagValidator::tr("uses the reserved name %1").arg(segment);
+        if (segment.endsWith(u'.') || segment.endsWith(u' '))
+            return BagValidator::tr("has a name ending in a dot or a space");
+    }
+    return {};
 }
 
 } // namespace
@@ -209,6 +239,31 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
     for (const QString &message : package.warnings())
         warning(Code::PackageWarning, QString(), message);
 
+    // Folders of the bag, so a manifest line naming one is reported as that (§2.1.3: manifests MUST NOT
+    // reference directories) rather than as a missing file.
+    QSet<QString> folders;
+    for (const PackageEntry &entry : package.entries()) {
+        if (entry.type == PackageEntry::Type::Directory)
+            folders.insert(entry.path);
+    }
+    for (const QString &member : index.files()) {
+        for (qsizetype slash = member.indexOf(u'/'); slash > 0; slash = member.indexOf(u'/', slash + 1))
+            folders.insert(member.left(slash));
+    }
+    auto reportAbsent = [&](const QString &path, const QString &manifests, int line) {
+        if (folders.contains(path)) {
+            issues.append(BagIssue{
+                Level::Problem, Code::ManifestListsDirectory, path, line,
+                tr("%1 lists %2, which is a folder; manifests must list files only.").arg(manifests, path)});
+        } else if (line > 0) {
+            problem(Code::MissingFile, path,
+                    tr("%1 is listed in %2 (line %3) but is not in the bag.").arg(path, manifests).arg(line));
+        } else {
+            problem(Code::MissingFile, path,
+                    tr("%1 is listed in %2 but is not in the bag.").arg(path, manifests));
+        }
+    };
+
     // Completeness: what the payload manifests list against what the bag holds.
     const Bag::PayloadIndex listed = bag.payloadIndex();
     QHash<QString, const ManifestEntry *> fetchByPath;
@@ -232,9 +287,7 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
                         .arg(path)
                         .arg(fetch->line));
             } else {
-                problem(Code::MissingFile, path,
-                        tr("%1 is listed in %2 but is not in the bag.")
-                            .arg(path, listing.manifests.join(QStringLiteral(", "))));
+                reportAbsent(path, listing.manifests.join(QStringLiteral(", ")), 0);
             }
             continue;
         }
@@ -276,19 +329,16 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
     }
 
     // Tag manifests: what they list must be present; they must list every payload manifest.
-    QHash<QString, QStringList> untracked; // tag file → tag manifests that do not list it
+    QHash<QString, QStringList> untracked;             // tag file → tag manifests that do not list it
+    QList<std::pair<QString, QSet<QString>>> coverage; // tag manifest → the files it lists
     for (const Manifest &tagManifest : bag.tagManifests) {
-        QSet<QString> covered;
+        QSet<QString> &covered = coverage.emplace_back(tagManifest.fileName, QSet<QString>()).second;
         for (const ManifestEntry &entry : tagManifest.entries) {
             if (!entry.usable())
                 continue;
             covered.insert(entry.path);
-            if (index.resolve(entry.path).isEmpty()) {
-                problem(Code::MissingFile, entry.path,
-                        tr("%1 is listed in %2 (line %3) but is not in the bag.")
-                            .arg(entry.path, tagManifest.fileName)
-                            .arg(entry.line));
-            }
+            if (index.resolve(entry.path).isEmpty())
+                reportAbsent(entry.path, tagManifest.fileName, entry.line);
             if (!BagParser::tagManifestAlgorithm(entry.path).isEmpty()) {
                 issues.append(
                     BagIssue{strictness, Code::TagManifestInTagManifest, tagManifest.fileName, entry.line,
@@ -319,6 +369,36 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
             warning(Code::UntrackedTagFile, member,
                     tr("The tag file %1 is not listed in %2, so its integrity is not protected.")
                         .arg(member, it->join(QStringLiteral(", "))));
+        }
+    }
+    // §2.2.1: every tag manifest SHOULD list the same tag files …
+    for (qsizetype i = 1; i < coverage.size(); ++i) {
+        if (coverage[i].second == coverage[0].second)
+            continue;
+        QStringList differing = QStringList((coverage[i].second - coverage[0].second).values()) +
+                                QStringList((coverage[0].second - coverage[i].second).values());
+        differing.sort();
+        warning(Code::TagManifestsDiffer, coverage[i].first,
+                tr("%1 and %2 list different tag files (%3 only in one of them); every tag manifest should "
+                   "list the same ones.")
+                    .arg(coverage[0].first, coverage[i].first, differing.join(QStringLiteral(", "))));
+    }
+    // … and SHOULD use the algorithms of the payload manifests.
+    auto normalisedName = [](const Manifest &manifest) {
+        return manifest.algorithm ? Fixity::name(*manifest.algorithm) : manifest.algorithmName;
+    };
+    QSet<QString> payloadAlgorithms;
+    for (const Manifest &manifest : bag.payloadManifests)
+        payloadAlgorithms.insert(normalisedName(manifest));
+    for (const Manifest &manifest : bag.tagManifests) {
+        if (!payloadAlgorithms.isEmpty() && !payloadAlgorithms.contains(normalisedName(manifest))) {
+            QStringList known = payloadAlgorithms.values();
+            known.sort();
+            warning(
+                Code::TagAlgorithmMismatch, manifest.fileName,
+                tr("%1 uses %2, which no payload manifest uses (%3); tag manifests should use the payload "
+                   "manifests' algorithms.")
+                    .arg(manifest.fileName, normalisedName(manifest), known.join(QStringLiteral(", "))));
         }
     }
 
@@ -399,8 +479,31 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
                     .arg(weak.join(QStringLiteral(", "))));
     }
     for (const QString &member : std::as_const(payload)) {
-        if (isHidden(member))
+        if (isOsClutter(member)) {
+            warning(Code::OsFile, member,
+                    tr("%1 is a file an operating system leaves behind, not content; it should not be in a "
+                       "bag's payload.")
+                        .arg(member));
+        } else if (isHidden(member)) {
             warning(Code::HiddenFile, member, tr("%1 is a hidden file in data/.").arg(member));
+        }
+        if (const QString reason = nonPortableReason(member); !reason.isEmpty()) {
+            warning(Code::NonPortableName, member,
+                    tr("%1 %2, so the bag cannot be unpacked on Windows.").arg(member, reason));
+        }
+    }
+    // §6.1.1.3: names that differ only in normalisation form are as troublesome as case collisions.
+    QHash<QString, QString> byNfc;
+    for (const QString &member : index.files()) {
+        const QString key = member.normalized(QString::NormalizationForm_C);
+        if (const auto other = byNfc.constFind(key); other != byNfc.cend()) {
+            warning(Code::NormalizationCollision, member,
+                    tr("%1 and %2 differ only in Unicode normalisation; they look the same and collide on "
+                       "file systems that normalise names.")
+                        .arg(*other, member));
+        } else {
+            byNfc.insert(key, member);
+        }
     }
     QHash<QString, QString> folded;
     for (const QString &member : index.files()) {
@@ -430,10 +533,10 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
                 auto found = jobIndex.constFind(member);
                 if (found == jobIndex.cend()) {
                     found = jobIndex.insert(member, jobs.size());
-                    jobs.append(HashJob{member, index.size(member), false, {}});
+                    jobs.append(HashJob{member, index.size(member), {}, {}});
                 }
                 HashJob &job = jobs[*found];
-                job.sha512 = job.sha512 || *manifest.algorithm == DigestAlgorithm::Sha512;
+                job.algorithms.insert(*manifest.algorithm);
                 job.expected.append(
                     Expectation{manifest.fileName, entry.line, *manifest.algorithm, entry.digest});
             }
@@ -470,7 +573,7 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
         } else {
             ++report.filesVerified;
             for (const Expectation &e : job.expected) {
-                const QString computed = digestOf(outcome.digests, e.algorithm);
+                const QString &computed = outcome.digests[size_t(e.algorithm)];
                 if (computed.compare(e.digest, Qt::CaseInsensitive) != 0) {
                     issues.append(
                         BagIssue{Level::Problem, Code::ChecksumMismatch, job.member, 0,
@@ -500,18 +603,20 @@ Result<BagReport> BagValidator::validate(const Package &package, bool payloadFol
         package.locate(job.member, location);
         if (location.sourceMember.isEmpty() && !location.sourcePath.isEmpty()) {
             const MultiDigest::Lanes lanes = single ? lanesForSize(job.size) : MultiDigest::Lanes::Single;
-            running.emplace_back(i, QtConcurrent::run(&pool, hashLocalFile, location.sourcePath, job.sha512,
-                                                      lanes, options.cancel));
+            running.emplace_back(i, QtConcurrent::run(&pool, hashLocalFile, location.sourcePath,
+                                                      job.algorithms, lanes, options.cancel));
             continue;
         }
         // A member without a file of its own (inside an archive): read through the package on this thread,
         // since packages need not be thread-safe, and hash on the pool.
         const Result<QByteArray> bytes = package.read(job.member, std::numeric_limits<qint64>::max());
         if (!bytes) {
-            running.emplace_back(i, QtFuture::makeReadyFuture(HashOutcome{{}, bytes.error().message, false}));
+            HashOutcome failed;
+            failed.error = bytes.error().message;
+            running.emplace_back(i, QtFuture::makeReadyFuture(failed));
             continue;
         }
-        running.emplace_back(i, QtConcurrent::run(&pool, hashBytes, *bytes, job.sha512));
+        running.emplace_back(i, QtConcurrent::run(&pool, hashBytes, *bytes, job.algorithms));
     }
     while (!running.empty()) {
         if (cancelled) {

@@ -62,12 +62,15 @@ struct BagValidationOptions
     still to be fetched. Valid: complete, and every checksum of every payload and tag manifest matches —
     each file is read once, computing every algorithm it needs in one pass, on a thread pool. Also checked:
     paths stay inside the bag and payload manifests stay inside data/, duplicate entries, Payload-Oxum, the
-    form of every tag file. Warnings: byte-order marks, unknown or weak algorithms, missing recommended
-    bag-info labels, tag files a tag manifest does not cover, hidden files in data/, names that differ only
-    in case.
+    form of every tag file. Warnings: unknown or weak algorithms, missing recommended bag-info labels, tag
+    files a tag manifest does not cover, hidden files and operating-system clutter in data/, names that differ
+    only in case or normalisation or that Windows cannot store.
 
     Payload members are hashed from their file on disk when the package has one (folders); otherwise they
     are read through Package::read(), so bags inside archives validate once they are opened as packages.
+
+    Every MUST of RFC 8493 is a problem, every SHOULD a warning; docs/bagit-conformance.md maps each section
+    of the RFC to the check and the issue code that implement it.
 */
 class BagValidator
 {

@@ -1,10 +1,14 @@
 #include "bagwriter.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
+#include <memory>
 #include <unistd.h>
+#include <vector>
 
 #include <QDir>
 #include <QFile>
@@ -27,7 +31,6 @@ struct Planned
     QString name;
     QString key;
     qint64 size = -1;
-    QString md5;
     QString sha256;
     QString path; //!< Below data/.
 };
@@ -63,8 +66,9 @@ QString oneLine(QString value)
 class TagFile
 {
 public:
-    explicit TagFile(const QString &path)
+    TagFile(const QString &path, DigestSet algorithms)
         : m_file(path)
+        , m_digest(MultiDigest::Lanes::Single, algorithms)
     {}
 
     bool open() { return m_file.open(QIODevice::WriteOnly | QIODevice::NewOnly); }
@@ -73,16 +77,18 @@ public:
         m_digest.add(bytes);
         return m_file.write(bytes) == bytes.size();
     }
-    //! Flushes to disk and closes; returns the digests of what was written.
-    Result<Digests> finish()
+    //! Flushes to disk and closes; digest() then gives the checksums of what was written.
+    Status finish()
     {
         if (!m_file.flush() || ::fdatasync(m_file.handle()) != 0) {
             return Error{ErrorCode::Io, QCoreApplication::translate("gh::BagWriter", "Cannot write %1: %2")
                                             .arg(m_file.fileName(), m_file.errorString())};
         }
         m_file.close();
-        return m_digest.finish();
+        m_digest.finish();
+        return {};
     }
+    QString digest(DigestAlgorithm algorithm) const { return m_digest.result(algorithm); }
     QString errorString() const { return m_file.errorString(); }
     QString fileName() const { return m_file.fileName(); }
 
@@ -124,6 +130,14 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
     };
     auto isCancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
 
+    if (options.algorithms.isEmpty())
+        return Error{ErrorCode::Usage, tr("A bag needs at least one manifest algorithm.")};
+    for (qsizetype i = 0; i < options.algorithms.size(); ++i) {
+        if (options.algorithms.indexOf(options.algorithms[i]) != i) {
+            return Error{ErrorCode::Usage,
+                         tr("The algorithm %1 is given twice.").arg(Fixity::name(options.algorithms[i]))};
+        }
+    }
     const Result<BatchRecord> batch = catalog.batch(batchId);
     if (!batch)
         return batch.error();
@@ -182,8 +196,7 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
             result.skipped.append(BagExport::Skipped{f.item, f.name, f.status});
             return true;
         }
-        Planned p{f.id,   f.item,        f.name,           f.storedKey,
-                  f.size, f.digests.md5, f.digests.sha256, payloadPath(f.item, f.name)};
+        Planned p{f.id, f.item, f.name, f.storedKey, f.size, f.digests.sha256, payloadPath(f.item, f.name)};
         if (conflicts(p.path)) {
             // The file's id in front of its name; if a file stands where a folder of the path should be,
             // in front of the path's first folder instead.
@@ -218,10 +231,22 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
     if (options.progress)
         options.progress(progress);
 
-    TagFile sha256Manifest(root.filePath(QStringLiteral("manifest-sha256.txt")));
-    TagFile md5Manifest(root.filePath(QStringLiteral("manifest-md5.txt")));
-    if (!sha256Manifest.open() || !md5Manifest.open())
-        return Error{ErrorCode::Io, tr("Cannot write the manifests in %1.").arg(partial.path())};
+    // One payload and one tag manifest per algorithm; every file is hashed once for all of them, and for
+    // sha256, which is checked against the catalog.
+    DigestSet manifestSet;
+    for (DigestAlgorithm algorithm : options.algorithms)
+        manifestSet.insert(algorithm);
+    const DigestSet copySet = manifestSet | DigestSet{DigestAlgorithm::Sha256};
+    std::vector<std::unique_ptr<TagFile>> manifests;
+    for (DigestAlgorithm algorithm : options.algorithms) {
+        manifests.push_back(std::make_unique<TagFile>(
+            root.filePath(QStringLiteral("manifest-%1.txt").arg(Fixity::name(algorithm))), manifestSet));
+        if (!manifests.back()->open()) {
+            return Error{
+                ErrorCode::Io,
+                tr("Cannot write %1: %2").arg(manifests.back()->fileName(), manifests.back()->errorString())};
+        }
+    }
 
     constexpr qsizetype chunk = 1 << 20;
     std::array<QByteArray, 2> buffers{QByteArray(chunk, Qt::Uninitialized),
@@ -229,11 +254,11 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
     qint64 oxumBytes = 0;
     for (const Planned &p : std::as_const(planned)) {
         const QString label = p.item + u'/' + p.name;
-        if (p.md5.isEmpty() || p.sha256.isEmpty()) {
+        if (p.sha256.isEmpty()) {
             return Error{
                 ErrorCode::Corrupt,
-                tr("The catalog has no md5 or sha256 for %1, so its copy cannot be verified; the export "
-                   "was abandoned.")
+                tr("The catalog has no sha256 for %1, so its copy cannot be verified; the export was "
+                   "abandoned.")
                     .arg(label)};
         }
         auto input = store.read(p.key);
@@ -249,7 +274,7 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
         if (!output.open(QIODevice::WriteOnly | QIODevice::NewOnly))
             return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(file, output.errorString())};
 
-        MultiDigest digest(lanesForSize(p.size));
+        MultiDigest digest(lanesForSize(p.size), copySet);
         qint64 total = 0;
         for (int turn = 0;; turn ^= 1) {
             if (isCancelled())
@@ -267,12 +292,12 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
                 return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(file, output.errorString())};
             total += n;
         }
-        const Digests computed = digest.finish();
+        digest.finish();
         if (!output.flush() || ::fdatasync(output.handle()) != 0)
             return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(file, output.errorString())};
         output.close();
-        if (total != p.size || computed.md5.compare(p.md5, Qt::CaseInsensitive) != 0 ||
-            computed.sha256.compare(p.sha256, Qt::CaseInsensitive) != 0) {
+        const QString computed = digest.result(DigestAlgorithm::Sha256);
+        if (total != p.size || computed.compare(p.sha256, Qt::CaseInsensitive) != 0) {
             return Error{ErrorCode::Corrupt,
                          tr("The stored copy of %1 does not match the catalog (catalog: %2 bytes, sha256 %3; "
                             "store: %4 bytes, sha256 %5); the export was abandoned.")
@@ -280,14 +305,16 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
                              .arg(p.size)
                              .arg(p.sha256)
                              .arg(total)
-                             .arg(computed.sha256)};
+                             .arg(computed)};
         }
 
         const QByteArray path = (u"  data/" + BagParser::encodePath(p.path) + u'\n').toUtf8();
-        if (!sha256Manifest.write(p.sha256.toLower().toLatin1() + path) ||
-            !md5Manifest.write(p.md5.toLower().toLatin1() + path)) {
-            return Error{ErrorCode::Io,
-                         tr("Cannot write the manifests: %1").arg(sha256Manifest.errorString())};
+        for (size_t i = 0; i < manifests.size(); ++i) {
+            if (!manifests[i]->write(digest.result(options.algorithms[qsizetype(i)]).toLatin1() + path)) {
+                return Error{
+                    ErrorCode::Io,
+                    tr("Cannot write %1: %2").arg(manifests[i]->fileName(), manifests[i]->errorString())};
+            }
         }
         oxumBytes += total;
         ++result.files;
@@ -297,13 +324,10 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
             options.progress(progress);
     }
     result.bytes = oxumBytes;
-
-    const Result<Digests> sha256Digests = sha256Manifest.finish();
-    if (!sha256Digests)
-        return sha256Digests.error();
-    const Result<Digests> md5Digests = md5Manifest.finish();
-    if (!md5Digests)
-        return md5Digests.error();
+    for (const auto &manifest : manifests) {
+        if (Status s = manifest->finish(); !s)
+            return s.error();
+    }
 
     const QDate date = options.baggingDate.isValid() ? options.baggingDate : QDate::currentDate();
     QList<std::pair<QString, QString>> elements{
@@ -322,35 +346,44 @@ Result<BagExport> BagWriter::write(Catalog &catalog, BitStore &store, qint64 bat
     }
     const QByteArray declaration("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
 
-    auto writeTagFile = [&](const QString &name, const QByteArray &bytes) -> Result<Digests> {
-        TagFile file(root.filePath(name));
-        if (!file.open() || !file.write(bytes))
-            return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(file.fileName(), file.errorString())};
-        return file.finish();
+    auto writeTagFile = [&](const QString &name,
+                            const QByteArray &bytes) -> Result<std::unique_ptr<TagFile>> {
+        auto file = std::make_unique<TagFile>(root.filePath(name), manifestSet);
+        if (!file->open() || !file->write(bytes))
+            return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(file->fileName(), file->errorString())};
+        if (Status s = file->finish(); !s)
+            return s.error();
+        return file;
     };
-    const Result<Digests> infoDigests = writeTagFile(QStringLiteral("bag-info.txt"), bagInfo);
-    if (!infoDigests)
-        return infoDigests.error();
-    const Digests declarationDigests = MultiDigest::of(declaration);
-    const QList<std::pair<QString, Digests>> tagFiles{
-        {QStringLiteral("bag-info.txt"), *infoDigests},
-        {QStringLiteral("bagit.txt"), declarationDigests},
-        {QStringLiteral("manifest-md5.txt"), *md5Digests},
-        {QStringLiteral("manifest-sha256.txt"), *sha256Digests},
+    auto info = writeTagFile(QStringLiteral("bag-info.txt"), bagInfo);
+    if (!info)
+        return info.error();
+    MultiDigest declarationDigest(MultiDigest::Lanes::Single, manifestSet);
+    declarationDigest.add(declaration);
+    declarationDigest.finish();
+    // Every tag file but the tag manifests, sorted by name: bag-info.txt, bagit.txt, the payload manifests.
+    QList<std::pair<QString, std::function<QString(DigestAlgorithm)>>> tagFiles{
+        {QStringLiteral("bag-info.txt"), [&](DigestAlgorithm a) { return (*info)->digest(a); }},
+        {QStringLiteral("bagit.txt"), [&](DigestAlgorithm a) { return declarationDigest.result(a); }},
     };
-    QByteArray tagSha256;
-    QByteArray tagMd5;
-    for (const auto &[name, digests] : tagFiles) {
-        tagSha256 += (digests.sha256 + u"  " + name + u'\n').toUtf8();
-        tagMd5 += (digests.md5 + u"  " + name + u'\n').toUtf8();
+    for (const auto &manifest : manifests) {
+        tagFiles.append({QFileInfo(manifest->fileName()).fileName(),
+                         [m = manifest.get()](DigestAlgorithm a) { return m->digest(a); }});
     }
-    for (const auto &[name, bytes] : {std::pair{QStringLiteral("tagmanifest-sha256.txt"), tagSha256},
-                                      std::pair{QStringLiteral("tagmanifest-md5.txt"), tagMd5},
-                                      // Last: until bagit.txt exists the folder is not a bag at all.
-                                      std::pair{QStringLiteral("bagit.txt"), declaration}}) {
-        if (const Result<Digests> written = writeTagFile(name, bytes); !written)
+    std::sort(tagFiles.begin(), tagFiles.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (DigestAlgorithm algorithm : options.algorithms) {
+        QByteArray lines;
+        for (const auto &[name, digestOf] : tagFiles)
+            lines += (digestOf(algorithm) + u"  " + name + u'\n').toUtf8();
+        if (auto written =
+                writeTagFile(QStringLiteral("tagmanifest-%1.txt").arg(Fixity::name(algorithm)), lines);
+            !written)
             return written.error();
     }
+    // Last: until bagit.txt exists the folder is not a bag at all.
+    if (auto written = writeTagFile(QStringLiteral("bagit.txt"), declaration); !written)
+        return written.error();
     if (isCancelled())
         return cancelled();
 

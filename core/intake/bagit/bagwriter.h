@@ -7,6 +7,7 @@
 #include <QDate>
 
 #include "bagvalidator.h"
+#include "digest/fixity.h"
 #include "model/records.h"
 
 namespace gh {
@@ -43,6 +44,11 @@ struct BagWriteOptions
     //! Extra bag-info.txt elements (Source-Organization, External-Identifier, …), written after ours.
     QList<std::pair<QString, QString>> bagInfo;
     QDate baggingDate; //!< Today when null.
+    /*!
+        The algorithms of the payload and tag manifests, one manifest each, in this order. RFC 8493 §2.4 asks
+        bag creators to enable sha512 by default; sha256 is what the catalog records for every file.
+    */
+    QList<DigestAlgorithm> algorithms{DigestAlgorithm::Sha512, DigestAlgorithm::Sha256};
     std::atomic_bool *cancel = nullptr;
     std::function<void(const BagProgress &)> progress;
 };
@@ -57,13 +63,15 @@ struct BagWriteOptions
     (also case-insensitively, so the bag unpacks on any file system) gets the file's id in front of its name
     and is listed in BagExport::renamed.
 
-    Tag files: manifest-sha256.txt and manifest-md5.txt from the catalog's digests, bag-info.txt
+    Tag files: a payload manifest per algorithm of Options::algorithms (by default manifest-sha512.txt and
+    manifest-sha256.txt; md5, sha1, sha224, sha256, sha384 and sha512 are all possible), bag-info.txt
     (Bag-Software-Agent, Bagging-Date, Payload-Oxum, the batch name as External-Description, the batch id as
-    Internal-Sender-Identifier, plus Options::bagInfo), tagmanifest-sha256.txt and tagmanifest-md5.txt, and
-    bagit.txt (1.0, UTF-8).
+    Internal-Sender-Identifier, plus Options::bagInfo), a tag manifest per algorithm, and bagit.txt (1.0,
+    UTF-8).
 
-    Every byte copied out of the store is hashed again; a file whose md5 or sha256 differs from the
-    catalog's, or whose size differs, stops the export. Only files whose status is success or unchanged and
+    Every byte copied out of the store is hashed while it is copied, in one pass for every manifest; a file
+    whose sha256 differs from the catalog's, or whose size differs, stops the export, so the manifests
+    describe exactly the bytes the catalog vouches for. Only files whose status is success or unchanged and
     that have a stored key are exported; the rest are listed in BagExport::skipped.
 
     Atomicity: the bag is assembled in a hidden sibling folder (".NAME.partial-XXXXXX", same file system),
@@ -81,7 +89,8 @@ public:
 
     /*!
         Writes the stored files of batch \a batchId to \a directory, which must not exist or be an empty
-        folder. Fails with ErrorCode::Usage for a destination that is not empty, ErrorCode::Corrupt when a
+        folder. Fails with ErrorCode::Usage for a destination that is not empty or no algorithm in the
+        options, ErrorCode::Corrupt when a
         stored file differs from the catalog, ErrorCode::Cancelled when cancelled; nothing is left at
         \a directory on failure.
     */

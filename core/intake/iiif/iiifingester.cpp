@@ -295,6 +295,7 @@ Status IiifReader::ingestJson(const QByteArray &json, const QUrl &base)
     const QJsonObject object = document.object();
     const int version = presentationVersion(object);
     const QString type = typeOf(object);
+    m_context.trace.offerLabel(flatten(object.value(QStringLiteral("label")), m_languages));
     m_visited.insert(base.toString());
     m_warnings.clear();
     if (Status s = ingestObject(object, base, 0, QString(), version); !s)

@@ -343,17 +343,16 @@ Status CpBuilder::run()
         for (const FileDraft &file : std::as_const(extras))
             names.append(file.name);
         unlisted.files = extras;
-        m_warnings.append(ImsCpReader::tr("%1 files in the package are not listed in %2: %3.")
-                              .arg(extras.size())
+        m_warnings.append(ImsCpReader::tr("%n file(s) in the package are not listed in %1: %2.", nullptr,
+                                          int(extras.size()))
                               .arg(m_name, listSome(names)));
         if (Status s = send(std::move(unlisted)); !s)
             return s;
     }
     if (!m_missing.isEmpty()) {
-        m_warnings.prepend(ImsCpReader::tr("%1 lists %2 files that are missing: %3.")
-                               .arg(m_name)
-                               .arg(m_missing.size())
-                               .arg(listSome(m_missing)));
+        m_warnings.prepend(
+            ImsCpReader::tr("%1 lists %n file(s) that are missing: %2.", nullptr, int(m_missing.size()))
+                .arg(m_name, listSome(m_missing)));
     }
     m_context.trace.add(
         QStringLiteral("manifest"),
@@ -413,8 +412,13 @@ Status ImsCpPackageIngester::ingest(const Package &package, IntakeContext &conte
 
 bool ImsCpDocumentIngester::recognise(const Document &document) const
 {
-    const auto [ns, name] = XmlDocument::rootElementName(document.head);
-    return name == u"manifest" && ImsCpReader::isImsCpNamespace(ns);
+    const XmlProbe probe = XmlDocument::probe(document.head);
+    if (!probe.localName.isEmpty())
+        return probe.localName == u"manifest" && ImsCpReader::isImsCpNamespace(probe.ns);
+    // A DOCTYPE hides the root from the probe: claim the document when it names a manifest in an IMS CP
+    // namespace, so the full parse refuses it and the chain says why.
+    return probe.doctype.section(u':', -1) == u"manifest" &&
+           document.head.contains("imsglobal.org/xsd/imscp");
 }
 
 Status ImsCpDocumentIngester::ingest(const Document &document, IntakeContext &context)

@@ -321,6 +321,11 @@ Status MetsBuilder::run()
         : !rootDiv.attribute(QStringLiteral("LABEL")).isEmpty() ? rootDiv.attribute(QStringLiteral("LABEL"))
         : !root.attribute(QStringLiteral("LABEL")).isEmpty()    ? root.attribute(QStringLiteral("LABEL"))
                                                                 : objectId;
+    // The batch's name: the document's own LABEL, else its descriptive title, else the root division's.
+    m_context.trace.offerLabel(!root.attribute(QStringLiteral("LABEL")).trimmed().isEmpty()
+                                   ? root.attribute(QStringLiteral("LABEL"))
+                               : !title.isEmpty() ? title
+                                                  : rootDiv.attribute(QStringLiteral("LABEL")));
     QSet<QString> objectNames;
     object.files.append(m_files.manifestFile());
     objectNames.insert(object.files.first().name);
@@ -382,10 +387,9 @@ Status MetsBuilder::run()
         QSet<QString> names;
         addFiles(orphans, orphanIds, names);
         m_warnings.append(
-            MetsReader::tr("%1 lists %2 files that no division of the structure map points to: %3.")
-                .arg(m_name)
-                .arg(orphanIds.size())
-                .arg(listSome(orphanIds)));
+            MetsReader::tr("%1 lists %n file(s) that no division of the structure map points to: %2.",
+                           nullptr, int(orphanIds.size()))
+                .arg(m_name, listSome(orphanIds)));
         if (Status s = send(std::move(orphans)); !s)
             return s;
     }
@@ -402,18 +406,17 @@ Status MetsBuilder::run()
         for (const FileDraft &file : extras)
             names.append(file.name);
         unlisted.files = extras;
-        m_warnings.append(MetsReader::tr("%1 files in the package are not listed in %2: %3.")
-                              .arg(extras.size())
-                              .arg(m_name, listSome(names)));
+        m_warnings.append(
+            MetsReader::tr("%n file(s) in the package are not listed in %1: %2.", nullptr, int(extras.size()))
+                .arg(m_name, listSome(names)));
         if (Status s = send(std::move(unlisted)); !s)
             return s;
     }
 
     if (!m_missing.isEmpty()) {
-        m_warnings.prepend(MetsReader::tr("%1 lists %2 files that are missing: %3.")
-                               .arg(m_name)
-                               .arg(m_missing.size())
-                               .arg(listSome(m_missing)));
+        m_warnings.prepend(
+            MetsReader::tr("%1 lists %n file(s) that are missing: %2.", nullptr, int(m_missing.size()))
+                .arg(m_name, listSome(m_missing)));
     }
     if (!m_unknownFileIds.isEmpty()) {
         m_warnings.append(
@@ -469,7 +472,7 @@ QString MetsPackageIngester::findManifest(const Package &package)
     for (const QString &path : others.mid(0, maxProbed)) {
         const auto content = package.read(path, 64 * 1024 * 1024);
         if (content &&
-            XmlDocument::hasRootElement(content->left(64 * 1024), xmlns::mets, QStringLiteral("mets")))
+            XmlDocument::mayHaveRootElement(content->left(64 * 1024), xmlns::mets, QStringLiteral("mets")))
             return path;
     }
     return {};
@@ -494,7 +497,8 @@ Status MetsPackageIngester::ingest(const Package &package, IntakeContext &contex
 
 bool MetsDocumentIngester::recognise(const Document &document) const
 {
-    return XmlDocument::hasRootElement(document.head, xmlns::mets, QStringLiteral("mets"));
+    // A DOCTYPE naming mets is claimed too: the full parse refuses it, and the chain says why.
+    return XmlDocument::mayHaveRootElement(document.head, xmlns::mets, QStringLiteral("mets"));
 }
 
 Status MetsDocumentIngester::ingest(const Document &document, IntakeContext &context)

@@ -263,6 +263,8 @@ Status NewspaperBatchIngester::ingest(const Package &package, IntakeContext &con
             item.identifier = prefix + key;
             item.label = page.base;
             item.metadata = baseMetadata(page.film, page.edition);
+            // The lot of a newspaper batch's QA sample is its pages, not its film and edition folders.
+            item.metadata.insert(QStringLiteral("kind"), QStringLiteral("page"));
             if (const QRegularExpressionMatch n = newspaperId.match(page.base); n.hasMatch())
                 item.metadata.insert(QStringLiteral("newspaper_id"), n.captured(1));
             int number = 0;
@@ -334,19 +336,18 @@ Status NewspaperBatchIngester::ingest(const Package &package, IntakeContext &con
     }
     for (const QString &warning : package.warnings())
         warnings.append(warning);
-    context.trace.add(
-        QStringLiteral("manifest"),
-        tr("Read %1 as newspaper batch %2, roundtrip %3: %4 films, %5 editions, %6 pages; %7 items, %8 "
-           "files; %9 checksum files read.")
-            .arg(package.displayName(), batch.id)
-            .arg(batch.roundtrip)
-            .arg(films.size())
-            .arg(editions.size())
-            .arg(pages.size())
-            .arg(items)
-            .arg(fileCount)
-            .arg(sidecars.size()),
-        warnings);
+    context.trace.offerLabel(QStringLiteral("B%1-RT%2").arg(batch.id).arg(batch.roundtrip));
+    context.trace.add(QStringLiteral("manifest"),
+                      tr("Read %1 as newspaper batch %2, roundtrip %3: %4, %5, %6; %7, %8; %9.")
+                          .arg(package.displayName(), batch.id)
+                          .arg(batch.roundtrip)
+                          .arg(tr("%n film(s)", nullptr, int(films.size())),
+                               tr("%n edition(s)", nullptr, int(editions.size())),
+                               tr("%n page(s)", nullptr, int(pages.size())),
+                               tr("%n item(s)", nullptr, int(items)),
+                               tr("%n file(s)", nullptr, int(fileCount)),
+                               tr("%n checksum file(s) read", nullptr, int(sidecars.size()))),
+                      warnings);
     return {};
 }
 

@@ -152,7 +152,10 @@ void hardenSax(xmlSAXHandler *sax)
     sax->fatalError = nullptr;
 }
 
-constexpr int s_options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+// XML_PARSE_COMPACT stores short text inline in its node: fewer allocations, and nothing here ever modifies
+// a parsed tree, which is all it asks.
+constexpr int s_options =
+    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT;
 
 bool matches(const xmlNode *node, const QByteArray &ns, const QByteArray &name)
 {
@@ -315,6 +318,11 @@ XmlDocument::XmlDocument(XmlDocument &&) noexcept = default;
 XmlDocument &XmlDocument::operator=(XmlDocument &&) noexcept = default;
 XmlDocument::~XmlDocument() = default;
 
+_xmlDoc *XmlDocument::handle() const
+{
+    return m_doc.get();
+}
+
 XmlElement XmlDocument::root() const
 {
     return XmlElement(m_doc ? xmlDocGetRootElement(m_doc.get()) : nullptr);
@@ -399,24 +407,35 @@ struct RootProbe
     bool found = false;
     QString ns;
     QString localName;
+    QString doctype;
 };
+
+RootProbe *probeOf(void *ctx)
+{
+    return static_cast<RootProbe *>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
 
 void probeStartElement(void *ctx, const xmlChar *localname, const xmlChar *, const xmlChar *uri, int,
                        const xmlChar **, int, int, const xmlChar **)
 {
-    auto *ctxt = static_cast<xmlParserCtxtPtr>(ctx);
-    auto *probe = static_cast<RootProbe *>(ctxt->_private);
+    RootProbe *probe = probeOf(ctx);
     probe->found = true;
     probe->localName = qs(localname);
     probe->ns = qs(uri);
-    xmlStopParser(ctxt);
+    xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
 }
 
 // The probe only wants the root element's name: anything DTD-related simply ends it, quietly (the full parse
-// reports it properly if the document is ever ingested).
+// reports it properly if the document is ever ingested). A DOCTYPE still says what the root will be called.
 void probeStop(void *ctx)
 {
     xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+}
+
+void probeDoctype(void *ctx, const xmlChar *name, const xmlChar *, const xmlChar *)
+{
+    probeOf(ctx)->doctype = qs(name);
+    probeStop(ctx);
 }
 
 } // namespace
@@ -427,7 +446,23 @@ bool XmlDocument::hasRootElement(const QByteArray &head, const QString &ns, cons
     return !rootName.isEmpty() && rootName == localName && (ns.isEmpty() || rootNs == ns);
 }
 
+bool XmlDocument::mayHaveRootElement(const QByteArray &head, const QString &ns, const QString &localName)
+{
+    const XmlProbe found = probe(head);
+    if (!found.localName.isEmpty())
+        return found.localName == localName && (ns.isEmpty() || found.ns == ns);
+    // A DOCTYPE stopped the probe: its name, with or without a prefix, is the root element's.
+    return !found.doctype.isEmpty() && found.doctype.section(u':', -1) == localName &&
+           (ns.isEmpty() || head.contains(ns.toUtf8()));
+}
+
 std::pair<QString, QString> XmlDocument::rootElementName(const QByteArray &head)
+{
+    const XmlProbe found = probe(head);
+    return {found.ns, found.localName};
+}
+
+XmlProbe XmlDocument::probe(const QByteArray &head)
 {
     const QByteArray trimmed = head.left(512).trimmed();
     // Plainly not XML: refuse before libxml2 is involved at all.
@@ -443,7 +478,7 @@ std::pair<QString, QString> XmlDocument::rootElementName(const QByteArray &head)
     sax.entityDecl = [](void *c, const xmlChar *, int, const xmlChar *, const xmlChar *, xmlChar *) {
         probeStop(c);
     };
-    sax.internalSubset = [](void *c, const xmlChar *, const xmlChar *, const xmlChar *) { probeStop(c); };
+    sax.internalSubset = probeDoctype;
     sax.externalSubset = ignoreExternalSubset;
     sax.resolveEntity = [](void *c, const xmlChar *, const xmlChar *) -> xmlParserInputPtr {
         probeStop(c);
@@ -465,9 +500,13 @@ std::pair<QString, QString> XmlDocument::rootElementName(const QByteArray &head)
         xmlFreeDoc(ctxt->myDoc);
     ctxt->myDoc = nullptr;
     xmlFreeParserCtxt(ctxt);
-    if (!probe.found)
-        return {};
-    return {probe.ns, probe.localName};
+    XmlProbe result;
+    result.doctype = probe.doctype;
+    if (probe.found) {
+        result.ns = probe.ns;
+        result.localName = probe.localName;
+    }
+    return result;
 }
 
 } // namespace gh

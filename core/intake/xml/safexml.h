@@ -62,6 +62,18 @@ private:
 };
 
 /*!
+    \class gh::XmlProbe
+    What the first bytes of a document say about its root element: its namespace and local name, or, when a
+    DOCTYPE comes first (the probe never reads a DTD), the name the DOCTYPE declares.
+*/
+struct XmlProbe
+{
+    QString ns;
+    QString localName;
+    QString doctype; //!< "mets" for <!DOCTYPE mets …>; empty when there is no DOCTYPE.
+};
+
+/*!
     \class gh::XmlDocument
     An XML document parsed by libxml2 with every door to the outside closed: parsed from memory with no
     network access, no external DTD or entity loading and no entity substitution. Documents that declare
@@ -97,12 +109,25 @@ public:
 
     XmlElement root() const;
     const QString &fileName() const { return m_fileName; }
+    /*!
+        The libxml2 tree, for validators that work on one (XML Schema validation in core/qa), so a document
+        is parsed once however many checks read it. Valid while this document lives; never modify it.
+    */
+    _xmlDoc *handle() const;
 
     //! True when \a data starts like XML whose root element is \a localName in namespace \a ns; reads no
     //! more than the head and never fails loudly. For cheap recognise() calls.
     static bool hasRootElement(const QByteArray &head, const QString &ns, const QString &localName);
     //! The namespace URI and local name of the root element \a head starts, or two empty strings.
     static std::pair<QString, QString> rootElementName(const QByteArray &head);
+    /*!
+        Like hasRootElement(), but also true when a DOCTYPE hides the root element from the probe and names
+        \a localName (the namespace, if given, must appear in \a head). For recognise() calls that must claim
+        a hostile or broken manifest, so its refusal is reported rather than the file loaded as anything else.
+    */
+    static bool mayHaveRootElement(const QByteArray &head, const QString &ns, const QString &localName);
+    //! What the start of a document says about its root element, without parsing any DTD.
+    static XmlProbe probe(const QByteArray &head);
 
 private:
     XmlDocument(_xmlDoc *doc, QString fileName);

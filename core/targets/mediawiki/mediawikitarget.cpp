@@ -177,6 +177,13 @@ Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &qu
         for (const LookupQuery &q : queries) {
             if (!q.name.isEmpty() && !m_byName.contains(q.name) && !names.contains(q.name))
                 names.append(q.name);
+            // A file sent in one request is checked by the upload itself: without ignorewarnings the wiki
+            // publishes nothing it holds already and answers "duplicate" (or "duplicate-archive"), which
+            // UploadWarnings judges as the look-up would. Larger files are asked for first, before chunks go,
+            // and so is every file where deleted copies are looked into (why they were deleted matters).
+            if (!m_lookUpDeleted && q.beforeSend && q.size >= 0 &&
+                q.size <= m_options.effectiveSingleUploadMax())
+                continue;
             const QString sha1 = q.digests.sha1.toLower();
             if (!sha1.isEmpty() && !m_bySha1.contains(sha1) && !sha1s.contains(sha1))
                 sha1s.append(sha1);

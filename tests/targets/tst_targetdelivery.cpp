@@ -13,13 +13,13 @@
 #include "imaging/derivativeconverter.h"
 #include "imaging/jp2codec.h"
 #include "store/localstore.h"
-#include "targets/delivery.h"
+#include "targets/targetdelivery.h"
 #include "targets/targetregistry.h"
 #include "testsupport.h"
 
 using namespace gh;
 
-class tst_Delivery : public QObject
+class tst_TargetDelivery : public QObject
 {
     Q_OBJECT
 
@@ -69,7 +69,7 @@ class tst_Delivery : public QObject
     }
 
     //! prepare → lookUp → send → verify, as the upload stage runs them.
-    static void run(Delivery &delivery, QList<DeliveryItem> &items)
+    static void run(TargetDelivery &delivery, QList<DeliveryItem> &items)
     {
         QList<DeliveryItem *> all;
         for (DeliveryItem &i : items) {
@@ -81,7 +81,7 @@ class tst_Delivery : public QObject
             delivery.send(i, {}, {});
         QVERIFY(delivery.verify(all));
         for (DeliveryItem &i : items)
-            Delivery::cleanUp(i);
+            TargetDelivery::cleanUp(i);
     }
 
     static QStringList eventTypes(const DeliveryItem &item)
@@ -109,7 +109,7 @@ private slots:
         auto target = TargetRegistry::open(
             QStringLiteral("local:") + m_dir.filePath(QStringLiteral("archive1")), TargetOptions());
         QVERIFY(target);
-        Delivery delivery(**target, *m_store,
+        TargetDelivery delivery(**target, *m_store,
                           options(QStringLiteral("{batch}/{identifier}/{page}-{filename}")));
         QList<DeliveryItem> items{item(a, 1, 2), item(b, 2, 2)};
         run(delivery, items);
@@ -138,7 +138,7 @@ private slots:
         const QString archive = m_dir.filePath(QStringLiteral("archive2"));
         test::writeFile(QDir(archive).filePath(a.storedKey), "<someone else's/>");
         auto target = TargetRegistry::open(QStringLiteral("local:") + archive, TargetOptions());
-        Delivery delivery(**target, *m_store, options());
+        TargetDelivery delivery(**target, *m_store, options());
         QList<DeliveryItem> items{item(a)};
         run(delivery, items);
         QCOMPARE(items[0].state, TargetState::NeedsDecision);
@@ -148,7 +148,7 @@ private slots:
 
         DeliveryOptions decided = options();
         decided.ignoreWarnings.insert(a.id);
-        Delivery overwrite(**target, *m_store, decided);
+        TargetDelivery overwrite(**target, *m_store, decided);
         QList<DeliveryItem> again{item(a)};
         run(overwrite, again);
         QCOMPARE(again[0].state, TargetState::Uploaded);
@@ -165,7 +165,7 @@ private slots:
             QStringLiteral("local:") + m_dir.filePath(QStringLiteral("access")), TargetOptions());
         DeliveryOptions o = options();
         o.derive = *DerivativeRule::parseList(QStringLiteral("image/jp2=image/jpeg:q85:600"));
-        Delivery delivery(**target, *m_store, o);
+        TargetDelivery delivery(**target, *m_store, o);
         QList<DeliveryItem> items{item(page)};
         run(delivery, items);
         QCOMPARE(items[0].state, TargetState::Uploaded);
@@ -204,7 +204,7 @@ private slots:
         f.name = QStringLiteral("gone.bin");
         auto target = TargetRegistry::open(
             QStringLiteral("local:") + m_dir.filePath(QStringLiteral("archive3")), TargetOptions());
-        Delivery delivery(**target, *m_store, options());
+        TargetDelivery delivery(**target, *m_store, options());
         DeliveryItem i = item(f);
         delivery.prepare(i, {});
         QCOMPARE(i.state, TargetState::Failed);
@@ -212,5 +212,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(tst_Delivery)
-#include "tst_delivery.moc"
+QTEST_MAIN(tst_TargetDelivery)
+#include "tst_targetdelivery.moc"

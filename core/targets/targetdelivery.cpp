@@ -1,4 +1,4 @@
-#include "delivery.h"
+#include "targetdelivery.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -61,15 +61,15 @@ void UploadJournal::remove(qint64 fileId) const
     QFile::remove(path(fileId));
 }
 
-Delivery::Delivery(Target &target, BitStore &store, const DeliveryOptions &options)
+TargetDelivery::TargetDelivery(Target &target, BitStore &store, const DeliveryOptions &options)
     : m_target(target)
     , m_store(store)
     , m_options(options)
     , m_journal(options.workDir, target.spec())
 {}
 
-EventRecord Delivery::event(const DeliveryItem &item, const QString &type, const QString &outcome,
-                            const QString &detail)
+EventRecord TargetDelivery::event(const DeliveryItem &item, const QString &type, const QString &outcome,
+                                  const QString &detail)
 {
     EventRecord e;
     e.batchId = item.file.batchId;
@@ -83,8 +83,8 @@ EventRecord Delivery::event(const DeliveryItem &item, const QString &type, const
     return e;
 }
 
-void Delivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel,
-                       bool convert) const
+void TargetDelivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_bool> &cancel,
+                             bool convert) const
 {
     auto fail = [&](const QString &message) {
         item.state = TargetState::Failed;
@@ -172,8 +172,8 @@ void Delivery::prepare(DeliveryItem &item, const std::shared_ptr<std::atomic_boo
     }
 }
 
-Status Delivery::lookUp(const QList<DeliveryItem *> &items,
-                        const std::shared_ptr<std::atomic_bool> &cancel) const
+Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
+                              const std::shared_ptr<std::atomic_bool> &cancel) const
 {
     QList<DeliveryItem *> asked;
     QList<LookupQuery> queries;
@@ -181,7 +181,7 @@ Status Delivery::lookUp(const QList<DeliveryItem *> &items,
         if (item->state != TargetState::Pending)
             continue;
         asked.append(item);
-        queries.append(LookupQuery{item->remoteName, item->sentDigests(), item->sentSize()});
+        queries.append(LookupQuery{item->remoteName, item->sentDigests(), item->sentSize(), true});
     }
     if (queries.isEmpty())
         return {};
@@ -251,8 +251,8 @@ Status Delivery::lookUp(const QList<DeliveryItem *> &items,
     return {};
 }
 
-void Delivery::send(DeliveryItem &item, const std::function<void(qint64, qint64)> &progress,
-                    const std::shared_ptr<std::atomic_bool> &cancel) const
+void TargetDelivery::send(DeliveryItem &item, const std::function<void(qint64, qint64)> &progress,
+                          const std::shared_ptr<std::atomic_bool> &cancel) const
 {
     if (item.state != TargetState::Pending)
         return;
@@ -318,7 +318,7 @@ void Delivery::send(DeliveryItem &item, const std::function<void(qint64, qint64)
     }
 }
 
-Status Delivery::verify(const QList<DeliveryItem *> &items) const
+Status TargetDelivery::verify(const QList<DeliveryItem *> &items) const
 {
     QList<DeliveryItem *> sent;
     QList<VerifyQuery> queries;
@@ -356,7 +356,7 @@ Status Delivery::verify(const QList<DeliveryItem *> &items) const
     return {};
 }
 
-void Delivery::cleanUp(DeliveryItem &item)
+void TargetDelivery::cleanUp(DeliveryItem &item)
 {
     if (item.derivative && !item.derivative->path.isEmpty())
         QFile::remove(item.derivative->path);

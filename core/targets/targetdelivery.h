@@ -88,7 +88,7 @@ private:
 };
 
 /*!
-    \class gh::Delivery
+    \class gh::TargetDelivery
     What the upload stage does with each file for one target, in the order it does it, each step callable
     from worker threads:
 
@@ -107,12 +107,12 @@ private:
     Each step appends PREMIS events (\c creation, \c transfer, \c fixity check) with the target in the
     detail.
 */
-class Delivery
+class TargetDelivery
 {
-    Q_DECLARE_TR_FUNCTIONS(gh::Delivery)
+    Q_DECLARE_TR_FUNCTIONS(gh::TargetDelivery)
 
 public:
-    Delivery(Target &target, BitStore &store, const DeliveryOptions &options);
+    TargetDelivery(Target &target, BitStore &store, const DeliveryOptions &options);
 
     Target &target() const { return m_target; }
     const DeliveryOptions &options() const { return m_options; }

@@ -1,0 +1,383 @@
+#include "filestage.h"
+
+#include <QPointer>
+
+#include "util/logging.h"
+
+namespace gh {
+
+namespace {
+
+constexpr int s_pageSize = 512;
+constexpr int s_flushRows = 256;
+constexpr int s_flushIntervalMs = 250;
+
+QList<FileStatus> transientStatuses()
+{
+    QList<FileStatus> transient;
+    for (FileStatus s : StatusInfo::all()) {
+        if (StatusInfo::isTransient(s))
+            transient.append(s);
+    }
+    return transient;
+}
+
+} // namespace
+
+FileStage::FileStage(const StageEnvironment &environment, QObject *parent)
+    : QObject(parent)
+    , m_env(environment)
+    , m_cancel(environment.cancel ? environment.cancel : std::make_shared<std::atomic_bool>(false))
+{
+    const int threads = std::max(1, QThread::idealThreadCount());
+    setConcurrency(threads, threads * 2);
+    m_flushTimer.setInterval(s_flushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
+        flush();
+        emitProgress();
+    });
+}
+
+FileStage::~FileStage()
+{
+    // The cancel flag belongs to the run, not the stage: queued jobs are dropped, running ones finish.
+    m_pool.clear();
+    m_pool.waitForDone();
+}
+
+void FileStage::setConcurrency(int poolThreads, int maxInFlight)
+{
+    m_pool.setMaxThreadCount(std::max(1, poolThreads));
+    m_maxInFlight = std::max(1, maxInFlight);
+}
+
+Status FileStage::prepare()
+{
+    return {};
+}
+
+QString FileStage::startMessage(qint64 files) const
+{
+    return tr("%1: %2 files of batch %3 to do.")
+        .arg(StageInfo::displayName(stage()))
+        .arg(files)
+        .arg(m_batch.batchId);
+}
+
+Status FileStage::pageLoaded(const QList<FileRecord> &)
+{
+    return {};
+}
+
+bool FileStage::canDispatch(const FileRecord &) const
+{
+    return true;
+}
+
+void FileStage::released(const FileRecord &) {}
+
+void FileStage::dispatched() {}
+
+void FileStage::abortWork() {}
+
+void FileStage::pauseWork(bool) {}
+
+Status FileStage::beforeCommit()
+{
+    return {};
+}
+
+Status FileStage::commit(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    return m_env.catalog.recordStageOutcomes(stage(), files, events);
+}
+
+bool FileStage::isBreakerError(const FileRecord &file) const
+{
+    return file.status == FileStatus::StoreError;
+}
+
+int FileStage::breakerLimit() const
+{
+    return m_env.options.fetch.maxConsecutiveStoreErrors;
+}
+
+QString FileStage::breakerMessage(int count, const QString &lastError) const
+{
+    return tr("%1 failed %2 times in a row; stopping. Last error: %3")
+        .arg(StageInfo::displayName(stage()))
+        .arg(count)
+        .arg(lastError);
+}
+
+qint64 FileStage::bytesInFlight() const
+{
+    return 0;
+}
+
+QList<TransferActivity> FileStage::activity() const
+{
+    return {};
+}
+
+QString FileStage::doneDetail() const
+{
+    return tr("All files done.");
+}
+
+void FileStage::stopped() {}
+
+void FileStage::start(const BatchContext &batch)
+{
+    m_batch = batch;
+    m_running = true;
+    m_failed = false;
+    m_exhausted = false;
+    m_lastQueuedId = 0;
+    m_consecutiveErrors = 0;
+    m_queue.clear();
+    m_progress = Progress{};
+    m_progress.batchId = batch.batchId;
+    m_progress.stage = stage();
+
+    if (Status s = m_env.catalog.setStageState(batch.batchId, stage(), StageState::Running); !s) {
+        fail(s.error().message);
+        return;
+    }
+    if (Status s = prepare(); !s) {
+        fail(s.error().message);
+        return;
+    }
+    // Transient failures of an earlier run get another chance.
+    if (auto reset =
+            m_env.catalog.resetStage(batch.batchId, stage(), transientStatuses(), false, m_env.downstream);
+        !reset) {
+        fail(reset.error().message);
+        return;
+    } else if (*reset > 0) {
+        emit logMessage(tr("Retrying %1 files that failed transiently in an earlier run.").arg(*reset));
+    }
+
+    // Totals for progress: what is pending now.
+    auto work = m_env.catalog.pendingWork(batch.batchId, m_env.pending);
+    if (!work) {
+        fail(work.error().message);
+        return;
+    }
+    m_progress.filesTotal = work->files;
+    m_progress.bytesTotal = work->allSizesKnown ? work->bytes : -1;
+    emit logMessage(startMessage(work->files));
+
+    m_flushTimer.start();
+    emitProgress();
+    fill();
+}
+
+void FileStage::cancel()
+{
+    m_cancel->store(true);
+    // Queued jobs see the flag and report back at once with their files untouched, so every dispatched file
+    // is accounted for and the stage finishes when the running ones have stopped.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_running)
+                return;
+            m_queue.clear();
+            m_exhausted = true;
+            // Without this a paused or slow piece of work would hold the cancel until it finished.
+            abortWork();
+            fill();
+        },
+        Qt::QueuedConnection);
+}
+
+void FileStage::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    pauseWork(paused);
+    if (!paused && m_running)
+        fill();
+}
+
+bool FileStage::loadPage()
+{
+    FileQuery query;
+    query.pending = m_env.pending;
+    query.afterId = m_lastQueuedId;
+    query.limit = s_pageSize;
+    auto page = m_env.catalog.files(m_batch.batchId, query);
+    if (!page) {
+        fail(page.error().message);
+        return false;
+    }
+    if (Status s = pageLoaded(*page); !s) {
+        fail(s.error().message);
+        return false;
+    }
+    for (FileRecord f : std::as_const(*page)) {
+        // Pending for this stage, whatever the stage before it said: an outcome still pending is untouched.
+        f.status = FileStatus::Pending;
+        m_queue.push_back(f);
+    }
+    if (!page->isEmpty())
+        m_lastQueuedId = page->constLast().id;
+    m_exhausted = page->size() < s_pageSize;
+    return true;
+}
+
+void FileStage::fill()
+{
+    if (!m_running)
+        return;
+    while (m_running && !m_cancel->load() && !m_paused && m_inFlight < m_maxInFlight) {
+        if (m_queue.empty() && !m_exhausted && !loadPage())
+            return;
+        if (m_queue.empty())
+            break;
+        if (!canDispatch(m_queue.front()))
+            break;
+        const FileRecord next = m_queue.front();
+        m_queue.pop_front();
+        m_inFlight += dispatch(next);
+    }
+    if (!m_running)
+        return;
+    dispatched();
+    if (m_inFlight == 0 && m_queue.empty() && (m_exhausted || m_cancel->load())) {
+        flush();
+        if (m_failed)
+            return;
+        if (m_cancel->load()) {
+            finish(StageState::NeedsAttention, tr("Cancelled; the remaining files stay pending."));
+            return;
+        }
+        auto counts = m_env.catalog.statusCounts(m_batch.batchId);
+        if (!counts) {
+            fail(counts.error().message);
+            return;
+        }
+        qint64 problems = 0;
+        for (auto it = counts->cbegin(); it != counts->cend(); ++it) {
+            if (StatusInfo::severity(it.key()) == Severity::Error || it.key() == FileStatus::Pending)
+                problems += it.value();
+        }
+        finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
+               problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail());
+    }
+}
+
+void FileStage::runOnPool(std::function<void(const Deliver &deliver)> job)
+{
+    QPointer<FileStage> self(this);
+    m_pool.start([self, job = std::move(job)] {
+        job([self](const FileOutcome &outcome) {
+            QMetaObject::invokeMethod(
+                self,
+                [self, outcome] {
+                    if (self)
+                        self->outcomeArrived(outcome);
+                },
+                Qt::QueuedConnection);
+        });
+    });
+}
+
+bool FileStage::takeOutcome(const FileOutcome &outcome)
+{
+    --m_inFlight;
+    released(outcome.file);
+    if (!m_running)
+        return false;
+    const FileRecord &f = outcome.file;
+    if (f.status != FileStatus::Pending) {
+        m_pendingFiles.append(f);
+        m_pendingEvents.append(outcome.events);
+        ++m_progress.filesDone;
+        if (f.size > 0)
+            m_progress.bytesDone += f.size;
+        if (StatusInfo::severity(f.status) == Severity::Error) {
+            ++m_progress.filesFailed;
+            emit logMessage(tr("%1 %2/%3: %4").arg(StatusInfo::key(f.status), f.item, f.name, f.error));
+        }
+        if (isBreakerError(f)) {
+            if (++m_consecutiveErrors >= breakerLimit()) {
+                flush();
+                fail(breakerMessage(m_consecutiveErrors, f.error));
+                return false;
+            }
+        } else {
+            m_consecutiveErrors = 0;
+        }
+    }
+    if (m_pendingFiles.size() >= s_flushRows)
+        flush();
+    return true;
+}
+
+void FileStage::outcomeArrived(const FileOutcome &outcome)
+{
+    if (takeOutcome(outcome))
+        fill();
+}
+
+void FileStage::flush()
+{
+    if (m_pendingFiles.isEmpty() || m_failed)
+        return;
+    // What the outcomes describe becomes durable before the catalog says so: one sync for the whole batch.
+    if (Status s = beforeCommit(); !s) {
+        fail(s.error().message);
+        return;
+    }
+    const QList<FileRecord> files = std::exchange(m_pendingFiles, {});
+    const QList<EventRecord> events = std::exchange(m_pendingEvents, {});
+    if (Status s = commit(files, events); !s) {
+        fail(s.error().message);
+        return;
+    }
+    if (Status s = m_env.catalog.heartbeat(m_batch.batchId, stage()); !s)
+        qCWarning(lcPipeline).noquote() << s.error().message;
+    emit filesChanged(files);
+}
+
+void FileStage::emitProgress()
+{
+    const qint64 bytes = m_progress.bytesDone + bytesInFlight();
+    m_meter.sample(bytes);
+    Progress p = m_progress;
+    p.bytesDone = bytes;
+    p.bytesPerSecond = m_meter.bytesPerSecond();
+    p.etaSeconds = p.bytesTotal >= 0 ? m_meter.etaSeconds(p.bytesTotal - bytes) : -1;
+    p.transfers = activity();
+    emit progressChanged(p);
+}
+
+void FileStage::finish(StageState state, const QString &detail)
+{
+    m_flushTimer.stop();
+    m_running = false;
+    stopped();
+    emitProgress();
+    if (Status s = m_env.catalog.setStageState(m_batch.batchId, stage(), state, detail); !s)
+        qCWarning(lcPipeline).noquote() << s.error().message;
+    emit finished(state, detail);
+}
+
+void FileStage::fail(const QString &message)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    abortWork();
+    m_pool.clear();
+    m_pool.waitForDone();
+    m_pendingFiles.clear();
+    m_pendingEvents.clear();
+    emit logMessage(message);
+    finish(StageState::Failed, message);
+}
+
+} // namespace gh

@@ -1,0 +1,158 @@
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+
+#include <QCoreApplication>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "fileoutcome.h"
+#include "progress.h"
+#include "stagedefinition.h"
+
+namespace gh {
+
+/*!
+    \class gh::FileStage
+    The base of every stage that works file by file: it owns what each of them needs, so a stage only says
+    what it does to one file.
+
+    \list
+    \li Work: the files pending for the stage (StageEnvironment::pending) are read from the catalog a page
+        at a time, keyset-paged by id, so a restart after a crash carries on with what is still pending and a
+        million-file batch never sits in memory. At most a bounded number of files are in flight.
+    \li Commits: outcomes come back to this object's thread and are written, with their events, in one
+        transaction every 256 files or 250 ms (after beforeCommit() made them durable); each commit is the
+        stage's heartbeat.
+    \li Progress: a Progress snapshot a few times a second.
+    \li Pause stops dispatching; cancel (the run's shared atomic flag) stops dispatching and lets running
+        work abort; cancelled files stay pending.
+    \li Errors: transient failures of an earlier run are put back to pending when the stage starts; a run of
+        consecutive errors that count towards the breaker (isBreakerError()) fails the stage; a catalog
+        error fails it at once.
+    \li The stage's lamp: running while it works; done, needs attention (problems, or cancelled) or failed
+        when it ends, with a detail.
+    \endlist
+
+    A subclass implements dispatch() and reports each file's outcome with takeOutcome() (or
+    outcomeArrived()), usually from work it starts with runOnPool(). Lives on one thread (the runner's).
+*/
+class FileStage : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit FileStage(const StageEnvironment &environment, QObject *parent = nullptr);
+    ~FileStage() override;
+
+    Stage stage() const { return m_env.pending.stage; }
+    void start(const BatchContext &batch);
+    //! Thread-safe.
+    void cancel();
+    //! Stops starting new work, or carries on; running work may pause too (pauseWork()).
+    void setPaused(bool paused);
+    bool isRunning() const { return m_running; }
+    bool isPaused() const { return m_paused; }
+
+signals:
+    void progressChanged(const gh::Progress &progress);
+    void filesChanged(const QList<gh::FileRecord> &files);
+    void logMessage(const QString &line);
+    void finished(gh::StageState state, const QString &detail);
+
+protected:
+    //! Called when the lamp says running, before the work is counted: clean up after a crash, put files
+    //! back for another attempt. An error fails the stage.
+    virtual Status prepare();
+    //! The log line when the stage starts with \a files pending.
+    virtual QString startMessage(qint64 files) const;
+    //! Sees each page of pending files before they are dispatched (to look up what they need in one query).
+    virtual Status pageLoaded(const QList<FileRecord> &page);
+    //! Whether \a next may start now; false holds it (and the files after it) back until work comes back.
+    virtual bool canDispatch(const FileRecord &next) const;
+    /*!
+        Starts work on \a file. Returns how many files that took into flight: 1, more for work that takes
+        several files at once, 0 when the file is already part of work in flight (or the stage failed).
+        Every file taken into flight must come back through takeOutcome(), untouched if it was not done.
+    */
+    virtual int dispatch(const FileRecord &file) = 0;
+    //! A file taken into flight came back (before its outcome is recorded).
+    virtual void released(const FileRecord &file);
+    //! Called after each round of dispatching (to hand gathered work over in one go).
+    virtual void dispatched();
+    //! Running work should stop (cancel, failure) and report its files back untouched.
+    virtual void abortWork();
+    virtual void pauseWork(bool paused);
+    //! Makes the outcomes about to be committed durable (the store syncs what it wrote).
+    virtual Status beforeCommit();
+    //! Writes one batch of outcomes and their events in one transaction.
+    virtual Status commit(const QList<FileRecord> &files, const QList<EventRecord> &events);
+    //! Whether an outcome counts towards the consecutive-error breaker (default: store errors).
+    virtual bool isBreakerError(const FileRecord &file) const;
+    virtual int breakerLimit() const;
+    virtual QString breakerMessage(int count, const QString &lastError) const;
+    //! Bytes of files in flight read so far, for progress.
+    virtual qint64 bytesInFlight() const;
+    //! Transfers running now, for progress.
+    virtual QList<TransferActivity> activity() const;
+    //! The lamp's detail when the stage ends with every file in an ok or skipped state.
+    virtual QString doneDetail() const;
+    //! Called when the stage ends, before its last progress report.
+    virtual void stopped();
+
+    const StageEnvironment &environment() const { return m_env; }
+    Catalog &catalog() const { return m_env.catalog; }
+    const BatchContext &batch() const { return m_batch; }
+    const std::shared_ptr<std::atomic_bool> &cancelFlag() const { return m_cancel; }
+    QThreadPool &pool() { return m_pool; }
+    //! Threads of the stage's pool, and how many files may be in flight at once.
+    void setConcurrency(int poolThreads, int maxInFlight);
+
+    using Deliver = std::function<void(const FileOutcome &)>;
+    /*!
+        Runs \a job on the stage's pool. Each outcome it passes to its Deliver comes back to this stage's
+        thread (outcomeArrived()); the job checks the cancel flag itself and reports untouched files.
+    */
+    void runOnPool(std::function<void(const Deliver &deliver)> job);
+    //! Takes in the outcome of a file in flight; false when the stage has stopped (failed, finished).
+    bool takeOutcome(const FileOutcome &outcome);
+    //! takeOutcome(), then dispatches more work.
+    void outcomeArrived(const FileOutcome &outcome);
+    //! Dispatches pending files while there is room; finishes the stage when nothing is left.
+    void fill();
+    //! Fails the stage: running work is stopped, uncommitted outcomes are dropped (their files stay pending).
+    void fail(const QString &message);
+
+private:
+    bool loadPage();
+    void flush();
+    void emitProgress();
+    void finish(StageState state, const QString &detail);
+
+    StageEnvironment m_env;
+    BatchContext m_batch;
+    QThreadPool m_pool;
+    QTimer m_flushTimer;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+
+    std::deque<FileRecord> m_queue;
+    qint64 m_lastQueuedId = 0;
+    bool m_exhausted = false;
+    bool m_running = false;
+    bool m_failed = false;
+    bool m_paused = false;
+    int m_inFlight = 0;
+    int m_maxInFlight = 0;
+    int m_consecutiveErrors = 0;
+
+    QList<FileRecord> m_pendingFiles;
+    QList<EventRecord> m_pendingEvents;
+    Progress m_progress;
+    ThroughputMeter m_meter;
+};
+
+} // namespace gh

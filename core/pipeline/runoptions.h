@@ -1,0 +1,39 @@
+#pragma once
+
+#include <atomic>
+
+#include <QMetaType>
+#include <QString>
+
+#include "fetchoptions.h"
+#include "intake/intaketypes.h"
+#include "net/transferoptions.h"
+#include "report/reportsettings.h"
+#include "store/bitstore.h"
+
+namespace gh {
+
+/*!
+    \class gh::RunOptions
+    Everything a run of the automatic stages is told: what intake, fetch and the store do, and the one set of
+    transfer settings (User-Agent, timeouts, retries, TLS, parallelism, size and type limits) that every
+    download of the run uses — documents given by URL during intake as much as the files fetch brings in.
+*/
+struct RunOptions
+{
+    IntakeSettings intake;
+    FetchOptions fetch;
+    TransferOptions transfer;
+    StoreOptions store;
+    //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
+    QString bannedList;
+    //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
+    ReportOptions report;
+
+    //! The options of one load: the intake settings with this run's transfer settings.
+    IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;
+};
+
+} // namespace gh
+
+Q_DECLARE_METATYPE(gh::RunOptions)

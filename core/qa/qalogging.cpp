@@ -1,0 +1,3 @@
+#include "qalogging.h"
+
+Q_LOGGING_CATEGORY(lcQa, "gatehouse.qa", QtWarningMsg)

@@ -1,0 +1,59 @@
+// The registrations of the stages around review. Add a line here to plug a stage in; see reviewhooks.h.
+
+#include "reviewhooks.h"
+
+#include "reviewdetails.h"
+#include "reviewflags.h"
+
+namespace gh {
+
+const QList<ReviewHooks::Flags> &ReviewHooks::flagSources()
+{
+    static const QList<Flags> list{
+        {{QStringLiteral("file-errors")}, &ReviewFlags::fileErrors},
+        // QA (issue "Automatic QA"): {{"check-findings"}, <items with a check finding>}.
+    };
+    return list;
+}
+
+const QList<ReviewHooks::Gate> &ReviewHooks::approvalGates()
+{
+    // Duplicates (issue "Duplicates"): {{"duplicates"}, <cases of the batch awaiting a curator's decision>}.
+    static const QList<Gate> list;
+    return list;
+}
+
+const QList<ReviewHooks::OnApproved> &ReviewHooks::onApproved()
+{
+    // Upload (issue "Targets and upload"): {{"upload"}, <start the upload stage to the target>}.
+    static const QList<OnApproved> list;
+    return list;
+}
+
+const QList<ReviewHooks::OnRejected> &ReviewHooks::onRejected()
+{
+    // Targets (issue "Targets and upload"): {{"targets"}, <withdraw what was delivered to local/S3 targets>}.
+    static const QList<OnRejected> list;
+    return list;
+}
+
+const QList<ReviewHooks::Notes> &ReviewHooks::findingSources()
+{
+    static const QList<Notes> list{
+        {{QStringLiteral("file-status")}, &ReviewDetails::fileProblems},
+        // QA (issue "Automatic QA"): {{"check-findings"}, <the item's check findings, one line each>}.
+    };
+    return list;
+}
+
+const QList<ReviewHooks::Notes> &ReviewHooks::duplicateSources()
+{
+    static const QList<Notes> list{
+        {{QStringLiteral("same-sha256")}, &ReviewDetails::identicalFiles},
+        // Duplicates (issue "Duplicates"): {{"duplicates"}, <the item's case: near-duplicates and
+        // decisions>}.
+    };
+    return list;
+}
+
+} // namespace gh

@@ -1,0 +1,446 @@
+#include "uploadstage.h"
+
+#include <QJsonArray>
+#include <QPointer>
+#include <QUrl>
+
+#include "catalog/catalog.h"
+#include "uploadpreview.h"
+
+namespace gh {
+
+namespace {
+
+bool isFinal(const FileTargetRecord &row, const QSet<qint64> &decided)
+{
+    switch (row.state) {
+    case TargetState::Uploaded:
+        return row.verified;
+    case TargetState::AlreadyThere:
+    case TargetState::Skipped:
+        return true;
+    case TargetState::NeedsDecision:
+        return !decided.contains(row.fileId);
+    default:
+        return false;
+    }
+}
+
+QString hostOf(const QString &spec)
+{
+    const qsizetype colon = spec.indexOf(u':');
+    const QUrl url(spec.mid(colon + 1));
+    return url.host().isEmpty() ? spec.left(colon) : url.host();
+}
+
+} // namespace
+
+UploadStage::UploadStage(const StageEnvironment &environment, const UploadSettings &settings,
+                         const QString &workDir, QObject *parent)
+    : FileStage(environment, parent)
+    , m_settings(settings)
+    , m_workDir(workDir)
+{}
+
+UploadStage::~UploadStage() = default;
+
+StageDefinition UploadStage::definition(const UploadSettings &settings, const QString &workDir)
+{
+    return {Stage::Upload, StageDefinition::Kind::Files, [settings, workDir](const StageEnvironment &env) {
+                return std::unique_ptr<FileStage>(new UploadStage(env, settings, workDir));
+            }};
+}
+
+Status UploadStage::prepare()
+{
+    auto batch = catalog().batch(this->batch().batchId);
+    if (!batch)
+        return batch.error();
+    if (batch->state == BatchState::Rejected)
+        return Error{ErrorCode::Usage,
+                     tr("Batch %1 was rejected; nothing of it is uploaded.").arg(batch->id)};
+    if (m_settings.routes.isEmpty())
+        return Error{ErrorCode::Usage,
+                     tr("No target to upload to: give --target, or [targets] default in the settings.")};
+    TargetContext context;
+    context.stagingDir = m_workDir + QStringLiteral("/staging");
+    int maxParallel = 1;
+    for (const TargetRoute &route : std::as_const(m_settings.routes)) {
+        Route r;
+        r.route = route;
+        auto target = TargetRegistry::open(route.spec, m_settings.options, context);
+        if (!target)
+            return target.error();
+        r.target = std::move(*target);
+        auto plan = UploadPlan::build(catalog(), batch->id, route);
+        if (!plan)
+            return plan.error();
+        r.plan = std::move(*plan);
+        auto options =
+            UploadPreview::deliveryOptions(m_settings, *r.target, batch->id, batch->name, m_workDir);
+        if (!options)
+            return options.error();
+        r.delivery = std::make_unique<TargetDelivery>(*r.target, environment().store, *options);
+        maxParallel = std::max(maxParallel, r.target->parallelism());
+        m_routes.push_back(std::move(r));
+    }
+    // The stage's rows say whether a file is done with the targets of the run that wrote them. A target
+    // new to the batch (or a filter that now takes more files) lacks rows, and a decision made since
+    // changes what needs-decision means: then the settled files are taken again. Each is settled from its
+    // rows where they are final, without asking the target.
+    bool reopen = false;
+    for (const Route &r : m_routes) {
+        auto counts = catalog().targetCounts(batch->id, r.target->spec());
+        if (!counts)
+            return counts.error();
+        qint64 rows = 0;
+        for (qint64 n : std::as_const(*counts))
+            rows += n;
+        reopen = reopen || rows < r.plan.size() || !r.delivery->options().ignoreWarnings.isEmpty();
+    }
+    if (reopen) {
+        auto reset =
+            catalog().resetStage(batch->id, stage(), {FileStatus::Success, FileStatus::NeedsDecision}, false,
+                                 environment().downstream);
+        if (!reset)
+            return reset.error();
+    }
+    auto work = catalog().pendingWork(batch->id, environment().pending);
+    const qint64 files = work ? work->files : 0;
+    m_maxGroups = maxParallel;
+    // Groups small enough that every lane gets its share of a small batch, at most 50 (one look-up request).
+    m_groupSize = int(std::clamp<qint64>((files + 2 * maxParallel - 1) / (2 * maxParallel), 1, 50));
+    setConcurrency(maxParallel, m_groupSize * m_maxGroups);
+    return {};
+}
+
+QString UploadStage::startMessage(qint64 files) const
+{
+    QStringList specs;
+    for (const Route &r : m_routes)
+        specs.append(r.target->spec() + (r.route.filterText.isEmpty()
+                                             ? QString()
+                                             : QStringLiteral(" (%1)").arg(r.route.filterText)));
+    return tr("Upload: %1 files of batch %2 to %3.")
+        .arg(files)
+        .arg(batch().batchId)
+        .arg(specs.join(QStringLiteral(", ")));
+}
+
+Status UploadStage::pageLoaded(const QList<FileRecord> &page)
+{
+    if (page.isEmpty())
+        return {};
+    // What the targets already have for these files, and the items the templates read.
+    for (const Route &r : m_routes) {
+        auto rows = catalog().batchTargets(batch().batchId, r.target->spec(), page.first().id - 1, -1);
+        if (!rows)
+            return rows.error();
+        for (const FileTargetRecord &row : std::as_const(*rows)) {
+            if (row.fileId > page.last().id)
+                break;
+            m_existing[row.fileId].insert(row.target, row);
+        }
+    }
+    for (const FileRecord &f : page) {
+        if (m_items.contains(f.itemId))
+            continue;
+        auto item = catalog().item(f.itemId);
+        if (!item)
+            return item.error();
+        m_items.insert(f.itemId, *item);
+    }
+    return {};
+}
+
+bool UploadStage::canDispatch(const FileRecord &) const
+{
+    return m_groupsInFlight < m_maxGroups || !m_gathered.isEmpty();
+}
+
+int UploadStage::dispatch(const FileRecord &file)
+{
+    m_gathered.append(file);
+    if (m_gathered.size() >= m_groupSize)
+        launch();
+    return 1;
+}
+
+void UploadStage::dispatched()
+{
+    if (!m_gathered.isEmpty() && m_groupsInFlight < m_maxGroups)
+        launch();
+}
+
+void UploadStage::launch()
+{
+    const QList<FileRecord> files = std::exchange(m_gathered, {});
+    QHash<qint64, ItemRecord> items;
+    QHash<qint64, QHash<QString, FileTargetRecord>> existing;
+    for (const FileRecord &f : files) {
+        items.insert(f.itemId, m_items.value(f.itemId));
+        if (m_existing.contains(f.id))
+            existing.insert(f.id, m_existing.take(f.id));
+    }
+    ++m_groupsInFlight;
+    QPointer<UploadStage> self(this);
+    runOnPool([self, this, files, items, existing](const Deliver &deliver) {
+        if (!self)
+            return;
+        const GroupResult result = work(files, items, existing);
+        QMetaObject::invokeMethod(
+            self,
+            [self, result] {
+                if (self)
+                    self->groupDone(result);
+            },
+            Qt::QueuedConnection);
+        Q_UNUSED(deliver)
+    });
+}
+
+UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
+                                           const QHash<qint64, ItemRecord> &items,
+                                           const QHash<qint64, QHash<QString, FileTargetRecord>> &existing)
+{
+    GroupResult result;
+    const auto cancel = cancelFlag();
+    QHash<qint64, QList<std::pair<TargetState, QString>>> states;
+    QHash<qint64, QList<EventRecord>> events;
+    QHash<qint64, bool> touched;
+    QHash<qint64, bool> transient;
+
+    for (Route &r : m_routes) {
+        const QString spec = r.target->spec();
+        QList<DeliveryItem> work;
+        QHash<qint64, int> attempts;
+        for (const FileRecord &f : files) {
+            const auto entry = r.plan.entry(f.id);
+            if (!entry)
+                continue;
+            const auto rows = existing.value(f.id);
+            if (rows.contains(spec)) {
+                const FileTargetRecord &row = rows.value(spec);
+                attempts.insert(f.id, row.attempts);
+                if (isFinal(row, r.delivery->options().ignoreWarnings)) {
+                    states[f.id].append(
+                        {row.state, row.reported.value(QStringLiteral("message")).toString()});
+                    touched[f.id] = true;
+                    continue;
+                }
+            }
+            DeliveryItem d;
+            d.file = f;
+            d.item = items.value(f.itemId);
+            d.page = entry->page;
+            d.pages = entry->pages;
+            work.append(d);
+        }
+        if (work.isEmpty())
+            continue;
+        QList<DeliveryItem *> all;
+        for (DeliveryItem &d : work) {
+            all.append(&d);
+            if (!cancel->load())
+                r.delivery->prepare(d, cancel);
+        }
+        if (!cancel->load()) {
+            if (Status s = r.delivery->lookUp(all, cancel); !s) {
+                for (DeliveryItem &d : work) {
+                    if (d.state == TargetState::Pending && s.error().code != ErrorCode::Cancelled) {
+                        d.state = TargetState::Failed;
+                        d.transient = true;
+                        d.message = s.error().message;
+                    }
+                }
+            }
+        }
+        for (DeliveryItem &d : work) {
+            if (cancel->load() || d.state != TargetState::Pending)
+                continue;
+            const qint64 id = d.file.id;
+            const QString label = d.label();
+            const QString host = hostOf(spec);
+            r.delivery->send(
+                d,
+                [this, id, label, host](qint64 done, qint64 total) {
+                    progress(id, label, host, done, total);
+                },
+                cancel);
+            {
+                QMutexLocker lock(&m_activityMutex);
+                m_activity.remove(id);
+                if (d.state == TargetState::Uploaded)
+                    m_bytesSent += d.sentSize();
+            }
+            if (d.fatal) {
+                result.fatal = d.message;
+                cancel->store(true);
+            }
+            attempts[id] = attempts.value(id) + 1;
+        }
+        if (Status s = r.delivery->verify(all); !s) {
+            for (DeliveryItem &d : work) {
+                if (d.state == TargetState::Uploaded && !d.verified)
+                    d.message = s.error().message; // stays uploaded, not verified: the next run checks again
+            }
+        }
+        for (DeliveryItem &d : work) {
+            TargetDelivery::cleanUp(d);
+            events[d.file.id].append(d.events);
+            if (d.state == TargetState::Pending)
+                continue; // cancelled before its turn
+            touched[d.file.id] = true;
+            transient[d.file.id] =
+                transient.value(d.file.id) || (d.state == TargetState::Failed && d.transient);
+            states[d.file.id].append({d.state, d.message});
+            FileTargetRecord row;
+            row.fileId = d.file.id;
+            row.batchId = d.file.batchId;
+            row.target = spec;
+            row.remoteName = d.remoteName;
+            row.state = d.state;
+            row.attempts = attempts.value(d.file.id);
+            row.verified = d.verified;
+            row.reported = d.reported;
+            if (!d.message.isEmpty())
+                row.reported.insert(QStringLiteral("message"), d.message);
+            if (d.derivative) {
+                row.reported.insert(QStringLiteral("derivative"),
+                                    QJsonObject{{QStringLiteral("rule"), d.ruleText},
+                                                {QStringLiteral("mimetype"), d.derivative->mimetype},
+                                                {QStringLiteral("size"), d.derivative->size},
+                                                {QStringLiteral("md5"), d.derivative->digests.md5},
+                                                {QStringLiteral("sha1"), d.derivative->digests.sha1},
+                                                {QStringLiteral("sha256"), d.derivative->digests.sha256}});
+            }
+            row.at = QDateTime::currentDateTimeUtc();
+            result.rows.append(row);
+        }
+    }
+
+    for (const FileRecord &f : files) {
+        FileOutcome outcome;
+        outcome.file = f;
+        outcome.events = events.value(f.id);
+        const auto fileStates = states.value(f.id);
+        bool pending = false;
+        for (const Route &r : m_routes) {
+            if (r.plan.entry(f.id) &&
+                std::none_of(result.rows.cbegin(), result.rows.cend(),
+                             [&](const FileTargetRecord &row) {
+                                 return row.fileId == f.id && row.target == r.target->spec();
+                             }) &&
+                !existing.value(f.id).contains(r.target->spec())) {
+                pending = true;
+            }
+        }
+        if (pending && cancel->load()) {
+            outcome.file.status = FileStatus::Pending; // untouched: stays pending for the next run
+            result.outcomes.append(outcome);
+            continue;
+        }
+        FileStatus status = FileStatus::Success;
+        QStringList messages;
+        for (const auto &[state, message] : fileStates) {
+            switch (state) {
+            case TargetState::Uploaded:
+            case TargetState::AlreadyThere:
+            case TargetState::Skipped:
+                break;
+            case TargetState::NeedsDecision:
+                if (status == FileStatus::Success)
+                    status = FileStatus::NeedsDecision;
+                messages.append(message);
+                break;
+            case TargetState::TargetMismatch:
+                status = FileStatus::TargetMismatch;
+                messages.append(message);
+                break;
+            default:
+                if (status != FileStatus::TargetMismatch)
+                    status = transient.value(f.id) ? FileStatus::NetworkError : FileStatus::UploadRefused;
+                messages.append(message);
+                break;
+            }
+        }
+        outcome.file.status = status;
+        outcome.file.error = messages.join(QStringLiteral(" "));
+        outcome.file.processedAt = QDateTime::currentDateTimeUtc();
+        result.outcomes.append(outcome);
+    }
+    return result;
+}
+
+void UploadStage::groupDone(const GroupResult &result)
+{
+    --m_groupsInFlight;
+    m_pendingRows.append(result.rows);
+    bool running = true;
+    for (const FileOutcome &outcome : result.outcomes)
+        running = takeOutcome(outcome) && running;
+    if (!result.fatal.isEmpty()) {
+        fail(result.fatal);
+        return;
+    }
+    if (running)
+        fill();
+}
+
+Status UploadStage::commit(const QList<FileRecord> &files, const QList<EventRecord> &events)
+{
+    // The targets' rows first: a crash in between leaves the files pending, and the next run's look-up finds
+    // them delivered.
+    if (!m_pendingRows.isEmpty()) {
+        if (Status s = catalog().recordTargets(std::exchange(m_pendingRows, {})); !s)
+            return s;
+    }
+    return FileStage::commit(files, events);
+}
+
+bool UploadStage::isBreakerError(const FileRecord &file) const
+{
+    return file.status == FileStatus::NetworkError;
+}
+
+QString UploadStage::breakerMessage(int count, const QString &lastError) const
+{
+    return tr("%1 uploads in a row failed to reach their target; stopping. Last error: %2")
+        .arg(count)
+        .arg(lastError);
+}
+
+void UploadStage::progress(qint64 fileId, const QString &label, const QString &host, qint64 done,
+                           qint64 total)
+{
+    QMutexLocker lock(&m_activityMutex);
+    TransferActivity &a = m_activity[fileId];
+    a.tag = fileId;
+    a.label = label;
+    a.host = host;
+    a.direction = TransferActivity::Direction::Upload;
+    a.bytesDone = done;
+    a.total = total;
+}
+
+qint64 UploadStage::bytesInFlight() const
+{
+    QMutexLocker lock(&m_activityMutex);
+    qint64 bytes = 0;
+    for (const TransferActivity &a : m_activity)
+        bytes += a.bytesDone;
+    return bytes;
+}
+
+QList<TransferActivity> UploadStage::activity() const
+{
+    QMutexLocker lock(&m_activityMutex);
+    return m_activity.values();
+}
+
+QString UploadStage::doneDetail() const
+{
+    return tr("Every file is at its targets.");
+}
+
+} // namespace gh

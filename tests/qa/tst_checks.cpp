@@ -1,0 +1,615 @@
+#include <QBuffer>
+#include <QCryptographicHash>
+#include <QMimeDatabase>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "catalog/catalog.h"
+#include "catalog/checkrecords.h"
+#include "imaging/imageanalysis.h"
+#include "imaging/jp2codec.h"
+#include "qa/checkregistry.h"
+#include "qa/checkrunner.h"
+#include "testsupport.h"
+
+using namespace gh;
+
+// The checks one by one, on files made here and a catalog of their own: what each finds, what it leaves
+// alone, the thresholds of the profile, and the checks across files on small hand-made batches.
+
+namespace {
+
+QByteArray hex(const QByteArray &content, QCryptographicHash::Algorithm algorithm)
+{
+    return QCryptographicHash::hash(content, algorithm).toHex();
+}
+
+QByteArray grayJp2(QSize size, const std::function<int(int, int)> &value)
+{
+    QImage image(size, QImage::Format_Grayscale8);
+    for (int y = 0; y < size.height(); ++y) {
+        uchar *line = image.scanLine(y);
+        for (int x = 0; x < size.width(); ++x)
+            line[x] = uchar(value(x, y));
+    }
+    auto encoded = Jp2Codec::encode(image);
+    if (!encoded)
+        qFatal("%s", qPrintable(encoded.error().message));
+    return *encoded;
+}
+
+// A page: paper at 230, lines of ink at 60 covering about a tenth of it.
+int pageValue(int x, int y)
+{
+    return (y % 32) < 6 && (x / 12) % 3 != 0 ? 60 : 230;
+}
+
+/*!
+    A batch in a catalog of its own, with files written beside it and measured as fetch would have; run()
+    checks it with a registry that has the image checks.
+*/
+class Harness
+{
+public:
+    explicit Harness(const QString &detected = QStringLiteral("folder"))
+    {
+        auto location = CatalogLocation::parse(m_dir.filePath(QStringLiteral("catalog.sqlite")));
+        auto catalog = Catalog::open(*location);
+        if (!catalog)
+            qFatal("%s", qPrintable(catalog.error().message));
+        m_catalog = std::move(*catalog);
+        m_source = m_dir.filePath(QStringLiteral("B400022028240-RT1"));
+        m_batch = *m_catalog->createBatch(QStringLiteral("test"), m_source);
+        (void)m_catalog->setBatchDetection(m_batch, detected, {});
+        registerImageChecks(m_registry);
+    }
+
+    qint64 item(const QString &identifier, const QJsonObject &metadata = {})
+    {
+        ItemRecord item;
+        item.batchId = m_batch;
+        item.seq = ++m_items;
+        item.identifier = identifier;
+        item.label = identifier.section(u'/', -1);
+        item.metadata = metadata;
+        return *m_catalog->insertItem(item);
+    }
+
+    //! A stored file; \a declaredMd5 empty declares the right one, "-" declares none.
+    qint64 file(qint64 itemId, const QString &relative, const QByteArray &content,
+                const QByteArray &declaredMd5 = {}, FileStatus status = FileStatus::Success)
+    {
+        FileRecord f;
+        f.batchId = m_batch;
+        f.itemId = itemId;
+        f.seq = ++m_files;
+        f.name = relative.section(u'/', -1);
+        f.sourcePath = m_source + u'/' + relative;
+        if (status == FileStatus::Missing)
+            f.status = status;
+        if (declaredMd5 != "-") {
+            f.declared.md5 = QString::fromLatin1(declaredMd5.isEmpty() ? hex(content, QCryptographicHash::Md5)
+                                                                       : declaredMd5);
+            f.declared.origin = f.sourcePath + QStringLiteral(".md5");
+        }
+        f.id = *m_catalog->insertFile(f);
+        if (status == FileStatus::Missing)
+            return f.id;
+        test::writeFile(f.sourcePath, content);
+        f.size = content.size();
+        f.digests.md5 = QString::fromLatin1(hex(content, QCryptographicHash::Md5));
+        f.digests.sha1 = QString::fromLatin1(hex(content, QCryptographicHash::Sha1));
+        f.digests.sha256 = QString::fromLatin1(hex(content, QCryptographicHash::Sha256));
+        f.mimetype = QMimeDatabase().mimeTypeForData(content).name();
+        f.status = content.isEmpty() ? FileStatus::Empty : status;
+        f.storedKey = relative;
+        (void)m_catalog->recordOutcomes({f}, {});
+        return f.id;
+    }
+
+    //! Both passes, as the check stage runs them; the findings by check, each "path[:line] message".
+    QList<FindingRecord> run(const QaProfile &profile = {})
+    {
+        auto batch = m_catalog->batch(m_batch);
+        auto runner = CheckRunner::create(*batch, profile, m_registry);
+        if (!runner)
+            qFatal("%s", qPrintable(runner.error().message));
+        m_runner = *runner;
+        CheckRecords records(*m_catalog);
+        (void)records.clearBatch(m_batch);
+        const QList<FileRecord> files = *m_catalog->files(m_batch);
+        QList<qint64> ids;
+        for (const FileRecord &f : files)
+            ids.append(f.id);
+        const QHash<qint64, ImageStatistics> kept = *records.imageStatistics(ids);
+        QList<CheckedFile> results;
+        for (const FileRecord &f : files) {
+            std::optional<ImageStatistics> statistics;
+            if (kept.contains(f.id))
+                statistics = kept.value(f.id);
+            results.append(
+                m_runner->checkFile(f, f.storedKey.isEmpty() ? QString() : f.sourcePath, statistics));
+        }
+        if (Status s = records.recordFileResults(results); !s)
+            qFatal("%s", qPrintable(s.error().message));
+        auto across = m_runner->checkBatch(records);
+        if (Status s = m_runner->recordBatch(records, *across); !s)
+            qFatal("%s", qPrintable(s.error().message));
+        return *records.findings(m_batch);
+    }
+
+    static QStringList checksOf(const QList<FindingRecord> &findings)
+    {
+        QStringList names;
+        for (const FindingRecord &f : findings)
+            names.append(f.check);
+        names.sort();
+        return names;
+    }
+    static const FindingRecord *find(const QList<FindingRecord> &findings, const QString &check)
+    {
+        for (const FindingRecord &f : findings) {
+            if (f.check == check)
+                return &f;
+        }
+        return nullptr;
+    }
+
+    Catalog &catalog() { return *m_catalog; }
+    qint64 batch() const { return m_batch; }
+    QString source() const { return m_source; }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Catalog> m_catalog;
+    CheckRegistry m_registry;
+    std::shared_ptr<const CheckRunner> m_runner;
+    QString m_source;
+    qint64 m_batch = 0;
+    int m_items = 0;
+    int m_files = 0;
+};
+
+QString dump(const QList<FindingRecord> &findings)
+{
+    QStringList lines;
+    for (const FindingRecord &f : findings)
+        lines.append(f.check + u' ' + severityKey(f.severity) + u' ' + f.message);
+    return lines.join(u'\n');
+}
+
+QJsonObject pageMetadata(int page, const QString &edition = QStringLiteral("1795-06-13"), int number = 1)
+{
+    return QJsonObject{{QStringLiteral("batch_id"), QStringLiteral("400022028240")},
+                       {QStringLiteral("film_id"), QStringLiteral("400022028240-14")},
+                       {QStringLiteral("edition_date"), edition},
+                       {QStringLiteral("edition_number"), number},
+                       {QStringLiteral("page_number"), page},
+                       {QStringLiteral("page_number_source"), QStringLiteral("file name")}};
+}
+
+QByteArray modsPage(int page, const QString &reel = QStringLiteral("400022028240-14"))
+{
+    return QStringLiteral(
+               "<?xml version=\"1.0\"?>\n<mods xmlns=\"http://www.loc.gov/mods/v3\">\n"
+               "  <identifier type=\"reel number\">%1</identifier>\n"
+               "  <part><detail type=\"pageNumber\">\n    <number>%2</number>\n  </detail></part>\n</mods>\n")
+        .arg(reel)
+        .arg(page)
+        .toUtf8();
+}
+
+} // namespace
+
+class TestChecks : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void registryOrderAndNames();
+    void fixityAndEmpty();
+    void mimetypeAgainstExtension();
+    void xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork();
+    void ocrConfidenceThreshold();
+    void imageChecksAndTheirThresholds();
+    void imageChecksOnOtherFormats();
+    void decodableFindsATruncatedJp2();
+    void pageSequenceEdgeCases();
+    void batchIdentifierEverywhere();
+    void sidecarsAndPlaceholders();
+    void dimensionsAndBounds();
+    void pageChecksStaySilentOutsideNewspapers();
+    void statisticsAreKeptAndReused();
+};
+
+void TestChecks::registryOrderAndNames()
+{
+    CheckRegistry registry;
+    QCOMPARE(registry.names(), QStringList({QStringLiteral("fixity"), QStringLiteral("empty"),
+                                            QStringLiteral("mimetype-extension"),
+                                            QStringLiteral("jp2-structure"), QStringLiteral("xml-wellformed"),
+                                            QStringLiteral("xml-schema"), QStringLiteral("page-sequence"),
+                                            QStringLiteral("batch-identifier"), QStringLiteral("sidecars"),
+                                            QStringLiteral("dimensions"), QStringLiteral("ocr-confidence")}));
+    QVERIFY(!registry.imageAnalyser());
+    registerImageChecks(registry);
+    QVERIFY(registry.imageAnalyser());
+    const QStringList withImages = registry.names();
+    QCOMPARE(withImages.mid(11), QStringList({QStringLiteral("decodable"), QStringLiteral("dark-page"),
+                                              QStringLiteral("blank-page"), QStringLiteral("black-border")}));
+    registerImageChecks(registry); // again: replaced, not doubled
+    QCOMPARE(registry.names(), withImages);
+    for (const auto &check : registry.checks())
+        QVERIFY2(!check->description().isEmpty(), qPrintable(check->name()));
+}
+
+void TestChecks::fixityAndEmpty()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    h.file(item, QStringLiteral("good.txt"), "good\n");
+    h.file(item, QStringLiteral("bad.txt"), "bad\n", "0123456789abcdef0123456789abcdef",
+           FileStatus::FixityMismatch);
+    h.file(item, QStringLiteral("undeclared.txt"), "no checksum\n", "-");
+    h.file(item, QStringLiteral("empty.txt"), QByteArray());
+    const QList<FindingRecord> found = h.run();
+    QCOMPARE(Harness::checksOf(found), QStringList({QStringLiteral("empty"), QStringLiteral("fixity")}));
+    const FindingRecord *fixity = Harness::find(found, QStringLiteral("fixity"));
+    QVERIFY(fixity->message.contains(QStringLiteral("bad.txt")));
+    QVERIFY(fixity->message.contains(QStringLiteral("0123456789abcdef")));
+    QVERIFY(fixity->message.contains(QStringLiteral("bad.txt.md5")));
+    QCOMPARE(fixity->severity, FindingSeverity::Error);
+    QVERIFY(Harness::find(found, QStringLiteral("empty"))
+                ->message.contains(QStringLiteral("empty.txt is empty")));
+    // Messages name the file by its path inside the batch's folder.
+    QVERIFY(fixity->message.startsWith(QStringLiteral("B400022028240-RT1/bad.txt")));
+}
+
+void TestChecks::mimetypeAgainstExtension()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    h.file(item, QStringLiteral("note.pdf"), "just some text\n");
+    h.file(item, QStringLiteral("note.txt"), "just some text\n");
+    h.file(item, QStringLiteral("record.xml"), "<?xml version=\"1.0\"?><r/>\n");
+    h.file(item, QStringLiteral("page.jp2"), grayJp2({64, 64}, pageValue));
+    h.file(item, QStringLiteral("unknown.zzz-none"), "whatever\n");
+    QaProfile profile;
+    profile.skip = {QStringLiteral("xml-schema")};
+    const QList<FindingRecord> found = h.run(profile);
+    QCOMPARE(Harness::checksOf(found), QStringList{QStringLiteral("mimetype-extension")});
+    const FindingRecord &f = found.constFirst();
+    QVERIFY2(f.message.contains(QStringLiteral("note.pdf")) &&
+                 f.message.contains(QStringLiteral("text/plain")) &&
+                 f.message.contains(QStringLiteral("application/pdf")),
+             qPrintable(f.message));
+    QCOMPARE(f.severity, FindingSeverity::Warning);
+}
+
+void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
+{
+    QTcpServer server;
+    const bool listening = server.listen(QHostAddress::LocalHost);
+    int connections = 0;
+    connect(&server, &QTcpServer::newConnection, &server, [&] {
+        ++connections;
+        server.nextPendingConnection()->close();
+    });
+    const QString url = QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    h.file(item, QStringLiteral("laughs.xml"),
+           "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 "
+           "\"&lol;&lol;&lol;&lol;\">\n]>\n"
+           "<lolz>&lol2;</lolz>\n");
+    h.file(item, QStringLiteral("xxe.xml"),
+           QStringLiteral("<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM \"%1\">]>\n<r>&x;</r>\n")
+               .arg(url)
+               .toUtf8());
+    h.file(item, QStringLiteral("dtd.xml"),
+           QStringLiteral("<?xml version=\"1.0\"?>\n<!DOCTYPE r SYSTEM \"%1\">\n<r/>\n").arg(url).toUtf8());
+    h.file(item, QStringLiteral("broken.xml"), "<?xml version=\"1.0\"?>\n<r>\n  <open>\n</r>\n");
+    h.file(item, QStringLiteral("fine.xml"), "<?xml version=\"1.0\"?>\n<r/>\n");
+    const QList<FindingRecord> found = h.run();
+    QTest::qWait(200);
+    QCOMPARE(connections, 0);
+    QStringList checks = Harness::checksOf(found);
+    checks.removeAll(QStringLiteral("xml-schema")); // the note that no schemas are configured
+    QCOMPARE(checks, QStringList(4, QStringLiteral("xml-wellformed")));
+    for (const FindingRecord &f : found) {
+        if (f.check != u"xml-wellformed")
+            continue;
+        QVERIFY2(f.line > 0, qPrintable(f.message));
+        if (f.message.contains(QStringLiteral("laughs.xml")))
+            QVERIFY2(f.message.contains(QStringLiteral("entity")) && f.line == 3, qPrintable(f.message));
+        if (f.message.contains(QStringLiteral("xxe.xml")))
+            QVERIFY2(f.message.contains(QStringLiteral("external entity")) && f.line == 2,
+                     qPrintable(f.message));
+        if (f.message.contains(QStringLiteral("dtd.xml")))
+            QVERIFY2(f.message.contains(QStringLiteral("external DTD")), qPrintable(f.message));
+        if (f.message.contains(QStringLiteral("broken.xml")))
+            QCOMPARE(f.line, 4);
+    }
+    const FindingRecord *note = Harness::find(found, QStringLiteral("xml-schema"));
+    QVERIFY(note);
+    QCOMPARE(note->fileId, 0);
+    QVERIFY2(note->message.contains(QStringLiteral("1 XML files")),
+             qPrintable(note->message)); // only fine.xml parsed
+}
+
+void TestChecks::ocrConfidenceThreshold()
+{
+    auto alto = [](const QStringList &confidences) {
+        QByteArray xml =
+            "<?xml version=\"1.0\"?>\n<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v4#\"><Layout><Page "
+            "ID=\"P\" WIDTH=\"10\" HEIGHT=\"10\" PHYSICAL_IMG_NR=\"1\"><PrintSpace><TextBlock><TextLine>";
+        for (const QString &wc : confidences)
+            xml +=
+                "<String CONTENT=\"w\"" + (wc.isEmpty() ? QByteArray() : " WC=\"" + wc.toUtf8() + '"') + "/>";
+        return xml + "</TextLine></TextBlock></PrintSpace></Page></Layout></alto>\n";
+    };
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    h.file(item, QStringLiteral("low.alto.xml"),
+           alto({QStringLiteral("0.2"), QStringLiteral("0.3"), QStringLiteral("0.4")}));
+    h.file(item, QStringLiteral("high.alto.xml"), alto({QStringLiteral("0.9"), QStringLiteral("0.8")}));
+    h.file(item, QStringLiteral("none.alto.xml"), alto({QString(), QString()}));
+    QaProfile profile;
+    profile.skip = {QStringLiteral("xml-schema")};
+    QList<FindingRecord> found = h.run(profile);
+    QCOMPARE(Harness::checksOf(found), QStringList{QStringLiteral("ocr-confidence")});
+    QVERIFY2(found.constFirst().message.contains(QStringLiteral("low.alto.xml")) &&
+                 found.constFirst().message.contains(QStringLiteral("0.30")) &&
+                 found.constFirst().message.contains(QStringLiteral("3 words")),
+             qPrintable(found.constFirst().message));
+    QCOMPARE(found.constFirst().severity, FindingSeverity::Flag);
+    profile.ocrMinConfidence = 0.85;
+    QCOMPARE(h.run(profile).size(), 1); // high's mean is 0.85: not below
+    profile.ocrMinConfidence = 0.86;
+    QCOMPARE(h.run(profile).size(), 2);
+}
+
+void TestChecks::imageChecksAndTheirThresholds()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    const QSize size(400, 500);
+    h.file(item, QStringLiteral("page.jp2"), grayJp2(size, pageValue));
+    h.file(item, QStringLiteral("dark.jp2"),
+           grayJp2(size, [](int x, int y) { return pageValue(x, y) == 60 ? 40 : 90; }));
+    h.file(item, QStringLiteral("blank.jp2"), grayJp2(size, [](int, int) { return 236; }));
+    h.file(item, QStringLiteral("border.jp2"), grayJp2(size, [&](int x, int y) {
+               const int t = 25; // about 22 % of the page
+               return x < t || y < t || x >= size.width() - t || y >= size.height() - t ? 0 : pageValue(x, y);
+           }));
+    QList<FindingRecord> found = h.run();
+    QCOMPARE(Harness::checksOf(found),
+             QStringList({QStringLiteral("black-border"), QStringLiteral("blank-page"),
+                          QStringLiteral("dark-page")}));
+    for (const FindingRecord &f : found)
+        QCOMPARE(f.severity, FindingSeverity::Flag);
+    QVERIFY(Harness::find(found, QStringLiteral("dark-page"))->message.contains(QStringLiteral("dark.jp2")));
+    QVERIFY(
+        Harness::find(found, QStringLiteral("dark-page"))->message.contains(QStringLiteral("peaks at 90")));
+    QVERIFY(
+        Harness::find(found, QStringLiteral("blank-page"))->message.contains(QStringLiteral("blank.jp2")));
+    QVERIFY(
+        Harness::find(found, QStringLiteral("black-border"))->message.contains(QStringLiteral("border.jp2")));
+
+    // Thresholds are the profile's: a lower dark peak, a tolerated border, a stricter blank page.
+    QaProfile profile;
+    profile.darkPeak = 90;
+    profile.borderMaxFraction = 0.25;
+    profile.blankMaxInk = 0.5;
+    found = h.run(profile);
+    // Only the dark page has more than half its pixels as ink.
+    QCOMPARE(Harness::checksOf(found), QStringList(3, QStringLiteral("blank-page")));
+    profile = {};
+    profile.checks = {QStringLiteral("dark-page")};
+    QCOMPARE(Harness::checksOf(h.run(profile)), QStringList{QStringLiteral("dark-page")});
+}
+
+void TestChecks::imageChecksOnOtherFormats()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    QImage dark(300, 200, QImage::Format_RGB32);
+    dark.fill(QColor(40, 40, 70));
+    QByteArray png;
+    {
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        dark.save(&buffer, "PNG");
+    }
+    h.file(item, QStringLiteral("dark.png"), png);
+    QByteArray corrupt = png;
+    corrupt[18] = char(corrupt[18] ^ 0x5A); // the width in IHDR: its CRC no longer matches
+    h.file(item, QStringLiteral("broken.png"), corrupt);
+    const QList<FindingRecord> found = h.run();
+    QVERIFY2(Harness::checksOf(found).contains(QStringLiteral("dark-page")), qPrintable(dump(found)));
+    const FindingRecord *broken = Harness::find(found, QStringLiteral("decodable"));
+    QVERIFY2(broken && broken->message.contains(QStringLiteral("broken.png")), qPrintable(dump(found)));
+}
+
+void TestChecks::decodableFindsATruncatedJp2()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    const QByteArray jp2 = grayJp2({300, 300}, pageValue);
+    h.file(item, QStringLiteral("cut.jp2"), jp2.left(jp2.size() * 6 / 10));
+    h.file(item, QStringLiteral("whole.jp2"), jp2);
+    const QList<FindingRecord> found = h.run();
+    QCOMPARE(Harness::checksOf(found),
+             QStringList({QStringLiteral("decodable"), QStringLiteral("jp2-structure")}));
+    for (const FindingRecord &f : found)
+        QVERIFY2(f.message.contains(QStringLiteral("cut.jp2")) &&
+                     !f.message.contains(QStringLiteral("whole")),
+                 qPrintable(f.message));
+    QVERIFY(
+        Harness::find(found, QStringLiteral("jp2-structure"))->message.contains(QStringLiteral("truncated")));
+}
+
+void TestChecks::pageSequenceEdgeCases()
+{
+    Harness h(QStringLiteral("newspaper"));
+    QaProfile profile;
+    profile.checks = {QStringLiteral("page-sequence")};
+    // Edition A: pages 2, 3, 6 (does not start at 1; 4 and 5 missing). Edition B: 1, 2, and a page whose file
+    // name says 3 while its MODS says 2.
+    auto page = [&](const QString &edition, int fromName, int fromMods) {
+        const QString base =
+            QStringLiteral("film/%1-01/news-%1-01-%2").arg(edition).arg(fromName, 4, 10, QLatin1Char('0'));
+        const qint64 item = h.item(base, pageMetadata(fromName, edition));
+        h.file(item, base + QStringLiteral(".jp2"), grayJp2({32, 32}, pageValue));
+        h.file(item, base + QStringLiteral(".mods.xml"), modsPage(fromMods));
+    };
+    page(QStringLiteral("1795-06-13"), 2, 2);
+    page(QStringLiteral("1795-06-13"), 3, 3);
+    page(QStringLiteral("1795-06-13"), 6, 6);
+    page(QStringLiteral("1795-06-16"), 1, 1);
+    page(QStringLiteral("1795-06-16"), 2, 2);
+    page(QStringLiteral("1795-06-16"), 3, 2);
+    const QList<FindingRecord> found = h.run(profile);
+    const QString all = dump(found);
+    QCOMPARE(found.size(), 4);
+    QVERIFY2(all.contains(QStringLiteral("does not start at page 1: page 1 is missing")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("has no pages 4 to 5: the pages go from 3 to 6")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("page 2 of edition 400022028240-14/1795-06-16-01 is there twice")),
+             qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("MODS gives page 2, but the file name says page 3")),
+             qPrintable(all));
+    for (const FindingRecord &f : found) {
+        QCOMPARE(f.line, 5); // the MODS number element
+        QVERIFY(f.message.contains(QStringLiteral(".mods.xml, line 5")));
+    }
+}
+
+void TestChecks::batchIdentifierEverywhere()
+{
+    Harness h(QStringLiteral("newspaper"));
+    QaProfile profile;
+    profile.checks = {QStringLiteral("batch-identifier")};
+    QJsonObject foreignFilm = pageMetadata(1);
+    foreignFilm.insert(QStringLiteral("film_id"), QStringLiteral("400022028241-3"));
+    const qint64 film = h.item(QStringLiteral("400022028241-3"), foreignFilm);
+    h.file(film, QStringLiteral("400022028241-3/400022028241-3.film.xml"),
+           modsPage(1, QStringLiteral("400022028241-3")));
+    const qint64 good = h.item(QStringLiteral("400022028240-14/p1"), pageMetadata(1));
+    h.file(good, QStringLiteral("400022028240-14/p1.mods.xml"), modsPage(1));
+    h.file(good, QStringLiteral("400022028240-14/400022028240-14.film.xml"), modsPage(1));
+    const QList<FindingRecord> found = h.run(profile);
+    const QString all = dump(found);
+    // The foreign film folder once, its file name, and its MODS reel number.
+    QCOMPARE(found.size(), 3);
+    QVERIFY2(all.contains(QStringLiteral("the film folder 400022028241-3 names batch 400022028241")),
+             qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("the file name names batch 400022028241")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("\"400022028241-3\" (type \"reel number\")")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("film.xml, line 3")), qPrintable(all));
+}
+
+void TestChecks::sidecarsAndPlaceholders()
+{
+    Harness h(QStringLiteral("newspaper"));
+    QaProfile profile;
+    profile.checks = {QStringLiteral("sidecars")};
+    const qint64 page = h.item(QStringLiteral("film/ed/p-0001"), pageMetadata(1));
+    h.file(page, QStringLiteral("film/ed/p-0001.jp2"), grayJp2({32, 32}, pageValue));
+    h.file(page, QStringLiteral("film/ed/p-0001.mix.xml"), "<mix/>", "-"); // no .md5
+    h.file(page, QStringLiteral("film/ed/p-0001.mods.xml"), modsPage(1));
+    h.file(page, QStringLiteral("film/ed/p-0001.alto.xml"), {}, "-",
+           FileStatus::Missing); // intake's placeholder
+    QList<FindingRecord> found = h.run(profile);
+    QString all = dump(found);
+    QCOMPARE(found.size(), 2);
+    QVERIFY2(all.contains(QStringLiteral("p-0001.mix.xml has no checksum file p-0001.mix.xml.md5")),
+             qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("has no alto.xml file: p-0001.alto.xml is missing")),
+             qPrintable(all));
+    // The profile decides the companions and the checksum file.
+    profile.sidecars = {QStringLiteral(".jp2"), QStringLiteral(".mods.xml")};
+    profile.checksumSidecar.clear();
+    QCOMPARE(h.run(profile).size(), 0);
+    profile.sidecars = {QStringLiteral(".jp2"), QStringLiteral(".tif")};
+    found = h.run(profile);
+    QCOMPARE(found.size(), 1);
+    QVERIFY(found.constFirst().message.contains(QStringLiteral("p-0001.tif is missing")));
+}
+
+void TestChecks::dimensionsAndBounds()
+{
+    Harness h;
+    QaProfile profile;
+    profile.checks = {QStringLiteral("dimensions")};
+    const qint64 page = h.item(QStringLiteral("p"));
+    h.file(page, QStringLiteral("p.jp2"), grayJp2({120, 90}, pageValue));
+    h.file(page, QStringLiteral("p.mix.xml"),
+           "<?xml version=\"1.0\"?>\n<mix xmlns=\"http://www.loc.gov/mix/v20\"><BasicImageInformation>\n"
+           "<BasicImageCharacteristics>\n<imageWidth>120</imageWidth>\n<imageHeight>91</imageHeight>\n"
+           "</BasicImageCharacteristics></BasicImageInformation></mix>\n");
+    h.file(page, QStringLiteral("p.alto.xml"),
+           "<?xml version=\"1.0\"?>\n<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v2#\">\n<Layout>\n"
+           "<Page ID=\"P1\" WIDTH=\"120\" HEIGHT=\"90\" PHYSICAL_IMG_NR=\"1\"/></Layout></alto>\n");
+    // ALTO in tenths of millimetres is not compared with pixels.
+    const qint64 other = h.item(QStringLiteral("q"));
+    h.file(other, QStringLiteral("q.jp2"), grayJp2({120, 90}, pageValue));
+    h.file(other, QStringLiteral("q.alto.xml"),
+           "<?xml version=\"1.0\"?>\n<alto xmlns=\"http://www.loc.gov/standards/alto/ns-v2#\">\n<Description>"
+           "<MeasurementUnit>mm10</MeasurementUnit></Description><Layout>\n"
+           "<Page ID=\"P1\" WIDTH=\"2000\" HEIGHT=\"1500\" PHYSICAL_IMG_NR=\"1\"/></Layout></alto>\n");
+    QList<FindingRecord> found = h.run(profile);
+    QCOMPARE(found.size(), 1);
+    QVERIFY2(
+        found.constFirst().message.contains(QStringLiteral("p.mix.xml, line 4: MIX says 120×91 pixels")) &&
+            found.constFirst().message.contains(QStringLiteral("120×90 according to its codestream")),
+        qPrintable(found.constFirst().message));
+    QCOMPARE(found.constFirst().line, 4);
+    profile.minWidth = 200;
+    found = h.run(profile);
+    QCOMPARE(found.size(), 3);
+    QVERIFY(dump(found).contains(QStringLiteral("outside the profile's bounds")));
+}
+
+void TestChecks::pageChecksStaySilentOutsideNewspapers()
+{
+    Harness h(QStringLiteral("folder"));
+    const qint64 page = h.item(QStringLiteral("p"), pageMetadata(3));
+    h.file(page, QStringLiteral("p-0003.jp2"), grayJp2({32, 32}, pageValue), "-");
+    h.file(page, QStringLiteral("p-0003.mods.xml"), modsPage(3, QStringLiteral("999999999999-1")));
+    QaProfile profile;
+    profile.checks = {QStringLiteral("page-sequence"), QStringLiteral("batch-identifier"),
+                      QStringLiteral("sidecars")};
+    QCOMPARE(h.run(profile).size(), 0);
+}
+
+void TestChecks::statisticsAreKeptAndReused()
+{
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    const qint64 id =
+        h.file(item, QStringLiteral("dark.jp2"), grayJp2({2000, 1600}, [](int, int) { return 50; }));
+    QaProfile profile;
+    profile.sampleSize = 400;
+    profile.checks = {QStringLiteral("dark-page")};
+    QCOMPARE(Harness::checksOf(h.run(profile)), QStringList{QStringLiteral("dark-page")});
+    CheckRecords records(h.catalog());
+    auto kept = records.imageStatistics(id);
+    QVERIFY(kept && kept->has_value());
+    const ImageStatistics s = **kept;
+    QCOMPARE(s.width, 2000);
+    QCOMPARE(s.height, 1600);
+    // A reduced decode: the longer side at least 400, never the full 2000.
+    QCOMPARE(s.reduction, 2);
+    QCOMPARE(s.sampleWidth, 500);
+    QCOMPARE(s.sampleHeight, 400);
+    QCOMPARE(s.pixelCount(), quint64(500 * 400));
+    QCOMPARE(s.peak(), 50);
+    QCOMPARE(s.format, QStringLiteral("jp2"));
+    // Kept statistics are what the next run judges by; the file is not read again (here: removed).
+    QVERIFY(QFile::remove(h.source() + QStringLiteral("/dark.jp2")));
+    QCOMPARE(Harness::checksOf(h.run(profile)), QStringList({QStringLiteral("dark-page")}));
+}
+
+QTEST_MAIN(TestChecks)
+#include "tst_checks.moc"

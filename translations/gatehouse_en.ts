@@ -1,0 +1,353 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>gh::BagParser</name>
+    <message numerus="yes">
+        <source>%n line(s) of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</source>
+        <translation>
+            <numerusform>%n line of %1 is longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</numerusform>
+            <numerusform>%n lines of %1 are longer than the 79 characters RFC 8493 recommends (the first is line %2); long values can be continued on indented lines.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchHousekeeping</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies)</source>
+        <translation>
+            <numerusform>%n stored copy</numerusform>
+            <numerusform>%n stored copies</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) shared with other batches stay</source>
+        <translation>
+            <numerusform>%n stored copy shared with other batches stays</numerusform>
+            <numerusform>%n stored copies shared with other batches stay</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch %1 was deleted from the catalog, but %n stored object(s) or files could not be removed: %2</source>
+        <translation>
+            <numerusform>Batch %1 was deleted from the catalog, but %n stored object or file could not be removed: %2</numerusform>
+            <numerusform>Batch %1 was deleted from the catalog, but %n stored objects or files could not be removed: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::BatchListModel</name>
+    <message numerus="yes">
+        <source>%n file(s) with problems: see Problems</source>
+        <translation>
+            <numerusform>%n file with a problem: see Problems</numerusform>
+            <numerusform>%n files with problems: see Problems</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::ColumnMappingEditor</name>
+    <message numerus="yes">
+        <source>%n column(s) read.</source>
+        <translation>
+            <numerusform>%n column read.</numerusform>
+            <numerusform>%n columns read.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::ImsCpReader</name>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n file in the package is not listed in %1: %2.</numerusform>
+            <numerusform>%n files in the package are not listed in %1: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 lists %n file that is missing: %2.</numerusform>
+            <numerusform>%1 lists %n files that are missing: %2.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::Intake</name>
+    <message numerus="yes">
+        <source>%n record(s) on the banned list will be skipped.</source>
+        <translation>
+            <numerusform>%n record on the banned list will be skipped.</numerusform>
+            <numerusform>%n records on the banned list will be skipped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::ListingIngester</name>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n checksum file read</numerusform>
+            <numerusform>%n checksum files read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::MainWindow</name>
+    <message numerus="yes">
+        <source>Checking %n file(s) again…</source>
+        <translation>
+            <numerusform>Checking %n file again…</numerusform>
+            <numerusform>Checking %n files again…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::MetsReader</name>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that no division of the structure map points to: %2.</source>
+        <translation>
+            <numerusform>%1 lists %n file that no division of the structure map points to: %2.</numerusform>
+            <numerusform>%1 lists %n files that no division of the structure map points to: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the package are not listed in %1: %2.</source>
+        <translation>
+            <numerusform>%n file in the package is not listed in %1: %2.</numerusform>
+            <numerusform>%n files in the package are not listed in %1: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 lists %n file(s) that are missing: %2.</source>
+        <translation>
+            <numerusform>%1 lists %n file that is missing: %2.</numerusform>
+            <numerusform>%1 lists %n files that are missing: %2.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::NewspaperBatchIngester</name>
+    <message numerus="yes">
+        <source>%n film(s)</source>
+        <translation>
+            <numerusform>%n film</numerusform>
+            <numerusform>%n films</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edition(s)</source>
+        <translation>
+            <numerusform>%n edition</numerusform>
+            <numerusform>%n editions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n page</numerusform>
+            <numerusform>%n pages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n item</numerusform>
+            <numerusform>%n items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n checksum file(s) read</source>
+        <translation>
+            <numerusform>%n checksum file read</numerusform>
+            <numerusform>%n checksum files read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::Problems</name>
+    <message numerus="yes">
+        <source>Gatehouse stopped during this stage with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>Gatehouse stopped during this stage with %n file still to do; Run or Resume continues.</numerusform>
+            <numerusform>Gatehouse stopped during this stage with %n files still to do; Run or Resume continues.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The run stopped with %n file(s) still to do; Run or Resume continues.</source>
+        <translation>
+            <numerusform>The run stopped with %n file still to do; Run or Resume continues.</numerusform>
+            <numerusform>The run stopped with %n files still to do; Run or Resume continues.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n problem</numerusform>
+            <numerusform>%n problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n QA flag(s)</source>
+        <translation>
+            <numerusform>%n QA flag</numerusform>
+            <numerusform>%n QA flags</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::ProgressPanel</name>
+    <message numerus="yes">
+        <source>%1 of %n file(s)</source>
+        <translation>
+            <numerusform>%1 of %n file</numerusform>
+            <numerusform>%1 of %n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a problem</source>
+        <translation>
+            <numerusform>%n with a problem</numerusform>
+            <numerusform>%n with problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::Recheck</name>
+    <message numerus="yes">
+        <source>%n problem(s) resolved</source>
+        <translation>
+            <numerusform>%n problem resolved</numerusform>
+            <numerusform>%n problems resolved</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) still with problems</source>
+        <translation>
+            <numerusform>%n file still with a problem</numerusform>
+            <numerusform>%n files still with problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stored copy(-ies) verified</source>
+        <translation>
+            <numerusform>%n stored copy verified</numerusform>
+            <numerusform>%n stored copies verified</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) to copy again</source>
+        <translation>
+            <numerusform>%n file to copy again</numerusform>
+            <numerusform>%n files to copy again</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) no longer listed by the source</source>
+        <translation>
+            <numerusform>%n file no longer listed by the source</numerusform>
+            <numerusform>%n files no longer listed by the source</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked %n file(s): %1.</source>
+        <translation>
+            <numerusform>Checked %n file: %1.</numerusform>
+            <numerusform>Checked %n files: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Read again: %n warning(s)</source>
+        <translation>
+            <numerusform>Read again: %n warning</numerusform>
+            <numerusform>Read again: %n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to fetch</source>
+        <translation>
+            <numerusform>Checked again: %n file to fetch</numerusform>
+            <numerusform>Checked again: %n files to fetch</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) with problems</source>
+        <translation>
+            <numerusform>Checked again: %n file with a problem</numerusform>
+            <numerusform>Checked again: %n files with problems</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::S3Client</name>
+    <message numerus="yes">
+        <source>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n time(s)).</source>
+        <translation>
+            <numerusform>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n time).</numerusform>
+            <numerusform>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n times).</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

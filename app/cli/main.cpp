@@ -13,6 +13,7 @@
 #include "imaging/derivativeconverter.h"
 #include "imaging/imageanalysis.h"
 #include "review/qacsv.h"
+#include "review/shippedstages.h"
 #include "util/version.h"
 
 int main(int argc, char *argv[])
@@ -37,6 +38,7 @@ int main(int argc, char *argv[])
                             .filePath(QStringLiteral("../share/gatehouse/translations"))))
         QCoreApplication::installTranslator(&translator);
     gh::QaCsv::registerExport();
+    gh::ShippedStages::registerAll();
     // The image checks of QA (decodable, dark-page, blank-page, black-border) need Gatehouse::Imaging.
     gh::registerImageChecks();
     // Conversion rules (upload --derive) need the image codecs, which core does not link.

@@ -16,6 +16,7 @@
 #include "pipeline/settings.h"
 #include "report/itemlink.h"
 #include "review/qacsv.h"
+#include "review/shippedstages.h"
 #include "ui/mainwindow.h"
 #include "util/version.h"
 
@@ -74,6 +75,7 @@ int main(int argc, char *argv[])
     }
     // The curator's saved settings; a --config file overrides them for this session.
     gh::QaCsv::registerExport();
+    gh::ShippedStages::registerAll();
     gh::Preferences preferences = gh::Preferences::load();
     if (parser.isSet(QStringLiteral("config"))) {
         auto fromFile =

@@ -37,8 +37,11 @@ struct StageEnvironment
     runner creates with \c create; a stage that needs a person (review, approval) has no worker: the runner
     stops there until the curator's decision marks the stage done (its lamp reads Done).
 
-    The shipped stages are listed in stageregistry.cpp, in order. A plug-in adds its definition to the list
-    a BatchRunner walks (BatchRunner::setStages()); StageInfo::define() gives it a Stage value of its own.
+    The stages of pipeline are listed in stageregistry.cpp, in order. Stages from modules above pipeline
+    (automatic QA, duplicates, upload) register at start-up with add(), from one place
+    (core/review/shippedstages.cpp), so defaults() is the whole list every runner walks. A test or a one-off
+    run gives a BatchRunner its own list (BatchRunner::setStages(), with()); StageInfo::define() gives a
+    plug-in a Stage value of its own.
 */
 struct StageDefinition
 {
@@ -52,9 +55,27 @@ struct StageDefinition
     Kind kind = Kind::Files;
     std::function<std::unique_ptr<FileStage>(const StageEnvironment &)> create;
 
-    //! The stages after intake that ship with Gatehouse, in the order a batch passes them
-    //! (stageregistry.cpp).
+    //! Where a registered stage goes in the list: among the automatic stages before the curator's review,
+    //! or after the person stages (what an approval starts).
+    enum class Placement
+    {
+        BeforeReview,
+        AfterReview
+    };
+
+    /*!
+        The stages after intake, in the order a batch passes them: pipeline's own (stageregistry.cpp) with the
+        registered ones placed where add() said, in the order they were added.
+    */
     static QList<StageDefinition> defaults();
+    /*!
+        Registers \a definition for every runner created from now on. Call it at start-up, before any runner
+        exists (core/review/shippedstages.cpp does it for Gatehouse's own stages); adding a stage whose Stage
+        is already registered replaces that definition (placed as if added now). Thread-safe.
+    */
+    static void add(const StageDefinition &definition, Placement placement);
+    //! Forgets what add() registered (for tests that compare runs with and without a plug-in).
+    static void clearAdded();
     /*!
         \a stages with \a added placed before the first person stage (the curator's review), or at the end
         when there is none: where a plug-in stage that works on files before the curator decides belongs.

@@ -9,5 +9,6 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/reviewhooks.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewhooks.h
     ${CMAKE_CURRENT_LIST_DIR}/reviewjson.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewjson.h
     ${CMAKE_CURRENT_LIST_DIR}/reviewsession.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewsession.h
+    ${CMAKE_CURRENT_LIST_DIR}/shippedstages.cpp ${CMAKE_CURRENT_LIST_DIR}/shippedstages.h
     ${CMAKE_CURRENT_LIST_DIR}/reviewtypes.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewtypes.h
 )

@@ -90,6 +90,7 @@ private slots:
     void runnerStopsAtAPersonAndCarriesOnOnceDone();
     void cancelLeavesFilesPendingAndTheNextRunFinishes();
     void breakerFailsTheStageAndStopsTheBatch();
+    void registeredStagesJoinEveryRunner();
     void nextStepReadsTheStageStates();
     void killDuringRegisteredStageAndResume();
 };
@@ -287,6 +288,42 @@ void TestStagePlugin::breakerFailsTheStageAndStopsTheBatch()
     QCOMPARE(next->action, NextStep::Action::Stopped);
     QCOMPARE(next->detail, message);
     QCOMPARE(nextStep(*host.catalog, batchId, stages, {{}, true})->action, NextStep::Action::Run);
+}
+
+void TestStagePlugin::registeredStagesJoinEveryRunner()
+{
+    // What a module above pipeline registers at start-up is in every runner's list, placed around the review.
+    const StageDefinition first = MarkStage::definition({}, QStringLiteral("test-first"));
+    const StageDefinition second = MarkStage::definition({}, QStringLiteral("test-second"));
+    const StageDefinition after = MarkStage::definition({}, QStringLiteral("test-after"));
+    StageDefinition::add(first, StageDefinition::Placement::BeforeReview);
+    StageDefinition::add(after, StageDefinition::Placement::AfterReview);
+    StageDefinition::add(second, StageDefinition::Placement::BeforeReview);
+    auto order = [] {
+        QStringList keys;
+        for (const StageDefinition &d : StageDefinition::defaults())
+            keys.append(StageInfo::key(d.stage));
+        return keys.join(u' ');
+    };
+    QCOMPARE(order(), QStringLiteral("fetch test-first test-second review test-after"));
+    StageDefinition::add(first, StageDefinition::Placement::AfterReview); // registered again: moved
+    QCOMPARE(order(), QStringLiteral("fetch test-second review test-after test-first"));
+    StageDefinition::add(first, StageDefinition::Placement::BeforeReview);
+
+    // A runner made now walks them: the registered stages before the review run; the one after waits for it.
+    {
+        test::Workspace ws;
+        Host host(ws);
+        const auto [batchId, ok, message] =
+            host.drive([&] { host.runner.run(makeSource(ws, 3), RunOptions{}); });
+        QVERIFY2(ok, qPrintable(message));
+        const auto batch = host.catalog->batch(batchId).value();
+        QCOMPARE(batch.stages.value(first.stage), StageState::Done);
+        QCOMPARE(batch.stages.value(second.stage), StageState::Done);
+        QCOMPARE(batch.stages.value(after.stage, StageState::NotStarted), StageState::NotStarted);
+    }
+    StageDefinition::clearAdded();
+    QCOMPARE(order(), QStringLiteral("fetch review"));
 }
 
 void TestStagePlugin::nextStepReadsTheStageStates()

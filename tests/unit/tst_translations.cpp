@@ -1,8 +1,12 @@
 // Every string a curator can see is translated into Danish and German, and no translation loses a
 // placeholder or an accelerator: a missing %1 shows the wrong file name, a lost & breaks a keyboard shortcut.
+// The catalogues are also current: lupdate over the sources finds no string they do not hold.
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
 
@@ -127,6 +131,46 @@ private Q_SLOTS:
         }
         QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s):\n").arg(problems.size()) +
                                                 problems.mid(0, 40).join(u'\n')));
+    }
+
+    void current_data() { complete_data(); }
+
+    // A tr() string added to the sources but never brought into the catalogues would show in English and pass
+    // complete(): refresh a copy with lupdate, as the update_translations target does, and compare.
+    void current()
+    {
+        QFETCH(QString, path);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString copy = dir.filePath(QFileInfo(path).fileName());
+        QVERIFY(QFile::copy(path, copy));
+        QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
+        QProcess lupdate;
+        lupdate.setWorkingDirectory(QStringLiteral(GATEHOUSE_SOURCE_DIR));
+        lupdate.setProcessChannelMode(QProcess::MergedChannels);
+        lupdate.start(QStringLiteral(GATEHOUSE_LUPDATE),
+                      {QStringLiteral("-silent"), QStringLiteral("-no-obsolete"),
+                       QStringLiteral("-locations"), QStringLiteral("none"), QStringLiteral("core"),
+                       QStringLiteral("ui"), QStringLiteral("app"), QStringLiteral("-ts"), copy});
+        QVERIFY2(lupdate.waitForFinished(240000), "lupdate did not finish");
+        QVERIFY2(lupdate.exitCode() == 0, lupdate.readAll().constData());
+
+        QString error;
+        QSet<QString> held;
+        for (const Message &m : readCatalogue(path, &error))
+            held.insert(m.context + u'\x1f' + m.source);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList missing;
+        for (const Message &m : readCatalogue(copy, &error)) {
+            if (!held.contains(m.context + u'\x1f' + m.source))
+                missing.append(QStringLiteral("[%1] \"%2\"").arg(m.context, m.source));
+        }
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY2(missing.isEmpty(),
+                 qPrintable(QStringLiteral("%1 string(s) of the sources are not in %2 (run ninja -C build "
+                                           "update_translations, then translate them):\n%3")
+                                .arg(missing.size())
+                                .arg(QFileInfo(path).fileName(), missing.mid(0, 40).join(u'\n'))));
     }
 };
 

@@ -1,0 +1,16 @@
+// Gatehouse's own stages from above pipeline, registered in the order a batch passes them. Pipeline's own
+// stages (fetch, the curator's review) are listed in core/pipeline/stageregistry.cpp.
+
+#include "shippedstages.h"
+
+#include "pipeline/stagedefinition.h"
+
+namespace gh {
+
+void ShippedStages::registerAll()
+{
+    // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
+    // After it: the upload that an approval starts.
+}
+
+} // namespace gh

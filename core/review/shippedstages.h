@@ -1,0 +1,18 @@
+#pragma once
+
+namespace gh {
+
+/*!
+    \class gh::ShippedStages
+    The one place where Gatehouse's stages from modules above pipeline join the list every runner walks
+    (StageDefinition::add()), in the order a batch passes them: the automatic stages before the curator's
+    review, what an approval starts after it. The GUI and the CLI call registerAll() once at start-up, like
+    the intake ingesters' registry; pipeline itself knows none of these stages by name.
+*/
+class ShippedStages
+{
+public:
+    static void registerAll();
+};
+
+} // namespace gh

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>gh::BagParser</name>
@@ -58,6 +59,87 @@
         <translation>
             <numerusform>%n column read.</numerusform>
             <numerusform>%n columns read.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DedupReview</name>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation>
+            <numerusform> and %n more</numerusform>
+            <numerusform> and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) await a duplicate decision: %1. Decide them in the duplicates view or with gatehouse-cli decide.</source>
+        <translation>
+            <numerusform>%n file awaits a duplicate decision: %1. Decide it in the duplicates view or with gatehouse-cli decide.</numerusform>
+            <numerusform>%n files await a duplicate decision: %1. Decide them in the duplicates view or with gatehouse-cli decide.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateClassifier</name>
+    <message numerus="yes">
+        <source>Checking %n file(s) against %1.</source>
+        <translation>
+            <numerusform>Checking %n file against %1.</numerusform>
+            <numerusform>Checking %n files against %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateGate</name>
+    <message numerus="yes">
+        <source>%n file(s) of batch %1 wait for a duplicate decision against %2; decide them (decide, or the duplicates view) before the upload.</source>
+        <translation>
+            <numerusform>%n file of batch %1 waits for a duplicate decision against %2; decide it (decide, or the duplicates view) before the upload.</numerusform>
+            <numerusform>%n files of batch %1 wait for a duplicate decision against %2; decide them (decide, or the duplicates view) before the upload.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateReport</name>
+    <message numerus="yes">
+        <source>%n file(s) wait for a duplicate decision against %1.</source>
+        <translation>
+            <numerusform>%n file waits for a duplicate decision against %1.</numerusform>
+            <numerusform>%n files wait for a duplicate decision against %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateSolver</name>
+    <message numerus="yes">
+        <source>%n file(s) wait for a duplicate decision; the upload waits for them.</source>
+        <translation>
+            <numerusform>%n file waits for a duplicate decision; the upload waits for it.</numerusform>
+            <numerusform>%n files wait for a duplicate decision; the upload waits for them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) checked; none waits for a decision.</source>
+        <translation>
+            <numerusform>%n file checked; it waits for no decision.</numerusform>
+            <numerusform>%n files checked; none waits for a decision.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicatesView</name>
+    <message numerus="yes">
+        <source>%n file(s) wait for a decision against %1. The upload waits until none does.</source>
+        <translation>
+            <numerusform>%n file waits for a decision against %1. The upload waits until it is decided.</numerusform>
+            <numerusform>%n files wait for a decision against %1. The upload waits until none does.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n similar (A)</source>
+        <translation>
+            <numerusform>All %n similar (A)</numerusform>
+            <numerusform>All %n similar (A)</numerusform>
         </translation>
     </message>
 </context>
@@ -347,6 +429,30 @@
         <translation>
             <numerusform>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n time).</numerusform>
             <numerusform>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n times).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::cli</name>
+    <message numerus="yes">
+        <source>Batch %1 against %2: %n file(s)</source>
+        <translation>
+            <numerusform>Batch %1 against %2: %n file</numerusform>
+            <numerusform>Batch %1 against %2: %n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Took back the decisions about %n file(s).</source>
+        <translation>
+            <numerusform>Took back the decision about %n file.</numerusform>
+            <numerusform>Took back the decisions about %n files.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Decided %n file(s): %1.</source>
+        <translation>
+            <numerusform>Decided %n file: %1.</numerusform>
+            <numerusform>Decided %n files: %1.</numerusform>
         </translation>
     </message>
 </context>

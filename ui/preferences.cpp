@@ -14,6 +14,9 @@ Preferences Preferences::load()
     // default, where the CLI's --config would fail.
     auto settings = Settings::read(s, s.fileName(), {}, Settings::Mode::Lenient, &problems);
     Preferences p = fromSettings(settings ? *settings : Settings());
+    // The stages above the pipeline read their own sections ([dedup], the targets') from the same file.
+    if (s.format() == QSettings::NativeFormat || s.format() == QSettings::IniFormat)
+        p.options.settingsFile = s.fileName();
     p.problems = problems + p.problems;
     for (const QString &problem : std::as_const(p.problems))
         qWarning("%s", qPrintable(problem));

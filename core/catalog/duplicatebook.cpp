@@ -123,6 +123,26 @@ Result<QSqlQuery> DuplicateBook::run(const QString &sql, const QVariantList &val
     return q;
 }
 
+Status DuplicateBook::dropCases(const QList<qint64> &fileIds, const QString &target)
+{
+    constexpr qsizetype chunk = 500;
+    for (qsizetype start = 0; start < fileIds.size(); start += chunk) {
+        const QList<qint64> part = fileIds.mid(start, chunk);
+        QStringList marks;
+        QVariantList values{target};
+        for (qint64 id : part) {
+            marks.append(QStringLiteral("?"));
+            values.append(id);
+        }
+        auto q = run(QStringLiteral("DELETE FROM duplicate_cases WHERE target = ? AND file_id IN (") +
+                         marks.join(u',') + u')',
+                     values, tr("dropping the duplicate cases against %1").arg(target));
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
 Status DuplicateBook::saveCases(const QList<DuplicateRecord> &records)
 {
     // A file that keeps its case keeps the decision in force; another case starts without one.
@@ -304,7 +324,8 @@ Result<QMap<DuplicateCase, DuplicateBook::Count>> DuplicateBook::counts(qint64 b
 
 Result<qint64> DuplicateBook::openCount(qint64 batchId, const QString &target)
 {
-    QString sql = QStringLiteral("SELECT COUNT(*) FROM duplicate_cases WHERE batch_id = ?"
+    // Files, not cases: a file waiting against two targets is one file that waits.
+    QString sql = QStringLiteral("SELECT COUNT(DISTINCT file_id) FROM duplicate_cases WHERE batch_id = ?"
                                  " AND needs_decision = 1 AND decision_id IS NULL");
     QVariantList values{batchId};
     if (!target.isEmpty()) {

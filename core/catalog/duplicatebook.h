@@ -49,6 +49,12 @@ public:
         changed loses it. Call inside a transaction.
     */
     Status saveCases(const QList<DuplicateRecord> &records);
+    /*!
+        Drops the cases of \a fileIds against \a target (their decisions stay in the history): a
+        classification against a real target supersedes the one against the catalog alone. Call inside a
+        transaction.
+    */
+    Status dropCases(const QList<qint64> &fileIds, const QString &target);
     Result<QList<DuplicateRecord>> cases(qint64 batchId, const DuplicateCaseQuery &query);
     //! The cases of \a fileIds against \a target (every target when empty), in file id order.
     Result<QList<DuplicateRecord>> casesOfFiles(const QList<qint64> &fileIds, const QString &target = {});

@@ -179,4 +179,9 @@ QString DuplicateInfo::caseKeys()
     return keys.join(u", ");
 }
 
+QString DuplicateInfo::catalogTarget()
+{
+    return QStringLiteral("catalog");
+}
+
 } // namespace gh

@@ -66,6 +66,12 @@ public:
     static QString actionKeys();
     //! "already-there, hash-elsewhere, …".
     static QString caseKeys();
+    /*!
+        The target key of cases classified against the catalog and the batch alone ("catalog"): what the
+        dedup stage records when the batch has no target yet. Such files are \c new, \c in-batch or
+        \c earlier-batch.
+    */
+    static QString catalogTarget();
 };
 
 /*!

@@ -120,14 +120,31 @@ QJsonObject DedupSummary::toJson() const
 DuplicateClassifier::DuplicateClassifier(Catalog &catalog, BitStore &store, Target &target, qint64 batchId,
                                          const DedupSettings &settings)
     : m_catalog(catalog)
-    , m_store(store)
-    , m_target(target)
+    , m_store(&store)
+    , m_target(&target)
     , m_batchId(batchId)
     , m_settings(settings)
     , m_agent(agentFor(QStringLiteral("dedup")))
 {
-    if (auto *wiki = dynamic_cast<MediaWikiTarget *>(&m_target))
+    if (auto *wiki = dynamic_cast<MediaWikiTarget *>(m_target))
         wiki->setLookUpDeleted(m_settings.lookUpDeleted);
+}
+
+DuplicateClassifier::DuplicateClassifier(Catalog &catalog, qint64 batchId, const DedupSettings &settings)
+    : m_catalog(catalog)
+    , m_batchId(batchId)
+    , m_settings(settings)
+    , m_agent(agentFor(QStringLiteral("dedup")))
+{}
+
+QString DuplicateClassifier::spec() const
+{
+    return m_target ? m_target->spec() : DuplicateInfo::catalogTarget();
+}
+
+bool DuplicateClassifier::takes(qint64 fileId) const
+{
+    return !m_target || (m_plan && m_plan->entry(fileId));
 }
 
 DuplicateClassifier::~DuplicateClassifier() = default;
@@ -138,25 +155,34 @@ Status DuplicateClassifier::prepare()
     if (!batch)
         return batch.error();
     m_batchName = batch->name;
+    if (!m_target) {
+        auto counts = m_catalog.statusCounts(m_batchId);
+        if (!counts)
+            return counts.error();
+        m_planned = counts->value(FileStatus::Success) + counts->value(FileStatus::Unchanged);
+        m_prepared = true;
+        return {};
+    }
     TargetRoute route = m_settings.route;
     if (route.spec.isEmpty())
-        route.spec = m_target.spec();
+        route.spec = m_target->spec();
     auto plan = UploadPlan::build(m_catalog, m_batchId, route);
     if (!plan)
         return plan.error();
     m_plan = std::move(*plan);
     // The upload's own options: the same title template, page text and conversion rules name the file.
-    auto options = UploadPreview::deliveryOptions(m_settings.upload, m_target, m_batchId, m_batchName,
+    auto options = UploadPreview::deliveryOptions(m_settings.upload, *m_target, m_batchId, m_batchName,
                                                   m_settings.workDir);
     if (!options)
         return options.error();
     m_options = std::make_unique<DeliveryOptions>(std::move(*options));
+    m_prepared = true;
     return {};
 }
 
 qint64 DuplicateClassifier::plannedFiles() const
 {
-    return m_plan ? m_plan->size() : 0;
+    return m_target ? (m_plan ? m_plan->size() : 0) : m_planned;
 }
 
 Result<ItemRecord> DuplicateClassifier::item(qint64 itemId)
@@ -175,17 +201,16 @@ Result<ItemRecord> DuplicateClassifier::item(qint64 itemId)
 Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRecord> &page,
                                                              const std::shared_ptr<std::atomic_bool> &cancel)
 {
-    if (!m_plan || !m_options)
+    if (!m_prepared)
         return Error{ErrorCode::Usage, QStringLiteral("DuplicateClassifier::prepare() was not called")};
-    const QString spec = m_target.spec();
+    const QString spec = this->spec();
     DuplicateBook book(m_catalog);
 
     // The files of the page this target takes.
     QList<DeliveryItem> items;
     QList<qint64> ids;
     for (const FileRecord &file : page) {
-        const auto entry = m_plan->entry(file.id);
-        if (!entry || file.batchId != m_batchId)
+        if (!takes(file.id) || file.batchId != m_batchId || file.digests.sha1.isEmpty())
             continue;
         auto it = item(file.itemId);
         if (!it)
@@ -193,8 +218,11 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
         DeliveryItem d;
         d.file = file;
         d.item = *it;
-        d.page = entry->page;
-        d.pages = entry->pages;
+        if (m_target) {
+            const auto entry = m_plan->entry(file.id);
+            d.page = entry->page;
+            d.pages = entry->pages;
+        }
         items.append(d);
         ids.append(file.id);
     }
@@ -213,27 +241,35 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
         return it != before.cend() && it->decision && it->decision->isExecuted();
     });
 
-    // The names upload gives, and what it would send (a converted copy where a rule converts).
-    TargetDelivery delivery(m_target, m_store, *m_options);
-    auto cleanUp = [&] {
-        for (DeliveryItem &d : items)
-            TargetDelivery::cleanUp(d);
-    };
+    // The names upload gives, and what it would send (a converted copy where a rule converts); without a
+    // target, the item and file name.
     QList<DeliveryItem *> named;
-    for (DeliveryItem &d : items) {
-        if (cancelled(cancel)) {
-            cleanUp();
-            return cancelError();
+    if (m_target) {
+        TargetDelivery delivery(*m_target, *m_store, *m_options);
+        auto cleanUp = [&] {
+            for (DeliveryItem &d : items)
+                TargetDelivery::cleanUp(d);
+        };
+        for (DeliveryItem &d : items) {
+            if (cancelled(cancel)) {
+                cleanUp();
+                return cancelError();
+            }
+            delivery.prepare(d, cancel, true);
+            if (d.state == TargetState::Failed) {
+                ++m_unnamed;
+                m_problems.append(tr("%1: %2").arg(d.label(), d.message));
+                continue;
+            }
+            named.append(&d);
         }
-        delivery.prepare(d, cancel, true);
-        if (d.state == TargetState::Failed) {
-            ++m_unnamed;
-            m_problems.append(tr("%1: %2").arg(d.label(), d.message));
-            continue;
+        cleanUp();
+    } else {
+        for (DeliveryItem &d : items) {
+            d.remoteName = d.label();
+            named.append(&d);
         }
-        named.append(&d);
     }
-    cleanUp();
 
     // The catalog: the same bytes earlier in this batch or in an earlier batch.
     QStringList sha1s;
@@ -254,7 +290,9 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
     queries.reserve(named.size());
     for (const DeliveryItem *d : std::as_const(named))
         queries.append(LookupQuery{d->remoteName, d->sentDigests(), d->sentSize()});
-    auto answers = m_target.lookup(queries, cancel);
+    Result<QList<LookupAnswer>> answers = QList<LookupAnswer>(queries.size());
+    if (m_target)
+        answers = m_target->lookup(queries, cancel);
     if (!answers)
         return cancelled(cancel) ? Result<QList<DuplicateRecord>>(cancelError()) : answers.error();
     if (cancelled(cancel))
@@ -312,7 +350,7 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
         for (const DuplicateBook::SameBytes &s : bySha1.value(d.file.digests.sha1.toLower())) {
             if (s.fileId == d.file.id || !sameBytes(s, d.file.digests))
                 continue;
-            if (s.batchId == m_batchId && s.fileId < d.file.id && m_plan->entry(s.fileId) && !firstHere)
+            if (s.batchId == m_batchId && s.fileId < d.file.id && takes(s.fileId) && !firstHere)
                 firstHere = &s;
             else if (s.batchId < m_batchId && !earlier)
                 earlier = &s;
@@ -418,6 +456,14 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
         return tx.error();
     if (Status s = book.saveCases(records); !s)
         return s.error();
+    if (m_target) {
+        // What the stage found against the catalog alone is part of this classification now.
+        QList<qint64> classified;
+        for (const DuplicateRecord &r : std::as_const(records))
+            classified.append(r.fileId);
+        if (Status s = book.dropCases(classified, DuplicateInfo::catalogTarget()); !s)
+            return s.error();
+    }
     for (auto &[index, decision] : ruled) {
         if (Status s = book.addDecision(decision); !s)
             return s.error();
@@ -433,7 +479,7 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
 Status DuplicateClassifier::run(const std::function<void(qint64, qint64)> &progress,
                                 const std::shared_ptr<std::atomic_bool> &cancel, int pageSize)
 {
-    if (!m_plan) {
+    if (!m_prepared) {
         if (Status s = prepare(); !s)
             return s;
     }
@@ -442,7 +488,7 @@ Status DuplicateClassifier::run(const std::function<void(qint64, qint64)> &progr
     if (Status s = m_catalog.setStageState(
             m_batchId, Stage::Dedup, StageState::Running,
             tr("Checking %n file(s) against %1.", nullptr, int(std::min<qint64>(total, 1 << 30)))
-                .arg(m_target.spec()));
+                .arg(spec()));
         !s)
         return s;
     auto stopped = [&](const Error &error) -> Status {
@@ -469,7 +515,7 @@ Status DuplicateClassifier::run(const std::function<void(qint64, qint64)> &progr
         if (!classified)
             return stopped(classified.error());
         for (const FileRecord &f : std::as_const(*page)) {
-            if (m_plan->entry(f.id))
+            if (takes(f.id))
                 ++done;
         }
         if (progress)
@@ -483,7 +529,7 @@ Result<DedupSummary> DuplicateClassifier::summary()
     DuplicateBook book(m_catalog);
     DedupSummary s;
     s.batchId = m_batchId;
-    s.target = m_target.spec();
+    s.target = spec();
     auto counts = book.counts(m_batchId, s.target);
     if (!counts)
         return counts.error();

@@ -51,16 +51,19 @@ struct DedupSummary
 
     For each page:
     \list 1
-    \li The intended name, as upload gives it: the same UploadPlan ({page}, {pages}), the same
-        TargetDelivery::prepare() (title or key template, conversion rule: a converted file is converted here
-   too, so its derivative's digests are what is looked up, and the copy is removed again). \li The catalog:
-   files with the same SHA-1 (and SHA-256) in this batch before this one (\c in-batch, the first is kept) or
-   in earlier batches (\c earlier-batch), in one query on the index of files.sha1. \li The target: one batched
-   look-up for the page (a wiki: 50 titles per request and one request per distinct SHA-1, several at once
-   within its politeness limit; cached for the run by the target). \li The case, with what the target holds
-   (name, size, date, uploader, URLs), deleted copies of our bytes (for copyright or not), written with a
-   PREMIS \c validation event when the case is new or changed, and the settings' rules applied to files
-   without a decision in force — all in one transaction per page. \endlist
+    \li The intended name, as upload gives it (without a target: the item and file name): the same UploadPlan
+   ({page}, {pages}), the same TargetDelivery::prepare() (title or key template, conversion rule: a converted
+   file is converted here too, so its derivative's digests are what is looked up, and the copy is removed
+   again). \li The catalog: files with the same SHA-1 (and SHA-256) in this batch before this one (\c
+   in-batch, the first is kept) or in earlier batches (\c earlier-batch), in one query on the index of
+        files.sha1.
+    \li The target: one batched look-up for the page (a wiki: 50 titles per request and one request per
+        distinct SHA-1, several at once within its politeness limit; cached for the run by the target).
+    \li The case, with what the target holds (name, size, date, uploader, URLs), deleted copies of our
+        bytes (for copyright or not), written with a PREMIS \c validation event when the case is new or
+        changed, and the settings' rules applied to files without a decision in force — all in one
+        transaction per page.
+    \endlist
 
     A file whose decision the upload already carried out keeps its case. Precedence, when several apply:
     \c already-there (nothing to do whatever else is true), then \c in-batch, \c earlier-batch, then what the
@@ -73,6 +76,12 @@ class DuplicateClassifier
 public:
     DuplicateClassifier(Catalog &catalog, BitStore &store, Target &target, qint64 batchId,
                         const DedupSettings &settings);
+    /*!
+        Classifies against the catalog and the batch alone (no target: the batch has none yet): every fetched
+        file is \c in-batch, \c earlier-batch or \c new, recorded under DuplicateInfo::catalogTarget() with
+        its item and file name as the intended name. The dedup stage does this for a batch without a target.
+    */
+    DuplicateClassifier(Catalog &catalog, qint64 batchId, const DedupSettings &settings);
     ~DuplicateClassifier();
 
     //! Reads the batch and builds the upload plan; call once before classify().
@@ -96,10 +105,14 @@ public:
 
 private:
     Result<ItemRecord> item(qint64 itemId);
+    //! The target key the cases are recorded under.
+    QString spec() const;
+    //! Whether the target takes \a fileId (every fetched file of the batch without a target).
+    bool takes(qint64 fileId) const;
 
     Catalog &m_catalog;
-    BitStore &m_store;
-    Target &m_target;
+    BitStore *m_store = nullptr;
+    Target *m_target = nullptr; //!< Null: the catalog and the batch alone.
     qint64 m_batchId;
     DedupSettings m_settings;
     QString m_batchName;
@@ -110,6 +123,8 @@ private:
     std::unique_ptr<DeliveryOptions> m_options;
     QHash<qint64, ItemRecord> m_items;
     qint64 m_unnamed = 0;
+    qint64 m_planned = 0; //!< Without a target: the fetched files to check.
+    bool m_prepared = false;
     QStringList m_problems;
     QString m_agent;
 };

@@ -93,9 +93,15 @@ void DuplicateService::load(qint64 batchId, const QString &requested)
         return;
     }
     view.targets = *targets;
-    view.target = requested.isEmpty() || !targets->contains(requested)
-                      ? (targets->isEmpty() ? QString() : targets->constFirst())
-                      : requested;
+    // A real target before the classification against the catalog alone.
+    QString first = targets->isEmpty() ? QString() : targets->constFirst();
+    for (const QString &t : std::as_const(*targets)) {
+        if (t != DuplicateInfo::catalogTarget()) {
+            first = t;
+            break;
+        }
+    }
+    view.target = requested.isEmpty() || !targets->contains(requested) ? first : requested;
     if (view.target.isEmpty()) {
         emit loaded(view);
         return;

@@ -239,6 +239,9 @@ Result<QString> DuplicateSolver::resolveTarget(const QString &requested)
         }
         return requested;
     }
+    // The classification against the catalog alone gives way to a real target's.
+    if (targets->size() > 1)
+        targets->removeAll(DuplicateInfo::catalogTarget());
     if (targets->isEmpty())
         return Error{
             ErrorCode::NotFound,

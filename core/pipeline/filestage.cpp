@@ -125,6 +125,8 @@ QString FileStage::doneDetail() const
     return tr("All files done.");
 }
 
+void FileStage::settleLamp(StageState &, QString &) {}
+
 void FileStage::stopped() {}
 
 void FileStage::start(const BatchContext &batch)
@@ -264,8 +266,10 @@ void FileStage::fill()
             if (StatusInfo::severity(it.key()) == Severity::Error || it.key() == FileStatus::Pending)
                 problems += it.value();
         }
-        finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
-               problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail());
+        StageState state = problems > 0 ? StageState::NeedsAttention : StageState::Done;
+        QString detail = problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail();
+        settleLamp(state, detail);
+        finish(state, detail);
     }
 }
 

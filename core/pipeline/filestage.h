@@ -101,6 +101,11 @@ protected:
     virtual QList<TransferActivity> activity() const;
     //! The lamp's detail when the stage ends with every file in an ok or skipped state.
     virtual QString doneDetail() const;
+    /*!
+        The lamp the stage ends with when it ran to the end: \a state and \a detail as the files' statuses
+        give them (done, or needs attention); a stage whose findings are not file statuses changes them.
+    */
+    virtual void settleLamp(StageState &state, QString &detail);
     //! Called when the stage ends, before its last progress report.
     virtual void stopped();
 

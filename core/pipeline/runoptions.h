@@ -29,6 +29,9 @@ struct RunOptions
     QString bannedList;
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
     ReportOptions report;
+    //! The settings file the options were read from (empty: none), for the stages above the pipeline that
+    //! read sections of their own (the duplicates stage's [dedup] rules, the targets' options).
+    QString settingsFile;
 
     //! The options of one load: the intake settings with this run's transfer settings.
     IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;

@@ -3,6 +3,7 @@
 
 #include "shippedstages.h"
 
+#include "dedup/dedupstage.h"
 #include "pipeline/stagedefinition.h"
 
 namespace gh {
@@ -10,6 +11,7 @@ namespace gh {
 void ShippedStages::registerAll()
 {
     // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
+    StageDefinition::add(DedupStage::definition(), StageDefinition::Placement::BeforeReview);
     // After it: the upload that an approval starts.
 }
 

@@ -1,8 +1,9 @@
-// The duplicates commands as a user runs them: dedup (counts per case, exit 1 while a decision is open, 0
-// after), decide (by file and by case, with a note, undo), files --json's "duplicate" object, the hand-fix
-// report's JSON lines, the _SUMMARY's duplicates section, decisions surviving from one process to the next,
-// and clear refusals of hostile input (unknown actions and cases, files of no case, a name for many files,
-// no target, a batch never classified) that change nothing.
+// The duplicates commands as a user runs them: fetch's duplicates stage against the catalog alone, dedup
+// (counts per case, exit 1 while a decision is open, 0 after), decide (by file and by case, with a note,
+// undo), files --json's "duplicate" object, the hand-fix report's JSON lines, the _SUMMARY's duplicates
+// section, decisions surviving from one process to the next, and clear refusals of hostile input (unknown
+// actions and cases, files of no case, a name for many files, no target, a batch never classified) that
+// change nothing.
 
 #include <QDir>
 #include <QFile>
@@ -93,20 +94,23 @@ private slots:
         test::writeFile(m_archive.filePath(QStringLiteral("church.tif")), bytes(8));
     }
 
-    void beforeDedupEveryFileShowsNoCase()
+    void fetchClassifiesAgainstTheCatalogAlone()
     {
+        // The duplicates stage ran with fetch: no target yet, so the catalog and the batch alone.
         const auto byId = files();
         QCOMPARE(byId.size(), 6);
         for (const QJsonObject &o : byId) {
-            QVERIFY(o.contains(QStringLiteral("duplicate")));
-            QVERIFY(o.value(QStringLiteral("duplicate")).isNull());
+            const QJsonObject d = o.value(QStringLiteral("duplicate")).toObject();
+            const QString name = o.value(QStringLiteral("name")).toString();
+            QCOMPARE(d.value(QStringLiteral("case")).toString(),
+                     name == u"twin.tif" ? QStringLiteral("in-batch") : QStringLiteral("new"));
         }
-        // Deciding before any classification is refused, naming the remedy.
+        // Deciding against a target the batch was never classified against is refused, naming it.
         const test::CliResult r =
             cli({QStringLiteral("decide"), m_batch, QStringLiteral("--case"), QStringLiteral("in-batch"),
-                 QStringLiteral("--action"), QStringLiteral("link")});
+                 QStringLiteral("--action"), QStringLiteral("link"), QStringLiteral("--target"), m_spec});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains("dedup"), r.err.constData());
+        QVERIFY2(r.err.contains("not classified against"), r.err.constData());
     }
 
     void dedupCountsAndExit()

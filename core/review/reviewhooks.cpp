@@ -2,6 +2,7 @@
 
 #include "reviewhooks.h"
 
+#include "dedup/dedupreview.h"
 #include "reviewdetails.h"
 #include "reviewflags.h"
 
@@ -18,8 +19,9 @@ const QList<ReviewHooks::Flags> &ReviewHooks::flagSources()
 
 const QList<ReviewHooks::Gate> &ReviewHooks::approvalGates()
 {
-    // Duplicates (issue "Duplicates"): {{"duplicates"}, <cases of the batch awaiting a curator's decision>}.
-    static const QList<Gate> list;
+    static const QList<Gate> list{
+        {{QStringLiteral("duplicates")}, &DedupReview::approvalBlockers},
+    };
     return list;
 }
 
@@ -50,8 +52,7 @@ const QList<ReviewHooks::Notes> &ReviewHooks::duplicateSources()
 {
     static const QList<Notes> list{
         {{QStringLiteral("same-sha256")}, &ReviewDetails::identicalFiles},
-        // Duplicates (issue "Duplicates"): {{"duplicates"}, <the item's case: near-duplicates and
-        // decisions>}.
+        {{QStringLiteral("duplicates")}, &DedupReview::itemCases},
     };
     return list;
 }

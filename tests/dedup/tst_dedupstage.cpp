@@ -1,6 +1,7 @@
 // The duplicates stage as a curator meets it: `run` classifies every fetched file against the catalog and
 // the batch without being asked (in-batch, earlier-batch, new; the Duplicates lamp needs attention while a
-// case waits), and a run killed in the middle of the stage resumes with every file classified once and nothing
+// case waits), approval is refused while a case waits and allowed after `decide` (or with --override,
+// recorded), and a run killed in the middle of the stage resumes with every file classified once and nothing
 // recorded twice.
 
 #include <csignal>
@@ -78,6 +79,18 @@ QJsonObject dedupLamp(const test::Workspace &ws, qint64 batch)
         QStringLiteral("SELECT state, detail FROM batch_stages WHERE batch_id = ? AND stage = 'dedup'"));
 }
 
+void passEveryItem(const test::Workspace &ws, const QString &batch)
+{
+    const QJsonObject sample = json(ws.cli({QStringLiteral("sample"), batch, QStringLiteral("--json")}).out);
+    const QJsonArray items = sample.value(QStringLiteral("items")).toArray();
+    QVERIFY(!items.isEmpty());
+    for (const QJsonValue &id : items)
+        QCOMPARE(ws.cli({QStringLiteral("verdict"), batch, QStringLiteral("--item"),
+                         QString::number(id.toInteger()), QStringLiteral("--pass")})
+                     .exitCode,
+                 0);
+}
+
 } // namespace
 
 class tst_DedupStage : public QObject
@@ -123,6 +136,81 @@ private slots:
             1);
         QCOMPARE(cases.value(QStringLiteral("church.tif")).value(QStringLiteral("case")).toString(),
                  QStringLiteral("new"));
+    }
+
+    void approvalWaitsForDuplicateDecisions()
+    {
+        test::Workspace ws;
+        const QString src = ws.file(QStringLiteral("src"));
+        test::writeFile(src + QStringLiteral("/a/p1.tif"), test::pseudoRandomBytes(3000, 7));
+        test::writeFile(src + QStringLiteral("/b/p1.tif"), test::pseudoRandomBytes(3000, 7));
+        test::writeFile(src + QStringLiteral("/c/p1.tif"), test::pseudoRandomBytes(3000, 7));
+        test::writeFile(src + QStringLiteral("/d/p1.tif"), test::pseudoRandomBytes(3300, 8));
+        ws.cli({QStringLiteral("run"), src, QStringLiteral("-q")});
+        passEveryItem(ws, QStringLiteral("1"));
+
+        // Two copies wait: approval is refused, naming them and the way out; nothing is approved.
+        const test::CliResult refused = ws.cli({QStringLiteral("approve"), QStringLiteral("1")});
+        QCOMPARE(refused.exitCode, 1);
+        const QString why = QString::fromUtf8(refused.out + refused.err);
+        QVERIFY2(why.contains(QStringLiteral("2 files await a duplicate decision")), qPrintable(why));
+        QVERIFY2(why.contains(QStringLiteral("(in-batch)")), qPrintable(why));
+        QVERIFY2(why.contains(QStringLiteral("decide")), qPrintable(why));
+        QCOMPARE(catalogRow(ws, 1, QStringLiteral("SELECT decision_reason FROM batches WHERE id = ?"))
+                     .value(QStringLiteral("decision_reason"))
+                     .toString(),
+                 QString());
+
+        // One decided: still refused, for the other one.
+        const auto files =
+            jsonLines(ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")}).out);
+        qint64 waiting = 0;
+        for (const QJsonObject &o : files) {
+            if (o.value(QStringLiteral("duplicate")).toObject().value(QStringLiteral("case")).toString() ==
+                u"in-batch") {
+                waiting = o.value(QStringLiteral("id")).toInteger();
+                break;
+            }
+        }
+        QVERIFY(waiting > 0);
+        QCOMPARE(ws.cli({QStringLiteral("decide"), QStringLiteral("1"), QStringLiteral("--file"),
+                         QString::number(waiting), QStringLiteral("--action"), QStringLiteral("skip")})
+                     .exitCode,
+                 0);
+        const test::CliResult still = ws.cli({QStringLiteral("approve"), QStringLiteral("1")});
+        QCOMPARE(still.exitCode, 1);
+        QVERIFY2(QString::fromUtf8(still.out + still.err)
+                     .contains(QStringLiteral("1 file awaits a duplicate decision")),
+                 QByteArray(still.out + still.err).constData());
+
+        // The rest of the case decided at once: approval passes.
+        QCOMPARE(ws.cli({QStringLiteral("decide"), QStringLiteral("1"), QStringLiteral("--case"),
+                         QStringLiteral("in-batch"), QStringLiteral("--action"), QStringLiteral("link")})
+                     .exitCode,
+                 0);
+        const test::CliResult approved = ws.cli({QStringLiteral("approve"), QStringLiteral("1")});
+        QCOMPARE(approved.exitCode, 0);
+        QCOMPARE(dedupLamp(ws, 1).value(QStringLiteral("state")).toString(), QStringLiteral("done"));
+    }
+
+    void overridePassesTheGateAndIsRecorded()
+    {
+        test::Workspace ws;
+        const QString src = ws.file(QStringLiteral("src"));
+        test::writeFile(src + QStringLiteral("/x.tif"), test::pseudoRandomBytes(2000, 11));
+        test::writeFile(src + QStringLiteral("/y.tif"), test::pseudoRandomBytes(2000, 11));
+        ws.cli({QStringLiteral("run"), src, QStringLiteral("-q")});
+        passEveryItem(ws, QStringLiteral("1"));
+        QCOMPARE(ws.cli({QStringLiteral("approve"), QStringLiteral("1")}).exitCode, 1);
+        const test::CliResult approved =
+            ws.cli({QStringLiteral("approve"), QStringLiteral("1"), QStringLiteral("--override"),
+                    QStringLiteral("the twin is a known re-scan")});
+        QCOMPARE(approved.exitCode, 0);
+        const QJsonObject decision = catalogRow(
+            ws, 1, QStringLiteral("SELECT decision_reason, decision_override FROM batches WHERE id = ?"));
+        QCOMPARE(decision.value(QStringLiteral("decision_reason")).toString(),
+                 QStringLiteral("the twin is a known re-scan"));
+        QCOMPARE(decision.value(QStringLiteral("decision_override")).toInteger(), 1);
     }
 
     void killDuringTheStageAndResume()

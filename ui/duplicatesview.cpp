@@ -29,7 +29,7 @@ namespace gh {
 
 namespace {
 
-constexpr int s_thumbSide = 256;
+constexpr int s_thumbSide = 200;
 constexpr qint64 s_maxRemoteBytes = 64 * 1024 * 1024;
 
 struct Decoded
@@ -74,6 +74,15 @@ QJsonObject theirObject(const DuplicateRecord &r)
     if (!elsewhere.isEmpty())
         return elsewhere.first().toObject();
     return {};
+}
+
+//! A digest that may wrap between groups of eight characters, so the comparison stays narrow.
+QString breakable(const QString &digest)
+{
+    QString html;
+    for (qsizetype i = 0; i < digest.size(); i += 8)
+        html += (i > 0 ? QStringLiteral("&#8203;") : QString()) + digest.mid(i, 8).toHtmlEscaped();
+    return html;
 }
 
 QString sizeText(qint64 bytes)
@@ -364,7 +373,7 @@ void DuplicatesView::showCurrent()
                    {tr("Size"), sizeText(ours.size)},
                    {tr("Type"), ours.mimetype.toHtmlEscaped()},
                    {tr("Fetched"), QLocale().toString(ours.processedAt.toLocalTime(), QLocale::ShortFormat)},
-                   {tr("SHA-1"), r->sent.sha1}}));
+                   {tr("SHA-1"), breakable(r->sent.sha1)}}));
 
     QString caseText = u"<b>" + DuplicateInfo::displayName(r->dupCase).toHtmlEscaped() + u"</b>: " +
                        DuplicateInfo::description(r->dupCase).toHtmlEscaped();
@@ -423,7 +432,7 @@ void DuplicatesView::showCurrent()
         if (uploaded.isValid())
             facts.append({tr("Uploaded"), QLocale().toString(uploaded.toLocalTime(), QLocale::ShortFormat)});
         facts.append({tr("Uploader"), remote.value(QStringLiteral("uploader")).toString().toHtmlEscaped()});
-        facts.append({tr("SHA-1"), remote.value(QStringLiteral("sha1")).toString()});
+        facts.append({tr("SHA-1"), breakable(remote.value(QStringLiteral("sha1")).toString())});
         theirUrl = remote.value(QStringLiteral("url")).toString();
     } else if (r->existingFile <= 0) {
         facts.append({tr("Name"), r->existingName.toHtmlEscaped()});

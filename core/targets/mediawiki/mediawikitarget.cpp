@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QThread>
 #include <QThreadPool>
 
@@ -196,6 +197,24 @@ Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &qu
         if (Status s = queryNames(names, cancel, &found, &normalized, &invalid); !s)
             return s.error();
     }
+    // Bytes our name already holds need no search by content: the file is already there, whatever else
+    // holds them (unless another query with the same bytes names something else, or deleted copies matter).
+    if (!m_lookUpDeleted && !sha1s.isEmpty()) {
+        QSet<QString> needed;
+        QSet<QString> held;
+        QMutexLocker lock(&m_cacheMutex);
+        for (const LookupQuery &q : queries) {
+            const QString sha1 = q.digests.sha1.toLower();
+            const auto it = found.constFind(q.name);
+            const std::optional<RemoteObject> named =
+                q.name.isEmpty() ? std::nullopt : (it != found.cend() ? *it : m_byName.value(q.name));
+            if (named && named->holds(q.digests, q.size))
+                held.insert(sha1);
+            else
+                needed.insert(sha1);
+        }
+        sha1s.removeIf([&](const QString &sha1) { return held.contains(sha1) && !needed.contains(sha1); });
+    }
     QList<ApiCall> hashCalls;
     for (const QString &sha1 : std::as_const(sha1s))
         hashCalls.append(MediaWikiApi::allImagesBySha1Call(sha1));
@@ -288,7 +307,10 @@ Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &qu
         if (!q.name.isEmpty())
             a.named = m_byName.value(q.name);
         const QString sha1 = q.digests.sha1.toLower();
-        a.sameBytes = m_bySha1.value(sha1);
+        if (const auto it = m_bySha1.constFind(sha1); it != m_bySha1.cend())
+            a.sameBytes = *it;
+        else if (a.named && a.named->holds(q.digests, q.size))
+            a.sameBytes = {*a.named}; // not searched by content: our name holds them
         a.deletedSameBytes = m_deletedBySha1.value(sha1);
         a.nameWasDeleted = !m_deletionReason.value(a.normalizedName).isEmpty();
         answers.append(a);

@@ -107,7 +107,7 @@ int cmdDedup(Global global, const QStringList &arguments)
             if (interruptRequested())
                 cancel->store(true);
             if (!global.quiet && (shown.elapsed() > 1000 || done == total)) {
-                err() << tr("\rdedup: %1/%2 files").arg(done).arg(total) << Qt::flush;
+                err() << u'\r' << tr("dedup: %1/%2 files").arg(done).arg(total) << Qt::flush;
                 shown.restart();
             }
         },

@@ -193,9 +193,9 @@ private slots:
                                                            {QStringLiteral("lake.png"), png(4)},
                                                            {QStringLiteral("tower.png"), png(5)},
                                                            {QStringLiteral("bridge.png"), png(6)},
-                                                           {QStringLiteral("bridge-copy.png"), png(6)},
+                                                           {QStringLiteral("bridge_copy.png"), png(6)},
                                                            {QStringLiteral("gate.png"), png(7)},
-                                                           {QStringLiteral("gate-copy.png"), png(7)},
+                                                           {QStringLiteral("gate_copy.png"), png(7)},
                                                            {QStringLiteral("fresh.png"), png(8)}});
         QVERIFY2(m_first > 0, qPrintable(m_fx.lastError));
         m_second = m_fx.loadBatch(QStringLiteral("second"), {{QStringLiteral("repeat.png"), png(8)},
@@ -245,9 +245,9 @@ private slots:
         QVERIFY(c[QStringLiteral("lake.png")].needsDecision);
         QCOMPARE(c[QStringLiteral("bridge.png")].dupCase, DuplicateCase::New);
         QVERIFY(!c[QStringLiteral("bridge.png")].needsDecision);
-        QCOMPARE(c[QStringLiteral("bridge-copy.png")].dupCase, DuplicateCase::InBatch);
-        QCOMPARE(c[QStringLiteral("bridge-copy.png")].existingName, QStringLiteral("Bridge.png"));
-        QCOMPARE(c[QStringLiteral("gate-copy.png")].dupCase, DuplicateCase::InBatch);
+        QCOMPARE(c[QStringLiteral("bridge_copy.png")].dupCase, DuplicateCase::InBatch);
+        QCOMPARE(c[QStringLiteral("bridge_copy.png")].existingName, QStringLiteral("Bridge.png"));
+        QCOMPARE(c[QStringLiteral("gate_copy.png")].dupCase, DuplicateCase::InBatch);
         QCOMPARE(c[QStringLiteral("fresh.png")].dupCase, DuplicateCase::New);
 
         // files --json carries the binding object.
@@ -294,9 +294,9 @@ private slots:
         QCOMPARE(decide({QStringLiteral("--case"), QStringLiteral("in-batch"), QStringLiteral("--action"),
                          QStringLiteral("link")}),
                  QString());
-        QCOMPARE(decide({QStringLiteral("--file"), id("gate-copy.png"), QStringLiteral("--undo")}),
+        QCOMPARE(decide({QStringLiteral("--file"), id("gate_copy.png"), QStringLiteral("--undo")}),
                  QString());
-        QCOMPARE(decide({QStringLiteral("--file"), id("gate-copy.png"), QStringLiteral("--action"),
+        QCOMPARE(decide({QStringLiteral("--file"), id("gate_copy.png"), QStringLiteral("--action"),
                          QStringLiteral("hand-fix"), QStringLiteral("--note"),
                          QStringLiteral("two scans of one print: pick on the wiki")}),
                  QString());
@@ -318,8 +318,8 @@ private slots:
         QCOMPARE(handFix.exitCode, 0);
         const QList<QJsonObject> lines = jsonLines(handFix.out);
         QCOMPARE(lines.size(), 1);
-        QCOMPARE(lines[0].value(QStringLiteral("file")).toString(), QStringLiteral("gate-copy.png"));
-        QCOMPARE(lines[0].value(QStringLiteral("intended_name")).toString(), QStringLiteral("Gate-copy.png"));
+        QCOMPARE(lines[0].value(QStringLiteral("file")).toString(), QStringLiteral("gate_copy.png"));
+        QCOMPARE(lines[0].value(QStringLiteral("intended_name")).toString(), QStringLiteral("Gate copy.png"));
         QCOMPARE(lines[0].value(QStringLiteral("existing_name")).toString(), QStringLiteral("Gate.png"));
         QCOMPARE(lines[0].value(QStringLiteral("reason")).toString(),
                  QStringLiteral("two scans of one print: pick on the wiki"));
@@ -344,8 +344,8 @@ private slots:
         QCOMPARE(state("tower.png").remoteName, QStringLiteral("Tower (ours).png"));
         QCOMPARE(state("lake.png").state, TargetState::Uploaded);
         QCOMPARE(state("bridge.png").state, TargetState::Uploaded);
-        QCOMPARE(state("bridge-copy.png").state, TargetState::AlreadyThere);
-        QCOMPARE(state("gate-copy.png").state, TargetState::Skipped);
+        QCOMPARE(state("bridge_copy.png").state, TargetState::AlreadyThere);
+        QCOMPARE(state("gate_copy.png").state, TargetState::Skipped);
         QCOMPARE(state("fresh.png").state, TargetState::Uploaded);
 
         // What the wiki says now, through its API.
@@ -359,8 +359,8 @@ private slots:
         QCOMPARE(onWiki(QStringLiteral("Tower.png"))->sha1, MultiDigest::of(png(91)).sha1);       // untouched
         QCOMPARE(onWiki(QStringLiteral("Lake.png"))->sha1, MultiDigest::of(png(4)).sha1);         // forced
         QCOMPARE(versions(QStringLiteral("Harbour.png")), 1);                                     // skipped
-        QVERIFY(!onWiki(QStringLiteral("Bridge-copy.png")));                                      // linked
-        QVERIFY(!onWiki(QStringLiteral("Gate-copy.png")));                                        // hand-fix
+        QVERIFY(!onWiki(QStringLiteral("Bridge copy.png")));                                      // linked
+        QVERIFY(!onWiki(QStringLiteral("Gate copy.png")));                                        // hand-fix
         QCOMPARE(onWiki(QStringLiteral("Gate.png"))->sha1, MultiDigest::of(png(7)).sha1);
 
         // Carried out: no undo. Still undoable: the link and the hand-fix, which sent nothing.

@@ -1418,6 +1418,10 @@
         <source>recording the check of file %1</source>
         <translation>registrering af kontrollen af filen %1</translation>
     </message>
+    <message>
+        <source>Catalog error while reading the schema version in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -1717,6 +1721,93 @@
     </message>
 </context>
 <context>
+    <name>gh::DedupReview</name>
+    <message>
+        <source>file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1 (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) await a duplicate decision: %1. Decide them in the duplicates view or with gatehouse-cli decide.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>same bytes as file %1 of batch %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at the target as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decided: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>awaits a decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DedupSettings</name>
+    <message>
+        <source>The settings file %1 does not exist or cannot be read.</source>
+        <translation type="unfinished">Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is not a valid INI file.</source>
+        <translation type="unfinished">Indstillingsfilen %1 er ikke en gyldig INI-fil.</translation>
+    </message>
+    <message>
+        <source>%1: [dedup] deleted must be true or false, not &quot;%2&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: [dedup] %2 is neither a case (%3) nor &quot;deleted&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say which target to check against (--target, or [targets] default= in the settings).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DedupStage</name>
+    <message>
+        <source>Cannot read the target of batch %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates: checking %1 files of batch %2 against the catalog and the batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates: checking %1 files of batch %2 against the catalog, the batch and %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every file checked for duplicates; none waits for a decision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>gh::DeliveryWatcher</name>
     <message>
         <source>The delivery %1 is gone.</source>
@@ -1897,6 +1988,793 @@
     </message>
 </context>
 <context>
+    <name>gh::DuplicateBook</name>
+    <message>
+        <source>Catalog error while %1 in %2: %3</source>
+        <translation type="unfinished">Katalogfejl under %1 i %2: %3</translation>
+    </message>
+    <message>
+        <source>dropping the duplicate cases against %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording duplicate cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording the duplicate case of file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the duplicate cases of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading duplicate cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the duplicate cases of item %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the targets of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting the duplicate cases of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting open duplicate cases of batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>looking up files with the same bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 has no duplicate case for %2; run dedup first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 is no longer in the case %2 for %3 (it is %4 now); decide again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The decision about file %1 for %2 was already carried out (%3); it stands.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording a decision about file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The catalog gave no id for the decision about file %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>putting the decision about file %1 in force</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no decision %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The decision %1 was already taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taking back decision %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording that decision %1 was carried out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading decision %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the decisions about file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording a %1 event</source>
+        <translation type="unfinished">registrering af en %1-hændelse</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateClassifier</name>
+    <message>
+        <source>The duplicate check was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already holds these bytes as %2.</source>
+        <translation type="unfinished">%1 indeholder allerede disse byte som %2.</translation>
+    </message>
+    <message>
+        <source>%1 holds these bytes as %2; the name %3 is free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds these bytes as %2, and %3 holds other content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not hold these bytes; the name %2 is free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not hold these bytes, but %2 holds other content (SHA-1 %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 of this batch has the same bytes and is kept (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch %1 ingested these bytes before (file %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target deleted these bytes before, for copyright.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target deleted these bytes before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A file named %1 was deleted before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate check (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 refuses the name %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A rule of the settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1: the rule %2 does not apply: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Checking %n file(s) against %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateGate</name>
+    <message numerus="yes">
+        <source>%n file(s) of batch %1 wait for a duplicate decision against %2; decide them (decide, or the duplicates view) before the upload.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 waits for a duplicate decision (%2: %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 would now be named %2, but the duplicate decision was made for %3; run dedup again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: a duplicate decision to skip it (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: on the hand-fix list (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: linked to %1 (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent to %1: the file is %2 there, by a duplicate decision (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 refuses the name %2: %3</source>
+        <translation type="unfinished">%1 afviser navnet %2: %3</translation>
+    </message>
+    <message>
+        <source>The new name %1 holds other content on %2; choose another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no free numbered name for %2 up to (9); rename it by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is no wiki; only a wiki can move %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gatehouse: the name of %1, by a duplicate decision of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:%1 on %2 was moved to File:%3 (%4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moved to %1 on %2; nothing sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the same digests (sha1 %3) after the move.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>uploaded to %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>moved on %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on %1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateInfo</name>
+    <message>
+        <source>Already there</source>
+        <translation type="unfinished">Findes allerede</translation>
+    </message>
+    <message>
+        <source>The target holds these bytes under our name: nothing to send.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same bytes under another name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target holds these bytes under another name; our name is free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same bytes elsewhere, name taken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target holds these bytes under another name, and our name holds other content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target does not know these bytes and our name is free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name taken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target does not know these bytes, but our name holds other content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Twice in this batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An earlier file of this batch has the same bytes; the first one is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In an earlier batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An earlier batch of the catalog ingested these bytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation type="unfinished">Upload</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overwrite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hand-fix</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateReport</name>
+    <message>
+        <source>The target deleted these bytes before, for copyright.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target deleted these bytes before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation type="unfinished">Dubletter</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished">Mål</translation>
+    </message>
+    <message>
+        <source>  Waiting for a decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  Decided: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  Deleted there before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) wait for a duplicate decision against %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <source> (%1 on %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (batch %1)</source>
+        <translation type="unfinished"> (batch %1)</translation>
+    </message>
+    <message>
+        <source> — decided: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — waiting for a decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateRules</name>
+    <message>
+        <source>The duplicate rule &quot;%1&quot; names no case; the cases are %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The duplicate rule &quot;%1&quot; names no action; write CASE=ACTION with one of %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The duplicate rule &quot;%1&quot;: %2 is not an action for %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateService</name>
+    <message>
+        <source>A duplicate check is already running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a wiki can move a file to another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account may not move files on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicateSolver</name>
+    <message numerus="yes">
+        <source>%n file(s) wait for a duplicate decision; the upload waits for them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not an action for a file in the case %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing holds the name %1 on %2, so there is nothing to overwrite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a wiki can move a file to another name; %1 is not one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds these bytes under no other name, so there is nothing to move.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name %1 is taken on %2, so nothing can be moved there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is nothing to link %1 to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already the file&apos;s name; a rename needs another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a rename takes a new name; %1 does not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not to be sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to be sent as %1 despite the target&apos;s warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to be sent under a numbered name such as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to be sent as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to be sent as a new version of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to be moved to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>linked to file %1 of batch %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>linked to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on the hand-fix list for a person on the target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate case %1 against %2: %3 (%4), decided by %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> by the rule %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No fetched file to check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) checked; none waits for a decision.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch %1 was not classified against %2; run dedup first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch %1 was not classified against %2, only against %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch %1 has no duplicate cases yet; run dedup BATCH --target TARGET first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch %1 was classified against several targets (%2); say which with --target.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say which files to decide: some files, or a case.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 belongs to batch %2, not %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 has no duplicate case against %2 (not in this batch, not fetched, or not classified yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new name is for one file; %1 files were asked for. Rename them one by one, or leave the name out for numbered names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1: the decision to %2 was already carried out (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File %1 has no decision to take back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The decision to %1 (case %2 against %3, by %4 on %5) was taken back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicatesModel</name>
+    <message>
+        <source>batch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>— waiting —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 open of %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Our file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name on the target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation type="unfinished">Beslutning</translation>
+    </message>
+</context>
+<context>
+    <name>gh::DuplicatesView</name>
+    <message>
+        <source>Checking for duplicates: %1 of %2 files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished">Mål</translation>
+    </message>
+    <message>
+        <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
+        <translation type="unfinished">mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+    </message>
+    <message>
+        <source>&amp;Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classify every fetched file of the batch against this target.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files needing a decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Ours&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Theirs&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why (recorded with the next decision)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Undo (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation type="unfinished">Mål:</translation>
+    </message>
+    <message>
+        <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) wait for a decision against %1. The upload waits until none does.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No file waits for a decision against %1; the upload may go ahead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">Fil</translation>
+    </message>
+    <message>
+        <source>Name there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished">Størrelse</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished">Type</translation>
+    </message>
+    <message>
+        <source>Fetched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-1</source>
+        <translation type="unfinished">SHA-1</translation>
+    </message>
+    <message>
+        <source>The target deleted these bytes before, &lt;b&gt;for copyright&lt;/b&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target deleted these bytes before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A file with our name was deleted there before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decided: %1 by %2 on %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished">Batch</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dimensions</source>
+        <translation type="unfinished">Dimensioner</translation>
+    </message>
+    <message>
+        <source>%1 × %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation type="unfinished">Overført</translation>
+    </message>
+    <message>
+        <source>Uploader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot fetch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account may not move files on this wiki.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the wiki whether the account may move files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n similar (A)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name on %1 (leave it empty for a numbered name such as %2):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the target to check against first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking for duplicates against %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>gh::EmptyCheck</name>
     <message>
         <source>Every file has content: no file is zero bytes long.</source>
@@ -2041,6 +2919,10 @@
         <source>&amp;QA sample and verdicts as CSV…</source>
         <translation>&amp;QA-stikprøve og bedømmelser som CSV…</translation>
     </message>
+    <message>
+        <source>&amp;Hand-fix list of duplicates…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>gh::FetchStage</name>
@@ -2145,6 +3027,17 @@
     <message>
         <source>Stored %1 as %2 in %3</source>
         <translation>Lagrede %1 som %2 i %3</translation>
+    </message>
+</context>
+<context>
+    <name>gh::FileMove</name>
+    <message>
+        <source>%1 did not move File:%2 to File:%3: %4 (%5).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 gave no sign of moving File:%2 to File:%3.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3834,6 +4727,18 @@
     <message>
         <source>Preview &amp;Upload of File…</source>
         <translation>&amp;Forhåndsvis overførsel af fil…</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation type="unfinished">Dubletter</translation>
+    </message>
+    <message>
+        <source>Duplicates (%1 open)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Duplicates</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -7165,10 +8070,6 @@
         <translation>Kontroller</translation>
     </message>
     <message>
-        <source>Duplicates</source>
-        <translation>Dubletter</translation>
-    </message>
-    <message>
         <source>Review</source>
         <translation>Gennemsyn</translation>
     </message>
@@ -8988,6 +9889,167 @@
     <message>
         <source>nothing to send</source>
         <translation>intet at sende</translation>
+    </message>
+    <message>
+        <source>classify duplicates against a target, the catalog and the batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record a curator&apos;s duplicate decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch %1 against %2: %n file(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(%1 need a decision)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(%1 decided)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 file(s) have bytes the target deleted before.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 file(s) need a decision: gatehouse-cli decide %2 --case CASE --action ACTION, or the duplicates view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file needs a decision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classify every fetched file of a batch against a target, the catalog&apos;s earlier batches and the batch itself: %1. Exits 1 while any file needs a decision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the files of this query go to the target (as for upload).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The title or key template, as upload would use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the counts as one JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dedup checks one target at a time; run it once per target.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dedup: %1/%2 files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record a curator&apos;s decision about duplicate cases (see dedup): for some files, or for every file of a case. The upload carries it out; until then --undo takes it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More file ids after --file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A file id (repeatable; more ids may follow).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every file of this case: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --case: only the files that have no decision yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rename: the new name (one file); without it, a numbered name such as &quot;Name (2).jpg&quot; is found at upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why: recorded with the decision.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The target whose cases are decided (needed when the batch was checked against several).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who decides (default: the operating system&apos;s user).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take back the decision in force for the files instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print what was decided as one JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File ids go after --file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a file id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown case &quot;%1&quot;; the cases are %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give either --file ID… or --case CASE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown action &quot;%1&quot;; the actions are %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say what to do with --action (%1), or --undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account %1 may not move files on %2; choose another action.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Took back the decisions about %n file(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Decided %n file(s): %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>

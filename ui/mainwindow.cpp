@@ -24,6 +24,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -384,7 +385,12 @@ void MainWindow::createDocks()
     m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
     m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
     m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
-    m_duplicatesDock->setWidget(m_duplicates);
+    // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
+    auto *duplicatesScroll = new QScrollArea(this);
+    duplicatesScroll->setWidget(m_duplicates);
+    duplicatesScroll->setWidgetResizable(true);
+    duplicatesScroll->setFrameShape(QFrame::NoFrame);
+    m_duplicatesDock->setWidget(duplicatesScroll);
     addDockWidget(Qt::BottomDockWidgetArea, m_duplicatesDock);
     tabifyDockWidget(logDock, m_duplicatesDock);
     connect(m_duplicates, &DuplicatesView::casesLoaded, m_duplicatesDock, [this](qint64, qint64 open) {

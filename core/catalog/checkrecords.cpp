@@ -340,10 +340,27 @@ Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(const Q
 
 Result<QList<CheckRecords::Count>> CheckRecords::counts(qint64 batchId)
 {
-    auto q = run(QStringLiteral("SELECT check_name, severity, COUNT(*), COUNT(DISTINCT file_id)"
-                                " FROM check_findings WHERE batch_id = ? GROUP BY check_name, severity"
-                                " ORDER BY check_name, severity"),
-                 {batchId}, tr("counting the QA findings of batch %1").arg(batchId));
+    return counts(batchId, {});
+}
+
+Result<QList<CheckRecords::Count>> CheckRecords::counts(qint64 batchId,
+                                                        const QList<std::pair<QString, FileStatus>> &restated)
+{
+    QVariantList values{batchId};
+    QString unless;
+    if (!restated.isEmpty()) {
+        QStringList pairs;
+        for (const auto &[check, status] : restated) {
+            pairs.append(QStringLiteral("(c.check_name = ? AND f.status = ?)"));
+            values << check << StatusInfo::key(status);
+        }
+        unless = u" AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id AND (" +
+                 pairs.join(QStringLiteral(" OR ")) + u"))";
+    }
+    auto q = run(u"SELECT c.check_name, c.severity, COUNT(*), COUNT(DISTINCT c.file_id)"
+                 u" FROM check_findings c WHERE c.batch_id = ?" +
+                     unless + u" GROUP BY c.check_name, c.severity ORDER BY c.check_name, c.severity",
+                 values, tr("counting the QA findings of batch %1").arg(batchId));
     if (!q)
         return q.error();
     QList<Count> result;

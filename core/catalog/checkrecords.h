@@ -110,6 +110,12 @@ public:
         qint64 files = 0; //!< Distinct files among them.
     };
     Result<QList<Count>> counts(qint64 batchId);
+    /*!
+        counts() without the findings of a check about a file whose status says the same already: for each
+        (check, status) of \a restated, findings of that check about a file with that status are left out
+        (QA's \c fixity finding about a file whose status is fixity-mismatch is the same problem).
+    */
+    Result<QList<Count>> counts(qint64 batchId, const QList<std::pair<QString, FileStatus>> &restated);
     //! How many files of \a batchId the per-file pass has seen.
     Result<qint64> checkedFileCount(qint64 batchId);
 

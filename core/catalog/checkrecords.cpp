@@ -246,15 +246,25 @@ Status CheckRecords::recordBatchResults(qint64 batchId, const QList<FindingRecor
     auto tx = m_catalog.transaction();
     if (!tx)
         return tx.error();
-    if (auto q = run(QStringLiteral("DELETE FROM check_findings WHERE batch_id = ? AND scope = 'batch'"),
-                     {batchId}, tr("replacing the QA findings of batch %1").arg(batchId));
-        !q)
-        return q.error();
-    if (Status s = insertFindings(findings, s_batchScope); !s)
+    if (Status s = writeBatchFindings(batchId, findings); !s)
         return s;
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status CheckRecords::writeBatchFindings(qint64 batchId, const QList<FindingRecord> &findings)
+{
+    if (auto q = run(QStringLiteral("DELETE FROM check_findings WHERE batch_id = ? AND scope = 'batch'"),
+                     {batchId}, tr("replacing the QA findings of batch %1").arg(batchId));
+        !q)
+        return q.error();
+    return insertFindings(findings, s_batchScope);
+}
+
+Status CheckRecords::writeEvents(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
 }
 
 Status CheckRecords::addEvents(const QList<EventRecord> &events)
@@ -289,6 +299,19 @@ Result<QList<FindingRecord>> CheckRecords::findings(qint64 batchId)
                                 " ORDER BY COALESCE(file_id, 0), id")
                      .arg(s_findingColumns),
                  {batchId}, tr("reading the QA findings of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<FindingRecord> result;
+    while (q->next())
+        result.append(findingFromQuery(*q));
+    return result;
+}
+
+Result<QList<FindingRecord>> CheckRecords::itemFindings(qint64 itemId)
+{
+    auto q = run(
+        QStringLiteral("SELECT %1 FROM check_findings WHERE item_id = ? ORDER BY id").arg(s_findingColumns),
+        {itemId}, tr("reading the QA findings of item %1").arg(itemId));
     if (!q)
         return q.error();
     QList<FindingRecord> result;

@@ -9,6 +9,7 @@
 #include "intake/intaketypes.h"
 #include "net/transferoptions.h"
 #include "report/reportsettings.h"
+#include "settingstable.h"
 #include "store/bitstore.h"
 
 namespace gh {
@@ -29,6 +30,9 @@ struct RunOptions
     QString bannedList;
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
     ReportOptions report;
+    //! The settings these options were made from (EngineSettings::runOptions()): stages above the pipeline
+    //! read their own section from them, the check stage its [check] QA profile.
+    Settings settings;
 
     //! The options of one load: the intake settings with this run's transfer settings.
     IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;

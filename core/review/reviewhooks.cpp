@@ -2,6 +2,7 @@
 
 #include "reviewhooks.h"
 
+#include "qa/qareview.h"
 #include "reviewdetails.h"
 #include "reviewflags.h"
 
@@ -11,7 +12,7 @@ const QList<ReviewHooks::Flags> &ReviewHooks::flagSources()
 {
     static const QList<Flags> list{
         {{QStringLiteral("file-errors")}, &ReviewFlags::fileErrors},
-        // QA (issue "Automatic QA"): {{"check-findings"}, <items with a check finding>}.
+        {{QStringLiteral("check-findings")}, &QaReview::flaggedItems},
     };
     return list;
 }
@@ -41,7 +42,7 @@ const QList<ReviewHooks::Notes> &ReviewHooks::findingSources()
 {
     static const QList<Notes> list{
         {{QStringLiteral("file-status")}, &ReviewDetails::fileProblems},
-        // QA (issue "Automatic QA"): {{"check-findings"}, <the item's check findings, one line each>}.
+        {{QStringLiteral("check-findings")}, &QaReview::itemFindings},
     };
     return list;
 }

@@ -1519,6 +1519,10 @@
         <source>reading image statistics</source>
         <translation>læsning af billedstatistik</translation>
     </message>
+    <message>
+        <source>reading the QA findings of item %1</source>
+        <translation>læsning af QA-fundene for elementet %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -1541,6 +1545,25 @@
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
         <translation>QA af %1 filer med kontrollerne %2: %3 fejl, %4 advarsler, %5 markeringer.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckStage</name>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
+    </message>
+    <message>
+        <source>Check: %1 files of batch %2 to check with %3.</source>
+        <translation>Kontrol: %1 filer i batch %2 skal kontrolleres med %3.</translation>
+    </message>
+    <message>
+        <source>%1 errors, %2 warnings, %3 flags</source>
+        <translation>%1 fejl, %2 advarsler, %3 markeringer</translation>
+    </message>
+    <message>
+        <source>Check of batch %1 done: %2.</source>
+        <translation>Kontrollen af batch %1 er færdig: %2.</translation>
     </message>
 </context>
 <context>
@@ -4591,6 +4614,13 @@
     </message>
 </context>
 <context>
+    <name>gh::Preferences</name>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
+    </message>
+</context>
+<context>
     <name>gh::PremisWriter</name>
     <message>
         <source>The %1 stage of Gatehouse</source>
@@ -4947,20 +4977,8 @@
 <context>
     <name>gh::QaProfile</name>
     <message>
-        <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation>%1: check/%2 skal være et helt tal fra %3 til %4, ikke &quot;%5&quot;.</translation>
-    </message>
-    <message>
-        <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation>%1: check/%2 skal være et tal fra 0 til 1, ikke &quot;%3&quot;.</translation>
-    </message>
-    <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
         <translation>%1: check/min_width og min_height må ikke overstige max_width og max_height.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation>%1: %2 skal være error, warning eller flag, ikke &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
@@ -4969,6 +4987,10 @@
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
         <translation>QA-profilen %1 er ikke en gyldig INI-fil.</translation>
+    </message>
+    <message>
+        <source>%1: check/severities takes CHECK=error, CHECK=warning or CHECK=flag, not &quot;%2&quot;.</source>
+        <translation>%1: check/severities tager CHECK=error, CHECK=warning eller CHECK=flag, ikke &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -5080,6 +5102,17 @@
     <message>
         <source>Saved %1 schemas and a catalog:</source>
         <translation>Gemte %1 skemaer og et katalog:</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaReview</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -6690,6 +6723,70 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Hvor hver kørsels log, _SUMMARY og CSV-filer kopieres hen: s3://bucket/prefix. Tom: gemmes kun ved siden af kataloget.</translation>
+    </message>
+    <message>
+        <source>The QA checks that run: all, or a list of check names (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</source>
+        <translation>De QA-kontroller, der køres: all eller en liste af kontrolnavne (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</translation>
+    </message>
+    <message>
+        <source>QA checks not to run.</source>
+        <translation>QA-kontroller, der ikke skal køres.</translation>
+    </message>
+    <message>
+        <source>A folder of XSD files, or an OASIS XML catalog (catalog.xml), for xml-schema. Empty: the set &quot;schemas fetch&quot; saved in the data folder, if any.</source>
+        <translation>En mappe med XSD-filer eller et OASIS XML-katalog (catalog.xml) til xml-schema. Tom: det sæt, som &quot;schemas fetch&quot; har gemt i datamappen, hvis der er et.</translation>
+    </message>
+    <message>
+        <source>Longer side in pixels of the reduced decode behind the image statistics.</source>
+        <translation>Den længste side i pixel af den reducerede afkodning bag billedstatistikken.</translation>
+    </message>
+    <message>
+        <source>dark-page: a page whose histogram peaks below this value (0–255) is dark.</source>
+        <translation>dark-page: en side, hvis histogram topper under denne værdi (0–255), er mørk.</translation>
+    </message>
+    <message>
+        <source>blank-page: pixels darker than this are ink…</source>
+        <translation>blank-page: pixel, der er mørkere end dette, er blæk…</translation>
+    </message>
+    <message>
+        <source>…and a page with at most this fraction of ink is blank.</source>
+        <translation>…og en side med højst denne andel blæk er tom.</translation>
+    </message>
+    <message>
+        <source>black-border: pixels at or below this value are near black…</source>
+        <translation>black-border: pixel på eller under denne værdi er næsten sorte…</translation>
+    </message>
+    <message>
+        <source>…and more than this fraction of them is a black border.</source>
+        <translation>…og mere end denne andel af dem er en sort kant.</translation>
+    </message>
+    <message>
+        <source>ocr-confidence: the mean ALTO word confidence (WC) must reach this.</source>
+        <translation>ocr-confidence: den gennemsnitlige ALTO-ordsikkerhed (WC) skal nå dette.</translation>
+    </message>
+    <message>
+        <source>dimensions: a bound of the page size in pixels; 0 means no bound.</source>
+        <translation>dimensions: en grænse for sidestørrelsen i pixel; 0 betyder ingen grænse.</translation>
+    </message>
+    <message>
+        <source>sidecars: the files every page has…</source>
+        <translation>sidecars: de filer, hver side har…</translation>
+    </message>
+    <message>
+        <source>…and the checksum file each of them has; empty for none.</source>
+        <translation>…og den kontrolsumfil, hver af dem har; tom for ingen.</translation>
+    </message>
+    <message>
+        <source>Severities other than the checks&apos; own, CHECK=error|warning|flag.</source>
+        <translation>Andre alvorsgrader end kontrollernes egne, CHECK=error|warning|flag.</translation>
+    </message>
+    <message>
+        <source>Files checked at once; 0 for one per core.</source>
+        <translation>Filer, der kontrolleres samtidig; 0 for én pr. kerne.</translation>
+    </message>
+    <message>
+        <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
+        <translation>%1 skal være et tal fra 0 til 1, ikke &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -8988,6 +9085,10 @@
     <message>
         <source>nothing to send</source>
         <translation>intet at sende</translation>
+    </message>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
     </message>
 </context>
 <context>

@@ -1519,6 +1519,10 @@
         <source>reading image statistics</source>
         <translation>Lesen der Bildstatistik</translation>
     </message>
+    <message>
+        <source>reading the QA findings of item %1</source>
+        <translation>Lesen der QA-Befunde des Elements %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -1541,6 +1545,25 @@
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
         <translation>QA von %1 Dateien mit den Prüfungen %2: %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckStage</name>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
+    </message>
+    <message>
+        <source>Check: %1 files of batch %2 to check with %3.</source>
+        <translation>Prüfung: %1 Dateien von Batch %2 sind mit %3 zu prüfen.</translation>
+    </message>
+    <message>
+        <source>%1 errors, %2 warnings, %3 flags</source>
+        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
+    </message>
+    <message>
+        <source>Check of batch %1 done: %2.</source>
+        <translation>Prüfung von Batch %1 abgeschlossen: %2.</translation>
     </message>
 </context>
 <context>
@@ -4591,6 +4614,13 @@
     </message>
 </context>
 <context>
+    <name>gh::Preferences</name>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
+    </message>
+</context>
+<context>
     <name>gh::PremisWriter</name>
     <message>
         <source>The %1 stage of Gatehouse</source>
@@ -4947,20 +4977,8 @@
 <context>
     <name>gh::QaProfile</name>
     <message>
-        <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation>%1: check/%2 muss eine ganze Zahl von %3 bis %4 sein, nicht &quot;%5&quot;.</translation>
-    </message>
-    <message>
-        <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation>%1: check/%2 muss eine Zahl von 0 bis 1 sein, nicht &quot;%3&quot;.</translation>
-    </message>
-    <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
         <translation>%1: check/min_width und min_height dürfen max_width und max_height nicht überschreiten.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation>%1: %2 muss error, warning oder flag sein, nicht &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
@@ -4969,6 +4987,10 @@
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
         <translation>Das QA-Profil %1 ist keine gültige INI-Datei.</translation>
+    </message>
+    <message>
+        <source>%1: check/severities takes CHECK=error, CHECK=warning or CHECK=flag, not &quot;%2&quot;.</source>
+        <translation>%1: check/severities nimmt CHECK=error, CHECK=warning oder CHECK=flag, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -5080,6 +5102,17 @@
     <message>
         <source>Saved %1 schemas and a catalog:</source>
         <translation>%1 Schemas und ein Katalog gespeichert:</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaReview</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -6690,6 +6723,70 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Wohin Protokoll, _SUMMARY und CSV-Dateien jedes Laufs kopiert werden: s3://bucket/prefix. Leer: nur neben dem Katalog aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>The QA checks that run: all, or a list of check names (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</source>
+        <translation>Die QA-Prüfungen, die laufen: all oder eine Liste von Prüfungsnamen (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</translation>
+    </message>
+    <message>
+        <source>QA checks not to run.</source>
+        <translation>QA-Prüfungen, die nicht laufen sollen.</translation>
+    </message>
+    <message>
+        <source>A folder of XSD files, or an OASIS XML catalog (catalog.xml), for xml-schema. Empty: the set &quot;schemas fetch&quot; saved in the data folder, if any.</source>
+        <translation>Ein Ordner mit XSD-Dateien oder ein OASIS-XML-Katalog (catalog.xml) für xml-schema. Leer: der Satz, den &quot;schemas fetch&quot; im Datenordner gespeichert hat, falls vorhanden.</translation>
+    </message>
+    <message>
+        <source>Longer side in pixels of the reduced decode behind the image statistics.</source>
+        <translation>Längere Seite in Pixeln der verkleinerten Dekodierung hinter der Bildstatistik.</translation>
+    </message>
+    <message>
+        <source>dark-page: a page whose histogram peaks below this value (0–255) is dark.</source>
+        <translation>dark-page: Eine Seite, deren Histogramm unter diesem Wert (0–255) seinen Gipfel hat, ist dunkel.</translation>
+    </message>
+    <message>
+        <source>blank-page: pixels darker than this are ink…</source>
+        <translation>blank-page: Pixel, die dunkler als dieser Wert sind, sind Tinte…</translation>
+    </message>
+    <message>
+        <source>…and a page with at most this fraction of ink is blank.</source>
+        <translation>…und eine Seite mit höchstens diesem Anteil Tinte ist leer.</translation>
+    </message>
+    <message>
+        <source>black-border: pixels at or below this value are near black…</source>
+        <translation>black-border: Pixel bei oder unter diesem Wert sind fast schwarz…</translation>
+    </message>
+    <message>
+        <source>…and more than this fraction of them is a black border.</source>
+        <translation>…und mehr als dieser Anteil davon ist ein schwarzer Rand.</translation>
+    </message>
+    <message>
+        <source>ocr-confidence: the mean ALTO word confidence (WC) must reach this.</source>
+        <translation>ocr-confidence: Die mittlere ALTO-Wortkonfidenz (WC) muss diesen Wert erreichen.</translation>
+    </message>
+    <message>
+        <source>dimensions: a bound of the page size in pixels; 0 means no bound.</source>
+        <translation>dimensions: eine Grenze der Seitengröße in Pixeln; 0 heißt keine Grenze.</translation>
+    </message>
+    <message>
+        <source>sidecars: the files every page has…</source>
+        <translation>sidecars: die Dateien, die jede Seite hat…</translation>
+    </message>
+    <message>
+        <source>…and the checksum file each of them has; empty for none.</source>
+        <translation>…und die Prüfsummendatei, die jede davon hat; leer für keine.</translation>
+    </message>
+    <message>
+        <source>Severities other than the checks&apos; own, CHECK=error|warning|flag.</source>
+        <translation>Andere Schweregrade als die der Prüfungen selbst, CHECK=error|warning|flag.</translation>
+    </message>
+    <message>
+        <source>Files checked at once; 0 for one per core.</source>
+        <translation>Gleichzeitig geprüfte Dateien; 0 für eine pro Kern.</translation>
+    </message>
+    <message>
+        <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
+        <translation>%1 muss eine Zahl von 0 bis 1 sein, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -8988,6 +9085,10 @@
     <message>
         <source>nothing to send</source>
         <translation>nichts zu senden</translation>
+    </message>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
     </message>
 </context>
 <context>

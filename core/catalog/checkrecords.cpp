@@ -57,6 +57,17 @@ FindingRecord findingFromQuery(const QSqlQuery &q)
     return f;
 }
 
+// Every row a query for findings gives, in its order.
+Result<QList<FindingRecord>> findingList(Result<QSqlQuery> q)
+{
+    if (!q)
+        return q.error();
+    QList<FindingRecord> result;
+    while (q->next())
+        result.append(findingFromQuery(*q));
+    return result;
+}
+
 const QString s_statisticsColumns =
     QStringLiteral("file_id, batch_id, sha256, format, width, height, sample_width, sample_height, reduction,"
                    " components, histogram, error, computed_at");
@@ -295,42 +306,24 @@ Status CheckRecords::clearBatch(qint64 batchId)
 
 Result<QList<FindingRecord>> CheckRecords::findings(qint64 batchId)
 {
-    auto q = run(QStringLiteral("SELECT %1 FROM check_findings WHERE batch_id = ?"
-                                " ORDER BY COALESCE(file_id, 0), id")
-                     .arg(s_findingColumns),
-                 {batchId}, tr("reading the QA findings of batch %1").arg(batchId));
-    if (!q)
-        return q.error();
-    QList<FindingRecord> result;
-    while (q->next())
-        result.append(findingFromQuery(*q));
-    return result;
+    return findingList(run(QStringLiteral("SELECT %1 FROM check_findings WHERE batch_id = ?"
+                                          " ORDER BY COALESCE(file_id, 0), id")
+                               .arg(s_findingColumns),
+                           {batchId}, tr("reading the QA findings of batch %1").arg(batchId)));
 }
 
 Result<QList<FindingRecord>> CheckRecords::itemFindings(qint64 itemId)
 {
-    auto q = run(
+    return findingList(run(
         QStringLiteral("SELECT %1 FROM check_findings WHERE item_id = ? ORDER BY id").arg(s_findingColumns),
-        {itemId}, tr("reading the QA findings of item %1").arg(itemId));
-    if (!q)
-        return q.error();
-    QList<FindingRecord> result;
-    while (q->next())
-        result.append(findingFromQuery(*q));
-    return result;
+        {itemId}, tr("reading the QA findings of item %1").arg(itemId)));
 }
 
 Result<QList<FindingRecord>> CheckRecords::fileFindings(qint64 fileId)
 {
-    auto q = run(
+    return findingList(run(
         QStringLiteral("SELECT %1 FROM check_findings WHERE file_id = ? ORDER BY id").arg(s_findingColumns),
-        {fileId}, tr("reading the QA findings of file %1").arg(fileId));
-    if (!q)
-        return q.error();
-    QList<FindingRecord> result;
-    while (q->next())
-        result.append(findingFromQuery(*q));
-    return result;
+        {fileId}, tr("reading the QA findings of file %1").arg(fileId)));
 }
 
 Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(qint64 batchId)

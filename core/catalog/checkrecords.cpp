@@ -290,6 +290,30 @@ Status CheckRecords::addEvents(const QList<EventRecord> &events)
     return tx->commit();
 }
 
+Status CheckRecords::forgetFiles(const QList<qint64> &fileIds)
+{
+    if (fileIds.isEmpty())
+        return {};
+    auto tx = m_catalog.transaction();
+    if (!tx)
+        return tx.error();
+    // The ids are numbers the catalog gave out, so listing them in the statement is safe.
+    const QString ids = idList(fileIds);
+    const QStringList statements{
+        u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + ids + u')',
+        u"DELETE FROM check_files WHERE file_id IN (" + ids + u')',
+        u"DELETE FROM file_stages WHERE stage = '" + StageInfo::key(Stage::Check) + u"' AND file_id IN (" +
+            ids + u')',
+    };
+    for (const QString &sql : statements) {
+        if (auto q =
+                run(sql, {}, tr("forgetting the QA results of %n file(s)", nullptr, int(fileIds.size())));
+            !q)
+            return q.error();
+    }
+    return tx->commit();
+}
+
 Status CheckRecords::clearBatch(qint64 batchId)
 {
     auto tx = m_catalog.transaction();

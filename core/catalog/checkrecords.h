@@ -91,6 +91,13 @@ public:
     Status writeEvents(const QList<EventRecord> &events);
     //! The catalog the records are in (for a transaction around several writes).
     Catalog &catalog() const { return m_catalog; }
+    /*!
+        Forgets what the per-file pass of QA found about \a fileIds and that it saw them (their findings,
+        facts and check-stage rows), in one transaction: a file whose status "check again" re-decided is
+        checked again by the next run, and no finding about its old state stays behind. Image statistics
+        stay (tied to the content's SHA-256).
+    */
+    Status forgetFiles(const QList<qint64> &fileIds);
     //! Forgets every finding and fact of \a batchId, for a check from scratch; image statistics stay (they
     //! are tied to the content's SHA-256, not to a run).
     Status clearBatch(qint64 batchId);

@@ -1523,6 +1523,13 @@
         <source>reading the QA findings of item %1</source>
         <translation>læsning af QA-fundene for elementet %1</translation>
     </message>
+    <message numerus="yes">
+        <source>forgetting the QA results of %n file(s)</source>
+        <translation>
+            <numerusform>glemmer QA-resultaterne for %n fil</numerusform>
+            <numerusform>glemmer QA-resultaterne for %n filer</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -5239,6 +5246,13 @@
     <message>
         <source>Checked again: every stored copy verified</source>
         <translation>Kontrolleret igen: hver lagret kopi er verificeret</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to check</source>
+        <translation>
+            <numerusform>Kontrolleret igen: %n fil skal kontrolleres</numerusform>
+            <numerusform>Kontrolleret igen: %n filer skal kontrolleres</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1523,6 +1523,13 @@
         <source>reading the QA findings of item %1</source>
         <translation>Lesen der QA-Befunde des Elements %1</translation>
     </message>
+    <message numerus="yes">
+        <source>forgetting the QA results of %n file(s)</source>
+        <translation>
+            <numerusform>Verwerfen der QA-Ergebnisse von %n Datei</numerusform>
+            <numerusform>Verwerfen der QA-Ergebnisse von %n Dateien</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -5239,6 +5246,13 @@
     <message>
         <source>Checked again: every stored copy verified</source>
         <translation>Erneut geprüft: jede gespeicherte Kopie ist geprüft</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to check</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei ist zu prüfen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien sind zu prüfen</numerusform>
+        </translation>
     </message>
 </context>
 <context>

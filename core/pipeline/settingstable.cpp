@@ -292,7 +292,7 @@ QList<SettingDefinition> makeTable()
     t.append(row("check/severities", Type::List, "",
                  QT_TRANSLATE_NOOP("gh::SettingsTable",
                                    "Severities other than the checks' own, CHECK=error|warning|flag."),
-                 "ocr-confidence=warning, blank-page=error"));
+                 "blank-page=error, ocr-confidence=warning"));
     t.append(integer("check/jobs", 0, 256, "0",
                      QT_TRANSLATE_NOOP("gh::SettingsTable", "Files checked at once; 0 for one per core."),
                      "4"));

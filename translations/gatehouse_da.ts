@@ -1420,7 +1420,7 @@
     </message>
     <message>
         <source>Catalog error while reading the schema version in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Katalogfejl under læsning af skemaversionen i %1.</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1523,17 @@
         <source>reading image statistics</source>
         <translation>læsning af billedstatistik</translation>
     </message>
+    <message>
+        <source>reading the QA findings of item %1</source>
+        <translation>læsning af QA-fundene for elementet %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>forgetting the QA results of %n file(s)</source>
+        <translation>
+            <numerusform>glemmer QA-resultaterne for %n fil</numerusform>
+            <numerusform>glemmer QA-resultaterne for %n filer</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -1545,6 +1556,25 @@
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
         <translation>QA af %1 filer med kontrollerne %2: %3 fejl, %4 advarsler, %5 markeringer.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckStage</name>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
+    </message>
+    <message>
+        <source>Check: %1 files of batch %2 to check with %3.</source>
+        <translation>Kontrol: %1 filer i batch %2 skal kontrolleres med %3.</translation>
+    </message>
+    <message>
+        <source>%1 errors, %2 warnings, %3 flags</source>
+        <translation>%1 fejl, %2 advarsler, %3 markeringer</translation>
+    </message>
+    <message>
+        <source>Check of batch %1 done: %2.</source>
+        <translation>Kontrollen af batch %1 er færdig: %2.</translation>
     </message>
 </context>
 <context>
@@ -1724,87 +1754,87 @@
     <name>gh::DedupReview</name>
     <message>
         <source>file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>fil %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message numerus="yes">
         <source> and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> og %n til</numerusform>
+            <numerusform> og %n til</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) await a duplicate decision: %1. Decide them in the duplicates view or with gatehouse-cli decide.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil venter på en dubletbeslutning: %1. Træf beslutningen i dubletvisningen eller med gatehouse-cli decide.</numerusform>
+            <numerusform>%n filer venter på en dubletbeslutning: %1. Træf beslutningerne i dubletvisningen eller med gatehouse-cli decide.</numerusform>
         </translation>
     </message>
     <message>
         <source>same bytes as file %1 of batch %2</source>
-        <translation type="unfinished"></translation>
+        <translation>samme byte som fil %1 i batch %2</translation>
     </message>
     <message>
         <source>at the target as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>på målet som %1</translation>
     </message>
     <message>
         <source>decided: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>besluttet: %1 (%2)</translation>
     </message>
     <message>
         <source>awaits a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>venter på en beslutning</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::DedupSettings</name>
     <message>
         <source>The settings file %1 does not exist or cannot be read.</source>
-        <translation type="unfinished">Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
+        <translation>Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
     </message>
     <message>
         <source>The settings file %1 is not a valid INI file.</source>
-        <translation type="unfinished">Indstillingsfilen %1 er ikke en gyldig INI-fil.</translation>
+        <translation>Indstillingsfilen %1 er ikke en gyldig INI-fil.</translation>
     </message>
     <message>
         <source>%1: [dedup] deleted must be true or false, not &quot;%2&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: [dedup] deleted skal være true eller false, ikke &quot;%2&quot;.</translation>
     </message>
     <message>
         <source>%1: [dedup] %2 is neither a case (%3) nor &quot;deleted&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: [dedup] %2 er hverken en sag (%3) eller &quot;deleted&quot;.</translation>
     </message>
     <message>
         <source>Say which target to check against (--target, or [targets] default= in the settings).</source>
-        <translation type="unfinished"></translation>
+        <translation>Angiv, hvilket mål der skal kontrolleres mod (--target eller [targets] default= i indstillingerne).</translation>
     </message>
 </context>
 <context>
     <name>gh::DedupStage</name>
     <message>
         <source>Cannot read the target of batch %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke læse målet for batch %1: %2</translation>
     </message>
     <message>
         <source>Duplicates: checking %1 files of batch %2 against the catalog and the batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletter: kontrollerer %1 filer i batch %2 mod kataloget og batchen.</translation>
     </message>
     <message>
         <source>Duplicates: checking %1 files of batch %2 against the catalog, the batch and %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletter: kontrollerer %1 filer i batch %2 mod kataloget, batchen og %3.</translation>
     </message>
     <message>
         <source>Every file checked for duplicates; none waits for a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle filer er kontrolleret for dubletter; ingen venter på en beslutning.</translation>
     </message>
 </context>
 <context>
@@ -1991,176 +2021,176 @@
     <name>gh::DuplicateBook</name>
     <message>
         <source>Catalog error while %1 in %2: %3</source>
-        <translation type="unfinished">Katalogfejl under %1 i %2: %3</translation>
+        <translation>Katalogfejl under %1 i %2: %3</translation>
     </message>
     <message>
         <source>dropping the duplicate cases against %1</source>
-        <translation type="unfinished"></translation>
+        <translation>fjernelse af dubletsagerne mod %1</translation>
     </message>
     <message>
         <source>recording duplicate cases</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af dubletsager</translation>
     </message>
     <message>
         <source>recording the duplicate case of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af dubletsagen for fil %1</translation>
     </message>
     <message>
         <source>reading the duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af dubletsagerne i batch %1</translation>
     </message>
     <message>
         <source>reading duplicate cases</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af dubletsager</translation>
     </message>
     <message>
         <source>reading the duplicate cases of item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af dubletsagerne for enhed %1</translation>
     </message>
     <message>
         <source>reading the targets of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af målene for batch %1</translation>
     </message>
     <message>
         <source>counting the duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>optælling af dubletsagerne i batch %1</translation>
     </message>
     <message>
         <source>counting open duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>optælling af åbne dubletsager i batch %1</translation>
     </message>
     <message>
         <source>looking up files with the same bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>opslag af filer med de samme byte</translation>
     </message>
     <message>
         <source>File %1 has no duplicate case for %2; run dedup first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 har ingen dubletsag for %2; kør dedup først.</translation>
     </message>
     <message>
         <source>File %1 is no longer in the case %2 for %3 (it is %4 now); decide again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 er ikke længere i sagen %2 for %3 (den er %4 nu); træf beslutningen igen.</translation>
     </message>
     <message>
         <source>The decision about file %1 for %2 was already carried out (%3); it stands.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beslutningen om fil %1 for %2 er allerede udført (%3); den står ved magt.</translation>
     </message>
     <message>
         <source>recording a decision about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af en beslutning om fil %1</translation>
     </message>
     <message>
         <source>The catalog gave no id for the decision about file %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kataloget gav intet id for beslutningen om fil %1.</translation>
     </message>
     <message>
         <source>putting the decision about file %1 in force</source>
-        <translation type="unfinished"></translation>
+        <translation>iværksættelse af beslutningen om fil %1</translation>
     </message>
     <message>
         <source>There is no decision %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der er ingen beslutning %1.</translation>
     </message>
     <message>
         <source>The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beslutningen %1 om fil %2 blev udført på %3 (%4); den kan ikke længere trækkes tilbage.</translation>
     </message>
     <message>
         <source>The decision %1 was already taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beslutningen %1 er allerede trukket tilbage.</translation>
     </message>
     <message>
         <source>taking back decision %1</source>
-        <translation type="unfinished"></translation>
+        <translation>tilbagetrækning af beslutning %1</translation>
     </message>
     <message>
         <source>recording that decision %1 was carried out</source>
-        <translation type="unfinished"></translation>
+        <translation>registrering af, at beslutning %1 er udført</translation>
     </message>
     <message>
         <source>reading decision %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af beslutning %1</translation>
     </message>
     <message>
         <source>reading the decisions about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>læsning af beslutningerne om fil %1</translation>
     </message>
     <message>
         <source>recording a %1 event</source>
-        <translation type="unfinished">registrering af en %1-hændelse</translation>
+        <translation>registrering af en %1-hændelse</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateClassifier</name>
     <message>
         <source>The duplicate check was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletkontrollen blev annulleret.</translation>
     </message>
     <message>
         <source>%1 already holds these bytes as %2.</source>
-        <translation type="unfinished">%1 indeholder allerede disse byte som %2.</translation>
+        <translation>%1 indeholder allerede disse byte som %2.</translation>
     </message>
     <message>
         <source>%1 holds these bytes as %2; the name %3 is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indeholder disse byte som %2; navnet %3 er ledigt.</translation>
     </message>
     <message>
         <source>%1 holds these bytes as %2, and %3 holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indeholder disse byte som %2, og %3 indeholder andet indhold.</translation>
     </message>
     <message>
         <source>%1 does not hold these bytes; the name %2 is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indeholder ikke disse byte; navnet %2 er ledigt.</translation>
     </message>
     <message>
         <source>%1 does not hold these bytes, but %2 holds other content (SHA-1 %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indeholder ikke disse byte, men %2 indeholder andet indhold (SHA-1 %3).</translation>
     </message>
     <message>
         <source>File %1 of this batch has the same bytes and is kept (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 i denne batch har de samme byte og beholdes (%2).</translation>
     </message>
     <message>
         <source>Batch %1 ingested these bytes before (file %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 har indlæst disse byte før (fil %2).</translation>
     </message>
     <message>
         <source>The target deleted these bytes before, for copyright.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte af ophavsretlige grunde.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte.</translation>
     </message>
     <message>
         <source>A file named %1 was deleted before.</source>
-        <translation type="unfinished"></translation>
+        <translation>En fil med navnet %1 er slettet tidligere.</translation>
     </message>
     <message>
         <source>Duplicate check (%1): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletkontrol (%1): %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1: %2 refuses the name %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 afviser navnet %3: %4</translation>
     </message>
     <message>
         <source>A rule of the settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>En regel i indstillingerne.</translation>
     </message>
     <message>
         <source>File %1: the rule %2 does not apply: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1: reglen %2 gælder ikke: %3</translation>
     </message>
     <message numerus="yes">
         <source>Checking %n file(s) against %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Kontrollerer %n fil mod %1.</numerusform>
+            <numerusform>Kontrollerer %n filer mod %1.</numerusform>
         </translation>
     </message>
 </context>
@@ -2168,610 +2198,610 @@
     <name>gh::DuplicateGate</name>
     <message numerus="yes">
         <source>%n file(s) of batch %1 wait for a duplicate decision against %2; decide them (decide, or the duplicates view) before the upload.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil i batch %1 venter på en dubletbeslutning mod %2; træf beslutningen (decide eller dubletvisningen) før overførslen.</numerusform>
+            <numerusform>%n filer i batch %1 venter på en dubletbeslutning mod %2; træf beslutningerne (decide eller dubletvisningen) før overførslen.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 waits for a duplicate decision (%2: %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 venter på en dubletbeslutning (%2: %3).</translation>
     </message>
     <message>
         <source>%1 would now be named %2, but the duplicate decision was made for %3; run dedup again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ville nu hedde %2, men dubletbeslutningen blev truffet for %3; kør dedup igen.</translation>
     </message>
     <message>
         <source>Not sent: a duplicate decision to skip it (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ikke sendt: en dubletbeslutning om at springe den over (%1).</translation>
     </message>
     <message>
         <source>Not sent: on the hand-fix list (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ikke sendt: på listen til manuel rettelse (%1).</translation>
     </message>
     <message>
         <source>Not sent: linked to %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ikke sendt: linket til %1 (%2).</translation>
     </message>
     <message>
         <source>Not sent to %1: the file is %2 there, by a duplicate decision (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ikke sendt til %1: filen er %2 dér efter en dubletbeslutning (%3).</translation>
     </message>
     <message>
         <source>%1 refuses the name %2: %3</source>
-        <translation type="unfinished">%1 afviser navnet %2: %3</translation>
+        <translation>%1 afviser navnet %2: %3</translation>
     </message>
     <message>
         <source>The new name %1 holds other content on %2; choose another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Det nye navn %1 indeholder andet indhold på %2; vælg et andet.</translation>
     </message>
     <message>
         <source>%1 has no free numbered name for %2 up to (9); rename it by hand.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 har intet ledigt nummereret navn for %2 op til (9); omdøb den manuelt.</translation>
     </message>
     <message>
         <source>%1 is no wiki; only a wiki can move %2 to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er ikke en wiki; kun en wiki kan flytte %2 til %3.</translation>
     </message>
     <message>
         <source>Gatehouse: the name of %1, by a duplicate decision of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatehouse: navnet på %1 efter en dubletbeslutning af %2.</translation>
     </message>
     <message>
         <source>File:%1 on %2 was moved to File:%3 (%4).</source>
-        <translation type="unfinished"></translation>
+        <translation>File:%1 på %2 blev flyttet til File:%3 (%4).</translation>
     </message>
     <message>
         <source>Moved to %1 on %2; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Flyttet til %1 på %2; intet sendt.</translation>
     </message>
     <message>
         <source>%1 holds %2 with the same digests (sha1 %3) after the move.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 indeholder %2 med de samme kontrolsummer (sha1 %3) efter flytningen.</translation>
     </message>
     <message>
         <source>uploaded to %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>overført til %1 som %2</translation>
     </message>
     <message>
         <source>moved on %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>flyttet på %1 til %2</translation>
     </message>
     <message>
         <source>on %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>på %1 som %2</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>
     <message>
         <source>Already there</source>
-        <translation type="unfinished">Findes allerede</translation>
+        <translation>Findes allerede</translation>
     </message>
     <message>
         <source>The target holds these bytes under our name: nothing to send.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har disse byte under vores navn: intet at sende.</translation>
     </message>
     <message>
         <source>Same bytes under another name</source>
-        <translation type="unfinished"></translation>
+        <translation>Samme byte under et andet navn</translation>
     </message>
     <message>
         <source>The target holds these bytes under another name; our name is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har disse byte under et andet navn; vores navn er ledigt.</translation>
     </message>
     <message>
         <source>Same bytes elsewhere, name taken</source>
-        <translation type="unfinished"></translation>
+        <translation>Samme byte andetsteds, navnet optaget</translation>
     </message>
     <message>
         <source>The target holds these bytes under another name, and our name holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har disse byte under et andet navn, og vores navn indeholder andet indhold.</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Ny</translation>
     </message>
     <message>
         <source>The target does not know these bytes and our name is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet kender ikke disse byte, og vores navn er ledigt.</translation>
     </message>
     <message>
         <source>Name taken</source>
-        <translation type="unfinished"></translation>
+        <translation>Navnet er optaget</translation>
     </message>
     <message>
         <source>The target does not know these bytes, but our name holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet kender ikke disse byte, men vores navn indeholder andet indhold.</translation>
     </message>
     <message>
         <source>Twice in this batch</source>
-        <translation type="unfinished"></translation>
+        <translation>To gange i denne batch</translation>
     </message>
     <message>
         <source>An earlier file of this batch has the same bytes; the first one is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>En tidligere fil i denne batch har de samme byte; den første beholdes.</translation>
     </message>
     <message>
         <source>In an earlier batch</source>
-        <translation type="unfinished"></translation>
+        <translation>I en tidligere batch</translation>
     </message>
     <message>
         <source>An earlier batch of the catalog ingested these bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>En tidligere batch i kataloget har indlæst disse byte.</translation>
     </message>
     <message>
         <source>Skip</source>
-        <translation type="unfinished"></translation>
+        <translation>Spring over</translation>
     </message>
     <message>
         <source>Upload</source>
-        <translation type="unfinished">Upload</translation>
+        <translation>Overfør</translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>Omdøb</translation>
     </message>
     <message>
         <source>Overwrite</source>
-        <translation type="unfinished"></translation>
+        <translation>Overskriv</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>Flyt</translation>
     </message>
     <message>
         <source>Link</source>
-        <translation type="unfinished"></translation>
+        <translation>Link</translation>
     </message>
     <message>
         <source>Hand-fix</source>
-        <translation type="unfinished"></translation>
+        <translation>Manuel rettelse</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateReport</name>
     <message>
         <source>The target deleted these bytes before, for copyright.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte af ophavsretlige grunde.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte.</translation>
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished">Dubletter</translation>
+        <translation>Dubletter</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished">Mål</translation>
+        <translation>Mål</translation>
     </message>
     <message>
         <source>  Waiting for a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>  Venter på en beslutning</translation>
     </message>
     <message>
         <source>  Decided: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  Besluttet: %1</translation>
     </message>
     <message>
         <source>  Deleted there before</source>
-        <translation type="unfinished"></translation>
+        <translation>  Tidligere slettet dér</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) wait for a duplicate decision against %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil venter på en dubletbeslutning mod %1.</numerusform>
+            <numerusform>%n filer venter på en dubletbeslutning mod %1.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source> (%1 on %2)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1 på %2)</translation>
     </message>
     <message>
         <source> (batch %1)</source>
-        <translation type="unfinished"> (batch %1)</translation>
+        <translation> (batch %1)</translation>
     </message>
     <message>
         <source> — decided: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> — besluttet: %1</translation>
     </message>
     <message>
         <source> — waiting for a decision</source>
-        <translation type="unfinished"></translation>
+        <translation> — venter på en beslutning</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateRules</name>
     <message>
         <source>The duplicate rule &quot;%1&quot; names no case; the cases are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletreglen &quot;%1&quot; angiver ingen sag; sagerne er %2.</translation>
     </message>
     <message>
         <source>The duplicate rule &quot;%1&quot; names no action; write CASE=ACTION with one of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletreglen &quot;%1&quot; angiver ingen handling; skriv SAG=HANDLING med en af %2.</translation>
     </message>
     <message>
         <source>The duplicate rule &quot;%1&quot;: %2 is not an action for %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletreglen &quot;%1&quot;: %2 er ikke en handling for %3.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateService</name>
     <message>
         <source>A duplicate check is already running.</source>
-        <translation type="unfinished"></translation>
+        <translation>En dubletkontrol kører allerede.</translation>
     </message>
     <message>
         <source>Only a wiki can move a file to another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kun en wiki kan flytte en fil til et andet navn.</translation>
     </message>
     <message>
         <source>The account may not move files on %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontoen må ikke flytte filer på %1.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateSolver</name>
     <message numerus="yes">
         <source>%n file(s) wait for a duplicate decision; the upload waits for them.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil venter på en dubletbeslutning; overførslen venter på den.</numerusform>
+            <numerusform>%n filer venter på en dubletbeslutning; overførslen venter på dem.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is not an action for a file in the case %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er ikke en handling for en fil i sagen %2 (%3).</translation>
     </message>
     <message>
         <source>Nothing holds the name %1 on %2, so there is nothing to overwrite.</source>
-        <translation type="unfinished"></translation>
+        <translation>Intet har navnet %1 på %2, så der er intet at overskrive.</translation>
     </message>
     <message>
         <source>Only a wiki can move a file to another name; %1 is not one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kun en wiki kan flytte en fil til et andet navn; %1 er ikke en wiki.</translation>
     </message>
     <message>
         <source>%1 holds these bytes under no other name, so there is nothing to move.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 har ikke disse byte under noget andet navn, så der er intet at flytte.</translation>
     </message>
     <message>
         <source>The name %1 is taken on %2, so nothing can be moved there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Navnet %1 er optaget på %2, så intet kan flyttes dertil.</translation>
     </message>
     <message>
         <source>There is nothing to link %1 to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der er intet at linke %1 til.</translation>
     </message>
     <message>
         <source>%1 is already the file&apos;s name; a rename needs another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 er allerede filens navn; en omdøbning kræver et andet.</translation>
     </message>
     <message>
         <source>Only a rename takes a new name; %1 does not.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kun en omdøbning får et nyt navn; det gør %1 ikke.</translation>
     </message>
     <message>
         <source>not to be sent</source>
-        <translation type="unfinished"></translation>
+        <translation>skal ikke sendes</translation>
     </message>
     <message>
         <source>to be sent as %1 despite the target&apos;s warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>skal sendes som %1 trods målets advarsler</translation>
     </message>
     <message>
         <source>to be sent under a numbered name such as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>skal sendes under et nummereret navn som f.eks. %1</translation>
     </message>
     <message>
         <source>to be sent as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>skal sendes som %1</translation>
     </message>
     <message>
         <source>to be sent as a new version of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>skal sendes som en ny version af %1</translation>
     </message>
     <message>
         <source>%1 to be moved to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 skal flyttes til %2</translation>
     </message>
     <message>
         <source>linked to file %1 of batch %2</source>
-        <translation type="unfinished"></translation>
+        <translation>linket til fil %1 i batch %2</translation>
     </message>
     <message>
         <source>linked to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>linket til %1</translation>
     </message>
     <message>
         <source>on the hand-fix list for a person on the target</source>
-        <translation type="unfinished"></translation>
+        <translation>på listen til manuel rettelse for en person på målet</translation>
     </message>
     <message>
         <source>Duplicate case %1 against %2: %3 (%4), decided by %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletsag %1 mod %2: %3 (%4), besluttet af %5</translation>
     </message>
     <message>
         <source> by the rule %1</source>
-        <translation type="unfinished"></translation>
+        <translation> efter reglen %1</translation>
     </message>
     <message>
         <source>: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>: %1</translation>
     </message>
     <message>
         <source>No fetched file to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen hentet fil at kontrollere.</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) checked; none waits for a decision.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil kontrolleret; ingen venter på en beslutning.</numerusform>
+            <numerusform>%n filer kontrolleret; ingen venter på en beslutning.</numerusform>
         </translation>
     </message>
     <message>
         <source>Batch %1 was not classified against %2; run dedup first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 er ikke klassificeret mod %2; kør dedup først.</translation>
     </message>
     <message>
         <source>Batch %1 was not classified against %2, only against %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 er ikke klassificeret mod %2, kun mod %3.</translation>
     </message>
     <message>
         <source>Batch %1 has no duplicate cases yet; run dedup BATCH --target TARGET first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 har endnu ingen dubletsager; kør først dedup BATCH --target MÅL.</translation>
     </message>
     <message>
         <source>Batch %1 was classified against several targets (%2); say which with --target.</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch %1 er klassificeret mod flere mål (%2); angiv hvilket med --target.</translation>
     </message>
     <message>
         <source>Say which files to decide: some files, or a case.</source>
-        <translation type="unfinished"></translation>
+        <translation>Angiv, hvilke filer der skal træffes beslutning om: nogle filer eller en sag.</translation>
     </message>
     <message>
         <source>File %1 belongs to batch %2, not %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 hører til batch %2, ikke %3.</translation>
     </message>
     <message>
         <source>File %1 has no duplicate case against %2 (not in this batch, not fetched, or not classified yet).</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 har ingen dubletsag mod %2 (ikke i denne batch, ikke hentet eller endnu ikke klassificeret).</translation>
     </message>
     <message>
         <source>A new name is for one file; %1 files were asked for. Rename them one by one, or leave the name out for numbered names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Et nyt navn gælder én fil; der blev bedt om %1 filer. Omdøb dem én ad gangen, eller udelad navnet for at få nummererede navne.</translation>
     </message>
     <message>
         <source>File %1: the decision to %2 was already carried out (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1: beslutningen %2 er allerede udført (%3).</translation>
     </message>
     <message>
         <source>File %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1: %2</translation>
     </message>
     <message>
         <source>File %1 has no decision to take back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil %1 har ingen beslutning at trække tilbage.</translation>
     </message>
     <message>
         <source>The decision to %1 (case %2 against %3, by %4 on %5) was taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beslutningen %1 (sag %2 mod %3, af %4 den %5) blev trukket tilbage.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicatesModel</name>
     <message>
         <source>batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>batch %1</translation>
     </message>
     <message>
         <source>— waiting —</source>
-        <translation type="unfinished"></translation>
+        <translation>— venter —</translation>
     </message>
     <message>
         <source>%1 (%2 open of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 åbne af %3)</translation>
     </message>
     <message>
         <source>Our file</source>
-        <translation type="unfinished"></translation>
+        <translation>Vores fil</translation>
     </message>
     <message>
         <source>Name on the target</source>
-        <translation type="unfinished"></translation>
+        <translation>Navn på målet</translation>
     </message>
     <message>
         <source>What is there</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvad der findes dér</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished">Beslutning</translation>
+        <translation>Beslutning</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicatesView</name>
     <message>
         <source>Checking for duplicates: %1 of %2 files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrollerer for dubletter: %1 af %2 filer…</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished">Mål</translation>
+        <translation>Mål</translation>
     </message>
     <message>
         <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
-        <translation type="unfinished">mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+        <translation>mediawiki:https://commons.wikimedia.org/w/api.php</translation>
     </message>
     <message>
         <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kontrollér</translation>
     </message>
     <message>
         <source>Classify every fetched file of the batch against this target.</source>
-        <translation type="unfinished"></translation>
+        <translation>Klassificér alle hentede filer i batchen mod dette mål.</translation>
     </message>
     <message>
         <source>Files needing a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Filer, der kræver en beslutning</translation>
     </message>
     <message>
         <source>&lt;b&gt;Ours&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Vores&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Theirs&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Deres&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Why (recorded with the next decision)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvorfor (registreres med den næste beslutning)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Undo (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortryd (%1)</translation>
     </message>
     <message>
         <source>Target:</source>
-        <translation type="unfinished">Mål:</translation>
+        <translation>Mål:</translation>
     </message>
     <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Denne batch er endnu ikke kontrolleret for dubletter: skriv et mål, og tryk på Kontrollér.</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) wait for a decision against %1. The upload waits until none does.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fil venter på en beslutning mod %1. Overførslen venter, indtil ingen gør det.</numerusform>
+            <numerusform>%n filer venter på en beslutning mod %1. Overførslen venter, indtil ingen gør det.</numerusform>
         </translation>
     </message>
     <message>
         <source>No file waits for a decision against %1; the upload may go ahead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen fil venter på en beslutning mod %1; overførslen kan gå i gang.</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">Fil</translation>
+        <translation>Fil</translation>
     </message>
     <message>
         <source>Name there</source>
-        <translation type="unfinished"></translation>
+        <translation>Navn på målet</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Størrelse</translation>
+        <translation>Størrelse</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished">Type</translation>
+        <translation>Type</translation>
     </message>
     <message>
         <source>Fetched</source>
-        <translation type="unfinished"></translation>
+        <translation>Hentet</translation>
     </message>
     <message>
         <source>SHA-1</source>
-        <translation type="unfinished">SHA-1</translation>
+        <translation>SHA-1</translation>
     </message>
     <message>
         <source>The target deleted these bytes before, &lt;b&gt;for copyright&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte &lt;b&gt;af ophavsretlige grunde&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Målet har tidligere slettet disse byte.</translation>
     </message>
     <message>
         <source>A file with our name was deleted there before.</source>
-        <translation type="unfinished"></translation>
+        <translation>En fil med vores navn er tidligere slettet dér.</translation>
     </message>
     <message>
         <source>Deleted: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Slettet: %1 (%2)</translation>
     </message>
     <message>
         <source>Decided: %1 by %2 on %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Besluttet: %1 af %2 den %3</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished">Batch</translation>
+        <translation>Batch</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Navn</translation>
     </message>
     <message>
         <source>Dimensions</source>
-        <translation type="unfinished">Dimensioner</translation>
+        <translation>Dimensioner</translation>
     </message>
     <message>
         <source>%1 × %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2</translation>
     </message>
     <message>
         <source>Uploaded</source>
-        <translation type="unfinished">Overført</translation>
+        <translation>Overført</translation>
     </message>
     <message>
         <source>Uploader</source>
-        <translation type="unfinished"></translation>
+        <translation>Overført af</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Indlæser…</translation>
     </message>
     <message>
         <source>No picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Intet billede</translation>
     </message>
     <message>
         <source>Cannot fetch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kan ikke hente %1</translation>
     </message>
     <message>
         <source>The account may not move files on this wiki.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontoen må ikke flytte filer på denne wiki.</translation>
     </message>
     <message>
         <source>Asking the wiki whether the account may move files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Spørger wikien, om kontoen må flytte filer…</translation>
     </message>
     <message numerus="yes">
         <source>All %n similar (A)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Alle %n lignende (A)</numerusform>
+            <numerusform>Alle %n lignende (A)</numerusform>
         </translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>Omdøb</translation>
     </message>
     <message>
         <source>The name on %1 (leave it empty for a numbered name such as %2):</source>
-        <translation type="unfinished"></translation>
+        <translation>Navnet på %1 (lad det være tomt for et nummereret navn som f.eks. %2):</translation>
     </message>
     <message>
         <source>Type the target to check against first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Skriv først det mål, der skal kontrolleres mod.</translation>
     </message>
     <message>
         <source>Checking for duplicates against %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontrollerer for dubletter mod %1…</translation>
     </message>
 </context>
 <context>
@@ -2921,7 +2951,7 @@
     </message>
     <message>
         <source>&amp;Hand-fix list of duplicates…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dubletliste til manuel rettelse…</translation>
     </message>
 </context>
 <context>
@@ -3033,11 +3063,11 @@
     <name>gh::FileMove</name>
     <message>
         <source>%1 did not move File:%2 to File:%3: %4 (%5).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 flyttede ikke File:%2 til File:%3: %4 (%5).</translation>
     </message>
     <message>
         <source>%1 gave no sign of moving File:%2 to File:%3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gav intet tegn på at flytte File:%2 til File:%3.</translation>
     </message>
 </context>
 <context>
@@ -4730,15 +4760,15 @@
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished">Dubletter</translation>
+        <translation>Dubletter</translation>
     </message>
     <message>
         <source>Duplicates (%1 open)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletter (%1 åbne)</translation>
     </message>
     <message>
         <source>&amp;Duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dubletter</translation>
     </message>
 </context>
 <context>
@@ -5496,6 +5526,13 @@
     </message>
 </context>
 <context>
+    <name>gh::Preferences</name>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
+    </message>
+</context>
+<context>
     <name>gh::PremisWriter</name>
     <message>
         <source>The %1 stage of Gatehouse</source>
@@ -5852,20 +5889,8 @@
 <context>
     <name>gh::QaProfile</name>
     <message>
-        <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation>%1: check/%2 skal være et helt tal fra %3 til %4, ikke &quot;%5&quot;.</translation>
-    </message>
-    <message>
-        <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation>%1: check/%2 skal være et tal fra 0 til 1, ikke &quot;%3&quot;.</translation>
-    </message>
-    <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
         <translation>%1: check/min_width og min_height må ikke overstige max_width og max_height.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation>%1: %2 skal være error, warning eller flag, ikke &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
@@ -5874,6 +5899,10 @@
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
         <translation>QA-profilen %1 er ikke en gyldig INI-fil.</translation>
+    </message>
+    <message>
+        <source>%1: check/severities takes CHECK=error, CHECK=warning or CHECK=flag, not &quot;%2&quot;.</source>
+        <translation>%1: check/severities tager CHECK=error, CHECK=warning eller CHECK=flag, ikke &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -5985,6 +6014,17 @@
     <message>
         <source>Saved %1 schemas and a catalog:</source>
         <translation>Gemte %1 skemaer og et katalog:</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaReview</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -6111,6 +6151,13 @@
     <message>
         <source>Checked again: every stored copy verified</source>
         <translation>Kontrolleret igen: hver lagret kopi er verificeret</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to check</source>
+        <translation>
+            <numerusform>Kontrolleret igen: %n fil skal kontrolleres</numerusform>
+            <numerusform>Kontrolleret igen: %n filer skal kontrolleres</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7595,6 +7642,70 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Hvor hver kørsels log, _SUMMARY og CSV-filer kopieres hen: s3://bucket/prefix. Tom: gemmes kun ved siden af kataloget.</translation>
+    </message>
+    <message>
+        <source>The QA checks that run: all, or a list of check names (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</source>
+        <translation>De QA-kontroller, der køres: all eller en liste af kontrolnavne (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</translation>
+    </message>
+    <message>
+        <source>QA checks not to run.</source>
+        <translation>QA-kontroller, der ikke skal køres.</translation>
+    </message>
+    <message>
+        <source>A folder of XSD files, or an OASIS XML catalog (catalog.xml), for xml-schema. Empty: the set &quot;schemas fetch&quot; saved in the data folder, if any.</source>
+        <translation>En mappe med XSD-filer eller et OASIS XML-katalog (catalog.xml) til xml-schema. Tom: det sæt, som &quot;schemas fetch&quot; har gemt i datamappen, hvis der er et.</translation>
+    </message>
+    <message>
+        <source>Longer side in pixels of the reduced decode behind the image statistics.</source>
+        <translation>Den længste side i pixel af den reducerede afkodning bag billedstatistikken.</translation>
+    </message>
+    <message>
+        <source>dark-page: a page whose histogram peaks below this value (0–255) is dark.</source>
+        <translation>dark-page: en side, hvis histogram topper under denne værdi (0–255), er mørk.</translation>
+    </message>
+    <message>
+        <source>blank-page: pixels darker than this are ink…</source>
+        <translation>blank-page: pixel, der er mørkere end dette, er blæk…</translation>
+    </message>
+    <message>
+        <source>…and a page with at most this fraction of ink is blank.</source>
+        <translation>…og en side med højst denne andel blæk er tom.</translation>
+    </message>
+    <message>
+        <source>black-border: pixels at or below this value are near black…</source>
+        <translation>black-border: pixel på eller under denne værdi er næsten sorte…</translation>
+    </message>
+    <message>
+        <source>…and more than this fraction of them is a black border.</source>
+        <translation>…og mere end denne andel af dem er en sort kant.</translation>
+    </message>
+    <message>
+        <source>ocr-confidence: the mean ALTO word confidence (WC) must reach this.</source>
+        <translation>ocr-confidence: den gennemsnitlige ALTO-ordsikkerhed (WC) skal nå dette.</translation>
+    </message>
+    <message>
+        <source>dimensions: a bound of the page size in pixels; 0 means no bound.</source>
+        <translation>dimensions: en grænse for sidestørrelsen i pixel; 0 betyder ingen grænse.</translation>
+    </message>
+    <message>
+        <source>sidecars: the files every page has…</source>
+        <translation>sidecars: de filer, hver side har…</translation>
+    </message>
+    <message>
+        <source>…and the checksum file each of them has; empty for none.</source>
+        <translation>…og den kontrolsumfil, hver af dem har; tom for ingen.</translation>
+    </message>
+    <message>
+        <source>Severities other than the checks&apos; own, CHECK=error|warning|flag.</source>
+        <translation>Andre alvorsgrader end kontrollernes egne, CHECK=error|warning|flag.</translation>
+    </message>
+    <message>
+        <source>Files checked at once; 0 for one per core.</source>
+        <translation>Filer, der kontrolleres samtidig; 0 for én pr. kerne.</translation>
+    </message>
+    <message>
+        <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
+        <translation>%1 skal være et tal fra 0 til 1, ikke &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -9892,164 +10003,168 @@
     </message>
     <message>
         <source>classify duplicates against a target, the catalog and the batch</source>
-        <translation type="unfinished"></translation>
+        <translation>klassificér dubletter mod et mål, kataloget og batchen</translation>
     </message>
     <message>
         <source>record a curator&apos;s duplicate decision</source>
-        <translation type="unfinished"></translation>
+        <translation>registrér en kurators dubletbeslutning</translation>
     </message>
     <message numerus="yes">
         <source>Batch %1 against %2: %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Batch %1 mod %2: %n fil</numerusform>
+            <numerusform>Batch %1 mod %2: %n filer</numerusform>
         </translation>
     </message>
     <message>
         <source>(%1 need a decision)</source>
-        <translation type="unfinished"></translation>
+        <translation>(%1 kræver en beslutning)</translation>
     </message>
     <message>
         <source>(%1 decided)</source>
-        <translation type="unfinished"></translation>
+        <translation>(%1 besluttet)</translation>
     </message>
     <message>
         <source>%1 file(s) have bytes the target deleted before.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fil(er) har byte, som målet tidligere har slettet.</translation>
     </message>
     <message>
         <source>%1 file(s) need a decision: gatehouse-cli decide %2 --case CASE --action ACTION, or the duplicates view.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fil(er) kræver en beslutning: gatehouse-cli decide %2 --case SAG --action HANDLING eller dubletvisningen.</translation>
     </message>
     <message>
         <source>No file needs a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ingen fil kræver en beslutning.</translation>
     </message>
     <message>
         <source>Classify every fetched file of a batch against a target, the catalog&apos;s earlier batches and the batch itself: %1. Exits 1 while any file needs a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Klassificér alle hentede filer i en batch mod et mål, katalogets tidligere batches og selve batchen: %1. Afslutter med 1, så længe en fil kræver en beslutning.</translation>
     </message>
     <message>
         <source>local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php.</source>
-        <translation type="unfinished"></translation>
+        <translation>local:MAPPE, s3://bucket/præfiks eller mediawiki:https://vært/w/api.php.</translation>
     </message>
     <message>
         <source>Only the files of this query go to the target (as for upload).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kun filerne i denne forespørgsel sendes til målet (som ved upload).</translation>
     </message>
     <message>
         <source>The title or key template, as upload would use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel- eller nøgleskabelonen, som upload ville bruge den.</translation>
     </message>
     <message>
         <source>Print the counts as one JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>Udskriv antallene som ét JSON-objekt.</translation>
     </message>
     <message>
         <source>dedup checks one target at a time; run it once per target.</source>
-        <translation type="unfinished"></translation>
+        <translation>dedup kontrollerer ét mål ad gangen; kør den én gang pr. mål.</translation>
     </message>
     <message>
         <source>dedup: %1/%2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>dedup: %1/%2 filer</translation>
     </message>
     <message>
         <source>Record a curator&apos;s decision about duplicate cases (see dedup): for some files, or for every file of a case. The upload carries it out; until then --undo takes it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Registrér en kurators beslutning om dubletsager (se dedup): for nogle filer eller for alle filer i en sag. Overførslen udfører den; indtil da trækker --undo den tilbage.</translation>
     </message>
     <message>
         <source>More file ids after --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Flere fil-id&apos;er efter --file.</translation>
     </message>
     <message>
         <source>A file id (repeatable; more ids may follow).</source>
-        <translation type="unfinished"></translation>
+        <translation>Et fil-id (kan gentages; flere id&apos;er kan følge).</translation>
     </message>
     <message>
         <source>Every file of this case: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle filer i denne sag: %1.</translation>
     </message>
     <message>
         <source>case</source>
-        <translation type="unfinished"></translation>
+        <translation>sag</translation>
     </message>
     <message>
         <source>With --case: only the files that have no decision yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Med --case: kun de filer, der endnu ikke har en beslutning.</translation>
     </message>
     <message>
         <source>One of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>En af %1.</translation>
     </message>
     <message>
         <source>action</source>
-        <translation type="unfinished"></translation>
+        <translation>handling</translation>
     </message>
     <message>
         <source>rename: the new name (one file); without it, a numbered name such as &quot;Name (2).jpg&quot; is found at upload.</source>
-        <translation type="unfinished"></translation>
+        <translation>rename: det nye navn (én fil); uden det findes der ved overførslen et nummereret navn som &quot;Navn (2).jpg&quot;.</translation>
     </message>
     <message>
         <source>Why: recorded with the decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvorfor: registreres med beslutningen.</translation>
     </message>
     <message>
         <source>The target whose cases are decided (needed when the batch was checked against several).</source>
-        <translation type="unfinished"></translation>
+        <translation>Det mål, hvis sager besluttes (kræves, når batchen er kontrolleret mod flere).</translation>
     </message>
     <message>
         <source>Who decides (default: the operating system&apos;s user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Hvem der beslutter (standard: operativsystemets bruger).</translation>
     </message>
     <message>
         <source>Take back the decision in force for the files instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Træk i stedet den gældende beslutning for filerne tilbage.</translation>
     </message>
     <message>
         <source>Print what was decided as one JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>Udskriv det besluttede som ét JSON-objekt.</translation>
     </message>
     <message>
         <source>File ids go after --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fil-id&apos;er skrives efter --file.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a file id.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; er ikke et fil-id.</translation>
     </message>
     <message>
         <source>Unknown case &quot;%1&quot;; the cases are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ukendt sag &quot;%1&quot;; sagerne er %2.</translation>
     </message>
     <message>
         <source>Give either --file ID… or --case CASE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Angiv enten --file ID… eller --case SAG.</translation>
     </message>
     <message>
         <source>Unknown action &quot;%1&quot;; the actions are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ukendt handling &quot;%1&quot;; handlingerne er %2.</translation>
     </message>
     <message>
         <source>Say what to do with --action (%1), or --undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Angiv, hvad der skal ske, med --action (%1) eller --undo.</translation>
     </message>
     <message>
         <source>The account %1 may not move files on %2; choose another action.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontoen %1 må ikke flytte filer på %2; vælg en anden handling.</translation>
     </message>
     <message numerus="yes">
         <source>Took back the decisions about %n file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Trak beslutningen om %n fil tilbage.</numerusform>
+            <numerusform>Trak beslutningerne om %n filer tilbage.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Decided %n file(s): %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Besluttede %n fil: %1.</numerusform>
+            <numerusform>Besluttede %n filer: %1.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>the settings</source>
+        <translation>indstillingerne</translation>
     </message>
 </context>
 <context>

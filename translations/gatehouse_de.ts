@@ -1420,7 +1420,7 @@
     </message>
     <message>
         <source>Catalog error while reading the schema version in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Katalogfehler beim Lesen der Schemaversion in %1.</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1523,17 @@
         <source>reading image statistics</source>
         <translation>Lesen der Bildstatistik</translation>
     </message>
+    <message>
+        <source>reading the QA findings of item %1</source>
+        <translation>Lesen der QA-Befunde des Elements %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>forgetting the QA results of %n file(s)</source>
+        <translation>
+            <numerusform>Verwerfen der QA-Ergebnisse von %n Datei</numerusform>
+            <numerusform>Verwerfen der QA-Ergebnisse von %n Dateien</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckRunner</name>
@@ -1545,6 +1556,25 @@
     <message>
         <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
         <translation>QA von %1 Dateien mit den Prüfungen %2: %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckStage</name>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
+    </message>
+    <message>
+        <source>Check: %1 files of batch %2 to check with %3.</source>
+        <translation>Prüfung: %1 Dateien von Batch %2 sind mit %3 zu prüfen.</translation>
+    </message>
+    <message>
+        <source>%1 errors, %2 warnings, %3 flags</source>
+        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
+    </message>
+    <message>
+        <source>Check of batch %1 done: %2.</source>
+        <translation>Prüfung von Batch %1 abgeschlossen: %2.</translation>
     </message>
 </context>
 <context>
@@ -1724,87 +1754,87 @@
     <name>gh::DedupReview</name>
     <message>
         <source>file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message numerus="yes">
         <source> and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> und %n weitere</numerusform>
+            <numerusform> und %n weitere</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) await a duplicate decision: %1. Decide them in the duplicates view or with gatehouse-cli decide.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei wartet auf eine Dublettenentscheidung: %1. Entscheiden Sie in der Dublettenansicht oder mit gatehouse-cli decide.</numerusform>
+            <numerusform>%n Dateien warten auf eine Dublettenentscheidung: %1. Entscheiden Sie in der Dublettenansicht oder mit gatehouse-cli decide.</numerusform>
         </translation>
     </message>
     <message>
         <source>same bytes as file %1 of batch %2</source>
-        <translation type="unfinished"></translation>
+        <translation>dieselben Bytes wie Datei %1 von Stapel %2</translation>
     </message>
     <message>
         <source>at the target as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>beim Ziel als %1</translation>
     </message>
     <message>
         <source>decided: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>entschieden: %1 (%2)</translation>
     </message>
     <message>
         <source>awaits a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>wartet auf eine Entscheidung</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>gh::DedupSettings</name>
     <message>
         <source>The settings file %1 does not exist or cannot be read.</source>
-        <translation type="unfinished">Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
+        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>The settings file %1 is not a valid INI file.</source>
-        <translation type="unfinished">Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
+        <translation>Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
     </message>
     <message>
         <source>%1: [dedup] deleted must be true or false, not &quot;%2&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: [dedup] deleted muss true oder false sein, nicht &quot;%2&quot;.</translation>
     </message>
     <message>
         <source>%1: [dedup] %2 is neither a case (%3) nor &quot;deleted&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: [dedup] %2 ist weder ein Fall (%3) noch &quot;deleted&quot;.</translation>
     </message>
     <message>
         <source>Say which target to check against (--target, or [targets] default= in the settings).</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie an, mit welchem Ziel abgeglichen wird (--target oder [targets] default= in den Einstellungen).</translation>
     </message>
 </context>
 <context>
     <name>gh::DedupStage</name>
     <message>
         <source>Cannot read the target of batch %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel von Stapel %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
         <source>Duplicates: checking %1 files of batch %2 against the catalog and the batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletten: %1 Dateien von Stapel %2 werden mit dem Katalog und dem Stapel abgeglichen.</translation>
     </message>
     <message>
         <source>Duplicates: checking %1 files of batch %2 against the catalog, the batch and %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletten: %1 Dateien von Stapel %2 werden mit dem Katalog, dem Stapel und %3 abgeglichen.</translation>
     </message>
     <message>
         <source>Every file checked for duplicates; none waits for a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Datei ist auf Dubletten geprüft; keine wartet auf eine Entscheidung.</translation>
     </message>
 </context>
 <context>
@@ -1991,176 +2021,176 @@
     <name>gh::DuplicateBook</name>
     <message>
         <source>Catalog error while %1 in %2: %3</source>
-        <translation type="unfinished">Katalogfehler beim %1 in %2: %3</translation>
+        <translation>Katalogfehler beim %1 in %2: %3</translation>
     </message>
     <message>
         <source>dropping the duplicate cases against %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwerfen der Dublettenfälle gegen %1</translation>
     </message>
     <message>
         <source>recording duplicate cases</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen von Dublettenfällen</translation>
     </message>
     <message>
         <source>recording the duplicate case of file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen des Dublettenfalls von Datei %1</translation>
     </message>
     <message>
         <source>reading the duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Dublettenfälle von Stapel %1</translation>
     </message>
     <message>
         <source>reading duplicate cases</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen von Dublettenfällen</translation>
     </message>
     <message>
         <source>reading the duplicate cases of item %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Dublettenfälle von Objekt %1</translation>
     </message>
     <message>
         <source>reading the targets of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Ziele von Stapel %1</translation>
     </message>
     <message>
         <source>counting the duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der Dublettenfälle von Stapel %1</translation>
     </message>
     <message>
         <source>counting open duplicate cases of batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zählen der offenen Dublettenfälle von Stapel %1</translation>
     </message>
     <message>
         <source>looking up files with the same bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>Suchen von Dateien mit denselben Bytes</translation>
     </message>
     <message>
         <source>File %1 has no duplicate case for %2; run dedup first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 hat keinen Dublettenfall für %2; führen Sie zuerst dedup aus.</translation>
     </message>
     <message>
         <source>File %1 is no longer in the case %2 for %3 (it is %4 now); decide again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 ist nicht mehr im Fall %2 für %3 (sie ist jetzt %4); entscheiden Sie erneut.</translation>
     </message>
     <message>
         <source>The decision about file %1 for %2 was already carried out (%3); it stands.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Entscheidung über Datei %1 für %2 wurde bereits ausgeführt (%3); sie bleibt bestehen.</translation>
     </message>
     <message>
         <source>recording a decision about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen einer Entscheidung über Datei %1</translation>
     </message>
     <message>
         <source>The catalog gave no id for the decision about file %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Katalog hat für die Entscheidung über Datei %1 keine ID vergeben.</translation>
     </message>
     <message>
         <source>putting the decision about file %1 in force</source>
-        <translation type="unfinished"></translation>
+        <translation>Inkraftsetzen der Entscheidung über Datei %1</translation>
     </message>
     <message>
         <source>There is no decision %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Entscheidung %1.</translation>
     </message>
     <message>
         <source>The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Entscheidung (%1) über Datei %2 wurde am %3 ausgeführt (%4); sie kann nicht mehr zurückgenommen werden.</translation>
     </message>
     <message>
         <source>The decision %1 was already taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Entscheidung %1 wurde bereits zurückgenommen.</translation>
     </message>
     <message>
         <source>taking back decision %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurücknehmen der Entscheidung %1</translation>
     </message>
     <message>
         <source>recording that decision %1 was carried out</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnen, dass Entscheidung %1 ausgeführt wurde</translation>
     </message>
     <message>
         <source>reading decision %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Entscheidung %1</translation>
     </message>
     <message>
         <source>reading the decisions about file %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesen der Entscheidungen über Datei %1</translation>
     </message>
     <message>
         <source>recording a %1 event</source>
-        <translation type="unfinished">Aufzeichnen eines %1-Ereignisses</translation>
+        <translation>Aufzeichnen eines %1-Ereignisses</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateClassifier</name>
     <message>
         <source>The duplicate check was cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dublettenprüfung wurde abgebrochen.</translation>
     </message>
     <message>
         <source>%1 already holds these bytes as %2.</source>
-        <translation type="unfinished">%1 enthält diese Bytes bereits als %2.</translation>
+        <translation>%1 enthält diese Bytes bereits als %2.</translation>
     </message>
     <message>
         <source>%1 holds these bytes as %2; the name %3 is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält diese Bytes als %2; der Name %3 ist frei.</translation>
     </message>
     <message>
         <source>%1 holds these bytes as %2, and %3 holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält diese Bytes als %2, und %3 enthält anderen Inhalt.</translation>
     </message>
     <message>
         <source>%1 does not hold these bytes; the name %2 is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält diese Bytes nicht; der Name %2 ist frei.</translation>
     </message>
     <message>
         <source>%1 does not hold these bytes, but %2 holds other content (SHA-1 %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält diese Bytes nicht, aber %2 enthält anderen Inhalt (SHA-1 %3).</translation>
     </message>
     <message>
         <source>File %1 of this batch has the same bytes and is kept (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 dieses Stapels hat dieselben Bytes und wird behalten (%2).</translation>
     </message>
     <message>
         <source>Batch %1 ingested these bytes before (file %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 hat diese Bytes bereits übernommen (Datei %2).</translation>
     </message>
     <message>
         <source>The target deleted these bytes before, for copyright.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher aus urheberrechtlichen Gründen gelöscht.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher gelöscht.</translation>
     </message>
     <message>
         <source>A file named %1 was deleted before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Datei namens %1 wurde früher gelöscht.</translation>
     </message>
     <message>
         <source>Duplicate check (%1): %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Dublettenprüfung (%1): %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1: %2 refuses the name %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 lehnt den Namen %3 ab: %4</translation>
     </message>
     <message>
         <source>A rule of the settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Regel der Einstellungen.</translation>
     </message>
     <message>
         <source>File %1: the rule %2 does not apply: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1: Die Regel %2 greift nicht: %3</translation>
     </message>
     <message numerus="yes">
         <source>Checking %n file(s) against %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei wird mit %1 abgeglichen.</numerusform>
+            <numerusform>%n Dateien werden mit %1 abgeglichen.</numerusform>
         </translation>
     </message>
 </context>
@@ -2168,610 +2198,610 @@
     <name>gh::DuplicateGate</name>
     <message numerus="yes">
         <source>%n file(s) of batch %1 wait for a duplicate decision against %2; decide them (decide, or the duplicates view) before the upload.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei von Stapel %1 wartet auf eine Dublettenentscheidung gegen %2; entscheiden Sie vor dem Hochladen (decide oder die Dublettenansicht).</numerusform>
+            <numerusform>%n Dateien von Stapel %1 warten auf eine Dublettenentscheidung gegen %2; entscheiden Sie vor dem Hochladen (decide oder die Dublettenansicht).</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 waits for a duplicate decision (%2: %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wartet auf eine Dublettenentscheidung (%2: %3).</translation>
     </message>
     <message>
         <source>%1 would now be named %2, but the duplicate decision was made for %3; run dedup again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hieße jetzt %2, aber die Dublettenentscheidung wurde für %3 getroffen; führen Sie dedup erneut aus.</translation>
     </message>
     <message>
         <source>Not sent: a duplicate decision to skip it (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gesendet: eine Dublettenentscheidung, die Datei zu überspringen (%1).</translation>
     </message>
     <message>
         <source>Not sent: on the hand-fix list (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gesendet: auf der Handkorrekturliste (%1).</translation>
     </message>
     <message>
         <source>Not sent: linked to %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gesendet: mit %1 verknüpft (%2).</translation>
     </message>
     <message>
         <source>Not sent to %1: the file is %2 there, by a duplicate decision (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht an %1 gesendet: Die Datei ist dort %2, nach einer Dublettenentscheidung (%3).</translation>
     </message>
     <message>
         <source>%1 refuses the name %2: %3</source>
-        <translation type="unfinished">%1 lehnt den Namen %2 ab: %3</translation>
+        <translation>%1 lehnt den Namen %2 ab: %3</translation>
     </message>
     <message>
         <source>The new name %1 holds other content on %2; choose another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der neue Name %1 enthält auf %2 anderen Inhalt; wählen Sie einen anderen.</translation>
     </message>
     <message>
         <source>%1 has no free numbered name for %2 up to (9); rename it by hand.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat für %2 keinen freien nummerierten Namen bis (9); benennen Sie die Datei von Hand um.</translation>
     </message>
     <message>
         <source>%1 is no wiki; only a wiki can move %2 to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein Wiki; nur ein Wiki kann %2 nach %3 verschieben.</translation>
     </message>
     <message>
         <source>Gatehouse: the name of %1, by a duplicate decision of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatehouse: der Name von %1, nach einer Dublettenentscheidung von %2.</translation>
     </message>
     <message>
         <source>File:%1 on %2 was moved to File:%3 (%4).</source>
-        <translation type="unfinished"></translation>
+        <translation>File:%1 auf %2 wurde nach File:%3 verschoben (%4).</translation>
     </message>
     <message>
         <source>Moved to %1 on %2; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf %2 nach %1 verschoben; nichts gesendet.</translation>
     </message>
     <message>
         <source>%1 holds %2 with the same digests (sha1 %3) after the move.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält %2 nach dem Verschieben mit denselben Prüfsummen (sha1 %3).</translation>
     </message>
     <message>
         <source>uploaded to %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>nach %1 als %2 hochgeladen</translation>
     </message>
     <message>
         <source>moved on %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>auf %1 nach %2 verschoben</translation>
     </message>
     <message>
         <source>on %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>auf %1 als %2</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>
     <message>
         <source>Already there</source>
-        <translation type="unfinished">Bereits vorhanden</translation>
+        <translation>Bereits vorhanden</translation>
     </message>
     <message>
         <source>The target holds these bytes under our name: nothing to send.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel enthält diese Bytes unter unserem Namen: nichts zu senden.</translation>
     </message>
     <message>
         <source>Same bytes under another name</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieselben Bytes unter anderem Namen</translation>
     </message>
     <message>
         <source>The target holds these bytes under another name; our name is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel enthält diese Bytes unter einem anderen Namen; unser Name ist frei.</translation>
     </message>
     <message>
         <source>Same bytes elsewhere, name taken</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieselben Bytes anderswo, Name belegt</translation>
     </message>
     <message>
         <source>The target holds these bytes under another name, and our name holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel enthält diese Bytes unter einem anderen Namen, und unter unserem Namen liegt anderer Inhalt.</translation>
     </message>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu</translation>
     </message>
     <message>
         <source>The target does not know these bytes and our name is free.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel kennt diese Bytes nicht, und unser Name ist frei.</translation>
     </message>
     <message>
         <source>Name taken</source>
-        <translation type="unfinished"></translation>
+        <translation>Name belegt</translation>
     </message>
     <message>
         <source>The target does not know these bytes, but our name holds other content.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel kennt diese Bytes nicht, aber unter unserem Namen liegt anderer Inhalt.</translation>
     </message>
     <message>
         <source>Twice in this batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Zweimal in diesem Stapel</translation>
     </message>
     <message>
         <source>An earlier file of this batch has the same bytes; the first one is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine frühere Datei dieses Stapels hat dieselben Bytes; die erste wird behalten.</translation>
     </message>
     <message>
         <source>In an earlier batch</source>
-        <translation type="unfinished"></translation>
+        <translation>In einem früheren Stapel</translation>
     </message>
     <message>
         <source>An earlier batch of the catalog ingested these bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein früherer Stapel des Katalogs hat diese Bytes übernommen.</translation>
     </message>
     <message>
         <source>Skip</source>
-        <translation type="unfinished"></translation>
+        <translation>Überspringen</translation>
     </message>
     <message>
         <source>Upload</source>
-        <translation type="unfinished">Hochladen</translation>
+        <translation>Hochladen</translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>Umbenennen</translation>
     </message>
     <message>
         <source>Overwrite</source>
-        <translation type="unfinished"></translation>
+        <translation>Überschreiben</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschieben</translation>
     </message>
     <message>
         <source>Link</source>
-        <translation type="unfinished"></translation>
+        <translation>Verknüpfen</translation>
     </message>
     <message>
         <source>Hand-fix</source>
-        <translation type="unfinished"></translation>
+        <translation>Handkorrektur</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateReport</name>
     <message>
         <source>The target deleted these bytes before, for copyright.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher aus urheberrechtlichen Gründen gelöscht.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher gelöscht.</translation>
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished">Dubletten</translation>
+        <translation>Dubletten</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished">Ziel</translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>  Waiting for a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>  Wartet auf eine Entscheidung</translation>
     </message>
     <message>
         <source>  Decided: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  Entschieden: %1</translation>
     </message>
     <message>
         <source>  Deleted there before</source>
-        <translation type="unfinished"></translation>
+        <translation>  Dort früher gelöscht</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) wait for a duplicate decision against %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei wartet auf eine Dublettenentscheidung gegen %1.</numerusform>
+            <numerusform>%n Dateien warten auf eine Dublettenentscheidung gegen %1.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source> (%1 on %2)</source>
-        <translation type="unfinished"></translation>
+        <translation> (%1 auf %2)</translation>
     </message>
     <message>
         <source> (batch %1)</source>
-        <translation type="unfinished"> (Stapel %1)</translation>
+        <translation> (Stapel %1)</translation>
     </message>
     <message>
         <source> — decided: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> — entschieden: %1</translation>
     </message>
     <message>
         <source> — waiting for a decision</source>
-        <translation type="unfinished"></translation>
+        <translation> — wartet auf eine Entscheidung</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateRules</name>
     <message>
         <source>The duplicate rule &quot;%1&quot; names no case; the cases are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dublettenregel &quot;%1&quot; nennt keinen Fall; die Fälle sind %2.</translation>
     </message>
     <message>
         <source>The duplicate rule &quot;%1&quot; names no action; write CASE=ACTION with one of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dublettenregel &quot;%1&quot; nennt keine Aktion; schreiben Sie FALL=AKTION mit einer von %2.</translation>
     </message>
     <message>
         <source>The duplicate rule &quot;%1&quot;: %2 is not an action for %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dublettenregel &quot;%1&quot;: %2 ist keine Aktion für %3.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateService</name>
     <message>
         <source>A duplicate check is already running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Dublettenprüfung läuft bereits.</translation>
     </message>
     <message>
         <source>Only a wiki can move a file to another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur ein Wiki kann eine Datei unter einen anderen Namen verschieben.</translation>
     </message>
     <message>
         <source>The account may not move files on %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Konto darf auf %1 keine Dateien verschieben.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicateSolver</name>
     <message numerus="yes">
         <source>%n file(s) wait for a duplicate decision; the upload waits for them.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei wartet auf eine Dublettenentscheidung; das Hochladen wartet darauf.</numerusform>
+            <numerusform>%n Dateien warten auf eine Dublettenentscheidung; das Hochladen wartet auf sie.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is not an action for a file in the case %2 (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist keine Aktion für eine Datei im Fall %2 (%3).</translation>
     </message>
     <message>
         <source>Nothing holds the name %1 on %2, so there is nothing to overwrite.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf %2 trägt nichts den Namen %1, es gibt also nichts zu überschreiben.</translation>
     </message>
     <message>
         <source>Only a wiki can move a file to another name; %1 is not one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur ein Wiki kann eine Datei unter einen anderen Namen verschieben; %1 ist keines.</translation>
     </message>
     <message>
         <source>%1 holds these bytes under no other name, so there is nothing to move.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enthält diese Bytes unter keinem anderen Namen, es gibt also nichts zu verschieben.</translation>
     </message>
     <message>
         <source>The name %1 is taken on %2, so nothing can be moved there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name %1 ist auf %2 belegt, daher kann nichts dorthin verschoben werden.</translation>
     </message>
     <message>
         <source>There is nothing to link %1 to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt nichts, womit %1 verknüpft werden könnte.</translation>
     </message>
     <message>
         <source>%1 is already the file&apos;s name; a rename needs another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist bereits der Name der Datei; eine Umbenennung braucht einen anderen.</translation>
     </message>
     <message>
         <source>Only a rename takes a new name; %1 does not.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur eine Umbenennung erwartet einen neuen Namen; %1 nicht.</translation>
     </message>
     <message>
         <source>not to be sent</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht zu senden</translation>
     </message>
     <message>
         <source>to be sent as %1 despite the target&apos;s warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>trotz der Warnungen des Ziels als %1 zu senden</translation>
     </message>
     <message>
         <source>to be sent under a numbered name such as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>unter einem nummerierten Namen wie %1 zu senden</translation>
     </message>
     <message>
         <source>to be sent as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>als %1 zu senden</translation>
     </message>
     <message>
         <source>to be sent as a new version of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>als neue Version von %1 zu senden</translation>
     </message>
     <message>
         <source>%1 to be moved to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 nach %2 zu verschieben</translation>
     </message>
     <message>
         <source>linked to file %1 of batch %2</source>
-        <translation type="unfinished"></translation>
+        <translation>mit Datei %1 von Stapel %2 verknüpft</translation>
     </message>
     <message>
         <source>linked to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>mit %1 verknüpft</translation>
     </message>
     <message>
         <source>on the hand-fix list for a person on the target</source>
-        <translation type="unfinished"></translation>
+        <translation>auf der Handkorrekturliste für eine Person beim Ziel</translation>
     </message>
     <message>
         <source>Duplicate case %1 against %2: %3 (%4), decided by %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Dublettenfall %1 gegen %2: %3 (%4), entschieden von %5</translation>
     </message>
     <message>
         <source> by the rule %1</source>
-        <translation type="unfinished"></translation>
+        <translation> nach der Regel %1</translation>
     </message>
     <message>
         <source>: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>: %1</translation>
     </message>
     <message>
         <source>No fetched file to check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine abgerufene Datei zu prüfen.</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) checked; none waits for a decision.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei geprüft; keine wartet auf eine Entscheidung.</numerusform>
+            <numerusform>%n Dateien geprüft; keine wartet auf eine Entscheidung.</numerusform>
         </translation>
     </message>
     <message>
         <source>Batch %1 was not classified against %2; run dedup first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 wurde nicht mit %2 abgeglichen; führen Sie zuerst dedup aus.</translation>
     </message>
     <message>
         <source>Batch %1 was not classified against %2, only against %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 wurde nicht mit %2 abgeglichen, nur mit %3.</translation>
     </message>
     <message>
         <source>Batch %1 has no duplicate cases yet; run dedup BATCH --target TARGET first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 hat noch keine Dublettenfälle; führen Sie zuerst dedup STAPEL --target ZIEL aus.</translation>
     </message>
     <message>
         <source>Batch %1 was classified against several targets (%2); say which with --target.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1 wurde mit mehreren Zielen abgeglichen (%2); geben Sie mit --target an, mit welchem.</translation>
     </message>
     <message>
         <source>Say which files to decide: some files, or a case.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie an, über welche Dateien entschieden wird: einzelne Dateien oder einen Fall.</translation>
     </message>
     <message>
         <source>File %1 belongs to batch %2, not %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 gehört zu Stapel %2, nicht zu %3.</translation>
     </message>
     <message>
         <source>File %1 has no duplicate case against %2 (not in this batch, not fetched, or not classified yet).</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 hat keinen Dublettenfall gegen %2 (nicht in diesem Stapel, nicht abgerufen oder noch nicht abgeglichen).</translation>
     </message>
     <message>
         <source>A new name is for one file; %1 files were asked for. Rename them one by one, or leave the name out for numbered names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neuer Name gilt für eine Datei; angefragt wurden %1 Dateien. Benennen Sie sie einzeln um, oder lassen Sie den Namen für nummerierte Namen weg.</translation>
     </message>
     <message>
         <source>File %1: the decision to %2 was already carried out (%3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1: Die Entscheidung (%2) wurde bereits ausgeführt (%3).</translation>
     </message>
     <message>
         <source>File %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1: %2</translation>
     </message>
     <message>
         <source>File %1 has no decision to take back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei %1 hat keine Entscheidung, die zurückgenommen werden könnte.</translation>
     </message>
     <message>
         <source>The decision to %1 (case %2 against %3, by %4 on %5) was taken back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Entscheidung (%1; Fall %2 gegen %3, von %4 am %5) wurde zurückgenommen.</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicatesModel</name>
     <message>
         <source>batch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Stapel %1</translation>
     </message>
     <message>
         <source>— waiting —</source>
-        <translation type="unfinished"></translation>
+        <translation>— wartet —</translation>
     </message>
     <message>
         <source>%1 (%2 open of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 von %3 offen)</translation>
     </message>
     <message>
         <source>Our file</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsere Datei</translation>
     </message>
     <message>
         <source>Name on the target</source>
-        <translation type="unfinished"></translation>
+        <translation>Name beim Ziel</translation>
     </message>
     <message>
         <source>What is there</source>
-        <translation type="unfinished"></translation>
+        <translation>Dort vorhanden</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished">Entscheidung</translation>
+        <translation>Entscheidung</translation>
     </message>
 </context>
 <context>
     <name>gh::DuplicatesView</name>
     <message>
         <source>Checking for duplicates: %1 of %2 files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dublettenprüfung: %1 von %2 Dateien …</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished">Ziel</translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>mediawiki:https://commons.wikimedia.org/w/api.php</source>
-        <translation type="unfinished">mediawiki:https://commons.wikimedia.org/w/api.php</translation>
+        <translation>mediawiki:https://commons.wikimedia.org/w/api.php</translation>
     </message>
     <message>
         <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfen</translation>
     </message>
     <message>
         <source>Classify every fetched file of the batch against this target.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede abgerufene Datei des Stapels mit diesem Ziel abgleichen.</translation>
     </message>
     <message>
         <source>Files needing a decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien, die eine Entscheidung brauchen</translation>
     </message>
     <message>
         <source>&lt;b&gt;Ours&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Bei uns&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Theirs&lt;/b&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Beim Ziel&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Why (recorded with the next decision)</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung (wird mit der nächsten Entscheidung festgehalten)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Undo (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängig (%1)</translation>
     </message>
     <message>
         <source>Target:</source>
-        <translation type="unfinished">Ziel:</translation>
+        <translation>Ziel:</translation>
     </message>
     <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Stapel wurde noch nicht auf Dubletten geprüft: Geben Sie ein Ziel ein und klicken Sie auf Prüfen.</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) wait for a decision against %1. The upload waits until none does.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Datei wartet auf eine Entscheidung gegen %1. Das Hochladen wartet, bis keine mehr wartet.</numerusform>
+            <numerusform>%n Dateien warten auf eine Entscheidung gegen %1. Das Hochladen wartet, bis keine mehr wartet.</numerusform>
         </translation>
     </message>
     <message>
         <source>No file waits for a decision against %1; the upload may go ahead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Datei wartet auf eine Entscheidung gegen %1; das Hochladen kann beginnen.</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">Datei</translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Name there</source>
-        <translation type="unfinished"></translation>
+        <translation>Name dort</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">Größe</translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished">Typ</translation>
+        <translation>Typ</translation>
     </message>
     <message>
         <source>Fetched</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgerufen</translation>
     </message>
     <message>
         <source>SHA-1</source>
-        <translation type="unfinished">SHA-1</translation>
+        <translation>SHA-1</translation>
     </message>
     <message>
         <source>The target deleted these bytes before, &lt;b&gt;for copyright&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher &lt;b&gt;aus urheberrechtlichen Gründen&lt;/b&gt; gelöscht.</translation>
     </message>
     <message>
         <source>The target deleted these bytes before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel hat diese Bytes früher gelöscht.</translation>
     </message>
     <message>
         <source>A file with our name was deleted there before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Datei mit unserem Namen wurde dort früher gelöscht.</translation>
     </message>
     <message>
         <source>Deleted: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöscht: %1 (%2)</translation>
     </message>
     <message>
         <source>Decided: %1 by %2 on %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Entschieden: %1 von %2 am %3</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished">Stapel</translation>
+        <translation>Stapel</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Dimensions</source>
-        <translation type="unfinished">Abmessungen</translation>
+        <translation>Abmessungen</translation>
     </message>
     <message>
         <source>%1 × %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2</translation>
     </message>
     <message>
         <source>Uploaded</source>
-        <translation type="unfinished">Hochgeladen</translation>
+        <translation>Hochgeladen</translation>
     </message>
     <message>
         <source>Uploader</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochgeladen von</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen …</translation>
     </message>
     <message>
         <source>No picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Bild</translation>
     </message>
     <message>
         <source>Cannot fetch %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht abgerufen werden</translation>
     </message>
     <message>
         <source>The account may not move files on this wiki.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Konto darf in diesem Wiki keine Dateien verschieben.</translation>
     </message>
     <message>
         <source>Asking the wiki whether the account may move files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Wiki wird gefragt, ob das Konto Dateien verschieben darf …</translation>
     </message>
     <message numerus="yes">
         <source>All %n similar (A)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ähnliche (A)</numerusform>
+            <numerusform>Alle %n ähnlichen (A)</numerusform>
         </translation>
     </message>
     <message>
         <source>Rename</source>
-        <translation type="unfinished"></translation>
+        <translation>Umbenennen</translation>
     </message>
     <message>
         <source>The name on %1 (leave it empty for a numbered name such as %2):</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name auf %1 (leer lassen für einen nummerierten Namen wie %2):</translation>
     </message>
     <message>
         <source>Type the target to check against first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie zuerst das Ziel ein, mit dem abgeglichen wird.</translation>
     </message>
     <message>
         <source>Checking for duplicates against %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgleich der Dubletten mit %1 …</translation>
     </message>
 </context>
 <context>
@@ -2921,7 +2951,7 @@
     </message>
     <message>
         <source>&amp;Hand-fix list of duplicates…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Handkorrekturliste der Dubletten …</translation>
     </message>
 </context>
 <context>
@@ -3033,11 +3063,11 @@
     <name>gh::FileMove</name>
     <message>
         <source>%1 did not move File:%2 to File:%3: %4 (%5).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat File:%2 nicht nach File:%3 verschoben: %4 (%5).</translation>
     </message>
     <message>
         <source>%1 gave no sign of moving File:%2 to File:%3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat nicht erkennen lassen, dass File:%2 nach File:%3 verschoben wurde.</translation>
     </message>
 </context>
 <context>
@@ -4730,15 +4760,15 @@
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished">Dubletten</translation>
+        <translation>Dubletten</translation>
     </message>
     <message>
         <source>Duplicates (%1 open)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletten (%1 offen)</translation>
     </message>
     <message>
         <source>&amp;Duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dubletten</translation>
     </message>
 </context>
 <context>
@@ -5496,6 +5526,13 @@
     </message>
 </context>
 <context>
+    <name>gh::Preferences</name>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
+    </message>
+</context>
+<context>
     <name>gh::PremisWriter</name>
     <message>
         <source>The %1 stage of Gatehouse</source>
@@ -5852,20 +5889,8 @@
 <context>
     <name>gh::QaProfile</name>
     <message>
-        <source>%1: check/%2 must be a whole number from %3 to %4, not &quot;%5&quot;.</source>
-        <translation>%1: check/%2 muss eine ganze Zahl von %3 bis %4 sein, nicht &quot;%5&quot;.</translation>
-    </message>
-    <message>
-        <source>%1: check/%2 must be a number from 0 to 1, not &quot;%3&quot;.</source>
-        <translation>%1: check/%2 muss eine Zahl von 0 bis 1 sein, nicht &quot;%3&quot;.</translation>
-    </message>
-    <message>
         <source>%1: check/min_width and min_height may not exceed max_width and max_height.</source>
         <translation>%1: check/min_width und min_height dürfen max_width und max_height nicht überschreiten.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be error, warning or flag, not &quot;%3&quot;.</source>
-        <translation>%1: %2 muss error, warning oder flag sein, nicht &quot;%3&quot;.</translation>
     </message>
     <message>
         <source>The QA profile %1 does not exist or cannot be read.</source>
@@ -5874,6 +5899,10 @@
     <message>
         <source>The QA profile %1 is not a valid INI file.</source>
         <translation>Das QA-Profil %1 ist keine gültige INI-Datei.</translation>
+    </message>
+    <message>
+        <source>%1: check/severities takes CHECK=error, CHECK=warning or CHECK=flag, not &quot;%2&quot;.</source>
+        <translation>%1: check/severities nimmt CHECK=error, CHECK=warning oder CHECK=flag, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -5985,6 +6014,17 @@
     <message>
         <source>Saved %1 schemas and a catalog:</source>
         <translation>%1 Schemas und ein Katalog gespeichert:</translation>
+    </message>
+</context>
+<context>
+    <name>gh::QaReview</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2: %3</translation>
     </message>
 </context>
 <context>
@@ -6111,6 +6151,13 @@
     <message>
         <source>Checked again: every stored copy verified</source>
         <translation>Erneut geprüft: jede gespeicherte Kopie ist geprüft</translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to check</source>
+        <translation>
+            <numerusform>Erneut geprüft: %n Datei ist zu prüfen</numerusform>
+            <numerusform>Erneut geprüft: %n Dateien sind zu prüfen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7595,6 +7642,70 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Wohin Protokoll, _SUMMARY und CSV-Dateien jedes Laufs kopiert werden: s3://bucket/prefix. Leer: nur neben dem Katalog aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>The QA checks that run: all, or a list of check names (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</source>
+        <translation>Die QA-Prüfungen, die laufen: all oder eine Liste von Prüfungsnamen (fixity, empty, mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, page-sequence, batch-identifier, sidecars, dimensions, dark-page, blank-page, black-border, ocr-confidence).</translation>
+    </message>
+    <message>
+        <source>QA checks not to run.</source>
+        <translation>QA-Prüfungen, die nicht laufen sollen.</translation>
+    </message>
+    <message>
+        <source>A folder of XSD files, or an OASIS XML catalog (catalog.xml), for xml-schema. Empty: the set &quot;schemas fetch&quot; saved in the data folder, if any.</source>
+        <translation>Ein Ordner mit XSD-Dateien oder ein OASIS-XML-Katalog (catalog.xml) für xml-schema. Leer: der Satz, den &quot;schemas fetch&quot; im Datenordner gespeichert hat, falls vorhanden.</translation>
+    </message>
+    <message>
+        <source>Longer side in pixels of the reduced decode behind the image statistics.</source>
+        <translation>Längere Seite in Pixeln der verkleinerten Dekodierung hinter der Bildstatistik.</translation>
+    </message>
+    <message>
+        <source>dark-page: a page whose histogram peaks below this value (0–255) is dark.</source>
+        <translation>dark-page: Eine Seite, deren Histogramm unter diesem Wert (0–255) seinen Gipfel hat, ist dunkel.</translation>
+    </message>
+    <message>
+        <source>blank-page: pixels darker than this are ink…</source>
+        <translation>blank-page: Pixel, die dunkler als dieser Wert sind, sind Tinte…</translation>
+    </message>
+    <message>
+        <source>…and a page with at most this fraction of ink is blank.</source>
+        <translation>…und eine Seite mit höchstens diesem Anteil Tinte ist leer.</translation>
+    </message>
+    <message>
+        <source>black-border: pixels at or below this value are near black…</source>
+        <translation>black-border: Pixel bei oder unter diesem Wert sind fast schwarz…</translation>
+    </message>
+    <message>
+        <source>…and more than this fraction of them is a black border.</source>
+        <translation>…und mehr als dieser Anteil davon ist ein schwarzer Rand.</translation>
+    </message>
+    <message>
+        <source>ocr-confidence: the mean ALTO word confidence (WC) must reach this.</source>
+        <translation>ocr-confidence: Die mittlere ALTO-Wortkonfidenz (WC) muss diesen Wert erreichen.</translation>
+    </message>
+    <message>
+        <source>dimensions: a bound of the page size in pixels; 0 means no bound.</source>
+        <translation>dimensions: eine Grenze der Seitengröße in Pixeln; 0 heißt keine Grenze.</translation>
+    </message>
+    <message>
+        <source>sidecars: the files every page has…</source>
+        <translation>sidecars: die Dateien, die jede Seite hat…</translation>
+    </message>
+    <message>
+        <source>…and the checksum file each of them has; empty for none.</source>
+        <translation>…und die Prüfsummendatei, die jede davon hat; leer für keine.</translation>
+    </message>
+    <message>
+        <source>Severities other than the checks&apos; own, CHECK=error|warning|flag.</source>
+        <translation>Andere Schweregrade als die der Prüfungen selbst, CHECK=error|warning|flag.</translation>
+    </message>
+    <message>
+        <source>Files checked at once; 0 for one per core.</source>
+        <translation>Gleichzeitig geprüfte Dateien; 0 für eine pro Kern.</translation>
+    </message>
+    <message>
+        <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
+        <translation>%1 muss eine Zahl von 0 bis 1 sein, nicht &quot;%2&quot;.</translation>
     </message>
 </context>
 <context>
@@ -9892,164 +10003,168 @@
     </message>
     <message>
         <source>classify duplicates against a target, the catalog and the batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Dubletten mit einem Ziel, dem Katalog und dem Stapel abgleichen</translation>
     </message>
     <message>
         <source>record a curator&apos;s duplicate decision</source>
-        <translation type="unfinished"></translation>
+        <translation>die Dublettenentscheidung eines Kurators festhalten</translation>
     </message>
     <message numerus="yes">
         <source>Batch %1 against %2: %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Stapel %1 gegen %2: %n Datei</numerusform>
+            <numerusform>Stapel %1 gegen %2: %n Dateien</numerusform>
         </translation>
     </message>
     <message>
         <source>(%1 need a decision)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Entscheidung nötig: %1)</translation>
     </message>
     <message>
         <source>(%1 decided)</source>
-        <translation type="unfinished"></translation>
+        <translation>(entschieden: %1)</translation>
     </message>
     <message>
         <source>%1 file(s) have bytes the target deleted before.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien mit Bytes, die das Ziel früher gelöscht hat: %1.</translation>
     </message>
     <message>
         <source>%1 file(s) need a decision: gatehouse-cli decide %2 --case CASE --action ACTION, or the duplicates view.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien, die eine Entscheidung brauchen: %1. Entscheiden Sie mit gatehouse-cli decide %2 --case FALL --action AKTION oder in der Dublettenansicht.</translation>
     </message>
     <message>
         <source>No file needs a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Datei braucht eine Entscheidung.</translation>
     </message>
     <message>
         <source>Classify every fetched file of a batch against a target, the catalog&apos;s earlier batches and the batch itself: %1. Exits 1 while any file needs a decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede abgerufene Datei eines Stapels mit einem Ziel, den früheren Stapeln des Katalogs und dem Stapel selbst abgleichen: %1. Exit-Status 1, solange eine Datei eine Entscheidung braucht.</translation>
     </message>
     <message>
         <source>local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php.</source>
-        <translation type="unfinished"></translation>
+        <translation>local:DIR, s3://bucket/prefix oder mediawiki:https://host/w/api.php.</translation>
     </message>
     <message>
         <source>Only the files of this query go to the target (as for upload).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die Dateien dieser Abfrage gehen an das Ziel (wie bei upload).</translation>
     </message>
     <message>
         <source>The title or key template, as upload would use it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Titel- oder Schlüsselvorlage, wie upload sie verwenden würde.</translation>
     </message>
     <message>
         <source>Print the counts as one JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anzahlen als ein JSON-Objekt ausgeben.</translation>
     </message>
     <message>
         <source>dedup checks one target at a time; run it once per target.</source>
-        <translation type="unfinished"></translation>
+        <translation>dedup prüft jeweils ein Ziel; führen Sie es einmal pro Ziel aus.</translation>
     </message>
     <message>
         <source>dedup: %1/%2 files</source>
-        <translation type="unfinished"></translation>
+        <translation>dedup: %1/%2 Dateien</translation>
     </message>
     <message>
         <source>Record a curator&apos;s decision about duplicate cases (see dedup): for some files, or for every file of a case. The upload carries it out; until then --undo takes it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Entscheidung eines Kurators über Dublettenfälle festhalten (siehe dedup): für einzelne Dateien oder für jede Datei eines Falls. Das Hochladen führt sie aus; bis dahin nimmt --undo sie zurück.</translation>
     </message>
     <message>
         <source>More file ids after --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Datei-IDs nach --file.</translation>
     </message>
     <message>
         <source>A file id (repeatable; more ids may follow).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Datei-ID (wiederholbar; weitere IDs können folgen).</translation>
     </message>
     <message>
         <source>Every file of this case: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jede Datei dieses Falls: %1.</translation>
     </message>
     <message>
         <source>case</source>
-        <translation type="unfinished"></translation>
+        <translation>Fall</translation>
     </message>
     <message>
         <source>With --case: only the files that have no decision yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit --case: nur die Dateien, die noch keine Entscheidung haben.</translation>
     </message>
     <message>
         <source>One of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine von %1.</translation>
     </message>
     <message>
         <source>action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>rename: the new name (one file); without it, a numbered name such as &quot;Name (2).jpg&quot; is found at upload.</source>
-        <translation type="unfinished"></translation>
+        <translation>rename: der neue Name (eine Datei); ohne ihn wird beim Hochladen ein nummerierter Name wie &quot;Name (2).jpg&quot; gefunden.</translation>
     </message>
     <message>
         <source>Why: recorded with the decision.</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung: wird mit der Entscheidung festgehalten.</translation>
     </message>
     <message>
         <source>The target whose cases are decided (needed when the batch was checked against several).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ziel, dessen Fälle entschieden werden (nötig, wenn der Stapel mit mehreren abgeglichen wurde).</translation>
     </message>
     <message>
         <source>Who decides (default: the operating system&apos;s user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer entscheidet (Standard: der Benutzer des Betriebssystems).</translation>
     </message>
     <message>
         <source>Take back the decision in force for the files instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stattdessen die geltende Entscheidung für die Dateien zurücknehmen.</translation>
     </message>
     <message>
         <source>Print what was decided as one JSON object.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Entschiedene als ein JSON-Objekt ausgeben.</translation>
     </message>
     <message>
         <source>File ids go after --file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei-IDs folgen nach --file.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a file id.</source>
-        <translation type="unfinished"></translation>
+        <translation>&quot;%1&quot; ist keine Datei-ID.</translation>
     </message>
     <message>
         <source>Unknown case &quot;%1&quot;; the cases are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter Fall &quot;%1&quot;; die Fälle sind %2.</translation>
     </message>
     <message>
         <source>Give either --file ID… or --case CASE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie entweder --file ID… oder --case FALL an.</translation>
     </message>
     <message>
         <source>Unknown action &quot;%1&quot;; the actions are %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannte Aktion &quot;%1&quot;; die Aktionen sind %2.</translation>
     </message>
     <message>
         <source>Say what to do with --action (%1), or --undo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie mit --action an, was zu tun ist (%1), oder --undo.</translation>
     </message>
     <message>
         <source>The account %1 may not move files on %2; choose another action.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Konto %1 darf auf %2 keine Dateien verschieben; wählen Sie eine andere Aktion.</translation>
     </message>
     <message numerus="yes">
         <source>Took back the decisions about %n file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Entscheidung über %n Datei zurückgenommen.</numerusform>
+            <numerusform>Entscheidungen über %n Dateien zurückgenommen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Decided %n file(s): %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Über %n Datei entschieden: %1.</numerusform>
+            <numerusform>Über %n Dateien entschieden: %1.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>the settings</source>
+        <translation>die Einstellungen</translation>
     </message>
 </context>
 <context>

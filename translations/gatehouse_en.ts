@@ -53,6 +53,16 @@
     </message>
 </context>
 <context>
+    <name>gh::CheckRecords</name>
+    <message numerus="yes">
+        <source>forgetting the QA results of %n file(s)</source>
+        <translation>
+            <numerusform>forgetting the QA results of %n file</numerusform>
+            <numerusform>forgetting the QA results of %n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::ColumnMappingEditor</name>
     <message numerus="yes">
         <source>%n column(s) read.</source>
@@ -419,6 +429,13 @@
         <translation>
             <numerusform>Checked again: %n file with a problem</numerusform>
             <numerusform>Checked again: %n files with problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Checked again: %n file(s) to check</source>
+        <translation>
+            <numerusform>Checked again: %n file to check</numerusform>
+            <numerusform>Checked again: %n files to check</numerusform>
         </translation>
     </message>
 </context>

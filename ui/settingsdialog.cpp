@@ -258,8 +258,10 @@ Preferences SettingsDialog::preferences() const
         if (Status s = p.settings.setText(QString::fromLatin1(key), value); !s)
             qWarning("%s", qPrintable(s.error().message));
     }
-    p.settings = p.toSettings();
     p.qa = m_quality->profile();
+    p.settings = p.toSettings();
+    // The engine reads the stages' own sections ([check]) from the options' settings.
+    p.options.settings = p.settings;
     return p;
 }
 

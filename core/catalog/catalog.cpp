@@ -912,6 +912,17 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
         // Intake records only what it refused.
         sql += QStringLiteral(
             " AND NOT EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = 'intake')");
+    } else if (pending.settled) {
+        // A transient failure waits for the stage before to try it again.
+        QList<FileStatus> transient;
+        for (FileStatus s : StatusInfo::all()) {
+            if (StatusInfo::isTransient(s))
+                transient.append(s);
+        }
+        sql += u" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = ?"
+               u" AND g.state <> 'pending' AND g.status NOT IN (" +
+               statusList(transient) + u"))";
+        values.append(StageInfo::key(pending.after));
     } else {
         sql += QStringLiteral(" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id"
                               " AND g.stage = ? AND g.state = 'done')");

@@ -20,12 +20,14 @@ namespace gh {
     \class gh::PendingFor
     The files a stage still has to do: those it has not settled (no row of \c stage in file_stages, or a
     row put back to pending), among those the stage before it let through: for \c after == Stage::Intake,
-    every file intake did not refuse; for any other stage, the files it settled as done.
+    every file intake did not refuse; for any other stage, the files it settled as done, or with \c settled
+    every file it settled for good (failed and skipped too, not a transient failure it will try again).
 */
 struct PendingFor
 {
     Stage stage = Stage::Fetch;
     Stage after = Stage::Intake;
+    bool settled = false;
 };
 
 /*!

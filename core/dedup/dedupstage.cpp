@@ -188,23 +188,21 @@ QString DedupStage::doneDetail() const
     return tr("Every file checked for duplicates; none waits for a decision.");
 }
 
-void DedupStage::settleLamp(StageState &state, QString &detail)
+Status DedupStage::allSettled(StageState &state, QString &detail)
 {
     if (state != StageState::Done)
-        return;
+        return {};
     // Cases waiting for a curator: the lamp says so, as every decision and undo will (DuplicateSolver).
     DuplicateBook book(catalog());
     auto open = book.openCount(batch().batchId);
-    if (!open) {
-        state = StageState::Failed;
-        detail = open.error().message;
-        return;
-    }
+    if (!open)
+        return open.error();
     if (*open > 0) {
         state = StageState::NeedsAttention;
         detail = DuplicateSolver::tr("%n file(s) wait for a duplicate decision; the upload waits for them.",
                                      nullptr, int(std::min<qint64>(*open, 1 << 30)));
     }
+    return {};
 }
 
 } // namespace gh

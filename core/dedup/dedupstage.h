@@ -52,7 +52,7 @@ protected:
     int dispatch(const FileRecord &file) override;
     void dispatched() override;
     QString doneDetail() const override;
-    void settleLamp(StageState &state, QString &detail) override;
+    Status allSettled(StageState &state, QString &detail) override;
 
 private:
     void classifyGathered();

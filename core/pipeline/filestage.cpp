@@ -125,7 +125,10 @@ QString FileStage::doneDetail() const
     return tr("All files done.");
 }
 
-void FileStage::settleLamp(StageState &, QString &) {}
+Status FileStage::allSettled(StageState &, QString &)
+{
+    return {};
+}
 
 void FileStage::stopped() {}
 
@@ -268,7 +271,10 @@ void FileStage::fill()
         }
         StageState state = problems > 0 ? StageState::NeedsAttention : StageState::Done;
         QString detail = problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail();
-        settleLamp(state, detail);
+        if (Status s = allSettled(state, detail); !s) {
+            fail(s.error().message);
+            return;
+        }
         finish(state, detail);
     }
 }

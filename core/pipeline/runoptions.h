@@ -9,6 +9,7 @@
 #include "intake/intaketypes.h"
 #include "net/transferoptions.h"
 #include "report/reportsettings.h"
+#include "settingstable.h"
 #include "store/bitstore.h"
 
 namespace gh {
@@ -32,6 +33,9 @@ struct RunOptions
     //! The settings file the options were read from (empty: none), for the stages above the pipeline that
     //! read sections of their own (the duplicates stage's [dedup] rules, the targets' options).
     QString settingsFile;
+    //! The settings these options were made from (EngineSettings::runOptions()): stages above the pipeline
+    //! read their own section from them, the check stage its [check] QA profile.
+    Settings settings;
 
     //! The options of one load: the intake settings with this run's transfer settings.
     IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;

@@ -227,6 +227,75 @@ QList<SettingDefinition> makeTable()
                                    "Where each run's log, _SUMMARY and CSVs are copied: s3://bucket/prefix. "
                                    "Empty: kept only beside the catalog."),
                  "s3://archive-logs/gatehouse"));
+    // [check]: the QA profile, read by QaProfile::fromSettings() (core/qa), which also checks the severities
+    // and that minimums do not exceed maximums; CheckRunner checks the check names.
+    t.append(
+        row("check/checks", Type::List, "all",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "The QA checks that run: all, or a list of check names (fixity, empty, "
+                              "mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, "
+                              "page-sequence, batch-identifier, sidecars, dimensions, dark-page, "
+                              "blank-page, black-border, ocr-confidence)."),
+            "fixity, empty, xml-schema"));
+    t.append(row("check/skip", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "QA checks not to run."), "ocr-confidence"));
+    t.append(
+        row("check/schemas", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A folder of XSD files, or an OASIS XML catalog (catalog.xml), for "
+                              "xml-schema. Empty: the set \"schemas fetch\" saved in the data folder, if "
+                              "any."),
+            "/srv/schemas/catalog.xml"));
+    t.append(integer("check/sample_size", 16, 8192, "512",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Longer side in pixels of the reduced decode behind the image "
+                                       "statistics."),
+                     "1024"));
+    t.append(integer("check/dark_peak", 0, 256, "128",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "dark-page: a page whose histogram peaks below this value (0–255) is "
+                                       "dark."),
+                     "100"));
+    t.append(integer("check/blank_ink_level", 1, 256, "128",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "blank-page: pixels darker than this are ink…"),
+                     "96"));
+    t.append(
+        row("check/blank_max_ink", Type::Fraction, "0.002",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "…and a page with at most this fraction of ink is blank."),
+            "0.001"));
+    t.append(integer(
+        "check/border_level", 0, 255, "32",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "black-border: pixels at or below this value are near black…"),
+        "40"));
+    t.append(
+        row("check/border_max_fraction", Type::Fraction, "0.082",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "…and more than this fraction of them is a black border."),
+            "0.1"));
+    t.append(row("check/ocr_min_confidence", Type::Fraction, "0.35",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "ocr-confidence: the mean ALTO word confidence (WC) must reach this."),
+                 "0.5"));
+    for (const char *key : {"check/min_width", "check/max_width", "check/min_height", "check/max_height"}) {
+        t.append(
+            integer(key, 0, 1 << 30, "0",
+                    QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                      "dimensions: a bound of the page size in pixels; 0 means no bound."),
+                    "2000"));
+    }
+    t.append(row("check/sidecars", Type::List, ".jp2, .mix.xml, .mods.xml, .alto.xml",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "sidecars: the files every page has…"),
+                 ".tif, .mix.xml"));
+    t.append(row(
+        "check/checksum_sidecar", Type::Text, ".md5",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "…and the checksum file each of them has; empty for none."),
+        ".sha1"));
+    t.append(row("check/severities", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Severities other than the checks' own, CHECK=error|warning|flag."),
+                 "blank-page=error, ocr-confidence=warning"));
+    t.append(integer("check/jobs", 0, 256, "0",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Files checked at once; 0 for one per core."),
+                     "4"));
     return t;
 }
 
@@ -294,6 +363,8 @@ QString SettingsTable::typeName(SettingType type)
         return QStringLiteral("choice");
     case SettingType::Json:
         return QStringLiteral("json");
+    case SettingType::Fraction:
+        return QStringLiteral("fraction");
     }
     Q_UNREACHABLE();
 }
@@ -402,6 +473,15 @@ Result<QString> SettingsTable::normalise(const SettingDefinition &d, const QStri
                 ErrorCode::Invalid,
                 tr("%1 must be a JSON object such as {\"column\": \"role\"}, not \"%2\".").arg(d.key, t)};
         return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    }
+    case SettingType::Fraction: {
+        // Written with a point whatever the locale, in the shortest form that reads back the same.
+        bool ok = false;
+        const double value = t.toDouble(&ok);
+        if (!ok || !(value >= 0 && value <= 1))
+            return Error{ErrorCode::Invalid,
+                         tr("%1 must be a number from 0 to 1, not \"%2\".").arg(d.key, t)};
+        return QString::number(value, 'g', QLocale::FloatingPointShortest);
     }
     }
     Q_UNREACHABLE();

@@ -54,6 +54,9 @@ struct StageDefinition
     Stage stage = Stage::Fetch;
     Kind kind = Kind::Files;
     std::function<std::unique_ptr<FileStage>(const StageEnvironment &)> create;
+    //! A files stage that takes every file the stage before it settled for good, failed ones too, not only
+    //! those it passed (PendingFor::settled): QA checks a file whose checksum did not match as well.
+    bool takesSettled = false;
 
     //! Where a registered stage goes in the list: among the automatic stages before the curator's review,
     //! or after the person stages (what an approval starts).

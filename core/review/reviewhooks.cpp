@@ -3,6 +3,7 @@
 #include "reviewhooks.h"
 
 #include "dedup/dedupreview.h"
+#include "qa/qareview.h"
 #include "reviewdetails.h"
 #include "reviewflags.h"
 
@@ -12,7 +13,7 @@ const QList<ReviewHooks::Flags> &ReviewHooks::flagSources()
 {
     static const QList<Flags> list{
         {{QStringLiteral("file-errors")}, &ReviewFlags::fileErrors},
-        // QA (issue "Automatic QA"): {{"check-findings"}, <items with a check finding>}.
+        {{QStringLiteral("check-findings")}, &QaReview::flaggedItems},
     };
     return list;
 }
@@ -43,7 +44,7 @@ const QList<ReviewHooks::Notes> &ReviewHooks::findingSources()
 {
     static const QList<Notes> list{
         {{QStringLiteral("file-status")}, &ReviewDetails::fileProblems},
-        // QA (issue "Automatic QA"): {{"check-findings"}, <the item's check findings, one line each>}.
+        {{QStringLiteral("check-findings")}, &QaReview::itemFindings},
     };
     return list;
 }

@@ -5,12 +5,14 @@
 
 #include "dedup/dedupstage.h"
 #include "pipeline/stagedefinition.h"
+#include "qa/checkstage.h"
 
 namespace gh {
 
 void ShippedStages::registerAll()
 {
     // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
+    StageDefinition::add(CheckStage::definition(), StageDefinition::Placement::BeforeReview);
     StageDefinition::add(DedupStage::definition(), StageDefinition::Placement::BeforeReview);
     // After it: the upload that an approval starts.
 }

@@ -11,6 +11,7 @@
 #include "imaging/jp2codec.h"
 #include "qa/checkregistry.h"
 #include "qa/checkrunner.h"
+#include "qa/qaprofile.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -221,6 +222,7 @@ private slots:
     void dimensionsAndBounds();
     void pageChecksStaySilentOutsideNewspapers();
     void statisticsAreKeptAndReused();
+    void profileIsTheSettingsTablesCheckSection();
 };
 
 void TestChecks::registryOrderAndNames()
@@ -609,6 +611,64 @@ void TestChecks::statisticsAreKeptAndReused()
     // Kept statistics are what the next run judges by; the file is not read again (here: removed).
     QVERIFY(QFile::remove(h.source() + QStringLiteral("/dark.jp2")));
     QCOMPARE(Harness::checksOf(h.run(profile)), QStringList({QStringLiteral("dark-page")}));
+}
+
+void TestChecks::profileIsTheSettingsTablesCheckSection()
+{
+    // The defaults of the table's [check] rows are the profile's defaults.
+    auto defaults = QaProfile::fromSettings(Settings(), QStringLiteral("nowhere"));
+    QVERIFY(defaults);
+    const QaProfile plain;
+    QCOMPARE(defaults->checks, plain.checks);
+    QCOMPARE(defaults->darkPeak, plain.darkPeak);
+    QCOMPARE(defaults->blankMaxInk, plain.blankMaxInk);
+    QCOMPARE(defaults->borderMaxFraction, plain.borderMaxFraction);
+    QCOMPARE(defaults->ocrMinConfidence, plain.ocrMinConfidence);
+    QCOMPARE(defaults->sidecars, plain.sidecars);
+    QCOMPARE(defaults->checksumSidecar, plain.checksumSidecar);
+    QCOMPARE(plain.toSettings(), Settings());
+
+    // An INI file's [check] keys, layered over the settings of --config.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("profile.ini"));
+    test::writeFile(path, "[check]\nskip=ocr-confidence, xml-schema\ndark_peak=90\nblank_max_ink=0.01\n"
+                          "sidecars=jp2, .alto.xml\nseverities=blank-page=error, dark-page=warning\n");
+    Settings base;
+    QVERIFY(base.setText(QStringLiteral("check/border_level"), QStringLiteral("40")));
+    QVERIFY(base.setText(QStringLiteral("check/dark_peak"), QStringLiteral("100")));
+    auto read = QaProfile::fromFile(path, base);
+    QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+    QCOMPARE(read->skip, (QSet<QString>{QStringLiteral("ocr-confidence"), QStringLiteral("xml-schema")}));
+    QCOMPARE(read->darkPeak, 90);    // the file's
+    QCOMPARE(read->borderLevel, 40); // --config's
+    QCOMPARE(read->blankMaxInk, 0.01);
+    QCOMPARE(read->sidecars, (QStringList{QStringLiteral(".jp2"), QStringLiteral(".alto.xml")}));
+    QCOMPARE(read->severityFor(QStringLiteral("blank-page"), FindingSeverity::Flag), FindingSeverity::Error);
+    QCOMPARE(read->severityFor(QStringLiteral("dark-page"), FindingSeverity::Flag), FindingSeverity::Warning);
+    QVERIFY(read->runs(QStringLiteral("fixity")));
+    QVERIFY(!read->runs(QStringLiteral("xml-schema")));
+    // Back to the table and read again: the same profile.
+    auto again = QaProfile::fromSettings(read->toSettings(), QStringLiteral("again"));
+    QVERIFY(again);
+    QCOMPARE(again->toSettings(), read->toSettings());
+    QCOMPARE(again->severities, read->severities);
+
+    // Refused, naming the key and the file: out of range, a severity that is none, a minimum over its
+    // maximum.
+    const std::pair<QByteArray, const char *> bad[] = {
+        {"[check]\nborder_max_fraction=8.2\n", "check/border_max_fraction"},
+        {"[check]\ndark_peak=-1\n", "check/dark_peak"},
+        {"[check]\nseverities=dark-page=fatal\n", "check/severities"},
+        {"[check]\nmin_width=500\nmax_width=400\n", "check/min_width"},
+    };
+    for (const auto &[content, key] : bad) {
+        test::writeFile(path, content);
+        auto refused = QaProfile::fromFile(path);
+        QVERIFY2(!refused, content.constData());
+        QVERIFY2(refused.error().message.contains(QLatin1StringView(key)) &&
+                     refused.error().message.contains(path),
+                 qPrintable(refused.error().message));
+    }
 }
 
 QTEST_MAIN(TestChecks)

@@ -4,13 +4,15 @@
 #include "shippedstages.h"
 
 #include "pipeline/stagedefinition.h"
+#include "targets/handover.h"
 
 namespace gh {
 
 void ShippedStages::registerAll()
 {
     // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
-    // After it: the upload that an approval starts.
+    // After it: the upload that an approval starts (to the batch's targets; none: finished at review).
+    StageDefinition::add(UploadHandover::afterReview(), StageDefinition::Placement::AfterReview);
 }
 
 } // namespace gh

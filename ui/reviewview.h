@@ -14,7 +14,9 @@ class QFrame;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QSplitter;
 class QPushButton;
+class QResizeEvent;
 class QTextBrowser;
 class QTimer;
 
@@ -96,6 +98,8 @@ private:
     void updateHeader();
     void updateItemList();
     void updateListRow(int index);
+    //! Widens the item list to its widest row, up to a third of the view.
+    void fitItemList();
     void updateItemPanel();
     void updateDecisionButtons();
     //! What approving does: with the target typed in, else the batch's own (from core, as the CLI says it).
@@ -120,6 +124,7 @@ private:
     void askApprove();
     void askReject();
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
     EngineController *m_engine;
     Workspace m_workspace;
@@ -131,6 +136,7 @@ private:
     ReviewState m_state;
     bool m_haveState = false;
     int m_current = -1;
+    QSplitter *m_split = nullptr;
     int m_pendingWrites = 0;
     bool m_engineBusy = false;
     bool m_deciding = false;

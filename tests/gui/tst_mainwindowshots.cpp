@@ -7,6 +7,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -241,6 +242,14 @@ void TestScreenshots::screenshots()
     QVERIFY(scoreboard);
     QTRY_VERIFY_WITH_TIMEOUT(scoreboard->text().contains(QStringLiteral("reviewed")), 60000);
     review->resize(s_size);
+    // Newspaper identifiers differ at their end: the item list widens to show them (up to a third).
+    const auto *items = review->findChild<QListWidget *>(QStringLiteral("reviewItems"));
+    QVERIFY(items);
+    int widest = 0;
+    for (int i = 0; i < items->count(); ++i)
+        widest = std::max(widest, items->fontMetrics().horizontalAdvance(items->item(i)->text()));
+    QVERIFY2(items->width() >= std::min(widest, review->width() / 3 - 20),
+             qPrintable(QStringLiteral("list %1 px for rows of %2 px").arg(items->width()).arg(widest)));
     save(review, QStringLiteral("review"));
     review->close();
 

@@ -173,6 +173,14 @@ void TestReviewView::keysAloneThroughFiftyItems()
     QCOMPARE(view.state().summary.supplier, QStringLiteral("Example Scanning"));
     QCOMPARE(scoreboard(view), QStringLiteral("0 of 50 reviewed · 0 defects · accept up to 1, reject at 2"));
     QCOMPARE(verdictKey(view), QStringLiteral("pending"));
+    // Every identifier is readable in the item list: it fits, or the list has taken its third of the view.
+    const auto *items = view.findChild<QListWidget *>(QStringLiteral("reviewItems"));
+    QVERIFY(items);
+    int widest = 0;
+    for (int i = 0; i < items->count(); ++i)
+        widest = std::max(widest, items->fontMetrics().horizontalAdvance(items->item(i)->text()));
+    QVERIFY2(items->viewport()->width() >= widest || items->width() >= view.width() / 3 - 20,
+             qPrintable(QStringLiteral("list %1 px for rows of %2 px").arg(items->width()).arg(widest)));
     const QList<qint64> order = [&] {
         QList<qint64> ids;
         for (const ReviewItem &i : view.state().sample.items)

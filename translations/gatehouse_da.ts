@@ -951,6 +951,10 @@
         <source>rejected by %1: %2</source>
         <translation>afvist af %1: %2</translation>
     </message>
+    <message>
+        <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
+        <translation>Ukendt mål &quot;%1&quot;; angiv et af: %2.</translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchHousekeeping</name>
@@ -1421,6 +1425,18 @@
     <message>
         <source>Catalog error while reading the schema version in %1.</source>
         <translation>Katalogfejl under læsning af skemaversionen i %1.</translation>
+    </message>
+    <message>
+        <source>reading the targets of batch %1</source>
+        <translation>læsning af målene for batch %1</translation>
+    </message>
+    <message>
+        <source>recording the target %1 of batch %2</source>
+        <translation>registrering af målet %1 for batch %2</translation>
+    </message>
+    <message>
+        <source>reading where batch %1 was delivered</source>
+        <translation>læsning af, hvor batch %1 blev leveret</translation>
     </message>
 </context>
 <context>
@@ -3130,6 +3146,10 @@
     <message>
         <source>Differs at the target</source>
         <translation>Afviger hos målet</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Slettet</translation>
     </message>
 </context>
 <context>
@@ -6455,6 +6475,17 @@
     </message>
 </context>
 <context>
+    <name>gh::ReviewHooks</name>
+    <message>
+        <source>Batch %1 goes to %2 next.</source>
+        <translation>Batch %1 sendes herefter til %2.</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected: %2</source>
+        <translation>Batch %1 afvist: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::ReviewKeys</name>
     <message>
         <source>accept</source>
@@ -7460,6 +7491,54 @@
         <source>Quality</source>
         <translation>Kvalitet</translation>
     </message>
+    <message>
+        <source>none: approval keeps the batch in the archive only</source>
+        <translation>intet: godkendelse beholder kun batchen i arkivet</translation>
+    </message>
+    <message>
+        <source>Default target</source>
+        <translation>Standardmål</translation>
+    </message>
+    <message>
+        <source>Default &amp;target:</source>
+        <translation>Standard&amp;mål:</translation>
+    </message>
+    <message>
+        <source>all files</source>
+        <translation>alle filer</translation>
+    </message>
+    <message>
+        <source>Files for the default target</source>
+        <translation>Filer til standardmålet</translation>
+    </message>
+    <message>
+        <source>&amp;Files:</source>
+        <translation>&amp;Filer:</translation>
+    </message>
+    <message>
+        <source>Name@appid</source>
+        <translation>Navn@appid</translation>
+    </message>
+    <message>
+        <source>Wiki bot user</source>
+        <translation>Wiki-botbruger</translation>
+    </message>
+    <message>
+        <source>Wiki &amp;user:</source>
+        <translation>Wiki-&amp;bruger:</translation>
+    </message>
+    <message>
+        <source>Wiki bot password</source>
+        <translation>Wiki-botadgangskode</translation>
+    </message>
+    <message>
+        <source>Wiki pass&amp;word:</source>
+        <translation>Wiki-adgangs&amp;kode:</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Overførsler</translation>
+    </message>
 </context>
 <context>
     <name>gh::SettingsTable</name>
@@ -7706,6 +7785,74 @@
     <message>
         <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
         <translation>%1 skal være et tal fra 0 til 1, ikke &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>A bot password&apos;s user (Name@appid) for wiki targets; or GATEHOUSE_MEDIAWIKI_USER.</source>
+        <translation>Brugeren til en botadgangskode (Navn@appid) for wiki-mål; eller GATEHOUSE_MEDIAWIKI_USER.</translation>
+    </message>
+    <message>
+        <source>The bot password; better GATEHOUSE_MEDIAWIKI_PASSWORD or the desktop keyring (service &quot;Gatehouse MediaWiki&quot;). Never logged.</source>
+        <translation>Botadgangskoden; hellere GATEHOUSE_MEDIAWIKI_PASSWORD eller skrivebordets nøglering (tjenesten &quot;Gatehouse MediaWiki&quot;). Logges aldrig.</translation>
+    </message>
+    <message>
+        <source>Files larger than this go to a wiki in chunks of this size.</source>
+        <translation>Filer større end dette sendes til en wiki i bidder af denne størrelse.</translation>
+    </message>
+    <message>
+        <source>Files up to this size go to a wiki in one request; 0: the chunk size.</source>
+        <translation>Filer op til denne størrelse sendes til en wiki i én forespørgsel; 0: bidstørrelsen.</translation>
+    </message>
+    <message>
+        <source>Chunked files at least this large are published by the wiki&apos;s job queue, and polled.</source>
+        <translation>Filer i bidder af mindst denne størrelse udgives af wikiens jobkø og forespørges løbende.</translation>
+    </message>
+    <message>
+        <source>Requests at once per wiki; raise only where the wiki allows it.</source>
+        <translation>Samtidige forespørgsler pr. wiki; hæv kun, hvor wikien tillader det.</translation>
+    </message>
+    <message>
+        <source>Sent as maxlag= on every request: seconds of database lag at which the wiki asks us to wait.</source>
+        <translation>Sendes som maxlag= med hver forespørgsel: sekunders databaseforsinkelse, hvor wikien beder os vente.</translation>
+    </message>
+    <message>
+        <source>Attempts per wiki request for maxlag, Retry-After, server errors and network failures.</source>
+        <translation>Forsøg pr. wiki-forespørgsel ved maxlag, Retry-After, serverfejl og netværksfejl.</translation>
+    </message>
+    <message>
+        <source>File page titles on a wiki; empty: {title:181} - {identifier}{ext}, with the page number for items of several files.</source>
+        <translation>Titler på filsider i en wiki; tom: {title:181} - {identifier}{ext}, med sidenummeret for enheder med flere filer.</translation>
+    </message>
+    <message>
+        <source>A wikitext file with {field} placeholders for the file description pages; empty: an information template filled from the item&apos;s metadata.</source>
+        <translation>En wikitekstfil med {field}-pladsholdere til filbeskrivelsessiderne; tom: en informationsskabelon udfyldt fra enhedens metadata.</translation>
+    </message>
+    <message>
+        <source>The upload summary on a wiki.</source>
+        <translation>Overførselsresuméet i en wiki.</translation>
+    </message>
+    <message>
+        <source>Categories every uploaded page gets on a wiki.</source>
+        <translation>Kategorier, som hver overført side får i en wiki.</translation>
+    </message>
+    <message>
+        <source>Where a batch goes once approved, when none was given: local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php. Empty: approval uploads nothing.</source>
+        <translation>Hvor en batch sendes hen, når den er godkendt, hvis intet mål blev angivet: local:MAPPE, s3://bucket/præfiks eller mediawiki:https://vært/w/api.php. Tom: godkendelse overfører intet.</translation>
+    </message>
+    <message>
+        <source>Which files go to the default target, in the filter bar&apos;s syntax; empty: all.</source>
+        <translation>Hvilke filer der sendes til standardmålet, i filterlinjens syntaks; tom: alle.</translation>
+    </message>
+    <message>
+        <source>Conversion rules for uploads, FROM=TO[:qQUALITY][:LONGEST], several separated by commas.</source>
+        <translation>Konverteringsregler for overførsler, FRA=TIL[:qKVALITET][:LÆNGSTE], flere adskilt af kommaer.</translation>
+    </message>
+    <message>
+        <source>S3 keys and paths in local targets; empty: the file&apos;s store key.</source>
+        <translation>S3-nøgler og stier i lokale mål; tom: filens lagernøgle.</translation>
+    </message>
+    <message>
+        <source>Uploads at once to S3 and local targets.</source>
+        <translation>Samtidige overførsler til S3 og lokale mål.</translation>
     </message>
 </context>
 <context>
@@ -8286,28 +8433,28 @@
         <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes).</source>
         <translation>%1 indeholder %2 med de kontrolsummer, der blev sendt (sha1 %3, %4 byte).</translation>
     </message>
+    <message>
+        <source>%1 holds %2 as an interrupted run sent it; nothing sent again.</source>
+        <translation>%1 har %2, som en afbrudt kørsel sendte den; intet sendt igen.</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2 by an interrupted run: %3 bytes, sha1 %4, found complete.</source>
+        <translation>Sendt til %1 som %2 af en afbrudt kørsel: %3 byte, sha1 %4, fundet komplet.</translation>
+    </message>
 </context>
 <context>
     <name>gh::TargetOptions</name>
     <message>
-        <source>The settings file %1 does not exist or cannot be read.</source>
-        <translation>Indstillingsfilen %1 findes ikke eller kan ikke læses.</translation>
-    </message>
-    <message>
-        <source>The settings file %1 is not a valid INI file.</source>
-        <translation>Indstillingsfilen %1 er ikke en gyldig INI-fil.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be a number of at least %3.</source>
-        <translation>%1: %2 skal være et tal på mindst %3.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be a size of at least %3 bytes (such as 5M).</source>
-        <translation>%1: %2 skal være en størrelse på mindst %3 byte (såsom 5M).</translation>
-    </message>
-    <message>
         <source>%1: targets/derive: %2</source>
         <translation>%1: targets/derive: %2</translation>
+    </message>
+    <message>
+        <source>settings</source>
+        <translation>indstillinger</translation>
+    </message>
+    <message>
+        <source>%1: mediawiki/chunk_size must be a size of at least 1K (such as 5M).</source>
+        <translation>%1: mediawiki/chunk_size skal være en størrelse på mindst 1K (f.eks. 5M).</translation>
     </message>
 </context>
 <context>
@@ -8529,6 +8676,57 @@
     <message>
         <source>The wiki already holds these bytes under this name.</source>
         <translation>Wikien har allerede disse byte under dette navn.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadHandover</name>
+    <message>
+        <source>targets/default: %1</source>
+        <translation>targets/default: %1</translation>
+    </message>
+    <message>
+        <source>Wikimedia Commons</source>
+        <translation>Wikimedia Commons</translation>
+    </message>
+    <message>
+        <source>%1 files to %2</source>
+        <translation>%1 filer til %2</translation>
+    </message>
+    <message>
+        <source>Upload %1.</source>
+        <translation>Overfør %1.</translation>
+    </message>
+    <message>
+        <source>%1: nothing of this batch to delete; %2 files were there before and stay.</source>
+        <translation>%1: intet fra denne batch at slette; %2 filer var der i forvejen og bliver.</translation>
+    </message>
+    <message>
+        <source>Cannot withdraw batch %1 from %2: %3</source>
+        <translation>Kan ikke trække batch %1 tilbage fra %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 files stay on %2: deleting needs an administrator.</source>
+        <translation>%1 filer bliver på %2: sletning kræver en administrator.</translation>
+    </message>
+    <message>
+        <source>Deleting batch %1 from %2 stopped at %3: %4 Reject it again to carry on.</source>
+        <translation>Sletning af batch %1 fra %2 stoppede ved %3: %4 Afvis den igen for at fortsætte.</translation>
+    </message>
+    <message>
+        <source>batch rejected; %1 deleted from %2</source>
+        <translation>batch afvist; %1 slettet fra %2</translation>
+    </message>
+    <message>
+        <source>%1 files deleted from %2.</source>
+        <translation>%1 filer slettet fra %2.</translation>
+    </message>
+    <message>
+        <source>%1 files that were there before stay.</source>
+        <translation>%1 filer, der var der i forvejen, bliver.</translation>
+    </message>
+    <message>
+        <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
+        <translation>Målet &quot;%1&quot; angiver ingen mappe; skriv local:DIR.</translation>
     </message>
 </context>
 <context>
@@ -9592,14 +9790,6 @@
         <translation>--fail kræver en fejlårsag.</translation>
     </message>
     <message>
-        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
-        <translation>Godkend en batch som helhed; afvises, mens dens QA-stikprøve er ufuldstændig eller afviser den, eller afgørelser er åbne, medmindre --override angiver en grund.</translation>
-    </message>
-    <message>
-        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
-        <translation>Hvor de godkendte filer skal hen (local:DIR, s3://…, mediawiki:…).</translation>
-    </message>
-    <message>
         <source>target</source>
         <translation>mål</translation>
     </message>
@@ -10165,6 +10355,18 @@
     <message>
         <source>the settings</source>
         <translation>indstillingerne</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole, then upload it to its targets (--target, the targets recorded for it, or [targets] default) with progress; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Godkend en batch som helhed og overfør den derefter til dens mål (--target, de mål, der er registreret for den, eller [targets] default) med fremskridt; afvises, mens dens QA-stikprøve er ufuldstændig eller afviser den, eller beslutninger er åbne, medmindre --override angiver en begrundelse.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…); recorded with the batch. Repeat for several targets.</source>
+        <translation>Hvor de godkendte filer sendes hen (local:MAPPE, s3://…, mediawiki:…); registreres med batchen. Gentag for flere mål.</translation>
+    </message>
+    <message>
+        <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax).</source>
+        <translation>Kun de filer, der matcher denne forespørgsel, sendes til --target før den (filterlinjens syntaks).</translation>
     </message>
 </context>
 <context>

@@ -951,6 +951,10 @@
         <source>rejected by %1: %2</source>
         <translation>zurückgewiesen von %1: %2</translation>
     </message>
+    <message>
+        <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
+        <translation>Unbekanntes Ziel &quot;%1&quot;; geben Sie eines an von: %2.</translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchHousekeeping</name>
@@ -1421,6 +1425,18 @@
     <message>
         <source>Catalog error while reading the schema version in %1.</source>
         <translation>Katalogfehler beim Lesen der Schemaversion in %1.</translation>
+    </message>
+    <message>
+        <source>reading the targets of batch %1</source>
+        <translation>Lesen der Ziele von Stapel %1</translation>
+    </message>
+    <message>
+        <source>recording the target %1 of batch %2</source>
+        <translation>Speichern des Ziels %1 von Stapel %2</translation>
+    </message>
+    <message>
+        <source>reading where batch %1 was delivered</source>
+        <translation>Lesen, wohin Stapel %1 geliefert wurde</translation>
     </message>
 </context>
 <context>
@@ -3130,6 +3146,10 @@
     <message>
         <source>Differs at the target</source>
         <translation>Weicht beim Ziel ab</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
     </message>
 </context>
 <context>
@@ -6455,6 +6475,17 @@
     </message>
 </context>
 <context>
+    <name>gh::ReviewHooks</name>
+    <message>
+        <source>Batch %1 goes to %2 next.</source>
+        <translation>Stapel %1 geht als Nächstes an %2.</translation>
+    </message>
+    <message>
+        <source>Batch %1 rejected: %2</source>
+        <translation>Stapel %1 zurückgewiesen: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::ReviewKeys</name>
     <message>
         <source>accept</source>
@@ -7460,6 +7491,54 @@
         <source>Quality</source>
         <translation>Qualität</translation>
     </message>
+    <message>
+        <source>none: approval keeps the batch in the archive only</source>
+        <translation>keins: die Freigabe behält den Stapel nur im Archiv</translation>
+    </message>
+    <message>
+        <source>Default target</source>
+        <translation>Standardziel</translation>
+    </message>
+    <message>
+        <source>Default &amp;target:</source>
+        <translation>Standard&amp;ziel:</translation>
+    </message>
+    <message>
+        <source>all files</source>
+        <translation>alle Dateien</translation>
+    </message>
+    <message>
+        <source>Files for the default target</source>
+        <translation>Dateien für das Standardziel</translation>
+    </message>
+    <message>
+        <source>&amp;Files:</source>
+        <translation>&amp;Dateien:</translation>
+    </message>
+    <message>
+        <source>Name@appid</source>
+        <translation>Name@appid</translation>
+    </message>
+    <message>
+        <source>Wiki bot user</source>
+        <translation>Wiki-Bot-Benutzer</translation>
+    </message>
+    <message>
+        <source>Wiki &amp;user:</source>
+        <translation>Wiki-&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>Wiki bot password</source>
+        <translation>Wiki-Bot-Passwort</translation>
+    </message>
+    <message>
+        <source>Wiki pass&amp;word:</source>
+        <translation>Wiki-Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>Uploads</source>
+        <translation>Hochladen</translation>
+    </message>
 </context>
 <context>
     <name>gh::SettingsTable</name>
@@ -7706,6 +7785,74 @@
     <message>
         <source>%1 must be a number from 0 to 1, not &quot;%2&quot;.</source>
         <translation>%1 muss eine Zahl von 0 bis 1 sein, nicht &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>A bot password&apos;s user (Name@appid) for wiki targets; or GATEHOUSE_MEDIAWIKI_USER.</source>
+        <translation>Der Benutzer eines Bot-Passworts (Name@appid) für Wiki-Ziele; oder GATEHOUSE_MEDIAWIKI_USER.</translation>
+    </message>
+    <message>
+        <source>The bot password; better GATEHOUSE_MEDIAWIKI_PASSWORD or the desktop keyring (service &quot;Gatehouse MediaWiki&quot;). Never logged.</source>
+        <translation>Das Bot-Passwort; besser GATEHOUSE_MEDIAWIKI_PASSWORD oder der Schlüsselbund des Desktops (Dienst &quot;Gatehouse MediaWiki&quot;). Wird nie protokolliert.</translation>
+    </message>
+    <message>
+        <source>Files larger than this go to a wiki in chunks of this size.</source>
+        <translation>Größere Dateien gehen in Stücken dieser Größe an ein Wiki.</translation>
+    </message>
+    <message>
+        <source>Files up to this size go to a wiki in one request; 0: the chunk size.</source>
+        <translation>Dateien bis zu dieser Größe gehen in einer Anfrage an ein Wiki; 0: die Stückgröße.</translation>
+    </message>
+    <message>
+        <source>Chunked files at least this large are published by the wiki&apos;s job queue, and polled.</source>
+        <translation>Gestückelte Dateien ab dieser Größe veröffentlicht die Auftragswarteschlange des Wikis; ihr Stand wird abgefragt.</translation>
+    </message>
+    <message>
+        <source>Requests at once per wiki; raise only where the wiki allows it.</source>
+        <translation>Gleichzeitige Anfragen je Wiki; nur erhöhen, wo das Wiki es erlaubt.</translation>
+    </message>
+    <message>
+        <source>Sent as maxlag= on every request: seconds of database lag at which the wiki asks us to wait.</source>
+        <translation>Wird mit jeder Anfrage als maxlag= gesendet: Sekunden Datenbankverzögerung, ab denen das Wiki uns warten lässt.</translation>
+    </message>
+    <message>
+        <source>Attempts per wiki request for maxlag, Retry-After, server errors and network failures.</source>
+        <translation>Versuche je Wiki-Anfrage bei maxlag, Retry-After, Serverfehlern und Netzwerkfehlern.</translation>
+    </message>
+    <message>
+        <source>File page titles on a wiki; empty: {title:181} - {identifier}{ext}, with the page number for items of several files.</source>
+        <translation>Titel der Dateiseiten in einem Wiki; leer: {title:181} - {identifier}{ext}, mit der Seitenzahl bei Einheiten aus mehreren Dateien.</translation>
+    </message>
+    <message>
+        <source>A wikitext file with {field} placeholders for the file description pages; empty: an information template filled from the item&apos;s metadata.</source>
+        <translation>Eine Wikitext-Datei mit {field}-Platzhaltern für die Dateibeschreibungsseiten; leer: eine Informationsvorlage, gefüllt aus den Metadaten der Einheit.</translation>
+    </message>
+    <message>
+        <source>The upload summary on a wiki.</source>
+        <translation>Die Zusammenfassung des Hochladens in einem Wiki.</translation>
+    </message>
+    <message>
+        <source>Categories every uploaded page gets on a wiki.</source>
+        <translation>Kategorien, die jede hochgeladene Seite in einem Wiki erhält.</translation>
+    </message>
+    <message>
+        <source>Where a batch goes once approved, when none was given: local:DIR, s3://bucket/prefix or mediawiki:https://host/w/api.php. Empty: approval uploads nothing.</source>
+        <translation>Wohin ein Stapel nach der Freigabe geht, wenn keins angegeben wurde: local:ORDNER, s3://bucket/präfix oder mediawiki:https://host/w/api.php. Leer: die Freigabe lädt nichts hoch.</translation>
+    </message>
+    <message>
+        <source>Which files go to the default target, in the filter bar&apos;s syntax; empty: all.</source>
+        <translation>Welche Dateien an das Standardziel gehen, in der Syntax der Filterleiste; leer: alle.</translation>
+    </message>
+    <message>
+        <source>Conversion rules for uploads, FROM=TO[:qQUALITY][:LONGEST], several separated by commas.</source>
+        <translation>Umwandlungsregeln für das Hochladen, VON=NACH[:qQUALITÄT][:LÄNGSTE], mehrere durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <source>S3 keys and paths in local targets; empty: the file&apos;s store key.</source>
+        <translation>S3-Schlüssel und Pfade in lokalen Zielen; leer: der Speicherschlüssel der Datei.</translation>
+    </message>
+    <message>
+        <source>Uploads at once to S3 and local targets.</source>
+        <translation>Gleichzeitige Uploads zu S3 und lokalen Zielen.</translation>
     </message>
 </context>
 <context>
@@ -8286,28 +8433,28 @@
         <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes).</source>
         <translation>%1 enthält %2 mit den gesendeten Prüfsummen (sha1 %3, %4 Bytes).</translation>
     </message>
+    <message>
+        <source>%1 holds %2 as an interrupted run sent it; nothing sent again.</source>
+        <translation>%1 hat %2 so, wie ein unterbrochener Lauf es gesendet hat; nichts erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2 by an interrupted run: %3 bytes, sha1 %4, found complete.</source>
+        <translation>Von einem unterbrochenen Lauf an %1 als %2 gesendet: %3 Bytes, sha1 %4, vollständig vorgefunden.</translation>
+    </message>
 </context>
 <context>
     <name>gh::TargetOptions</name>
     <message>
-        <source>The settings file %1 does not exist or cannot be read.</source>
-        <translation>Die Einstellungsdatei %1 existiert nicht oder kann nicht gelesen werden.</translation>
-    </message>
-    <message>
-        <source>The settings file %1 is not a valid INI file.</source>
-        <translation>Die Einstellungsdatei %1 ist keine gültige INI-Datei.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be a number of at least %3.</source>
-        <translation>%1: %2 muss eine Zahl von mindestens %3 sein.</translation>
-    </message>
-    <message>
-        <source>%1: %2 must be a size of at least %3 bytes (such as 5M).</source>
-        <translation>%1: %2 muss eine Größe von mindestens %3 Bytes sein (etwa 5M).</translation>
-    </message>
-    <message>
         <source>%1: targets/derive: %2</source>
         <translation>%1: targets/derive: %2</translation>
+    </message>
+    <message>
+        <source>settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>%1: mediawiki/chunk_size must be a size of at least 1K (such as 5M).</source>
+        <translation>%1: mediawiki/chunk_size muss eine Größe von mindestens 1K sein (etwa 5M).</translation>
     </message>
 </context>
 <context>
@@ -8529,6 +8676,57 @@
     <message>
         <source>The wiki already holds these bytes under this name.</source>
         <translation>Das Wiki enthält diese Bytes bereits unter diesem Namen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::UploadHandover</name>
+    <message>
+        <source>targets/default: %1</source>
+        <translation>targets/default: %1</translation>
+    </message>
+    <message>
+        <source>Wikimedia Commons</source>
+        <translation>Wikimedia Commons</translation>
+    </message>
+    <message>
+        <source>%1 files to %2</source>
+        <translation>%1 Dateien an %2</translation>
+    </message>
+    <message>
+        <source>Upload %1.</source>
+        <translation>%1 hochladen.</translation>
+    </message>
+    <message>
+        <source>%1: nothing of this batch to delete; %2 files were there before and stay.</source>
+        <translation>%1: nichts von diesem Stapel zu löschen; %2 Dateien waren schon vorher da und bleiben.</translation>
+    </message>
+    <message>
+        <source>Cannot withdraw batch %1 from %2: %3</source>
+        <translation>Stapel %1 kann nicht von %2 zurückgezogen werden: %3</translation>
+    </message>
+    <message>
+        <source>%1 files stay on %2: deleting needs an administrator.</source>
+        <translation>%1 Dateien bleiben auf %2: Löschen erfordert einen Administrator.</translation>
+    </message>
+    <message>
+        <source>Deleting batch %1 from %2 stopped at %3: %4 Reject it again to carry on.</source>
+        <translation>Das Löschen von Stapel %1 auf %2 hielt bei %3 an: %4 Weisen Sie ihn erneut zurück, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>batch rejected; %1 deleted from %2</source>
+        <translation>Stapel zurückgewiesen; %1 von %2 gelöscht</translation>
+    </message>
+    <message>
+        <source>%1 files deleted from %2.</source>
+        <translation>%1 Dateien von %2 gelöscht.</translation>
+    </message>
+    <message>
+        <source>%1 files that were there before stay.</source>
+        <translation>%1 Dateien, die schon vorher da waren, bleiben.</translation>
+    </message>
+    <message>
+        <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
+        <translation>Das Ziel &quot;%1&quot; nennt keinen Ordner; schreiben Sie local:DIR.</translation>
     </message>
 </context>
 <context>
@@ -9592,14 +9790,6 @@
         <translation>--fail braucht einen Mangelgrund.</translation>
     </message>
     <message>
-        <source>Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
-        <translation>Einen Stapel als Ganzes freigeben; verweigert, solange seine QA-Stichprobe unvollständig ist oder ihn zurückweist oder Entscheidungen offen sind, es sei denn, --override nennt einen Grund.</translation>
-    </message>
-    <message>
-        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…).</source>
-        <translation>Wohin die freigegebenen Dateien gehen (local:DIR, s3://…, mediawiki:…).</translation>
-    </message>
-    <message>
         <source>target</source>
         <translation>Ziel</translation>
     </message>
@@ -10165,6 +10355,18 @@
     <message>
         <source>the settings</source>
         <translation>die Einstellungen</translation>
+    </message>
+    <message>
+        <source>Approve a batch as a whole, then upload it to its targets (--target, the targets recorded for it, or [targets] default) with progress; refused while its QA sample is incomplete or rejects it, or decisions are open, unless --override gives a reason.</source>
+        <translation>Einen Stapel als Ganzes freigeben und ihn dann mit Fortschrittsanzeige an seine Ziele hochladen (--target, die für ihn gespeicherten Ziele oder [targets] default); verweigert, solange seine QA-Stichprobe unvollständig ist oder ihn zurückweist oder Entscheidungen offen sind, es sei denn, --override nennt einen Grund.</translation>
+    </message>
+    <message>
+        <source>Where the approved files go (local:DIR, s3://…, mediawiki:…); recorded with the batch. Repeat for several targets.</source>
+        <translation>Wohin die freigegebenen Dateien gehen (local:ORDNER, s3://…, mediawiki:…); wird mit dem Stapel gespeichert. Für mehrere Ziele wiederholen.</translation>
+    </message>
+    <message>
+        <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax).</source>
+        <translation>Nur die Dateien, die zu dieser Abfrage passen, gehen an das --target davor (Syntax der Filterleiste).</translation>
     </message>
 </context>
 <context>

@@ -1388,8 +1388,13 @@ void MainWindow::openReview(qint64 batchId, qint64 itemId)
         statusBar()->showMessage(tr("Choose a batch to review first."));
         return;
     }
-    if (!m_review)
+    if (!m_review) {
         m_review = new ReviewView(m_engine, m_workspace, m_preferences, this);
+        // Approval hands over: the engine's runner carries the batch on past the review into the upload to
+        // its targets (Upload lamp, transfers view); a batch without a target is finished at the review.
+        connect(m_review, &ReviewView::approved, this,
+                [this](qint64 approved) { m_engine->runBatch(approved); });
+    }
     m_review->setEngineBusy(m_busy);
     m_review->openBatch(batchId, itemId);
     m_review->show();

@@ -31,6 +31,7 @@
 #include "filetablemodel.h"
 #include "previewwidget.h"
 #include "review/reviewbook.h"
+#include "targets/handover.h"
 
 namespace gh {
 
@@ -328,10 +329,13 @@ void ReviewView::connectSession()
     connect(m_session, &ReviewSession::decided, this,
             [this](qint64 batchId, bool ok, const QString &message) {
                 m_deciding = false;
+                const bool approval = std::exchange(m_approving, false);
                 m_status->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020"));
                 m_status->setText(message);
                 updateDecisionButtons();
                 emit decided(batchId, ok, message);
+                if (ok && approval)
+                    emit approved(batchId);
             });
     connect(m_session, &ReviewSession::failed, this, [this](const QString &message) {
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -731,8 +735,7 @@ void ReviewView::updateSupplier()
 void ReviewView::updateDecisionButtons()
 {
     const bool open = m_haveState && m_state.summary.state == BatchState::Open;
-    m_approve->setText(
-        tr("&Approve: %1").arg(BatchDecisions::approveConsequence(m_state.storedCopies, m_target->text())));
+    m_approve->setText(tr("&Approve: %1").arg(approveConsequence()));
     m_reject->setText(tr("&Reject: %1").arg(BatchDecisions::rejectConsequence(m_state.storedCopies)));
     const bool can = open && !m_engineBusy && !m_deciding && m_pendingWrites == 0;
     m_approve->setEnabled(can);
@@ -978,6 +981,15 @@ DecisionForm decisionForm(QWidget *parent, const QString &title, const QString &
 
 } // namespace
 
+QString ReviewView::approveConsequence() const
+{
+    const QString target = m_target->text().trimmed();
+    if (target.isEmpty() && !m_state.handover.isEmpty())
+        return m_state.handover;
+    return BatchDecisions::approveConsequence(
+        m_state.storedCopies, target.isEmpty() ? QString() : UploadHandover::displayName(target));
+}
+
 void ReviewView::askApprove()
 {
     if (!m_approve->isEnabled())
@@ -996,8 +1008,7 @@ void ReviewView::askApprove()
             u"</p>";
     }
     const DecisionForm form =
-        decisionForm(this, tr("Approve batch %1?").arg(m_batchId),
-                     BatchDecisions::approveConsequence(m_state.storedCopies, target), explanation,
+        decisionForm(this, tr("Approve batch %1?").arg(m_batchId), approveConsequence(), explanation,
                      blockers.isEmpty() ? tr("Note (optional):") : tr("Reason for overriding:"),
                      !blockers.isEmpty(), tr("Approve"), m_state.curator);
     connect(form.dialog, &QDialog::accepted, this,
@@ -1005,6 +1016,7 @@ void ReviewView::askApprove()
                 const QString why = form.reason->text().trimmed();
                 const QString agent = form.agent->text().trimmed();
                 m_deciding = true;
+                m_approving = true;
                 updateDecisionButtons();
                 m_status->setText(tr("Approving batch %1 …").arg(batchId));
                 QMetaObject::invokeMethod(

@@ -76,6 +76,8 @@ signals:
     void verdictSaved(qint64 itemId, bool ok, const QString &message);
     //! An approval or rejection finished.
     void decided(qint64 batchId, bool ok, const QString &message);
+    //! \a batchId was approved here: the main window runs it on into the upload to its targets.
+    void approved(qint64 batchId);
 
 private:
     struct Undo
@@ -100,6 +102,8 @@ private:
     void fitItemList();
     void updateItemPanel();
     void updateDecisionButtons();
+    //! What approving does: with the target typed in, else the batch's own (from core, as the CLI says it).
+    QString approveConsequence() const;
     void updateSupplier();
     bool reviewOpen() const;
 
@@ -136,6 +140,7 @@ private:
     int m_pendingWrites = 0;
     bool m_engineBusy = false;
     bool m_deciding = false;
+    bool m_approving = false; //!< The decision under way is an approval.
     QList<Undo> m_undo;
     QHash<qint64, ReviewItemDetails> m_details;
 

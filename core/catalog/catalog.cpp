@@ -1273,6 +1273,52 @@ Result<QMap<TargetState, qint64>> Catalog::targetCounts(qint64 batchId, const QS
     return countedBy<TargetState>(*q, &FileStateInfo::targetStateFromKey);
 }
 
+Result<QList<BatchTargetRecord>> Catalog::batchTargetSpecs(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT spec, filter, set_by, set_at FROM batch_targets WHERE batch_id = ?"
+                                " ORDER BY set_at, spec"),
+                 {batchId}, tr("reading the targets of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<BatchTargetRecord> result;
+    while (q->next())
+        result.append({batchId, q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+                       fromDbTime(q->value(3).toString())});
+    return result;
+}
+
+Status Catalog::setBatchTargetSpecs(const QList<BatchTargetRecord> &targets)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    for (const BatchTargetRecord &t : targets) {
+        auto q = run(QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch_id, spec) DO UPDATE SET"
+                                    " filter = excluded.filter, set_by = excluded.set_by,"
+                                    " set_at = excluded.set_at"),
+                     {t.batchId, t.spec, notNull(t.filter), notNull(t.setBy),
+                      toDbTime(t.setAt.isValid() ? t.setAt : QDateTime::currentDateTimeUtc())},
+                     tr("recording the target %1 of batch %2").arg(t.spec).arg(t.batchId));
+        if (!q)
+            return q.error();
+    }
+    return tx->commit();
+}
+
+Result<QStringList> Catalog::deliveredTargets(qint64 batchId)
+{
+    auto q =
+        run(QStringLiteral("SELECT DISTINCT target FROM file_targets WHERE batch_id = ? ORDER BY target"),
+            {batchId}, tr("reading where batch %1 was delivered").arg(batchId));
+    if (!q)
+        return q.error();
+    QStringList result;
+    while (q->next())
+        result.append(q->value(0).toString());
+    return result;
+}
+
 // Events
 
 Status Catalog::insertEvents(const QList<EventRecord> &events)

@@ -174,6 +174,12 @@ public:
     Result<QList<FileTargetRecord>> batchTargets(qint64 batchId, const QString &target,
                                                  qint64 afterFileId = 0, int limit = -1);
     Result<QMap<TargetState, qint64>> targetCounts(qint64 batchId, const QString &target);
+    //! Where the batch goes (batch_targets), in the order the targets were set.
+    Result<QList<BatchTargetRecord>> batchTargetSpecs(qint64 batchId);
+    //! Adds \a targets to the batch's targets; one already there takes the new filter, setter and time.
+    Status setBatchTargetSpecs(const QList<BatchTargetRecord> &targets);
+    //! The targets the batch's files have rows for (file_targets), in spec order.
+    Result<QStringList> deliveredTargets(qint64 batchId);
 
     // Events
     Status addEvents(const QList<EventRecord> &events);

@@ -305,6 +305,29 @@ const QList<Migration> &catalogMigrations()
              // Rejection asks, for every stored object, whether another batch's file uses it too.
              QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
          }},
+        {8,
+         QStringLiteral(
+             "where a batch goes: its targets, set by upload, run --target, approve or the settings"),
+         {
+             // One row per batch and target spec; the upload after the review sends the batch's files to
+             // each, the files its filter (the filter bar's syntax, empty: all) takes.
+             QStringLiteral("CREATE TABLE batch_targets ("
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " spec TEXT NOT NULL,"
+                            " filter TEXT NOT NULL DEFAULT '',"
+                            " set_by TEXT NOT NULL DEFAULT '',"
+                            " set_at TEXT NOT NULL,"
+                            " PRIMARY KEY (batch_id, spec))"),
+             // What earlier versions knew: the targets files were delivered to, and an approval's target.
+             QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                            " SELECT batch_id, target, '', 'upload', MIN(updated_at) FROM file_targets"
+                            " GROUP BY batch_id, target"),
+             QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                            " SELECT b.id, b.target, '', COALESCE(b.decided_by, ''),"
+                            " COALESCE(b.decided_at, b.created_at) FROM batches b"
+                            " WHERE b.target IS NOT NULL AND b.target <> '' AND NOT EXISTS"
+                            " (SELECT 1 FROM batch_targets t WHERE t.batch_id = b.id AND t.spec = b.target)"),
+         }},
     };
     return migrations;
 }

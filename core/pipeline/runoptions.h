@@ -31,10 +31,13 @@ struct RunOptions
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
     ReportOptions report;
     //! The settings file the options were read from (empty: none), for the stages above the pipeline that
-    //! read sections of their own (the duplicates stage's [dedup] rules, the targets' options).
+    //! read sections of their own from the file (the duplicates stage's [dedup] rules).
     QString settingsFile;
-    //! The settings these options were made from (EngineSettings::runOptions()): stages above the pipeline
-    //! read their own section from them, the check stage its [check] QA profile.
+    /*!
+        The settings the run was made from (EngineSettings::runOptions()): stages from modules above pipeline
+        read their own keys here when the runner creates them (the check stage its [check] QA profile, the
+        upload after the review [targets] and [mediawiki]).
+    */
     Settings settings;
 
     //! The options of one load: the intake settings with this run's transfer settings.

@@ -296,6 +296,86 @@ QList<SettingDefinition> makeTable()
     t.append(integer("check/jobs", 0, 256, "0",
                      QT_TRANSLATE_NOOP("gh::SettingsTable", "Files checked at once; 0 for one per core."),
                      "4"));
+    // [mediawiki] and [targets]: read by TargetOptions (core/targets) for uploads.
+    t.append(
+        row("mediawiki/user", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "A bot password's user (Name@appid) for wiki targets; or "
+                                                   "GATEHOUSE_MEDIAWIKI_USER."),
+            "Curator@gatehouse"));
+    t.append(
+        row("mediawiki/password", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "The bot password; better GATEHOUSE_MEDIAWIKI_PASSWORD or the desktop keyring "
+                              "(service \"Gatehouse MediaWiki\"). Never logged."),
+            "0123456789abcdefghijklmnopqrstuv"));
+    t.append(row(
+        "mediawiki/chunk_size", Type::Size, "5M",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "Files larger than this go to a wiki in chunks of this size."),
+        "2M"));
+    t.append(row("mediawiki/single_upload_max", Type::Size, "0",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Files up to this size go to a wiki in one request; 0: the chunk size."),
+                 "1M"));
+    t.append(row("mediawiki/async_threshold", Type::Size, "64M",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Chunked files at least this large are published by the wiki's job queue, "
+                                   "and polled."),
+                 "128M"));
+    t.append(integer("mediawiki/jobs", 1, 64, "1",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Requests at once per wiki; raise only where the wiki allows it."),
+                     "2"));
+    t.append(
+        integer("mediawiki/maxlag", 0, 3600, "5",
+                QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                  "Sent as maxlag= on every request: seconds of database lag at which the "
+                                  "wiki asks us to wait."),
+                "10"));
+    t.append(integer("mediawiki/max_attempts", 1, 100, "5",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Attempts per wiki request for maxlag, Retry-After, server errors and "
+                                       "network failures."),
+                     "3"));
+    t.append(row("mediawiki/title_template", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "File page titles on a wiki; empty: {title:181} - {identifier}{ext}, with "
+                                   "the page number for items of several files."),
+                 "{identifier} - {title:120}{ext}"));
+    t.append(
+        row("mediawiki/page_template", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A wikitext file with {field} placeholders for the file description pages; "
+                              "empty: an information template filled from the item's metadata."),
+            "/etc/gatehouse/page.wikitext"));
+    t.append(row("mediawiki/summary", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "The upload summary on a wiki."),
+                 "Batch upload of {identifier}"));
+    t.append(row("mediawiki/categories", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "Categories every uploaded page gets on a wiki."),
+                 "Uploaded with Gatehouse, Newspapers"));
+    t.append(row("targets/default", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Where a batch goes once approved, when none was given: local:DIR, "
+                                   "s3://bucket/prefix or mediawiki:https://host/w/api.php. Empty: approval "
+                                   "uploads nothing."),
+                 "mediawiki:https://commons.wikimedia.org/w/api.php"));
+    t.append(row("targets/filter", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Which files go to the default target, in the filter bar's syntax; empty: "
+                                   "all."),
+                 "mime:image/jp2"));
+    t.append(row("targets/derive", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Conversion rules for uploads, FROM=TO[:qQUALITY][:LONGEST], several "
+                                   "separated by commas."),
+                 "image/jp2=image/jpeg:q90:4000"));
+    t.append(row("targets/key_template", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "S3 keys and paths in local targets; empty: the file's store key."),
+                 "{batch}/{item}/{filename}"));
+    t.append(integer("targets/jobs", 1, 64, "4",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Uploads at once to S3 and local targets."),
+                     "2"));
     return t;
 }
 

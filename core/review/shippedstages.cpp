@@ -6,6 +6,7 @@
 #include "dedup/dedupstage.h"
 #include "pipeline/stagedefinition.h"
 #include "qa/checkstage.h"
+#include "targets/handover.h"
 
 namespace gh {
 
@@ -14,7 +15,8 @@ void ShippedStages::registerAll()
     // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
     StageDefinition::add(CheckStage::definition(), StageDefinition::Placement::BeforeReview);
     StageDefinition::add(DedupStage::definition(), StageDefinition::Placement::BeforeReview);
-    // After it: the upload that an approval starts.
+    // After it: the upload that an approval starts (to the batch's targets; none: finished at review).
+    StageDefinition::add(UploadHandover::afterReview(), StageDefinition::Placement::AfterReview);
 }
 
 } // namespace gh

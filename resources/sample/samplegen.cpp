@@ -61,10 +61,10 @@ QImage paint(const Card &card)
     const int margin = 44;
     p.setPen(Qt::NoPen);
     p.setBrush(cardStock);
-    QPainterPath card;
-    card.addRect(image.rect());
-    card.addRect(image.rect().adjusted(margin, margin, -margin, -margin));
-    p.drawPath(card); // odd-even fill: the margin only
+    QPainterPath margins;
+    margins.addRect(image.rect());
+    margins.addRect(image.rect().adjusted(margin, margin, -margin, -margin));
+    p.drawPath(margins); // odd-even fill: the margin only
     p.setBrush(Qt::NoBrush);
     p.setPen(QPen(QColor(120, 95, 70), 2));
     p.drawRect(image.rect().adjusted(margin - 6, margin - 6, -(margin - 6), -(margin - 6)));

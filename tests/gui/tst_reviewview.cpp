@@ -22,7 +22,9 @@
 
 #include "catalog/catalog.h"
 #include "review/reviewbook.h"
+#include "review/shippedstages.h"
 #include "testsupport.h"
+#include "ui/batchlistmodel.h"
 #include "ui/enginecontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/previewwidget.h"
@@ -109,6 +111,7 @@ private slots:
     void rejectFromTheView();
     void approveNeedsAReasonToOverride();
     void openedFromTheMainWindow();
+    void approvalInTheMainWindowUploads();
     void anotherReviewersVerdictsShowOnRefresh();
     void verdictsSurviveKillingTheGui();
 
@@ -126,6 +129,8 @@ private:
 void TestReviewView::initTestCase()
 {
     qRegisterMetaType<gh::ReviewState>();
+    // As the GUI's main() does: the upload that an approval starts runs after the review.
+    ShippedStages::registerAll();
 }
 
 TestReviewView::Session TestReviewView::open(const test::Workspace &ws, qint64 batchId)
@@ -371,7 +376,7 @@ void TestReviewView::approveNeedsAReasonToOverride()
     auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
     QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 30000);
     auto *target = view.findChild<QLineEdit *>(QStringLiteral("target"));
-    target->setText(QStringLiteral("Wikimedia Commons"));
+    target->setText(QStringLiteral("mediawiki:https://commons.wikimedia.org/w/api.php"));
     QVERIFY2(approve->text().contains(QStringLiteral("Upload 40 files to Wikimedia Commons")),
              qPrintable(approve->text()));
 
@@ -421,6 +426,46 @@ void TestReviewView::openedFromTheMainWindow()
     QVERIFY(window.reviewView());
     QTRY_VERIFY_WITH_TIMEOUT(window.reviewView()->isVisible(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(window.reviewView()->currentItemId(), item, 30000);
+}
+
+void TestReviewView::approvalInTheMainWindowUploads()
+{
+    test::Workspace ws;
+    const qint64 batch = makeBatch(ws, QStringLiteral("H-1"), 3);
+    QVERIFY(batch > 0);
+    const QString archive = ws.file(QStringLiteral("archive"));
+    Settings settings;
+    (void)settings.setText(QStringLiteral("review/curator"), QStringLiteral("Karen Blixen"));
+    QVERIFY(settings.setText(QStringLiteral("targets/default"), QStringLiteral("local:") + archive));
+    auto workspace = Workspace::resolve(ws.catalog(), ws.store());
+    MainWindow window(*workspace, Preferences::fromSettings(settings));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openReview(batch);
+    QVERIFY(window.reviewView());
+    ReviewView &view = *window.reviewView();
+    QTRY_VERIFY_WITH_TIMEOUT(view.isVisible(), 30000);
+    // The button states the consequence with the batch's target, as core words it.
+    auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(approve->text().contains(QStringLiteral("Upload 6 files to ") + archive),
+                              qPrintable(approve->text()), 30000);
+    QCOMPARE(filesUnder(archive), 0);
+
+    QTest::keyClick(&view, Qt::Key_A, Qt::AltModifier);
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) && dialog->isVisible(), 30000);
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("Reviewed on paper"));
+    QSignalSpy approved(&view, &ReviewView::approved);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QVERIFY(approved.wait(30000));
+
+    // The main window's engine carries the batch on: the Upload lamp runs, then reads done, and every
+    // file is in the folder.
+    QTRY_COMPARE_WITH_TIMEOUT(window.batchModel()->batchById(batch)->stages.value(Stage::Upload),
+                              StageState::Done, 60000);
+    QCOMPARE(filesUnder(archive), 6);
 }
 
 void TestReviewView::anotherReviewersVerdictsShowOnRefresh()

@@ -17,6 +17,7 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include "digest/multidigest.h"
 #include "peerserver.h"
@@ -210,6 +211,89 @@ private slots:
         QCOMPARE(later->upload(overwrite).state, TargetState::Uploaded);
         QVERIFY(later->verify({VerifyQuery{name, b.digests, b.bytes.size()}})->first().matches);
         QVERIFY(!later->verify({VerifyQuery{name, a.digests, a.bytes.size()}})->first().matches);
+    }
+
+    void cliUploadEndToEnd()
+    {
+        // gatehouse-cli itself: load a folder of images, upload it to the wiki, compare what the wiki says it
+        // holds with what we fetched, and upload again with nothing sent.
+        test::Workspace ws;
+        const QString src = ws.file(QStringLiteral("src"));
+        QDir().mkpath(src);
+        for (int i = 1; i <= 3; ++i)
+            png(src, QStringLiteral("gatehouse-cli-page-%1.png").arg(i), 160, quint32(9000 + i));
+        // A big one goes in chunks past PHP's 4 MiB limit.
+        png(src, QStringLiteral("gatehouse-cli-page-4.png"), 1400, 9004);
+        const QString config = ws.file(QStringLiteral("gatehouse.ini"));
+        test::writeFile(config, QStringLiteral("[mediawiki]\nuser=%1\npassword=%2\nchunk_size=2M\n"
+                                               "[transfer]\ncontact=mailto:tests@gatehouse.invalid\n")
+                                    .arg(readText(m_wiki->dir() + u"/bot_user"),
+                                         readText(m_wiki->dir() + u"/bot_password"))
+                                    .toUtf8());
+        QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("run"), src}).exitCode, 0);
+
+        const QString spec = QStringLiteral("mediawiki:%1/api.php").arg(m_wiki->baseUrl());
+        const QStringList upload{QStringLiteral("--config"),
+                                 config,
+                                 QStringLiteral("upload"),
+                                 QStringLiteral("1"),
+                                 QStringLiteral("--target"),
+                                 spec,
+                                 QStringLiteral("--title-template"),
+                                 QStringLiteral("{filename}"),
+                                 QStringLiteral("--json")};
+        const auto first = ws.cli(upload, 300000);
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QJsonObject counts = QJsonDocument::fromJson(first.out)
+                                       .object()
+                                       .value(QStringLiteral("targets"))
+                                       .toArray()
+                                       .first()
+                                       .toObject();
+        QCOMPARE(counts.value(QStringLiteral("uploaded")).toInt(), 4);
+        QVERIFY(!first.err.contains(readText(m_wiki->dir() + u"/bot_password").toUtf8()));
+
+        // What the wiki holds, asked with Qt's own HTTP client: one revision each, our SHA-1 and size.
+        const auto files = ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")});
+        QCOMPARE(files.exitCode, 0);
+        auto revisionsOnTheWiki = [&](const QString &title) {
+            const QByteArray body = test::httpGet(
+                QStringLiteral("%1/api.php?action=query&format=json&prop=imageinfo&iiprop=sha1%7Csize"
+                               "&iilimit=50&titles=%2")
+                    .arg(m_wiki->baseUrl(),
+                         QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("File:") + title))));
+            const QJsonObject pages = QJsonDocument::fromJson(body)
+                                          .object()
+                                          .value(QStringLiteral("query"))
+                                          .toObject()
+                                          .value(QStringLiteral("pages"))
+                                          .toObject();
+            return pages.isEmpty() ? QJsonArray()
+                                   : pages.begin()->toObject().value(QStringLiteral("imageinfo")).toArray();
+        };
+        int checked = 0;
+        for (const QByteArray &line : files.out.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const QJsonObject f = QJsonDocument::fromJson(line).object();
+            const QJsonObject row = f.value(QStringLiteral("targets")).toArray().first().toObject();
+            QCOMPARE(row.value(QStringLiteral("state")).toString(), QStringLiteral("uploaded"));
+            QVERIFY(row.value(QStringLiteral("verified")).toBool());
+            const QJsonArray revisions = revisionsOnTheWiki(row.value(QStringLiteral("name")).toString());
+            QCOMPARE(revisions.size(), 1);
+            QCOMPARE(revisions.first().toObject().value(QStringLiteral("sha1")).toString(),
+                     f.value(QStringLiteral("sha1")).toString());
+            QCOMPARE(revisions.first().toObject().value(QStringLiteral("size")).toInteger(),
+                     f.value(QStringLiteral("size")).toInteger());
+            ++checked;
+        }
+        QCOMPARE(checked, 4);
+
+        // Again: exit 0, nothing sent, still one revision each.
+        const auto again = ws.cli(upload, 300000);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        for (int i = 1; i <= 4; ++i)
+            QCOMPARE(revisionsOnTheWiki(QStringLiteral("Gatehouse-cli-page-%1.png").arg(i)).size(), 1);
     }
 
     void manyTitlesInFewRequests()

@@ -48,6 +48,8 @@ private slots:
     void pendingWorkFollowsTheStageBefore();
     void fileTargets_data() { engines(); }
     void fileTargets();
+    void batchTargetSpecs_data() { engines(); }
+    void batchTargetSpecs();
 
     void corruptFileRefused();
     void foreignDatabaseRefused();
@@ -709,6 +711,51 @@ void TestCatalog::fileTargets()
     for (TargetState state : FileStateInfo::allTargetStates())
         QCOMPARE(FileStateInfo::targetStateFromKey(FileStateInfo::key(state)).value(), state);
     QCOMPARE(FileStateInfo::key(TargetState::TargetMismatch), QStringLiteral("target-mismatch"));
+}
+
+void TestCatalog::batchTargetSpecs()
+{
+    auto opened = Catalog::open(freshLocation());
+    QVERIFY(opened.ok());
+    Catalog &catalog = **opened;
+    const qint64 batchId = addBatchWithFiles(catalog, 2);
+    const qint64 other = addBatchWithFiles(catalog, 1);
+    QVERIFY(catalog.batchTargetSpecs(batchId)->isEmpty());
+
+    const QDateTime first = QDateTime::currentDateTimeUtc().addSecs(-60);
+    QVERIFY(catalog.setBatchTargetSpecs(
+        {{batchId, QStringLiteral("local:/srv/archive"), QString(), QStringLiteral("settings"), first},
+         {batchId, QStringLiteral("s3://bucket/jp2"), QStringLiteral("mime:image/jp2"), QStringLiteral("run"),
+          first.addSecs(1)},
+         {other, QStringLiteral("local:/srv/other"), QString(), QStringLiteral("upload"), first}}));
+    auto targets = catalog.batchTargetSpecs(batchId);
+    QVERIFY(targets);
+    QCOMPARE(targets->size(), 2);
+    QCOMPARE(targets->at(0).spec, QStringLiteral("local:/srv/archive"));
+    QCOMPARE(targets->at(0).setBy, QStringLiteral("settings"));
+    QCOMPARE(targets->at(1).filter, QStringLiteral("mime:image/jp2"));
+    QCOMPARE(targets->at(1).setAt.toSecsSinceEpoch(), first.addSecs(1).toSecsSinceEpoch());
+
+    // Setting a target again takes the new filter and setter; the batch still has two.
+    QVERIFY(catalog.setBatchTargetSpecs(
+        {{batchId, QStringLiteral("s3://bucket/jp2"), QStringLiteral("name:*.jp2"), QStringLiteral("approve"),
+          first.addSecs(2)}}));
+    targets = catalog.batchTargetSpecs(batchId);
+    QCOMPARE(targets->size(), 2);
+    QCOMPARE(targets->at(1).filter, QStringLiteral("name:*.jp2"));
+    QCOMPARE(targets->at(1).setBy, QStringLiteral("approve"));
+    QCOMPARE(catalog.batchTargetSpecs(other)->size(), 1);
+
+    // Where files went is another question: the targets with file rows.
+    QVERIFY(catalog.deliveredTargets(batchId)->isEmpty());
+    FileTargetRecord row;
+    row.fileId = catalog.files(batchId)->first().id;
+    row.batchId = batchId;
+    row.target = QStringLiteral("s3://bucket/jp2");
+    row.state = TargetState::Deleted;
+    QVERIFY(catalog.recordTargets({row}));
+    QCOMPARE(*catalog.deliveredTargets(batchId), QStringList{QStringLiteral("s3://bucket/jp2")});
+    QCOMPARE(catalog.fileTargets(row.fileId)->first().state, TargetState::Deleted);
 }
 
 void TestCatalog::corruptFileRefused()

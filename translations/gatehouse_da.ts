@@ -1780,11 +1780,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: [dedup] %2 is neither a case (%3) nor &quot;deleted&quot;.</source>
+        <source>Say which target to check against (--target, or [targets] default= in the settings).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Say which target to check against (--target, or [targets] default= in the settings).</source>
+        <source>%1: [dedup] search must be auto, list or per-hash, not &quot;%2&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: [dedup] %2 is neither a case (%3) nor &quot;deleted&quot; or &quot;search&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -80,9 +80,24 @@ Status DedupSettings::readFile(const QString &path, DedupSettings &settings)
             settings.lookUpDeleted = value == u"true" || value == u"1";
             continue;
         }
+        if (key == u"search") {
+            const QString value = ini.value(key).toString().trimmed().toLower();
+            if (value == u"auto")
+                settings.wikiSearch = MediaWikiTarget::ContentSearch::Auto;
+            else if (value == u"list")
+                settings.wikiSearch = MediaWikiTarget::ContentSearch::List;
+            else if (value == u"per-hash")
+                settings.wikiSearch = MediaWikiTarget::ContentSearch::PerHash;
+            else
+                return Error{
+                    ErrorCode::Invalid,
+                    tr("%1: [dedup] search must be auto, list or per-hash, not \"%2\".").arg(path, value)};
+            continue;
+        }
         if (!DuplicateInfo::caseFromKey(key)) {
-            return Error{ErrorCode::Invalid, tr("%1: [dedup] %2 is neither a case (%3) nor \"deleted\".")
-                                                 .arg(path, key, DuplicateInfo::caseKeys())};
+            return Error{ErrorCode::Invalid,
+                         tr("%1: [dedup] %2 is neither a case (%3) nor \"deleted\" or \"search\".")
+                             .arg(path, key, DuplicateInfo::caseKeys())};
         }
         entries.append(key + u'=' + ini.value(key).toString());
     }

@@ -7,6 +7,7 @@
 #include <QMap>
 
 #include "catalog/duplicates.h"
+#include "targets/mediawiki/mediawikitarget.h"
 #include "targets/uploadplan.h"
 
 namespace gh {
@@ -55,6 +56,7 @@ private:
     \code
     [dedup]
     deleted=true          ; ask a wiki for deleted files with our bytes (needs the deletedhistory right)
+    search=auto           ; our bytes on a wiki: auto, list (every file once), per-hash (one search each)
     already-there=skip    ; rules: CASE=ACTION
     \endcode
 */
@@ -67,9 +69,11 @@ public:
     TargetRoute route;
     DuplicateRules rules;
     bool lookUpDeleted = true;
+    //! How a wiki is searched for our bytes: Auto lists it when that takes fewer requests.
+    MediaWikiTarget::ContentSearch wikiSearch = MediaWikiTarget::ContentSearch::Auto;
     QString workDir; //!< Where derivatives for conversion rules are made while classifying.
 
-    //! Reads \c [dedup] from the INI file at \a path into \a settings (rules, deleted).
+    //! Reads \c [dedup] from the INI file at \a path into \a settings (rules, deleted, search).
     static Status readFile(const QString &path, DedupSettings &settings);
     /*!
         The settings of a run against \a route: the upload's options (\c [mediawiki], \c [targets]) and

@@ -126,8 +126,10 @@ DuplicateClassifier::DuplicateClassifier(Catalog &catalog, BitStore &store, Targ
     , m_settings(settings)
     , m_agent(agentFor(QStringLiteral("dedup")))
 {
-    if (auto *wiki = dynamic_cast<MediaWikiTarget *>(m_target))
+    if (auto *wiki = dynamic_cast<MediaWikiTarget *>(m_target)) {
         wiki->setLookUpDeleted(m_settings.lookUpDeleted);
+        wiki->setContentSearch(m_settings.wikiSearch);
+    }
 }
 
 DuplicateClassifier::DuplicateClassifier(Catalog &catalog, qint64 batchId, const DedupSettings &settings)
@@ -176,6 +178,9 @@ Status DuplicateClassifier::prepare()
     if (!options)
         return options.error();
     m_options = std::make_unique<DeliveryOptions>(std::move(*options));
+    // A wiki weighs listing all its files against searching for each of ours.
+    if (auto *wiki = dynamic_cast<MediaWikiTarget *>(m_target))
+        wiki->expectLookups(m_plan->size());
     m_prepared = true;
     return {};
 }

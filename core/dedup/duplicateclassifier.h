@@ -57,8 +57,10 @@ struct DedupSummary
    again). \li The catalog: files with the same SHA-1 (and SHA-256) in this batch before this one (\c
    in-batch, the first is kept) or in earlier batches (\c earlier-batch), in one query on the index of
         files.sha1.
-    \li The target: one batched look-up for the page (a wiki: 50 titles per request and one request per
-        distinct SHA-1, several at once within its politeness limit; cached for the run by the target).
+    \li The target: one batched look-up for the page (a wiki: 50 titles per request, and our bytes either
+        from one listing of every file it holds, when the wiki is small enough for that to take fewer
+        requests than the run's searches, or one search per distinct SHA-1, several at once within its
+        politeness limit; cached for the run by the target).
     \li The case, with what the target holds (name, size, date, uploader, URLs), deleted copies of our
         bytes (for copyright or not), written with a PREMIS \c validation event when the case is new or
         changed, and the settings' rules applied to files without a decision in force — all in one

@@ -4,6 +4,9 @@
 // with the same pictures twice and a second batch repeating a file of the first. Classification, decisions
 // and reports go through the real CLI (so every decision survives into another process); the upload runs as
 // the upload stage runs it, with the DuplicateGate; what each action did is then read back through the API.
+// The wiki is searched for our bytes either by listing every file it holds or with one search per SHA-1:
+// both classify a batch alike, within the request budget (one per file plus one per 50 titles), counted in
+// the wiki's own server log.
 
 #include <QBuffer>
 #include <QDir>
@@ -13,9 +16,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
 
 #include "catalog/duplicatebook.h"
+#include "dedup/duplicateclassifier.h"
 #include "dedupfixture.h"
 #include "digest/multidigest.h"
 #include "peerserver.h"
@@ -162,6 +167,68 @@ class tst_DedupMediaWiki : public QObject
         return byName;
     }
 
+    //! API requests the wiki has served so far (php -S logs one line for each, once it is answered).
+    int servedRequests() const
+    {
+        int count = -1;
+        for (int stable = 0; stable < 3;) {
+            // The line is written after the answer goes out: wait until the count stops moving.
+            const QString log = readText(m_wiki->dir() + u"/logs/server.log");
+            static const QRegularExpression request(QStringLiteral("\\]: (GET|POST) /api\\.php"));
+            const int now = int(log.count(request));
+            stable = now == count ? stable + 1 : 0;
+            count = now;
+            QTest::qWait(100);
+        }
+        return count;
+    }
+
+    struct Classified
+    {
+        QMap<QString, QString> byFile; //!< File name → its case, names, flags and details, as JSON text.
+        int requests = 0;
+        bool listed = false;
+    };
+
+    //! Classifies \a batch of \a fx against the wiki with a fresh target searching as \a how.
+    Classified classifyWith(test::DedupFixture &fx, qint64 batch, MediaWikiTarget::ContentSearch how,
+                            bool deleted)
+    {
+        Classified out;
+        auto wiki = open();
+        DedupSettings settings;
+        settings.upload.titleTemplate = QStringLiteral("{identifier}{ext}");
+        settings.route = *TargetRoute::make(m_spec);
+        settings.lookUpDeleted = deleted;
+        settings.wikiSearch = how;
+        settings.workDir = fx.workspace.file(QStringLiteral("work"));
+        const int before = servedRequests();
+        DuplicateClassifier classifier(fx.catalog(), fx.store(), *wiki, batch, settings);
+        if (Status s = classifier.run(); !s)
+            qFatal("%s", qPrintable(s.error().message));
+        out.requests = servedRequests() - before;
+        out.listed = wiki->hasListing();
+        DuplicateBook book(fx.catalog());
+        DuplicateCaseQuery query;
+        query.limit = 0;
+        const auto records = book.cases(batch, query);
+        if (!records)
+            qFatal("%s", qPrintable(records.error().message));
+        for (const DuplicateRecord &r : *records) {
+            const QJsonObject row{{QStringLiteral("case"), DuplicateInfo::key(r.dupCase)},
+                                  {QStringLiteral("intended"), r.intendedName},
+                                  {QStringLiteral("existing"), r.existingName},
+                                  {QStringLiteral("existing_sha1"), r.existingSha1},
+                                  {QStringLiteral("deleted_before"), r.deletedBefore},
+                                  {QStringLiteral("for_copyright"), r.deletedForCopyright},
+                                  {QStringLiteral("needs_decision"), r.needsDecision},
+                                  {QStringLiteral("details"), r.details}};
+            out.byFile.insert(fx.catalog().file(r.fileId)->name,
+                              QString::fromUtf8(QJsonDocument(row).toJson(QJsonDocument::Compact)));
+        }
+        return out;
+    }
+
     qint64 m_first = 0;
     qint64 m_second = 0;
 
@@ -262,6 +329,59 @@ private slots:
                  QStringLiteral("Old mill photo.png"));
         QCOMPARE(files[QStringLiteral("harbour.png")].value(QStringLiteral("decision")).toString(),
                  QStringLiteral("skip"));
+    }
+
+    void listingAndSearchesClassifyAlike()
+    {
+        // The first batch's pictures and 50 the wiki has never seen, in a catalog of their own (no earlier
+        // batch), against the wiki as seeded.
+        test::DedupFixture fx;
+        QList<std::pair<QString, QByteArray>> files{
+            {QStringLiteral("harbour.png"), png(1)},    {QStringLiteral("mill.png"), png(2)},
+            {QStringLiteral("church.png"), png(3)},     {QStringLiteral("lake.png"), png(4)},
+            {QStringLiteral("tower.png"), png(5)},      {QStringLiteral("bridge.png"), png(6)},
+            {QStringLiteral("bridge_copy.png"), png(6)}};
+        for (int i = 0; i < 50; ++i)
+            files.append({QStringLiteral("new-%1.png").arg(i, 2, 10, QLatin1Char('0')), png(1000 + i)});
+        const qint64 batch = fx.loadBatch(QStringLiteral("alike"), files);
+        QVERIFY2(batch > 0, qPrintable(fx.lastError));
+        const int budget = int(files.size() + (files.size() + 49) / 50);
+
+        using Search = MediaWikiTarget::ContentSearch;
+        for (const bool deleted : {false, true}) {
+            const Classified searched = classifyWith(fx, batch, Search::PerHash, deleted);
+            const Classified listed = classifyWith(fx, batch, Search::List, deleted);
+            const Classified chosen = classifyWith(fx, batch, Search::Auto, deleted);
+            QVERIFY(!searched.listed);
+            QVERIFY(listed.listed);
+            // A wiki of a handful of files is listed in one request rather than searched 55 times.
+            QVERIFY(chosen.listed);
+            QCOMPARE(searched.byFile.size(), files.size());
+            QCOMPARE(listed.byFile, searched.byFile);
+            QCOMPARE(chosen.byFile, searched.byFile);
+
+            const QJsonObject mill =
+                QJsonDocument::fromJson(listed.byFile.value(QStringLiteral("mill.png")).toUtf8()).object();
+            QCOMPARE(mill.value(QStringLiteral("case")).toString(), QStringLiteral("hash-elsewhere"));
+            QCOMPARE(mill.value(QStringLiteral("existing")).toString(), QStringLiteral("Old mill photo.png"));
+            const QJsonObject tower =
+                QJsonDocument::fromJson(listed.byFile.value(QStringLiteral("tower.png")).toUtf8()).object();
+            QCOMPARE(tower.value(QStringLiteral("case")).toString(),
+                     QStringLiteral("hash-elsewhere-name-taken"));
+            const QJsonObject lake =
+                QJsonDocument::fromJson(listed.byFile.value(QStringLiteral("lake.png")).toUtf8()).object();
+            QCOMPARE(lake.value(QStringLiteral("deleted_before")).toBool(), deleted);
+
+            if (!deleted) {
+                // The budget: one request per file plus one per 50 titles. Searching: 2 title requests and
+                // 55 SHA-1s (harbour.png's bytes are under its name, bridge_copy.png's are bridge.png's);
+                // listing: 2 title requests, the wiki's size, one page of files.
+                QVERIFY2(searched.requests <= budget, qPrintable(QString::number(searched.requests)));
+                QCOMPARE(searched.requests, 2 + 55);
+                QCOMPARE(listed.requests, 2 + 1 + 1);
+                QCOMPARE(chosen.requests, listed.requests);
+            }
+        }
     }
 
     void decisionsThroughTheCli()

@@ -95,6 +95,94 @@ QJsonDocument proxy(int port, const QString &path, bool post = true)
     return QJsonDocument::fromJson(curl.readAllStandardOutput());
 }
 
+/*!
+    A wiki (a fake: fault injection) whose statistics say it holds one file while it lists \a pages pages of
+    one file each ("File N.png" with the SHA-1 of "N"), or pages for ever (-1). It finds nothing by SHA-1 and
+    holds none of the titles asked.
+*/
+class LaggingStatistics final : public ApiTransport
+{
+public:
+    explicit LaggingStatistics(int pages)
+        : m_pages(pages)
+    {}
+
+    std::atomic<int> statistics{0};
+    std::atomic<int> pages{0};
+    std::atomic<int> searches{0};
+    std::atomic<bool> lostTheThread{false}; //!< A page was asked without the previous one's continuation.
+
+    static QString sha1Of(int n) { return MultiDigest::of(QByteArray::number(n)).sha1; }
+
+    Result<ApiReply> send(const Send &send) override
+    {
+        const ApiCall &c = send.call;
+        QJsonObject answer{{QStringLiteral("batchcomplete"), true}};
+        QJsonObject query;
+        if (c.field(QStringLiteral("meta")) == u"siteinfo|userinfo") {
+            ++statistics;
+            query.insert(QStringLiteral("statistics"), QJsonObject{{QStringLiteral("images"), 1}});
+            query.insert(QStringLiteral("userinfo"),
+                         QJsonObject{{QStringLiteral("anon"), true},
+                                     {QStringLiteral("rights"), QJsonArray{QStringLiteral("read")}}});
+        } else if (c.field(QStringLiteral("list")) == u"allimages" &&
+                   c.field(QStringLiteral("aisha1")).isEmpty()) {
+            const int page = ++pages;
+            if (c.field(QStringLiteral("aicontinue")) !=
+                (page == 1 ? QString() : QStringLiteral("File_%1.png").arg(page)))
+                lostTheThread = true;
+            query.insert(QStringLiteral("allimages"),
+                         QJsonArray{QJsonObject{
+                             {QStringLiteral("name"), QStringLiteral("File_%1.png").arg(page)},
+                             {QStringLiteral("title"), QStringLiteral("File:File %1.png").arg(page)},
+                             {QStringLiteral("sha1"), sha1Of(page)},
+                             {QStringLiteral("size"), 1}}});
+            if (m_pages < 0 || page < m_pages)
+                answer.insert(
+                    QStringLiteral("continue"),
+                    QJsonObject{{QStringLiteral("aicontinue"), QStringLiteral("File_%1.png").arg(page + 1)},
+                                {QStringLiteral("continue"), QStringLiteral("-||")}});
+        } else if (c.field(QStringLiteral("list")) == u"allimages") {
+            ++searches;
+            query.insert(QStringLiteral("allimages"), QJsonArray());
+        } else {
+            QJsonArray missing;
+            for (const QString &title : c.field(QStringLiteral("titles")).split(u'|'))
+                missing.append(
+                    QJsonObject{{QStringLiteral("title"), title}, {QStringLiteral("missing"), true}});
+            query.insert(QStringLiteral("pages"), missing);
+        }
+        answer.insert(QStringLiteral("query"), query);
+        ApiReply reply;
+        reply.httpStatus = 200;
+        reply.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+        return reply;
+    }
+
+private:
+    int m_pages;
+};
+
+QList<LookupQuery> byContent(int from, int count)
+{
+    QList<LookupQuery> queries;
+    for (int n = from; n < from + count; ++n) {
+        Digests d;
+        d.sha1 = LaggingStatistics::sha1Of(n);
+        queries.append(LookupQuery{{}, d, 1});
+    }
+    return queries;
+}
+
+std::unique_ptr<MediaWikiTarget> fakeWiki(std::shared_ptr<ApiTransport> transport)
+{
+    auto target = MediaWikiTarget::create(QStringLiteral("mediawiki:http://wiki.invalid/api.php"),
+                                          TargetOptions(), std::move(transport));
+    if (!target)
+        qFatal("%s", qPrintable(target.error().message));
+    return std::move(*target);
+}
+
 } // namespace
 
 class tst_MediaWiki : public QObject
@@ -309,6 +397,52 @@ private slots:
         // Cached for the run.
         QVERIFY(target->lookup(queries, {}));
         QCOMPARE(target->readRequests(), 3);
+    }
+
+    void aListingFollowsTheWikisContinuation()
+    {
+        // Statistics behind the wiki: one file said, three listed; still cheaper than 20 searches.
+        auto transport = std::make_shared<LaggingStatistics>(3);
+        auto target = fakeWiki(transport);
+        target->expectLookups(20);
+        auto answers = target->lookup(byContent(1, 10), {});
+        QVERIFY2(answers, answers ? "" : qPrintable(answers.error().message));
+        QVERIFY(target->hasListing());
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 3);
+        QCOMPARE(transport->searches.load(), 0);
+        QVERIFY(!transport->lostTheThread);
+        for (int n = 1; n <= 10; ++n) {
+            const QList<RemoteObject> same = answers->at(n - 1).sameBytes;
+            QCOMPARE(same.size(), n <= 3 ? 1 : 0);
+            if (n <= 3)
+                QCOMPARE(same.first().name, QStringLiteral("File %1.png").arg(n));
+        }
+        // The rest of the run asks the listing, not the wiki.
+        QVERIFY(target->lookup(byContent(11, 10), {}));
+        QCOMPARE(transport->pages.load() + transport->searches.load() + transport->statistics.load(), 4);
+    }
+
+    void aWikiFarLargerThanItSaysIsSearchedInstead()
+    {
+        auto transport = std::make_shared<LaggingStatistics>(-1);
+        auto target = fakeWiki(transport);
+        target->expectLookups(20);
+        auto answers = target->lookup(byContent(1, 10), {});
+        QVERIFY2(answers, answers ? "" : qPrintable(answers.error().message));
+        // 20 searches to come: the listing gives up after 19 pages, and this call's 10 are searched.
+        QVERIFY(!target->hasListing());
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 19);
+        QCOMPARE(transport->searches.load(), 10);
+        QVERIFY(!transport->lostTheThread);
+        for (const LookupAnswer &a : std::as_const(*answers))
+            QVERIFY(a.sameBytes.isEmpty()); // the abandoned pages are not taken for the wiki
+        // Not tried again this run.
+        QVERIFY(target->lookup(byContent(11, 10), {}));
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 19);
+        QCOMPARE(transport->searches.load(), 20);
     }
 
     void largeFilesGoInChunksAndResume()

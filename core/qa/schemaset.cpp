@@ -91,18 +91,20 @@ struct ErrorCollector
     QList<SchemaSet::Problem> problems;
     int more = 0;
     int max = 20;
+
+    void add(int line, const QString &message)
+    {
+        if (problems.size() >= max)
+            ++more;
+        else
+            problems.append({line, message});
+    }
 };
 
 void collectValidityError(void *user, xmlErrorPtr error)
 {
-    auto *collector = static_cast<ErrorCollector *>(user);
-    if (!error || error->level < XML_ERR_ERROR)
-        return;
-    if (collector->problems.size() >= collector->max) {
-        ++collector->more;
-        return;
-    }
-    collector->problems.append({error->line, qs(error->message)});
+    if (error && error->level >= XML_ERR_ERROR)
+        static_cast<ErrorCollector *>(user)->add(error->line, qs(error->message));
 }
 
 // The resolver libxml2 consults, per thread, while a schema compiles on it, and where refused network
@@ -321,35 +323,58 @@ QStringList SchemaSet::schemasFor(const QString &namespaceUri) const
     return it == d->byNamespace.end() ? QStringList() : it->second;
 }
 
+QString SchemaSet::schemaFor(const QString &namespaceUri, const QString &schemaLocation) const
+{
+    const QStringList candidates = schemasFor(namespaceUri);
+    if (candidates.isEmpty())
+        return {};
+    // The document's own hint wins when it names a schema of this set for its namespace.
+    const QStringList hints = schemaLocation.simplified().split(u' ', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i + 1 < hints.size(); i += 2) {
+        if (hints[i] != namespaceUri)
+            continue;
+        const QString hinted = d->resolve(hints[i + 1]);
+        if (candidates.contains(hinted))
+            return hinted;
+        break;
+    }
+    return candidates.constFirst();
+}
+
+namespace {
+
+void finishValidation(SchemaSet::Validation &v, bool valid, const ErrorCollector &errors, int code)
+{
+    v.problems = errors.problems;
+    v.moreProblems = errors.more;
+    if (valid) {
+        v.outcome = SchemaSet::Outcome::Valid;
+        return;
+    }
+    v.outcome = SchemaSet::Outcome::Invalid;
+    if (v.problems.isEmpty())
+        v.problems.append(
+            {0,
+             SchemaSet::tr("libxml2 reports the document invalid without saying why (code %1)").arg(code)});
+}
+
+} // namespace
+
 SchemaSet::Validation SchemaSet::validate(const XmlDocument &document, int maxProblems) const
 {
     Validation v;
     const XmlElement root = document.root();
     v.namespaceUri = root.namespaceUri();
-    const QStringList candidates = schemasFor(v.namespaceUri);
-    if (candidates.isEmpty()) {
+    v.schema = schemaFor(v.namespaceUri, root.attribute(s_xsiNs, QStringLiteral("schemaLocation")));
+    if (v.schema.isEmpty()) {
         v.outcome = Outcome::NoSchema;
         return v;
-    }
-    v.schema = candidates.constFirst();
-    // The document's own hint wins when it names a schema of this set for its namespace.
-    const QStringList hints = root.attribute(s_xsiNs, QStringLiteral("schemaLocation"))
-                                  .simplified()
-                                  .split(u' ', Qt::SkipEmptyParts);
-    for (qsizetype i = 0; i + 1 < hints.size(); i += 2) {
-        if (hints[i] != v.namespaceUri)
-            continue;
-        const QString hinted = d->resolve(hints[i + 1]);
-        if (candidates.contains(hinted))
-            v.schema = hinted;
-        break;
     }
 
     xmlSchemaPtr schema = nullptr;
     {
         QMutexLocker lock(&d->mutex);
-        const Data::Compiled &compiled = d->compile(v.schema);
-        schema = compiled.schema;
+        schema = d->compile(v.schema).schema;
     }
     if (!schema) {
         v.outcome = Outcome::SchemaBroken;
@@ -365,16 +390,53 @@ SchemaSet::Validation SchemaSet::validate(const XmlDocument &document, int maxPr
     xmlSchemaSetValidStructuredErrors(context, collectValidityError, &errors);
     const int result = xmlSchemaValidateDoc(context, document.handle());
     xmlSchemaFreeValidCtxt(context);
-    v.problems = errors.problems;
-    v.moreProblems = errors.more;
-    if (result == 0) {
-        v.outcome = Outcome::Valid;
-    } else {
-        v.outcome = Outcome::Invalid;
-        if (v.problems.isEmpty())
-            v.problems.append(
-                {0, tr("libxml2 reports the document invalid without saying why (code %1)").arg(result)});
+    finishValidation(v, result == 0, errors, result);
+    return v;
+}
+
+Result<SchemaSet::Validation> SchemaSet::validate(const QByteArray &data, const QString &fileName,
+                                                  int maxProblems) const
+{
+    // The root element's namespace and schema hint pick the schema before the stream starts.
+    const XmlProbe root = XmlDocument::probe(data);
+    if (root.localName.isEmpty()) {
+        // A DOCTYPE (or something odd) before the root element: the stream says whether the document is
+        // refused or malformed; one that is neither is validated the tree way.
+        const XmlStreamed streamed = XmlDocument::stream(data, fileName);
+        if (!streamed.parsed)
+            return streamed.parsed.error();
+        auto document = XmlDocument::parse(data, fileName);
+        if (!document)
+            return document.error();
+        return validate(*document, maxProblems);
     }
+
+    Validation v;
+    v.namespaceUri = root.ns;
+    v.schema = schemaFor(root.ns, root.schemaLocation);
+    xmlSchemaPtr schema = nullptr;
+    if (!v.schema.isEmpty()) {
+        QMutexLocker lock(&d->mutex);
+        schema = d->compile(v.schema).schema;
+    }
+    if (!schema) {
+        // Nothing to validate against: the document is still read whole, for whether it is well-formed.
+        v.outcome = v.schema.isEmpty() ? Outcome::NoSchema : Outcome::SchemaBroken;
+        const XmlStreamed streamed = XmlDocument::stream(data, fileName);
+        if (!streamed.parsed)
+            return streamed.parsed.error();
+        return v;
+    }
+
+    ErrorCollector errors;
+    errors.max = maxProblems;
+    XmlStreamValidation validation;
+    validation.schema = schema;
+    validation.invalid = [&errors](int line, const QString &message) { errors.add(line, message); };
+    const XmlStreamed streamed = XmlDocument::stream(data, fileName, &validation);
+    if (!streamed.parsed)
+        return streamed.parsed.error();
+    finishValidation(v, validation.valid, errors, 1);
     return v;
 }
 

@@ -131,6 +131,9 @@ struct SchemaSet::Data
     };
     mutable QHash<QString, Compiled> compiled;
     mutable QStringList refused;
+    //! Validation contexts not in use, by schema: a thread takes one for a document and gives it back, so
+    //! each thread that validates reuses one instead of making one per document.
+    mutable QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> idle;
 
     QString resolve(const QString &location) const;
     const Compiled &compile(const QString &schema) const;
@@ -233,6 +236,10 @@ SchemaSet::SchemaSet()
 
 SchemaSet::~SchemaSet()
 {
+    for (const QList<xmlSchemaValidCtxtPtr> &contexts : std::as_const(d->idle)) {
+        for (xmlSchemaValidCtxtPtr context : contexts)
+            xmlSchemaFreeValidCtxt(context);
+    }
     for (const Data::Compiled &c : std::as_const(d->compiled)) {
         if (c.schema)
             xmlSchemaFree(c.schema);
@@ -343,6 +350,50 @@ QString SchemaSet::schemaFor(const QString &namespaceUri, const QString &schemaL
 
 namespace {
 
+//! A validation context of one schema, taken from the set's idle ones (or made) and given back when the
+//! validation went through; one that saw a refused or broken document is freed instead.
+class ContextLease
+{
+public:
+    ContextLease(QMutex &mutex, QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> &idle, xmlSchemaPtr schema)
+        : m_mutex(mutex)
+        , m_idle(idle)
+        , m_schema(schema)
+    {
+        {
+            QMutexLocker lock(&m_mutex);
+            QList<xmlSchemaValidCtxtPtr> &contexts = m_idle[schema];
+            if (!contexts.isEmpty())
+                m_context = contexts.takeLast();
+        }
+        if (!m_context)
+            m_context = xmlSchemaNewValidCtxt(schema);
+    }
+    ~ContextLease()
+    {
+        if (!m_context)
+            return;
+        if (!m_giveBack) {
+            xmlSchemaFreeValidCtxt(m_context);
+            return;
+        }
+        QMutexLocker lock(&m_mutex);
+        m_idle[m_schema].append(m_context);
+    }
+    ContextLease(const ContextLease &) = delete;
+    ContextLease &operator=(const ContextLease &) = delete;
+
+    xmlSchemaValidCtxtPtr get() const { return m_context; }
+    void giveBack() { m_giveBack = true; }
+
+private:
+    QMutex &m_mutex;
+    QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> &m_idle;
+    xmlSchemaPtr m_schema;
+    xmlSchemaValidCtxtPtr m_context = nullptr;
+    bool m_giveBack = false;
+};
+
 void finishValidation(SchemaSet::Validation &v, bool valid, const ErrorCollector &errors, int code)
 {
     v.problems = errors.problems;
@@ -380,16 +431,17 @@ SchemaSet::Validation SchemaSet::validate(const XmlDocument &document, int maxPr
         v.outcome = Outcome::SchemaBroken;
         return v;
     }
-    xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema);
-    if (!context) {
+    ContextLease context(d->mutex, d->idle, schema);
+    if (!context.get()) {
         v.outcome = Outcome::SchemaBroken;
         return v;
     }
     ErrorCollector errors;
     errors.max = maxProblems;
-    xmlSchemaSetValidStructuredErrors(context, collectValidityError, &errors);
-    const int result = xmlSchemaValidateDoc(context, document.handle());
-    xmlSchemaFreeValidCtxt(context);
+    xmlSchemaSetValidStructuredErrors(context.get(), collectValidityError, &errors);
+    const int result = xmlSchemaValidateDoc(context.get(), document.handle());
+    if (result >= 0)
+        context.giveBack();
     finishValidation(v, result == 0, errors, result);
     return v;
 }
@@ -430,12 +482,15 @@ Result<SchemaSet::Validation> SchemaSet::validate(const QByteArray &data, const 
 
     ErrorCollector errors;
     errors.max = maxProblems;
+    ContextLease context(d->mutex, d->idle, schema);
     XmlStreamValidation validation;
     validation.schema = schema;
+    validation.context = context.get();
     validation.invalid = [&errors](int line, const QString &message) { errors.add(line, message); };
     const XmlStreamed streamed = XmlDocument::stream(data, fileName, &validation);
     if (!streamed.parsed)
         return streamed.parsed.error();
+    context.giveBack();
     finishValidation(v, validation.valid, errors, 1);
     return v;
 }

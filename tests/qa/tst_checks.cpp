@@ -203,6 +203,26 @@ QByteArray modsPage(int page, const QString &reel = QStringLiteral("400022028240
 
 } // namespace
 
+//! A listener on loopback that counts the connections made to it: where a hostile document points.
+struct Loopback
+{
+    Loopback()
+    {
+        listening = server.listen(QHostAddress::LocalHost);
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
+            ++connections;
+            server.nextPendingConnection()->close();
+        });
+    }
+    QString url() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    }
+    QTcpServer server;
+    bool listening = false;
+    int connections = 0;
+};
+
 class TestChecks : public QObject
 {
     Q_OBJECT
@@ -292,14 +312,8 @@ void TestChecks::mimetypeAgainstExtension()
 
 void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
 {
-    QTcpServer server;
-    const bool listening = server.listen(QHostAddress::LocalHost);
-    int connections = 0;
-    connect(&server, &QTcpServer::newConnection, &server, [&] {
-        ++connections;
-        server.nextPendingConnection()->close();
-    });
-    const QString url = QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    Loopback listener;
+    const QString url = listener.url();
     Harness h;
     const qint64 item = h.item(QStringLiteral("a"));
     h.file(item, QStringLiteral("laughs.xml"),
@@ -316,7 +330,7 @@ void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
     h.file(item, QStringLiteral("fine.xml"), "<?xml version=\"1.0\"?>\n<r/>\n");
     const QList<FindingRecord> found = h.run();
     QTest::qWait(200);
-    QCOMPARE(connections, 0);
+    QCOMPARE(listener.connections, 0);
     QStringList checks = Harness::checksOf(found);
     checks.removeAll(QStringLiteral("xml-schema")); // the note that no schemas are configured
     QCOMPARE(checks, QStringList(4, QStringLiteral("xml-wellformed")));
@@ -352,14 +366,8 @@ void TestChecks::xmlChecksReadEachFileOnceWithoutATree()
         catalog = QStringLiteral("/work/shared/schemas");
     catalog += QStringLiteral("/catalog.xml");
     QVERIFY2(QFileInfo::exists(catalog), "the shared schemas are needed");
-    QTcpServer server;
-    const bool listening = server.listen(QHostAddress::LocalHost);
-    int connections = 0;
-    connect(&server, &QTcpServer::newConnection, &server, [&] {
-        ++connections;
-        server.nextPendingConnection()->close();
-    });
-    const QString url = QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    Loopback listener;
+    const QString url = listener.url();
     Harness h;
     const qint64 item = h.item(QStringLiteral("a"));
     h.file(item, QStringLiteral("xxe.xml"),
@@ -404,7 +412,7 @@ void TestChecks::xmlChecksReadEachFileOnceWithoutATree()
     const QStringList tree = xmlFindings(
         {QStringLiteral("xml-wellformed"), QStringLiteral("xml-schema"), QStringLiteral("ocr-confidence")});
     QTest::qWait(200);
-    QCOMPARE(connections, 0);
+    QCOMPARE(listener.connections, 0);
     QCOMPARE(streamed, tree);
     const QString all = streamed.join(u'\n');
     QCOMPARE(streamed.filter(QStringLiteral("xml-wellformed ")).size(), 3);

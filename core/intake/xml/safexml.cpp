@@ -140,20 +140,23 @@ void collectError(void *ctx, xmlErrorPtr error)
 
 void ignoreError(void *, xmlErrorPtr) {}
 
-//! Keeps libxml2 quiet on this thread for errors raised without a parser context, and restores what the
-//! thread had before (another user of libxml2 in the process may have its own handler).
-class SilenceGlobalErrors
+/*!
+    Sends the errors libxml2 raises on this thread without a handler of their own to \a handler (by default
+    nowhere: libxml2 stays quiet), and restores what the thread had before (another user of libxml2 in the
+    process may have its own handler).
+*/
+class GlobalErrors
 {
 public:
-    SilenceGlobalErrors()
+    explicit GlobalErrors(xmlStructuredErrorFunc handler = ignoreError)
         : m_handler(xmlStructuredError)
         , m_context(xmlStructuredErrorContext)
     {
-        xmlSetStructuredErrorFunc(nullptr, ignoreError);
+        xmlSetStructuredErrorFunc(nullptr, handler);
     }
-    ~SilenceGlobalErrors() { xmlSetStructuredErrorFunc(m_context, m_handler); }
-    SilenceGlobalErrors(const SilenceGlobalErrors &) = delete;
-    SilenceGlobalErrors &operator=(const SilenceGlobalErrors &) = delete;
+    ~GlobalErrors() { xmlSetStructuredErrorFunc(m_context, m_handler); }
+    GlobalErrors(const GlobalErrors &) = delete;
+    GlobalErrors &operator=(const GlobalErrors &) = delete;
 
 private:
     xmlStructuredErrorFunc m_handler;
@@ -413,7 +416,7 @@ Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fi
     if (Status size = checkSize(data, fileName, limits); !size)
         return size.error();
     initialiseLibxml();
-    SilenceGlobalErrors silence;
+    GlobalErrors silence;
 
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data.constData(), int(data.size()));
     if (!ctxt)
@@ -498,26 +501,6 @@ void collectValidityError(void *user, xmlErrorPtr error)
     }
 }
 
-//! Collects the errors libxml2 raises without a handler of their own while a stream runs on this thread,
-//! and restores what the thread had before.
-class CollectGlobalErrors
-{
-public:
-    CollectGlobalErrors()
-        : m_handler(xmlStructuredError)
-        , m_context(xmlStructuredErrorContext)
-    {
-        xmlSetStructuredErrorFunc(nullptr, collectError);
-    }
-    ~CollectGlobalErrors() { xmlSetStructuredErrorFunc(m_context, m_handler); }
-    CollectGlobalErrors(const CollectGlobalErrors &) = delete;
-    CollectGlobalErrors &operator=(const CollectGlobalErrors &) = delete;
-
-private:
-    xmlStructuredErrorFunc m_handler;
-    void *m_context;
-};
-
 } // namespace
 
 XmlStreamed XmlDocument::stream(const QByteArray &data, const QString &fileName,
@@ -531,7 +514,7 @@ XmlStreamed XmlDocument::stream(const QByteArray &data, const QString &fileName,
     initialiseLibxml();
     ParseState state;
     t_streamed = &state;
-    CollectGlobalErrors collect;
+    GlobalErrors collect(collectError);
 
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data.constData(), int(data.size()));
     if (!ctxt) {
@@ -575,15 +558,17 @@ XmlStreamed XmlDocument::stream(const QByteArray &data, const QString &fileName,
     xmlSchemaValidCtxtPtr validator = nullptr;
     xmlSchemaSAXPlugPtr plug = nullptr;
     ValidityErrors errors{validation, &state};
-    if (validation && validation->schema) {
-        validator = xmlSchemaNewValidCtxt(validation->schema);
+    const bool ownValidator = validation && !validation->context;
+    if (validation && (validation->schema || validation->context)) {
+        validator = ownValidator ? xmlSchemaNewValidCtxt(validation->schema) : validation->context;
         if (validator) {
             xmlSchemaSetValidStructuredErrors(validator, collectValidityError, &errors);
             xmlSchemaValidateSetLocator(validator, locateElement, &state);
             plug = xmlSchemaSAXPlug(validator, &ctxt->sax, &ctxt->userData);
         }
         if (!plug) {
-            xmlSchemaFreeValidCtxt(validator);
+            if (ownValidator)
+                xmlSchemaFreeValidCtxt(validator);
             xmlFreeParserCtxt(ctxt);
             t_streamed = nullptr;
             result.parsed = Error{ErrorCode::Io, tr("Could not validate %1: out of memory.").arg(fileName)};
@@ -594,9 +579,10 @@ XmlStreamed XmlDocument::stream(const QByteArray &data, const QString &fileName,
     xmlParseDocument(ctxt);
     const bool wellFormed = ctxt->wellFormed;
     if (plug) {
-        xmlSchemaSAXUnplug(plug);
         validation->valid = xmlSchemaIsValid(validator) == 1;
-        xmlSchemaFreeValidCtxt(validator);
+        xmlSchemaSAXUnplug(plug);
+        if (ownValidator)
+            xmlSchemaFreeValidCtxt(validator);
     }
     if (ctxt->myDoc)
         xmlFreeDoc(ctxt->myDoc);
@@ -691,7 +677,7 @@ XmlProbe XmlDocument::probe(const QByteArray &head)
     if (!trimmed.startsWith('<') && !trimmed.startsWith("\xEF\xBB\xBF<"))
         return {};
     initialiseLibxml();
-    SilenceGlobalErrors silence;
+    GlobalErrors silence;
 
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);

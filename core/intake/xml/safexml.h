@@ -12,6 +12,7 @@
 struct _xmlDoc;
 struct _xmlNode;
 struct _xmlSchema;
+struct _xmlSchemaValidCtxt;
 
 namespace gh {
 
@@ -84,6 +85,9 @@ struct XmlProbe
 struct XmlStreamValidation
 {
     _xmlSchema *schema = nullptr;
+    //! A validation context of \a schema to use (and leave to the caller) instead of a new one, so a
+    //! thread validating many documents reuses one.
+    _xmlSchemaValidCtxt *context = nullptr;
     //! Each validity error, with the line of the element it concerns (the line a tree validation gives).
     std::function<void(int line, const QString &message)> invalid;
     bool valid = true; //!< Set by stream(): libxml2's verdict.

@@ -60,9 +60,12 @@ CheckRunner::create(const BatchRecord &batch, const QaProfile &profile, const Ch
     env.batch.created = batch.created;
     env.profile = profile;
     env.analyser = registry.imageAnalyser();
+    env.xmlTreeNeeded = false;
     for (const auto &check : registry.checks()) {
-        if (profile.runs(check->name()))
+        if (profile.runs(check->name())) {
             runner->m_checks.append(check);
+            env.xmlTreeNeeded = env.xmlTreeNeeded || check->readsXmlTree();
+        }
     }
 
     if (profile.runs(QStringLiteral("xml-schema"))) {

@@ -1,7 +1,5 @@
 #include "duplicatereport.h"
 
-#include <QJsonDocument>
-
 #include "exports.h"
 
 namespace gh {
@@ -98,21 +96,9 @@ Status DuplicateReport::handFix(Catalog &catalog, qint64 batchId,
 
 Status DuplicateReport::writeHandFix(const ExportJob &job, QIODevice &out)
 {
-    ExportProgress progress(job, 0);
-    bool failed = false;
-    Status s = handFix(*job.catalog, job.batchId, [&](const QJsonObject &line) {
-        if (failed || progress.cancelled())
-            return;
-        failed = out.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n') < 0;
-        progress.step();
+    return Exports::writeJsonLines(job, out, 0, [&](const Exports::JsonLineSink &sink) {
+        return handFix(*job.catalog, job.batchId, sink);
     });
-    if (!s)
-        return s;
-    if (failed)
-        return Error{ErrorCode::Io, out.errorString()};
-    if (!progress.finish())
-        return ExportProgress::cancelledError();
-    return {};
 }
 
 Result<std::optional<SummarySection>> DuplicateReport::summary(SummaryContext &context)

@@ -55,21 +55,9 @@ Status writeJsonLines(const ExportJob &job, QIODevice &out)
     auto batch = job.catalog->batch(job.batchId);
     if (!batch)
         return batch.error();
-    ExportProgress progress(job, batch->items);
-    bool failed = false;
-    Status s = Reports::requestResults(*job.catalog, job.batchId, [&](const QJsonObject &result) {
-        if (failed || progress.cancelled())
-            return;
-        failed = out.write(QJsonDocument(result).toJson(QJsonDocument::Compact) + '\n') < 0;
-        progress.step();
+    return Exports::writeJsonLines(job, out, batch->items, [&](const Exports::JsonLineSink &sink) {
+        return Reports::requestResults(*job.catalog, job.batchId, sink);
     });
-    if (!s)
-        return s;
-    if (failed)
-        return Error{ErrorCode::Io, out.errorString()};
-    if (!progress.finish())
-        return ExportProgress::cancelledError();
-    return {};
 }
 
 } // namespace
@@ -137,6 +125,26 @@ QString Exports::title(const ExportFormat &format)
 QString Exports::filter(const ExportFormat &format)
 {
     return tr(format.filter);
+}
+
+Status Exports::writeJsonLines(const ExportJob &job, QIODevice &out, qint64 total,
+                               const JsonLineProducer &produce)
+{
+    ExportProgress progress(job, total);
+    bool failed = false;
+    Status s = produce([&](const QJsonObject &line) {
+        if (failed || progress.cancelled())
+            return;
+        failed = out.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n') < 0;
+        progress.step();
+    });
+    if (!s)
+        return s;
+    if (failed)
+        return Error{ErrorCode::Io, out.errorString()};
+    if (!progress.finish())
+        return ExportProgress::cancelledError();
+    return {};
 }
 
 Status Exports::writeFile(const ExportFormat &format, const ExportJob &job, const QString &path)

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QIODevice>
+#include <QJsonObject>
 
 #include "catalog/catalog.h"
 
@@ -83,6 +84,17 @@ public:
     static QString filter(const ExportFormat &format);
     //! Writes \a format to \a path through a temporary file, so a failed or cancelled export leaves no file.
     static Status writeFile(const ExportFormat &format, const ExportJob &job, const QString &path);
+
+    //! Hands each JSON object on to the sink given to a Producer; returns the producer's own failure.
+    using JsonLineSink = std::function<void(const QJsonObject &line)>;
+    using JsonLineProducer = std::function<Status(const JsonLineSink &sink)>;
+    /*!
+        Writes the objects \a produce hands over to \a out, one compact JSON object per line, counting them
+        against \a total (0 when unknown) for \a job's progress. Stops writing once the job is cancelled or a
+        write fails, and says which of the two it was.
+    */
+    static Status writeJsonLines(const ExportJob &job, QIODevice &out, qint64 total,
+                                 const JsonLineProducer &produce);
 };
 
 } // namespace gh

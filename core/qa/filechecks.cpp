@@ -1,5 +1,7 @@
 #include "filechecks.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QJsonArray>
 #include <QLocale>
@@ -83,10 +85,22 @@ QString MimetypeExtensionCheck::description() const
     return tr("The type of each file's content agrees with the type its extension says.");
 }
 
+namespace {
+
+// Types whose files always begin with a signature: content with none ("application/octet-stream") is not one.
+bool hasSignature(const QMimeType &type)
+{
+    const QString name = type.name();
+    return name.startsWith(u"image/") || name.startsWith(u"audio/") || name.startsWith(u"video/") ||
+           name == u"application/pdf";
+}
+
+} // namespace
+
 bool MimetypeExtensionCheck::appliesTo(CheckSubject &subject) const
 {
     const QString &type = subject.file().mimetype;
-    return subject.file().size > 0 && !type.isEmpty() && type != u"application/octet-stream" &&
+    return subject.file().size > 0 && !type.isEmpty() &&
            !QMimeDatabase().mimeTypesForFileName(subject.file().name).isEmpty();
 }
 
@@ -95,6 +109,14 @@ void MimetypeExtensionCheck::checkFile(CheckSubject &subject, FindingSink &sink)
     const QMimeDatabase db;
     const QMimeType sniffed = db.mimeTypeForName(subject.file().mimetype);
     const QList<QMimeType> byName = db.mimeTypesForFileName(subject.file().name);
+    if (subject.file().mimetype == u"application/octet-stream") {
+        // Unrecognised bytes: wrong only where the extension names a format that announces itself.
+        if (std::none_of(byName.cbegin(), byName.cend(), hasSignature))
+            return;
+        sink.report(tr("%1: the content is not a %2 file: its bytes begin with no known signature.")
+                        .arg(subject.where(), byName.constFirst().comment()));
+        return;
+    }
     for (const QMimeType &named : byName) {
         if (!sniffed.isValid() || named == sniffed || named.inherits(sniffed.name()) ||
             sniffed.inherits(named.name()))

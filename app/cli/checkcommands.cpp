@@ -171,12 +171,9 @@ int cmdCheck(Global global, const QStringList &arguments)
             {QStringLiteral("findings"), list},
         });
     } else {
-        out() << tr("QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.")
+        out() << tr("QA of batch %1: %n file(s), %2.", nullptr, int(summary->files))
                      .arg(*batchId)
-                     .arg(summary->files)
-                     .arg(summary->errors)
-                     .arg(summary->warnings)
-                     .arg(summary->flags)
+                     .arg(findingCountsText(summary->errors, summary->warnings, summary->flags))
               << '\n';
         out() << (schemas.isEmpty() ? tr("XML schemas: none configured.")
                                     : tr("XML schemas: %1").arg(QDir::toNativeSeparators(schemas)))

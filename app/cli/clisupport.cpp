@@ -97,6 +97,11 @@ QString tr(const char *text)
     return QCoreApplication::translate("gh::cli", text);
 }
 
+QString tr(const char *text, const char *disambiguation, int n)
+{
+    return QCoreApplication::translate("gh::cli", text, disambiguation, n);
+}
+
 int fatal(const QString &message)
 {
     err() << "gatehouse-cli: " << message << Qt::endl;

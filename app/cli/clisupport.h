@@ -31,6 +31,8 @@ enum Exit
 QTextStream &out();
 QTextStream &err();
 QString tr(const char *text);
+//! The plural form of \a text for \a n ("%n file(s)").
+QString tr(const char *text, const char *disambiguation, int n);
 //! Prints "gatehouse-cli: MESSAGE" on stderr and returns ExitFatal.
 int fatal(const QString &message);
 //! One compact JSON document on its own line.

@@ -40,6 +40,13 @@ QString severityText(FindingSeverity severity)
     return QCoreApplication::translate("gh::FindingSeverity", "error");
 }
 
+QString findingCountsText(qint64 errors, qint64 warnings, qint64 flags)
+{
+    return QCoreApplication::translate("gh::FindingSeverity", "%n error(s)", nullptr, int(errors)) + u", " +
+           QCoreApplication::translate("gh::FindingSeverity", "%n warning(s)", nullptr, int(warnings)) +
+           u", " + QCoreApplication::translate("gh::FindingSeverity", "%n flag(s)", nullptr, int(flags));
+}
+
 std::optional<FindingSeverity> worstSeverity(const QList<FindingRecord> &findings)
 {
     std::optional<FindingSeverity> worst;

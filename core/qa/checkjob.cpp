@@ -122,12 +122,9 @@ Result<CheckJob::Summary> CheckJob::run()
                                                   : summary.flags) += c.findings;
     }
     const bool clean = summary.errors + summary.warnings + summary.flags == 0;
-    if (Status s = m_catalog.setStageState(batchId, Stage::Check,
-                                           clean ? StageState::Done : StageState::NeedsAttention,
-                                           tr("%1 errors, %2 warnings, %3 flags")
-                                               .arg(summary.errors)
-                                               .arg(summary.warnings)
-                                               .arg(summary.flags));
+    if (Status s = m_catalog.setStageState(
+            batchId, Stage::Check, clean ? StageState::Done : StageState::NeedsAttention,
+            findingCountsText(summary.errors, summary.warnings, summary.flags));
         !s)
         return s.error();
     if (m_progress)

@@ -228,12 +228,11 @@ Status CheckRunner::recordBatch(CheckRecords &records, const BatchResult &result
         : bySeverity[int(FindingSeverity::Warning)] + bySeverity[int(FindingSeverity::Flag)] > 0
             ? QStringLiteral("warning")
             : QStringLiteral("success");
-    batchEvent.detail = tr("QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.")
-                            .arg(*checked)
-                            .arg(checkNames().join(QStringLiteral(", ")))
-                            .arg(bySeverity[int(FindingSeverity::Error)])
-                            .arg(bySeverity[int(FindingSeverity::Warning)])
-                            .arg(bySeverity[int(FindingSeverity::Flag)]);
+    batchEvent.detail = tr("QA of %n file(s) with the checks %1: %2.", nullptr, int(*checked))
+                            .arg(checkNames().join(QStringLiteral(", ")),
+                                 findingCountsText(bySeverity[int(FindingSeverity::Error)],
+                                                   bySeverity[int(FindingSeverity::Warning)],
+                                                   bySeverity[int(FindingSeverity::Flag)]));
     events.append(batchEvent);
     if (Status s = records.writeEvents(events); !s)
         return s;

@@ -143,7 +143,7 @@ Status CheckStage::allSettled(StageState &state, QString &detail)
     const qint64 warnings = bySeverity[int(FindingSeverity::Warning)];
     const qint64 flags = bySeverity[int(FindingSeverity::Flag)];
     state = errors + warnings + flags > 0 ? StageState::NeedsAttention : StageState::Done;
-    detail = tr("%1 errors, %2 warnings, %3 flags").arg(errors).arg(warnings).arg(flags);
+    detail = findingCountsText(errors, warnings, flags);
     emit logMessage(tr("Check of batch %1 done: %2.").arg(batch().batchId).arg(detail));
     return {};
 }

@@ -1,6 +1,7 @@
 #include "batchdecisions.h"
 
 #include <algorithm>
+#include <climits>
 
 #include <QDir>
 #include <QFileInfo>
@@ -85,16 +86,20 @@ Result<QStringList> BatchDecisions::approvalBlockers(qint64 batchId)
 
 Result<BatchDecisions::StoredCopies> BatchDecisions::storedCopies(qint64 batchId)
 {
-    auto q = exec(m_catalog,
-                  QStringLiteral("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files WHERE batch_id = ? AND"
-                                 " stored_key IS NOT NULL AND status <> 'deleted'"),
-                  {batchId}, tr("counting the stored files of batch %1").arg(batchId));
+    auto q = exec(
+        m_catalog,
+        QStringLiteral("SELECT COUNT(*), COALESCE(SUM(size), 0),"
+                       " COALESCE(SUM(CASE WHEN status IN ('success', 'unchanged', 'needs-decision') THEN 1 "
+                       "ELSE 0 END), 0)"
+                       " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND status <> 'deleted'"),
+        {batchId}, tr("counting the stored files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     StoredCopies copies;
     if (q->next()) {
         copies.files = q->value(0).toLongLong();
         copies.bytes = q->value(1).toLongLong();
+        copies.uploadable = q->value(2).toLongLong();
     }
     return copies;
 }
@@ -112,7 +117,14 @@ QString BatchDecisions::approveConsequence(const StoredCopies &copies, const QSt
     const QLocale locale;
     if (target.trimmed().isEmpty())
         return tr("Accept %1 stored files into the archive.").arg(locale.toString(copies.files));
-    return tr("Upload %1 files to %2.").arg(locale.toString(copies.files), target.trimmed());
+    const QString upload =
+        tr("Upload %1 files to %2.").arg(locale.toString(copies.uploadable), target.trimmed());
+    if (copies.uploadable == copies.files)
+        return upload;
+    // The files with a problem (a checksum that does not match, …) stay behind: say so before, not after.
+    return upload + u' ' +
+           tr("%n stored file(s) with a problem stay behind.", nullptr,
+              int(std::min<qint64>(copies.files - copies.uploadable, INT_MAX)));
 }
 
 Result<QString> BatchDecisions::rejectConsequence(qint64 batchId)

@@ -57,6 +57,7 @@ public:
     {
         qint64 files = 0;
         qint64 bytes = 0;
+        qint64 uploadable = 0; //!< Stored without a problem (UploadPlan::isUploadable): what an upload sends.
     };
     Result<StoredCopies> storedCopies(qint64 batchId);
     //! "Upload 1,204 files to Wikimedia Commons." — what the approve button does.

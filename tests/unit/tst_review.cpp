@@ -436,6 +436,15 @@ void TestReview::rejectDeletesStoredCopiesAndKeepsRecords()
     BatchDecisions decisions(*catalog, store->get());
     QCOMPARE(decisions.reject(batch, QString(), QStringLiteral("Karen"), {}).error().code, ErrorCode::Usage);
     QVERIFY(decisions.rejectConsequence(batch).value().contains(QStringLiteral("Delete 19 stored files")));
+    // The approve button counts what an upload would send: a stored copy with a problem stays behind.
+    FileRecord mismatch = files->at(2);
+    mismatch.status = FileStatus::FixityMismatch;
+    QVERIFY(catalog->recordOutcomes({mismatch}, {}));
+    const QString approveText = decisions.approveConsequence(batch, QStringLiteral("the archive")).value();
+    QVERIFY2(approveText ==
+                 QStringLiteral("Upload 18 files to the archive. 1 stored file with a problem stays "
+                                "behind."),
+             qPrintable(approveText));
     qint64 lastDone = 0;
     auto outcome = decisions.reject(batch, QStringLiteral("pages 4 and 9 cropped"), QStringLiteral("Karen"),
                                     [&](qint64 done, qint64) { lastDone = done; });

@@ -137,6 +137,11 @@ QString BatchListModel::lampText(const BatchRecord &b, Stage stage)
                                                       QLocale().toString(it.value())));
         }
     }
+    // Otherwise what the stage said when it ended: "2 errors, 0 warnings, 1 flag", "3 files wait for …".
+    if (lines.isEmpty() && state != StageState::NotStarted && state != StageState::Running) {
+        if (const QString detail = b.stageDetails.value(stage); !detail.isEmpty())
+            lines.append(u"• " + detail);
+    }
     if (!lines.isEmpty())
         text += u'\n' + lines.join(u'\n');
     return text;

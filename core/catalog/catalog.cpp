@@ -553,7 +553,8 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
             b->items = items->value(1).toLongLong();
     }
     auto stages = run(
-        QStringLiteral("SELECT batch_id, stage, state, heartbeat_at, runner, finished_at FROM batch_stages") +
+        QStringLiteral(
+            "SELECT batch_id, stage, state, heartbeat_at, runner, finished_at, detail FROM batch_stages") +
             where,
         {}, tr("reading stages"));
     if (!stages)
@@ -570,6 +571,8 @@ Result<QList<BatchRecord>> Catalog::loadBatches(qint64 onlyId)
         r.heartbeat = fromDbTime(text(stages->value(3)));
         r.runner = text(stages->value(4));
         b->stages.insert(*stage, r.effectiveState());
+        if (const QString detail = text(stages->value(6)); !detail.isEmpty())
+            b->stageDetails.insert(*stage, detail);
         for (const QDateTime &at : {r.heartbeat, fromDbTime(text(stages->value(5)))}) {
             if (at.isValid() && (!b->lastRun.isValid() || at > b->lastRun))
                 b->lastRun = at;

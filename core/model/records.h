@@ -114,6 +114,7 @@ struct BatchRecord
     BatchState state = BatchState::Open;
     QJsonArray trace; //!< Intake's decisions: [{stage, decision, warnings}].
     QMap<Stage, StageState> stages;
+    QMap<Stage, QString> stageDetails; //!< What each stage said when it last ended ("2 errors, 0 warnings, …").
     QMap<FileStatus, qint64> counts;
     qint64 items = 0;
     qint64 files = 0;

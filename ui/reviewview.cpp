@@ -287,6 +287,7 @@ void ReviewView::createActions()
         add(tr("Previous Page"), {QKeySequence(Qt::Key_PageUp)}, [this] { m_preview->previousPage(); }),
         add(tr("Refresh"), {QKeySequence(Qt::Key_F5)}, &ReviewView::refresh),
     };
+    add(tr("Close the Review"), QKeySequence::keyBindings(QKeySequence::Close), [this] { close(); });
 }
 
 void ReviewView::connectSession()
@@ -373,6 +374,11 @@ void ReviewView::openBatch(qint64 batchId, qint64 itemId)
         m_itemTitle->clear();
         m_itemVerdict->clear();
         m_itemDetails->clear();
+        m_scoreboard->clear();
+        m_verdict->clear();
+        m_status->clear();
+        m_status->setStyleSheet({});
+        m_target->clear();
         m_header->setText(tr("Opening the review of batch %1 …").arg(batchId));
         cancelFail();
     }
@@ -493,21 +499,31 @@ void ReviewView::updateScoreboard()
     m_scoreboard->setText(score);
     QString text;
     QString colour;
+    const bool closed = m_state.summary.state != BatchState::Open;
     switch (s.verdict()) {
     case BatchVerdict::Reject:
-        text = tr("Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.")
-                   .arg(s.defects())
-                   .arg(s.plan.reject);
+        text = closed ? tr("Sample verdict: reject — %n defect(s) reached the rejection number %1.", nullptr,
+                           int(s.defects()))
+                            .arg(s.plan.reject)
+                      : tr("Batch verdict: reject — %n defect(s) reach the rejection number %1. You may keep "
+                           "reviewing.",
+                           nullptr, int(s.defects()))
+                            .arg(s.plan.reject);
         colour = QStringLiteral("#b00020");
         break;
     case BatchVerdict::Accept:
-        text = tr("Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).")
-                   .arg(s.defects())
+        text = tr("Batch verdict: accept — every sampled item reviewed, %n defect(s) (accept up to %1).",
+                  nullptr, int(s.defects()))
                    .arg(s.plan.accept);
         colour = QStringLiteral("#1b5e20");
         break;
     case BatchVerdict::Pending:
-        text = tr("Batch verdict: pending — %1 sampled items to go.").arg(s.plan.sampleSize - s.reviewed());
+        text =
+            closed
+                ? tr("Sample verdict: pending — the batch was decided with %n sampled item(s) not reviewed.",
+                     nullptr, int(s.plan.sampleSize - s.reviewed()))
+                : tr("Batch verdict: pending — %n sampled item(s) to go.", nullptr,
+                     int(s.plan.sampleSize - s.reviewed()));
         break;
     }
     m_verdict->setText(text);
@@ -940,7 +956,7 @@ struct DecisionForm
 
 DecisionForm decisionForm(QWidget *parent, const QString &title, const QString &consequence,
                           const QString &explanation, const QString &reasonLabel, bool reasonRequired,
-                          const QString &confirmText, const QString &agent)
+                          const QString &confirmText, const QString &agent, bool destructive)
 {
     auto *dialog = new QDialog(parent);
     dialog->setObjectName(QStringLiteral("decisionDialog"));
@@ -957,7 +973,14 @@ DecisionForm decisionForm(QWidget *parent, const QString &title, const QString &
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
     auto *confirm = buttons->addButton(confirmText, QDialogButtonBox::AcceptRole);
     confirm->setObjectName(QStringLiteral("decisionConfirm"));
-    confirm->setDefault(true);
+    // A decision that deletes is never one Enter away: Cancel is the default there.
+    confirm->setAutoDefault(!destructive);
+    confirm->setDefault(!destructive);
+    if (destructive) {
+        QPushButton *cancel = buttons->button(QDialogButtonBox::Cancel);
+        cancel->setAutoDefault(true);
+        cancel->setDefault(true);
+    }
     QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     const auto check = [who, why, confirm, reasonRequired] {
@@ -1010,7 +1033,7 @@ void ReviewView::askApprove()
     const DecisionForm form =
         decisionForm(this, tr("Approve batch %1?").arg(m_batchId), approveConsequence(), explanation,
                      blockers.isEmpty() ? tr("Note (optional):") : tr("Reason for overriding:"),
-                     !blockers.isEmpty(), tr("Approve"), m_state.curator);
+                     !blockers.isEmpty(), tr("Approve"), m_state.curator, false);
     connect(form.dialog, &QDialog::accepted, this,
             [this, form, target, overriding = !blockers.isEmpty(), batchId = m_batchId] {
                 const QString why = form.reason->text().trimmed();
@@ -1041,9 +1064,10 @@ void ReviewView::askReject()
         u"</p>";
     const DecisionForm form = decisionForm(
         this, tr("Reject batch %1?").arg(m_batchId), BatchDecisions::rejectConsequence(m_state.storedCopies),
-        explanation, tr("Reason:"), true, tr("Reject and Delete"), m_state.curator);
-    if (m_state.sample.drawn && m_state.sample.defects() > 0)
+        explanation, tr("Reason:"), true, tr("Reject and Delete"), m_state.curator, true);
+    if (m_state.sample.drawn && m_state.sample.defects() > 0) {
         form.reason->setText(defectSummary(m_state.sample));
+    }
     connect(form.dialog, &QDialog::accepted, this, [this, form, batchId = m_batchId] {
         const QString why = form.reason->text().trimmed();
         const QString agent = form.agent->text().trimmed();
@@ -1056,6 +1080,8 @@ void ReviewView::askReject()
             Qt::QueuedConnection);
     });
     form.dialog->open();
+    // The reason is read from its start (focusing the field put the cursor at its end).
+    QTimer::singleShot(0, form.reason, [reason = form.reason] { reason->setCursorPosition(0); });
 }
 
 } // namespace gh

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -324,7 +325,8 @@ void TestReviewView::rejectFromTheView()
     QVERIFY2(reject->text().contains(QStringLiteral("Delete 80 stored files")), qPrintable(reject->text()));
     QVERIFY(reject->text().contains(QStringLiteral("the supplier re-delivers")));
 
-    // Alt+R asks; the reason is filled in from the defects; Enter confirms.
+    // Alt+R asks; the reason is filled in from the defects, shown from its start. Deleting is never one
+    // Enter away: Enter cancels, and the confirm button has to be chosen.
     QSignalSpy decided(&view, &ReviewView::decided);
     QTest::keyClick(&view, Qt::Key_R, Qt::AltModifier);
     QDialog *dialog = nullptr;
@@ -332,9 +334,24 @@ void TestReviewView::rejectFromTheView()
         (dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) && dialog->isVisible(), 30000);
     auto *reason = dialog->findChild<QLineEdit *>(QStringLiteral("decisionReason"));
     QVERIFY2(reason->text().contains(QStringLiteral("1 defect")), qPrintable(reason->text()));
+    QTRY_COMPARE(reason->cursorPosition(), 0);
     QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("decisionAgent"))->text(),
              QStringLiteral("Karen Blixen"));
+    const QPointer<QDialog> first(dialog);
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QTRY_VERIFY(!first || !first->isVisible());
+    QCOMPARE(decided.size(), 0);
+    QCOMPARE(view.state().summary.state, BatchState::Open);
+    QTest::mouseClick(reject, Qt::LeftButton);
+    const auto shownDialog = [&view] {
+        for (QDialog *d : view.findChildren<QDialog *>(QStringLiteral("decisionDialog"))) {
+            if (d->isVisible())
+                return d;
+        }
+        return static_cast<QDialog *>(nullptr);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((dialog = shownDialog()) != nullptr, 30000);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("decisionConfirm")), Qt::LeftButton);
     QVERIFY(decided.wait(60000));
     QVERIFY2(decided.constFirst().at(1).toBool(), qPrintable(decided.constFirst().at(2).toString()));
 

@@ -45,6 +45,8 @@ public:
     ~DuplicatesView() override;
 
     void setBatch(qint64 batchId);
+    //! Reads the shown batch's cases again (after a run classified them).
+    void reload();
     qint64 batchId() const { return m_batchId; }
     //! Files of the shown batch and target waiting for a decision.
     qint64 openCount() const;
@@ -70,7 +72,6 @@ private:
     void act(DuplicateAction action);
     void undoLast();
     void classify();
-    void reload();
     void setThumbnail(QLabel *label, const QImage &image, const QString &missing);
     void loadOurs(qint64 fileId, const QString &path);
     void loadTheirs(qint64 fileId, const QString &url, const QString &localPath);

@@ -114,6 +114,14 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar *menus, QWidget *parent)
         {QT_TR_NOOP("Zoom the preview; fit; 100 %"), QT_TR_NOOP("+, -, F, 1")},
         {QT_TR_NOOP("Go to the file of a problem (Problems)"), QT_TR_NOOP("Enter")},
         {QT_TR_NOOP("Context menu of a batch or file"), QT_TR_NOOP("Menu, Shift+F10")},
+        {QT_TR_NOOP("Review: pass; fail (then a reason 1–9, Enter); undo the verdict"),
+         QT_TR_NOOP("P; F; U")},
+        {QT_TR_NOOP("Review: next item; previous item; zoom"), QT_TR_NOOP("N or Right; Left; Z")},
+        {QT_TR_NOOP("Review: close the window"), QT_TR_NOOP("Ctrl+W")},
+        {QT_TR_NOOP("Duplicates: skip; upload; rename; overwrite; move; link; hand-fix"),
+         QT_TR_NOOP("S; U; R; O; M; L; H")},
+        {QT_TR_NOOP("Duplicates: the next decision for all similar cases (on or off); undo"),
+         QT_TR_NOOP("A; Ctrl+Z")},
     };
     m_table->setColumnCount(2);
     m_table->setRowCount(int(rows.size() + std::size(inViews)));

@@ -202,6 +202,8 @@ void MainWindow::createViews()
     m_fileView->setColumnWidth(FileTableModel::ItemColumn, 14 * em);
     m_fileView->setColumnWidth(FileTableModel::Sha256Column, 10 * em);
     m_fileView->setColumnWidth(FileTableModel::StoredKeyColumn, 18 * em);
+    // A narrow window takes room from the digest and key columns before it takes the names'.
+    m_fileView->viewport()->installEventFilter(this);
     connect(m_fileView, &QWidget::customContextMenuRequested, this,
             [this](const QPoint &pos) { showFileMenu(m_fileView, pos); });
 
@@ -452,6 +454,7 @@ void MainWindow::createActions()
         m_paused = paused;
         m_pauseAction->setChecked(paused);
         m_progress->setPaused(paused);
+        updateBatchActions();
     });
     m_cancelAction = batch->addAction(tr("&Cancel"), this, [this] { m_engine->cancel(); });
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
@@ -516,7 +519,7 @@ void MainWindow::createActions()
     view->addAction(tr("&Smaller Thumbnails"), this,
                     [this] { m_grid->setThumbnailSize(m_grid->thumbnailSize() * 4 / 5); })
         ->setShortcut(QKeySequence::ZoomOut);
-    view->addAction(tr("&Duplicates"), this, &MainWindow::showDuplicates)
+    view->addAction(tr("&Go to Duplicates"), this, &MainWindow::showDuplicates)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     view->addSeparator();
     m_showArchivedAction = view->addAction(tr("Show Ar&chived Batches"));
@@ -627,8 +630,10 @@ void MainWindow::connectEngine()
         if (!ok)
             appendLog(tr("Failed: %1").arg(message));
         statusBar()->showMessage(ok ? message : tr("Failed: %1").arg(message), 20000);
-        if (batchId == m_shownBatch && batchId > 0)
+        if (batchId == m_shownBatch && batchId > 0) {
             m_engine->loadFiles(batchId);
+            m_duplicates->reload();
+        }
         m_engine->refreshBatches();
         updateBatchState();
         emit runFinished(batchId, ok);
@@ -678,6 +683,10 @@ void MainWindow::batchesListed(const QList<BatchRecord> &batches)
     if (const BatchRecord *shown = shownRecord()) {
         m_issues->model()->setBatchProblems(shown->id, shown->batchProblems);
         showTrace(shown);
+        // Duplicates classified (here, by the hot folder or on another workstation): show the new cases.
+        const StageState dedup = shown->stages.value(Stage::Dedup, StageState::NotStarted);
+        if (dedup != std::exchange(m_shownDedupState, dedup))
+            m_duplicates->reload();
     }
     updateBatchState();
     updateBatchActions();
@@ -719,7 +728,7 @@ void MainWindow::updateBatchActions()
 {
     const BatchRecord *batch = shownRecord();
     const bool idle = !m_busy;
-    m_runAction->setEnabled(idle && batch);
+    m_runAction->setEnabled((idle && batch) || (m_busy && m_paused));
     m_recheckAction->setEnabled(idle && batch && batch->files > 0);
     m_recheckFilesAction->setEnabled(idle && batch && !selectedFileIds().isEmpty());
     m_renameAction->setEnabled(batch != nullptr);
@@ -823,6 +832,11 @@ void MainWindow::checkAgain(qint64 batchId, const QList<qint64> &fileIds)
 
 void MainWindow::runShownBatch()
 {
+    if (m_busy && m_paused) {
+        // Run or Resume on a paused run carries it on.
+        m_engine->setPaused(false);
+        return;
+    }
     const BatchRecord *batch = shownRecord();
     if (!batch || m_busy)
         return;
@@ -924,6 +938,8 @@ void MainWindow::showBatch(qint64 batchId, bool force, bool loadFiles)
     m_issues->setBatch(batchId);
     m_duplicates->setBatch(batchId);
     const BatchRecord *batch = shownRecord();
+    m_shownDedupState =
+        batch ? batch->stages.value(Stage::Dedup, StageState::NotStarted) : StageState::NotStarted;
     if (batch)
         m_issues->model()->setBatchProblems(batchId, batch->batchProblems);
     showTrace(batch);
@@ -950,6 +966,10 @@ void MainWindow::showDuplicates()
 {
     m_duplicatesDock->show();
     m_duplicatesDock->raise();
+    // Tall enough for a case's rows, its comparison and the decision buttons without scrolling.
+    const int wanted = height() * 45 / 100;
+    if (!m_duplicatesDock->isFloating() && m_duplicatesDock->height() < wanted)
+        resizeDocks({m_duplicatesDock}, {wanted}, Qt::Vertical);
     m_duplicates->setFocus(Qt::ShortcutFocusReason);
 }
 
@@ -1035,8 +1055,31 @@ void MainWindow::moveFocus(bool forward)
     target->setFocus(forward ? Qt::TabFocusReason : Qt::BacktabFocusReason);
 }
 
+void MainWindow::fitFileColumns()
+{
+    QHeaderView *header = m_fileView->horizontalHeader();
+    const int em = m_fileView->fontMetrics().horizontalAdvance(u'M');
+    const int wanted = std::min(24 * em, m_fileView->viewport()->width() / 3);
+    int missing = wanted - header->sectionSize(FileTableModel::NameColumn);
+    for (int column : {int(FileTableModel::Sha256Column), int(FileTableModel::StoredKeyColumn),
+                       int(FileTableModel::ItemColumn)}) {
+        if (missing <= 0)
+            break;
+        if (header->isSectionHidden(column))
+            continue;
+        const int width = header->sectionSize(column);
+        const int give = std::min(missing, width - 6 * em);
+        if (give <= 0)
+            continue;
+        header->resizeSection(column, width - give);
+        missing -= give;
+    }
+}
+
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
+    if (event->type() == QEvent::Resize && watched == m_fileView->viewport())
+        QMetaObject::invokeMethod(this, &MainWindow::fitFileColumns, Qt::QueuedConnection);
     if (event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
         auto *widget = qobject_cast<QWidget *>(watched);
@@ -1321,6 +1364,7 @@ void MainWindow::restoreSettings()
         m_filesSplitter->restoreState(settings.value(QStringLiteral("ui/filesSplitter")).toByteArray());
         m_fileView->horizontalHeader()->restoreState(
             settings.value(QStringLiteral("ui/fileColumns")).toByteArray());
+        fitFileColumns();
     }
     setFilesView(settings.value(QStringLiteral("ui/filesView"), 0).toInt() == 1 ? 1 : 0);
     m_grid->setThumbnailSize(

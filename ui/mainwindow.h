@@ -96,6 +96,8 @@ protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
+    //! Narrows the digest, key and item columns (to 6 em at least) until the names have a third of the table.
+    void fitFileColumns();
 
 private:
     enum class SourceChoice
@@ -193,6 +195,8 @@ private:
     QAction *m_gridAction = nullptr;
     QAction *m_previewAction = nullptr;
     qint64 m_shownBatch = 0;
+    //! The shown batch's Dedup lamp when last listed, so the duplicates view reloads when it changes.
+    StageState m_shownDedupState = StageState::NotStarted;
     qint64 m_runningBatch = 0; //!< The batch the engine works on; 0 when idle or not known yet.
     qint64 m_selectWhenListed = 0;
     QString m_selectSourceWhenListed; //!< A failed load names no batch: select the newest of its source.

@@ -193,6 +193,7 @@ void ProgressPanel::setRunning(bool running, const QString &activity)
 void ProgressPanel::setPaused(bool paused)
 {
     m_paused = paused;
+    updateButtons();
 }
 
 void ProgressPanel::setEngineBusy(bool busy)
@@ -205,8 +206,10 @@ void ProgressPanel::updateButtons()
 {
     m_cancel->setVisible(m_running);
     m_cancel->setEnabled(m_running);
-    m_resume->setVisible(!m_running && m_resumable);
-    m_resume->setEnabled(!m_engineBusy);
+    // A paused run is carried on with the same button (and F5) as a stopped one.
+    const bool paused = m_running && m_paused;
+    m_resume->setVisible(paused || (!m_running && m_resumable));
+    m_resume->setEnabled(paused || !m_engineBusy);
     m_recheck->setVisible(!m_running && m_hasBatch);
     m_recheck->setEnabled(!m_engineBusy);
 }

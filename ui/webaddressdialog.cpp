@@ -121,6 +121,8 @@ void WebAddressDialog::showError(const QString &message)
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
     m_field->setAccessibleDescription(message);
+    // Room for the message below the field, which keeps its height.
+    adjustSize();
 }
 
 } // namespace gh

@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStyleFactory>
+#include <QHeaderView>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
@@ -182,6 +183,17 @@ void TestScreenshots::screenshots()
     table->setFocus();
     save(window.get(), QStringLiteral("mainwindow"));
     QCOMPARE(window->grab().size(), s_size);
+
+    // A laptop's window: the names keep a third of the table (up to 24 em); digests and keys give way.
+    window->resize(1280, 800);
+    const int em = table->fontMetrics().horizontalAdvance(u'M');
+    QTRY_VERIFY2(
+        table->horizontalHeader()->sectionSize(FileTableModel::NameColumn) >=
+            std::min(24 * em, table->viewport()->width() / 3) - 2,
+        qPrintable(QString::number(table->horizontalHeader()->sectionSize(FileTableModel::NameColumn))));
+    save(window.get(), QStringLiteral("mainwindow-1280"));
+    window->resize(s_size);
+    QTRY_COMPARE(window->grab().size(), s_size);
 
     // The grid with a selected tile: framed and tinted in the highlight colour, light and dark.
     QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);

@@ -955,6 +955,13 @@
         <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
         <translation>Ukendt mål &quot;%1&quot;; angiv et af: %2.</translation>
     </message>
+    <message numerus="yes">
+        <source>%n stored file(s) with a problem stay behind.</source>
+        <translation>
+            <numerusform>%n lagret fil med et problem bliver tilbage.</numerusform>
+            <numerusform>%n lagrede filer med et problem bliver tilbage.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchHousekeeping</name>
@@ -1452,10 +1459,6 @@
         <source>The check of batch %1 was cancelled.</source>
         <translation>Kontrollen af batch %1 blev annulleret.</translation>
     </message>
-    <message>
-        <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation>%1 fejl, %2 advarsler, %3 markeringer</translation>
-    </message>
 </context>
 <context>
     <name>gh::CheckRecords</name>
@@ -1569,9 +1572,12 @@
         <source>%1: passed</source>
         <translation>%1: bestået</translation>
     </message>
-    <message>
-        <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
-        <translation>QA af %1 filer med kontrollerne %2: %3 fejl, %4 advarsler, %5 markeringer.</translation>
+    <message numerus="yes">
+        <source>QA of %n file(s) with the checks %1: %2.</source>
+        <translation>
+            <numerusform>QA af %n fil med kontrollerne %1: %2.</numerusform>
+            <numerusform>QA af %n filer med kontrollerne %1: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1583,10 +1589,6 @@
     <message>
         <source>Check: %1 files of batch %2 to check with %3.</source>
         <translation>Kontrol: %1 filer i batch %2 skal kontrolleres med %3.</translation>
-    </message>
-    <message>
-        <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation>%1 fejl, %2 advarsler, %3 markeringer</translation>
     </message>
     <message>
         <source>Check of batch %1 done: %2.</source>
@@ -3276,6 +3278,27 @@
         <source>error</source>
         <translation>fejl</translation>
     </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n fejl</numerusform>
+            <numerusform>%n fejl</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n advarsel</numerusform>
+            <numerusform>%n advarsler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flag(s)</source>
+        <translation>
+            <numerusform>%n markering</numerusform>
+            <numerusform>%n markeringer</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::Fixity</name>
@@ -4791,8 +4814,8 @@
         <translation>Dubletter (%1 åbne)</translation>
     </message>
     <message>
-        <source>&amp;Duplicates</source>
-        <translation>&amp;Dubletter</translation>
+        <source>&amp;Go to Duplicates</source>
+        <translation>&amp;Gå til dubletter</translation>
     </message>
 </context>
 <context>
@@ -5398,6 +5421,10 @@
     <message>
         <source>%1: the content is %2 (%3), but the extension &quot;%4&quot; says %5.</source>
         <translation>%1: indholdet er %2 (%3), men filendelsen &quot;%4&quot; angiver %5.</translation>
+    </message>
+    <message>
+        <source>%1: the content is not a %2 file: its bytes begin with no known signature.</source>
+        <translation>%1: indholdet er ikke en fil af typen %2: dens bytes begynder ikke med nogen kendt signatur.</translation>
     </message>
 </context>
 <context>
@@ -6687,18 +6714,6 @@
         <translation>%1 af %2 markerede bedømt</translation>
     </message>
     <message>
-        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
-        <translation>Batchens afgørelse: afvis — %1 fejl når afvisningstallet %2. Du kan fortsætte gennemsynet.</translation>
-    </message>
-    <message>
-        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
-        <translation>Batchens afgørelse: accepter — alle udtagne enheder er bedømt, %1 fejl (accepter op til %2).</translation>
-    </message>
-    <message>
-        <source>Batch verdict: pending — %1 sampled items to go.</source>
-        <translation>Batchens afgørelse: afventer — %1 udtagne enheder mangler.</translation>
-    </message>
-    <message>
         <source>flagged</source>
         <translation>markeret</translation>
     </message>
@@ -6881,6 +6896,45 @@
     <message>
         <source>Rejecting batch %1 …</source>
         <translation>Afviser batch %1 …</translation>
+    </message>
+    <message>
+        <source>Close the Review</source>
+        <translation>Luk gennemsynet</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sample verdict: reject — %n defect(s) reached the rejection number %1.</source>
+        <translation>
+            <numerusform>Stikprøvens afgørelse: afvis — %n fejl nåede afvisningstallet %1.</numerusform>
+            <numerusform>Stikprøvens afgørelse: afvis — %n fejl nåede afvisningstallet %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: reject — %n defect(s) reach the rejection number %1. You may keep reviewing.</source>
+        <translation>
+            <numerusform>Batchens afgørelse: afvis — %n fejl når afvisningstallet %1. Du kan fortsætte gennemsynet.</numerusform>
+            <numerusform>Batchens afgørelse: afvis — %n fejl når afvisningstallet %1. Du kan fortsætte gennemsynet.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: accept — every sampled item reviewed, %n defect(s) (accept up to %1).</source>
+        <translation>
+            <numerusform>Batchens afgørelse: accepter — alle udtagne enheder er bedømt, %n fejl (accepter op til %1).</numerusform>
+            <numerusform>Batchens afgørelse: accepter — alle udtagne enheder er bedømt, %n fejl (accepter op til %1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sample verdict: pending — the batch was decided with %n sampled item(s) not reviewed.</source>
+        <translation>
+            <numerusform>Stikprøvens afgørelse: afventer — batchen blev afgjort med %n udtaget enhed, der ikke er bedømt.</numerusform>
+            <numerusform>Stikprøvens afgørelse: afventer — batchen blev afgjort med %n udtagne enheder, der ikke er bedømt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: pending — %n sampled item(s) to go.</source>
+        <translation>
+            <numerusform>Batchens afgørelse: afventer — %n udtaget enhed mangler.</numerusform>
+            <numerusform>Batchens afgørelse: afventer — %n udtagne enheder mangler.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7928,6 +7982,46 @@
     <message>
         <source>Keys</source>
         <translation>Taster</translation>
+    </message>
+    <message>
+        <source>Review: pass; fail (then a reason 1–9, Enter); undo the verdict</source>
+        <translation>Gennemsyn: godkend; fejl (derefter en årsag 1–9, Enter); fortryd afgørelsen</translation>
+    </message>
+    <message>
+        <source>P; F; U</source>
+        <translation>P; F; U</translation>
+    </message>
+    <message>
+        <source>Review: next item; previous item; zoom</source>
+        <translation>Gennemsyn: næste enhed; forrige enhed; zoom</translation>
+    </message>
+    <message>
+        <source>N or Right; Left; Z</source>
+        <translation>N eller højrepil; venstrepil; Z</translation>
+    </message>
+    <message>
+        <source>Review: close the window</source>
+        <translation>Gennemsyn: luk vinduet</translation>
+    </message>
+    <message>
+        <source>Ctrl+W</source>
+        <translation>Ctrl+W</translation>
+    </message>
+    <message>
+        <source>Duplicates: skip; upload; rename; overwrite; move; link; hand-fix</source>
+        <translation>Dubletter: spring over; upload; omdøb; overskriv; flyt; henvis; ret i hånden</translation>
+    </message>
+    <message>
+        <source>S; U; R; O; M; L; H</source>
+        <translation>S; U; R; O; M; L; H</translation>
+    </message>
+    <message>
+        <source>Duplicates: the next decision for all similar cases (on or off); undo</source>
+        <translation>Dubletter: næste beslutning for alle lignende tilfælde (til eller fra); fortryd</translation>
+    </message>
+    <message>
+        <source>A; Ctrl+Z</source>
+        <translation>A; Ctrl+Z</translation>
     </message>
 </context>
 <context>
@@ -10024,10 +10118,6 @@
         <translation>Kontrollerer: %1 af %2 filer</translation>
     </message>
     <message>
-        <source>QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.</source>
-        <translation>QA af batch %1: %2 filer, %3 fejl, %4 advarsler, %5 markeringer.</translation>
-    </message>
-    <message>
         <source>XML schemas: none configured.</source>
         <translation>XML-skemaer: ingen konfigureret.</translation>
     </message>
@@ -10375,6 +10465,13 @@
     <message>
         <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax).</source>
         <translation>Kun de filer, der matcher denne forespørgsel, sendes til --target før den (filterlinjens syntaks).</translation>
+    </message>
+    <message numerus="yes">
+        <source>QA of batch %1: %n file(s), %2.</source>
+        <translation>
+            <numerusform>QA af batch %1: %n fil, %2.</numerusform>
+            <numerusform>QA af batch %1: %n filer, %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

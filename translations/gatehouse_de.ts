@@ -955,6 +955,13 @@
         <source>Unknown target &quot;%1&quot;; give one of: %2.</source>
         <translation>Unbekanntes Ziel &quot;%1&quot;; geben Sie eines an von: %2.</translation>
     </message>
+    <message numerus="yes">
+        <source>%n stored file(s) with a problem stay behind.</source>
+        <translation>
+            <numerusform>%n gespeicherte Datei mit einem Problem bleibt zurück.</numerusform>
+            <numerusform>%n gespeicherte Dateien mit einem Problem bleiben zurück.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchHousekeeping</name>
@@ -1452,10 +1459,6 @@
         <source>The check of batch %1 was cancelled.</source>
         <translation>Die Prüfung von Stapel %1 wurde abgebrochen.</translation>
     </message>
-    <message>
-        <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
-    </message>
 </context>
 <context>
     <name>gh::CheckRecords</name>
@@ -1569,9 +1572,12 @@
         <source>%1: passed</source>
         <translation>%1: bestanden</translation>
     </message>
-    <message>
-        <source>QA of %1 files with the checks %2: %3 errors, %4 warnings, %5 flags.</source>
-        <translation>QA von %1 Dateien mit den Prüfungen %2: %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
+    <message numerus="yes">
+        <source>QA of %n file(s) with the checks %1: %2.</source>
+        <translation>
+            <numerusform>QA von %n Datei mit den Prüfungen %1: %2.</numerusform>
+            <numerusform>QA von %n Dateien mit den Prüfungen %1: %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1583,10 +1589,6 @@
     <message>
         <source>Check: %1 files of batch %2 to check with %3.</source>
         <translation>Prüfung: %1 Dateien von Batch %2 sind mit %3 zu prüfen.</translation>
-    </message>
-    <message>
-        <source>%1 errors, %2 warnings, %3 flags</source>
-        <translation>%1 Fehler, %2 Warnungen, %3 Markierungen</translation>
     </message>
     <message>
         <source>Check of batch %1 done: %2.</source>
@@ -3276,6 +3278,27 @@
         <source>error</source>
         <translation>Fehler</translation>
     </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flag(s)</source>
+        <translation>
+            <numerusform>%n Markierung</numerusform>
+            <numerusform>%n Markierungen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>gh::Fixity</name>
@@ -4791,8 +4814,8 @@
         <translation>Dubletten (%1 offen)</translation>
     </message>
     <message>
-        <source>&amp;Duplicates</source>
-        <translation>&amp;Dubletten</translation>
+        <source>&amp;Go to Duplicates</source>
+        <translation>&amp;Zu den Dubletten</translation>
     </message>
 </context>
 <context>
@@ -5398,6 +5421,10 @@
     <message>
         <source>%1: the content is %2 (%3), but the extension &quot;%4&quot; says %5.</source>
         <translation>%1: Der Inhalt ist %2 (%3), aber die Endung &quot;%4&quot; gibt %5 an.</translation>
+    </message>
+    <message>
+        <source>%1: the content is not a %2 file: its bytes begin with no known signature.</source>
+        <translation>%1: Der Inhalt ist keine Datei vom Typ %2: Ihre Bytes beginnen mit keiner bekannten Signatur.</translation>
     </message>
 </context>
 <context>
@@ -6687,18 +6714,6 @@
         <translation>%1 von %2 markierten bewertet</translation>
     </message>
     <message>
-        <source>Batch verdict: reject — %1 defects reach the rejection number %2. You may keep reviewing.</source>
-        <translation>Urteil über den Stapel: zurückweisen — %1 Mängel erreichen die Rückweisezahl %2. Sie können weiter prüfen.</translation>
-    </message>
-    <message>
-        <source>Batch verdict: accept — every sampled item reviewed, %1 defects (accept up to %2).</source>
-        <translation>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %1 Mängel (annehmen bis %2).</translation>
-    </message>
-    <message>
-        <source>Batch verdict: pending — %1 sampled items to go.</source>
-        <translation>Urteil über den Stapel: ausstehend — noch %1 gezogene Objekte.</translation>
-    </message>
-    <message>
         <source>flagged</source>
         <translation>markiert</translation>
     </message>
@@ -6881,6 +6896,45 @@
     <message>
         <source>Rejecting batch %1 …</source>
         <translation>Stapel %1 wird zurückgewiesen …</translation>
+    </message>
+    <message>
+        <source>Close the Review</source>
+        <translation>Prüfung schließen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sample verdict: reject — %n defect(s) reached the rejection number %1.</source>
+        <translation>
+            <numerusform>Urteil über die Stichprobe: zurückweisen — %n Mangel erreichte die Rückweisezahl %1.</numerusform>
+            <numerusform>Urteil über die Stichprobe: zurückweisen — %n Mängel erreichten die Rückweisezahl %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: reject — %n defect(s) reach the rejection number %1. You may keep reviewing.</source>
+        <translation>
+            <numerusform>Urteil über den Stapel: zurückweisen — %n Mangel erreicht die Rückweisezahl %1. Sie können weiter prüfen.</numerusform>
+            <numerusform>Urteil über den Stapel: zurückweisen — %n Mängel erreichen die Rückweisezahl %1. Sie können weiter prüfen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: accept — every sampled item reviewed, %n defect(s) (accept up to %1).</source>
+        <translation>
+            <numerusform>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %n Mangel (annehmen bis %1).</numerusform>
+            <numerusform>Urteil über den Stapel: annehmen — alle gezogenen Objekte bewertet, %n Mängel (annehmen bis %1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sample verdict: pending — the batch was decided with %n sampled item(s) not reviewed.</source>
+        <translation>
+            <numerusform>Urteil über die Stichprobe: ausstehend — über den Stapel wurde entschieden, während %n gezogenes Objekt unbewertet war.</numerusform>
+            <numerusform>Urteil über die Stichprobe: ausstehend — über den Stapel wurde entschieden, während %n gezogene Objekte unbewertet waren.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: pending — %n sampled item(s) to go.</source>
+        <translation>
+            <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogenes Objekt.</numerusform>
+            <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogene Objekte.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -7928,6 +7982,46 @@
     <message>
         <source>Keys</source>
         <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Review: pass; fail (then a reason 1–9, Enter); undo the verdict</source>
+        <translation>Prüfung: bestanden; Mangel (dann ein Grund 1–9, Eingabe); Urteil zurücknehmen</translation>
+    </message>
+    <message>
+        <source>P; F; U</source>
+        <translation>P; F; U</translation>
+    </message>
+    <message>
+        <source>Review: next item; previous item; zoom</source>
+        <translation>Prüfung: nächstes Objekt; vorheriges Objekt; Zoom</translation>
+    </message>
+    <message>
+        <source>N or Right; Left; Z</source>
+        <translation>N oder Pfeil rechts; Pfeil links; Z</translation>
+    </message>
+    <message>
+        <source>Review: close the window</source>
+        <translation>Prüfung: Fenster schließen</translation>
+    </message>
+    <message>
+        <source>Ctrl+W</source>
+        <translation>Strg+W</translation>
+    </message>
+    <message>
+        <source>Duplicates: skip; upload; rename; overwrite; move; link; hand-fix</source>
+        <translation>Dubletten: überspringen; hochladen; umbenennen; überschreiben; verschieben; verknüpfen; von Hand beheben</translation>
+    </message>
+    <message>
+        <source>S; U; R; O; M; L; H</source>
+        <translation>S; U; R; O; M; L; H</translation>
+    </message>
+    <message>
+        <source>Duplicates: the next decision for all similar cases (on or off); undo</source>
+        <translation>Dubletten: nächste Entscheidung für alle ähnlichen Fälle (ein oder aus); rückgängig</translation>
+    </message>
+    <message>
+        <source>A; Ctrl+Z</source>
+        <translation>A; Strg+Z</translation>
     </message>
 </context>
 <context>
@@ -10024,10 +10118,6 @@
         <translation>Prüfung: %1 von %2 Dateien</translation>
     </message>
     <message>
-        <source>QA of batch %1: %2 files, %3 errors, %4 warnings, %5 flags.</source>
-        <translation>QA von Stapel %1: %2 Dateien, %3 Fehler, %4 Warnungen, %5 Markierungen.</translation>
-    </message>
-    <message>
         <source>XML schemas: none configured.</source>
         <translation>XML-Schemas: keine eingerichtet.</translation>
     </message>
@@ -10375,6 +10465,13 @@
     <message>
         <source>Only the files matching this query go to the --target before it (the filter bar&apos;s syntax).</source>
         <translation>Nur die Dateien, die zu dieser Abfrage passen, gehen an das --target davor (Syntax der Filterleiste).</translation>
+    </message>
+    <message numerus="yes">
+        <source>QA of batch %1: %n file(s), %2.</source>
+        <translation>
+            <numerusform>QA von Stapel %1: %n Datei, %2.</numerusform>
+            <numerusform>QA von Stapel %1: %n Dateien, %2.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>gh::BatchDecisions</name>
+    <message numerus="yes">
+        <source>%n stored file(s) with a problem stay behind.</source>
+        <translation>
+            <numerusform>%n stored file with a problem stays behind.</numerusform>
+            <numerusform>%n stored files with a problem stay behind.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::BatchHousekeeping</name>
     <message numerus="yes">
         <source>%n file(s)</source>
@@ -59,6 +69,16 @@
         <translation>
             <numerusform>forgetting the QA results of %n file</numerusform>
             <numerusform>forgetting the QA results of %n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::CheckRunner</name>
+    <message numerus="yes">
+        <source>QA of %n file(s) with the checks %1: %2.</source>
+        <translation>
+            <numerusform>QA of %n file with the checks %1: %2.</numerusform>
+            <numerusform>QA of %n files with the checks %1: %2.</numerusform>
         </translation>
     </message>
 </context>
@@ -150,6 +170,30 @@
         <translation>
             <numerusform>All %n similar (A)</numerusform>
             <numerusform>All %n similar (A)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gh::FindingSeverity</name>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n flag(s)</source>
+        <translation>
+            <numerusform>%n flag</numerusform>
+            <numerusform>%n flags</numerusform>
         </translation>
     </message>
 </context>
@@ -440,6 +484,44 @@
     </message>
 </context>
 <context>
+    <name>gh::ReviewView</name>
+    <message numerus="yes">
+        <source>Sample verdict: reject — %n defect(s) reached the rejection number %1.</source>
+        <translation>
+            <numerusform>Sample verdict: reject — %n defect reached the rejection number %1.</numerusform>
+            <numerusform>Sample verdict: reject — %n defects reached the rejection number %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: reject — %n defect(s) reach the rejection number %1. You may keep reviewing.</source>
+        <translation>
+            <numerusform>Batch verdict: reject — %n defect reaches the rejection number %1. You may keep reviewing.</numerusform>
+            <numerusform>Batch verdict: reject — %n defects reach the rejection number %1. You may keep reviewing.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: accept — every sampled item reviewed, %n defect(s) (accept up to %1).</source>
+        <translation>
+            <numerusform>Batch verdict: accept — every sampled item reviewed, %n defect (accept up to %1).</numerusform>
+            <numerusform>Batch verdict: accept — every sampled item reviewed, %n defects (accept up to %1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sample verdict: pending — the batch was decided with %n sampled item(s) not reviewed.</source>
+        <translation>
+            <numerusform>Sample verdict: pending — the batch was decided with %n sampled item not reviewed.</numerusform>
+            <numerusform>Sample verdict: pending — the batch was decided with %n sampled items not reviewed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch verdict: pending — %n sampled item(s) to go.</source>
+        <translation>
+            <numerusform>Batch verdict: pending — %n sampled item to go.</numerusform>
+            <numerusform>Batch verdict: pending — %n sampled items to go.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::S3Client</name>
     <message numerus="yes">
         <source>Cannot reach the S3 endpoint %1 for %2: %3 (tried %n time(s)).</source>
@@ -470,6 +552,13 @@
         <translation>
             <numerusform>Decided %n file: %1.</numerusform>
             <numerusform>Decided %n files: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>QA of batch %1: %n file(s), %2.</source>
+        <translation>
+            <numerusform>QA of batch %1: %n file, %2.</numerusform>
+            <numerusform>QA of batch %1: %n files, %2.</numerusform>
         </translation>
     </message>
 </context>

@@ -2293,6 +2293,10 @@
         <source>on %1 as %2</source>
         <translation>på %1 som %2</translation>
     </message>
+    <message>
+        <source>Not sent: linked to file %1 of batch %2 (%3).</source>
+        <translation>Ikke sendt: knyttet til fil %1 i batch %2 (%3).</translation>
+    </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>

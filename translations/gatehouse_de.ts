@@ -2293,6 +2293,10 @@
         <source>on %1 as %2</source>
         <translation>auf %1 als %2</translation>
     </message>
+    <message>
+        <source>Not sent: linked to file %1 of batch %2 (%3).</source>
+        <translation>Nicht gesendet: mit Datei %1 aus Stapel %2 verknüpft (%3).</translation>
+    </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>

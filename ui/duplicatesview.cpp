@@ -1,5 +1,7 @@
 #include "duplicatesview.h"
 
+#include <algorithm>
+
 #include <QBuffer>
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,6 +16,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
 #include <QThread>
@@ -167,8 +170,8 @@ void DuplicatesView::build()
     m_tree->setModel(m_model);
     m_tree->setUniformRowHeights(true);
     m_tree->setAllColumnsShowFocus(true);
+    // Every column as wide as its texts (showLoaded() sizes them, fitList() makes room for them).
     m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(DuplicatesModel::FileColumn, QHeaderView::Stretch);
 
     m_caseText = new QLabel(this);
     m_caseText->setWordWrap(true);
@@ -201,11 +204,13 @@ void DuplicatesView::build()
     grid->addWidget(m_caseText, 3, 0, 1, 2);
     grid->setRowStretch(4, 1);
 
-    auto *splitter = new QSplitter(this);
+    m_splitter = new QSplitter(this);
+    auto *splitter = m_splitter;
     splitter->addWidget(m_tree);
     splitter->addWidget(compare);
     splitter->setStretchFactor(0, 1);
-    // Room for both columns of the list (our file, its name on the target) beside the comparison.
+    splitter->setChildrenCollapsible(false);
+    // A first guess; fitList() gives the list the width its columns need once the cases are loaded.
     splitter->setSizes({460, 640});
 
     m_note = new QLineEdit(this);
@@ -317,8 +322,12 @@ void DuplicatesView::showLoaded(const DuplicateView &view)
     }
     m_model->setView(view);
     m_tree->expandAll();
-    for (int c = DuplicatesModel::NameColumn; c < DuplicatesModel::ColumnCount; ++c)
+    // The case rows ("Name taken (3)") span the columns, so their label is never cut.
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        m_tree->setFirstColumnSpanned(row, QModelIndex(), true);
+    for (int c = 0; c < DuplicatesModel::ColumnCount; ++c)
         m_tree->resizeColumnToContents(c);
+    fitList();
     qint64 select = m_model->indexForFile(keep).isValid() ? keep : 0;
     if (select == 0 || !m_model->record(select)->isOpen()) {
         if (const qint64 next = m_model->nextOpen(select))
@@ -444,6 +453,35 @@ void DuplicatesView::showCurrent()
     loadOurs(r->fileId, view.localPaths.value(r->fileId));
     if (!theirPath.isEmpty() || !theirUrl.isEmpty())
         loadTheirs(r->fileId, theirUrl, theirPath);
+}
+
+int DuplicatesView::listWidthNeeded() const
+{
+    int need = 2 * m_tree->frameWidth() + m_tree->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < DuplicatesModel::ColumnCount; ++c)
+        need += m_tree->columnWidth(c); // sized to their contents by showLoaded()
+    return need;
+}
+
+void DuplicatesView::fitList()
+{
+    // The list as wide as its columns, as far as the comparison beside it keeps its own minimum.
+    if (!m_splitter)
+        return;
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    const int need = listWidthNeeded();
+    if (total <= 0 || sizes.value(0) >= need)
+        return;
+    const int compareMinimum = m_splitter->widget(1)->minimumSizeHint().width();
+    const int list = std::max(sizes.value(0), std::min(need, total - compareMinimum));
+    m_splitter->setSizes({list, total - list});
+}
+
+void DuplicatesView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    fitList();
 }
 
 void DuplicatesView::setThumbnail(QLabel *label, const QImage &image, const QString &missing)

@@ -14,6 +14,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSplitter;
 class QThread;
 class QTreeView;
 
@@ -65,6 +66,9 @@ signals:
     //! A thumbnail arrived (for tests): \a theirs for the target's copy.
     void thumbnailShown(qint64 fileId, bool theirs);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void build();
     void showLoaded(const DuplicateView &view);
@@ -76,6 +80,9 @@ private:
     void loadOurs(qint64 fileId, const QString &path);
     void loadTheirs(qint64 fileId, const QString &url, const QString &localPath);
     void updateButtons();
+    //! The width the list needs to show every column's texts whole.
+    int listWidthNeeded() const;
+    void fitList();
 
     Workspace m_workspace;
     QPointer<DuplicateService> m_service; //!< Lives on the service thread, which deletes it when it ends.
@@ -93,6 +100,7 @@ private:
     QPushButton *m_checkButton = nullptr;
     QLabel *m_status = nullptr;
     QTreeView *m_tree = nullptr;
+    QSplitter *m_splitter = nullptr;
     QLabel *m_caseText = nullptr;
     QLabel *m_ourThumb = nullptr;
     QLabel *m_theirThumb = nullptr;

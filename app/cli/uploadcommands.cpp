@@ -4,6 +4,7 @@
 #include "catalog/catalog.h"
 #include "commands.h"
 #include "pipeline/settings.h"
+#include "targets/deliverygate.h"
 #include "targets/handover.h"
 #include "targets/targetregistry.h"
 #include "targets/uploadpreview.h"
@@ -243,6 +244,14 @@ int cmdUpload(Global global, const QStringList &arguments)
     }
     QJsonArray targets;
     const int exit = reportTargets(context, *batchId, specs, json, targets);
+    // Files a gate held back (duplicate decisions): why, in its words.
+    for (const QString &spec : std::as_const(specs)) {
+        auto gates = DeliveryGates::open(*context.catalog, *batchId, spec);
+        if (!gates)
+            return fatal(gates.error().message);
+        if (const QString held = gates->blockedMessage(); !held.isEmpty())
+            err() << held << Qt::endl;
+    }
     if (json)
         printJson(QJsonObject{{QStringLiteral("batch"), *batchId}, {QStringLiteral("targets"), targets}});
     return std::max(exit, exitForBatch(*context.catalog, *batchId));

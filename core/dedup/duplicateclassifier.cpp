@@ -190,19 +190,6 @@ qint64 DuplicateClassifier::plannedFiles() const
     return m_target ? (m_plan ? m_plan->size() : 0) : m_planned;
 }
 
-Result<ItemRecord> DuplicateClassifier::item(qint64 itemId)
-{
-    if (const auto it = m_items.constFind(itemId); it != m_items.cend())
-        return *it;
-    auto item = m_catalog.item(itemId);
-    if (!item)
-        return item.error();
-    if (m_items.size() > 10000)
-        m_items.clear();
-    m_items.insert(itemId, *item);
-    return *item;
-}
-
 Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRecord> &page,
                                                              const std::shared_ptr<std::atomic_bool> &cancel)
 {
@@ -217,7 +204,7 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
     for (const FileRecord &file : page) {
         if (!takes(file.id) || file.batchId != m_batchId || file.digests.sha1.isEmpty())
             continue;
-        auto it = item(file.itemId);
+        auto it = m_items.item(file.itemId);
         if (!it)
             return it.error();
         DeliveryItem d;

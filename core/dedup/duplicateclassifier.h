@@ -10,6 +10,7 @@
 #include <QJsonObject>
 
 #include "catalog/duplicatebook.h"
+#include "catalog/itemcache.h"
 #include "dedupsettings.h"
 
 namespace gh {
@@ -106,7 +107,6 @@ public:
     Result<DedupSummary> summary();
 
 private:
-    Result<ItemRecord> item(qint64 itemId);
     //! The target key the cases are recorded under.
     QString spec() const;
     //! Whether the target takes \a fileId (every fetched file of the batch without a target).
@@ -123,7 +123,7 @@ private:
     // targets/targetdelivery.h: core/intake/hotfolder.h declares another gh::Delivery, and moc compiles both
     // into one unit.
     std::unique_ptr<DeliveryOptions> m_options;
-    QHash<qint64, ItemRecord> m_items;
+    ItemCache m_items{m_catalog};
     qint64 m_unnamed = 0;
     qint64 m_planned = 0; //!< Without a target: the fetched files to check.
     bool m_prepared = false;

@@ -81,6 +81,25 @@ Result<DuplicateGate> DuplicateGate::load(Catalog &catalog, qint64 batchId, cons
     return gate;
 }
 
+Result<std::unique_ptr<DeliveryGate>> DuplicateGate::open(Catalog &catalog, qint64 batchId,
+                                                          const QString &target)
+{
+    auto gate = load(catalog, batchId, target);
+    if (!gate)
+        return gate.error();
+    if (!gate->isClassified()) {
+        auto own = load(catalog, batchId, DuplicateInfo::catalogTarget());
+        if (!own)
+            return own.error();
+        if (!own->isClassified())
+            return std::unique_ptr<DeliveryGate>();
+        own->m_catalogCases = true;
+        own->m_target = target;
+        gate = std::move(own);
+    }
+    return std::unique_ptr<DeliveryGate>(new DuplicateGate(std::move(*gate)));
+}
+
 QString DuplicateGate::blockedMessage() const
 {
     if (m_open == 0)
@@ -111,6 +130,16 @@ QSet<qint64> DuplicateGate::ignoreWarnings() const
     return ids;
 }
 
+QSet<qint64> DuplicateGate::released() const
+{
+    QSet<qint64> ids;
+    for (const DuplicateRecord &r : m_records) {
+        if (r.decision)
+            ids.insert(r.fileId);
+    }
+    return ids;
+}
+
 std::optional<DuplicateRecord> DuplicateGate::record(qint64 fileId) const
 {
     const auto it = m_records.constFind(fileId);
@@ -137,7 +166,7 @@ void DuplicateGate::apply(DeliveryItem &item) const
     const DuplicateDecision &d = *r.decision;
     const bool renamed = d.action == DuplicateAction::Rename;
     if (!renamed && d.action != DuplicateAction::Skip && d.action != DuplicateAction::HandFix &&
-        d.action != DuplicateAction::Link && !sameName(item.remoteName, r.intendedName)) {
+        d.action != DuplicateAction::Link && !m_catalogCases && !sameName(item.remoteName, r.intendedName)) {
         // The title template changed since dedup: the decision was about another name.
         item.state = TargetState::NeedsDecision;
         item.message = tr("%1 would now be named %2, but the duplicate decision was made for %3; run dedup "
@@ -155,6 +184,15 @@ void DuplicateGate::apply(DeliveryItem &item) const
         item.message = tr("Not sent: on the hand-fix list (%1).").arg(decidedBy(d));
         break;
     case DuplicateAction::Link:
+        if (m_catalogCases) {
+            // Linked to a file of the catalog, not to a name at this target: nothing to send.
+            item.state = TargetState::Skipped;
+            item.message = tr("Not sent: linked to file %1 of batch %2 (%3).")
+                               .arg(r.existingFile)
+                               .arg(r.existingBatch)
+                               .arg(decidedBy(d));
+            break;
+        }
         item.state = TargetState::AlreadyThere;
         item.remoteName = linkedName(r);
         item.message = tr("Not sent: linked to %1 (%2).").arg(item.remoteName, decidedBy(d));
@@ -306,19 +344,22 @@ Status DuplicateGate::prepareTarget(Target &target, const QList<DeliveryItem *> 
     return {};
 }
 
-Status DuplicateGate::settle(Catalog &catalog, const QList<DeliveryItem *> &items) const
+Status DuplicateGate::settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const
 {
     QList<std::pair<qint64, QString>> executed;
-    for (const DeliveryItem *item : items) {
-        const auto r = record(item->file.id);
-        if (!r || !r->decision || !DuplicateInfo::actsOnTarget(r->decision->action))
+    for (const FileTargetRecord &row : rows) {
+        if (row.target != m_target)
             continue;
-        if (item->state == TargetState::Uploaded && item->verified) {
-            executed.append({r->decision->id, tr("uploaded to %1 as %2").arg(m_target, item->remoteName)});
-        } else if (item->state == TargetState::AlreadyThere) {
+        const auto r = record(row.fileId);
+        if (!r || !r->decision || !DuplicateInfo::actsOnTarget(r->decision->action) ||
+            r->decision->isExecuted())
+            continue;
+        if (row.state == TargetState::Uploaded && row.verified) {
+            executed.append({r->decision->id, tr("uploaded to %1 as %2").arg(m_target, row.remoteName)});
+        } else if (row.state == TargetState::AlreadyThere) {
             executed.append({r->decision->id, r->decision->action == DuplicateAction::Move
-                                                  ? tr("moved on %1 to %2").arg(m_target, item->remoteName)
-                                                  : tr("on %1 as %2").arg(m_target, item->remoteName)});
+                                                  ? tr("moved on %1 to %2").arg(m_target, row.remoteName)
+                                                  : tr("on %1 as %2").arg(m_target, row.remoteName)});
         }
     }
     if (executed.isEmpty())

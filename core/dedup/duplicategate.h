@@ -9,17 +9,19 @@
 #include <QSet>
 
 #include "catalog/duplicatebook.h"
+#include "targets/deliverygate.h"
 #include "targets/targetdelivery.h"
 
 namespace gh {
 
 /*!
     \class gh::DuplicateGate
-    What the upload reads from the duplicate cases and decisions, so it honours them: the contract between
-    dedup and the upload stage. For one batch and target, the upload:
+    What the upload reads from the duplicate cases and decisions, so it honours them: the DeliveryGate that
+    core/dedup registers (ShippedStages::registerAll()). For one batch and target, the upload stage:
 
     \list 1
-    \li loads the gate, and refuses (or waits) while openCount() > 0: files still wait for a decision;
+    \li opens the gate (open()); files still waiting for a decision (openCount()) are held back as
+        \c needs-decision, the rest goes, and the stage ends with blockedMessage();
     \li puts ignoreWarnings() into DeliveryOptions::ignoreWarnings (only files a curator or rule decided to
         upload, overwrite or rename are sent with ignorewarnings);
     \li calls apply() on each DeliveryItem after TargetDelivery::prepare(): \c skip and \c hand-fix → skipped,
@@ -28,35 +30,46 @@ namespace gh {
     \li calls prepareTarget() on the group before TargetDelivery::lookUp(): renames find their free name (a
         curator's name that holds other content is not overwritten), moves are made on the wiki and
         checked;
-    \li after TargetDelivery::send() and verify(), calls settle(): decisions that changed the target can no
-   longer be taken back, and the moves' PREMIS events are in the items' events. \endlist
+    \li after the rows are recorded, calls settle(): decisions that changed the target can no longer be
+        taken back. \endlist
+
+    A batch not classified against the target (an upload straight after fetch) is held to the cases the
+    dedup stage found against the catalog and the batch alone (\c in-batch, \c earlier-batch): their
+    links name no file at the target, so a link there skips the file.
 */
-class DuplicateGate
+class DuplicateGate : public DeliveryGate
 {
     Q_DECLARE_TR_FUNCTIONS(gh::DuplicateGate)
 
 public:
     //! Reads the open and decided cases of \a batchId against \a target.
     static Result<DuplicateGate> load(Catalog &catalog, qint64 batchId, const QString &target);
+    //! The gate as the upload opens it (DeliveryGate::Factory): load(), or the catalog's cases when the
+    //! batch was not classified against \a target.
+    static Result<std::unique_ptr<DeliveryGate>> open(Catalog &catalog, qint64 batchId,
+                                                      const QString &target);
 
     //! Whether dedup classified the batch against the target at all.
     bool isClassified() const { return m_classified; }
     //! Files that need a decision and have none: the upload stays blocked while there are any.
     qint64 openCount() const { return m_open; }
     //! Why the upload is blocked, in one sentence; empty when it is not.
-    QString blockedMessage() const;
-    QSet<qint64> ignoreWarnings() const;
+    QString blockedMessage() const override;
+    QSet<qint64> ignoreWarnings() const override;
+    //! Every file with a decision in force.
+    QSet<qint64> released() const override;
     std::optional<DuplicateRecord> record(qint64 fileId) const;
 
-    void apply(DeliveryItem &item) const;
+    void apply(DeliveryItem &item) const override;
     Status prepareTarget(Target &target, const QList<DeliveryItem *> &items,
-                         const std::shared_ptr<std::atomic_bool> &cancel = {}) const;
-    Status settle(Catalog &catalog, const QList<DeliveryItem *> &items) const;
+                         const std::shared_ptr<std::atomic_bool> &cancel = {}) const override;
+    Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const override;
 
 private:
     QString m_target;
     qint64 m_batchId = 0;
     bool m_classified = false;
+    bool m_catalogCases = false; //!< The cases are the catalog's (DuplicateInfo::catalogTarget()).
     qint64 m_open = 0;
     QHash<qint64, DuplicateRecord> m_records;
 };

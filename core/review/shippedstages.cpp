@@ -4,6 +4,7 @@
 #include "shippedstages.h"
 
 #include "dedup/dedupstage.h"
+#include "dedup/duplicategate.h"
 #include "pipeline/stagedefinition.h"
 #include "qa/checkstage.h"
 #include "targets/handover.h"
@@ -17,6 +18,8 @@ void ShippedStages::registerAll()
     StageDefinition::add(DedupStage::definition(), StageDefinition::Placement::BeforeReview);
     // After it: the upload that an approval starts (to the batch's targets; none: finished at review).
     StageDefinition::add(UploadHandover::afterReview(), StageDefinition::Placement::AfterReview);
+    // What the upload (either one) holds back or changes: the duplicate decisions.
+    DeliveryGate::add(QStringLiteral("duplicates"), &DuplicateGate::open);
 }
 
 } // namespace gh

@@ -6,8 +6,9 @@ namespace gh {
     \class gh::ShippedStages
     The one place where Gatehouse's stages from modules above pipeline join the list every runner walks
     (StageDefinition::add()), in the order a batch passes them: the automatic stages before the curator's
-    review, what an approval starts after it. The GUI and the CLI call registerAll() once at start-up, like
-    the intake ingesters' registry; pipeline itself knows none of these stages by name.
+    review, what an approval starts after it; and the gates the upload consults (DeliveryGate: the duplicate
+    decisions). The GUI and the CLI call registerAll() once at start-up, like the intake ingesters' registry;
+    pipeline and targets know none of these by name.
 */
 class ShippedStages
 {

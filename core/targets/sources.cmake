@@ -1,6 +1,7 @@
 # Sources of core/targets, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/targetdelivery.cpp ${CMAKE_CURRENT_LIST_DIR}/targetdelivery.h
+    ${CMAKE_CURRENT_LIST_DIR}/deliverygate.cpp ${CMAKE_CURRENT_LIST_DIR}/deliverygate.h
     ${CMAKE_CURRENT_LIST_DIR}/derivative.cpp ${CMAKE_CURRENT_LIST_DIR}/derivative.h
     ${CMAKE_CURRENT_LIST_DIR}/handover.cpp ${CMAKE_CURRENT_LIST_DIR}/handover.h
     ${CMAKE_CURRENT_LIST_DIR}/localtarget.cpp ${CMAKE_CURRENT_LIST_DIR}/localtarget.h

@@ -62,19 +62,6 @@ Result<DeliveryOptions> UploadPreview::deliveryOptions(const UploadSettings &set
     return o;
 }
 
-Result<ItemRecord> UploadPreview::item(qint64 itemId)
-{
-    if (const auto it = m_items.constFind(itemId); it != m_items.cend())
-        return *it;
-    auto item = m_catalog.item(itemId);
-    if (!item)
-        return item.error();
-    if (m_items.size() > 10000)
-        m_items.clear();
-    m_items.insert(itemId, *item);
-    return *item;
-}
-
 Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &options, QList<DeliveryItem> &items,
                                    const std::function<void(const QJsonObject &)> &sink)
 {
@@ -161,7 +148,7 @@ Status UploadPreview::run(Target &target, const TargetRoute &route,
         const auto entry = plan->entry(file.id);
         if (!entry)
             return true;
-        auto it = item(file.itemId);
+        auto it = m_items.item(file.itemId);
         if (!it) {
             failed = it.error();
             return false;
@@ -202,7 +189,7 @@ Result<QJsonObject> UploadPreview::file(Target &target, const TargetRoute &route
     auto options = deliveryOptions(m_settings, target, file->batchId, m_batchName, {});
     if (!options)
         return options.error();
-    auto it = item(file->itemId);
+    auto it = m_items.item(file->itemId);
     if (!it)
         return it.error();
     QList<DeliveryItem> one(1);

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 
+#include "catalog/itemcache.h"
 #include "targetdelivery.h"
 #include "uploadplan.h"
 
@@ -53,14 +54,13 @@ public:
 private:
     Status previewGroup(Target &target, const DeliveryOptions &options, QList<DeliveryItem> &items,
                         const std::function<void(const QJsonObject &)> &sink);
-    Result<ItemRecord> item(qint64 itemId);
 
     Catalog &m_catalog;
     BitStore &m_store;
     qint64 m_batchId;
     UploadSettings m_settings;
     QString m_batchName;
-    QHash<qint64, ItemRecord> m_items;
+    ItemCache m_items{m_catalog};
 };
 
 } // namespace gh

@@ -88,6 +88,13 @@ Status UploadStage::prepare()
             UploadPreview::deliveryOptions(m_settings, *r.target, batch->id, batch->name, m_workDir);
         if (!options)
             return options.error();
+        // The gates' say (duplicate decisions): opened once per run, applied to every group.
+        auto gates = DeliveryGates::open(catalog(), batch->id, r.target->spec());
+        if (!gates)
+            return gates.error();
+        r.gates = std::move(*gates);
+        options->ignoreWarnings.unite(r.gates.ignoreWarnings());
+        r.released = r.gates.released() | options->ignoreWarnings;
         r.delivery = std::make_unique<TargetDelivery>(*r.target, environment().store, *options);
         maxParallel = std::max(maxParallel, r.target->parallelism());
         m_routes.push_back(std::move(r));
@@ -104,7 +111,8 @@ Status UploadStage::prepare()
         qint64 rows = 0;
         for (qint64 n : std::as_const(*counts))
             rows += n;
-        reopen = reopen || rows < r.plan.size() || !r.delivery->options().ignoreWarnings.isEmpty();
+        reopen = reopen || rows < r.plan.size() ||
+                 (counts->value(TargetState::NeedsDecision) > 0 && !r.released.isEmpty());
     }
     if (reopen) {
         auto reset =
@@ -230,7 +238,7 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
             if (rows.contains(spec)) {
                 const FileTargetRecord &row = rows.value(spec);
                 attempts.insert(f.id, row.attempts);
-                if (isFinal(row, r.delivery->options().ignoreWarnings)) {
+                if (isFinal(row, r.released)) {
                     states[f.id].append(
                         {row.state, row.reported.value(QStringLiteral("message")).toString()});
                     touched[f.id] = true;
@@ -249,11 +257,16 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
         QList<DeliveryItem *> all;
         for (DeliveryItem &d : work) {
             all.append(&d);
-            if (!cancel->load())
+            if (!cancel->load()) {
                 r.delivery->prepare(d, cancel);
+                r.gates.apply(d);
+            }
         }
         if (!cancel->load()) {
-            if (Status s = r.delivery->lookUp(all, cancel); !s) {
+            Status s = r.gates.prepareTarget(*r.target, all, cancel);
+            if (s)
+                s = r.delivery->lookUp(all, cancel);
+            if (!s) {
                 for (DeliveryItem &d : work) {
                     if (d.state == TargetState::Pending && s.error().code != ErrorCode::Cancelled) {
                         d.state = TargetState::Failed;
@@ -403,6 +416,11 @@ Status UploadStage::commit(const QList<FileRecord> &files, const QList<EventReco
         const QList<FileTargetRecord> rows = std::exchange(m_pendingRows, {});
         if (Status s = catalog().recordTargets(rows); !s)
             return s;
+        // What the gates held the upload to is carried out now (a decision that changed the target stands).
+        for (const Route &r : m_routes) {
+            if (Status s = r.gates.settle(catalog(), rows); !s)
+                return s;
+        }
         // Recorded: the marks that told an interrupted run's deliveries from others' go.
         for (const FileTargetRecord &row : rows) {
             for (const Route &r : m_routes) {
@@ -457,6 +475,21 @@ QList<TransferActivity> UploadStage::activity() const
 QString UploadStage::doneDetail() const
 {
     return tr("Every file is at its targets.");
+}
+
+Status UploadStage::allSettled(StageState &state, QString &detail)
+{
+    // Files a gate held back (waiting for a duplicate decision): the rest went, and the stage says why not.
+    QStringList held;
+    for (const Route &r : m_routes) {
+        if (const QString message = r.gates.blockedMessage(); !message.isEmpty())
+            held.append(message);
+    }
+    if (!held.isEmpty()) {
+        state = StageState::NeedsAttention;
+        detail = held.join(u' ');
+    }
+    return {};
 }
 
 } // namespace gh

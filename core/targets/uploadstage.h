@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QMutex>
 
+#include "deliverygate.h"
 #include "pipeline/filestage.h"
 #include "targetdelivery.h"
 #include "targetregistry.h"
@@ -58,6 +59,7 @@ protected:
     qint64 bytesInFlight() const override;
     QList<TransferActivity> activity() const override;
     QString doneDetail() const override;
+    Status allSettled(StageState &state, QString &detail) override;
 
 private:
     struct Route
@@ -66,6 +68,8 @@ private:
         std::unique_ptr<Target> target;
         UploadPlan plan;
         std::unique_ptr<TargetDelivery> delivery;
+        DeliveryGates gates;   //!< What modules above targets hold back or change (DeliveryGate).
+        QSet<qint64> released; //!< Files a gate let go since a run held them back.
     };
     struct GroupResult
     {

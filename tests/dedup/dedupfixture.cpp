@@ -4,9 +4,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "dedup/duplicategate.h"
-#include "targets/uploadpreview.h"
-
 namespace gh::test {
 
 qint64 DedupFixture::loadBatch(const QString &name, const QList<std::pair<QString, QByteArray>> &files,
@@ -67,71 +64,28 @@ FileRecord DedupFixture::file(qint64 batchId, const QString &fileName)
     return {};
 }
 
-Result<QHash<qint64, DeliveryItem>> DedupFixture::upload(Target &target, qint64 batchId,
-                                                         const DedupSettings &settings)
+DedupFixture::Upload DedupFixture::upload(qint64 batchId, const QString &spec, const QString &titleTemplate,
+                                          const QStringList &extra)
 {
-    Catalog &c = catalog();
-    auto gate = DuplicateGate::load(c, batchId, target.spec());
-    if (!gate)
-        return gate.error();
-    auto batch = c.batch(batchId);
-    if (!batch)
-        return batch.error();
-    auto options = UploadPreview::deliveryOptions(settings.upload, target, batchId, batch->name,
-                                                  workspace.file(QStringLiteral("upload-work")));
-    if (!options)
-        return options.error();
-    options->ignoreWarnings = gate->ignoreWarnings();
-    TargetRoute route = settings.route;
-    route.spec = target.spec();
-    auto plan = UploadPlan::build(c, batchId, route);
-    if (!plan)
-        return plan.error();
-    TargetDelivery delivery(target, store(), *options);
-    QList<DeliveryItem> items;
-    auto files = c.files(batchId);
-    if (!files)
-        return files.error();
-    for (const FileRecord &f : std::as_const(*files)) {
-        const auto entry = plan->entry(f.id);
-        if (!entry)
-            continue;
-        auto item = c.item(f.itemId);
-        if (!item)
-            return item.error();
-        DeliveryItem d;
-        d.file = f;
-        d.item = *item;
-        d.page = entry->page;
-        d.pages = entry->pages;
-        items.append(d);
-    }
-    QList<DeliveryItem *> all;
-    for (DeliveryItem &d : items) {
-        delivery.prepare(d, {});
-        gate->apply(d);
-        all.append(&d);
-    }
-    if (Status s = gate->prepareTarget(target, all); !s)
-        return s.error();
-    if (Status s = delivery.lookUp(all, {}); !s)
-        return s.error();
-    for (DeliveryItem &d : items)
-        delivery.send(d, {}, {});
-    if (Status s = delivery.verify(all); !s)
-        return s.error();
-    if (Status s = gate->settle(c, all); !s)
-        return s.error();
-    QList<EventRecord> events;
-    QHash<qint64, DeliveryItem> byId;
-    for (DeliveryItem &d : items) {
-        TargetDelivery::cleanUp(d);
-        events += d.events;
-        byId.insert(d.file.id, d);
-    }
-    if (Status s = c.addEvents(events); !s)
-        return s.error();
-    return byId;
+    Upload run;
+    run.cli = workspace.cli(QStringList{QStringLiteral("upload"), QString::number(batchId),
+                                        QStringLiteral("--target"), spec, QStringLiteral("--title-template"),
+                                        titleTemplate, QStringLiteral("--json")} +
+                                extra,
+                            300000);
+    run.rows = rows(batchId, spec);
+    return run;
+}
+
+QHash<qint64, FileTargetRecord> DedupFixture::rows(qint64 batchId, const QString &spec)
+{
+    QHash<qint64, FileTargetRecord> byFile;
+    auto rows = catalog().batchTargets(batchId, spec, 0, -1);
+    if (!rows)
+        qFatal("%s", qPrintable(rows.error().message));
+    for (const FileTargetRecord &row : std::as_const(*rows))
+        byFile.insert(row.fileId, row);
+    return byFile;
 }
 
 } // namespace gh::test

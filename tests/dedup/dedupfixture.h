@@ -8,8 +8,8 @@
 
 #include "catalog/catalog.h"
 #include "dedup/dedupsettings.h"
+#include "model/filestate.h"
 #include "store/bitstore.h"
-#include "targets/targetdelivery.h"
 #include "testsupport.h"
 
 namespace gh::test {
@@ -17,8 +17,8 @@ namespace gh::test {
 /*!
     \class gh::test::DedupFixture
     A workspace with batches loaded and fetched by the real CLI, the catalog and store opened in this
-    process, and the upload as the upload stage runs it: TargetDelivery's steps with the DuplicateGate around
-   them.
+    process, and the upload run by the real CLI (\c {gatehouse-cli upload}: the upload stage with the
+    duplicate decisions' gate), read back from the catalog's rows.
 */
 class DedupFixture
 {
@@ -36,12 +36,21 @@ public:
     //! The batch's file whose path in the source folder is \a relativePath ("harbour.png").
     FileRecord file(qint64 batchId, const QString &fileName);
 
+    //! What one \c upload run did: the CLI's exit and output, and the batch's rows for the target after it.
+    struct Upload
+    {
+        CliResult cli;
+        QHash<qint64, FileTargetRecord> rows; //!< By file id.
+        FileTargetRecord value(qint64 fileId) const { return rows.value(fileId); }
+    };
     /*!
-        Uploads the batch to \a target as the upload stage does with the duplicate decisions: the gate's
-        ignoreWarnings, apply(), prepareTarget(), TargetDelivery's look-up, send and verify, then settle();
-       the items' events go to the catalog. Returns the items by file id.
+        Runs \c {gatehouse-cli upload BATCH --target SPEC --title-template TEMPLATE --json} plus \a extra
+        arguments, then reads the batch's rows for \a spec (the target's normalised spec).
     */
-    Result<QHash<qint64, DeliveryItem>> upload(Target &target, qint64 batchId, const DedupSettings &settings);
+    Upload upload(qint64 batchId, const QString &spec, const QString &titleTemplate,
+                  const QStringList &extra = {});
+    //! The batch's rows for \a spec, by file id.
+    QHash<qint64, FileTargetRecord> rows(qint64 batchId, const QString &spec);
 
 private:
     std::unique_ptr<Catalog> m_catalog;

@@ -3,13 +3,22 @@
 // undo), files --json's "duplicate" object, the hand-fix report's JSON lines, the _SUMMARY's duplicates
 // section, decisions surviving from one process to the next, and clear refusals of hostile input (unknown
 // actions and cases, files of no case, a name for many files, no target, a batch never classified) that
-// change nothing.
+// change nothing. Then the upload as a user runs it (upload, run --target) against a local archive: a file
+// waiting for a decision is held back (nothing sent for it, exit 1, the reason on stderr), each decision is
+// carried out (skip, overwrite, rename by name and numbered, link), a rerun sends nothing twice, and an
+// upload killed with SIGKILL and run again leaves each decided file once under its decided name.
+
+#include <csignal>
 
 #include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +41,109 @@ QList<QJsonObject> jsonLines(const QByteArray &text)
             lines.append(QJsonDocument::fromJson(line).object());
     }
     return lines;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+//! The files under \a dir (relative paths, sorted) with their modification times.
+QMap<QString, QDateTime> filesUnder(const QString &dir)
+{
+    QMap<QString, QDateTime> files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        files.insert(QDir(dir).relativeFilePath(path), QFileInfo(path).lastModified());
+    }
+    return files;
+}
+
+/*!
+    A workspace with one batch loaded and fetched from \a files (name → bytes), and an archive folder
+    seeded with \a seeds (name → bytes) behind Gatehouse's back.
+*/
+struct Archive
+{
+    test::Workspace ws;
+    QTemporaryDir dir;
+    QString spec;
+    QHash<QString, QString> ids; // file name → id
+
+    Archive(const QList<std::pair<QString, QByteArray>> &files,
+            const QList<std::pair<QString, QByteArray>> &seeds)
+    {
+        for (const auto &[name, content] : files)
+            test::writeFile(ws.file(QStringLiteral("src/") + name), content);
+        for (const auto &[name, content] : seeds)
+            test::writeFile(dir.filePath(name), content);
+        spec = QStringLiteral("local:") + dir.path();
+    }
+
+    test::CliResult cli(const QStringList &arguments) { return ws.cli(arguments, 600000); }
+
+    //! Loads and fetches the source folder (the duplicates stage runs with fetch, against the catalog).
+    bool fetch()
+    {
+        const test::CliResult load =
+            cli({QStringLiteral("load"), ws.file(QStringLiteral("src")), QStringLiteral("--json")});
+        if (load.exitCode != 0 || cli({QStringLiteral("fetch"), QStringLiteral("1")}).exitCode != 0)
+            return false;
+        readIds();
+        return true;
+    }
+
+    void readIds()
+    {
+        for (const QJsonObject &o :
+             jsonLines(cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")}).out))
+            ids.insert(o.value(QStringLiteral("name")).toString(),
+                       QString::number(o.value(QStringLiteral("id")).toInteger()));
+    }
+
+    test::CliResult dedup()
+    {
+        return cli({QStringLiteral("dedup"), QStringLiteral("1"), QStringLiteral("--target"), spec,
+                    QStringLiteral("--title-template"), QStringLiteral("{identifier}{ext}"),
+                    QStringLiteral("--quiet")});
+    }
+
+    int decide(const QString &file, const QString &action, const QString &name = {})
+    {
+        QStringList arguments{QStringLiteral("decide"), QStringLiteral("1"),        QStringLiteral("--file"),
+                              ids.value(file),          QStringLiteral("--action"), action};
+        if (!name.isEmpty())
+            arguments += {QStringLiteral("--name"), name};
+        return cli(arguments).exitCode;
+    }
+
+    QStringList uploadArguments() const
+    {
+        return {QStringLiteral("upload"),           QStringLiteral("1"),
+                QStringLiteral("--target"),         spec,
+                QStringLiteral("--title-template"), QStringLiteral("{identifier}{ext}")};
+    }
+    test::CliResult upload() { return cli(uploadArguments()); }
+
+    //! Each file's row for the archive (files --json "targets"), by file name.
+    QHash<QString, QJsonObject> rows()
+    {
+        QHash<QString, QJsonObject> byName;
+        for (const QJsonObject &o :
+             jsonLines(cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")}).out)) {
+            const QJsonArray targets = o.value(QStringLiteral("targets")).toArray();
+            byName.insert(o.value(QStringLiteral("name")).toString(),
+                          targets.isEmpty() ? QJsonObject() : targets.first().toObject());
+        }
+        return byName;
+    }
+};
+
+QString stateOf(const QJsonObject &row)
+{
+    return row.value(QStringLiteral("state")).toString();
 }
 
 } // namespace
@@ -278,6 +390,191 @@ private slots:
         QCOMPARE(again.exitCode, 0);
         dedupJson();
         QCOMPARE(lastExit, 0);
+    }
+
+    void uploadHoldsBackWhatWaitsAndCarriesOutEachDecision()
+    {
+        Archive a({{QStringLiteral("harbour.tif"), bytes(1)},
+                   {QStringLiteral("mill.tif"), bytes(2)},
+                   {QStringLiteral("church.tif"), bytes(3)},
+                   {QStringLiteral("twin.tif"), bytes(1)},
+                   {QStringLiteral("lake.tif"), bytes(4)},
+                   {QStringLiteral("tower.tif"), bytes(5)},
+                   {QStringLiteral("fresh.tif"), bytes(6)}},
+                  {{QStringLiteral("harbour.tif"), bytes(1)},
+                   {QStringLiteral("mill.tif"), bytes(9)},
+                   {QStringLiteral("church.tif"), bytes(8)},
+                   {QStringLiteral("lake.tif"), bytes(7)},
+                   {QStringLiteral("tower.tif"), bytes(10)}});
+        QVERIFY(a.fetch());
+        QCOMPARE(a.dedup().exitCode, 1); // name-taken ×4 and in-batch wait
+
+        // Nothing decided yet: what needs no decision goes, the rest is held back and the CLI says why.
+        const test::CliResult held = a.upload();
+        QCOMPARE(held.exitCode, 1);
+        QVERIFY2(held.err.contains("5 files of batch 1 wait for a duplicate decision"), held.err.constData());
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("fresh.tif"))), bytes(6));
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("mill.tif"))), bytes(9)); // not overwritten
+        QVERIFY(!QFile::exists(a.dir.filePath(QStringLiteral("twin.tif"))));
+        QCOMPARE(filesUnder(a.dir.path()).size(), 6);
+        auto rows = a.rows();
+        QCOMPARE(stateOf(rows.value(QStringLiteral("fresh.tif"))), QStringLiteral("uploaded"));
+        QCOMPARE(stateOf(rows.value(QStringLiteral("harbour.tif"))), QStringLiteral("already-there"));
+        for (const char *name : {"mill.tif", "church.tif", "twin.tif", "lake.tif", "tower.tif"})
+            QCOMPARE(stateOf(rows.value(QLatin1String(name))), QStringLiteral("needs-decision"));
+
+        QCOMPARE(a.decide(QStringLiteral("mill.tif"), QStringLiteral("overwrite")), 0);
+        QCOMPARE(a.decide(QStringLiteral("church.tif"), QStringLiteral("rename"),
+                          QStringLiteral("church-ours.tif")),
+                 0);
+        QCOMPARE(a.decide(QStringLiteral("lake.tif"), QStringLiteral("skip")), 0);
+        QCOMPARE(a.decide(QStringLiteral("tower.tif"), QStringLiteral("rename")), 0);
+        QCOMPARE(a.decide(QStringLiteral("twin.tif"), QStringLiteral("link")), 0);
+
+        const test::CliResult done = a.upload();
+        QVERIFY2(done.exitCode == 0, done.err.constData());
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("mill.tif"))), bytes(2));        // overwritten
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("church-ours.tif"))), bytes(3)); // renamed
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("church.tif"))), bytes(8));      // untouched
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("lake.tif"))), bytes(7));        // skipped
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("tower (2).tif"))), bytes(5));   // numbered
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("tower.tif"))), bytes(10));      // untouched
+        QVERIFY(!QFile::exists(a.dir.filePath(QStringLiteral("twin.tif"))));            // linked
+        const QMap<QString, QDateTime> after = filesUnder(a.dir.path());
+        QCOMPARE(after.keys(), (QStringList{QStringLiteral("church-ours.tif"), QStringLiteral("church.tif"),
+                                            QStringLiteral("fresh.tif"), QStringLiteral("harbour.tif"),
+                                            QStringLiteral("lake.tif"), QStringLiteral("mill.tif"),
+                                            QStringLiteral("tower (2).tif"), QStringLiteral("tower.tif")}));
+        rows = a.rows();
+        QCOMPARE(stateOf(rows.value(QStringLiteral("twin.tif"))), QStringLiteral("already-there"));
+        QCOMPARE(rows.value(QStringLiteral("twin.tif")).value(QStringLiteral("name")).toString(),
+                 QStringLiteral("harbour.tif"));
+        QCOMPARE(stateOf(rows.value(QStringLiteral("lake.tif"))), QStringLiteral("skipped"));
+        QCOMPARE(rows.value(QStringLiteral("church.tif")).value(QStringLiteral("name")).toString(),
+                 QStringLiteral("church-ours.tif"));
+        QVERIFY(rows.value(QStringLiteral("church.tif")).value(QStringLiteral("verified")).toBool());
+        // The overwrite was carried out: it cannot be taken back any more.
+        const test::CliResult late =
+            a.cli({QStringLiteral("decide"), QStringLiteral("1"), QStringLiteral("--file"),
+                   a.ids.value(QStringLiteral("mill.tif")), QStringLiteral("--undo")});
+        QCOMPARE(late.exitCode, 1);
+
+        // A rerun sends nothing twice: nothing in the archive is written again.
+        QTest::qWait(1100); // a rewrite would show in the modification times
+        const test::CliResult again = a.upload();
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QCOMPARE(filesUnder(a.dir.path()), after);
+    }
+
+    void runWithTargetHonoursDecisions()
+    {
+        // run --target: the duplicates stage checks the batch against the catalog, and the upload after it
+        // holds back what waits. With a rule deciding in-batch copies, they are not sent.
+        Archive a({{QStringLiteral("a.tif"), bytes(11)},
+                   {QStringLiteral("a_copy.tif"), bytes(11)},
+                   {QStringLiteral("b.tif"), bytes(12)}},
+                  {});
+        const QStringList run{QStringLiteral("run"),
+                              a.ws.file(QStringLiteral("src")),
+                              QStringLiteral("--target"),
+                              a.spec,
+                              QStringLiteral("--title-template"),
+                              QStringLiteral("{identifier}{ext}")};
+        const test::CliResult held = a.cli(run);
+        QCOMPARE(held.exitCode, 1);
+        a.readIds();
+        QCOMPARE(filesUnder(a.dir.path()).keys(),
+                 (QStringList{QStringLiteral("a.tif"), QStringLiteral("b.tif")}));
+        QCOMPARE(stateOf(a.rows().value(QStringLiteral("a_copy.tif"))), QStringLiteral("needs-decision"));
+        // Decided: the upload takes it from there, and sends nothing twice.
+        QCOMPARE(a.decide(QStringLiteral("a_copy.tif"), QStringLiteral("skip")), 0);
+        const test::CliResult done = a.upload();
+        QVERIFY2(done.exitCode == 0, done.err.constData());
+        QCOMPARE(stateOf(a.rows().value(QStringLiteral("a_copy.tif"))), QStringLiteral("skipped"));
+        QCOMPARE(filesUnder(a.dir.path()).keys(),
+                 (QStringList{QStringLiteral("a.tif"), QStringLiteral("b.tif")}));
+
+        // A rule decides before the upload: run --target carries it out in one go.
+        Archive ruled({{QStringLiteral("c.tif"), bytes(13)}, {QStringLiteral("c_copy.tif"), bytes(13)}}, {});
+        const QString ini = ruled.ws.file(QStringLiteral("gatehouse.ini"));
+        test::writeFile(ini, "[dedup]\nin-batch=link\n");
+        const test::CliResult linked =
+            ruled.cli({QStringLiteral("run"), ruled.ws.file(QStringLiteral("src")),
+                       QStringLiteral("--target"), ruled.spec, QStringLiteral("--title-template"),
+                       QStringLiteral("{identifier}{ext}"), QStringLiteral("--config"), ini});
+        QVERIFY2(linked.exitCode == 0, linked.err.constData());
+        QCOMPARE(filesUnder(ruled.dir.path()).keys(), QStringList{QStringLiteral("c.tif")});
+        const QJsonObject copy = ruled.rows().value(QStringLiteral("c_copy.tif"));
+        QVERIFY2(copy.value(QStringLiteral("message")).toString().contains(QStringLiteral("linked")),
+                 QJsonDocument(copy).toJson().constData());
+    }
+
+    void killedUploadCarriesEachDecisionOutOnce()
+    {
+        // Enough bytes that the upload is still running when it is killed; the decided files sit in the
+        // middle of the batch.
+        QList<std::pair<QString, QByteArray>> files;
+        QList<std::pair<QString, QByteArray>> seeds;
+        constexpr int count = 48;
+        for (int i = 0; i < count; ++i)
+            files.append({QStringLiteral("f%1.bin").arg(i, 3, 10, QChar(u'0')),
+                          test::pseudoRandomBytes(3 * 1024 * 1024, quint64(200 + i))});
+        files.append({QStringLiteral("f020_copy.bin"), files[20].second});
+        for (int i : {21, 22, 23, 24})
+            seeds.append({QStringLiteral("f%1.bin").arg(i, 3, 10, QChar(u'0')), bytes(quint64(300 + i))});
+        Archive a(files, seeds);
+        QVERIFY(a.fetch());
+        QCOMPARE(a.dedup().exitCode, 1);
+        QCOMPARE(a.decide(QStringLiteral("f021.bin"), QStringLiteral("overwrite")), 0);
+        QCOMPARE(
+            a.decide(QStringLiteral("f022.bin"), QStringLiteral("rename"), QStringLiteral("f022-ours.bin")),
+            0);
+        QCOMPARE(a.decide(QStringLiteral("f023.bin"), QStringLiteral("rename")), 0);
+        QCOMPARE(a.decide(QStringLiteral("f024.bin"), QStringLiteral("skip")), 0);
+        QCOMPARE(a.decide(QStringLiteral("f020_copy.bin"), QStringLiteral("link")), 0);
+        QCOMPARE(a.dedup().exitCode, 0);
+
+        QProcess cli;
+        cli.setProcessEnvironment(a.ws.environment());
+        cli.start(test::binary(QStringLiteral("gatehouse-cli")),
+                  QStringList{QStringLiteral("--catalog"), a.ws.catalog()} + a.uploadArguments() +
+                      QStringList{QStringLiteral("--jobs"), QStringLiteral("2")});
+        QVERIFY(cli.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        while (filesUnder(a.dir.path()).size() < 4 + 18 && timer.elapsed() < 120000 &&
+               cli.state() == QProcess::Running)
+            QTest::qWait(5);
+        QVERIFY2(cli.state() == QProcess::Running, "the upload ended before it could be killed");
+        ::kill(pid_t(cli.processId()), SIGKILL);
+        QVERIFY(cli.waitForFinished(10000));
+        QVERIFY(filesUnder(a.dir.path()).size() < 4 + count);
+
+        const test::CliResult rerun = a.upload();
+        QVERIFY2(rerun.exitCode == 0, rerun.err.constData());
+        // Each file once under its decided name, with its bytes; nothing else.
+        QStringList expected;
+        for (int i = 0; i < count; ++i)
+            expected.append(QStringLiteral("f%1.bin").arg(i, 3, 10, QChar(u'0')));
+        expected += {QStringLiteral("f022-ours.bin"), QStringLiteral("f023 (2).bin")};
+        expected.sort();
+        QCOMPARE(filesUnder(a.dir.path()).keys(), expected);
+        for (int i = 0; i < count; ++i) {
+            const QString name = files[i].first;
+            if (i == 22 || i == 23 || i == 24)
+                continue;
+            QVERIFY2(readAll(a.dir.filePath(name)) == files[i].second, qPrintable(name));
+        }
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("f022-ours.bin"))), files[22].second);
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("f023 (2).bin"))), files[23].second);
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("f022.bin"))), bytes(322));
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("f023.bin"))), bytes(323));
+        QCOMPARE(readAll(a.dir.filePath(QStringLiteral("f024.bin"))), bytes(324));
+        const auto rows = a.rows();
+        QCOMPARE(stateOf(rows.value(QStringLiteral("f020_copy.bin"))), QStringLiteral("already-there"));
+        QCOMPARE(rows.value(QStringLiteral("f020_copy.bin")).value(QStringLiteral("name")).toString(),
+                 QStringLiteral("f020.bin"));
+        QCOMPARE(stateOf(rows.value(QStringLiteral("f024.bin"))), QStringLiteral("skipped"));
     }
 };
 

@@ -2,8 +2,9 @@
 // a real S3 server (s3rver). Batches are loaded and fetched by the real CLI; the targets are seeded behind
 // Gatehouse's back first. Every file lands in its case (already-there, name-taken, new, in-batch,
 // earlier-batch; on S3 also hash-elsewhere and hash-elsewhere-name-taken through the prefix listing); the
-// settings' rules pre-decide; each decision does what it says when the upload runs (checked on disk and on
-// the S3 server afterwards); undo works until the upload carried a decision out, and not after.
+// settings' rules pre-decide; each decision does what it says when gatehouse-cli upload runs (checked on disk
+// and on the S3 server afterwards: skip, overwrite, rename, forced upload, link, hand-fix); undo works until
+// the upload carried a decision out, and not after.
 
 #include <QDir>
 #include <QFile>
@@ -154,18 +155,19 @@ private slots:
         QCOMPARE(solver.undo({fresh.id}, {}, QStringLiteral("tester"))->decisions.size(), 1);
         QCOMPARE(DuplicateGate::load(fx.catalog(), first, spec)->openCount(), 0);
 
-        auto uploaded = fx.upload(**target, first, s);
-        QVERIFY2(uploaded, uploaded ? "" : qPrintable(uploaded.error().message));
-        QCOMPARE(uploaded->value(harbour.id).state, TargetState::Skipped);
+        // The real upload (gatehouse-cli upload) carries the decisions out.
+        const auto uploaded = fx.upload(first, (*target)->spec(), s.upload.titleTemplate);
+        QVERIFY2(uploaded.cli.exitCode == 0, uploaded.cli.err.constData());
+        QCOMPARE(uploaded.value(harbour.id).state, TargetState::Skipped);
         QCOMPARE(QFileInfo(archive.filePath(QStringLiteral("harbour.tif"))).lastModified(), harbourWritten);
-        QCOMPARE(uploaded->value(mill.id).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(mill.id).state, TargetState::Uploaded);
         QCOMPARE(readAll(archive.filePath(QStringLiteral("mill.tif"))), bytes(2));
-        QCOMPARE(uploaded->value(church.id).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(church.id).state, TargetState::Uploaded);
         QCOMPARE(readAll(archive.filePath(QStringLiteral("church.tif"))), bytes(3));
-        QCOMPARE(uploaded->value(twin.id).state, TargetState::AlreadyThere);
-        QCOMPARE(uploaded->value(twin.id).remoteName, QStringLiteral("harbour.tif"));
+        QCOMPARE(uploaded.value(twin.id).state, TargetState::AlreadyThere);
+        QCOMPARE(uploaded.value(twin.id).remoteName, QStringLiteral("harbour.tif"));
         QVERIFY(!QFile::exists(archive.filePath(QStringLiteral("twin.tif"))));
-        QCOMPARE(uploaded->value(fresh.id).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(fresh.id).state, TargetState::Uploaded);
         QCOMPARE(readAll(archive.filePath(QStringLiteral("fresh.tif"))), bytes(4));
 
         // The overwrite was carried out: no undo now. The link was not (nothing sent): still undoable.
@@ -190,10 +192,10 @@ private slots:
         QCOMPARE(later[fx.file(second, QStringLiteral("other.tif")).id].dupCase, DuplicateCase::New);
         // Rename without a name: ours numbered.
         decide(fx.catalog(), second, repeat.id, DuplicateAction::Rename);
-        auto again = fx.upload(**target, second, s);
-        QVERIFY2(again, again ? "" : qPrintable(again.error().message));
-        QCOMPARE(again->value(repeat.id).state, TargetState::Uploaded);
-        QCOMPARE(again->value(repeat.id).remoteName, QStringLiteral("repeat (2).tif"));
+        const auto again = fx.upload(second, (*target)->spec(), s.upload.titleTemplate);
+        QVERIFY2(again.cli.exitCode == 0, again.cli.err.constData());
+        QCOMPARE(again.value(repeat.id).state, TargetState::Uploaded);
+        QCOMPARE(again.value(repeat.id).remoteName, QStringLiteral("repeat (2).tif"));
         QCOMPARE(readAll(archive.filePath(QStringLiteral("repeat (2).tif"))), bytes(3));
         QVERIFY(!QFile::exists(archive.filePath(QStringLiteral("repeat.tif"))));
 
@@ -243,7 +245,8 @@ private slots:
                 {QStringLiteral("old/fresh-copy.tif"), bytes(4)},
                 {QStringLiteral("old/church.tif"), bytes(3)},
                 {QStringLiteral("church.tif"), bytes(98)},
-                {QStringLiteral("mill.tif"), bytes(99)}};
+                {QStringLiteral("mill.tif"), bytes(99)},
+                {QStringLiteral("quay.tif"), bytes(97)}};
             for (const auto &[name, content] : seeds) {
                 const UploadOutcome o =
                     (*seeder)->upload(seedRequest(dir.filePath(QStringLiteral("seed.bin")), content, name));
@@ -256,7 +259,8 @@ private slots:
                                                                  {QStringLiteral("church.tif"), bytes(3)},
                                                                  {QStringLiteral("fresh.tif"), bytes(4)},
                                                                  {QStringLiteral("twin.tif"), bytes(4)},
-                                                                 {QStringLiteral("new.tif"), bytes(5)}});
+                                                                 {QStringLiteral("new.tif"), bytes(5)},
+                                                                 {QStringLiteral("quay.tif"), bytes(6)}});
         QVERIFY2(batch > 0, qPrintable(fx.lastError));
         auto target = TargetRegistry::open(spec, TargetOptions(), context);
         QVERIFY(target);
@@ -271,6 +275,7 @@ private slots:
         QCOMPARE(caseOf("fresh.tif").existingName, QStringLiteral("old/fresh-copy.tif"));
         QCOMPARE(caseOf("twin.tif").dupCase, DuplicateCase::InBatch);
         QCOMPARE(caseOf("new.tif").dupCase, DuplicateCase::New);
+        QCOMPARE(caseOf("quay.tif").dupCase, DuplicateCase::NameTaken);
         // Move is for wikis only.
         QVERIFY(!DuplicateSolver::refusal(caseOf("fresh.tif"), DuplicateAction::Move).isEmpty());
 
@@ -279,13 +284,21 @@ private slots:
                QStringLiteral("church-2024.tif"));
         decide(fx.catalog(), batch, caseOf("fresh.tif").fileId, DuplicateAction::Upload);
         decide(fx.catalog(), batch, caseOf("twin.tif").fileId, DuplicateAction::HandFix);
-        auto uploaded = fx.upload(**target, batch, s);
-        QVERIFY2(uploaded, uploaded ? "" : qPrintable(uploaded.error().message));
-        QCOMPARE(uploaded->value(caseOf("mill.tif").fileId).state, TargetState::Skipped);
-        QCOMPARE(uploaded->value(caseOf("church.tif").fileId).state, TargetState::Uploaded);
-        QCOMPARE(uploaded->value(caseOf("fresh.tif").fileId).state, TargetState::Uploaded);
-        QCOMPARE(uploaded->value(caseOf("twin.tif").fileId).state, TargetState::Skipped);
-        QCOMPARE(uploaded->value(caseOf("new.tif").fileId).state, TargetState::Uploaded);
+        decide(fx.catalog(), batch, caseOf("quay.tif").fileId, DuplicateAction::Overwrite);
+        // The CLI reaches s3rver as this process does.
+        for (const QString &name : context.environment.keys()) {
+            if (name.startsWith(u"GATEHOUSE_S3_") || name.startsWith(u"AWS_"))
+                qputenv(name.toUtf8().constData(), context.environment.value(name).toUtf8());
+        }
+        const auto uploaded = fx.upload(batch, (*target)->spec(), s.upload.titleTemplate);
+        QVERIFY2(uploaded.cli.exitCode == 0, uploaded.cli.err.constData());
+        QCOMPARE(uploaded.value(caseOf("mill.tif").fileId).state, TargetState::Skipped);
+        QCOMPARE(uploaded.value(caseOf("church.tif").fileId).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(caseOf("fresh.tif").fileId).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(caseOf("twin.tif").fileId).state, TargetState::Skipped);
+        QCOMPARE(uploaded.value(caseOf("new.tif").fileId).state, TargetState::Uploaded);
+        QCOMPARE(uploaded.value(caseOf("quay.tif").fileId).state, TargetState::Uploaded);
+        QVERIFY(uploaded.value(caseOf("quay.tif").fileId).verified);
 
         // What the server holds afterwards, asked by a fresh target.
         auto check = TargetRegistry::open(spec, TargetOptions(), context);
@@ -295,13 +308,15 @@ private slots:
                               LookupQuery{QStringLiteral("church-2024.tif"), MultiDigest::of(bytes(3)), -1},
                               LookupQuery{QStringLiteral("church.tif"), MultiDigest::of(bytes(98)), -1},
                               LookupQuery{QStringLiteral("fresh.tif"), MultiDigest::of(bytes(4)), -1},
-                              LookupQuery{QStringLiteral("twin.tif"), MultiDigest::of(bytes(4)), -1}});
+                              LookupQuery{QStringLiteral("twin.tif"), MultiDigest::of(bytes(4)), -1},
+                              LookupQuery{QStringLiteral("quay.tif"), MultiDigest::of(bytes(6)), -1}});
         QVERIFY2(held, held ? "" : qPrintable(held.error().message));
         QVERIFY(held->at(0).alreadyThere(MultiDigest::of(bytes(99)))); // skipped: untouched
         QVERIFY(held->at(1).alreadyThere(MultiDigest::of(bytes(3))));  // renamed
         QVERIFY(held->at(2).alreadyThere(MultiDigest::of(bytes(98)))); // not overwritten
         QVERIFY(held->at(3).alreadyThere(MultiDigest::of(bytes(4))));  // forced
         QVERIFY(!held->at(4).named);                                   // on the hand-fix list
+        QVERIFY(held->at(5).alreadyThere(MultiDigest::of(bytes(6))));  // overwritten
     }
 };
 

@@ -2,8 +2,10 @@
 // with: our bytes under our name, our bytes under another name, other bytes under our name, our bytes under
 // another name while other bytes hold ours, and a file with our bytes deleted for copyright; plus a batch
 // with the same pictures twice and a second batch repeating a file of the first. Classification, decisions
-// and reports go through the real CLI (so every decision survives into another process); the upload runs as
-// the upload stage runs it, with the DuplicateGate; what each action did is then read back through the API.
+// and reports go through the real CLI (so every decision survives into another process), and so does the
+// upload (gatehouse-cli upload: the upload stage with the duplicates' gate): a file waiting for a decision is
+// held back and the CLI exits 1, each decision is carried out once (a rerun sends nothing twice); what each
+// action did is then read back through the API.
 // The wiki is searched for our bytes either by listing every file it holds or with one search per SHA-1:
 // both classify a batch alike, within the request budget (one per file plus one per 50 titles), counted in
 // the wiki's own server log.
@@ -448,14 +450,12 @@ private slots:
 
     void uploadDoesWhatWasDecided()
     {
-        auto wiki = open();
-        DedupSettings settings;
-        settings.upload.titleTemplate = QStringLiteral("{identifier}{ext}");
-        settings.route = *TargetRoute::make(m_spec);
-        auto uploaded = m_fx.upload(*wiki, m_first, settings);
-        QVERIFY2(uploaded, uploaded ? "" : qPrintable(uploaded.error().message));
+        // The real upload: gatehouse-cli upload, with the decisions made through the CLI before.
+        const auto uploaded = m_fx.upload(m_first, m_spec, QStringLiteral("{identifier}{ext}"),
+                                          {QStringLiteral("--config"), m_ini});
+        QVERIFY2(uploaded.cli.exitCode == 0, uploaded.cli.err.constData());
         auto state = [&](const char *name) {
-            return uploaded->value(m_fx.file(m_first, QLatin1String(name)).id);
+            return uploaded.value(m_fx.file(m_first, QLatin1String(name)).id);
         };
         QCOMPARE(state("harbour.png").state, TargetState::Skipped);
         QCOMPARE(state("mill.png").state, TargetState::AlreadyThere);
@@ -482,6 +482,18 @@ private slots:
         QVERIFY(!onWiki(QStringLiteral("Bridge copy.png")));                                      // linked
         QVERIFY(!onWiki(QStringLiteral("Gate copy.png")));                                        // hand-fix
         QCOMPARE(onWiki(QStringLiteral("Gate.png"))->sha1, MultiDigest::of(png(7)).sha1);
+        QCOMPARE(state("mill.png").remoteName, QStringLiteral("Mill.png"));
+        QCOMPARE(state("bridge_copy.png").remoteName, QStringLiteral("Bridge.png"));
+
+        // A second run sends nothing twice: every decision was carried out once.
+        const auto rerun = m_fx.upload(m_first, m_spec, QStringLiteral("{identifier}{ext}"),
+                                       {QStringLiteral("--config"), m_ini});
+        QVERIFY2(rerun.cli.exitCode == 0, rerun.cli.err.constData());
+        QCOMPARE(versions(QStringLiteral("Church.png")), 2);
+        QCOMPARE(versions(QStringLiteral("Tower (ours).png")), 1);
+        QCOMPARE(versions(QStringLiteral("Lake.png")), 1);
+        QCOMPARE(versions(QStringLiteral("Fresh.png")), 1);
+        QCOMPARE(versions(QStringLiteral("Mill.png")), 1);
 
         // Carried out: no undo. Still undoable: the link and the hand-fix, which sent nothing.
         const test::CliResult late = cli(
@@ -514,20 +526,31 @@ private slots:
         // The earlier batch's copy is on the wiki by now: its name there.
         QCOMPARE(c[QStringLiteral("repeat.png")].existingName, QStringLiteral("Fresh.png"));
         QCOMPARE(c[QStringLiteral("meadow.png")].dupCase, DuplicateCase::New);
+        const qint64 repeat = m_fx.file(m_second, QStringLiteral("repeat.png")).id;
+
+        // Uploaded while repeat.png waits for a decision: meadow goes, repeat is held back (nothing sent
+        // for it), and the CLI exits 1 saying why.
+        const auto held = m_fx.upload(m_second, m_spec, QStringLiteral("{identifier}{ext}"),
+                                      {QStringLiteral("--config"), m_ini});
+        QCOMPARE(held.cli.exitCode, 1);
+        QVERIFY2(held.cli.err.contains("1 file of batch") && held.cli.err.contains("duplicate decision"),
+                 held.cli.err.constData());
+        QCOMPARE(held.value(repeat).state, TargetState::NeedsDecision);
+        QCOMPARE(held.value(m_fx.file(m_second, QStringLiteral("meadow.png")).id).state,
+                 TargetState::Uploaded);
+        QVERIFY(!onWiki(QStringLiteral("Repeat.png")));
+        QCOMPARE(onWiki(QStringLiteral("Meadow.png"))->sha1, MultiDigest::of(png(9)).sha1);
+
         QCOMPARE(cli({QStringLiteral("decide"), QString::number(m_second), QStringLiteral("--case"),
                       QStringLiteral("earlier-batch"), QStringLiteral("--action"), QStringLiteral("skip")})
                      .exitCode,
                  0);
-        auto wiki = open();
-        DedupSettings settings;
-        settings.upload.titleTemplate = QStringLiteral("{identifier}{ext}");
-        settings.route = *TargetRoute::make(m_spec);
-        auto uploaded = m_fx.upload(*wiki, m_second, settings);
-        QVERIFY2(uploaded, uploaded ? "" : qPrintable(uploaded.error().message));
-        QCOMPARE(uploaded->value(m_fx.file(m_second, QStringLiteral("repeat.png")).id).state,
-                 TargetState::Skipped);
+        const auto uploaded = m_fx.upload(m_second, m_spec, QStringLiteral("{identifier}{ext}"),
+                                          {QStringLiteral("--config"), m_ini});
+        QVERIFY2(uploaded.cli.exitCode == 0, uploaded.cli.err.constData());
+        QCOMPARE(uploaded.value(repeat).state, TargetState::Skipped);
         QVERIFY(!onWiki(QStringLiteral("Repeat.png")));
-        QCOMPARE(onWiki(QStringLiteral("Meadow.png"))->sha1, MultiDigest::of(png(9)).sha1);
+        QCOMPARE(versions(QStringLiteral("Meadow.png")), 1); // not sent twice
     }
 };
 

@@ -39,6 +39,16 @@ QByteArray picture(QRgb colour, int side = 64)
     return bytes;
 }
 
+//! The colour of the archive's own copies (other pictures under our names).
+constexpr QRgb s_theirs = qRgb(230, 140, 20);
+
+//! The colour in the middle of what \a label shows.
+QRgb middleOf(QLabel *label)
+{
+    const QImage image = label->grab().toImage();
+    return image.pixel(image.width() / 2, image.height() / 2) & RGB_MASK;
+}
+
 } // namespace
 
 class tst_DuplicatesView : public QObject
@@ -75,7 +85,7 @@ private slots:
         m_batch = QJsonDocument::fromJson(load.out).object().value(QStringLiteral("batch")).toInteger();
         QCOMPARE(m_ws.cli({QStringLiteral("fetch"), QString::number(m_batch)}).exitCode, 0);
         for (const char *name : {"harbour.png", "mill.png", "church.png"})
-            test::writeFile(m_archive.filePath(QLatin1String(name)), picture(qRgb(250, 250, 250)));
+            test::writeFile(m_archive.filePath(QLatin1String(name)), picture(s_theirs));
         m_spec = QStringLiteral("local:") + m_archive.path();
         const test::CliResult dedup =
             m_ws.cli({QStringLiteral("dedup"), QString::number(m_batch), QStringLiteral("--target"), m_spec,
@@ -117,7 +127,38 @@ private slots:
                     return ours && theirs;
                 },
                 20000));
-            QVERIFY(!view.findChild<QLabel *>(QStringLiteral("theirThumbnail"))->pixmap().isNull());
+            // Theirs shows the archive's copy (a local folder: its bytes), ours the store's.
+            auto *theirThumb = view.findChild<QLabel *>(QStringLiteral("theirThumbnail"));
+            QVERIFY(!theirThumb->pixmap().isNull());
+            QCOMPARE(middleOf(theirThumb), s_theirs & RGB_MASK);
+            const QRgb ours = middleOf(view.findChild<QLabel *>(QStringLiteral("ourThumbnail")));
+            QVERIFY2(ours != (s_theirs & RGB_MASK), "ours shows the target's copy");
+
+            // At this size every case row and every file name is shown whole: the case rows span the
+            // columns, and the list is as wide as its columns.
+            QTreeView *tree = view.tree();
+            const QFontMetrics metrics = tree->fontMetrics();
+            int columns = 0;
+            for (int c = 0; c < DuplicatesModel::ColumnCount; ++c)
+                columns += tree->columnWidth(c);
+            QVERIFY2(columns <= tree->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 > %2").arg(columns).arg(tree->viewport()->width())));
+            for (int row = 0; row < view.model()->rowCount(); ++row) {
+                const QModelIndex group = view.model()->index(row, 0);
+                QVERIFY(tree->isFirstColumnSpanned(row, QModelIndex()));
+                QVERIFY2(metrics.horizontalAdvance(group.data().toString()) + tree->indentation() <=
+                             tree->viewport()->width(),
+                         qPrintable(group.data().toString()));
+                for (int child = 0; child < view.model()->rowCount(group); ++child) {
+                    const QModelIndex file = view.model()->index(child, DuplicatesModel::FileColumn, group);
+                    const QString text = file.data().toString();
+                    QVERIFY2(metrics.horizontalAdvance(text) + tree->indentation() <=
+                                 tree->columnWidth(DuplicatesModel::FileColumn),
+                             qPrintable(QStringLiteral("%1 in %2 px")
+                                            .arg(text)
+                                            .arg(tree->columnWidth(DuplicatesModel::FileColumn))));
+                }
+            }
             // What a curator sees first: the cases with counts, ours beside theirs, the keys.
             const QString shots = QStringLiteral(GATEHOUSE_BIN_DIR "/../screenshots/duplicates");
             QVERIFY(QDir().mkpath(shots));

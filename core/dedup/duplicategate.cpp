@@ -97,6 +97,19 @@ Result<std::unique_ptr<DeliveryGate>> DuplicateGate::open(Catalog &catalog, qint
         own->m_target = target;
         gate = std::move(own);
     }
+    // What an upload held back while cases were open goes as soon as none is.
+    for (qint64 after = 0;;) {
+        auto rows = catalog.batchTargets(batchId, target, after, 1000);
+        if (!rows)
+            return rows.error();
+        if (rows->isEmpty())
+            break;
+        for (const FileTargetRecord &row : std::as_const(*rows)) {
+            if (row.state == TargetState::NeedsDecision)
+                gate->m_heldBack.insert(row.fileId);
+        }
+        after = rows->constLast().fileId;
+    }
     return std::unique_ptr<DeliveryGate>(new DuplicateGate(std::move(*gate)));
 }
 
@@ -132,7 +145,10 @@ QSet<qint64> DuplicateGate::ignoreWarnings() const
 
 QSet<qint64> DuplicateGate::released() const
 {
-    QSet<qint64> ids;
+    // Nothing goes while a file of the batch still waits: the upload of the batch stays blocked.
+    if (m_open > 0)
+        return {};
+    QSet<qint64> ids = m_heldBack;
     for (const DuplicateRecord &r : m_records) {
         if (r.decision)
             ids.insert(r.fileId);
@@ -148,19 +164,35 @@ std::optional<DuplicateRecord> DuplicateGate::record(qint64 fileId) const
     return *it;
 }
 
+void DuplicateGate::holdBack(DeliveryItem &item) const
+{
+    item.state = TargetState::NeedsDecision;
+    item.message = tr("%1 is held back: the batch is uploaded once no file of it waits for a duplicate "
+                      "decision.")
+                       .arg(item.label());
+}
+
 void DuplicateGate::apply(DeliveryItem &item) const
 {
     if (item.state != TargetState::Pending)
         return;
     const auto it = m_records.constFind(item.file.id);
-    if (it == m_records.cend())
+    if (it == m_records.cend()) {
+        // A file with no case of its own goes with the batch: not while another file waits.
+        if (m_open > 0)
+            holdBack(item);
         return;
+    }
     const DuplicateRecord &r = *it;
     if (!r.decision) {
         item.state = TargetState::NeedsDecision;
         item.message =
             tr("%1 waits for a duplicate decision (%2: %3).")
                 .arg(item.label(), DuplicateInfo::key(r.dupCase), DuplicateInfo::description(r.dupCase));
+        return;
+    }
+    if (m_open > 0) {
+        holdBack(item);
         return;
     }
     const DuplicateDecision &d = *r.decision;

@@ -20,8 +20,9 @@ namespace gh {
     core/dedup registers (ShippedStages::registerAll()). For one batch and target, the upload stage:
 
     \list 1
-    \li opens the gate (open()); files still waiting for a decision (openCount()) are held back as
-        \c needs-decision, the rest goes, and the stage ends with blockedMessage();
+    \li opens the gate (open()); while any file waits for a decision (openCount()) nothing of the batch
+        goes: every file is held back as \c needs-decision, and the stage ends with blockedMessage(); once
+        none waits, released() lets the held-back files go;
     \li puts ignoreWarnings() into DeliveryOptions::ignoreWarnings (only files a curator or rule decided to
         upload, overwrite or rename are sent with ignorewarnings);
     \li calls apply() on each DeliveryItem after TargetDelivery::prepare(): \c skip and \c hand-fix → skipped,
@@ -66,12 +67,17 @@ public:
     Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const override;
 
 private:
+    //! Keeps \a item back (needs-decision) while other files of the batch wait for a decision.
+    void holdBack(DeliveryItem &item) const;
+
     QString m_target;
     qint64 m_batchId = 0;
     bool m_classified = false;
     bool m_catalogCases = false; //!< The cases are the catalog's (DuplicateInfo::catalogTarget()).
     qint64 m_open = 0;
     QHash<qint64, DuplicateRecord> m_records;
+    //! Files an earlier upload held back (needs-decision rows at the target): let go once nothing is open.
+    QSet<qint64> m_heldBack;
 };
 
 } // namespace gh

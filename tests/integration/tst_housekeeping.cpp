@@ -79,16 +79,17 @@ private slots:
 void TestHousekeeping::fixedSidecarNoRecopy()
 {
     test::Workspace ws;
+    // Bytes no format claims, under an extension that promises none (a .tif would be a mimetype finding).
     const QByteArray bytes = test::pseudoRandomBytes(300000, 7);
-    test::writeFile(ws.file(QStringLiteral("delivery/page.tif")), bytes);
-    test::writeFile(ws.file(QStringLiteral("delivery/page.tif.md5")), "0123456789abcdef0123456789abcdef\n");
+    test::writeFile(ws.file(QStringLiteral("delivery/page.dat")), bytes);
+    test::writeFile(ws.file(QStringLiteral("delivery/page.dat.md5")), "0123456789abcdef0123456789abcdef\n");
     test::writeFile(ws.file(QStringLiteral("delivery/notes.txt")), "fine");
     const qint64 batch = loadAndRun(ws, ws.file(QStringLiteral("delivery")), 1);
     QVERIFY(batch > 0);
-    QCOMPARE(fileByName(ws, batch, QStringLiteral("page.tif")).value(QStringLiteral("status")).toString(),
+    QCOMPARE(fileByName(ws, batch, QStringLiteral("page.dat")).value(QStringLiteral("status")).toString(),
              QStringLiteral("fixity-mismatch"));
     const QString key =
-        fileByName(ws, batch, QStringLiteral("page.tif")).value(QStringLiteral("stored_key")).toString();
+        fileByName(ws, batch, QStringLiteral("page.dat")).value(QStringLiteral("stored_key")).toString();
     const QString stored = QDir(ws.store()).filePath(key);
     const test::FileIdentity before = test::fileIdentity(stored);
     QVERIFY(before.inode != 0);
@@ -100,8 +101,8 @@ void TestHousekeeping::fixedSidecarNoRecopy()
              1);
 
     // The curator corrects the sidecar; a run finds nothing to do, a check finds the fix.
-    test::writeFile(ws.file(QStringLiteral("delivery/page.tif.md5")),
-                    md5Sidecar(bytes).toLatin1() + "  page.tif\n");
+    test::writeFile(ws.file(QStringLiteral("delivery/page.dat.md5")),
+                    md5Sidecar(bytes).toLatin1() + "  page.dat\n");
     const test::CliResult r =
         ws.cli({QStringLiteral("recheck"), QString::number(batch), QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -112,7 +113,7 @@ void TestHousekeeping::fixedSidecarNoRecopy()
     QCOMPARE(summary.value(QStringLiteral("to_fetch")).toInt(), 0);
     QCOMPARE(summary.value(QStringLiteral("fetched")).toBool(), false);
 
-    const QJsonObject page = fileByName(ws, batch, QStringLiteral("page.tif"));
+    const QJsonObject page = fileByName(ws, batch, QStringLiteral("page.dat"));
     QCOMPARE(page.value(QStringLiteral("status")).toString(), QStringLiteral("success"));
     QCOMPARE(page.value(QStringLiteral("declared")).toObject().value(QStringLiteral("md5")).toString(),
              md5Sidecar(bytes));
@@ -136,7 +137,7 @@ void TestHousekeeping::fixedSidecarNoRecopy()
                  .value(QStringLiteral("check"))
                  .toString(),
              QStringLiteral("done"));
-    QVERIFY(fileByName(ws, batch, QStringLiteral("page.tif"))
+    QVERIFY(fileByName(ws, batch, QStringLiteral("page.dat"))
                 .value(QStringLiteral("findings"))
                 .toArray()
                 .isEmpty());

@@ -48,7 +48,19 @@ private slots:
 private:
     static QStringList filesUnder(const QString &root);
     static int openDescriptors();
+    //! Creates \a path holding \a data and returns its open descriptor, or -1.
+    static int createWith(const QByteArray &path, const QByteArray &data);
 };
+
+int TestStore::createWith(const QByteArray &path, const QByteArray &data)
+{
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && ::write(fd, data.constData(), size_t(data.size())) != ssize_t(data.size())) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 int TestStore::openDescriptors()
 {
@@ -429,9 +441,8 @@ void TestStore::writebackDrainsAndKeepsNoDescriptor()
     {
         Writeback writeback;
         const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("f.bin")));
-        const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        const int fd = createWith(path, data);
         QVERIFY(fd >= 0);
-        QCOMPARE(::write(fd, data.constData(), size_t(data.size())), ssize_t(data.size()));
         for (int i = 0; i < 3; ++i)
             writeback.start(fd, qint64(i) << 20, 1 << 20);
         ::close(fd); // the requests hold their own descriptors
@@ -444,10 +455,8 @@ void TestStore::writebackDrainsAndKeepsNoDescriptor()
     // Requests still queued when the Writeback goes are dropped, their descriptors closed.
     {
         Writeback writeback;
-        const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("g.bin")));
-        const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        const int fd = createWith(QFile::encodeName(dir.filePath(QStringLiteral("g.bin"))), data);
         QVERIFY(fd >= 0);
-        QCOMPARE(::write(fd, data.constData(), size_t(data.size())), ssize_t(data.size()));
         for (int i = 0; i < 1000; ++i)
             writeback.start(fd, 0, data.size());
         QVERIFY(writeback.queued() <= int(Writeback::s_maxQueued) + 1); // bounded, one being carried out

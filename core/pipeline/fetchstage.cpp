@@ -31,8 +31,12 @@ FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
     // Enough work queued that neither the copy pool nor the transfer engine runs dry while this thread writes
     // a batch of outcomes to the catalog: a few hundred files' worth costs nothing to hold.
     setConcurrency(threads, std::max(jobs, threads) * 16);
-    // Copies, though, are queued no deeper than the pool needs, so a cancel leaves the rest untouched.
-    m_maxLocalInFlight = threads * 2;
+    // Copies are queued a little deeper than the pool needs: while this thread waits for the store to sync a
+    // group, the pool goes on with the next files instead of running dry. Beyond two per thread, a copy is
+    // queued only while the copies in flight hold less than s_localQueueBytes, so a pause or a cancel still
+    // leaves the rest untouched within a fraction of a second.
+    m_minLocalInFlight = threads * 2;
+    m_maxLocalInFlight = std::max(m_minLocalInFlight, 64);
 }
 
 FetchStage::~FetchStage()
@@ -83,7 +87,9 @@ Status FetchStage::pageLoaded(const QList<FileRecord> &page)
 
 bool FetchStage::canDispatch(const FileRecord &next) const
 {
-    return isDownload(next) || m_localInFlight < m_maxLocalInFlight;
+    if (isDownload(next) || m_localInFlight < m_minLocalInFlight)
+        return true;
+    return m_localInFlight < m_maxLocalInFlight && m_localBytesInFlight < s_localQueueBytes;
 }
 
 int FetchStage::dispatch(const FileRecord &file)
@@ -94,6 +100,7 @@ int FetchStage::dispatch(const FileRecord &file)
         dispatchDownload(file);
     } else {
         ++m_localInFlight;
+        m_localBytesInFlight += std::max<qint64>(file.declaredSize, 0);
         dispatchLocal(file);
     }
     return 1;
@@ -235,8 +242,11 @@ void FetchStage::dispatchLocal(const FileRecord &file)
 
 void FetchStage::released(const FileRecord &file)
 {
-    if (!isDownload(file))
-        --m_localInFlight;
+    if (isDownload(file))
+        return;
+    --m_localInFlight;
+    if (file.sourceMember.isEmpty())
+        m_localBytesInFlight -= std::max<qint64>(file.declaredSize, 0);
 }
 
 void FetchStage::abortWork()

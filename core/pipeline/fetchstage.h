@@ -65,7 +65,10 @@ private:
     QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
     QList<DownloadJob> m_jobs;              //!< Gathered while dispatching, handed to the engine in one go.
     int m_localInFlight = 0;                //!< Copies and archive members in flight.
-    int m_maxLocalInFlight = 0;
+    int m_minLocalInFlight = 0;             //!< Copies always allowed in flight (two per pool thread).
+    int m_maxLocalInFlight = 0;             //!< Copies allowed while they hold less than s_localQueueBytes.
+    qint64 m_localBytesInFlight = 0;        //!< Declared bytes of the local copies in flight.
+    static constexpr qint64 s_localQueueBytes = 64 * 1024 * 1024;
 
     QList<HttpCacheEntry> m_pendingCache;
     QList<TransferActivity> m_activity;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <fcntl.h>
 
 #include <QFile>
 #include <QFileInfo>
@@ -37,6 +38,8 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
         return outcome;
     }
     const qint64 expectedSize = source.size();
+    // Read once from start to end: the kernel may read ahead further and drop pages behind sooner.
+    ::posix_fadvise(source.handle(), 0, 0, POSIX_FADV_SEQUENTIAL);
 
     auto writer = store.beginWrite();
     if (!writer) {

@@ -19,6 +19,8 @@ namespace gh {
 namespace {
 
 const QString s_partialDir = QStringLiteral(".partial");
+//! How much of a large object is written before the kernel is asked to start writing it to disk.
+constexpr qint64 s_writebackStep = 8 * 1024 * 1024;
 constexpr qint64 s_resumableMaxAgeSeconds = 7 * 24 * 3600;
 
 QString sha256Of(const SpoolFile &spool, Status &status)
@@ -51,7 +53,11 @@ public:
     {
         if (!m_spool)
             return finished();
-        return m_spool->write(data, size);
+        if (Status s = m_spool->write(data, size); !s)
+            return s;
+        if (groupWise() && m_spool->size() - m_startedWriteback >= s_writebackStep)
+            startWriteback();
+        return {};
     }
 
     Status commit(const QString &key, const Digests &expected) override
@@ -72,16 +78,16 @@ public:
                                  .arg(key, actual, expected.sha256)};
             }
         }
-        if (m_store->m_options.sync == Sync::Batched && !m_resumable) {
+        if (groupWise()) {
             // Group-wise: the object appears under its key only when flush() has synced the whole group.
-            // (Starting each spool's writeback here with sync_file_range was measured slower on a busy
-            // disk: the writers blocked in the device queue instead of hashing.)
+            // Its writeback starts now, on the store's writeback thread (started here on the writer's own
+            // thread, sync_file_range was measured slower: the writers blocked in the device queue instead
+            // of hashing), so the group's sync finds most of the group on disk already.
             const QString target = m_store->localPath(key);
             // The key's folder is made here, on the writer's thread, so flush() only renames.
-            const QString parent = QFileInfo(target).absolutePath();
-            if (!QDir().mkpath(parent))
-                return Error{ErrorCode::Io,
-                             tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(parent))};
+            if (Status s = m_store->makeFolder(target.left(target.lastIndexOf(u'/'))); !s)
+                return s;
+            startWriteback();
             m_store->defer(Pending{std::move(m_spool), target});
             return {};
         }
@@ -105,7 +111,11 @@ public:
     }
 
     qint64 written() const override { return m_spool ? m_spool->size() : 0; }
-    Status truncate() override { return m_spool ? m_spool->truncate() : finished(); }
+    Status truncate() override
+    {
+        m_startedWriteback = 0;
+        return m_spool ? m_spool->truncate() : finished();
+    }
     Status replay(const std::function<void(const char *, qint64)> &consumer) const override
     {
         return m_spool ? m_spool->replay(consumer) : finished();
@@ -124,9 +134,19 @@ private:
 
     using Pending = LocalStore::Pending;
 
+    //! Whether this object waits for the group's sync (and so gets an early writeback).
+    bool groupWise() const { return m_store->m_options.sync == Sync::Batched && !m_resumable; }
+    void startWriteback()
+    {
+        const qint64 size = m_spool->size();
+        m_store->m_writeback.start(m_spool->descriptor(), m_startedWriteback, size - m_startedWriteback);
+        m_startedWriteback = size;
+    }
+
     LocalStore *m_store;
     std::unique_ptr<SpoolFile> m_spool;
     bool m_resumable;
+    qint64 m_startedWriteback = 0; //!< Bytes whose writeback was started.
 };
 
 LocalStore::LocalStore(QString root, Options options)
@@ -178,6 +198,20 @@ void LocalStore::defer(Pending pending)
 {
     QMutexLocker lock(&m_pendingMutex);
     m_pending.push_back(std::move(pending));
+}
+
+Status LocalStore::makeFolder(const QString &folder)
+{
+    {
+        QMutexLocker lock(&m_foldersMutex);
+        if (m_folders.contains(folder))
+            return {};
+    }
+    if (!QDir().mkpath(folder))
+        return Error{ErrorCode::Io, tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(folder))};
+    QMutexLocker lock(&m_foldersMutex);
+    m_folders.insert(folder);
+    return {};
 }
 
 Status LocalStore::syncFileSystem() const

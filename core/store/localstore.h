@@ -6,8 +6,10 @@
 
 #include <QCoreApplication>
 #include <QMutex>
+#include <QSet>
 
 #include "bitstore.h"
+#include "writeback.h"
 
 namespace gh {
 
@@ -27,6 +29,11 @@ class SpoolFile;
     (downloads) are published at commit, as their spools outlive the process; flush() syncs them too.
     With Sync::EachFile every object is fdatasync'ed and renamed at commit; with Sync::None it is renamed at
     commit and never synced.
+
+    So that the group's sync does not write the whole group while the stage waits, the store asks the kernel
+    to start writing each object early (Writeback, on a thread of its own): every 8 MiB of a large object as
+    it is written, and the rest at commit. That is only a head start; the syncs above remain what makes an
+    object durable.
 */
 class LocalStore final : public BitStore
 {
@@ -74,12 +81,17 @@ private:
     };
     void defer(Pending pending);
     Status syncFileSystem() const;
+    //! Makes the folder of an object's key, once per folder for the life of the store.
+    Status makeFolder(const QString &folder);
 
     QString m_root;
     Options m_options;
     std::atomic<int> m_unflushed{0};
     QMutex m_pendingMutex;
     std::vector<Pending> m_pending; //!< The current group, published by the next flush().
+    QMutex m_foldersMutex;
+    QSet<QString> m_folders; //!< Folders made (or found) for keys, so each is made once.
+    Writeback m_writeback;   //!< Declared last: stopped before the pending spools go.
 };
 
 } // namespace gh

@@ -9,4 +9,5 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/spoolfile.cpp ${CMAKE_CURRENT_LIST_DIR}/spoolfile.h
     ${CMAKE_CURRENT_LIST_DIR}/sigv4.cpp ${CMAKE_CURRENT_LIST_DIR}/sigv4.h
     ${CMAKE_CURRENT_LIST_DIR}/storekey.cpp ${CMAKE_CURRENT_LIST_DIR}/storekey.h
+    ${CMAKE_CURRENT_LIST_DIR}/writeback.cpp ${CMAKE_CURRENT_LIST_DIR}/writeback.h
 )

@@ -161,13 +161,23 @@ Status SpoolFile::sync()
 
 Status SpoolFile::moveTo(const QString &target)
 {
-    const QString parent = QFileInfo(target).absolutePath();
-    if (!QDir().mkpath(parent))
-        return Error{ErrorCode::Io, tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(parent))};
     ::close(m_fd);
     m_fd = -1;
     // POSIX rename replaces atomically: a rerun after a crash overwrites an identical object in one step.
-    if (::rename(QFile::encodeName(m_path).constData(), QFile::encodeName(target).constData()) != 0) {
+    // The folder is usually there already (the store makes it at commit), so it is made only when missing.
+    const QByteArray from = QFile::encodeName(m_path);
+    const QByteArray to = QFile::encodeName(target);
+    int renamed = ::rename(from.constData(), to.constData());
+    if (renamed != 0 && errno == ENOENT && ::access(from.constData(), F_OK) == 0) {
+        const QString parent = QFileInfo(target).absolutePath();
+        if (!QDir().mkpath(parent)) {
+            m_fd = ::open(from.constData(), O_RDWR | O_CLOEXEC);
+            return Error{ErrorCode::Io,
+                         tr("Cannot create the folder %1.").arg(QDir::toNativeSeparators(parent))};
+        }
+        renamed = ::rename(from.constData(), to.constData());
+    }
+    if (renamed != 0) {
         const Error error{ErrorCode::Io, tr("Cannot move %1 to %2: %3")
                                              .arg(QDir::toNativeSeparators(m_path),
                                                   QDir::toNativeSeparators(target), errnoText())};

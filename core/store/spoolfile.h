@@ -34,6 +34,8 @@ public:
     QString path() const { return m_path; }
     bool isResumable() const { return m_resumable; }
     qint64 size() const { return m_size; }
+    //! The open descriptor (for writeback hints); -1 once moved or removed.
+    int descriptor() const { return m_fd; }
 
     Status write(const char *data, qint64 size);
     //! Drops everything written, keeping the spool.
@@ -45,7 +47,7 @@ public:
     Status setState(const QJsonObject &state);
     //! Flushes the data to disk (fdatasync).
     Status sync();
-    //! Renames the spool to \a target (same file system) and forgets it.
+    //! Renames the spool to \a target (same file system), making its folder if missing, and forgets it.
     Status moveTo(const QString &target);
     //! Deletes the spool and its state.
     void remove();

@@ -1,3 +1,6 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
@@ -9,6 +12,7 @@
 #include "digest/multidigest.h"
 #include "store/localstore.h"
 #include "store/storekey.h"
+#include "store/writeback.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -36,10 +40,32 @@ private slots:
     void oldResumableWritesExpire();
     void flushAfterCommits();
     void groupIsPublishedByFlushOnly();
+    void largeObjectsKeepTheGroupRule();
+    void flushRemakesAKeyFolderRemovedMeanwhile();
+    void writebackDrainsAndKeepsNoDescriptor();
+    void writebackIgnoresBadRequests();
 
 private:
     static QStringList filesUnder(const QString &root);
+    static int openDescriptors();
+    //! Creates \a path holding \a data and returns its open descriptor, or -1.
+    static int createWith(const QByteArray &path, const QByteArray &data);
 };
+
+int TestStore::createWith(const QByteArray &path, const QByteArray &data)
+{
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && ::write(fd, data.constData(), size_t(data.size())) != ssize_t(data.size())) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int TestStore::openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
 
 QStringList TestStore::filesUnder(const QString &root)
 {
@@ -343,6 +369,111 @@ void TestStore::groupIsPublishedByFlushOnly()
     QVERIFY((*writer)->write("now", 3));
     QVERIFY((*writer)->commit(QStringLiteral("g/now.bin"), MultiDigest::of(QByteArrayLiteral("now"))));
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("g/now.bin"))));
+}
+
+void TestStore::largeObjectsKeepTheGroupRule()
+{
+    // Objects large enough that their writeback starts while they are written (every 8 MiB) still appear
+    // under their keys only at flush(), complete; an aborted one and a dropped group leave nothing behind.
+    QTemporaryDir dir;
+    const QByteArray big = test::pseudoRandomBytes(20 * 1024 * 1024 + 123, 77);
+    {
+        auto store = LocalStore::open(dir.path());
+        for (int i = 0; i < 2; ++i) {
+            auto writer = (*store)->beginWrite();
+            for (qsizetype at = 0; at < big.size(); at += 1 << 20) {
+                const qsizetype n = std::min<qsizetype>(1 << 20, big.size() - at);
+                QVERIFY((*writer)->write(big.constData() + at, n));
+            }
+            QCOMPARE((*writer)->written(), big.size());
+            QVERIFY((*writer)->commit(QStringLiteral("masters/%1.wav").arg(i), MultiDigest::of(big)));
+        }
+        {
+            auto aborted = (*store)->beginWrite();
+            for (int i = 0; i < 12; ++i)
+                QVERIFY((*aborted)->write(big.constData(), 1 << 20));
+            (*aborted)->abort();
+        }
+        for (const QString &file : filesUnder(dir.path()))
+            QVERIFY2(file.startsWith(QStringLiteral(".partial/")), qPrintable(file));
+        QCOMPARE(filesUnder(dir.path()).size(), 2);
+        QVERIFY((*store)->flush());
+        QCOMPARE(filesUnder(dir.path()),
+                 QStringList({QStringLiteral("masters/0.wav"), QStringLiteral("masters/1.wav")}));
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE((*(*store)->read(QStringLiteral("masters/%1.wav").arg(i)))->readAll(), big);
+
+        auto dropped = (*store)->beginWrite();
+        for (int i = 0; i < 10; ++i)
+            QVERIFY((*dropped)->write(big.constData(), 1 << 20));
+        QVERIFY((*dropped)->commit(QStringLiteral("masters/dropped.wav"),
+                                   MultiDigest::of(big.left(1 << 20).repeated(10))));
+    } // destroyed without a flush, its writeback possibly still running
+    QCOMPARE(filesUnder(dir.path()),
+             QStringList({QStringLiteral("masters/0.wav"), QStringLiteral("masters/1.wav")}));
+}
+
+void TestStore::flushRemakesAKeyFolderRemovedMeanwhile()
+{
+    // The store makes each key's folder once; if someone removes it before the group is published (a
+    // curator tidying the store by hand), flush() makes it again instead of losing the object.
+    QTemporaryDir dir;
+    auto store = LocalStore::open(dir.path());
+    for (const QString &key : {QStringLiteral("box/a.tif"), QStringLiteral("box/b.tif")}) {
+        auto writer = (*store)->beginWrite();
+        QVERIFY((*writer)->write("first", 5));
+        QVERIFY((*writer)->commit(key, MultiDigest::of(QByteArrayLiteral("first"))));
+        if (key.endsWith(u"a.tif")) {
+            QVERIFY((*store)->flush());
+            QVERIFY((*store)->remove(key));
+            QVERIFY(QDir(dir.path()).rmdir(QStringLiteral("box")));
+        }
+    }
+    QVERIFY((*store)->flush());
+    QCOMPARE(filesUnder(dir.path()), QStringList({QStringLiteral("box/b.tif")}));
+}
+
+void TestStore::writebackDrainsAndKeepsNoDescriptor()
+{
+    QTemporaryDir dir;
+    const QByteArray data = test::pseudoRandomBytes(3 * 1024 * 1024, 5);
+    const int before = openDescriptors();
+    {
+        Writeback writeback;
+        const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("f.bin")));
+        const int fd = createWith(path, data);
+        QVERIFY(fd >= 0);
+        for (int i = 0; i < 3; ++i)
+            writeback.start(fd, qint64(i) << 20, 1 << 20);
+        ::close(fd); // the requests hold their own descriptors
+        ::unlink(path.constData());
+        QTRY_COMPARE(writeback.queued(), 0);
+        QCOMPARE(openDescriptors(), before); // each request closed its descriptor when done
+    }
+    QCOMPARE(openDescriptors(), before);
+
+    // Requests still queued when the Writeback goes are dropped, their descriptors closed.
+    {
+        Writeback writeback;
+        const int fd = createWith(QFile::encodeName(dir.filePath(QStringLiteral("g.bin"))), data);
+        QVERIFY(fd >= 0);
+        for (int i = 0; i < 1000; ++i)
+            writeback.start(fd, 0, data.size());
+        QVERIFY(writeback.queued() <= int(Writeback::s_maxQueued) + 1); // bounded, one being carried out
+        ::close(fd);
+    }
+    QCOMPARE(openDescriptors(), before);
+}
+
+void TestStore::writebackIgnoresBadRequests()
+{
+    Writeback writeback;
+    const int before = openDescriptors();
+    writeback.start(-1, 0, 4096);    // no file
+    writeback.start(0, 0, 0);        // nothing to write
+    writeback.start(1000000, 0, 10); // a descriptor that is not open
+    QCOMPARE(writeback.queued(), 0);
+    QCOMPARE(openDescriptors(), before);
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -257,6 +257,23 @@ const QList<Migration> &catalogMigrations()
              // Rejection asks, for every stored object, whether another batch's file uses it too.
              QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
          }},
+        // v8 (batch_targets) is another track's number; a gap is tolerated while it lands.
+        {9,
+         QStringLiteral(
+             "team mode: leases on the files a stage works on, so several processes share a batch"),
+         {
+             // One row per file a process has claimed for a stage: its owner ("host:pid") and when the
+             // claim runs out (milliseconds since the epoch on the catalog server's clock). A row that has
+             // run out may be taken over; rows outlive the work only until they run out.
+             QStringLiteral("CREATE TABLE file_leases ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " stage TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " owner TEXT NOT NULL,"
+                            " expires_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (file_id, stage)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_leases_owner ON file_leases (batch_id, stage, owner)"),
+         }},
     };
     return migrations;
 }

@@ -1418,6 +1418,26 @@
         <source>recording the check of file %1</source>
         <translation>registrering af kontrollen af filen %1</translation>
     </message>
+    <message>
+        <source>claiming files of batch %1 for the %2 stage</source>
+        <translation>reservation af filer i batch %1 til trinnet %2</translation>
+    </message>
+    <message>
+        <source>renewing the leases of batch %1</source>
+        <translation>fornyelse af reservationerne i batch %1</translation>
+    </message>
+    <message>
+        <source>confirming leases</source>
+        <translation>bekræftelse af reservationer</translation>
+    </message>
+    <message>
+        <source>releasing the leases of batch %1</source>
+        <translation>frigivelse af reservationerne i batch %1</translation>
+    </message>
+    <message>
+        <source>reading who works on batch %1</source>
+        <translation>læsning af, hvem der arbejder på batch %1</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -2176,6 +2196,34 @@
     <message>
         <source>%1 %2/%3: %4</source>
         <translation>%1 %2/%3: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 stopped while it held %n file(s) of this batch; they are taken over.</source>
+        <translation>
+            <numerusform>%1 stoppede, mens den havde %n fil i dette batch; den overtages.</numerusform>
+            <numerusform>%1 stoppede, mens den havde %n filer i dette batch; de overtages.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for %n file(s) that other Gatehouse processes are working on (%1).</source>
+        <translation>
+            <numerusform>Venter på %n fil, som andre Gatehouse-processer arbejder på (%1).</numerusform>
+            <numerusform>Venter på %n filer, som andre Gatehouse-processer arbejder på (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Another Gatehouse process took over %n file(s) after this one&apos;s lease on them ran out; its outcome for them is the one kept.</source>
+        <translation>
+            <numerusform>En anden Gatehouse-proces overtog %n fil, efter at denne proces’ reservation af den udløb; dens resultat for filen er det, der gemmes.</numerusform>
+            <numerusform>En anden Gatehouse-proces overtog %n filer, efter at denne proces’ reservation af dem udløb; dens resultat for filerne er det, der gemmes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: this process (%2) did %n file(s) of the batch.</source>
+        <translation>
+            <numerusform>%1: denne proces (%2) behandlede %n fil i batchet.</numerusform>
+            <numerusform>%1: denne proces (%2) behandlede %n filer i batchet.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6690,6 +6738,10 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Hvor hver kørsels log, _SUMMARY og CSV-filer kopieres hen: s3://bucket/prefix. Tom: gemmes kun ved siden af kataloget.</translation>
+    </message>
+    <message>
+        <source>How long a claim on a file holds without a heartbeat when several Gatehouse processes share a batch on one PostgreSQL catalog; then another process takes the file over. Renewed every third of it while the work goes on.</source>
+        <translation>Hvor længe en reservation af en fil holder uden livstegn, når flere Gatehouse-processer deler et batch i ét PostgreSQL-katalog; derefter overtager en anden proces filen. Fornyes hver tredjedel af tiden, mens arbejdet står på.</translation>
     </message>
 </context>
 <context>

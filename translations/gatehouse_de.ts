@@ -1418,6 +1418,26 @@
         <source>recording the check of file %1</source>
         <translation>Festhalten der Prüfung von Datei %1</translation>
     </message>
+    <message>
+        <source>claiming files of batch %1 for the %2 stage</source>
+        <translation>Beanspruchen von Dateien von Stapel %1 für die Stufe %2</translation>
+    </message>
+    <message>
+        <source>renewing the leases of batch %1</source>
+        <translation>Erneuern der Reservierungen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>confirming leases</source>
+        <translation>Bestätigen von Reservierungen</translation>
+    </message>
+    <message>
+        <source>releasing the leases of batch %1</source>
+        <translation>Freigeben der Reservierungen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading who works on batch %1</source>
+        <translation>Lesen, wer an Stapel %1 arbeitet</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -2176,6 +2196,34 @@
     <message>
         <source>%1 %2/%3: %4</source>
         <translation>%1 %2/%3: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 stopped while it held %n file(s) of this batch; they are taken over.</source>
+        <translation>
+            <numerusform>%1 wurde beendet, während er %n Datei dieses Stapels hielt; sie wird übernommen.</numerusform>
+            <numerusform>%1 wurde beendet, während er %n Dateien dieses Stapels hielt; sie werden übernommen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for %n file(s) that other Gatehouse processes are working on (%1).</source>
+        <translation>
+            <numerusform>Warte auf %n Datei, an der andere Gatehouse-Prozesse arbeiten (%1).</numerusform>
+            <numerusform>Warte auf %n Dateien, an denen andere Gatehouse-Prozesse arbeiten (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Another Gatehouse process took over %n file(s) after this one&apos;s lease on them ran out; its outcome for them is the one kept.</source>
+        <translation>
+            <numerusform>Ein anderer Gatehouse-Prozess hat %n Datei übernommen, nachdem die Reservierung dieses Prozesses abgelaufen war; sein Ergebnis dafür wird behalten.</numerusform>
+            <numerusform>Ein anderer Gatehouse-Prozess hat %n Dateien übernommen, nachdem die Reservierung dieses Prozesses abgelaufen war; sein Ergebnis dafür wird behalten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: this process (%2) did %n file(s) of the batch.</source>
+        <translation>
+            <numerusform>%1: Dieser Prozess (%2) hat %n Datei des Stapels bearbeitet.</numerusform>
+            <numerusform>%1: Dieser Prozess (%2) hat %n Dateien des Stapels bearbeitet.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6690,6 +6738,10 @@
     <message>
         <source>Where each run&apos;s log, _SUMMARY and CSVs are copied: s3://bucket/prefix. Empty: kept only beside the catalog.</source>
         <translation>Wohin Protokoll, _SUMMARY und CSV-Dateien jedes Laufs kopiert werden: s3://bucket/prefix. Leer: nur neben dem Katalog aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>How long a claim on a file holds without a heartbeat when several Gatehouse processes share a batch on one PostgreSQL catalog; then another process takes the file over. Renewed every third of it while the work goes on.</source>
+        <translation>Wie lange die Reservierung einer Datei ohne Lebenszeichen gilt, wenn sich mehrere Gatehouse-Prozesse einen Stapel in einem PostgreSQL-Katalog teilen; danach übernimmt ein anderer Prozess die Datei. Wird jedes Drittel dieser Zeit erneuert, solange die Arbeit läuft.</translation>
     </message>
 </context>
 <context>

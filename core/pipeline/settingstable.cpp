@@ -137,6 +137,14 @@ QList<SettingDefinition> makeTable()
         QT_TRANSLATE_NOOP("gh::SettingsTable",
                           "Read every stored file back and compare its SHA-256 before it counts as stored."),
         "true"));
+    // [team]
+    t.append(integer(
+        "team/lease_seconds", 2, 3600, "60",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "How long a claim on a file holds without a heartbeat when several Gatehouse "
+                          "processes share a batch on one PostgreSQL catalog; then another process takes the "
+                          "file over. Renewed every third of it while the work goes on."),
+        "20"));
     // [intake]
     t.append(
         row("intake/banned_list", Type::Path, "",

@@ -155,6 +155,7 @@ void FileStage::start(const BatchContext &batch)
     m_sinceRenewal.start();
     m_claimedInPass = false;
     m_waiting = false;
+    m_untouched.clear();
 
     if (Status s = m_env.catalog.setStageState(batch.batchId, stage(), StageState::Running); !s) {
         fail(s.error().message);
@@ -242,6 +243,8 @@ bool FileStage::loadPage()
         return false;
     }
     for (FileRecord f : std::as_const(page->files)) {
+        if (m_untouched.contains(f.id))
+            continue; // this run left it for a later one
         // Pending for this stage, whatever the stage before it said: an outcome still pending is untouched.
         f.status = FileStatus::Pending;
         m_queue.push_back(f);
@@ -298,11 +301,18 @@ bool FileStage::passEnded()
         fail(holders.error().message);
         return false;
     }
-    const int gone = releaseGoneHolders(*holders);
-    // On a shared catalog a claim may have skipped files another process was claiming at that moment: a
-    // pass that found work is followed by one more that finds none.
-    const bool again = gone > 0 || (m_env.catalog.sharesWork() && m_claimedInPass);
-    m_claimedInPass = false;
+    bool again = releaseGoneHolders(*holders) > 0;
+    if (!again && holders->isEmpty() && m_env.catalog.sharesWork()) {
+        // A claim that another process is making at this moment hides its files until it commits (they are
+        // skipped, not waited for): while files are pending that this run did not leave alone itself, look
+        // again.
+        auto work = m_env.catalog.pendingWork(m_batch.batchId, m_env.pending);
+        if (!work) {
+            fail(work.error().message);
+            return false;
+        }
+        again = work->files > m_untouched.size();
+    }
     if (holders->isEmpty() && !again) {
         m_waiting = false;
         // Leases of processes that died after committing their last outcomes are of no use to anyone.
@@ -310,12 +320,13 @@ bool FileStage::passEnded()
             qCWarning(lcPipeline).noquote() << s.error().message;
         return true;
     }
-    m_lastQueuedId = 0;
-    m_exhausted = false;
     if (holders->isEmpty()) {
-        QMetaObject::invokeMethod(this, &FileStage::fill, Qt::QueuedConnection);
+        // At once after a pass that found work; after a moment when another claim hid what is left.
+        m_waitTimer.start(m_claimedInPass ? 0 : 200);
+        m_claimedInPass = false;
         return false;
     }
+    m_claimedInPass = false;
     qint64 files = 0;
     qint64 nextExpiry = s_waitPollMs;
     QStringList owners;
@@ -414,6 +425,8 @@ bool FileStage::takeOutcome(const FileOutcome &outcome)
     if (!m_running)
         return false;
     const FileRecord &f = outcome.file;
+    if (f.status == FileStatus::Pending)
+        m_untouched.insert(f.id);
     if (f.status != FileStatus::Pending) {
         m_pendingFiles.append(f);
         m_pendingEvents.append(outcome.events);

@@ -159,6 +159,8 @@ private:
     QElapsedTimer m_sinceRenewal;
     bool m_claimedInPass = false;
     bool m_waiting = false;
+    //! Files that came back untouched in this run (cancelled, or left for a later run): not claimed again.
+    QSet<qint64> m_untouched;
     std::shared_ptr<std::atomic_bool> m_cancel;
 
     std::deque<FileRecord> m_queue;

@@ -9,6 +9,7 @@
 #include <QSqlRecord>
 #include <QThread>
 
+#include "idlist.h"
 #include "migrations.h"
 #include "util/logging.h"
 
@@ -29,16 +30,6 @@ void pauseBeforeRetry(int attempt)
 {
     const int base = std::min(s_retryMaxMs, s_retryBaseMs << std::min(attempt - 1, 16));
     QThread::msleep(ulong(base / 2 + int(QRandomGenerator::global()->bounded(base + 1))));
-}
-
-//! "1,2,3" for ids read from the catalog (numbers only, so they go into the statement as they are).
-QString idList(const QList<qint64> &ids)
-{
-    QStringList parts;
-    parts.reserve(ids.size());
-    for (qint64 id : ids)
-        parts.append(QString::number(id));
-    return parts.join(u',');
 }
 
 // The files columns in the order fileFromQuery() reads them.
@@ -1240,7 +1231,7 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
         //    leases were taken: a file another process settled (and released) just now is not done twice.
         QVariantList pendingValues;
         auto files = run(u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id" +
-                             u" WHERE f.id IN (" + idList(ours) + u')' +
+                             u" WHERE f.id IN (" + sqlIdList(ours) + u')' +
                              pendingCondition(pending, pendingValues) + u" ORDER BY f.id",
                          pendingValues, what);
         if (!files)
@@ -1256,7 +1247,7 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
                     settled.append(id);
             }
             if (auto q = run(u"DELETE FROM file_leases WHERE stage = ? AND owner = ? AND file_id IN (" +
-                                 idList(settled) + u')',
+                                 sqlIdList(settled) + u')',
                              {stageKey, lease.owner}, what);
                 !q)
                 return q.error();
@@ -1287,11 +1278,11 @@ Result<QSet<qint64>> Catalog::confirmLeases(Stage stage, const Lease &lease, con
         return held;
     QList<qint64> ordered = fileIds;
     std::sort(ordered.begin(), ordered.end());
-    auto q =
-        run(u"UPDATE file_leases SET expires_at = " + m_dialect.nowMillis() + u" + " +
-                QString::number(qint64(lease.seconds) * 1000) +
-                u" WHERE stage = ? AND owner = ? AND file_id IN (" + idList(ordered) + u") RETURNING file_id",
-            {StageInfo::key(stage), lease.owner}, tr("confirming leases"));
+    auto q = run(u"UPDATE file_leases SET expires_at = " + m_dialect.nowMillis() + u" + " +
+                     QString::number(qint64(lease.seconds) * 1000) +
+                     u" WHERE stage = ? AND owner = ? AND file_id IN (" + sqlIdList(ordered) +
+                     u") RETURNING file_id",
+                 {StageInfo::key(stage), lease.owner}, tr("confirming leases"));
     if (!q)
         return q.error();
     while (q->next())
@@ -1303,7 +1294,7 @@ Status Catalog::releaseLeases(qint64 batchId, Stage stage, const QString &owner,
 {
     QString sql = QStringLiteral("DELETE FROM file_leases WHERE batch_id = ? AND stage = ? AND owner = ?");
     if (!fileIds.isEmpty())
-        sql += u" AND file_id IN (" + idList(fileIds) + u')';
+        sql += u" AND file_id IN (" + sqlIdList(fileIds) + u')';
     auto q = run(sql, {batchId, StageInfo::key(stage), owner},
                  tr("releasing the leases of batch %1").arg(batchId));
     return q ? Status() : Status(q.error());

@@ -4,6 +4,7 @@
 #include <QSqlError>
 
 #include "catalog.h"
+#include "idlist.h"
 
 namespace gh {
 
@@ -78,15 +79,6 @@ ImageStatistics statisticsFromQuery(const QSqlQuery &q)
     s.error = text(q.value(11));
     s.computedAt = Catalog::fromDbTime(q.value(12).toString());
     return s;
-}
-
-QString idList(const QList<qint64> &ids)
-{
-    QStringList parts;
-    parts.reserve(ids.size());
-    for (qint64 id : ids)
-        parts.append(QString::number(id));
-    return parts.join(u',');
 }
 
 } // namespace
@@ -174,8 +166,9 @@ Status CheckRecords::writeFileResults(const QList<CheckedFile> &files)
         ids.append(f.fileId);
     // The ids are numbers the catalog gave out, so listing them in the statement is safe, and one statement
     // per page is far cheaper than one per file.
-    if (auto q = run(u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + idList(ids) + u')',
-                     {}, tr("replacing QA findings"));
+    if (auto q =
+            run(u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + sqlIdList(ids) + u')',
+                {}, tr("replacing QA findings"));
         !q)
         return q.error();
 
@@ -327,7 +320,7 @@ Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(const Q
     if (fileIds.isEmpty())
         return result;
     auto q = run(QStringLiteral("SELECT %1 FROM check_findings WHERE file_id IN (%2) ORDER BY file_id, id")
-                     .arg(s_findingColumns, idList(fileIds)),
+                     .arg(s_findingColumns, sqlIdList(fileIds)),
                  {}, tr("reading QA findings"));
     if (!q)
         return q.error();
@@ -464,7 +457,7 @@ Result<QHash<qint64, ImageStatistics>> CheckRecords::imageStatistics(const QList
     if (fileIds.isEmpty())
         return result;
     auto q = run(QStringLiteral("SELECT %1 FROM image_stats WHERE file_id IN (%2)")
-                     .arg(s_statisticsColumns, idList(fileIds)),
+                     .arg(s_statisticsColumns, sqlIdList(fileIds)),
                  {}, tr("reading image statistics"));
     if (!q)
         return q.error();

@@ -10,7 +10,8 @@
 # by `sha256sum` of every copy with 4 processes (what fetch does for a folder batch, without a catalog).
 # Every run checks that the batch ended with every file stored once (one digest event per file).
 #
-# Environment: BUILD_DIR (default build in the repository), WORK_DIR (default /tmp/gatehouse-teambench).
+# Environment: BUILD_DIR (default build in the repository), WORK_DIR (default /tmp/gatehouse-teambench),
+# PROCS (default "1 2 4"; "1" times a build from before team mode, which refuses a second process).
 set -euo pipefail
 
 files=${1:-20000}
@@ -18,6 +19,7 @@ runs=${2:-3}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 work=${WORK_DIR:-${TMPDIR:-/tmp}/gatehouse-teambench}
+procs_list=${PROCS:-1 2 4}
 cli=$build/bin/gatehouse-cli
 [ -x "$cli" ] || { echo "build gatehouse-cli first ($cli)" >&2; exit 2; }
 
@@ -52,7 +54,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 declare -A times
 loads=()
 for run in $(seq "$runs"); do
-    for procs in 1 2 4; do
+    for procs in $procs_list; do
         sql "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public"
         rm -rf "$work/store"
         start=$(now)
@@ -82,11 +84,12 @@ done
 one=$(tr ' ' '\n' <<<"${times[1]}" | grep . | median)
 printf 'files %d, runs %d\n' "$files" "$runs"
 printf 'load (median)                 %8.2f s\n' "$(printf '%s\n' "${loads[@]}" | median)"
-for procs in 1 2 4; do
+for procs in $procs_list; do
     m=$(tr ' ' '\n' <<<"${times[$procs]}" | grep . | median)
     printf 'fetch with %d process(es)      %8.2f s   speed-up %.2f   (runs: %s)\n' "$procs" "$m" \
         "$(echo "$one / $m" | bc -l)" "${times[$procs]% }"
 done
 peer=$(tr ' ' '\n' <<<"${times[peer]}" | grep . | median)
-printf 'peer: cp -r + sha256sum -P4   %8.2f s   gatehouse 4 processes / peer %.2f\n' "$peer" \
-    "$(echo "$(tr ' ' '\n' <<<"${times[4]}" | grep . | median) / $peer" | bc -l)"
+most=${procs_list##* }
+printf 'peer: cp -r + sha256sum -P4   %8.2f s   gatehouse %d process(es) / peer %.2f\n' "$peer" "$most" \
+    "$(echo "$(tr ' ' '\n' <<<"${times[$most]}" | grep . | median) / $peer" | bc -l)"

@@ -21,6 +21,13 @@
 
 using namespace gh;
 
+namespace {
+
+const Lease s_leaseA{QStringLiteral("workstation-a:101"), 60};
+const Lease s_leaseB{QStringLiteral("workstation-b:202"), 60};
+
+} // namespace
+
 /*!
     Work sharing in the catalog: leases on the files a stage works on, on SQLite and on a real PostgreSQL 15.
     Two connections stand for two Gatehouse processes; each claims with its own owner. Also the one place
@@ -49,6 +56,14 @@ private slots:
     void concurrentClaimsOnPostgres();
 
 private:
+    struct Processes
+    {
+        std::unique_ptr<Catalog> a; //!< One process's connection…
+        std::unique_ptr<Catalog> b; //!< …and another's, on the same catalog.
+        qint64 batch = 0;
+    };
+    //! Two connections to a fresh catalog of the current engine, with a batch of \a files files.
+    Processes twoProcesses(int files);
     CatalogLocation freshLocation(const QString &engine);
     std::unique_ptr<Catalog> open(const CatalogLocation &location);
     //! A batch of \a files files in one item (every tenth from "/src/a.zip" as an archive member).
@@ -77,6 +92,17 @@ CatalogLocation TestLeases::freshLocation(const QString &engine)
     if (engine == u"sqlite")
         return *CatalogLocation::parse(m_dir.filePath(QStringLiteral("c%1/catalog.sqlite").arg(++m_counter)));
     return *CatalogLocation::parse(test::freshPostgresCatalog(*m_postgres));
+}
+
+TestLeases::Processes TestLeases::twoProcesses(int files)
+{
+    QFETCH(QString, engine);
+    const CatalogLocation location = freshLocation(engine);
+    Processes p{open(location), open(location), 0};
+    p.batch = addBatch(*p.a, files);
+    if (p.batch <= 0)
+        qFatal("cannot add a batch to the catalog");
+    return p;
 }
 
 std::unique_ptr<Catalog> TestLeases::open(const CatalogLocation &location)
@@ -139,14 +165,9 @@ FileQuery TestLeases::page(qint64 afterId, int limit)
 
 void TestLeases::claimsNeverOverlap()
 {
-    QFETCH(QString, engine);
-    const CatalogLocation location = freshLocation(engine);
-    auto a = open(location);
-    auto b = open(location);
-    const qint64 batch = addBatch(*a, 50);
-    QVERIFY(batch > 0);
-    const Lease leaseA{QStringLiteral("workstation-a:101"), 60};
-    const Lease leaseB{QStringLiteral("workstation-b:202"), 60};
+    auto [a, b, batch] = twoProcesses(50);
+    const Lease leaseA = s_leaseA;
+    const Lease leaseB = s_leaseB;
 
     auto first = a->claimFiles(batch, page(0, 20), leaseA);
     QVERIFY2(first, qPrintable(first ? QString() : first.error().message));
@@ -192,13 +213,9 @@ void TestLeases::claimsNeverOverlap()
 
 void TestLeases::runOutLeaseIsTakenOver()
 {
-    QFETCH(QString, engine);
-    const CatalogLocation location = freshLocation(engine);
-    auto a = open(location);
-    auto b = open(location);
-    const qint64 batch = addBatch(*a, 12);
+    auto [a, b, batch] = twoProcesses(12);
     const Lease shortLease{QStringLiteral("elsewhere:4711"), 1};
-    const Lease leaseB{QStringLiteral("workstation-b:202"), 60};
+    const Lease leaseB = s_leaseB;
 
     auto claimed = a->claimFiles(batch, page(0, 100), shortLease);
     QVERIFY(claimed);
@@ -228,13 +245,9 @@ void TestLeases::runOutLeaseIsTakenOver()
 
 void TestLeases::renewedLeaseHolds()
 {
-    QFETCH(QString, engine);
-    const CatalogLocation location = freshLocation(engine);
-    auto a = open(location);
-    auto b = open(location);
-    const qint64 batch = addBatch(*a, 8);
+    auto [a, b, batch] = twoProcesses(8);
     const Lease lease{QStringLiteral("workstation-a:101"), 1};
-    const Lease leaseB{QStringLiteral("workstation-b:202"), 60};
+    const Lease leaseB = s_leaseB;
 
     auto claimed = a->claimFiles(batch, page(0, 100), lease);
     QVERIFY(claimed);
@@ -259,13 +272,9 @@ void TestLeases::renewedLeaseHolds()
 
 void TestLeases::settledFilesAreNotClaimed()
 {
-    QFETCH(QString, engine);
-    const CatalogLocation location = freshLocation(engine);
-    auto a = open(location);
-    auto b = open(location);
-    const qint64 batch = addBatch(*a, 10);
-    const Lease leaseA{QStringLiteral("workstation-a:101"), 60};
-    const Lease leaseB{QStringLiteral("workstation-b:202"), 60};
+    auto [a, b, batch] = twoProcesses(10);
+    const Lease leaseA = s_leaseA;
+    const Lease leaseB = s_leaseB;
 
     auto claimed = a->claimFiles(batch, page(0, 100), leaseA);
     QVERIFY(claimed);
@@ -289,13 +298,9 @@ void TestLeases::settledFilesAreNotClaimed()
 
 void TestLeases::claimsFromOneArchive()
 {
-    QFETCH(QString, engine);
-    const CatalogLocation location = freshLocation(engine);
-    auto a = open(location);
-    auto b = open(location);
-    const qint64 batch = addBatch(*a, 40); // members 0, 10, 20, 30 of /src/a.zip
-    const Lease leaseA{QStringLiteral("workstation-a:101"), 60};
-    const Lease leaseB{QStringLiteral("workstation-b:202"), 60};
+    auto [a, b, batch] = twoProcesses(40); // members 0, 10, 20, 30 of /src/a.zip
+    const Lease leaseA = s_leaseA;
+    const Lease leaseB = s_leaseB;
 
     auto firstPage = b->claimFiles(batch, page(0, 15), leaseB); // holds members 0 and 10
     QVERIFY(firstPage);

@@ -71,6 +71,9 @@ void IssuesModel::reset(qint64 batchId)
     m_rows.clear();
     m_rowByFile.clear();
     m_batchProblems.clear();
+    m_findings.clear();
+    m_findingWhere.clear();
+    m_restatingFiles.clear();
     m_dirtyFirst = m_dirtyLast = -1;
     endResetModel();
     emitCountIfChanged();
@@ -81,9 +84,11 @@ void IssuesModel::addOrUpdate(const QList<FileRecord> &files)
     std::vector<std::unique_ptr<Issue>> fresh;
     QHash<qint64, size_t> freshByFile;
     QSet<int> gone;
+    bool restating = false;
     for (const FileRecord &f : files) {
         if (f.batchId != m_batchId)
             continue;
+        restating = restating || m_restatingFiles.contains(f.id);
         const bool problem = StatusInfo::severity(f.status) == Severity::Error;
         if (const int row = m_rowByFile.value(f.id, -1); row >= 0) {
             if (!problem) {
@@ -120,6 +125,9 @@ void IssuesModel::addOrUpdate(const QList<FileRecord> &files)
         removeRowList(QList<int>(gone.cbegin(), gone.cend()));
     std::erase(fresh, nullptr);
     append(std::move(fresh));
+    // A file whose row came or went may restate a finding, or no longer.
+    if (restating)
+        showFindings();
     emitCountIfChanged();
 }
 
@@ -158,6 +166,21 @@ void IssuesModel::setFindings(qint64 batchId, const QList<FindingRecord> &findin
 {
     if (batchId != m_batchId)
         return;
+    m_findings = findings;
+    m_findingWhere = where;
+    m_restatingFiles.clear();
+    for (const FindingRecord &f : findings) {
+        const auto &restated = Problems::restatedStatuses();
+        if (f.fileId > 0 && std::any_of(restated.cbegin(), restated.cend(),
+                                        [&](const auto &r) { return r.first == f.check; }))
+            m_restatingFiles.insert(f.fileId);
+    }
+    showFindings();
+    emitCountIfChanged();
+}
+
+void IssuesModel::showFindings()
+{
     QList<int> old;
     for (size_t row = 0; row < m_rows.size(); ++row) {
         if (m_rows[row]->problem.kind == Kind::Finding)
@@ -165,15 +188,20 @@ void IssuesModel::setFindings(qint64 batchId, const QList<FindingRecord> &findin
     }
     removeRowList(old);
     std::vector<std::unique_ptr<Issue>> fresh;
-    fresh.reserve(size_t(findings.size()));
-    for (qsizetype i = 0; i < findings.size(); ++i) {
+    fresh.reserve(size_t(m_findings.size()));
+    for (qsizetype i = 0; i < m_findings.size(); ++i) {
+        const FindingRecord &f = m_findings[i];
+        if (m_restatingFiles.contains(f.fileId)) {
+            const int fileRow = m_rowByFile.value(f.fileId, -1);
+            if (fileRow >= 0 && Problems::restatesStatus(f, m_rows[size_t(fileRow)]->problem.status))
+                continue;
+        }
         auto issue = std::make_unique<Issue>();
-        issue->problem = Problems::ofFinding(findings[i], where.value(i));
+        issue->problem = Problems::ofFinding(f, m_findingWhere.value(i));
         issue->what = Problems::title(issue->problem);
         fresh.push_back(std::move(issue));
     }
     append(std::move(fresh));
-    emitCountIfChanged();
 }
 
 void IssuesModel::append(std::vector<std::unique_ptr<Issue>> fresh)

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QIcon>
 #include <QJsonArray>
+#include <QSet>
 #include <QTimer>
 
 #include "model/finding.h"
@@ -69,7 +70,9 @@ public:
     void setBatchProblems(qint64 batchId, const QList<Problem> &problems);
     /*!
         Replaces the QA findings shown for \a batchId (ignored for another batch) with \a findings;
-        \a where says where each one is ("item / name"), in the same order.
+        \a where says where each one is ("item / name"), in the same order. A finding that says what its
+        file's row says already (Problems::restatesStatus(): a fixity finding about a file whose checksum
+        did not match) is not a row of its own while the file has its row.
     */
     void setFindings(qint64 batchId, const QList<gh::FindingRecord> &findings, const QStringList &where);
 
@@ -102,11 +105,16 @@ private:
     void reindexFrom(int row);
     void emitCountIfChanged();
     static void fill(Issue &issue, const FileRecord &file);
+    //! Makes the finding rows those of m_findings that no file row restates.
+    void showFindings();
 
     qint64 m_batchId = 0;
     std::vector<std::unique_ptr<Issue>> m_rows;
     QHash<qint64, int> m_rowByFile;
     QList<Problem> m_batchProblems;
+    QList<FindingRecord> m_findings; //!< Every finding of the batch, shown or not.
+    QStringList m_findingWhere;
+    QSet<qint64> m_restatingFiles; //!< Files a finding may restate: their changes re-decide what shows.
     int m_dirtyFirst = -1;
     int m_dirtyLast = -1;
     int m_lastCount = 0;

@@ -24,6 +24,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -35,6 +36,7 @@
 
 #include "areafocusframe.h"
 #include "batchlistmodel.h"
+#include "duplicatesview.h"
 #include "enginecontroller.h"
 #include "exportmenu.h"
 #include "filefiltermodel.h"
@@ -376,6 +378,30 @@ void MainWindow::createDocks()
     });
     connect(m_issues, &IssuesPanel::fileActivated, this, [this](qint64 fileId) { selectFile(fileId); });
     m_issuesDock->raise();
+
+    // Duplicate cases of the shown batch: opened from the Duplicates lamp, View → Duplicates, or the dock.
+    m_duplicates =
+        new DuplicatesView(m_workspace, QSettings().fileName(), m_engine->engine()->thread(), this);
+    m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
+    m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
+    m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
+    // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
+    auto *duplicatesScroll = new QScrollArea(this);
+    duplicatesScroll->setWidget(m_duplicates);
+    duplicatesScroll->setWidgetResizable(true);
+    duplicatesScroll->setFrameShape(QFrame::NoFrame);
+    m_duplicatesDock->setWidget(duplicatesScroll);
+    addDockWidget(Qt::BottomDockWidgetArea, m_duplicatesDock);
+    tabifyDockWidget(logDock, m_duplicatesDock);
+    connect(m_duplicates, &DuplicatesView::casesLoaded, m_duplicatesDock, [this](qint64, qint64 open) {
+        m_duplicatesDock->setWindowTitle(open > 0 ? tr("Duplicates (%1 open)").arg(open) : tr("Duplicates"));
+    });
+    connect(m_duplicates, &DuplicatesView::decisionsChanged, this, [this] { m_engine->refreshBatches(); });
+    connect(m_batchView, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (index.column() >= BatchListModel::FirstStageColumn &&
+            BatchListModel::stageForColumn(index.column()) == Stage::Dedup)
+            showDuplicates();
+    });
 }
 
 void MainWindow::createActions()
@@ -490,6 +516,8 @@ void MainWindow::createActions()
     view->addAction(tr("&Smaller Thumbnails"), this,
                     [this] { m_grid->setThumbnailSize(m_grid->thumbnailSize() * 4 / 5); })
         ->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("&Duplicates"), this, &MainWindow::showDuplicates)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     view->addSeparator();
     m_showArchivedAction = view->addAction(tr("Show Ar&chived Batches"));
     m_showArchivedAction->setCheckable(true);
@@ -894,6 +922,7 @@ void MainWindow::showBatch(qint64 batchId, bool force, bool loadFiles)
     m_metadata->showFile(0);
     m_preview->setCurrentIndex({});
     m_issues->setBatch(batchId);
+    m_duplicates->setBatch(batchId);
     const BatchRecord *batch = shownRecord();
     if (batch)
         m_issues->model()->setBatchProblems(batchId, batch->batchProblems);
@@ -915,6 +944,13 @@ void MainWindow::selectBatch(qint64 batchId)
         return;
     m_batchView->selectRow(row);
     m_batchView->scrollTo(m_batchModel->index(row, 0));
+}
+
+void MainWindow::showDuplicates()
+{
+    m_duplicatesDock->show();
+    m_duplicatesDock->raise();
+    m_duplicates->setFocus(Qt::ShortcutFocusReason);
 }
 
 void MainWindow::setFilesView(int page)
@@ -1352,8 +1388,13 @@ void MainWindow::openReview(qint64 batchId, qint64 itemId)
         statusBar()->showMessage(tr("Choose a batch to review first."));
         return;
     }
-    if (!m_review)
+    if (!m_review) {
         m_review = new ReviewView(m_engine, m_workspace, m_preferences, this);
+        // Approval hands over: the engine's runner carries the batch on past the review into the upload to
+        // its targets (Upload lamp, transfers view); a batch without a target is finished at the review.
+        connect(m_review, &ReviewView::approved, this,
+                [this](qint64 approved) { m_engine->runBatch(approved); });
+    }
     m_review->setEngineBusy(m_busy);
     m_review->openBatch(batchId, itemId);
     m_review->show();

@@ -20,6 +20,7 @@ namespace gh {
 
 class AreaFocusFrame;
 class BatchListModel;
+class DuplicatesView;
 class EngineController;
 class FileFilterModel;
 class FileTableModel;
@@ -80,6 +81,11 @@ public:
     QList<QWidget *> focusAreas() const;
     //! Checks \a batchId again; only \a fileIds when given (see gh::Recheck).
     void checkAgain(qint64 batchId, const QList<qint64> &fileIds = {});
+    DuplicatesView *duplicatesView() const { return m_duplicates; }
+
+public slots:
+    //! Shows the duplicates view of the shown batch (the Duplicates lamp, a problem about duplicates).
+    void showDuplicates();
 
 signals:
     //! A run finished (for tests and scripting).
@@ -160,6 +166,8 @@ private:
     TransfersView *m_transfers = nullptr;
     IssuesPanel *m_issues = nullptr;
     QDockWidget *m_issuesDock = nullptr;
+    DuplicatesView *m_duplicates = nullptr;
+    QDockWidget *m_duplicatesDock = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QTreeWidget *m_trace = nullptr;
     ProgressPanel *m_progress = nullptr;

@@ -14,14 +14,12 @@ Preferences Preferences::load()
     // default, where the CLI's --config would fail.
     auto settings = Settings::read(s, s.fileName(), {}, Settings::Mode::Lenient, &problems);
     Preferences p = fromSettings(settings ? *settings : Settings());
+    // The stages above the pipeline read their own sections ([dedup], the targets') from the same file.
+    if (s.format() == QSettings::NativeFormat || s.format() == QSettings::IniFormat)
+        p.options.settingsFile = s.fileName();
     p.problems = problems + p.problems;
     for (const QString &problem : std::as_const(p.problems))
         qWarning("%s", qPrintable(problem));
-    // A value someone wrote by hand that is out of range leaves the whole profile at its defaults.
-    if (auto qa = QaProfile::read(s, QStringLiteral("the settings")))
-        p.qa = *qa;
-    else
-        p.problems.append(qa.error().message);
     return p;
 }
 
@@ -38,12 +36,22 @@ Preferences Preferences::fromSettings(const Settings &settings)
     if (options)
         p.options = *options;
     p.hotFolder = p.settings.text(QStringLiteral("intake/hot_folder"));
+    // A profile whose keys disagree with each other (a minimum above its maximum) is left at its defaults,
+    // for the engine too.
+    auto qa = QaProfile::fromSettings(p.settings, tr("the settings"));
+    if (!qa) {
+        p.problems.append(qa.error().message);
+        qa = QaProfile();
+        p.settings = qa->toSettings(p.settings);
+        p.options.settings = p.settings;
+    }
+    p.qa = *qa;
     return p;
 }
 
 Settings Preferences::toSettings() const
 {
-    Settings s = EngineSettings::capture(options, settings);
+    Settings s = qa.toSettings(EngineSettings::capture(options, settings));
     if (Status ok = s.setText(QStringLiteral("intake/hot_folder"), hotFolder); !ok)
         qWarning("%s", qPrintable(ok.error().message));
     return s;
@@ -53,7 +61,6 @@ void Preferences::save() const
 {
     QSettings s;
     toSettings().write(s);
-    qa.write(s);
 }
 
 } // namespace gh

@@ -17,17 +17,20 @@ namespace gh {
 */
 struct Preferences
 {
+    Q_DECLARE_TR_FUNCTIONS(gh::Preferences)
+
+public:
     Settings settings;  //!< Every key of the settings table; what is saved.
     RunOptions options; //!< What \c settings make for the engine (kept in step by fromSettings()/save()).
     QString hotFolder;  //!< A folder watched for new deliveries; empty for none (intake/hot_folder).
     //! Saved values the table refused when loading; those keys keep their defaults.
     QStringList problems;
-    //! The QA profile, under the CLI's [check] keys (read and written beside the table's keys).
+    //! The QA profile: what the [check] keys of \c settings make (written back by toSettings()).
     QaProfile qa;
 
     static Preferences load();
     static Preferences fromSettings(const Settings &settings);
-    //! \c settings with \c options and \c hotFolder written into it.
+    //! \c settings with \c options, \c qa and \c hotFolder written into it.
     Settings toSettings() const;
     void save() const;
 };

@@ -1,6 +1,7 @@
 #include "reviewview.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include <QAction>
 #include <QBrush>
@@ -18,6 +19,8 @@
 #include <QLocale>
 #include <QMap>
 #include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QThread>
@@ -28,6 +31,7 @@
 #include "filetablemodel.h"
 #include "previewwidget.h"
 #include "review/reviewbook.h"
+#include "targets/handover.h"
 
 namespace gh {
 
@@ -139,6 +143,8 @@ void ReviewView::createWidgets()
     m_items->setObjectName(QStringLiteral("reviewItems"));
     m_items->setAccessibleName(tr("Items to review"));
     m_items->setUniformItemSizes(true);
+    m_items->setTextElideMode(Qt::ElideMiddle);
+    m_items->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_items, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row != m_current)
             showItem(row);
@@ -209,14 +215,14 @@ void ReviewView::createWidgets()
     itemLayout->addWidget(new QLabel(tr("Supplier"), itemPanel));
     itemLayout->addWidget(m_supplier, 2);
 
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_items);
-    split->addWidget(m_preview);
-    split->addWidget(itemPanel);
-    split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 3);
-    split->setStretchFactor(2, 2);
-    split->setSizes({200, 700, 380});
+    m_split = new QSplitter(Qt::Horizontal, this);
+    m_split->addWidget(m_items);
+    m_split->addWidget(m_preview);
+    m_split->addWidget(itemPanel);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 3);
+    m_split->setStretchFactor(2, 2);
+    m_split->setSizes({200, 700, 380});
 
     m_target = new QLineEdit(this);
     m_target->setObjectName(QStringLiteral("target"));
@@ -250,7 +256,7 @@ void ReviewView::createWidgets()
     scoreRow->addWidget(m_scoreboard);
     scoreRow->addWidget(m_verdict, 1);
     layout->addLayout(scoreRow);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
     layout->addWidget(keys);
     layout->addWidget(m_status);
     layout->addLayout(decisions);
@@ -323,10 +329,13 @@ void ReviewView::connectSession()
     connect(m_session, &ReviewSession::decided, this,
             [this](qint64 batchId, bool ok, const QString &message) {
                 m_deciding = false;
+                const bool approval = std::exchange(m_approving, false);
                 m_status->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020"));
                 m_status->setText(message);
                 updateDecisionButtons();
                 emit decided(batchId, ok, message);
+                if (ok && approval)
+                    emit approved(batchId);
             });
     connect(m_session, &ReviewSession::failed, this, [this](const QString &message) {
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -516,6 +525,33 @@ void ReviewView::updateItemList()
         m_items->addItem(new QListWidgetItem);
     for (int i = 0; i < count; ++i)
         updateListRow(i);
+    fitItemList();
+}
+
+void ReviewView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitItemList();
+}
+
+void ReviewView::fitItemList()
+{
+    // Newspaper identifiers differ at their end ("…/1795-06-13-01/…-0001"): the list is as wide as its widest
+    // row, up to a third of the view, and a row too long even then keeps its end (the elision is in the
+    // middle).
+    int widest = 0;
+    for (int i = 0; i < m_items->count(); ++i)
+        widest = std::max(widest, m_items->fontMetrics().horizontalAdvance(m_items->item(i)->text()));
+    const int frame = 2 * m_items->frameWidth() + m_items->verticalScrollBar()->sizeHint().width() + 16;
+    QList<int> sizes = m_split->sizes();
+    const int total = std::accumulate(sizes.cbegin(), sizes.cend(), 0);
+    const int wanted = std::min(widest + frame, std::max(200, total / 3));
+    if (total <= 0 || sizes.value(0) >= wanted)
+        return;
+    const int more = wanted - sizes[0];
+    sizes[0] = wanted;
+    sizes[1] = std::max(100, sizes[1] - more);
+    m_split->setSizes(sizes);
 }
 
 void ReviewView::updateListRow(int index)
@@ -533,6 +569,7 @@ void ReviewView::updateListRow(int index)
     if (item.reason != ReviewReason::Random)
         text += u"  (" + (item.reason == ReviewReason::Flag ? tr("flagged") : tr("added")) + u')';
     row->setText(text);
+    row->setToolTip(item.identifier);
     row->setData(Qt::UserRole, item.itemId);
     row->setForeground(item.verdict == Verdict::Fail ? QBrush(QColor(0xb0, 0x00, 0x20)) : QBrush());
 }
@@ -698,8 +735,7 @@ void ReviewView::updateSupplier()
 void ReviewView::updateDecisionButtons()
 {
     const bool open = m_haveState && m_state.summary.state == BatchState::Open;
-    m_approve->setText(
-        tr("&Approve: %1").arg(BatchDecisions::approveConsequence(m_state.storedCopies, m_target->text())));
+    m_approve->setText(tr("&Approve: %1").arg(approveConsequence()));
     m_reject->setText(tr("&Reject: %1").arg(BatchDecisions::rejectConsequence(m_state.storedCopies)));
     const bool can = open && !m_engineBusy && !m_deciding && m_pendingWrites == 0;
     m_approve->setEnabled(can);
@@ -945,6 +981,15 @@ DecisionForm decisionForm(QWidget *parent, const QString &title, const QString &
 
 } // namespace
 
+QString ReviewView::approveConsequence() const
+{
+    const QString target = m_target->text().trimmed();
+    if (target.isEmpty() && !m_state.handover.isEmpty())
+        return m_state.handover;
+    return BatchDecisions::approveConsequence(
+        m_state.storedCopies, target.isEmpty() ? QString() : UploadHandover::displayName(target));
+}
+
 void ReviewView::askApprove()
 {
     if (!m_approve->isEnabled())
@@ -963,8 +1008,7 @@ void ReviewView::askApprove()
             u"</p>";
     }
     const DecisionForm form =
-        decisionForm(this, tr("Approve batch %1?").arg(m_batchId),
-                     BatchDecisions::approveConsequence(m_state.storedCopies, target), explanation,
+        decisionForm(this, tr("Approve batch %1?").arg(m_batchId), approveConsequence(), explanation,
                      blockers.isEmpty() ? tr("Note (optional):") : tr("Reason for overriding:"),
                      !blockers.isEmpty(), tr("Approve"), m_state.curator);
     connect(form.dialog, &QDialog::accepted, this,
@@ -972,6 +1016,7 @@ void ReviewView::askApprove()
                 const QString why = form.reason->text().trimmed();
                 const QString agent = form.agent->text().trimmed();
                 m_deciding = true;
+                m_approving = true;
                 updateDecisionButtons();
                 m_status->setText(tr("Approving batch %1 …").arg(batchId));
                 QMetaObject::invokeMethod(

@@ -14,7 +14,9 @@ class QFrame;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QSplitter;
 class QPushButton;
+class QResizeEvent;
 class QTextBrowser;
 class QTimer;
 
@@ -74,6 +76,8 @@ signals:
     void verdictSaved(qint64 itemId, bool ok, const QString &message);
     //! An approval or rejection finished.
     void decided(qint64 batchId, bool ok, const QString &message);
+    //! \a batchId was approved here: the main window runs it on into the upload to its targets.
+    void approved(qint64 batchId);
 
 private:
     struct Undo
@@ -94,8 +98,12 @@ private:
     void updateHeader();
     void updateItemList();
     void updateListRow(int index);
+    //! Widens the item list to its widest row, up to a third of the view.
+    void fitItemList();
     void updateItemPanel();
     void updateDecisionButtons();
+    //! What approving does: with the target typed in, else the batch's own (from core, as the CLI says it).
+    QString approveConsequence() const;
     void updateSupplier();
     bool reviewOpen() const;
 
@@ -116,6 +124,7 @@ private:
     void askApprove();
     void askReject();
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
     EngineController *m_engine;
     Workspace m_workspace;
@@ -127,9 +136,11 @@ private:
     ReviewState m_state;
     bool m_haveState = false;
     int m_current = -1;
+    QSplitter *m_split = nullptr;
     int m_pendingWrites = 0;
     bool m_engineBusy = false;
     bool m_deciding = false;
+    bool m_approving = false; //!< The decision under way is an approval.
     QList<Undo> m_undo;
     QHash<qint64, ReviewItemDetails> m_details;
 

@@ -79,6 +79,10 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     , m_defectReasons(new QLineEdit(this))
     , m_supplier(new QLineEdit(this))
     , m_suppliers(new QLineEdit(this))
+    , m_defaultTarget(new QLineEdit(this))
+    , m_targetFilter(new QLineEdit(this))
+    , m_wikiUser(new QLineEdit(this))
+    , m_wikiPassword(new QLineEdit(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Settings"));
@@ -192,11 +196,38 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_suppliers->setPlaceholderText(tr("e.g. B4000220=Example Scanning Ltd"));
     reviewForm->addRow(tr("Suppliers by &prefix:"), m_suppliers);
 
+    // Uploads: where an approved batch goes ([targets]) and the wiki account ([mediawiki]).
+    auto *uploads = new QWidget(this);
+    auto *uploadsForm = new QFormLayout(uploads);
+    m_defaultTarget->setObjectName(QStringLiteral("defaultTarget"));
+    m_defaultTarget->setText(settings.text(QStringLiteral("targets/default")));
+    m_defaultTarget->setPlaceholderText(tr("none: approval keeps the batch in the archive only"));
+    m_defaultTarget->setAccessibleName(tr("Default target"));
+    m_defaultTarget->setToolTip(SettingsTable::meaning(*SettingsTable::find(u"targets/default")));
+    uploadsForm->addRow(tr("Default &target:"), m_defaultTarget);
+    m_targetFilter->setText(settings.text(QStringLiteral("targets/filter")));
+    m_targetFilter->setPlaceholderText(tr("all files"));
+    m_targetFilter->setAccessibleName(tr("Files for the default target"));
+    m_targetFilter->setToolTip(SettingsTable::meaning(*SettingsTable::find(u"targets/filter")));
+    uploadsForm->addRow(tr("&Files:"), m_targetFilter);
+    m_wikiUser->setText(settings.text(QStringLiteral("mediawiki/user")));
+    m_wikiUser->setPlaceholderText(tr("Name@appid"));
+    m_wikiUser->setAccessibleName(tr("Wiki bot user"));
+    m_wikiUser->setToolTip(SettingsTable::meaning(*SettingsTable::find(u"mediawiki/user")));
+    uploadsForm->addRow(tr("Wiki &user:"), m_wikiUser);
+    m_wikiPassword->setObjectName(QStringLiteral("wikiPassword"));
+    m_wikiPassword->setEchoMode(QLineEdit::Password);
+    m_wikiPassword->setText(settings.text(QStringLiteral("mediawiki/password")));
+    m_wikiPassword->setAccessibleName(tr("Wiki bot password"));
+    m_wikiPassword->setToolTip(SettingsTable::meaning(*SettingsTable::find(u"mediawiki/password")));
+    uploadsForm->addRow(tr("Wiki pass&word:"), m_wikiPassword);
+
     auto *tabs = new QTabWidget(this);
     tabs->addTab(downloads, tr("Downloads"));
     tabs->addTab(intake, tr("Intake"));
     tabs->addTab(storage, tr("Storage"));
     tabs->addTab(review, tr("Review"));
+    tabs->addTab(uploads, tr("Uploads"));
     m_quality = new QaProfileEditor(preferences.qa, this);
     tabs->addTab(m_quality, tr("Quality"));
     auto *layout = new QVBoxLayout(this);
@@ -252,14 +283,20 @@ Preferences SettingsDialog::preferences() const
         {"review/defect_reasons", m_defectReasons->text()},
         {"review/supplier", m_supplier->text()},
         {"review/suppliers", m_suppliers->text()},
+        {"targets/default", m_defaultTarget->text().trimmed()},
+        {"targets/filter", m_targetFilter->text().trimmed()},
+        {"mediawiki/user", m_wikiUser->text().trimmed()},
+        {"mediawiki/password", m_wikiPassword->text()},
     };
     for (const auto &[key, value] : review) {
         // Every field holds text the table accepts (a free text or a listed choice).
         if (Status s = p.settings.setText(QString::fromLatin1(key), value); !s)
             qWarning("%s", qPrintable(s.error().message));
     }
-    p.settings = p.toSettings();
     p.qa = m_quality->profile();
+    p.settings = p.toSettings();
+    // The engine reads the stages' own sections ([check]) from the options' settings.
+    p.options.settings = p.settings;
     return p;
 }
 

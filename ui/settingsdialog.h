@@ -56,6 +56,10 @@ private:
     QLineEdit *m_defectReasons;
     QLineEdit *m_supplier;
     QLineEdit *m_suppliers;
+    QLineEdit *m_defaultTarget;
+    QLineEdit *m_targetFilter;
+    QLineEdit *m_wikiUser;
+    QLineEdit *m_wikiPassword;
     QaProfileEditor *m_quality;
     QDialogButtonBox *m_buttons;
 };

@@ -11,6 +11,7 @@
 #include "report/filedetails.h"
 #include "report/problems.h"
 #include "report/reports.h"
+#include "targets/handover.h"
 
 // The batch commands: load, fetch, run, status, files, report.
 
@@ -208,7 +209,21 @@ int cmdRun(Global global, const QStringList &arguments)
                 runner.setStages(stagesWithUpload(context, upload));
             runner.run(source, context.options);
         },
-        [&](qint64 loaded) { return applySupplierOptions(cl, context, loaded); });
+        [&](qint64 loaded) -> Status {
+            if (Status s = applySupplierOptions(cl, context, loaded); !s)
+                return s;
+            // Where the batch goes: what --target delivers to, or the [targets] default for a batch that
+            // has none yet (the upload after the review takes it there once the batch is approved).
+            if (!upload.routes.isEmpty())
+                return UploadHandover::record(*context.catalog, loaded, upload.routes, upload.options,
+                                              QStringLiteral("run"));
+            auto options = UploadHandover::optionsFor(context.options);
+            if (!options)
+                return options.error();
+            if (auto recorded = UploadHandover::recordDefault(*context.catalog, loaded, *options); !recorded)
+                return recorded.error();
+            return {};
+        });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
     const qint64 batchId = std::get<qint64>(result);

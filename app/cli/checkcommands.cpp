@@ -19,22 +19,16 @@ namespace {
 
 constexpr int s_findingsShown = 200;
 
-// The QA profile: defaults, then [check] of --config, then --profile, then --schemas.
-Result<QaProfile> readProfile(const Global &global, const CommandLine &cl)
+// The QA profile: the [check] keys of --config (\a settings), then those of --profile, then --schemas.
+Result<QaProfile> readProfile(const Global &global, const Settings &settings, const CommandLine &cl)
 {
-    QaProfile profile;
-    if (!global.config.isEmpty()) {
-        auto fromConfig = QaProfile::fromFile(global.config, profile);
-        if (!fromConfig)
-            return fromConfig.error();
-        profile = *fromConfig;
-    }
-    if (cl.parser.isSet(QStringLiteral("profile"))) {
-        auto fromProfile = QaProfile::fromFile(cl.parser.value(QStringLiteral("profile")), profile);
-        if (!fromProfile)
-            return fromProfile.error();
-        profile = *fromProfile;
-    }
+    auto read =
+        cl.parser.isSet(QStringLiteral("profile"))
+            ? QaProfile::fromFile(cl.parser.value(QStringLiteral("profile")), settings)
+            : QaProfile::fromSettings(settings, global.config.isEmpty() ? tr("the settings") : global.config);
+    if (!read)
+        return read.error();
+    QaProfile profile = *read;
     if (cl.parser.isSet(QStringLiteral("schemas")))
         profile.schemas = cl.parser.value(QStringLiteral("schemas"));
     if (cl.parser.isSet(QStringLiteral("jobs"))) {
@@ -79,15 +73,14 @@ int cmdCheck(Global global, const QStringList &arguments)
         {QStringLiteral("jobs"), tr("Files checked at once (default: one per core)."), tr("n")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
-    auto profile = readProfile(global, cl);
-    if (!profile)
-        return fatal(profile.error().message);
     const bool json = cl.parser.isSet(QStringLiteral("json"));
-
     auto opened = openContext(global, true);
     if (!opened)
         return fatal(opened.error().message);
     Context &context = *opened;
+    auto profile = readProfile(global, context.settings, cl);
+    if (!profile)
+        return fatal(profile.error().message);
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);

@@ -167,6 +167,7 @@ Result<Context> openContext(const Global &global, bool withStore)
     if (!options)
         return Error{ErrorCode::Invalid, tr("%1: %2").arg(global.config, options.error().message)};
     context.options = *options;
+    context.options.settingsFile = global.config;
     if (!context.options.bannedList.isEmpty()) {
         auto banned = EngineSettings::readBannedList(context.options.bannedList);
         if (!banned)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonArray>
+
 #include "clisupport.h"
 #include "pipeline/stagedefinition.h"
 #include "targets/uploadplan.h"
@@ -37,6 +39,9 @@ QStringList reviewStatusLines(Catalog &catalog, qint64 batchId, bool json, QJson
 // checkcommands.cpp: "check BATCH", automatic QA; "schemas fetch|list"
 int cmdCheck(Global global, const QStringList &arguments);
 int cmdSchemas(Global global, const QStringList &arguments);
+// dedupcommands.cpp: "dedup BATCH --target T", "decide BATCH (--file ID… | --case CASE) --action A"
+int cmdDedup(Global global, const QStringList &arguments);
+int cmdDecide(Global global, const QStringList &arguments);
 
 // thumbnailcommands.cpp
 int cmdThumbnails(Global global, const QStringList &arguments);
@@ -60,8 +65,13 @@ void addUploadOptions(CommandLine &cl);
 std::optional<int> readUploadSettings(const CommandLine &cl, const Context &context,
                                       const QStringList &arguments, UploadSettings &settings,
                                       bool jobsFromJobsOption);
-//! The default stages followed by the upload stage for \a settings.
+//! The default stages with the upload stage for \a settings placed before the curator's review.
 QList<StageDefinition> stagesWithUpload(const Context &context, const UploadSettings &settings);
+/*!
+    Prints where the batch's files stand at each of \a specs (a line each on stderr, or nothing with
+    \a json) and appends their counts to \a array; ExitFailures when any file is not delivered yet.
+*/
+int reportTargets(Context &context, qint64 batchId, const QStringList &specs, bool json, QJsonArray &array);
 // housekeepingcommands.cpp: "recheck BATCH [--files IDS]", "batch rename|archive|unarchive|delete BATCH"
 int cmdRecheck(Global global, const QStringList &arguments);
 int cmdBatch(Global global, const QStringList &arguments);

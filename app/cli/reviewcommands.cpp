@@ -6,9 +6,12 @@
 #include "pipeline/settings.h"
 #include "qa/samplingrandom.h"
 #include "review/batchdecisions.h"
+#include "review/decisionnotice.h"
 #include "review/qacsv.h"
 #include "review/reviewbook.h"
 #include "review/reviewjson.h"
+#include "targets/handover.h"
+#include "targets/targetregistry.h"
 
 // The review commands: sample, verdict, approve, reject (issue "Review and approval").
 
@@ -312,26 +315,99 @@ int cmdApprove(Global global, const QStringList &arguments)
 {
     CommandLine cl(
         QStringLiteral("approve"),
-        tr("Approve a batch as a whole; refused while its QA sample is incomplete or rejects it, or "
-           "decisions are open, unless --override gives a reason."));
+        tr("Approve a batch as a whole, then upload it to its targets (--target, the targets recorded for "
+           "it, or [targets] default) with progress; refused while its QA sample is incomplete or rejects "
+           "it, or decisions are open, unless --override gives a reason."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
-    cl.parser.addOption({QStringLiteral("target"),
-                         tr("Where the approved files go (local:DIR, s3://…, mediawiki:…)."), tr("target")});
+    cl.parser.addOption(
+        {QStringLiteral("target"),
+         tr("Where the approved files go (local:DIR, s3://…, mediawiki:…); recorded with the batch. Repeat "
+            "for several targets."),
+         tr("target")});
+    cl.parser.addOption(
+        {QStringLiteral("filter"),
+         tr("Only the files matching this query go to the --target before it (the filter bar's syntax)."),
+         tr("query")});
     cl.parser.addOption({QStringLiteral("override"),
                          tr("Approve despite what refuses it, for this reason (recorded)."), tr("reason")});
+    cl.parser.addOption({QStringLiteral("json"), tr("Print the result as JSON.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     if (auto exit = refuseEmpty(cl, QStringLiteral("override"), tr("--override needs a reason.")))
         return *exit;
-    auto opened = openBatch(global, cl, false);
+    auto opened = openBatch(global, cl, true);
     if (const int *exit = std::get_if<int>(&opened))
         return *exit;
     auto &[context, batchId] = std::get<OpenedBatch>(opened);
-    BatchDecisions decisions(*context.catalog, nullptr);
-    auto outcome = decisions.approve(batchId, cl.parser.value(QStringLiteral("target")),
+    const bool json = cl.parser.isSet(QStringLiteral("json"));
+
+    // Targets are checked before anything is decided: a spec that cannot be opened is a usage error.
+    auto routes = TargetRoute::fromArguments(arguments);
+    if (!routes)
+        return fatal(routes.error().message);
+    auto options = UploadHandover::optionsFor(context.options);
+    if (!options)
+        return fatal(options.error().message);
+    for (const TargetRoute &route : std::as_const(*routes)) {
+        if (auto target = TargetRegistry::open(route.spec, *options); !target)
+            return fatal(target.error().message);
+    }
+
+    BatchDecisions decisions(*context.catalog, context.store.get());
+    auto outcome = decisions.approve(batchId, routes->isEmpty() ? QString() : routes->constFirst().spec,
                                      cl.parser.value(QStringLiteral("override")),
                                      ReviewBook::curatorName(context.settings));
-    return reportDecision(outcome);
+    if (!outcome)
+        return reviewFailure(outcome.error());
+    // Every --target with its filter (the hook recorded the first without one), or the default.
+    if (routes->isEmpty()) {
+        if (auto recorded = UploadHandover::recordDefault(*context.catalog, batchId, *options); !recorded)
+            return fatal(recorded.error().message);
+    } else if (Status s = UploadHandover::record(*context.catalog, batchId, *routes, *options,
+                                                 QStringLiteral("approve"));
+               !s) {
+        return fatal(s.error().message);
+    }
+    if (!json) {
+        out() << outcome->message << Qt::endl;
+        for (const QString &note : std::as_const(outcome->notes))
+            err() << note << Qt::endl;
+    }
+
+    // The hand-over: the runner carries the approved batch on past the review into the upload.
+    auto due = UploadHandover::due(*context.catalog, batchId);
+    if (!due)
+        return fatal(due.error().message);
+    int exit = ExitOk;
+    QJsonArray targets;
+    if (*due) {
+        const auto result = drive(context, [&](BatchRunner &runner) {
+            runner.runBatch(batchId, context.options, RunNotifier::Occasion::Approve);
+        });
+        if (const int *fatalExit = std::get_if<int>(&result))
+            return *fatalExit;
+        auto specs = context.catalog->batchTargetSpecs(batchId);
+        if (!specs)
+            return fatal(specs.error().message);
+        QStringList names;
+        for (const BatchTargetRecord &t : std::as_const(*specs))
+            names.append(t.spec);
+        exit = std::max(reportTargets(context, batchId, names, json, targets),
+                        exitForBatch(*context.catalog, batchId));
+    } else {
+        // Nothing to upload: the approval is the end, told as a run's end is (the upload's runner tells it
+        // otherwise).
+        DecisionNotice::send(*context.catalog, context.workspace, context.store->displayName(), batchId,
+                             RunNotifier::Occasion::Approve, context.options.report);
+    }
+    if (json) {
+        printJson(QJsonObject{{QStringLiteral("batch"), batchId},
+                              {QStringLiteral("state"), QStringLiteral("approved")},
+                              {QStringLiteral("message"), outcome->message},
+                              {QStringLiteral("notes"), QJsonArray::fromStringList(outcome->notes)},
+                              {QStringLiteral("targets"), targets}});
+    }
+    return exit;
 }
 
 int cmdReject(Global global, const QStringList &arguments)
@@ -358,6 +434,10 @@ int cmdReject(Global global, const QStringList &arguments)
                                         if (!quiet)
                                             err() << tr("%1/%2 files").arg(done).arg(total) << Qt::endl;
                                     });
+    if (outcome) {
+        DecisionNotice::send(*context.catalog, context.workspace, context.store->displayName(), batchId,
+                             RunNotifier::Occasion::Reject, context.options.report);
+    }
     return reportDecision(outcome);
 }
 

@@ -4,6 +4,7 @@
 #include "catalog/catalog.h"
 #include "commands.h"
 #include "pipeline/settings.h"
+#include "targets/handover.h"
 #include "targets/targetregistry.h"
 #include "targets/uploadpreview.h"
 #include "targets/uploadstage.h"
@@ -71,18 +72,11 @@ std::optional<int> readUploadSettings(const CommandLine &cl, const Context &cont
                                       const QStringList &arguments, UploadSettings &settings,
                                       bool jobsFromJobsOption)
 {
-    TargetOptions options;
-    if (!context.global.config.isEmpty()) {
-        auto read = TargetOptions::fromFile(context.global.config);
-        if (!read)
-            return fatal(read.error().message);
-        options = *read;
-    }
-    options.applyEnvironment(QProcessEnvironment::systemEnvironment());
-    options.userAgent = context.options.transfer.userAgent;
-    if (!context.options.transfer.contact.isEmpty())
-        options.contact = context.options.transfer.contact;
-    options.caBundle = context.options.transfer.caBundle;
+    // [mediawiki] and [targets] as the settings table reads them, the environment's credentials.
+    auto read = UploadHandover::optionsFor(context.options);
+    if (!read)
+        return fatal(read.error().message);
+    TargetOptions options = *read;
 
     const QString jobsName = jobsFromJobsOption ? QStringLiteral("jobs") : QStringLiteral("upload-jobs");
     if (cl.parser.isSet(jobsName)) {
@@ -126,21 +120,45 @@ std::optional<int> readUploadSettings(const CommandLine &cl, const Context &cont
     if (!routes)
         return fatal(routes.error().message);
     settings.routes = *routes;
-    if (settings.routes.isEmpty() && !options.defaultTarget.isEmpty()) {
-        auto route = TargetRoute::make(options.defaultTarget);
-        if (!route)
-            return fatal(route.error().message);
-        settings.routes.append(*route);
+    if (settings.routes.isEmpty()) {
+        auto fallback = UploadHandover::defaultRoutes(options);
+        if (!fallback)
+            return fatal(fallback.error().message);
+        settings.routes = *fallback;
     }
     return std::nullopt;
 }
 
 QList<StageDefinition> stagesWithUpload(const Context &context, const UploadSettings &settings)
 {
-    // Before the curator's review for now: upload and run --target deliver what was asked. Issue 13 wants the
-    // approval to start the upload (core/review/reviewhooks.cpp); then the upload moves after the review.
-    return StageDefinition::with(StageDefinition::defaults(),
-                                 UploadStage::definition(settings, context.workspace.dataDir()));
+    // An explicit upload delivers now, before the curator's review (the operator asked; a rejection
+    // withdraws it again): the upload registered after the review gives way to this one.
+    QList<StageDefinition> stages = StageDefinition::defaults();
+    stages.removeIf([](const StageDefinition &d) { return d.stage == Stage::Upload; });
+    return StageDefinition::with(stages, UploadStage::definition(settings, context.workspace.dataDir()));
+}
+
+int reportTargets(Context &context, qint64 batchId, const QStringList &specs, bool json, QJsonArray &array)
+{
+    int exit = ExitOk;
+    for (const QString &spec : specs) {
+        auto counts = context.catalog->targetCounts(batchId, spec);
+        if (!counts)
+            return fatal(counts.error().message);
+        for (auto it = counts->cbegin(); it != counts->cend(); ++it) {
+            if (!isDelivered(it.key()) && it.key() != TargetState::Skipped && it.value() > 0)
+                exit = ExitFailures;
+        }
+        array.append(countsJson(spec, *counts));
+        if (!json && !context.global.quiet) {
+            QStringList parts;
+            for (auto it = counts->cbegin(); it != counts->cend(); ++it)
+                parts.append(QStringLiteral("%1 %2").arg(it.value()).arg(FileStateInfo::key(it.key())));
+            err() << spec << ": "
+                  << (parts.isEmpty() ? tr("nothing to send") : parts.join(QStringLiteral(", "))) << Qt::endl;
+        }
+    }
+    return exit;
 }
 
 int cmdUpload(Global global, const QStringList &arguments)
@@ -205,35 +223,26 @@ int cmdUpload(Global global, const QStringList &arguments)
         return ExitOk;
     }
 
+    // Where the batch goes is recorded before anything is sent, so a killed upload keeps it.
+    if (Status s = UploadHandover::record(*context.catalog, *batchId, settings.routes, settings.options,
+                                          QStringLiteral("upload"));
+        !s)
+        return fatal(s.error().message);
     const auto result = drive(context, [&](BatchRunner &runner) {
         runner.setStages(stagesWithUpload(context, settings));
-        runner.runBatch(*batchId, context.options);
+        runner.runBatch(*batchId, context.options, RunNotifier::Occasion::Upload);
     });
     if (const int *exit = std::get_if<int>(&result))
         return *exit;
 
-    int exit = ExitOk;
-    QJsonArray targets;
+    QStringList specs;
     for (const TargetRoute &route : std::as_const(settings.routes)) {
         // The spec as the target normalises it is what the rows carry.
         auto target = TargetRegistry::open(route.spec, settings.options, TargetContext{});
-        const QString spec = target ? (*target)->spec() : route.spec;
-        auto counts = context.catalog->targetCounts(*batchId, spec);
-        if (!counts)
-            return fatal(counts.error().message);
-        for (auto it = counts->cbegin(); it != counts->cend(); ++it) {
-            if (!isDelivered(it.key()) && it.key() != TargetState::Skipped && it.value() > 0)
-                exit = ExitFailures;
-        }
-        targets.append(countsJson(spec, *counts));
-        if (!json && !context.global.quiet) {
-            QStringList parts;
-            for (auto it = counts->cbegin(); it != counts->cend(); ++it)
-                parts.append(QStringLiteral("%1 %2").arg(it.value()).arg(FileStateInfo::key(it.key())));
-            err() << spec << ": "
-                  << (parts.isEmpty() ? tr("nothing to send") : parts.join(QStringLiteral(", "))) << Qt::endl;
-        }
+        specs.append(target ? (*target)->spec() : route.spec);
     }
+    QJsonArray targets;
+    const int exit = reportTargets(context, *batchId, specs, json, targets);
     if (json)
         printJson(QJsonObject{{QStringLiteral("batch"), *batchId}, {QStringLiteral("targets"), targets}});
     return std::max(exit, exitForBatch(*context.catalog, *batchId));

@@ -1,10 +1,13 @@
 #include "catalog.h"
 
+#include <algorithm>
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
@@ -14,6 +17,24 @@
 #include "util/logging.h"
 
 namespace gh {
+
+namespace {
+
+//! Every version recorded in schema_version (none for a new database); false when it cannot be read.
+bool appliedVersions(const QSqlDatabase &db, QSet<int> &versions)
+{
+    versions.clear();
+    if (!db.tables().contains(QStringLiteral("schema_version")))
+        return true;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_version")))
+        return false;
+    while (q.next())
+        versions.insert(q.value(0).toInt());
+    return true;
+}
+
+} // namespace
 
 namespace {
 
@@ -279,8 +300,17 @@ Status Catalog::initialise(int targetVersion)
                 .arg(m_version)
                 .arg(latestVersion())};
     }
-    if (m_version < targetVersion)
-        return migrate(targetVersion);
+    // A version below the highest may be missing too: migration numbers are assigned per track, and a
+    // catalog written before one track's migration landed (v7 before v6) gets it now, in order.
+    QSet<int> applied;
+    if (!appliedVersions(database(), applied))
+        return Error{
+            ErrorCode::Database,
+            tr("Catalog error while reading the schema version in %1.").arg(m_location.displayName())};
+    for (const Migration &migration : catalogMigrations()) {
+        if (migration.version <= targetVersion && !applied.contains(migration.version))
+            return migrate(targetVersion);
+    }
     return {};
 }
 
@@ -305,10 +335,15 @@ Result<int> Catalog::readVersion()
 Status Catalog::migrate(int targetVersion)
 {
     QSqlDatabase db = database();
+    QSet<int> applied;
+    if (!appliedVersions(db, applied))
+        return Error{
+            ErrorCode::Database,
+            tr("Catalog error while reading the schema version in %1.").arg(m_location.displayName())};
     for (const Migration &migration : catalogMigrations()) {
         if (migration.version > targetVersion)
             break;
-        if (migration.version <= m_version)
+        if (applied.contains(migration.version))
             continue;
 
         QSqlQuery q(db);
@@ -324,10 +359,12 @@ Status Catalog::migrate(int targetVersion)
 
         // Another workstation may have migrated while we waited for the lock.
         if (m_version > 0 || db.tables().contains(QStringLiteral("schema_version"))) {
-            if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !q.next())
+            q.prepare(QStringLiteral("SELECT COUNT(*) FROM schema_version WHERE version = ?"));
+            q.addBindValue(migration.version);
+            if (!q.exec() || !q.next())
                 return fail(q, tr("reading the schema version"));
-            if (q.value(0).toInt() >= migration.version) {
-                m_version = q.value(0).toInt();
+            if (q.value(0).toInt() > 0) {
+                m_version = std::max(m_version, migration.version);
                 QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
                 continue;
             }
@@ -353,7 +390,7 @@ Status Catalog::migrate(int targetVersion)
             return fail(q, tr("committing migration %1").arg(migration.version));
         qCInfo(lcCatalog) << "migrated" << m_location.displayName() << "to schema version"
                           << migration.version;
-        m_version = migration.version;
+        m_version = std::max(m_version, migration.version);
     }
     return {};
 }
@@ -933,6 +970,17 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
         // Intake records only what it refused.
         sql += QStringLiteral(
             " AND NOT EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = 'intake')");
+    } else if (pending.settled) {
+        // A transient failure waits for the stage before to try it again.
+        QList<FileStatus> transient;
+        for (FileStatus s : StatusInfo::all()) {
+            if (StatusInfo::isTransient(s))
+                transient.append(s);
+        }
+        sql += u" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = ?"
+               u" AND g.state <> 'pending' AND g.status NOT IN (" +
+               statusList(transient) + u"))";
+        values.append(StageInfo::key(pending.after));
     } else {
         sql += QStringLiteral(" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id"
                               " AND g.stage = ? AND g.state = 'done')");
@@ -1458,6 +1506,52 @@ Result<QMap<TargetState, qint64>> Catalog::targetCounts(qint64 batchId, const QS
     if (!q)
         return q.error();
     return countedBy<TargetState>(*q, &FileStateInfo::targetStateFromKey);
+}
+
+Result<QList<BatchTargetRecord>> Catalog::batchTargetSpecs(qint64 batchId)
+{
+    auto q = run(QStringLiteral("SELECT spec, filter, set_by, set_at FROM batch_targets WHERE batch_id = ?"
+                                " ORDER BY set_at, spec"),
+                 {batchId}, tr("reading the targets of batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<BatchTargetRecord> result;
+    while (q->next())
+        result.append({batchId, q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+                       fromDbTime(q->value(3).toString())});
+    return result;
+}
+
+Status Catalog::setBatchTargetSpecs(const QList<BatchTargetRecord> &targets)
+{
+    auto tx = transaction();
+    if (!tx)
+        return tx.error();
+    for (const BatchTargetRecord &t : targets) {
+        auto q = run(QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch_id, spec) DO UPDATE SET"
+                                    " filter = excluded.filter, set_by = excluded.set_by,"
+                                    " set_at = excluded.set_at"),
+                     {t.batchId, t.spec, notNull(t.filter), notNull(t.setBy),
+                      toDbTime(t.setAt.isValid() ? t.setAt : QDateTime::currentDateTimeUtc())},
+                     tr("recording the target %1 of batch %2").arg(t.spec).arg(t.batchId));
+        if (!q)
+            return q.error();
+    }
+    return tx->commit();
+}
+
+Result<QStringList> Catalog::deliveredTargets(qint64 batchId)
+{
+    auto q =
+        run(QStringLiteral("SELECT DISTINCT target FROM file_targets WHERE batch_id = ? ORDER BY target"),
+            {batchId}, tr("reading where batch %1 was delivered").arg(batchId));
+    if (!q)
+        return q.error();
+    QStringList result;
+    while (q->next())
+        result.append(q->value(0).toString());
+    return result;
 }
 
 // Events

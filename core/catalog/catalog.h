@@ -21,12 +21,14 @@ namespace gh {
     \class gh::PendingFor
     The files a stage still has to do: those it has not settled (no row of \c stage in file_stages, or a
     row put back to pending), among those the stage before it let through: for \c after == Stage::Intake,
-    every file intake did not refuse; for any other stage, the files it settled as done.
+    every file intake did not refuse; for any other stage, the files it settled as done, or with \c settled
+    every file it settled for good (failed and skipped too, not a transient failure it will try again).
 */
 struct PendingFor
 {
     Stage stage = Stage::Fetch;
     Stage after = Stage::Intake;
+    bool settled = false;
 };
 
 /*!
@@ -247,6 +249,12 @@ public:
     Result<QList<FileTargetRecord>> batchTargets(qint64 batchId, const QString &target,
                                                  qint64 afterFileId = 0, int limit = -1);
     Result<QMap<TargetState, qint64>> targetCounts(qint64 batchId, const QString &target);
+    //! Where the batch goes (batch_targets), in the order the targets were set.
+    Result<QList<BatchTargetRecord>> batchTargetSpecs(qint64 batchId);
+    //! Adds \a targets to the batch's targets; one already there takes the new filter, setter and time.
+    Status setBatchTargetSpecs(const QList<BatchTargetRecord> &targets);
+    //! The targets the batch's files have rows for (file_targets), in spec order.
+    Result<QStringList> deliveredTargets(qint64 batchId);
 
     // Events
     Status addEvents(const QList<EventRecord> &events);

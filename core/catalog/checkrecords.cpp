@@ -58,6 +58,17 @@ FindingRecord findingFromQuery(const QSqlQuery &q)
     return f;
 }
 
+// Every row a query for findings gives, in its order.
+Result<QList<FindingRecord>> findingList(Result<QSqlQuery> q)
+{
+    if (!q)
+        return q.error();
+    QList<FindingRecord> result;
+    while (q->next())
+        result.append(findingFromQuery(*q));
+    return result;
+}
+
 const QString s_statisticsColumns =
     QStringLiteral("file_id, batch_id, sha256, format, width, height, sample_width, sample_height, reduction,"
                    " components, histogram, error, computed_at");
@@ -239,15 +250,25 @@ Status CheckRecords::recordBatchResults(qint64 batchId, const QList<FindingRecor
     auto tx = m_catalog.transaction();
     if (!tx)
         return tx.error();
-    if (auto q = run(QStringLiteral("DELETE FROM check_findings WHERE batch_id = ? AND scope = 'batch'"),
-                     {batchId}, tr("replacing the QA findings of batch %1").arg(batchId));
-        !q)
-        return q.error();
-    if (Status s = insertFindings(findings, s_batchScope); !s)
+    if (Status s = writeBatchFindings(batchId, findings); !s)
         return s;
     if (Status s = insertEvents(events); !s)
         return s;
     return tx->commit();
+}
+
+Status CheckRecords::writeBatchFindings(qint64 batchId, const QList<FindingRecord> &findings)
+{
+    if (auto q = run(QStringLiteral("DELETE FROM check_findings WHERE batch_id = ? AND scope = 'batch'"),
+                     {batchId}, tr("replacing the QA findings of batch %1").arg(batchId));
+        !q)
+        return q.error();
+    return insertFindings(findings, s_batchScope);
+}
+
+Status CheckRecords::writeEvents(const QList<EventRecord> &events)
+{
+    return insertEvents(events);
 }
 
 Status CheckRecords::addEvents(const QList<EventRecord> &events)
@@ -259,6 +280,30 @@ Status CheckRecords::addEvents(const QList<EventRecord> &events)
         return tx.error();
     if (Status s = insertEvents(events); !s)
         return s;
+    return tx->commit();
+}
+
+Status CheckRecords::forgetFiles(const QList<qint64> &fileIds)
+{
+    if (fileIds.isEmpty())
+        return {};
+    auto tx = m_catalog.transaction();
+    if (!tx)
+        return tx.error();
+    // The ids are numbers the catalog gave out, so listing them in the statement is safe.
+    const QString ids = sqlIdList(fileIds);
+    const QStringList statements{
+        u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + ids + u')',
+        u"DELETE FROM check_files WHERE file_id IN (" + ids + u')',
+        u"DELETE FROM file_stages WHERE stage = '" + StageInfo::key(Stage::Check) + u"' AND file_id IN (" +
+            ids + u')',
+    };
+    for (const QString &sql : statements) {
+        if (auto q =
+                run(sql, {}, tr("forgetting the QA results of %n file(s)", nullptr, int(fileIds.size())));
+            !q)
+            return q.error();
+    }
     return tx->commit();
 }
 
@@ -278,29 +323,24 @@ Status CheckRecords::clearBatch(qint64 batchId)
 
 Result<QList<FindingRecord>> CheckRecords::findings(qint64 batchId)
 {
-    auto q = run(QStringLiteral("SELECT %1 FROM check_findings WHERE batch_id = ?"
-                                " ORDER BY COALESCE(file_id, 0), id")
-                     .arg(s_findingColumns),
-                 {batchId}, tr("reading the QA findings of batch %1").arg(batchId));
-    if (!q)
-        return q.error();
-    QList<FindingRecord> result;
-    while (q->next())
-        result.append(findingFromQuery(*q));
-    return result;
+    return findingList(run(QStringLiteral("SELECT %1 FROM check_findings WHERE batch_id = ?"
+                                          " ORDER BY COALESCE(file_id, 0), id")
+                               .arg(s_findingColumns),
+                           {batchId}, tr("reading the QA findings of batch %1").arg(batchId)));
+}
+
+Result<QList<FindingRecord>> CheckRecords::itemFindings(qint64 itemId)
+{
+    return findingList(run(
+        QStringLiteral("SELECT %1 FROM check_findings WHERE item_id = ? ORDER BY id").arg(s_findingColumns),
+        {itemId}, tr("reading the QA findings of item %1").arg(itemId)));
 }
 
 Result<QList<FindingRecord>> CheckRecords::fileFindings(qint64 fileId)
 {
-    auto q = run(
+    return findingList(run(
         QStringLiteral("SELECT %1 FROM check_findings WHERE file_id = ? ORDER BY id").arg(s_findingColumns),
-        {fileId}, tr("reading the QA findings of file %1").arg(fileId));
-    if (!q)
-        return q.error();
-    QList<FindingRecord> result;
-    while (q->next())
-        result.append(findingFromQuery(*q));
-    return result;
+        {fileId}, tr("reading the QA findings of file %1").arg(fileId)));
 }
 
 Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(qint64 batchId)
@@ -333,10 +373,27 @@ Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(const Q
 
 Result<QList<CheckRecords::Count>> CheckRecords::counts(qint64 batchId)
 {
-    auto q = run(QStringLiteral("SELECT check_name, severity, COUNT(*), COUNT(DISTINCT file_id)"
-                                " FROM check_findings WHERE batch_id = ? GROUP BY check_name, severity"
-                                " ORDER BY check_name, severity"),
-                 {batchId}, tr("counting the QA findings of batch %1").arg(batchId));
+    return counts(batchId, {});
+}
+
+Result<QList<CheckRecords::Count>> CheckRecords::counts(qint64 batchId,
+                                                        const QList<std::pair<QString, FileStatus>> &restated)
+{
+    QVariantList values{batchId};
+    QString unless;
+    if (!restated.isEmpty()) {
+        QStringList pairs;
+        for (const auto &[check, status] : restated) {
+            pairs.append(QStringLiteral("(c.check_name = ? AND f.status = ?)"));
+            values << check << StatusInfo::key(status);
+        }
+        unless = u" AND NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id AND (" +
+                 pairs.join(QStringLiteral(" OR ")) + u"))";
+    }
+    auto q = run(u"SELECT c.check_name, c.severity, COUNT(*), COUNT(DISTINCT c.file_id)"
+                 u" FROM check_findings c WHERE c.batch_id = ?" +
+                     unless + u" GROUP BY c.check_name, c.severity ORDER BY c.check_name, c.severity",
+                 values, tr("counting the QA findings of batch %1").arg(batchId));
     if (!q)
         return q.error();
     QList<Count> result;

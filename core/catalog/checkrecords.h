@@ -83,8 +83,21 @@ public:
     //! Replaces the findings of the checks across files of \a batchId and adds \a events, in one transaction.
     Status recordBatchResults(qint64 batchId, const QList<FindingRecord> &findings,
                               const QList<EventRecord> &events);
+    //! Replaces the findings of the checks across files of \a batchId, inside the caller's transaction.
+    Status writeBatchFindings(qint64 batchId, const QList<FindingRecord> &findings);
     //! Adds \a events in a transaction of their own.
     Status addEvents(const QList<EventRecord> &events);
+    //! Adds \a events inside the caller's transaction.
+    Status writeEvents(const QList<EventRecord> &events);
+    //! The catalog the records are in (for a transaction around several writes).
+    Catalog &catalog() const { return m_catalog; }
+    /*!
+        Forgets what the per-file pass of QA found about \a fileIds and that it saw them (their findings,
+        facts and check-stage rows), in one transaction: a file whose status "check again" re-decided is
+        checked again by the next run, and no finding about its old state stays behind. Image statistics
+        stay (tied to the content's SHA-256).
+    */
+    Status forgetFiles(const QList<qint64> &fileIds);
     //! Forgets every finding and fact of \a batchId, for a check from scratch; image statistics stay (they
     //! are tied to the content's SHA-256, not to a run).
     Status clearBatch(qint64 batchId);
@@ -93,6 +106,8 @@ public:
     Result<QList<FindingRecord>> findings(qint64 batchId);
     //! The findings about file \a fileId.
     Result<QList<FindingRecord>> fileFindings(qint64 fileId);
+    //! The findings about item \a itemId and its files, in the order found.
+    Result<QList<FindingRecord>> itemFindings(qint64 itemId);
     //! The batch's findings by file id; findings about no file are under 0.
     Result<QHash<qint64, QList<FindingRecord>>> findingsByFile(qint64 batchId);
     //! The findings about \a fileIds (a page of files), by file id.
@@ -110,6 +125,12 @@ public:
         qint64 files = 0; //!< Distinct files among them.
     };
     Result<QList<Count>> counts(qint64 batchId);
+    /*!
+        counts() without the findings of a check about a file whose status says the same already: for each
+        (check, status) of \a restated, findings of that check about a file with that status are left out
+        (QA's \c fixity finding about a file whose status is fixity-mismatch is the same problem).
+    */
+    Result<QList<Count>> counts(qint64 batchId, const QList<std::pair<QString, FileStatus>> &restated);
     //! How many files of \a batchId the per-file pass has seen.
     Result<qint64> checkedFileCount(qint64 batchId);
 

@@ -212,7 +212,55 @@ const QList<Migration> &catalogMigrations()
                             " computed_at TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX image_stats_batch ON image_stats (batch_id)"),
          }},
-        // v6 (dedup) is another track's number; a gap is tolerated while it lands.
+        {6,
+         QStringLiteral("duplicate cases per file and target, and the decisions about them"),
+         {
+             // What dedup found for a file against one target; decision_id points at the decision in force
+             // (made for this case and not taken back), NULL while none is.
+             QStringLiteral("CREATE TABLE duplicate_cases ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " item_id BIGINT NOT NULL,"
+                            " dup_case TEXT NOT NULL,"
+                            " needs_decision INTEGER NOT NULL DEFAULT 0,"
+                            " intended_name TEXT NOT NULL DEFAULT '',"
+                            " sent_md5 TEXT NOT NULL DEFAULT '',"
+                            " sent_sha1 TEXT NOT NULL DEFAULT '',"
+                            " sent_sha256 TEXT NOT NULL DEFAULT '',"
+                            " sent_size BIGINT,"
+                            " existing_name TEXT,"
+                            " existing_sha1 TEXT,"
+                            " existing_file BIGINT,"
+                            " existing_batch BIGINT,"
+                            " deleted_before INTEGER NOT NULL DEFAULT 0,"
+                            " deleted_for_copyright INTEGER NOT NULL DEFAULT 0,"
+                            " details TEXT NOT NULL DEFAULT '{}',"
+                            " decision_id BIGINT,"
+                            " classified_at TEXT NOT NULL,"
+                            " PRIMARY KEY (file_id, target))"),
+             QStringLiteral(
+                 "CREATE INDEX duplicate_cases_batch ON duplicate_cases (batch_id, target, dup_case)"),
+             // Every decision ever made, taken back ones included: who, when, why, and what the upload made
+             // of it (executed_at: no longer undoable).
+             QStringLiteral("CREATE TABLE duplicate_decisions ("
+                            " id {id_pk},"
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " target TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " dup_case TEXT NOT NULL,"
+                            " action TEXT NOT NULL,"
+                            " new_name TEXT NOT NULL DEFAULT '',"
+                            " note TEXT NOT NULL DEFAULT '',"
+                            " decided_by TEXT NOT NULL,"
+                            " rule TEXT NOT NULL DEFAULT '',"
+                            " decided_at TEXT NOT NULL,"
+                            " undone_at TEXT,"
+                            " undone_by TEXT,"
+                            " executed_at TEXT,"
+                            " execution TEXT)"),
+             QStringLiteral("CREATE INDEX duplicate_decisions_file ON duplicate_decisions (file_id, target)"),
+         }},
         {7,
          QStringLiteral("review and approval: QA samples and verdicts, suppliers, decisions, re-deliveries"),
          {
@@ -257,7 +305,29 @@ const QList<Migration> &catalogMigrations()
              // Rejection asks, for every stored object, whether another batch's file uses it too.
              QStringLiteral("CREATE INDEX files_stored_key ON files (stored_key)"),
          }},
-        // v8 (batch_targets) is another track's number; a gap is tolerated while it lands.
+        {8,
+         QStringLiteral(
+             "where a batch goes: its targets, set by upload, run --target, approve or the settings"),
+         {
+             // One row per batch and target spec; the upload after the review sends the batch's files to
+             // each, the files its filter (the filter bar's syntax, empty: all) takes.
+             QStringLiteral("CREATE TABLE batch_targets ("
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " spec TEXT NOT NULL,"
+                            " filter TEXT NOT NULL DEFAULT '',"
+                            " set_by TEXT NOT NULL DEFAULT '',"
+                            " set_at TEXT NOT NULL,"
+                            " PRIMARY KEY (batch_id, spec))"),
+             // What earlier versions knew: the targets files were delivered to, and an approval's target.
+             QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                            " SELECT batch_id, target, '', 'upload', MIN(updated_at) FROM file_targets"
+                            " GROUP BY batch_id, target"),
+             QStringLiteral("INSERT INTO batch_targets (batch_id, spec, filter, set_by, set_at)"
+                            " SELECT b.id, b.target, '', COALESCE(b.decided_by, ''),"
+                            " COALESCE(b.decided_at, b.created_at) FROM batches b"
+                            " WHERE b.target IS NOT NULL AND b.target <> '' AND NOT EXISTS"
+                            " (SELECT 1 FROM batch_targets t WHERE t.batch_id = b.id AND t.spec = b.target)"),
+         }},
         {9,
          QStringLiteral(
              "team mode: leases on the files a stage works on, so several processes share a batch"),

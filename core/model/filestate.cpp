@@ -37,6 +37,7 @@ constexpr std::array s_targetStates{
     TargetStateEntry{TargetState::Failed, u"failed", QT_TRANSLATE_NOOP("gh::FileStateInfo", "Failed")},
     TargetStateEntry{TargetState::TargetMismatch, u"target-mismatch",
                      QT_TRANSLATE_NOOP("gh::FileStateInfo", "Differs at the target")},
+    TargetStateEntry{TargetState::Deleted, u"deleted", QT_TRANSLATE_NOOP("gh::FileStateInfo", "Deleted")},
 };
 
 } // namespace

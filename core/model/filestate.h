@@ -39,6 +39,7 @@ enum class TargetState
     Skipped,        //!< "skipped": the curator (or a rule) decided not to send it.
     Failed,         //!< "failed": the target refused it or could not be reached after every attempt.
     TargetMismatch, //!< "target-mismatch": what the target holds afterwards differs from what was sent.
+    Deleted,        //!< "deleted": delivered, then withdrawn from the target when the batch was rejected.
 };
 
 class FileStateInfo
@@ -88,6 +89,21 @@ struct FileTargetRecord
     QJsonObject reported;  //!< What the target answered (ids, revision, ETag, warnings), as it said it.
     bool verified = false; //!< The target's copy was checked against our digests after sending.
     QDateTime at;
+};
+
+/*!
+    \class gh::BatchTargetRecord
+    One place a batch goes (catalog table batch_targets): the target spec, the filter that picks its files
+    (the filter bar's syntax; empty: every file), and who set it when (upload, run --target, approve, the
+    \c [targets] default setting, the GUI).
+*/
+struct BatchTargetRecord
+{
+    qint64 batchId = 0;
+    QString spec;
+    QString filter;
+    QString setBy;
+    QDateTime setAt;
 };
 
 } // namespace gh

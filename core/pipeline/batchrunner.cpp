@@ -150,10 +150,10 @@ void BatchRunner::run(const QString &source, const RunOptions &options)
     advance(result->batchId);
 }
 
-void BatchRunner::runBatch(qint64 batchId, const RunOptions &options)
+void BatchRunner::runBatch(qint64 batchId, const RunOptions &options, RunNotifier::Occasion occasion)
 {
     begin(options, true);
-    m_occasion = RunNotifier::Occasion::Fetch;
+    m_occasion = occasion;
     auto batch = m_catalog.batch(batchId);
     if (!batch) {
         complete(batchId, false, batch.error().message);

@@ -59,8 +59,13 @@ public:
         of creating a new one.
     */
     void run(const QString &source, const RunOptions &options);
-    //! Runs every files stage of an existing batch once more (pending work, transient failures), in order.
-    void runBatch(qint64 batchId, const RunOptions &options);
+    /*!
+        Runs every files stage of an existing batch once more (pending work, transient failures), in order.
+        \a occasion tells RunNotifier what the run was (an upload or an approval's upload mails; a fetch
+        does not).
+    */
+    void runBatch(qint64 batchId, const RunOptions &options,
+                  RunNotifier::Occasion occasion = RunNotifier::Occasion::Fetch);
     //! Thread-safe.
     void cancel();
     /*!

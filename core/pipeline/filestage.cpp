@@ -137,6 +137,11 @@ QString FileStage::doneDetail() const
     return tr("All files done.");
 }
 
+Status FileStage::allSettled(StageState &, QString &)
+{
+    return {};
+}
+
 void FileStage::stopped() {}
 
 void FileStage::start(const BatchContext &batch)
@@ -397,8 +402,13 @@ void FileStage::fill()
             if (StatusInfo::severity(it.key()) == Severity::Error || it.key() == FileStatus::Pending)
                 problems += it.value();
         }
-        finish(problems > 0 ? StageState::NeedsAttention : StageState::Done,
-               problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail());
+        StageState state = problems > 0 ? StageState::NeedsAttention : StageState::Done;
+        QString detail = problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail();
+        if (Status s = allSettled(state, detail); !s) {
+            fail(s.error().message);
+            return;
+        }
+        finish(state, detail);
     }
 }
 

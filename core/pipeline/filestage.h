@@ -109,6 +109,13 @@ protected:
     virtual QList<TransferActivity> activity() const;
     //! The lamp's detail when the stage ends with every file in an ok or skipped state.
     virtual QString doneDetail() const;
+    /*!
+        Called once every file pending for the stage has been settled and committed (not after a cancel or
+        a failure), before the lamp shows the end: work across all the files (QA's checks across a batch).
+        \a state and \a detail hold what the files' statuses make of the end; the stage may change them.
+        An error fails the stage; its files stay settled, so the next run only calls this again.
+    */
+    virtual Status allSettled(StageState &state, QString &detail);
     //! Called when the stage ends, before its last progress report.
     virtual void stopped();
 

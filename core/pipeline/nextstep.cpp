@@ -52,6 +52,13 @@ Result<NextStep> nextStep(Catalog &catalog, qint64 batchId, const QList<StageDef
                 continue;
             return step(NextStep::Action::Wait, definition.stage, record);
         }
+        if (definition.applies) {
+            auto applies = definition.applies(catalog, batchId);
+            if (!applies)
+                return applies.error();
+            if (!*applies)
+                continue;
+        }
         if (options.ran.contains(definition.stage)) {
             if (state == StageState::Failed)
                 return step(NextStep::Action::Stopped, definition.stage, record);

@@ -48,7 +48,8 @@ struct NextStepOptions
     A files stage is finished when its lamp reads done, or needs attention with no file left pending for it;
     not started, running (its process is gone: the caller checks it is not running elsewhere) or cancelled
     with files pending means run it; failed stops the batch there. A person stage is passed once its lamp
-    reads done, is waited for otherwise; one that reads failed (a rejected batch) stops the batch whatever
+    reads done, is waited for otherwise; a files stage that does not apply to the batch
+    (StageDefinition::applies) is passed; one that reads failed (a rejected batch) stops the batch whatever
     else is pending, even for an explicit run.
 */
 Result<NextStep> nextStep(Catalog &catalog, qint64 batchId, const QList<StageDefinition> &stages,

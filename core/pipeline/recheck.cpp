@@ -6,6 +6,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include "catalog/catalog.h"
+#include "catalog/checkrecords.h"
 #include "digest/fixity.h"
 #include "digest/multidigest.h"
 #include "fetchoutcome.h"
@@ -349,14 +350,17 @@ Result<RecheckSummary> Recheck::run(qint64 batchId, const RecheckOptions &option
     QThreadPool pool;
     pool.setMaxThreadCount(options.jobs > 0 ? options.jobs : std::max(2, QThread::idealThreadCount()));
     qint64 done = 0;
+    qint64 qaForgotten = 0;
     auto checkPage = [&](QList<FileRecord> page) -> Status {
         const QList<CopyCheck> copies = QtConcurrent::blockingMapped<QList<CopyCheck>>(
             &pool, page, [this, cancel](const FileRecord &f) { return inspect(m_store, f, cancel); });
         if (cancelled())
             return Error{ErrorCode::Cancelled, tr("Checking batch %1 again was cancelled.").arg(batchId)};
         QList<EventRecord> events;
+        QList<qint64> redecided;
         for (qsizetype i = 0; i < page.size(); ++i) {
             FileRecord &f = page[i];
+            const FileStatus before = f.status;
             const bool hadProblem = StatusInfo::severity(f.status) == Severity::Error;
             const auto declared =
                 summary.sourceRead ? sink.find(fileKey(f.item, f.name)) : std::optional<Declared>();
@@ -372,6 +376,8 @@ Result<RecheckSummary> Recheck::run(qint64 batchId, const RecheckOptions &option
                 else if (copy.sourceChanged)
                     ++summary.changed;
             }
+            if (f.status != before)
+                redecided.append(f.id);
             const bool problem = StatusInfo::severity(f.status) == Severity::Error;
             summary.problems += problem;
             summary.resolved += hadProblem && !problem;
@@ -379,6 +385,10 @@ Result<RecheckSummary> Recheck::run(qint64 batchId, const RecheckOptions &option
         }
         if (Status s = m_catalog.recordRecheck(page, events); !s)
             return s;
+        // What QA found about a file's old state no longer holds: the next run checks it again.
+        if (Status s = CheckRecords(m_catalog).forgetFiles(redecided); !s)
+            return s;
+        qaForgotten += redecided.size();
         done += page.size();
         if (m_progress)
             m_progress(done, total);
@@ -410,6 +420,19 @@ Result<RecheckSummary> Recheck::run(qint64 batchId, const RecheckOptions &option
 
     if (Status s = settleStages(m_catalog, batchId, freshTrace); !s)
         return s.error();
+    // A check stage that has run is to run again for the files it no longer holds results for.
+    if (const auto stageRows = m_catalog.stages(batchId); qaForgotten > 0 && stageRows) {
+        const bool checked = std::any_of(stageRows->cbegin(), stageRows->cend(), [](const StageRecord &r) {
+            return r.stage == Stage::Check && r.state != StageState::NotStarted;
+        });
+        if (checked) {
+            if (Status s = m_catalog.setStageState(batchId, Stage::Check, StageState::NeedsAttention,
+                                                   tr("Checked again: %n file(s) to check", nullptr,
+                                                      int(std::min<qint64>(qaForgotten, INT_MAX))));
+                !s)
+                return s.error();
+        }
+    }
     log(summary.text());
     return summary;
 }

@@ -9,6 +9,7 @@
 #include "intake/intaketypes.h"
 #include "net/transferoptions.h"
 #include "report/reportsettings.h"
+#include "settingstable.h"
 #include "store/bitstore.h"
 
 namespace gh {
@@ -39,6 +40,15 @@ struct RunOptions
     QString bannedList;
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).
     ReportOptions report;
+    //! The settings file the options were read from (empty: none), for the stages above the pipeline that
+    //! read sections of their own from the file (the duplicates stage's [dedup] rules).
+    QString settingsFile;
+    /*!
+        The settings the run was made from (EngineSettings::runOptions()): stages from modules above pipeline
+        read their own keys here when the runner creates them (the check stage its [check] QA profile, the
+        upload after the review [targets] and [mediawiki]).
+    */
+    Settings settings;
 
     //! The options of one load: the intake settings with this run's transfer settings.
     IntakeOptions intakeOptions(std::atomic_bool *cancel = nullptr) const;

@@ -157,6 +157,7 @@ Result<RunOptions> EngineSettings::runOptions(const Settings &settings, RunOptio
     // The template's syntax is the store's business; check it here so a bad file fails before a run starts.
     if (Status s = checkKeyTemplate(base.fetch.keyTemplate); !s)
         return Error{ErrorCode::Invalid, tr("fetch/key_template: %1").arg(s.error().message)};
+    base.settings = settings;
     return base;
 }
 

@@ -235,6 +235,155 @@ QList<SettingDefinition> makeTable()
                                    "Where each run's log, _SUMMARY and CSVs are copied: s3://bucket/prefix. "
                                    "Empty: kept only beside the catalog."),
                  "s3://archive-logs/gatehouse"));
+    // [check]: the QA profile, read by QaProfile::fromSettings() (core/qa), which also checks the severities
+    // and that minimums do not exceed maximums; CheckRunner checks the check names.
+    t.append(
+        row("check/checks", Type::List, "all",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "The QA checks that run: all, or a list of check names (fixity, empty, "
+                              "mimetype-extension, decodable, jp2-structure, xml-wellformed, xml-schema, "
+                              "page-sequence, batch-identifier, sidecars, dimensions, dark-page, "
+                              "blank-page, black-border, ocr-confidence)."),
+            "fixity, empty, xml-schema"));
+    t.append(row("check/skip", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "QA checks not to run."), "ocr-confidence"));
+    t.append(
+        row("check/schemas", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A folder of XSD files, or an OASIS XML catalog (catalog.xml), for "
+                              "xml-schema. Empty: the set \"schemas fetch\" saved in the data folder, if "
+                              "any."),
+            "/srv/schemas/catalog.xml"));
+    t.append(integer("check/sample_size", 16, 8192, "512",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Longer side in pixels of the reduced decode behind the image "
+                                       "statistics."),
+                     "1024"));
+    t.append(integer("check/dark_peak", 0, 256, "128",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "dark-page: a page whose histogram peaks below this value (0–255) is "
+                                       "dark."),
+                     "100"));
+    t.append(integer("check/blank_ink_level", 1, 256, "128",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "blank-page: pixels darker than this are ink…"),
+                     "96"));
+    t.append(
+        row("check/blank_max_ink", Type::Fraction, "0.002",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "…and a page with at most this fraction of ink is blank."),
+            "0.001"));
+    t.append(integer(
+        "check/border_level", 0, 255, "32",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "black-border: pixels at or below this value are near black…"),
+        "40"));
+    t.append(
+        row("check/border_max_fraction", Type::Fraction, "0.082",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "…and more than this fraction of them is a black border."),
+            "0.1"));
+    t.append(row("check/ocr_min_confidence", Type::Fraction, "0.35",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "ocr-confidence: the mean ALTO word confidence (WC) must reach this."),
+                 "0.5"));
+    for (const char *key : {"check/min_width", "check/max_width", "check/min_height", "check/max_height"}) {
+        t.append(
+            integer(key, 0, 1 << 30, "0",
+                    QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                      "dimensions: a bound of the page size in pixels; 0 means no bound."),
+                    "2000"));
+    }
+    t.append(row("check/sidecars", Type::List, ".jp2, .mix.xml, .mods.xml, .alto.xml",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "sidecars: the files every page has…"),
+                 ".tif, .mix.xml"));
+    t.append(row(
+        "check/checksum_sidecar", Type::Text, ".md5",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "…and the checksum file each of them has; empty for none."),
+        ".sha1"));
+    t.append(row("check/severities", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Severities other than the checks' own, CHECK=error|warning|flag."),
+                 "blank-page=error, ocr-confidence=warning"));
+    t.append(integer("check/jobs", 0, 256, "0",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Files checked at once; 0 for one per core."),
+                     "4"));
+    // [mediawiki] and [targets]: read by TargetOptions (core/targets) for uploads.
+    t.append(
+        row("mediawiki/user", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable", "A bot password's user (Name@appid) for wiki targets; or "
+                                                   "GATEHOUSE_MEDIAWIKI_USER."),
+            "Curator@gatehouse"));
+    t.append(
+        row("mediawiki/password", Type::Text, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "The bot password; better GATEHOUSE_MEDIAWIKI_PASSWORD or the desktop keyring "
+                              "(service \"Gatehouse MediaWiki\"). Never logged."),
+            "0123456789abcdefghijklmnopqrstuv"));
+    t.append(row(
+        "mediawiki/chunk_size", Type::Size, "5M",
+        QT_TRANSLATE_NOOP("gh::SettingsTable", "Files larger than this go to a wiki in chunks of this size."),
+        "2M"));
+    t.append(row("mediawiki/single_upload_max", Type::Size, "0",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Files up to this size go to a wiki in one request; 0: the chunk size."),
+                 "1M"));
+    t.append(row("mediawiki/async_threshold", Type::Size, "64M",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Chunked files at least this large are published by the wiki's job queue, "
+                                   "and polled."),
+                 "128M"));
+    t.append(integer("mediawiki/jobs", 1, 64, "1",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Requests at once per wiki; raise only where the wiki allows it."),
+                     "2"));
+    t.append(
+        integer("mediawiki/maxlag", 0, 3600, "5",
+                QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                  "Sent as maxlag= on every request: seconds of database lag at which the "
+                                  "wiki asks us to wait."),
+                "10"));
+    t.append(integer("mediawiki/max_attempts", 1, 100, "5",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                       "Attempts per wiki request for maxlag, Retry-After, server errors and "
+                                       "network failures."),
+                     "3"));
+    t.append(row("mediawiki/title_template", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "File page titles on a wiki; empty: {title:181} - {identifier}{ext}, with "
+                                   "the page number for items of several files."),
+                 "{identifier} - {title:120}{ext}"));
+    t.append(
+        row("mediawiki/page_template", Type::Path, "",
+            QT_TRANSLATE_NOOP("gh::SettingsTable",
+                              "A wikitext file with {field} placeholders for the file description pages; "
+                              "empty: an information template filled from the item's metadata."),
+            "/etc/gatehouse/page.wikitext"));
+    t.append(row("mediawiki/summary", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "The upload summary on a wiki."),
+                 "Batch upload of {identifier}"));
+    t.append(row("mediawiki/categories", Type::List, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable", "Categories every uploaded page gets on a wiki."),
+                 "Uploaded with Gatehouse, Newspapers"));
+    t.append(row("targets/default", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Where a batch goes once approved, when none was given: local:DIR, "
+                                   "s3://bucket/prefix or mediawiki:https://host/w/api.php. Empty: approval "
+                                   "uploads nothing."),
+                 "mediawiki:https://commons.wikimedia.org/w/api.php"));
+    t.append(row("targets/filter", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Which files go to the default target, in the filter bar's syntax; empty: "
+                                   "all."),
+                 "mime:image/jp2"));
+    t.append(row("targets/derive", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "Conversion rules for uploads, FROM=TO[:qQUALITY][:LONGEST], several "
+                                   "separated by commas."),
+                 "image/jp2=image/jpeg:q90:4000"));
+    t.append(row("targets/key_template", Type::Text, "",
+                 QT_TRANSLATE_NOOP("gh::SettingsTable",
+                                   "S3 keys and paths in local targets; empty: the file's store key."),
+                 "{batch}/{item}/{filename}"));
+    t.append(integer("targets/jobs", 1, 64, "4",
+                     QT_TRANSLATE_NOOP("gh::SettingsTable", "Uploads at once to S3 and local targets."),
+                     "2"));
     return t;
 }
 
@@ -302,6 +451,8 @@ QString SettingsTable::typeName(SettingType type)
         return QStringLiteral("choice");
     case SettingType::Json:
         return QStringLiteral("json");
+    case SettingType::Fraction:
+        return QStringLiteral("fraction");
     }
     Q_UNREACHABLE();
 }
@@ -410,6 +561,15 @@ Result<QString> SettingsTable::normalise(const SettingDefinition &d, const QStri
                 ErrorCode::Invalid,
                 tr("%1 must be a JSON object such as {\"column\": \"role\"}, not \"%2\".").arg(d.key, t)};
         return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    }
+    case SettingType::Fraction: {
+        // Written with a point whatever the locale, in the shortest form that reads back the same.
+        bool ok = false;
+        const double value = t.toDouble(&ok);
+        if (!ok || !(value >= 0 && value <= 1))
+            return Error{ErrorCode::Invalid,
+                         tr("%1 must be a number from 0 to 1, not \"%2\".").arg(d.key, t)};
+        return QString::number(value, 'g', QLocale::FloatingPointShortest);
     }
     }
     Q_UNREACHABLE();

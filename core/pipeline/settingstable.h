@@ -28,7 +28,8 @@ enum class SettingType
     Path,    //!< A file or folder on this machine.
     List,    //!< Comma-separated values.
     Choice,  //!< One of the listed values (letters in any case; numbers compare by value).
-    Json     //!< A JSON object.
+    Json,    //!< A JSON object.
+    Fraction //!< A decimal number from 0 to 1 (0.35).
 };
 
 /*!

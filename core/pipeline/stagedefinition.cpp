@@ -9,8 +9,11 @@ PendingFor StageDefinition::pendingFor(const QList<StageDefinition> &stages, Sta
     PendingFor pending;
     pending.stage = stage;
     for (const StageDefinition &d : stages) {
-        if (d.stage == stage)
+        if (d.stage == stage) {
+            // The first stage takes what intake accepted, whatever it asks for.
+            pending.settled = d.takesSettled && pending.after != Stage::Intake;
             break;
+        }
         if (d.kind == Kind::Files)
             pending.after = d.stage;
     }

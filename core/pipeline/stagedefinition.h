@@ -54,6 +54,15 @@ struct StageDefinition
     Stage stage = Stage::Fetch;
     Kind kind = Kind::Files;
     std::function<std::unique_ptr<FileStage>(const StageEnvironment &)> create;
+    //! A files stage that takes every file the stage before it settled for good, failed ones too, not only
+    //! those it passed (PendingFor::settled): QA checks a file whose checksum did not match as well.
+    bool takesSettled = false;
+    /*!
+        Whether a files stage has work for a batch at all (empty: always). nextStep() passes a stage that
+        does not apply as if it had finished: the upload after the review applies to approved batches with
+        a target; without one the batch is finished at the review.
+    */
+    std::function<Result<bool>(Catalog &catalog, qint64 batchId)> applies = {};
 
     //! Where a registered stage goes in the list: among the automatic stages before the curator's review,
     //! or after the person stages (what an approval starts).

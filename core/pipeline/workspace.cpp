@@ -17,9 +17,7 @@ Result<Workspace> Workspace::resolve(const QString &catalogSpec, const QString &
             return location.error();
         w.m_catalog = *location;
     }
-    w.m_dataDir = w.m_catalog.kind() == CatalogLocation::Kind::Sqlite
-                      ? QFileInfo(w.m_catalog.sqlitePath()).absolutePath()
-                      : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    w.m_dataDir = dataDirOf(w.m_catalog);
     if (storeSpec.isEmpty())
         w.m_storeSpec = QDir(w.m_dataDir).filePath(QStringLiteral("store"));
     else if (storeSpec.contains(u"://"))
@@ -27,6 +25,13 @@ Result<Workspace> Workspace::resolve(const QString &catalogSpec, const QString &
     else
         w.m_storeSpec = QFileInfo(storeSpec).absoluteFilePath();
     return w;
+}
+
+QString Workspace::dataDirOf(const CatalogLocation &catalog)
+{
+    return catalog.kind() == CatalogLocation::Kind::Sqlite
+               ? QFileInfo(catalog.sqlitePath()).absolutePath()
+               : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
 QString Workspace::batchDir(qint64 batchId) const

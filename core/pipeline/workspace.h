@@ -20,6 +20,8 @@ class Workspace
 public:
     //! Empty specs mean the defaults.
     static Result<Workspace> resolve(const QString &catalogSpec, const QString &storeSpec);
+    //! The data folder that goes with \a catalog: its folder for SQLite, the user's data location otherwise.
+    static QString dataDirOf(const CatalogLocation &catalog);
 
     const CatalogLocation &catalog() const { return m_catalog; }
     QString storeSpec() const { return m_storeSpec; }

@@ -16,6 +16,7 @@ class PageSequenceCheck final : public Check
 
 public:
     QString name() const override { return QStringLiteral("page-sequence"); }
+    bool readsXmlTree() const override { return true; }
     FindingSeverity severity() const override { return FindingSeverity::Error; }
     QString description() const override;
     void gatherFacts(CheckSubject &subject) const override;
@@ -30,6 +31,7 @@ class BatchIdentifierCheck final : public Check
 
 public:
     QString name() const override { return QStringLiteral("batch-identifier"); }
+    bool readsXmlTree() const override { return true; }
     FindingSeverity severity() const override { return FindingSeverity::Error; }
     QString description() const override;
     void gatherFacts(CheckSubject &subject) const override;
@@ -60,6 +62,7 @@ class DimensionsCheck final : public Check
 
 public:
     QString name() const override { return QStringLiteral("dimensions"); }
+    bool readsXmlTree() const override { return true; }
     FindingSeverity severity() const override { return FindingSeverity::Error; }
     QString description() const override;
     void gatherFacts(CheckSubject &subject) const override;

@@ -206,6 +206,40 @@ const Result<XmlDocument> &CheckSubject::xml()
     return *m_xml;
 }
 
+bool CheckSubject::streamsXml() const
+{
+    return !m_environment.xmlTreeNeeded && !m_xml;
+}
+
+const Result<SchemaSet::Validation> &CheckSubject::streamedXml()
+{
+    if (!m_streamed) {
+        QFile f(m_path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            m_streamed.emplace(
+                Error{ErrorCode::Unreadable,
+                      tr("%1 cannot be read from the store: %2").arg(where(), f.errorString())});
+            return *m_streamed;
+        }
+        const XmlDocument::Limits limits;
+        const QByteArray data = f.read(limits.maxBytes + 1);
+        const QString name = m_environment.displayPath(m_file);
+        if (m_environment.schemas) {
+            m_streamed.emplace(m_environment.schemas->validate(data, name));
+        } else {
+            const XmlStreamed streamed = XmlDocument::stream(data, name);
+            if (!streamed.parsed) {
+                m_streamed.emplace(streamed.parsed.error());
+            } else {
+                SchemaSet::Validation v;
+                v.namespaceUri = streamed.rootNamespace;
+                m_streamed.emplace(std::move(v));
+            }
+        }
+    }
+    return *m_streamed;
+}
+
 bool CheckSubject::isJpeg2000()
 {
     if (!m_isJpeg2000) {
@@ -297,6 +331,11 @@ std::unique_ptr<BatchPass> Check::startBatch(const CheckEnvironment &) const
 }
 
 void Check::gatherFacts(CheckSubject &) const {}
+
+bool Check::readsXmlTree() const
+{
+    return false;
+}
 
 BatchPass::~BatchPass() = default;
 

@@ -16,11 +16,11 @@
 #include "model/finding.h"
 #include "model/records.h"
 #include "qaprofile.h"
+#include "schemaset.h"
 
 namespace gh {
 
 class ImageAnalyser;
-class SchemaSet;
 
 /*!
     \class gh::CheckEnvironment
@@ -37,6 +37,9 @@ public:
     std::shared_ptr<const SchemaSet> schemas; //!< Null when no schemas are configured or they failed to open.
     QString schemasProblem;                   //!< Why there are none, for the batch's note.
     std::shared_ptr<const ImageAnalyser> analyser; //!< Null in a process without image decoding.
+    //! Whether a check of the run reads XML files' trees (Check::readsXmlTree()); when none does,
+    //! xml-wellformed and xml-schema read each file in one pass without building its tree.
+    bool xmlTreeNeeded = true;
 
     //! Whether intake read the batch as a newspaper batch (the layout page checks are defined for).
     bool isNewspaper() const;
@@ -135,6 +138,15 @@ public:
     bool isXml();
     //! The parsed document; call only when isXml(). Parsed once, through the safe reader.
     const Result<XmlDocument> &xml();
+    //! Whether xml-wellformed and xml-schema use streamedXml(): no check of the run reads the tree and
+    //! none has been built.
+    bool streamsXml() const;
+    /*!
+        The file read once without a tree (XmlDocument::stream()) and, when the run has schemas, validated
+        in the same pass; the error is the one xml() would give. Without schemas the outcome is NoSchema
+        and only the namespace is set. Call only when isXml().
+    */
+    const Result<SchemaSet::Validation> &streamedXml();
     //! Whether the file is JPEG 2000, by content, sniffed type or name.
     bool isJpeg2000();
     //! The JPEG 2000 structure; call only when isJpeg2000(). Read once.
@@ -157,6 +169,7 @@ private:
     std::optional<QByteArray> m_head;
     std::optional<bool> m_isXml;
     std::optional<Result<XmlDocument>> m_xml;
+    std::optional<Result<SchemaSet::Validation>> m_streamed;
     std::optional<bool> m_isJpeg2000;
     std::optional<Jp2Structure> m_jp2;
     std::optional<bool> m_isImage;
@@ -195,6 +208,8 @@ public:
     virtual std::unique_ptr<BatchPass> startBatch(const CheckEnvironment &environment) const;
     //! Facts this check records in the per-file pass without judging the file (for its batch pass).
     virtual void gatherFacts(CheckSubject &subject) const;
+    //! Whether it reads XML files' parsed trees (CheckSubject::xml()), so the run builds them.
+    virtual bool readsXmlTree() const;
 };
 
 /*!

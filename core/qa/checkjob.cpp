@@ -6,23 +6,13 @@
 
 #include "catalog/catalog.h"
 #include "checkrunner.h"
-#include "qalogging.h"
 #include "store/bitstore.h"
-#include "storedcopy.h"
 
 namespace gh {
 
 namespace {
 
 constexpr int s_pageSize = 128;
-
-bool hasStoredCopy(const FileRecord &file)
-{
-    if (file.storedKey.isEmpty())
-        return false;
-    return file.status == FileStatus::Success || file.status == FileStatus::Unchanged ||
-           file.status == FileStatus::FixityMismatch;
-}
 
 } // namespace
 
@@ -101,14 +91,9 @@ Result<CheckJob::Summary> CheckJob::run()
                 std::optional<ImageStatistics> statistics;
                 if (const auto it = keptStatistics.constFind(file.id); it != keptStatistics.cend())
                     statistics = *it;
-                if (cancelled() || !hasStoredCopy(file))
+                if (cancelled())
                     return runner.checkFile(file, {}, statistics);
-                auto copy = StoredCopy::open(m_store, file.storedKey, runner.environment().displayPath(file));
-                if (!copy) {
-                    qCWarning(lcQa) << copy.error().message;
-                    return runner.checkFile(file, {}, statistics);
-                }
-                return runner.checkFile(file, copy->path(), statistics);
+                return runner.checkStored(m_store, file, statistics);
             });
         if (cancelled())
             return fail(Error{ErrorCode::Cancelled, tr("The check of batch %1 was cancelled.").arg(batchId)});

@@ -6,6 +6,7 @@
 #include "checkregistry.h"
 #include "qalogging.h"
 #include "schemaset.h"
+#include "storedcopy.h"
 #include "util/version.h"
 
 namespace gh {
@@ -59,9 +60,12 @@ CheckRunner::create(const BatchRecord &batch, const QaProfile &profile, const Ch
     env.batch.created = batch.created;
     env.profile = profile;
     env.analyser = registry.imageAnalyser();
+    env.xmlTreeNeeded = false;
     for (const auto &check : registry.checks()) {
-        if (profile.runs(check->name()))
+        if (profile.runs(check->name())) {
             runner->m_checks.append(check);
+            env.xmlTreeNeeded = env.xmlTreeNeeded || check->readsXmlTree();
+        }
     }
 
     if (profile.runs(QStringLiteral("xml-schema"))) {
@@ -183,8 +187,13 @@ Status CheckRunner::recordBatch(CheckRecords &records, const BatchResult &result
     for (const FindingRecord &f : result.findings)
         byFile[{f.check, f.fileId}].append(&f);
 
-    // One transaction replaces the findings; the events follow in chunks.
-    if (Status s = records.recordBatchResults(m_environment.batch.id, result.findings, {}); !s)
+    // One transaction replaces the findings and adds the events (written in chunks, so a million files'
+    // events are never in memory at once): a run killed in between leaves nothing, and the next run's
+    // pass across files records it once.
+    auto tx = records.catalog().transaction();
+    if (!tx)
+        return tx.error();
+    if (Status s = records.writeBatchFindings(m_environment.batch.id, result.findings); !s)
         return s;
     QList<EventRecord> events;
     for (const BatchResult::Judged &judged : result.judged) {
@@ -192,7 +201,7 @@ Status CheckRunner::recordBatch(CheckRecords &records, const BatchResult &result
             events.append(
                 event(fileId, itemId, judged.eventType, judged.check, byFile.value({judged.check, fileId})));
             if (events.size() >= s_eventChunk) {
-                if (Status s = records.addEvents(events); !s)
+                if (Status s = records.writeEvents(events); !s)
                     return s;
                 events.clear();
             }
@@ -226,7 +235,27 @@ Status CheckRunner::recordBatch(CheckRecords &records, const BatchResult &result
                             .arg(bySeverity[int(FindingSeverity::Warning)])
                             .arg(bySeverity[int(FindingSeverity::Flag)]);
     events.append(batchEvent);
-    return records.addEvents(events);
+    if (Status s = records.writeEvents(events); !s)
+        return s;
+    return tx->commit();
+}
+
+CheckedFile CheckRunner::checkStored(BitStore &store, const FileRecord &file,
+                                     const std::optional<ImageStatistics> &kept) const
+{
+    // Only a stored copy the catalog vouches for is read; a file without one is judged on what the catalog
+    // knows (its status, its size).
+    const bool stored = !file.storedKey.isEmpty() &&
+                        (file.status == FileStatus::Success || file.status == FileStatus::Unchanged ||
+                         file.status == FileStatus::FixityMismatch);
+    if (!stored)
+        return checkFile(file, {}, kept);
+    auto copy = StoredCopy::open(store, file.storedKey, m_environment.displayPath(file));
+    if (!copy) {
+        qCWarning(lcQa).noquote() << copy.error().message;
+        return checkFile(file, {}, kept);
+    }
+    return checkFile(file, copy->path(), kept);
 }
 
 } // namespace gh

@@ -11,6 +11,7 @@
 
 namespace gh {
 
+class BitStore;
 class CheckRegistry;
 
 /*!
@@ -55,6 +56,13 @@ public:
     */
     CheckedFile checkFile(const FileRecord &file, const QString &path,
                           const std::optional<ImageStatistics> &kept = std::nullopt) const;
+    /*!
+        checkFile() on the stored copy of \a file in \a store, when the catalog says it has one there
+        (stored, unchanged, or stored with a checksum mismatch); otherwise on what the catalog knows of it.
+        Reentrant.
+    */
+    CheckedFile checkStored(BitStore &store, const FileRecord &file,
+                            const std::optional<ImageStatistics> &kept = std::nullopt) const;
 
     /*!
         \class gh::CheckRunner::BatchResult
@@ -76,7 +84,7 @@ public:
     /*!
         Writes \a result: replaces the batch-level findings, adds an event per judged file (in chunks, so
         a batch of a million files never holds its events at once), and the batch's own event with the
-        totals of both passes.
+        totals of both passes, all in one transaction: a run killed on the way records them once later.
     */
     Status recordBatch(CheckRecords &records, const BatchResult &result) const;
 

@@ -146,9 +146,15 @@ bool XmlWellformedCheck::appliesTo(CheckSubject &subject) const
 
 void XmlWellformedCheck::checkFile(CheckSubject &subject, FindingSink &sink) const
 {
-    const Result<XmlDocument> &document = subject.xml();
-    if (!document)
-        sink.report(document.error().message, lineIn(document.error().message));
+    const Error *error = nullptr;
+    if (subject.streamsXml()) {
+        if (const auto &streamed = subject.streamedXml(); !streamed)
+            error = &streamed.error();
+    } else if (const auto &document = subject.xml(); !document) {
+        error = &document.error();
+    }
+    if (error)
+        sink.report(error->message, lineIn(error->message));
 }
 
 // ---- xml-schema
@@ -161,19 +167,28 @@ QString XmlSchemaCheck::description() const
 
 bool XmlSchemaCheck::appliesTo(CheckSubject &subject) const
 {
-    return subject.environment().schemas && parsedXml(subject);
+    if (!subject.environment().schemas || !subject.isXml())
+        return false;
+    return subject.streamsXml() ? subject.streamedXml().ok() : subject.xml().ok();
 }
 
 void XmlSchemaCheck::gatherFacts(CheckSubject &subject) const
 {
-    if (parsedXml(subject))
-        subject.facts().insert(QStringLiteral("xml_ns"), subject.xml()->root().namespaceUri());
+    if (!subject.isXml())
+        return;
+    if (subject.streamsXml()) {
+        if (const auto &streamed = subject.streamedXml())
+            subject.facts().insert(QStringLiteral("xml_ns"), streamed->namespaceUri);
+    } else if (const auto &document = subject.xml()) {
+        subject.facts().insert(QStringLiteral("xml_ns"), document->root().namespaceUri());
+    }
 }
 
 void XmlSchemaCheck::checkFile(CheckSubject &subject, FindingSink &sink) const
 {
     const SchemaSet &schemas = *subject.environment().schemas;
-    const SchemaSet::Validation v = schemas.validate(*subject.xml());
+    const SchemaSet::Validation v =
+        subject.streamsXml() ? *subject.streamedXml() : schemas.validate(*subject.xml());
     switch (v.outcome) {
     case SchemaSet::Outcome::Valid:
         subject.facts().insert(QStringLiteral("schema"), QFileInfo(v.schema).fileName());
@@ -212,9 +227,9 @@ public:
             if (!f.facts.contains(QStringLiteral("xml_ns")))
                 continue;
             ++m_xmlFiles;
-            if (const QString ns = f.facts.value(QStringLiteral("schema_missing")).toString();
-                !ns.isEmpty()) {
-                Gap &gap = m_missing[ns];
+            // An empty namespace is a document in no namespace, and has no schema as much as any other.
+            if (f.facts.contains(QStringLiteral("schema_missing"))) {
+                Gap &gap = m_missing[f.facts.value(QStringLiteral("schema_missing")).toString()];
                 if (gap.count++ == 0)
                     gap.first = sink.environment().displayPath(f.file);
             }

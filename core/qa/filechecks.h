@@ -102,6 +102,7 @@ public:
     QString name() const override { return QStringLiteral("ocr-confidence"); }
     FindingSeverity severity() const override { return FindingSeverity::Flag; }
     QString description() const override;
+    bool readsXmlTree() const override { return true; }
     bool appliesTo(CheckSubject &subject) const override;
     void checkFile(CheckSubject &subject, FindingSink &sink) const override;
 };

@@ -6,38 +6,25 @@
 #include <QStringList>
 
 #include "model/finding.h"
+#include "pipeline/settingstable.h"
 #include "util/result.h"
-
-class QSettings;
 
 namespace gh {
 
 /*!
     \class gh::QaProfile
     An institution's QA profile: which checks run, their thresholds and severities, and where the XML
-    schemas are. Read from the \c [check] section of an INI file (\c{check --profile FILE}, \c --config) or
-    the GUI's settings, with the same keys everywhere:
+    schemas are. Its keys are the \c [check] rows of the settings table (docs/settings.md): the INI file of
+    \c --config, a profile given to \c{check --profile FILE} and the GUI's settings all hold them, read and
+    checked by the table, so their names and defaults live in one place.
 
     \code
     [check]
-    checks=all                 ; or a list: fixity,empty,xml-schema,…
+    checks=all                 ; or a list: fixity, empty, xml-schema, …
     skip=ocr-confidence        ; checks not to run
     schemas=/srv/schemas       ; a folder of XSD files, or an OASIS XML catalog (catalog.xml)
-    sample_size=512            ; longer side in pixels of the reduced decode behind the image statistics
     dark_peak=128              ; dark-page: the histogram's peak is below this value (0–255)
-    blank_ink_level=128        ; blank-page: pixels darker than this are ink …
-    blank_max_ink=0.002        ; … and a page with at most this fraction of ink is blank
-    border_level=32            ; black-border: pixels at or below this value are near black …
-    border_max_fraction=0.082  ; … and more than this fraction of them is a black border
-    ocr_min_confidence=0.35    ; ocr-confidence: the mean ALTO word confidence (WC) must reach this
-    min_width=0                ; dimensions: bounds in pixels; 0 means no bound
-    max_width=0
-    min_height=0
-    max_height=0
-    sidecars=.jp2,.mix.xml,.mods.xml,.alto.xml   ; sidecars: the files every page has …
-    checksum_sidecar=.md5      ; … and the checksum file each of them has; empty for none
-    severity.ocr-confidence=warning              ; a check's findings get this severity
-    jobs=0                     ; files checked at once; 0 for one per core
+    severities=ocr-confidence=warning, blank-page=error
     \endcode
 
     A value that is out of range is an error naming the key and the file, never silently clamped.
@@ -73,16 +60,14 @@ public:
     FindingSeverity severityFor(const QString &name, FindingSeverity fallback) const;
 
     /*!
-        Reads the keys under \c check/ from \a settings over \a defaults; \a where names the source in
-        errors (a file path, "the settings").
+        The profile the \c [check] keys of \a settings make; \a where names their source in errors (a file
+        path, "the settings").
     */
-    static Result<QaProfile> read(const QSettings &settings, const QString &where, QaProfile defaults);
-    static Result<QaProfile> read(const QSettings &settings, const QString &where);
-    //! Reads the \c [check] section of the INI file at \a path over \a defaults.
-    static Result<QaProfile> fromFile(const QString &path, QaProfile defaults);
-    static Result<QaProfile> fromFile(const QString &path);
-    //! Writes every key under \c check/ of \a settings (the GUI's settings).
-    void write(QSettings &settings) const;
+    static Result<QaProfile> fromSettings(const Settings &settings, const QString &where);
+    //! \a base with the \c [check] keys set to this profile (the reverse of fromSettings()).
+    Settings toSettings(Settings base = {}) const;
+    //! Reads the \c [check] section of the INI file at \a path over \a base (the settings of --config).
+    static Result<QaProfile> fromFile(const QString &path, const Settings &base = {});
 };
 
 } // namespace gh

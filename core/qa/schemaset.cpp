@@ -91,18 +91,20 @@ struct ErrorCollector
     QList<SchemaSet::Problem> problems;
     int more = 0;
     int max = 20;
+
+    void add(int line, const QString &message)
+    {
+        if (problems.size() >= max)
+            ++more;
+        else
+            problems.append({line, message});
+    }
 };
 
 void collectValidityError(void *user, xmlErrorPtr error)
 {
-    auto *collector = static_cast<ErrorCollector *>(user);
-    if (!error || error->level < XML_ERR_ERROR)
-        return;
-    if (collector->problems.size() >= collector->max) {
-        ++collector->more;
-        return;
-    }
-    collector->problems.append({error->line, qs(error->message)});
+    if (error && error->level >= XML_ERR_ERROR)
+        static_cast<ErrorCollector *>(user)->add(error->line, qs(error->message));
 }
 
 // The resolver libxml2 consults, per thread, while a schema compiles on it, and where refused network
@@ -129,6 +131,9 @@ struct SchemaSet::Data
     };
     mutable QHash<QString, Compiled> compiled;
     mutable QStringList refused;
+    //! Validation contexts not in use, by schema: a thread takes one for a document and gives it back, so
+    //! each thread that validates reuses one instead of making one per document.
+    mutable QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> idle;
 
     QString resolve(const QString &location) const;
     const Compiled &compile(const QString &schema) const;
@@ -231,6 +236,10 @@ SchemaSet::SchemaSet()
 
 SchemaSet::~SchemaSet()
 {
+    for (const QList<xmlSchemaValidCtxtPtr> &contexts : std::as_const(d->idle)) {
+        for (xmlSchemaValidCtxtPtr context : contexts)
+            xmlSchemaFreeValidCtxt(context);
+    }
     for (const Data::Compiled &c : std::as_const(d->compiled)) {
         if (c.schema)
             xmlSchemaFree(c.schema);
@@ -321,60 +330,168 @@ QStringList SchemaSet::schemasFor(const QString &namespaceUri) const
     return it == d->byNamespace.end() ? QStringList() : it->second;
 }
 
+QString SchemaSet::schemaFor(const QString &namespaceUri, const QString &schemaLocation) const
+{
+    const QStringList candidates = schemasFor(namespaceUri);
+    if (candidates.isEmpty())
+        return {};
+    // The document's own hint wins when it names a schema of this set for its namespace.
+    const QStringList hints = schemaLocation.simplified().split(u' ', Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i + 1 < hints.size(); i += 2) {
+        if (hints[i] != namespaceUri)
+            continue;
+        const QString hinted = d->resolve(hints[i + 1]);
+        if (candidates.contains(hinted))
+            return hinted;
+        break;
+    }
+    return candidates.constFirst();
+}
+
+namespace {
+
+//! A validation context of one schema, taken from the set's idle ones (or made) and given back when the
+//! validation went through; one that saw a refused or broken document is freed instead.
+class ContextLease
+{
+public:
+    ContextLease(QMutex &mutex, QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> &idle, xmlSchemaPtr schema)
+        : m_mutex(mutex)
+        , m_idle(idle)
+        , m_schema(schema)
+    {
+        {
+            QMutexLocker lock(&m_mutex);
+            QList<xmlSchemaValidCtxtPtr> &contexts = m_idle[schema];
+            if (!contexts.isEmpty())
+                m_context = contexts.takeLast();
+        }
+        if (!m_context)
+            m_context = xmlSchemaNewValidCtxt(schema);
+    }
+    ~ContextLease()
+    {
+        if (!m_context)
+            return;
+        if (!m_giveBack) {
+            xmlSchemaFreeValidCtxt(m_context);
+            return;
+        }
+        QMutexLocker lock(&m_mutex);
+        m_idle[m_schema].append(m_context);
+    }
+    ContextLease(const ContextLease &) = delete;
+    ContextLease &operator=(const ContextLease &) = delete;
+
+    xmlSchemaValidCtxtPtr get() const { return m_context; }
+    void giveBack() { m_giveBack = true; }
+
+private:
+    QMutex &m_mutex;
+    QHash<xmlSchemaPtr, QList<xmlSchemaValidCtxtPtr>> &m_idle;
+    xmlSchemaPtr m_schema;
+    xmlSchemaValidCtxtPtr m_context = nullptr;
+    bool m_giveBack = false;
+};
+
+void finishValidation(SchemaSet::Validation &v, bool valid, const ErrorCollector &errors, int code)
+{
+    v.problems = errors.problems;
+    v.moreProblems = errors.more;
+    if (valid) {
+        v.outcome = SchemaSet::Outcome::Valid;
+        return;
+    }
+    v.outcome = SchemaSet::Outcome::Invalid;
+    if (v.problems.isEmpty())
+        v.problems.append(
+            {0,
+             SchemaSet::tr("libxml2 reports the document invalid without saying why (code %1)").arg(code)});
+}
+
+} // namespace
+
 SchemaSet::Validation SchemaSet::validate(const XmlDocument &document, int maxProblems) const
 {
     Validation v;
     const XmlElement root = document.root();
     v.namespaceUri = root.namespaceUri();
-    const QStringList candidates = schemasFor(v.namespaceUri);
-    if (candidates.isEmpty()) {
+    v.schema = schemaFor(v.namespaceUri, root.attribute(s_xsiNs, QStringLiteral("schemaLocation")));
+    if (v.schema.isEmpty()) {
         v.outcome = Outcome::NoSchema;
         return v;
-    }
-    v.schema = candidates.constFirst();
-    // The document's own hint wins when it names a schema of this set for its namespace.
-    const QStringList hints = root.attribute(s_xsiNs, QStringLiteral("schemaLocation"))
-                                  .simplified()
-                                  .split(u' ', Qt::SkipEmptyParts);
-    for (qsizetype i = 0; i + 1 < hints.size(); i += 2) {
-        if (hints[i] != v.namespaceUri)
-            continue;
-        const QString hinted = d->resolve(hints[i + 1]);
-        if (candidates.contains(hinted))
-            v.schema = hinted;
-        break;
     }
 
     xmlSchemaPtr schema = nullptr;
     {
         QMutexLocker lock(&d->mutex);
-        const Data::Compiled &compiled = d->compile(v.schema);
-        schema = compiled.schema;
+        schema = d->compile(v.schema).schema;
     }
     if (!schema) {
         v.outcome = Outcome::SchemaBroken;
         return v;
     }
-    xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema);
-    if (!context) {
+    ContextLease context(d->mutex, d->idle, schema);
+    if (!context.get()) {
         v.outcome = Outcome::SchemaBroken;
         return v;
     }
     ErrorCollector errors;
     errors.max = maxProblems;
-    xmlSchemaSetValidStructuredErrors(context, collectValidityError, &errors);
-    const int result = xmlSchemaValidateDoc(context, document.handle());
-    xmlSchemaFreeValidCtxt(context);
-    v.problems = errors.problems;
-    v.moreProblems = errors.more;
-    if (result == 0) {
-        v.outcome = Outcome::Valid;
-    } else {
-        v.outcome = Outcome::Invalid;
-        if (v.problems.isEmpty())
-            v.problems.append(
-                {0, tr("libxml2 reports the document invalid without saying why (code %1)").arg(result)});
+    xmlSchemaSetValidStructuredErrors(context.get(), collectValidityError, &errors);
+    const int result = xmlSchemaValidateDoc(context.get(), document.handle());
+    if (result >= 0)
+        context.giveBack();
+    finishValidation(v, result == 0, errors, result);
+    return v;
+}
+
+Result<SchemaSet::Validation> SchemaSet::validate(const QByteArray &data, const QString &fileName,
+                                                  int maxProblems) const
+{
+    // The root element's namespace and schema hint pick the schema before the stream starts.
+    const XmlProbe root = XmlDocument::probe(data);
+    if (root.localName.isEmpty()) {
+        // A DOCTYPE (or something odd) before the root element: the stream says whether the document is
+        // refused or malformed; one that is neither is validated the tree way.
+        const XmlStreamed streamed = XmlDocument::stream(data, fileName);
+        if (!streamed.parsed)
+            return streamed.parsed.error();
+        auto document = XmlDocument::parse(data, fileName);
+        if (!document)
+            return document.error();
+        return validate(*document, maxProblems);
     }
+
+    Validation v;
+    v.namespaceUri = root.ns;
+    v.schema = schemaFor(root.ns, root.schemaLocation);
+    xmlSchemaPtr schema = nullptr;
+    if (!v.schema.isEmpty()) {
+        QMutexLocker lock(&d->mutex);
+        schema = d->compile(v.schema).schema;
+    }
+    if (!schema) {
+        // Nothing to validate against: the document is still read whole, for whether it is well-formed.
+        v.outcome = v.schema.isEmpty() ? Outcome::NoSchema : Outcome::SchemaBroken;
+        const XmlStreamed streamed = XmlDocument::stream(data, fileName);
+        if (!streamed.parsed)
+            return streamed.parsed.error();
+        return v;
+    }
+
+    ErrorCollector errors;
+    errors.max = maxProblems;
+    ContextLease context(d->mutex, d->idle, schema);
+    XmlStreamValidation validation;
+    validation.schema = schema;
+    validation.context = context.get();
+    validation.invalid = [&errors](int line, const QString &message) { errors.add(line, message); };
+    const XmlStreamed streamed = XmlDocument::stream(data, fileName, &validation);
+    if (!streamed.parsed)
+        return streamed.parsed.error();
+    context.giveBack();
+    finishValidation(v, validation.valid, errors, 1);
     return v;
 }
 

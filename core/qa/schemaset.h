@@ -30,7 +30,7 @@ class XmlDocument;
     schema imports or includes goes through this set's resolver: the catalog, else a schema of the set
     with the same file name, else a local file; a network location that maps to nothing here is refused
     (and listed in refusedLocations()), never fetched. Validation itself works on an already parsed,
-    hardened XmlDocument and loads nothing.
+    hardened XmlDocument, or on a document streamed through the same hardened parser, and loads nothing.
 */
 class SchemaSet
 {
@@ -92,6 +92,13 @@ public:
 
     //! Validates \a document against its schema, reporting at most \a maxProblems problems. Thread-safe.
     Validation validate(const XmlDocument &document, int maxProblems = 20) const;
+    /*!
+        Validates \a data while parsing it, building no tree (XmlDocument::stream()): the same verdict and
+        problems as parsing it with XmlDocument::parse() and validating that. Fails with the error parse()
+        would give when the document is not well-formed or is refused (\a fileName names it there).
+        Thread-safe: each call has its own validation context on the shared compiled schema.
+    */
+    Result<Validation> validate(const QByteArray &data, const QString &fileName, int maxProblems = 20) const;
     //! Compiles every schema of the set now; the first that fails is the error (with what it could not load).
     Status compileAll() const;
     //! Why \a schema could not be compiled; empty when it compiled or was not tried.
@@ -101,6 +108,8 @@ public:
 
 private:
     SchemaSet();
+    //! The schema for a root element in \a namespaceUri whose xsi:schemaLocation is \a schemaLocation.
+    QString schemaFor(const QString &namespaceUri, const QString &schemaLocation) const;
     struct Data;
     std::unique_ptr<Data> d;
 };

@@ -6,6 +6,7 @@
 #include <QSaveFile>
 
 #include "csvexport.h"
+#include "duplicatereport.h"
 #include "metswriter.h"
 #include "premiswriter.h"
 #include "reports.h"
@@ -91,6 +92,9 @@ QList<ExportFormat> &formats()
          QT_TRANSLATE_NOOP("gh::Exports", "XML files (*.xml)"), MetsWriter::write},
         {QStringLiteral("jsonl"), QT_TRANSLATE_NOOP("gh::Exports", "Ingest &results as JSON lines…"),
          QStringLiteral("jsonl"), QT_TRANSLATE_NOOP("gh::Exports", "JSON lines (*.jsonl)"), writeJsonLines},
+        {QStringLiteral("hand-fix"), QT_TRANSLATE_NOOP("gh::Exports", "&Hand-fix list of duplicates…"),
+         QStringLiteral("jsonl"), QT_TRANSLATE_NOOP("gh::Exports", "JSON lines (*.jsonl)"),
+         DuplicateReport::writeHandFix},
     };
     return list;
 }

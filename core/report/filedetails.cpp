@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include "catalog/checkrecords.h"
+#include "duplicatereport.h"
 #include "reports.h"
 
 namespace gh {
@@ -57,7 +58,7 @@ const QList<FileDetails::Annotator> &FileDetails::annotators()
 {
     // One line per stage that knows more about files: check (findings), dedup (duplicate cases and
     // decisions), upload (targets). Each reads its own catalog tables for the page.
-    static const QList<Annotator> list{annotateFindings, annotateTargets};
+    static const QList<Annotator> list{annotateFindings, &DuplicateReport::annotate, annotateTargets};
     return list;
 }
 

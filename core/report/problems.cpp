@@ -142,6 +142,25 @@ Problem Problems::ofFinding(const FindingRecord &finding, const QString &where)
     return p;
 }
 
+const QList<std::pair<QString, FileStatus>> &Problems::restatedStatuses()
+{
+    static const QList<std::pair<QString, FileStatus>> list{
+        {QStringLiteral("fixity"), FileStatus::FixityMismatch},
+        {QStringLiteral("empty"), FileStatus::Empty},
+    };
+    return list;
+}
+
+bool Problems::restatesStatus(const FindingRecord &finding, FileStatus status)
+{
+    if (finding.fileId <= 0)
+        return false;
+    const auto &list = restatedStatuses();
+    return std::any_of(list.cbegin(), list.cend(), [&](const std::pair<QString, FileStatus> &r) {
+        return r.first == finding.check && r.second == status;
+    });
+}
+
 ProblemCounts Problems::count(const BatchRecord &batch, const QList<Problem> &batchProblems)
 {
     ProblemCounts counts;
@@ -166,7 +185,8 @@ Status Problems::annotate(Catalog &catalog, QList<BatchRecord> &batches)
         }
         batch.batchProblems = ofBatch(batch, stages);
         batch.problems = count(batch, batch.batchProblems);
-        auto findings = CheckRecords(catalog).counts(batch.id);
+        // A finding that restates a file's status is that file's problem, counted once above.
+        auto findings = CheckRecords(catalog).counts(batch.id, restatedStatuses());
         if (!findings)
             return findings.error();
         for (const CheckRecords::Count &c : std::as_const(*findings)) {

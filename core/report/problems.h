@@ -40,6 +40,14 @@ public:
     static QList<Problem> ofBatch(const BatchRecord &batch, const QList<StageRecord> &stages);
     //! The problem QA finding \a finding is; \a where says where ("item / name", empty for the batch).
     static Problem ofFinding(const FindingRecord &finding, const QString &where);
+    /*!
+        The QA checks whose finding about a file says what the file's status says already, with that
+        status: \c fixity with fixity-mismatch, \c empty with empty. Such a finding is the file's problem,
+        not a second one: it is neither counted nor listed beside the file.
+    */
+    static const QList<std::pair<QString, FileStatus>> &restatedStatuses();
+    //! Whether \a finding says what a file with \a status (its file's) says already.
+    static bool restatesStatus(const FindingRecord &finding, FileStatus status);
     //! \a batch's problems by level: its Error-severity files and \a batchProblems (QA findings are added
     //! by annotate(), which reads their counts).
     static ProblemCounts count(const BatchRecord &batch, const QList<Problem> &batchProblems);

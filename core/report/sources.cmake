@@ -3,6 +3,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/batchlog.cpp ${CMAKE_CURRENT_LIST_DIR}/batchlog.h
     ${CMAKE_CURRENT_LIST_DIR}/problems.cpp ${CMAKE_CURRENT_LIST_DIR}/problems.h
     ${CMAKE_CURRENT_LIST_DIR}/csvexport.cpp ${CMAKE_CURRENT_LIST_DIR}/csvexport.h
+    ${CMAKE_CURRENT_LIST_DIR}/duplicatereport.cpp ${CMAKE_CURRENT_LIST_DIR}/duplicatereport.h
     ${CMAKE_CURRENT_LIST_DIR}/exports.cpp ${CMAKE_CURRENT_LIST_DIR}/exports.h
     ${CMAKE_CURRENT_LIST_DIR}/filedetails.cpp ${CMAKE_CURRENT_LIST_DIR}/filedetails.h
     ${CMAKE_CURRENT_LIST_DIR}/itemlink.cpp ${CMAKE_CURRENT_LIST_DIR}/itemlink.h

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include "duplicatereport.h"
+
 namespace gh {
 
 void SummarySection::add(const QString &label, qint64 value)
@@ -97,10 +99,10 @@ Section checks(SummaryContext &context)
     return stageEvents(context, Stage::Check, SummarySections::tr("Checks"));
 }
 
-// Duplicate cases and decisions (dedup track).
+// Duplicate cases and decisions per target, from the dedup tables.
 Section duplicates(SummaryContext &context)
 {
-    return stageEvents(context, Stage::Dedup, SummarySections::tr("Duplicates"));
+    return DuplicateReport::summary(context);
 }
 
 // Sample plan and verdict (review track).

@@ -1,5 +1,7 @@
 #include "batchdecisions.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -12,6 +14,7 @@
 #include "reviewbook.h"
 #include "reviewhooks.h"
 #include "store/bitstore.h"
+#include "targets/targetregistry.h"
 
 namespace gh {
 
@@ -139,6 +142,19 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
         return Error{ErrorCode::Invalid, tr("Batch %1 is already %2; a decision is made once.")
                                              .arg(batchId)
                                              .arg(batchStateKey(batch->state))};
+    // A target that names no kind of target is refused before anything is decided.
+    if (!target.trimmed().isEmpty()) {
+        const QString scheme = TargetRegistry::schemeOf(target.trimmed());
+        const auto kinds = TargetRegistry::kinds();
+        if (std::none_of(kinds.cbegin(), kinds.cend(),
+                         [&](const TargetRegistry::Kind &k) { return k.scheme == scheme; })) {
+            QStringList examples;
+            for (const TargetRegistry::Kind &k : kinds)
+                examples.append(k.example);
+            return Error{ErrorCode::Usage, tr("Unknown target \"%1\"; give one of: %2.")
+                                               .arg(target.trimmed(), examples.join(QStringLiteral(", ")))};
+        }
+    }
     auto blockers = approvalBlockers(batchId);
     if (!blockers)
         return blockers.error();
@@ -194,11 +210,10 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
             ? tr("Batch %1 approved by %2, overriding: %3").arg(batchId).arg(agent, overrideReason.trimmed())
             : tr("Batch %1 approved by %2.").arg(batchId).arg(agent);
     if (!target.isEmpty()) {
+        // The approval is recorded: what a hook could not do is said, not turned into a failed decision.
         for (const ReviewHooks::OnApproved &handler : ReviewHooks::onApproved()) {
             auto said = handler.run(m_catalog, batchId, target);
-            if (!said)
-                return said.error();
-            outcome.notes.append(*said);
+            outcome.notes.append(said ? *said : said.error().message);
         }
         if (ReviewHooks::onApproved().isEmpty())
             outcome.notes.append(tr("The target %1 is recorded with the approval; no upload stage is "
@@ -371,7 +386,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
         auto note = handler.run(m_catalog, m_store, batchId);
         if (!note)
             return note.error();
-        outcome.notes.append(*note);
+        if (!note->isEmpty())
+            outcome.notes.append(*note);
     }
     outcome.message =
         tr("Batch %1 rejected by %2: %3 files marked deleted, %4 stored objects removed from %5.")

@@ -1,8 +1,11 @@
 #include "reviewsession.h"
 
 #include "catalog/catalog.h"
+#include "decisionnotice.h"
+#include "pipeline/settings.h"
 #include "reviewbook.h"
 #include "store/bitstore.h"
+#include "targets/handover.h"
 
 namespace gh {
 
@@ -120,10 +123,23 @@ void ReviewSession::approve(qint64 batchId, const QString &target, const QString
     auto outcome =
         decisions.approve(batchId, target, overrideReason,
                           agent.trimmed().isEmpty() ? ReviewBook::curatorName(m_settings) : agent, note);
-    if (!outcome)
+    if (!outcome) {
         emit decided(batchId, false, outcome.error().message);
-    else
-        emit decided(batchId, true, (QStringList{outcome->message} + outcome->notes).join(u'\n'));
+        emitState(batchId);
+        return;
+    }
+    // Without a target given here, the batch goes where the settings say ([targets] default), unless it
+    // already has targets; the main window then runs it on into the upload.
+    QStringList said{outcome->message};
+    said += outcome->notes;
+    if (target.trimmed().isEmpty()) {
+        auto options = TargetOptions::fromSettings(m_settings);
+        auto recorded = options ? UploadHandover::recordDefault(*m_catalog, batchId, *options)
+                                : Result<bool>(options.error());
+        if (!recorded)
+            said.append(recorded.error().message);
+    }
+    emit decided(batchId, true, said.join(u'\n'));
     emitState(batchId);
 }
 
@@ -145,10 +161,16 @@ void ReviewSession::reject(qint64 batchId, const QString &reason, const QString 
     auto outcome = decisions.reject(
         batchId, reason, agent.trimmed().isEmpty() ? ReviewBook::curatorName(m_settings) : agent,
         [this](qint64 done, qint64 total) { emit decisionProgress(done, total); });
-    if (!outcome)
+    if (!outcome) {
         emit decided(batchId, false, outcome.error().message);
-    else
+    } else {
+        // The summary mail and the reports' copy, as `reject` on the command line sends them ([mail],
+        // [report]).
+        auto options = EngineSettings::runOptions(m_settings);
+        DecisionNotice::send(*m_catalog, m_workspace, m_store->displayName(), batchId,
+                             RunNotifier::Occasion::Reject, options ? options->report : ReportOptions{});
         emit decided(batchId, true, (QStringList{outcome->message} + outcome->notes).join(u'\n'));
+    }
     emitState(batchId);
 }
 
@@ -190,6 +212,13 @@ Result<ReviewState> ReviewSession::readState(qint64 batchId)
     if (!copies)
         return copies.error();
     state.storedCopies = *copies;
+    auto targetOptions = TargetOptions::fromSettings(m_settings);
+    if (!targetOptions)
+        return targetOptions.error();
+    auto handover = UploadHandover::approveConsequence(*m_catalog, batchId, *targetOptions);
+    if (!handover)
+        return handover.error();
+    state.handover = *handover;
     state.curator = ReviewBook::curatorName(m_settings);
     state.defectReasons = m_settings.list(QStringLiteral("review/defect_reasons"));
     return state;

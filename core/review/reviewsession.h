@@ -32,6 +32,9 @@ struct ReviewState
     QStringList previousProblems; //!< What was wrong with the batch this one re-delivers.
     QStringList approvalBlockers; //!< Empty when approving needs no override.
     BatchDecisions::StoredCopies storedCopies;
+    //! What approving does with the batch's targets (recorded, else [targets] default): "Upload 1,204 files
+    //! to Wikimedia Commons."; empty when the batch goes nowhere.
+    QString handover;
     QString curator; //!< The name verdicts and decisions are recorded under.
     QStringList defectReasons;
 };

@@ -3,14 +3,20 @@
 
 #include "shippedstages.h"
 
+#include "dedup/dedupstage.h"
 #include "pipeline/stagedefinition.h"
+#include "qa/checkstage.h"
+#include "targets/handover.h"
 
 namespace gh {
 
 void ShippedStages::registerAll()
 {
     // Before the curator's review, in this order: automatic QA (check), duplicates (dedup).
-    // After it: the upload that an approval starts.
+    StageDefinition::add(CheckStage::definition(), StageDefinition::Placement::BeforeReview);
+    StageDefinition::add(DedupStage::definition(), StageDefinition::Placement::BeforeReview);
+    // After it: the upload that an approval starts (to the batch's targets; none: finished at review).
+    StageDefinition::add(UploadHandover::afterReview(), StageDefinition::Placement::AfterReview);
 }
 
 } // namespace gh

@@ -2,6 +2,7 @@
 # gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/batchdecisions.cpp ${CMAKE_CURRENT_LIST_DIR}/batchdecisions.h
+    ${CMAKE_CURRENT_LIST_DIR}/decisionnotice.cpp ${CMAKE_CURRENT_LIST_DIR}/decisionnotice.h
     ${CMAKE_CURRENT_LIST_DIR}/qacsv.cpp ${CMAKE_CURRENT_LIST_DIR}/qacsv.h
     ${CMAKE_CURRENT_LIST_DIR}/reviewdetails.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewdetails.h
     ${CMAKE_CURRENT_LIST_DIR}/reviewbook.cpp ${CMAKE_CURRENT_LIST_DIR}/reviewbook.h

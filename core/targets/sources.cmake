@@ -2,6 +2,7 @@
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/targetdelivery.cpp ${CMAKE_CURRENT_LIST_DIR}/targetdelivery.h
     ${CMAKE_CURRENT_LIST_DIR}/derivative.cpp ${CMAKE_CURRENT_LIST_DIR}/derivative.h
+    ${CMAKE_CURRENT_LIST_DIR}/handover.cpp ${CMAKE_CURRENT_LIST_DIR}/handover.h
     ${CMAKE_CURRENT_LIST_DIR}/localtarget.cpp ${CMAKE_CURRENT_LIST_DIR}/localtarget.h
     ${CMAKE_CURRENT_LIST_DIR}/nametemplate.cpp ${CMAKE_CURRENT_LIST_DIR}/nametemplate.h
     ${CMAKE_CURRENT_LIST_DIR}/s3target.cpp ${CMAKE_CURRENT_LIST_DIR}/s3target.h

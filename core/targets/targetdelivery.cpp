@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileDevice>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -59,6 +60,29 @@ void UploadJournal::save(qint64 fileId, const QJsonObject &state) const
 void UploadJournal::remove(qint64 fileId) const
 {
     QFile::remove(path(fileId));
+}
+
+QString UploadJournal::markPath(qint64 fileId) const
+{
+    return QDir(m_dir).filePath(QString::number(fileId) + u".sending");
+}
+
+void UploadJournal::markSending(qint64 fileId) const
+{
+    QDir().mkpath(m_dir);
+    QFile mark(markPath(fileId));
+    if (mark.open(QIODevice::WriteOnly))
+        mark.close();
+}
+
+bool UploadJournal::wasSending(qint64 fileId) const
+{
+    return QFileInfo::exists(markPath(fileId));
+}
+
+void UploadJournal::settled(qint64 fileId) const
+{
+    QFile::remove(markPath(fileId));
 }
 
 TargetDelivery::TargetDelivery(Target &target, BitStore &store, const DeliveryOptions &options)
@@ -215,6 +239,20 @@ Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
         if (!a.nameProblem.isEmpty()) {
             item.state = TargetState::Failed;
             item.message = tr("%1 refuses the name %2: %3").arg(spec, item.remoteName, a.nameProblem);
+        } else if (a.alreadyThere(digests, item.sentSize()) && m_journal.wasSending(item.file.id)) {
+            // An interrupted run of ours sent them: they are this batch's delivery, not someone else's.
+            item.state = TargetState::Uploaded;
+            item.verified = true;
+            item.remoteName = a.named->name;
+            item.message =
+                tr("%1 holds %2 as an interrupted run sent it; nothing sent again.").arg(spec, a.named->name);
+            item.events.append(event(item, QStringLiteral("transfer"), QStringLiteral("success"),
+                                     tr("Sent to %1 as %2 by an interrupted run: %3 bytes, sha1 %4, found "
+                                        "complete.")
+                                         .arg(spec, a.named->name)
+                                         .arg(item.sentSize())
+                                         .arg(digests.sha1)));
+            m_journal.remove(item.file.id);
         } else if (a.alreadyThere(digests, item.sentSize())) {
             item.state = TargetState::AlreadyThere;
             item.verified = true;
@@ -271,6 +309,7 @@ void TargetDelivery::send(DeliveryItem &item, const std::function<void(qint64, q
     request.progress = progress;
     request.cancel = cancel;
 
+    m_journal.markSending(fileId);
     const UploadOutcome outcome = m_target.upload(request);
     if (outcome.cancelled) {
         item.state = TargetState::Pending;

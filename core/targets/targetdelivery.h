@@ -80,10 +80,20 @@ public:
     QJsonObject load(qint64 fileId) const;
     void save(qint64 fileId, const QJsonObject &state) const;
     void remove(qint64 fileId) const;
+    /*!
+        A mark that this file's bytes are on their way to the target, set before sending and cleared once
+        the catalog records the outcome (settled()): a run that finds our bytes under our name while the
+        mark is there knows that an interrupted run of its own delivered them (uploaded, not already there
+        before us: a rejection withdraws them).
+    */
+    void markSending(qint64 fileId) const;
+    bool wasSending(qint64 fileId) const;
+    void settled(qint64 fileId) const;
     QString dir() const { return m_dir; }
 
 private:
     QString path(qint64 fileId) const;
+    QString markPath(qint64 fileId) const;
     QString m_dir;
 };
 
@@ -132,6 +142,8 @@ public:
     Status verify(const QList<DeliveryItem *> &items) const;
     //! Removes a derivative's temporary file.
     static void cleanUp(DeliveryItem &item);
+    //! The catalog recorded \a fileId's outcome at this target: its sending mark goes.
+    void settled(qint64 fileId) const { m_journal.settled(fileId); }
 
     //! A PREMIS event about \a item's file.
     static EventRecord event(const DeliveryItem &item, const QString &type, const QString &outcome,

@@ -2,7 +2,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSettings>
 
 #include "mediawiki/pagetext.h"
 #include "pipeline/settings.h"
@@ -18,94 +17,80 @@ const QString s_keychainService = QStringLiteral("Gatehouse MediaWiki");
 
 Result<TargetOptions> TargetOptions::fromFile(const QString &path, TargetOptions options)
 {
-    if (!QFileInfo(path).isReadable())
-        return Error{ErrorCode::NotFound,
-                     tr("The settings file %1 does not exist or cannot be read.").arg(path)};
-    QSettings ini(path, QSettings::IniFormat);
-    if (ini.status() != QSettings::NoError)
-        return Error{ErrorCode::Invalid, tr("The settings file %1 is not a valid INI file.").arg(path)};
+    auto settings = EngineSettings::readFile(path);
+    if (!settings)
+        return settings.error();
+    return fromSettings(*settings, std::move(options), QFileInfo(path).absolutePath(), path);
+}
 
+Result<TargetOptions> TargetOptions::fromSettings(const Settings &settings, TargetOptions options,
+                                                  const QString &baseDir, const QString &where)
+{
+    // Only keys that were set count: an unset key keeps what the caller's defaults say.
     auto text = [&](const char *key, QString &into) {
         const QString name = QLatin1String(key);
-        if (ini.contains(name)) {
-            // QSettings splits unquoted values at commas; a template may hold commas.
-            const QVariant value = ini.value(name);
-            into = value.typeId() == QMetaType::QStringList ? value.toStringList().join(QStringLiteral(", "))
-                                                            : value.toString();
-        }
+        if (!settings.isDefault(name))
+            into = settings.text(name);
     };
-    auto number = [&](const char *key, int &into, int minimum) -> Status {
+    auto number = [&](const char *key, int &into) {
         const QString name = QLatin1String(key);
-        if (!ini.contains(name))
-            return {};
-        bool ok = false;
-        const int value = ini.value(name).toInt(&ok);
-        if (!ok || value < minimum)
-            return Error{ErrorCode::Invalid,
-                         tr("%1: %2 must be a number of at least %3.").arg(path, name).arg(minimum)};
-        into = value;
-        return {};
+        if (!settings.isDefault(name))
+            into = int(settings.integer(name));
     };
-    auto size = [&](const char *key, qint64 &into, qint64 minimum) -> Status {
+    auto size = [&](const char *key, qint64 &into) {
         const QString name = QLatin1String(key);
-        if (!ini.contains(name))
-            return {};
-        auto bytes = EngineSettings::parseSize(ini.value(name).toString());
-        if (!bytes || *bytes < minimum)
-            return Error{
-                ErrorCode::Invalid,
-                tr("%1: %2 must be a size of at least %3 bytes (such as 5M).").arg(path, name).arg(minimum)};
-        into = *bytes;
-        return {};
+        if (!settings.isDefault(name))
+            into = std::max<qint64>(0, settings.sizeLimit(name));
     };
+    const QString source = where.isEmpty() ? tr("settings") : where;
 
     text("mediawiki/user", options.user);
     text("mediawiki/password", options.password);
     text("mediawiki/title_template", options.titleTemplate);
     text("mediawiki/summary", options.summary);
-    if (ini.contains(QStringLiteral("mediawiki/categories"))) {
-        const QVariant value = ini.value(QStringLiteral("mediawiki/categories"));
-        QStringList categories =
-            value.typeId() == QMetaType::QStringList ? value.toStringList() : value.toString().split(u',');
-        options.categories.clear();
-        for (QString &c : categories) {
-            if (!c.trimmed().isEmpty())
-                options.categories.append(c.trimmed());
-        }
-    }
-    if (ini.contains(QStringLiteral("mediawiki/page_template"))) {
-        QString file = ini.value(QStringLiteral("mediawiki/page_template")).toString();
-        if (QFileInfo(file).isRelative())
-            file = QFileInfo(path).absoluteDir().filePath(file);
+    if (!settings.isDefault(QStringLiteral("mediawiki/categories")))
+        options.categories = settings.list(QStringLiteral("mediawiki/categories"));
+    if (!settings.isDefault(QStringLiteral("mediawiki/page_template"))) {
+        QString file = settings.text(QStringLiteral("mediawiki/page_template"));
+        if (QFileInfo(file).isRelative() && !baseDir.isEmpty())
+            file = QDir(baseDir).filePath(file);
         auto page = PageText::readTemplateFile(file);
         if (!page)
             return page.error();
         options.pageTemplate = *page;
     }
-    for (Status s : {size("mediawiki/chunk_size", options.chunkSize, 1024),
-                     size("mediawiki/single_upload_max", options.singleUploadMax, 0),
-                     size("mediawiki/async_threshold", options.asyncThreshold, 0),
-                     number("mediawiki/jobs", options.mediawikiJobs, 1),
-                     number("mediawiki/maxlag", options.maxLagSeconds, 0),
-                     number("mediawiki/max_attempts", options.maxAttempts, 1),
-                     number("targets/jobs", options.jobs, 1)}) {
-        if (!s)
-            return s.error();
+    size("mediawiki/chunk_size", options.chunkSize);
+    if (options.chunkSize < 1024)
+        return Error{ErrorCode::Invalid,
+                     tr("%1: mediawiki/chunk_size must be a size of at least 1K (such as 5M).").arg(source)};
+    if (!settings.isDefault(QStringLiteral("mediawiki/single_upload_max"))) {
+        const qint64 max = settings.sizeLimit(QStringLiteral("mediawiki/single_upload_max"));
+        options.singleUploadMax = max > 0 ? max : -1;
     }
+    size("mediawiki/async_threshold", options.asyncThreshold);
+    number("mediawiki/jobs", options.mediawikiJobs);
+    number("mediawiki/maxlag", options.maxLagSeconds);
+    number("mediawiki/max_attempts", options.maxAttempts);
+    number("targets/jobs", options.jobs);
     text("targets/default", options.defaultTarget);
+    text("targets/filter", options.defaultFilter);
     text("targets/key_template", options.keyTemplate);
-    if (ini.contains(QStringLiteral("targets/derive"))) {
-        QString rules;
-        text("targets/derive", rules);
-        auto parsed = DerivativeRule::parseList(rules);
+    if (!settings.isDefault(QStringLiteral("targets/derive"))) {
+        auto parsed = DerivativeRule::parseList(settings.text(QStringLiteral("targets/derive")));
         if (!parsed)
-            return Error{ErrorCode::Invalid, tr("%1: targets/derive: %2").arg(path, parsed.error().message)};
+            return Error{ErrorCode::Invalid,
+                         tr("%1: targets/derive: %2").arg(source, parsed.error().message)};
         options.derive = *parsed;
     }
     text("transfer/user_agent", options.userAgent);
     text("transfer/contact", options.contact);
     text("transfer/ca_bundle", options.caBundle);
     return options;
+}
+
+Result<TargetOptions> TargetOptions::fromSettings(const Settings &settings)
+{
+    return fromSettings(settings, TargetOptions());
 }
 
 Result<TargetOptions> TargetOptions::fromFile(const QString &path)

@@ -10,6 +10,8 @@
 
 namespace gh {
 
+class Settings;
+
 /*!
     \class gh::TargetOptions
     How uploads behave, from the settings file (\c [mediawiki], \c [targets]), the environment and the
@@ -28,6 +30,7 @@ namespace gh {
 
     [targets]
     default=mediawiki:https://commons.wikimedia.org/w/api.php
+    filter=mime:image/jpeg                   ; which files go to the default target
     derive=image/jp2=image/jpeg:q90:4000
     key_template={batch}/{item}/{filename}   ; S3 keys and local paths (default: the store key)
     jobs=4                                   ; uploads at once to S3 and local targets
@@ -41,6 +44,7 @@ public:
     static constexpr qint64 defaultChunkSize = 5 * 1024 * 1024;
 
     QString defaultTarget;
+    QString defaultFilter; //!< Which files go to defaultTarget (the filter bar's syntax); empty: all.
     QString titleTemplate; //!< MediaWiki titles; empty: MediaWikiTitle::defaultTemplate().
     QString keyTemplate;   //!< S3 keys and local paths; empty: the file's store key.
     QString pageTemplate;  //!< Wikitext; empty: PageText::defaultTemplate().
@@ -70,10 +74,19 @@ public:
     QString caBundle;
 
     /*!
-        Reads \c [mediawiki] and \c [targets] from the INI file at \a path over \a defaults.
+        Reads \c [mediawiki] and \c [targets] from the INI file at \a path over \a defaults, through the
+        settings table (docs/settings.md).
     */
     static Result<TargetOptions> fromFile(const QString &path, TargetOptions defaults);
     static Result<TargetOptions> fromFile(const QString &path);
+    /*!
+        The options the keys of \c [mediawiki], \c [targets] (and the User-Agent, contact and CA bundle of
+        \c [transfer]) in \a settings make, over \a defaults; keys left at their default keep the value in
+        \a defaults. A relative page template is read from \a baseDir. \a where names the source in errors.
+    */
+    static Result<TargetOptions> fromSettings(const Settings &settings, TargetOptions defaults,
+                                              const QString &baseDir = {}, const QString &where = {});
+    static Result<TargetOptions> fromSettings(const Settings &settings);
     /*!
         Fills the credentials still empty from GATEHOUSE_MEDIAWIKI_USER and GATEHOUSE_MEDIAWIKI_PASSWORD,
         then, for a user without a password, from the desktop keyring (service "Gatehouse MediaWiki", key

@@ -24,6 +24,21 @@ Result<TargetRoute> TargetRoute::make(const QString &spec, const QString &filter
     return route;
 }
 
+Result<QList<TargetRoute>> TargetRoute::ofBatch(Catalog &catalog, qint64 batchId)
+{
+    auto recorded = catalog.batchTargetSpecs(batchId);
+    if (!recorded)
+        return recorded.error();
+    QList<TargetRoute> routes;
+    for (const BatchTargetRecord &r : std::as_const(*recorded)) {
+        auto route = make(r.spec, r.filter);
+        if (!route)
+            return route.error();
+        routes.append(*route);
+    }
+    return routes;
+}
+
 Result<QList<TargetRoute>> TargetRoute::fromArguments(const QStringList &arguments)
 {
     QList<std::pair<QString, QString>> pairs;

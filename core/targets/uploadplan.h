@@ -28,6 +28,8 @@ struct TargetRoute
     static Result<QList<TargetRoute>> fromArguments(const QStringList &arguments);
     //! A route from text; fails on a filter that does not parse.
     static Result<TargetRoute> make(const QString &spec, const QString &filterText = {});
+    //! The targets recorded for a batch (catalog table batch_targets), in the order they were set.
+    static Result<QList<TargetRoute>> ofBatch(Catalog &catalog, qint64 batchId);
 };
 
 /*!
@@ -42,6 +44,11 @@ struct UploadSettings
     TargetOptions options;
     QString titleTemplate; //!< --title-template: wins over the settings' title or key template.
     bool dryRun = false;
+    //! Send to the batch's recorded targets (TargetRoute::ofBatch()) instead of \c routes: the upload
+    //! after the review, created once for every batch a runner walks.
+    bool routesFromBatch = false;
+    //! Why the settings could not be read where the stage was created; the stage fails with it.
+    QString settingsError;
 };
 
 /*!

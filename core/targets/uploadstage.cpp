@@ -59,6 +59,14 @@ Status UploadStage::prepare()
     if (batch->state == BatchState::Rejected)
         return Error{ErrorCode::Usage,
                      tr("Batch %1 was rejected; nothing of it is uploaded.").arg(batch->id)};
+    if (!m_settings.settingsError.isEmpty())
+        return Error{ErrorCode::Invalid, m_settings.settingsError};
+    if (m_settings.routesFromBatch) {
+        auto recorded = TargetRoute::ofBatch(catalog(), batch->id);
+        if (!recorded)
+            return recorded.error();
+        m_settings.routes = *recorded;
+    }
     if (m_settings.routes.isEmpty())
         return Error{ErrorCode::Usage,
                      tr("No target to upload to: give --target, or [targets] default in the settings.")};
@@ -392,8 +400,16 @@ Status UploadStage::commit(const QList<FileRecord> &files, const QList<EventReco
     // The targets' rows first: a crash in between leaves the files pending, and the next run's look-up finds
     // them delivered.
     if (!m_pendingRows.isEmpty()) {
-        if (Status s = catalog().recordTargets(std::exchange(m_pendingRows, {})); !s)
+        const QList<FileTargetRecord> rows = std::exchange(m_pendingRows, {});
+        if (Status s = catalog().recordTargets(rows); !s)
             return s;
+        // Recorded: the marks that told an interrupted run's deliveries from others' go.
+        for (const FileTargetRecord &row : rows) {
+            for (const Route &r : m_routes) {
+                if (r.target->spec() == row.target)
+                    r.delivery->settled(row.fileId);
+            }
+        }
     }
     return FileStage::commit(files, events);
 }

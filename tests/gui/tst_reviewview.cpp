@@ -22,7 +22,9 @@
 
 #include "catalog/catalog.h"
 #include "review/reviewbook.h"
+#include "review/shippedstages.h"
 #include "testsupport.h"
+#include "ui/batchlistmodel.h"
 #include "ui/enginecontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/previewwidget.h"
@@ -62,8 +64,13 @@ qint64 makeBatch(const test::Workspace &ws, const QString &name, int items)
         if (!page.save(stem + QStringLiteral(".png")) || !page.save(stem + QStringLiteral(".jpg")))
             return 0;
     }
-    const auto run = ws.cli({QStringLiteral("run"), dir, QStringLiteral("--name"), name,
-                             QStringLiteral("--supplier"), QStringLiteral("Example Scanning")});
+    // Flat colour fields, not pages: QA's page-image checks would flag them all and the review would take
+    // every item beyond the sample. The review's keys are what is tested here.
+    const QString config = ws.file(QStringLiteral("review-test.ini"));
+    test::writeFile(config, "[check]\nskip=dark-page, blank-page, black-border\n");
+    const auto run =
+        ws.cli({QStringLiteral("--config"), config, QStringLiteral("run"), dir, QStringLiteral("--name"),
+                name, QStringLiteral("--supplier"), QStringLiteral("Example Scanning")});
     if (run.exitCode != 0) {
         qWarning("%s", run.err.constData());
         return 0;
@@ -104,6 +111,7 @@ private slots:
     void rejectFromTheView();
     void approveNeedsAReasonToOverride();
     void openedFromTheMainWindow();
+    void approvalInTheMainWindowUploads();
     void anotherReviewersVerdictsShowOnRefresh();
     void verdictsSurviveKillingTheGui();
 
@@ -121,6 +129,8 @@ private:
 void TestReviewView::initTestCase()
 {
     qRegisterMetaType<gh::ReviewState>();
+    // As the GUI's main() does: the upload that an approval starts runs after the review.
+    ShippedStages::registerAll();
 }
 
 TestReviewView::Session TestReviewView::open(const test::Workspace &ws, qint64 batchId)
@@ -168,6 +178,14 @@ void TestReviewView::keysAloneThroughFiftyItems()
     QCOMPARE(view.state().summary.supplier, QStringLiteral("Example Scanning"));
     QCOMPARE(scoreboard(view), QStringLiteral("0 of 50 reviewed · 0 defects · accept up to 1, reject at 2"));
     QCOMPARE(verdictKey(view), QStringLiteral("pending"));
+    // Every identifier is readable in the item list: it fits, or the list has taken its third of the view.
+    const auto *items = view.findChild<QListWidget *>(QStringLiteral("reviewItems"));
+    QVERIFY(items);
+    int widest = 0;
+    for (int i = 0; i < items->count(); ++i)
+        widest = std::max(widest, items->fontMetrics().horizontalAdvance(items->item(i)->text()));
+    QVERIFY2(items->viewport()->width() >= widest || items->width() >= view.width() / 3 - 20,
+             qPrintable(QStringLiteral("list %1 px for rows of %2 px").arg(items->width()).arg(widest)));
     const QList<qint64> order = [&] {
         QList<qint64> ids;
         for (const ReviewItem &i : view.state().sample.items)
@@ -358,7 +376,7 @@ void TestReviewView::approveNeedsAReasonToOverride()
     auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
     QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 30000);
     auto *target = view.findChild<QLineEdit *>(QStringLiteral("target"));
-    target->setText(QStringLiteral("Wikimedia Commons"));
+    target->setText(QStringLiteral("mediawiki:https://commons.wikimedia.org/w/api.php"));
     QVERIFY2(approve->text().contains(QStringLiteral("Upload 40 files to Wikimedia Commons")),
              qPrintable(approve->text()));
 
@@ -408,6 +426,46 @@ void TestReviewView::openedFromTheMainWindow()
     QVERIFY(window.reviewView());
     QTRY_VERIFY_WITH_TIMEOUT(window.reviewView()->isVisible(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(window.reviewView()->currentItemId(), item, 30000);
+}
+
+void TestReviewView::approvalInTheMainWindowUploads()
+{
+    test::Workspace ws;
+    const qint64 batch = makeBatch(ws, QStringLiteral("H-1"), 3);
+    QVERIFY(batch > 0);
+    const QString archive = ws.file(QStringLiteral("archive"));
+    Settings settings;
+    (void)settings.setText(QStringLiteral("review/curator"), QStringLiteral("Karen Blixen"));
+    QVERIFY(settings.setText(QStringLiteral("targets/default"), QStringLiteral("local:") + archive));
+    auto workspace = Workspace::resolve(ws.catalog(), ws.store());
+    MainWindow window(*workspace, Preferences::fromSettings(settings));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openReview(batch);
+    QVERIFY(window.reviewView());
+    ReviewView &view = *window.reviewView();
+    QTRY_VERIFY_WITH_TIMEOUT(view.isVisible(), 30000);
+    // The button states the consequence with the batch's target, as core words it.
+    auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(approve->isEnabled(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(approve->text().contains(QStringLiteral("Upload 6 files to ") + archive),
+                              qPrintable(approve->text()), 30000);
+    QCOMPARE(filesUnder(archive), 0);
+
+    QTest::keyClick(&view, Qt::Key_A, Qt::AltModifier);
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (dialog = view.findChild<QDialog *>(QStringLiteral("decisionDialog"))) && dialog->isVisible(), 30000);
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("Reviewed on paper"));
+    QSignalSpy approved(&view, &ReviewView::approved);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QVERIFY(approved.wait(30000));
+
+    // The main window's engine carries the batch on: the Upload lamp runs, then reads done, and every
+    // file is in the folder.
+    QTRY_COMPARE_WITH_TIMEOUT(window.batchModel()->batchById(batch)->stages.value(Stage::Upload),
+                              StageState::Done, 60000);
+    QCOMPARE(filesUnder(archive), 6);
 }
 
 void TestReviewView::anotherReviewersVerdictsShowOnRefresh()
@@ -485,7 +543,9 @@ void TestReviewView::verdictsSurviveKillingTheGui()
     QVERIFY(sample.reviewed() >= reported.size());
     QSqlQuery q((*catalog)->database());
     QVERIFY(
-        q.exec(QStringLiteral("SELECT COUNT(*) FROM events WHERE batch_id = %1 AND event_type = 'validation'")
+        // The verdicts' events are about items: not the duplicates stage's about files, nor QA's.
+        q.exec(QStringLiteral("SELECT COUNT(*) FROM events WHERE batch_id = %1 AND event_type = 'validation'"
+                              " AND COALESCE(file_id, 0) = 0 AND agent NOT LIKE '% check'")
                    .arg(batch)));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toLongLong(), sample.reviewed());

@@ -91,6 +91,34 @@ private Q_SLOTS:
         QCOMPARE(r.options.bannedList, QStringLiteral("/tmp/banned.txt"));
     }
 
+    void uploadsTabHoldsTheTargetAndHidesThePassword()
+    {
+        Settings settings;
+        QVERIFY(settings.setText(QStringLiteral("targets/default"), QStringLiteral("local:/srv/archive")));
+        QVERIFY(
+            settings.setText(QStringLiteral("mediawiki/password"), QStringLiteral("s3cret-bot-password")));
+        SettingsDialog dialog(Preferences::fromSettings(settings));
+        auto *target = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Default target"));
+        auto *password = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Wiki bot password"));
+        auto *filter = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Files for the default target"));
+        QVERIFY(target && password && filter);
+        QCOMPARE(target->text(), QStringLiteral("local:/srv/archive"));
+        // Never shown in clear.
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        QVERIFY(password->displayText() != password->text());
+
+        target->setText(QStringLiteral("s3://archive/approved"));
+        filter->setText(QStringLiteral("mime:image/jp2"));
+        const Preferences r = dialog.preferences();
+        QCOMPARE(r.settings.text(QStringLiteral("targets/default")), QStringLiteral("s3://archive/approved"));
+        QCOMPARE(r.settings.text(QStringLiteral("targets/filter")), QStringLiteral("mime:image/jp2"));
+        QCOMPARE(r.settings.text(QStringLiteral("mediawiki/password")),
+                 QStringLiteral("s3cret-bot-password"));
+        // The run the engine starts next reads them: the upload after the review takes its settings there.
+        QCOMPARE(r.options.settings.text(QStringLiteral("targets/default")),
+                 QStringLiteral("s3://archive/approved"));
+    }
+
     void aSizeThatIsNotASizeKeepsOkDisabled()
     {
         SettingsDialog dialog(Preferences{});

@@ -14,15 +14,7 @@ using namespace gh;
 
 namespace {
 
-QList<QJsonObject> jsonLines(const QByteArray &text)
-{
-    QList<QJsonObject> objects;
-    for (const QByteArray &line : text.split('\n')) {
-        if (!line.trimmed().isEmpty())
-            objects.append(QJsonDocument::fromJson(line).object());
-    }
-    return objects;
-}
+using test::jsonLines;
 
 QStringList lines(const QByteArray &text)
 {

@@ -122,6 +122,24 @@ void TestHousekeeping::fixedSidecarNoRecopy()
     QCOMPARE(status.value(QStringLiteral("problems")).toObject().value(QStringLiteral("total")).toInt(), 0);
     QCOMPARE(status.value(QStringLiteral("stages")).toObject().value(QStringLiteral("fetch")).toString(),
              QStringLiteral("done"));
+    // QA's fixity finding about the old state went with it, and the check stage is to run again for the
+    // file: the next run checks it, and finds the checksums agreeing.
+    QCOMPARE(status.value(QStringLiteral("stages")).toObject().value(QStringLiteral("check")).toString(),
+             QStringLiteral("attention"));
+    QVERIFY(page.value(QStringLiteral("findings")).toArray().isEmpty());
+    QCOMPARE(
+        ws.cli({QStringLiteral("run"), ws.file(QStringLiteral("delivery")), QStringLiteral("-q")}).exitCode,
+        0);
+    QCOMPARE(batchStatus(ws, batch)
+                 .value(QStringLiteral("stages"))
+                 .toObject()
+                 .value(QStringLiteral("check"))
+                 .toString(),
+             QStringLiteral("done"));
+    QVERIFY(fileByName(ws, batch, QStringLiteral("page.tif"))
+                .value(QStringLiteral("findings"))
+                .toArray()
+                .isEmpty());
     // One batch, not a second of the same source.
     QCOMPARE(lastJson(ws.cli({QStringLiteral("status"), QStringLiteral("--json")}).out)
                  .value(QStringLiteral("batches"))

@@ -69,6 +69,7 @@ private slots:
     void countLabel();
     void hundredThousandFiles();
     void sampleMismatchFromTheEngine();
+    void findingThatRestatesTheFileCountsOnce();
 };
 
 void TestIssuesModel::oneRowPerProblemFile()
@@ -460,6 +461,67 @@ void TestIssuesModel::sampleMismatchFromTheEngine()
     // Another batch selected: its problems only.
     panel.setBatch(batchId + 1000);
     QCOMPARE(model->rowCount(), 0);
+}
+
+void TestIssuesModel::findingThatRestatesTheFileCountsOnce()
+{
+    // A file whose checksum did not match is one problem, though QA's fixity check says so too; QA's other
+    // findings about it, and findings about files that are fine, are problems of their own.
+    IssuesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.reset(s_batch);
+    model.addOrUpdate({file(1, FileStatus::FixityMismatch, QStringLiteral("The MD5 of page-1.jp2 differs.")),
+                       file(2, FileStatus::Success), file(3, FileStatus::Empty)});
+    QCOMPARE(model.rowCount(), 2);
+    auto finding = [](qint64 fileId, const char *check, FindingSeverity severity) {
+        FindingRecord f;
+        f.batchId = s_batch;
+        f.itemId = 1;
+        f.fileId = fileId;
+        f.check = QString::fromLatin1(check);
+        f.severity = severity;
+        f.message = QStringLiteral("%1 about page-%2.jp2").arg(f.check).arg(fileId);
+        return f;
+    };
+    QSignalSpy count(&model, &IssuesModel::countChanged);
+    model.setFindings(
+        s_batch,
+        {finding(1, "fixity", FindingSeverity::Error), finding(1, "decodable", FindingSeverity::Error),
+         finding(2, "dark-page", FindingSeverity::Flag), finding(3, "empty", FindingSeverity::Error),
+         finding(2, "fixity", FindingSeverity::Error)},
+        {QStringLiteral("a / page-1.jp2"), QStringLiteral("a / page-1.jp2"), QStringLiteral("a / page-2.jp2"),
+         QStringLiteral("a / page-3.jp2"), QStringLiteral("a / page-2.jp2")});
+    auto rows = [&] {
+        QStringList shown;
+        for (int row = 0; row < model.rowCount(); ++row)
+            shown.append(QStringLiteral("%1:%2")
+                             .arg(model.fileId(row))
+                             .arg(cell(model, row, IssuesModel::WhatColumn)));
+        shown.sort();
+        return shown;
+    };
+    // File 1 and file 3 once each; decodable and dark-page besides; a fixity finding about file 2, whose
+    // status does not say so, is a problem of its own.
+    QCOMPARE(rows(), (QStringList{QStringLiteral("1:") + StatusInfo::displayName(FileStatus::FixityMismatch),
+                                  QStringLiteral("1:decodable"), QStringLiteral("2:dark-page"),
+                                  QStringLiteral("2:fixity"),
+                                  QStringLiteral("3:") + StatusInfo::displayName(FileStatus::Empty)}));
+    QCOMPARE(model.countText(), QStringLiteral("5 problems"));
+    QCOMPARE(count.constLast().at(0).toInt(), 5);
+
+    // Fetched again and now fine: the file's row goes, and QA's fixity finding (not checked again yet) is
+    // what is left to say so.
+    model.addOrUpdate({file(1, FileStatus::Success)});
+    QCOMPARE(rows(), (QStringList{QStringLiteral("1:decodable"), QStringLiteral("1:fixity"),
+                                  QStringLiteral("2:dark-page"), QStringLiteral("2:fixity"),
+                                  QStringLiteral("3:") + StatusInfo::displayName(FileStatus::Empty)}));
+    // Broken again: one row for it again.
+    model.addOrUpdate({file(1, FileStatus::FixityMismatch, QStringLiteral("differs again"))});
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(rows().filter(QStringLiteral("fixity")), QStringList{QStringLiteral("2:fixity")});
+    const int fileRow = model.rowForFile(1);
+    QCOMPARE(model.index(fileRow, 0).data(IssuesModel::KindRole).toInt(), int(IssuesModel::Kind::File));
+    QCOMPARE(cell(model, fileRow, IssuesModel::MessageColumn), QStringLiteral("differs again"));
 }
 
 QTEST_MAIN(TestIssuesModel)

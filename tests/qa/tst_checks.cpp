@@ -11,6 +11,7 @@
 #include "imaging/jp2codec.h"
 #include "qa/checkregistry.h"
 #include "qa/checkrunner.h"
+#include "qa/qaprofile.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -202,6 +203,26 @@ QByteArray modsPage(int page, const QString &reel = QStringLiteral("400022028240
 
 } // namespace
 
+//! A listener on loopback that counts the connections made to it: where a hostile document points.
+struct Loopback
+{
+    Loopback()
+    {
+        listening = server.listen(QHostAddress::LocalHost);
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
+            ++connections;
+            server.nextPendingConnection()->close();
+        });
+    }
+    QString url() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    }
+    QTcpServer server;
+    bool listening = false;
+    int connections = 0;
+};
+
 class TestChecks : public QObject
 {
     Q_OBJECT
@@ -211,6 +232,7 @@ private slots:
     void fixityAndEmpty();
     void mimetypeAgainstExtension();
     void xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork();
+    void xmlChecksReadEachFileOnceWithoutATree();
     void ocrConfidenceThreshold();
     void imageChecksAndTheirThresholds();
     void imageChecksOnOtherFormats();
@@ -221,6 +243,7 @@ private slots:
     void dimensionsAndBounds();
     void pageChecksStaySilentOutsideNewspapers();
     void statisticsAreKeptAndReused();
+    void profileIsTheSettingsTablesCheckSection();
 };
 
 void TestChecks::registryOrderAndNames()
@@ -289,14 +312,8 @@ void TestChecks::mimetypeAgainstExtension()
 
 void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
 {
-    QTcpServer server;
-    const bool listening = server.listen(QHostAddress::LocalHost);
-    int connections = 0;
-    connect(&server, &QTcpServer::newConnection, &server, [&] {
-        ++connections;
-        server.nextPendingConnection()->close();
-    });
-    const QString url = QStringLiteral("http://127.0.0.1:%1/secret").arg(listening ? server.serverPort() : 9);
+    Loopback listener;
+    const QString url = listener.url();
     Harness h;
     const qint64 item = h.item(QStringLiteral("a"));
     h.file(item, QStringLiteral("laughs.xml"),
@@ -313,7 +330,7 @@ void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
     h.file(item, QStringLiteral("fine.xml"), "<?xml version=\"1.0\"?>\n<r/>\n");
     const QList<FindingRecord> found = h.run();
     QTest::qWait(200);
-    QCOMPARE(connections, 0);
+    QCOMPARE(listener.connections, 0);
     QStringList checks = Harness::checksOf(found);
     checks.removeAll(QStringLiteral("xml-schema")); // the note that no schemas are configured
     QCOMPARE(checks, QStringList(4, QStringLiteral("xml-wellformed")));
@@ -336,6 +353,78 @@ void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
     QCOMPARE(note->fileId, 0);
     QVERIFY2(note->message.contains(QStringLiteral("1 XML files")),
              qPrintable(note->message)); // only fine.xml parsed
+}
+
+void TestChecks::xmlChecksReadEachFileOnceWithoutATree()
+{
+    // With only xml-wellformed and xml-schema in the profile, no check reads a tree, so each XML file is
+    // validated while it is parsed; with ocr-confidence too, the tree is built and validated. The findings
+    // of both XML checks are the same either way: hostile files refused with file and line, nothing
+    // fetched, validity errors on their lines, the batch's note about a namespace without a schema.
+    QString catalog = qEnvironmentVariable("GATEHOUSE_SCHEMAS");
+    if (catalog.isEmpty())
+        catalog = QStringLiteral("/work/shared/schemas");
+    catalog += QStringLiteral("/catalog.xml");
+    QVERIFY2(QFileInfo::exists(catalog), "the shared schemas are needed");
+    Loopback listener;
+    const QString url = listener.url();
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    h.file(item, QStringLiteral("xxe.xml"),
+           QStringLiteral("<?xml version=\"1.0\"?>\n<!DOCTYPE mods [<!ENTITY x SYSTEM \"%1\">]>\n"
+                          "<mods xmlns=\"http://www.loc.gov/mods/v3\"><note>&x;</note></mods>\n")
+               .arg(url)
+               .toUtf8());
+    h.file(item, QStringLiteral("dtd.xml"),
+           QStringLiteral("<?xml version=\"1.0\"?>\n<!DOCTYPE mods SYSTEM \"%1\">\n"
+                          "<mods xmlns=\"http://www.loc.gov/mods/v3\"/>\n")
+               .arg(url)
+               .toUtf8());
+    h.file(item, QStringLiteral("broken.xml"),
+           "<?xml version=\"1.0\"?>\n<mods xmlns=\"http://www.loc.gov/mods/v3\">\n  <note>\n</mods>\n");
+    const QByteArray mods = "<?xml version=\"1.0\"?>\n<mods xmlns=\"http://www.loc.gov/mods/v3\">\n"
+                            "  <titleInfo><title>Adresseavisen</title></titleInfo>\n</mods>\n";
+    h.file(item, QStringLiteral("mods.xml"), mods);
+    QByteArray invalid = mods;
+    invalid.replace("<titleInfo>", "<titleInfo>\n  <subtitel>x</subtitel>\n  ");
+    invalid.replace("<mods ", "<mods version=\"three\" ");
+    h.file(item, QStringLiteral("invalid.xml"), invalid);
+    h.file(item, QStringLiteral("plain.xml"), "<?xml version=\"1.0\"?>\n<plain/>\n");
+
+    auto xmlFindings = [&](const QStringList &checks) {
+        QaProfile profile;
+        profile.checks = checks;
+        profile.schemas = catalog;
+        QStringList lines;
+        for (const FindingRecord &f : h.run(profile)) {
+            if (f.check == u"xml-wellformed" || f.check == u"xml-schema")
+                lines.append(QStringLiteral("%1 file %2 line %3: %4")
+                                 .arg(f.check)
+                                 .arg(f.fileId)
+                                 .arg(f.line)
+                                 .arg(f.message));
+        }
+        lines.sort();
+        return lines;
+    };
+    const QStringList streamed =
+        xmlFindings({QStringLiteral("xml-wellformed"), QStringLiteral("xml-schema")});
+    const QStringList tree = xmlFindings(
+        {QStringLiteral("xml-wellformed"), QStringLiteral("xml-schema"), QStringLiteral("ocr-confidence")});
+    QTest::qWait(200);
+    QCOMPARE(listener.connections, 0);
+    QCOMPARE(streamed, tree);
+    const QString all = streamed.join(u'\n');
+    QCOMPARE(streamed.filter(QStringLiteral("xml-wellformed ")).size(), 3);
+    QVERIFY2(all.contains(QStringLiteral("xxe.xml was refused at line 2")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("external DTD")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("broken.xml is not well-formed XML: line 4")), qPrintable(all));
+    const QStringList validity = streamed.filter(QStringLiteral("invalid.xml"));
+    QCOMPARE(validity.size(), 2);
+    // The version attribute on the start tag's line, the element the schema lacks on its own.
+    QCOMPARE(validity.filter(QStringLiteral(" line 2: ")).filter(QStringLiteral("three")).size(), 1);
+    QCOMPARE(validity.filter(QStringLiteral(" line 4: ")).filter(QStringLiteral("subtitel")).size(), 1);
+    QVERIFY2(all.contains(QStringLiteral("no schema for the namespace (no namespace)")), qPrintable(all));
 }
 
 void TestChecks::ocrConfidenceThreshold()
@@ -609,6 +698,64 @@ void TestChecks::statisticsAreKeptAndReused()
     // Kept statistics are what the next run judges by; the file is not read again (here: removed).
     QVERIFY(QFile::remove(h.source() + QStringLiteral("/dark.jp2")));
     QCOMPARE(Harness::checksOf(h.run(profile)), QStringList({QStringLiteral("dark-page")}));
+}
+
+void TestChecks::profileIsTheSettingsTablesCheckSection()
+{
+    // The defaults of the table's [check] rows are the profile's defaults.
+    auto defaults = QaProfile::fromSettings(Settings(), QStringLiteral("nowhere"));
+    QVERIFY(defaults);
+    const QaProfile plain;
+    QCOMPARE(defaults->checks, plain.checks);
+    QCOMPARE(defaults->darkPeak, plain.darkPeak);
+    QCOMPARE(defaults->blankMaxInk, plain.blankMaxInk);
+    QCOMPARE(defaults->borderMaxFraction, plain.borderMaxFraction);
+    QCOMPARE(defaults->ocrMinConfidence, plain.ocrMinConfidence);
+    QCOMPARE(defaults->sidecars, plain.sidecars);
+    QCOMPARE(defaults->checksumSidecar, plain.checksumSidecar);
+    QCOMPARE(plain.toSettings(), Settings());
+
+    // An INI file's [check] keys, layered over the settings of --config.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("profile.ini"));
+    test::writeFile(path, "[check]\nskip=ocr-confidence, xml-schema\ndark_peak=90\nblank_max_ink=0.01\n"
+                          "sidecars=jp2, .alto.xml\nseverities=blank-page=error, dark-page=warning\n");
+    Settings base;
+    QVERIFY(base.setText(QStringLiteral("check/border_level"), QStringLiteral("40")));
+    QVERIFY(base.setText(QStringLiteral("check/dark_peak"), QStringLiteral("100")));
+    auto read = QaProfile::fromFile(path, base);
+    QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+    QCOMPARE(read->skip, (QSet<QString>{QStringLiteral("ocr-confidence"), QStringLiteral("xml-schema")}));
+    QCOMPARE(read->darkPeak, 90);    // the file's
+    QCOMPARE(read->borderLevel, 40); // --config's
+    QCOMPARE(read->blankMaxInk, 0.01);
+    QCOMPARE(read->sidecars, (QStringList{QStringLiteral(".jp2"), QStringLiteral(".alto.xml")}));
+    QCOMPARE(read->severityFor(QStringLiteral("blank-page"), FindingSeverity::Flag), FindingSeverity::Error);
+    QCOMPARE(read->severityFor(QStringLiteral("dark-page"), FindingSeverity::Flag), FindingSeverity::Warning);
+    QVERIFY(read->runs(QStringLiteral("fixity")));
+    QVERIFY(!read->runs(QStringLiteral("xml-schema")));
+    // Back to the table and read again: the same profile.
+    auto again = QaProfile::fromSettings(read->toSettings(), QStringLiteral("again"));
+    QVERIFY(again);
+    QCOMPARE(again->toSettings(), read->toSettings());
+    QCOMPARE(again->severities, read->severities);
+
+    // Refused, naming the key and the file: out of range, a severity that is none, a minimum over its
+    // maximum.
+    const std::pair<QByteArray, const char *> bad[] = {
+        {"[check]\nborder_max_fraction=8.2\n", "check/border_max_fraction"},
+        {"[check]\ndark_peak=-1\n", "check/dark_peak"},
+        {"[check]\nseverities=dark-page=fatal\n", "check/severities"},
+        {"[check]\nmin_width=500\nmax_width=400\n", "check/min_width"},
+    };
+    for (const auto &[content, key] : bad) {
+        test::writeFile(path, content);
+        auto refused = QaProfile::fromFile(path);
+        QVERIFY2(!refused, content.constData());
+        QVERIFY2(refused.error().message.contains(QLatin1StringView(key)) &&
+                     refused.error().message.contains(path),
+                 qPrintable(refused.error().message));
+    }
 }
 
 QTEST_MAIN(TestChecks)

@@ -70,6 +70,10 @@ private slots:
     void unknownNamespaceHasNoSchema();
     void networkImportsAreRefusedNotFetched();
     void validatesOnManyThreads();
+    void streamingMatchesTheTree_data();
+    void streamingMatchesTheTree();
+    void streamingRefusesWhatTheTreeRefuses_data();
+    void streamingRefusesWhatTheTreeRefuses();
     void catalogEntries();
     void catalogNeverPointsAtTheNetwork();
     void openErrorsSayWhere();
@@ -205,17 +209,165 @@ void TestSchemaSet::networkImportsAreRefusedNotFetched()
 
 void TestSchemaSet::validatesOnManyThreads()
 {
-    // One compiled schema shared by several threads at once: every verdict right.
-    QList<int> jobs(64);
+    // One compiled schema shared by several threads at once, validating trees and streams (each with a
+    // validation context of its own while it runs): every verdict right, every problem on its line.
+    QList<int> jobs(128);
     std::iota(jobs.begin(), jobs.end(), 0);
     const QList<bool> results = QtConcurrent::blockingMapped(jobs, [this](int i) {
         QByteArray doc = i % 2 ? s_alto : s_mods;
-        if (i % 4 == 3)
+        const bool broken = i % 4 == 3;
+        if (broken)
             doc.replace("CONTENT=\"Avis\" ", "");
-        const SchemaSet::Validation v = m_catalog->validate(parse(doc));
-        return i % 4 == 3 ? v.outcome == SchemaSet::Outcome::Invalid : v.outcome == SchemaSet::Outcome::Valid;
+        SchemaSet::Validation v;
+        if (i % 8 < 4) {
+            v = m_catalog->validate(parse(doc));
+        } else {
+            const auto streamed = m_catalog->validate(doc, QStringLiteral("doc%1.xml").arg(i));
+            if (!streamed)
+                return false;
+            v = *streamed;
+        }
+        if (broken)
+            return v.outcome == SchemaSet::Outcome::Invalid && v.problems.size() == 1 &&
+                   v.problems[0].line == 9;
+        return v.outcome == SchemaSet::Outcome::Valid && v.problems.isEmpty();
     });
     QVERIFY(std::all_of(results.cbegin(), results.cend(), [](bool ok) { return ok; }));
+}
+
+namespace {
+
+QByteArray replaced(QByteArray doc, const QByteArray &before, const QByteArray &after)
+{
+    if (!doc.contains(before))
+        qFatal("test document lacks %s", before.constData());
+    return doc.replace(before, after);
+}
+
+QString describe(const SchemaSet::Validation &v)
+{
+    QStringList lines{QString::number(int(v.outcome)), v.namespaceUri, v.schema,
+                      QString::number(v.moreProblems)};
+    for (const SchemaSet::Problem &p : v.problems)
+        lines.append(QString::number(p.line) + u": " + p.message);
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+void TestSchemaSet::streamingMatchesTheTree_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<int>("outcome");
+    QTest::addColumn<int>("problems");
+    const int valid = int(SchemaSet::Outcome::Valid);
+    const int invalid = int(SchemaSet::Outcome::Invalid);
+    QTest::newRow("alto valid") << s_alto << valid << 0;
+    QTest::newRow("mods valid") << s_mods << valid << 0;
+    QTest::newRow("mods hinted 3.7")
+        << replaced(s_mods, "version=\"3.7\"",
+                    "version=\"3.7\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                    "xsi:schemaLocation=\"http://www.loc.gov/mods/v3 "
+                    "https://www.loc.gov/standards/mods/v3/mods-3-7.xsd\"")
+        << valid << 0;
+    QTest::newRow("no schema") << QByteArray("<film xmlns=\"urn:example:microfilm\"><reel>14</reel></film>")
+                               << int(SchemaSet::Outcome::NoSchema) << 0;
+    // Attribute missing (start tag), enumeration broken (simple content, checked at the end tag).
+    QTest::newRow("alto two errors") << replaced(replaced(s_alto, "CONTENT=\"Avis\" ", ""),
+                                                 "<MeasurementUnit>pixel", "<MeasurementUnit>furlong")
+                                     << invalid << 2;
+    // A start tag over several lines with an attribute of the wrong type; an element the schema lacks.
+    QTest::newRow("alto multi-line tag, bad type")
+        << replaced(s_alto, "<Page ID=\"P1\" PHYSICAL_IMG_NR=\"1\" HEIGHT=\"100\"",
+                    "<Page ID=\"P1\"\n PHYSICAL_IMG_NR=\"one\"\n HEIGHT=\"100\"")
+        << invalid << 1;
+    QTest::newRow("alto unknown element")
+        << replaced(s_alto, "<Layout>", "<Layout>\n<Ornament/>") << invalid << 1;
+    // alto must have a Layout: found missing when alto ends, three lines below its start tag.
+    QTest::newRow("alto missing child") << s_alto.left(s_alto.indexOf("  <Layout>")) + "\n</alto>\n"
+                                        << invalid << 1;
+    QTest::newRow("mods text where none belongs")
+        << replaced(s_mods, "<part>", "<part>stray words\n") << invalid << 1;
+    QTest::newRow("mods wrong root")
+        << QByteArray("<?xml version=\"1.0\"?>\n<modz xmlns=\"http://www.loc.gov/mods/v3\"/>") << invalid
+        << 1;
+    QByteArray many = s_alto;
+    QByteArray strings;
+    for (int i = 0; i < 40; ++i)
+        strings += "<String ID=\"X" + QByteArray::number(i) +
+                   "\" HEIGHT=\"1\" WIDTH=\"1\" HPOS=\"0\" VPOS=\"0\"/>\n";
+    QTest::newRow("alto 40 errors") << replaced(many, "</TextLine>", strings + "</TextLine>") << invalid
+                                    << 20;
+    // An internal DTD without entities is allowed: the probe cannot see the root, the tree way validates.
+    QTest::newRow("doctype without entities")
+        << replaced(s_mods, "<mods ", "<!DOCTYPE mods [ <!ELEMENT mods ANY> ]>\n<mods ") << valid << 0;
+}
+
+void TestSchemaSet::streamingMatchesTheTree()
+{
+    // Validating while parsing (no tree) gives exactly what parsing and validating the tree gives: the
+    // outcome, the schema, every problem with its line and message, and how many more there were.
+    QFETCH(QByteArray, document);
+    QFETCH(int, outcome);
+    QFETCH(int, problems);
+    const SchemaSet::Validation tree = m_catalog->validate(parse(document));
+    const Result<SchemaSet::Validation> streamed = m_catalog->validate(document, QStringLiteral("doc.xml"));
+    QVERIFY2(streamed, qPrintable(streamed ? QString() : streamed.error().message));
+    QCOMPARE(describe(*streamed), describe(tree));
+    QCOMPARE(int(streamed->outcome), outcome);
+    QCOMPARE(streamed->problems.size(), problems);
+    for (const SchemaSet::Problem &p : streamed->problems)
+        QVERIFY2(p.line > 0, qPrintable(p.message));
+}
+
+void TestSchemaSet::streamingRefusesWhatTheTreeRefuses_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<QString>("says");
+    const QByteArray head = "<?xml version=\"1.0\"?>\n";
+    QTest::newRow("xxe file") << head + "<!DOCTYPE mods [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n"
+                                        "<mods xmlns=\"http://www.loc.gov/mods/v3\"><note>&x;</note></mods>"
+                              << QStringLiteral("external entity");
+    QTest::newRow("xxe parameter")
+        << head + "<!DOCTYPE mods [ <!ENTITY % p SYSTEM \"http://127.0.0.1:9/evil.dtd\"> %p; ]>\n"
+                  "<mods xmlns=\"http://www.loc.gov/mods/v3\"/>"
+        << QStringLiteral("%p");
+    QTest::newRow("billion laughs")
+        << head + "<!DOCTYPE mods [ <!ENTITY a \"aaaaaaaaaa\"> <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\"> ]>\n"
+                  "<mods xmlns=\"http://www.loc.gov/mods/v3\"><note>&b;</note></mods>"
+        << QStringLiteral("entity a");
+    QTest::newRow("external dtd") << head + "<!DOCTYPE mods SYSTEM \"http://127.0.0.1:9/mods.dtd\">\n"
+                                            "<mods xmlns=\"http://www.loc.gov/mods/v3\"/>"
+                                  << QStringLiteral("external DTD");
+    QTest::newRow("undeclared entity")
+        << head + "<mods xmlns=\"http://www.loc.gov/mods/v3\"><note>&x;</note></mods>"
+        << QStringLiteral("line 2");
+    QTest::newRow("not well-formed") << replaced(s_alto, "</Layout>", "</Layuot>")
+                                     << QStringLiteral("line 14");
+    QTest::newRow("truncated") << s_mods.left(s_mods.size() - 10) << QStringLiteral("not well-formed");
+    QTest::newRow("empty") << QByteArray(" \n") << QStringLiteral("empty");
+}
+
+void TestSchemaSet::streamingRefusesWhatTheTreeRefuses()
+{
+    // A hostile or broken document is refused by the stream with the very message the tree parse gives
+    // (file and line), and never validated; nothing is fetched (ctest runs this offline too).
+    QFETCH(QByteArray, document);
+    QFETCH(QString, says);
+    const auto tree = XmlDocument::parse(document, QStringLiteral("hostile.xml"));
+    QVERIFY(!tree);
+    const Result<SchemaSet::Validation> streamed =
+        m_catalog->validate(document, QStringLiteral("hostile.xml"));
+    QVERIFY(!streamed);
+    QCOMPARE(streamed.error().message, tree.error().message);
+    QCOMPARE(streamed.error().code, tree.error().code);
+    QVERIFY2(streamed.error().message.contains(QStringLiteral("hostile.xml")),
+             qPrintable(streamed.error().message));
+    QVERIFY2(streamed.error().message.contains(says), qPrintable(streamed.error().message));
+    // Without a schema to validate against, the bare stream refuses it the same way.
+    const XmlStreamed bare = XmlDocument::stream(document, QStringLiteral("hostile.xml"));
+    QVERIFY(!bare.parsed);
+    QCOMPARE(bare.parsed.error().message, tree.error().message);
 }
 
 void TestSchemaSet::catalogEntries()

@@ -19,23 +19,7 @@ using namespace gh;
 
 namespace {
 
-QList<QJsonObject> mailbox(const QString &maildir)
-{
-    if (!QFileInfo::exists(maildir + u"/new"))
-        return {};
-    QProcess reader;
-    reader.start(test::python3(), {QStringLiteral(GATEHOUSE_PEERS_DIR "/readmail.py"), maildir});
-    if (!reader.waitForFinished(30000) || reader.exitCode() != 0) {
-        qWarning() << reader.readAllStandardError();
-        return {};
-    }
-    QList<QJsonObject> messages;
-    for (const QByteArray &line : reader.readAllStandardOutput().split('\n')) {
-        if (!line.isEmpty())
-            messages.append(QJsonDocument::fromJson(line).object());
-    }
-    return messages;
-}
+using test::mailbox;
 
 //! Points gatehouse-cli at \a s3 (s3rver, which takes any credentials) for this test's runs.
 void useS3rver(const test::PeerServer &s3)

@@ -3,10 +3,13 @@
 #include <cstring>
 #include <sys/stat.h>
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -103,6 +106,49 @@ QByteArray httpGet(const QString &url)
     const QByteArray body = reply->readAll();
     reply->deleteLater();
     return body;
+}
+
+QList<QJsonObject> jsonLines(const QByteArray &text)
+{
+    QList<QJsonObject> objects;
+    for (const QByteArray &line : text.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            objects.append(QJsonDocument::fromJson(line).object());
+    }
+    return objects;
+}
+
+QString sha256Of(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+QStringList filesUnder(const QString &dir)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(QDir(dir).relativeFilePath(it.next()));
+    files.sort();
+    return files;
+}
+
+QList<QJsonObject> mailbox(const QString &maildir)
+{
+    if (!QFileInfo::exists(maildir + u"/new"))
+        return {};
+    QProcess reader;
+    reader.start(python3(), {QStringLiteral(GATEHOUSE_PEERS_DIR "/readmail.py"), maildir});
+    if (!reader.waitForFinished(30000) || reader.exitCode() != 0) {
+        qWarning() << reader.readAllStandardError();
+        return {};
+    }
+    return jsonLines(reader.readAllStandardOutput());
 }
 
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -53,6 +55,15 @@ private:
 void writeFile(const QString &path, const QByteArray &content);
 //! The body of a GET of \a url through Qt's own HTTP client (not the engine under test).
 QByteArray httpGet(const QString &url);
+
+//! The objects of JSON-lines output (files --json, upload --dry-run --json), one per non-empty line.
+QList<QJsonObject> jsonLines(const QByteArray &text);
+//! The SHA-256 of the file at \a path in hex; empty when it cannot be read.
+QString sha256Of(const QString &path);
+//! Every regular file under \a dir, hidden ones too (half-written leftovers count), relative to it, sorted.
+QStringList filesUnder(const QString &dir);
+//! The mails in the Maildir of tests/peers/smtp.sh, read back by readmail.py: subject, to, body, attachments.
+QList<QJsonObject> mailbox(const QString &maildir);
 
 //! Deterministic pseudo-random bytes (xorshift), so generated test files are the same on every run.
 QByteArray pseudoRandomBytes(qint64 size, quint64 seed);

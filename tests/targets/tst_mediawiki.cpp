@@ -17,6 +17,7 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include "digest/multidigest.h"
 #include "peerserver.h"
@@ -92,6 +93,94 @@ QJsonDocument proxy(int port, const QString &path, bool post = true)
     curl.start(QStringLiteral("curl"), args);
     curl.waitForFinished(30000);
     return QJsonDocument::fromJson(curl.readAllStandardOutput());
+}
+
+/*!
+    A wiki (a fake: fault injection) whose statistics say it holds one file while it lists \a pages pages of
+    one file each ("File N.png" with the SHA-1 of "N"), or pages for ever (-1). It finds nothing by SHA-1 and
+    holds none of the titles asked.
+*/
+class LaggingStatistics final : public ApiTransport
+{
+public:
+    explicit LaggingStatistics(int pages)
+        : m_pages(pages)
+    {}
+
+    std::atomic<int> statistics{0};
+    std::atomic<int> pages{0};
+    std::atomic<int> searches{0};
+    std::atomic<bool> lostTheThread{false}; //!< A page was asked without the previous one's continuation.
+
+    static QString sha1Of(int n) { return MultiDigest::of(QByteArray::number(n)).sha1; }
+
+    Result<ApiReply> send(const Send &send) override
+    {
+        const ApiCall &c = send.call;
+        QJsonObject answer{{QStringLiteral("batchcomplete"), true}};
+        QJsonObject query;
+        if (c.field(QStringLiteral("meta")) == u"siteinfo|userinfo") {
+            ++statistics;
+            query.insert(QStringLiteral("statistics"), QJsonObject{{QStringLiteral("images"), 1}});
+            query.insert(QStringLiteral("userinfo"),
+                         QJsonObject{{QStringLiteral("anon"), true},
+                                     {QStringLiteral("rights"), QJsonArray{QStringLiteral("read")}}});
+        } else if (c.field(QStringLiteral("list")) == u"allimages" &&
+                   c.field(QStringLiteral("aisha1")).isEmpty()) {
+            const int page = ++pages;
+            if (c.field(QStringLiteral("aicontinue")) !=
+                (page == 1 ? QString() : QStringLiteral("File_%1.png").arg(page)))
+                lostTheThread = true;
+            query.insert(QStringLiteral("allimages"),
+                         QJsonArray{QJsonObject{
+                             {QStringLiteral("name"), QStringLiteral("File_%1.png").arg(page)},
+                             {QStringLiteral("title"), QStringLiteral("File:File %1.png").arg(page)},
+                             {QStringLiteral("sha1"), sha1Of(page)},
+                             {QStringLiteral("size"), 1}}});
+            if (m_pages < 0 || page < m_pages)
+                answer.insert(
+                    QStringLiteral("continue"),
+                    QJsonObject{{QStringLiteral("aicontinue"), QStringLiteral("File_%1.png").arg(page + 1)},
+                                {QStringLiteral("continue"), QStringLiteral("-||")}});
+        } else if (c.field(QStringLiteral("list")) == u"allimages") {
+            ++searches;
+            query.insert(QStringLiteral("allimages"), QJsonArray());
+        } else {
+            QJsonArray missing;
+            for (const QString &title : c.field(QStringLiteral("titles")).split(u'|'))
+                missing.append(
+                    QJsonObject{{QStringLiteral("title"), title}, {QStringLiteral("missing"), true}});
+            query.insert(QStringLiteral("pages"), missing);
+        }
+        answer.insert(QStringLiteral("query"), query);
+        ApiReply reply;
+        reply.httpStatus = 200;
+        reply.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+        return reply;
+    }
+
+private:
+    int m_pages;
+};
+
+QList<LookupQuery> byContent(int from, int count)
+{
+    QList<LookupQuery> queries;
+    for (int n = from; n < from + count; ++n) {
+        Digests d;
+        d.sha1 = LaggingStatistics::sha1Of(n);
+        queries.append(LookupQuery{{}, d, 1});
+    }
+    return queries;
+}
+
+std::unique_ptr<MediaWikiTarget> fakeWiki(std::shared_ptr<ApiTransport> transport)
+{
+    auto target = MediaWikiTarget::create(QStringLiteral("mediawiki:http://wiki.invalid/api.php"),
+                                          TargetOptions(), std::move(transport));
+    if (!target)
+        qFatal("%s", qPrintable(target.error().message));
+    return std::move(*target);
 }
 
 } // namespace
@@ -212,6 +301,89 @@ private slots:
         QVERIFY(!later->verify({VerifyQuery{name, a.digests, a.bytes.size()}})->first().matches);
     }
 
+    void cliUploadEndToEnd()
+    {
+        // gatehouse-cli itself: load a folder of images, upload it to the wiki, compare what the wiki says it
+        // holds with what we fetched, and upload again with nothing sent.
+        test::Workspace ws;
+        const QString src = ws.file(QStringLiteral("src"));
+        QDir().mkpath(src);
+        for (int i = 1; i <= 3; ++i)
+            png(src, QStringLiteral("gatehouse-cli-page-%1.png").arg(i), 160, quint32(9000 + i));
+        // A big one goes in chunks past PHP's 4 MiB limit.
+        png(src, QStringLiteral("gatehouse-cli-page-4.png"), 1400, 9004);
+        const QString config = ws.file(QStringLiteral("gatehouse.ini"));
+        test::writeFile(config, QStringLiteral("[mediawiki]\nuser=%1\npassword=%2\nchunk_size=2M\n"
+                                               "[transfer]\ncontact=mailto:tests@gatehouse.invalid\n")
+                                    .arg(readText(m_wiki->dir() + u"/bot_user"),
+                                         readText(m_wiki->dir() + u"/bot_password"))
+                                    .toUtf8());
+        QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("run"), src}).exitCode, 0);
+
+        const QString spec = QStringLiteral("mediawiki:%1/api.php").arg(m_wiki->baseUrl());
+        const QStringList upload{QStringLiteral("--config"),
+                                 config,
+                                 QStringLiteral("upload"),
+                                 QStringLiteral("1"),
+                                 QStringLiteral("--target"),
+                                 spec,
+                                 QStringLiteral("--title-template"),
+                                 QStringLiteral("{filename}"),
+                                 QStringLiteral("--json")};
+        const auto first = ws.cli(upload, 300000);
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QJsonObject counts = QJsonDocument::fromJson(first.out)
+                                       .object()
+                                       .value(QStringLiteral("targets"))
+                                       .toArray()
+                                       .first()
+                                       .toObject();
+        QCOMPARE(counts.value(QStringLiteral("uploaded")).toInt(), 4);
+        QVERIFY(!first.err.contains(readText(m_wiki->dir() + u"/bot_password").toUtf8()));
+
+        // What the wiki holds, asked with Qt's own HTTP client: one revision each, our SHA-1 and size.
+        const auto files = ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")});
+        QCOMPARE(files.exitCode, 0);
+        auto revisionsOnTheWiki = [&](const QString &title) {
+            const QByteArray body = test::httpGet(
+                QStringLiteral("%1/api.php?action=query&format=json&prop=imageinfo&iiprop=sha1%7Csize"
+                               "&iilimit=50&titles=%2")
+                    .arg(m_wiki->baseUrl(),
+                         QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("File:") + title))));
+            const QJsonObject pages = QJsonDocument::fromJson(body)
+                                          .object()
+                                          .value(QStringLiteral("query"))
+                                          .toObject()
+                                          .value(QStringLiteral("pages"))
+                                          .toObject();
+            return pages.isEmpty() ? QJsonArray()
+                                   : pages.begin()->toObject().value(QStringLiteral("imageinfo")).toArray();
+        };
+        int checked = 0;
+        for (const QByteArray &line : files.out.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const QJsonObject f = QJsonDocument::fromJson(line).object();
+            const QJsonObject row = f.value(QStringLiteral("targets")).toArray().first().toObject();
+            QCOMPARE(row.value(QStringLiteral("state")).toString(), QStringLiteral("uploaded"));
+            QVERIFY(row.value(QStringLiteral("verified")).toBool());
+            const QJsonArray revisions = revisionsOnTheWiki(row.value(QStringLiteral("name")).toString());
+            QCOMPARE(revisions.size(), 1);
+            QCOMPARE(revisions.first().toObject().value(QStringLiteral("sha1")).toString(),
+                     f.value(QStringLiteral("sha1")).toString());
+            QCOMPARE(revisions.first().toObject().value(QStringLiteral("size")).toInteger(),
+                     f.value(QStringLiteral("size")).toInteger());
+            ++checked;
+        }
+        QCOMPARE(checked, 4);
+
+        // Again: exit 0, nothing sent, still one revision each.
+        const auto again = ws.cli(upload, 300000);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        for (int i = 1; i <= 4; ++i)
+            QCOMPARE(revisionsOnTheWiki(QStringLiteral("Gatehouse-cli-page-%1.png").arg(i)).size(), 1);
+    }
+
     void manyTitlesInFewRequests()
     {
         auto target = open(options());
@@ -225,6 +397,52 @@ private slots:
         // Cached for the run.
         QVERIFY(target->lookup(queries, {}));
         QCOMPARE(target->readRequests(), 3);
+    }
+
+    void aListingFollowsTheWikisContinuation()
+    {
+        // Statistics behind the wiki: one file said, three listed; still cheaper than 20 searches.
+        auto transport = std::make_shared<LaggingStatistics>(3);
+        auto target = fakeWiki(transport);
+        target->expectLookups(20);
+        auto answers = target->lookup(byContent(1, 10), {});
+        QVERIFY2(answers, answers ? "" : qPrintable(answers.error().message));
+        QVERIFY(target->hasListing());
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 3);
+        QCOMPARE(transport->searches.load(), 0);
+        QVERIFY(!transport->lostTheThread);
+        for (int n = 1; n <= 10; ++n) {
+            const QList<RemoteObject> same = answers->at(n - 1).sameBytes;
+            QCOMPARE(same.size(), n <= 3 ? 1 : 0);
+            if (n <= 3)
+                QCOMPARE(same.first().name, QStringLiteral("File %1.png").arg(n));
+        }
+        // The rest of the run asks the listing, not the wiki.
+        QVERIFY(target->lookup(byContent(11, 10), {}));
+        QCOMPARE(transport->pages.load() + transport->searches.load() + transport->statistics.load(), 4);
+    }
+
+    void aWikiFarLargerThanItSaysIsSearchedInstead()
+    {
+        auto transport = std::make_shared<LaggingStatistics>(-1);
+        auto target = fakeWiki(transport);
+        target->expectLookups(20);
+        auto answers = target->lookup(byContent(1, 10), {});
+        QVERIFY2(answers, answers ? "" : qPrintable(answers.error().message));
+        // 20 searches to come: the listing gives up after 19 pages, and this call's 10 are searched.
+        QVERIFY(!target->hasListing());
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 19);
+        QCOMPARE(transport->searches.load(), 10);
+        QVERIFY(!transport->lostTheThread);
+        for (const LookupAnswer &a : std::as_const(*answers))
+            QVERIFY(a.sameBytes.isEmpty()); // the abandoned pages are not taken for the wiki
+        // Not tried again this run.
+        QVERIFY(target->lookup(byContent(11, 10), {}));
+        QCOMPARE(transport->statistics.load(), 1);
+        QCOMPARE(transport->pages.load(), 19);
+        QCOMPARE(transport->searches.load(), 20);
     }
 
     void largeFilesGoInChunksAndResume()

@@ -110,7 +110,7 @@ private slots:
             QStringLiteral("local:") + m_dir.filePath(QStringLiteral("archive1")), TargetOptions());
         QVERIFY(target);
         TargetDelivery delivery(**target, *m_store,
-                          options(QStringLiteral("{batch}/{identifier}/{page}-{filename}")));
+                                options(QStringLiteral("{batch}/{identifier}/{page}-{filename}")));
         QList<DeliveryItem> items{item(a, 1, 2), item(b, 2, 2)};
         run(delivery, items);
         QCOMPARE(items[0].state, TargetState::Uploaded);
@@ -122,7 +122,20 @@ private slots:
         QVERIFY(items[0].events[0].detail.contains(QStringLiteral("local:")));
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("archive1/7/rec-1/2-b.xml"))));
 
-        // A second run sends nothing: the look-up finds both.
+        // A run killed before the catalog recorded its outcomes: the next one finds both, and knows from
+        // its sending marks that they are this run's delivery (uploaded, withdrawn on a rejection).
+        QList<DeliveryItem> resumed{item(a, 1, 2), item(b, 2, 2)};
+        run(delivery, resumed);
+        QCOMPARE(resumed[0].state, TargetState::Uploaded);
+        QVERIFY(resumed[0].verified);
+        // The look-up compared the digests already: one transfer event, nothing sent again.
+        QCOMPARE(eventTypes(resumed[0]), QStringList{QStringLiteral("transfer:success")});
+        QVERIFY(resumed[0].events[0].detail.contains(QStringLiteral("interrupted run")));
+
+        // Recorded (the stage settles each file once the catalog holds its row): a second run sends
+        // nothing, and bytes found under our name are simply already there.
+        delivery.settled(a.id);
+        delivery.settled(b.id);
         QList<DeliveryItem> again{item(a, 1, 2), item(b, 2, 2)};
         run(delivery, again);
         QCOMPARE(again[0].state, TargetState::AlreadyThere);
@@ -191,6 +204,7 @@ private slots:
         QVERIFY(!QFile::exists(items[0].derivative->path));
 
         // A rerun converts again, finds the same bytes and sends nothing.
+        delivery.settled(page.id);
         QList<DeliveryItem> again{item(page)};
         run(delivery, again);
         QCOMPARE(again[0].state, TargetState::AlreadyThere);

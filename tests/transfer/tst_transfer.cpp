@@ -20,15 +20,7 @@ using namespace gh;
 
 namespace {
 
-QList<QJsonObject> jsonLines(const QByteArray &text)
-{
-    QList<QJsonObject> objects;
-    for (const QByteArray &line : text.split('\n')) {
-        if (!line.trimmed().isEmpty())
-            objects.append(QJsonDocument::fromJson(line).object());
-    }
-    return objects;
-}
+using test::jsonLines;
 
 //! Every regular file under \a root outside .partial, with its sha256.
 QHash<QString, QString> storedObjects(const QString &root)

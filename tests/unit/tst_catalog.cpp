@@ -32,6 +32,8 @@ private slots:
     void fromEachEarlierVersion();
     void newerSchemaRefused_data() { engines(); }
     void newerSchemaRefused();
+    void missingVersionBelowTheHighestIsApplied_data() { engines(); }
+    void missingVersionBelowTheHighestIsApplied();
     void roundTrip_data() { engines(); }
     void roundTrip();
     void keysetPagingOverManyFiles_data() { engines(); }
@@ -46,6 +48,8 @@ private slots:
     void pendingWorkFollowsTheStageBefore();
     void fileTargets_data() { engines(); }
     void fileTargets();
+    void batchTargetSpecs_data() { engines(); }
+    void batchTargetSpecs();
 
     void corruptFileRefused();
     void foreignDatabaseRefused();
@@ -291,6 +295,47 @@ void TestCatalog::newerSchemaRefused()
     QCOMPARE(refused.error().code, ErrorCode::SchemaTooNew);
     QVERIFY(refused.error().message.contains(QStringLiteral("99")));
     QVERIFY(refused.error().message.contains(location.displayName()));
+}
+
+void TestCatalog::missingVersionBelowTheHighestIsApplied()
+{
+    // A catalog written while v6 (dedup) was still reserved went from v5 straight to v7: opening it applies
+    // v6.
+    const CatalogLocation location = freshLocation();
+    qint64 batchId = 0;
+    {
+        auto catalog = Catalog::open(location);
+        QVERIFY(catalog.ok());
+        batchId = addBatchWithFilesAsOfVersion1(**catalog, 2);
+        QSqlQuery q((*catalog)->database());
+        QVERIFY(q.exec(QStringLiteral("DROP TABLE duplicate_decisions")));
+        QVERIFY(q.exec(QStringLiteral("DROP TABLE duplicate_cases")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 6")));
+    }
+    auto reopened = Catalog::open(location);
+    QVERIFY2(reopened.ok(), qPrintable(reopened.ok() ? QString() : reopened.error().message));
+    QCOMPARE((*reopened)->schemaVersion(), Catalog::latestVersion());
+    QSqlQuery q((*reopened)->database());
+    QVERIFY(q.exec(QStringLiteral("SELECT version FROM schema_version ORDER BY version")));
+    QList<int> versions;
+    while (q.next())
+        versions << q.value(0).toInt();
+    QList<int> expected;
+    for (const Migration &m : catalogMigrations())
+        expected << m.version;
+    QCOMPARE(versions, expected);
+    const QStringList tables = (*reopened)->database().tables();
+    QVERIFY(tables.contains(QStringLiteral("duplicate_cases")));
+    QVERIFY(tables.contains(QStringLiteral("duplicate_decisions")));
+    // The batch written before is untouched, and the new tables take rows for it.
+    QCOMPARE((*reopened)->files(batchId)->size(), 2);
+    QVERIFY2(
+        q.exec(QStringLiteral("INSERT INTO duplicate_cases (file_id, target, batch_id, item_id, dup_case,"
+                              " classified_at) SELECT id, 't', batch_id, item_id, 'new', 'now' FROM files"
+                              " WHERE batch_id = %1")
+                   .arg(batchId)),
+        qPrintable(q.lastError().text()));
+    QCOMPARE(q.numRowsAffected(), 2);
 }
 
 void TestCatalog::roundTrip()
@@ -666,6 +711,51 @@ void TestCatalog::fileTargets()
     for (TargetState state : FileStateInfo::allTargetStates())
         QCOMPARE(FileStateInfo::targetStateFromKey(FileStateInfo::key(state)).value(), state);
     QCOMPARE(FileStateInfo::key(TargetState::TargetMismatch), QStringLiteral("target-mismatch"));
+}
+
+void TestCatalog::batchTargetSpecs()
+{
+    auto opened = Catalog::open(freshLocation());
+    QVERIFY(opened.ok());
+    Catalog &catalog = **opened;
+    const qint64 batchId = addBatchWithFiles(catalog, 2);
+    const qint64 other = addBatchWithFiles(catalog, 1);
+    QVERIFY(catalog.batchTargetSpecs(batchId)->isEmpty());
+
+    const QDateTime first = QDateTime::currentDateTimeUtc().addSecs(-60);
+    QVERIFY(catalog.setBatchTargetSpecs(
+        {{batchId, QStringLiteral("local:/srv/archive"), QString(), QStringLiteral("settings"), first},
+         {batchId, QStringLiteral("s3://bucket/jp2"), QStringLiteral("mime:image/jp2"), QStringLiteral("run"),
+          first.addSecs(1)},
+         {other, QStringLiteral("local:/srv/other"), QString(), QStringLiteral("upload"), first}}));
+    auto targets = catalog.batchTargetSpecs(batchId);
+    QVERIFY(targets);
+    QCOMPARE(targets->size(), 2);
+    QCOMPARE(targets->at(0).spec, QStringLiteral("local:/srv/archive"));
+    QCOMPARE(targets->at(0).setBy, QStringLiteral("settings"));
+    QCOMPARE(targets->at(1).filter, QStringLiteral("mime:image/jp2"));
+    QCOMPARE(targets->at(1).setAt.toSecsSinceEpoch(), first.addSecs(1).toSecsSinceEpoch());
+
+    // Setting a target again takes the new filter and setter; the batch still has two.
+    QVERIFY(catalog.setBatchTargetSpecs(
+        {{batchId, QStringLiteral("s3://bucket/jp2"), QStringLiteral("name:*.jp2"), QStringLiteral("approve"),
+          first.addSecs(2)}}));
+    targets = catalog.batchTargetSpecs(batchId);
+    QCOMPARE(targets->size(), 2);
+    QCOMPARE(targets->at(1).filter, QStringLiteral("name:*.jp2"));
+    QCOMPARE(targets->at(1).setBy, QStringLiteral("approve"));
+    QCOMPARE(catalog.batchTargetSpecs(other)->size(), 1);
+
+    // Where files went is another question: the targets with file rows.
+    QVERIFY(catalog.deliveredTargets(batchId)->isEmpty());
+    FileTargetRecord row;
+    row.fileId = catalog.files(batchId)->first().id;
+    row.batchId = batchId;
+    row.target = QStringLiteral("s3://bucket/jp2");
+    row.state = TargetState::Deleted;
+    QVERIFY(catalog.recordTargets({row}));
+    QCOMPARE(*catalog.deliveredTargets(batchId), QStringList{QStringLiteral("s3://bucket/jp2")});
+    QCOMPARE(catalog.fileTargets(row.fileId)->first().state, TargetState::Deleted);
 }
 
 void TestCatalog::corruptFileRefused()

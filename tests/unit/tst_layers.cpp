@@ -31,6 +31,7 @@ const QList<QStringList> s_layers = {
     {QStringLiteral("report")},
     {QStringLiteral("pipeline")},
     {QStringLiteral("qa"), QStringLiteral("targets")},
+    {QStringLiteral("dedup")},
     {QStringLiteral("review")},
     {QStringLiteral("imaging")},
     {QStringLiteral("ui")},

@@ -1,6 +1,7 @@
 #include "safexml.h"
 
 #include <mutex>
+#include <vector>
 
 #include <libxml/SAX2.h>
 #include <libxml/globals.h>
@@ -8,6 +9,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
 
 namespace gh {
 
@@ -42,10 +44,23 @@ struct ParseState
     QString firstError;
     int errorLine = 0;
     int errorColumn = 0;
+
+    // A streamed parse only (XmlDocument::stream()):
+    bool sawRoot = false;
+    QString rootNamespace;
+    std::vector<int> openLines; //!< The start line of each open element.
+    int elementLine = 0;        //!< The line of the element being validated, for validity errors.
 };
+
+// The state of the streamed parse running on this thread. A streamed parse puts libxml2's validation
+// layer between the parser and its hooks, which then get that layer's user data, not the parser context;
+// so they find their state here.
+thread_local ParseState *t_streamed = nullptr;
 
 ParseState *stateOf(void *ctx)
 {
+    if (t_streamed)
+        return t_streamed;
     auto *ctxt = static_cast<xmlParserCtxtPtr>(ctx);
     return static_cast<ParseState *>(ctxt->_private);
 }
@@ -84,16 +99,21 @@ void refuseEntityDecl(void *ctx, const xmlChar *name, int type, const xmlChar *,
     }
 }
 
+//! Refuses a DOCTYPE that names an external DTD; true when it did.
+bool refusedExternalDtd(void *ctx, const xmlChar *externalId, const xmlChar *systemId)
+{
+    if (!externalId && !systemId)
+        return false;
+    const QString where = systemId ? qs(systemId) : qs(externalId);
+    refuse(ctx, XmlDocument::tr("its DOCTYPE refers to the external DTD %1; external DTDs are never loaded")
+                    .arg(where));
+    return true;
+}
+
 void checkInternalSubset(void *ctx, const xmlChar *name, const xmlChar *externalId, const xmlChar *systemId)
 {
-    if (externalId || systemId) {
-        const QString where = systemId ? qs(systemId) : qs(externalId);
-        refuse(ctx,
-               XmlDocument::tr("its DOCTYPE refers to the external DTD %1; external DTDs are never loaded")
-                   .arg(where));
-        return;
-    }
-    xmlSAX2InternalSubset(ctx, name, externalId, systemId);
+    if (!refusedExternalDtd(ctx, externalId, systemId))
+        xmlSAX2InternalSubset(ctx, name, externalId, systemId);
 }
 
 void ignoreExternalSubset(void *, const xmlChar *, const xmlChar *, const xmlChar *) {}
@@ -108,7 +128,7 @@ xmlParserInputPtr refuseResolveEntity(void *ctx, const xmlChar *publicId, const 
 
 void collectError(void *ctx, xmlErrorPtr error)
 {
-    if (!ctx || !error || error->level < XML_ERR_ERROR)
+    if ((!ctx && !t_streamed) || !error || error->level < XML_ERR_ERROR)
         return;
     ParseState *state = stateOf(ctx);
     if (!state || !state->firstError.isEmpty())
@@ -120,20 +140,23 @@ void collectError(void *ctx, xmlErrorPtr error)
 
 void ignoreError(void *, xmlErrorPtr) {}
 
-//! Keeps libxml2 quiet on this thread for errors raised without a parser context, and restores what the
-//! thread had before (another user of libxml2 in the process may have its own handler).
-class SilenceGlobalErrors
+/*!
+    Sends the errors libxml2 raises on this thread without a handler of their own to \a handler (by default
+    nowhere: libxml2 stays quiet), and restores what the thread had before (another user of libxml2 in the
+    process may have its own handler).
+*/
+class GlobalErrors
 {
 public:
-    SilenceGlobalErrors()
+    explicit GlobalErrors(xmlStructuredErrorFunc handler = ignoreError)
         : m_handler(xmlStructuredError)
         , m_context(xmlStructuredErrorContext)
     {
-        xmlSetStructuredErrorFunc(nullptr, ignoreError);
+        xmlSetStructuredErrorFunc(nullptr, handler);
     }
-    ~SilenceGlobalErrors() { xmlSetStructuredErrorFunc(m_context, m_handler); }
-    SilenceGlobalErrors(const SilenceGlobalErrors &) = delete;
-    SilenceGlobalErrors &operator=(const SilenceGlobalErrors &) = delete;
+    ~GlobalErrors() { xmlSetStructuredErrorFunc(m_context, m_handler); }
+    GlobalErrors(const GlobalErrors &) = delete;
+    GlobalErrors &operator=(const GlobalErrors &) = delete;
 
 private:
     xmlStructuredErrorFunc m_handler;
@@ -333,22 +356,67 @@ Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fi
     return parse(data, fileName, Limits{});
 }
 
-Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fileName, const Limits &limits)
+namespace {
+
+Status checkSize(const QByteArray &data, const QString &fileName, const XmlDocument::Limits &limits)
 {
     if (data.size() > limits.maxBytes) {
         return Error{
             ErrorCode::LimitExceeded,
-            tr("%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest; it was not parsed.")
+            XmlDocument::tr("%1 is %2 bytes, more than the %3 bytes allowed for an XML manifest; it was "
+                            "not parsed.")
                 .arg(fileName)
                 .arg(data.size())
                 .arg(limits.maxBytes)};
     }
     if (data.size() > std::numeric_limits<int>::max())
-        return Error{ErrorCode::LimitExceeded, tr("%1 is too large to parse.").arg(fileName)};
+        return Error{ErrorCode::LimitExceeded, XmlDocument::tr("%1 is too large to parse.").arg(fileName)};
     if (data.trimmed().isEmpty())
-        return Error{ErrorCode::Invalid, tr("%1 is empty; it is not an XML document.").arg(fileName)};
+        return Error{ErrorCode::Invalid,
+                     XmlDocument::tr("%1 is empty; it is not an XML document.").arg(fileName)};
+    return {};
+}
+
+Error parseFailure(const ParseState &state, const QString &fileName)
+{
+    if (!state.refusal.isEmpty()) {
+        return Error{ErrorCode::Invalid, XmlDocument::tr("%1 was refused at line %2: %3.")
+                                             .arg(fileName)
+                                             .arg(state.errorLine)
+                                             .arg(state.refusal)};
+    }
+    if (state.firstError.startsWith(u"Excessive depth")) {
+        // libxml2's own limit; its message suggests a parser option, which is no help to a curator.
+        return Error{
+            ErrorCode::LimitExceeded,
+            XmlDocument::tr("%1 was refused at line %2: its elements are nested more than 256 levels "
+                            "deep.")
+                .arg(fileName)
+                .arg(state.errorLine)};
+    }
+    const QString reason = state.firstError.isEmpty() ? XmlDocument::tr("the document is not well-formed XML")
+                                                      : state.firstError;
+    if (state.errorColumn > 0) {
+        return Error{ErrorCode::Invalid, XmlDocument::tr("%1 is not well-formed XML: line %2, column %3: %4.")
+                                             .arg(fileName)
+                                             .arg(state.errorLine)
+                                             .arg(state.errorColumn)
+                                             .arg(reason)};
+    }
+    return Error{ErrorCode::Invalid, XmlDocument::tr("%1 is not well-formed XML: line %2: %3.")
+                                         .arg(fileName)
+                                         .arg(state.errorLine)
+                                         .arg(reason)};
+}
+
+} // namespace
+
+Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fileName, const Limits &limits)
+{
+    if (Status size = checkSize(data, fileName, limits); !size)
+        return size.error();
     initialiseLibxml();
-    SilenceGlobalErrors silence;
+    GlobalErrors silence;
 
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data.constData(), int(data.size()));
     if (!ctxt)
@@ -368,30 +436,7 @@ Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fi
     if (!state.refusal.isEmpty() || !doc || !wellFormed) {
         if (doc)
             xmlFreeDoc(doc);
-        if (!state.refusal.isEmpty()) {
-            return Error{
-                ErrorCode::Invalid,
-                tr("%1 was refused at line %2: %3.").arg(fileName).arg(state.errorLine).arg(state.refusal)};
-        }
-        if (state.firstError.startsWith(u"Excessive depth")) {
-            // libxml2's own limit; its message suggests a parser option, which is no help to a curator.
-            return Error{ErrorCode::LimitExceeded,
-                         tr("%1 was refused at line %2: its elements are nested more than 256 levels deep.")
-                             .arg(fileName)
-                             .arg(state.errorLine)};
-        }
-        const QString reason =
-            state.firstError.isEmpty() ? tr("the document is not well-formed XML") : state.firstError;
-        if (state.errorColumn > 0) {
-            return Error{ErrorCode::Invalid, tr("%1 is not well-formed XML: line %2, column %3: %4.")
-                                                 .arg(fileName)
-                                                 .arg(state.errorLine)
-                                                 .arg(state.errorColumn)
-                                                 .arg(reason)};
-        }
-        return Error{
-            ErrorCode::Invalid,
-            tr("%1 is not well-formed XML: line %2: %3.").arg(fileName).arg(state.errorLine).arg(reason)};
+        return parseFailure(state, fileName);
     }
     if (!xmlDocGetRootElement(doc)) {
         xmlFreeDoc(doc);
@@ -402,12 +447,166 @@ Result<XmlDocument> XmlDocument::parse(const QByteArray &data, const QString &fi
 
 namespace {
 
+// The hooks of a streamed parse: no tree, only what validity errors and the caller need.
+void streamStartElement(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *uri, int,
+                        const xmlChar **, int, int, const xmlChar **)
+{
+    ParseState *state = stateOf(ctx);
+    if (!state->sawRoot) {
+        state->sawRoot = true;
+        state->rootNamespace = qs(uri);
+    }
+    // The line a tree's element gets: where the parser is when its start tag has been read.
+    state->elementLine = currentLine(state->ctxt);
+    state->openLines.push_back(state->elementLine);
+}
+
+void streamEndElement(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *)
+{
+    ParseState *state = stateOf(ctx);
+    if (!state->openLines.empty()) {
+        // Content is validated when its element ends; a tree validation names the element's start line.
+        state->elementLine = state->openLines.back();
+        state->openLines.pop_back();
+    }
+}
+
+void streamInternalSubset(void *ctx, const xmlChar *, const xmlChar *externalId, const xmlChar *systemId)
+{
+    refusedExternalDtd(ctx, externalId, systemId);
+}
+
+int locateElement(void *ctx, const char **file, unsigned long *line)
+{
+    const auto *state = static_cast<const ParseState *>(ctx);
+    *file = nullptr;
+    *line = static_cast<unsigned long>(std::max(state->elementLine, 0));
+    return 0;
+}
+
+struct ValidityErrors
+{
+    XmlStreamValidation *validation = nullptr;
+    const ParseState *state = nullptr;
+};
+
+void collectValidityError(void *user, xmlErrorPtr error)
+{
+    if (!error || error->level < XML_ERR_ERROR)
+        return;
+    auto *errors = static_cast<ValidityErrors *>(user);
+    if (errors->validation->invalid) {
+        const int line = error->line > 0 ? error->line : errors->state->elementLine;
+        errors->validation->invalid(line, QString::fromUtf8(error->message ? error->message : "").trimmed());
+    }
+}
+
+} // namespace
+
+XmlStreamed XmlDocument::stream(const QByteArray &data, const QString &fileName,
+                                XmlStreamValidation *validation)
+{
+    XmlStreamed result;
+    if (Status size = checkSize(data, fileName, Limits{}); !size) {
+        result.parsed = size;
+        return result;
+    }
+    initialiseLibxml();
+    ParseState state;
+    t_streamed = &state;
+    GlobalErrors collect(collectError);
+
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(data.constData(), int(data.size()));
+    if (!ctxt) {
+        t_streamed = nullptr;
+        result.parsed = Error{ErrorCode::Io, tr("Could not parse %1: out of memory.").arg(fileName)};
+        return result;
+    }
+    state.ctxt = ctxt;
+    ctxt->_private = &state;
+    xmlCtxtUseOptions(ctxt, s_options);
+    // SAX2 hooks that build nothing: no document, no nodes, no text. The DTD hooks are the hardened ones,
+    // so a DOCTYPE with entities or an external DTD is refused exactly as parse() refuses it.
+    xmlSAXHandler *sax = ctxt->sax;
+    xmlSAXVersion(sax, 2);
+    sax->startDocument = nullptr;
+    sax->endDocument = nullptr;
+    sax->startElementNs = streamStartElement;
+    sax->endElementNs = streamEndElement;
+    sax->characters = nullptr;
+    sax->cdataBlock = nullptr;
+    sax->ignorableWhitespace = nullptr;
+    sax->comment = nullptr;
+    sax->processingInstruction = nullptr;
+    sax->reference = nullptr;
+    sax->setDocumentLocator = nullptr;
+    sax->attributeDecl = nullptr;
+    sax->elementDecl = nullptr;
+    sax->notationDecl = nullptr;
+    sax->unparsedEntityDecl = nullptr;
+    hardenSax(sax);
+    // With no document, the SAX2 tree hooks that remain must not look for one (nor take the validation
+    // layer's user data for a parser context): only the predefined entities exist, since every declaration
+    // is refused.
+    sax->internalSubset = streamInternalSubset;
+    sax->getEntity = [](void *, const xmlChar *name) { return xmlGetPredefinedEntity(name); };
+    sax->getParameterEntity = [](void *, const xmlChar *) -> xmlEntityPtr { return nullptr; };
+    sax->isStandalone = [](void *) { return 0; };
+    sax->hasInternalSubset = [](void *) { return 0; };
+    sax->hasExternalSubset = [](void *) { return 0; };
+
+    xmlSchemaValidCtxtPtr validator = nullptr;
+    xmlSchemaSAXPlugPtr plug = nullptr;
+    ValidityErrors errors{validation, &state};
+    const bool ownValidator = validation && !validation->context;
+    if (validation && (validation->schema || validation->context)) {
+        validator = ownValidator ? xmlSchemaNewValidCtxt(validation->schema) : validation->context;
+        if (validator) {
+            xmlSchemaSetValidStructuredErrors(validator, collectValidityError, &errors);
+            xmlSchemaValidateSetLocator(validator, locateElement, &state);
+            plug = xmlSchemaSAXPlug(validator, &ctxt->sax, &ctxt->userData);
+        }
+        if (!plug) {
+            if (ownValidator)
+                xmlSchemaFreeValidCtxt(validator);
+            xmlFreeParserCtxt(ctxt);
+            t_streamed = nullptr;
+            result.parsed = Error{ErrorCode::Io, tr("Could not validate %1: out of memory.").arg(fileName)};
+            return result;
+        }
+    }
+
+    xmlParseDocument(ctxt);
+    const bool wellFormed = ctxt->wellFormed;
+    if (plug) {
+        validation->valid = xmlSchemaIsValid(validator) == 1;
+        xmlSchemaSAXUnplug(plug);
+        if (ownValidator)
+            xmlSchemaFreeValidCtxt(validator);
+    }
+    if (ctxt->myDoc)
+        xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
+    xmlFreeParserCtxt(ctxt);
+    t_streamed = nullptr;
+
+    if (!state.refusal.isEmpty() || !wellFormed)
+        result.parsed = parseFailure(state, fileName);
+    else if (!state.sawRoot)
+        result.parsed = Error{ErrorCode::Invalid, tr("%1 has no root element.").arg(fileName)};
+    result.rootNamespace = state.rootNamespace;
+    return result;
+}
+
+namespace {
+
 struct RootProbe
 {
     bool found = false;
     QString ns;
     QString localName;
     QString doctype;
+    QString schemaLocation;
 };
 
 RootProbe *probeOf(void *ctx)
@@ -416,12 +615,21 @@ RootProbe *probeOf(void *ctx)
 }
 
 void probeStartElement(void *ctx, const xmlChar *localname, const xmlChar *, const xmlChar *uri, int,
-                       const xmlChar **, int, int, const xmlChar **)
+                       const xmlChar **, int attributeCount, int, const xmlChar **attributes)
 {
     RootProbe *probe = probeOf(ctx);
     probe->found = true;
     probe->localName = qs(localname);
     probe->ns = qs(uri);
+    // libxml2 gives each attribute as (local name, prefix, URI, value start, value end).
+    static const xmlChar *const xsi =
+        reinterpret_cast<const xmlChar *>("http://www.w3.org/2001/XMLSchema-instance");
+    for (int i = 0; i < attributeCount; ++i) {
+        const xmlChar *const *a = attributes + 5 * i;
+        if (a[2] && xmlStrEqual(a[2], xsi) &&
+            xmlStrEqual(a[0], reinterpret_cast<const xmlChar *>("schemaLocation")))
+            probe->schemaLocation = QString::fromUtf8(reinterpret_cast<const char *>(a[3]), a[4] - a[3]);
+    }
     xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
 }
 
@@ -469,7 +677,7 @@ XmlProbe XmlDocument::probe(const QByteArray &head)
     if (!trimmed.startsWith('<') && !trimmed.startsWith("\xEF\xBB\xBF<"))
         return {};
     initialiseLibxml();
-    SilenceGlobalErrors silence;
+    GlobalErrors silence;
 
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
@@ -505,6 +713,7 @@ XmlProbe XmlDocument::probe(const QByteArray &head)
     if (probe.found) {
         result.ns = probe.ns;
         result.localName = probe.localName;
+        result.schemaLocation = probe.schemaLocation;
     }
     return result;
 }

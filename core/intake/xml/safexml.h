@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QCoreApplication>
@@ -10,6 +11,8 @@
 
 struct _xmlDoc;
 struct _xmlNode;
+struct _xmlSchema;
+struct _xmlSchemaValidCtxt;
 
 namespace gh {
 
@@ -70,7 +73,35 @@ struct XmlProbe
 {
     QString ns;
     QString localName;
-    QString doctype; //!< "mets" for <!DOCTYPE mets …>; empty when there is no DOCTYPE.
+    QString doctype;        //!< "mets" for <!DOCTYPE mets …>; empty when there is no DOCTYPE.
+    QString schemaLocation; //!< The root element's xsi:schemaLocation, if the probe reached it.
+};
+
+/*!
+    \class gh::XmlStreamValidation
+    XML Schema validation during XmlDocument::stream(): the compiled schema (shared read-only across threads;
+    each stream makes its own validation context) and where validity errors go.
+*/
+struct XmlStreamValidation
+{
+    _xmlSchema *schema = nullptr;
+    //! A validation context of \a schema to use (and leave to the caller) instead of a new one, so a
+    //! thread validating many documents reuses one.
+    _xmlSchemaValidCtxt *context = nullptr;
+    //! Each validity error, with the line of the element it concerns (the line a tree validation gives).
+    std::function<void(int line, const QString &message)> invalid;
+    bool valid = true; //!< Set by stream(): libxml2's verdict.
+};
+
+/*!
+    \class gh::XmlStreamed
+    What XmlDocument::stream() found: the error parse() would return (or none) and the root element's
+    namespace.
+*/
+struct XmlStreamed
+{
+    Status parsed;
+    QString rootNamespace;
 };
 
 /*!
@@ -102,6 +133,15 @@ public:
     */
     static Result<XmlDocument> parse(const QByteArray &data, const QString &fileName);
     static Result<XmlDocument> parse(const QByteArray &data, const QString &fileName, const Limits &limits);
+
+    /*!
+        Reads \a data in one pass as parse() does — the same hardening, limits and error messages — but builds
+        no tree. With \a validation, validates the document against its schema in the same pass (libxml2's
+        streaming validation); validity is meaningful only when the document parsed. Several threads may
+        stream at once.
+    */
+    static XmlStreamed stream(const QByteArray &data, const QString &fileName,
+                              XmlStreamValidation *validation = nullptr);
 
     XmlDocument(XmlDocument &&) noexcept;
     XmlDocument &operator=(XmlDocument &&) noexcept;

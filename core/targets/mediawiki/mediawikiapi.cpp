@@ -242,15 +242,71 @@ ApiCall MediaWikiApi::imageInfoCall(const QStringList &names)
     return c;
 }
 
+namespace {
+
+//! What a content search and a listing say of each file: the same, so that both answer alike.
+const QString s_allImagesProps = QStringLiteral("sha1|size|dimensions|timestamp|user|url|mime");
+
+} // namespace
+
 ApiCall MediaWikiApi::allImagesBySha1Call(const QString &sha1)
 {
     ApiCall c;
     c.fields = {{QStringLiteral("action"), QStringLiteral("query")},
                 {QStringLiteral("list"), QStringLiteral("allimages")},
                 {QStringLiteral("aisha1"), sha1.toLower()},
-                {QStringLiteral("aiprop"), QStringLiteral("sha1|size|dimensions|timestamp|user|url|mime")},
+                {QStringLiteral("aiprop"), s_allImagesProps},
                 {QStringLiteral("ailimit"), QStringLiteral("50")}};
     return c;
+}
+
+ApiCall MediaWikiApi::allImagesCall(const QJsonObject &continuation)
+{
+    ApiCall c;
+    c.fields = {{QStringLiteral("action"), QStringLiteral("query")},
+                {QStringLiteral("list"), QStringLiteral("allimages")},
+                {QStringLiteral("aiprop"), s_allImagesProps},
+                {QStringLiteral("ailimit"), QStringLiteral("max")}};
+    // The wiki says which parameters carry on where it stopped (aicontinue, continue): all go back.
+    for (auto it = continuation.begin(); it != continuation.end(); ++it)
+        c.set(it.key(), it.value().toVariant().toString());
+    return c;
+}
+
+ApiCall MediaWikiApi::siteStatisticsCall()
+{
+    ApiCall c;
+    c.fields = {{QStringLiteral("action"), QStringLiteral("query")},
+                {QStringLiteral("meta"), QStringLiteral("siteinfo|userinfo")},
+                {QStringLiteral("siprop"), QStringLiteral("statistics")},
+                {QStringLiteral("uiprop"), QStringLiteral("rights")}};
+    return c;
+}
+
+qint64 MediaWikiApi::SiteSize::listRequests() const
+{
+    const qint64 limit = std::max(1, listLimit);
+    return std::max<qint64>(1, (std::max<qint64>(0, files) + limit - 1) / limit);
+}
+
+MediaWikiApi::SiteSize MediaWikiApi::parseSiteStatistics(const QJsonObject &json)
+{
+    const QJsonObject query = json.value(QStringLiteral("query")).toObject();
+    SiteSize size;
+    const QJsonValue images =
+        query.value(QStringLiteral("statistics")).toObject().value(QStringLiteral("images"));
+    if (images.isDouble())
+        size.files = images.toInteger();
+    const QJsonArray rights =
+        query.value(QStringLiteral("userinfo")).toObject().value(QStringLiteral("rights")).toArray();
+    if (rights.contains(QStringLiteral("apihighlimits")))
+        size.listLimit = highListLimit;
+    return size;
+}
+
+QJsonObject MediaWikiApi::continuationOf(const QJsonObject &json)
+{
+    return json.value(QStringLiteral("continue")).toObject();
 }
 
 ApiCall MediaWikiApi::fileArchiveBySha1Call(const QString &sha1)

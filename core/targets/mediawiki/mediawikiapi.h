@@ -117,6 +117,14 @@ public:
     static ApiCall imageInfoCall(const QStringList &names);
     //! Live files whose content has \a sha1.
     static ApiCall allImagesBySha1Call(const QString &sha1);
+    /*!
+        One page of every live file, with what allImagesBySha1Call() says of each, as many as the account may
+        list at once (\c ailimit=max: 500, 5000 with \c apihighlimits); \a continuation is the previous
+        answer's \c continue object (empty for the first page).
+    */
+    static ApiCall allImagesCall(const QJsonObject &continuation = {});
+    //! The wiki's statistics (how many files it holds) and the rights of the session.
+    static ApiCall siteStatisticsCall();
     //! Deleted files whose content had \a sha1 (needs the deletedhistory right).
     static ApiCall fileArchiveBySha1Call(const QString &sha1);
     //! The deletion log entries for up to 50 titles' names.
@@ -124,6 +132,19 @@ public:
 
     //! The maximum titles one query takes (50 for normal accounts, the limit on Commons too).
     static constexpr int maxTitlesPerQuery = 50;
+    //! Rows one list request gives (ailimit=max): normal accounts, and those with \c apihighlimits.
+    static constexpr int listLimit = 500;
+    static constexpr int highListLimit = 5000;
+
+    //! How large a wiki says it is, and how much of it one list request gives this session.
+    struct SiteSize
+    {
+        qint64 files = -1; //!< statistics.images; -1 when the wiki did not say.
+        int listLimit = MediaWikiApi::listLimit;
+
+        //! List requests to read every file (at least one).
+        qint64 listRequests() const;
+    };
 
     // Answers
     /*!
@@ -135,6 +156,10 @@ public:
                                                                       QHash<QString, QString> *normalized,
                                                                       QHash<QString, QString> *invalid);
     static QList<RemoteObject> parseAllImages(const QJsonObject &json);
+    //! A siteStatisticsCall() answer.
+    static SiteSize parseSiteStatistics(const QJsonObject &json);
+    //! The \c continue object of a list answer; empty when the list is complete.
+    static QJsonObject continuationOf(const QJsonObject &json);
     static QList<RemoteObject> parseFileArchive(const QJsonObject &json);
     //! The newest deletion reason of a logevents answer, empty when there is none.
     static QString parseDeletionReason(const QJsonObject &json);

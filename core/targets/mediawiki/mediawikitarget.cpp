@@ -1,9 +1,12 @@
 #include "mediawikitarget.h"
 
+#include <limits>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QThread>
 #include <QThreadPool>
 
@@ -169,6 +172,7 @@ Status MediaWikiTarget::queryNames(const QStringList &names, const std::shared_p
 Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &queries,
                                                     const std::shared_ptr<std::atomic_bool> &cancel)
 {
+    m_asked += queries.size();
     // What the cache does not know yet, each name and each SHA-1 once.
     QStringList names;
     QStringList sha1s;
@@ -196,11 +200,38 @@ Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &qu
         if (Status s = queryNames(names, cancel, &found, &normalized, &invalid); !s)
             return s.error();
     }
-    QList<ApiCall> hashCalls;
-    for (const QString &sha1 : std::as_const(sha1s))
-        hashCalls.append(MediaWikiApi::allImagesBySha1Call(sha1));
-    const auto hashAnswers = readAll(hashCalls, cancel, false);
+    // Bytes our name already holds need no search by content: the file is already there, whatever else
+    // holds them (unless another query with the same bytes names something else, or deleted copies matter).
+    if (!m_lookUpDeleted && !sha1s.isEmpty()) {
+        QSet<QString> needed;
+        QSet<QString> held;
+        QMutexLocker lock(&m_cacheMutex);
+        for (const LookupQuery &q : queries) {
+            const QString sha1 = q.digests.sha1.toLower();
+            const auto it = found.constFind(q.name);
+            const std::optional<RemoteObject> named =
+                q.name.isEmpty() ? std::nullopt : (it != found.cend() ? *it : m_byName.value(q.name));
+            if (named && named->holds(q.digests, q.size))
+                held.insert(sha1);
+            else
+                needed.insert(sha1);
+        }
+        sha1s.removeIf([&](const QString &sha1) { return held.contains(sha1) && !needed.contains(sha1); });
+    }
     QHash<QString, QList<RemoteObject>> bySha1;
+    auto fromListing = answerFromListing(sha1s.size(), queries.size(), cancel);
+    if (!fromListing)
+        return fromListing.error();
+    QList<ApiCall> hashCalls;
+    if (*fromListing) {
+        QMutexLocker lock(&m_cacheMutex);
+        for (const QString &sha1 : std::as_const(sha1s))
+            bySha1.insert(sha1, m_listed.value(sha1));
+    } else {
+        for (const QString &sha1 : std::as_const(sha1s))
+            hashCalls.append(MediaWikiApi::allImagesBySha1Call(sha1));
+    }
+    const auto hashAnswers = readAll(hashCalls, cancel, false);
     for (qsizetype i = 0; i < hashAnswers.size(); ++i) {
         if (!hashAnswers[i])
             return hashAnswers[i].error();
@@ -288,12 +319,116 @@ Result<QList<LookupAnswer>> MediaWikiTarget::lookup(const QList<LookupQuery> &qu
         if (!q.name.isEmpty())
             a.named = m_byName.value(q.name);
         const QString sha1 = q.digests.sha1.toLower();
-        a.sameBytes = m_bySha1.value(sha1);
+        if (const auto it = m_bySha1.constFind(sha1); it != m_bySha1.cend())
+            a.sameBytes = *it;
+        else if (a.named && a.named->holds(q.digests, q.size))
+            a.sameBytes = {*a.named}; // not searched by content: our name holds them
         a.deletedSameBytes = m_deletedBySha1.value(sha1);
         a.nameWasDeleted = !m_deletionReason.value(a.normalizedName).isEmpty();
         answers.append(a);
     }
     return answers;
+}
+
+void MediaWikiTarget::expectLookups(qint64 files)
+{
+    m_expected = std::max<qint64>(0, files);
+    m_asked = 0;
+}
+
+bool MediaWikiTarget::hasListing() const
+{
+    QMutexLocker lock(&m_cacheMutex);
+    return m_haveListing;
+}
+
+Result<bool> MediaWikiTarget::answerFromListing(qsizetype needed, qsizetype asked,
+                                                const std::shared_ptr<std::atomic_bool> &cancel)
+{
+    if (needed == 0 || m_contentSearch == ContentSearch::PerHash)
+        return hasListing();
+    QMutexLocker listing(&m_listingMutex);
+    if (hasListing())
+        return true;
+    if (m_listingAbandoned)
+        return false;
+    // What one search per SHA-1 would still cost this run: this call's, and as many for each file still to
+    // come as this call needed for each of its files.
+    qint64 searches = needed;
+    if (asked > 0)
+        searches += std::max<qint64>(0, m_expected - m_asked) * needed / asked;
+    const bool forced = m_contentSearch == ContentSearch::List;
+    // Asking how large the wiki is costs a request of its own: not worth it for a search or two.
+    if (!forced && searches <= 2)
+        return false;
+    if (!m_siteSize) {
+        // An account's list requests give ten times as many rows; deleted files need it logged in anyway.
+        if (m_lookUpDeleted && !m_client->isLoggedIn()) {
+            if (Status s = m_client->login(cancel); !s)
+                return s.error();
+        }
+        ++m_readRequests;
+        auto answer = m_client->read(MediaWikiApi::siteStatisticsCall(), cancel);
+        if (!answer)
+            return answer.error();
+        m_siteSize = answer->verdict == MediaWikiApi::Verdict::Ok
+                         ? MediaWikiApi::parseSiteStatistics(answer->json)
+                         : MediaWikiApi::SiteSize{};
+    }
+    if (m_siteSize->files < 0 || m_siteSize->files > listingMaxFiles) {
+        qCDebug(lcTargets).noquote() << m_client->apiText() << "holds" << m_siteSize->files
+                                     << "files: searched by SHA-1";
+        return false;
+    }
+    const qint64 listRequests = m_siteSize->listRequests();
+    if (!forced && listRequests >= searches)
+        return false;
+    qCInfo(lcTargets).noquote() << "listing the" << m_siteSize->files << "files of" << m_client->apiText()
+                                << "in" << listRequests << "request(s) instead of" << searches
+                                << "searches by SHA-1";
+    // The statistics may lag behind the wiki: give up once the listing costs as much as the searches.
+    auto listed = listAll(forced ? std::numeric_limits<qint64>::max() : searches - 1, cancel);
+    if (!listed)
+        return listed.error();
+    if (!*listed) {
+        qCInfo(lcTargets).noquote() << m_client->apiText()
+                                    << "holds more files than it said; searching by SHA-1 instead";
+        m_listingAbandoned = true;
+    }
+    return *listed;
+}
+
+Result<bool> MediaWikiTarget::listAll(qint64 maxRequests, const std::shared_ptr<std::atomic_bool> &cancel)
+{
+    QHash<QString, QList<RemoteObject>> bySha1;
+    QHash<QString, QString> sha1ByName;
+    QJsonObject continuation;
+    for (qint64 requests = 0;; ++requests) {
+        if (cancelled(cancel))
+            return Error{ErrorCode::Cancelled, tr("Cancelled.")};
+        if (requests >= maxRequests || sha1ByName.size() > listingMaxFiles)
+            return false;
+        ++m_readRequests;
+        auto answer = m_client->read(MediaWikiApi::allImagesCall(continuation), cancel);
+        if (!answer)
+            return answer.error();
+        if (answer->verdict != MediaWikiApi::Verdict::Ok)
+            return Error{ErrorCode::Network, answer->message};
+        for (const RemoteObject &o : MediaWikiApi::parseAllImages(answer->json)) {
+            if (o.sha1.isEmpty())
+                continue;
+            bySha1[o.sha1].append(o);
+            sha1ByName.insert(o.name, o.sha1);
+        }
+        continuation = MediaWikiApi::continuationOf(answer->json);
+        if (continuation.isEmpty())
+            break;
+    }
+    QMutexLocker lock(&m_cacheMutex);
+    m_listed = std::move(bySha1);
+    m_listedSha1 = std::move(sha1ByName);
+    m_haveListing = true;
+    return true;
 }
 
 void MediaWikiTarget::remember(const RemoteObject &object)
@@ -305,6 +440,15 @@ void MediaWikiTarget::remember(const RemoteObject &object)
         QList<RemoteObject> &list = m_bySha1[object.sha1];
         list.removeIf([&](const RemoteObject &o) { return o.name == object.name; });
         list.append(object);
+    }
+    if (m_haveListing) {
+        // Our upload is on the wiki now, and a new version no longer holds the bytes it held.
+        if (const QString before = m_listedSha1.take(object.name); !before.isEmpty())
+            m_listed[before].removeIf([&](const RemoteObject &o) { return o.name == object.name; });
+        if (!object.sha1.isEmpty()) {
+            m_listed[object.sha1].append(object);
+            m_listedSha1.insert(object.name, object.sha1);
+        }
     }
 }
 
@@ -765,6 +909,8 @@ Status MediaWikiTarget::remove(const QString &name, const QString &reason)
     m_byName.remove(name);
     for (auto &list : m_bySha1)
         list.removeIf([&](const RemoteObject &o) { return o.name == name; });
+    if (const QString sha1 = m_listedSha1.take(name); !sha1.isEmpty())
+        m_listed[sha1].removeIf([&](const RemoteObject &o) { return o.name == name; });
     return {};
 }
 

@@ -16,10 +16,14 @@ namespace gh {
     A wiki such as Wikimedia Commons: \c mediawiki:https://host/w/api.php.
 
     \list
-    \li Look-ups: \c prop=imageinfo for up to 50 titles per request, and \c list=allimages&aisha1= per
-        distinct SHA-1, several at once (reads are not held to the one-write-at-a-time rule); with
-        setLookUpDeleted(), also the file archive and deletion log (needs an account with the right).
-        Answers are cached for the life of the target (one run) and updated by its own uploads.
+    \li Look-ups: \c prop=imageinfo for up to 50 titles per request. Our bytes under other names: where
+        the wiki is small enough that listing every file it holds (\c list=allimages, 500 or 5000 a
+        request) takes fewer requests than the content searches still to come this run (expectLookups()),
+        it is listed once and asked nothing more by content; otherwise \c list=allimages&aisha1= per
+        distinct SHA-1, several at once (reads are not held to the one-write-at-a-time rule). Both answer
+        alike (setContentSearch() forces either). With setLookUpDeleted(), also the file archive (one
+        request per SHA-1) and deletion log (needs an account with the right). Answers are cached for the
+        life of the target (one run) and updated by its own uploads.
     \li Uploads: files up to TargetOptions::effectiveSingleUploadMax() in one request; larger ones in
         chunks of TargetOptions::chunkSize into the upload stash (\c stash=1, \c offset, \c filekey), each
         chunk read from the file as it is sent, then a commit with the page text. The stash's file key and
@@ -54,8 +58,26 @@ public:
     Result<QList<VerifyResult>> verify(const QList<VerifyQuery> &queries) override;
     Status remove(const QString &name, const QString &reason) override;
 
+    //! How the wiki is searched for our bytes under other names.
+    enum class ContentSearch
+    {
+        Auto,   //!< List every file when that takes fewer requests than searching, else search.
+        List,   //!< List every file (up to listingMaxFiles; a larger wiki is searched).
+        PerHash //!< One \c aisha1 search per distinct SHA-1.
+    };
+    //! Files a listing holds in memory at most; a larger wiki is searched per SHA-1.
+    static constexpr qint64 listingMaxFiles = 50000;
+
     //! Look-ups also ask for deleted files with the same bytes and for deletions under our names.
     void setLookUpDeleted(bool on) { m_lookUpDeleted = on; }
+    void setContentSearch(ContentSearch how) { m_contentSearch = how; }
+    /*!
+        About \a files files are to be looked up this run, over several lookup() calls: what
+       ContentSearch::Auto weighs a listing of the wiki against. Without it, each call is weighed on its own.
+    */
+    void expectLookups(qint64 files);
+    //! Whether the wiki was listed (content searches are answered from the listing).
+    bool hasListing() const;
     //! Content look-ups running at once (default 4).
     void setReadParallelism(int n) { m_readParallelism = std::max(1, n); }
     MediaWikiClient &client() { return *m_client; }
@@ -98,6 +120,17 @@ private:
     //! Runs \a calls, up to m_readParallelism at once; answers in order.
     QList<Result<MediaWikiApi::Answer>>
     readAll(const QList<ApiCall> &calls, const std::shared_ptr<std::atomic_bool> &cancel, bool needsLogin);
+    /*!
+        Whether the \a needed content searches of a call with \a asked queries are answered from a listing of
+        the wiki: lists it now when that is the cheaper way (or forced), unless it was already.
+    */
+    Result<bool> answerFromListing(qsizetype needed, qsizetype asked,
+                                   const std::shared_ptr<std::atomic_bool> &cancel);
+    /*!
+        Lists every file of the wiki by SHA-1 into m_listed, in at most \a maxRequests requests and
+        listingMaxFiles files; false (nothing kept) when the wiki turns out larger than that.
+    */
+    Result<bool> listAll(qint64 maxRequests, const std::shared_ptr<std::atomic_bool> &cancel);
 
     QString m_spec;
     TargetOptions m_options;
@@ -107,13 +140,25 @@ private:
     int m_readParallelism = 4;
     std::atomic<int> m_readRequests{0};
 
-    QMutex m_cacheMutex;
+    mutable QMutex m_cacheMutex;
     QHash<QString, std::optional<RemoteObject>> m_byName; //!< By the name asked.
     QHash<QString, QString> m_normalized;
     QHash<QString, QString> m_invalid;
     QHash<QString, QList<RemoteObject>> m_bySha1;
     QHash<QString, QList<RemoteObject>> m_deletedBySha1;
     QHash<QString, QString> m_deletionReason; //!< By name; empty: never deleted.
+
+    // The listing (ContentSearch): decided and made under m_listingMutex; m_listed and m_listedSha1 are
+    // read and updated under m_cacheMutex.
+    QMutex m_listingMutex;
+    ContentSearch m_contentSearch = ContentSearch::Auto;
+    std::atomic<qint64> m_expected{0}; //!< Files expected to be looked up this run (expectLookups()).
+    std::atomic<qint64> m_asked{0};    //!< Queries asked so far.
+    std::optional<MediaWikiApi::SiteSize> m_siteSize;
+    bool m_listingAbandoned = false; //!< The wiki was larger than it said: searched per SHA-1 from then on.
+    bool m_haveListing = false;
+    QHash<QString, QList<RemoteObject>> m_listed; //!< Every live file by SHA-1, as the listing found it.
+    QHash<QString, QString> m_listedSha1;         //!< The SHA-1 each listed name holds.
 };
 
 } // namespace gh

@@ -696,9 +696,12 @@ Status Catalog::setStageState(qint64 batchId, Stage stage, StageState state, con
                 " ON CONFLICT (batch_id, stage) DO UPDATE SET state = excluded.state,"
                 " started_at = COALESCE(batch_stages.started_at, excluded.started_at),"
                 " finished_at = excluded.finished_at, heartbeat_at = excluded.heartbeat_at,"
-                " runner = excluded.runner, detail = excluded.detail"),
+                " runner = excluded.runner, detail = excluded.detail,"
+                // A stage that starts again is not settled until a process ends it again.
+                " settled_by = CASE WHEN excluded.state = ? THEN NULL ELSE batch_stages.settled_by END"),
             {batchId, StageInfo::key(stage), StageInfo::key(state), running ? QVariant(now) : QVariant(),
-             running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail)},
+             running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail),
+             StageInfo::key(StageState::Running)},
             tr("recording the %1 stage").arg(StageInfo::key(stage)));
     return q ? Status() : Status(q.error());
 }
@@ -1370,6 +1373,61 @@ Result<QList<LeaseHolder>> Catalog::leaseHolders(qint64 batchId, Stage stage, co
     while (q->next())
         holders.append({q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toLongLong()});
     return holders;
+}
+
+namespace {
+
+//! The advisory lock that is the turn to end a batch's stage: (key1, key2) of pg_advisory_lock(int, int).
+QString settleLockKeys(qint64 batchId, Stage stage)
+{
+    // 'GH' in the high bytes keeps clear of other applications' keys on a shared server.
+    return QStringLiteral("%1, %2").arg(0x47480000 | int(stage)).arg(qint32(quint32(quint64(batchId))));
+}
+
+} // namespace
+
+Result<std::optional<Settlement>> Catalog::beginSettle(qint64 batchId, Stage stage)
+{
+    if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+        auto locked = run(
+            u"SELECT pg_advisory_lock(" + settleLockKeys(batchId, stage) + u")", {},
+            tr("waiting for the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!locked)
+            return locked.error();
+    }
+    auto q = run(QStringLiteral("SELECT settled_by, state, detail FROM batch_stages"
+                                " WHERE batch_id = ? AND stage = ? AND settled_by IS NOT NULL"),
+                 {batchId, StageInfo::key(stage)},
+                 tr("reading the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<Settlement>();
+    Settlement settled;
+    settled.by = q->value(0).toString();
+    settled.state = StageInfo::stateFromKey(q->value(1).toString()).value_or(StageState::NeedsAttention);
+    settled.detail = q->value(2).toString();
+    return std::optional<Settlement>(settled);
+}
+
+Status Catalog::endSettle(qint64 batchId, Stage stage, const QString &owner, bool settled)
+{
+    Status recorded;
+    if (settled) {
+        auto q =
+            run(QStringLiteral("UPDATE batch_stages SET settled_by = ? WHERE batch_id = ? AND stage = ?"),
+                {owner, batchId, StageInfo::key(stage)},
+                tr("recording the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!q)
+            recorded = q.error();
+    }
+    if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+        auto unlocked = run(u"SELECT pg_advisory_unlock(" + settleLockKeys(batchId, stage) + u")", {},
+                            tr("ending the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!unlocked && recorded)
+            recorded = unlocked.error();
+    }
+    return recorded;
 }
 
 Result<ItemRecord> Catalog::item(qint64 itemId)

@@ -77,6 +77,17 @@ struct LeaseHolder
 };
 
 /*!
+    \class gh::Settlement
+    What another process made of a shared stage's end (Catalog::beginSettle()).
+*/
+struct Settlement
+{
+    QString by; //!< The process ("host:pid") that did the stage's work across the batch.
+    StageState state = StageState::Done;
+    QString detail;
+};
+
+/*!
     \class gh::Catalog
     One connection to the catalog: batches, items, files, stage states and events. A Catalog belongs to the
     thread that opened it (QSqlDatabase connections are per thread); other threads open their own.
@@ -239,6 +250,15 @@ public:
     Status dropRunOutLeases(qint64 batchId, Stage stage);
     //! The other processes that hold live leases on the batch's \a stage.
     Result<QList<LeaseHolder>> leaseHolders(qint64 batchId, Stage stage, const QString &exceptOwner);
+    /*!
+        Takes the turn to end the batch's \a stage (its work across all files) when several processes shared
+        it: waits while another process has the turn (PostgreSQL: a session advisory lock, given back by
+        endSettle() or when the connection closes). Returns the settlement another process recorded since the
+        stage last started, or nothing when ending it is this process's to do. Call endSettle() either way.
+    */
+    Result<std::optional<Settlement>> beginSettle(qint64 batchId, Stage stage);
+    //! Records \a owner as having ended the stage (when \a settled) and gives the turn back.
+    Status endSettle(qint64 batchId, Stage stage, const QString &owner, bool settled);
 
     // Targets
     //! Adds or replaces the rows of (file, target) pairs, in one transaction.

@@ -343,6 +343,9 @@ const QList<Migration> &catalogMigrations()
                             " expires_at BIGINT NOT NULL,"
                             " PRIMARY KEY (file_id, stage)){without_rowid}"),
              QStringLiteral("CREATE INDEX file_leases_owner ON file_leases (batch_id, stage, owner)"),
+             // Who did a shared stage's work across the batch's files (FileStage::allSettled()) since it
+             // last started, so the other processes that shared it do not do it again.
+             QStringLiteral("ALTER TABLE batch_stages ADD COLUMN settled_by TEXT"),
          }},
     };
     return migrations;

@@ -161,6 +161,8 @@ void FileStage::start(const BatchContext &batch)
     m_claimedInPass = false;
     m_waiting = false;
     m_untouched.clear();
+    m_settling = false;
+    m_settled = false;
 
     if (Status s = m_env.catalog.setStageState(batch.batchId, stage(), StageState::Running); !s) {
         fail(s.error().message);
@@ -404,10 +406,27 @@ void FileStage::fill()
         }
         StageState state = problems > 0 ? StageState::NeedsAttention : StageState::Done;
         QString detail = problems > 0 ? tr("Files needing attention: %1.").arg(problems) : doneDetail();
+        if (m_env.catalog.sharesWork()) {
+            // The processes that shared the stage all get here: the work across the batch's files is done
+            // by the first, once; the others wait for it and take what it made of the end.
+            auto other = m_env.catalog.beginSettle(m_batch.batchId, stage());
+            if (!other) {
+                fail(other.error().message);
+                return;
+            }
+            m_settling = true;
+            if (*other) {
+                emit logMessage(tr("%1: %2 ended the stage for the whole batch.")
+                                    .arg(StageInfo::displayName(stage()), (*other)->by));
+                finish((*other)->state, (*other)->detail);
+                return;
+            }
+        }
         if (Status s = allSettled(state, detail); !s) {
             fail(s.error().message);
             return;
         }
+        m_settled = true;
         finish(state, detail);
     }
 }
@@ -540,6 +559,13 @@ void FileStage::finish(StageState state, const QString &detail)
     emitProgress();
     if (Status s = m_env.catalog.setStageState(m_batch.batchId, stage(), state, detail); !s)
         qCWarning(lcPipeline).noquote() << s.error().message;
+    if (std::exchange(m_settling, false)) {
+        if (Status s =
+                m_env.catalog.endSettle(m_batch.batchId, stage(), m_lease.owner,
+                                        std::exchange(m_settled, false) && state != StageState::Failed);
+            !s)
+            qCWarning(lcPipeline).noquote() << s.error().message;
+    }
     emit finished(state, detail);
 }
 

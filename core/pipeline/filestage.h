@@ -32,7 +32,8 @@ namespace gh {
         up once it is. Several processes on one PostgreSQL catalog so share a batch with no file done twice;
         a process that dies leaves leases that run out and are taken over (at once when it ran on this
         machine). A process that runs out of work waits while others still hold leases, taking over what
-        they leave, so the stage ends when the batch's work is done, not this process's share.
+        they leave, so the stage ends when the batch's work is done, not this process's share. The work
+        across the batch's files (allSettled()) is then done once, by the first of them to get there.
     \li Commits: outcomes come back to this object's thread and are written, with their events, in one
         transaction every 256 files or 250 ms (after beforeCommit() made them durable); each commit is the
         stage's heartbeat.
@@ -166,6 +167,9 @@ private:
     QElapsedTimer m_sinceRenewal;
     bool m_claimedInPass = false;
     bool m_waiting = false;
+    //! This process holds the turn to end the shared stage (Catalog::beginSettle()); and ended it itself.
+    bool m_settling = false;
+    bool m_settled = false;
     //! Files that came back untouched in this run (cancelled, or left for a later run): not claimed again.
     QSet<qint64> m_untouched;
     std::shared_ptr<std::atomic_bool> m_cancel;

@@ -51,6 +51,8 @@ private slots:
     void settledFilesAreNotClaimed();
     void claimsFromOneArchive_data() { test::catalogEngines(); }
     void claimsFromOneArchive();
+    void sharedStageEndsOnce_data() { test::catalogEngines(); }
+    void sharedStageEndsOnce();
     void goneRunnerIsRecognised();
     void deadlockVictimIsRetried();
     void concurrentClaimsOnPostgres();
@@ -294,6 +296,50 @@ void TestLeases::settledFilesAreNotClaimed()
     auto leftover = a->claimFiles(batch, page(0, 100), leaseA);
     QVERIFY(leftover);
     QVERIFY(leftover->files.isEmpty());
+}
+
+void TestLeases::sharedStageEndsOnce()
+{
+    QFETCH(QString, engine);
+    auto [a, b, batch] = twoProcesses(4);
+    // Both processes started the stage; A gets to its end first and ends it for the batch.
+    QVERIFY(a->setStageState(batch, Stage::Check, StageState::Running));
+    QVERIFY(b->setStageState(batch, Stage::Check, StageState::Running));
+    auto first = a->beginSettle(batch, Stage::Check);
+    QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+    QVERIFY(!*first);
+    if (engine == u"postgres") {
+        // While A has the turn, B waits for it (the advisory lock), whatever B's connection does meanwhile.
+        QSqlQuery probe(b->database());
+        QVERIFY(probe.exec(QStringLiteral("SELECT pg_try_advisory_lock(%1, %2)")
+                               .arg(0x47480000 | int(Stage::Check))
+                               .arg(batch)));
+        QVERIFY(probe.next());
+        QCOMPARE(probe.value(0).toBool(), false);
+    }
+    QVERIFY(a->setStageState(batch, Stage::Check, StageState::NeedsAttention, QStringLiteral("2 warnings")));
+    QVERIFY(a->endSettle(batch, Stage::Check, s_leaseA.owner, true));
+
+    // B finds A's end and takes it, without doing the work again.
+    auto second = b->beginSettle(batch, Stage::Check);
+    QVERIFY(second);
+    QVERIFY(*second);
+    QCOMPARE((*second)->by, s_leaseA.owner);
+    QCOMPARE((*second)->state, StageState::NeedsAttention);
+    QCOMPARE((*second)->detail, QStringLiteral("2 warnings"));
+    QVERIFY(b->endSettle(batch, Stage::Check, s_leaseB.owner, false));
+
+    // A stage that starts again is not ended until a process ends it again.
+    QVERIFY(b->setStageState(batch, Stage::Check, StageState::Running));
+    auto again = b->beginSettle(batch, Stage::Check);
+    QVERIFY(again);
+    QVERIFY(!*again);
+    QVERIFY(b->endSettle(batch, Stage::Check, s_leaseB.owner, true));
+    // Another stage of the batch is another turn.
+    auto other = a->beginSettle(batch, Stage::Dedup);
+    QVERIFY(other);
+    QVERIFY(!*other);
+    QVERIFY(a->endSettle(batch, Stage::Dedup, s_leaseA.owner, false));
 }
 
 void TestLeases::claimsFromOneArchive()

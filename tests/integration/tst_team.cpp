@@ -19,10 +19,13 @@ using namespace gh;
 
 /*!
     Team mode, as curators would run it: several `gatehouse-cli fetch BATCH` processes on one PostgreSQL 15
-    catalog (started by tests/peers/postgres.sh) and one store share a batch. Every file is fetched exactly
-    once (its PREMIS events and stored objects are counted); a process killed with SIGKILL leaves leases that
-    run out, and the others finish its share; two fetches started at the same moment neither deadlock nor die
-    with a catalog error.
+    catalog (started by tests/peers/postgres.sh) and one store share a batch. Every file is fetched and
+    checked exactly once, the check's pass across the batch done once (its PREMIS events and stored objects
+    are counted); a process killed with SIGKILL leaves leases that run out, and the others finish its share;
+    two fetches started at the same moment neither deadlock nor die with a catalog error. Two curators
+    (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
+    exactly one decision stands, with the winner's name in it and in its event, and the other curator is
+    told "Already decided by …"; only the winner changes or takes back their decision.
 
     The killed process runs in its own UTS namespace under another host name when `unshare -u` works, so the
     others cannot tell it died and must wait for its leases to run out, as they would for a workstation that
@@ -39,6 +42,8 @@ private slots:
     void sharedFetch();
     void killedWorkerIsTakenOver();
     void simultaneousStartsNeverDeadlock();
+    void duplicateDecisionsFirstWriterWins();
+    void verdictsAndApprovalFirstWriterWins();
 
 private:
     struct Setup
@@ -51,6 +56,20 @@ private:
     Setup load(int files);
     QStringList globals(const Setup &setup) const;
     QProcess *startFetch(const Setup &setup, const QStringList &wrapper = {});
+    //! Starts `gatehouse-cli --as CURATOR COMMAND…` on the setup's catalog and store.
+    QProcess *startAs(const Setup &setup, const QString &curator, const QStringList &command);
+    //! Runs it to the end; its exit code, or -1 when it crashed or hung. Its stderr goes to \a err.
+    int runAs(const Setup &setup, const QString &curator, const QStringList &command,
+              QByteArray *err = nullptr);
+    //! A loaded batch fetched to the review by one process (so its duplicate cases and sample exist).
+    Setup fetched(int files);
+    /*!
+        Starts \a anna's and \a bruno's commands at the same moment and checks that exactly one wins: the
+        other exits 1 with "Already decided by <winner>". Returns the winner's name (empty on failure, with
+        the reason in \a problem).
+    */
+    QString race(const Setup &setup, const QStringList &anna, const QStringList &bruno, QString &problem);
+    QString text(const QString &sql, qint64 batchId);
     //! Checks that every file of the batch was fetched exactly once; empty when so.
     QString exactlyOnce(const Setup &setup, int files);
     qint64 count(const QString &sql, qint64 batchId);
@@ -151,8 +170,15 @@ QProcess *TestTeam::startFetch(const Setup &setup, const QStringList &wrapper)
 
 qint64 TestTeam::count(const QString &sql, qint64 batchId)
 {
+    bool ok = false;
+    const qint64 n = text(sql, batchId).toLongLong(&ok);
+    return ok ? n : -1;
+}
+
+QString TestTeam::text(const QString &sql, qint64 batchId)
+{
     const QString name = QStringLiteral("team-check");
-    qint64 result = -1;
+    QString result;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
         db.setHostName(QStringLiteral("127.0.0.1"));
@@ -164,7 +190,7 @@ qint64 TestTeam::count(const QString &sql, qint64 batchId)
             QSqlQuery q(db);
             // The batch id goes in as a number (QPSQL cannot prepare some of these subqueries).
             if (q.exec(QString(sql).replace(u'?', QString::number(batchId))) && q.next())
-                result = q.value(0).toLongLong();
+                result = q.value(0).toString();
             else
                 qWarning().noquote() << sql << q.lastError().text();
         }
@@ -181,12 +207,21 @@ QString TestTeam::exactlyOnce(const Setup &setup, int files)
     if (stored != files)
         return QStringLiteral("%1 of %2 files stored").arg(stored).arg(files);
     // Each outcome comes with its PREMIS events; a file done twice would have each of them twice.
-    const qint64 doubled = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT file_id, event_type FROM events"
-                                                " WHERE batch_id = ? AND file_id IS NOT NULL"
-                                                " GROUP BY file_id, event_type HAVING COUNT(*) > 1) d"),
-                                 batch);
+    // The check stage records one event per check and file, and its pass across the batch's files (done
+    // once, by the first process to get there) events of its own and one for the batch: the same event
+    // twice means work done twice.
+    const qint64 doubled = count(
+        QStringLiteral("SELECT COUNT(*) FROM (SELECT file_id, event_type, detail FROM events"
+                       " WHERE batch_id = ? GROUP BY file_id, event_type, detail HAVING COUNT(*) > 1) d"),
+        batch);
     if (doubled != 0)
-        return QStringLiteral("%1 (file, event type) pairs recorded more than once").arg(doubled);
+        return QStringLiteral("%1 events recorded more than once, such as: %2")
+            .arg(doubled)
+            .arg(text(QStringLiteral("SELECT string_agg(d, ' | ') FROM (SELECT COALESCE(file_id, 0) || ' '"
+                                     " || event_type || ' ' || agent || ': ' || detail AS d FROM events"
+                                     " WHERE batch_id = ? GROUP BY file_id, event_type, agent, detail"
+                                     " HAVING COUNT(*) > 1 LIMIT 3) s"),
+                      batch));
     const qint64 digested =
         count(QStringLiteral("SELECT COUNT(DISTINCT file_id) FROM events WHERE batch_id = ?"
                              " AND event_type = 'message digest calculation'"),
@@ -324,6 +359,178 @@ void TestTeam::simultaneousStartsNeverDeadlock()
         const QString problem = exactlyOnce(setup, 200);
         QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(problem)));
     }
+}
+
+QProcess *TestTeam::startAs(const Setup &setup, const QString &curator, const QStringList &command)
+{
+    auto *process = new QProcess;
+    m_processes.append(process);
+    process->start(test::binary(QStringLiteral("gatehouse-cli")),
+                   globals(setup) << QStringLiteral("--as") << curator << command);
+    return process;
+}
+
+int TestTeam::runAs(const Setup &setup, const QString &curator, const QStringList &command, QByteArray *err)
+{
+    QProcess *p = startAs(setup, curator, command);
+    if (!p->waitForFinished(300000) || p->exitStatus() != QProcess::NormalExit)
+        return -1;
+    if (err)
+        *err = p->readAllStandardError();
+    return p->exitCode();
+}
+
+TestTeam::Setup TestTeam::fetched(int files)
+{
+    Setup setup = load(files);
+    if (setup.batchId <= 0)
+        return setup;
+    QProcess *fetch = startFetch(setup);
+    if (!fetch->waitForFinished(300000) || fetch->exitStatus() != QProcess::NormalExit ||
+        fetch->exitCode() != 0) {
+        qWarning().noquote() << "fetch failed:" << fetch->readAllStandardError().right(2000);
+        setup.batchId = 0;
+    }
+    return setup;
+}
+
+QString TestTeam::race(const Setup &setup, const QStringList &anna, const QStringList &bruno,
+                       QString &problem)
+{
+    QProcess *first = startAs(setup, QStringLiteral("anna"), anna);
+    QProcess *second = startAs(setup, QStringLiteral("bruno"), bruno);
+    QList<int> exits;
+    QList<QByteArray> errs;
+    for (QProcess *p : {first, second}) {
+        if (!p->waitForFinished(300000) || p->exitStatus() != QProcess::NormalExit) {
+            problem = QStringLiteral("a process hung or crashed");
+            return {};
+        }
+        exits.append(p->exitCode());
+        errs.append(p->readAllStandardError());
+    }
+    const QStringList names{QStringLiteral("anna"), QStringLiteral("bruno")};
+    if (exits.count(0) != 1 || exits.count(1) != 1) {
+        problem = QStringLiteral("exit codes %1 and %2, not one winner: %3 | %4")
+                      .arg(exits[0])
+                      .arg(exits[1])
+                      .arg(QString::fromUtf8(errs[0]), QString::fromUtf8(errs[1]));
+        return {};
+    }
+    const int winner = exits[0] == 0 ? 0 : 1;
+    const QString told = QString::fromUtf8(errs[1 - winner]);
+    if (!told.contains(QStringLiteral("Already decided by %1 at ").arg(names[winner]))) {
+        problem = QStringLiteral("the second curator was told: %1").arg(told);
+        return {};
+    }
+    return names[winner];
+}
+
+void TestTeam::duplicateDecisionsFirstWriterWins()
+{
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    QVERIFY2(count(QStringLiteral("SELECT COUNT(*) FROM duplicate_cases WHERE batch_id = ?"),
+                   setup.batchId) == 200,
+             "the dedup stage did not classify the batch");
+    const QString batch = QString::number(setup.batchId);
+    // Several files, each decided by two curators at the same moment: one decision stands per file.
+    for (int round = 0; round < 4; ++round) {
+        const QString file = text(QStringLiteral("SELECT file_id FROM duplicate_cases WHERE batch_id = ?"
+                                                 " ORDER BY file_id OFFSET %1 LIMIT 1")
+                                      .arg(round),
+                                  setup.batchId);
+        QVERIFY(!file.isEmpty());
+        const QStringList decide{QStringLiteral("decide"), batch, QStringLiteral("--file"), file,
+                                 QStringLiteral("--action")};
+        QString problem;
+        const QString winner = race(setup, decide + QStringList{QStringLiteral("skip")},
+                                    decide + QStringList{QStringLiteral("upload")}, problem);
+        QVERIFY2(!winner.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(problem)));
+        const QString loser =
+            winner == QStringLiteral("anna") ? QStringLiteral("bruno") : QStringLiteral("anna");
+        const QString where = QStringLiteral(" WHERE batch_id = ? AND file_id = %1").arg(file);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM duplicate_decisions" + where, setup.batchId), qint64(1));
+        // Who decided is the name given with --as, in the decision and in its PREMIS event.
+        QCOMPARE(text(u"SELECT decided_by FROM duplicate_decisions" + where, setup.batchId),
+                 QString(u"curator:" + winner));
+        QCOMPARE(text(u"SELECT action FROM duplicate_decisions" + where, setup.batchId),
+                 winner == QStringLiteral("anna") ? QStringLiteral("skip") : QStringLiteral("upload"));
+        QCOMPARE(
+            count(u"SELECT COUNT(*) FROM events" + where + u" AND event_type = 'appraisal'", setup.batchId),
+            qint64(1));
+        QCOMPARE(text(u"SELECT agent FROM events" + where + u" AND event_type = 'appraisal'", setup.batchId),
+                 QString(u"curator:" + winner));
+
+        // The loser can neither decide again nor take the winner's decision back; the winner can change it.
+        QByteArray err;
+        QCOMPARE(runAs(setup, loser, decide + QStringList{QStringLiteral("hand-fix")}, &err), 1);
+        QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+        QCOMPARE(
+            runAs(setup, loser,
+                  {QStringLiteral("decide"), batch, QStringLiteral("--file"), file, QStringLiteral("--undo")},
+                  &err),
+            1);
+        QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+        QCOMPARE(runAs(setup, winner, decide + QStringList{QStringLiteral("hand-fix")}, &err), 0);
+        QCOMPARE(text(u"SELECT action FROM duplicate_decisions" + where +
+                          u" AND undone_at IS NULL"
+                          u" ORDER BY id DESC LIMIT 1",
+                      setup.batchId),
+                 QStringLiteral("hand-fix"));
+        QCOMPARE(count(u"SELECT COUNT(*) FROM duplicate_decisions" + where + u" AND decided_by = 'curator:" +
+                           loser + u"'",
+                       setup.batchId),
+                 qint64(0));
+    }
+}
+
+void TestTeam::verdictsAndApprovalFirstWriterWins()
+{
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    const QString batch = QString::number(setup.batchId);
+    QByteArray err;
+    QCOMPARE(runAs(setup, QStringLiteral("clara"), {QStringLiteral("sample"), batch}, &err), 0);
+    const QString item =
+        text(QStringLiteral("SELECT MIN(item_id) FROM review_items WHERE batch_id = ?"), setup.batchId);
+    QVERIFY2(!item.isEmpty(), err.constData());
+
+    QString problem;
+    const QStringList verdict{QStringLiteral("verdict"), batch, QStringLiteral("--item"), item};
+    const QString winner =
+        race(setup, verdict + QStringList{QStringLiteral("--pass")},
+             verdict + QStringList{QStringLiteral("--fail"), QStringLiteral("torn page")}, problem);
+    QVERIFY2(!winner.isEmpty(), qPrintable(problem));
+    const QString loser = winner == QStringLiteral("anna") ? QStringLiteral("bruno") : QStringLiteral("anna");
+    const QString where = QStringLiteral(" WHERE batch_id = ? AND item_id = %1").arg(item);
+    QCOMPARE(text(u"SELECT reviewer FROM review_items" + where, setup.batchId), winner);
+    QCOMPARE(text(u"SELECT verdict FROM review_items" + where, setup.batchId),
+             winner == QStringLiteral("anna") ? QStringLiteral("pass") : QStringLiteral("fail"));
+    // One verdict event, by the winner; the loser's never reached the catalog.
+    QCOMPARE(count(u"SELECT COUNT(*) FROM events" + where + u" AND event_type = 'validation' AND agent = '" +
+                       winner + u"'",
+                   setup.batchId),
+             qint64(1));
+    QCOMPARE(
+        count(u"SELECT COUNT(*) FROM events WHERE batch_id = ? AND agent = '" + loser + u"'", setup.batchId),
+        qint64(0));
+    // Withdrawing is the winner's alone.
+    QCOMPARE(runAs(setup, loser, verdict + QStringList{QStringLiteral("--withdraw")}, &err), 1);
+    QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+
+    // The batch is approved once, by whoever came first.
+    const QStringList approve{QStringLiteral("approve"), batch, QStringLiteral("--override"),
+                              QStringLiteral("team-mode test")};
+    const QString approver = race(setup, approve, approve, problem);
+    QVERIFY2(!approver.isEmpty(), qPrintable(problem));
+    QCOMPARE(text(QStringLiteral("SELECT decided_by FROM batches WHERE id = ?"), setup.batchId), approver);
+    QCOMPARE(text(QStringLiteral("SELECT state FROM batches WHERE id = ?"), setup.batchId),
+             QStringLiteral("approved"));
+    QCOMPARE(
+        count(QStringLiteral("SELECT COUNT(*) FROM events WHERE batch_id = ? AND event_type = 'accession'"),
+              setup.batchId),
+        qint64(1));
 }
 
 QTEST_GUILESS_MAIN(TestTeam)

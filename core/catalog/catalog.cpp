@@ -696,12 +696,9 @@ Status Catalog::setStageState(qint64 batchId, Stage stage, StageState state, con
                 " ON CONFLICT (batch_id, stage) DO UPDATE SET state = excluded.state,"
                 " started_at = COALESCE(batch_stages.started_at, excluded.started_at),"
                 " finished_at = excluded.finished_at, heartbeat_at = excluded.heartbeat_at,"
-                " runner = excluded.runner, detail = excluded.detail,"
-                // A stage that starts again is not settled until a process ends it again.
-                " settled_by = CASE WHEN excluded.state = ? THEN NULL ELSE batch_stages.settled_by END"),
+                " runner = excluded.runner, detail = excluded.detail"),
             {batchId, StageInfo::key(stage), StageInfo::key(state), running ? QVariant(now) : QVariant(),
-             running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail),
-             StageInfo::key(StageState::Running)},
+             running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail)},
             tr("recording the %1 stage").arg(StageInfo::key(stage)));
     return q ? Status() : Status(q.error());
 }
@@ -1043,7 +1040,18 @@ Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
     return inTransaction([&]() -> Status {
         if (Status s = writeStageRows(stage, ordered, true); !s)
             return s;
-        return insertEvents(events);
+        if (Status s = insertEvents(events); !s)
+            return s;
+        if (ordered.isEmpty())
+            return {};
+        // Work done for the stage: its end (beginSettle()) is to be made again. A process that joins a
+        // shared stage after its end and finds nothing to do takes that end as it is.
+        auto q =
+            run(QStringLiteral("UPDATE batch_stages SET settled_by = NULL WHERE batch_id = ? AND stage = ?"
+                               " AND settled_by IS NOT NULL"),
+                {ordered.constFirst().batchId, StageInfo::key(stage)},
+                tr("recording the %1 stage").arg(StageInfo::key(stage)));
+        return q ? Status() : Status(q.error());
     });
 }
 

@@ -253,8 +253,9 @@ public:
     /*!
         Takes the turn to end the batch's \a stage (its work across all files) when several processes shared
         it: waits while another process has the turn (PostgreSQL: a session advisory lock, given back by
-        endSettle() or when the connection closes). Returns the settlement another process recorded since the
-        stage last started, or nothing when ending it is this process's to do. Call endSettle() either way.
+        endSettle() or when the connection closes). Returns the settlement another process recorded since
+        outcomes were last recorded for the stage (recordStageOutcomes() voids it), or nothing when ending it
+       is this process's to do. Call endSettle() either way.
     */
     Result<std::optional<Settlement>> beginSettle(qint64 batchId, Stage stage);
     //! Records \a owner as having ended the stage (when \a settled) and gives the turn back.

@@ -329,8 +329,20 @@ void TestLeases::sharedStageEndsOnce()
     QCOMPARE((*second)->detail, QStringLiteral("2 warnings"));
     QVERIFY(b->endSettle(batch, Stage::Check, s_leaseB.owner, false));
 
-    // A stage that starts again is not ended until a process ends it again.
+    // A process that joins the stage after its end, with nothing left to do, takes that end too.
     QVERIFY(b->setStageState(batch, Stage::Check, StageState::Running));
+    auto late = b->beginSettle(batch, Stage::Check);
+    QVERIFY(late);
+    QVERIFY(*late);
+    QVERIFY(b->endSettle(batch, Stage::Check, s_leaseB.owner, false));
+    // Work done for the stage again (a recheck put files back): it is not ended until a process ends it.
+    auto claimed = b->claimFiles(batch, page(0, 1), s_leaseB);
+    QVERIFY(claimed);
+    QCOMPARE(claimed->files.size(), 1);
+    QList<FileRecord> done = claimed->files;
+    done[0].status = FileStatus::Success;
+    done[0].processedAt = QDateTime::currentDateTimeUtc();
+    QVERIFY(b->recordStageOutcomes(Stage::Check, done, {}));
     auto again = b->beginSettle(batch, Stage::Check);
     QVERIFY(again);
     QVERIFY(!*again);

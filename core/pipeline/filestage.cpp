@@ -279,6 +279,26 @@ Result<QList<FileRecord>> FileStage::claim(FileQuery query)
     }
 }
 
+Result<QList<FileRecord>> FileStage::keepHeld(const QList<FileRecord> &files)
+{
+    if (!m_env.catalog.sharesWork() || files.isEmpty())
+        return files;
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : files)
+        ids.append(f.id);
+    auto held = m_env.catalog.confirmLeases(stage(), m_lease, ids);
+    if (!held)
+        return held.error();
+    QList<FileRecord> kept;
+    kept.reserve(held->size());
+    for (const FileRecord &f : files) {
+        if (held->contains(f.id))
+            kept.append(f);
+    }
+    return kept;
+}
+
 int FileStage::releaseGoneHolders(QList<LeaseHolder> &holders)
 {
     int gone = 0;

@@ -145,6 +145,12 @@ protected:
     //! Claims, with this stage's lease, the pending files \a query selects (work that takes more files than
     //! the one dispatched, such as every member of an archive); files other processes hold are left out.
     Result<QList<FileRecord>> claim(FileQuery query);
+    /*!
+        Confirms (and renews) this process's leases on \a files just before work whose effects are written
+        outside commit() (the duplicates stage's cases and events): the files still held. The others waited
+        past their lease and another process took them over; they go back untouched (takeOutcome()).
+    */
+    Result<QList<FileRecord>> keepHeld(const QList<FileRecord> &files);
 
 private:
     bool loadPage();

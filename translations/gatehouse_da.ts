@@ -836,10 +836,6 @@
         <translation>Slet %1 lagrede filer (%2); leverandøren leverer igen.</translation>
     </message>
     <message>
-        <source>Batch %1 is already %2; a decision is made once.</source>
-        <translation>Batch %1 er allerede %2; en afgørelse træffes kun én gang.</translation>
-    </message>
-    <message>
         <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
         <translation>Batch %1 kan endnu ikke godkendes: %2 Angiv --override GRUND for at godkende alligevel; grunden registreres.</translation>
     </message>
@@ -866,10 +862,6 @@
     <message>
         <source>approving batch %1</source>
         <translation>godkendelse af batch %1</translation>
-    </message>
-    <message>
-        <source>Batch %1 was decided by someone else a moment ago.</source>
-        <translation>Batch %1 blev afgjort af en anden for et øjeblik siden.</translation>
     </message>
     <message>
         <source>Batch %1 approved by %2, overriding: %3</source>
@@ -961,6 +953,18 @@
             <numerusform>%n lagret fil med et problem bliver tilbage.</numerusform>
             <numerusform>%n lagrede filer med et problem bliver tilbage.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>reading the decision on batch %1</source>
+        <translation>læsning af beslutningen om batch %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Der findes ingen batch %1.</translation>
+    </message>
+    <message>
+        <source> (batch %1); a decision is made once.</source>
+        <translation> (batch %1); en beslutning træffes kun én gang.</translation>
     </message>
 </context>
 <context>
@@ -1445,6 +1449,42 @@
         <source>reading where batch %1 was delivered</source>
         <translation>læsning af, hvor batch %1 blev leveret</translation>
     </message>
+    <message>
+        <source>claiming files of batch %1 for the %2 stage</source>
+        <translation>reservation af filer i batch %1 til trinnet %2</translation>
+    </message>
+    <message>
+        <source>renewing the leases of batch %1</source>
+        <translation>fornyelse af reservationerne i batch %1</translation>
+    </message>
+    <message>
+        <source>confirming leases</source>
+        <translation>bekræftelse af reservationer</translation>
+    </message>
+    <message>
+        <source>releasing the leases of batch %1</source>
+        <translation>frigivelse af reservationerne i batch %1</translation>
+    </message>
+    <message>
+        <source>reading who works on batch %1</source>
+        <translation>læsning af, hvem der arbejder på batch %1</translation>
+    </message>
+    <message>
+        <source>waiting for the end of the %1 stage of batch %2</source>
+        <translation>venter på afslutningen af trinnet %1 for batch %2</translation>
+    </message>
+    <message>
+        <source>reading the end of the %1 stage of batch %2</source>
+        <translation>læsning af afslutningen af trinnet %1 for batch %2</translation>
+    </message>
+    <message>
+        <source>recording the end of the %1 stage of batch %2</source>
+        <translation>registrering af afslutningen af trinnet %1 for batch %2</translation>
+    </message>
+    <message>
+        <source>ending the %1 stage of batch %2</source>
+        <translation>afslutning af trinnet %1 for batch %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -1748,6 +1788,17 @@
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
         <translation>%1 linje %2: et felt i anførselstegn lukkes aldrig.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Curator</name>
+    <message>
+        <source>unknown curator</source>
+        <translation>ukendt kurator</translation>
+    </message>
+    <message>
+        <source>Already decided by %1 at %2: %3</source>
+        <translation>Allerede besluttet af %1 kl. %2: %3</translation>
     </message>
 </context>
 <context>
@@ -2297,6 +2348,10 @@
         <source>Not sent: linked to file %1 of batch %2 (%3).</source>
         <translation>Ikke sendt: knyttet til fil %1 i batch %2 (%3).</translation>
     </message>
+    <message>
+        <source>%1 is held back: the batch is uploaded once no file of it waits for a duplicate decision.</source>
+        <translation>%1 holdes tilbage: batchen uploades, når ingen af dens filer venter på en dubletbeslutning.</translation>
+    </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>
@@ -2620,6 +2675,14 @@
     <message>
         <source>The decision to %1 (case %2 against %3, by %4 on %5) was taken back.</source>
         <translation>Beslutningen %1 (sag %2 mod %3, af %4 den %5) blev trukket tilbage.</translation>
+    </message>
+    <message>
+        <source>Cannot read the decisions against %1: %2</source>
+        <translation>Kan ikke læse beslutningerne over for %1: %2</translation>
+    </message>
+    <message>
+        <source> (file %1).</source>
+        <translation> (fil %1).</translation>
     </message>
 </context>
 <context>
@@ -3125,6 +3188,38 @@
     <message>
         <source>%1 %2/%3: %4</source>
         <translation>%1 %2/%3: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 stopped while it held %n file(s) of this batch; they are taken over.</source>
+        <translation>
+            <numerusform>%1 stoppede, mens den havde %n fil i dette batch; den overtages.</numerusform>
+            <numerusform>%1 stoppede, mens den havde %n filer i dette batch; de overtages.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for %n file(s) that other Gatehouse processes are working on (%1).</source>
+        <translation>
+            <numerusform>Venter på %n fil, som andre Gatehouse-processer arbejder på (%1).</numerusform>
+            <numerusform>Venter på %n filer, som andre Gatehouse-processer arbejder på (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Another Gatehouse process took over %n file(s) after this one&apos;s lease on them ran out; its outcome for them is the one kept.</source>
+        <translation>
+            <numerusform>En anden Gatehouse-proces overtog %n fil, efter at denne proces’ reservation af den udløb; dens resultat for filen er det, der gemmes.</numerusform>
+            <numerusform>En anden Gatehouse-proces overtog %n filer, efter at denne proces’ reservation af dem udløb; dens resultat for filerne er det, der gemmes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: this process (%2) did %n file(s) of the batch.</source>
+        <translation>
+            <numerusform>%1: denne proces (%2) behandlede %n fil i batchet.</numerusform>
+            <numerusform>%1: denne proces (%2) behandlede %n filer i batchet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 ended the stage for the whole batch.</source>
+        <translation>%1: %2 afsluttede trinnet for hele batchen.</translation>
     </message>
 </context>
 <context>
@@ -6479,12 +6574,16 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <source>unknown curator</source>
-        <translation>ukendt kurator</translation>
-    </message>
-    <message>
         <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
         <translation>Batch %1 er ikke færdig med at blive indlæst (dens indlæsning er %2), så dens parti kendes endnu ikke; udtag stikprøven, når indlæsningen er færdig.</translation>
+    </message>
+    <message>
+        <source>Cannot read the verdict on %1: %2</source>
+        <translation>Kan ikke læse bedømmelsen af %1: %2</translation>
+    </message>
+    <message>
+        <source> (item %1).</source>
+        <translation> (enhed %1).</translation>
     </message>
 </context>
 <context>
@@ -7693,10 +7792,6 @@
         <translation>Regnearkskolonner, hvis betydning afviger fra standarden: {&quot;column&quot;: &quot;role&quot;}, roller identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
     </message>
     <message>
-        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
-        <translation>Navnet, der registreres ved gennemsynets afgørelser (bedømmelser, godkendelse, afvisning). Tomt: operativsystemets brugernavn.</translation>
-    </message>
-    <message>
         <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
         <translation>QA-stikprøvens acceptable kvalitetsgrænse i procent (ISO 2859-1).</translation>
     </message>
@@ -7915,6 +8010,14 @@
     <message>
         <source>Uploads at once to S3 and local targets.</source>
         <translation>Samtidige overførsler til S3 og lokale mål.</translation>
+    </message>
+    <message>
+        <source>How long a claim on a file holds without a heartbeat when several Gatehouse processes share a batch on one PostgreSQL catalog; then another process takes the file over. Renewed every third of it while the work goes on.</source>
+        <translation>Hvor længe en reservation af en fil holder uden livstegn, når flere Gatehouse-processer deler et batch i ét PostgreSQL-katalog; derefter overtager en anden proces filen. Fornyes hver tredjedel af tiden, mens arbejdet står på.</translation>
+    </message>
+    <message>
+        <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
+        <translation>Navnet, der registreres ved hver beslutning en person træffer (dubletbeslutninger, QA-bedømmelser, godkendelse, afvisning) og dens hændelser; en anden kurator, der senere beslutter det samme, får det at vide. gatehouse-cli --as NAVN tilsidesætter det for én kommando. Tomt: styresystemets brugernavn.</translation>
     </message>
 </context>
 <context>
@@ -10401,10 +10504,6 @@
         <translation>Det mål, hvis sager besluttes (kræves, når batchen er kontrolleret mod flere).</translation>
     </message>
     <message>
-        <source>Who decides (default: the operating system&apos;s user).</source>
-        <translation>Hvem der beslutter (standard: operativsystemets bruger).</translation>
-    </message>
-    <message>
         <source>Take back the decision in force for the files instead.</source>
         <translation>Træk i stedet den gældende beslutning for filerne tilbage.</translation>
     </message>
@@ -10476,6 +10575,14 @@
             <numerusform>QA af batch %1: %n fil, %2.</numerusform>
             <numerusform>QA af batch %1: %n filer, %2.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The curator recorded with decisions and their events (default: the [team] curator setting, else the operating system&apos;s user).</source>
+        <translation>Kuratoren, der registreres ved beslutninger og deres hændelser (standard: indstillingen [team] curator, ellers styresystemets bruger).</translation>
+    </message>
+    <message>
+        <source>Who decides (default: --as, else the [team] curator setting, else the operating system&apos;s user).</source>
+        <translation>Hvem der beslutter (standard: --as, ellers indstillingen [team] curator, ellers styresystemets bruger).</translation>
     </message>
 </context>
 <context>

@@ -836,10 +836,6 @@
         <translation>%1 gespeicherte Dateien löschen (%2); der Lieferant liefert neu.</translation>
     </message>
     <message>
-        <source>Batch %1 is already %2; a decision is made once.</source>
-        <translation>Stapel %1 ist bereits %2; entschieden wird nur einmal.</translation>
-    </message>
-    <message>
         <source>Batch %1 cannot be approved yet: %2 Give --override REASON to approve anyway; the reason is recorded.</source>
         <translation>Stapel %1 kann noch nicht freigegeben werden: %2 Mit --override GRUND wird trotzdem freigegeben; der Grund wird festgehalten.</translation>
     </message>
@@ -866,10 +862,6 @@
     <message>
         <source>approving batch %1</source>
         <translation>Freigeben von Stapel %1</translation>
-    </message>
-    <message>
-        <source>Batch %1 was decided by someone else a moment ago.</source>
-        <translation>Über Stapel %1 hat gerade jemand anderes entschieden.</translation>
     </message>
     <message>
         <source>Batch %1 approved by %2, overriding: %3</source>
@@ -961,6 +953,18 @@
             <numerusform>%n gespeicherte Datei mit einem Problem bleibt zurück.</numerusform>
             <numerusform>%n gespeicherte Dateien mit einem Problem bleiben zurück.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>reading the decision on batch %1</source>
+        <translation>beim Lesen der Entscheidung über Batch %1</translation>
+    </message>
+    <message>
+        <source>There is no batch %1.</source>
+        <translation>Es gibt keinen Batch %1.</translation>
+    </message>
+    <message>
+        <source> (batch %1); a decision is made once.</source>
+        <translation> (Batch %1); eine Entscheidung fällt nur einmal.</translation>
     </message>
 </context>
 <context>
@@ -1445,6 +1449,42 @@
         <source>reading where batch %1 was delivered</source>
         <translation>Lesen, wohin Stapel %1 geliefert wurde</translation>
     </message>
+    <message>
+        <source>claiming files of batch %1 for the %2 stage</source>
+        <translation>Beanspruchen von Dateien von Stapel %1 für die Stufe %2</translation>
+    </message>
+    <message>
+        <source>renewing the leases of batch %1</source>
+        <translation>Erneuern der Reservierungen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>confirming leases</source>
+        <translation>Bestätigen von Reservierungen</translation>
+    </message>
+    <message>
+        <source>releasing the leases of batch %1</source>
+        <translation>Freigeben der Reservierungen von Stapel %1</translation>
+    </message>
+    <message>
+        <source>reading who works on batch %1</source>
+        <translation>Lesen, wer an Stapel %1 arbeitet</translation>
+    </message>
+    <message>
+        <source>waiting for the end of the %1 stage of batch %2</source>
+        <translation>beim Warten auf den Abschluss der Stufe %1 von Batch %2</translation>
+    </message>
+    <message>
+        <source>reading the end of the %1 stage of batch %2</source>
+        <translation>beim Lesen des Abschlusses der Stufe %1 von Batch %2</translation>
+    </message>
+    <message>
+        <source>recording the end of the %1 stage of batch %2</source>
+        <translation>beim Festhalten des Abschlusses der Stufe %1 von Batch %2</translation>
+    </message>
+    <message>
+        <source>ending the %1 stage of batch %2</source>
+        <translation>beim Abschließen der Stufe %1 von Batch %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -1748,6 +1788,17 @@
     <message>
         <source>%1 line %2: a quoted field is never closed.</source>
         <translation>%1 Zeile %2: Ein Feld in Anführungszeichen wird nie geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>gh::Curator</name>
+    <message>
+        <source>unknown curator</source>
+        <translation>unbekannte Kuratorin/unbekannter Kurator</translation>
+    </message>
+    <message>
+        <source>Already decided by %1 at %2: %3</source>
+        <translation>Bereits entschieden von %1 um %2: %3</translation>
     </message>
 </context>
 <context>
@@ -2297,6 +2348,10 @@
         <source>Not sent: linked to file %1 of batch %2 (%3).</source>
         <translation>Nicht gesendet: mit Datei %1 aus Stapel %2 verknüpft (%3).</translation>
     </message>
+    <message>
+        <source>%1 is held back: the batch is uploaded once no file of it waits for a duplicate decision.</source>
+        <translation>%1 wird zurückgehalten: Der Stapel wird hochgeladen, sobald keine seiner Dateien mehr auf eine Dublettenentscheidung wartet.</translation>
+    </message>
 </context>
 <context>
     <name>gh::DuplicateInfo</name>
@@ -2620,6 +2675,14 @@
     <message>
         <source>The decision to %1 (case %2 against %3, by %4 on %5) was taken back.</source>
         <translation>Die Entscheidung (%1; Fall %2 gegen %3, von %4 am %5) wurde zurückgenommen.</translation>
+    </message>
+    <message>
+        <source>Cannot read the decisions against %1: %2</source>
+        <translation>Die Entscheidungen gegenüber %1 können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source> (file %1).</source>
+        <translation> (Datei %1).</translation>
     </message>
 </context>
 <context>
@@ -3125,6 +3188,38 @@
     <message>
         <source>%1 %2/%3: %4</source>
         <translation>%1 %2/%3: %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 stopped while it held %n file(s) of this batch; they are taken over.</source>
+        <translation>
+            <numerusform>%1 wurde beendet, während er %n Datei dieses Stapels hielt; sie wird übernommen.</numerusform>
+            <numerusform>%1 wurde beendet, während er %n Dateien dieses Stapels hielt; sie werden übernommen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for %n file(s) that other Gatehouse processes are working on (%1).</source>
+        <translation>
+            <numerusform>Warte auf %n Datei, an der andere Gatehouse-Prozesse arbeiten (%1).</numerusform>
+            <numerusform>Warte auf %n Dateien, an denen andere Gatehouse-Prozesse arbeiten (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Another Gatehouse process took over %n file(s) after this one&apos;s lease on them ran out; its outcome for them is the one kept.</source>
+        <translation>
+            <numerusform>Ein anderer Gatehouse-Prozess hat %n Datei übernommen, nachdem die Reservierung dieses Prozesses abgelaufen war; sein Ergebnis dafür wird behalten.</numerusform>
+            <numerusform>Ein anderer Gatehouse-Prozess hat %n Dateien übernommen, nachdem die Reservierung dieses Prozesses abgelaufen war; sein Ergebnis dafür wird behalten.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: this process (%2) did %n file(s) of the batch.</source>
+        <translation>
+            <numerusform>%1: Dieser Prozess (%2) hat %n Datei des Stapels bearbeitet.</numerusform>
+            <numerusform>%1: Dieser Prozess (%2) hat %n Dateien des Stapels bearbeitet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 ended the stage for the whole batch.</source>
+        <translation>%1: %2 hat die Stufe für den ganzen Batch abgeschlossen.</translation>
     </message>
 </context>
 <context>
@@ -6479,12 +6574,16 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <source>unknown curator</source>
-        <translation>unbekannter Kurator</translation>
-    </message>
-    <message>
         <source>Batch %1 has not finished loading (its intake is %2), so its lot is not known yet; draw its sample once intake has finished.</source>
         <translation>Stapel %1 ist noch nicht fertig geladen (seine Übernahme ist %2), daher ist sein Los noch nicht bekannt; ziehen Sie die Stichprobe, wenn die Übernahme abgeschlossen ist.</translation>
+    </message>
+    <message>
+        <source>Cannot read the verdict on %1: %2</source>
+        <translation>Das Urteil über %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source> (item %1).</source>
+        <translation> (Einheit %1).</translation>
     </message>
 </context>
 <context>
@@ -7693,10 +7792,6 @@
         <translation>Tabellenspalten, deren Bedeutung vom Standard abweicht: {&quot;column&quot;: &quot;role&quot;}, Rollen identifier, title, url, path, md5, sha1, sha256, sha512, mimetype, size, metadata, ignore.</translation>
     </message>
     <message>
-        <source>The name recorded for review decisions (verdicts, approval, rejection). Empty: the operating system&apos;s user name.</source>
-        <translation>Der Name, der bei Prüfentscheidungen festgehalten wird (Bewertungen, Freigabe, Zurückweisung). Leer: der Benutzername des Betriebssystems.</translation>
-    </message>
-    <message>
         <source>Acceptance quality limit of the QA sample, in percent (ISO 2859-1).</source>
         <translation>Annehmbare Qualitätsgrenzlage der QA-Stichprobe in Prozent (ISO 2859-1).</translation>
     </message>
@@ -7915,6 +8010,14 @@
     <message>
         <source>Uploads at once to S3 and local targets.</source>
         <translation>Gleichzeitige Uploads zu S3 und lokalen Zielen.</translation>
+    </message>
+    <message>
+        <source>How long a claim on a file holds without a heartbeat when several Gatehouse processes share a batch on one PostgreSQL catalog; then another process takes the file over. Renewed every third of it while the work goes on.</source>
+        <translation>Wie lange die Reservierung einer Datei ohne Lebenszeichen gilt, wenn sich mehrere Gatehouse-Prozesse einen Stapel in einem PostgreSQL-Katalog teilen; danach übernimmt ein anderer Prozess die Datei. Wird jedes Drittel dieser Zeit erneuert, solange die Arbeit läuft.</translation>
+    </message>
+    <message>
+        <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
+        <translation>Der Name, der bei jeder Entscheidung einer Person (Dublettenentscheidungen, QS-Urteile, Freigabe, Ablehnung) und ihren Ereignissen festgehalten wird; wer später dasselbe entscheiden will, erfährt ihn. gatehouse-cli --as NAME ersetzt ihn für einen Befehl. Leer: der Benutzername des Betriebssystems.</translation>
     </message>
 </context>
 <context>
@@ -10401,10 +10504,6 @@
         <translation>Das Ziel, dessen Fälle entschieden werden (nötig, wenn der Stapel mit mehreren abgeglichen wurde).</translation>
     </message>
     <message>
-        <source>Who decides (default: the operating system&apos;s user).</source>
-        <translation>Wer entscheidet (Standard: der Benutzer des Betriebssystems).</translation>
-    </message>
-    <message>
         <source>Take back the decision in force for the files instead.</source>
         <translation>Stattdessen die geltende Entscheidung für die Dateien zurücknehmen.</translation>
     </message>
@@ -10476,6 +10575,14 @@
             <numerusform>QA von Stapel %1: %n Datei, %2.</numerusform>
             <numerusform>QA von Stapel %1: %n Dateien, %2.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The curator recorded with decisions and their events (default: the [team] curator setting, else the operating system&apos;s user).</source>
+        <translation>Die Kuratorin oder der Kurator, die bei Entscheidungen und ihren Ereignissen festgehalten werden (Standard: die Einstellung [team] curator, sonst der Benutzer des Betriebssystems).</translation>
+    </message>
+    <message>
+        <source>Who decides (default: --as, else the [team] curator setting, else the operating system&apos;s user).</source>
+        <translation>Wer entscheidet (Standard: --as, sonst die Einstellung [team] curator, sonst der Benutzer des Betriebssystems).</translation>
     </message>
 </context>
 <context>

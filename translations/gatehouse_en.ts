@@ -174,6 +174,37 @@
     </message>
 </context>
 <context>
+    <name>gh::FileStage</name>
+    <message numerus="yes">
+        <source>%1 stopped while it held %n file(s) of this batch; they are taken over.</source>
+        <translation>
+            <numerusform>%1 stopped while it held %n file of this batch; it is taken over.</numerusform>
+            <numerusform>%1 stopped while it held %n files of this batch; they are taken over.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for %n file(s) that other Gatehouse processes are working on (%1).</source>
+        <translation>
+            <numerusform>Waiting for %n file that other Gatehouse processes are working on (%1).</numerusform>
+            <numerusform>Waiting for %n files that other Gatehouse processes are working on (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Another Gatehouse process took over %n file(s) after this one&apos;s lease on them ran out; its outcome for them is the one kept.</source>
+        <translation>
+            <numerusform>Another Gatehouse process took over %n file after this one&apos;s lease on it ran out; its outcome for it is the one kept.</numerusform>
+            <numerusform>Another Gatehouse process took over %n files after this one&apos;s lease on them ran out; its outcome for them is the one kept.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: this process (%2) did %n file(s) of the batch.</source>
+        <translation>
+            <numerusform>%1: this process (%2) did %n file of the batch.</numerusform>
+            <numerusform>%1: this process (%2) did %n files of the batch.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::FindingSeverity</name>
     <message numerus="yes">
         <source>%n error(s)</source>

@@ -49,6 +49,7 @@
 #include "issuespanel.h"
 #include "lampdelegate.h"
 #include "metadatapane.h"
+#include "pipeline/curator.h"
 #include "previewwidget.h"
 #include "progresspanel.h"
 #include "report/problems.h"
@@ -385,6 +386,7 @@ void MainWindow::createDocks()
     m_duplicates =
         new DuplicatesView(m_workspace, QSettings().fileName(), m_engine->engine()->thread(), this);
     m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
+    m_duplicates->setCurator(Curator::name(m_preferences.settings));
     m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
     m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
     // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
@@ -1291,6 +1293,7 @@ void MainWindow::editSettings()
     m_engine->setRunOptions(m_preferences.options);
     if (m_review)
         m_review->setPreferences(m_preferences);
+    m_duplicates->setCurator(Curator::name(m_preferences.settings));
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."), 10000);

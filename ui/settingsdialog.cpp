@@ -168,7 +168,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     const Settings &settings = preferences.settings;
     auto *review = new QWidget(this);
     auto *reviewForm = new QFormLayout(review);
-    m_curator->setText(settings.text(QStringLiteral("review/curator")));
+    m_curator->setText(settings.text(QStringLiteral("team/curator")));
     m_curator->setPlaceholderText(qEnvironmentVariable("USER"));
     m_curator->setAccessibleName(tr("Curator name"));
     m_curator->setToolTip(tr("Recorded with every verdict, approval and rejection."));
@@ -277,7 +277,7 @@ Preferences SettingsDialog::preferences() const
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
     p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
     const std::pair<const char *, QString> review[] = {
-        {"review/curator", m_curator->text()},
+        {"team/curator", m_curator->text()},
         {"review/aql", m_aql->currentData().toString()},
         {"review/level", m_level->currentData().toString()},
         {"review/defect_reasons", m_defectReasons->text()},

@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include "intake/intaketypes.h"
+#include "pipeline/curator.h"
 #include "pipeline/settings.h"
 #include "report/reports.h"
 
@@ -135,6 +136,10 @@ QList<QCommandLineOption> globalOptions()
         {QStringLiteral("config"), tr("Engine settings (INI)."), tr("file")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, tr("Print no progress.")},
         {QStringLiteral("verbose"), tr("Print the engine's log on stderr.")},
+        {QStringLiteral("as"),
+         tr("The curator recorded with decisions and their events (default: the [team] curator setting, "
+            "else the operating system's user)."),
+         tr("name")},
     };
 }
 
@@ -149,6 +154,9 @@ void readGlobals(const QCommandLineParser &parser, Global &global)
     take(QStringLiteral("config"), global.config);
     global.quiet = global.quiet || parser.isSet(QStringLiteral("quiet"));
     global.verbose = global.verbose || parser.isSet(QStringLiteral("verbose"));
+    // Who is at work, for every decision this process records.
+    if (parser.isSet(QStringLiteral("as")))
+        Curator::setOverride(parser.value(QStringLiteral("as")));
 }
 
 Result<Context> openContext(const Global &global, bool withStore)

@@ -8,6 +8,7 @@
 #include "dedup/duplicateclassifier.h"
 #include "dedup/duplicatesolver.h"
 #include "dedup/filemove.h"
+#include "pipeline/curator.h"
 #include "targets/mediawiki/mediawikitarget.h"
 
 namespace gh::cli {
@@ -158,8 +159,10 @@ int cmdDecide(Global global, const QStringList &arguments)
                          tr("The target whose cases are decided (needed when the batch was checked against "
                             "several)."),
                          tr("target")});
-    cl.parser.addOption(
-        {QStringLiteral("by"), tr("Who decides (default: the operating system's user)."), tr("name")});
+    cl.parser.addOption({QStringLiteral("by"),
+                         tr("Who decides (default: --as, else the [team] curator setting, else the operating "
+                            "system's user)."),
+                         tr("name")});
     cl.parser.addOption(
         {QStringLiteral("undo"), tr("Take back the decision in force for the files instead.")});
     cl.parser.addOption({QStringLiteral("json"), tr("Print what was decided as one JSON object.")});
@@ -214,7 +217,8 @@ int cmdDecide(Global global, const QStringList &arguments)
     if (auto batch = context.catalog->batch(*batchId); !batch)
         return fatal(batch.error().message);
     DuplicateSolver solver(*context.catalog, *batchId);
-    const QString by = cl.parser.value(QStringLiteral("by"));
+    const QString by = cl.parser.isSet(QStringLiteral("by")) ? cl.parser.value(QStringLiteral("by"))
+                                                             : Curator::name(context.settings);
 
     Result<DuplicateDecisionOutcome> outcome = Error{ErrorCode::Usage, {}};
     if (undo) {

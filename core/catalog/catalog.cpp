@@ -6,11 +6,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
 
+#include "idlist.h"
 #include "migrations.h"
 #include "util/logging.h"
 
@@ -37,6 +39,19 @@ bool appliedVersions(const QSqlDatabase &db, QSet<int> &versions)
 namespace {
 
 QAtomicInteger<quint64> s_connectionCounter;
+
+// A serialization failure or deadlock is retried this many times in all, after a pause that doubles from
+// s_retryBaseMs up to s_retryMaxMs, each drawn between half and one and a half of it so that the processes
+// that collided do not collide again.
+constexpr int s_retryAttempts = 8;
+constexpr int s_retryBaseMs = 20;
+constexpr int s_retryMaxMs = 2000;
+
+void pauseBeforeRetry(int attempt)
+{
+    const int base = std::min(s_retryMaxMs, s_retryBaseMs << std::min(attempt - 1, 16));
+    QThread::msleep(ulong(base / 2 + int(QRandomGenerator::global()->bounded(base + 1))));
+}
 
 // The files columns in the order fileFromQuery() reads them.
 const QString s_fileColumns = QStringLiteral(
@@ -382,6 +397,7 @@ Status Catalog::migrate(int targetVersion)
 
 Error Catalog::sqlError(const QSqlQuery &query, const QString &what) const
 {
+    m_retryable = m_dialect.isRetryable(query.lastError().nativeErrorCode());
     return Error{
         ErrorCode::Database,
         tr("Catalog error while %1 in %2: %3").arg(what, m_location.displayName(), query.lastError().text())};
@@ -389,15 +405,23 @@ Error Catalog::sqlError(const QSqlQuery &query, const QString &what) const
 
 Result<QSqlQuery> Catalog::run(const QString &sql, const QVariantList &values, const QString &what)
 {
-    QSqlQuery q(database());
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return sqlError(q, what);
-    for (const QVariant &value : values)
-        q.addBindValue(value);
-    if (!q.exec())
-        return sqlError(q, what);
-    return q;
+    for (int attempt = 1;; ++attempt) {
+        QSqlQuery q(database());
+        q.setForwardOnly(true);
+        if (!q.prepare(sql))
+            return sqlError(q, what);
+        for (const QVariant &value : values)
+            q.addBindValue(value);
+        if (q.exec())
+            return q;
+        Error error = sqlError(q, what);
+        // A statement of its own is its own transaction and may run again; one inside a transaction leaves
+        // the retry to inTransaction(), which runs the whole transaction again.
+        if (!m_retryable || m_inTransaction || attempt >= s_retryAttempts)
+            return error;
+        qCInfo(lcCatalog).noquote() << "retrying:" << error.message;
+        pauseBeforeRetry(attempt);
+    }
 }
 
 QSqlQuery &Catalog::prepared(std::optional<QSqlQuery> &slot, const QString &sql)
@@ -435,13 +459,16 @@ Catalog::Transaction::Transaction(Transaction &&other) noexcept
 
 Catalog::Transaction::~Transaction()
 {
-    if (m_catalog)
+    if (m_catalog) {
+        m_catalog->m_inTransaction = false;
         QSqlQuery(m_catalog->database()).exec(QStringLiteral("ROLLBACK"));
+    }
 }
 
 Status Catalog::Transaction::commit()
 {
     Catalog *catalog = std::exchange(m_catalog, nullptr);
+    catalog->m_inTransaction = false;
     QSqlQuery q(catalog->database());
     if (!q.exec(QStringLiteral("COMMIT"))) {
         const Error error = catalog->sqlError(q, tr("committing"));
@@ -456,7 +483,27 @@ Result<Catalog::Transaction> Catalog::transaction()
     QSqlQuery q(database());
     if (!q.exec(m_dialect.beginWrite()))
         return sqlError(q, tr("starting a transaction"));
+    m_inTransaction = true;
     return Transaction(this);
+}
+
+Status Catalog::inTransaction(const std::function<Status()> &body)
+{
+    for (int attempt = 1;; ++attempt) {
+        m_retryable = false;
+        Status status = [&]() -> Status {
+            auto tx = transaction();
+            if (!tx)
+                return tx.error();
+            if (Status s = body(); !s)
+                return s;
+            return tx->commit();
+        }();
+        if (status || !m_retryable || attempt >= s_retryAttempts)
+            return status;
+        qCInfo(lcCatalog).noquote() << "retrying the transaction:" << status.error().message;
+        pauseBeforeRetry(attempt);
+    }
 }
 
 // Batches
@@ -840,9 +887,20 @@ Status Catalog::forEachFile(qint64 batchId, const std::function<bool(const FileR
 Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
                                const QList<HttpCacheEntry> &cache)
 {
-    auto tx = transaction();
-    if (!tx)
-        return tx.error();
+    // Rows are written in key order (files by id, validators by URL), so two processes writing at once take
+    // their row locks in the same order and cannot deadlock on each other.
+    QList<FileRecord> ordered = files;
+    std::sort(ordered.begin(), ordered.end(),
+              [](const FileRecord &a, const FileRecord &b) { return a.id < b.id; });
+    QList<HttpCacheEntry> validators = cache;
+    std::sort(validators.begin(), validators.end(),
+              [](const HttpCacheEntry &a, const HttpCacheEntry &b) { return a.url < b.url; });
+    return inTransaction([&] { return writeOutcomes(ordered, events, validators); });
+}
+
+Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
+                              const QList<HttpCacheEntry> &cache)
+{
     QSqlQuery &q =
         prepared(m_recordOutcome,
                  QStringLiteral(
@@ -901,7 +959,7 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
                 return sqlError(c, tr("remembering the validators of %1").arg(e.url));
         }
     }
-    return tx->commit();
+    return {};
 }
 
 QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &values)
@@ -979,14 +1037,25 @@ Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool
 Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
                                     const QList<EventRecord> &events)
 {
-    auto tx = transaction();
-    if (!tx)
-        return tx.error();
-    if (Status s = writeStageRows(stage, files, true); !s)
-        return s;
-    if (Status s = insertEvents(events); !s)
-        return s;
-    return tx->commit();
+    QList<FileRecord> ordered = files; // key order: see recordOutcomes()
+    std::sort(ordered.begin(), ordered.end(),
+              [](const FileRecord &a, const FileRecord &b) { return a.id < b.id; });
+    return inTransaction([&]() -> Status {
+        if (Status s = writeStageRows(stage, ordered, true); !s)
+            return s;
+        if (Status s = insertEvents(events); !s)
+            return s;
+        if (ordered.isEmpty())
+            return {};
+        // Work done for the stage: its end (beginSettle()) is to be made again. A process that joins a
+        // shared stage after its end and finds nothing to do takes that end as it is.
+        auto q =
+            run(QStringLiteral("UPDATE batch_stages SET settled_by = NULL WHERE batch_id = ? AND stage = ?"
+                               " AND settled_by IS NOT NULL"),
+                {ordered.constFirst().batchId, StageInfo::key(stage)},
+                tr("recording the %1 stage").arg(StageInfo::key(stage)));
+        return q ? Status() : Status(q.error());
+    });
 }
 
 Result<QList<FileStageRecord>> Catalog::fileStages(qint64 fileId)
@@ -1100,9 +1169,24 @@ Result<int> Catalog::resetStage(qint64 batchId, Stage stage, const QList<FileSta
         return 0;
     const QString what = tr("resetting files of batch %1").arg(batchId);
     const QString stageKey = StageInfo::key(stage);
-    auto tx = transaction();
-    if (!tx)
-        return tx.error();
+    int count = 0;
+    const Status status = inTransaction([&]() -> Status {
+        count = 0;
+        auto reset = resetStageRows(batchId, stageKey, statuses, downloadsOnly, downstream, what);
+        if (!reset)
+            return reset.error();
+        count = *reset;
+        return {};
+    });
+    if (!status)
+        return status.error();
+    return count;
+}
+
+Result<int> Catalog::resetStageRows(qint64 batchId, const QString &stageKey,
+                                    const QList<FileStatus> &statuses, bool downloadsOnly,
+                                    const QList<Stage> &downstream, const QString &what)
+{
     // Rows already put back are not counted again.
     QString rows = u"UPDATE file_stages SET state = 'pending' WHERE batch_id = ? AND stage = ?"
                    u" AND state <> 'pending' AND status IN (" +
@@ -1135,9 +1219,226 @@ Result<int> Catalog::resetStage(qint64 batchId, Stage stage, const QList<FileSta
             !q)
             return q.error();
     }
-    if (Status s = tx->commit(); !s)
-        return s.error();
     return count;
+}
+
+// Leases
+
+Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, const Lease &lease)
+{
+    Q_ASSERT(query.pending);
+    const PendingFor pending = query.pending.value_or(PendingFor{});
+    const qint64 afterId = query.afterId;
+    const int limit = query.limit > 0 ? query.limit : 512;
+    const QString stageKey = StageInfo::key(pending.stage);
+    const QString now = m_dialect.nowMillis();
+    const QString expiry = now + u" + " + QString::number(qint64(lease.seconds) * 1000);
+    const QString what = tr("claiming files of batch %1 for the %2 stage").arg(batchId).arg(stageKey);
+    ClaimedPage page;
+    const Status status = inTransaction([&]() -> Status {
+        page = ClaimedPage{};
+        page.lastId = afterId;
+        // 1. Candidates in id order: pending for the stage and not held by another owner's live lease. On
+        //    PostgreSQL the rows another claim is taking right now are skipped, never waited for.
+        QVariantList values{batchId, afterId};
+        QString sql = u"SELECT f.id FROM files f WHERE +f.batch_id = ? AND f.id > ?" +
+                      pendingCondition(pending, values);
+        if (!query.sourcePath.isEmpty()) {
+            sql += u" AND f.source_path = ?";
+            values.append(query.sourcePath);
+        }
+        sql += u" AND NOT EXISTS (SELECT 1 FROM file_leases l WHERE l.file_id = f.id AND l.stage = ?"
+               u" AND l.owner <> ? AND l.expires_at > " +
+               now + u") ORDER BY f.id LIMIT " + QString::number(limit) +
+               m_dialect.skipLocked(QStringLiteral("f"));
+        values << stageKey << lease.owner;
+        auto candidates = run(sql, values, what);
+        if (!candidates)
+            return candidates.error();
+        QList<qint64> ids;
+        while (candidates->next())
+            ids.append(candidates->value(0).toLongLong());
+        page.exhausted = ids.size() < limit;
+        if (ids.isEmpty())
+            return {};
+        page.lastId = ids.constLast();
+
+        // 2. The leases, in id order. A lease another process took after this statement's snapshot (it
+        //    committed between our read and our write) stays theirs: the upsert changes only a lease that ran
+        //    out or is ours, and RETURNING names the files that are ours now.
+        QStringList rows;
+        QVariantList leaseValues;
+        rows.reserve(ids.size());
+        for (qint64 id : std::as_const(ids)) {
+            rows.append(u"(?, ?, ?, ?, " + expiry + u')');
+            leaseValues << id << stageKey << batchId << lease.owner;
+        }
+        auto taken = run(u"INSERT INTO file_leases (file_id, stage, batch_id, owner, expires_at) VALUES " +
+                             rows.join(u", ") +
+                             u" ON CONFLICT (file_id, stage) DO UPDATE SET owner = excluded.owner,"
+                             u" expires_at = excluded.expires_at WHERE file_leases.owner = excluded.owner"
+                             u" OR file_leases.expires_at <= " +
+                             now + u" RETURNING file_id",
+                         leaseValues, what);
+        if (!taken)
+            return taken.error();
+        QList<qint64> ours;
+        while (taken->next())
+            ours.append(taken->value(0).toLongLong());
+        if (ours.isEmpty())
+            return {};
+        std::sort(ours.begin(), ours.end());
+
+        // 3. What is still pending among them, read by a statement that sees every commit made before the
+        //    leases were taken: a file another process settled (and released) just now is not done twice.
+        QVariantList pendingValues;
+        auto files = run(u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id" +
+                             u" WHERE f.id IN (" + sqlIdList(ours) + u')' +
+                             pendingCondition(pending, pendingValues) + u" ORDER BY f.id",
+                         pendingValues, what);
+        if (!files)
+            return files.error();
+        page.files = filesFromQuery(*files);
+        if (page.files.size() < ours.size()) {
+            QSet<qint64> pendingIds;
+            for (const FileRecord &f : std::as_const(page.files))
+                pendingIds.insert(f.id);
+            QList<qint64> settled;
+            for (qint64 id : std::as_const(ours)) {
+                if (!pendingIds.contains(id))
+                    settled.append(id);
+            }
+            if (auto q = run(u"DELETE FROM file_leases WHERE stage = ? AND owner = ? AND file_id IN (" +
+                                 sqlIdList(settled) + u')',
+                             {stageKey, lease.owner}, what);
+                !q)
+                return q.error();
+        }
+        return {};
+    });
+    if (!status)
+        return status.error();
+    return page;
+}
+
+Status Catalog::renewLeases(qint64 batchId, Stage stage, const Lease &lease)
+{
+    const QString now = m_dialect.nowMillis();
+    // Only live leases: one that ran out may be another process's by now, and its row lock is theirs to take.
+    auto q = run(u"UPDATE file_leases SET expires_at = " + now + u" + " +
+                     QString::number(qint64(lease.seconds) * 1000) +
+                     u" WHERE batch_id = ? AND stage = ? AND owner = ? AND expires_at > " + now,
+                 {batchId, StageInfo::key(stage), lease.owner},
+                 tr("renewing the leases of batch %1").arg(batchId));
+    return q ? Status() : Status(q.error());
+}
+
+Result<QSet<qint64>> Catalog::confirmLeases(Stage stage, const Lease &lease, const QList<qint64> &fileIds)
+{
+    QSet<qint64> held;
+    if (fileIds.isEmpty())
+        return held;
+    QList<qint64> ordered = fileIds;
+    std::sort(ordered.begin(), ordered.end());
+    auto q = run(u"UPDATE file_leases SET expires_at = " + m_dialect.nowMillis() + u" + " +
+                     QString::number(qint64(lease.seconds) * 1000) +
+                     u" WHERE stage = ? AND owner = ? AND file_id IN (" + sqlIdList(ordered) +
+                     u") RETURNING file_id",
+                 {StageInfo::key(stage), lease.owner}, tr("confirming leases"));
+    if (!q)
+        return q.error();
+    while (q->next())
+        held.insert(q->value(0).toLongLong());
+    return held;
+}
+
+Status Catalog::releaseLeases(qint64 batchId, Stage stage, const QString &owner, const QList<qint64> &fileIds)
+{
+    QString sql = QStringLiteral("DELETE FROM file_leases WHERE batch_id = ? AND stage = ? AND owner = ?");
+    if (!fileIds.isEmpty())
+        sql += u" AND file_id IN (" + sqlIdList(fileIds) + u')';
+    auto q = run(sql, {batchId, StageInfo::key(stage), owner},
+                 tr("releasing the leases of batch %1").arg(batchId));
+    return q ? Status() : Status(q.error());
+}
+
+Status Catalog::dropRunOutLeases(qint64 batchId, Stage stage)
+{
+    auto q = run(u"DELETE FROM file_leases WHERE batch_id = ? AND stage = ? AND expires_at <= " +
+                     m_dialect.nowMillis(),
+                 {batchId, StageInfo::key(stage)}, tr("releasing the leases of batch %1").arg(batchId));
+    return q ? Status() : Status(q.error());
+}
+
+Result<QList<LeaseHolder>> Catalog::leaseHolders(qint64 batchId, Stage stage, const QString &exceptOwner)
+{
+    const QString now = m_dialect.nowMillis();
+    auto q =
+        run(u"SELECT owner, COUNT(*), MIN(expires_at) - " + now +
+                u" FROM file_leases WHERE batch_id = ? AND stage = ? AND owner <> ? AND expires_at > " + now +
+                u" GROUP BY owner ORDER BY owner",
+            {batchId, StageInfo::key(stage), exceptOwner}, tr("reading who works on batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    QList<LeaseHolder> holders;
+    while (q->next())
+        holders.append({q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toLongLong()});
+    return holders;
+}
+
+namespace {
+
+//! The advisory lock that is the turn to end a batch's stage: (key1, key2) of pg_advisory_lock(int, int).
+QString settleLockKeys(qint64 batchId, Stage stage)
+{
+    // 'GH' in the high bytes keeps clear of other applications' keys on a shared server.
+    return QStringLiteral("%1, %2").arg(0x47480000 | int(stage)).arg(qint32(quint32(quint64(batchId))));
+}
+
+} // namespace
+
+Result<std::optional<Settlement>> Catalog::beginSettle(qint64 batchId, Stage stage)
+{
+    if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+        auto locked = run(
+            u"SELECT pg_advisory_lock(" + settleLockKeys(batchId, stage) + u")", {},
+            tr("waiting for the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!locked)
+            return locked.error();
+    }
+    auto q = run(QStringLiteral("SELECT settled_by, state, detail FROM batch_stages"
+                                " WHERE batch_id = ? AND stage = ? AND settled_by IS NOT NULL"),
+                 {batchId, StageInfo::key(stage)},
+                 tr("reading the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<Settlement>();
+    Settlement settled;
+    settled.by = q->value(0).toString();
+    settled.state = StageInfo::stateFromKey(q->value(1).toString()).value_or(StageState::NeedsAttention);
+    settled.detail = q->value(2).toString();
+    return std::optional<Settlement>(settled);
+}
+
+Status Catalog::endSettle(qint64 batchId, Stage stage, const QString &owner, bool settled)
+{
+    Status recorded;
+    if (settled) {
+        auto q =
+            run(QStringLiteral("UPDATE batch_stages SET settled_by = ? WHERE batch_id = ? AND stage = ?"),
+                {owner, batchId, StageInfo::key(stage)},
+                tr("recording the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!q)
+            recorded = q.error();
+    }
+    if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+        auto unlocked = run(u"SELECT pg_advisory_unlock(" + settleLockKeys(batchId, stage) + u")", {},
+                            tr("ending the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
+        if (!unlocked && recorded)
+            recorded = unlocked.error();
+    }
+    return recorded;
 }
 
 Result<ItemRecord> Catalog::item(qint64 itemId)

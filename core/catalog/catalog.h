@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <QCoreApplication>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -41,6 +42,49 @@ struct FileQuery
     QString sourcePath; //!< Only files read from this path (an archive's members); empty for all.
     qint64 afterId = 0;
     int limit = -1;
+};
+
+/*!
+    \class gh::Lease
+    Who claims files for a stage (\c owner, "host:pid") and for how long a claim holds without being renewed.
+*/
+struct Lease
+{
+    QString owner;
+    int seconds = 60;
+};
+
+/*!
+    \class gh::ClaimedPage
+    One page of files a process has claimed for a stage (Catalog::claimFiles()).
+*/
+struct ClaimedPage
+{
+    QList<FileRecord> files; //!< Claimed by this owner and still pending for the stage, in id order.
+    qint64 lastId = 0;       //!< The last file looked at; the next page starts after it.
+    bool exhausted = false;  //!< Nothing claimable was left after lastId.
+};
+
+/*!
+    \class gh::LeaseHolder
+    Another process holding live leases on a stage's files (Catalog::leaseHolders()).
+*/
+struct LeaseHolder
+{
+    QString owner;
+    qint64 files = 0;
+    qint64 msToFirstExpiry = 0; //!< Until the first of its leases runs out, unless it renews them.
+};
+
+/*!
+    \class gh::Settlement
+    What another process made of a shared stage's end (Catalog::beginSettle()).
+*/
+struct Settlement
+{
+    QString by; //!< The process ("host:pid") that did the stage's work across the batch.
+    StageState state = StageState::Done;
+    QString detail;
 };
 
 /*!
@@ -86,6 +130,22 @@ public:
     };
     //! Starts a write transaction; it rolls back unless committed.
     Result<Transaction> transaction();
+    /*!
+        Runs \a body in a write transaction and commits it. When the server reports a serialization failure
+        or a deadlock (PostgreSQL 40001/40P01) anywhere in it, the transaction is rolled back and run again
+        after a short pause with jitter, a bounded number of times: the one place such failures are handled.
+        \a body must start from scratch each time it is called (reset what it gathers).
+    */
+    Status inTransaction(const std::function<Status()> &body);
+    /*!
+        Describes the failure of \a query on this catalog's connection while doing \a what; notes whether the
+        server asks for a retry (see inTransaction()), so code that runs its own statements inside
+        inTransaction() reports errors through this.
+    */
+    Error sqlError(const QSqlQuery &query, const QString &what) const;
+    //! Whether several processes may share a batch by claiming its files with leases (PostgreSQL; an
+    //! SQLite catalog has one writer at a time and its batches keep one runner).
+    bool sharesWork() const { return m_dialect.engine() == SqlDialect::Engine::Postgres; }
 
     // Batches
     Result<qint64> createBatch(const QString &name, const QString &source);
@@ -165,6 +225,42 @@ public:
     //! Calls \a visit for every item of the batch in id order, a page at a time; stops when it returns false.
     Status forEachItem(qint64 batchId, const std::function<bool(const ItemRecord &)> &visit);
 
+    // Leases: work sharing between processes
+    /*!
+        Claims up to \a query.limit files pending for \a query.pending (required) with an id above
+        \a query.afterId (and from \a query.sourcePath when given) for \a lease:
+        files without a lease, with one that ran out, or already this owner's. On PostgreSQL the candidate
+        rows are locked with SKIP LOCKED, so two processes claiming at once never wait for each other and
+       never get the same file; the lease rows are the arbiter. Files settled by another process while this
+       one claimed them are not returned (and not kept).
+    */
+    Result<ClaimedPage> claimFiles(qint64 batchId, const FileQuery &query, const Lease &lease);
+    //! Extends every live lease of \a lease.owner on the batch's \a stage: the heartbeat of work in flight.
+    Status renewLeases(qint64 batchId, Stage stage, const Lease &lease);
+    /*!
+        Of \a fileIds, those whose \a stage lease \a lease.owner still holds (even if it ran out, as long as
+        nobody took it over), each extended: what may be committed. A file missing from the answer was taken
+        over by another process, whose outcome counts.
+    */
+    Result<QSet<qint64>> confirmLeases(Stage stage, const Lease &lease, const QList<qint64> &fileIds);
+    //! Gives up the leases of \a owner on \a fileIds, or on every file of the batch's \a stage when empty.
+    Status releaseLeases(qint64 batchId, Stage stage, const QString &owner,
+                         const QList<qint64> &fileIds = {});
+    //! Removes the leases on the batch's \a stage that ran out, whoever held them (a stage that ends).
+    Status dropRunOutLeases(qint64 batchId, Stage stage);
+    //! The other processes that hold live leases on the batch's \a stage.
+    Result<QList<LeaseHolder>> leaseHolders(qint64 batchId, Stage stage, const QString &exceptOwner);
+    /*!
+        Takes the turn to end the batch's \a stage (its work across all files) when several processes shared
+        it: waits while another process has the turn (PostgreSQL: a session advisory lock, given back by
+        endSettle() or when the connection closes). Returns the settlement another process recorded since
+        outcomes were last recorded for the stage (recordStageOutcomes() voids it), or nothing when ending it
+       is this process's to do. Call endSettle() either way.
+    */
+    Result<std::optional<Settlement>> beginSettle(qint64 batchId, Stage stage);
+    //! Records \a owner as having ended the stage (when \a settled) and gives the turn back.
+    Status endSettle(qint64 batchId, Stage stage, const QString &owner, bool settled);
+
     // Targets
     //! Adds or replaces the rows of (file, target) pairs, in one transaction.
     Status recordTargets(const QList<FileTargetRecord> &targets);
@@ -232,10 +328,15 @@ private:
     Result<QList<BatchRecord>> loadBatches(qint64 onlyId);
     Status migrate(int targetVersion);
     Result<int> readVersion();
-    Error sqlError(const QSqlQuery &query, const QString &what) const;
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
     Status insertEvents(const QList<EventRecord> &events);
+    //! The body of recordOutcomes(), within its transaction.
+    Status writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
+                         const QList<HttpCacheEntry> &cache);
+    //! The body of resetStage(), within its transaction.
+    Result<int> resetStageRows(qint64 batchId, const QString &stageKey, const QList<FileStatus> &statuses,
+                               bool downloadsOnly, const QList<Stage> &downstream, const QString &what);
     //! Upserts \a stage's row for each file; with \a overall, also the derived columns of files.
     Status writeStageRows(Stage stage, const QList<FileRecord> &files, bool overall);
     //! The conditions that select files pending for a stage, on files aliased "f".
@@ -243,6 +344,9 @@ private:
 
     CatalogLocation m_location;
     SqlDialect m_dialect;
+    //! Whether the last error sqlError() described is one the server asks to retry.
+    mutable bool m_retryable = false;
+    bool m_inTransaction = false;
     QString m_connectionName;
     int m_version = 0;
     std::optional<QSqlQuery> m_insertItem;

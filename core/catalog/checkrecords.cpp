@@ -4,6 +4,7 @@
 #include <QSqlError>
 
 #include "catalog.h"
+#include "idlist.h"
 
 namespace gh {
 
@@ -91,15 +92,6 @@ ImageStatistics statisticsFromQuery(const QSqlQuery &q)
     return s;
 }
 
-QString idList(const QList<qint64> &ids)
-{
-    QStringList parts;
-    parts.reserve(ids.size());
-    for (qint64 id : ids)
-        parts.append(QString::number(id));
-    return parts.join(u',');
-}
-
 } // namespace
 
 CheckRecords::CheckRecords(Catalog &catalog)
@@ -185,8 +177,9 @@ Status CheckRecords::writeFileResults(const QList<CheckedFile> &files)
         ids.append(f.fileId);
     // The ids are numbers the catalog gave out, so listing them in the statement is safe, and one statement
     // per page is far cheaper than one per file.
-    if (auto q = run(u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + idList(ids) + u')',
-                     {}, tr("replacing QA findings"));
+    if (auto q =
+            run(u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + sqlIdList(ids) + u')',
+                {}, tr("replacing QA findings"));
         !q)
         return q.error();
 
@@ -298,7 +291,7 @@ Status CheckRecords::forgetFiles(const QList<qint64> &fileIds)
     if (!tx)
         return tx.error();
     // The ids are numbers the catalog gave out, so listing them in the statement is safe.
-    const QString ids = idList(fileIds);
+    const QString ids = sqlIdList(fileIds);
     const QStringList statements{
         u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + ids + u')',
         u"DELETE FROM check_files WHERE file_id IN (" + ids + u')',
@@ -367,7 +360,7 @@ Result<QHash<qint64, QList<FindingRecord>>> CheckRecords::findingsByFile(const Q
     if (fileIds.isEmpty())
         return result;
     auto q = run(QStringLiteral("SELECT %1 FROM check_findings WHERE file_id IN (%2) ORDER BY file_id, id")
-                     .arg(s_findingColumns, idList(fileIds)),
+                     .arg(s_findingColumns, sqlIdList(fileIds)),
                  {}, tr("reading QA findings"));
     if (!q)
         return q.error();
@@ -521,7 +514,7 @@ Result<QHash<qint64, ImageStatistics>> CheckRecords::imageStatistics(const QList
     if (fileIds.isEmpty())
         return result;
     auto q = run(QStringLiteral("SELECT %1 FROM image_stats WHERE file_id IN (%2)")
-                     .arg(s_statisticsColumns, idList(fileIds)),
+                     .arg(s_statisticsColumns, sqlIdList(fileIds)),
                  {}, tr("reading image statistics"));
     if (!q)
         return q.error();

@@ -328,6 +328,25 @@ const QList<Migration> &catalogMigrations()
                             " WHERE b.target IS NOT NULL AND b.target <> '' AND NOT EXISTS"
                             " (SELECT 1 FROM batch_targets t WHERE t.batch_id = b.id AND t.spec = b.target)"),
          }},
+        {9,
+         QStringLiteral(
+             "team mode: leases on the files a stage works on, so several processes share a batch"),
+         {
+             // One row per file a process has claimed for a stage: its owner ("host:pid") and when the
+             // claim runs out (milliseconds since the epoch on the catalog server's clock). A row that has
+             // run out may be taken over; rows outlive the work only until they run out.
+             QStringLiteral("CREATE TABLE file_leases ("
+                            " file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,"
+                            " stage TEXT NOT NULL,"
+                            " batch_id BIGINT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                            " owner TEXT NOT NULL,"
+                            " expires_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (file_id, stage)){without_rowid}"),
+             QStringLiteral("CREATE INDEX file_leases_owner ON file_leases (batch_id, stage, owner)"),
+             // Who did a shared stage's work across the batch's files (FileStage::allSettled()) since it
+             // last started, so the other processes that shared it do not do it again.
+             QStringLiteral("ALTER TABLE batch_stages ADD COLUMN settled_by TEXT"),
+         }},
     };
     return migrations;
 }

@@ -37,6 +37,24 @@ QString SqlDialect::migrationLock() const
     return m_engine == Engine::Sqlite ? QString() : QStringLiteral("SELECT pg_advisory_xact_lock(4711)");
 }
 
+QString SqlDialect::nowMillis() const
+{
+    return m_engine == Engine::Sqlite
+               ? QStringLiteral("CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)")
+               : QStringLiteral("CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)");
+}
+
+bool SqlDialect::isRetryable(const QString &nativeErrorCode) const
+{
+    return m_engine == Engine::Postgres && (nativeErrorCode == u"40001" || nativeErrorCode == u"40P01");
+}
+
+QString SqlDialect::skipLocked(const QString &table) const
+{
+    // NO KEY UPDATE: the foreign-key checks of other processes' writes (KEY SHARE) never wait for a claim.
+    return m_engine == Engine::Sqlite ? QString() : u" FOR NO KEY UPDATE OF " + table + u" SKIP LOCKED";
+}
+
 QStringList SqlDialect::connectionSetup() const
 {
     if (m_engine == Engine::Sqlite) {

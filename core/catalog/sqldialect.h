@@ -36,6 +36,18 @@ public:
     //! Serialises migrations between workstations that share one database.
     QString migrationLock() const;
 
+    //! An expression for the database server's clock in milliseconds since the epoch: every workstation
+    //! that shares a catalog reads lease expiries on the same clock.
+    QString nowMillis() const;
+
+    //! Whether a query's error is one the server asks the client to retry: a serialization failure (40001)
+    //! or a deadlock (40P01) on PostgreSQL; the transaction was rolled back and may simply run again.
+    bool isRetryable(const QString &nativeErrorCode) const;
+
+    //! Locks the rows a claim selects and skips those another transaction holds (PostgreSQL); SQLite's
+    //! write transaction already excludes every other writer.
+    QString skipLocked(const QString &table) const;
+
     //! Statements run on every new connection.
     QStringList connectionSetup() const;
 

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QPointer>
+#include <QSet>
 #include <QSqlError>
 
 #include "catalog/duplicatebook.h"
@@ -151,12 +152,32 @@ void DedupStage::classifyGathered()
         giveBack();
         return;
     }
+    // The classifier writes cases and events itself: only for files this process still holds. Those that
+    // waited past their lease and were taken over are the other process's to classify.
+    auto held = keepHeld(group);
+    if (!held) {
+        fail(held.error().message);
+        return;
+    }
+    QSet<qint64> heldIds;
+    for (const FileRecord &f : std::as_const(*held))
+        heldIds.insert(f.id);
     // The overall status stays what fetch recorded (success, unchanged).
     QList<FileRecord> files;
-    files.reserve(group.size());
+    files.reserve(held->size());
     for (FileRecord f : group) {
+        if (!heldIds.contains(f.id)) {
+            m_statuses.remove(f.id);
+            if (!takeOutcome(FileOutcome{f, {}}))
+                return;
+            continue;
+        }
         f.status = m_statuses.take(f.id);
         files.append(f);
+    }
+    if (files.isEmpty()) {
+        fill();
+        return;
     }
 
     for (const auto &classifier : m_classifiers) {

@@ -1,7 +1,11 @@
 #include "duplicatesolver.h"
 
 #include <QJsonArray>
+#include <QSqlError>
+#include <QSqlQuery>
 
+#include "catalog/idlist.h"
+#include "pipeline/curator.h"
 #include "targets/targetregistry.h"
 
 namespace gh {
@@ -23,14 +27,44 @@ QString elsewhereName(const DuplicateRecord &r)
                                : elsewhere.first().toObject().value(QStringLiteral("name")).toString();
 }
 
-QString osUser()
+//! A person's decision (not a rule's) that someone other than \a agent made: another curator decided first.
+bool decidedByAnother(const DuplicateDecision &d, const QString &agent)
 {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME");
-    return user.isEmpty() ? QStringLiteral("unknown") : user;
+    return d.rule.isEmpty() && d.decidedBy != agent;
+}
+
+/*!
+    The decision in force for each of \a fileIds against \a target (0: none), read inside the caller's
+    transaction with the cases locked until it ends (PostgreSQL; SQLite's writer already excludes others),
+    in file order so two curators deciding overlapping files cannot deadlock. What a decision is recorded
+    against, so the first writer wins.
+*/
+Result<QHash<qint64, qint64>> lockDecisionsInForce(Catalog &catalog, QList<qint64> fileIds,
+                                                   const QString &target)
+{
+    std::sort(fileIds.begin(), fileIds.end());
+    QHash<qint64, qint64> inForce;
+    constexpr qsizetype chunk = 500;
+    for (qsizetype from = 0; from < fileIds.size(); from += chunk) {
+        QSqlQuery q(catalog.database());
+        q.prepare(u"SELECT file_id, decision_id FROM duplicate_cases WHERE target = ? AND file_id IN (" +
+                  sqlIdList(fileIds.mid(from, chunk)) + u") ORDER BY file_id" +
+                  (catalog.sharesWork() ? QStringLiteral(" FOR UPDATE") : QString()));
+        q.addBindValue(target);
+        if (!q.exec())
+            return Error{ErrorCode::Database, DuplicateSolver::tr("Cannot read the decisions against %1: %2")
+                                                  .arg(target, q.lastError().text())};
+        while (q.next())
+            inForce.insert(q.value(0).toLongLong(), q.value(1).isNull() ? 0 : q.value(1).toLongLong());
+    }
+    return inForce;
+}
+
+//! "Already decided by Anna at 14:02: skip (file 12)."
+QString alreadyDecided(const DuplicateDecision &d)
+{
+    return Curator::alreadyDecided(d.decidedBy, d.decidedAt, DuplicateInfo::key(d.action)) +
+           DuplicateSolver::tr(" (file %1).").arg(d.fileId);
 }
 
 } // namespace
@@ -42,7 +76,7 @@ DuplicateSolver::DuplicateSolver(Catalog &catalog, qint64 batchId)
 
 QString DuplicateSolver::curatorAgent(const QString &curator)
 {
-    return QStringLiteral("curator:") + (curator.trimmed().isEmpty() ? osUser() : curator.trimmed());
+    return QStringLiteral("curator:") + (curator.trimmed().isEmpty() ? Curator::name() : curator.trimmed());
 }
 
 QString DuplicateSolver::numberedName(const QString &name, int n)
@@ -310,6 +344,7 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &
     const QString agent = curatorAgent(request.curator);
     QList<DuplicateDecision> decisions;
     QList<EventRecord> events;
+    QHash<qint64, qint64> seen; //!< The decision in force each file was decided against (0: none).
     for (const DuplicateRecord &r : std::as_const(records)) {
         if (r.decision && r.decision->isExecuted()) {
             outcome.refused.append(tr("File %1: the decision to %2 was already carried out (%3).")
@@ -317,6 +352,12 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &
                                        .arg(DuplicateInfo::key(r.decision->action), r.decision->execution));
             continue;
         }
+        // First writer wins: another curator's decision stands; a curator may change their own.
+        if (r.decision && decidedByAnother(*r.decision, agent)) {
+            outcome.refused.append(alreadyDecided(*r.decision));
+            continue;
+        }
+        seen.insert(r.fileId, r.decision ? r.decision->id : 0);
         auto prepared = prepare(r, request.action, request.name, request.note, agent);
         if (!prepared) {
             if (prepared.error().code == ErrorCode::Usage)
@@ -332,15 +373,35 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &
     auto tx = m_catalog.transaction();
     if (!tx)
         return tx.error();
-    for (DuplicateDecision &d : decisions) {
+    // Another curator may have decided since the cases were read: what is in force now decides.
+    auto inForce = lockDecisionsInForce(m_catalog, seen.keys(), decisions.constFirst().target);
+    if (!inForce)
+        return inForce.error();
+    QList<DuplicateDecision> kept;
+    QList<EventRecord> keptEvents;
+    for (qsizetype i = 0; i < decisions.size(); ++i) {
+        DuplicateDecision &d = decisions[i];
+        if (const qint64 now = inForce->value(d.fileId); now != 0 && now != seen.value(d.fileId)) {
+            auto first = book.decision(now);
+            if (!first)
+                return first.error();
+            if (*first && decidedByAnother(**first, agent)) {
+                outcome.refused.append(alreadyDecided(**first));
+                continue;
+            }
+        }
         if (Status s = book.addDecision(d); !s)
             return s.error();
+        kept.append(d);
+        keptEvents.append(events[i]);
     }
-    if (Status s = book.addEvents(events); !s)
+    if (kept.isEmpty())
+        return outcome; // the transaction rolls back
+    if (Status s = book.addEvents(keptEvents); !s)
         return s.error();
     if (Status s = tx->commit(); !s)
         return s.error();
-    outcome.decisions = decisions;
+    outcome.decisions = kept;
     if (Status s = updateLamp(m_catalog, m_batchId); !s)
         return s.error();
     return outcome;
@@ -368,6 +429,12 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::undo(const QList<qint64> &file
             continue;
         if (!r.decision) {
             outcome.refused.append(tr("File %1 has no decision to take back.").arg(r.fileId));
+            continue;
+        }
+        // Only the curator who decided takes a decision back (a rule's anyone may); one carried out stays,
+        // whoever asks (the book says so).
+        if (!r.decision->isExecuted() && decidedByAnother(*r.decision, agent)) {
+            outcome.refused.append(alreadyDecided(*r.decision));
             continue;
         }
         if (Status s = book.undo(r.decision->id, agent); !s) {

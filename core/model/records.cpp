@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QSysInfo>
 
+#include "runner.h"
+
 namespace gh {
 
 QString currentRunner()
@@ -13,19 +15,33 @@ QString currentRunner()
     return QSysInfo::machineHostName() + u':' + QString::number(QCoreApplication::applicationPid());
 }
 
+namespace {
+
+//! The pid of \a runner when it runs on this machine; 0 otherwise.
+qint64 localPid(const QString &runner)
+{
+    const qsizetype colon = runner.lastIndexOf(u':');
+    bool ok = false;
+    const qint64 pid = runner.mid(colon + 1).toLongLong(&ok);
+    return colon > 0 && ok && pid > 0 && runner.left(colon) == QSysInfo::machineHostName() ? pid : 0;
+}
+
+} // namespace
+
+bool runnerIsGoneHere(const QString &runner)
+{
+    const qint64 pid = localPid(runner);
+    if (pid == 0 || pid == QCoreApplication::applicationPid())
+        return false;
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
 bool StageRecord::isInterrupted() const
 {
     if (state != StageState::Running)
         return false;
-    const qsizetype colon = runner.lastIndexOf(u':');
-    const QString host = runner.left(colon);
-    bool ok = false;
-    const qint64 pid = runner.mid(colon + 1).toLongLong(&ok);
-    if (host == QSysInfo::machineHostName() && ok && pid > 0) {
-        if (pid == QCoreApplication::applicationPid())
-            return false;
-        return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-    }
+    if (localPid(runner) > 0)
+        return runnerIsGoneHere(runner);
     return !heartbeat.isValid() || heartbeat.secsTo(QDateTime::currentDateTimeUtc()) > 120;
 }
 

@@ -70,6 +70,10 @@ Status BatchRunner::checkNotRunningElsewhere(qint64 batchId)
     if (!stages)
         return stages.error();
     for (const StageRecord &r : *stages) {
+        // On a catalog that shares work, file stages claim their files with leases and several processes
+        // may run them on one batch; loading cannot be shared, and an SQLite catalog keeps one runner.
+        if (m_catalog.sharesWork() && r.stage != Stage::Intake)
+            continue;
         if (r.state == StageState::Running && !r.isInterrupted() && r.runner != currentRunner()) {
             return Error{ErrorCode::Usage,
                          tr("Batch %1 is being processed by another Gatehouse (%2, %3 stage); wait for it to "

@@ -112,24 +112,19 @@ int FetchStage::dispatchArchive(const QString &archivePath)
     if (m_archivesInFlight.contains(archivePath))
         return 0;
     m_archivesInFlight.insert(archivePath);
+    // The members are claimed like any page: those another process holds are its to copy.
     QHash<QString, FileRecord> wanted;
     FileQuery query;
-    query.pending = environment().pending;
     query.sourcePath = archivePath;
     query.limit = 5000;
-    for (;;) {
-        auto page = catalog().files(batch().batchId, query);
-        if (!page) {
-            fail(page.error().message);
-            return 0;
-        }
-        for (const FileRecord &f : *page) {
-            if (!f.sourceMember.isEmpty())
-                wanted.insert(f.sourceMember, f);
-        }
-        if (page->size() < query.limit)
-            break;
-        query.afterId = page->constLast().id;
+    auto members = claim(query);
+    if (!members) {
+        fail(members.error().message);
+        return 0;
+    }
+    for (const FileRecord &f : std::as_const(*members)) {
+        if (!f.sourceMember.isEmpty())
+            wanted.insert(f.sourceMember, f);
     }
     m_localInFlight += int(wanted.size());
     auto cancel = cancelFlag();

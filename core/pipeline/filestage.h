@@ -6,10 +6,12 @@
 #include <memory>
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
 
+#include "catalog/catalog.h"
 #include "fileoutcome.h"
 #include "progress.h"
 #include "stagedefinition.h"
@@ -22,9 +24,16 @@ namespace gh {
     what it does to one file.
 
     \list
-    \li Work: the files pending for the stage (StageEnvironment::pending) are read from the catalog a page
+    \li Work: the files pending for the stage (StageEnvironment::pending) are claimed in the catalog a page
         at a time, keyset-paged by id, so a restart after a crash carries on with what is still pending and a
         million-file batch never sits in memory. At most a bounded number of files are in flight.
+    \li Sharing: each claim is a lease owned by this process ("host:pid", [team] lease_seconds), renewed
+        every third of its time while the stage works, confirmed before an outcome is committed and given
+        up once it is. Several processes on one PostgreSQL catalog so share a batch with no file done twice;
+        a process that dies leaves leases that run out and are taken over (at once when it ran on this
+        machine). A process that runs out of work waits while others still hold leases, taking over what
+        they leave, so the stage ends when the batch's work is done, not this process's share. The work
+        across the batch's files (allSettled()) is then done once, by the first of them to get there.
     \li Commits: outcomes come back to this object's thread and are written, with their events, in one
         transaction every 256 files or 250 ms (after beforeCommit() made them durable); each commit is the
         stage's heartbeat.
@@ -133,9 +142,24 @@ protected:
     void fill();
     //! Fails the stage: running work is stopped, uncommitted outcomes are dropped (their files stay pending).
     void fail(const QString &message);
+    //! Claims, with this stage's lease, the pending files \a query selects (work that takes more files than
+    //! the one dispatched, such as every member of an archive); files other processes hold are left out.
+    Result<QList<FileRecord>> claim(FileQuery query);
+    /*!
+        Confirms (and renews) this process's leases on \a files just before work whose effects are written
+        outside commit() (the duplicates stage's cases and events): the files still held. The others waited
+        past their lease and another process took them over; they go back untouched (takeOutcome()).
+    */
+    Result<QList<FileRecord>> keepHeld(const QList<FileRecord> &files);
 
 private:
     bool loadPage();
+    //! The pass over the pending files ended: true when the stage may finish, false when it goes on (another
+    //! pass, or waiting for the files other processes hold).
+    bool passEnded();
+    //! Gives up the leases of processes on this machine that no longer exist; how many owners that was.
+    int releaseGoneHolders(QList<LeaseHolder> &holders);
+    void renewLeases(bool force);
     void flush();
     void emitProgress();
     void finish(StageState state, const QString &detail);
@@ -144,6 +168,16 @@ private:
     BatchContext m_batch;
     QThreadPool m_pool;
     QTimer m_flushTimer;
+    QTimer m_waitTimer;
+    Lease m_lease;
+    QElapsedTimer m_sinceRenewal;
+    bool m_claimedInPass = false;
+    bool m_waiting = false;
+    //! This process holds the turn to end the shared stage (Catalog::beginSettle()); and ended it itself.
+    bool m_settling = false;
+    bool m_settled = false;
+    //! Files that came back untouched in this run (cancelled, or left for a later run): not claimed again.
+    QSet<qint64> m_untouched;
     std::shared_ptr<std::atomic_bool> m_cancel;
 
     std::deque<FileRecord> m_queue;

@@ -15,6 +15,15 @@
 namespace gh {
 
 /*!
+    \class gh::TeamOptions
+    How processes that share a batch on one catalog claim its files ([team]).
+*/
+struct TeamOptions
+{
+    int leaseSeconds = 60; //!< A claim holds this long without a heartbeat; then another process may take it.
+};
+
+/*!
     \class gh::RunOptions
     Everything a run of the automatic stages is told: what intake, fetch and the store do, and the one set of
     transfer settings (User-Agent, timeouts, retries, TLS, parallelism, size and type limits) that every
@@ -26,6 +35,7 @@ struct RunOptions
     FetchOptions fetch;
     TransferOptions transfer;
     StoreOptions store;
+    TeamOptions team;
     //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
     QString bannedList;
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).

@@ -100,6 +100,7 @@ const QList<Binding> &bindings()
          [](RunOptions &o, const Settings &s, const QString &key) {
              o.store.verifyAfterWrite = s.boolean(key);
          }},
+        GH_INT_BINDING("team/lease_seconds", team.leaseSeconds),
         {"intake/banned_list", [](const RunOptions &o) { return o.bannedList; },
          [](RunOptions &o, const Settings &s, const QString &key) { o.bannedList = s.text(key); }},
         {"intake/column_mapping",

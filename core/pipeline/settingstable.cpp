@@ -137,6 +137,24 @@ QList<SettingDefinition> makeTable()
         QT_TRANSLATE_NOOP("gh::SettingsTable",
                           "Read every stored file back and compare its SHA-256 before it counts as stored."),
         "true"));
+    // [team]
+    t.append(integer(
+        "team/lease_seconds", 2, 3600, "60",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "How long a claim on a file holds without a heartbeat when several Gatehouse "
+                          "processes share a batch on one PostgreSQL catalog; then another process takes the "
+                          "file over. Renewed every third of it while the work goes on."),
+        "20"));
+    SettingDefinition curator = row(
+        "team/curator", Type::Text, "",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "The name recorded with every decision a person makes (duplicate decisions, QA "
+                          "verdicts, approval, rejection) and its events; another curator who decides the "
+                          "same thing later is told it. gatehouse-cli --as NAME overrides it for one "
+                          "command. Empty: the operating system's user name."),
+        "Karen Blixen");
+    curator.aliases = {QStringLiteral("review/curator")}; // where earlier versions kept it
+    t.append(curator);
     // [intake]
     t.append(
         row("intake/banned_list", Type::Path, "",
@@ -157,11 +175,6 @@ QList<SettingDefinition> makeTable()
                               "mimetype, size, metadata, ignore."),
             "{\"accession no\":\"identifier\",\"scan\":\"url\"}"));
     // [review]
-    t.append(row("review/curator", Type::Text, "",
-                 QT_TRANSLATE_NOOP("gh::SettingsTable",
-                                   "The name recorded for review decisions (verdicts, approval, rejection). "
-                                   "Empty: the operating system's user name."),
-                 "Karen Blixen"));
     t.append(
         choice("review/aql",
                {QStringLiteral("0.10"), QStringLiteral("0.15"), QStringLiteral("0.25"),

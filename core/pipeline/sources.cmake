@@ -3,6 +3,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/archivecopy.cpp ${CMAKE_CURRENT_LIST_DIR}/archivecopy.h
     ${CMAKE_CURRENT_LIST_DIR}/batchhousekeeping.cpp ${CMAKE_CURRENT_LIST_DIR}/batchhousekeeping.h
     ${CMAKE_CURRENT_LIST_DIR}/batchrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/batchrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/curator.cpp ${CMAKE_CURRENT_LIST_DIR}/curator.h
     ${CMAKE_CURRENT_LIST_DIR}/download.cpp ${CMAKE_CURRENT_LIST_DIR}/download.h
     ${CMAKE_CURRENT_LIST_DIR}/engine.cpp ${CMAKE_CURRENT_LIST_DIR}/engine.h
     ${CMAKE_CURRENT_LIST_DIR}/fetchoptions.h

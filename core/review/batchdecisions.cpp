@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 
 #include "catalog/catalog.h"
+#include "pipeline/curator.h"
 #include "pipeline/settingstable.h"
 #include "reviewbook.h"
 #include "reviewhooks.h"
@@ -43,6 +44,22 @@ bool becomesDeleted(FileStatus status, bool stored)
     if (stored || StatusInfo::isTransient(status))
         return true;
     return StatusInfo::severity(status) != Severity::Error;
+}
+
+//! "Already decided by Anna at 14:02: approved": who decided the batch first, for the curator who came
+//! second.
+Error decidedBefore(Catalog &catalog, qint64 batchId)
+{
+    auto q = exec(catalog, QStringLiteral("SELECT state, decided_by, decided_at FROM batches WHERE id = ?"),
+                  {batchId}, BatchDecisions::tr("reading the decision on batch %1").arg(batchId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return Error{ErrorCode::NotFound, BatchDecisions::tr("There is no batch %1.").arg(batchId)};
+    return Error{ErrorCode::Invalid,
+                 Curator::alreadyDecided(q->value(1).toString(), Catalog::fromDbTime(q->value(2).toString()),
+                                         q->value(0).toString()) +
+                     BatchDecisions::tr(" (batch %1); a decision is made once.").arg(batchId)};
 }
 
 } // namespace
@@ -151,9 +168,7 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
     if (!batch)
         return batch.error();
     if (batch->state != BatchState::Open)
-        return Error{ErrorCode::Invalid, tr("Batch %1 is already %2; a decision is made once.")
-                                             .arg(batchId)
-                                             .arg(batchStateKey(batch->state))};
+        return decidedBefore(m_catalog, batchId);
     // A target that names no kind of target is refused before anything is decided.
     if (!target.trimmed().isEmpty()) {
         const QString scheme = TargetRegistry::schemeOf(target.trimmed());
@@ -203,8 +218,7 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
     if (!q)
         return q.error();
     if (q->numRowsAffected() != 1)
-        return Error{ErrorCode::Invalid,
-                     tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
+        return decidedBefore(m_catalog, batchId);
     if (Status s = m_catalog.addEventsInTransaction({reviewEvent(batchId, 0, 0, QStringLiteral("accession"),
                                                                  QStringLiteral("success"), detail, agent)});
         !s)
@@ -265,8 +279,7 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
         if (!q)
             return q.error();
         if (q->numRowsAffected() != 1)
-            return Error{ErrorCode::Invalid,
-                         tr("Batch %1 was decided by someone else a moment ago.").arg(batchId)};
+            return decidedBefore(m_catalog, batchId);
         if (Status s = m_catalog.addEventsInTransaction(
                 {reviewEvent(batchId, 0, 0, QStringLiteral("appraisal"), QStringLiteral("failure"),
                              tr("batch rejected: %1").arg(reason.trimmed()), agent)});

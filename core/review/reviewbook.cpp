@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include "catalog/catalog.h"
+#include "pipeline/curator.h"
 #include "pipeline/settingstable.h"
 #include "qa/samplingrandom.h"
 #include "reviewflags.h"
@@ -55,6 +56,31 @@ QString planText(const SamplingPlan &plan)
         .arg(plan.sampleSize)
         .arg(plan.accept)
         .arg(plan.reject);
+}
+
+/*!
+    Fails with what the curator \a agent who came second is told when another curator gave \a itemId a
+    verdict first ("Already decided by Anna at 14:02: pass (item rec-17)."); ok when the item has no verdict,
+    or one of \a agent's own.
+*/
+Status noVerdictOfAnother(Catalog &catalog, qint64 batchId, qint64 itemId, const QString &identifier,
+                          const QString &agent)
+{
+    QSqlQuery q(catalog.database());
+    q.prepare(QStringLiteral("SELECT verdict, reviewer, decided_at FROM review_items"
+                             " WHERE batch_id = ? AND item_id = ? AND verdict IS NOT NULL"));
+    q.addBindValue(batchId);
+    q.addBindValue(itemId);
+    if (!q.exec())
+        return Error{
+            ErrorCode::Database,
+            ReviewBook::tr("Cannot read the verdict on %1: %2").arg(identifier, q.lastError().text())};
+    if (!q.next() || q.value(1).toString() == agent)
+        return {};
+    return Error{ErrorCode::Invalid,
+                 Curator::alreadyDecided(q.value(1).toString(), Catalog::fromDbTime(q.value(2).toString()),
+                                         q.value(0).toString()) +
+                     ReviewBook::tr(" (item %1).").arg(identifier)};
 }
 
 } // namespace
@@ -371,26 +397,37 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString key = ReviewKeys::key(verdict);
     const QString reason = verdict == Verdict::Fail ? defect.trimmed() : QString();
+    // First writer wins: another curator's verdict stands (the row stays as it is), a curator may change
+    // their own. On PostgreSQL an update racing another waits for it and then finds the row taken.
     auto update =
         run(QStringLiteral("UPDATE review_items SET verdict = ?, defect = ?, note = ?, reviewer = ?,"
-                           " decided_at = ? WHERE batch_id = ? AND item_id = ?"),
-            {key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), batchId, itemId},
+                           " decided_at = ? WHERE batch_id = ? AND item_id = ?"
+                           " AND (verdict IS NULL OR reviewer = ?)"),
+            {key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), batchId, itemId,
+             agent},
             tr("recording the verdict on %1").arg(identifier));
     if (!update)
         return update.error();
     bool manual = false;
     if (update->numRowsAffected() == 0) {
+        if (Status s = noVerdictOfAnother(m_catalog, batchId, itemId, identifier, agent); !s)
+            return s;
         manual = true;
         auto insert = run(
             QStringLiteral(
                 "INSERT INTO review_items (batch_id, item_id, seq, reason, verdict, defect,"
                 " note, reviewer, decided_at) SELECT CAST(? AS BIGINT), id, seq, 'manual',"
                 " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
-                " FROM items WHERE id = ?"),
+                " FROM items WHERE id = ? ON CONFLICT (batch_id, item_id) DO NOTHING"),
             {batchId, key, nullable(reason), nullable(note.trimmed()), agent, Catalog::toDbTime(now), itemId},
             tr("recording the verdict on %1").arg(identifier));
         if (!insert)
             return insert.error();
+        if (insert->numRowsAffected() == 0) {
+            // Another curator added the item by hand a moment ago.
+            if (Status s = noVerdictOfAnother(m_catalog, batchId, itemId, identifier, agent); !s)
+                return s;
+        }
     }
     QString detail = verdict == Verdict::Pass ? tr("manual QA verdict: pass")
                                               : tr("manual QA verdict: fail (%1)").arg(reason);
@@ -425,6 +462,9 @@ Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString 
     const bool manual = ReviewKeys::reasonFromKey(row->value(0).toString()) == ReviewReason::Manual;
     const QString was = row->value(1).toString();
     row->finish();
+    // Only the curator who gave a verdict withdraws it.
+    if (Status s = noVerdictOfAnother(m_catalog, batchId, itemId, QString::number(itemId), agent); !s)
+        return s;
     auto tx = m_catalog.transaction();
     if (!tx)
         return tx.error();
@@ -705,15 +745,7 @@ Status ReviewBook::recordLamp(qint64 batchId)
 
 QString ReviewBook::curatorName(const Settings &settings)
 {
-    const QString name = settings.text(QStringLiteral("review/curator"));
-    if (!name.isEmpty())
-        return name;
-    for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
-        const QString user = qEnvironmentVariable(variable);
-        if (!user.isEmpty())
-            return user;
-    }
-    return tr("unknown curator");
+    return Curator::name(settings);
 }
 
 } // namespace gh

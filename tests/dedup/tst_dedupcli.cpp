@@ -379,9 +379,16 @@ private slots:
         QVERIFY2(report.out.contains("Duplicates"), report.out.constData());
         QVERIFY2(report.out.contains("Decided: overwrite"), report.out.constData());
 
+        // Another curator cannot take anna's decision back (first writer wins); anna can.
+        const test::CliResult other =
+            cli({QStringLiteral("decide"), m_batch, QStringLiteral("--file"), twin, QStringLiteral("--undo"),
+                 QStringLiteral("--by"), QStringLiteral("bruno")});
+        QCOMPARE(other.exitCode, 1);
+        QVERIFY2(other.err.contains("Already decided by anna at "), other.err.constData());
         // Undo by file: the case is open again and dedup exits 1.
-        const test::CliResult undo = cli(
-            {QStringLiteral("decide"), m_batch, QStringLiteral("--file"), twin, QStringLiteral("--undo")});
+        const test::CliResult undo =
+            cli({QStringLiteral("decide"), m_batch, QStringLiteral("--file"), twin, QStringLiteral("--undo"),
+                 QStringLiteral("--by"), QStringLiteral("anna")});
         QCOMPARE(undo.exitCode, 0);
         dedupJson();
         QCOMPARE(lastExit, 1);

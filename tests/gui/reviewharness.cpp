@@ -29,7 +29,7 @@ int main(int argc, char *argv[])
     EngineController engine(*workspace, RunOptions{});
     engine.start();
     Settings settings;
-    (void)settings.setText(QStringLiteral("review/curator"), QStringLiteral("Harness"));
+    (void)settings.setText(QStringLiteral("team/curator"), QStringLiteral("Harness"));
     ReviewView view(&engine, *workspace, Preferences::fromSettings(settings));
 
     QObject::connect(&view, &ReviewView::verdictSaved, &view,

@@ -89,7 +89,7 @@ int filesUnder(const QString &dir)
 Preferences preferences()
 {
     Settings settings;
-    (void)settings.setText(QStringLiteral("review/curator"), QStringLiteral("Karen Blixen"));
+    (void)settings.setText(QStringLiteral("team/curator"), QStringLiteral("Karen Blixen"));
     return Preferences::fromSettings(settings);
 }
 
@@ -452,7 +452,7 @@ void TestReviewView::approvalInTheMainWindowUploads()
     QVERIFY(batch > 0);
     const QString archive = ws.file(QStringLiteral("archive"));
     Settings settings;
-    (void)settings.setText(QStringLiteral("review/curator"), QStringLiteral("Karen Blixen"));
+    (void)settings.setText(QStringLiteral("team/curator"), QStringLiteral("Karen Blixen"));
     QVERIFY(settings.setText(QStringLiteral("targets/default"), QStringLiteral("local:") + archive));
     auto workspace = Workspace::resolve(ws.catalog(), ws.store());
     MainWindow window(*workspace, Preferences::fromSettings(settings));

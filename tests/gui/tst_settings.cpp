@@ -165,7 +165,7 @@ private Q_SLOTS:
         QCOMPARE(loaded.options.transfer.maxSize, qint64(500) << 20);
         QCOMPARE(loaded.options.transfer.accept,
                  (QStringList{QStringLiteral("image/png"), QStringLiteral("application/pdf")}));
-        QCOMPARE(loaded.settings.text(QStringLiteral("review/curator")), QStringLiteral("Karen Blixen"));
+        QCOMPARE(loaded.settings.text(QStringLiteral("team/curator")), QStringLiteral("Karen Blixen"));
         QCOMPARE(loaded.settings.text(QStringLiteral("review/aql")), QStringLiteral("2.5"));
         QCOMPARE(loaded.hotFolder, QStringLiteral("/srv/incoming"));
         // The dialog shows the size as it was written, and the review tab what the file says.

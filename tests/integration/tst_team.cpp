@@ -1,0 +1,537 @@
+#include <csignal>
+
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "peerserver.h"
+#include "postgrestest.h"
+#include "testsupport.h"
+
+using namespace gh;
+
+/*!
+    Team mode, as curators would run it: several `gatehouse-cli fetch BATCH` processes on one PostgreSQL 15
+    catalog (started by tests/peers/postgres.sh) and one store share a batch. Every file is fetched and
+    checked exactly once, the check's pass across the batch done once (its PREMIS events and stored objects
+    are counted); a process killed with SIGKILL leaves leases that run out, and the others finish its share;
+    two fetches started at the same moment neither deadlock nor die with a catalog error. Two curators
+    (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
+    exactly one decision stands, with the winner's name in it and in its event, and the other curator is
+    told "Already decided by …"; only the winner changes or takes back their decision.
+
+    The killed process runs in its own UTS namespace under another host name when `unshare -u` works, so the
+    others cannot tell it died and must wait for its leases to run out, as they would for a workstation that
+    lost power; otherwise it runs here and they take its files over as soon as they see its pid gone.
+*/
+class TestTeam : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void sharedFetch_data();
+    void sharedFetch();
+    void killedWorkerIsTakenOver();
+    void simultaneousStartsNeverDeadlock();
+    void duplicateDecisionsFirstWriterWins();
+    void verdictsAndApprovalFirstWriterWins();
+
+private:
+    struct Setup
+    {
+        QString catalog;
+        QString store;
+        qint64 batchId = 0;
+    };
+    //! A fresh catalog and store with the first \a files files of the source loaded as one batch.
+    Setup load(int files);
+    QStringList globals(const Setup &setup) const;
+    QProcess *startFetch(const Setup &setup, const QStringList &wrapper = {});
+    //! Starts `gatehouse-cli --as CURATOR COMMAND…` on the setup's catalog and store.
+    QProcess *startAs(const Setup &setup, const QString &curator, const QStringList &command);
+    //! Runs it to the end; its exit code, or -1 when it crashed or hung. Its stderr goes to \a err.
+    int runAs(const Setup &setup, const QString &curator, const QStringList &command,
+              QByteArray *err = nullptr);
+    //! A loaded batch fetched to the review by one process (so its duplicate cases and sample exist).
+    Setup fetched(int files);
+    /*!
+        Starts \a anna's and \a bruno's commands at the same moment and checks that exactly one wins: the
+        other exits 1 with "Already decided by <winner>". Returns the winner's name (empty on failure, with
+        the reason in \a problem).
+    */
+    QString race(const Setup &setup, const QStringList &anna, const QStringList &bruno, QString &problem);
+    QString text(const QString &sql, qint64 batchId);
+    //! Checks that every file of the batch was fetched exactly once; empty when so.
+    QString exactlyOnce(const Setup &setup, int files);
+    qint64 count(const QString &sql, qint64 batchId);
+    static qint64 share(const QByteArray &stderrText);
+
+    std::unique_ptr<test::PeerServer> m_postgres;
+    QTemporaryDir m_dir;
+    QString m_config;
+    int m_counter = 0;
+    bool m_canUnshare = false;
+    QList<QProcess *> m_processes;
+};
+
+namespace {
+
+constexpr int s_batchFiles = 2400;
+const QString s_elsewhere = QStringLiteral("gh-elsewhere");
+
+} // namespace
+
+void TestTeam::initTestCase()
+{
+    m_postgres = std::make_unique<test::PeerServer>(QStringLiteral("postgres"));
+    QVERIFY2(m_postgres->isRunning(), qPrintable(m_postgres->error()));
+    // Small files in 30 folders: fetching them is catalog work more than disk work, which is what is shared.
+    // source-large holds the whole batch, source-small its first 200 files.
+    for (int i = 0; i < s_batchFiles; ++i) {
+        const QString relative = QStringLiteral("box-%1/page-%2.txt")
+                                     .arg(i % 30, 2, 10, QLatin1Char('0'))
+                                     .arg(i, 5, 10, QLatin1Char('0'));
+        const QByteArray content = test::pseudoRandomBytes(512 + (i * 131) % 6000, quint64(i + 1));
+        test::writeFile(m_dir.filePath(QStringLiteral("source-large/") + relative), content);
+        if (i < 200)
+            test::writeFile(m_dir.filePath(QStringLiteral("source-small/") + relative), content);
+    }
+    m_config = m_dir.filePath(QStringLiteral("team.ini"));
+    // Short leases, so a killed process's share comes back within seconds.
+    test::writeFile(m_config, "[team]\nlease_seconds=3\n");
+
+    QProcess probe;
+    probe.start(QStringLiteral("unshare"),
+                {QStringLiteral("-u"), QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                 QStringLiteral("hostname %1 && hostname").arg(s_elsewhere)});
+    m_canUnshare = probe.waitForFinished(10000) && probe.exitCode() == 0 &&
+                   probe.readAllStandardOutput().trimmed() == s_elsewhere.toUtf8();
+    qInfo() << "the killed process runs" << (m_canUnshare ? "under another host name" : "on this host");
+}
+
+void TestTeam::cleanupTestCase()
+{
+    for (QProcess *p : std::as_const(m_processes)) {
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished();
+        }
+        delete p;
+    }
+    m_processes.clear();
+    m_postgres.reset();
+}
+
+QStringList TestTeam::globals(const Setup &setup) const
+{
+    return {QStringLiteral("--catalog"), setup.catalog, QStringLiteral("--store"), setup.store,
+            QStringLiteral("--config"),  m_config};
+}
+
+TestTeam::Setup TestTeam::load(int files)
+{
+    Setup setup;
+    setup.catalog = test::freshPostgresCatalog(*m_postgres);
+    setup.store = m_dir.filePath(QStringLiteral("store-%1").arg(++m_counter));
+    const QString source =
+        m_dir.filePath(files <= 200 ? QStringLiteral("source-small") : QStringLiteral("source-large"));
+    QProcess loader;
+    loader.start(test::binary(QStringLiteral("gatehouse-cli")), globals(setup)
+                                                                    << QStringLiteral("load") << source);
+    if (!loader.waitForFinished(300000) || loader.exitCode() != 0) {
+        qWarning().noquote() << "load failed:" << loader.readAllStandardError();
+        return setup;
+    }
+    setup.batchId = loader.readAllStandardOutput().trimmed().toLongLong();
+    return setup;
+}
+
+QProcess *TestTeam::startFetch(const Setup &setup, const QStringList &wrapper)
+{
+    auto *process = new QProcess;
+    m_processes.append(process);
+    QStringList command = wrapper;
+    command << test::binary(QStringLiteral("gatehouse-cli"));
+    command += globals(setup);
+    command << QStringLiteral("--verbose") << QStringLiteral("-q") << QStringLiteral("fetch")
+            << QString::number(setup.batchId);
+    process->start(command.takeFirst(), command);
+    return process;
+}
+
+qint64 TestTeam::count(const QString &sql, qint64 batchId)
+{
+    bool ok = false;
+    const qint64 n = text(sql, batchId).toLongLong(&ok);
+    return ok ? n : -1;
+}
+
+QString TestTeam::text(const QString &sql, qint64 batchId)
+{
+    const QString name = QStringLiteral("team-check");
+    QString result;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(QStringLiteral("127.0.0.1"));
+        db.setPort(m_postgres->port());
+        db.setUserName(QStringLiteral("gatehouse"));
+        db.setPassword(QStringLiteral("gatehouse"));
+        db.setDatabaseName(QStringLiteral("gatehouse"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            // The batch id goes in as a number (QPSQL cannot prepare some of these subqueries).
+            if (q.exec(QString(sql).replace(u'?', QString::number(batchId))) && q.next())
+                result = q.value(0).toString();
+            else
+                qWarning().noquote() << sql << q.lastError().text();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+QString TestTeam::exactlyOnce(const Setup &setup, int files)
+{
+    const qint64 batch = setup.batchId;
+    const qint64 stored =
+        count(QStringLiteral("SELECT COUNT(*) FROM files WHERE batch_id = ? AND status = 'success'"), batch);
+    if (stored != files)
+        return QStringLiteral("%1 of %2 files stored").arg(stored).arg(files);
+    // Each outcome comes with its PREMIS events; a file done twice would have each of them twice.
+    // The check stage records one event per check and file, and its pass across the batch's files (done
+    // once, by the first process to get there) events of its own and one for the batch: the same event
+    // twice means work done twice.
+    const qint64 doubled = count(
+        QStringLiteral("SELECT COUNT(*) FROM (SELECT file_id, event_type, detail FROM events"
+                       " WHERE batch_id = ? GROUP BY file_id, event_type, detail HAVING COUNT(*) > 1) d"),
+        batch);
+    if (doubled != 0)
+        return QStringLiteral("%1 events recorded more than once, such as: %2")
+            .arg(doubled)
+            .arg(text(QStringLiteral("SELECT string_agg(d, ' | ') FROM (SELECT COALESCE(file_id, 0) || ' '"
+                                     " || event_type || ' ' || agent || ': ' || detail AS d FROM events"
+                                     " WHERE batch_id = ? GROUP BY file_id, event_type, agent, detail"
+                                     " HAVING COUNT(*) > 1 LIMIT 3) s"),
+                      batch));
+    const qint64 digested =
+        count(QStringLiteral("SELECT COUNT(DISTINCT file_id) FROM events WHERE batch_id = ?"
+                             " AND event_type = 'message digest calculation'"),
+              batch);
+    if (digested != files)
+        return QStringLiteral("%1 of %2 files have their digest event").arg(digested).arg(files);
+    const qint64 rows = count(
+        QStringLiteral("SELECT COUNT(*) FROM file_stages WHERE batch_id = ? AND stage = 'fetch'"), batch);
+    if (rows != files)
+        return QStringLiteral("%1 fetch rows for %2 files").arg(rows).arg(files);
+    const qint64 leases = count(QStringLiteral("SELECT COUNT(*) FROM file_leases WHERE batch_id = ?"), batch);
+    // Every process gave up what it held, and the last one removed the leases a killed one left.
+    if (leases != 0)
+        return QStringLiteral("%1 leases left behind").arg(leases);
+    // The store holds one object per file, none half-written.
+    int objects = 0;
+    QDirIterator it(setup.store, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (!path.contains(QStringLiteral("/.partial/")))
+            ++objects;
+    }
+    if (objects != files)
+        return QStringLiteral("%1 objects in the store for %2 files").arg(objects).arg(files);
+    return {};
+}
+
+qint64 TestTeam::share(const QByteArray &stderrText)
+{
+    static const QRegularExpression did(QStringLiteral("this process \\(([^)]*)\\) did (\\d+) file"));
+    const auto match = did.match(QString::fromUtf8(stderrText));
+    return match.hasMatch() ? match.captured(2).toLongLong() : -1;
+}
+
+void TestTeam::sharedFetch_data()
+{
+    QTest::addColumn<int>("processes");
+    QTest::newRow("two") << 2;
+    QTest::newRow("three") << 3;
+}
+
+void TestTeam::sharedFetch()
+{
+    QFETCH(int, processes);
+    const Setup setup = load(s_batchFiles);
+    QVERIFY(setup.batchId > 0);
+    QList<QProcess *> fetches;
+    for (int i = 0; i < processes; ++i)
+        fetches.append(startFetch(setup));
+    qint64 total = 0;
+    int working = 0;
+    for (QProcess *p : std::as_const(fetches)) {
+        QVERIFY(p->waitForFinished(600000));
+        const QByteArray err = p->readAllStandardError();
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0, err.right(2000).constData());
+        QVERIFY2(!err.contains("Catalog error"), err.right(2000).constData());
+        const qint64 did = share(err);
+        QVERIFY2(did >= 0, err.right(2000).constData());
+        qInfo() << "one process did" << did << "files";
+        total += did;
+        working += did > 0 ? 1 : 0;
+    }
+    // The shares add up to the batch: no file was done by two processes.
+    QCOMPARE(total, qint64(s_batchFiles));
+    QVERIFY2(working >= 2, "one process did the whole batch; the others found nothing to share");
+    const QString problem = exactlyOnce(setup, s_batchFiles);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::killedWorkerIsTakenOver()
+{
+    const Setup setup = load(s_batchFiles);
+    QVERIFY(setup.batchId > 0);
+    QStringList wrapper;
+    if (m_canUnshare) {
+        // exec keeps the pid: the process killed below is gatehouse-cli itself.
+        wrapper << QStringLiteral("unshare") << QStringLiteral("-u") << QStringLiteral("/bin/sh")
+                << QStringLiteral("-c") << QStringLiteral("hostname %1 && exec \"$@\"").arg(s_elsewhere)
+                << QStringLiteral("sh");
+    }
+    QProcess *victim = startFetch(setup, wrapper);
+    QProcess *survivor = startFetch(setup);
+
+    // Kill the victim while both are working: once some hundreds of files are done.
+    QElapsedTimer clock;
+    clock.start();
+    while (victim->state() != QProcess::NotRunning && clock.elapsed() < 300000) {
+        if (count(QStringLiteral("SELECT COUNT(*) FROM file_stages WHERE batch_id = ? AND stage = 'fetch'"),
+                  setup.batchId) >= 300)
+            break;
+        QTest::qWait(20);
+    }
+    QVERIFY2(victim->state() == QProcess::Running, "the victim finished before it could be killed");
+    // What the victim holds when it dies: leases nobody renews from now on.
+    const qint64 held = count(u"SELECT COUNT(*) FROM file_leases WHERE batch_id = ? AND owner = '" +
+                                  (m_canUnshare ? s_elsewhere : QSysInfo::machineHostName()) + u":" +
+                                  QString::number(victim->processId()) + u"'",
+                              setup.batchId);
+    qInfo() << "the victim held" << held << "leases when it was killed";
+    QVERIFY(held > 0);
+    ::kill(pid_t(victim->processId()), SIGKILL);
+    QVERIFY(victim->waitForFinished(30000));
+    QCOMPARE(victim->exitStatus(), QProcess::CrashExit);
+
+    QVERIFY(survivor->waitForFinished(600000));
+    const QByteArray err = survivor->readAllStandardError();
+    QVERIFY2(survivor->exitStatus() == QProcess::NormalExit && survivor->exitCode() == 0,
+             err.right(3000).constData());
+    QVERIFY2(!err.contains("Catalog error"), err.right(3000).constData());
+    const qint64 did = share(err);
+    qInfo() << "the survivor did" << did << "files";
+    QVERIFY2(did > 0, err.right(3000).constData());
+    const QString problem = exactlyOnce(setup, s_batchFiles);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::simultaneousStartsNeverDeadlock()
+{
+    // The race of issue 15: two fetches started at once both passed the batch guard, then deadlocked on the
+    // files table and one died with a catalog error. Now both share the batch; tried several times.
+    for (int round = 0; round < 4; ++round) {
+        const Setup setup = load(200);
+        QVERIFY(setup.batchId > 0);
+        QProcess *one = startFetch(setup);
+        QProcess *two = startFetch(setup);
+        for (QProcess *p : {one, two}) {
+            QVERIFY(p->waitForFinished(300000));
+            const QByteArray err = p->readAllStandardError();
+            QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0,
+                     err.right(2000).constData());
+            QVERIFY2(!err.contains("Catalog error") && !err.contains("deadlock"),
+                     err.right(2000).constData());
+            QVERIFY2(!err.contains("being processed by another Gatehouse"), err.right(2000).constData());
+        }
+        const QString problem = exactlyOnce(setup, 200);
+        QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(problem)));
+    }
+}
+
+QProcess *TestTeam::startAs(const Setup &setup, const QString &curator, const QStringList &command)
+{
+    auto *process = new QProcess;
+    m_processes.append(process);
+    process->start(test::binary(QStringLiteral("gatehouse-cli")),
+                   globals(setup) << QStringLiteral("--as") << curator << command);
+    return process;
+}
+
+int TestTeam::runAs(const Setup &setup, const QString &curator, const QStringList &command, QByteArray *err)
+{
+    QProcess *p = startAs(setup, curator, command);
+    if (!p->waitForFinished(300000) || p->exitStatus() != QProcess::NormalExit)
+        return -1;
+    if (err)
+        *err = p->readAllStandardError();
+    return p->exitCode();
+}
+
+TestTeam::Setup TestTeam::fetched(int files)
+{
+    Setup setup = load(files);
+    if (setup.batchId <= 0)
+        return setup;
+    QProcess *fetch = startFetch(setup);
+    if (!fetch->waitForFinished(300000) || fetch->exitStatus() != QProcess::NormalExit ||
+        fetch->exitCode() != 0) {
+        qWarning().noquote() << "fetch failed:" << fetch->readAllStandardError().right(2000);
+        setup.batchId = 0;
+    }
+    return setup;
+}
+
+QString TestTeam::race(const Setup &setup, const QStringList &anna, const QStringList &bruno,
+                       QString &problem)
+{
+    QProcess *first = startAs(setup, QStringLiteral("anna"), anna);
+    QProcess *second = startAs(setup, QStringLiteral("bruno"), bruno);
+    QList<int> exits;
+    QList<QByteArray> errs;
+    for (QProcess *p : {first, second}) {
+        if (!p->waitForFinished(300000) || p->exitStatus() != QProcess::NormalExit) {
+            problem = QStringLiteral("a process hung or crashed");
+            return {};
+        }
+        exits.append(p->exitCode());
+        errs.append(p->readAllStandardError());
+    }
+    const QStringList names{QStringLiteral("anna"), QStringLiteral("bruno")};
+    if (exits.count(0) != 1 || exits.count(1) != 1) {
+        problem = QStringLiteral("exit codes %1 and %2, not one winner: %3 | %4")
+                      .arg(exits[0])
+                      .arg(exits[1])
+                      .arg(QString::fromUtf8(errs[0]), QString::fromUtf8(errs[1]));
+        return {};
+    }
+    const int winner = exits[0] == 0 ? 0 : 1;
+    const QString told = QString::fromUtf8(errs[1 - winner]);
+    if (!told.contains(QStringLiteral("Already decided by %1 at ").arg(names[winner]))) {
+        problem = QStringLiteral("the second curator was told: %1").arg(told);
+        return {};
+    }
+    return names[winner];
+}
+
+void TestTeam::duplicateDecisionsFirstWriterWins()
+{
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    QVERIFY2(count(QStringLiteral("SELECT COUNT(*) FROM duplicate_cases WHERE batch_id = ?"),
+                   setup.batchId) == 200,
+             "the dedup stage did not classify the batch");
+    const QString batch = QString::number(setup.batchId);
+    // Several files, each decided by two curators at the same moment: one decision stands per file.
+    for (int round = 0; round < 4; ++round) {
+        const QString file = text(QStringLiteral("SELECT file_id FROM duplicate_cases WHERE batch_id = ?"
+                                                 " ORDER BY file_id OFFSET %1 LIMIT 1")
+                                      .arg(round),
+                                  setup.batchId);
+        QVERIFY(!file.isEmpty());
+        const QStringList decide{QStringLiteral("decide"), batch, QStringLiteral("--file"), file,
+                                 QStringLiteral("--action")};
+        QString problem;
+        const QString winner = race(setup, decide + QStringList{QStringLiteral("skip")},
+                                    decide + QStringList{QStringLiteral("upload")}, problem);
+        QVERIFY2(!winner.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(problem)));
+        const QString loser =
+            winner == QStringLiteral("anna") ? QStringLiteral("bruno") : QStringLiteral("anna");
+        const QString where = QStringLiteral(" WHERE batch_id = ? AND file_id = %1").arg(file);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM duplicate_decisions" + where, setup.batchId), qint64(1));
+        // Who decided is the name given with --as, in the decision and in its PREMIS event.
+        QCOMPARE(text(u"SELECT decided_by FROM duplicate_decisions" + where, setup.batchId),
+                 QString(u"curator:" + winner));
+        QCOMPARE(text(u"SELECT action FROM duplicate_decisions" + where, setup.batchId),
+                 winner == QStringLiteral("anna") ? QStringLiteral("skip") : QStringLiteral("upload"));
+        QCOMPARE(
+            count(u"SELECT COUNT(*) FROM events" + where + u" AND event_type = 'appraisal'", setup.batchId),
+            qint64(1));
+        QCOMPARE(text(u"SELECT agent FROM events" + where + u" AND event_type = 'appraisal'", setup.batchId),
+                 QString(u"curator:" + winner));
+
+        // The loser can neither decide again nor take the winner's decision back; the winner can change it.
+        QByteArray err;
+        QCOMPARE(runAs(setup, loser, decide + QStringList{QStringLiteral("hand-fix")}, &err), 1);
+        QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+        QCOMPARE(
+            runAs(setup, loser,
+                  {QStringLiteral("decide"), batch, QStringLiteral("--file"), file, QStringLiteral("--undo")},
+                  &err),
+            1);
+        QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+        QCOMPARE(runAs(setup, winner, decide + QStringList{QStringLiteral("hand-fix")}, &err), 0);
+        QCOMPARE(text(u"SELECT action FROM duplicate_decisions" + where +
+                          u" AND undone_at IS NULL"
+                          u" ORDER BY id DESC LIMIT 1",
+                      setup.batchId),
+                 QStringLiteral("hand-fix"));
+        QCOMPARE(count(u"SELECT COUNT(*) FROM duplicate_decisions" + where + u" AND decided_by = 'curator:" +
+                           loser + u"'",
+                       setup.batchId),
+                 qint64(0));
+    }
+}
+
+void TestTeam::verdictsAndApprovalFirstWriterWins()
+{
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    const QString batch = QString::number(setup.batchId);
+    QByteArray err;
+    QCOMPARE(runAs(setup, QStringLiteral("clara"), {QStringLiteral("sample"), batch}, &err), 0);
+    const QString item =
+        text(QStringLiteral("SELECT MIN(item_id) FROM review_items WHERE batch_id = ?"), setup.batchId);
+    QVERIFY2(!item.isEmpty(), err.constData());
+
+    QString problem;
+    const QStringList verdict{QStringLiteral("verdict"), batch, QStringLiteral("--item"), item};
+    const QString winner =
+        race(setup, verdict + QStringList{QStringLiteral("--pass")},
+             verdict + QStringList{QStringLiteral("--fail"), QStringLiteral("torn page")}, problem);
+    QVERIFY2(!winner.isEmpty(), qPrintable(problem));
+    const QString loser = winner == QStringLiteral("anna") ? QStringLiteral("bruno") : QStringLiteral("anna");
+    const QString where = QStringLiteral(" WHERE batch_id = ? AND item_id = %1").arg(item);
+    QCOMPARE(text(u"SELECT reviewer FROM review_items" + where, setup.batchId), winner);
+    QCOMPARE(text(u"SELECT verdict FROM review_items" + where, setup.batchId),
+             winner == QStringLiteral("anna") ? QStringLiteral("pass") : QStringLiteral("fail"));
+    // One verdict event, by the winner; the loser's never reached the catalog.
+    QCOMPARE(count(u"SELECT COUNT(*) FROM events" + where + u" AND event_type = 'validation' AND agent = '" +
+                       winner + u"'",
+                   setup.batchId),
+             qint64(1));
+    QCOMPARE(
+        count(u"SELECT COUNT(*) FROM events WHERE batch_id = ? AND agent = '" + loser + u"'", setup.batchId),
+        qint64(0));
+    // Withdrawing is the winner's alone.
+    QCOMPARE(runAs(setup, loser, verdict + QStringList{QStringLiteral("--withdraw")}, &err), 1);
+    QVERIFY2(err.contains(QByteArray("Already decided by " + winner.toUtf8())), err.constData());
+
+    // The batch is approved once, by whoever came first.
+    const QStringList approve{QStringLiteral("approve"), batch, QStringLiteral("--override"),
+                              QStringLiteral("team-mode test")};
+    const QString approver = race(setup, approve, approve, problem);
+    QVERIFY2(!approver.isEmpty(), qPrintable(problem));
+    QCOMPARE(text(QStringLiteral("SELECT decided_by FROM batches WHERE id = ?"), setup.batchId), approver);
+    QCOMPARE(text(QStringLiteral("SELECT state FROM batches WHERE id = ?"), setup.batchId),
+             QStringLiteral("approved"));
+    QCOMPARE(
+        count(QStringLiteral("SELECT COUNT(*) FROM events WHERE batch_id = ? AND event_type = 'accession'"),
+              setup.batchId),
+        qint64(1));
+}
+
+QTEST_GUILESS_MAIN(TestTeam)
+#include "tst_team.moc"

@@ -87,7 +87,8 @@ Result<QList<TargetRoute>> TargetRoute::fromArguments(const QStringList &argumen
 
 bool UploadPlan::isUploadable(const FileRecord &file)
 {
-    return (file.status == FileStatus::Success || file.status == FileStatus::Unchanged) &&
+    return (file.status == FileStatus::Success || file.status == FileStatus::Unchanged ||
+            file.status == FileStatus::Pending) &&
            !file.storedKey.isEmpty();
 }
 

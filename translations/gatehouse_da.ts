@@ -8646,6 +8646,18 @@
         <source>Sent to %1 as %2 by an interrupted run: %3 bytes, sha1 %4, found complete.</source>
         <translation>Sendt til %1 som %2 af en afbrudt kørsel: %3 byte, sha1 %4, fundet komplet.</translation>
     </message>
+    <message>
+        <source>%1 stored %2 although its answer was lost; not sent again.</source>
+        <translation>%1 gemte %2, selv om svaret gik tabt; ikke sendt igen.</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5 (the first answer was lost).</source>
+        <translation>Sendt til %1 som %2: %3 bytes, sha1 %4, sha256 %5 (det første svar gik tabt).</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes), as its answer to the upload says.</source>
+        <translation>%1 indeholder %2 med de kontrolsummer, der blev sendt (sha1 %3, %4 byte), som dens svar på uploaden siger.</translation>
+    </message>
 </context>
 <context>
     <name>gh::TargetOptions</name>
@@ -8864,8 +8876,8 @@
         <translation>Sæt overførsler på pause</translation>
     </message>
     <message>
-        <source>Hold the running downloads where they are and start no new files; a local copy under way finishes its file.</source>
-        <translation>Hold de kørende downloads, hvor de er, og start ingen nye filer; en lokal kopiering, der er i gang, gør sin fil færdig.</translation>
+        <source>Hold the running downloads and uploads where they are and start no new files; a local copy under way finishes its file.</source>
+        <translation>Hold de kørende downloads og uploads, hvor de er, og start ingen nye filer; en lokal kopiering, der er i gang, gør sin fil færdig.</translation>
     </message>
     <message>
         <source>Starting…</source>

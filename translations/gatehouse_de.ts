@@ -8646,6 +8646,18 @@
         <source>Sent to %1 as %2 by an interrupted run: %3 bytes, sha1 %4, found complete.</source>
         <translation>Von einem unterbrochenen Lauf an %1 als %2 gesendet: %3 Bytes, sha1 %4, vollständig vorgefunden.</translation>
     </message>
+    <message>
+        <source>%1 stored %2 although its answer was lost; not sent again.</source>
+        <translation>%1 hat %2 gespeichert, obwohl die Antwort verloren ging; nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5 (the first answer was lost).</source>
+        <translation>An %1 als %2 gesendet: %3 Bytes, sha1 %4, sha256 %5 (die erste Antwort ging verloren).</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes), as its answer to the upload says.</source>
+        <translation>%1 enthält %2 mit den gesendeten Prüfsummen (sha1 %3, %4 Bytes), wie seine Antwort auf den Upload besagt.</translation>
+    </message>
 </context>
 <context>
     <name>gh::TargetOptions</name>
@@ -8864,8 +8876,8 @@
         <translation>Übertragungen pausieren</translation>
     </message>
     <message>
-        <source>Hold the running downloads where they are and start no new files; a local copy under way finishes its file.</source>
-        <translation>Hält die laufenden Downloads an, wo sie sind, und startet keine neuen Dateien; eine laufende lokale Kopie stellt ihre Datei noch fertig.</translation>
+        <source>Hold the running downloads and uploads where they are and start no new files; a local copy under way finishes its file.</source>
+        <translation>Hält die laufenden Downloads und Uploads an, wo sie sind, und startet keine neuen Dateien; eine laufende lokale Kopie stellt ihre Datei noch fertig.</translation>
     </message>
     <message>
         <source>Starting…</source>

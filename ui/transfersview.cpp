@@ -151,8 +151,9 @@ void TransfersView::updatePauseButton()
     } else {
         m_pause->setText(tr("&Pause"));
         m_pause->setAccessibleName(tr("Pause transfers"));
-        m_pause->setToolTip(tr("Hold the running downloads where they are and start no new files; a local "
-                               "copy under way finishes its file."));
+        m_pause->setToolTip(
+            tr("Hold the running downloads and uploads where they are and start no new files; a local "
+               "copy under way finishes its file."));
     }
 }
 

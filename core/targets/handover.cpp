@@ -190,14 +190,9 @@ Result<QStringList> UploadHandover::withdraw(Catalog &catalog, qint64 batchId, c
             return Error{target.error().code, tr("Cannot withdraw batch %1 from %2: %3")
                                                   .arg(batchId)
                                                   .arg(displayName(spec), target.error().message)};
-        if ((*target)->kind() == u"mediawiki") {
-            said.append(
-                tr("%1 files stay on %2: deleting needs an administrator.").arg(ours).arg(displayName(spec)));
-            continue;
-        }
-
         qint64 removed = 0;
         qint64 afterId = 0;
+        QString refused; //!< Why a wiki keeps the rest (the account may not delete).
         for (;;) {
             auto rows = catalog.batchTargets(batchId, spec, afterId, s_page);
             if (!rows)
@@ -212,6 +207,14 @@ Result<QStringList> UploadHandover::withdraw(Catalog &catalog, qint64 batchId, c
                 if (row.state != TargetState::Uploaded && row.state != TargetState::TargetMismatch)
                     continue;
                 if (Status s = (*target)->remove(row.remoteName, reason); !s) {
+                    if ((*target)->kind() == u"mediawiki" && s.error().code == ErrorCode::Usage) {
+                        // The account may not delete: the files stay, and their rows say delivered.
+                        stopped = Error{ErrorCode::Usage, tr("%1 files stay on %2: deleting needs an "
+                                                             "administrator.")
+                                                              .arg(ours - removed - changed.size())
+                                                              .arg(displayName(spec))};
+                        break;
+                    }
                     stopped =
                         Error{s.error().code,
                               tr("Deleting batch %1 from %2 stopped at %3: %4 Reject it again to carry on.")
@@ -238,8 +241,16 @@ Result<QStringList> UploadHandover::withdraw(Catalog &catalog, qint64 batchId, c
                     return s.error();
             }
             removed += changed.size();
+            if (!stopped && stopped.error().code == ErrorCode::Usage) {
+                refused = stopped.error().message;
+                break;
+            }
             if (!stopped)
                 return stopped.error();
+        }
+        if (!refused.isEmpty()) {
+            said.append(refused);
+            continue;
         }
         QString line = tr("%1 files deleted from %2.").arg(removed).arg(displayName(spec));
         if (before > 0)

@@ -65,11 +65,12 @@ public:
     static QString displayName(const QString &spec);
 
     /*!
-        Withdraws what \a batchId delivered (rows \c uploaded or \c target-mismatch) from its local and S3
+        Withdraws what \a batchId delivered (rows \c uploaded or \c target-mismatch) from its
         targets: deletes each object (Target::remove()), then marks its row \c deleted and records a PREMIS
         deletion event per file naming the target, page by page, so running it again carries on where a
         crash stopped it. Files that were at a target before (\c already-there) are not ours and stay. A
-        wiki keeps what it has: deleting there needs an administrator, and its rows stay as they are.
+        wiki deletes them too where the account may (a bot password with the delete grant); otherwise they
+        stay (deleting there needs an administrator) and their rows stay as they are.
         Returns a sentence per target.
     */
     static Result<QStringList> withdraw(Catalog &catalog, qint64 batchId, const TargetOptions &options,

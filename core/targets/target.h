@@ -147,6 +147,11 @@ struct UploadOutcome
     bool fatal = false;     //!< The target cannot take any file (credentials, rights, disabled uploads).
     bool cancelled = false; //!< Stopped by cancel; the state stays pending (resume kept).
     std::optional<RemoteObject> stored; //!< What the target reported holding afterwards, when it said.
+    /*!
+        \a stored is what the target itself computed from the bytes it keeps (a wiki's imageinfo SHA-1 and
+        size in the upload's answer), as good as reading it back: a match needs no second request.
+    */
+    bool storedByTarget = false;
 };
 
 /*!

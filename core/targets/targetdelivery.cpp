@@ -235,6 +235,7 @@ Status TargetDelivery::lookUp(const QList<DeliveryItem *> &items,
             item.reported.insert(QStringLiteral("lookup"), lookup);
         if (!a.normalizedName.isEmpty())
             item.remoteName = a.normalizedName;
+        item.nameWasFree = !a.named;
 
         if (!a.nameProblem.isEmpty()) {
             item.state = TargetState::Failed;
@@ -335,8 +336,36 @@ void TargetDelivery::send(DeliveryItem &item, const std::function<void(qint64, q
                                      .arg(item.sentSize())
                                      .arg(digests.sha1, digests.sha256)));
         m_journal.remove(item.file.id);
+        if (outcome.storedByTarget && outcome.stored && outcome.stored->holds(digests, item.sentSize())) {
+            // The wiki's answer already says what it keeps (it hashed the stored bytes): verified without
+            // asking again. Anything else is read back by verify().
+            item.verified = true;
+            item.reported.insert(QStringLiteral("verified"), outcome.stored->toJson());
+            item.events.append(
+                event(item, QStringLiteral("fixity check"), QStringLiteral("success"),
+                      tr("%1 holds %2 with the digests that were sent (sha1 %3, %4 bytes), as its answer to "
+                         "the upload says.")
+                          .arg(spec, item.remoteName, digests.sha1)
+                          .arg(item.sentSize())));
+        }
         break;
     case TargetState::AlreadyThere:
+        if (item.nameWasFree && outcome.name == item.remoteName) {
+            // Our name was free when we looked, and holds our bytes now: our own request stored them and
+            // its answer was lost (the engine sent it again and the wiki said "no change"). They are this
+            // batch's delivery (a rejection withdraws them); verify() reads them back.
+            item.state = TargetState::Uploaded;
+            item.message =
+                tr("%1 stored %2 although its answer was lost; not sent again.").arg(spec, item.remoteName);
+            item.events.append(event(item, QStringLiteral("transfer"), QStringLiteral("success"),
+                                     tr("Sent to %1 as %2: %3 bytes, sha1 %4, sha256 %5 (the first answer "
+                                        "was lost).")
+                                         .arg(spec, item.remoteName)
+                                         .arg(item.sentSize())
+                                         .arg(digests.sha1, digests.sha256)));
+            m_journal.remove(item.file.id);
+            break;
+        }
         item.verified = true;
         item.events.append(
             event(item, QStringLiteral("transfer"), QStringLiteral("success"),

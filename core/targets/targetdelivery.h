@@ -59,6 +59,8 @@ struct DeliveryItem
     bool verified = false;
     bool transient = false;
     bool fatal = false;
+    //! lookUp() found nothing under our name: bytes there after our request are ours.
+    bool nameWasFree = false;
     QList<EventRecord> events;
 
     //! What was (or is to be) sent: the derivative's digests where there is one.

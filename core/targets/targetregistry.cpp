@@ -25,6 +25,18 @@ QList<TargetRegistry::Kind> &registered()
 
 } // namespace
 
+HttpEngineOptions TargetRegistry::httpOptions(const TargetOptions &options)
+{
+    HttpEngineOptions http;
+    http.userAgent = options.userAgent;
+    if (!options.contact.isEmpty())
+        http.contact = options.contact;
+    http.caBundle = options.caBundle;
+    http.perHost = options.mediawikiJobs + 4;
+    http.jobs = http.perHost;
+    return http;
+}
+
 QList<TargetRegistry::Kind> TargetRegistry::builtInKinds()
 {
     return {
@@ -49,14 +61,7 @@ QList<TargetRegistry::Kind> TargetRegistry::builtInKinds()
              if (context.http) {
                  engine = std::shared_ptr<HttpEngine>(context.http, [](HttpEngine *) {});
              } else {
-                 HttpEngineOptions http;
-                 http.userAgent = options.userAgent;
-                 if (!options.contact.isEmpty())
-                     http.contact = options.contact;
-                 http.caBundle = options.caBundle;
-                 http.perHost = options.mediawikiJobs + 4;
-                 http.jobs = http.perHost;
-                 engine = std::make_shared<HttpEngine>(http);
+                 engine = std::make_shared<HttpEngine>(httpOptions(options));
              }
              RetryPolicy retry;
              retry.maxAttempts = options.maxAttempts;

@@ -12,6 +12,7 @@
 namespace gh {
 
 class HttpEngine;
+struct HttpEngineOptions;
 
 /*!
     \class gh::TargetContext
@@ -59,6 +60,9 @@ public:
     */
     static Result<std::unique_ptr<Target>> open(const QString &spec, const TargetOptions &options,
                                                 const TargetContext &context = {});
+    //! The HTTP engine a wiki target brings when the run gives none (user agent, contact, CA bundle, as many
+    //! connections per host as the write lanes and a few reads need).
+    static HttpEngineOptions httpOptions(const TargetOptions &options);
 
 private:
     static QList<Kind> builtInKinds();

@@ -87,10 +87,10 @@ Result<QList<TargetRoute>> TargetRoute::fromArguments(const QStringList &argumen
 
 bool UploadPlan::isUploadable(const FileRecord &file)
 {
-    // A file an earlier upload held back for a decision (needs-decision) is a stored file all the same: once
-    // decided, the next upload takes it.
+    // A file an earlier upload held back for a decision (needs-decision), or put back to pending after a
+    // transient failure, is a stored file all the same: the next upload takes it.
     return (file.status == FileStatus::Success || file.status == FileStatus::Unchanged ||
-            file.status == FileStatus::NeedsDecision) &&
+            file.status == FileStatus::NeedsDecision || file.status == FileStatus::Pending) &&
            !file.storedKey.isEmpty();
 }
 

@@ -69,7 +69,11 @@ public:
     };
     //! Reads the batch's files once (ids and positions only are kept).
     static Result<UploadPlan> build(Catalog &catalog, qint64 batchId, const TargetRoute &route);
-    //! Whether \a file may be uploaded at all: fetched successfully (or unchanged) and stored.
+    /*!
+        Whether \a file may be uploaded at all: fetched successfully (or unchanged) and stored. A stored file
+        put back to pending (its upload failed transiently and is tried again) counts too: the stage only
+        takes it once the stages before it are done with it, and its page number stays what it was.
+    */
     static bool isUploadable(const FileRecord &file);
 
     std::optional<Entry> entry(qint64 fileId) const;

@@ -2,9 +2,11 @@
 
 #include <QJsonArray>
 #include <QPointer>
+#include <QThread>
 #include <QUrl>
 
 #include "catalog/catalog.h"
+#include "net/httpengine.h"
 #include "uploadpreview.h"
 
 namespace gh {
@@ -42,7 +44,12 @@ UploadStage::UploadStage(const StageEnvironment &environment, const UploadSettin
     , m_workDir(workDir)
 {}
 
-UploadStage::~UploadStage() = default;
+UploadStage::~UploadStage()
+{
+    // Its thread reports activity into members that go before it does.
+    if (m_http)
+        m_http->shutdown();
+}
 
 StageDefinition UploadStage::definition(const UploadSettings &settings, const QString &workDir)
 {
@@ -72,6 +79,26 @@ Status UploadStage::prepare()
                      tr("No target to upload to: give --target, or [targets] default in the settings.")};
     TargetContext context;
     context.stagingDir = m_workDir + QStringLiteral("/staging");
+    m_clock.start();
+    const bool wiki =
+        std::any_of(m_settings.routes.cbegin(), m_settings.routes.cend(), [](const TargetRoute &route) {
+            return TargetRegistry::schemeOf(route.spec) == u"mediawiki";
+        });
+    if (wiki && !m_http) {
+        m_http = std::make_unique<HttpEngine>(TargetRegistry::httpOptions(m_settings.options));
+        connect(
+            m_http.get(), &HttpEngine::activity, this,
+            [this](const QList<TransferActivity> &transfers) {
+                QMutexLocker lock(&m_activityMutex);
+                m_engineActivity.clear();
+                for (const TransferActivity &t : transfers) {
+                    if (t.direction == TransferActivity::Direction::Upload)
+                        m_engineActivity.insert(t.tag, t);
+                }
+            },
+            Qt::DirectConnection);
+    }
+    context.http = m_http.get();
     int maxParallel = 1;
     for (const TargetRoute &route : std::as_const(m_settings.routes)) {
         Route r;
@@ -279,9 +306,12 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
         for (DeliveryItem &d : work) {
             if (cancel->load() || d.state != TargetState::Pending)
                 continue;
+            if (!waitWhilePaused(cancel))
+                continue;
             const qint64 id = d.file.id;
             const QString label = d.label();
             const QString host = hostOf(spec);
+            progress(id, label, host, 0, d.sentSize()); // a row from the start, not only once it is sent
             r.delivery->send(
                 d,
                 [this, id, label, host](qint64 done, qint64 total) {
@@ -291,6 +321,7 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
             {
                 QMutexLocker lock(&m_activityMutex);
                 m_activity.remove(id);
+                m_sendStarted.remove(id);
                 if (d.state == TargetState::Uploaded)
                     m_bytesSent += d.sentSize();
             }
@@ -421,8 +452,12 @@ Status UploadStage::commit(const QList<FileRecord> &files, const QList<EventReco
             if (Status s = r.gates.settle(catalog(), rows); !s)
                 return s;
         }
-        // Recorded: the marks that told an interrupted run's deliveries from others' go.
+        // Recorded: the marks that told an interrupted run's deliveries from others' go. A failed send keeps
+        // its mark: the wiki may have stored the bytes before the connection dropped, and the next run that
+        // finds them under our name knows they are ours (uploaded, withdrawn on a rejection).
         for (const FileTargetRecord &row : rows) {
+            if (row.state == TargetState::Failed || row.state == TargetState::TargetMismatch)
+                continue;
             for (const Route &r : m_routes) {
                 if (r.target->spec() == row.target)
                     r.delivery->settled(row.fileId);
@@ -455,21 +490,58 @@ void UploadStage::progress(qint64 fileId, const QString &label, const QString &h
     a.direction = TransferActivity::Direction::Upload;
     a.bytesDone = done;
     a.total = total;
+    const qint64 now = m_clock.elapsed();
+    auto started = m_sendStarted.constFind(fileId);
+    if (started == m_sendStarted.cend())
+        started = m_sendStarted.insert(fileId, now);
+    a.bytesPerSecond = now > *started ? double(done) * 1000.0 / double(now - *started) : 0.0;
+}
+
+QList<TransferActivity> UploadStage::running() const
+{
+    QMutexLocker lock(&m_activityMutex);
+    QList<TransferActivity> result;
+    result.reserve(m_activity.size());
+    for (TransferActivity a : m_activity) {
+        // The stage knows what each file's earlier requests (chunks) delivered; the engine knows how far
+        // the request on the wire is, how fast, and in which attempt.
+        const auto e = m_engineActivity.constFind(a.tag);
+        if (e != m_engineActivity.cend()) {
+            const qint64 done = a.bytesDone + e->bytesDone;
+            a.bytesDone = a.total >= 0 ? std::min(a.total, done) : done;
+            a.bytesPerSecond = e->bytesPerSecond;
+            a.attempt = e->attempt;
+        }
+        result.append(a);
+    }
+    return result;
 }
 
 qint64 UploadStage::bytesInFlight() const
 {
-    QMutexLocker lock(&m_activityMutex);
     qint64 bytes = 0;
-    for (const TransferActivity &a : m_activity)
+    for (const TransferActivity &a : running())
         bytes += a.bytesDone;
     return bytes;
 }
 
 QList<TransferActivity> UploadStage::activity() const
 {
-    QMutexLocker lock(&m_activityMutex);
-    return m_activity.values();
+    return running();
+}
+
+void UploadStage::pauseWork(bool paused)
+{
+    m_workPaused.store(paused);
+    if (m_http)
+        m_http->setPaused(paused);
+}
+
+bool UploadStage::waitWhilePaused(const std::shared_ptr<std::atomic_bool> &cancel) const
+{
+    while (m_workPaused.load() && !cancel->load())
+        QThread::msleep(50);
+    return !cancel->load();
 }
 
 QString UploadStage::doneDetail() const

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 
@@ -30,6 +31,10 @@ namespace gh {
 
     A target that refuses every file (bad credentials, uploads disabled, a session that keeps getting lost)
     fails the stage with its message; transient failures (network, a busy wiki) are retried by the next run.
+
+    Wikis are spoken to through the stage's own HTTP engine: its exchanges are the transfers view's rows
+    (bytes, rate, attempt, as they go), and pausing the stage pauses the requests on the wire as well as
+    the files waiting for their turn.
 */
 class UploadStage : public FileStage
 {
@@ -56,6 +61,7 @@ protected:
     Status commit(const QList<FileRecord> &files, const QList<EventRecord> &events) override;
     bool isBreakerError(const FileRecord &file) const override;
     QString breakerMessage(int count, const QString &lastError) const override;
+    void pauseWork(bool paused) override;
     qint64 bytesInFlight() const override;
     QList<TransferActivity> activity() const override;
     QString doneDetail() const override;
@@ -85,8 +91,14 @@ private:
     void groupDone(const GroupResult &result);
     void progress(qint64 fileId, const QString &label, const QString &host, qint64 done, qint64 total);
 
+    //! The uploads running now: what the stage knows of each file, with the engine's live numbers.
+    QList<TransferActivity> running() const;
+    //! Holds a worker while the stage is paused (false: cancelled).
+    bool waitWhilePaused(const std::shared_ptr<std::atomic_bool> &cancel) const;
+
     UploadSettings m_settings;
     QString m_workDir;
+    std::unique_ptr<HttpEngine> m_http; //!< For wiki targets; outlives them (declared before m_routes).
     std::vector<Route> m_routes;
     int m_groupSize = 50;
     int m_maxGroups = 1;
@@ -98,7 +110,11 @@ private:
 
     mutable QMutex m_activityMutex;
     QHash<qint64, TransferActivity> m_activity;
+    QHash<qint64, TransferActivity> m_engineActivity; //!< The engine's exchanges, by tag (file id).
+    QHash<qint64, qint64> m_sendStarted;              //!< When each running upload started (m_clock).
+    QElapsedTimer m_clock;
     qint64 m_bytesSent = 0;
+    std::atomic_bool m_workPaused{false};
 };
 
 } // namespace gh

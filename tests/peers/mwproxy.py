@@ -13,8 +13,14 @@ plan is armed; then the proxy answers the next API requests itself, the way a bu
         the next N requests get HTTP 503 with Retry-After: S (default 1) and an HTML body
     POST /_proxy/faults?kind=readonly&count=N
         the next N requests get the API error "readonly" (a wiki in maintenance)
+    POST /_proxy/faults?kind=drop&count=N
+        the next N requests go to the wiki, which does what they ask (stores an upload), but the proxy then
+        closes the connection without a reply: an answer lost on the way back
     count=-1 arms the fault for good (a wiki that keeps failing). POST /_proxy/faults?kind=none disarms.
-    Only requests whose method matches &method=GET|POST are hit, when given (default: both).
+    Only requests whose method matches &method=GET|POST are hit, when given (default: both), and only those
+    whose API action matches &action=A (e.g. upload), when given.
+    POST /_proxy/slow?rate=B  reads request bodies at about B bytes a second from now on (0: at full speed),
+                             so uploads are still running when a test looks at them
     GET /_proxy/requests     JSON list of every api.php request seen: method, query and form fields
                              (file contents left out), whether a fault answered it, and when
     POST /_proxy/reset       clears the request log
@@ -34,8 +40,9 @@ import time
 import urllib.parse
 
 lock = threading.Lock()
-plan = {"kind": "none", "count": 0, "lag": 7, "retry": 1, "method": ""}
+plan = {"kind": "none", "count": 0, "lag": 7, "retry": 1, "method": "", "action": ""}
 log = []
+slow = {"rate": 0}
 
 
 def form_fields(content_type, body):
@@ -81,7 +88,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 plan["lag"] = int(query.get("lag", "7"))
                 plan["retry"] = int(query.get("retry", "1"))
                 plan["method"] = query.get("method", "").upper()
+                plan["action"] = query.get("action", "")
             return self.reply(200, json.dumps(plan).encode(), [("Content-Type", "application/json")])
+        if path == "/_proxy/slow":
+            with lock:
+                slow["rate"] = int(query.get("rate", "0"))
+            return self.reply(200, json.dumps(slow).encode(), [("Content-Type", "application/json")])
         if path == "/_proxy/requests":
             with lock:
                 body = json.dumps(log).encode()
@@ -92,11 +104,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, b"{}", [("Content-Type", "application/json")])
         return self.reply(404, b"unknown control path\n")
 
-    def take_fault(self):
+    def take_fault(self, action):
         with lock:
             if plan["kind"] == "none" or plan["count"] == 0:
                 return None
             if plan["method"] and plan["method"] != self.command:
+                return None
+            if plan["action"] and plan["action"] != action:
                 return None
             if plan["count"] > 0:
                 plan["count"] -= 1
@@ -106,15 +120,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parsed = urllib.parse.urlsplit(self.path)
         query = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        with lock:
+            rate = slow["rate"]
+        if rate > 0 and not parsed.path.startswith("/_proxy/"):
+            parts, left, piece = [], length, max(1, rate // 10)
+            while left > 0:
+                parts.append(self.rfile.read(min(piece, left)))
+                left -= len(parts[-1])
+                if not parts[-1]:
+                    break
+                time.sleep(0.1)
+            body = b"".join(parts)
+        else:
+            body = self.rfile.read(length) if length else b""
         if parsed.path.startswith("/_proxy/"):
             return self.control(parsed.path, query)
 
         is_api = parsed.path.endswith("/api.php")
-        fault = self.take_fault() if is_api else None
+        form = form_fields(self.headers.get("Content-Type", ""), body) if is_api else {}
+        fault = self.take_fault(query.get("action") or form.get("action", "")) if is_api else None
         if is_api:
-            entry = {"method": self.command, "query": query,
-                     "form": form_fields(self.headers.get("Content-Type", ""), body),
+            entry = {"method": self.command, "query": query, "form": form,
                      "fault": fault["kind"] if fault else None, "at": time.time()}
             with lock:
                 log.append(entry)
@@ -147,6 +173,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                            headers=headers)
         response = connection.getresponse()
         data = response.read()
+        connection.close()
+        if fault and fault["kind"] == "drop":
+            # The wiki answered; the client never hears it.
+            self.close_connection = True
+            return
         self.send_response(response.status, response.reason)
         for name, value in response.getheaders():
             if name.lower() in ("connection", "keep-alive", "transfer-encoding", "content-length"):
@@ -156,7 +187,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        connection.close()
 
     do_GET = handle_any
     do_POST = handle_any

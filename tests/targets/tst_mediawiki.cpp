@@ -2,7 +2,8 @@
 // 4 MiB, a bot password), partly through the fault-injecting proxy (tests/peers/mwproxy.sh): look-ups batched
 // by title and by SHA-1, single and chunked uploads, a chunked upload interrupted and continued from the
 // wiki's stash by a new session, async publishing, warnings as outcomes, sessions deleted mid-run, maxlag and
-// Retry-After waited out, a wiki that keeps failing, verify, delete and the deleted file found by its bytes.
+// Retry-After waited out, a wiki that keeps failing, verify, delete and the deleted file found by its bytes;
+// answers to uploads lost after the wiki stored the file (still our upload: a rejection withdraws it).
 
 #include <QBuffer>
 #include <QDir>
@@ -221,6 +222,32 @@ class tst_MediaWiki : public QObject
         return std::unique_ptr<MediaWikiTarget>(static_cast<MediaWikiTarget *>(opened->release()));
     }
 
+    //! A settings file in \a ws with the wiki's account, \a mediawiki more [mediawiki] lines, and a contact.
+    QString writeConfig(const test::Workspace &ws, const QString &mediawiki) const
+    {
+        const QString config = ws.file(QStringLiteral("gatehouse.ini"));
+        test::writeFile(config, QStringLiteral("[mediawiki]\nuser=%1\npassword=%2\n%3\n"
+                                               "[transfer]\ncontact=mailto:tests@gatehouse.invalid\n")
+                                    .arg(readText(m_wiki->dir() + u"/bot_user"),
+                                         readText(m_wiki->dir() + u"/bot_password"), mediawiki)
+                                    .toUtf8());
+        return config;
+    }
+
+    //! gatehouse-cli upload of batch 1 to \a spec with \a config, each file under its own name, in JSON.
+    static QStringList uploadArguments(const QString &config, const QString &spec)
+    {
+        return {QStringLiteral("--config"),
+                config,
+                QStringLiteral("upload"),
+                QStringLiteral("1"),
+                QStringLiteral("--target"),
+                spec,
+                QStringLiteral("--title-template"),
+                QStringLiteral("{filename}"),
+                QStringLiteral("--json")};
+    }
+
     void expireSessions() const
     {
         QProcess p;
@@ -312,24 +339,11 @@ private slots:
             png(src, QStringLiteral("gatehouse-cli-page-%1.png").arg(i), 160, quint32(9000 + i));
         // A big one goes in chunks past PHP's 4 MiB limit.
         png(src, QStringLiteral("gatehouse-cli-page-4.png"), 1400, 9004);
-        const QString config = ws.file(QStringLiteral("gatehouse.ini"));
-        test::writeFile(config, QStringLiteral("[mediawiki]\nuser=%1\npassword=%2\nchunk_size=2M\n"
-                                               "[transfer]\ncontact=mailto:tests@gatehouse.invalid\n")
-                                    .arg(readText(m_wiki->dir() + u"/bot_user"),
-                                         readText(m_wiki->dir() + u"/bot_password"))
-                                    .toUtf8());
+        const QString config = writeConfig(ws, QStringLiteral("chunk_size=2M"));
         QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("run"), src}).exitCode, 0);
 
         const QString spec = QStringLiteral("mediawiki:%1/api.php").arg(m_wiki->baseUrl());
-        const QStringList upload{QStringLiteral("--config"),
-                                 config,
-                                 QStringLiteral("upload"),
-                                 QStringLiteral("1"),
-                                 QStringLiteral("--target"),
-                                 spec,
-                                 QStringLiteral("--title-template"),
-                                 QStringLiteral("{filename}"),
-                                 QStringLiteral("--json")};
+        const QStringList upload = uploadArguments(config, spec);
         const auto first = ws.cli(upload, 300000);
         QVERIFY2(first.exitCode == 0, first.err.constData());
         const QJsonObject counts = QJsonDocument::fromJson(first.out)
@@ -592,6 +606,108 @@ private slots:
         const UploadOutcome again = later->upload(request(g, QStringLiteral("Gatehouse test g again.png")));
         QCOMPARE(again.state, TargetState::NeedsDecision);
         QVERIFY2(again.message.contains(QStringLiteral("deleted")), qPrintable(again.message));
+    }
+
+    void aLostAnswerIsStillOurUploadAndARejectionWithdrawsIt()
+    {
+        // The wiki stores a file, but its answer never arrives (the proxy drops it). Whether the engine's
+        // retry learns in the same run that the bytes are there ("no change") or every attempt is lost and
+        // the next run finds them, the file is this batch's upload, not "already there": a rejection
+        // withdraws it. A file that was on the wiki before the batch stays.
+        test::Workspace ws;
+        const QString src = ws.file(QStringLiteral("src"));
+        QDir().mkpath(src);
+        for (int i = 1; i <= 4; ++i)
+            png(src, QStringLiteral("Lostanswer-%1.png").arg(i), 90, quint32(7000 + i));
+        const Sample before = png(m_dir.path(), QStringLiteral("Lostanswer-4.png"), 90, 7004);
+        QCOMPARE(open(options())->upload(request(before, QStringLiteral("Lostanswer-4.png"))).state,
+                 TargetState::Uploaded);
+        const QString config = writeConfig(ws, QStringLiteral("max_attempts=2"));
+        QCOMPARE(ws.cli({QStringLiteral("--config"), config, QStringLiteral("run"), src}).exitCode, 0);
+        const QString spec = QStringLiteral("mediawiki:%1/api.php").arg(m_proxy->baseUrl());
+        const QStringList upload = uploadArguments(config, spec);
+        auto sha1OnTheWiki = [&](const QString &title) {
+            const QByteArray body = test::httpGet(
+                QStringLiteral("%1/api.php?action=query&format=json&formatversion=2&prop=imageinfo"
+                               "&iiprop=sha1&titles=%2")
+                    .arg(m_wiki->baseUrl(),
+                         QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("File:") + title))));
+            return QJsonDocument::fromJson(body)
+                .object()
+                .value(QStringLiteral("query"))
+                .toObject()
+                .value(QStringLiteral("pages"))
+                .toArray()
+                .first()
+                .toObject()
+                .value(QStringLiteral("imageinfo"))
+                .toArray()
+                .first()
+                .toObject()
+                .value(QStringLiteral("sha1"))
+                .toString();
+        };
+        auto states = [&] {
+            QHash<QString, QString> byName;
+            const auto files =
+                ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")});
+            for (const QByteArray &line : files.out.split('\n')) {
+                const QJsonObject f = QJsonDocument::fromJson(line).object();
+                const QJsonObject row = f.value(QStringLiteral("targets")).toArray().first().toObject();
+                if (!f.isEmpty())
+                    byName.insert(f.value(QStringLiteral("name")).toString(),
+                                  row.value(QStringLiteral("state")).toString() +
+                                      (row.value(QStringLiteral("verified")).toBool() ? QStringLiteral("+v")
+                                                                                      : QString()));
+            }
+            return byName;
+        };
+
+        // Every answer to Lostanswer-1's upload is lost, both attempts: failed, worth another run. The
+        // first answer to Lostanswer-2's upload is lost; the retry hears "no change".
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/reset"));
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=drop&count=3&action=upload"));
+        const auto first =
+            ws.cli(upload + QStringList{QStringLiteral("--jobs"), QStringLiteral("1")}, 300000);
+        proxy(m_proxy->port(), QStringLiteral("/_proxy/faults?kind=none"));
+        QCOMPARE(first.exitCode, 1);
+        auto after = states();
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-1.png")), QStringLiteral("failed"));
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-2.png")), QStringLiteral("uploaded+v"));
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-3.png")), QStringLiteral("uploaded+v"));
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-4.png")), QStringLiteral("already-there+v"));
+        // The wiki stored Lostanswer-1 all the same.
+        const QJsonArray requests = proxy(m_proxy->port(), QStringLiteral("/_proxy/requests"), false).array();
+        int dropped = 0;
+        for (const QJsonValue &r : requests)
+            dropped += r.toObject().value(QStringLiteral("fault")).toString() == u"drop";
+        QCOMPARE(dropped, 3);
+        QVERIFY(!sha1OnTheWiki(QStringLiteral("Lostanswer-1.png")).isEmpty());
+
+        // The next run looks it up, finds our bytes under our name after our own attempt: uploaded.
+        const auto second = ws.cli(upload, 300000);
+        QVERIFY2(second.exitCode == 0, QByteArray(second.out + second.err).constData());
+        after = states();
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-1.png")), QStringLiteral("uploaded+v"));
+        QCOMPARE(after.value(QStringLiteral("Lostanswer-4.png")), QStringLiteral("already-there+v"));
+
+        // Rejected: our three go, the one that was there before stays. (The rejection's hook reads the
+        // account from the environment or the keyring.)
+        qputenv("GATEHOUSE_MEDIAWIKI_USER", readText(m_wiki->dir() + u"/bot_user").toUtf8());
+        qputenv("GATEHOUSE_MEDIAWIKI_PASSWORD", readText(m_wiki->dir() + u"/bot_password").toUtf8());
+        const auto rejected =
+            ws.cli({QStringLiteral("--config"), config, QStringLiteral("reject"), QStringLiteral("1"),
+                    QStringLiteral("--reason"), QStringLiteral("wrong box")},
+                   300000);
+        qunsetenv("GATEHOUSE_MEDIAWIKI_USER");
+        qunsetenv("GATEHOUSE_MEDIAWIKI_PASSWORD");
+        QVERIFY2(rejected.exitCode == 0, rejected.err.constData());
+        QVERIFY2(
+            rejected.err.contains("3 files deleted from 127.0.0.1. 1 files that were there before stay."),
+            rejected.err.constData());
+        for (int i = 1; i <= 3; ++i)
+            QVERIFY(sha1OnTheWiki(QStringLiteral("Lostanswer-%1.png").arg(i)).isEmpty());
+        QCOMPARE(sha1OnTheWiki(QStringLiteral("Lostanswer-4.png")), before.digests.sha1);
     }
 
     void badCredentialsStopWithAClearError()

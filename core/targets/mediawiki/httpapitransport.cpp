@@ -1,7 +1,10 @@
 #include "httpapitransport.h"
 
+#include <algorithm>
+
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 
 #include "net/httpengine.h"
 
@@ -29,7 +32,22 @@ HttpApiTransport::HttpApiTransport(std::shared_ptr<HttpEngine> engine, const QUr
     , m_api(api)
     , m_writeLanes(std::max(1, writeLanes))
     , m_retry(retry)
+    , m_laneLoad(size_t(m_writeLanes), 0)
 {}
+
+int HttpApiTransport::takeLane()
+{
+    QMutexLocker lock(&m_laneMutex);
+    const auto least = std::min_element(m_laneLoad.begin(), m_laneLoad.end());
+    ++*least;
+    return int(least - m_laneLoad.begin());
+}
+
+void HttpApiTransport::releaseLane(int lane)
+{
+    QMutexLocker lock(&m_laneMutex);
+    --m_laneLoad[size_t(lane)];
+}
 
 bool HttpApiTransport::isTransient(int curlCode, int status, const QByteArray &apiError,
                                    const QByteArray &body)
@@ -75,11 +93,17 @@ Result<ApiReply> HttpApiTransport::send(const Send &send)
     }
     if (!send.cookies.isEmpty())
         request.setHeader("Cookie", send.cookies);
+    // One lane per wiki keeps writes strictly sequential; --jobs N spreads them over N lanes, each write
+    // to one that is free (round robin would queue two writes in one lane while another stands idle).
+    int lane = -1;
     if (send.write) {
-        // One lane per wiki keeps writes strictly sequential; --jobs N spreads them over N lanes.
-        const quint64 lane = m_writeLanes > 1 ? m_nextLane++ % quint64(m_writeLanes) : 0;
+        lane = takeLane();
         request.lane = m_api.toString() + QStringLiteral("#write%1").arg(lane);
     }
+    const auto release = qScopeGuard([this, lane] {
+        if (lane >= 0)
+            releaseLane(lane);
+    });
 
     HttpCallOptions options;
     options.retry = m_retry;

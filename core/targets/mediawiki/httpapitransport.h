@@ -1,9 +1,10 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
+#include <vector>
 
 #include <QCoreApplication>
+#include <QMutex>
 #include <QUrl>
 
 #include "mediawikiclient.h"
@@ -26,6 +27,11 @@ class HttpApiTransport final : public ApiTransport
     Q_DECLARE_TR_FUNCTIONS(gh::HttpApiTransport)
 
 public:
+    /*!
+        With \a writeLanes N > 1, each write takes a lane that has nothing running (the least busy one
+        when every lane is taken), so N callers keep N lanes busy: a write never queues behind another
+        while a lane stands idle.
+    */
     HttpApiTransport(std::shared_ptr<HttpEngine> engine, const QUrl &api, int writeLanes,
                      const RetryPolicy &retry);
     Result<ApiReply> send(const Send &send) override;
@@ -38,7 +44,11 @@ private:
     QUrl m_api;
     int m_writeLanes;
     RetryPolicy m_retry;
-    std::atomic<quint64> m_nextLane{0};
+    //! The writes running (or queued) in each lane.
+    int takeLane();
+    void releaseLane(int lane);
+    QMutex m_laneMutex;
+    std::vector<int> m_laneLoad;
 };
 
 } // namespace gh

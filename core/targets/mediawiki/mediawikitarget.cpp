@@ -817,6 +817,7 @@ UploadOutcome MediaWikiTarget::finish(const UploadRequest &request, const MediaW
         stored.width = a.imageinfo.value(QStringLiteral("width")).toInt();
         stored.height = a.imageinfo.value(QStringLiteral("height")).toInt();
         o.stored = stored;
+        o.storedByTarget = true;
         // The answer's imageinfo (with metadata) can be large: keep what the curator and verify need.
         o.reported = QJsonObject{{QStringLiteral("result"), QStringLiteral("Success")},
                                  {QStringLiteral("filename"), o.name},
@@ -902,7 +903,8 @@ Status MediaWikiTarget::remove(const QString &name, const QString &reason)
     if (!answer)
         return answer.error();
     if (answer->verdict == MediaWikiApi::Verdict::ApiFailure && answer->error->code != u"missingtitle")
-        return Error{ErrorCode::Network,
+        // An account without the right to delete (most bots) is told apart from a failure to reach the wiki.
+        return Error{answer->error->code == u"permissiondenied" ? ErrorCode::Usage : ErrorCode::Network,
                      tr("Cannot delete File:%1 from %2: %3 (%4).")
                          .arg(name, m_client->apiText(), answer->error->info, answer->error->code)};
     QMutexLocker lock(&m_cacheMutex);

@@ -46,6 +46,14 @@ Result<QStringList> DedupStage::batchTargets(Catalog &catalog, qint64 batchId)
     QStringList targets;
     if (q.next() && !q.value(0).toString().trimmed().isEmpty())
         targets.append(q.value(0).toString().trimmed());
+    // And where the batch goes (run --target, an approval's target): classified before anything is sent.
+    auto specs = catalog.batchTargetSpecs(batchId);
+    if (!specs)
+        return specs.error();
+    for (const BatchTargetRecord &row : std::as_const(*specs)) {
+        if (!targets.contains(row.spec))
+            targets.append(row.spec);
+    }
     return targets;
 }
 

@@ -62,7 +62,8 @@ Result<DeliveryOptions> UploadPreview::deliveryOptions(const UploadSettings &set
     return o;
 }
 
-Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &options, QList<DeliveryItem> &items,
+Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &options, const DeliveryGates &gates,
+                                   QList<DeliveryItem> &items,
                                    const std::function<void(const QJsonObject &)> &sink)
 {
     TargetDelivery delivery(target, m_store, options);
@@ -70,6 +71,8 @@ Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &option
     QList<DeliveryItem *> asked;
     for (DeliveryItem &i : items) {
         delivery.prepare(i, {}, false);
+        if (i.state == TargetState::Pending)
+            gates.apply(i);
         if (i.state != TargetState::Pending)
             continue;
         // A file to be converted has no known bytes yet: ask by name only.
@@ -117,7 +120,9 @@ Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &option
             {QStringLiteral("target"), target.spec()},
             {QStringLiteral("name"), i.remoteName},
             {QStringLiteral("derive"), i.ruleText.isEmpty() ? QJsonValue() : QJsonValue(i.ruleText)},
-            {QStringLiteral("state"), states.value(&i, QStringLiteral("failed"))},
+            {QStringLiteral("state"),
+             states.value(&i, i.state == TargetState::Pending ? QStringLiteral("failed")
+                                                              : FileStateInfo::key(i.state))},
             {QStringLiteral("message"), i.message}};
         if (target.kind() == u"mediawiki") {
             o.insert(QStringLiteral("text"), i.pageText);
@@ -138,6 +143,9 @@ Status UploadPreview::run(Target &target, const TargetRoute &route,
     auto options = deliveryOptions(m_settings, target, m_batchId, m_batchName, {});
     if (!options)
         return options.error();
+    auto gates = DeliveryGates::open(m_catalog, m_batchId, target.spec());
+    if (!gates)
+        return gates.error();
     QList<DeliveryItem> group;
     Status failed;
     Status s = m_catalog.forEachFile(m_batchId, [&](const FileRecord &file) {
@@ -160,7 +168,7 @@ Status UploadPreview::run(Target &target, const TargetRoute &route,
         d.pages = entry->pages;
         group.append(d);
         if (group.size() >= s_group) {
-            failed = previewGroup(target, *options, group, sink);
+            failed = previewGroup(target, *options, *gates, group, sink);
             group.clear();
         }
         return failed.ok();
@@ -170,7 +178,7 @@ Status UploadPreview::run(Target &target, const TargetRoute &route,
     if (!failed)
         return failed;
     if (!group.isEmpty())
-        return previewGroup(target, *options, group, sink);
+        return previewGroup(target, *options, *gates, group, sink);
     return {};
 }
 
@@ -189,6 +197,9 @@ Result<QJsonObject> UploadPreview::file(Target &target, const TargetRoute &route
     auto options = deliveryOptions(m_settings, target, file->batchId, m_batchName, {});
     if (!options)
         return options.error();
+    auto gates = DeliveryGates::open(m_catalog, file->batchId, target.spec());
+    if (!gates)
+        return gates.error();
     auto it = m_items.item(file->itemId);
     if (!it)
         return it.error();
@@ -198,7 +209,7 @@ Result<QJsonObject> UploadPreview::file(Target &target, const TargetRoute &route
     one[0].page = entry->page;
     one[0].pages = entry->pages;
     QJsonObject result;
-    if (Status s = previewGroup(target, *options, one, [&](const QJsonObject &o) { result = o; }); !s)
+    if (Status s = previewGroup(target, *options, *gates, one, [&](const QJsonObject &o) { result = o; }); !s)
         return s.error();
     return result;
 }

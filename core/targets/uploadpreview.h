@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include "catalog/itemcache.h"
+#include "deliverygate.h"
 #include "targetdelivery.h"
 #include "uploadplan.h"
 
@@ -52,8 +53,9 @@ public:
                                                    const QString &workDir);
 
 private:
-    Status previewGroup(Target &target, const DeliveryOptions &options, QList<DeliveryItem> &items,
-                        const std::function<void(const QJsonObject &)> &sink);
+    //! \a gates: what the upload would be held to (the duplicate decisions), applied as the upload does.
+    Status previewGroup(Target &target, const DeliveryOptions &options, const DeliveryGates &gates,
+                        QList<DeliveryItem> &items, const std::function<void(const QJsonObject &)> &sink);
 
     Catalog &m_catalog;
     BitStore &m_store;

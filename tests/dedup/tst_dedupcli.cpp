@@ -419,6 +419,14 @@ private slots:
         // Nothing decided yet: the upload of the batch stays blocked. Nothing is sent, not even the file that
         // needs no decision; every file is held back and the CLI says why.
         const QMap<QString, QDateTime> before = filesUnder(a.dir.path());
+        // The dry run says so before: every file would be held back.
+        const test::CliResult dry =
+            a.cli(a.uploadArguments() + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        const QList<QJsonObject> preview = jsonLines(dry.out);
+        QCOMPARE(preview.size(), 7);
+        for (const QJsonObject &line : preview)
+            QVERIFY2(line.value(QStringLiteral("state")).toString() == u"needs-decision",
+                     QJsonDocument(line).toJson().constData());
         const test::CliResult held = a.upload();
         QCOMPARE(held.exitCode, 1);
         QVERIFY2(held.err.contains("5 files of batch 1 wait for a duplicate decision"), held.err.constData());

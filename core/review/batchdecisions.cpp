@@ -105,10 +105,11 @@ Result<BatchDecisions::StoredCopies> BatchDecisions::storedCopies(qint64 batchId
 {
     auto q = exec(
         m_catalog,
-        QStringLiteral("SELECT COUNT(*), COALESCE(SUM(size), 0),"
-                       " COALESCE(SUM(CASE WHEN status IN ('success', 'unchanged', 'needs-decision') THEN 1 "
-                       "ELSE 0 END), 0)"
-                       " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND status <> 'deleted'"),
+        QStringLiteral(
+            "SELECT COUNT(*), COALESCE(SUM(size), 0),"
+            " COALESCE(SUM(CASE WHEN status IN ('success', 'unchanged', 'needs-decision', 'pending') THEN 1 "
+            "ELSE 0 END), 0)"
+            " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND status <> 'deleted'"),
         {batchId}, tr("counting the stored files of batch %1").arg(batchId));
     if (!q)
         return q.error();

@@ -10,14 +10,10 @@
 // both classify a batch alike, within the request budget (one per file plus one per 50 titles), counted in
 // the wiki's own server log.
 
-#include <QBuffer>
 #include <QDir>
 #include <QFile>
-#include <QImage>
-#include <QImageWriter>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -25,6 +21,7 @@
 #include "dedup/duplicateclassifier.h"
 #include "dedupfixture.h"
 #include "digest/multidigest.h"
+#include "noiseimage.h"
 #include "peerserver.h"
 #include "targets/mediawiki/mediawikitarget.h"
 #include "targets/targetregistry.h"
@@ -36,19 +33,7 @@ namespace {
 //! A PNG of noise: unique bytes for \a seed.
 QByteArray png(quint32 seed, int side = 48)
 {
-    QImage image(side, side, QImage::Format_RGB32);
-    QRandomGenerator random(seed);
-    for (int y = 0; y < side; ++y) {
-        auto *line = reinterpret_cast<quint32 *>(image.scanLine(y));
-        for (int x = 0; x < side; ++x)
-            line[x] = 0xff000000u | (random.generate() & 0xffffffu);
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "png");
-    writer.write(image);
-    return bytes;
+    return test::noisePng(side, seed);
 }
 
 QString readText(const QString &path)

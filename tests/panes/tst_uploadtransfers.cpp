@@ -5,21 +5,18 @@
 // Upload lamp goes running → done; cancel stops it, and the next run sends what is left, each file once.
 
 #include <QApplication>
-#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
-#include <QImage>
-#include <QImageWriter>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QPushButton>
-#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
 #include "catalog/catalog.h"
+#include "noiseimage.h"
 #include "peerserver.h"
 #include "review/batchdecisions.h"
 #include "review/shippedstages.h"
@@ -53,20 +50,7 @@ QPushButton *button(QWidget *parent, const QString &accessibleName)
 //! A PNG of noise, stored uncompressed: about side² × 3 bytes, unique for \a seed.
 void writePng(const QString &path, int side, quint32 seed)
 {
-    QImage image(side, side, QImage::Format_RGB32);
-    QRandomGenerator random(seed);
-    for (int y = 0; y < side; ++y) {
-        auto *line = reinterpret_cast<quint32 *>(image.scanLine(y));
-        for (int x = 0; x < side; ++x)
-            line[x] = 0xff000000u | (random.generate() & 0xffffffu);
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "png");
-    writer.setCompression(0);
-    writer.write(image);
-    test::writeFile(path, bytes);
+    test::writeFile(path, test::noisePng(side, seed, 0));
 }
 
 //! The proxy's control endpoint.

@@ -5,22 +5,19 @@
 // Retry-After waited out, a wiki that keeps failing, verify, delete and the deleted file found by its bytes;
 // answers to uploads lost after the wiki stored the file (still our upload: a rejection withdraws it).
 
-#include <QBuffer>
 #include <QDir>
 #include <QFile>
-#include <QImage>
-#include <QImageWriter>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 
 #include "digest/multidigest.h"
+#include "noiseimage.h"
 #include "peerserver.h"
 #include "targets/mediawiki/mediawikitarget.h"
 #include "targets/targetregistry.h"
@@ -48,19 +45,7 @@ struct Sample
 //! A PNG of noise: unique bytes for \a seed, about \a side² × 3 bytes.
 Sample png(const QString &dir, const QString &name, int side, quint32 seed)
 {
-    QImage image(side, side, QImage::Format_RGB32);
-    QRandomGenerator random(seed);
-    for (int y = 0; y < side; ++y) {
-        auto *line = reinterpret_cast<quint32 *>(image.scanLine(y));
-        for (int x = 0; x < side; ++x)
-            line[x] = 0xff000000u | (random.generate() & 0xffffffu);
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "png");
-    writer.setCompression(0);
-    writer.write(image);
+    const QByteArray bytes = test::noisePng(side, seed, 0);
     Sample s;
     s.path = QDir(dir).filePath(name);
     s.bytes = bytes;

@@ -290,6 +290,11 @@ QList<TransferActivity> FetchStage::activity() const
     return m_activity;
 }
 
+Result<QMap<FileStatus, qint64>> FetchStage::judgedFiles()
+{
+    return catalog().statusCounts(batch().batchId);
+}
+
 QString FetchStage::doneDetail() const
 {
     return tr("All files stored.");

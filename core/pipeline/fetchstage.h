@@ -49,6 +49,8 @@ protected:
     qint64 bytesInFlight() const override;
     QList<TransferActivity> activity() const override;
     QString doneDetail() const override;
+    //! Every file of the batch: intake's refusals and fetch's failures are the fetch lamp's to show.
+    Result<QMap<FileStatus, qint64>> judgedFiles() override;
     void stopped() override;
 
 private:

@@ -88,6 +88,11 @@ bool FileStage::canDispatch(const FileRecord &) const
 
 void FileStage::released(const FileRecord &) {}
 
+Result<QMap<FileStatus, qint64>> FileStage::judgedFiles()
+{
+    return m_env.catalog.stageCounts(m_batch.batchId, stage());
+}
+
 void FileStage::dispatched() {}
 
 void FileStage::abortWork() {}
@@ -414,7 +419,7 @@ void FileStage::fill()
         }
         if (!passEnded())
             return;
-        auto counts = m_env.catalog.statusCounts(m_batch.batchId);
+        auto counts = judgedFiles();
         if (!counts) {
             fail(counts.error().message);
             return;

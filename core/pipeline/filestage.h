@@ -111,6 +111,12 @@ protected:
     //! The lamp's detail when the stage ends with every file in an ok or skipped state.
     virtual QString doneDetail() const;
     /*!
+        The files the lamp judges when the stage ends, by status: those this stage recorded (Catalog::
+        stageCounts()), so a file an earlier stage failed, which never reached this one, is that stage's
+        problem and not this one's. An error status or a file left pending makes the lamp need attention.
+    */
+    virtual Result<QMap<FileStatus, qint64>> judgedFiles();
+    /*!
         Called once every file pending for the stage has been settled and committed (not after a cancel or
         a failure), before the lamp shows the end: work across all the files (QA's checks across a batch).
         \a state and \a detail hold what the files' statuses make of the end; the stage may change them.

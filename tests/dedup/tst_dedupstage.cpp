@@ -138,6 +138,24 @@ private slots:
                  QStringLiteral("new"));
     }
 
+    void aFileFetchFailedIsNotTheDuplicatesLampsProblem()
+    {
+        // One file whose checksum does not match its sidecar: the fetch lamp says so, the duplicates lamp,
+        // with nothing to decide, is done.
+        test::Workspace ws;
+        const QString dir = ws.file(QStringLiteral("delivery"));
+        test::writeFile(dir + QStringLiteral("/good.dat"), test::pseudoRandomBytes(4000, 11));
+        test::writeFile(dir + QStringLiteral("/bad.dat"), test::pseudoRandomBytes(4000, 12));
+        test::writeFile(dir + QStringLiteral("/bad.dat.md5"), "0123456789abcdef0123456789abcdef  bad.dat\n");
+        ws.cli({QStringLiteral("run"), dir, QStringLiteral("-q")});
+        const QJsonObject fetch = catalogRow(
+            ws, 1, QStringLiteral("SELECT state FROM batch_stages WHERE batch_id = ? AND stage = 'fetch'"));
+        QCOMPARE(fetch.value(QStringLiteral("state")).toString(), QStringLiteral("attention"));
+        const QJsonObject lamp = dedupLamp(ws, 1);
+        QVERIFY2(lamp.value(QStringLiteral("state")).toString() == u"done",
+                 qPrintable(QJsonDocument(lamp).toJson()));
+    }
+
     void approvalWaitsForDuplicateDecisions()
     {
         test::Workspace ws;

@@ -153,7 +153,7 @@ private slots:
         QCOMPARE(fetch.value(QStringLiteral("state")).toString(), QStringLiteral("attention"));
         const QJsonObject lamp = dedupLamp(ws, 1);
         QVERIFY2(lamp.value(QStringLiteral("state")).toString() == u"done",
-                 qPrintable(QJsonDocument(lamp).toJson()));
+                 QJsonDocument(lamp).toJson().constData());
     }
 
     void approvalWaitsForDuplicateDecisions()

@@ -164,7 +164,8 @@ void TestStagePlugin::stageTakesOnlyWhatTheStageBeforeLetThrough()
     auto batch = host.catalog->batch(batchId);
     QCOMPARE(batch->counts.value(FileStatus::FixityMismatch), 1);
     QCOMPARE(batch->stages.value(Stage::Fetch), StageState::NeedsAttention);
-    QCOMPARE(batch->stages.value(mark), StageState::NeedsAttention); // the batch still has a problem
+    // The mismatch is the fetch lamp's to show; the mark stage did all it was given.
+    QCOMPARE(batch->stages.value(mark), StageState::Done);
 }
 
 void TestStagePlugin::runnerStopsAtAPersonAndCarriesOnOnceDone()

@@ -22,8 +22,7 @@ QString stagingDir(const Context &context)
 
 void printCounts(const DedupSummary &summary)
 {
-    out() << QCoreApplication::translate("gh::cli", "Batch %1 against %2: %n file(s)", nullptr,
-                                         int(summary.files()))
+    out() << tr("Batch %1 against %2: %n file(s)", nullptr, int(summary.files()))
                  .arg(summary.batchId)
                  .arg(summary.target)
           << '\n';
@@ -290,10 +289,8 @@ int cmdDecide(Global global, const QStringList &arguments)
             {QStringLiteral("files"), files},
             {QStringLiteral("refused"), QJsonArray::fromStringList(outcome->refused)}});
     } else {
-        out() << (undo ? QCoreApplication::translate("gh::cli", "Took back the decisions about %n file(s).",
-                                                     nullptr, int(files.size()))
-                       : QCoreApplication::translate("gh::cli", "Decided %n file(s): %1.", nullptr,
-                                                     int(files.size()))
+        out() << (undo ? tr("Took back the decisions about %n file(s).", nullptr, int(files.size()))
+                       : tr("Decided %n file(s): %1.", nullptr, int(files.size()))
                              .arg(DuplicateInfo::key(*action)))
               << '\n'
               << Qt::flush;

@@ -17,6 +17,7 @@
 #include "reviewhooks.h"
 #include "store/bitstore.h"
 #include "targets/targetregistry.h"
+#include "targets/uploadplan.h"
 
 namespace gh {
 
@@ -103,14 +104,16 @@ Result<QStringList> BatchDecisions::approvalBlockers(qint64 batchId)
 
 Result<BatchDecisions::StoredCopies> BatchDecisions::storedCopies(qint64 batchId)
 {
-    auto q = exec(
-        m_catalog,
-        QStringLiteral(
-            "SELECT COUNT(*), COALESCE(SUM(size), 0),"
-            " COALESCE(SUM(CASE WHEN status IN ('success', 'unchanged', 'needs-decision', 'pending') THEN 1 "
-            "ELSE 0 END), 0)"
-            " FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND status <> 'deleted'"),
-        {batchId}, tr("counting the stored files of batch %1").arg(batchId));
+    // What an upload would send, by the upload plan's own rule.
+    QStringList uploadable;
+    for (FileStatus status : UploadPlan::uploadableStatuses())
+        uploadable.append(u'\'' + StatusInfo::key(status) + u'\'');
+    auto q = exec(m_catalog,
+                  u"SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN status IN (" +
+                      uploadable.join(u", ") +
+                      u") THEN 1 ELSE 0 END), 0) FROM files WHERE batch_id = ? AND stored_key IS NOT NULL AND"
+                      u" status <> 'deleted'",
+                  {batchId}, tr("counting the stored files of batch %1").arg(batchId));
     if (!q)
         return q.error();
     StoredCopies copies;

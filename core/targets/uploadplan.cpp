@@ -85,13 +85,16 @@ Result<QList<TargetRoute>> TargetRoute::fromArguments(const QStringList &argumen
     return routes;
 }
 
-bool UploadPlan::isUploadable(const FileRecord &file)
+QList<FileStatus> UploadPlan::uploadableStatuses()
 {
     // A file an earlier upload held back for a decision (needs-decision), or put back to pending after a
     // transient failure, is a stored file all the same: the next upload takes it.
-    return (file.status == FileStatus::Success || file.status == FileStatus::Unchanged ||
-            file.status == FileStatus::NeedsDecision || file.status == FileStatus::Pending) &&
-           !file.storedKey.isEmpty();
+    return {FileStatus::Success, FileStatus::Unchanged, FileStatus::NeedsDecision, FileStatus::Pending};
+}
+
+bool UploadPlan::isUploadable(const FileRecord &file)
+{
+    return uploadableStatuses().contains(file.status) && !file.storedKey.isEmpty();
 }
 
 Result<UploadPlan> UploadPlan::build(Catalog &catalog, qint64 batchId, const TargetRoute &route)

@@ -75,6 +75,8 @@ public:
         takes it once the stages before it are done with it, and its page number stays what it was.
     */
     static bool isUploadable(const FileRecord &file);
+    //! The statuses isUploadable() takes (with a stored copy): for counts the catalog makes in SQL.
+    static QList<FileStatus> uploadableStatuses();
 
     std::optional<Entry> entry(qint64 fileId) const;
     qint64 size() const { return m_entries.size(); }

@@ -53,6 +53,19 @@ Result<QJsonObject> previewFile(const Workspace &workspace, const QString &setti
     return preview.file(**target, *route, fileId);
 }
 
+//! The first target recorded for the file's batch (by approval or an upload), or empty.
+QString recordedTarget(const Workspace &workspace, qint64 fileId)
+{
+    auto catalog = Catalog::open(workspace.catalog());
+    if (!catalog)
+        return {};
+    auto file = (*catalog)->file(fileId);
+    if (!file)
+        return {};
+    auto specs = (*catalog)->batchTargetSpecs(file->batchId);
+    return specs && !specs->isEmpty() ? specs->first().spec : QString();
+}
+
 } // namespace
 
 UploadPreviewDialog::UploadPreviewDialog(const Workspace &workspace, const QString &settingsFile,
@@ -96,6 +109,18 @@ UploadPreviewDialog::UploadPreviewDialog(const Workspace &workspace, const QStri
     connect(m_template, &QLineEdit::returnPressed, this, &UploadPreviewDialog::refresh);
     connect(&m_watcher, &QFutureWatcher<Result<QJsonObject>>::finished, this,
             [this] { showResult(m_watcher.result()); });
+    // The batch's own target comes first; the field keeps whatever the curator typed meanwhile.
+    connect(&m_batchTarget, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString recorded = m_batchTarget.result();
+        if (m_asked)
+            return;
+        if (!recorded.isEmpty() && !m_target->isModified())
+            m_target->setText(recorded);
+        if (m_target->text().trimmed().isEmpty())
+            m_state->setText(tr("Type a target first."));
+        else
+            refresh();
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -103,12 +128,13 @@ UploadPreviewDialog::UploadPreviewDialog(const Workspace &workspace, const QStri
     layout->addWidget(m_text, 1);
     layout->addWidget(buttons);
     resize(760, 520);
-    if (!defaultTarget.isEmpty())
-        refresh();
+    m_state->setText(tr("Looking up the batch's target…"));
+    m_batchTarget.setFuture(QtConcurrent::run(recordedTarget, m_workspace, m_fileId));
 }
 
 UploadPreviewDialog::~UploadPreviewDialog()
 {
+    m_batchTarget.waitForFinished();
     m_watcher.waitForFinished();
 }
 
@@ -116,6 +142,7 @@ void UploadPreviewDialog::refresh()
 {
     if (m_watcher.isRunning())
         return;
+    m_asked = true;
     const QString spec = m_target->text().trimmed();
     if (spec.isEmpty()) {
         m_state->setText(tr("Type a target first."));
@@ -144,8 +171,8 @@ void UploadPreviewDialog::showResult(const Result<QJsonObject> &result)
         name += u'\n' + tr("converted by %1").arg(rule);
     m_name->setText(name);
     const QString message = m_preview.value(QStringLiteral("message")).toString();
-    m_state->setText(m_preview.value(QStringLiteral("state")).toString() +
-                     (message.isEmpty() ? QString() : u": " + message));
+    const QString state = UploadPreview::stateText(m_preview.value(QStringLiteral("state")).toString());
+    m_state->setText(message.isEmpty() ? state : tr("%1: %2").arg(state, message));
     QString text = m_preview.value(QStringLiteral("text")).toString();
     if (m_preview.contains(QStringLiteral("summary")))
         text = tr("Summary: %1").arg(m_preview.value(QStringLiteral("summary")).toString()) +

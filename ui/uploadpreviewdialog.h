@@ -51,7 +51,9 @@ private:
     QPlainTextEdit *m_text;
     QPushButton *m_refresh;
     QFutureWatcher<Result<QJsonObject>> m_watcher;
+    QFutureWatcher<QString> m_batchTarget;
     QJsonObject m_preview;
+    bool m_asked = false; //!< a preview was asked for: the batch's target no longer replaces the field
 };
 
 } // namespace gh

@@ -62,6 +62,19 @@ Result<DeliveryOptions> UploadPreview::deliveryOptions(const UploadSettings &set
     return o;
 }
 
+QString UploadPreview::stateText(const QString &key)
+{
+    if (key == u"would-upload")
+        return tr("Would be uploaded");
+    if (key == u"name-exists")
+        return tr("Name taken on the target");
+    if (key == u"failed")
+        return tr("Cannot be uploaded");
+    if (auto state = FileStateInfo::targetStateFromKey(key))
+        return FileStateInfo::displayName(*state);
+    return key;
+}
+
 Status UploadPreview::previewGroup(Target &target, const DeliveryOptions &options, const DeliveryGates &gates,
                                    QList<DeliveryItem> &items,
                                    const std::function<void(const QJsonObject &)> &sink)

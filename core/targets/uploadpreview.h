@@ -47,6 +47,9 @@ public:
     //! The preview of one file for \a route (the GUI's preview pane).
     Result<QJsonObject> file(Target &target, const TargetRoute &route, qint64 fileId);
 
+    //! What a preview's \c state key means, in words for the curator ("Would be uploaded").
+    static QString stateText(const QString &key);
+
     //! The delivery options a run of \a settings uses for \a target (title template, page text, rules).
     static Result<DeliveryOptions> deliveryOptions(const UploadSettings &settings, const Target &target,
                                                    qint64 batchId, const QString &batchName,

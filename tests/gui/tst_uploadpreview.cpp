@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "catalog/catalog.h"
+#include "targets/uploadpreview.h"
 #include "testsupport.h"
 #include "ui/uploadpreviewdialog.h"
 
@@ -69,6 +70,31 @@ private Q_SLOTS:
         QCOMPARE(dialog.preview().value(QStringLiteral("name")).toString(),
                  QStringLiteral("access/rec-1/page1-1of1.xml"));
         QVERIFY(!QFileInfo::exists(m_ws.file(QStringLiteral("archive/access"))));
+    }
+
+    void startsWithTheBatchsTargetInWords()
+    {
+        auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());
+        QVERIFY(workspace);
+        const QString target = QStringLiteral("local:") + m_ws.file(QStringLiteral("recorded"));
+        {
+            auto catalog = Catalog::open(workspace->catalog());
+            QVERIFY(catalog);
+            QVERIFY((*catalog)->setBatchTargetSpecs(
+                {BatchTargetRecord{1, target, {}, QStringLiteral("anna"), QDateTime::currentDateTimeUtc()}}));
+        }
+        UploadPreviewDialog dialog(*workspace, {}, m_fileId);
+        QSignalSpy ready(&dialog, &UploadPreviewDialog::previewReady);
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(dialog.findChildren<QLineEdit *>().first()->text(), target);
+        QCOMPARE(dialog.preview().value(QStringLiteral("state")).toString(), QStringLiteral("would-upload"));
+        // The curator reads words, not the JSON key.
+        bool inWords = false;
+        for (QLabel *label : dialog.findChildren<QLabel *>()) {
+            QVERIFY2(!label->text().contains(QStringLiteral("would-upload")), qPrintable(label->text()));
+            inWords = inWords || label->text() == UploadPreview::stateText(QStringLiteral("would-upload"));
+        }
+        QVERIFY(inWords);
     }
 
     void reportsABadTarget()

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -76,7 +77,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     , m_curator(new QLineEdit(this))
     , m_aql(new QComboBox(this))
     , m_level(new QComboBox(this))
-    , m_defectReasons(new QLineEdit(this))
+    , m_defectReasons(new QPlainTextEdit(this))
     , m_supplier(new QLineEdit(this))
     , m_suppliers(new QLineEdit(this))
     , m_defaultTarget(new QLineEdit(this))
@@ -183,9 +184,12 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     m_level->setCurrentIndex(m_level->findData(settings.text(QStringLiteral("review/level"))));
     m_level->setAccessibleName(tr("Inspection level"));
     reviewForm->addRow(tr("Inspection &level:"), m_level);
-    m_defectReasons->setText(settings.text(QStringLiteral("review/defect_reasons")));
+    // One reason per line: the list is long, and curators read it top to bottom.
+    m_defectReasons->setPlainText(settings.list(QStringLiteral("review/defect_reasons")).join(u'\n'));
+    m_defectReasons->setTabChangesFocus(true);
+    m_defectReasons->setFixedHeight(m_defectReasons->fontMetrics().lineSpacing() * 6);
     m_defectReasons->setAccessibleName(tr("Defect reasons"));
-    m_defectReasons->setToolTip(tr("Offered when an item fails review; separate them with commas."));
+    m_defectReasons->setToolTip(tr("Offered when an item fails review; one reason per line."));
     reviewForm->addRow(tr("&Defect reasons:"), m_defectReasons);
     m_supplier->setText(settings.text(QStringLiteral("review/supplier")));
     m_supplier->setAccessibleName(tr("Default supplier"));
@@ -276,11 +280,17 @@ Preferences SettingsDialog::preferences() const
     p.options.intake.columns = m_columns->mapping();
     p.options.fetch.keyTemplate = m_keyTemplate->text().trimmed();
     p.options.store.sync = StoreOptions::Sync(m_sync->currentData().toInt());
+    QStringList reasons;
+    for (const QString &line : m_defectReasons->toPlainText().split(u'\n')) {
+        if (!line.trimmed().isEmpty())
+            reasons.append(line.trimmed());
+    }
+    const QString defectReasons = reasons.join(QStringLiteral(", "));
     const std::pair<const char *, QString> review[] = {
         {"team/curator", m_curator->text()},
         {"review/aql", m_aql->currentData().toString()},
         {"review/level", m_level->currentData().toString()},
-        {"review/defect_reasons", m_defectReasons->text()},
+        {"review/defect_reasons", defectReasons},
         {"review/supplier", m_supplier->text()},
         {"review/suppliers", m_suppliers->text()},
         {"targets/default", m_defaultTarget->text().trimmed()},

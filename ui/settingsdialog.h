@@ -10,6 +10,7 @@ class QComboBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QSpinBox;
 
 namespace gh {
@@ -53,7 +54,7 @@ private:
     QLineEdit *m_curator;
     QComboBox *m_aql;
     QComboBox *m_level;
-    QLineEdit *m_defectReasons;
+    QPlainTextEdit *m_defectReasons;
     QLineEdit *m_supplier;
     QLineEdit *m_suppliers;
     QLineEdit *m_defaultTarget;

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -117,6 +118,21 @@ private Q_SLOTS:
         // The run the engine starts next reads them: the upload after the review takes its settings there.
         QCOMPARE(r.options.settings.text(QStringLiteral("targets/default")),
                  QStringLiteral("s3://archive/approved"));
+    }
+
+    void defectReasonsAreOnePerLine()
+    {
+        Settings settings;
+        QVERIFY(settings.setText(QStringLiteral("review/defect_reasons"), QStringLiteral("cropped, skewed")));
+        SettingsDialog dialog(Preferences::fromSettings(settings));
+        auto *reasons = byAccessibleName<QPlainTextEdit>(&dialog, QStringLiteral("Defect reasons"));
+        QVERIFY(reasons);
+        QCOMPARE(reasons->toPlainText(), QStringLiteral("cropped\nskewed"));
+        // Blank lines and stray spaces are the curator's typing, not reasons.
+        reasons->setPlainText(QStringLiteral("cropped\n\n  page missing \nskewed\n"));
+        QCOMPARE(dialog.preferences().settings.list(QStringLiteral("review/defect_reasons")),
+                 QStringList(
+                     {QStringLiteral("cropped"), QStringLiteral("page missing"), QStringLiteral("skewed")}));
     }
 
     void aSizeThatIsNotASizeKeepsOkDisabled()

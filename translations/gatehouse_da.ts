@@ -7613,10 +7613,6 @@
         <translation>Fejlårsager</translation>
     </message>
     <message>
-        <source>Offered when an item fails review; separate them with commas.</source>
-        <translation>Tilbydes, når en enhed ikke består gennemsynet; adskil dem med kommaer.</translation>
-    </message>
-    <message>
         <source>&amp;Defect reasons:</source>
         <translation>&amp;Fejlårsager:</translation>
     </message>
@@ -7699,6 +7695,10 @@
     <message>
         <source>Uploads</source>
         <translation>Overførsler</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; one reason per line.</source>
+        <translation>Tilbydes, når et emne afvises ved gennemsynet; én årsag pr. linje.</translation>
     </message>
 </context>
 <context>
@@ -8995,6 +8995,18 @@
         <source>%1/%2 does not go to %3.</source>
         <translation>%1/%2 skal ikke til %3.</translation>
     </message>
+    <message>
+        <source>Would be uploaded</source>
+        <translation>Ville blive overført</translation>
+    </message>
+    <message>
+        <source>Name taken on the target</source>
+        <translation>Navnet er optaget på målet</translation>
+    </message>
+    <message>
+        <source>Cannot be uploaded</source>
+        <translation>Kan ikke overføres</translation>
+    </message>
 </context>
 <context>
     <name>gh::UploadPreviewDialog</name>
@@ -9049,6 +9061,14 @@
     <message>
         <source>Summary: %1</source>
         <translation>Resumé: %1</translation>
+    </message>
+    <message>
+        <source>Looking up the batch&apos;s target…</source>
+        <translation>Slår batchens mål op…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>

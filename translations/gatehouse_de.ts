@@ -7613,10 +7613,6 @@
         <translation>Mangelgründe</translation>
     </message>
     <message>
-        <source>Offered when an item fails review; separate them with commas.</source>
-        <translation>Werden angeboten, wenn ein Objekt die Prüfung nicht besteht; durch Kommas trennen.</translation>
-    </message>
-    <message>
         <source>&amp;Defect reasons:</source>
         <translation>&amp;Mangelgründe:</translation>
     </message>
@@ -7699,6 +7695,10 @@
     <message>
         <source>Uploads</source>
         <translation>Hochladen</translation>
+    </message>
+    <message>
+        <source>Offered when an item fails review; one reason per line.</source>
+        <translation>Werden angeboten, wenn ein Objekt die Prüfung nicht besteht; ein Grund pro Zeile.</translation>
     </message>
 </context>
 <context>
@@ -8995,6 +8995,18 @@
         <source>%1/%2 does not go to %3.</source>
         <translation>%1/%2 geht nicht an %3.</translation>
     </message>
+    <message>
+        <source>Would be uploaded</source>
+        <translation>Würde hochgeladen</translation>
+    </message>
+    <message>
+        <source>Name taken on the target</source>
+        <translation>Name am Ziel bereits vergeben</translation>
+    </message>
+    <message>
+        <source>Cannot be uploaded</source>
+        <translation>Kann nicht hochgeladen werden</translation>
+    </message>
 </context>
 <context>
     <name>gh::UploadPreviewDialog</name>
@@ -9049,6 +9061,14 @@
     <message>
         <source>Summary: %1</source>
         <translation>Zusammenfassung: %1</translation>
+    </message>
+    <message>
+        <source>Looking up the batch&apos;s target…</source>
+        <translation>Ziel des Batches wird nachgeschlagen …</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>

@@ -171,6 +171,9 @@ void ProgressPanel::setProgress(const Progress &p)
     if (p.bytesTotal > 0) {
         m_bar->setRange(0, s_steps);
         m_bar->setValue(int(std::clamp<qint64>(p.bytesDone * s_steps / p.bytesTotal, 0, s_steps)));
+    } else if (p.filesDone == 0 && p.bytesDone > 0) {
+        // Sizes unknown and no file finished yet, but bytes arrive: a bar at 0 % would say nothing moves.
+        m_bar->setRange(0, 0);
     } else {
         m_bar->setRange(0, std::max(1, clampToInt(p.filesTotal)));
         m_bar->setValue(clampToInt(p.filesDone));

@@ -80,6 +80,8 @@ TransfersView::TransfersView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
 
     auto *top = new QHBoxLayout;
+    // The table may touch the dock's edges; the words and buttons above it may not.
+    top->setContentsMargins(6, 4, 6, 0);
     m_summary->setAccessibleName(tr("Transfer summary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);

@@ -381,6 +381,14 @@ void TestTransfersView::stateLineCountsBytesAndShowsTheBatch()
     p.bytesTotal = -1;
     panel.setProgress(p);
     QCOMPARE(bar->value() * 10, bar->maximum());
+    // Sizes unknown, nothing finished, megabytes arriving: the bar moves (busy), it does not sit at 0 %.
+    p.filesDone = 0;
+    panel.setProgress(p);
+    QCOMPARE(bar->maximum(), 0);
+    QVERIFY(panel.summaryText().contains(QLocale().formattedDataSize(p.bytesDone)));
+    p.filesDone = 1;
+    panel.setProgress(p);
+    QCOMPARE(bar->value() * 10, bar->maximum());
     // The batch's own state is not shown over a run, and comes back after it.
     panel.showBatch(&batch);
     QVERIFY(panel.summaryText().startsWith(QStringLiteral("1 of 10 files")));

@@ -663,8 +663,10 @@ void MainWindow::catalogChanged(const QList<CatalogChange> &changes)
         m_review->refreshBatch(reviewBatch);
     if (m_shownBatch <= 0 || shown == 0)
         return;
-    // A run of our own updates its rows as it goes; files another process settled arrive as updates.
-    if ((shown & CatalogChange::Files) && !(m_busy && m_runningBatch == m_shownBatch))
+    // A run of our own updates its rows as it goes; files another process settled arrive as updates (a
+    // rejection marks every file deleted).
+    if ((shown & (CatalogChange::Files | CatalogChange::Decision)) &&
+        !(m_busy && m_runningBatch == m_shownBatch))
         m_engine->refreshFiles(m_shownBatch);
     if (shown & CatalogChange::Duplicates)
         m_duplicates->refresh();

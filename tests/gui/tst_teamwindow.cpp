@@ -21,6 +21,7 @@
 #include "ui/batchlistmodel.h"
 #include "ui/duplicatesmodel.h"
 #include "ui/duplicatesview.h"
+#include "ui/filetablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/reviewview.h"
 
@@ -197,6 +198,35 @@ void TestTeamWindow::decisionsMadeElsewhereAppear()
              QStringLiteral("anna"));
     QCOMPARE(review->currentItemId(), secondItem.toLongLong());
     review->close();
+
+    // anna rejects the batch: the file table shows every file deleted, the curator's file still current.
+    auto *fileView = window.findChild<QTableView *>(QStringLiteral("fileView"));
+    QVERIFY(fileView);
+    FileTableModel *files = window.fileModel();
+    QTRY_VERIFY_WITH_TIMEOUT(files->rowCount() > 3, 20000);
+    fileView->setCurrentIndex(fileView->model()->index(3, 0));
+    const qint64 current = fileView->currentIndex().data(FileTableModel::FileIdRole).toLongLong();
+    QVERIFY(current > 0);
+    const test::CliResult rejected =
+        cli(spec, {QStringLiteral("--as"), QStringLiteral("anna"), QStringLiteral("reject"), batch,
+                   QStringLiteral("--reason"), QStringLiteral("wrong reel")});
+    QVERIFY2(rejected.exitCode == 0, rejected.err.constData());
+    clock.restart();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        FileStatus(files->index(files->rowForFile(current), 0).data(FileTableModel::StatusRole).toInt()) ==
+            FileStatus::Deleted,
+        s_intervalMs + s_slackMs);
+    qInfo().noquote() << engine << "rejection shown in the file table" << clock.elapsed()
+                      << "ms after the CLI ended";
+    QCOMPARE(fileView->currentIndex().data(FileTableModel::FileIdRole).toLongLong(), current);
+    for (int row = 0; row < files->rowCount(); ++row)
+        QCOMPARE(FileStatus(files->index(row, 0).data(FileTableModel::StatusRole).toInt()),
+                 FileStatus::Deleted);
+    // The batch list says so too, and its selection stayed on the batch.
+    const int batchRow = window.batchModel()->rowForBatch(batchId);
+    QTRY_VERIFY_WITH_TIMEOUT(window.batchModel()->batch(batchRow)->state == BatchState::Rejected,
+                             s_intervalMs + s_slackMs);
+    QCOMPARE(window.shownBatch(), batchId);
 }
 
 QTEST_MAIN(TestTeamWindow)

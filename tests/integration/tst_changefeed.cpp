@@ -32,6 +32,7 @@ private slots:
     void burstIsCoalesced_data();
     void burstIsCoalesced();
     void strangePayloadRefreshesEverything();
+    void connectionLostIsListenedAgain();
 
 private:
     //! A catalog of \a engine with one small batch fetched through to the review by the CLI.
@@ -301,6 +302,35 @@ void TestChangeFeed::strangePayloadRefreshesEverything()
     QVERIFY(!changed.wait(s_intervalMs + 500));
     // The catalog is untouched by the payload.
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM files")));
+}
+
+void TestChangeFeed::connectionLostIsListenedAgain()
+{
+    // The server drops the watcher's connection (as a restart or an administrator would): the watcher
+    // notices within seconds, listens on a new connection, says "everything may have changed", and the
+    // changes after that arrive as before.
+    const QString spec = test::freshPostgresCatalog(*m_postgres);
+    auto location = CatalogLocation::parse(spec);
+    QVERIFY(location);
+    auto other = Catalog::open(*location);
+    QVERIFY(other);
+    const Watch w = watch(spec);
+    QVERIFY(w.watcher);
+    QSignalSpy &changed = *w.changed;
+    QSqlQuery q((*other)->database());
+    QVERIFY(q.exec(QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                  " WHERE datname = current_database() AND pid <> pg_backend_pid()")));
+    QVERIFY(q.next());
+    QVERIFY2(q.value(0).toInt() >= 1, "the watcher's connection was not found");
+    QVERIFY(changed.wait(10000));
+    const auto list = changed.first().at(0).value<QList<CatalogChange>>();
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list.constFirst().batchId, qint64(0));
+    changed.clear();
+    QVERIFY(q.exec(QStringLiteral("SELECT pg_notify('gatehouse', '7 verdicts')")));
+    QVERIFY(waitFor(changed, 7, CatalogChange::Verdicts, s_intervalMs + s_slackMs) >= 0);
+    QCOMPARE(changed.first().at(0).value<QList<CatalogChange>>().constFirst(),
+             (CatalogChange{7, CatalogChange::Verdicts}));
 }
 
 QTEST_GUILESS_MAIN(TestChangeFeed)

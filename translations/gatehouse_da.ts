@@ -1487,6 +1487,20 @@
     </message>
 </context>
 <context>
+    <name>gh::CatalogWatcher</name>
+    <message>
+        <source>telling other workstations about batch %1</source>
+        <translation>underretning af andre arbejdsstationer om batch %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CatalogWatcherWorker</name>
+    <message>
+        <source>Cannot listen for changes on the catalog %1: %2</source>
+        <translation>Kan ikke lytte efter ændringer i kataloget %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::CheckEnvironment</name>
     <message>
         <source>%1, line %2</source>
@@ -8018,6 +8032,10 @@
     <message>
         <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
         <translation>Navnet, der registreres ved hver beslutning en person træffer (dubletbeslutninger, QA-bedømmelser, godkendelse, afvisning) og dens hændelser; en anden kurator, der senere beslutter det samme, får det at vide. gatehouse-cli --as NAVN tilsidesætter det for én kommando. Tomt: styresystemets brugernavn.</translation>
+    </message>
+    <message>
+        <source>How soon, in milliseconds, the main window shows what other workstations or command-line runs changed in the catalog: decisions, verdicts, approvals, stages and files. A burst of changes within this time is shown at once.</source>
+        <translation>Hvor hurtigt, i millisekunder, hovedvinduet viser, hvad andre arbejdsstationer eller kørsler fra kommandolinjen har ændret i kataloget: beslutninger, bedømmelser, godkendelser, faser og filer. En byge af ændringer inden for dette tidsrum vises på én gang.</translation>
     </message>
 </context>
 <context>

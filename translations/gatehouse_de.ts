@@ -1487,6 +1487,20 @@
     </message>
 </context>
 <context>
+    <name>gh::CatalogWatcher</name>
+    <message>
+        <source>telling other workstations about batch %1</source>
+        <translation>Benachrichtigen anderer Arbeitsplätze über Stapel %1</translation>
+    </message>
+</context>
+<context>
+    <name>gh::CatalogWatcherWorker</name>
+    <message>
+        <source>Cannot listen for changes on the catalog %1: %2</source>
+        <translation>Änderungen im Katalog %1 können nicht verfolgt werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>gh::CheckEnvironment</name>
     <message>
         <source>%1, line %2</source>
@@ -8018,6 +8032,10 @@
     <message>
         <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
         <translation>Der Name, der bei jeder Entscheidung einer Person (Dublettenentscheidungen, QS-Urteile, Freigabe, Ablehnung) und ihren Ereignissen festgehalten wird; wer später dasselbe entscheiden will, erfährt ihn. gatehouse-cli --as NAME ersetzt ihn für einen Befehl. Leer: der Benutzername des Betriebssystems.</translation>
+    </message>
+    <message>
+        <source>How soon, in milliseconds, the main window shows what other workstations or command-line runs changed in the catalog: decisions, verdicts, approvals, stages and files. A burst of changes within this time is shown at once.</source>
+        <translation>Wie schnell (in Millisekunden) das Hauptfenster zeigt, was andere Arbeitsplätze oder Läufe auf der Kommandozeile im Katalog geändert haben: Entscheidungen, Bewertungen, Freigaben, Stufen und Dateien. Viele Änderungen innerhalb dieser Zeit erscheinen gemeinsam.</translation>
     </message>
 </context>
 <context>

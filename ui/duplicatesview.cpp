@@ -174,6 +174,7 @@ void DuplicatesView::build()
     m_tree->header()->setStretchLastSection(false);
 
     m_caseText = new QLabel(this);
+    m_caseText->setObjectName(QStringLiteral("caseText"));
     m_caseText->setWordWrap(true);
     m_ourThumb = new QLabel(this);
     m_theirThumb = new QLabel(this);
@@ -298,6 +299,14 @@ void DuplicatesView::reload()
                               [service = m_service.data(), batch, target] { service->load(batch, target); });
 }
 
+void DuplicatesView::refresh()
+{
+    if (m_batchId <= 0)
+        return;
+    m_keepPlace = true;
+    reload();
+}
+
 qint64 DuplicatesView::openCount() const
 {
     return m_model->view().open;
@@ -313,6 +322,8 @@ void DuplicatesView::showLoaded(const DuplicateView &view)
     if (view.batchId != m_batchId)
         return;
     const qint64 keep = m_selectAfterLoad > 0 ? m_selectAfterLoad : currentFile();
+    const bool keepPlace = std::exchange(m_keepPlace, false) && m_selectAfterLoad == 0;
+    const int scroll = m_tree->verticalScrollBar()->value();
     m_selectAfterLoad = 0;
     {
         const QSignalBlocker blocker(m_targets);
@@ -329,15 +340,21 @@ void DuplicatesView::showLoaded(const DuplicateView &view)
         m_tree->resizeColumnToContents(c);
     fitList();
     qint64 select = m_model->indexForFile(keep).isValid() ? keep : 0;
-    if (select == 0 || !m_model->record(select)->isOpen()) {
+    if (!keepPlace && (select == 0 || !m_model->record(select)->isOpen())) {
         if (const qint64 next = m_model->nextOpen(select))
             select = next;
     }
     const QModelIndex index = select > 0 ? m_model->indexForFile(select) : m_model->index(0, 0);
-    if (index.isValid())
+    if (index.isValid()) {
+        const bool same = m_tree->currentIndex() == index;
         m_tree->setCurrentIndex(index);
-    else
+        if (same)
+            showCurrent(); // the same file, perhaps decided by someone else meanwhile
+    } else {
         showCurrent();
+    }
+    if (keepPlace)
+        m_tree->verticalScrollBar()->setValue(scroll);
 
     if (view.target.isEmpty()) {
         m_status->setText(

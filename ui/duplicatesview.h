@@ -48,6 +48,11 @@ public:
     void setBatch(qint64 batchId);
     //! Reads the shown batch's cases again (after a run classified them).
     void reload();
+    /*!
+        Reads the shown batch's cases again for a change made elsewhere (another workstation's decision):
+        the selected file and the scroll position stay, even when the file no longer waits for a decision.
+    */
+    void refresh();
     qint64 batchId() const { return m_batchId; }
     //! Files of the shown batch and target waiting for a decision.
     qint64 openCount() const;
@@ -90,7 +95,8 @@ private:
     qint64 m_batchId = 0;
     QString m_curator;
     qint64 m_selectAfterLoad = 0;
-    QList<QList<qint64>> m_undoStack;     //!< Files of each decision made here, newest last.
+    bool m_keepPlace = false;         //!< The load under way is a refresh(): the selection stays where it is.
+    QList<QList<qint64>> m_undoStack; //!< Files of each decision made here, newest last.
     QHash<QString, bool> m_moveAllowed;   //!< By target.
     QHash<QString, QImage> m_remoteCache; //!< Thumbnails of the targets' copies, by URL.
     std::unique_ptr<HttpEngine> m_http;

@@ -5,7 +5,10 @@ namespace gh {
 EngineController::EngineController(const Workspace &workspace, const RunOptions &options, QObject *parent)
     : QObject(parent)
     , m_engine(new Engine(workspace, options))
+    , m_watcher(workspace.catalog(), options.team.refreshMs)
 {
+    connect(&m_watcher, &CatalogWatcher::changed, this, &EngineController::catalogChanged);
+    connect(&m_watcher, &CatalogWatcher::failed, m_engine, &Engine::logMessage);
     m_thread.setObjectName(QStringLiteral("gatehouse-engine"));
     m_engine->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_engine, &QObject::deleteLater);
@@ -22,6 +25,9 @@ EngineController::~EngineController()
 
 void EngineController::start()
 {
+    // The watcher opens the catalog once the engine has created and migrated it.
+    connect(
+        m_engine, &Engine::started, this, [this] { m_watcher.start(); }, Qt::SingleShotConnection);
     QMetaObject::invokeMethod(m_engine, &Engine::start, Qt::QueuedConnection);
 }
 
@@ -43,6 +49,21 @@ void EngineController::loadFiles(qint64 batchId)
         m_engine, [engine = m_engine, batchId] { engine->loadFiles(batchId); }, Qt::QueuedConnection);
 }
 
+void EngineController::refreshFiles(qint64 batchId)
+{
+    // Reading a large batch may take longer than the refresh interval: never queue reads behind one another.
+    // The read that is queued sees whatever is committed by the time it starts.
+    if (m_filesRefreshQueued->exchange(true))
+        return;
+    QMetaObject::invokeMethod(
+        m_engine,
+        [engine = m_engine, batchId, queued = m_filesRefreshQueued] {
+            queued->store(false);
+            engine->refreshFiles(batchId);
+        },
+        Qt::QueuedConnection);
+}
+
 void EngineController::loadFileDetails(qint64 fileId)
 {
     QMetaObject::invokeMethod(
@@ -62,6 +83,7 @@ void EngineController::refreshBatches()
 
 void EngineController::setRunOptions(const RunOptions &options)
 {
+    m_watcher.setInterval(options.team.refreshMs);
     QMetaObject::invokeMethod(
         m_engine, [engine = m_engine, options] { engine->setRunOptions(options); }, Qt::QueuedConnection);
 }

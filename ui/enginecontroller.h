@@ -1,8 +1,12 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <QObject>
 #include <QThread>
 
+#include "catalog/catalogchanges.h"
 #include "pipeline/engine.h"
 
 namespace gh {
@@ -12,6 +16,9 @@ namespace gh {
     Owns the engine's thread. The GUI talks to the engine only through this object: requests become queued
     calls on the engine's thread, answers arrive as the engine's signals (connect to engine() with
     Qt::QueuedConnection, which is what AutoConnection does across threads).
+
+    It also owns the change feed (gh::CatalogWatcher, on a thread of its own): catalogChanged() reports what
+    other workstations, command-line runs and this engine committed, at most once per [team] refresh_ms.
 */
 class EngineController : public QObject
 {
@@ -28,6 +35,8 @@ public:
     void runSource(const QString &source);
     void runBatch(qint64 batchId);
     void loadFiles(qint64 batchId);
+    //! See Engine::refreshFiles(): the batch's files again, as updates that keep the view's place.
+    void refreshFiles(qint64 batchId);
     void loadFileDetails(qint64 fileId);
     //! Asks for the QA findings of \a batchId; the engine answers with Engine::findingsLoaded().
     void loadFindings(qint64 batchId);
@@ -48,9 +57,16 @@ public:
     void planBatchDeletion(qint64 batchId);
     void deleteBatch(qint64 batchId);
 
+signals:
+    //! What changed in the catalog since the last report (see gh::CatalogWatcher).
+    void catalogChanged(const QList<gh::CatalogChange> &changes);
+
 private:
     QThread m_thread;
     Engine *m_engine;
+    CatalogWatcher m_watcher;
+    //! A refreshFiles() is queued on the engine's thread: a second one waits for it to start (no backlog).
+    std::shared_ptr<std::atomic_bool> m_filesRefreshQueued = std::make_shared<std::atomic_bool>(false);
 };
 
 } // namespace gh

@@ -70,7 +70,14 @@ void FileTableModel::updateFiles(const QList<FileRecord> &files)
         const int row = m_rowById.value(f.id, -1);
         if (row < 0)
             continue;
-        m_files[size_t(row)] = f;
+        FileRecord &shown = m_files[size_t(row)];
+        // A refresh for changes made elsewhere brings every row again; only those that changed repaint.
+        if (shown.status == f.status && shown.processedAt == f.processedAt && shown.attempts == f.attempts &&
+            shown.size == f.size && shown.storedKey == f.storedKey &&
+            shown.digests.sha256 == f.digests.sha256 && shown.mimetype == f.mimetype &&
+            shown.error == f.error)
+            continue;
+        shown = f;
         m_dirtyFirst = m_dirtyFirst < 0 ? row : std::min(m_dirtyFirst, row);
         m_dirtyLast = std::max(m_dirtyLast, row);
     }

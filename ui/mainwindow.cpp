@@ -569,6 +569,7 @@ void MainWindow::connectEngine()
         m_welcome->setHotFolder(dir);
     });
     connect(engine, &Engine::batchesChanged, this, &MainWindow::batchesListed);
+    connect(m_engine, &EngineController::catalogChanged, this, &MainWindow::catalogChanged);
     connect(engine, &Engine::batchLoaded, this, [this](const LoadResult &result) {
         // The new batch is the shown one from now on; its files arrive from the engine.
         m_runningBatch = result.batchId;
@@ -643,6 +644,32 @@ void MainWindow::connectEngine()
     connect(engine, &Engine::batchDeletionPlanned, this, &MainWindow::confirmDeletion);
     connect(engine, &Engine::batchDeleted, this,
             [this](qint64, const QString &message) { statusBar()->showMessage(message, 20000); });
+}
+
+void MainWindow::catalogChanged(const QList<CatalogChange> &changes)
+{
+    unsigned shown = 0;
+    unsigned reviewed = 0;
+    const qint64 reviewBatch = m_review ? m_review->batchId() : 0;
+    for (const CatalogChange &c : changes) {
+        if (c.batchId == 0 || c.batchId == m_shownBatch)
+            shown |= c.kinds;
+        if (c.batchId == 0 || (reviewBatch > 0 && c.batchId == reviewBatch))
+            reviewed |= c.kinds;
+    }
+    // Lamps, counts and decisions in the batch list; the list keeps its selection and scroll position.
+    m_engine->refreshBatches();
+    if (reviewed & (CatalogChange::Verdicts | CatalogChange::Sample | CatalogChange::Decision))
+        m_review->refreshBatch(reviewBatch);
+    if (m_shownBatch <= 0 || shown == 0)
+        return;
+    // A run of our own updates its rows as it goes; files another process settled arrive as updates (a
+    // rejection marks every file deleted).
+    if ((shown & (CatalogChange::Files | CatalogChange::Decision)) &&
+        !(m_busy && m_runningBatch == m_shownBatch))
+        m_engine->refreshFiles(m_shownBatch);
+    if (shown & CatalogChange::Duplicates)
+        m_duplicates->refresh();
 }
 
 void MainWindow::batchesListed(const QList<BatchRecord> &batches)

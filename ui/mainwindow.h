@@ -19,6 +19,7 @@ class QTreeWidget;
 namespace gh {
 
 class AreaFocusFrame;
+struct CatalogChange;
 class BatchListModel;
 class DuplicatesView;
 class EngineController;
@@ -126,6 +127,9 @@ private:
     void showBatch(qint64 batchId, bool force = false, bool loadFiles = true);
     void selectBatch(qint64 batchId);
     void batchesListed(const QList<BatchRecord> &batches);
+    //! Another workstation, a command-line run or the engine committed \a changes: refreshes what they
+    //! touch, keeping the curator's selection, scroll position and edits.
+    void catalogChanged(const QList<CatalogChange> &changes);
     //! The state line and the status bar for the shown batch.
     void updateBatchState();
     void updateBatchActions();

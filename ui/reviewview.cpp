@@ -929,6 +929,12 @@ void ReviewView::toggleZoom()
         m_preview->zoomToFit();
 }
 
+void ReviewView::refreshBatch(qint64 batchId)
+{
+    if (batchId == m_batchId || batchId == 0)
+        refresh();
+}
+
 void ReviewView::refresh()
 {
     if (m_batchId <= 0 || m_pendingWrites > 0 || m_deciding || !isVisible())

@@ -55,6 +55,9 @@ public:
     void setPreferences(const Preferences &preferences);
     //! Opens the review of \a batchId (drawing its sample if it has none), showing \a itemId if given.
     void openBatch(qint64 batchId, qint64 itemId = 0);
+    //! Reads the review of \a batchId again when it is the one open (another curator's verdict or decision);
+    //! the item shown, its page and zoom, and a defect being typed stay.
+    void refreshBatch(qint64 batchId);
     //! While the engine runs a batch, approval and rejection wait (the view follows Engine::busyChanged()).
     void setEngineBusy(bool busy);
 

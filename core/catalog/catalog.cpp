@@ -12,6 +12,7 @@
 #include <QSqlRecord>
 #include <QThread>
 
+#include "catalogchanges.h"
 #include "idlist.h"
 #include "migrations.h"
 #include "util/logging.h"
@@ -703,7 +704,7 @@ Status Catalog::setStageState(qint64 batchId, Stage stage, StageState state, con
             {batchId, StageInfo::key(stage), StageInfo::key(state), running ? QVariant(now) : QVariant(),
              running ? QVariant() : QVariant(now), now, currentRunner(), notNull(detail)},
             tr("recording the %1 stage").arg(StageInfo::key(stage)));
-    return q ? Status() : Status(q.error());
+    return q ? announceChange(*this, batchId, CatalogChange::Stage) : Status(q.error());
 }
 
 Status Catalog::heartbeat(qint64 batchId, Stage stage)
@@ -1017,6 +1018,8 @@ Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool
         if (!q.exec())
             return sqlError(q, tr("recording the %1 stage of file %2").arg(stageKey, f.name));
     }
+    if (Status s = announceFiles(*this, files, CatalogChange::Files); !s)
+        return s;
     if (!overall)
         return {};
     QSqlQuery &o =

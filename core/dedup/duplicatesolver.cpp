@@ -4,6 +4,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include "catalog/catalogchanges.h"
 #include "catalog/idlist.h"
 #include "pipeline/curator.h"
 #include "targets/targetregistry.h"
@@ -399,6 +400,8 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &
         return outcome; // the transaction rolls back
     if (Status s = book.addEvents(keptEvents); !s)
         return s.error();
+    if (Status s = announceChange(m_catalog, m_batchId, CatalogChange::Duplicates); !s)
+        return s.error();
     if (Status s = tx->commit(); !s)
         return s.error();
     outcome.decisions = kept;
@@ -458,6 +461,8 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::undo(const QList<qint64> &file
         events.append(e);
     }
     if (Status s = book.addEvents(events); !s)
+        return s.error();
+    if (Status s = announceChange(m_catalog, m_batchId, CatalogChange::Duplicates); !s)
         return s.error();
     if (Status s = tx->commit(); !s)
         return s.error();

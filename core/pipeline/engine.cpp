@@ -231,11 +231,21 @@ void Engine::refreshBatches()
 
 void Engine::loadFiles(qint64 batchId)
 {
+    streamFiles(batchId, true);
+}
+
+void Engine::refreshFiles(qint64 batchId)
+{
+    streamFiles(batchId, false);
+}
+
+void Engine::streamFiles(qint64 batchId, bool reset)
+{
     if (!m_catalog)
         return;
     FileQuery query;
     query.limit = s_filesChunk;
-    bool first = true;
+    bool first = reset;
     for (;;) {
         auto page = m_catalog->files(batchId, query);
         if (!page) {

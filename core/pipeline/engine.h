@@ -49,6 +49,12 @@ public slots:
     void refreshBatches();
     //! Streams every file of a batch in chunks through filesLoaded().
     void loadFiles(qint64 batchId);
+    /*!
+        Reads every file of \a batchId again and streams them through filesLoaded() without \c reset: rows
+        already shown are updated in place (selection, scroll position and the current file stay), new ones
+        are appended. For changes other processes made (gh::CatalogWatcher).
+    */
+    void refreshFiles(qint64 batchId);
     //! Emits fileDetails() for one file: the record, its item, and the file's and item's events in time
     //! order.
     void loadFileDetails(qint64 fileId);
@@ -113,6 +119,8 @@ signals:
 
 private:
     bool ensureIdle();
+    //! Streams the files of \a batchId through filesLoaded(), the first chunk with \a reset.
+    void streamFiles(qint64 batchId, bool reset);
     void runNextDelivery();
     //! The run options with the banned list read from its file.
     Result<RunOptions> optionsForRun() const;

@@ -21,6 +21,8 @@ namespace gh {
 struct TeamOptions
 {
     int leaseSeconds = 60; //!< A claim holds this long without a heartbeat; then another process may take it.
+    //! How soon the GUI shows what other processes changed in the catalog (gh::CatalogWatcher).
+    int refreshMs = 2000;
 };
 
 /*!

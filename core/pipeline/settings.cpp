@@ -101,6 +101,7 @@ const QList<Binding> &bindings()
              o.store.verifyAfterWrite = s.boolean(key);
          }},
         GH_INT_BINDING("team/lease_seconds", team.leaseSeconds),
+        GH_INT_BINDING("team/refresh_ms", team.refreshMs),
         {"intake/banned_list", [](const RunOptions &o) { return o.bannedList; },
          [](RunOptions &o, const Settings &s, const QString &key) { o.bannedList = s.text(key); }},
         {"intake/column_mapping",

@@ -145,6 +145,13 @@ QList<SettingDefinition> makeTable()
                           "processes share a batch on one PostgreSQL catalog; then another process takes the "
                           "file over. Renewed every third of it while the work goes on."),
         "20"));
+    t.append(integer(
+        "team/refresh_ms", 100, 60000, "2000",
+        QT_TRANSLATE_NOOP("gh::SettingsTable",
+                          "How soon, in milliseconds, the main window shows what other workstations or "
+                          "command-line runs changed in the catalog: decisions, verdicts, approvals, stages "
+                          "and files. A burst of changes within this time is shown at once."),
+        "1000"));
     SettingDefinition curator = row(
         "team/curator", Type::Text, "",
         QT_TRANSLATE_NOOP("gh::SettingsTable",

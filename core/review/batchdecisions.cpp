@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 
 #include "catalog/catalog.h"
+#include "catalog/catalogchanges.h"
 #include "pipeline/curator.h"
 #include "pipeline/settingstable.h"
 #include "reviewbook.h"
@@ -231,6 +232,8 @@ Result<DecisionOutcome> BatchDecisions::approve(qint64 batchId, const QString &t
                                            tr("approved by %1").arg(agent));
         !s)
         return s.error();
+    if (Status s = announceChange(m_catalog, batchId, CatalogChange::Decision); !s)
+        return s.error();
     if (Status s = tx->commit(); !s)
         return s.error();
 
@@ -292,6 +295,8 @@ Result<DecisionOutcome> BatchDecisions::reject(qint64 batchId, const QString &re
         if (Status s = m_catalog.setStageState(batchId, Stage::Review, StageState::Failed,
                                                tr("rejected by %1: %2").arg(agent, reason.trimmed()));
             !s)
+            return s.error();
+        if (Status s = announceChange(m_catalog, batchId, CatalogChange::Decision); !s)
             return s.error();
         if (Status s = tx->commit(); !s)
             return s.error();

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include "catalog/catalog.h"
+#include "catalog/catalogchanges.h"
 #include "pipeline/curator.h"
 #include "pipeline/settingstable.h"
 #include "qa/samplingrandom.h"
@@ -314,6 +315,8 @@ Status ReviewBook::writeSample(qint64 batchId, const SamplingPlan &plan, quint64
                                                                  QStringLiteral("success"), detail, agent)});
         !s)
         return s;
+    if (Status s = announceChange(m_catalog, batchId, CatalogChange::Sample); !s)
+        return s;
     if (Status s = recordLamp(batchId); !s)
         return s;
     return tx->commit();
@@ -441,6 +444,8 @@ Status ReviewBook::setVerdict(qint64 batchId, qint64 itemId, Verdict verdict, co
                          detail, agent)});
         !s)
         return s;
+    if (Status s = announceChange(m_catalog, batchId, CatalogChange::Verdicts); !s)
+        return s;
     if (Status s = recordLamp(batchId); !s)
         return s;
     return tx->commit();
@@ -480,6 +485,8 @@ Status ReviewBook::withdrawVerdict(qint64 batchId, qint64 itemId, const QString 
             {reviewEvent(batchId, itemId, 0, QStringLiteral("validation"), QStringLiteral("warning"),
                          tr("manual QA verdict withdrawn (was %1)").arg(was), agent)});
         !s)
+        return s;
+    if (Status s = announceChange(m_catalog, batchId, CatalogChange::Verdicts); !s)
         return s;
     if (Status s = recordLamp(batchId); !s)
         return s;

@@ -180,4 +180,21 @@ FileIdentity fileIdentity(const QString &path)
     return {quint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
+QStringList otherHostWrapper(const QString &hostName)
+{
+    QProcess probe;
+    probe.start(QStringLiteral("unshare"),
+                {QStringLiteral("-u"), QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                 QStringLiteral("hostname %1 && hostname").arg(hostName)});
+    if (!probe.waitForFinished(10000) || probe.exitStatus() != QProcess::NormalExit ||
+        probe.exitCode() != 0 || probe.readAllStandardOutput().trimmed() != hostName.toUtf8())
+        return {};
+    return {QStringLiteral("unshare"),
+            QStringLiteral("-u"),
+            QStringLiteral("/bin/sh"),
+            QStringLiteral("-c"),
+            QStringLiteral("hostname %1 && exec \"$@\"").arg(hostName),
+            QStringLiteral("sh")};
+}
+
 } // namespace gh::test

@@ -82,4 +82,11 @@ struct FileIdentity
 //! The identity of \a path; inode 0 when it does not exist.
 FileIdentity fileIdentity(const QString &path);
 
+/*!
+    A wrapper (a program and its arguments) that runs a command under the host name \a hostName, in a UTS
+    namespace of its own (`unshare -u`, exec keeps the pid), so the processes of this machine see it as
+    another workstation's; empty when this machine cannot do that (no privilege for namespaces).
+*/
+QStringList otherHostWrapper(const QString &hostName);
+
 } // namespace gh::test

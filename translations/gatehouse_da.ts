@@ -1485,6 +1485,34 @@
         <source>ending the %1 stage of batch %2</source>
         <translation>afslutning af trinnet %1 for batch %2</translation>
     </message>
+    <message>
+        <source>Catalog connection to %1 lost; reconnecting…</source>
+        <translation>Forbindelsen til katalogserveren %1 er afbrudt; forbinder igen …</translation>
+    </message>
+    <message>
+        <source>Catalog connection to %1 reconnected after %2 s.</source>
+        <translation>Forbindelsen til katalogserveren %1 er genoprettet efter %2 s.</translation>
+    </message>
+    <message>
+        <source>Cancelled while waiting for the catalog server %1 to come back.</source>
+        <translation>Annulleret, mens der blev ventet på, at katalogserveren %1 kom tilbage.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the catalog server %1 and could not connect again within %2 s ([team] reconnect_seconds): %3</source>
+        <translation>Mistede forbindelsen til katalogserveren %1 og kunne ikke forbinde igen inden for %2 s ([team] reconnect_seconds): %3</translation>
+    </message>
+    <message>
+        <source>The catalog address %1 gives %2 a value with a semicolon, which the PostgreSQL driver cannot pass on.</source>
+        <translation>Katalogadressen %1 giver %2 en værdi med semikolon, som PostgreSQL-driveren ikke kan videregive.</translation>
+    </message>
+    <message>
+        <source>The catalog address %1 has parameters Gatehouse does not pass to PostgreSQL: %2. Known parameters: %3.</source>
+        <translation>Katalogadressen %1 har parametre, som Gatehouse ikke videregiver til PostgreSQL: %2. Kendte parametre: %3.</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>genopretning af forbindelsen</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -8018,6 +8046,10 @@
     <message>
         <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
         <translation>Navnet, der registreres ved hver beslutning en person træffer (dubletbeslutninger, QA-bedømmelser, godkendelse, afvisning) og dens hændelser; en anden kurator, der senere beslutter det samme, får det at vide. gatehouse-cli --as NAVN tilsidesætter det for én kommando. Tomt: styresystemets brugernavn.</translation>
+    </message>
+    <message>
+        <source>How long a run waits for a PostgreSQL catalog&apos;s server after losing the connection (the server restarted, the network dropped) before it fails; it tries again with growing pauses and goes on where it was.</source>
+        <translation>Hvor længe en kørsel venter på et PostgreSQL-katalogs server efter at have mistet forbindelsen (serveren blev genstartet, netværket faldt ud), før den fejler; den prøver igen med stigende pauser og fortsætter, hvor den var.</translation>
     </message>
 </context>
 <context>

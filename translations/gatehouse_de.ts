@@ -1485,6 +1485,34 @@
         <source>ending the %1 stage of batch %2</source>
         <translation>beim Abschließen der Stufe %1 von Batch %2</translation>
     </message>
+    <message>
+        <source>Catalog connection to %1 lost; reconnecting…</source>
+        <translation>Verbindung zum Katalogserver %1 unterbrochen; neue Verbindung wird aufgebaut …</translation>
+    </message>
+    <message>
+        <source>Catalog connection to %1 reconnected after %2 s.</source>
+        <translation>Verbindung zum Katalogserver %1 nach %2 s wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Cancelled while waiting for the catalog server %1 to come back.</source>
+        <translation>Abgebrochen, während auf die Rückkehr des Katalogservers %1 gewartet wurde.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the catalog server %1 and could not connect again within %2 s ([team] reconnect_seconds): %3</source>
+        <translation>Die Verbindung zum Katalogserver %1 ist abgerissen und konnte innerhalb von %2 s nicht wiederhergestellt werden ([team] reconnect_seconds): %3</translation>
+    </message>
+    <message>
+        <source>The catalog address %1 gives %2 a value with a semicolon, which the PostgreSQL driver cannot pass on.</source>
+        <translation>Die Katalogadresse %1 gibt %2 einen Wert mit Semikolon, den der PostgreSQL-Treiber nicht weitergeben kann.</translation>
+    </message>
+    <message>
+        <source>The catalog address %1 has parameters Gatehouse does not pass to PostgreSQL: %2. Known parameters: %3.</source>
+        <translation>Die Katalogadresse %1 enthält Parameter, die Gatehouse nicht an PostgreSQL weitergibt: %2. Bekannte Parameter: %3.</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>Wiederherstellen der Verbindung</translation>
+    </message>
 </context>
 <context>
     <name>gh::CheckEnvironment</name>
@@ -8018,6 +8046,10 @@
     <message>
         <source>The name recorded with every decision a person makes (duplicate decisions, QA verdicts, approval, rejection) and its events; another curator who decides the same thing later is told it. gatehouse-cli --as NAME overrides it for one command. Empty: the operating system&apos;s user name.</source>
         <translation>Der Name, der bei jeder Entscheidung einer Person (Dublettenentscheidungen, QS-Urteile, Freigabe, Ablehnung) und ihren Ereignissen festgehalten wird; wer später dasselbe entscheiden will, erfährt ihn. gatehouse-cli --as NAME ersetzt ihn für einen Befehl. Leer: der Benutzername des Betriebssystems.</translation>
+    </message>
+    <message>
+        <source>How long a run waits for a PostgreSQL catalog&apos;s server after losing the connection (the server restarted, the network dropped) before it fails; it tries again with growing pauses and goes on where it was.</source>
+        <translation>Wie lange ein Lauf nach einem Verbindungsverlust auf den Server eines PostgreSQL-Katalogs wartet (Neustart des Servers, Netzwerkausfall), bevor er fehlschlägt; er versucht es mit wachsenden Pausen erneut und macht dort weiter, wo er war.</translation>
     </message>
 </context>
 <context>

@@ -145,6 +145,13 @@ QList<SettingDefinition> makeTable()
                           "processes share a batch on one PostgreSQL catalog; then another process takes the "
                           "file over. Renewed every third of it while the work goes on."),
         "20"));
+    t.append(integer("team/reconnect_seconds", 0, 86400, "300",
+                     QT_TRANSLATE_NOOP(
+                         "gh::SettingsTable",
+                         "How long a run waits for a PostgreSQL catalog's server after losing the connection "
+                         "(the server restarted, the network dropped) before it fails; it tries again with "
+                         "growing pauses and goes on where it was."),
+                     "600"));
     SettingDefinition curator = row(
         "team/curator", Type::Text, "",
         QT_TRANSLATE_NOOP("gh::SettingsTable",

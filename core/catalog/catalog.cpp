@@ -286,6 +286,23 @@ Status setUpConnection(const Catalog &catalog, ErrorCode code)
 }
 
 /*!
+    While a run holds leases on a PostgreSQL catalog, a transaction its session leaves idle for longer than
+    the leases last (at least 10 s) is ended by the server: a process stopped in the middle of one (a
+    suspended laptop, SIGSTOP) then holds no row locks that would keep the processes taking over its files
+    waiting; it finds its connection gone when it goes on, reconnects, and runs the transaction again
+    (writing only what it still holds).
+*/
+void applySessionLimits(const Catalog &catalog, const ReconnectPolicy &policy)
+{
+    if (catalog.dialect().engine() != SqlDialect::Engine::Postgres || !catalog.database().isOpen())
+        return;
+    const qint64 ms = policy.leaseOwner.isEmpty() ? 0 : qint64(std::max(10, policy.leaseSeconds)) * 1000;
+    QSqlQuery q(catalog.database());
+    if (!q.exec(QStringLiteral("SET idle_in_transaction_session_timeout = %1").arg(ms)))
+        qCWarning(lcCatalog).noquote() << "cannot limit idle transactions:" << q.lastError().text();
+}
+
+/*!
     \class Outages
     The connections of this process that are lost now, by server: the curator hears once that the catalog's
     server went away and once that it is back, however many connections (threads) noticed.
@@ -371,6 +388,7 @@ Status reconnect(Catalog &catalog)
         db.close();
         if (db.open()) {
             Status ready = setUpConnection(catalog, ErrorCode::Database);
+            applySessionLimits(catalog, policy);
             // The turns this session held died with it: take them again before going on.
             for (const QString &keys : std::as_const(state.settleLocks)) {
                 QSqlQuery q(db);
@@ -428,8 +446,50 @@ Status reconnect(Catalog &catalog)
 
 void setReconnectPolicy(Catalog &catalog, ReconnectPolicy policy)
 {
-    connectionState(&catalog).policy = std::move(policy);
+    ConnectionState &state = connectionState(&catalog);
+    state.policy = std::move(policy);
+    applySessionLimits(catalog, state.policy);
 }
+
+namespace {
+
+/*!
+    Keeps of \a files (in id order) those whose \a stage lease the process of the run
+    (ReconnectPolicy::leaseOwner) still holds, locking the lease rows until the transaction ends, and their
+    events: the outcomes a stage commits are confirmed in the transaction that writes them. One taken over
+    while this process was held up (stopped, or its connection lost and the transaction run again after the
+    stage confirmed it) is the other process's. Without lease sharing or an owner: all of them.
+*/
+Status keepLeased(Catalog &catalog, Stage stage, QList<FileRecord> &files, QList<EventRecord> &events)
+{
+    const ReconnectPolicy &policy = connectionState(&catalog).policy;
+    if (!catalog.sharesWork() || policy.leaseOwner.isEmpty() || files.isEmpty())
+        return {};
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : std::as_const(files))
+        ids.append(f.id);
+    QSqlQuery q(catalog.database());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT file_id FROM file_leases WHERE stage = ? AND owner = ? AND file_id IN (" +
+              sqlIdList(ids) + u") ORDER BY file_id FOR UPDATE");
+    q.addBindValue(StageInfo::key(stage));
+    q.addBindValue(policy.leaseOwner);
+    if (!q.exec())
+        return catalog.sqlError(q, Catalog::tr("confirming leases"));
+    QSet<qint64> held;
+    while (q.next())
+        held.insert(q.value(0).toLongLong());
+    if (held.size() == files.size())
+        return {};
+    qCInfo(lcCatalog) << files.size() - held.size() << "outcomes of the" << StageInfo::key(stage)
+                      << "stage dropped: another process took their files over";
+    files.removeIf([&](const FileRecord &f) { return !held.contains(f.id); });
+    events.removeIf([&](const EventRecord &e) { return e.fileId > 0 && !held.contains(e.fileId); });
+    return {};
+}
+
+} // namespace
 
 quint64 reconnections(const Catalog &catalog)
 {
@@ -1265,7 +1325,13 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
     QList<HttpCacheEntry> validators = cache;
     std::sort(validators.begin(), validators.end(),
               [](const HttpCacheEntry &a, const HttpCacheEntry &b) { return a.url < b.url; });
-    return inTransaction([&] { return writeOutcomes(ordered, events, validators); });
+    return inTransaction([&]() -> Status {
+        QList<FileRecord> held = ordered;
+        QList<EventRecord> heldEvents = events;
+        if (Status s = keepLeased(*this, Stage::Fetch, held, heldEvents); !s)
+            return s;
+        return writeOutcomes(held, heldEvents, validators);
+    });
 }
 
 Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
@@ -1411,18 +1477,22 @@ Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
     std::sort(ordered.begin(), ordered.end(),
               [](const FileRecord &a, const FileRecord &b) { return a.id < b.id; });
     return inTransaction([&]() -> Status {
-        if (Status s = writeStageRows(stage, ordered, true); !s)
+        QList<FileRecord> held = ordered;
+        QList<EventRecord> heldEvents = events;
+        if (Status s = keepLeased(*this, stage, held, heldEvents); !s)
             return s;
-        if (Status s = insertEvents(events); !s)
+        if (Status s = writeStageRows(stage, held, true); !s)
             return s;
-        if (ordered.isEmpty())
+        if (Status s = insertEvents(heldEvents); !s)
+            return s;
+        if (held.isEmpty())
             return {};
         // Work done for the stage: its end (beginSettle()) is to be made again. A process that joins a
         // shared stage after its end and finds nothing to do takes that end as it is.
         auto q =
             run(QStringLiteral("UPDATE batch_stages SET settled_by = NULL WHERE batch_id = ? AND stage = ?"
                                " AND settled_by IS NOT NULL"),
-                {ordered.constFirst().batchId, StageInfo::key(stage)},
+                {held.constFirst().batchId, StageInfo::key(stage)},
                 tr("recording the %1 stage").arg(StageInfo::key(stage)));
         return q ? Status() : Status(q.error());
     });
@@ -1862,30 +1932,32 @@ Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemR
 
 Status Catalog::recordTargets(const QList<FileTargetRecord> &targets)
 {
-    auto tx = transaction();
-    if (!tx)
-        return tx.error();
-    QSqlQuery &q = prepared(
-        m_upsertTarget,
-        QStringLiteral("INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
-                       " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
-                       " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
-                       " verified = excluded.verified, updated_at = excluded.updated_at"));
-    for (const FileTargetRecord &t : targets) {
-        q.addBindValue(t.fileId);
-        q.addBindValue(t.target);
-        q.addBindValue(t.batchId);
-        q.addBindValue(notNull(t.remoteName));
-        q.addBindValue(FileStateInfo::key(t.state));
-        q.addBindValue(t.attempts);
-        q.addBindValue(jsonText(t.reported));
-        q.addBindValue(t.verified);
-        q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
-        if (!q.exec())
-            return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
-    }
-    return tx->commit();
+    // In inTransaction(): a connection lost in it (the server restarted, or ended a stopped process's idle
+    // transaction) is reopened and the rows written again.
+    return inTransaction([&]() -> Status {
+        QSqlQuery &q = prepared(
+            m_upsertTarget,
+            QStringLiteral(
+                "INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
+                " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
+                " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
+                " verified = excluded.verified, updated_at = excluded.updated_at"));
+        for (const FileTargetRecord &t : targets) {
+            q.addBindValue(t.fileId);
+            q.addBindValue(t.target);
+            q.addBindValue(t.batchId);
+            q.addBindValue(notNull(t.remoteName));
+            q.addBindValue(FileStateInfo::key(t.state));
+            q.addBindValue(t.attempts);
+            q.addBindValue(jsonText(t.reported));
+            q.addBindValue(t.verified);
+            q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
+            if (!q.exec())
+                return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
+        }
+        return {};
+    });
 }
 
 namespace {

@@ -26,7 +26,9 @@ using namespace gh;
     two fetches started at the same moment neither deadlock nor die with a catalog error; the PostgreSQL
     server restarted (or down for seconds) in the middle of a fetch: the processes wait, say so, reconnect
     and finish with every file once, and one that waits longer than [team] reconnect_seconds fails naming the
-    server, its work kept for the next run. Two curators
+    server, its work kept for the next run; an upload stopped (SIGSTOP) past its leases, whose files another
+    upload takes over, sends none of them when it goes on (s3rver's log counts the objects stored). Two
+   curators
     (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
     exactly one decision stands, with the winner's name in it and in its event, and the other curator is
     told "Already decided by …"; only the winner changes or takes back their decision.
@@ -51,6 +53,7 @@ private slots:
     void serverRestartDuringSharedFetch();
     void serverDownForSecondsDuringFetch();
     void serverGoneTooLongFailsNamingIt();
+    void pausedUploaderSendsNothingTakenOver();
 
 private:
     struct Setup
@@ -660,6 +663,95 @@ void TestTeam::serverGoneTooLongFailsNamingIt()
              againErr.right(3000).constData());
     const QString problem = exactlyOnce(setup, s_batchFiles);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::pausedUploaderSendsNothingTakenOver()
+{
+    test::PeerServer s3(QStringLiteral("s3rver"));
+    QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    const QString batch = QString::number(setup.batchId);
+    QCOMPARE(runAs(setup, QStringLiteral("anna"),
+                   {QStringLiteral("approve"), batch, QStringLiteral("--override"), QStringLiteral("test")}),
+             0);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GATEHOUSE_S3_ENDPOINT"), s3.baseUrl());
+    env.insert(QStringLiteral("GATEHOUSE_S3_ADDRESSING"), QStringLiteral("path"));
+    env.insert(QStringLiteral("GATEHOUSE_S3_KEYCHAIN"), QStringLiteral("0"));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_REGION"), QStringLiteral("us-east-1"));
+    auto upload = [&] {
+        auto *p = new QProcess;
+        m_processes.append(p);
+        p->setProcessEnvironment(env);
+        // One file sent at a time, in groups of 50: a worker stopped in the middle of a group has the rest of
+        // it still to send when it goes on.
+        p->start(test::binary(QStringLiteral("gatehouse-cli")),
+                 globals(setup) << QStringLiteral("--verbose") << QStringLiteral("upload") << batch
+                                << QStringLiteral("--target") << QStringLiteral("s3://gatehouse-test/team")
+                                << QStringLiteral("--jobs") << QStringLiteral("1"));
+        return p;
+    };
+    QProcess *paused = upload();
+    QElapsedTimer clock;
+    clock.start();
+    while (paused->state() != QProcess::NotRunning && clock.elapsed() < 300000 &&
+           count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"), setup.batchId) < 20)
+        QTest::qWait(10);
+    if (paused->state() != QProcess::Running)
+        QFAIL(paused->readAllStandardError().right(3000).constData());
+    // Stopped past its leases (3 s): another process takes its files over and sends them all.
+    ::kill(pid_t(paused->processId()), SIGSTOP);
+    QTest::qWait(4000);
+    QProcess *other = upload();
+    if (!other->waitForFinished(120000)) {
+        const QString sessions =
+            text(QStringLiteral(
+                     "SELECT string_agg(pid || ' ' || state || ' ' || COALESCE(wait_event, '-') || ': ' ||"
+                     " left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = 'gatehouse'"
+                     " AND pid <> pg_backend_pid() AND ? > 0"),
+                 setup.batchId);
+        ::kill(pid_t(paused->processId()), SIGCONT);
+        QFAIL(qPrintable(u"the other upload hangs; sessions:\n" + sessions + u"\n" +
+                         QString::fromUtf8(other->readAllStandardError().right(3000))));
+    }
+    const QByteArray otherErr = other->readAllStandardError();
+    QVERIFY2(other->exitStatus() == QProcess::NormalExit && other->exitCode() == 0,
+             otherErr.right(900).constData());
+    ::kill(pid_t(paused->processId()), SIGCONT);
+    QVERIFY(paused->waitForFinished(600000));
+    const QByteArray pausedErr = paused->readAllStandardError();
+    QVERIFY2(paused->exitStatus() == QProcess::NormalExit, pausedErr.right(900).constData());
+
+    // Every file at the target once: sent, or found there by the process that took over a file whose bytes
+    // the stopped one had sent before it could record them.
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"
+                                  " AND state IN ('uploaded', 'already-there')"),
+                   setup.batchId),
+             qint64(200));
+    // What reached the store, by key: the one send under way when the worker stopped may arrive twice; every
+    // other file once.
+    QFile log(s3.dir() + QStringLiteral("/s3rver.log"));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    static const QRegularExpression stored(QStringLiteral("Stored object \"(team/[^\"]+)\""));
+    QHash<QString, int> puts;
+    auto it = stored.globalMatch(QString::fromUtf8(log.readAll()));
+    while (it.hasNext())
+        ++puts[it.next().captured(1)];
+    QCOMPARE(puts.size(), 200);
+    int twice = 0;
+    for (auto p = puts.cbegin(); p != puts.cend(); ++p)
+        twice += p.value() > 1 ? 1 : 0;
+    qInfo() << "keys stored more than once:" << twice;
+    QVERIFY2(twice <= 1, qPrintable(QStringLiteral("%1 files were sent by both processes").arg(twice)));
+    // One upload event per file.
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM (SELECT file_id FROM events WHERE batch_id = ? AND"
+                                  " agent LIKE '% upload' GROUP BY file_id, event_type, detail"
+                                  " HAVING COUNT(*) > 1) d"),
+                   setup.batchId),
+             qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestTeam)

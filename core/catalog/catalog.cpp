@@ -1,20 +1,27 @@
 #include "catalog.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlRecord>
 #include <QThread>
+#include <QUrlQuery>
 
 #include "catalogchanges.h"
 #include "idlist.h"
 #include "migrations.h"
+#include "reconnect.h"
+#include "util/keychain.h"
 #include "util/logging.h"
 
 namespace gh {
@@ -190,6 +197,306 @@ QString statusList(const QList<FileStatus> &statuses)
 
 } // namespace
 
+namespace {
+
+/*!
+    What a catalog knows about its connection beyond the statements it prepared: whether the last error
+    was a lost connection, how to wait for the server, the advisory locks the session holds. Kept beside the
+    Catalog (one per instance, used only on its thread) so that the header every module includes stays
+    as it is.
+*/
+struct ConnectionState
+{
+    bool lost = false;
+    ReconnectPolicy policy;
+    quint64 reconnections = 0;
+    QStringList settleLocks;
+};
+
+// Never destroyed: a catalog may outlive the statics of this file at exit.
+QMutex &statesMutex()
+{
+    static auto *mutex = new QMutex;
+    return *mutex;
+}
+
+std::unordered_map<const Catalog *, ConnectionState> &states()
+{
+    static auto *map = new std::unordered_map<const Catalog *, ConnectionState>;
+    return *map;
+}
+
+//! The state of \a catalog (elements of an unordered_map stay where they are while others come and go).
+ConnectionState &connectionState(const Catalog *catalog)
+{
+    QMutexLocker lock(&statesMutex());
+    return states()[catalog];
+}
+
+void forgetConnectionState(const Catalog *catalog)
+{
+    QMutexLocker lock(&statesMutex());
+    states().erase(catalog);
+}
+
+bool isConnectionState(const QString &sqlState)
+{
+    // Class 08: connection exception; 57P01-57P03: the server shuts down, crashed, or cannot take
+    // connections.
+    return sqlState.startsWith(u"08") || sqlState == u"57P01" || sqlState == u"57P02" || sqlState == u"57P03";
+}
+
+/*!
+    Whether \a error (of a statement on \a catalog's connection) means the connection is gone: a connection
+    SQLSTATE, or none at all (libpq's own failure) and a trivial statement fails the same way.
+*/
+bool connectionLost(const Catalog &catalog, const QSqlError &error)
+{
+    if (catalog.dialect().engine() != SqlDialect::Engine::Postgres)
+        return false;
+    // The QPSQL driver reports itself closed once libpq finds the connection bad; statements then fail
+    // before they reach the driver, with no error of their own.
+    if (!catalog.database().isOpen())
+        return true;
+    if (error.type() == QSqlError::NoError)
+        return false;
+    if (error.type() == QSqlError::ConnectionError || isConnectionState(error.nativeErrorCode()))
+        return true;
+    if (!error.nativeErrorCode().isEmpty())
+        return false; // the server answered: the connection works
+    // A broken connection fails a trivial statement the same way; a live one answers it (in an aborted
+    // transaction with 25P02).
+    QSqlQuery probe(catalog.database());
+    if (probe.exec(QStringLiteral("SELECT 1")))
+        return false;
+    const QString state = probe.lastError().nativeErrorCode();
+    return state.isEmpty() || isConnectionState(state);
+}
+
+//! The session setup every new connection gets (SqlDialect::connectionSetup()).
+Status setUpConnection(const Catalog &catalog, ErrorCode code)
+{
+    for (const QString &statement : catalog.dialect().connectionSetup()) {
+        QSqlQuery q(catalog.database());
+        if (!q.exec(statement)) {
+            return Error{code, Catalog::tr("The catalog %1 is damaged or is not a Gatehouse catalog: %2")
+                                   .arg(catalog.location().displayName(), q.lastError().text())};
+        }
+    }
+    return {};
+}
+
+/*!
+    While a run holds leases on a PostgreSQL catalog, a transaction its session leaves idle for longer than
+    the leases last (at least 10 s) is ended by the server: a process stopped in the middle of one (a
+    suspended laptop, SIGSTOP) then holds no row locks that would keep the processes taking over its files
+    waiting; it finds its connection gone when it goes on, reconnects, and runs the transaction again
+    (writing only what it still holds).
+*/
+void applySessionLimits(const Catalog &catalog, const ReconnectPolicy &policy)
+{
+    if (catalog.dialect().engine() != SqlDialect::Engine::Postgres || !catalog.database().isOpen())
+        return;
+    const qint64 ms = policy.leaseOwner.isEmpty() ? 0 : qint64(std::max(10, policy.leaseSeconds)) * 1000;
+    QSqlQuery q(catalog.database());
+    if (!q.exec(QStringLiteral("SET idle_in_transaction_session_timeout = %1").arg(ms)))
+        qCWarning(lcCatalog).noquote() << "cannot limit idle transactions:" << q.lastError().text();
+}
+
+/*!
+    \class Outages
+    The connections of this process that are lost now, by server: the curator hears once that the catalog's
+    server went away and once that it is back, however many connections (threads) noticed.
+*/
+class Outages
+{
+public:
+    //! Whether this is the first connection to find \a server gone.
+    bool lost(const QString &server)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_since.contains(server))
+            return false;
+        m_since.insert(server, QDateTime::currentMSecsSinceEpoch());
+        return true;
+    }
+    //! Waiting for \a server timed out: until a connection to it works again, the others try once.
+    void giveUp(const QString &server)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_since.remove(server);
+        m_givenUp.insert(server);
+    }
+    bool givenUp(const QString &server)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_givenUp.contains(server);
+    }
+    //! How long \a server was gone, in ms, for the first connection back; -1 for the others.
+    qint64 back(const QString &server)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_givenUp.remove(server);
+        const auto it = m_since.constFind(server);
+        if (it == m_since.cend())
+            return -1;
+        const qint64 ms = QDateTime::currentMSecsSinceEpoch() - *it;
+        m_since.erase(it);
+        return ms;
+    }
+
+private:
+    QMutex m_mutex;
+    QHash<QString, qint64> m_since;
+    QSet<QString> m_givenUp;
+};
+
+Outages &outages()
+{
+    static Outages instance;
+    return instance;
+}
+
+/*!
+    Opens \a catalog's lost connection again under its ReconnectPolicy: the session setup, the settle locks
+    it held, the leases of the policy's owner renewed. The caller has dropped the statements it prepared.
+*/
+Status reconnect(Catalog &catalog)
+{
+    ConnectionState &state = connectionState(&catalog);
+    const ReconnectPolicy &policy = state.policy;
+    state.lost = false;
+    const QUrl url = catalog.location().postgresUrl();
+    const QString server = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(5432));
+    auto tell = [&policy](const QString &line) {
+        if (policy.notice)
+            policy.notice(line);
+        else
+            qCWarning(lcCatalog).noquote() << line;
+    };
+    // A run that already waited its time for this server fails at once, without waiting again, until the
+    // server answers.
+    const bool givenUp = outages().givenUp(server);
+    if (!givenUp && outages().lost(server))
+        tell(Catalog::tr("Catalog connection to %1 lost; reconnecting…").arg(server));
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 limitMs = qint64(std::max(0, policy.seconds)) * 1000;
+    int pauseMs = 250;
+    QString reason;
+    for (;;) {
+        QSqlDatabase db = catalog.database();
+        db.close();
+        if (db.open()) {
+            Status ready = setUpConnection(catalog, ErrorCode::Database);
+            applySessionLimits(catalog, policy);
+            // The turns this session held died with it: take them again before going on.
+            for (const QString &keys : std::as_const(state.settleLocks)) {
+                QSqlQuery q(db);
+                if (ready && !q.exec(u"SELECT pg_advisory_lock(" + keys + u')'))
+                    ready = Error{ErrorCode::Database, q.lastError().text()};
+            }
+            // What this process holds is renewed at once, so that the leases that outlived the outage are not
+            // taken over now (one that ran out and was taken is not ours: outcomes are confirmed anyway).
+            if (ready && !policy.leaseOwner.isEmpty()) {
+                QSqlQuery q(db);
+                q.prepare(u"UPDATE file_leases SET expires_at = " + catalog.dialect().nowMillis() + u" + " +
+                          QString::number(qint64(policy.leaseSeconds) * 1000) + u" WHERE owner = ?");
+                q.addBindValue(policy.leaseOwner);
+                if (!q.exec())
+                    ready = Error{ErrorCode::Database, q.lastError().text()};
+            }
+            if (ready) {
+                ++state.reconnections;
+                const qint64 ms = outages().back(server);
+                qCInfo(lcCatalog).noquote()
+                    << "reconnected to" << server << "after" << clock.elapsed() << "ms";
+                if (ms >= 0)
+                    tell(Catalog::tr("Catalog connection to %1 reconnected after %2 s.")
+                             .arg(server)
+                             .arg((ms + 500) / 1000));
+                return {};
+            }
+            reason = ready.error().message;
+        } else {
+            reason = db.lastError().text();
+        }
+        if (policy.cancel && policy.cancel->load()) {
+            outages().giveUp(server);
+            return Error{
+                ErrorCode::Cancelled,
+                Catalog::tr("Cancelled while waiting for the catalog server %1 to come back.").arg(server)};
+        }
+        const qint64 left = limitMs - clock.elapsed();
+        if (left <= 0 || givenUp) {
+            outages().giveUp(server);
+            return Error{
+                ErrorCode::Database,
+                Catalog::tr("Lost the connection to the catalog server %1 and could not connect again "
+                            "within %2 s ([team] reconnect_seconds): %3")
+                    .arg(server)
+                    .arg(policy.seconds)
+                    .arg(reason.trimmed())};
+        }
+        QThread::msleep(ulong(std::min<qint64>(pauseMs, left)));
+        pauseMs = std::min(pauseMs * 2, 5000);
+    }
+}
+
+} // namespace
+
+void setReconnectPolicy(Catalog &catalog, ReconnectPolicy policy)
+{
+    ConnectionState &state = connectionState(&catalog);
+    state.policy = std::move(policy);
+    applySessionLimits(catalog, state.policy);
+}
+
+namespace {
+
+/*!
+    Keeps of \a files (in id order) those whose \a stage lease the process of the run
+    (ReconnectPolicy::leaseOwner) still holds, locking the lease rows until the transaction ends, and their
+    events: the outcomes a stage commits are confirmed in the transaction that writes them. One taken over
+    while this process was held up (stopped, or its connection lost and the transaction run again after the
+    stage confirmed it) is the other process's. Without lease sharing or an owner: all of them.
+*/
+Status keepLeased(Catalog &catalog, Stage stage, QList<FileRecord> &files, QList<EventRecord> &events)
+{
+    const ReconnectPolicy &policy = connectionState(&catalog).policy;
+    if (!catalog.sharesWork() || policy.leaseOwner.isEmpty() || files.isEmpty())
+        return {};
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : std::as_const(files))
+        ids.append(f.id);
+    QSqlQuery q(catalog.database());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT file_id FROM file_leases WHERE stage = ? AND owner = ? AND file_id IN (" +
+              sqlIdList(ids) + u") ORDER BY file_id FOR UPDATE");
+    q.addBindValue(StageInfo::key(stage));
+    q.addBindValue(policy.leaseOwner);
+    if (!q.exec())
+        return catalog.sqlError(q, Catalog::tr("confirming leases"));
+    QSet<qint64> held;
+    while (q.next())
+        held.insert(q.value(0).toLongLong());
+    if (held.size() == files.size())
+        return {};
+    qCInfo(lcCatalog) << files.size() - held.size() << "outcomes of the" << StageInfo::key(stage)
+                      << "stage dropped: another process took their files over";
+    files.removeIf([&](const FileRecord &f) { return !held.contains(f.id); });
+    events.removeIf([&](const EventRecord &e) { return e.fileId > 0 && !held.contains(e.fileId); });
+    return {};
+}
+
+} // namespace
+
+quint64 reconnections(const Catalog &catalog)
+{
+    return connectionState(&catalog).reconnections;
+}
+
 Catalog::Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName)
     : m_location(location)
     , m_dialect(dialect)
@@ -198,6 +505,7 @@ Catalog::Catalog(const CatalogLocation &location, SqlDialect dialect, QString co
 
 Catalog::~Catalog()
 {
+    forgetConnectionState(this);
     m_insertItem.reset();
     m_insertFile.reset();
     m_recordOutcome.reset();
@@ -206,6 +514,7 @@ Catalog::~Catalog()
     m_upsertStage.reset();
     m_updateOverall.reset();
     m_upsertTarget.reset();
+    m_recordRecheck.reset();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -223,6 +532,63 @@ QSqlDatabase Catalog::database() const
 {
     return QSqlDatabase::database(m_connectionName, false);
 }
+
+namespace {
+
+//! The libpq connection parameters a postgresql:// address may carry in its query, passed on as they are.
+const QStringList s_postgresParameters{QStringLiteral("sslmode"),         QStringLiteral("sslrootcert"),
+                                       QStringLiteral("sslcert"),         QStringLiteral("sslkey"),
+                                       QStringLiteral("connect_timeout"), QStringLiteral("application_name")};
+
+//! Where the keychain keeps a catalog's password: service "Gatehouse PostgreSQL", key "user@host:port".
+const QString s_keychainService = QStringLiteral("Gatehouse PostgreSQL");
+
+/*!
+    The QPSQL driver's connect options (libpq conninfo "key='value'" pairs separated by ';') for the
+    parameters in \a url's query; unknown parameters are refused by name. Without a connect_timeout of its
+    own a server that does not answer is given up after 10 s (a reconnect tries again).
+*/
+Result<QString> postgresConnectOptions(const QUrl &url)
+{
+    QStringList options;
+    QStringList unknown;
+    bool timeout = false;
+    bool application = false;
+    const QString where = url.toDisplayString(QUrl::RemovePassword | QUrl::RemoveQuery);
+    for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
+        if (!s_postgresParameters.contains(key)) {
+            if (!unknown.contains(key))
+                unknown.append(key);
+            continue;
+        }
+        if (value.contains(u';')) {
+            return Error{ErrorCode::Usage,
+                         Catalog::tr("The catalog address %1 gives %2 a value with a semicolon, which the "
+                                     "PostgreSQL driver cannot pass on.")
+                             .arg(where, key)};
+        }
+        QString quoted = value;
+        quoted.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
+        options.append(key + u"='" + quoted + u'\'');
+        timeout = timeout || key == u"connect_timeout";
+        application = application || key == u"application_name";
+    }
+    if (!unknown.isEmpty()) {
+        return Error{
+            ErrorCode::Usage,
+            Catalog::tr("The catalog address %1 has parameters Gatehouse does not pass to PostgreSQL: "
+                        "%2. Known parameters: %3.")
+                .arg(where, unknown.join(QStringLiteral(", ")),
+                     s_postgresParameters.join(QStringLiteral(", ")))};
+    }
+    if (!timeout)
+        options.append(QStringLiteral("connect_timeout=10"));
+    if (!application)
+        options.append(QStringLiteral("application_name=gatehouse"));
+    return options.join(u';');
+}
+
+} // namespace
 
 Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogLocation &location, int targetVersion)
 {
@@ -261,11 +627,26 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogLocation &location, 
             db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=15000"));
         } else {
             const QUrl url = location.postgresUrl();
+            const auto options = postgresConnectOptions(url);
+            if (!options)
+                return options.error();
             db.setHostName(url.host());
             db.setPort(url.port(5432));
             db.setUserName(url.userName());
-            db.setPassword(url.password());
             db.setDatabaseName(url.path().mid(1));
+            db.setConnectOptions(*options);
+            // The password: the address's, else the keychain's; else none, so that libpq's own sources
+            // (PGPASSWORD, the .pgpass file or PGPASSFILE) are used — an empty one would override them.
+            QString password = url.password();
+            if (password.isEmpty() && !url.userName().isEmpty() &&
+                qEnvironmentVariable("GATEHOUSE_POSTGRES_KEYCHAIN") != u"0") {
+                const QString key =
+                    QStringLiteral("%1@%2:%3").arg(url.userName(), url.host()).arg(url.port(5432));
+                password =
+                    QString::fromUtf8(readKeychainSecret(s_keychainService, key).value_or(QByteArray()));
+            }
+            if (!password.isEmpty())
+                db.setPassword(password);
         }
         if (!db.open()) {
             return Error{
@@ -280,14 +661,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const CatalogLocation &location, 
 
 Status Catalog::initialise(int targetVersion)
 {
-    QSqlDatabase db = database();
-    for (const QString &statement : m_dialect.connectionSetup()) {
-        QSqlQuery q(db);
-        if (!q.exec(statement)) {
-            return Error{ErrorCode::Corrupt, tr("The catalog %1 is damaged or is not a Gatehouse catalog: %2")
-                                                 .arg(m_location.displayName(), q.lastError().text())};
-        }
-    }
+    if (Status s = setUpConnection(*this, ErrorCode::Corrupt); !s)
+        return s;
     const Result<int> version = readVersion();
     if (!version)
         return version.error();
@@ -399,6 +774,7 @@ Status Catalog::migrate(int targetVersion)
 Error Catalog::sqlError(const QSqlQuery &query, const QString &what) const
 {
     m_retryable = m_dialect.isRetryable(query.lastError().nativeErrorCode());
+    connectionState(this).lost = connectionLost(*this, query.lastError());
     return Error{
         ErrorCode::Database,
         tr("Catalog error while %1 in %2: %3").arg(what, m_location.displayName(), query.lastError().text())};
@@ -409,15 +785,33 @@ Result<QSqlQuery> Catalog::run(const QString &sql, const QVariantList &values, c
     for (int attempt = 1;; ++attempt) {
         QSqlQuery q(database());
         q.setForwardOnly(true);
-        if (!q.prepare(sql))
-            return sqlError(q, what);
-        for (const QVariant &value : values)
-            q.addBindValue(value);
-        if (q.exec())
+        bool done = q.prepare(sql);
+        if (done) {
+            for (const QVariant &value : values)
+                q.addBindValue(value);
+            done = q.exec();
+        }
+        if (done)
             return q;
         Error error = sqlError(q, what);
         // A statement of its own is its own transaction and may run again; one inside a transaction leaves
         // the retry to inTransaction(), which runs the whole transaction again.
+        if (connectionState(this).lost && !m_inTransaction && attempt < s_retryAttempts) {
+            // The one place a lost connection is opened again: statements prepared on it are gone.
+            q.clear();
+            m_insertItem.reset();
+            m_insertFile.reset();
+            m_recordOutcome.reset();
+            m_insertEvent.reset();
+            m_upsertCache.reset();
+            m_upsertStage.reset();
+            m_updateOverall.reset();
+            m_upsertTarget.reset();
+            m_recordRecheck.reset();
+            if (Status s = reconnect(*this); !s)
+                return s.error();
+            continue;
+        }
         if (!m_retryable || m_inTransaction || attempt >= s_retryAttempts)
             return error;
         qCInfo(lcCatalog).noquote() << "retrying:" << error.message;
@@ -481,26 +875,62 @@ Status Catalog::Transaction::commit()
 
 Result<Catalog::Transaction> Catalog::transaction()
 {
-    QSqlQuery q(database());
-    if (!q.exec(m_dialect.beginWrite()))
-        return sqlError(q, tr("starting a transaction"));
+    for (int attempt = 1;; ++attempt) {
+        QSqlQuery q(database());
+        if (q.exec(m_dialect.beginWrite()))
+            break;
+        Error error = sqlError(q, tr("starting a transaction"));
+        if (!connectionState(this).lost || attempt >= s_retryAttempts)
+            return error;
+        // Nothing was done in it yet: the connection went while it was idle. A statement of its own
+        // reconnects (run()).
+        if (auto alive = run(QStringLiteral("SELECT 1"), {}, tr("reconnecting")); !alive)
+            return alive.error();
+    }
     m_inTransaction = true;
     return Transaction(this);
 }
 
 Status Catalog::inTransaction(const std::function<Status()> &body)
 {
+    const bool postgres = m_dialect.engine() == SqlDialect::Engine::Postgres;
     for (int attempt = 1;; ++attempt) {
         m_retryable = false;
+        connectionState(this).lost = false;
+        qint64 xid = 0;
         Status status = [&]() -> Status {
             auto tx = transaction();
             if (!tx)
                 return tx.error();
+            if (postgres) {
+                // Its id, to ask the server after a lost connection whether the commit got through.
+                QSqlQuery q(database());
+                if (!q.exec(QStringLiteral("SELECT txid_current()")) || !q.next())
+                    return sqlError(q, tr("starting a transaction"));
+                xid = q.value(0).toLongLong();
+            }
             if (Status s = body(); !s)
                 return s;
             return tx->commit();
         }();
-        if (status || !m_retryable || attempt >= s_retryAttempts)
+        if (status)
+            return status;
+        if (connectionState(this).lost && attempt < s_retryAttempts) {
+            // The server rolled back what it had not committed: run it again on a new connection (a
+            // statement of its own reconnects), unless the commit got through before the connection went.
+            qCInfo(lcCatalog) << "the connection went in a transaction; it runs again once reconnected";
+            if (auto alive = run(QStringLiteral("SELECT 1"), {}, tr("reconnecting")); !alive)
+                return alive.error();
+            if (xid > 0) {
+                auto fate = run(QStringLiteral("SELECT txid_status(?)"), {xid}, tr("reconnecting"));
+                if (!fate)
+                    return fate.error();
+                if (fate->next() && fate->value(0).toString() == u"committed")
+                    return {};
+            }
+            continue;
+        }
+        if (!m_retryable || attempt >= s_retryAttempts)
             return status;
         qCInfo(lcCatalog).noquote() << "retrying the transaction:" << status.error().message;
         pauseBeforeRetry(attempt);
@@ -896,7 +1326,13 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
     QList<HttpCacheEntry> validators = cache;
     std::sort(validators.begin(), validators.end(),
               [](const HttpCacheEntry &a, const HttpCacheEntry &b) { return a.url < b.url; });
-    return inTransaction([&] { return writeOutcomes(ordered, events, validators); });
+    return inTransaction([&]() -> Status {
+        QList<FileRecord> held = ordered;
+        QList<EventRecord> heldEvents = events;
+        if (Status s = keepLeased(*this, Stage::Fetch, held, heldEvents); !s)
+            return s;
+        return writeOutcomes(held, heldEvents, validators);
+    });
 }
 
 Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
@@ -1044,18 +1480,22 @@ Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
     std::sort(ordered.begin(), ordered.end(),
               [](const FileRecord &a, const FileRecord &b) { return a.id < b.id; });
     return inTransaction([&]() -> Status {
-        if (Status s = writeStageRows(stage, ordered, true); !s)
+        QList<FileRecord> held = ordered;
+        QList<EventRecord> heldEvents = events;
+        if (Status s = keepLeased(*this, stage, held, heldEvents); !s)
             return s;
-        if (Status s = insertEvents(events); !s)
+        if (Status s = writeStageRows(stage, held, true); !s)
             return s;
-        if (ordered.isEmpty())
+        if (Status s = insertEvents(heldEvents); !s)
+            return s;
+        if (held.isEmpty())
             return {};
         // Work done for the stage: its end (beginSettle()) is to be made again. A process that joins a
         // shared stage after its end and finds nothing to do takes that end as it is.
         auto q =
             run(QStringLiteral("UPDATE batch_stages SET settled_by = NULL WHERE batch_id = ? AND stage = ?"
                                " AND settled_by IS NOT NULL"),
-                {ordered.constFirst().batchId, StageInfo::key(stage)},
+                {held.constFirst().batchId, StageInfo::key(stage)},
                 tr("recording the %1 stage").arg(StageInfo::key(stage)));
         return q ? Status() : Status(q.error());
     });
@@ -1408,6 +1848,7 @@ Result<std::optional<Settlement>> Catalog::beginSettle(qint64 batchId, Stage sta
             tr("waiting for the end of the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
         if (!locked)
             return locked.error();
+        connectionState(this).settleLocks.append(settleLockKeys(batchId, stage));
     }
     auto q = run(QStringLiteral("SELECT settled_by, state, detail FROM batch_stages"
                                 " WHERE batch_id = ? AND stage = ? AND settled_by IS NOT NULL"),
@@ -1436,6 +1877,7 @@ Status Catalog::endSettle(qint64 batchId, Stage stage, const QString &owner, boo
             recorded = q.error();
     }
     if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+        connectionState(this).settleLocks.removeOne(settleLockKeys(batchId, stage));
         auto unlocked = run(u"SELECT pg_advisory_unlock(" + settleLockKeys(batchId, stage) + u")", {},
                             tr("ending the %1 stage of batch %2").arg(StageInfo::key(stage)).arg(batchId));
         if (!unlocked && recorded)
@@ -1493,30 +1935,32 @@ Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemR
 
 Status Catalog::recordTargets(const QList<FileTargetRecord> &targets)
 {
-    auto tx = transaction();
-    if (!tx)
-        return tx.error();
-    QSqlQuery &q = prepared(
-        m_upsertTarget,
-        QStringLiteral("INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
-                       " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
-                       " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
-                       " verified = excluded.verified, updated_at = excluded.updated_at"));
-    for (const FileTargetRecord &t : targets) {
-        q.addBindValue(t.fileId);
-        q.addBindValue(t.target);
-        q.addBindValue(t.batchId);
-        q.addBindValue(notNull(t.remoteName));
-        q.addBindValue(FileStateInfo::key(t.state));
-        q.addBindValue(t.attempts);
-        q.addBindValue(jsonText(t.reported));
-        q.addBindValue(t.verified);
-        q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
-        if (!q.exec())
-            return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
-    }
-    return tx->commit();
+    // In inTransaction(): a connection lost in it (the server restarted, or ended a stopped process's idle
+    // transaction) is reopened and the rows written again.
+    return inTransaction([&]() -> Status {
+        QSqlQuery &q = prepared(
+            m_upsertTarget,
+            QStringLiteral(
+                "INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
+                " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
+                " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
+                " verified = excluded.verified, updated_at = excluded.updated_at"));
+        for (const FileTargetRecord &t : targets) {
+            q.addBindValue(t.fileId);
+            q.addBindValue(t.target);
+            q.addBindValue(t.batchId);
+            q.addBindValue(notNull(t.remoteName));
+            q.addBindValue(FileStateInfo::key(t.state));
+            q.addBindValue(t.attempts);
+            q.addBindValue(jsonText(t.reported));
+            q.addBindValue(t.verified);
+            q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
+            if (!q.exec())
+                return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
+        }
+        return {};
+    });
 }
 
 namespace {

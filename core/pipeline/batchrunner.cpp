@@ -3,7 +3,9 @@
 #include <QDir>
 
 #include "catalog/catalog.h"
+#include "catalog/reconnect.h"
 #include "filestage.h"
+#include "model/runner.h"
 #include "report/reports.h"
 #include "store/bitstore.h"
 #include "util/logging.h"
@@ -20,7 +22,13 @@ BatchRunner::BatchRunner(const Workspace &workspace, Catalog &catalog, BitStore 
     , m_stages(StageDefinition::defaults())
 {}
 
-BatchRunner::~BatchRunner() = default;
+BatchRunner::~BatchRunner()
+{
+    // The catalog outlives the runner: it stops telling this runner's log about its connection.
+    ReconnectPolicy policy;
+    policy.seconds = int(m_options.settings.integer(QStringLiteral("team/reconnect_seconds")));
+    setReconnectPolicy(m_catalog, policy);
+}
 
 void BatchRunner::setStages(const QList<StageDefinition> &stages)
 {
@@ -91,6 +99,14 @@ void BatchRunner::begin(const RunOptions &options, bool rerun)
     m_occasion = RunNotifier::Occasion::Run;
     m_cancel->store(false);
     m_options = options;
+    // A server that restarts during the run is waited for, said once in the batch log, and the run goes on.
+    ReconnectPolicy policy;
+    policy.seconds = int(options.settings.integer(QStringLiteral("team/reconnect_seconds")));
+    policy.notice = [this](const QString &line) { log(line); };
+    policy.cancel = m_cancel;
+    policy.leaseOwner = currentRunner();
+    policy.leaseSeconds = std::max(2, options.team.leaseSeconds);
+    setReconnectPolicy(m_catalog, policy);
     m_rerun = rerun;
     m_ran.clear();
     m_lastDetail.clear();

@@ -152,6 +152,13 @@ QList<SettingDefinition> makeTable()
                           "command-line runs changed in the catalog: decisions, verdicts, approvals, stages "
                           "and files. A burst of changes within this time is shown at once."),
         "1000"));
+    t.append(integer("team/reconnect_seconds", 0, 86400, "300",
+                     QT_TRANSLATE_NOOP(
+                         "gh::SettingsTable",
+                         "How long a run waits for a PostgreSQL catalog's server after losing the connection "
+                         "(the server restarted, the network dropped) before it fails; it tries again with "
+                         "growing pauses and goes on where it was."),
+                     "600"));
     SettingDefinition curator = row(
         "team/curator", Type::Text, "",
         QT_TRANSLATE_NOOP("gh::SettingsTable",

@@ -6,8 +6,10 @@
 #include <QUrl>
 
 #include "catalog/catalog.h"
+#include "model/records.h"
 #include "net/httpengine.h"
 #include "uploadpreview.h"
+#include "util/logging.h"
 
 namespace gh {
 
@@ -26,6 +28,28 @@ bool isFinal(const FileTargetRecord &row, const QSet<qint64> &decided)
     default:
         return false;
     }
+}
+
+/*!
+    Whether this process still holds the upload lease of \a fileId (renewing it), asked on the calling pool
+    thread's own connection to the catalog at \a location (a connection belongs to one thread): the last look
+    before a file's bytes go out. A worker that was held up past its lease (the process stopped, the
+    catalog's server away) finds the files another process took over meanwhile and sends none of them.
+*/
+Result<bool> stillHeld(const CatalogLocation &location, Stage stage, const Lease &lease, qint64 fileId)
+{
+    thread_local std::unique_ptr<Catalog> own;
+    if (!own || own->location().displayName() != location.displayName()) {
+        own.reset();
+        auto opened = Catalog::open(location);
+        if (!opened)
+            return opened.error();
+        own = std::move(*opened);
+    }
+    auto held = own->confirmLeases(stage, lease, {fileId});
+    if (!held)
+        return held.error();
+    return held->contains(fileId);
 }
 
 QString hostOf(const QString &spec)
@@ -217,7 +241,26 @@ void UploadStage::dispatched()
 
 void UploadStage::launch()
 {
-    const QList<FileRecord> files = std::exchange(m_gathered, {});
+    // Only files this process still holds: one that waited past its lease while earlier groups were sent and
+    // was taken over goes back untouched (as the duplicates stage does before classifying).
+    const QList<FileRecord> gathered = std::exchange(m_gathered, {});
+    auto held = keepHeld(gathered);
+    if (!held) {
+        fail(held.error().message);
+        return;
+    }
+    const QList<FileRecord> files = *held;
+    if (files.size() < gathered.size()) {
+        QSet<qint64> kept;
+        for (const FileRecord &f : files)
+            kept.insert(f.id);
+        for (const FileRecord &f : gathered) {
+            if (!kept.contains(f.id) && !takeOutcome(FileOutcome{f, {}}))
+                return;
+        }
+    }
+    if (files.isEmpty())
+        return;
     QHash<qint64, ItemRecord> items;
     QHash<qint64, QHash<QString, FileTargetRecord>> existing;
     for (const FileRecord &f : files) {
@@ -252,6 +295,10 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
     QHash<qint64, QList<EventRecord>> events;
     QHash<qint64, bool> touched;
     QHash<qint64, bool> transient;
+    // Files another process took over before their turn to be sent: untouched here.
+    QSet<qint64> takenOver;
+    const bool shared = environment().catalog.sharesWork();
+    const Lease lease{currentRunner(), std::max(2, environment().options.team.leaseSeconds)};
 
     for (Route &r : m_routes) {
         const QString spec = r.target->spec();
@@ -308,6 +355,19 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
                 continue;
             if (!waitWhilePaused(cancel))
                 continue;
+            if (shared) {
+                auto held = stillHeld(environment().catalog.location(), stage(), lease, d.file.id);
+                if (!held) {
+                    d.state = TargetState::Failed; // not sent; tried again by a later run
+                    d.transient = true;
+                    d.message = held.error().message;
+                    continue;
+                }
+                if (!*held) {
+                    takenOver.insert(d.file.id);
+                    continue;
+                }
+            }
             const qint64 id = d.file.id;
             const QString label = d.label();
             const QString host = hostOf(spec);
@@ -371,9 +431,19 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
         }
     }
 
+    if (!takenOver.isEmpty()) {
+        result.rows.removeIf([&](const FileTargetRecord &row) { return takenOver.contains(row.fileId); });
+        qCInfo(lcPipeline) << "upload: another process took over" << takenOver.size()
+                           << "files of a group before they were sent; sent none of them";
+    }
     for (const FileRecord &f : files) {
         FileOutcome outcome;
         outcome.file = f;
+        if (takenOver.contains(f.id)) {
+            outcome.file.status = FileStatus::Pending; // untouched: the other process's to send
+            result.outcomes.append(outcome);
+            continue;
+        }
         outcome.events = events.value(f.id);
         const auto fileStates = states.value(f.id);
         bool pending = false;

@@ -2,6 +2,7 @@
 
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -22,7 +23,12 @@ using namespace gh;
     catalog (started by tests/peers/postgres.sh) and one store share a batch. Every file is fetched and
     checked exactly once, the check's pass across the batch done once (its PREMIS events and stored objects
     are counted); a process killed with SIGKILL leaves leases that run out, and the others finish its share;
-    two fetches started at the same moment neither deadlock nor die with a catalog error. Two curators
+    two fetches started at the same moment neither deadlock nor die with a catalog error; the PostgreSQL
+    server restarted (or down for seconds) in the middle of a fetch: the processes wait, say so, reconnect
+    and finish with every file once, and one that waits longer than [team] reconnect_seconds fails naming the
+    server, its work kept for the next run; an upload stopped (SIGSTOP) past its leases, whose files another
+    upload takes over, sends none of them when it goes on (s3rver's log counts the objects stored). Two
+   curators
     (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
     exactly one decision stands, with the winner's name in it and in its event, and the other curator is
     told "Already decided by …"; only the winner changes or takes back their decision.
@@ -44,6 +50,10 @@ private slots:
     void simultaneousStartsNeverDeadlock();
     void duplicateDecisionsFirstWriterWins();
     void verdictsAndApprovalFirstWriterWins();
+    void serverRestartDuringSharedFetch();
+    void serverDownForSecondsDuringFetch();
+    void serverGoneTooLongFailsNamingIt();
+    void pausedUploaderSendsNothingTakenOver();
 
 private:
     struct Setup
@@ -74,6 +84,11 @@ private:
     QString exactlyOnce(const Setup &setup, int files);
     qint64 count(const QString &sql, qint64 batchId);
     static qint64 share(const QByteArray &stderrText);
+    //! Runs tests/peers/postgres.sh COMMAND on the test's server (down, up, restart SECONDS); true when it
+    //! worked.
+    bool serverControl(const QStringList &command);
+    //! Waits until \a files fetch rows of the batch are recorded; false when \a process ended first.
+    bool waitForFetched(const Setup &setup, qint64 files, QProcess *process);
 
     std::unique_ptr<test::PeerServer> m_postgres;
     QTemporaryDir m_dir;
@@ -531,6 +546,212 @@ void TestTeam::verdictsAndApprovalFirstWriterWins()
         count(QStringLiteral("SELECT COUNT(*) FROM events WHERE batch_id = ? AND event_type = 'accession'"),
               setup.batchId),
         qint64(1));
+}
+
+bool TestTeam::serverControl(const QStringList &command)
+{
+    QProcess control;
+    control.start(QStringLiteral("/bin/bash"), QStringList{QStringLiteral(GATEHOUSE_PEERS_DIR "/postgres.sh"),
+                                                           command.constFirst(), m_postgres->dir()} +
+                                                   command.mid(1));
+    if (!control.waitForFinished(120000) || control.exitCode() != 0) {
+        qWarning().noquote() << "postgres.sh" << command << "failed:" << control.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+
+bool TestTeam::waitForFetched(const Setup &setup, qint64 files, QProcess *process)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (process->state() != QProcess::NotRunning && clock.elapsed() < 300000) {
+        if (count(QStringLiteral("SELECT COUNT(*) FROM file_stages WHERE batch_id = ? AND stage = 'fetch'"),
+                  setup.batchId) >= files)
+            return process->state() == QProcess::Running;
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+void TestTeam::serverRestartDuringSharedFetch()
+{
+    const Setup setup = load(s_batchFiles);
+    QVERIFY(setup.batchId > 0);
+    QProcess *one = startFetch(setup);
+    QProcess *two = startFetch(setup);
+    QVERIFY2(waitForFetched(setup, 300, one) && two->state() == QProcess::Running,
+             "a fetch finished before the server could be restarted");
+    // An administrator restarts the server: every session is terminated (57P01), then nothing listens for
+    // two seconds, then the same server on the same port and data.
+    QVERIFY(serverControl({QStringLiteral("restart"), QStringLiteral("2")}));
+    for (QProcess *p : {one, two}) {
+        QVERIFY(p->waitForFinished(600000));
+        const QByteArray err = p->readAllStandardError();
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0, err.right(3000).constData());
+        QVERIFY2(!err.contains("Catalog error"), err.right(3000).constData());
+        // Said once: lost, then back.
+        QCOMPARE(err.count("lost; reconnecting"), 1);
+        QVERIFY2(err.contains("reconnected after"), err.right(3000).constData());
+    }
+    const QString problem = exactlyOnce(setup, s_batchFiles);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::serverDownForSecondsDuringFetch()
+{
+    const Setup setup = load(s_batchFiles);
+    QVERIFY(setup.batchId > 0);
+    QProcess *fetch = startFetch(setup);
+    QVERIFY2(waitForFetched(setup, 300, fetch), "the fetch finished before the server went down");
+    QVERIFY(serverControl({QStringLiteral("down")}));
+    QTest::qWait(4000);
+    if (fetch->state() != QProcess::Running) // the fetch did not wait for the server
+        QFAIL(fetch->readAllStandardError().right(3000).constData());
+    QVERIFY(serverControl({QStringLiteral("up")}));
+    QVERIFY(fetch->waitForFinished(600000));
+    const QByteArray err = fetch->readAllStandardError();
+    QVERIFY2(fetch->exitStatus() == QProcess::NormalExit && fetch->exitCode() == 0,
+             err.right(3000).constData());
+    static const QRegularExpression back(
+        QStringLiteral("Catalog connection to 127\\.0\\.0\\.1:%1 reconnected "
+                       "after (\\d+) s")
+            .arg(m_postgres->port()));
+    const auto match = back.match(QString::fromUtf8(err));
+    QVERIFY2(match.hasMatch(), err.right(3000).constData());
+    QVERIFY2(match.captured(1).toInt() >= 3, qPrintable(match.captured(0)));
+    QVERIFY2(err.contains(QStringLiteral("Catalog connection to 127.0.0.1:%1 lost; reconnecting")
+                              .arg(m_postgres->port())
+                              .toUtf8()),
+             err.right(3000).constData());
+    QCOMPARE(share(err), qint64(s_batchFiles));
+    const QString problem = exactlyOnce(setup, s_batchFiles);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::serverGoneTooLongFailsNamingIt()
+{
+    const Setup setup = load(s_batchFiles);
+    QVERIFY(setup.batchId > 0);
+    const QString impatient = m_dir.filePath(QStringLiteral("impatient.ini"));
+    test::writeFile(impatient, "[team]\nlease_seconds=3\nreconnect_seconds=2\n");
+    auto *fetch = new QProcess;
+    m_processes.append(fetch);
+    fetch->start(test::binary(QStringLiteral("gatehouse-cli")),
+                 {QStringLiteral("--catalog"), setup.catalog, QStringLiteral("--store"), setup.store,
+                  QStringLiteral("--config"), impatient, QStringLiteral("-q"), QStringLiteral("fetch"),
+                  QString::number(setup.batchId)});
+    QVERIFY2(waitForFetched(setup, 300, fetch), "the fetch finished before the server went down");
+    QVERIFY(serverControl({QStringLiteral("down")}));
+    QVERIFY(fetch->waitForFinished(120000));
+    const QByteArray err = fetch->readAllStandardError();
+    QVERIFY(serverControl({QStringLiteral("up")}));
+    QCOMPARE(fetch->exitStatus(), QProcess::NormalExit);
+    QVERIFY2(fetch->exitCode() != 0, err.right(3000).constData());
+    // What went wrong and where: the server by host and port, and how long it was waited for.
+    QVERIFY2(err.contains(QStringLiteral("Lost the connection to the catalog server 127.0.0.1:%1 and could "
+                                         "not connect again within 2 s")
+                              .arg(m_postgres->port())
+                              .toUtf8()),
+             err.right(3000).constData());
+    QVERIFY2(!err.contains("gatehouse:gatehouse@"), "the error shows the catalog's password");
+    // Nothing it committed is lost: the next fetch does the rest, each file once.
+    QProcess *again = startFetch(setup);
+    QVERIFY(again->waitForFinished(600000));
+    const QByteArray againErr = again->readAllStandardError();
+    QVERIFY2(again->exitStatus() == QProcess::NormalExit && again->exitCode() == 0,
+             againErr.right(3000).constData());
+    const QString problem = exactlyOnce(setup, s_batchFiles);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestTeam::pausedUploaderSendsNothingTakenOver()
+{
+    test::PeerServer s3(QStringLiteral("s3rver"));
+    QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
+    const Setup setup = fetched(200);
+    QVERIFY(setup.batchId > 0);
+    const QString batch = QString::number(setup.batchId);
+    QCOMPARE(runAs(setup, QStringLiteral("anna"),
+                   {QStringLiteral("approve"), batch, QStringLiteral("--override"), QStringLiteral("test")}),
+             0);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GATEHOUSE_S3_ENDPOINT"), s3.baseUrl());
+    env.insert(QStringLiteral("GATEHOUSE_S3_ADDRESSING"), QStringLiteral("path"));
+    env.insert(QStringLiteral("GATEHOUSE_S3_KEYCHAIN"), QStringLiteral("0"));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_REGION"), QStringLiteral("us-east-1"));
+    auto upload = [&] {
+        auto *p = new QProcess;
+        m_processes.append(p);
+        p->setProcessEnvironment(env);
+        // One file sent at a time, in groups of 50: a worker stopped in the middle of a group has the rest of
+        // it still to send when it goes on.
+        p->start(test::binary(QStringLiteral("gatehouse-cli")),
+                 globals(setup) << QStringLiteral("--verbose") << QStringLiteral("upload") << batch
+                                << QStringLiteral("--target") << QStringLiteral("s3://gatehouse-test/team")
+                                << QStringLiteral("--jobs") << QStringLiteral("1"));
+        return p;
+    };
+    QProcess *paused = upload();
+    QElapsedTimer clock;
+    clock.start();
+    while (paused->state() != QProcess::NotRunning && clock.elapsed() < 300000 &&
+           count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"), setup.batchId) < 20)
+        QTest::qWait(10);
+    if (paused->state() != QProcess::Running)
+        QFAIL(paused->readAllStandardError().right(3000).constData());
+    // Stopped past its leases (3 s): another process takes its files over and sends them all.
+    ::kill(pid_t(paused->processId()), SIGSTOP);
+    QTest::qWait(4000);
+    QProcess *other = upload();
+    if (!other->waitForFinished(120000)) {
+        const QString sessions =
+            text(QStringLiteral(
+                     "SELECT string_agg(pid || ' ' || state || ' ' || COALESCE(wait_event, '-') || ': ' ||"
+                     " left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = 'gatehouse'"
+                     " AND pid <> pg_backend_pid() AND ? > 0"),
+                 setup.batchId);
+        ::kill(pid_t(paused->processId()), SIGCONT);
+        QFAIL(qPrintable(u"the other upload hangs; sessions:\n" + sessions + u"\n" +
+                         QString::fromUtf8(other->readAllStandardError().right(3000))));
+    }
+    const QByteArray otherErr = other->readAllStandardError();
+    QVERIFY2(other->exitStatus() == QProcess::NormalExit && other->exitCode() == 0,
+             otherErr.right(900).constData());
+    ::kill(pid_t(paused->processId()), SIGCONT);
+    QVERIFY(paused->waitForFinished(600000));
+    const QByteArray pausedErr = paused->readAllStandardError();
+    QVERIFY2(paused->exitStatus() == QProcess::NormalExit, pausedErr.right(900).constData());
+
+    // Every file at the target once: sent, or found there by the process that took over a file whose bytes
+    // the stopped one had sent before it could record them.
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"
+                                  " AND state IN ('uploaded', 'already-there')"),
+                   setup.batchId),
+             qint64(200));
+    // What reached the store, by key: the one send under way when the worker stopped may arrive twice; every
+    // other file once.
+    QFile log(s3.dir() + QStringLiteral("/s3rver.log"));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    static const QRegularExpression stored(QStringLiteral("Stored object \"(team/[^\"]+)\""));
+    QHash<QString, int> puts;
+    auto it = stored.globalMatch(QString::fromUtf8(log.readAll()));
+    while (it.hasNext())
+        ++puts[it.next().captured(1)];
+    QCOMPARE(puts.size(), 200);
+    int twice = 0;
+    for (auto p = puts.cbegin(); p != puts.cend(); ++p)
+        twice += p.value() > 1 ? 1 : 0;
+    qInfo() << "keys stored more than once:" << twice;
+    QVERIFY2(twice <= 1, qPrintable(QStringLiteral("%1 files were sent by both processes").arg(twice)));
+    // One upload event per file.
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM (SELECT file_id FROM events WHERE batch_id = ? AND"
+                                  " agent LIKE '% upload' GROUP BY file_id, event_type, detail"
+                                  " HAVING COUNT(*) > 1) d"),
+                   setup.batchId),
+             qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestTeam)

@@ -75,8 +75,10 @@ private slots:
             if (d.section() == u"review" || d.section() == u"check" || d.key == u"intake/hot_folder" ||
                 d.key == u"team/curator")
                 continue; // not engine options: the review book, QA's profile, the GUI and Curator read them
-            if (d.section() == u"mediawiki" || d.section() == u"targets") {
-                // Read by the upload stage (TargetOptions) from the settings the run carries.
+            if (d.section() == u"mediawiki" || d.section() == u"targets" ||
+                d.key == u"team/reconnect_seconds") {
+                // Read by the upload stage (TargetOptions), and by the runner for the catalog's reconnects,
+                // from the settings the run carries.
                 QCOMPARE(options->settings.text(d.key), d.example);
                 continue;
             }

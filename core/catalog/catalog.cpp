@@ -5,6 +5,7 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSet>
@@ -12,6 +13,7 @@
 #include <QSqlRecord>
 #include <QThread>
 
+#include "bulkrows.h"
 #include "idlist.h"
 #include "migrations.h"
 #include "util/logging.h"
@@ -817,6 +819,154 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
     return id;
 }
 
+namespace {
+
+constexpr qsizetype s_rowsPerInsert = 500;
+
+//! "INSERT INTO table (columns) VALUES (?, …), (?, …) …" for \a rows rows of \a columns.
+QString multiRowInsert(const QString &table, const QStringList &columns, qsizetype rows)
+{
+    QString row = u'(' + QStringLiteral("?, ").repeated(columns.size() - 1) + u"?)";
+    QString sql = u"INSERT INTO " + table + u" (" + columns.join(QStringLiteral(", ")) + u") VALUES ";
+    sql.reserve(sql.size() + rows * (row.size() + 2));
+    for (qsizetype i = 0; i < rows; ++i) {
+        if (i > 0)
+            sql += QStringLiteral(", ");
+        sql += row;
+    }
+    return sql;
+}
+
+Error bulkError(const Catalog &catalog, const QSqlQuery &q, const QString &what)
+{
+    return Error{ErrorCode::Database, Catalog::tr("Catalog error while %1 in %2: %3")
+                                          .arg(what, catalog.location().displayName(), q.lastError().text())};
+}
+
+// Writes \a files (all pending) with one statement.
+Status insertPendingFiles(Catalog &catalog, const QList<const FileRecord *> &files)
+{
+    static const QStringList columns = {QStringLiteral("batch_id"),
+                                        QStringLiteral("item_id"),
+                                        QStringLiteral("seq"),
+                                        QStringLiteral("name"),
+                                        QStringLiteral("source_path"),
+                                        QStringLiteral("source_member"),
+                                        QStringLiteral("source_url"),
+                                        QStringLiteral("declared_size"),
+                                        QStringLiteral("declared_md5"),
+                                        QStringLiteral("declared_sha1"),
+                                        QStringLiteral("declared_sha256"),
+                                        QStringLiteral("declared_sha512"),
+                                        QStringLiteral("declared_origin"),
+                                        QStringLiteral("declared_mimetype"),
+                                        QStringLiteral("status"),
+                                        QStringLiteral("error")};
+    if (files.isEmpty())
+        return {};
+    QSqlQuery q(catalog.database());
+    const QString what =
+        Catalog::tr("adding files %1 to %2").arg(files.constFirst()->name, files.constLast()->name);
+    if (!q.prepare(multiRowInsert(QStringLiteral("files"), columns, files.size())))
+        return bulkError(catalog, q, what);
+    for (const FileRecord *f : files) {
+        q.addBindValue(f->batchId);
+        q.addBindValue(f->itemId);
+        q.addBindValue(f->seq);
+        q.addBindValue(f->name);
+        q.addBindValue(nullable(f->sourcePath));
+        q.addBindValue(nullable(f->sourceMember));
+        q.addBindValue(nullable(f->sourceUrl));
+        q.addBindValue(nullableSize(f->declaredSize));
+        q.addBindValue(nullable(f->declared.md5));
+        q.addBindValue(nullable(f->declared.sha1));
+        q.addBindValue(nullable(f->declared.sha256));
+        q.addBindValue(nullable(f->declared.sha512));
+        q.addBindValue(nullable(f->declared.origin));
+        q.addBindValue(nullable(f->declaredMimetype));
+        q.addBindValue(StatusInfo::key(f->status));
+        q.addBindValue(nullable(f->error));
+    }
+    if (!q.exec())
+        return bulkError(catalog, q, what);
+    return {};
+}
+
+} // namespace
+
+Status insertItems(Catalog &catalog, QList<NewItem> &items)
+{
+    static const QStringList itemColumns = {QStringLiteral("batch_id"), QStringLiteral("seq"),
+                                            QStringLiteral("identifier"), QStringLiteral("label"),
+                                            QStringLiteral("metadata")};
+    for (qsizetype first = 0; first < items.size(); first += s_rowsPerInsert) {
+        const qsizetype count = std::min(s_rowsPerInsert, items.size() - first);
+        QSqlQuery q(catalog.database());
+        q.setForwardOnly(true);
+        const QString what =
+            Catalog::tr("adding items %1 to %2")
+                .arg(items.at(first).item.identifier, items.at(first + count - 1).item.identifier);
+        if (!q.prepare(multiRowInsert(QStringLiteral("items"), itemColumns, count) +
+                       QStringLiteral(" RETURNING id, seq")))
+            return bulkError(catalog, q, what);
+        QHash<int, qsizetype> bySeq;
+        bySeq.reserve(count);
+        for (qsizetype i = first; i < first + count; ++i) {
+            const ItemRecord &item = items.at(i).item;
+            bySeq.insert(item.seq, i);
+            q.addBindValue(item.batchId);
+            q.addBindValue(item.seq);
+            q.addBindValue(item.identifier);
+            q.addBindValue(notNull(item.label));
+            q.addBindValue(jsonText(item.metadata));
+        }
+        if (!q.exec())
+            return bulkError(catalog, q, what);
+        qsizetype returned = 0;
+        while (q.next()) {
+            const auto it = bySeq.constFind(q.value(1).toInt());
+            if (it == bySeq.cend())
+                return Error{
+                    ErrorCode::Database,
+                    Catalog::tr("Catalog error while %1 in %2: the server returned an item it was not "
+                                "given (sequence %3).")
+                        .arg(what, catalog.location().displayName())
+                        .arg(q.value(1).toInt())};
+            NewItem &added = items[*it];
+            added.item.id = q.value(0).toLongLong();
+            for (FileRecord &f : added.files)
+                f.itemId = added.item.id;
+            ++returned;
+        }
+        if (returned != count)
+            return Error{ErrorCode::Database,
+                         Catalog::tr("Catalog error while %1 in %2: %3 of %4 items were written.")
+                             .arg(what, catalog.location().displayName())
+                             .arg(returned)
+                             .arg(count)};
+    }
+    // Files in the order given: runs of pending files in one statement each, a refused one on its own.
+    QList<const FileRecord *> run;
+    run.reserve(s_rowsPerInsert);
+    for (NewItem &item : items) {
+        for (FileRecord &f : item.files) {
+            if (f.status == FileStatus::Pending) {
+                run.append(&f);
+                if (run.size() < s_rowsPerInsert)
+                    continue;
+            }
+            if (Status s = insertPendingFiles(catalog, run); !s)
+                return s;
+            run.clear();
+            if (f.status != FileStatus::Pending) {
+                if (const Result<qint64> id = catalog.insertFile(f); !id)
+                    return id.error();
+            }
+        }
+    }
+    return insertPendingFiles(catalog, run);
+}
+
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
     // A walk over every file pages along the primary key: "+" keeps SQLite from choosing the batch_id index,
@@ -1547,6 +1697,28 @@ Result<QList<FileTargetRecord>> Catalog::fileTargets(qint64 fileId)
     QList<FileTargetRecord> result;
     while (q->next())
         result.append(targetFromQuery(*q));
+    return result;
+}
+
+Result<QHash<qint64, QList<FileTargetRecord>>> fileTargetsOf(Catalog &catalog, const QList<qint64> &fileIds)
+{
+    QHash<qint64, QList<FileTargetRecord>> result;
+    for (qsizetype first = 0; first < fileIds.size(); first += s_rowsPerInsert) {
+        const QList<qint64> ids = fileIds.mid(first, s_rowsPerInsert);
+        QSqlQuery q(catalog.database());
+        q.setForwardOnly(true);
+        if (!q.exec(u"SELECT " + s_targetColumns + u" FROM file_targets WHERE file_id IN (" + sqlIdList(ids) +
+                    u") ORDER BY file_id, target")) {
+            return bulkError(catalog, q,
+                             Catalog::tr("reading the targets of files %1 to %2")
+                                 .arg(ids.constFirst())
+                                 .arg(ids.constLast()));
+        }
+        while (q.next()) {
+            FileTargetRecord row = targetFromQuery(q);
+            result[row.fileId].append(std::move(row));
+        }
+    }
     return result;
 }
 

@@ -1513,6 +1513,26 @@
             <source>reconnecting</source>
             <translation>genopretning af forbindelsen</translation>
         </message>
+        <message>
+            <source>adding files %1 to %2</source>
+            <translation>tilføjelse af filerne %1 til %2</translation>
+        </message>
+        <message>
+            <source>adding items %1 to %2</source>
+            <translation>tilføjelse af enhederne %1 til %2</translation>
+        </message>
+        <message>
+            <source>Catalog error while %1 in %2: the server returned an item it was not given (sequence %3).</source>
+            <translation>Katalogfejl under %1 i %2: serveren returnerede en enhed, den ikke havde fået (nummer %3).</translation>
+        </message>
+        <message>
+            <source>Catalog error while %1 in %2: %3 of %4 items were written.</source>
+            <translation>Katalogfejl under %1 i %2: kun %3 af %4 enheder blev skrevet.</translation>
+        </message>
+        <message>
+            <source>reading the targets of files %1 to %2</source>
+            <translation>læsning af målene for filerne %1 til %2</translation>
+        </message>
     </context>
     <context>
         <name>gh::CatalogWatcher</name>

@@ -1513,6 +1513,26 @@
             <source>reconnecting</source>
             <translation>Wiederherstellen der Verbindung</translation>
         </message>
+        <message>
+            <source>adding files %1 to %2</source>
+            <translation>Hinzufügen der Dateien %1 bis %2</translation>
+        </message>
+        <message>
+            <source>adding items %1 to %2</source>
+            <translation>Hinzufügen der Objekte %1 bis %2</translation>
+        </message>
+        <message>
+            <source>Catalog error while %1 in %2: the server returned an item it was not given (sequence %3).</source>
+            <translation>Katalogfehler beim %1 in %2: Der Server lieferte ein Objekt zurück, das er nicht erhalten hatte (Nummer %3).</translation>
+        </message>
+        <message>
+            <source>Catalog error while %1 in %2: %3 of %4 items were written.</source>
+            <translation>Katalogfehler beim %1 in %2: Nur %3 von %4 Objekten wurden geschrieben.</translation>
+        </message>
+        <message>
+            <source>reading the targets of files %1 to %2</source>
+            <translation>Lesen der Ziele der Dateien %1 bis %2</translation>
+        </message>
     </context>
     <context>
         <name>gh::CatalogWatcher</name>

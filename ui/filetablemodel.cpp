@@ -1,5 +1,7 @@
 #include "filetablemodel.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QGuiApplication>
 #include <QLocale>
@@ -36,6 +38,7 @@ void FileTableModel::reset(qint64 batchId)
     beginResetModel();
     m_batchId = batchId;
     m_files.clear();
+    m_ascending = true;
     m_rowById.clear();
     m_dirtyFirst = m_dirtyLast = -1;
     endResetModel();
@@ -48,7 +51,7 @@ void FileTableModel::appendFiles(const QList<FileRecord> &files)
     for (const FileRecord &f : files) {
         if (f.batchId != m_batchId)
             continue;
-        if (m_rowById.contains(f.id))
+        if (rowForFile(f.id) >= 0)
             updateFiles({f});
         else
             fresh.append(f);
@@ -58,16 +61,32 @@ void FileTableModel::appendFiles(const QList<FileRecord> &files)
     const int first = int(m_files.size());
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
     for (FileRecord &f : fresh) {
-        m_rowById.insert(f.id, int(m_files.size()));
+        if (m_ascending && !m_files.empty() && f.id <= m_files.back().id) {
+            m_ascending = false;
+            m_rowById.reserve(qsizetype(m_files.size()) * 2);
+            for (size_t row = 0; row < m_files.size(); ++row)
+                m_rowById.insert(m_files[row].id, int(row));
+        }
+        if (!m_ascending)
+            m_rowById.insert(f.id, int(m_files.size()));
         m_files.push_back(std::move(f));
     }
     endInsertRows();
 }
 
+int FileTableModel::rowForFile(qint64 fileId) const
+{
+    if (!m_ascending)
+        return m_rowById.value(fileId, -1);
+    const auto it = std::lower_bound(m_files.cbegin(), m_files.cend(), fileId,
+                                     [](const FileRecord &f, qint64 id) { return f.id < id; });
+    return it != m_files.cend() && it->id == fileId ? int(it - m_files.cbegin()) : -1;
+}
+
 void FileTableModel::updateFiles(const QList<FileRecord> &files)
 {
     for (const FileRecord &f : files) {
-        const int row = m_rowById.value(f.id, -1);
+        const int row = rowForFile(f.id);
         if (row < 0)
             continue;
         FileRecord &shown = m_files[size_t(row)];

@@ -12,8 +12,9 @@ namespace gh {
 
 /*!
     \class gh::FileTableModel
-    The files of one batch, built for 10^6 rows: an id→row index, inserts in batches, and updates coalesced
-    into one dataChanged per refresh tick. data() only reads prepared values.
+    The files of one batch, built for 10^6 rows: rows found by id with a binary search while they arrive in
+    id order (as the engine pages them), inserts in batches, and updates coalesced into one dataChanged per
+    refresh tick. data() only reads prepared values.
 */
 class FileTableModel : public QAbstractTableModel
 {
@@ -52,7 +53,8 @@ public:
     void appendFiles(const QList<FileRecord> &files);
     //! Applies updates to files already shown; rows repaint on the next tick.
     void updateFiles(const QList<FileRecord> &files);
-    int rowForFile(qint64 fileId) const { return m_rowById.value(fileId, -1); }
+    //! The row of \a fileId, or -1.
+    int rowForFile(qint64 fileId) const;
     const FileRecord *file(int row) const;
 
     /*!
@@ -82,6 +84,11 @@ private:
     // A deque, not a QList: growing never moves the records already there. Relocating ~400-byte records
     // took 180 ms at 60,000 rows, blocking the GUI thread during a large batch's intake.
     std::deque<FileRecord> m_files;
+    // While the rows are in ascending id order (always, unless a page of an older load arrives after a
+    // reset) a row is found by binary search: no id→row hash, whose growth rehashed half a million entries
+    // on the GUI thread (a 100 ms block at 10^6 rows, tests/bench/scale.sh) and held 40 MB. Out of order,
+    // the hash is built once and kept up to date.
+    bool m_ascending = true;
     QHash<qint64, int> m_rowById;
     int m_dirtyFirst = -1;
     int m_dirtyLast = -1;

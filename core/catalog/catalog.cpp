@@ -17,6 +17,7 @@
 #include <QThread>
 #include <QUrlQuery>
 
+#include "bulkrows.h"
 #include "catalogchanges.h"
 #include "idlist.h"
 #include "migrations.h"
@@ -1248,13 +1249,175 @@ Result<qint64> Catalog::insertFile(const FileRecord &f)
     return id;
 }
 
+namespace {
+
+constexpr qsizetype s_rowsPerInsert = 500;
+
+/*!
+    \a column (a batch id) as a walk over a batch that pages along the primary key compares it. On SQLite a
+    "+" keeps the planner from choosing the batch index, which would visit and sort every row of the batch
+    for each page. PostgreSQL has no statistics for the expression "+batch_id": it guessed a handful of rows
+    and scanned and sorted the whole table for every page (1.7 s a page of 5,000 at 10^6 files, quadratic
+    over the walk); the bare column lets it take the primary key or the (batch_id, id) index (53 ms).
+*/
+QString pagedBatch(const SqlDialect &dialect, const QString &column)
+{
+    return dialect.driverName() == u"QSQLITE" ? u'+' + column : column;
+}
+
+//! "INSERT INTO table (columns) VALUES (?, …), (?, …) …" for \a rows rows of \a columns.
+QString multiRowInsert(const QString &table, const QStringList &columns, qsizetype rows)
+{
+    QString row = u'(' + QStringLiteral("?, ").repeated(columns.size() - 1) + u"?)";
+    QString sql = u"INSERT INTO " + table + u" (" + columns.join(QStringLiteral(", ")) + u") VALUES ";
+    sql.reserve(sql.size() + rows * (row.size() + 2));
+    for (qsizetype i = 0; i < rows; ++i) {
+        if (i > 0)
+            sql += QStringLiteral(", ");
+        sql += row;
+    }
+    return sql;
+}
+
+Error bulkError(const Catalog &catalog, const QSqlQuery &q, const QString &what)
+{
+    return Error{ErrorCode::Database, Catalog::tr("Catalog error while %1 in %2: %3")
+                                          .arg(what, catalog.location().displayName(), q.lastError().text())};
+}
+
+// Writes \a files (all pending) with one statement.
+Status insertPendingFiles(Catalog &catalog, const QList<const FileRecord *> &files)
+{
+    static const QStringList columns = {QStringLiteral("batch_id"),
+                                        QStringLiteral("item_id"),
+                                        QStringLiteral("seq"),
+                                        QStringLiteral("name"),
+                                        QStringLiteral("source_path"),
+                                        QStringLiteral("source_member"),
+                                        QStringLiteral("source_url"),
+                                        QStringLiteral("declared_size"),
+                                        QStringLiteral("declared_md5"),
+                                        QStringLiteral("declared_sha1"),
+                                        QStringLiteral("declared_sha256"),
+                                        QStringLiteral("declared_sha512"),
+                                        QStringLiteral("declared_origin"),
+                                        QStringLiteral("declared_mimetype"),
+                                        QStringLiteral("status"),
+                                        QStringLiteral("error")};
+    if (files.isEmpty())
+        return {};
+    QSqlQuery q(catalog.database());
+    const QString what =
+        Catalog::tr("adding files %1 to %2").arg(files.constFirst()->name, files.constLast()->name);
+    if (!q.prepare(multiRowInsert(QStringLiteral("files"), columns, files.size())))
+        return bulkError(catalog, q, what);
+    for (const FileRecord *f : files) {
+        q.addBindValue(f->batchId);
+        q.addBindValue(f->itemId);
+        q.addBindValue(f->seq);
+        q.addBindValue(f->name);
+        q.addBindValue(nullable(f->sourcePath));
+        q.addBindValue(nullable(f->sourceMember));
+        q.addBindValue(nullable(f->sourceUrl));
+        q.addBindValue(nullableSize(f->declaredSize));
+        q.addBindValue(nullable(f->declared.md5));
+        q.addBindValue(nullable(f->declared.sha1));
+        q.addBindValue(nullable(f->declared.sha256));
+        q.addBindValue(nullable(f->declared.sha512));
+        q.addBindValue(nullable(f->declared.origin));
+        q.addBindValue(nullable(f->declaredMimetype));
+        q.addBindValue(StatusInfo::key(f->status));
+        q.addBindValue(nullable(f->error));
+    }
+    if (!q.exec())
+        return bulkError(catalog, q, what);
+    return {};
+}
+
+} // namespace
+
+Status insertItems(Catalog &catalog, QList<NewItem> &items)
+{
+    static const QStringList itemColumns = {QStringLiteral("batch_id"), QStringLiteral("seq"),
+                                            QStringLiteral("identifier"), QStringLiteral("label"),
+                                            QStringLiteral("metadata")};
+    for (qsizetype first = 0; first < items.size(); first += s_rowsPerInsert) {
+        const qsizetype count = std::min(s_rowsPerInsert, items.size() - first);
+        QSqlQuery q(catalog.database());
+        q.setForwardOnly(true);
+        const QString what =
+            Catalog::tr("adding items %1 to %2")
+                .arg(items.at(first).item.identifier, items.at(first + count - 1).item.identifier);
+        if (!q.prepare(multiRowInsert(QStringLiteral("items"), itemColumns, count) +
+                       QStringLiteral(" RETURNING id, seq")))
+            return bulkError(catalog, q, what);
+        QHash<int, qsizetype> bySeq;
+        bySeq.reserve(count);
+        for (qsizetype i = first; i < first + count; ++i) {
+            const ItemRecord &item = items.at(i).item;
+            bySeq.insert(item.seq, i);
+            q.addBindValue(item.batchId);
+            q.addBindValue(item.seq);
+            q.addBindValue(item.identifier);
+            q.addBindValue(notNull(item.label));
+            q.addBindValue(jsonText(item.metadata));
+        }
+        if (!q.exec())
+            return bulkError(catalog, q, what);
+        qsizetype returned = 0;
+        while (q.next()) {
+            const auto it = bySeq.constFind(q.value(1).toInt());
+            if (it == bySeq.cend())
+                return Error{
+                    ErrorCode::Database,
+                    Catalog::tr("Catalog error while %1 in %2: the server returned an item it was not "
+                                "given (sequence %3).")
+                        .arg(what, catalog.location().displayName())
+                        .arg(q.value(1).toInt())};
+            NewItem &added = items[*it];
+            added.item.id = q.value(0).toLongLong();
+            for (FileRecord &f : added.files)
+                f.itemId = added.item.id;
+            ++returned;
+        }
+        if (returned != count)
+            return Error{ErrorCode::Database,
+                         Catalog::tr("Catalog error while %1 in %2: %3 of %4 items were written.")
+                             .arg(what, catalog.location().displayName())
+                             .arg(returned)
+                             .arg(count)};
+    }
+    // Files in the order given: runs of pending files in one statement each, a refused one on its own.
+    QList<const FileRecord *> run;
+    run.reserve(s_rowsPerInsert);
+    for (NewItem &item : items) {
+        for (FileRecord &f : item.files) {
+            if (f.status == FileStatus::Pending) {
+                run.append(&f);
+                if (run.size() < s_rowsPerInsert)
+                    continue;
+            }
+            if (Status s = insertPendingFiles(catalog, run); !s)
+                return s;
+            run.clear();
+            if (f.status != FileStatus::Pending) {
+                if (const Result<qint64> id = catalog.insertFile(f); !id)
+                    return id.error();
+            }
+        }
+    }
+    return insertPendingFiles(catalog, run);
+}
+
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
-    // A walk over every file pages along the primary key: "+" keeps SQLite from choosing the batch_id index,
-    // which would visit and sort every file of the batch for each page (quadratic in the batch's size). A
-    // status filter keeps the (batch_id, status) index, which finds the few pending files directly.
+    // A walk over every file pages along the primary key (pagedBatch(): the batch index would make each page
+    // visit and sort every file of the batch, quadratic in the batch's size). A status filter keeps the
+    // (batch_id, status) index, which finds the few pending files directly.
     QString sql = u"SELECT " + s_fileColumns + u" FROM files f JOIN items i ON i.id = f.item_id WHERE " +
-                  (query.statuses.isEmpty() ? u"+f.batch_id" : u"f.batch_id") + u" = ? AND f.id > ?";
+                  (query.statuses.isEmpty() ? pagedBatch(m_dialect, QStringLiteral("f.batch_id"))
+                                            : QStringLiteral("f.batch_id")) +
+                  u" = ? AND f.id > ?";
     QVariantList values{batchId, query.afterId};
     if (!query.statuses.isEmpty())
         sql += u" AND f.status IN (" + statusList(query.statuses) + u')';
@@ -1684,7 +1847,8 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
         // 1. Candidates in id order: pending for the stage and not held by another owner's live lease. On
         //    PostgreSQL the rows another claim is taking right now are skipped, never waited for.
         QVariantList values{batchId, afterId};
-        QString sql = u"SELECT f.id FROM files f WHERE +f.batch_id = ? AND f.id > ?" +
+        QString sql = u"SELECT f.id FROM files f WHERE " +
+                      pagedBatch(m_dialect, QStringLiteral("f.batch_id")) + u" = ? AND f.id > ?" +
                       pendingCondition(pending, values);
         if (!query.sourcePath.isEmpty()) {
             sql += u" AND f.source_path = ?";
@@ -1900,9 +2064,10 @@ Result<ItemRecord> Catalog::item(qint64 itemId)
 
 Result<QList<ItemRecord>> Catalog::items(qint64 batchId, qint64 afterId, int limit)
 {
-    // "+batch_id": page along the primary key, not the batch index (see files()).
+    // Page along the primary key, not the batch index (see pagedBatch()).
     auto q = run(QStringLiteral("SELECT id, batch_id, seq, identifier, label, metadata FROM items"
-                                " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                                " WHERE %1 = ? AND id > ? ORDER BY id LIMIT %2")
+                     .arg(pagedBatch(m_dialect, QStringLiteral("batch_id")))
                      .arg(limit),
                  {batchId, afterId}, tr("reading items of batch %1").arg(batchId));
     if (!q)
@@ -1994,6 +2159,28 @@ Result<QList<FileTargetRecord>> Catalog::fileTargets(qint64 fileId)
     QList<FileTargetRecord> result;
     while (q->next())
         result.append(targetFromQuery(*q));
+    return result;
+}
+
+Result<QHash<qint64, QList<FileTargetRecord>>> fileTargetsOf(Catalog &catalog, const QList<qint64> &fileIds)
+{
+    QHash<qint64, QList<FileTargetRecord>> result;
+    for (qsizetype first = 0; first < fileIds.size(); first += s_rowsPerInsert) {
+        const QList<qint64> ids = fileIds.mid(first, s_rowsPerInsert);
+        QSqlQuery q(catalog.database());
+        q.setForwardOnly(true);
+        if (!q.exec(u"SELECT " + s_targetColumns + u" FROM file_targets WHERE file_id IN (" + sqlIdList(ids) +
+                    u") ORDER BY file_id, target")) {
+            return bulkError(catalog, q,
+                             Catalog::tr("reading the targets of files %1 to %2")
+                                 .arg(ids.constFirst())
+                                 .arg(ids.constLast()));
+        }
+        while (q.next()) {
+            FileTargetRecord row = targetFromQuery(q);
+            result[row.fileId].append(std::move(row));
+        }
+    }
     return result;
 }
 
@@ -2261,7 +2448,8 @@ Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const Even
         auto q =
             run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
                                " event_at, outcome, agent, detail FROM events"
-                               " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                               " WHERE %1 = ? AND id > ? ORDER BY id LIMIT %2")
+                    .arg(pagedBatch(m_dialect, QStringLiteral("batch_id")))
                     .arg(pageSize),
                 {batchId, afterId}, tr("reading events of batch %1").arg(batchId));
         if (!q)
@@ -2288,7 +2476,8 @@ Result<QList<Catalog::EventCount>> Catalog::eventCounts(qint64 batchId)
     qint64 afterId = 0;
     for (;;) {
         auto q = run(QStringLiteral("SELECT id, agent, event_type, outcome FROM events"
-                                    " WHERE +batch_id = ? AND id > ? ORDER BY id LIMIT %1")
+                                    " WHERE %1 = ? AND id > ? ORDER BY id LIMIT %2")
+                         .arg(pagedBatch(m_dialect, QStringLiteral("batch_id")))
                          .arg(pageSize),
                      {batchId, afterId}, tr("counting events of batch %1").arg(batchId));
         if (!q)

@@ -1,6 +1,7 @@
 # Sources of core/catalog, appended to gatehouse_core by core/CMakeLists.txt.
 target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/catalog.cpp ${CMAKE_CURRENT_LIST_DIR}/catalog.h
+    ${CMAKE_CURRENT_LIST_DIR}/bulkrows.h
     ${CMAKE_CURRENT_LIST_DIR}/catalogchanges.cpp ${CMAKE_CURRENT_LIST_DIR}/catalogchanges.h
     ${CMAKE_CURRENT_LIST_DIR}/checkrecords.cpp ${CMAKE_CURRENT_LIST_DIR}/checkrecords.h
     ${CMAKE_CURRENT_LIST_DIR}/idlist.h

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include "catalog/bulkrows.h"
 #include "catalog/catalog.h"
 #include "intakechain.h"
 #include "remote/remotefetcher.h"
@@ -16,8 +17,8 @@ namespace gh {
 namespace {
 
 /*!
-    Writes items and their files to the catalog in transactions of a few thousand rows, applies the banned
-    list, and counts what it wrote.
+    Writes items and their files to the catalog in transactions of a few thousand rows (500 rows a
+    statement, see insertItems()), applies the banned list, and counts what it wrote.
 */
 class CatalogSink final : public RollbackSink
 {
@@ -36,15 +37,13 @@ public:
                 return tx.error();
             m_transaction.emplace(std::move(*tx));
         }
-        ItemRecord item;
+        NewItem added;
+        ItemRecord &item = added.item;
         item.batchId = m_batchId;
         item.seq = int(++m_items);
         item.identifier = draft.identifier;
         item.label = draft.label;
         item.metadata = draft.metadata;
-        const Result<qint64> itemId = m_catalog.insertItem(item);
-        if (!itemId)
-            return itemId.error();
 
         bool banned = m_options.bannedIds.contains(draft.identifier);
         for (const QString &other : draft.otherIdentifiers)
@@ -52,10 +51,10 @@ public:
         if (banned)
             ++m_banned;
         int seq = 0;
+        added.files.reserve(draft.files.size());
         for (const FileDraft &fileDraft : draft.files) {
             FileRecord file;
             file.batchId = m_batchId;
-            file.itemId = *itemId;
             file.seq = ++seq;
             file.name = fileDraft.name;
             file.sourcePath = fileDraft.sourcePath;
@@ -70,12 +69,14 @@ public:
                 file.status = FileStatus::SkippedBanned;
             if (StatusInfo::severity(file.status) == Severity::Error && !file.error.isEmpty())
                 m_fileErrors.insert(file.error);
-            if (const Result<qint64> id = m_catalog.insertFile(file); !id)
-                return id.error();
+            added.files.append(std::move(file));
             ++m_files;
         }
+        m_queue.append(std::move(added));
         if (++m_pending >= 2000)
             return flush();
+        if (m_queue.size() >= 500)
+            return write();
         return {};
     }
 
@@ -84,6 +85,8 @@ public:
         m_pending = 0;
         if (!m_transaction)
             return {};
+        if (Status s = write(); !s)
+            return s;
         Status s = m_transaction->commit();
         m_transaction.reset();
         return s;
@@ -93,6 +96,8 @@ public:
 
     Status discardFrom(qint64 count) override
     {
+        if (Status s = write(); !s)
+            return s;
         auto removed = m_catalog.discardItemsAfter(m_batchId, count);
         if (!removed)
             return removed.error();
@@ -109,10 +114,21 @@ public:
     const QSet<QString> &fileErrors() const { return m_fileErrors; }
 
 private:
+    //! Writes the queued items and their files in the open transaction.
+    Status write()
+    {
+        if (m_queue.isEmpty())
+            return {};
+        Status s = insertItems(m_catalog, m_queue);
+        m_queue.clear();
+        return s;
+    }
+
     Catalog &m_catalog;
     qint64 m_batchId;
     const IntakeOptions &m_options;
     std::optional<Catalog::Transaction> m_transaction;
+    QList<NewItem> m_queue; //!< Added, not yet written (up to 500 items).
     qint64 m_items = 0;
     qint64 m_files = 0;
     qint64 m_banned = 0;

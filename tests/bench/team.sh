@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Team mode at 10^6 files (load, fetch, status, reports, the GUI, s3rver; peak memory and goals):
+# tests/bench/scale.sh. This script times fetch alone at a smaller size, with more runs.
+#
 # Team mode: one batch fetched by 1, 2 and 4 `gatehouse-cli fetch BATCH` processes at once on one PostgreSQL
 # catalog (a throw-away cluster from tests/peers/postgres.sh, stopped by process id) into one folder store.
 #

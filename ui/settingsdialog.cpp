@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "columnmappingeditor.h"
+#include "pipeline/curator.h"
 #include "pipeline/settings.h"
 #include "qaprofileeditor.h"
 #include "store/storekey.h"
@@ -170,7 +171,7 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     auto *review = new QWidget(this);
     auto *reviewForm = new QFormLayout(review);
     m_curator->setText(settings.text(QStringLiteral("team/curator")));
-    m_curator->setPlaceholderText(qEnvironmentVariable("USER"));
+    m_curator->setPlaceholderText(Curator::name()); // what is recorded while the field is empty
     m_curator->setAccessibleName(tr("Curator name"));
     m_curator->setToolTip(tr("Recorded with every verdict, approval and rejection."));
     reviewForm->addRow(tr("C&urator:"), m_curator);

@@ -135,6 +135,20 @@ private Q_SLOTS:
                      {QStringLiteral("cropped"), QStringLiteral("page missing"), QStringLiteral("skewed")}));
     }
 
+    void anEmptyCuratorShowsWhoIsRecorded()
+    {
+        // Without USER (a service account, a desktop session that sets only LOGNAME) the field still says
+        // which name a decision will carry.
+        const QByteArray user = qgetenv("USER");
+        qunsetenv("USER");
+        qputenv("LOGNAME", "karen");
+        SettingsDialog dialog(Preferences{});
+        auto *curator = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("Curator name"));
+        QVERIFY(curator);
+        QCOMPARE(curator->placeholderText(), QStringLiteral("karen"));
+        qputenv("USER", user);
+    }
+
     void aSizeThatIsNotASizeKeepsOkDisabled()
     {
         SettingsDialog dialog(Preferences{});

@@ -33,7 +33,17 @@ bool startsLikeXml(const QByteArray &head)
     if (text.startsWith("\xEF\xBB\xBF"))
         text = text.mid(3);
     text = text.trimmed();
-    return text.startsWith("<?xml") || (text.startsWith("<") && !text.startsWith("<!DOCTYPE html"));
+    if (text.startsWith("<?xml"))
+        return true;
+    if (text.size() < 2 || text.at(0) != '<' || text.startsWith("<!DOCTYPE html"))
+        return false;
+    // What follows '<' in a document: a name (a letter, '_', ':' or the first byte of a UTF-8 letter), a
+    // declaration or comment ('!') or a processing instruction ('?'). A binary file that happens to begin
+    // with '<' (one random file in 256) has anything there.
+    const auto next = static_cast<unsigned char>(text.at(1));
+    const bool asciiLetter = (next | 0x20) >= 'a' && (next | 0x20) <= 'z';
+    return asciiLetter || next == '_' || next == ':' || next == '!' || next == '?' ||
+           (next >= 0xC2 && next <= 0xF4);
 }
 
 } // namespace

@@ -232,6 +232,7 @@ private slots:
     void fixityAndEmpty();
     void mimetypeAgainstExtension();
     void xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork();
+    void binaryBytesAfterALessThanAreNotXml();
     void xmlChecksReadEachFileOnceWithoutATree();
     void ocrConfidenceThreshold();
     void imageChecksAndTheirThresholds();
@@ -361,6 +362,34 @@ void TestChecks::xmlWellformedRefusesDoctypesWithoutTouchingTheNetwork()
     QCOMPARE(note->fileId, 0);
     QVERIFY2(note->message.contains(QStringLiteral("1 XML files")),
              qPrintable(note->message)); // only fine.xml parsed
+}
+
+void TestChecks::binaryBytesAfterALessThanAreNotXml()
+{
+    // One random file in 256 begins with '<'. A scan whose bytes start "<\x8E\xA5" is not a TIFF (a warning),
+    // and not broken XML either: an XML error on it sent curators looking for XML that was never there. Text
+    // that opens an element is still taken for XML whatever its name.
+    Harness h;
+    const qint64 item = h.item(QStringLiteral("a"));
+    const QByteArray noise = QByteArray::fromHex("8ea57b08d35b29f1446e0b9ac27d5513e8906f4b");
+    h.file(item, QStringLiteral("scan-0174.tif"), "<" + noise.repeated(50));
+    h.file(item, QStringLiteral("record.txt"), "<record>\n  <open>\n</record>\n");
+    QaProfile profile;
+    profile.skip = {QStringLiteral("xml-schema")};
+    const QList<FindingRecord> found = h.run(profile);
+    const FindingRecord *scan = nullptr;
+    const FindingRecord *record = nullptr;
+    for (const FindingRecord &f : found) {
+        if (f.message.contains(QStringLiteral("scan-0174.tif")) && f.check == u"xml-wellformed")
+            scan = &f;
+        if (f.message.contains(QStringLiteral("record.txt")) && f.check == u"xml-wellformed")
+            record = &f;
+    }
+    QVERIFY2(!scan, scan ? qPrintable(scan->message) : "");
+    QVERIFY(record);
+    QCOMPARE(record->severity, FindingSeverity::Error);
+    const FindingRecord *tiff = Harness::find(found, QStringLiteral("mimetype-extension"));
+    QVERIFY(tiff && tiff->message.contains(QStringLiteral("scan-0174.tif")));
 }
 
 void TestChecks::xmlChecksReadEachFileOnceWithoutATree()

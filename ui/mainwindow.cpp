@@ -659,7 +659,8 @@ void MainWindow::catalogChanged(const QList<CatalogChange> &changes)
     }
     // Lamps, counts and decisions in the batch list; the list keeps its selection and scroll position.
     m_engine->refreshBatches();
-    if (reviewed & (CatalogChange::Verdicts | CatalogChange::Sample | CatalogChange::Decision))
+    // "Refresh everything" (batch 0: the listener reconnected) also comes when no review was ever opened.
+    if (m_review && (reviewed & (CatalogChange::Verdicts | CatalogChange::Sample | CatalogChange::Decision)))
         m_review->refreshBatch(reviewBatch);
     if (m_shownBatch <= 0 || shown == 0)
         return;

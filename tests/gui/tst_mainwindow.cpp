@@ -188,6 +188,7 @@ private slots:
     void followsLocale_data();
     void followsLocale();
     void detailsFollowTheSelectedBatch();
+    void refreshEverythingWithoutAReviewOpen();
     void oneProblemCountEverywhere();
     void checkAgainAfterFixingASidecar();
     void openingAKnownSourceAsks();
@@ -518,6 +519,24 @@ void TestMainWindow::followsLocale()
     auto window = makeWindow(ws);
     QCOMPARE(window->menuBar()->actions().constFirst()->text(), fileMenu);
     QApplication::removeTranslator(&translator);
+}
+
+void TestMainWindow::refreshEverythingWithoutAReviewOpen()
+{
+    // The change feed says "anything may have changed" (batch 0) when its PostgreSQL listener reconnects or a
+    // payload of a newer version arrives; the window refreshes what it shows, review window or not.
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    QSignalSpy finished(window.get(), &MainWindow::runFinished);
+    window->openSource(test::sampleDir());
+    QVERIFY(finished.wait(60000));
+    QTRY_COMPARE(window->fileModel()->rowCount(), 7);
+    auto *controller = window->findChild<EngineController *>();
+    QVERIFY(controller);
+    emit controller->catalogChanged({CatalogChange{0, CatalogChange::All}});
+    QTest::qWait(200);
+    QCOMPARE(window->fileModel()->rowCount(), 7);
+    QCOMPARE(window->shownBatch(), window->fileModel()->batchId());
 }
 
 void TestMainWindow::detailsFollowTheSelectedBatch()

@@ -3209,6 +3209,10 @@
         <source>Stored %1 as %2 in %3</source>
         <translation>Lagrede %1 som %2 i %3</translation>
     </message>
+    <message>
+        <source>Found %1 already stored as %2 in %3 with the same bytes (an interrupted attempt stored it); not sent again</source>
+        <translation>%1 fandtes allerede gemt som %2 i %3 med de samme bytes (et afbrudt forsøg gemte den); ikke sendt igen</translation>
+    </message>
 </context>
 <context>
     <name>gh::FileMove</name>

@@ -3209,6 +3209,10 @@
         <source>Stored %1 as %2 in %3</source>
         <translation>%1 als %2 in %3 gespeichert</translation>
     </message>
+    <message>
+        <source>Found %1 already stored as %2 in %3 with the same bytes (an interrupted attempt stored it); not sent again</source>
+        <translation>%1 ist bereits als %2 in %3 mit denselben Bytes gespeichert (ein unterbrochener Versuch hat es gespeichert); nicht erneut gesendet</translation>
+    </message>
 </context>
 <context>
     <name>gh::FileMove</name>

@@ -22,6 +22,7 @@
 #include "idlist.h"
 #include "migrations.h"
 #include "reconnect.h"
+#include "takeover.h"
 #include "util/keychain.h"
 #include "util/logging.h"
 
@@ -212,6 +213,7 @@ struct ConnectionState
     ReconnectPolicy policy;
     quint64 reconnections = 0;
     QStringList settleLocks;
+    QSet<qint64> takenOver; //!< Claimed from another owner; see takeover.h.
 };
 
 // Never destroyed: a catalog may outlive the statics of this file at exit.
@@ -238,6 +240,39 @@ void forgetConnectionState(const Catalog *catalog)
 {
     QMutexLocker lock(&statesMutex());
     states().erase(catalog);
+}
+
+/*!
+    Which of \a ids have a lease on \a stageKey owned by someone other than \a owner (one that ran out:
+    live ones were left out of the claim): the files a claim is about to take over (see takeover.h). Run
+    inside the claim's transaction, before its leases are written.
+*/
+Result<QSet<qint64>> leasedByOthers(Catalog &catalog, const QList<qint64> &ids, const QString &stageKey,
+                                    const QString &owner, const QString &what)
+{
+    QSqlQuery q(catalog.database());
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT file_id FROM file_leases WHERE stage = ? AND owner <> ? AND file_id IN (" +
+                   sqlIdList(ids) + u')'))
+        return catalog.sqlError(q, what);
+    q.addBindValue(stageKey);
+    q.addBindValue(owner);
+    if (!q.exec())
+        return catalog.sqlError(q, what);
+    QSet<qint64> found;
+    while (q.next())
+        found.insert(q.value(0).toLongLong());
+    return found;
+}
+
+//! Remembers the files of a claimed page that were another owner's (\a othersLeases) until the stage asks.
+void noteTakenOver(const Catalog *catalog, const QList<FileRecord> &claimed, const QSet<qint64> &othersLeases)
+{
+    ConnectionState &state = connectionState(catalog);
+    for (const FileRecord &f : claimed) {
+        if (othersLeases.contains(f.id))
+            state.takenOver.insert(f.id);
+    }
 }
 
 bool isConnectionState(const QString &sqlState)
@@ -496,6 +531,26 @@ Status keepLeased(Catalog &catalog, Stage stage, QList<FileRecord> &files, QList
 quint64 reconnections(const Catalog &catalog)
 {
     return connectionState(&catalog).reconnections;
+}
+
+QSet<qint64> takeTakenOverFiles(Catalog &catalog)
+{
+    return std::exchange(connectionState(&catalog).takenOver, {});
+}
+
+Status expireLeases(Catalog &catalog, qint64 batchId, Stage stage, const QString &owner)
+{
+    // Past every clock: claimable at once, and still naming the owner the claim takes the files from.
+    QSqlQuery q(catalog.database());
+    if (!q.prepare(QStringLiteral("UPDATE file_leases SET expires_at = 0 WHERE batch_id = ? AND stage = ?"
+                                  " AND owner = ?")))
+        return catalog.sqlError(q, Catalog::tr("releasing the leases of batch %1").arg(batchId));
+    q.addBindValue(batchId);
+    q.addBindValue(StageInfo::key(stage));
+    q.addBindValue(owner);
+    if (!q.exec())
+        return catalog.sqlError(q, Catalog::tr("releasing the leases of batch %1").arg(batchId));
+    return {};
 }
 
 Catalog::Catalog(const CatalogLocation &location, SqlDialect dialect, QString connectionName)
@@ -1841,9 +1896,11 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
     const QString expiry = now + u" + " + QString::number(qint64(lease.seconds) * 1000);
     const QString what = tr("claiming files of batch %1 for the %2 stage").arg(batchId).arg(stageKey);
     ClaimedPage page;
+    QSet<qint64> othersLeases;
     const Status status = inTransaction([&]() -> Status {
         page = ClaimedPage{};
         page.lastId = afterId;
+        othersLeases.clear();
         // 1. Candidates in id order: pending for the stage and not held by another owner's live lease. On
         //    PostgreSQL the rows another claim is taking right now are skipped, never waited for.
         QVariantList values{batchId, afterId};
@@ -1869,6 +1926,10 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
         if (ids.isEmpty())
             return {};
         page.lastId = ids.constLast();
+        auto others = leasedByOthers(*this, ids, stageKey, lease.owner, what);
+        if (!others)
+            return others.error();
+        othersLeases = std::move(*others);
 
         // 2. The leases, in id order. A lease another process took after this statement's snapshot (it
         //    committed between our read and our write) stays theirs: the upsert changes only a lease that ran
@@ -1925,6 +1986,8 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
     });
     if (!status)
         return status.error();
+    if (!othersLeases.isEmpty())
+        noteTakenOver(this, page.files, othersLeases);
     return page;
 }
 

@@ -27,6 +27,7 @@ struct Walk
     const std::atomic_bool &cancel;
     const ArchiveCopy::ProgressCallback &progress;
     const ArchiveCopy::Deliver &deliver;
+    const QSet<qint64> &lookFirst;
 };
 
 FileStatus statusFor(const Error &error)
@@ -91,8 +92,8 @@ void copyMember(ArchiveReader &reader, const FileRecord &file, Walk &walk)
     }
     FileFinisher::publish(outcome, **writer, walk.store, walk.batch, digest.finish(), total,
                           sniffer.mimetype(), QStringLiteral("extraction"),
-                          ArchiveCopy::tr("%1 in %2").arg(reader.memberPath(), reader.archivePath()),
-                          agent());
+                          ArchiveCopy::tr("%1 in %2").arg(reader.memberPath(), reader.archivePath()), agent(),
+                          walk.lookFirst.contains(file.id));
     walk.deliver(outcome);
 }
 
@@ -146,10 +147,10 @@ Status walkArchive(ArchiveReader &reader, Walk &walk)
 
 void ArchiveCopy::run(const QString &archivePath, const QHash<QString, FileRecord> &wanted, BitStore &store,
                       const BatchContext &batch, const ArchiveLimits &limits, const std::atomic_bool &cancel,
-                      const ProgressCallback &progress, const Deliver &deliver)
+                      const ProgressCallback &progress, const Deliver &deliver, const QSet<qint64> &lookFirst)
 {
     QHash<QString, FileRecord> remaining = wanted;
-    Walk walk{remaining, store, batch, cancel, progress, deliver};
+    Walk walk{remaining, store, batch, cancel, progress, deliver, lookFirst};
     auto failRemaining = [&](FileStatus status, const QString &message) {
         for (const FileRecord &file : std::as_const(remaining)) {
             FetchOutcome outcome;

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QSet>
 
 #include "fetchoutcome.h"
 #include "intake/intaketypes.h"
@@ -29,9 +30,12 @@ public:
     using Deliver = std::function<void(const FetchOutcome &outcome)>;
     using ProgressCallback = std::function<void(qint64 bytes)>;
 
+    //! Members whose ids are in \a lookFirst are looked up in the store before they are sent (see
+    //! FileFinisher::publish()).
     static void run(const QString &archivePath, const QHash<QString, FileRecord> &wanted, BitStore &store,
                     const BatchContext &batch, const ArchiveLimits &limits, const std::atomic_bool &cancel,
-                    const ProgressCallback &progress, const Deliver &deliver);
+                    const ProgressCallback &progress, const Deliver &deliver,
+                    const QSet<qint64> &lookFirst = {});
 };
 
 } // namespace gh

@@ -743,10 +743,11 @@ HttpVerdict DownloadExchange::succeed()
     const QString detail = tr("%1 (HTTP %2 from %3)").arg(url).arg(m_head.status).arg(host());
     BitStore *store = &m_context->store;
     const BatchContext batch = m_job.batch;
+    const bool lookFirst = m_job.lookFirst;
     HttpEngine *engine = this->engine();
     std::weak_ptr<DownloadExchange> self = weak_from_this();
-    m_sink->finish([engine, self, base, mimetype, freshUntil, url, detail, store,
-                    batch](const BodySink::Final &final, StoreWriter &writer) {
+    m_sink->finish([engine, self, base, mimetype, freshUntil, url, detail, store, batch,
+                    lookFirst](const BodySink::Final &final, StoreWriter &writer) {
         DownloadResult result = base;
         if (!final.error) {
             writer.abort();
@@ -754,7 +755,7 @@ HttpVerdict DownloadExchange::succeed()
                                QStringLiteral("transfer"), agent());
         } else {
             FileFinisher::publish(result.outcome, writer, *store, batch, final.digests, final.size, mimetype,
-                                  QStringLiteral("transfer"), detail, agent());
+                                  QStringLiteral("transfer"), detail, agent(), lookFirst);
         }
         const FileRecord &f = result.outcome.file;
         if (!f.storedKey.isEmpty() &&

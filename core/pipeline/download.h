@@ -26,6 +26,8 @@ struct DownloadJob
     //! The catalog's earlier copy of the URL: its validators make the request conditional, and a 304 reuses
     //! it.
     std::optional<HttpCacheEntry> cached;
+    //! Taken over from a process that may have stored it unrecorded: see FileFinisher::publish().
+    bool lookFirst = false;
 };
 
 /*!

@@ -96,7 +96,7 @@ void FileFinisher::fail(FetchOutcome &outcome, FileStatus status, const QString 
 void FileFinisher::publish(FetchOutcome &outcome, StoreWriter &writer, BitStore &store,
                            const BatchContext &batch, const Digests &digests, qint64 size,
                            const QString &mimetype, const QString &eventType, const QString &origin,
-                           const QString &agent)
+                           const QString &agent, bool lookFirst)
 {
     recordMeasurements(outcome, digests, size, mimetype, agent);
     if (outcome.file.status == FileStatus::Empty) {
@@ -109,6 +109,26 @@ void FileFinisher::publish(FetchOutcome &outcome, StoreWriter &writer, BitStore 
         writer.abort();
         fail(outcome, FileStatus::UnsafePath, key.error().message, eventType, agent);
         return;
+    }
+    if (lookFirst) {
+        auto held = store.holds(*key, size, digests);
+        if (!held) {
+            // Sending now could store the object a second time; a later attempt looks again.
+            writer.abort();
+            fail(outcome, FileStatus::StoreError, held.error().message, eventType, agent);
+            return;
+        }
+        if (*held) {
+            writer.abort();
+            outcome.file.storedKey = *key;
+            outcome.events.append(
+                event(outcome.file, eventType, QStringLiteral("success"),
+                      tr("Found %1 already stored as %2 in %3 with the same bytes (an interrupted attempt "
+                         "stored it); not sent again")
+                          .arg(origin, *key, store.displayName()),
+                      agent));
+            return;
+        }
     }
     if (Status s = writer.commit(*key, digests); !s) {
         fail(outcome, FileStatus::StoreError, s.error().message, eventType, agent);

@@ -43,11 +43,15 @@ public:
         the status (fixity, empty), names the object by the batch's key template and commits it, recording
         an event of \a eventType that says where the bytes came from (\a origin). An empty file is not
         stored. Runs on a worker thread.
+
+        With \a lookFirst (a file taken over from a process that may have stored it without living to
+        record it) the store is asked first: an object under the key with these very bytes is recorded as
+        stored and nothing is sent again.
     */
     static void publish(FetchOutcome &outcome, StoreWriter &writer, BitStore &store,
                         const BatchContext &batch, const Digests &digests, qint64 size,
                         const QString &mimetype, const QString &eventType, const QString &origin,
-                        const QString &agent);
+                        const QString &agent, bool lookFirst);
 };
 
 } // namespace gh

@@ -2,6 +2,7 @@
 
 #include "archivecopy.h"
 #include "catalog/catalog.h"
+#include "catalog/takeover.h"
 #include "download.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
@@ -48,6 +49,8 @@ Status FetchStage::prepare()
 {
     m_cache.clear();
     m_archivesInFlight.clear();
+    m_lookFirst.clear();
+    (void)takeTakenOverFiles(catalog());
     if (Status s = m_store.removeStaleTemporaries(); !s)
         emit logMessage(s.error().message);
     if (environment().options.fetch.refresh) {
@@ -71,6 +74,7 @@ QString FetchStage::startMessage(qint64 files) const
 
 Status FetchStage::pageLoaded(const QList<FileRecord> &page)
 {
+    m_lookFirst.unite(takeTakenOverFiles(catalog()));
     QStringList urls;
     for (const FileRecord &f : page) {
         if (!f.sourceUrl.isEmpty())
@@ -122,9 +126,13 @@ int FetchStage::dispatchArchive(const QString &archivePath)
         fail(members.error().message);
         return 0;
     }
+    m_lookFirst.unite(takeTakenOverFiles(catalog()));
+    QSet<qint64> lookFirst;
     for (const FileRecord &f : std::as_const(*members)) {
         if (!f.sourceMember.isEmpty())
             wanted.insert(f.sourceMember, f);
+        if (m_lookFirst.contains(f.id))
+            lookFirst.insert(f.id);
     }
     m_localInFlight += int(wanted.size());
     auto cancel = cancelFlag();
@@ -132,7 +140,8 @@ int FetchStage::dispatchArchive(const QString &archivePath)
     BitStore *store = &m_store;
     const BatchContext context = batch();
     const ArchiveLimits limits = environment().options.intake.archive;
-    runOnPool([archivePath, wanted, cancel, bytesInFlight, store, context, limits](const Deliver &deliver) {
+    runOnPool([archivePath, wanted, cancel, bytesInFlight, store, context, limits,
+               lookFirst](const Deliver &deliver) {
         qint64 reported = 0;
         ArchiveCopy::run(
             archivePath, wanted, *store, context, limits, *cancel,
@@ -145,7 +154,8 @@ int FetchStage::dispatchArchive(const QString &archivePath)
                 bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
                 reported = 0;
                 deliver(outcome);
-            });
+            },
+            lookFirst);
         bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
     });
     return int(wanted.size());
@@ -156,6 +166,7 @@ void FetchStage::dispatchDownload(const FileRecord &file)
     DownloadJob job;
     job.file = file;
     job.batch = batch();
+    job.lookFirst = m_lookFirst.contains(file.id);
     if (const auto cached = m_cache.constFind(file.sourceUrl); cached != m_cache.cend())
         job.cached = *cached;
     m_cache.remove(file.sourceUrl);
@@ -220,16 +231,20 @@ void FetchStage::dispatchLocal(const FileRecord &file)
     auto bytesInFlight = m_bytesInFlight;
     BitStore *store = &m_store;
     const BatchContext context = batch();
-    runOnPool([file, cancel, bytesInFlight, store, context](const Deliver &deliver) {
+    const bool lookFirst = m_lookFirst.contains(file.id);
+    runOnPool([file, cancel, bytesInFlight, store, context, lookFirst](const Deliver &deliver) {
         if (cancel->load()) {
             deliver(FetchOutcome{file, {}});
             return;
         }
         qint64 reported = 0;
-        const FetchOutcome outcome = LocalCopy::run(file, *store, context, *cancel, [&](qint64 bytes) {
-            reported += bytes;
-            bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
-        });
+        const FetchOutcome outcome = LocalCopy::run(
+            file, *store, context, *cancel,
+            [&](qint64 bytes) {
+                reported += bytes;
+                bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
+            },
+            lookFirst);
         bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
         deliver(outcome);
     });
@@ -237,6 +252,7 @@ void FetchStage::dispatchLocal(const FileRecord &file)
 
 void FetchStage::released(const FileRecord &file)
 {
+    m_lookFirst.remove(file.id);
     if (isDownload(file))
         return;
     --m_localInFlight;

@@ -65,11 +65,13 @@ private:
 
     QHash<QString, HttpCacheEntry> m_cache; //!< The catalog's validators for the URLs queued.
     QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
-    QList<DownloadJob> m_jobs;              //!< Gathered while dispatching, handed to the engine in one go.
-    int m_localInFlight = 0;                //!< Copies and archive members in flight.
-    int m_minLocalInFlight = 0;             //!< Copies always allowed in flight (two per pool thread).
-    int m_maxLocalInFlight = 0;             //!< Copies allowed while they hold less than s_localQueueBytes.
-    qint64 m_localBytesInFlight = 0;        //!< Declared bytes of the local copies in flight.
+    //! Claimed from another process, which may have stored them unrecorded: the store is asked first.
+    QSet<qint64> m_lookFirst;
+    QList<DownloadJob> m_jobs;       //!< Gathered while dispatching, handed to the engine in one go.
+    int m_localInFlight = 0;         //!< Copies and archive members in flight.
+    int m_minLocalInFlight = 0;      //!< Copies always allowed in flight (two per pool thread).
+    int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.
+    qint64 m_localBytesInFlight = 0; //!< Declared bytes of the local copies in flight.
     static constexpr qint64 s_localQueueBytes = 64 * 1024 * 1024;
 
     QList<HttpCacheEntry> m_pendingCache;

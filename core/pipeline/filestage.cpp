@@ -2,6 +2,7 @@
 
 #include <QPointer>
 
+#include "catalog/takeover.h"
 #include "model/runner.h"
 #include "util/logging.h"
 
@@ -312,7 +313,9 @@ int FileStage::releaseGoneHolders(QList<LeaseHolder> &holders)
             ++it;
             continue;
         }
-        if (Status s = m_env.catalog.releaseLeases(m_batch.batchId, stage(), it->owner); !s) {
+        // Run out rather than gone: whoever claims the files sees they were that process's, which may have
+        // stored some of them without living to record it (see catalog/takeover.h).
+        if (Status s = expireLeases(m_env.catalog, m_batch.batchId, stage(), it->owner); !s) {
             emit logMessage(s.error().message);
             ++it;
             continue;

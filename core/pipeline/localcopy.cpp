@@ -21,7 +21,7 @@ constexpr qsizetype s_chunkSize = 1 << 20;
 } // namespace
 
 FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const BatchContext &batch,
-                            const std::atomic_bool &cancel, const ProgressCallback &progress)
+                            const std::atomic_bool &cancel, const ProgressCallback &progress, bool lookFirst)
 {
     const QString agent = agentFor(QStringLiteral("fetch"));
     FetchOutcome outcome;
@@ -97,7 +97,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
     }
 
     FileFinisher::publish(outcome, **writer, store, batch, digests, total, sniffer.mimetype(),
-                          QStringLiteral("replication"), file.sourcePath, agent);
+                          QStringLiteral("replication"), file.sourcePath, agent, lookFirst);
     return outcome;
 }
 

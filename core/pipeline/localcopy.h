@@ -24,8 +24,10 @@ class LocalCopy
 public:
     using ProgressCallback = std::function<void(qint64 bytes)>;
 
+    //! \a lookFirst: see FileFinisher::publish().
     static FetchOutcome run(const FileRecord &file, BitStore &store, const BatchContext &batch,
-                            const std::atomic_bool &cancel, const ProgressCallback &progress);
+                            const std::atomic_bool &cancel, const ProgressCallback &progress,
+                            bool lookFirst = false);
 };
 
 } // namespace gh

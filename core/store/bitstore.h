@@ -68,6 +68,19 @@ public:
     //! records them, so one sync covers many objects instead of one per object.
     virtual Status flush() = 0;
     virtual Result<bool> exists(const QString &key) = 0;
+    /*!
+        Whether the store already holds \a key with exactly these bytes (\a size and \a digests), so that a
+        writer about to commit them need not send them again: asked for a file another process (or an
+        earlier run) may have stored without living to record it. A store where writing again sends
+        nothing anywhere (a local folder) answers false and the commit simply replaces the object.
+    */
+    virtual Result<bool> holds(const QString &key, qint64 size, const Digests &digests)
+    {
+        Q_UNUSED(key);
+        Q_UNUSED(size);
+        Q_UNUSED(digests);
+        return false;
+    }
     virtual Result<std::unique_ptr<QIODevice>> read(const QString &key) = 0;
     virtual Status remove(const QString &key) = 0;
     //! A path on this machine for the object, where the store has one (local stores); empty otherwise.

@@ -686,6 +686,35 @@ Result<bool> S3Store::exists(const QString &key)
     return true;
 }
 
+Result<bool> S3Store::holds(const QString &key, qint64 size, const Digests &digests)
+{
+    if (Status s = StoreKey::validate(key); !s)
+        return s.error();
+    S3Client::Request request;
+    request.method = "HEAD";
+    request.objectKey = objectKey(key);
+    auto response = m_client->send(request);
+    if (!response)
+        return response.error();
+    if (response->status == 404)
+        return false;
+    if (!response->isSuccess())
+        return m_client->failure(tr("Cannot look up %1").arg(m_client->describe(request.objectKey)),
+                                 *response);
+    bool sized = false;
+    if (response->header("content-length").toLongLong(&sized) != size || !sized)
+        return false;
+    const QString sha256 = QString::fromLatin1(response->header(s_metaSha256.constData()));
+    if (sha256.isEmpty() || digests.sha256.isEmpty() ||
+        sha256.compare(digests.sha256, Qt::CaseInsensitive) != 0)
+        return false;
+    const QByteArray etag = unquote(response->header("etag"));
+    if (isPlainMd5(etag) && !digests.md5.isEmpty() &&
+        QString::fromLatin1(etag).compare(digests.md5, Qt::CaseInsensitive) != 0)
+        return false;
+    return true;
+}
+
 Result<std::unique_ptr<QIODevice>> S3Store::read(const QString &key)
 {
     if (Status s = StoreKey::validate(key); !s)

@@ -52,6 +52,12 @@ public:
     bool hasResumableWrite(const QString &token) const override;
     Status flush() override;
     Result<bool> exists(const QString &key) override;
+    /*!
+        A HEAD of the object: true when it has \a size bytes, the sha256 Gatehouse records on every object
+        (x-amz-meta-gatehouse-sha256) is that of \a digests, and an ETag that is a plain md5 (a single PUT)
+        is theirs. An object without Gatehouse's sha256 is not taken for ours.
+    */
+    Result<bool> holds(const QString &key, qint64 size, const Digests &digests) override;
     //! Downloads into a temporary file in the staging folder, removed when the device is destroyed.
     Result<std::unique_ptr<QIODevice>> read(const QString &key) override;
     Status remove(const QString &key) override;

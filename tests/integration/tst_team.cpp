@@ -54,6 +54,7 @@ private slots:
     void serverDownForSecondsDuringFetch();
     void serverGoneTooLongFailsNamingIt();
     void pausedUploaderSendsNothingTakenOver();
+    void killedUploaderIsNotSentAgain();
 
 private:
     struct Setup
@@ -89,6 +90,12 @@ private:
     bool serverControl(const QStringList &command);
     //! Waits until \a files fetch rows of the batch are recorded; false when \a process ended first.
     bool waitForFetched(const Setup &setup, qint64 files, QProcess *process);
+    //! A fresh catalog and store with \a source taken through every automatic stage (`run`) to the review.
+    Setup ranToReview(const QString &source);
+    //! Starts `gatehouse-cli upload` of the batch to \a target on \a s3, one file at a time.
+    QProcess *startUpload(const Setup &setup, const test::PeerServer &s3, const QString &target);
+    //! How often s3rver stored each object whose key starts with \a prefix.
+    static QHash<QString, int> storedObjects(const test::PeerServer &s3, const QString &prefix);
 
     std::unique_ptr<test::PeerServer> m_postgres;
     QTemporaryDir m_dir;
@@ -675,25 +682,9 @@ void TestTeam::pausedUploaderSendsNothingTakenOver()
     QCOMPARE(runAs(setup, QStringLiteral("anna"),
                    {QStringLiteral("approve"), batch, QStringLiteral("--override"), QStringLiteral("test")}),
              0);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GATEHOUSE_S3_ENDPOINT"), s3.baseUrl());
-    env.insert(QStringLiteral("GATEHOUSE_S3_ADDRESSING"), QStringLiteral("path"));
-    env.insert(QStringLiteral("GATEHOUSE_S3_KEYCHAIN"), QStringLiteral("0"));
-    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("S3RVER"));
-    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("S3RVER"));
-    env.insert(QStringLiteral("AWS_REGION"), QStringLiteral("us-east-1"));
-    auto upload = [&] {
-        auto *p = new QProcess;
-        m_processes.append(p);
-        p->setProcessEnvironment(env);
-        // One file sent at a time, in groups of 50: a worker stopped in the middle of a group has the rest of
-        // it still to send when it goes on.
-        p->start(test::binary(QStringLiteral("gatehouse-cli")),
-                 globals(setup) << QStringLiteral("--verbose") << QStringLiteral("upload") << batch
-                                << QStringLiteral("--target") << QStringLiteral("s3://gatehouse-test/team")
-                                << QStringLiteral("--jobs") << QStringLiteral("1"));
-        return p;
-    };
+    // One file sent at a time, in groups of 50: a worker stopped in the middle of a group has the rest of it
+    // still to send when it goes on.
+    auto upload = [&] { return startUpload(setup, s3, QStringLiteral("s3://gatehouse-test/team")); };
     QProcess *paused = upload();
     QElapsedTimer clock;
     clock.start();
@@ -733,13 +724,7 @@ void TestTeam::pausedUploaderSendsNothingTakenOver()
              qint64(200));
     // What reached the store, by key: the one send under way when the worker stopped may arrive twice; every
     // other file once.
-    QFile log(s3.dir() + QStringLiteral("/s3rver.log"));
-    QVERIFY(log.open(QIODevice::ReadOnly));
-    static const QRegularExpression stored(QStringLiteral("Stored object \"(team/[^\"]+)\""));
-    QHash<QString, int> puts;
-    auto it = stored.globalMatch(QString::fromUtf8(log.readAll()));
-    while (it.hasNext())
-        ++puts[it.next().captured(1)];
+    const QHash<QString, int> puts = storedObjects(s3, QStringLiteral("team/"));
     QCOMPARE(puts.size(), 200);
     int twice = 0;
     for (auto p = puts.cbegin(); p != puts.cend(); ++p)
@@ -752,6 +737,126 @@ void TestTeam::pausedUploaderSendsNothingTakenOver()
                                   " HAVING COUNT(*) > 1) d"),
                    setup.batchId),
              qint64(0));
+}
+
+QProcess *TestTeam::startUpload(const Setup &setup, const test::PeerServer &s3, const QString &target)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GATEHOUSE_S3_ENDPOINT"), s3.baseUrl());
+    env.insert(QStringLiteral("GATEHOUSE_S3_ADDRESSING"), QStringLiteral("path"));
+    env.insert(QStringLiteral("GATEHOUSE_S3_KEYCHAIN"), QStringLiteral("0"));
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("S3RVER"));
+    env.insert(QStringLiteral("AWS_REGION"), QStringLiteral("us-east-1"));
+    auto *p = new QProcess;
+    m_processes.append(p);
+    p->setProcessEnvironment(env);
+    p->start(test::binary(QStringLiteral("gatehouse-cli")),
+             globals(setup) << QStringLiteral("--verbose") << QStringLiteral("upload")
+                            << QString::number(setup.batchId) << QStringLiteral("--target") << target
+                            << QStringLiteral("--jobs") << QStringLiteral("1"));
+    return p;
+}
+
+QHash<QString, int> TestTeam::storedObjects(const test::PeerServer &s3, const QString &prefix)
+{
+    QHash<QString, int> puts;
+    QFile log(s3.dir() + QStringLiteral("/s3rver.log"));
+    if (!log.open(QIODevice::ReadOnly))
+        return puts;
+    static const QRegularExpression stored(QStringLiteral("Stored object \"([^\"]+)\""));
+    auto it = stored.globalMatch(QString::fromUtf8(log.readAll()));
+    while (it.hasNext()) {
+        const QString key = it.next().captured(1);
+        if (key.startsWith(prefix))
+            ++puts[key];
+    }
+    return puts;
+}
+
+TestTeam::Setup TestTeam::ranToReview(const QString &source)
+{
+    Setup setup;
+    setup.catalog = test::freshPostgresCatalog(*m_postgres);
+    setup.store = m_dir.filePath(QStringLiteral("store-%1").arg(++m_counter));
+    QProcess run;
+    run.start(test::binary(QStringLiteral("gatehouse-cli")), globals(setup)
+                                                                 << QStringLiteral("run") << source);
+    if (!run.waitForFinished(300000) || run.exitStatus() != QProcess::NormalExit) {
+        qWarning().noquote() << "run failed:" << run.readAllStandardError().right(2000);
+        return setup;
+    }
+    setup.batchId = count(QStringLiteral("SELECT MAX(id) FROM batches WHERE ? > 0"), 1);
+    return setup;
+}
+
+void TestTeam::killedUploaderIsNotSentAgain()
+{
+    test::PeerServer s3(QStringLiteral("s3rver"));
+    QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
+    const Setup setup = ranToReview(m_dir.filePath(QStringLiteral("source-small")));
+    QVERIFY(setup.batchId > 0);
+    QCOMPARE(runAs(setup, QStringLiteral("anna"),
+                   {QStringLiteral("approve"), QString::number(setup.batchId), QStringLiteral("--override"),
+                    QStringLiteral("test")}),
+             0);
+    const QString target = QStringLiteral("s3://gatehouse-test/killed");
+    QProcess *victim = startUpload(setup, s3, target);
+    QElapsedTimer clock;
+    clock.start();
+    while (storedObjects(s3, QStringLiteral("killed/")).isEmpty() &&
+           victim->state() != QProcess::NotRunning && clock.elapsed() < 120000)
+        QTest::qWait(10);
+    QVERIFY2(victim->state() == QProcess::Running, victim->readAllStandardError().right(2000).constData());
+    // From its first object on, the upload cannot record what it sent: it dies having sent objects nobody
+    // knows of.
+    const QString name = QStringLiteral("team-lock");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(QStringLiteral("127.0.0.1"));
+        db.setPort(m_postgres->port());
+        db.setUserName(QStringLiteral("gatehouse"));
+        db.setPassword(QStringLiteral("gatehouse"));
+        db.setDatabaseName(QStringLiteral("gatehouse"));
+        QVERIFY(db.open());
+        QVERIFY(db.transaction());
+        QSqlQuery lock(db);
+        QVERIFY2(lock.exec(QStringLiteral("LOCK TABLE file_targets IN EXCLUSIVE MODE")),
+                 qPrintable(lock.lastError().text()));
+        int sent = storedObjects(s3, QStringLiteral("killed/")).size();
+        for (int quiet = 0; quiet < 10 && clock.elapsed() < 180000; QTest::qWait(100)) {
+            const int now = storedObjects(s3, QStringLiteral("killed/")).size();
+            quiet = now == sent ? quiet + 1 : 0;
+            sent = now;
+        }
+        QVERIFY2(victim->state() == QProcess::Running, "the upload finished before it could be killed");
+        ::kill(pid_t(victim->processId()), SIGKILL);
+        QVERIFY(victim->waitForFinished(30000));
+        QVERIFY(db.rollback());
+    }
+    QSqlDatabase::removeDatabase(name);
+    const qint64 recorded = count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"
+                                                 " AND state IN ('uploaded', 'already-there')"),
+                                  setup.batchId);
+    const qint64 unrecorded = storedObjects(s3, QStringLiteral("killed/")).size() - recorded;
+    qInfo() << "the upload died with" << unrecorded << "objects sent and not recorded";
+    QVERIFY2(unrecorded > 0, "it recorded everything it sent: the test proves nothing");
+
+    // The next upload finds them at the target and sends none of them again.
+    QProcess *next = startUpload(setup, s3, target);
+    QVERIFY(next->waitForFinished(300000));
+    const QByteArray err = next->readAllStandardError();
+    QVERIFY2(next->exitStatus() == QProcess::NormalExit && next->exitCode() == 0,
+             err.right(2000).constData());
+    QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ?"
+                                  " AND state IN ('uploaded', 'already-there')"),
+                   setup.batchId),
+             qint64(200));
+    const QHash<QString, int> puts = storedObjects(s3, QStringLiteral("killed/"));
+    QCOMPARE(puts.size(), 200);
+    for (auto it = puts.cbegin(); it != puts.cend(); ++it)
+        QVERIFY2(it.value() == 1,
+                 qPrintable(QStringLiteral("%1 was sent %2 times").arg(it.key()).arg(it.value())));
 }
 
 QTEST_GUILESS_MAIN(TestTeam)

@@ -2227,10 +2227,6 @@
         <translation>Der er ingen beslutning %1.</translation>
     </message>
     <message>
-        <source>The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken back.</source>
-        <translation>Beslutningen %1 om fil %2 blev udført på %3 (%4); den kan ikke længere trækkes tilbage.</translation>
-    </message>
-    <message>
         <source>The decision %1 was already taken back.</source>
         <translation>Beslutningen %1 er allerede trukket tilbage.</translation>
     </message>
@@ -2253,6 +2249,30 @@
     <message>
         <source>recording a %1 event</source>
         <translation>registrering af en %1-hændelse</translation>
+    </message>
+    <message>
+        <source>reading the case of file %1</source>
+        <translation>læsning af sagen for fil %1</translation>
+    </message>
+    <message>
+        <source>The upload %1 is carrying out the decision about file %2 for %3 right now; it stands.</source>
+        <translation>Overførslen %1 er i gang med at udføre beslutningen om fil %2 for %3 lige nu; den står ved magt.</translation>
+    </message>
+    <message>
+        <source>Already carried out by the upload at %1 (%2 on %3); the decision to %4 file %5 cannot be undone.</source>
+        <translation>Allerede udført af overførslen kl. %1 (%2 på %3); beslutningen %4 for fil %5 kan ikke fortrydes.</translation>
+    </message>
+    <message>
+        <source>The upload %1 is carrying out the decision to %2 file %3 on %4 right now; it cannot be undone.</source>
+        <translation>Overførslen %1 er i gang med at udføre beslutningen %2 for fil %3 på %4 lige nu; den kan ikke fortrydes.</translation>
+    </message>
+    <message>
+        <source>claiming decision %1 for the upload</source>
+        <translation>reservering af beslutning %1 til overførslen</translation>
+    </message>
+    <message>
+        <source>releasing decision %1</source>
+        <translation>frigivelse af beslutning %1</translation>
     </message>
 </context>
 <context>
@@ -2413,6 +2433,10 @@
     <message>
         <source>%1 is held back: the batch is uploaded once no file of it waits for a duplicate decision.</source>
         <translation>%1 holdes tilbage: batchen uploades, når ingen af dens filer venter på en dubletbeslutning.</translation>
+    </message>
+    <message>
+        <source>%1 was not sent: its duplicate decision (%2) was taken back or replaced while the upload ran; the next upload follows the decision in force.</source>
+        <translation>%1 blev ikke sendt: dens dubletbeslutning (%2) blev trukket tilbage eller erstattet, mens overførslen kørte; næste overførsel følger den gældende beslutning.</translation>
     </message>
 </context>
 <context>

@@ -2227,10 +2227,6 @@
         <translation>Es gibt keine Entscheidung %1.</translation>
     </message>
     <message>
-        <source>The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken back.</source>
-        <translation>Die Entscheidung (%1) über Datei %2 wurde am %3 ausgeführt (%4); sie kann nicht mehr zurückgenommen werden.</translation>
-    </message>
-    <message>
         <source>The decision %1 was already taken back.</source>
         <translation>Die Entscheidung %1 wurde bereits zurückgenommen.</translation>
     </message>
@@ -2253,6 +2249,30 @@
     <message>
         <source>recording a %1 event</source>
         <translation>Aufzeichnen eines %1-Ereignisses</translation>
+    </message>
+    <message>
+        <source>reading the case of file %1</source>
+        <translation>Lesen des Falls von Datei %1</translation>
+    </message>
+    <message>
+        <source>The upload %1 is carrying out the decision about file %2 for %3 right now; it stands.</source>
+        <translation>Der Upload %1 führt die Entscheidung über Datei %2 für %3 gerade aus; sie bleibt bestehen.</translation>
+    </message>
+    <message>
+        <source>Already carried out by the upload at %1 (%2 on %3); the decision to %4 file %5 cannot be undone.</source>
+        <translation>Bereits vom Upload um %1 ausgeführt (%2 auf %3); die Entscheidung %4 für Datei %5 kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>The upload %1 is carrying out the decision to %2 file %3 on %4 right now; it cannot be undone.</source>
+        <translation>Der Upload %1 führt die Entscheidung %2 für Datei %3 auf %4 gerade aus; sie kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>claiming decision %1 for the upload</source>
+        <translation>Beanspruchen von Entscheidung %1 für den Upload</translation>
+    </message>
+    <message>
+        <source>releasing decision %1</source>
+        <translation>Freigeben von Entscheidung %1</translation>
     </message>
 </context>
 <context>
@@ -2413,6 +2433,10 @@
     <message>
         <source>%1 is held back: the batch is uploaded once no file of it waits for a duplicate decision.</source>
         <translation>%1 wird zurückgehalten: Der Stapel wird hochgeladen, sobald keine seiner Dateien mehr auf eine Dublettenentscheidung wartet.</translation>
+    </message>
+    <message>
+        <source>%1 was not sent: its duplicate decision (%2) was taken back or replaced while the upload ran; the next upload follows the decision in force.</source>
+        <translation>%1 wurde nicht gesendet: seine Duplikatentscheidung (%2) wurde zurückgenommen oder ersetzt, während der Upload lief; der nächste Upload folgt der geltenden Entscheidung.</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@
 #include "migrations.h"
 #include "reconnect.h"
 #include "takeover.h"
+#include "targetrows.h"
 #include "util/keychain.h"
 #include "util/logging.h"
 
@@ -2161,34 +2162,55 @@ Status Catalog::forEachItem(qint64 batchId, const std::function<bool(const ItemR
 
 // Targets
 
+namespace {
+
+const QString s_upsertTarget =
+    QStringLiteral("INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
+                   " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                   " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
+                   " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
+                   " verified = excluded.verified, updated_at = excluded.updated_at");
+
+//! Upserts \a targets with \a q, prepared with s_upsertTarget.
+Status upsertTargets(const Catalog &catalog, QSqlQuery &q, const QList<FileTargetRecord> &targets)
+{
+    for (const FileTargetRecord &t : targets) {
+        q.addBindValue(t.fileId);
+        q.addBindValue(t.target);
+        q.addBindValue(t.batchId);
+        q.addBindValue(notNull(t.remoteName));
+        q.addBindValue(FileStateInfo::key(t.state));
+        q.addBindValue(t.attempts);
+        q.addBindValue(jsonText(t.reported));
+        q.addBindValue(t.verified);
+        q.addBindValue(Catalog::toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
+        if (!q.exec())
+            return catalog.sqlError(q, Catalog::tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
+    }
+    return {};
+}
+
+} // namespace
+
 Status Catalog::recordTargets(const QList<FileTargetRecord> &targets)
 {
     // In inTransaction(): a connection lost in it (the server restarted, or ended a stopped process's idle
     // transaction) is reopened and the rows written again.
-    return inTransaction([&]() -> Status {
-        QSqlQuery &q = prepared(
-            m_upsertTarget,
-            QStringLiteral(
-                "INSERT INTO file_targets (file_id, target, batch_id, remote_name, state, attempts,"
-                " reported, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (file_id, target) DO UPDATE SET remote_name = excluded.remote_name,"
-                " state = excluded.state, attempts = excluded.attempts, reported = excluded.reported,"
-                " verified = excluded.verified, updated_at = excluded.updated_at"));
-        for (const FileTargetRecord &t : targets) {
-            q.addBindValue(t.fileId);
-            q.addBindValue(t.target);
-            q.addBindValue(t.batchId);
-            q.addBindValue(notNull(t.remoteName));
-            q.addBindValue(FileStateInfo::key(t.state));
-            q.addBindValue(t.attempts);
-            q.addBindValue(jsonText(t.reported));
-            q.addBindValue(t.verified);
-            q.addBindValue(toDbTime(t.at.isValid() ? t.at : QDateTime::currentDateTimeUtc()));
-            if (!q.exec())
-                return sqlError(q, tr("recording file %1 at %2").arg(t.fileId).arg(t.target));
-        }
+    return inTransaction(
+        [&]() -> Status { return upsertTargets(*this, prepared(m_upsertTarget, s_upsertTarget), targets); });
+}
+
+Status writeTargetRows(Catalog &catalog, const QList<FileTargetRecord> &targets)
+{
+    if (targets.isEmpty())
         return {};
-    });
+    QSqlQuery q(catalog.database());
+    if (!q.prepare(s_upsertTarget)) {
+        return catalog.sqlError(
+            q,
+            Catalog::tr("recording file %1 at %2").arg(targets.first().fileId).arg(targets.first().target));
+    }
+    return upsertTargets(catalog, q, targets);
 }
 
 namespace {

@@ -38,6 +38,18 @@ QVariant nullableId(qint64 value)
     return value > 0 ? QVariant(value) : QVariant(QMetaType::fromType<qint64>());
 }
 
+/*!
+    A condition on a row of duplicate_decisions: an upload claimed it (claimExecution() wrote its "host:pid"
+    into execution, executed_at still empty) and still holds a live lease on the decision's file. A claim
+    whose owner stopped runs out with its leases.
+*/
+QString liveClaim(const SqlDialect &dialect)
+{
+    return u"EXISTS (SELECT 1 FROM file_leases l WHERE l.file_id = duplicate_decisions.file_id AND l.owner ="
+           u" duplicate_decisions.execution AND l.expires_at > " +
+           dialect.nowMillis() + u')';
+}
+
 QString placeholders(qsizetype n)
 {
     QString s;
@@ -370,8 +382,20 @@ Result<QList<DuplicateBook::SameBytes>> DuplicateBook::sameBytes(const QStringLi
     return found;
 }
 
+Status DuplicateBook::lockCase(qint64 fileId, const QString &target)
+{
+    // SQLite's write transactions take the whole database at their start.
+    if (m_catalog.dialect().engine() != SqlDialect::Engine::Postgres)
+        return {};
+    auto q = run(QStringLiteral("SELECT 1 FROM duplicate_cases WHERE file_id = ? AND target = ? FOR UPDATE"),
+                 {fileId, target}, tr("reading the case of file %1").arg(fileId));
+    return q ? Status() : Status(q.error());
+}
+
 Status DuplicateBook::addDecision(DuplicateDecision &decision)
 {
+    if (Status s = lockCase(decision.fileId, decision.target); !s)
+        return s;
     auto current = caseOf(decision.fileId, decision.target);
     if (!current)
         return current.error();
@@ -392,6 +416,22 @@ Status DuplicateBook::addDecision(DuplicateDecision &decision)
                      tr("The decision about file %1 for %2 was already carried out (%3); it stands.")
                          .arg(decision.fileId)
                          .arg(decision.target, (*current)->decision->execution)};
+    }
+    if ((*current)->decision && !(*current)->decision->execution.isEmpty()) {
+        // Unless its upload stopped without carrying it out (its lease ran out).
+        auto live =
+            run(u"SELECT 1 FROM duplicate_decisions WHERE id = ? AND " + liveClaim(m_catalog.dialect()),
+                {(*current)->decision->id}, tr("reading the case of file %1").arg(decision.fileId));
+        if (!live)
+            return live.error();
+        if (live->next()) {
+            return Error{ErrorCode::Invalid,
+                         tr("The upload %1 is carrying out the decision about file %2 for %3 right now; it "
+                            "stands.")
+                             .arg((*current)->decision->execution)
+                             .arg(decision.fileId)
+                             .arg(decision.target)};
+        }
     }
     if (!decision.decidedAt.isValid())
         decision.decidedAt = QDateTime::currentDateTimeUtc();
@@ -417,6 +457,29 @@ Status DuplicateBook::addDecision(DuplicateDecision &decision)
     return u ? Status() : Status(u.error());
 }
 
+Error DuplicateBook::notUndoable(const DuplicateDecision &d) const
+{
+    if (d.isExecuted()) {
+        const QDateTime local = d.executedAt.toLocalTime();
+        const QString when = local.date() == QDate::currentDate()
+                                 ? local.toString(QStringLiteral("HH:mm"))
+                                 : local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        return Error{ErrorCode::Invalid,
+                     tr("Already carried out by the upload at %1 (%2 on %3); the decision to %4 file %5 "
+                        "cannot be undone.")
+                         .arg(when, d.execution, d.target, DuplicateInfo::key(d.action))
+                         .arg(d.fileId)};
+    }
+    if (d.isUndone())
+        return Error{ErrorCode::Invalid, tr("The decision %1 was already taken back.").arg(d.id)};
+    return Error{ErrorCode::Invalid,
+                 tr("The upload %1 is carrying out the decision to %2 file %3 on %4 right "
+                    "now; it cannot be undone.")
+                     .arg(d.execution, DuplicateInfo::key(d.action))
+                     .arg(d.fileId)
+                     .arg(d.target)};
+}
+
 Status DuplicateBook::undo(qint64 decisionId, const QString &by)
 {
     auto found = decision(decisionId);
@@ -425,21 +488,28 @@ Status DuplicateBook::undo(qint64 decisionId, const QString &by)
     if (!*found)
         return Error{ErrorCode::NotFound, tr("There is no decision %1.").arg(decisionId)};
     const DuplicateDecision &d = **found;
-    if (d.isExecuted()) {
-        return Error{ErrorCode::Invalid,
-                     tr("The decision to %1 file %2 was carried out on %3 (%4); it can no longer be taken "
-                        "back.")
-                         .arg(DuplicateInfo::key(d.action))
-                         .arg(d.fileId)
-                         .arg(d.target, d.execution)};
-    }
-    if (d.isUndone())
-        return Error{ErrorCode::Invalid, tr("The decision %1 was already taken back.").arg(decisionId)};
-    auto q = run(QStringLiteral("UPDATE duplicate_decisions SET undone_at = ?, undone_by = ? WHERE id = ?"),
+    if (d.isExecuted() || d.isUndone())
+        return notUndoable(d);
+    // The case's row first, as a claim takes it: the two never wait for each other crosswise.
+    if (Status s = lockCase(d.fileId, d.target); !s)
+        return s;
+    // Only while nobody carries it out: an upload's claim (claimExecution()) and this exclude each other on
+    // the decision's row, whichever comes first.
+    auto q = run(u"UPDATE duplicate_decisions SET undone_at = ?, undone_by = ? WHERE id = ? AND undone_at IS"
+                 u" NULL AND executed_at IS NULL AND (execution IS NULL OR execution = '' OR NOT " +
+                     liveClaim(m_catalog.dialect()) + u')',
                  {Catalog::toDbTime(QDateTime::currentDateTimeUtc()), notNull(by), decisionId},
                  tr("taking back decision %1").arg(decisionId));
     if (!q)
         return q.error();
+    if (q->numRowsAffected() == 0) {
+        auto now = decision(decisionId);
+        if (!now)
+            return now.error();
+        if (*now)
+            return notUndoable(**now);
+        return Error{ErrorCode::NotFound, tr("There is no decision %1.").arg(decisionId)};
+    }
     // The one before it for the same case comes back in force.
     auto u =
         run(QStringLiteral("UPDATE duplicate_cases SET decision_id = (SELECT MAX(d.id) FROM"
@@ -450,10 +520,56 @@ Status DuplicateBook::undo(qint64 decisionId, const QString &by)
     return u ? Status() : Status(u.error());
 }
 
+Result<bool> DuplicateBook::claimExecution(qint64 decisionId, const QString &owner)
+{
+    const bool postgres = m_catalog.dialect().engine() == SqlDialect::Engine::Postgres;
+    bool claimed = false;
+    const QString what = tr("claiming decision %1 for the upload").arg(decisionId);
+    const Status status = m_catalog.inTransaction([&]() -> Status {
+        claimed = false;
+        // The case's row first, as addDecision() takes it: a decision replaced meanwhile is not in force.
+        auto inForce = run(u"SELECT c.decision_id FROM duplicate_cases c JOIN duplicate_decisions d ON"
+                           u" d.file_id = c.file_id AND d.target = c.target WHERE d.id = ?" +
+                               (postgres ? QStringLiteral(" FOR UPDATE OF c") : QString()),
+                           {decisionId}, what);
+        if (!inForce)
+            return inForce.error();
+        if (!inForce->next() || inForce->value(0).toLongLong() != decisionId)
+            return {};
+        // A claim of another upload stands while it holds the file's lease; one whose owner stopped is
+        // taken over, like its files.
+        auto q =
+            run(u"UPDATE duplicate_decisions SET execution = ? WHERE id = ? AND undone_at IS NULL AND"
+                u" executed_at IS NULL AND (execution IS NULL OR execution = '' OR execution = ? OR NOT " +
+                    liveClaim(m_catalog.dialect()) + u')',
+                {owner, decisionId, owner}, what);
+        if (!q)
+            return q.error();
+        claimed = q->numRowsAffected() == 1;
+        return {};
+    });
+    if (!status)
+        return status.error();
+    return claimed;
+}
+
+Status DuplicateBook::settleClaim(qint64 decisionId, const QString &owner, const QString &execution)
+{
+    auto q = execution.isEmpty()
+                 ? run(QStringLiteral("UPDATE duplicate_decisions SET execution = NULL WHERE id = ?"
+                                      " AND executed_at IS NULL AND execution = ?"),
+                       {decisionId, owner}, tr("releasing decision %1").arg(decisionId))
+                 : run(QStringLiteral("UPDATE duplicate_decisions SET executed_at = ?, execution = ?"
+                                      " WHERE id = ? AND executed_at IS NULL AND execution = ?"),
+                       {Catalog::toDbTime(QDateTime::currentDateTimeUtc()), execution, decisionId, owner},
+                       tr("recording that decision %1 was carried out").arg(decisionId));
+    return q ? Status() : Status(q.error());
+}
+
 Status DuplicateBook::markExecuted(qint64 decisionId, const QString &execution)
 {
     auto q = run(QStringLiteral("UPDATE duplicate_decisions SET executed_at = ?, execution = ? WHERE id = ?"
-                                " AND executed_at IS NULL"),
+                                " AND executed_at IS NULL AND undone_at IS NULL"),
                  {Catalog::toDbTime(QDateTime::currentDateTimeUtc()), notNull(execution), decisionId},
                  tr("recording that decision %1 was carried out").arg(decisionId));
     return q ? Status() : Status(q.error());

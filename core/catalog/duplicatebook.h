@@ -103,11 +103,27 @@ public:
     Status addDecision(DuplicateDecision &decision);
     /*!
         Takes a decision back; the one before it for the same case, if any, is in force again. Refused once
-        the upload has carried the decision out. Call inside a transaction.
+        the upload has carried the decision out, and while an upload is carrying it out (claimExecution()):
+        the refusal and the claim exclude each other in the catalog, so a decision is never both taken back
+        and carried out. Call inside a transaction.
     */
     Status undo(qint64 decisionId, const QString &by);
     //! Records that the upload carried \a decisionId out; it can no longer be taken back.
     Status markExecuted(qint64 decisionId, const QString &execution);
+    /*!
+        The upload's claim, as \a owner ("host:pid"), on decision \a decisionId just before it acts on it,
+        in a transaction of its own: the decision must still be in force for its case, neither taken back
+        nor carried out, and not claimed by another upload that still holds the file's lease. False when it
+        is no longer in force (taken back or replaced): the upload must not carry it out. While claimed,
+        undo() and addDecision() refuse; settleClaim() ends the claim.
+    */
+    Result<bool> claimExecution(qint64 decisionId, const QString &owner);
+    /*!
+        Ends \a owner's claim on \a decisionId: carried out as \a execution (it stands from now on), or, with
+        \a execution empty, released (nothing was done; it may be taken back again). Call in the
+        transaction that records the target rows, so the decision and the rows agree.
+    */
+    Status settleClaim(qint64 decisionId, const QString &owner, const QString &execution);
     Result<std::optional<DuplicateDecision>> decision(qint64 decisionId);
     //! Every decision about a file and target, oldest first, taken back ones included.
     Result<QList<DuplicateDecision>> history(qint64 fileId, const QString &target);
@@ -116,6 +132,10 @@ public:
     Status addEvents(const QList<EventRecord> &events);
 
 private:
+    //! Why \a d cannot be taken back: carried out, taken back already, or being carried out.
+    Error notUndoable(const DuplicateDecision &d) const;
+    //! Locks the case row of \a fileId and \a target until the transaction ends (PostgreSQL).
+    Status lockCase(qint64 fileId, const QString &target);
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     Result<QList<DuplicateRecord>> readCases(const QString &where, const QVariantList &values,
                                              const QString &tail, const QString &what);

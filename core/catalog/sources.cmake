@@ -8,6 +8,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cataloglocation.cpp ${CMAKE_CURRENT_LIST_DIR}/cataloglocation.h
     ${CMAKE_CURRENT_LIST_DIR}/reconnect.h
     ${CMAKE_CURRENT_LIST_DIR}/takeover.h
+    ${CMAKE_CURRENT_LIST_DIR}/targetrows.h
     ${CMAKE_CURRENT_LIST_DIR}/migrations.cpp ${CMAKE_CURRENT_LIST_DIR}/migrations.h
     ${CMAKE_CURRENT_LIST_DIR}/sqldialect.cpp ${CMAKE_CURRENT_LIST_DIR}/sqldialect.h
     ${CMAKE_CURRENT_LIST_DIR}/duplicatebook.cpp ${CMAKE_CURRENT_LIST_DIR}/duplicatebook.h

@@ -376,9 +376,32 @@ Status DuplicateGate::prepareTarget(Target &target, const QList<DeliveryItem *> 
     return {};
 }
 
-Status DuplicateGate::settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const
+Status DuplicateGate::claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const
 {
-    QList<std::pair<qint64, QString>> executed;
+    DuplicateBook book(catalog);
+    for (DeliveryItem *item : items) {
+        const auto r = record(item->file.id);
+        if (!r || !r->decision || !DuplicateInfo::actsOnTarget(r->decision->action) ||
+            r->decision->isExecuted() || item->state != TargetState::Pending)
+            continue;
+        auto claimed = book.claimExecution(r->decision->id, owner);
+        if (!claimed)
+            return claimed.error();
+        if (!*claimed) {
+            item->state = TargetState::NeedsDecision;
+            item->message =
+                tr("%1 was not sent: its duplicate decision (%2) was taken back or replaced while "
+                   "the upload ran; the next upload follows the decision in force.")
+                    .arg(item->label(), DuplicateInfo::key(r->decision->action));
+        }
+    }
+    return {};
+}
+
+Status DuplicateGate::settle(Catalog &catalog, const QList<FileTargetRecord> &rows,
+                             const QString &owner) const
+{
+    DuplicateBook book(catalog);
     for (const FileTargetRecord &row : rows) {
         if (row.target != m_target)
             continue;
@@ -386,25 +409,20 @@ Status DuplicateGate::settle(Catalog &catalog, const QList<FileTargetRecord> &ro
         if (!r || !r->decision || !DuplicateInfo::actsOnTarget(r->decision->action) ||
             r->decision->isExecuted())
             continue;
+        // Only this upload's claim (claim()) is settled: a row for a file whose decision it did not claim
+        // changes nothing.
+        QString execution;
         if (row.state == TargetState::Uploaded && row.verified) {
-            executed.append({r->decision->id, tr("uploaded to %1 as %2").arg(m_target, row.remoteName)});
+            execution = tr("uploaded to %1 as %2").arg(m_target, row.remoteName);
         } else if (row.state == TargetState::AlreadyThere) {
-            executed.append({r->decision->id, r->decision->action == DuplicateAction::Move
-                                                  ? tr("moved on %1 to %2").arg(m_target, row.remoteName)
-                                                  : tr("on %1 as %2").arg(m_target, row.remoteName)});
+            execution = r->decision->action == DuplicateAction::Move
+                            ? tr("moved on %1 to %2").arg(m_target, row.remoteName)
+                            : tr("on %1 as %2").arg(m_target, row.remoteName);
         }
-    }
-    if (executed.isEmpty())
-        return {};
-    DuplicateBook book(catalog);
-    auto tx = catalog.transaction();
-    if (!tx)
-        return tx.error();
-    for (const auto &[id, text] : std::as_const(executed)) {
-        if (Status s = book.markExecuted(id, text); !s)
+        if (Status s = book.settleClaim(r->decision->id, owner, execution); !s)
             return s;
     }
-    return tx->commit();
+    return {};
 }
 
 } // namespace gh

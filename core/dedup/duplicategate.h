@@ -28,11 +28,14 @@ namespace gh {
     \li calls apply() on each DeliveryItem after TargetDelivery::prepare(): \c skip and \c hand-fix → skipped,
         \c link → already there as the linked name, \c rename → the new name, an open case → needs
         decision; \c upload, \c overwrite and files without a decision stay pending;
+    \li calls claim() on the group: every decision about to change the target is claimed in the catalog
+        (DuplicateBook::claimExecution()); one taken back or replaced since the gate was opened is not
+        carried out (the file needs a decision again), and one claimed cannot be taken back;
     \li calls prepareTarget() on the group before TargetDelivery::lookUp(): renames find their free name (a
         curator's name that holds other content is not overwritten), moves are made on the wiki and
         checked;
-    \li after the rows are recorded, calls settle(): decisions that changed the target can no longer be
-        taken back. \endlist
+    \li calls settle() in the transaction that records the rows: decisions that changed the target can no
+        longer be taken back; claimed ones that did not are let go. \endlist
 
     A batch not classified against the target (an upload straight after fetch) is held to the cases the
     dedup stage found against the catalog and the batch alone (\c in-batch, \c earlier-batch): their
@@ -62,9 +65,10 @@ public:
     std::optional<DuplicateRecord> record(qint64 fileId) const;
 
     void apply(DeliveryItem &item) const override;
+    Status claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const override;
     Status prepareTarget(Target &target, const QList<DeliveryItem *> &items,
                          const std::shared_ptr<std::atomic_bool> &cancel = {}) const override;
-    Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const override;
+    Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows, const QString &owner) const override;
 
 private:
     //! Keeps \a item back (needs-decision) while other files of the batch wait for a decision.

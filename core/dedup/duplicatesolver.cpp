@@ -391,8 +391,14 @@ Result<DuplicateDecisionOutcome> DuplicateSolver::decide(const DecisionRequest &
                 continue;
             }
         }
-        if (Status s = book.addDecision(d); !s)
-            return s.error();
+        if (Status s = book.addDecision(d); !s) {
+            // Refused by what the catalog holds now (an upload carrying out the decision in force): this
+            // file only; the transaction is still good.
+            if (s.error().code != ErrorCode::Invalid)
+                return s.error();
+            outcome.refused.append(tr("File %1: %2").arg(d.fileId).arg(s.error().message));
+            continue;
+        }
         kept.append(d);
         keptEvents.append(events[i]);
     }

@@ -100,10 +100,28 @@ Status DeliveryGates::prepareTarget(Target &target, const QList<DeliveryItem *> 
     return {};
 }
 
-Status DeliveryGates::settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const
+Status DeliveryGate::claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const
+{
+    Q_UNUSED(catalog);
+    Q_UNUSED(items);
+    Q_UNUSED(owner);
+    return {};
+}
+
+Status DeliveryGates::claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const
 {
     for (const auto &gate : m_gates) {
-        if (Status s = gate->settle(catalog, rows); !s)
+        if (Status s = gate->claim(catalog, items, owner); !s)
+            return s;
+    }
+    return {};
+}
+
+Status DeliveryGates::settle(Catalog &catalog, const QList<FileTargetRecord> &rows,
+                             const QString &owner) const
+{
+    for (const auto &gate : m_gates) {
+        if (Status s = gate->settle(catalog, rows, owner); !s)
             return s;
     }
     return {};

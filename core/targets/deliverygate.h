@@ -29,9 +29,13 @@ class Target;
         and those an earlier run held back that may go now;
     \li apply() on each DeliveryItem after TargetDelivery::prepare(): the gate may settle the item (skipped,
         already there, needs a decision) or change its remote name;
+    \li claim() on the group after apply(), on the stage's pool with the sending thread's own catalog
+        connection: what the gate is about to carry out is claimed, so nobody takes it back meanwhile; an
+        item whose claim fails is settled here and not sent;
     \li prepareTarget() on the group before TargetDelivery::lookUp(), on the stage's pool (the target only,
         no catalog);
-    \li settle() with the rows the upload recorded, on the stage's thread, after they are in the catalog.
+    \li settle() with the rows the upload records, on the stage's thread, in the transaction that writes
+        them: what was carried out stands, what was claimed and not carried out is let go.
     \endlist
 
     blockedMessage() says, in one sentence, why files were held back; the stage ends "needs attention" with
@@ -52,9 +56,13 @@ public:
     //! The files a decision lets go: a run that held them back (needs-decision) takes them again.
     virtual QSet<qint64> released() const = 0;
     virtual void apply(DeliveryItem &item) const = 0;
+    //! Claims, as \a owner ("host:pid"), what the gate carries out for \a items (default: nothing).
+    virtual Status claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const;
     virtual Status prepareTarget(Target &target, const QList<DeliveryItem *> &items,
                                  const std::shared_ptr<std::atomic_bool> &cancel) const = 0;
-    virtual Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const = 0;
+    //! In the caller's transaction (see the list above).
+    virtual Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows,
+                          const QString &owner) const = 0;
 
     /*!
         Registers \a factory under \a name (registering a name again replaces it). Called once at start-up
@@ -79,9 +87,10 @@ public:
     QSet<qint64> ignoreWarnings() const;
     QSet<qint64> released() const;
     void apply(DeliveryItem &item) const;
+    Status claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const;
     Status prepareTarget(Target &target, const QList<DeliveryItem *> &items,
                          const std::shared_ptr<std::atomic_bool> &cancel) const;
-    Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows) const;
+    Status settle(Catalog &catalog, const QList<FileTargetRecord> &rows, const QString &owner) const;
 
 private:
     std::vector<std::shared_ptr<const DeliveryGate>> m_gates;

@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include "catalog/catalog.h"
+#include "catalog/targetrows.h"
 #include "model/records.h"
 #include "net/httpengine.h"
 #include "uploadpreview.h"
@@ -36,7 +37,7 @@ bool isFinal(const FileTargetRecord &row, const QSet<qint64> &decided)
     before a file's bytes go out. A worker that was held up past its lease (the process stopped, the
     catalog's server away) finds the files another process took over meanwhile and sends none of them.
 */
-Result<bool> stillHeld(const CatalogLocation &location, Stage stage, const Lease &lease, qint64 fileId)
+Result<Catalog *> ownCatalog(const CatalogLocation &location)
 {
     thread_local std::unique_ptr<Catalog> own;
     if (!own || own->location().displayName() != location.displayName()) {
@@ -46,7 +47,15 @@ Result<bool> stillHeld(const CatalogLocation &location, Stage stage, const Lease
             return opened.error();
         own = std::move(*opened);
     }
-    auto held = own->confirmLeases(stage, lease, {fileId});
+    return own.get();
+}
+
+Result<bool> stillHeld(const CatalogLocation &location, Stage stage, const Lease &lease, qint64 fileId)
+{
+    auto own = ownCatalog(location);
+    if (!own)
+        return own.error();
+    auto held = (*own)->confirmLeases(stage, lease, {fileId});
     if (!held)
         return held.error();
     return held->contains(fileId);
@@ -337,7 +346,15 @@ UploadStage::GroupResult UploadStage::work(const QList<FileRecord> &files,
             }
         }
         if (!cancel->load()) {
-            Status s = r.gates.prepareTarget(*r.target, all, cancel);
+            // What the gates carry out is claimed first, on this thread's connection: a decision taken back
+            // meanwhile is not carried out, and one claimed cannot be taken back.
+            Status s;
+            if (!r.gates.isEmpty()) {
+                auto own = ownCatalog(environment().catalog.location());
+                s = own ? r.gates.claim(**own, all, lease.owner) : Status(own.error());
+            }
+            if (s)
+                s = r.gates.prepareTarget(*r.target, all, cancel);
             if (s)
                 s = r.delivery->lookUp(all, cancel);
             if (!s) {
@@ -515,13 +532,20 @@ Status UploadStage::commit(const QList<FileRecord> &files, const QList<EventReco
     // them delivered.
     if (!m_pendingRows.isEmpty()) {
         const QList<FileTargetRecord> rows = std::exchange(m_pendingRows, {});
-        if (Status s = catalog().recordTargets(rows); !s)
-            return s;
-        // What the gates held the upload to is carried out now (a decision that changed the target stands).
-        for (const Route &r : m_routes) {
-            if (Status s = r.gates.settle(catalog(), rows); !s)
+        // What the gates held the upload to is carried out now (a decision that changed the target stands),
+        // in the transaction that records the rows: the decision and the rows never disagree.
+        const QString owner = currentRunner();
+        const Status recorded = catalog().inTransaction([&]() -> Status {
+            if (Status s = writeTargetRows(catalog(), rows); !s)
                 return s;
-        }
+            for (const Route &r : m_routes) {
+                if (Status s = r.gates.settle(catalog(), rows, owner); !s)
+                    return s;
+            }
+            return {};
+        });
+        if (!recorded)
+            return recorded;
         // Recorded: the marks that told an interrupted run's deliveries from others' go. A failed send keeps
         // its mark: the wiki may have stored the bytes before the connection dropped, and the next run that
         // finds them under our name knows they are ours (uploaded, withdrawn on a rejection).

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/duplicatebook.h"
+#include "catalog/takeover.h"
 #include "dedup/dedupsettings.h"
 #include "dedup/duplicatesolver.h"
 #include "peerserver.h"
@@ -377,6 +378,95 @@ private slots:
         stale.decidedBy = QStringLiteral("curator:anna");
         auto tx = catalog->transaction();
         QVERIFY(!book.addDecision(stale));
+    }
+
+    void claimAndUndoExcludeEachOther_data() { engines(); }
+    void claimAndUndoExcludeEachOther()
+    {
+        auto catalog = open();
+        qint64 batch = 0;
+        const QList<qint64> ids = batchWithFiles(*catalog, 3, &batch);
+        save(*catalog, {record(batch, ids[0], DuplicateCase::NameTaken, QStringLiteral("A.jpg")),
+                        record(batch, ids[1], DuplicateCase::NameTaken, QStringLiteral("B.jpg")),
+                        record(batch, ids[2], DuplicateCase::NameTaken, QStringLiteral("C.jpg"))});
+        DuplicateSolver solver(*catalog, batch);
+        DuplicateBook book(*catalog);
+        DecisionRequest overwrite;
+        overwrite.fileIds = ids;
+        overwrite.action = DuplicateAction::Overwrite;
+        overwrite.curator = QStringLiteral("anna");
+        auto decided = solver.decide(overwrite);
+        QVERIFY2(decided, decided ? "" : qPrintable(decided.error().message));
+        QCOMPARE(decided->decisions.size(), 3);
+        auto decisionOf = [&](qint64 file) { return (*book.caseOf(file, s_target))->decision->id; };
+        // 1 claimed, 0 refused, -1 failed (the reason in the log).
+        auto claim = [&](qint64 decision, const QString &owner) {
+            auto claimed = book.claimExecution(decision, owner);
+            if (!claimed)
+                qWarning().noquote() << claimed.error().message;
+            return claimed ? int(*claimed) : -1;
+        };
+        // The upload holds the files' leases while it works on them.
+        const QString upload = QStringLiteral("host-a:101");
+        for (qint64 id : ids) {
+            QSqlQuery lease(catalog->database());
+            QVERIFY(lease.prepare(QStringLiteral("INSERT INTO file_leases (file_id, stage, batch_id, owner,"
+                                                 " expires_at) VALUES (?, 'upload', ?, ?, 4102444800000)")));
+            lease.addBindValue(id);
+            lease.addBindValue(batch);
+            lease.addBindValue(upload);
+            QVERIFY2(lease.exec(), qPrintable(lease.lastError().text()));
+        }
+
+        // Claimed: the curator cannot take it back, nor decide anew, and is told why.
+        const qint64 first = decisionOf(ids[0]);
+        QCOMPARE(claim(first, upload), 1);
+        QCOMPARE(claim(first, upload), 1);                       // its own claim again
+        QCOMPARE(claim(first, QStringLiteral("host-b:202")), 0); // another's, alive
+        auto refused = solver.undo({ids[0]}, {}, QStringLiteral("anna"));
+        QVERIFY(refused);
+        QCOMPARE(refused->refused.size(), 1);
+        QVERIFY2(refused->refused[0].contains(QStringLiteral("host-a:101 is carrying out")),
+                 qPrintable(refused->refused[0]));
+        DecisionRequest skipFirst = overwrite;
+        skipFirst.fileIds = {ids[0]};
+        skipFirst.action = DuplicateAction::Skip;
+        QCOMPARE(solver.decide(skipFirst)->refused.size(), 1);
+        // Carried out, in the caller's transaction: it stands, and says by whom and when.
+        {
+            auto tx = catalog->transaction();
+            QVERIFY(tx);
+            QVERIFY(book.settleClaim(first, upload, QStringLiteral("uploaded as A.jpg")));
+            QVERIFY(tx->commit());
+        }
+        auto late = solver.undo({ids[0]}, {}, QStringLiteral("anna"));
+        QCOMPARE(late->refused.size(), 1);
+        QVERIFY2(late->refused[0].startsWith(
+                     QStringLiteral("File %1: Already carried out by the upload at ").arg(ids[0])) &&
+                     late->refused[0].contains(QStringLiteral("uploaded as A.jpg")),
+                 qPrintable(late->refused[0]));
+
+        // Taken back first: the upload's claim fails, and it must not carry the decision out.
+        const qint64 second = decisionOf(ids[1]);
+        QCOMPARE(solver.undo({ids[1]}, {}, QStringLiteral("anna"))->decisions.size(), 1);
+        QCOMPARE(claim(second, upload), 0);
+        QVERIFY(book.settleClaim(second, upload, QStringLiteral("uploaded as B.jpg")));
+        QVERIFY(!(*book.decision(second))->isExecuted());
+
+        // Claimed and let go (nothing was sent): it can be taken back again.
+        const qint64 third = decisionOf(ids[2]);
+        QCOMPARE(claim(third, upload), 1);
+        QVERIFY(book.settleClaim(third, upload, {}));
+        QCOMPARE(solver.undo({ids[2]}, {}, QStringLiteral("anna"))->decisions.size(), 1);
+
+        // A claim whose upload stopped (its leases ran out) is taken over by the next upload.
+        DecisionRequest again = overwrite;
+        again.fileIds = {ids[2]};
+        QCOMPARE(solver.decide(again)->decisions.size(), 1);
+        const qint64 fourth = decisionOf(ids[2]);
+        QCOMPARE(claim(fourth, upload), 1);
+        QVERIFY(expireLeases(*catalog, batch, Stage::Upload, upload));
+        QCOMPARE(claim(fourth, QStringLiteral("host-b:202")), 1);
     }
 
     void targetChoice_data() { engines(); }

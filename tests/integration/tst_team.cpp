@@ -31,7 +31,10 @@ using namespace gh;
    curators
     (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
     exactly one decision stands, with the winner's name in it and in its event, and the other curator is
-    told "Already decided by …"; only the winner changes or takes back their decision.
+    told "Already decided by …"; only the winner changes or takes back their decision. A curator taking
+    back a duplicate decision while an upload carries it out: either the upload carried it out and the
+    curator is told it cannot be undone, or it was taken back and nothing of it reached the target — never
+    both.
 
     The killed process runs in its own UTS namespace under another host name when `unshare -u` works, so the
     others cannot tell it died and must wait for its leases to run out, as they would for a workstation that
@@ -55,6 +58,7 @@ private slots:
     void serverGoneTooLongFailsNamingIt();
     void pausedUploaderSendsNothingTakenOver();
     void killedUploaderIsNotSentAgain();
+    void undoNeverRacesTheUpload();
 
 private:
     struct Setup
@@ -857,6 +861,110 @@ void TestTeam::killedUploaderIsNotSentAgain()
     for (auto it = puts.cbegin(); it != puts.cend(); ++it)
         QVERIFY2(it.value() == 1,
                  qPrintable(QStringLiteral("%1 was sent %2 times").arg(it.key()).arg(it.value())));
+}
+
+void TestTeam::undoNeverRacesTheUpload()
+{
+    test::PeerServer s3(QStringLiteral("s3rver"));
+    QVERIFY2(s3.isRunning(), qPrintable(s3.error()));
+    // Twelve pairs of twins: the second of each pair is an in-batch duplicate that waits for a decision.
+    const QString source = m_dir.filePath(QStringLiteral("source-twins"));
+    for (int i = 0; i < 12; ++i) {
+        const QByteArray content = test::pseudoRandomBytes(2000 + i * 97, quint64(9000 + i));
+        test::writeFile(QStringLiteral("%1/a/scan-%2.bin").arg(source).arg(i), content);
+        test::writeFile(QStringLiteral("%1/b/copy-%2.bin").arg(source).arg(i), content);
+    }
+    int undone = 0;
+    int carriedOut = 0;
+    for (int round = 0; round < 12; ++round) {
+        const Setup setup = ranToReview(source);
+        QVERIFY(setup.batchId > 0);
+        const QString batch = QString::number(setup.batchId);
+        const QStringList raced =
+            text(QStringLiteral("SELECT string_agg(file_id::text, ' ' ORDER BY file_id) FROM duplicate_cases"
+                                " WHERE batch_id = ? AND dup_case = 'in-batch'"),
+                 setup.batchId)
+                .split(u' ', Qt::SkipEmptyParts);
+        QCOMPARE(raced.size(), 12);
+        QStringList files;
+        for (const QString &id : raced)
+            files << QStringLiteral("--file") << id;
+        QByteArray err;
+        QCOMPARE(runAs(setup, QStringLiteral("anna"),
+                       QStringList{QStringLiteral("decide"), batch} + files +
+                           QStringList{QStringLiteral("--action"), QStringLiteral("upload")},
+                       &err),
+                 0);
+        QCOMPARE(
+            runAs(setup, QStringLiteral("anna"),
+                  {QStringLiteral("approve"), batch, QStringLiteral("--override"), QStringLiteral("test")},
+                  &err),
+            0);
+
+        // The upload, and the curator taking the decisions back a moment later: a different moment each
+        // round, from before the upload has read them to while it sends.
+        const QString prefix = QStringLiteral("race-%1/").arg(round);
+        QProcess *upload = startUpload(setup, s3, QStringLiteral("s3://gatehouse-test/") + prefix.chopped(1));
+        QTest::qWait(round * 60);
+        QProcess *undo = startAs(setup, QStringLiteral("anna"),
+                                 QStringList{QStringLiteral("decide"), batch} + files +
+                                     QStringList{QStringLiteral("--undo")});
+        for (QProcess *p : {upload, undo})
+            QVERIFY(p->state() == QProcess::NotRunning || p->waitForFinished(300000));
+        const QByteArray uploadErr = upload->readAllStandardError();
+        const QByteArray undoErr = undo->readAllStandardError();
+        QVERIFY2(upload->exitStatus() == QProcess::NormalExit, uploadErr.right(3000).constData());
+        QVERIFY2(undo->exitStatus() == QProcess::NormalExit, undoErr.right(3000).constData());
+        QVERIFY2(upload->exitCode() == 0 || upload->exitCode() == 1, uploadErr.right(2000).constData());
+
+        // Each decision was carried out or taken back, never both; one taken back sent nothing.
+        int roundUndone = 0;
+        for (const QString &id : raced) {
+            const QString where = QStringLiteral(" WHERE batch_id = ? AND file_id = %1").arg(id);
+            const QString state = text(
+                u"SELECT COALESCE((SELECT state FROM file_targets" + where + u"), 'none')", setup.batchId);
+            const bool wasUndone =
+                count(u"SELECT COUNT(*) FROM duplicate_decisions" + where + u" AND undone_at IS NOT NULL",
+                      setup.batchId) == 1;
+            const bool wasCarriedOut =
+                count(u"SELECT COUNT(*) FROM duplicate_decisions" + where + u" AND executed_at IS NOT NULL",
+                      setup.batchId) == 1;
+            const QString what =
+                QStringLiteral("round %1, file %2: undone %3, carried out %4, at the target %5;"
+                               " upload: %6; undo: %7")
+                    .arg(round)
+                    .arg(id)
+                    .arg(wasUndone)
+                    .arg(wasCarriedOut)
+                    .arg(state, QString::fromUtf8(uploadErr.right(600)),
+                         QString::fromUtf8(undoErr.right(600)));
+            QVERIFY2(wasUndone != wasCarriedOut, qPrintable(what));
+            if (wasUndone)
+                QVERIFY2(state != u"uploaded" && state != u"already-there", qPrintable(what));
+            else
+                QVERIFY2(state == u"uploaded", qPrintable(what));
+            roundUndone += wasUndone ? 1 : 0;
+        }
+        // The curator who lost was told why.
+        if (roundUndone < raced.size()) {
+            QCOMPARE(undo->exitCode(), 1);
+            QVERIFY2(undoErr.contains("Already carried out by the upload at ") ||
+                         undoErr.contains(" right now; it cannot be undone."),
+                     undoErr.constData());
+        }
+        // What the target received: every file the rows say was uploaded, once; nothing else.
+        const QHash<QString, int> puts = storedObjects(s3, prefix);
+        const qint64 uploaded = count(
+            QStringLiteral("SELECT COUNT(*) FROM file_targets WHERE batch_id = ? AND state = 'uploaded'"),
+            setup.batchId);
+        QCOMPARE(qint64(puts.size()), uploaded);
+        for (auto it = puts.cbegin(); it != puts.cend(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(it.key()));
+        qInfo() << "round" << round << ":" << roundUndone << "of" << raced.size() << "decisions taken back";
+        undone += roundUndone;
+        carriedOut += int(raced.size()) - roundUndone;
+    }
+    qInfo() << "over all rounds:" << undone << "decisions taken back," << carriedOut << "carried out";
 }
 
 QTEST_GUILESS_MAIN(TestTeam)

@@ -177,6 +177,25 @@ QString xmlValue(const QByteArray &xml, QStringView name)
     return {};
 }
 
+//! A HEAD of \a objectKey: the answer, nothing when there is no such object, or the failure.
+Result<std::optional<S3Client::Response>> headObject(S3Client &client, const QString &objectKey)
+{
+    S3Client::Request request;
+    request.method = "HEAD";
+    request.objectKey = objectKey;
+    auto response = client.send(request);
+    if (!response)
+        return response.error();
+    if (response->status == 404)
+        return std::optional<S3Client::Response>();
+    if (!response->isSuccess()) {
+        return client.failure(
+            QCoreApplication::translate("gh::S3Store", "Cannot look up %1").arg(client.describe(objectKey)),
+            *response);
+    }
+    return std::optional<S3Client::Response>(std::move(*response));
+}
+
 // After a failed verification: what the server holds is not what we meant to store.
 void removeQuietly(S3Client &client, const QString &objectKey)
 {
@@ -672,35 +691,22 @@ Result<bool> S3Store::exists(const QString &key)
 {
     if (Status s = StoreKey::validate(key); !s)
         return s.error();
-    S3Client::Request request;
-    request.method = "HEAD";
-    request.objectKey = objectKey(key);
-    auto response = m_client->send(request);
-    if (!response)
-        return response.error();
-    if (response->status == 404)
-        return false;
-    if (!response->isSuccess())
-        return m_client->failure(tr("Cannot look up %1").arg(m_client->describe(request.objectKey)),
-                                 *response);
-    return true;
+    auto found = headObject(*m_client, objectKey(key));
+    if (!found)
+        return found.error();
+    return found->has_value();
 }
 
 Result<bool> S3Store::holds(const QString &key, qint64 size, const Digests &digests)
 {
     if (Status s = StoreKey::validate(key); !s)
         return s.error();
-    S3Client::Request request;
-    request.method = "HEAD";
-    request.objectKey = objectKey(key);
-    auto response = m_client->send(request);
-    if (!response)
-        return response.error();
-    if (response->status == 404)
+    auto found = headObject(*m_client, objectKey(key));
+    if (!found)
+        return found.error();
+    if (!*found)
         return false;
-    if (!response->isSuccess())
-        return m_client->failure(tr("Cannot look up %1").arg(m_client->describe(request.objectKey)),
-                                 *response);
+    const S3Client::Response *response = &**found;
     bool sized = false;
     if (response->header("content-length").toLongLong(&sized) != size || !sized)
         return false;

@@ -85,6 +85,8 @@ private:
     */
     QString race(const Setup &setup, const QStringList &anna, const QStringList &bruno, QString &problem);
     QString text(const QString &sql, qint64 batchId);
+    //! A connection named \a name to the test's PostgreSQL database, not yet open.
+    QSqlDatabase connection(const QString &name) const;
     //! Checks that every file of the batch was fetched exactly once; empty when so.
     QString exactlyOnce(const Setup &setup, int files);
     qint64 count(const QString &sql, qint64 batchId);
@@ -201,17 +203,23 @@ qint64 TestTeam::count(const QString &sql, qint64 batchId)
     return ok ? n : -1;
 }
 
+QSqlDatabase TestTeam::connection(const QString &name) const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    db.setHostName(QStringLiteral("127.0.0.1"));
+    db.setPort(m_postgres->port());
+    db.setUserName(QStringLiteral("gatehouse"));
+    db.setPassword(QStringLiteral("gatehouse"));
+    db.setDatabaseName(QStringLiteral("gatehouse"));
+    return db;
+}
+
 QString TestTeam::text(const QString &sql, qint64 batchId)
 {
     const QString name = QStringLiteral("team-check");
     QString result;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(QStringLiteral("127.0.0.1"));
-        db.setPort(m_postgres->port());
-        db.setUserName(QStringLiteral("gatehouse"));
-        db.setPassword(QStringLiteral("gatehouse"));
-        db.setDatabaseName(QStringLiteral("gatehouse"));
+        QSqlDatabase db = connection(name);
         if (db.open()) {
             QSqlQuery q(db);
             // The batch id goes in as a number (QPSQL cannot prepare some of these subqueries).
@@ -816,12 +824,7 @@ void TestTeam::killedUploaderIsNotSentAgain()
     // knows of.
     const QString name = QStringLiteral("team-lock");
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(QStringLiteral("127.0.0.1"));
-        db.setPort(m_postgres->port());
-        db.setUserName(QStringLiteral("gatehouse"));
-        db.setPassword(QStringLiteral("gatehouse"));
-        db.setDatabaseName(QStringLiteral("gatehouse"));
+        QSqlDatabase db = connection(name);
         QVERIFY(db.open());
         QVERIFY(db.transaction());
         QSqlQuery lock(db);

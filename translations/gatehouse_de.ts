@@ -9593,8 +9593,8 @@
         <translation>--jobs nimmt eine Zahl von 1 bis 256.</translation>
     </message>
     <message>
-        <source>Copy or download and hash every pending file of a batch.</source>
-        <translation>Jede ausstehende Datei eines Stapels kopieren oder herunterladen und ihre Prüfsummen berechnen.</translation>
+        <source>Copy or download and hash every pending file of a batch, then run its automatic QA and duplicate stages (what comes before the curator&apos;s review).</source>
+        <translation>Jede ausstehende Datei eines Stapels kopieren oder herunterladen und ihre Prüfsummen berechnen, danach seine automatische QA und Dublettenprüfung ausführen (was vor der Prüfung durch die Kuratorin oder den Kurator kommt).</translation>
     </message>
     <message>
         <source>The batch id.</source>
@@ -9657,8 +9657,8 @@
         <translation>einen Stapel aus einer Quelle anlegen; seine ID ausgeben</translation>
     </message>
     <message>
-        <source>copy/download and hash every pending file</source>
-        <translation>jede ausstehende Datei kopieren/herunterladen und Prüfsummen berechnen</translation>
+        <source>copy/download and hash every pending file, then QA and duplicates</source>
+        <translation>jede ausstehende Datei kopieren/herunterladen und Prüfsummen berechnen, danach QA und Dubletten</translation>
     </message>
     <message>
         <source>load + every automatic stage</source>

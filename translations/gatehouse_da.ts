@@ -2825,10 +2825,6 @@
         <translation>Fortryd (%1)</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Mål:</translation>
-    </message>
-    <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
         <translation>Denne batch er endnu ikke kontrolleret for dubletter: skriv et mål, og tryk på Kontrollér.</translation>
     </message>
@@ -2953,6 +2949,18 @@
     <message>
         <source>Checking for duplicates against %1…</source>
         <translation>Kontrollerer for dubletter mod %1…</translation>
+    </message>
+    <message>
+        <source>Check against</source>
+        <translation>Kontrollér mod</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Mål:</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gainst:</source>
+        <translation>Kontrollér &amp;mod:</translation>
     </message>
 </context>
 <context>

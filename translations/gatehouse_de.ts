@@ -2825,10 +2825,6 @@
         <translation>Rückgängig (%1)</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Ziel:</translation>
-    </message>
-    <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
         <translation>Dieser Stapel wurde noch nicht auf Dubletten geprüft: Geben Sie ein Ziel ein und klicken Sie auf Prüfen.</translation>
     </message>
@@ -2953,6 +2949,18 @@
     <message>
         <source>Checking for duplicates against %1…</source>
         <translation>Abgleich der Dubletten mit %1 …</translation>
+    </message>
+    <message>
+        <source>Check against</source>
+        <translation>Prüfen gegen</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gainst:</source>
+        <translation>Prüfen &amp;gegen:</translation>
     </message>
 </context>
 <context>

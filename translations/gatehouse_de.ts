@@ -956,15 +956,15 @@
     </message>
     <message>
         <source>reading the decision on batch %1</source>
-        <translation>beim Lesen der Entscheidung über Batch %1</translation>
+        <translation>beim Lesen der Entscheidung über Stapel %1</translation>
     </message>
     <message>
         <source>There is no batch %1.</source>
-        <translation>Es gibt keinen Batch %1.</translation>
+        <translation>Es gibt keinen Stapel %1.</translation>
     </message>
     <message>
         <source> (batch %1); a decision is made once.</source>
-        <translation> (Batch %1); eine Entscheidung fällt nur einmal.</translation>
+        <translation> (Stapel %1); eine Entscheidung fällt nur einmal.</translation>
     </message>
 </context>
 <context>
@@ -1471,19 +1471,19 @@
     </message>
     <message>
         <source>waiting for the end of the %1 stage of batch %2</source>
-        <translation>beim Warten auf den Abschluss der Stufe %1 von Batch %2</translation>
+        <translation>beim Warten auf den Abschluss der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>reading the end of the %1 stage of batch %2</source>
-        <translation>beim Lesen des Abschlusses der Stufe %1 von Batch %2</translation>
+        <translation>beim Lesen des Abschlusses der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>recording the end of the %1 stage of batch %2</source>
-        <translation>beim Festhalten des Abschlusses der Stufe %1 von Batch %2</translation>
+        <translation>beim Festhalten des Abschlusses der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>ending the %1 stage of batch %2</source>
-        <translation>beim Abschließen der Stufe %1 von Batch %2</translation>
+        <translation>beim Abschließen der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>Catalog connection to %1 lost; reconnecting…</source>
@@ -1690,11 +1690,11 @@
     </message>
     <message>
         <source>Check: %1 files of batch %2 to check with %3.</source>
-        <translation>Prüfung: %1 Dateien von Batch %2 sind mit %3 zu prüfen.</translation>
+        <translation>Prüfung: %1 Dateien von Stapel %2 sind mit %3 zu prüfen.</translation>
     </message>
     <message>
         <source>Check of batch %1 done: %2.</source>
-        <translation>Prüfung von Batch %1 abgeschlossen: %2.</translation>
+        <translation>Prüfung von Stapel %1 abgeschlossen: %2.</translation>
     </message>
 </context>
 <context>
@@ -3289,7 +3289,7 @@
     </message>
     <message>
         <source>%1: %2 ended the stage for the whole batch.</source>
-        <translation>%1: %2 hat die Stufe für den ganzen Batch abgeschlossen.</translation>
+        <translation>%1: %2 hat die Stufe für den ganzen Stapel abgeschlossen.</translation>
     </message>
 </context>
 <context>
@@ -9142,7 +9142,7 @@
     </message>
     <message>
         <source>Looking up the batch&apos;s target…</source>
-        <translation>Ziel des Batches wird nachgeschlagen …</translation>
+        <translation>Ziel des Stapels wird nachgeschlagen …</translation>
     </message>
     <message>
         <source>%1: %2</source>

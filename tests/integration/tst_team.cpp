@@ -27,14 +27,14 @@ using namespace gh;
     server restarted (or down for seconds) in the middle of a fetch: the processes wait, say so, reconnect
     and finish with every file once, and one that waits longer than [team] reconnect_seconds fails naming the
     server, its work kept for the next run; an upload stopped (SIGSTOP) past its leases, whose files another
-    upload takes over, sends none of them when it goes on (s3rver's log counts the objects stored). Two
-   curators
-    (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or approval at the same moment:
-    exactly one decision stands, with the winner's name in it and in its event, and the other curator is
-    told "Already decided by …"; only the winner changes or takes back their decision. A curator taking
-    back a duplicate decision while an upload carries it out: either the upload carried it out and the
-    curator is told it cannot be undone, or it was taken back and nothing of it reached the target — never
-    both.
+    upload takes over, sends none of them when it goes on (s3rver's log counts the objects stored), and one
+    killed after sending objects it could not record leaves them to the next upload, which finds them and
+    sends none again. Two curators (`--as anna`, `--as bruno`) deciding the same duplicate case, QA verdict or
+   approval at the same moment: exactly one decision stands, with the winner's name in it and in its event,
+   and the other curator is told "Already decided by …"; only the winner changes or takes back their decision.
+   A curator taking back a duplicate decision while an upload carries it out: either the upload carried it out
+   and the curator is told it cannot be undone, or it was taken back and nothing of it reached the target —
+   never both.
 
     The killed process runs in its own UTS namespace under another host name when `unshare -u` works, so the
     others cannot tell it died and must wait for its leases to run out, as they would for a workstation that

@@ -36,6 +36,7 @@
 
 #include "areafocusframe.h"
 #include "batchlistmodel.h"
+#include "catalog/eventperson.h"
 #include "duplicatesview.h"
 #include "enginecontroller.h"
 #include "exportmenu.h"
@@ -387,6 +388,7 @@ void MainWindow::createDocks()
         new DuplicatesView(m_workspace, QSettings().fileName(), m_engine->engine()->thread(), this);
     m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
     m_duplicates->setCurator(Curator::name(m_preferences.settings));
+    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
     m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
     m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
     // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
@@ -1330,6 +1332,7 @@ void MainWindow::editSettings()
     if (m_review)
         m_review->setPreferences(m_preferences);
     m_duplicates->setCurator(Curator::name(m_preferences.settings));
+    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."), 10000);

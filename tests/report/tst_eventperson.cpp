@@ -86,9 +86,9 @@ class TestEventPerson : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
-    void machineEventsNameTheCurator_data();
+    void machineEventsNameTheCurator_data() { test::catalogEngines(); }
     void machineEventsNameTheCurator();
-    void catalogAtV9KeepsItsEvents_data();
+    void catalogAtV9KeepsItsEvents_data() { test::catalogEngines(); }
     void catalogAtV9KeepsItsEvents();
     void personOnlyBesideSoftware();
 
@@ -97,6 +97,10 @@ private:
     test::CliResult cli(const QString &catalog, const QStringList &arguments);
     //! Loads and fetches the source as \a curator; the batch's id, 0 on failure (the test has failed).
     qint64 loadAndFetch(const QString &catalog, const QString &curator);
+    //! A new catalog on the test's engine with the source loaded and fetched by anna: (catalog, batch).
+    std::pair<QString, qint64> fetchedByAnna();
+    //! The PREMIS export of \a batch, checked against the schema; empty when it failed (the test has failed).
+    QString validPremis(const QString &catalog, qint64 batch, const QString &name);
 
     std::unique_ptr<test::PeerServer> m_postgres;
     test::Workspace m_ws;
@@ -150,16 +154,35 @@ qint64 TestEventPerson::loadAndFetch(const QString &catalog, const QString &cura
     return batch.toLongLong();
 }
 
-void TestEventPerson::machineEventsNameTheCurator_data()
+std::pair<QString, qint64> TestEventPerson::fetchedByAnna()
 {
-    test::catalogEngines();
+    QFETCH(QString, engine);
+    const QString spec = catalogFor(engine);
+    return {spec, loadAndFetch(spec, QStringLiteral("anna"))};
+}
+
+QString TestEventPerson::validPremis(const QString &catalog, qint64 batch, const QString &name)
+{
+    const QString path = m_ws.file(QStringLiteral("out/%1-%2.xml").arg(name).arg(m_counter));
+    const test::CliResult report =
+        cli(catalog, {QStringLiteral("report"), QString::number(batch), QStringLiteral("--format"),
+                      QStringLiteral("premis"), QStringLiteral("-o"), path});
+    if (report.exitCode != 0) {
+        qWarning() << report.err;
+        return {};
+    }
+    const QStringList problems =
+        test::validateFile(path, {{s_premisNs, QStringLiteral("premis/premis-3-0.xsd")}});
+    if (!problems.isEmpty()) {
+        qWarning() << problems;
+        return {};
+    }
+    return path;
 }
 
 void TestEventPerson::machineEventsNameTheCurator()
 {
-    QFETCH(QString, engine);
-    const QString spec = catalogFor(engine);
-    const qint64 batch = loadAndFetch(spec, QStringLiteral("anna"));
+    const auto [spec, batch] = fetchedByAnna();
     QVERIFY(batch > 0);
 
     // Every event the software wrote names anna beside it; the fetch stage's among them.
@@ -184,14 +207,8 @@ void TestEventPerson::machineEventsNameTheCurator()
 
     // The PREMIS export: valid, and each machine event links Gatehouse (executing program) and anna
     // (implementer); anna is a person among the agents.
-    const QString path = m_ws.file(QStringLiteral("out/premis-%1.xml").arg(m_counter));
-    const test::CliResult report =
-        cli(spec, {QStringLiteral("report"), QString::number(batch), QStringLiteral("--format"),
-                   QStringLiteral("premis"), QStringLiteral("-o"), path});
-    QVERIFY2(report.exitCode == 0, report.err.constData());
-    const QStringList problems =
-        test::validateFile(path, {{s_premisNs, QStringLiteral("premis/premis-3-0.xsd")}});
-    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    const QString path = validPremis(spec, batch, QStringLiteral("premis"));
+    QVERIFY(!path.isEmpty());
     const PremisDocument doc = readPremis(path);
     QVERIFY2(doc.error.isEmpty(), qPrintable(doc.error));
     int linked = 0;
@@ -209,16 +226,9 @@ void TestEventPerson::machineEventsNameTheCurator()
              std::make_pair(QStringLiteral("anna"), QStringLiteral("person")));
 }
 
-void TestEventPerson::catalogAtV9KeepsItsEvents_data()
-{
-    test::catalogEngines();
-}
-
 void TestEventPerson::catalogAtV9KeepsItsEvents()
 {
-    QFETCH(QString, engine);
-    const QString spec = catalogFor(engine);
-    const qint64 batch = loadAndFetch(spec, QStringLiteral("anna"));
+    const auto [spec, batch] = fetchedByAnna();
     QVERIFY(batch > 0);
 
     // The catalog as v9 left it: no person column, v10 not applied.
@@ -269,14 +279,8 @@ void TestEventPerson::catalogAtV9KeepsItsEvents()
     QVERIFY(old);
     QCOMPARE(old->size(), events);
     // The PREMIS export of the old batch is valid with one agent per event.
-    const QString path = m_ws.file(QStringLiteral("out/old-%1.xml").arg(m_counter));
-    const test::CliResult report =
-        cli(spec, {QStringLiteral("report"), QString::number(batch), QStringLiteral("--format"),
-                   QStringLiteral("premis"), QStringLiteral("-o"), path});
-    QVERIFY2(report.exitCode == 0, report.err.constData());
-    const QStringList problems =
-        test::validateFile(path, {{s_premisNs, QStringLiteral("premis/premis-3-0.xsd")}});
-    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    const QString path = validPremis(spec, batch, QStringLiteral("old"));
+    QVERIFY(!path.isEmpty());
     const PremisDocument doc = readPremis(path);
     QCOMPARE(doc.events.size(), events);
     for (const PremisEvent &e : doc.events)

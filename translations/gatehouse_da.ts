@@ -1082,6 +1082,10 @@
         <source>%1 (archived)</source>
         <translation>%1 (arkiveret)</translation>
     </message>
+    <message>
+        <source>Counting problems…</source>
+        <translation>Tæller problemer…</translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchRunner</name>

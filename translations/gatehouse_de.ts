@@ -1082,6 +1082,10 @@
         <source>%1 (archived)</source>
         <translation>%1 (archiviert)</translation>
     </message>
+    <message>
+        <source>Counting problems…</source>
+        <translation>Probleme werden gezählt…</translation>
+    </message>
 </context>
 <context>
     <name>gh::BatchRunner</name>

@@ -43,9 +43,10 @@ QList<BatchRecord> BatchListModel::visible(const QList<BatchRecord> &all) const
     return shown;
 }
 
-void BatchListModel::setBatches(const QList<BatchRecord> &batches)
+void BatchListModel::setBatches(const QList<BatchRecord> &batches, bool problemsCounted)
 {
     m_all = batches;
+    m_problemsCounted = problemsCounted;
     const QList<BatchRecord> shown = visible(batches);
     // Batches are mostly added, in id order: update existing rows in place and append new ones, so the view
     // keeps its selection and scroll position. A batch deleted, archived or shown again resets the rows.
@@ -187,6 +188,8 @@ QVariant BatchListModel::data(const QModelIndex &index, int role) const
                 tip += u'\n' + tr("Archived: hidden from the dashboard unless archived batches are shown.");
             return tip;
         }
+        if (column == ProblemsColumn && !m_problemsCounted)
+            return tr("Counting problems…");
         if (column == ProblemsColumn)
             return b->problems.total() > 0 ? Problems::breakdownText(b->problems) : tr("No problems");
         if (column == CreatedColumn)
@@ -207,6 +210,8 @@ QVariant BatchListModel::data(const QModelIndex &index, int role) const
     case FilesColumn:
         return QLocale().toString(b->files);
     case ProblemsColumn:
+        if (!m_problemsCounted)
+            return role == Qt::AccessibleTextRole ? tr("Counting problems…") : QStringLiteral("…");
         if (role == Qt::AccessibleTextRole)
             return Problems::countText(b->problems.total());
         return b->problems.total() > 0 ? QLocale().toString(b->problems.total()) : QString();

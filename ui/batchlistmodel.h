@@ -40,7 +40,12 @@ public:
 
     explicit BatchListModel(QObject *parent = nullptr);
 
-    void setBatches(const QList<BatchRecord> &batches);
+    /*!
+        The batches to show. With \a problemsCounted false their problems are not counted yet (the engine's
+        first list, gh::Engine::batchesListed()): the problems column says so instead of "no problems".
+    */
+    void setBatches(const QList<BatchRecord> &batches, bool problemsCounted = true);
+    bool problemsCounted() const { return m_problemsCounted; }
     //! Shows archived batches too (greyed), or hides them (the default).
     void setShowArchived(bool show);
     bool showsArchived() const { return m_showArchived; }
@@ -67,6 +72,7 @@ private:
     QList<BatchRecord> m_all;
     QList<BatchRecord> m_batches; //!< The rows shown.
     bool m_showArchived = false;
+    bool m_problemsCounted = true;
     QIcon m_errorIcon;
     QIcon m_warningIcon;
 };

@@ -2,6 +2,26 @@
 
 namespace gh {
 
+namespace {
+
+//! Queues \a call on \a engine's thread unless the last one queued with \a queued has not started yet: that
+//! one reads whatever is committed by the time it starts, so no reads pile up behind one another.
+template <typename Call>
+void queueOnce(Engine *engine, const std::shared_ptr<std::atomic_bool> &queued, Call call)
+{
+    if (queued->exchange(true))
+        return;
+    QMetaObject::invokeMethod(
+        engine,
+        [engine, queued, call] {
+            queued->store(false);
+            call(engine);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace
+
 EngineController::EngineController(const Workspace &workspace, const RunOptions &options, QObject *parent)
     : QObject(parent)
     , m_engine(new Engine(workspace, options))
@@ -52,16 +72,7 @@ void EngineController::loadFiles(qint64 batchId)
 void EngineController::refreshFiles(qint64 batchId)
 {
     // Reading a large batch may take longer than the refresh interval: never queue reads behind one another.
-    // The read that is queued sees whatever is committed by the time it starts.
-    if (m_filesRefreshQueued->exchange(true))
-        return;
-    QMetaObject::invokeMethod(
-        m_engine,
-        [engine = m_engine, batchId, queued = m_filesRefreshQueued] {
-            queued->store(false);
-            engine->refreshFiles(batchId);
-        },
-        Qt::QueuedConnection);
+    queueOnce(m_engine, m_filesRefreshQueued, [batchId](Engine *engine) { engine->refreshFiles(batchId); });
 }
 
 void EngineController::loadFileDetails(qint64 fileId)
@@ -78,7 +89,7 @@ void EngineController::loadFindings(qint64 batchId)
 
 void EngineController::refreshBatches()
 {
-    QMetaObject::invokeMethod(m_engine, &Engine::refreshBatches, Qt::QueuedConnection);
+    queueOnce(m_engine, m_batchesRefreshQueued, [](Engine *engine) { engine->refreshBatches(); });
 }
 
 void EngineController::setRunOptions(const RunOptions &options)

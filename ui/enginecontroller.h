@@ -40,6 +40,10 @@ public:
     void loadFileDetails(qint64 fileId);
     //! Asks for the QA findings of \a batchId; the engine answers with Engine::findingsLoaded().
     void loadFindings(qint64 batchId);
+    /*!
+        See Engine::refreshBatches(). A request while one is queued and not yet started is the same request:
+        the queued one reads whatever is committed when it starts (counting problems reads every batch).
+    */
     void refreshBatches();
     void setRunOptions(const RunOptions &options);
     void cancel();
@@ -67,6 +71,8 @@ private:
     CatalogWatcher m_watcher;
     //! A refreshFiles() is queued on the engine's thread: a second one waits for it to start (no backlog).
     std::shared_ptr<std::atomic_bool> m_filesRefreshQueued = std::make_shared<std::atomic_bool>(false);
+    //! The same for refreshBatches().
+    std::shared_ptr<std::atomic_bool> m_batchesRefreshQueued = std::make_shared<std::atomic_bool>(false);
 };
 
 } // namespace gh

@@ -36,6 +36,7 @@
 
 #include "areafocusframe.h"
 #include "batchlistmodel.h"
+#include "catalog/eventperson.h"
 #include "duplicatesview.h"
 #include "enginecontroller.h"
 #include "exportmenu.h"
@@ -387,6 +388,7 @@ void MainWindow::createDocks()
         new DuplicatesView(m_workspace, QSettings().fileName(), m_engine->engine()->thread(), this);
     m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
     m_duplicates->setCurator(Curator::name(m_preferences.settings));
+    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
     m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
     m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
     // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
@@ -568,7 +570,13 @@ void MainWindow::connectEngine()
                           : tr("New deliveries in this folder are loaded and run once they stop changing."));
         m_welcome->setHotFolder(dir);
     });
-    connect(engine, &Engine::batchesChanged, this, &MainWindow::batchesListed);
+    connect(engine, &Engine::batchesChanged, this,
+            [this](const QList<BatchRecord> &batches) { batchesListed(batches, true); });
+    // At start the list comes first, the problems after: the batch shown asks for its files before them.
+    connect(engine, &Engine::batchesListed, this, [this](const QList<BatchRecord> &batches) {
+        batchesListed(batches, false);
+        m_engine->refreshBatches();
+    });
     connect(m_engine, &EngineController::catalogChanged, this, &MainWindow::catalogChanged);
     connect(engine, &Engine::batchLoaded, this, [this](const LoadResult &result) {
         // The new batch is the shown one from now on; its files arrive from the engine.
@@ -673,11 +681,11 @@ void MainWindow::catalogChanged(const QList<CatalogChange> &changes)
         m_duplicates->refresh();
 }
 
-void MainWindow::batchesListed(const QList<BatchRecord> &batches)
+void MainWindow::batchesListed(const QList<BatchRecord> &batches, bool problemsCounted)
 {
     const bool first = !m_listed;
     m_listed = true;
-    m_batchModel->setBatches(batches);
+    m_batchModel->setBatches(batches, problemsCounted);
     updateWelcome();
     if (m_selectWhenListed > 0 && m_batchModel->batchById(m_selectWhenListed)) {
         selectBatch(std::exchange(m_selectWhenListed, 0));
@@ -963,6 +971,10 @@ void MainWindow::showBatch(qint64 batchId, bool force, bool loadFiles)
     m_reselectFile = 0;
     // Everything below the dashboard belongs to this batch from now on: nothing of the last one stays.
     m_fileModel->reset(batchId);
+    // The files first: what the panes below ask the engine for (problems, findings, duplicates) reads the
+    // whole batch or every batch, and the engine answers in order.
+    if (loadFiles && batchId > 0)
+        m_engine->loadFiles(batchId);
     m_metadata->showFile(0);
     m_preview->setCurrentIndex({});
     m_issues->setBatch(batchId);
@@ -979,8 +991,6 @@ void MainWindow::showBatch(qint64 batchId, bool force, bool loadFiles)
         m_progress->setRunning(true, m_activity);
     updateBatchState();
     updateBatchActions();
-    if (loadFiles && batchId > 0)
-        m_engine->loadFiles(batchId);
 }
 
 void MainWindow::selectBatch(qint64 batchId)
@@ -1322,6 +1332,7 @@ void MainWindow::editSettings()
     if (m_review)
         m_review->setPreferences(m_preferences);
     m_duplicates->setCurator(Curator::name(m_preferences.settings));
+    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."), 10000);

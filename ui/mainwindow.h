@@ -126,7 +126,8 @@ private:
     //! Shows \a batchId's files, problems and state; \a force re-shows the batch already shown.
     void showBatch(qint64 batchId, bool force = false, bool loadFiles = true);
     void selectBatch(qint64 batchId);
-    void batchesListed(const QList<BatchRecord> &batches);
+    //! The engine's batch list; \a problemsCounted false for the first, before the problems are counted.
+    void batchesListed(const QList<BatchRecord> &batches, bool problemsCounted);
     //! Another workstation, a command-line run or the engine committed \a changes: refreshes what they
     //! touch, keeping the curator's selection, scroll position and edits.
     void catalogChanged(const QList<CatalogChange> &changes);

@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include "catalog/eventperson.h"
 #include "intake/intaketypes.h"
 #include "pipeline/curator.h"
 #include "pipeline/settings.h"
@@ -181,6 +182,8 @@ Result<Context> openContext(const Global &global, bool withStore)
         return Error{ErrorCode::Invalid, tr("%1: %2").arg(global.config, options.error().message)};
     context.options = *options;
     context.options.settingsFile = global.config;
+    // The person beside the software in every machine event this process records (--as, [team] curator).
+    EventPerson::set(Curator::name(context.settings));
     if (!context.options.bannedList.isEmpty()) {
         auto banned = EngineSettings::readBannedList(context.options.bannedList);
         if (!banned)

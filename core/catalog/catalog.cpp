@@ -19,6 +19,7 @@
 
 #include "bulkrows.h"
 #include "catalogchanges.h"
+#include "eventperson.h"
 #include "idlist.h"
 #include "migrations.h"
 #include "reconnect.h"
@@ -163,6 +164,7 @@ EventRecord eventFromQuery(const QSqlQuery &q)
     e.outcome = q.value(6).toString();
     e.agent = q.value(7).toString();
     e.detail = q.value(8).toString();
+    e.person = q.value(9).toString();
     return e;
 }
 
@@ -2368,7 +2370,7 @@ Status Catalog::insertEvents(const QList<EventRecord> &events)
         return {};
     QSqlQuery &q = prepared(
         m_insertEvent, QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at,"
-                                      " outcome, agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                                      " outcome, agent, detail, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const EventRecord &e : events) {
         q.addBindValue(e.batchId);
         q.addBindValue(e.itemId > 0 ? QVariant(e.itemId) : QVariant(QMetaType::fromType<qint64>()));
@@ -2378,6 +2380,7 @@ Status Catalog::insertEvents(const QList<EventRecord> &events)
         q.addBindValue(e.outcome);
         q.addBindValue(e.agent);
         q.addBindValue(notNull(e.detail));
+        q.addBindValue(EventPerson::column(e));
         if (!q.exec())
             return sqlError(q, tr("recording a %1 event").arg(e.type));
     }
@@ -2403,7 +2406,7 @@ Result<QList<EventRecord>> Catalog::events(qint64 batchId, qint64 fileId)
 {
     QString sql =
         QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
-                       " event_at, outcome, agent, detail FROM events WHERE batch_id = ?");
+                       " event_at, outcome, agent, detail, person FROM events WHERE batch_id = ?");
     QVariantList values{batchId};
     if (fileId >= 0) {
         sql += QStringLiteral(" AND file_id = ?");
@@ -2424,7 +2427,7 @@ Result<QList<EventRecord>> Catalog::itemEvents(qint64 batchId, qint64 itemId)
     // batch_id first, so the (batch_id, file_id) index finds the item-level rows (file_id NULL).
     auto q =
         run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
-                           " event_at, outcome, agent, detail FROM events"
+                           " event_at, outcome, agent, detail, person FROM events"
                            " WHERE batch_id = ? AND file_id IS NULL AND item_id = ? ORDER BY event_at, id"),
             {batchId, itemId}, tr("reading events of item %1").arg(itemId));
     if (!q)
@@ -2550,7 +2553,7 @@ Status Catalog::forEachEvent(qint64 batchId, const std::function<bool(const Even
     for (;;) {
         auto q =
             run(QStringLiteral("SELECT id, batch_id, COALESCE(item_id, 0), COALESCE(file_id, 0), event_type,"
-                               " event_at, outcome, agent, detail FROM events"
+                               " event_at, outcome, agent, detail, person FROM events"
                                " WHERE %1 = ? AND id > ? ORDER BY id LIMIT %2")
                     .arg(pagedBatch(m_dialect, QStringLiteral("batch_id")))
                     .arg(pageSize),

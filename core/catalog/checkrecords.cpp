@@ -4,6 +4,7 @@
 #include <QSqlError>
 
 #include "catalog.h"
+#include "eventperson.h"
 #include "idlist.h"
 
 namespace gh {
@@ -150,7 +151,7 @@ Status CheckRecords::insertEvents(const QList<EventRecord> &events)
     QSqlQuery q(m_catalog.database());
     if (!q.prepare(
             QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at, outcome,"
-                           " agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")))
+                           " agent, detail, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
         return sqlError(q, tr("recording QA events"));
     for (const EventRecord &e : events) {
         q.addBindValue(e.batchId);
@@ -161,6 +162,7 @@ Status CheckRecords::insertEvents(const QList<EventRecord> &events)
         q.addBindValue(notNull(e.outcome));
         q.addBindValue(notNull(e.agent));
         q.addBindValue(notNull(e.detail));
+        q.addBindValue(EventPerson::column(e));
         if (!q.exec())
             return sqlError(q, tr("recording a %1 event").arg(e.type));
     }

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QSqlError>
 
+#include "eventperson.h"
+
 namespace gh {
 
 namespace {
@@ -609,7 +611,7 @@ Status DuplicateBook::addEvents(const QList<EventRecord> &events)
         return {};
     QSqlQuery q(m_catalog.database());
     q.prepare(QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at, outcome,"
-                             " agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                             " agent, detail, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const EventRecord &e : events) {
         q.addBindValue(e.batchId);
         q.addBindValue(nullableId(e.itemId));
@@ -619,6 +621,7 @@ Status DuplicateBook::addEvents(const QList<EventRecord> &events)
         q.addBindValue(e.outcome);
         q.addBindValue(e.agent);
         q.addBindValue(notNull(e.detail));
+        q.addBindValue(EventPerson::column(e));
         if (!q.exec()) {
             return Error{ErrorCode::Database,
                          tr("Catalog error while %1 in %2: %3")

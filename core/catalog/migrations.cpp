@@ -347,6 +347,13 @@ const QList<Migration> &catalogMigrations()
              // last started, so the other processes that shared it do not do it again.
              QStringLiteral("ALTER TABLE batch_stages ADD COLUMN settled_by TEXT"),
          }},
+        {10,
+         QStringLiteral("the person who ran the software in each machine event, beside the software"),
+         {
+             // gatehouse/<version> <stage> stays the agent; the curator at work (gh::EventPerson) is the
+             // second. Events recorded before stay as they were: without a person.
+             QStringLiteral("ALTER TABLE events ADD COLUMN person TEXT"),
+         }},
     };
     return migrations;
 }

@@ -12,6 +12,7 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/migrations.cpp ${CMAKE_CURRENT_LIST_DIR}/migrations.h
     ${CMAKE_CURRENT_LIST_DIR}/sqldialect.cpp ${CMAKE_CURRENT_LIST_DIR}/sqldialect.h
     ${CMAKE_CURRENT_LIST_DIR}/duplicatebook.cpp ${CMAKE_CURRENT_LIST_DIR}/duplicatebook.h
+    ${CMAKE_CURRENT_LIST_DIR}/eventperson.cpp ${CMAKE_CURRENT_LIST_DIR}/eventperson.h
     ${CMAKE_CURRENT_LIST_DIR}/duplicates.cpp ${CMAKE_CURRENT_LIST_DIR}/duplicates.h
     ${CMAKE_CURRENT_LIST_DIR}/itemcache.cpp ${CMAKE_CURRENT_LIST_DIR}/itemcache.h
 )

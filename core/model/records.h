@@ -188,8 +188,13 @@ struct EventRecord
     QString type;      //!< PREMIS event type ("message digest calculation", "fixity check", …).
     QDateTime at;
     QString outcome; //!< "success", "failure", "warning".
-    QString agent;   //!< "gatehouse/<version> <stage>".
+    QString agent;   //!< "gatehouse/<version> <stage>", or "curator:<name>" for a person's decision.
     QString detail;
+    /*!
+        The person who ran the software \c agent names (catalog v10): the curator's name (gh::Curator; \c --as
+        for the CLI). Empty for events recorded before v10 and when \c agent is a person already.
+    */
+    QString person;
 };
 
 QString batchStateKey(BatchState state);

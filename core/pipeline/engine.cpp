@@ -82,7 +82,14 @@ void Engine::start()
                 QTimer::singleShot(0, this, &Engine::runNextDelivery);
             });
     emit started(m_workspace.catalog().displayName(), m_store->displayName());
-    refreshBatches();
+    // The list alone: whoever shows it asks for its files first and for the problems after
+    // (batchesListed()).
+    auto batches = m_catalog->batches();
+    if (!batches) {
+        emit logMessage(batches.error().message);
+        return;
+    }
+    emit batchesListed(*batches);
 }
 
 void Engine::cancel()

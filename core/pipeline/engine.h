@@ -46,6 +46,7 @@ public slots:
     //! Runs the automatic stages of an existing batch.
     void runBatch(qint64 batchId);
     void setRunOptions(const gh::RunOptions &options);
+    //! Emits batchesChanged() with every batch and its problems counted (gh::Problems::annotate()).
     void refreshBatches();
     //! Streams every file of a batch in chunks through filesLoaded().
     void loadFiles(qint64 batchId);
@@ -97,6 +98,12 @@ signals:
     //! The pause state after setPaused() or after a paused run finished.
     void pausedChanged(bool paused);
     void batchesChanged(const QList<gh::BatchRecord> &batches);
+    /*!
+        The batch list at start, before the problems are counted (BatchRecord::problems and batchProblems
+        empty): counting reads every batch's stages and findings, and the window shows the newest batch's
+        files first. A batchesChanged() with the problems follows when refreshBatches() is asked for.
+    */
+    void batchesListed(const QList<gh::BatchRecord> &batches);
     //! The files of \a batchId: the first chunk has \a reset set, the last has \a complete set.
     void filesLoaded(qint64 batchId, const QList<gh::FileRecord> &files, bool reset, bool complete);
     void filesChanged(const QList<gh::FileRecord> &files);

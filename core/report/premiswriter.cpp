@@ -325,19 +325,11 @@ private:
             m_xml.writeEndElement();
         }
         if (!e.agent.isEmpty()) {
-            auto known = m_agents.find(e.agent);
-            if (known == m_agents.end())
-                known = m_agents.insert(e.agent, Agent::from(e.agent));
-            m_xml.writeStartElement(s_premis, QStringLiteral("linkingAgentIdentifier"));
-            element(QStringLiteral("linkingAgentIdentifierType"), QStringLiteral("local"));
-            element(QStringLiteral("linkingAgentIdentifierValue"), e.agent);
-            if (known->software)
-                vocabularyElement(QStringLiteral("linkingAgentRole"), QStringLiteral("executing program"),
-                                  QStringLiteral("eventRelatedAgentRole"), QStringLiteral("exe"));
-            else
-                vocabularyElement(QStringLiteral("linkingAgentRole"), QStringLiteral("implementer"),
-                                  QStringLiteral("eventRelatedAgentRole"), QStringLiteral("imp"));
-            m_xml.writeEndElement();
+            const Agent &agent = linkAgent(e.agent);
+            // A machine event also names the person who ran the software (catalog v10): the software
+            // executed it, the curator implemented it.
+            if (agent.software && !e.person.isEmpty())
+                linkAgent(QStringLiteral("curator:") + e.person);
         }
         m_xml.writeStartElement(s_premis, QStringLiteral("linkingObjectIdentifier"));
         element(QStringLiteral("linkingObjectIdentifierType"), QStringLiteral("URI"));
@@ -347,6 +339,26 @@ private:
                                : ItemLink::batchUrl(e.batchId));
         m_xml.writeEndElement();
         m_xml.writeEndElement(); // event
+    }
+
+    //! Writes a linkingAgentIdentifier for \a id (its role: executing program for the software,
+    //! implementer for a person) and keeps the agent for the agents section.
+    const Agent &linkAgent(const QString &id)
+    {
+        auto known = m_agents.find(id);
+        if (known == m_agents.end())
+            known = m_agents.insert(id, Agent::from(id));
+        m_xml.writeStartElement(s_premis, QStringLiteral("linkingAgentIdentifier"));
+        element(QStringLiteral("linkingAgentIdentifierType"), QStringLiteral("local"));
+        element(QStringLiteral("linkingAgentIdentifierValue"), id);
+        if (known->software)
+            vocabularyElement(QStringLiteral("linkingAgentRole"), QStringLiteral("executing program"),
+                              QStringLiteral("eventRelatedAgentRole"), QStringLiteral("exe"));
+        else
+            vocabularyElement(QStringLiteral("linkingAgentRole"), QStringLiteral("implementer"),
+                              QStringLiteral("eventRelatedAgentRole"), QStringLiteral("imp"));
+        m_xml.writeEndElement();
+        return *known;
     }
 
     void writeAgent(const Agent &agent)

@@ -190,6 +190,7 @@ private slots:
     void detailsFollowTheSelectedBatch();
     void refreshEverythingWithoutAReviewOpen();
     void oneProblemCountEverywhere();
+    void filesShownBeforeProblemsCounted();
     void checkAgainAfterFixingASidecar();
     void openingAKnownSourceAsks();
     void renameArchiveAndDelete();
@@ -609,8 +610,8 @@ void TestMainWindow::oneProblemCountEverywhere()
                                     .toInteger();
         QCOMPARE(expected, 1);
         const int row = window->batchModel()->rowForBatch(id);
-        QCOMPARE(window->batchModel()->index(row, BatchListModel::ProblemsColumn).data().toString(),
-                 QString::number(expected));
+        QTRY_COMPARE(window->batchModel()->index(row, BatchListModel::ProblemsColumn).data().toString(),
+                     QString::number(expected));
         QTRY_COMPARE(qint64(window->issuesPanel()->count()), expected);
         auto *dock = window->findChild<QDockWidget *>(QStringLiteral("issuesDock"));
         QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (1)"));
@@ -623,6 +624,52 @@ void TestMainWindow::oneProblemCountEverywhere()
                              .toString();
     QVERIFY2(lamp.contains(QStringLiteral("could not be downloaded")), qPrintable(lamp));
     QVERIFY(window->progressPanel()->summaryText().startsWith(QStringLiteral("Could not be loaded")));
+}
+
+void TestMainWindow::filesShownBeforeProblemsCounted()
+{
+    // Counting problems reads every batch's stages and findings (seconds on a large catalog): the window
+    // opened on a catalog shows the newest batch's files first, the batch list says the problems are being
+    // counted meanwhile, and the count fills in after.
+    test::Workspace ws;
+    const test::CliResult run = ws.cli({QStringLiteral("run"), test::sampleDir()});
+    QVERIFY2(run.exitCode == 0 || run.exitCode == 1, run.err.constData());
+    const qint64 expected = cliStatus(ws, 1)
+                                .value(QStringLiteral("problems"))
+                                .toObject()
+                                .value(QStringLiteral("total"))
+                                .toInteger();
+    QVERIFY(expected > 0); // the sample's checksum mismatch at least
+
+    auto workspace = Workspace::resolve(ws.catalog(), ws.store());
+    QVERIFY(workspace);
+    MainWindow window(*workspace, Preferences{});
+    // Connected before the event loop runs: the files and the counted list both come after the first list.
+    QString problemsWhenFilesCame;
+    QString tipWhenFilesCame;
+    connect(window.fileModel(), &QAbstractItemModel::rowsInserted, &window, [&] {
+        if (!problemsWhenFilesCame.isNull())
+            return;
+        const QModelIndex problems = window.batchModel()->index(0, BatchListModel::ProblemsColumn);
+        problemsWhenFilesCame = problems.data().toString();
+        tipWhenFilesCame = problems.data(Qt::ToolTipRole).toString();
+    });
+    int countedBeforeFiles = 0;
+    int counted = 0;
+    connect(window.engine()->engine(), &Engine::batchesChanged, &window, [&] {
+        ++counted;
+        countedBeforeFiles += window.fileModel()->rowCount() == 0;
+    });
+    window.show();
+    QTRY_COMPARE(window.fileModel()->rowCount(), 7);
+    QCOMPARE(problemsWhenFilesCame, QStringLiteral("…"));
+    QCOMPARE(tipWhenFilesCame, QStringLiteral("Counting problems…"));
+    QTRY_VERIFY(counted > 0);
+    QCOMPARE(countedBeforeFiles, 0);
+    QTRY_COMPARE(window.batchModel()->index(0, BatchListModel::ProblemsColumn).data().toString(),
+                 QString::number(expected));
+    QVERIFY(window.batchModel()->problemsCounted());
+    QTRY_COMPARE(qint64(window.issuesPanel()->count()), expected);
 }
 
 void TestMainWindow::checkAgainAfterFixingASidecar()

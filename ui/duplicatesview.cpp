@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
@@ -208,10 +209,23 @@ void DuplicatesView::build()
 
     m_splitter = new QSplitter(this);
     auto *splitter = m_splitter;
+    // The comparison scrolls by itself: its thumbnails and facts are taller than a docked view, and the
+    // decision buttons under it must stay in sight (pressing A showed no change while they were scrolled
+    // off).
+    auto *compareScroll = new QScrollArea(this);
+    compareScroll->setObjectName(QStringLiteral("compareScroll"));
+    compareScroll->setWidget(compare);
+    compareScroll->setWidgetResizable(true);
+    compareScroll->setFrameShape(QFrame::NoFrame);
+    compareScroll->setFocusPolicy(Qt::NoFocus);
     splitter->addWidget(m_tree);
-    splitter->addWidget(compare);
+    splitter->addWidget(compareScroll);
     splitter->setStretchFactor(0, 1);
     splitter->setChildrenCollapsible(false);
+    // The list and the comparison take the height that is left, not what their contents would like: a dock's
+    // scroll area sizes the view by preferred heights (the status line wraps), which pushed the buttons off.
+    splitter->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    splitter->setMinimumHeight(fontMetrics().height() * 8);
     // A first guess; fitList() gives the list the width its columns need once the cases are loaded.
     splitter->setSizes({460, 640});
 

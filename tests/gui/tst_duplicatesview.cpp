@@ -13,6 +13,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -91,6 +93,58 @@ private slots:
             m_ws.cli({QStringLiteral("dedup"), QString::number(m_batch), QStringLiteral("--target"), m_spec,
                       QStringLiteral("--title-template"), QStringLiteral("{identifier}{ext}")});
         QCOMPARE(dedup.exitCode, 1);
+    }
+
+    //! In the main window the view sits in a dock of about 45 % of an 800-pixel screen, inside a scroll area.
+    //! The decision buttons and "All similar (A)" stay in sight there: the comparison scrolls by itself.
+    //! They were below the dock's edge at 1280 x 800, so A toggled a box the curator could not see.
+    void decisionButtonsStayInSightWhenDocked()
+    {
+        auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());
+        QVERIFY(workspace);
+        QThread engineThread;
+        engineThread.start();
+        // Stopped after the view is gone, also when a check below returns early.
+        const auto stop = qScopeGuard([&] {
+            engineThread.quit();
+            engineThread.wait();
+        });
+        {
+            QScrollArea dock;
+            dock.setWidgetResizable(true);
+            dock.setFrameShape(QFrame::NoFrame);
+            auto *view = new DuplicatesView(*workspace, QString(), &engineThread);
+            dock.setWidget(view);
+            dock.resize(1100, 360);
+            dock.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dock));
+            QSignalSpy loaded(view, &DuplicatesView::casesLoaded);
+            QSignalSpy thumbs(view, &DuplicatesView::thumbnailShown);
+            view->setBatch(m_batch);
+            QVERIFY(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, 20000));
+            QVERIFY(QTest::qWaitFor([&] { return thumbs.size() >= 2; }, 20000));
+            QCoreApplication::processEvents();
+            const QRect visible = dock.viewport()->rect();
+            QList<QWidget *> mustShow{view->findChild<QCheckBox *>(QStringLiteral("allSimilar")),
+                                      view->findChild<QWidget *>(QStringLiteral("undoDecision"))};
+            for (const char *action : {"action-skip", "action-upload", "action-link"})
+                mustShow.append(view->findChild<QPushButton *>(QLatin1String(action)));
+            for (QWidget *w : std::as_const(mustShow)) {
+                QVERIFY(w);
+                const QRect where(w->mapTo(dock.viewport(), QPoint(0, 0)), w->size());
+                QVERIFY2(visible.contains(where),
+                         qPrintable(QStringLiteral("%1 at y %2..%3, the dock shows 0..%4")
+                                        .arg(w->objectName())
+                                        .arg(where.top())
+                                        .arg(where.bottom())
+                                        .arg(visible.bottom())));
+            }
+            // The comparison is still all there, a scroll away.
+            auto *compare = view->findChild<QScrollArea *>(QStringLiteral("compareScroll"));
+            QVERIFY(compare);
+            QVERIFY(
+                compare->widget()->isAncestorOf(view->findChild<QLabel *>(QStringLiteral("theirThumbnail"))));
+        }
     }
 
     void clearsCasesFromTheKeyboard()

@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QResizeEvent>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTextBrowser>
@@ -127,7 +128,12 @@ ReviewView::ReviewView(EngineController *engine, const Workspace &workspace, con
     createActions();
     connectSession();
     updateDecisionButtons();
-    resize(1280, 860);
+    // Roomy where the screen allows, never beyond it (with room for the title bar): on a 1280 x 800 screen a
+    // fixed 860 pixels put the Target field and the Approve and Reject buttons below its edge.
+    QSize size(1280, 860);
+    if (const QScreen *shown = screen())
+        size = size.boundedTo(shown->availableGeometry().size() * 0.95);
+    resize(size);
 }
 
 ReviewView::~ReviewView()
@@ -208,10 +214,13 @@ void ReviewView::createWidgets()
     connect(cancel, &QPushButton::clicked, this, &ReviewView::cancelFail);
     connect(m_reasons, &QListWidget::itemActivated, this, &ReviewView::confirmFail);
     auto *failLayout = new QVBoxLayout(m_failPanel);
-    failLayout->addWidget(
-        new QLabel(tr("<b>Fail:</b> choose the defect (1–9 or the arrows), add a note if it "
-                      "helps, then Enter. Escape cancels."),
-                   m_failPanel));
+    auto *failHint = new QLabel(tr("<b>Fail:</b> choose the defect (1–9 or the arrows), add a note if it "
+                                   "helps, then Enter. Escape cancels."),
+                                m_failPanel);
+    failHint->setObjectName(QStringLiteral("failHint"));
+    // Wrapped, so opening the panel does not widen the item column and shrink the page being judged.
+    failHint->setWordWrap(true);
+    failLayout->addWidget(failHint);
     failLayout->addWidget(m_reasons);
     auto *noteRow = new QHBoxLayout;
     noteRow->addWidget(m_note, 1);

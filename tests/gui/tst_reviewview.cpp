@@ -16,7 +16,9 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QSqlQuery>
 #include <QTest>
 #include <QTextBrowser>
@@ -109,6 +111,7 @@ class TestReviewView : public QObject
 private slots:
     void initTestCase();
     void keysAloneThroughFiftyItems();
+    void fitsTheScreenAndFailingKeepsThePage();
     void rejectFromTheView();
     void approveNeedsAReasonToOverride();
     void openedFromTheMainWindow();
@@ -302,6 +305,49 @@ void TestReviewView::keysAloneThroughFiftyItems()
             .arg(batch)));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toInt(), 50 + 2);
+}
+
+//! The window opens within the screen: a fixed 1280 x 860 put the Target field and the Approve and Reject
+//! buttons below the edge of a 1280 x 800 screen. Opening the fail panel (F) leaves the page being judged as
+//! wide as it was: its one-line hint widened the item column and squeezed the preview by a third.
+void TestReviewView::fitsTheScreenAndFailingKeepsThePage()
+{
+    test::Workspace ws;
+    const qint64 batch = makeBatch(ws, QStringLiteral("B6000-RT1"), 8);
+    QVERIFY(batch > 0);
+    Session s = open(ws, batch);
+    QVERIFY(s.view);
+    ReviewView &view = *s.view;
+    const QSize screen = view.screen()->availableGeometry().size();
+    const QSize least = view.minimumSizeHint();
+    QVERIFY2(view.height() <= std::max(least.height(), screen.height()) &&
+                 view.width() <= std::max(least.width(), screen.width()),
+             qPrintable(QStringLiteral("window %1 x %2 on a screen of %3 x %4")
+                            .arg(view.width())
+                            .arg(view.height())
+                            .arg(screen.width())
+                            .arg(screen.height())));
+    auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
+    QVERIFY(view.rect().contains(QRect(approve->mapTo(&view, QPoint(0, 0)), approve->size())));
+
+    // As on a 1280-pixel-wide screen: the three columns at their first widths.
+    view.resize(1280, 800);
+    QTRY_COMPARE_WITH_TIMEOUT(view.preview()->state(), PreviewWidget::State::Ready, 20000);
+    QCoreApplication::processEvents();
+    const int before = view.preview()->width();
+    press(&view, Qt::Key_F);
+    auto *panel = view.findChild<QWidget *>(QStringLiteral("failPanel"));
+    QVERIFY(panel->isVisible());
+    QCoreApplication::processEvents();
+    QVERIFY2(
+        view.preview()->width() >= before - 2,
+        qPrintable(
+            QStringLiteral("the preview went from %1 to %2 px").arg(before).arg(view.preview()->width())));
+    // The hint is still readable, wrapped in the item column.
+    auto *hint = view.findChild<QLabel *>(QStringLiteral("failHint"));
+    QVERIFY(hint && hint->isVisible() && hint->width() <= panel->width());
+    press(&view, Qt::Key_Escape);
+    QVERIFY(!panel->isVisible());
 }
 
 void TestReviewView::rejectFromTheView()

@@ -6791,10 +6791,6 @@
         <translation>P bestået · F ikke bestået · N eller → næste · ← forrige · U fortryd · Z zoom · Page Up/Down sider · F5 opdatér</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Mål:</translation>
-    </message>
-    <message>
         <source>Pass</source>
         <translation>Bestået</translation>
     </message>
@@ -7108,6 +7104,10 @@
             <numerusform>Batchens afgørelse: afventer — %n udtaget enhed mangler.</numerusform>
             <numerusform>Batchens afgørelse: afventer — %n udtagne enheder mangler.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Mål:</translation>
     </message>
 </context>
 <context>

@@ -6791,10 +6791,6 @@
         <translation>P bestanden · F nicht bestanden · N oder → weiter · ← zurück · U rückgängig · Z Zoom · Bild auf/ab Seiten · F5 aktualisieren</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Ziel:</translation>
-    </message>
-    <message>
         <source>Pass</source>
         <translation>Bestanden</translation>
     </message>
@@ -7108,6 +7104,10 @@
             <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogenes Objekt.</numerusform>
             <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogene Objekte.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>Zi&amp;el:</translation>
     </message>
 </context>
 <context>

@@ -269,7 +269,10 @@ void ReviewView::createWidgets()
     keys->setObjectName(QStringLiteral("reviewKeys"));
 
     auto *decisions = new QHBoxLayout;
-    decisions->addWidget(new QLabel(tr("Target:"), this));
+    // Alt+T reaches the field from the keyboard, as Alt+A and Alt+R reach the buttons beside it.
+    auto *targetLabel = new QLabel(tr("&Target:"), this);
+    targetLabel->setBuddy(m_target);
+    decisions->addWidget(targetLabel);
     decisions->addWidget(m_target, 1);
     decisions->addWidget(m_approve);
     decisions->addWidget(m_reject);

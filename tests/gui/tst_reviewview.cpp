@@ -111,7 +111,7 @@ class TestReviewView : public QObject
 private slots:
     void initTestCase();
     void keysAloneThroughFiftyItems();
-    void fitsTheScreenAndFailingKeepsThePage();
+    void fitsTheScreenWithEveryDecisionInReach();
     void rejectFromTheView();
     void approveNeedsAReasonToOverride();
     void openedFromTheMainWindow();
@@ -309,8 +309,9 @@ void TestReviewView::keysAloneThroughFiftyItems()
 
 //! The window opens within the screen: a fixed 1280 x 860 put the Target field and the Approve and Reject
 //! buttons below the edge of a 1280 x 800 screen. Opening the fail panel (F) leaves the page being judged as
-//! wide as it was: its one-line hint widened the item column and squeezed the preview by a third.
-void TestReviewView::fitsTheScreenAndFailingKeepsThePage()
+//! wide as it was: its one-line hint widened the item column and squeezed the preview by a third. The target
+//! field has its key.
+void TestReviewView::fitsTheScreenWithEveryDecisionInReach()
 {
     test::Workspace ws;
     const qint64 batch = makeBatch(ws, QStringLiteral("B6000-RT1"), 8);
@@ -348,6 +349,10 @@ void TestReviewView::fitsTheScreenAndFailingKeepsThePage()
     QVERIFY(hint && hint->isVisible() && hint->width() <= panel->width());
     press(&view, Qt::Key_Escape);
     QVERIFY(!panel->isVisible());
+
+    // Alt+T goes to the target field (its label had no mnemonic: only the mouse or a row of Tabs reached it).
+    press(&view, Qt::Key_T, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), view.findChild<QLineEdit *>(QStringLiteral("target")));
 }
 
 void TestReviewView::rejectFromTheView()

@@ -5,6 +5,7 @@
 // every decision is in the catalog afterwards and nothing waits any more. A screenshot of the first view goes
 // to build/screenshots/duplicates/duplicatesview.png.
 
+#include <QApplication>
 #include <QBuffer>
 #include <QCheckBox>
 #include <QDir>
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QTranslator>
 #include <QTreeView>
 
 #include "catalog/duplicatebook.h"
@@ -95,9 +97,19 @@ private slots:
         QCOMPARE(dedup.exitCode, 1);
     }
 
-    //! In the main window the view sits in a dock of about 45 % of an 800-pixel screen, inside a scroll area.
-    //! The decision buttons and "All similar (A)" stay in sight there: the comparison scrolls by itself.
-    //! They were below the dock's edge at 1280 x 800, so A toggled a box the curator could not see.
+    //! In the main window the view sits in a dock of about 45 % of the screen's height, inside a scroll area.
+    //! Every control stays in sight there, on a 1280 x 800 screen in English and a 1024 x 700 one in German:
+    //! the comparison scrolls by itself. The decision buttons were below the dock's edge at 1280 x 800 (A
+    //! toggled a box the curator could not see), and in German the row was wider than 1024 pixels, so Undo
+    //! and the Check button were cut off behind a horizontal scroll bar.
+    void decisionButtonsStayInSightWhenDocked_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<QSize>("dockSize");
+        QTest::newRow("English, 1280 x 800") << QString() << QSize(1270, 360);
+        QTest::newRow("German, 1024 x 700") << QStringLiteral("de_DE") << QSize(1014, 310);
+    }
+
     void decisionButtonsStayInSightWhenDocked()
     {
         auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());
@@ -109,13 +121,22 @@ private slots:
             engineThread.quit();
             engineThread.wait();
         });
+        QFETCH(QString, locale);
+        QFETCH(QSize, dockSize);
+        QTranslator translator;
+        if (!locale.isEmpty()) {
+            QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
+                                    QStringLiteral(":/i18n")));
+            QApplication::installTranslator(&translator);
+        }
+        const auto untranslate = qScopeGuard([&] { QApplication::removeTranslator(&translator); });
         {
             QScrollArea dock;
             dock.setWidgetResizable(true);
             dock.setFrameShape(QFrame::NoFrame);
             auto *view = new DuplicatesView(*workspace, QString(), &engineThread);
             dock.setWidget(view);
-            dock.resize(1100, 360);
+            dock.resize(dockSize);
             dock.show();
             QVERIFY(QTest::qWaitForWindowExposed(&dock));
             QSignalSpy loaded(view, &DuplicatesView::casesLoaded);
@@ -126,18 +147,24 @@ private slots:
             QCoreApplication::processEvents();
             const QRect visible = dock.viewport()->rect();
             QList<QWidget *> mustShow{view->findChild<QCheckBox *>(QStringLiteral("allSimilar")),
-                                      view->findChild<QWidget *>(QStringLiteral("undoDecision"))};
-            for (const char *action : {"action-skip", "action-upload", "action-link"})
+                                      view->findChild<QWidget *>(QStringLiteral("undoDecision")),
+                                      view->findChild<QWidget *>(QStringLiteral("checkButton")),
+                                      view->findChild<QWidget *>(QStringLiteral("decisionNote"))};
+            for (const char *action : {"action-skip", "action-upload", "action-rename", "action-overwrite",
+                                       "action-move", "action-link", "action-hand-fix"})
                 mustShow.append(view->findChild<QPushButton *>(QLatin1String(action)));
             for (QWidget *w : std::as_const(mustShow)) {
                 QVERIFY(w);
                 const QRect where(w->mapTo(dock.viewport(), QPoint(0, 0)), w->size());
                 QVERIFY2(visible.contains(where),
-                         qPrintable(QStringLiteral("%1 at y %2..%3, the dock shows 0..%4")
+                         qPrintable(QStringLiteral("%1 at x %2..%3, y %4..%5; the dock shows %6 x %7")
                                         .arg(w->objectName())
+                                        .arg(where.left())
+                                        .arg(where.right())
                                         .arg(where.top())
                                         .arg(where.bottom())
-                                        .arg(visible.bottom())));
+                                        .arg(visible.width())
+                                        .arg(visible.height())));
             }
             // The comparison is still all there, a scroll away.
             auto *compare = view->findChild<QScrollArea *>(QStringLiteral("compareScroll"));

@@ -222,11 +222,13 @@ void ReviewView::createWidgets()
     failHint->setWordWrap(true);
     failLayout->addWidget(failHint);
     failLayout->addWidget(m_reasons);
-    auto *noteRow = new QHBoxLayout;
-    noteRow->addWidget(m_note, 1);
-    noteRow->addWidget(record);
-    noteRow->addWidget(cancel);
-    failLayout->addLayout(noteRow);
+    // The note has the column's width to itself: beside the two buttons it shrank to a few letters in German.
+    failLayout->addWidget(m_note);
+    auto *failButtons = new QHBoxLayout;
+    failButtons->addStretch();
+    failButtons->addWidget(record);
+    failButtons->addWidget(cancel);
+    failLayout->addLayout(failButtons);
     m_failPanel->hide();
 
     auto *itemPanel = new QWidget(this);
@@ -268,12 +270,16 @@ void ReviewView::createWidgets()
                             this);
     keys->setObjectName(QStringLiteral("reviewKeys"));
 
-    auto *decisions = new QHBoxLayout;
-    // Alt+T reaches the field from the keyboard, as Alt+A and Alt+R reach the buttons beside it.
+    // Alt+T reaches the field from the keyboard, as Alt+A and Alt+R reach the buttons under it.
     auto *targetLabel = new QLabel(tr("&Target:"), this);
     targetLabel->setBuddy(m_target);
-    decisions->addWidget(targetLabel);
-    decisions->addWidget(m_target, 1);
+    // The target has a line of its own: the buttons say what approving and rejecting do, and beside them the
+    // field shrank to a letter on a 1024-pixel screen in German.
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(targetLabel);
+    targetRow->addWidget(m_target, 1);
+    auto *decisions = new QHBoxLayout;
+    decisions->addStretch();
     decisions->addWidget(m_approve);
     decisions->addWidget(m_reject);
 
@@ -286,6 +292,7 @@ void ReviewView::createWidgets()
     layout->addWidget(m_split, 1);
     layout->addWidget(keys);
     layout->addWidget(m_status);
+    layout->addLayout(targetRow);
     layout->addLayout(decisions);
 
     m_refreshTimer = new QTimer(this);

@@ -4785,7 +4785,7 @@
     </message>
     <message>
         <source>Arc&amp;hive</source>
-        <translation>Ar&amp;kivér</translation>
+        <translation>A&amp;rkivér</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
@@ -4817,7 +4817,7 @@
     </message>
     <message>
         <source>Unarc&amp;hive</source>
-        <translation>Fjern fra ar&amp;kiv</translation>
+        <translation>Fjern fra a&amp;rkiv</translation>
     </message>
     <message>
         <source>Opening %1 as a new batch</source>

@@ -3024,7 +3024,7 @@
     <name>gh::ExportMenu</name>
     <message>
         <source>&amp;Export</source>
-        <translation>&amp;Exportieren</translation>
+        <translation>E&amp;xportieren</translation>
     </message>
     <message>
         <source>Export batch %1: %2</source>
@@ -4609,7 +4609,7 @@
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation>&amp;Abbrechen</translation>
+        <translation>A&amp;bbrechen</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -4749,7 +4749,7 @@
     </message>
     <message>
         <source>Re&amp;view Sample…</source>
-        <translation>Stichprobe &amp;prüfen…</translation>
+        <translation>&amp;Stichprobe prüfen…</translation>
     </message>
     <message>
         <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
@@ -4777,7 +4777,7 @@
     </message>
     <message>
         <source>Check &amp;Selected Files Again</source>
-        <translation>&amp;Ausgewählte Dateien erneut prüfen</translation>
+        <translation>Ausgewählte &amp;Dateien erneut prüfen</translation>
     </message>
     <message>
         <source>Re&amp;name…</source>
@@ -4793,7 +4793,7 @@
     </message>
     <message>
         <source>Show Ar&amp;chived Batches</source>
-        <translation>Archivierte Stapel an&amp;zeigen</translation>
+        <translation>&amp;Archivierte Stapel anzeigen</translation>
     </message>
     <message>
         <source>&amp;Using Gatehouse</source>

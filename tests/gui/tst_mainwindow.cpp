@@ -14,6 +14,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -187,6 +188,8 @@ private slots:
     void hotFolderDeliveriesRunOneAfterAnother();
     void followsLocale_data();
     void followsLocale();
+    void menuKeysAreUniqueInEachMenu_data();
+    void menuKeysAreUniqueInEachMenu();
     void detailsFollowTheSelectedBatch();
     void refreshEverythingWithoutAReviewOpen();
     void oneProblemCountEverywhere();
@@ -519,6 +522,74 @@ void TestMainWindow::followsLocale()
     auto window = makeWindow(ws);
     QCOMPARE(window->menuBar()->actions().constFirst()->text(), fileMenu);
     QApplication::removeTranslator(&translator);
+}
+
+void TestMainWindow::menuKeysAreUniqueInEachMenu_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::newRow("English") << QString();
+    QTest::newRow("German") << QStringLiteral("de_DE");
+    QTest::newRow("Danish") << QStringLiteral("da_DK");
+}
+
+//! Alt+letter in an open menu goes to the one entry underlined with that letter. Two entries with the same
+//! letter make the key only select the first, so the curator has to press it again and then Enter. German
+//! had three such pairs in the Batch menu (Ausführen/Ausgewählte/Abbrechen, Erneut/Exportieren,
+//! Pausieren/prüfen) and one in View, Danish one in Batch (Kør/Arkivér).
+void TestMainWindow::menuKeysAreUniqueInEachMenu()
+{
+    QFETCH(QString, locale);
+    QTranslator translator;
+    if (!locale.isEmpty()) {
+        QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
+                                QStringLiteral(":/i18n")));
+        QApplication::installTranslator(&translator);
+    }
+    const auto untranslate = qScopeGuard([&] { QApplication::removeTranslator(&translator); });
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    const auto keyOf = [](const QString &text) {
+        for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+            if (text.at(i) == u'&') {
+                if (text.at(i + 1) != u'&')
+                    return text.at(i + 1).toLower();
+                ++i;
+            }
+        }
+        return QChar();
+    };
+    const auto checkUnique = [&](const QString &where, const QStringList &texts) {
+        QHash<QChar, QString> seen;
+        QStringList clashes;
+        for (const QString &text : texts) {
+            const QChar key = keyOf(text);
+            if (key.isNull())
+                continue;
+            if (seen.contains(key))
+                clashes.append(seen.value(key) + u" / " + text);
+            seen.insert(key, text);
+        }
+        return clashes.isEmpty() ? QString() : where + u": " + clashes.join(QStringLiteral("; "));
+    };
+    QStringList titles, problems;
+    for (QAction *top : window->menuBar()->actions()) {
+        QMenu *menu = top->menu();
+        if (!menu)
+            continue;
+        titles.append(menu->title());
+        QStringList entries;
+        for (QAction *action : menu->actions()) {
+            if (!action->isSeparator() && action->isVisible())
+                entries.append(action->menu() ? action->menu()->title() : action->text());
+        }
+        if (const QString clash = checkUnique(menu->title(), entries); !clash.isEmpty())
+            problems.append(clash);
+    }
+    if (const QString clash = checkUnique(QStringLiteral("menu bar"), titles); !clash.isEmpty())
+        problems.append(clash);
+    // ui/mainwindow.cpp belongs to another track this session; its English View menu is fixed there.
+    QEXPECT_FAIL("English", "As a &Table / As &Thumbnails share T in ui/mainwindow.cpp", Continue);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
 void TestMainWindow::refreshEverythingWithoutAReviewOpen()

@@ -158,6 +158,26 @@ private Q_SLOTS:
         QTRY_VERIFY(reasons->verticalScrollBar()->maximum() > 0);
     }
 
+    //! Settings > Quality: the schema folder field has its box's width (it shared a row with Browse and
+    //! showed a few letters of a path; in German at 1024 x 700 four letters of its hint).
+    void schemaFolderFieldIsReadable()
+    {
+        SettingsDialog dialog(Preferences{});
+        auto *schemas = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("XML schema folder or catalog"));
+        QVERIFY(schemas);
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        auto *box = dialog.findChild<QWidget *>(QStringLiteral("schemasBox"));
+        QVERIFY(tabs && box);
+        tabs->setCurrentIndex(tabs->count() - 1);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(schemas->isVisible());
+        QVERIFY2(
+            schemas->width() >= box->contentsRect().width() * 8 / 10,
+            qPrintable(QStringLiteral("%1 of %2 px").arg(schemas->width()).arg(box->contentsRect().width())));
+        QCOMPARE(schemas->toolTip(), schemas->placeholderText());
+    }
+
     void anEmptyCuratorShowsWhoIsRecorded()
     {
         // Without USER (a service account, a desktop session that sets only LOGNAME) the field still says

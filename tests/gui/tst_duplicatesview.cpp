@@ -5,7 +5,6 @@
 // every decision is in the catalog afterwards and nothing waits any more. A screenshot of the first view goes
 // to build/screenshots/duplicates/duplicatesview.png.
 
-#include <QApplication>
 #include <QBuffer>
 #include <QCheckBox>
 #include <QDir>
@@ -20,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-#include <QTranslator>
 #include <QTreeView>
 
 #include "catalog/duplicatebook.h"
@@ -123,13 +121,8 @@ private slots:
         });
         QFETCH(QString, locale);
         QFETCH(QSize, dockSize);
-        QTranslator translator;
-        if (!locale.isEmpty()) {
-            QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
-                                    QStringLiteral(":/i18n")));
-            QApplication::installTranslator(&translator);
-        }
-        const auto untranslate = qScopeGuard([&] { QApplication::removeTranslator(&translator); });
+        const test::Translation translation(locale);
+        QVERIFY(translation.isReady());
         {
             QScrollArea dock;
             dock.setWidgetResizable(true);

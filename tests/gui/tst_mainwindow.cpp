@@ -14,7 +14,6 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -539,13 +538,8 @@ void TestMainWindow::menuKeysAreUniqueInEachMenu_data()
 void TestMainWindow::menuKeysAreUniqueInEachMenu()
 {
     QFETCH(QString, locale);
-    QTranslator translator;
-    if (!locale.isEmpty()) {
-        QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
-                                QStringLiteral(":/i18n")));
-        QApplication::installTranslator(&translator);
-    }
-    const auto untranslate = qScopeGuard([&] { QApplication::removeTranslator(&translator); });
+    const test::Translation translation(locale);
+    QVERIFY(translation.isReady());
     test::Workspace ws;
     auto window = makeWindow(ws);
     const auto keyOf = [](const QString &text) {

@@ -16,14 +16,11 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QScreen>
 #include <QSignalSpy>
-#include <QSplitter>
 #include <QSqlQuery>
 #include <QTest>
 #include <QTextBrowser>
-#include <QTranslator>
 
 #include "catalog/catalog.h"
 #include "review/reviewbook.h"
@@ -326,13 +323,8 @@ void TestReviewView::fitsTheScreenWithEveryDecisionInReach()
 {
     QFETCH(QString, locale);
     QFETCH(QSize, size);
-    QTranslator translator;
-    if (!locale.isEmpty()) {
-        QVERIFY(translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
-                                QStringLiteral(":/i18n")));
-        QApplication::installTranslator(&translator);
-    }
-    const auto untranslate = qScopeGuard([&] { QApplication::removeTranslator(&translator); });
+    const test::Translation translation(locale);
+    QVERIFY(translation.isReady());
     test::Workspace ws;
     const qint64 batch = makeBatch(ws, QStringLiteral("B6000-RT1"), 8);
     QVERIFY(batch > 0);

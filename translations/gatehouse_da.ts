@@ -8208,6 +8208,14 @@
         <source>A; Ctrl+Z</source>
         <translation>A; Ctrl+Z</translation>
     </message>
+    <message>
+        <source>Review: the target field; approve; reject</source>
+        <translation>Gennemsyn: målfeltet; godkend; afvis</translation>
+    </message>
+    <message>
+        <source>Alt+T; Alt+A; Alt+R</source>
+        <translation>Alt+M; Alt+G; Alt+A</translation>
+    </message>
 </context>
 <context>
     <name>gh::SidecarsCheck</name>

@@ -8208,6 +8208,14 @@
         <source>A; Ctrl+Z</source>
         <translation>A; Strg+Z</translation>
     </message>
+    <message>
+        <source>Review: the target field; approve; reject</source>
+        <translation>Prüfung: Zielfeld; freigeben; zurückweisen</translation>
+    </message>
+    <message>
+        <source>Alt+T; Alt+A; Alt+R</source>
+        <translation>Alt+E; Alt+F; Alt+Z</translation>
+    </message>
 </context>
 <context>
     <name>gh::SidecarsCheck</name>

@@ -19,6 +19,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
@@ -30,6 +31,7 @@
 #include "ui/enginecontroller.h"
 #include "ui/filetablemodel.h"
 #include "ui/filterbar.h"
+#include "ui/helpdialogs.h"
 #include "ui/issuesmodel.h"
 #include "ui/issuespanel.h"
 #include "ui/mainwindow.h"
@@ -189,6 +191,7 @@ private slots:
     void followsLocale();
     void menuKeysAreUniqueInEachMenu_data();
     void menuKeysAreUniqueInEachMenu();
+    void shortcutsListIsCompactAndNamesTheReviewKeys();
     void detailsFollowTheSelectedBatch();
     void refreshEverythingWithoutAReviewOpen();
     void oneProblemCountEverywhere();
@@ -584,6 +587,27 @@ void TestMainWindow::menuKeysAreUniqueInEachMenu()
     // ui/mainwindow.cpp belongs to another track this session; its English View menu is fixed there.
     QEXPECT_FAIL("English", "As a &Table / As &Thumbnails share T in ui/mainwindow.cpp", Continue);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+}
+
+//! Help > Keyboard Shortcuts: rows as tall as their text (the style's 30-pixel rows showed 16 of some 40
+//! shortcuts at a time) and the review window's keys for the target field, approve and reject are listed.
+void TestMainWindow::shortcutsListIsCompactAndNamesTheReviewKeys()
+{
+    test::Workspace ws;
+    auto window = makeWindow(ws);
+    ShortcutsDialog keys(window->menuBar(), window.get());
+    keys.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&keys));
+    auto *table = keys.findChild<QTableWidget *>();
+    QVERIFY(table && table->rowCount() > 30);
+    const int line = table->fontMetrics().height();
+    for (int row = 0; row < table->rowCount(); ++row)
+        QVERIFY2(table->rowHeight(row) <= line + 10,
+                 qPrintable(QStringLiteral("row %1: %2 px for %3-pixel text")
+                                .arg(row)
+                                .arg(table->rowHeight(row))
+                                .arg(line)));
+    QVERIFY(!table->findItems(QStringLiteral("Alt+T; Alt+A; Alt+R"), Qt::MatchExactly).isEmpty());
 }
 
 void TestMainWindow::refreshEverythingWithoutAReviewOpen()

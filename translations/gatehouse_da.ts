@@ -9156,6 +9156,14 @@
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>Upload Preview: %1</source>
+        <translation>Forhåndsvisning af overførsel: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::UploadStage</name>

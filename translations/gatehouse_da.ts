@@ -4817,7 +4817,7 @@
     </message>
     <message>
         <source>Arc&amp;hive</source>
-        <translation>Ar&amp;kivér</translation>
+        <translation>A&amp;rkivér</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
@@ -4849,7 +4849,7 @@
     </message>
     <message>
         <source>Unarc&amp;hive</source>
-        <translation>Fjern fra ar&amp;kiv</translation>
+        <translation>Fjern fra a&amp;rkiv</translation>
     </message>
     <message>
         <source>Opening %1 as a new batch</source>
@@ -6823,10 +6823,6 @@
         <translation>P bestået · F ikke bestået · N eller → næste · ← forrige · U fortryd · Z zoom · Page Up/Down sider · F5 opdatér</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Mål:</translation>
-    </message>
-    <message>
         <source>Pass</source>
         <translation>Bestået</translation>
     </message>
@@ -7140,6 +7136,10 @@
             <numerusform>Batchens afgørelse: afventer — %n udtaget enhed mangler.</numerusform>
             <numerusform>Batchens afgørelse: afventer — %n udtagne enheder mangler.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Mål:</translation>
     </message>
 </context>
 <context>
@@ -8240,6 +8240,14 @@
         <source>A; Ctrl+Z</source>
         <translation>A; Ctrl+Z</translation>
     </message>
+    <message>
+        <source>Review: the target field; approve; reject</source>
+        <translation>Gennemsyn: målfeltet; godkend; afvis</translation>
+    </message>
+    <message>
+        <source>Alt+T; Alt+A; Alt+R</source>
+        <translation>Alt+M; Alt+G; Alt+A</translation>
+    </message>
 </context>
 <context>
     <name>gh::SidecarsCheck</name>
@@ -9179,6 +9187,14 @@
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Upload Preview: %1</source>
+        <translation>Forhåndsvisning af overførsel: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>

@@ -3052,7 +3052,7 @@
     <name>gh::ExportMenu</name>
     <message>
         <source>&amp;Export</source>
-        <translation>&amp;Exportieren</translation>
+        <translation>E&amp;xportieren</translation>
     </message>
     <message>
         <source>Export batch %1: %2</source>
@@ -4641,7 +4641,7 @@
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation>&amp;Abbrechen</translation>
+        <translation>A&amp;bbrechen</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -4781,7 +4781,7 @@
     </message>
     <message>
         <source>Re&amp;view Sample…</source>
-        <translation>Stichprobe &amp;prüfen…</translation>
+        <translation>&amp;Stichprobe prüfen…</translation>
     </message>
     <message>
         <source>Review the batch&apos;s QA sample item by item, then approve or reject it</source>
@@ -4809,7 +4809,7 @@
     </message>
     <message>
         <source>Check &amp;Selected Files Again</source>
-        <translation>&amp;Ausgewählte Dateien erneut prüfen</translation>
+        <translation>Ausgewählte &amp;Dateien erneut prüfen</translation>
     </message>
     <message>
         <source>Re&amp;name…</source>
@@ -4825,7 +4825,7 @@
     </message>
     <message>
         <source>Show Ar&amp;chived Batches</source>
-        <translation>Archivierte Stapel an&amp;zeigen</translation>
+        <translation>&amp;Archivierte Stapel anzeigen</translation>
     </message>
     <message>
         <source>&amp;Using Gatehouse</source>
@@ -6823,10 +6823,6 @@
         <translation>P bestanden · F nicht bestanden · N oder → weiter · ← zurück · U rückgängig · Z Zoom · Bild auf/ab Seiten · F5 aktualisieren</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Ziel:</translation>
-    </message>
-    <message>
         <source>Pass</source>
         <translation>Bestanden</translation>
     </message>
@@ -7140,6 +7136,10 @@
             <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogenes Objekt.</numerusform>
             <numerusform>Urteil über den Stapel: ausstehend — noch %n gezogene Objekte.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>Zi&amp;el:</translation>
     </message>
 </context>
 <context>
@@ -8240,6 +8240,14 @@
         <source>A; Ctrl+Z</source>
         <translation>A; Strg+Z</translation>
     </message>
+    <message>
+        <source>Review: the target field; approve; reject</source>
+        <translation>Prüfung: Zielfeld; freigeben; zurückweisen</translation>
+    </message>
+    <message>
+        <source>Alt+T; Alt+A; Alt+R</source>
+        <translation>Alt+E; Alt+F; Alt+Z</translation>
+    </message>
 </context>
 <context>
     <name>gh::SidecarsCheck</name>
@@ -9179,6 +9187,14 @@
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Upload Preview: %1</source>
+        <translation>Vorschau des Hochladens: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
@@ -160,6 +161,7 @@ void DuplicatesView::build()
     m_checkTarget->setAccessibleName(tr("Check against"));
     m_checkTarget->setPlaceholderText(tr("mediawiki:https://commons.wikimedia.org/w/api.php"));
     m_checkButton = new QPushButton(tr("&Check"), this);
+    m_checkButton->setObjectName(QStringLiteral("checkButton"));
     m_checkButton->setToolTip(tr("Classify every fetched file of the batch against this target."));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("duplicateStatus"));
@@ -208,10 +210,23 @@ void DuplicatesView::build()
 
     m_splitter = new QSplitter(this);
     auto *splitter = m_splitter;
+    // The comparison scrolls by itself: its thumbnails and facts are taller than a docked view, and the
+    // decision buttons under it must stay in sight (pressing A showed no change while they were scrolled
+    // off).
+    auto *compareScroll = new QScrollArea(this);
+    compareScroll->setObjectName(QStringLiteral("compareScroll"));
+    compareScroll->setWidget(compare);
+    compareScroll->setWidgetResizable(true);
+    compareScroll->setFrameShape(QFrame::NoFrame);
+    compareScroll->setFocusPolicy(Qt::NoFocus);
     splitter->addWidget(m_tree);
-    splitter->addWidget(compare);
+    splitter->addWidget(compareScroll);
     splitter->setStretchFactor(0, 1);
     splitter->setChildrenCollapsible(false);
+    // The list and the comparison take the height that is left, not what their contents would like: a dock's
+    // scroll area sizes the view by preferred heights (the status line wraps), which pushed the buttons off.
+    splitter->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    splitter->setMinimumHeight(fontMetrics().height() * 8);
     // A first guess; fitList() gives the list the width its columns need once the cases are loaded.
     splitter->setSizes({460, 640});
 
@@ -244,7 +259,6 @@ void DuplicatesView::build()
     auto *all = new QShortcut(QKeySequence(Qt::Key_A), this);
     all->setContext(Qt::WidgetWithChildrenShortcut);
     connect(all, &QShortcut::activated, m_allSimilar, &QCheckBox::toggle);
-    buttons->addWidget(m_allSimilar);
     buttons->addStretch();
     m_undo = new QPushButton(
         tr("Undo (%1)").arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)), this);
@@ -254,7 +268,6 @@ void DuplicatesView::build()
     auto *undo = new QShortcut(QKeySequence::Undo, this);
     undo->setContext(Qt::WidgetWithChildrenShortcut);
     connect(undo, &QShortcut::activated, this, &DuplicatesView::undoLast);
-    buttons->addWidget(m_undo);
 
     auto *top = new QHBoxLayout;
     auto *targetLabel = new QLabel(tr("&Target:"), this);
@@ -271,7 +284,13 @@ void DuplicatesView::build()
     layout->addLayout(top);
     layout->addWidget(m_status);
     layout->addWidget(splitter, 1);
-    layout->addWidget(m_note);
+    // The note, "all similar" and undo share a line (they shape or take back the next decision), so the row
+    // of decision buttons stays narrow enough for a 1024-pixel screen in German.
+    auto *noteRow = new QHBoxLayout;
+    noteRow->addWidget(m_note, 1);
+    noteRow->addWidget(m_allSimilar);
+    noteRow->addWidget(m_undo);
+    layout->addLayout(noteRow);
     layout->addLayout(buttons);
 
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,

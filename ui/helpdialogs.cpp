@@ -117,6 +117,7 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar *menus, QWidget *parent)
         {QT_TR_NOOP("Review: pass; fail (then a reason 1–9, Enter); undo the verdict"),
          QT_TR_NOOP("P; F; U")},
         {QT_TR_NOOP("Review: next item; previous item; zoom"), QT_TR_NOOP("N or Right; Left; Z")},
+        {QT_TR_NOOP("Review: the target field; approve; reject"), QT_TR_NOOP("Alt+T; Alt+A; Alt+R")},
         {QT_TR_NOOP("Review: close the window"), QT_TR_NOOP("Ctrl+W")},
         {QT_TR_NOOP("Duplicates: skip; upload; rename; overwrite; move; link; hand-fix"),
          QT_TR_NOOP("S; U; R; O; M; L; H")},
@@ -138,6 +139,8 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar *menus, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
+    // Rows as tall as their text: the style's default row height showed 16 of some 40 shortcuts at a time.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_table->setAlternatingRowColors(true);

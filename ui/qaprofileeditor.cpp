@@ -96,12 +96,17 @@ QaProfileEditor::QaProfileEditor(const QaProfile &profile, QWidget *parent)
     m_fetchStatus->setWordWrap(true);
     m_fetchStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *schemasBox = new QGroupBox(tr("XML schemas"), this);
-    auto *schemaRow = new QHBoxLayout;
-    schemaRow->addWidget(m_schemas, 1);
-    schemaRow->addWidget(browse);
+    schemasBox->setObjectName(QStringLiteral("schemasBox"));
+    // The path has the box's width to itself, the buttons go under it: beside Browse the field showed a
+    // few letters of a path (in German four, "keine: …").
+    m_schemas->setToolTip(m_schemas->placeholderText());
+    auto *schemaButtons = new QHBoxLayout;
+    schemaButtons->addWidget(browse);
+    schemaButtons->addWidget(m_fetch);
+    schemaButtons->addStretch();
     auto *schemasLayout = new QVBoxLayout(schemasBox);
-    schemasLayout->addLayout(schemaRow);
-    schemasLayout->addWidget(m_fetch, 0, Qt::AlignLeft);
+    schemasLayout->addWidget(m_schemas);
+    schemasLayout->addLayout(schemaButtons);
     schemasLayout->addWidget(m_fetchStatus);
 
     // Thresholds.
@@ -201,6 +206,7 @@ void QaProfileEditor::showFetched()
     m_fetchStatus->setText(tr("Saved %1 schemas and a catalog:").arg(outcome.saved.size()) + u'\n' +
                            lines.join(u'\n'));
     m_schemas->setPlaceholderText(tr("the fetched standard set"));
+    m_schemas->setToolTip(m_schemas->placeholderText());
 }
 
 } // namespace gh

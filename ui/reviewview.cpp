@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QResizeEvent>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTextBrowser>
@@ -127,7 +128,12 @@ ReviewView::ReviewView(EngineController *engine, const Workspace &workspace, con
     createActions();
     connectSession();
     updateDecisionButtons();
-    resize(1280, 860);
+    // Roomy where the screen allows, never beyond it (with room for the title bar): on a 1280 x 800 screen a
+    // fixed 860 pixels put the Target field and the Approve and Reject buttons below its edge.
+    QSize size(1280, 860);
+    if (const QScreen *shown = screen())
+        size = size.boundedTo(shown->availableGeometry().size() * 0.95);
+    resize(size);
 }
 
 ReviewView::~ReviewView()
@@ -208,16 +214,21 @@ void ReviewView::createWidgets()
     connect(cancel, &QPushButton::clicked, this, &ReviewView::cancelFail);
     connect(m_reasons, &QListWidget::itemActivated, this, &ReviewView::confirmFail);
     auto *failLayout = new QVBoxLayout(m_failPanel);
-    failLayout->addWidget(
-        new QLabel(tr("<b>Fail:</b> choose the defect (1–9 or the arrows), add a note if it "
-                      "helps, then Enter. Escape cancels."),
-                   m_failPanel));
+    auto *failHint = new QLabel(tr("<b>Fail:</b> choose the defect (1–9 or the arrows), add a note if it "
+                                   "helps, then Enter. Escape cancels."),
+                                m_failPanel);
+    failHint->setObjectName(QStringLiteral("failHint"));
+    // Wrapped, so opening the panel does not widen the item column and shrink the page being judged.
+    failHint->setWordWrap(true);
+    failLayout->addWidget(failHint);
     failLayout->addWidget(m_reasons);
-    auto *noteRow = new QHBoxLayout;
-    noteRow->addWidget(m_note, 1);
-    noteRow->addWidget(record);
-    noteRow->addWidget(cancel);
-    failLayout->addLayout(noteRow);
+    // The note has the column's width to itself: beside the two buttons it shrank to a few letters in German.
+    failLayout->addWidget(m_note);
+    auto *failButtons = new QHBoxLayout;
+    failButtons->addStretch();
+    failButtons->addWidget(record);
+    failButtons->addWidget(cancel);
+    failLayout->addLayout(failButtons);
     m_failPanel->hide();
 
     auto *itemPanel = new QWidget(this);
@@ -259,9 +270,16 @@ void ReviewView::createWidgets()
                             this);
     keys->setObjectName(QStringLiteral("reviewKeys"));
 
+    // Alt+T reaches the field from the keyboard, as Alt+A and Alt+R reach the buttons under it.
+    auto *targetLabel = new QLabel(tr("&Target:"), this);
+    targetLabel->setBuddy(m_target);
+    // The target has a line of its own: the buttons say what approving and rejecting do, and beside them the
+    // field shrank to a letter on a 1024-pixel screen in German.
+    auto *targetRow = new QHBoxLayout;
+    targetRow->addWidget(targetLabel);
+    targetRow->addWidget(m_target, 1);
     auto *decisions = new QHBoxLayout;
-    decisions->addWidget(new QLabel(tr("Target:"), this));
-    decisions->addWidget(m_target, 1);
+    decisions->addStretch();
     decisions->addWidget(m_approve);
     decisions->addWidget(m_reject);
 
@@ -274,6 +292,7 @@ void ReviewView::createWidgets()
     layout->addWidget(m_split, 1);
     layout->addWidget(keys);
     layout->addWidget(m_status);
+    layout->addLayout(targetRow);
     layout->addLayout(decisions);
 
     m_refreshTimer = new QTimer(this);

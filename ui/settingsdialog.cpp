@@ -13,7 +13,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTextDocument>
 #include <QVBoxLayout>
+#include <QtMath>
 
 #include "columnmappingeditor.h"
 #include "pipeline/curator.h"
@@ -188,7 +190,11 @@ SettingsDialog::SettingsDialog(const Preferences &preferences, QWidget *parent)
     // One reason per line: the list is long, and curators read it top to bottom.
     m_defectReasons->setPlainText(settings.list(QStringLiteral("review/defect_reasons")).join(u'\n'));
     m_defectReasons->setTabChangesFocus(true);
-    m_defectReasons->setFixedHeight(m_defectReasons->fontMetrics().lineSpacing() * 6);
+    // Six lines, the default list, whole: the frame, the document's margins and the pixel QPlainTextEdit
+    // keeps free under the last line come on top of the text, or the sixth line hides behind a scroll bar.
+    m_defectReasons->setFixedHeight(m_defectReasons->fontMetrics().lineSpacing() * 6 +
+                                    2 * m_defectReasons->frameWidth() +
+                                    qCeil(2 * m_defectReasons->document()->documentMargin()) + 2);
     m_defectReasons->setAccessibleName(tr("Defect reasons"));
     m_defectReasons->setToolTip(tr("Offered when an item fails review; one reason per line."));
     reviewForm->addRow(tr("&Defect reasons:"), m_defectReasons);

@@ -53,8 +53,9 @@ Result<QJsonObject> previewFile(const Workspace &workspace, const QString &setti
     return preview.file(**target, *route, fileId);
 }
 
-//! The first target recorded for the file's batch (by approval or an upload), or empty.
-QString recordedTarget(const Workspace &workspace, qint64 fileId)
+//! The first target recorded for the file's batch (by approval or an upload), or empty, and the file as
+//! "item · name" for the title.
+std::pair<QString, QString> recordedTarget(const Workspace &workspace, qint64 fileId)
 {
     auto catalog = Catalog::open(workspace.catalog());
     if (!catalog)
@@ -62,8 +63,11 @@ QString recordedTarget(const Workspace &workspace, qint64 fileId)
     auto file = (*catalog)->file(fileId);
     if (!file)
         return {};
+    // As the file table shows it: the item, then the file's name within it.
+    const QString label =
+        file->item.isEmpty() ? file->name : UploadPreviewDialog::tr("%1 · %2").arg(file->item, file->name);
     auto specs = (*catalog)->batchTargetSpecs(file->batchId);
-    return specs && !specs->isEmpty() ? specs->first().spec : QString();
+    return {specs && !specs->isEmpty() ? specs->first().spec : QString(), label};
 }
 
 } // namespace
@@ -110,8 +114,12 @@ UploadPreviewDialog::UploadPreviewDialog(const Workspace &workspace, const QStri
     connect(&m_watcher, &QFutureWatcher<Result<QJsonObject>>::finished, this,
             [this] { showResult(m_watcher.result()); });
     // The batch's own target comes first; the field keeps whatever the curator typed meanwhile.
-    connect(&m_batchTarget, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString recorded = m_batchTarget.result();
+    connect(&m_batchTarget, &QFutureWatcher<Opening>::finished, this, [this] {
+        const Opening opening = m_batchTarget.result();
+        // Several previews may be open at once (the dialog does not block the window): each names its file.
+        if (!opening.file.isEmpty())
+            setWindowTitle(tr("Upload Preview: %1").arg(opening.file));
+        const QString recorded = opening.target;
         if (m_asked)
             return;
         if (!recorded.isEmpty() && !m_target->isModified())
@@ -129,7 +137,10 @@ UploadPreviewDialog::UploadPreviewDialog(const Workspace &workspace, const QStri
     layout->addWidget(buttons);
     resize(760, 520);
     m_state->setText(tr("Looking up the batch's target…"));
-    m_batchTarget.setFuture(QtConcurrent::run(recordedTarget, m_workspace, m_fileId));
+    m_batchTarget.setFuture(QtConcurrent::run([workspace = m_workspace, fileId = m_fileId] {
+        const auto [target, file] = recordedTarget(workspace, fileId);
+        return Opening{target, file};
+    }));
 }
 
 UploadPreviewDialog::~UploadPreviewDialog()

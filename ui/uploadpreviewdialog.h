@@ -51,7 +51,13 @@ private:
     QPlainTextEdit *m_text;
     QPushButton *m_refresh;
     QFutureWatcher<Result<QJsonObject>> m_watcher;
-    QFutureWatcher<QString> m_batchTarget;
+    //! What the dialog looks up when it opens: the batch's recorded target and the file's item/name.
+    struct Opening
+    {
+        QString target;
+        QString file;
+    };
+    QFutureWatcher<Opening> m_batchTarget;
     QJsonObject m_preview;
     bool m_asked = false; //!< a preview was asked for: the batch's target no longer replaces the field
 };

@@ -13,6 +13,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -91,6 +93,78 @@ private slots:
             m_ws.cli({QStringLiteral("dedup"), QString::number(m_batch), QStringLiteral("--target"), m_spec,
                       QStringLiteral("--title-template"), QStringLiteral("{identifier}{ext}")});
         QCOMPARE(dedup.exitCode, 1);
+    }
+
+    //! In the main window the view sits in a dock of about 45 % of the screen's height, inside a scroll area.
+    //! Every control stays in sight there, on a 1280 x 800 screen in English and a 1024 x 700 one in German:
+    //! the comparison scrolls by itself. The decision buttons were below the dock's edge at 1280 x 800 (A
+    //! toggled a box the curator could not see), and in German the row was wider than 1024 pixels, so Undo
+    //! and the Check button were cut off behind a horizontal scroll bar.
+    void decisionButtonsStayInSightWhenDocked_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<QSize>("dockSize");
+        QTest::newRow("English, 1280 x 800") << QString() << QSize(1270, 360);
+        QTest::newRow("German, 1024 x 700") << QStringLiteral("de_DE") << QSize(1014, 310);
+    }
+
+    void decisionButtonsStayInSightWhenDocked()
+    {
+        auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());
+        QVERIFY(workspace);
+        QThread engineThread;
+        engineThread.start();
+        // Stopped after the view is gone, also when a check below returns early.
+        const auto stop = qScopeGuard([&] {
+            engineThread.quit();
+            engineThread.wait();
+        });
+        QFETCH(QString, locale);
+        QFETCH(QSize, dockSize);
+        const test::Translation translation(locale);
+        QVERIFY(translation.isReady());
+        {
+            QScrollArea dock;
+            dock.setWidgetResizable(true);
+            dock.setFrameShape(QFrame::NoFrame);
+            auto *view = new DuplicatesView(*workspace, QString(), &engineThread);
+            dock.setWidget(view);
+            dock.resize(dockSize);
+            dock.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dock));
+            QSignalSpy loaded(view, &DuplicatesView::casesLoaded);
+            QSignalSpy thumbs(view, &DuplicatesView::thumbnailShown);
+            view->setBatch(m_batch);
+            QVERIFY(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, 20000));
+            QVERIFY(QTest::qWaitFor([&] { return thumbs.size() >= 2; }, 20000));
+            QCoreApplication::processEvents();
+            const QRect visible = dock.viewport()->rect();
+            QList<QWidget *> mustShow{view->findChild<QCheckBox *>(QStringLiteral("allSimilar")),
+                                      view->findChild<QWidget *>(QStringLiteral("undoDecision")),
+                                      view->findChild<QWidget *>(QStringLiteral("checkButton")),
+                                      view->findChild<QWidget *>(QStringLiteral("decisionNote"))};
+            for (const char *action : {"action-skip", "action-upload", "action-rename", "action-overwrite",
+                                       "action-move", "action-link", "action-hand-fix"})
+                mustShow.append(view->findChild<QPushButton *>(QLatin1String(action)));
+            for (QWidget *w : std::as_const(mustShow)) {
+                QVERIFY(w);
+                const QRect where(w->mapTo(dock.viewport(), QPoint(0, 0)), w->size());
+                QVERIFY2(visible.contains(where),
+                         qPrintable(QStringLiteral("%1 at x %2..%3, y %4..%5; the dock shows %6 x %7")
+                                        .arg(w->objectName())
+                                        .arg(where.left())
+                                        .arg(where.right())
+                                        .arg(where.top())
+                                        .arg(where.bottom())
+                                        .arg(visible.width())
+                                        .arg(visible.height())));
+            }
+            // The comparison is still all there, a scroll away.
+            auto *compare = view->findChild<QScrollArea *>(QStringLiteral("compareScroll"));
+            QVERIFY(compare);
+            QVERIFY(
+                compare->widget()->isAncestorOf(view->findChild<QLabel *>(QStringLiteral("theirThumbnail"))));
+        }
     }
 
     void clearsCasesFromTheKeyboard()

@@ -16,6 +16,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -109,6 +110,8 @@ class TestReviewView : public QObject
 private slots:
     void initTestCase();
     void keysAloneThroughFiftyItems();
+    void fitsTheScreenWithEveryDecisionInReach_data();
+    void fitsTheScreenWithEveryDecisionInReach();
     void rejectFromTheView();
     void approveNeedsAReasonToOverride();
     void openedFromTheMainWindow();
@@ -302,6 +305,78 @@ void TestReviewView::keysAloneThroughFiftyItems()
             .arg(batch)));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toInt(), 50 + 2);
+}
+
+//! The window opens within the screen: a fixed 1280 x 860 put the Target field and the Approve and Reject
+//! buttons below the edge of a 1280 x 800 screen. Opening the fail panel (F) leaves the page being judged as
+//! wide as it was: its one-line hint widened the item column and squeezed the preview by a third. The target
+//! field has its key.
+void TestReviewView::fitsTheScreenWithEveryDecisionInReach_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("English, 1280 x 800") << QString() << QSize(1280, 800);
+    QTest::newRow("German, 1024 x 700") << QStringLiteral("de_DE") << QSize(1024, 665);
+}
+
+void TestReviewView::fitsTheScreenWithEveryDecisionInReach()
+{
+    QFETCH(QString, locale);
+    QFETCH(QSize, size);
+    const test::Translation translation(locale);
+    QVERIFY(translation.isReady());
+    test::Workspace ws;
+    const qint64 batch = makeBatch(ws, QStringLiteral("B6000-RT1"), 8);
+    QVERIFY(batch > 0);
+    Session s = open(ws, batch);
+    QVERIFY(s.view);
+    ReviewView &view = *s.view;
+    const QSize screen = view.screen()->availableGeometry().size();
+    const QSize least = view.minimumSizeHint();
+    QVERIFY2(view.height() <= std::max(least.height(), screen.height()) &&
+                 view.width() <= std::max(least.width(), screen.width()),
+             qPrintable(QStringLiteral("window %1 x %2 on a screen of %3 x %4")
+                            .arg(view.width())
+                            .arg(view.height())
+                            .arg(screen.width())
+                            .arg(screen.height())));
+    auto *approve = view.findChild<QPushButton *>(QStringLiteral("approveButton"));
+    QVERIFY(view.rect().contains(QRect(approve->mapTo(&view, QPoint(0, 0)), approve->size())));
+
+    // The three columns at their first widths on the row's screen.
+    view.resize(size);
+    QTRY_COMPARE_WITH_TIMEOUT(view.preview()->state(), PreviewWidget::State::Ready, 20000);
+    QCoreApplication::processEvents();
+    const int before = view.preview()->width();
+    press(&view, Qt::Key_F);
+    auto *panel = view.findChild<QWidget *>(QStringLiteral("failPanel"));
+    QVERIFY(panel->isVisible());
+    QCoreApplication::processEvents();
+    QVERIFY2(
+        view.preview()->width() >= before - 2,
+        qPrintable(
+            QStringLiteral("the preview went from %1 to %2 px").arg(before).arg(view.preview()->width())));
+    // The hint is still readable, wrapped in the item column.
+    auto *hint = view.findChild<QLabel *>(QStringLiteral("failHint"));
+    QVERIFY(hint && hint->isVisible() && hint->width() <= panel->width());
+    // The note and the target field are wide enough to read what is typed (in German beside the long
+    // buttons they were a letter or two wide), and every button is inside the window.
+    const int letter = view.fontMetrics().averageCharWidth();
+    const auto *note = view.findChild<QLineEdit *>(QStringLiteral("defectNote"));
+    const auto *target = view.findChild<QLineEdit *>(QStringLiteral("target"));
+    QVERIFY2(note->width() >= 20 * letter, qPrintable(QString::number(note->width())));
+    QVERIFY2(target->width() >= 30 * letter, qPrintable(QString::number(target->width())));
+    for (const char *name : {"approveButton", "rejectButton"}) {
+        const auto *button = view.findChild<QPushButton *>(QLatin1String(name));
+        QVERIFY2(view.rect().contains(QRect(button->mapTo(&view, QPoint(0, 0)), button->size())), name);
+    }
+    press(&view, Qt::Key_Escape);
+    QVERIFY(!panel->isVisible());
+
+    // Alt+T goes to the target field (its label had no mnemonic: only the mouse or a row of Tabs reached it);
+    // in German Alt+E, as Alt+Z is Zurückweisen.
+    press(&view, locale.isEmpty() ? Qt::Key_T : Qt::Key_E, Qt::AltModifier);
+    QCOMPARE(QApplication::focusWidget(), view.findChild<QLineEdit *>(QStringLiteral("target")));
 }
 
 void TestReviewView::rejectFromTheView()

@@ -5,9 +5,11 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -133,6 +135,47 @@ private Q_SLOTS:
         QCOMPARE(dialog.preferences().settings.list(QStringLiteral("review/defect_reasons")),
                  QStringList(
                      {QStringLiteral("cropped"), QStringLiteral("page missing"), QStringLiteral("skewed")}));
+    }
+
+    //! The box shows six reasons whole, as many as the defaults: its height held six lines of text but
+    //! not its frame and margins, so the sixth default reason was cut in half behind a scroll bar.
+    void sixDefectReasonsShowWithoutScrolling()
+    {
+        SettingsDialog dialog(Preferences{});
+        auto *reasons = byAccessibleName<QPlainTextEdit>(&dialog, QStringLiteral("Defect reasons"));
+        QVERIFY(reasons);
+        reasons->setPlainText(QStringLiteral("unreadable\npage missing\nwrong page order\ncropped or skewed\n"
+                                             "poor image quality\nmetadata wrong"));
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        tabs->setCurrentIndex(tabs->indexOf(reasons->parentWidget()));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(reasons->isVisible());
+        QCOMPARE(reasons->verticalScrollBar()->maximum(), 0);
+        // A seventh scrolls, as a longer list should.
+        reasons->appendPlainText(QStringLiteral("wrong item"));
+        QTRY_VERIFY(reasons->verticalScrollBar()->maximum() > 0);
+    }
+
+    //! Settings > Quality: the schema folder field has its box's width (it shared a row with Browse and
+    //! showed a few letters of a path; in German at 1024 x 700 four letters of its hint).
+    void schemaFolderFieldIsReadable()
+    {
+        SettingsDialog dialog(Preferences{});
+        auto *schemas = byAccessibleName<QLineEdit>(&dialog, QStringLiteral("XML schema folder or catalog"));
+        QVERIFY(schemas);
+        auto *tabs = dialog.findChild<QTabWidget *>();
+        auto *box = dialog.findChild<QWidget *>(QStringLiteral("schemasBox"));
+        QVERIFY(tabs && box);
+        tabs->setCurrentIndex(tabs->count() - 1);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(schemas->isVisible());
+        QVERIFY2(
+            schemas->width() >= box->contentsRect().width() * 8 / 10,
+            qPrintable(QStringLiteral("%1 of %2 px").arg(schemas->width()).arg(box->contentsRect().width())));
+        QCOMPARE(schemas->toolTip(), schemas->placeholderText());
     }
 
     void anEmptyCuratorShowsWhoIsRecorded()

@@ -72,6 +72,17 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(m_ws.file(QStringLiteral("archive/access"))));
     }
 
+    //! The dialog does not block the window, so several may be open: each names its file in its title (they
+    //! all said "Upload Preview", and the file showed only once a preview had been asked for).
+    void titleNamesTheFile()
+    {
+        auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());
+        QVERIFY(workspace);
+        UploadPreviewDialog dialog(*workspace, {}, m_fileId);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.windowTitle(),
+                                  QStringLiteral("Upload Preview: rec-1/page1 · page1.xml"), 20000);
+    }
+
     void startsWithTheBatchsTargetInWords()
     {
         auto workspace = Workspace::resolve(m_ws.catalog(), m_ws.store());

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <sys/stat.h>
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -195,6 +197,25 @@ QStringList otherHostWrapper(const QString &hostName)
             QStringLiteral("-c"),
             QStringLiteral("hostname %1 && exec \"$@\"").arg(hostName),
             QStringLiteral("sh")};
+}
+
+Translation::Translation(const QString &locale)
+    : m_wanted(!locale.isEmpty())
+{
+    if (m_wanted && m_translator.load(QLocale(locale), QStringLiteral("gatehouse"), QStringLiteral("_"),
+                                      QStringLiteral(":/i18n")))
+        m_installed = QCoreApplication::installTranslator(&m_translator);
+}
+
+Translation::~Translation()
+{
+    if (m_installed)
+        QCoreApplication::removeTranslator(&m_translator);
+}
+
+bool Translation::isReady() const
+{
+    return !m_wanted || m_installed;
 }
 
 } // namespace gh::test

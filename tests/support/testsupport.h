@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTranslator>
 
 namespace gh::test {
 
@@ -88,5 +89,26 @@ FileIdentity fileIdentity(const QString &path);
     another workstation's; empty when this machine cannot do that (no privilege for namespaces).
 */
 QStringList otherHostWrapper(const QString &hostName);
+
+/*!
+    Gatehouse's translation for a locale ("de_DE", "da_DK"), read from the ui library's resources (:/i18n) and
+    installed while this object lives, as main() does for the system locale; an empty locale is English and
+    installs nothing. Tests that look at a window in another language create one before the window.
+*/
+class Translation
+{
+public:
+    explicit Translation(const QString &locale);
+    ~Translation();
+    Translation(const Translation &) = delete;
+    Translation &operator=(const Translation &) = delete;
+    //! False when a locale was asked for and its catalogue could not be loaded.
+    bool isReady() const;
+
+private:
+    QTranslator m_translator;
+    bool m_wanted = false;
+    bool m_installed = false;
+};
 
 } // namespace gh::test

@@ -4752,7 +4752,7 @@
         <translation>Som &amp;tabel</translation>
     </message>
     <message>
-        <source>As &amp;Thumbnails</source>
+        <source>As T&amp;humbnails</source>
         <translation>Som mi&amp;niaturer</translation>
     </message>
     <message>
@@ -6058,8 +6058,8 @@
         <translation>Genoptag batchen</translation>
     </message>
     <message>
-        <source>Carry on where the batch stopped: fetch the files still to do (F5).</source>
-        <translation>Fortsæt, hvor batchen stoppede: hent de filer, der mangler (F5).</translation>
+        <source>Carry on where the batch stopped: every stage with work left goes on (F5).</source>
+        <translation>Fortsæt, hvor batchen stoppede: hvert trin med arbejde tilbage fortsætter (F5).</translation>
     </message>
     <message>
         <source>Check the batch again</source>

@@ -4752,7 +4752,7 @@
         <translation>Als &amp;Tabelle</translation>
     </message>
     <message>
-        <source>As &amp;Thumbnails</source>
+        <source>As T&amp;humbnails</source>
         <translation>Als Vorschau&amp;bilder</translation>
     </message>
     <message>
@@ -6058,8 +6058,8 @@
         <translation>Stapel fortsetzen</translation>
     </message>
     <message>
-        <source>Carry on where the batch stopped: fetch the files still to do (F5).</source>
-        <translation>Dort weitermachen, wo der Stapel anhielt: die ausstehenden Dateien abrufen (F5).</translation>
+        <source>Carry on where the batch stopped: every stage with work left goes on (F5).</source>
+        <translation>Dort weitermachen, wo der Stapel angehalten hat: jede Stufe mit offener Arbeit läuft weiter (F5).</translation>
     </message>
     <message>
         <source>Check the batch again</source>

@@ -505,7 +505,7 @@ void MainWindow::createActions()
     auto *layouts = new QActionGroup(this);
     m_tableAction = view->addAction(tr("As a &Table"), this, [this] { setFilesView(0); });
     m_tableAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    m_gridAction = view->addAction(tr("As &Thumbnails"), this, [this] { setFilesView(1); });
+    m_gridAction = view->addAction(tr("As T&humbnails"), this, [this] { setFilesView(1); });
     m_gridAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     for (QAction *action : {m_tableAction, m_gridAction}) {
         action->setCheckable(true);

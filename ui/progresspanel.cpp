@@ -42,7 +42,7 @@ ProgressPanel::ProgressPanel(QWidget *parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_resume->setObjectName(QStringLiteral("resumeButton"));
     m_resume->setAccessibleName(tr("Resume the batch"));
-    m_resume->setToolTip(tr("Carry on where the batch stopped: fetch the files still to do (F5)."));
+    m_resume->setToolTip(tr("Carry on where the batch stopped: every stage with work left goes on (F5)."));
     m_recheck->setObjectName(QStringLiteral("recheckButton"));
     m_recheck->setAccessibleName(tr("Check the batch again"));
     m_recheck->setToolTip(tr("Read the sidecars and manifests again and verify every stored copy; only "

@@ -1566,13 +1566,17 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
 {
     // Both engines answer this with a walk of files_batch in id order and one primary-key probe of
     // file_stages per condition: a page costs the same at the start and at the end of a million files.
-    QString sql = QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM file_stages s WHERE s.file_id = f.id"
-                                 " AND s.stage = ? AND s.state <> 'pending')");
+    // The probes are scalar subqueries, not [NOT] EXISTS: PostgreSQL turns those into joins planned from its
+    // statistics, and statistics taken before a stage ran say it has no rows; the plan then read every row
+    // the stage had written for each file of a page (a check claim at 10^5 files: 2.2 s a page, quadratic
+    // over the batch; now 2 ms, EXPLAIN ANALYZE).
+    QString sql = QStringLiteral(" AND COALESCE((SELECT s.state FROM file_stages s WHERE s.file_id = f.id"
+                                 " AND s.stage = ?), 'pending') = 'pending'");
     values.append(StageInfo::key(pending.stage));
     if (pending.after == Stage::Intake) {
         // Intake records only what it refused.
-        sql += QStringLiteral(
-            " AND NOT EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = 'intake')");
+        sql += QStringLiteral(" AND (SELECT g.stage FROM file_stages g WHERE g.file_id = f.id"
+                              " AND g.stage = 'intake') IS NULL");
     } else if (pending.settled) {
         // A transient failure waits for the stage before to try it again.
         QList<FileStatus> transient;
@@ -1580,13 +1584,12 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
             if (StatusInfo::isTransient(s))
                 transient.append(s);
         }
-        sql += u" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id AND g.stage = ?"
-               u" AND g.state <> 'pending' AND g.status NOT IN (" +
-               statusList(transient) + u"))";
+        sql += u" AND (SELECT g.state <> 'pending' AND g.status NOT IN (" + statusList(transient) +
+               u") FROM file_stages g WHERE g.file_id = f.id AND g.stage = ?)";
         values.append(StageInfo::key(pending.after));
     } else {
-        sql += QStringLiteral(" AND EXISTS (SELECT 1 FROM file_stages g WHERE g.file_id = f.id"
-                              " AND g.stage = ? AND g.state = 'done')");
+        sql += QStringLiteral(" AND (SELECT g.state FROM file_stages g WHERE g.file_id = f.id"
+                              " AND g.stage = ?) = 'done'");
         values.append(StageInfo::key(pending.after));
     }
     return sql;

@@ -1409,6 +1409,125 @@ Status insertItems(Catalog &catalog, QList<NewItem> &items)
     return insertPendingFiles(catalog, run);
 }
 
+namespace {
+
+// Parameters a multi-row statement takes on each engine (runRows()): a page of 256 outcomes of 16 columns
+// in one PostgreSQL statement; SQLite near 128.
+constexpr qsizetype s_postgresRowParameters = 8192;
+constexpr qsizetype s_sqliteRowParameters = 128;
+
+QString rowList(const RowStatement &statement, qsizetype rows)
+{
+    const qsizetype columns = statement.types.size();
+    QString first = QStringLiteral("(");
+    for (qsizetype c = 0; c < columns; ++c) {
+        if (c > 0)
+            first += QStringLiteral(", ");
+        const QString &type = statement.types.at(c);
+        first += type.isEmpty() ? QStringLiteral("?") : u"CAST(? AS " + type + u')';
+    }
+    first += u')';
+    const QString other = u'(' + QStringLiteral("?, ").repeated(columns - 1) + u"?)";
+    QString sql = statement.head;
+    sql.reserve(sql.size() + first.size() + (rows - 1) * (other.size() + 2) + statement.tail.size());
+    sql += first;
+    for (qsizetype i = 1; i < rows; ++i) {
+        sql += QStringLiteral(", ");
+        sql += other;
+    }
+    sql += statement.tail;
+    return sql;
+}
+
+//! \a files with one entry per id, the last given for it (what writing them one by one would leave): a
+//! multi-row upsert may not touch a row twice.
+QList<FileRecord> lastOfEach(const QList<FileRecord> &files)
+{
+    QHash<qint64, qsizetype> last;
+    last.reserve(files.size());
+    for (qsizetype i = 0; i < files.size(); ++i)
+        last.insert(files.at(i).id, i);
+    if (last.size() == files.size())
+        return files;
+    QList<FileRecord> once;
+    once.reserve(last.size());
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        if (last.value(files.at(i).id) == i)
+            once.append(files.at(i));
+    }
+    return once;
+}
+
+//! What writing the outcomes of \a files from \a first to \a last (inclusive) is, for an error.
+QString outcomesOf(const QList<FileRecord> &files, qsizetype first, qsizetype last)
+{
+    return first == last ? Catalog::tr("recording the outcome for file %1").arg(files.at(first).name)
+                         : Catalog::tr("recording the outcomes for files %1 to %2")
+                               .arg(files.at(first).name, files.at(last).name);
+}
+
+} // namespace
+
+Status runRows(Catalog &catalog, const RowStatement &statement, qsizetype rows,
+               const std::function<void(QSqlQuery &query, qsizetype row)> &bind,
+               const std::function<QString(qsizetype first, qsizetype last)> &what)
+{
+    const qsizetype columns = std::max<qsizetype>(1, statement.types.size());
+    const qsizetype parameters = catalog.dialect().engine() == SqlDialect::Engine::Postgres
+                                     ? s_postgresRowParameters
+                                     : s_sqliteRowParameters;
+    const qsizetype perStatement = std::max<qsizetype>(1, parameters / columns);
+    // The statement for a full chunk is prepared once and run for each; the rest gets its own.
+    std::optional<QSqlQuery> full;
+    for (qsizetype first = 0; first < rows; first += perStatement) {
+        const qsizetype count = std::min(perStatement, rows - first);
+        std::optional<QSqlQuery> rest;
+        std::optional<QSqlQuery> &slot = count == perStatement ? full : rest;
+        if (!slot) {
+            slot.emplace(catalog.database());
+            slot->setForwardOnly(true);
+            if (!slot->prepare(rowList(statement, count)))
+                return catalog.sqlError(*slot, what(first, first + count - 1));
+        }
+        QSqlQuery &q = *slot;
+        for (qsizetype row = first; row < first + count; ++row)
+            bind(q, row);
+        if (!q.exec())
+            return catalog.sqlError(q, what(first, first + count - 1));
+    }
+    return {};
+}
+
+Status insertEventRows(Catalog &catalog, const QList<EventRecord> &events)
+{
+    static const RowStatement statement{
+        QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at, outcome, agent,"
+                       " detail) VALUES "),
+        QStringList(8),
+        {}};
+    const QString now = Catalog::toDbTime(QDateTime::currentDateTimeUtc());
+    return runRows(
+        catalog, statement, events.size(),
+        [&](QSqlQuery &q, qsizetype row) {
+            const EventRecord &e = events.at(row);
+            q.addBindValue(e.batchId);
+            q.addBindValue(e.itemId > 0 ? QVariant(e.itemId) : QVariant(QMetaType::fromType<qint64>()));
+            q.addBindValue(e.fileId > 0 ? QVariant(e.fileId) : QVariant(QMetaType::fromType<qint64>()));
+            q.addBindValue(notNull(e.type));
+            q.addBindValue(e.at.isValid() ? Catalog::toDbTime(e.at) : now);
+            q.addBindValue(notNull(e.outcome));
+            q.addBindValue(notNull(e.agent));
+            q.addBindValue(notNull(e.detail));
+        },
+        [&](qsizetype first, qsizetype last) {
+            return first == last ? Catalog::tr("recording a %1 event").arg(events.at(first).type)
+                                 : Catalog::tr("recording events %1 to %2 (%3 to %4)")
+                                       .arg(first + 1)
+                                       .arg(last + 1)
+                                       .arg(events.at(first).type, events.at(last).type);
+        });
+}
+
 Result<QList<FileRecord>> Catalog::files(qint64 batchId, const FileQuery &query)
 {
     // A walk over every file pages along the primary key (pagedBatch(): the batch index would make each page
@@ -1501,33 +1620,59 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
 Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
                               const QList<HttpCacheEntry> &cache)
 {
-    QSqlQuery &q =
-        prepared(m_recordOutcome,
-                 QStringLiteral(
-                     "UPDATE files SET size = ?, md5 = ?, sha1 = ?, sha256 = ?, mimetype = ?, status = ?,"
-                     " error = ?, attempts = ?, stored_key = ?, processed_at = ?, http_status = ?, etag = ?,"
-                     " last_modified = ?, terminal_url = ?, hops = ? WHERE id = ?"));
-    for (const FileRecord &f : files) {
-        q.addBindValue(nullableSize(f.size));
-        q.addBindValue(nullable(f.digests.md5));
-        q.addBindValue(nullable(f.digests.sha1));
-        q.addBindValue(nullable(f.digests.sha256));
-        q.addBindValue(nullable(f.mimetype));
-        q.addBindValue(StatusInfo::key(f.status));
-        q.addBindValue(nullable(f.error));
-        q.addBindValue(f.attempts);
-        q.addBindValue(nullable(f.storedKey));
-        q.addBindValue(nullable(toDbTime(f.processedAt)));
-        q.addBindValue(f.httpStatus > 0 ? QVariant(f.httpStatus) : QVariant(QMetaType::fromType<int>()));
-        q.addBindValue(nullable(f.etag));
-        q.addBindValue(nullable(f.lastModified));
-        q.addBindValue(nullable(f.terminalUrl));
-        q.addBindValue(f.hops.isEmpty() ? QVariant(QMetaType::fromType<QString>())
-                                        : QVariant(jsonText(f.hops)));
-        q.addBindValue(f.id);
-        if (!q.exec())
-            return sqlError(q, tr("recording the outcome for file %1").arg(f.name));
-    }
+    // One statement for the page's files (runRows()), not one per file.
+    static const RowStatement outcomes{
+        QStringLiteral("WITH v (id, size, md5, sha1, sha256, mimetype, status, error, attempts, stored_key,"
+                       " processed_at, http_status, etag, last_modified, terminal_url, hops) AS (VALUES "),
+        {QStringLiteral("BIGINT"),
+         QStringLiteral("BIGINT"),
+         {},
+         {},
+         {},
+         {},
+         {},
+         {},
+         QStringLiteral("INTEGER"),
+         {},
+         {},
+         QStringLiteral("INTEGER"),
+         {},
+         {},
+         {},
+         {}},
+        QStringLiteral(
+            ") UPDATE files SET size = v.size, md5 = v.md5, sha1 = v.sha1, sha256 = v.sha256,"
+            " mimetype = v.mimetype, status = v.status, error = v.error, attempts = v.attempts,"
+            " stored_key = v.stored_key, processed_at = v.processed_at, http_status = v.http_status,"
+            " etag = v.etag, last_modified = v.last_modified, terminal_url = v.terminal_url,"
+            " hops = v.hops FROM v WHERE files.id = v.id")};
+    const QList<FileRecord> once = lastOfEach(files);
+    if (Status s = runRows(
+            *this, outcomes, once.size(),
+            [&](QSqlQuery &q, qsizetype row) {
+                const FileRecord &f = once.at(row);
+                q.addBindValue(f.id);
+                q.addBindValue(nullableSize(f.size));
+                q.addBindValue(nullable(f.digests.md5));
+                q.addBindValue(nullable(f.digests.sha1));
+                q.addBindValue(nullable(f.digests.sha256));
+                q.addBindValue(nullable(f.mimetype));
+                q.addBindValue(StatusInfo::key(f.status));
+                q.addBindValue(nullable(f.error));
+                q.addBindValue(f.attempts);
+                q.addBindValue(nullable(f.storedKey));
+                q.addBindValue(nullable(toDbTime(f.processedAt)));
+                q.addBindValue(f.httpStatus > 0 ? QVariant(f.httpStatus)
+                                                : QVariant(QMetaType::fromType<int>()));
+                q.addBindValue(nullable(f.etag));
+                q.addBindValue(nullable(f.lastModified));
+                q.addBindValue(nullable(f.terminalUrl));
+                q.addBindValue(f.hops.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                : QVariant(jsonText(f.hops)));
+            },
+            [&](qsizetype first, qsizetype last) { return outcomesOf(once, first, last); });
+        !s)
+        return s;
     if (Status s = writeStageRows(Stage::Fetch, files, false); !s)
         return s;
     if (Status s = insertEvents(events); !s)
@@ -1597,46 +1742,63 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
 
 Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool overall)
 {
-    QSqlQuery &q = prepared(
-        m_upsertStage,
+    // One statement each for the page's stage rows and overall statuses (runRows()), not one per file.
+    static const RowStatement stageRows{
         QStringLiteral("INSERT INTO file_stages (file_id, stage, batch_id, state, status, attempts, detail,"
-                       " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (file_id, stage) DO UPDATE SET state = excluded.state,"
+                       " updated_at) VALUES "),
+        QStringList(8),
+        QStringLiteral(" ON CONFLICT (file_id, stage) DO UPDATE SET state = excluded.state,"
                        " status = excluded.status, attempts = excluded.attempts, detail = excluded.detail,"
-                       " updated_at = excluded.updated_at"));
+                       " updated_at = excluded.updated_at")};
+    static const RowStatement overallRows{
+        QStringLiteral("WITH v (id, status, error, attempts, processed_at) AS (VALUES "),
+        {QStringLiteral("BIGINT"), {}, {}, QStringLiteral("INTEGER"), {}},
+        QStringLiteral(") UPDATE files SET status = v.status, error = v.error, attempts = v.attempts,"
+                       " processed_at = v.processed_at FROM v WHERE files.id = v.id")};
     const QString stageKey = StageInfo::key(stage);
     const QString now = toDbTime(QDateTime::currentDateTimeUtc());
-    for (const FileRecord &f : files) {
-        // A file put back keeps the outcome it had (the row still says why); only its state changes.
-        const FileStageState state = FileStateInfo::stateFor(f.status);
-        q.addBindValue(f.id);
-        q.addBindValue(stageKey);
-        q.addBindValue(f.batchId);
-        q.addBindValue(FileStateInfo::key(state));
-        q.addBindValue(StatusInfo::key(f.status));
-        q.addBindValue(f.attempts);
-        q.addBindValue(notNull(f.error));
-        q.addBindValue(f.processedAt.isValid() ? toDbTime(f.processedAt) : now);
-        if (!q.exec())
-            return sqlError(q, tr("recording the %1 stage of file %2").arg(stageKey, f.name));
-    }
+    const QList<FileRecord> once = lastOfEach(files);
+    if (Status s = runRows(
+            *this, stageRows, once.size(),
+            [&](QSqlQuery &q, qsizetype row) {
+                // A file put back keeps the outcome it had (the row still says why); only its state changes.
+                const FileRecord &f = once.at(row);
+                q.addBindValue(f.id);
+                q.addBindValue(stageKey);
+                q.addBindValue(f.batchId);
+                q.addBindValue(FileStateInfo::key(FileStateInfo::stateFor(f.status)));
+                q.addBindValue(StatusInfo::key(f.status));
+                q.addBindValue(f.attempts);
+                q.addBindValue(notNull(f.error));
+                q.addBindValue(f.processedAt.isValid() ? toDbTime(f.processedAt) : now);
+            },
+            [&](qsizetype first, qsizetype last) {
+                return first == last
+                           ? tr("recording the %1 stage of file %2").arg(stageKey, once.at(first).name)
+                           : tr("recording the %1 stage of files %2 to %3")
+                                 .arg(stageKey, once.at(first).name, once.at(last).name);
+            });
+        !s)
+        return s;
     if (Status s = announceFiles(*this, files, CatalogChange::Files); !s)
         return s;
     if (!overall)
         return {};
-    QSqlQuery &o =
-        prepared(m_updateOverall, QStringLiteral("UPDATE files SET status = ?, error = ?, attempts = ?,"
-                                                 " processed_at = ? WHERE id = ?"));
-    for (const FileRecord &f : files) {
-        o.addBindValue(StatusInfo::key(f.status));
-        o.addBindValue(nullable(f.error));
-        o.addBindValue(f.attempts);
-        o.addBindValue(nullable(toDbTime(f.processedAt)));
-        o.addBindValue(f.id);
-        if (!o.exec())
-            return sqlError(o, tr("recording the status of file %1").arg(f.name));
-    }
-    return {};
+    return runRows(
+        *this, overallRows, once.size(),
+        [&](QSqlQuery &q, qsizetype row) {
+            const FileRecord &f = once.at(row);
+            q.addBindValue(f.id);
+            q.addBindValue(StatusInfo::key(f.status));
+            q.addBindValue(nullable(f.error));
+            q.addBindValue(f.attempts);
+            q.addBindValue(nullable(toDbTime(f.processedAt)));
+        },
+        [&](qsizetype first, qsizetype last) {
+            return first == last ? tr("recording the status of file %1").arg(once.at(first).name)
+                                 : tr("recording the status of files %1 to %2")
+                                       .arg(once.at(first).name, once.at(last).name);
+        });
 }
 
 Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
@@ -2264,24 +2426,7 @@ Result<QStringList> Catalog::deliveredTargets(qint64 batchId)
 
 Status Catalog::insertEvents(const QList<EventRecord> &events)
 {
-    if (events.isEmpty())
-        return {};
-    QSqlQuery &q = prepared(
-        m_insertEvent, QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at,"
-                                      " outcome, agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const EventRecord &e : events) {
-        q.addBindValue(e.batchId);
-        q.addBindValue(e.itemId > 0 ? QVariant(e.itemId) : QVariant(QMetaType::fromType<qint64>()));
-        q.addBindValue(e.fileId > 0 ? QVariant(e.fileId) : QVariant(QMetaType::fromType<qint64>()));
-        q.addBindValue(e.type);
-        q.addBindValue(toDbTime(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()));
-        q.addBindValue(e.outcome);
-        q.addBindValue(e.agent);
-        q.addBindValue(notNull(e.detail));
-        if (!q.exec())
-            return sqlError(q, tr("recording a %1 event").arg(e.type));
-    }
-    return {};
+    return insertEventRows(*this, events);
 }
 
 Status Catalog::addEvents(const QList<EventRecord> &events)

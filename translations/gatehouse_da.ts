@@ -2817,10 +2817,6 @@
         <translation>Fortryd (%1)</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Mål:</translation>
-    </message>
-    <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
         <translation>Denne batch er endnu ikke kontrolleret for dubletter: skriv et mål, og tryk på Kontrollér.</translation>
     </message>
@@ -2945,6 +2941,18 @@
     <message>
         <source>Checking for duplicates against %1…</source>
         <translation>Kontrollerer for dubletter mod %1…</translation>
+    </message>
+    <message>
+        <source>Check against</source>
+        <translation>Kontrollér mod</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Mål:</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gainst:</source>
+        <translation>Kontrollér &amp;mod:</translation>
     </message>
 </context>
 <context>
@@ -9585,8 +9593,8 @@
         <translation>--jobs tager et tal fra 1 til 256.</translation>
     </message>
     <message>
-        <source>Copy or download and hash every pending file of a batch.</source>
-        <translation>Kopiér eller download og beregn kontrolsum for hver ventende fil i en batch.</translation>
+        <source>Copy or download and hash every pending file of a batch, then run its automatic QA and duplicate stages (what comes before the curator&apos;s review).</source>
+        <translation>Kopiér eller download og beregn kontrolsum for hver ventende fil i en batch, og kør derefter dens automatiske QA og dubletkontrol (det, der kommer før kuratorens gennemgang).</translation>
     </message>
     <message>
         <source>The batch id.</source>
@@ -9649,8 +9657,8 @@
         <translation>opret en batch fra en kilde; udskriv dens id</translation>
     </message>
     <message>
-        <source>copy/download and hash every pending file</source>
-        <translation>kopiér/download og beregn kontrolsum for hver ventende fil</translation>
+        <source>copy/download and hash every pending file, then QA and duplicates</source>
+        <translation>kopiér/download og beregn kontrolsum for hver ventende fil, derefter QA og dubletter</translation>
     </message>
     <message>
         <source>load + every automatic stage</source>

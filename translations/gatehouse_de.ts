@@ -956,15 +956,15 @@
     </message>
     <message>
         <source>reading the decision on batch %1</source>
-        <translation>beim Lesen der Entscheidung über Batch %1</translation>
+        <translation>beim Lesen der Entscheidung über Stapel %1</translation>
     </message>
     <message>
         <source>There is no batch %1.</source>
-        <translation>Es gibt keinen Batch %1.</translation>
+        <translation>Es gibt keinen Stapel %1.</translation>
     </message>
     <message>
         <source> (batch %1); a decision is made once.</source>
-        <translation> (Batch %1); eine Entscheidung fällt nur einmal.</translation>
+        <translation> (Stapel %1); eine Entscheidung fällt nur einmal.</translation>
     </message>
 </context>
 <context>
@@ -1471,19 +1471,19 @@
     </message>
     <message>
         <source>waiting for the end of the %1 stage of batch %2</source>
-        <translation>beim Warten auf den Abschluss der Stufe %1 von Batch %2</translation>
+        <translation>beim Warten auf den Abschluss der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>reading the end of the %1 stage of batch %2</source>
-        <translation>beim Lesen des Abschlusses der Stufe %1 von Batch %2</translation>
+        <translation>beim Lesen des Abschlusses der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>recording the end of the %1 stage of batch %2</source>
-        <translation>beim Festhalten des Abschlusses der Stufe %1 von Batch %2</translation>
+        <translation>beim Festhalten des Abschlusses der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>ending the %1 stage of batch %2</source>
-        <translation>beim Abschließen der Stufe %1 von Batch %2</translation>
+        <translation>beim Abschließen der Stufe %1 von Stapel %2</translation>
     </message>
     <message>
         <source>Catalog connection to %1 lost; reconnecting…</source>
@@ -1686,11 +1686,11 @@
     </message>
     <message>
         <source>Check: %1 files of batch %2 to check with %3.</source>
-        <translation>Prüfung: %1 Dateien von Batch %2 sind mit %3 zu prüfen.</translation>
+        <translation>Prüfung: %1 Dateien von Stapel %2 sind mit %3 zu prüfen.</translation>
     </message>
     <message>
         <source>Check of batch %1 done: %2.</source>
-        <translation>Prüfung von Batch %1 abgeschlossen: %2.</translation>
+        <translation>Prüfung von Stapel %1 abgeschlossen: %2.</translation>
     </message>
 </context>
 <context>
@@ -2817,10 +2817,6 @@
         <translation>Rückgängig (%1)</translation>
     </message>
     <message>
-        <source>Target:</source>
-        <translation>Ziel:</translation>
-    </message>
-    <message>
         <source>This batch was not checked for duplicates yet: type a target and press Check.</source>
         <translation>Dieser Stapel wurde noch nicht auf Dubletten geprüft: Geben Sie ein Ziel ein und klicken Sie auf Prüfen.</translation>
     </message>
@@ -2945,6 +2941,18 @@
     <message>
         <source>Checking for duplicates against %1…</source>
         <translation>Abgleich der Dubletten mit %1 …</translation>
+    </message>
+    <message>
+        <source>Check against</source>
+        <translation>Prüfen gegen</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gainst:</source>
+        <translation>Prüfen &amp;gegen:</translation>
     </message>
 </context>
 <context>
@@ -3273,7 +3281,7 @@
     </message>
     <message>
         <source>%1: %2 ended the stage for the whole batch.</source>
-        <translation>%1: %2 hat die Stufe für den ganzen Batch abgeschlossen.</translation>
+        <translation>%1: %2 hat die Stufe für den ganzen Stapel abgeschlossen.</translation>
     </message>
 </context>
 <context>
@@ -9126,7 +9134,7 @@
     </message>
     <message>
         <source>Looking up the batch&apos;s target…</source>
-        <translation>Ziel des Batches wird nachgeschlagen …</translation>
+        <translation>Ziel des Stapels wird nachgeschlagen …</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -9585,8 +9593,8 @@
         <translation>--jobs nimmt eine Zahl von 1 bis 256.</translation>
     </message>
     <message>
-        <source>Copy or download and hash every pending file of a batch.</source>
-        <translation>Jede ausstehende Datei eines Stapels kopieren oder herunterladen und ihre Prüfsummen berechnen.</translation>
+        <source>Copy or download and hash every pending file of a batch, then run its automatic QA and duplicate stages (what comes before the curator&apos;s review).</source>
+        <translation>Jede ausstehende Datei eines Stapels kopieren oder herunterladen und ihre Prüfsummen berechnen, danach seine automatische QA und Dublettenprüfung ausführen (was vor der Prüfung durch die Kuratorin oder den Kurator kommt).</translation>
     </message>
     <message>
         <source>The batch id.</source>
@@ -9649,8 +9657,8 @@
         <translation>einen Stapel aus einer Quelle anlegen; seine ID ausgeben</translation>
     </message>
     <message>
-        <source>copy/download and hash every pending file</source>
-        <translation>jede ausstehende Datei kopieren/herunterladen und Prüfsummen berechnen</translation>
+        <source>copy/download and hash every pending file, then QA and duplicates</source>
+        <translation>jede ausstehende Datei kopieren/herunterladen und Prüfsummen berechnen, danach QA und Dubletten</translation>
     </message>
     <message>
         <source>load + every automatic stage</source>

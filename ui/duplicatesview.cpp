@@ -157,6 +157,7 @@ void DuplicatesView::build()
     m_targets->setAccessibleName(tr("Target"));
     m_checkTarget = new QLineEdit(this);
     m_checkTarget->setObjectName(QStringLiteral("checkTarget"));
+    m_checkTarget->setAccessibleName(tr("Check against"));
     m_checkTarget->setPlaceholderText(tr("mediawiki:https://commons.wikimedia.org/w/api.php"));
     m_checkButton = new QPushButton(tr("&Check"), this);
     m_checkButton->setToolTip(tr("Classify every fetched file of the batch against this target."));
@@ -256,8 +257,14 @@ void DuplicatesView::build()
     buttons->addWidget(m_undo);
 
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Target:"), this));
+    auto *targetLabel = new QLabel(tr("&Target:"), this);
+    targetLabel->setBuddy(m_targets);
+    top->addWidget(targetLabel);
     top->addWidget(m_targets, 1);
+    // Which cases are shown (the combo) and what a new check runs against (the field) are two choices.
+    auto *checkLabel = new QLabel(tr("Check a&gainst:"), this);
+    checkLabel->setBuddy(m_checkTarget);
+    top->addWidget(checkLabel);
     top->addWidget(m_checkTarget, 1);
     top->addWidget(m_checkButton);
     auto *layout = new QVBoxLayout(this);

@@ -19,6 +19,7 @@
 #include <QLocale>
 #include <QMap>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QResizeEvent>
 #include <QScrollBar>
 #include <QSplitter>
@@ -57,6 +58,20 @@ QString listHtml(const QStringList &lines, const QString &none)
     for (const QString &line : lines)
         html += u"<li>" + esc(line) + u"</li>";
     return html + u"</ul>";
+}
+
+/*!
+    \a lines with each of \a files named by its name alone: a check names a file by its whole path in the
+    batch ("B4000…/1795-06-13-01/adresseavisen…-0001.jp2 is not …"), which the heading and file list give.
+*/
+QStringList withFileNames(QStringList lines, const QList<FileRecord> &files)
+{
+    for (const FileRecord &f : files) {
+        const QRegularExpression path(u"\\S*/" + QRegularExpression::escape(f.name) + u"(?=[:;,)\\s]|$)");
+        for (QString &line : lines)
+            line.replace(path, f.name);
+    }
+    return lines;
 }
 
 QString jsonText(const QJsonValue &value)
@@ -664,12 +679,19 @@ void ReviewView::showDetails(const ReviewItemDetails &details)
     QString html;
     if (!details.item.label.isEmpty())
         html += u"<p><b>" + esc(details.item.label) + u"</b></p>";
-    if (item && !item->flags.isEmpty()) {
+    const QStringList findings = withFileNames(details.findings, details.files);
+    // Reasons for the flag that the findings do not already say (a finding reads "warning " + the flag).
+    QStringList flags = item ? withFileNames(item->flags, details.files) : QStringList();
+    flags.removeIf([&findings](const QString &flag) {
+        return std::any_of(findings.cbegin(), findings.cend(),
+                           [&flag](const QString &finding) { return finding.endsWith(flag); });
+    });
+    if (!flags.isEmpty()) {
         html += u"<h4>" + esc(tr("Why it is flagged")) + u"</h4>";
-        html += listHtml(item->flags, {});
+        html += listHtml(flags, {});
     }
     html += u"<h4>" + esc(tr("Findings")) + u"</h4>";
-    html += listHtml(details.findings, tr("No findings recorded for this item."));
+    html += listHtml(findings, tr("No findings recorded for this item."));
     html += u"<h4>" + esc(tr("Duplicate case")) + u"</h4>";
     html += listHtml(details.duplicates, tr("No copies of these files are known."));
     html += u"<h4>" + esc(tr("Files")) + u"</h4><ul>";

@@ -135,7 +135,7 @@ int cmdLoad(Global global, const QStringList &arguments)
 
 int cmdFetch(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch."));
+    CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch, then run its automatic QA and duplicate stages (what comes before the curator's review)."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     addFetchOptions(cl);
     cl.parser.addOption(

@@ -19,7 +19,7 @@ const QList<Command> &commands()
     static const QList<Command> list{
         {QStringLiteral("load"), QT_TRANSLATE_NOOP("gh::cli", "create a batch from a source; print its id"),
          cmdLoad},
-        {QStringLiteral("fetch"), QT_TRANSLATE_NOOP("gh::cli", "copy/download and hash every pending file"),
+        {QStringLiteral("fetch"), QT_TRANSLATE_NOOP("gh::cli", "copy/download and hash every pending file, then QA and duplicates"),
          cmdFetch},
         {QStringLiteral("run"), QT_TRANSLATE_NOOP("gh::cli", "load + every automatic stage"), cmdRun},
         {QStringLiteral("check"),

@@ -2,6 +2,12 @@
 
 #include <QMutex>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#include <vector>
+#endif
+
 #include "settingstable.h"
 
 namespace gh {
@@ -11,6 +17,21 @@ namespace {
 QMutex s_mutex;
 QString s_override;
 
+// The account this process runs as, from the user database: a service, cron job or container shell often
+// has none of the variables set.
+QString accountName()
+{
+#ifdef Q_OS_UNIX
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buffer(size > 0 ? size_t(size) : 16384);
+    passwd entry{};
+    passwd *found = nullptr;
+    if (getpwuid_r(geteuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found && found->pw_name)
+        return QString::fromLocal8Bit(found->pw_name).trimmed();
+#endif
+    return {};
+}
+
 QString operatingSystemUser()
 {
     for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
@@ -18,6 +39,8 @@ QString operatingSystemUser()
         if (!user.isEmpty())
             return user;
     }
+    if (const QString account = accountName(); !account.isEmpty())
+        return account;
     return Curator::tr("unknown curator");
 }
 

@@ -15,7 +15,8 @@ class Settings;
     decisions apart and a second curator is told who decided first.
 
     The name is, in this order: the one this process was given (\c {gatehouse-cli --as NAME}), the
-    \c {[team] curator} setting, the operating system's user.
+    \c {[team] curator} setting, the operating system's user (USER, LOGNAME, USERNAME, else the account the
+    process runs as: a hot folder run by a service or cron has no USER).
 */
 class Curator
 {

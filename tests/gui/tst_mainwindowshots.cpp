@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,7 +18,6 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStyleFactory>
-#include <QHeaderView>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
@@ -279,6 +279,15 @@ void TestScreenshots::screenshots()
         widest = std::max(widest, items->fontMetrics().horizontalAdvance(items->item(i)->text()));
     QVERIFY2(items->width() >= std::min(widest, review->width() / 3 - 20),
              qPrintable(QStringLiteral("list %1 px for rows of %2 px").arg(items->width()).arg(widest)));
+    // The item's problems, each once, naming its file without the batch's folders (the heading has them).
+    const auto *details = review->findChild<QTextBrowser *>(QStringLiteral("itemDetails"));
+    QVERIFY(details);
+    QTRY_VERIFY(details->toPlainText().contains(QStringLiteral("jp2-structure")));
+    const QString panel = details->toPlainText();
+    QCOMPARE(panel.count(QStringLiteral("jp2-structure")), 1);
+    QVERIFY2(panel.contains(QStringLiteral("jp2-structure: adresseavisen1759-1795-06-13-01-0001.jp2 is not a sound")),
+             qPrintable(panel));
+    QVERIFY2(!panel.contains(QStringLiteral("B400022028240-RT1/")), qPrintable(panel));
     save(review, QStringLiteral("review"));
     review->close();
 

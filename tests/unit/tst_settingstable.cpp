@@ -2,10 +2,12 @@
 // the same syntax, and docs/settings.md documents exactly the table.
 #include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "pipeline/curator.h"
 #include "pipeline/settings.h"
 #include "testsupport.h"
 
@@ -178,6 +180,37 @@ private slots:
         auto options = EngineSettings::fromFile(ini("[fetch]\nkey_template={nonsense}/{filename}\n"));
         QVERIFY(!options);
         QVERIFY(options.error().message.contains(QStringLiteral("fetch/key_template")));
+    }
+
+    void theCuratorIsTheAccountWithoutUserVariables()
+    {
+        // A hot folder run by a service or cron has no USER, LOGNAME or USERNAME: decisions and events
+        // carry the account's name (as "id -un" says), not "unknown curator".
+        QProcess id;
+        id.start(QStringLiteral("id"), {QStringLiteral("-un")});
+        QVERIFY(id.waitForFinished());
+        const QString account = QString::fromLocal8Bit(id.readAllStandardOutput()).trimmed();
+        QVERIFY(!account.isEmpty());
+        QHash<QByteArray, QByteArray> saved;
+        for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
+            saved.insert(variable, qgetenv(variable));
+            qunsetenv(variable);
+        }
+        QCOMPARE(Curator::name(), account);
+        auto settings = EngineSettings::readFile(ini("[team]\ncurator=Karen Blixen\n"));
+        QVERIFY(settings);
+        QCOMPARE(Curator::name(*settings), QStringLiteral("Karen Blixen"));
+        Curator::setOverride(QStringLiteral("anna"));
+        QCOMPARE(Curator::name(*settings), QStringLiteral("anna"));
+        Curator::setOverride({});
+        qputenv("LOGNAME", "tania");
+        QCOMPARE(Curator::name(), QStringLiteral("tania"));
+        for (auto it = saved.cbegin(); it != saved.cend(); ++it) {
+            if (it.value().isNull())
+                qunsetenv(it.key().constData());
+            else
+                qputenv(it.key().constData(), it.value());
+        }
     }
 
     void documentationIsTheTable()

@@ -61,12 +61,12 @@ struct RowStatement
 };
 
 /*!
-    Runs \a statement for \a rows rows, as many rows a statement as the engine takes well: on PostgreSQL a
-    page of outcomes is one statement (one round trip instead of one per row); on SQLite a statement keeps
-    to about 128 parameters (QSQLITE names every placeholder and SQLite looks a name up linearly, so
-    thousands of them cost quadratic time). \a bind adds the values of row \a row, one per column, in
-    order; \a what names the rows from \a first to \a last (inclusive) for an error. Runs in the caller's
-    transaction: after an error the caller rolls back, nothing of the page stays written.
+    Runs \a statement for \a rows rows, as many rows a statement as the engine takes well (as insertItems()):
+    on PostgreSQL a page of outcomes is one statement (one round trip instead of one per row); on SQLite a
+    statement keeps to about 256 parameters (QSQLITE names every placeholder and SQLite looks a name up
+    linearly, so thousands of them cost quadratic time). \a bind adds the values of row \a row, one per
+   column, in order; \a what names the rows from \a first to \a last (inclusive) for an error. Runs in the
+   caller's transaction: after an error the caller rolls back, nothing of the page stays written.
 */
 Status runRows(Catalog &catalog, const RowStatement &statement, qsizetype rows,
                const std::function<void(QSqlQuery &query, qsizetype row)> &bind,

@@ -1429,11 +1429,6 @@ Status insertItems(Catalog &catalog, QList<NewItem> &items)
 
 namespace {
 
-// Parameters a multi-row statement takes on each engine (runRows()): a page of 256 outcomes of 16 columns
-// in one PostgreSQL statement; SQLite near 128.
-constexpr qsizetype s_postgresRowParameters = 8192;
-constexpr qsizetype s_sqliteRowParameters = 128;
-
 QString rowList(const RowStatement &statement, qsizetype rows)
 {
     const qsizetype columns = statement.types.size();
@@ -1484,17 +1479,36 @@ QString outcomesOf(const QList<FileRecord> &files, qsizetype first, qsizetype la
                                .arg(files.at(first).name, files.at(last).name);
 }
 
+/*!
+    Locks the rows of \a files (in id order) in the caller's transaction before a multi-row UPDATE of them on
+    PostgreSQL: the UPDATE takes its row locks in whatever order its join runs, and two processes writing at
+    once must take them in the same order or deadlock (seen with two fetch processes after a server restart).
+    SQLite locks the whole database.
+*/
+Status lockFileRows(Catalog &catalog, const QList<FileRecord> &files)
+{
+    if (files.isEmpty() || catalog.dialect().engine() != SqlDialect::Engine::Postgres)
+        return {};
+    QList<qint64> ids;
+    ids.reserve(files.size());
+    for (const FileRecord &f : files)
+        ids.append(f.id);
+    std::sort(ids.begin(), ids.end());
+    QSqlQuery q(catalog.database());
+    q.setForwardOnly(true);
+    // The ids are numbers the catalog gave out: listing them in the statement is safe.
+    if (!q.exec(u"SELECT id FROM files WHERE id IN (" + sqlIdList(ids) + u") ORDER BY id FOR NO KEY UPDATE"))
+        return catalog.sqlError(q, outcomesOf(files, 0, files.size() - 1));
+    return {};
+}
+
 } // namespace
 
 Status runRows(Catalog &catalog, const RowStatement &statement, qsizetype rows,
                const std::function<void(QSqlQuery &query, qsizetype row)> &bind,
                const std::function<QString(qsizetype first, qsizetype last)> &what)
 {
-    const qsizetype columns = std::max<qsizetype>(1, statement.types.size());
-    const qsizetype parameters = catalog.dialect().engine() == SqlDialect::Engine::Postgres
-                                     ? s_postgresRowParameters
-                                     : s_sqliteRowParameters;
-    const qsizetype perStatement = std::max<qsizetype>(1, parameters / columns);
+    const qsizetype perStatement = rowsPerInsert(catalog, std::max<qsizetype>(1, statement.types.size()));
     // The statement for a full chunk is prepared once and run for each; the rest gets its own.
     std::optional<QSqlQuery> full;
     for (qsizetype first = 0; first < rows; first += perStatement) {
@@ -1665,6 +1679,8 @@ Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventR
             " etag = v.etag, last_modified = v.last_modified, terminal_url = v.terminal_url,"
             " hops = v.hops FROM v WHERE files.id = v.id")};
     const QList<FileRecord> once = lastOfEach(files);
+    if (Status s = lockFileRows(*this, once); !s)
+        return s;
     if (Status s = runRows(
             *this, outcomes, once.size(),
             [&](QSqlQuery &q, qsizetype row) {
@@ -1802,6 +1818,8 @@ Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool
         return s;
     if (!overall)
         return {};
+    if (Status s = lockFileRows(*this, once); !s)
+        return s;
     return runRows(
         *this, overallRows, once.size(),
         [&](QSqlQuery &q, qsizetype row) {

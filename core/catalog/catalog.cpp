@@ -1480,10 +1480,12 @@ QString outcomesOf(const QList<FileRecord> &files, qsizetype first, qsizetype la
 }
 
 /*!
-    Locks the rows of \a files (in id order) in the caller's transaction before a multi-row UPDATE of them on
-    PostgreSQL: the UPDATE takes its row locks in whatever order its join runs, and two processes writing at
-    once must take them in the same order or deadlock (seen with two fetch processes after a server restart).
-    SQLite locks the whole database.
+    Locks the rows of \a files in id order, first thing in a transaction that records their outcomes, on
+    PostgreSQL. A multi-row UPDATE takes its row locks in whatever order its join runs; and a claim of another
+    process may hold some of these rows (its candidates are locked before its leases are taken, and a
+    candidate whose lease we hold is only found out then) while it waits for our lease rows: taking the files
+    before the leases (keepLeased()) makes us wait for the claim instead of deadlocking with it (seen with two
+    fetch processes at 10^5 files, and after a server restart). SQLite locks the whole database.
 */
 Status lockFileRows(Catalog &catalog, const QList<FileRecord> &files)
 {
@@ -1494,10 +1496,15 @@ Status lockFileRows(Catalog &catalog, const QList<FileRecord> &files)
     for (const FileRecord &f : files)
         ids.append(f.id);
     std::sort(ids.begin(), ids.end());
+    // Not forward-only: QPSQL would read the rows one at a time, and a lock that fails on a later row (a
+    // deadlock) would only show when reading it. The ids are numbers the catalog gave out: listing them in
+    // the statement is safe.
     QSqlQuery q(catalog.database());
-    q.setForwardOnly(true);
-    // The ids are numbers the catalog gave out: listing them in the statement is safe.
     if (!q.exec(u"SELECT id FROM files WHERE id IN (" + sqlIdList(ids) + u") ORDER BY id FOR NO KEY UPDATE"))
+        return catalog.sqlError(q, outcomesOf(files, 0, files.size() - 1));
+    while (q.next()) {
+    }
+    if (q.lastError().isValid())
         return catalog.sqlError(q, outcomesOf(files, 0, files.size() - 1));
     return {};
 }
@@ -1517,7 +1524,6 @@ Status runRows(Catalog &catalog, const RowStatement &statement, qsizetype rows,
         std::optional<QSqlQuery> &slot = count == perStatement ? full : rest;
         if (!slot) {
             slot.emplace(catalog.database());
-            slot->setForwardOnly(true);
             if (!slot->prepare(rowList(statement, count)))
                 return catalog.sqlError(*slot, what(first, first + count - 1));
         }
@@ -1643,6 +1649,8 @@ Status Catalog::recordOutcomes(const QList<FileRecord> &files, const QList<Event
     return inTransaction([&]() -> Status {
         QList<FileRecord> held = ordered;
         QList<EventRecord> heldEvents = events;
+        if (Status s = lockFileRows(*this, held); !s)
+            return s;
         if (Status s = keepLeased(*this, Stage::Fetch, held, heldEvents); !s)
             return s;
         return writeOutcomes(held, heldEvents, validators);
@@ -1679,8 +1687,6 @@ Status Catalog::writeOutcomes(const QList<FileRecord> &files, const QList<EventR
             " etag = v.etag, last_modified = v.last_modified, terminal_url = v.terminal_url,"
             " hops = v.hops FROM v WHERE files.id = v.id")};
     const QList<FileRecord> once = lastOfEach(files);
-    if (Status s = lockFileRows(*this, once); !s)
-        return s;
     if (Status s = runRows(
             *this, outcomes, once.size(),
             [&](QSqlQuery &q, qsizetype row) {
@@ -1818,8 +1824,6 @@ Status Catalog::writeStageRows(Stage stage, const QList<FileRecord> &files, bool
         return s;
     if (!overall)
         return {};
-    if (Status s = lockFileRows(*this, once); !s)
-        return s;
     return runRows(
         *this, overallRows, once.size(),
         [&](QSqlQuery &q, qsizetype row) {
@@ -1846,6 +1850,8 @@ Status Catalog::recordStageOutcomes(Stage stage, const QList<FileRecord> &files,
     return inTransaction([&]() -> Status {
         QList<FileRecord> held = ordered;
         QList<EventRecord> heldEvents = events;
+        if (Status s = lockFileRows(*this, held); !s)
+            return s;
         if (Status s = keepLeased(*this, stage, held, heldEvents); !s)
             return s;
         if (Status s = writeStageRows(stage, held, true); !s)
@@ -2045,6 +2051,16 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
     const Status status = inTransaction([&]() -> Status {
         page = ClaimedPage{};
         page.lastId = afterId;
+        // The claim probes file_stages and file_leases by primary key for each file it walks. Their
+        // statistics lag behind tables that fill and empty as a stage runs: a file_leases taken for empty
+        // (0 pages) made each probe a sequential scan of the leases, bloated by the churn of claims and
+        // releases: one dedup claim of a shared 10^5-file run took 529 s (server log, EXPLAIN). Within this
+        // transaction the planner takes an index wherever there is one.
+        if (m_dialect.engine() == SqlDialect::Engine::Postgres) {
+            QSqlQuery q(database());
+            if (!q.exec(QStringLiteral("SET LOCAL enable_seqscan = off")))
+                return sqlError(q, what);
+        }
         // 1. Candidates in id order: pending for the stage and not held by another owner's live lease. On
         //    PostgreSQL the rows another claim is taking right now are skipped, never waited for.
         QVariantList values{batchId, afterId};

@@ -1537,6 +1537,22 @@
         <source>reading the targets of files %1 to %2</source>
         <translation>læsning af målene for filerne %1 til %2</translation>
     </message>
+    <message>
+        <source>recording the outcomes for files %1 to %2</source>
+        <translation>registrering af resultaterne for filerne %1 til %2</translation>
+    </message>
+    <message>
+        <source>recording events %1 to %2 (%3 to %4)</source>
+        <translation>registrering af hændelserne %1 til %2 (%3 til %4)</translation>
+    </message>
+    <message>
+        <source>recording the %1 stage of files %2 to %3</source>
+        <translation>registrering af fasen %1 for filerne %2 til %3</translation>
+    </message>
+    <message>
+        <source>recording the status of files %1 to %2</source>
+        <translation>registrering af status for filerne %1 til %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::CatalogWatcher</name>
@@ -1573,32 +1589,12 @@
         <translation>Katalogfejl under %1 i %2: %3</translation>
     </message>
     <message>
-        <source>recording a %1 event</source>
-        <translation>registrering af en %1-hændelse</translation>
-    </message>
-    <message>
-        <source>recording QA findings</source>
-        <translation>registrering af QA-fund</translation>
-    </message>
-    <message>
         <source>recording a %1 finding</source>
         <translation>registrering af et %1-fund</translation>
     </message>
     <message>
-        <source>recording QA events</source>
-        <translation>registrering af QA-hændelser</translation>
-    </message>
-    <message>
         <source>replacing QA findings</source>
         <translation>udskiftning af QA-fund</translation>
-    </message>
-    <message>
-        <source>recording what QA learned</source>
-        <translation>registrering af, hvad QA fandt ud af</translation>
-    </message>
-    <message>
-        <source>recording image statistics</source>
-        <translation>registrering af billedstatistik</translation>
     </message>
     <message>
         <source>recording what QA learned about file %1</source>
@@ -2167,10 +2163,6 @@
         <translation>fjernelse af dubletsagerne mod %1</translation>
     </message>
     <message>
-        <source>recording duplicate cases</source>
-        <translation>registrering af dubletsager</translation>
-    </message>
-    <message>
         <source>recording the duplicate case of file %1</source>
         <translation>registrering af dubletsagen for fil %1</translation>
     </message>
@@ -2251,8 +2243,8 @@
         <translation>læsning af beslutningerne om fil %1</translation>
     </message>
     <message>
-        <source>recording a %1 event</source>
-        <translation>registrering af en %1-hændelse</translation>
+        <source>recording the duplicate cases of files %1 to %2</source>
+        <translation>registrering af dubletsagerne for filerne %1 til %2</translation>
     </message>
     <message>
         <source>reading the case of file %1</source>

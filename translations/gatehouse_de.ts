@@ -1537,6 +1537,22 @@
         <source>reading the targets of files %1 to %2</source>
         <translation>Lesen der Ziele der Dateien %1 bis %2</translation>
     </message>
+    <message>
+        <source>recording the outcomes for files %1 to %2</source>
+        <translation>Aufzeichnen der Ergebnisse für die Dateien %1 bis %2</translation>
+    </message>
+    <message>
+        <source>recording events %1 to %2 (%3 to %4)</source>
+        <translation>Aufzeichnen der Ereignisse %1 bis %2 (%3 bis %4)</translation>
+    </message>
+    <message>
+        <source>recording the %1 stage of files %2 to %3</source>
+        <translation>Aufzeichnen der Stufe %1 der Dateien %2 bis %3</translation>
+    </message>
+    <message>
+        <source>recording the status of files %1 to %2</source>
+        <translation>Aufzeichnen des Status der Dateien %1 bis %2</translation>
+    </message>
 </context>
 <context>
     <name>gh::CatalogWatcher</name>
@@ -1573,32 +1589,12 @@
         <translation>Katalogfehler beim %1 in %2: %3</translation>
     </message>
     <message>
-        <source>recording a %1 event</source>
-        <translation>Aufzeichnen eines %1-Ereignisses</translation>
-    </message>
-    <message>
-        <source>recording QA findings</source>
-        <translation>Festhalten der QA-Befunde</translation>
-    </message>
-    <message>
         <source>recording a %1 finding</source>
         <translation>Festhalten eines %1-Befunds</translation>
     </message>
     <message>
-        <source>recording QA events</source>
-        <translation>Festhalten der QA-Ereignisse</translation>
-    </message>
-    <message>
         <source>replacing QA findings</source>
         <translation>Ersetzen der QA-Befunde</translation>
-    </message>
-    <message>
-        <source>recording what QA learned</source>
-        <translation>Festhalten dessen, was die QA ermittelt hat</translation>
-    </message>
-    <message>
-        <source>recording image statistics</source>
-        <translation>Festhalten der Bildstatistik</translation>
     </message>
     <message>
         <source>recording what QA learned about file %1</source>
@@ -2167,10 +2163,6 @@
         <translation>Verwerfen der Dublettenfälle gegen %1</translation>
     </message>
     <message>
-        <source>recording duplicate cases</source>
-        <translation>Aufzeichnen von Dublettenfällen</translation>
-    </message>
-    <message>
         <source>recording the duplicate case of file %1</source>
         <translation>Aufzeichnen des Dublettenfalls von Datei %1</translation>
     </message>
@@ -2251,8 +2243,8 @@
         <translation>Lesen der Entscheidungen über Datei %1</translation>
     </message>
     <message>
-        <source>recording a %1 event</source>
-        <translation>Aufzeichnen eines %1-Ereignisses</translation>
+        <source>recording the duplicate cases of files %1 to %2</source>
+        <translation>Aufzeichnen der Dublettenfälle der Dateien %1 bis %2</translation>
     </message>
     <message>
         <source>reading the case of file %1</source>

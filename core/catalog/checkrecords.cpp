@@ -3,8 +3,8 @@
 #include <QJsonDocument>
 #include <QSqlError>
 
+#include "bulkrows.h"
 #include "catalog.h"
-#include "eventperson.h"
 #include "idlist.h"
 
 namespace gh {
@@ -121,52 +121,35 @@ Result<QSqlQuery> CheckRecords::run(const QString &sql, const QVariantList &valu
 
 Status CheckRecords::insertFindings(const QList<FindingRecord> &findings, QStringView scope)
 {
-    if (findings.isEmpty())
-        return {};
-    QSqlQuery q(m_catalog.database());
-    if (!q.prepare(QStringLiteral("INSERT INTO check_findings (batch_id, item_id, file_id, check_name, scope,"
-                                  " severity, message, line, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
-        return sqlError(q, tr("recording QA findings"));
+    static const RowStatement statement{
+        QStringLiteral("INSERT INTO check_findings (batch_id, item_id, file_id, check_name, scope, severity,"
+                       " message, line, found_at) VALUES "),
+        QStringList(9),
+        {}};
     const QString now = Catalog::toDbTime(QDateTime::currentDateTimeUtc());
-    for (const FindingRecord &f : findings) {
-        q.addBindValue(f.batchId);
-        q.addBindValue(nullableId(f.itemId));
-        q.addBindValue(nullableId(f.fileId));
-        q.addBindValue(notNull(f.check));
-        q.addBindValue(scope.toString());
-        q.addBindValue(severityKey(f.severity));
-        q.addBindValue(notNull(f.message));
-        q.addBindValue(f.line);
-        q.addBindValue(f.at.isValid() ? Catalog::toDbTime(f.at) : now);
-        if (!q.exec())
-            return sqlError(q, tr("recording a %1 finding").arg(f.check));
-    }
-    return {};
+    const QString scopeKey = scope.toString();
+    return runRows(
+        m_catalog, statement, findings.size(),
+        [&](QSqlQuery &q, qsizetype row) {
+            const FindingRecord &f = findings.at(row);
+            q.addBindValue(f.batchId);
+            q.addBindValue(nullableId(f.itemId));
+            q.addBindValue(nullableId(f.fileId));
+            q.addBindValue(notNull(f.check));
+            q.addBindValue(scopeKey);
+            q.addBindValue(severityKey(f.severity));
+            q.addBindValue(notNull(f.message));
+            q.addBindValue(f.line);
+            q.addBindValue(f.at.isValid() ? Catalog::toDbTime(f.at) : now);
+        },
+        [&](qsizetype first, qsizetype) {
+            return tr("recording a %1 finding").arg(findings.at(first).check);
+        });
 }
 
 Status CheckRecords::insertEvents(const QList<EventRecord> &events)
 {
-    if (events.isEmpty())
-        return {};
-    QSqlQuery q(m_catalog.database());
-    if (!q.prepare(
-            QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at, outcome,"
-                           " agent, detail, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
-        return sqlError(q, tr("recording QA events"));
-    for (const EventRecord &e : events) {
-        q.addBindValue(e.batchId);
-        q.addBindValue(nullableId(e.itemId));
-        q.addBindValue(nullableId(e.fileId));
-        q.addBindValue(notNull(e.type));
-        q.addBindValue(Catalog::toDbTime(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()));
-        q.addBindValue(notNull(e.outcome));
-        q.addBindValue(notNull(e.agent));
-        q.addBindValue(notNull(e.detail));
-        q.addBindValue(EventPerson::column(e));
-        if (!q.exec())
-            return sqlError(q, tr("recording a %1 event").arg(e.type));
-    }
-    return {};
+    return insertEventRows(m_catalog, events);
 }
 
 Status CheckRecords::writeFileResults(const QList<CheckedFile> &files)
@@ -178,62 +161,88 @@ Status CheckRecords::writeFileResults(const QList<CheckedFile> &files)
     for (const CheckedFile &f : files)
         ids.append(f.fileId);
     // The ids are numbers the catalog gave out, so listing them in the statement is safe, and one statement
-    // per page is far cheaper than one per file.
+    // per page is far cheaper than one per file; so are the multi-row writes below (runRows()).
     if (auto q =
             run(u"DELETE FROM check_findings WHERE scope = 'file' AND file_id IN (" + sqlIdList(ids) + u')',
                 {}, tr("replacing QA findings"));
         !q)
         return q.error();
 
-    QSqlQuery facts(m_catalog.database());
-    if (!facts.prepare(QStringLiteral("INSERT INTO check_files (file_id, batch_id, facts, checked_at)"
-                                      " VALUES (?, ?, ?, ?) ON CONFLICT (file_id) DO UPDATE SET"
-                                      " facts = excluded.facts, checked_at = excluded.checked_at")))
-        return sqlError(facts, tr("recording what QA learned"));
-    QSqlQuery statistics(m_catalog.database());
-    if (!statistics.prepare(
-            QStringLiteral("INSERT INTO image_stats (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                           " ON CONFLICT (file_id) DO UPDATE SET batch_id = excluded.batch_id,"
-                           " sha256 = excluded.sha256, format = excluded.format, width = excluded.width,"
-                           " height = excluded.height, sample_width = excluded.sample_width,"
-                           " sample_height = excluded.sample_height, reduction = excluded.reduction,"
-                           " components = excluded.components, histogram = excluded.histogram,"
-                           " error = excluded.error, computed_at = excluded.computed_at")
-                .arg(s_statisticsColumns)))
-        return sqlError(statistics, tr("recording image statistics"));
+    static const RowStatement factRows{
+        QStringLiteral("INSERT INTO check_files (file_id, batch_id, facts, checked_at) VALUES "),
+        QStringList(4),
+        QStringLiteral(" ON CONFLICT (file_id) DO UPDATE SET facts = excluded.facts,"
+                       " checked_at = excluded.checked_at")};
+    static const RowStatement statisticsRows{
+        u"INSERT INTO image_stats (" + s_statisticsColumns + u") VALUES ", QStringList(13),
+        QStringLiteral(" ON CONFLICT (file_id) DO UPDATE SET batch_id = excluded.batch_id,"
+                       " sha256 = excluded.sha256, format = excluded.format, width = excluded.width,"
+                       " height = excluded.height, sample_width = excluded.sample_width,"
+                       " sample_height = excluded.sample_height, reduction = excluded.reduction,"
+                       " components = excluded.components, histogram = excluded.histogram,"
+                       " error = excluded.error, computed_at = excluded.computed_at")};
 
-    const QString now = Catalog::toDbTime(QDateTime::currentDateTimeUtc());
-    for (const CheckedFile &f : files) {
-        facts.addBindValue(f.fileId);
-        facts.addBindValue(f.batchId);
-        facts.addBindValue(jsonText(f.facts));
-        facts.addBindValue(now);
-        if (!facts.exec())
-            return sqlError(facts, tr("recording what QA learned about file %1").arg(f.fileId));
-        if (f.image) {
-            const ImageStatistics &s = *f.image;
-            statistics.addBindValue(f.fileId);
-            statistics.addBindValue(f.batchId);
-            statistics.addBindValue(notNull(s.sha256));
-            statistics.addBindValue(notNull(s.format));
-            statistics.addBindValue(s.width);
-            statistics.addBindValue(s.height);
-            statistics.addBindValue(s.sampleWidth);
-            statistics.addBindValue(s.sampleHeight);
-            statistics.addBindValue(s.reduction);
-            statistics.addBindValue(s.components);
-            statistics.addBindValue(s.histogramText());
-            statistics.addBindValue(s.error.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : s.error);
-            statistics.addBindValue(s.computedAt.isValid() ? Catalog::toDbTime(s.computedAt) : now);
-            if (!statistics.exec())
-                return sqlError(statistics, tr("recording the image statistics of file %1").arg(f.fileId));
+    // One row per file (the last given for it): a multi-row upsert may not touch a row twice.
+    QHash<qint64, qsizetype> lastOf;
+    for (qsizetype i = 0; i < files.size(); ++i)
+        lastOf.insert(files.at(i).fileId, i);
+    QList<const CheckedFile *> once;
+    QList<const CheckedFile *> images;
+    QList<FindingRecord> findings;
+    QList<EventRecord> events;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const CheckedFile &f = files.at(i);
+        if (lastOf.value(f.fileId) == i) {
+            once.append(&f);
+            if (f.image)
+                images.append(&f);
         }
-        if (Status s = insertFindings(f.findings, s_fileScope); !s)
-            return s;
-        if (Status s = insertEvents(f.events); !s)
-            return s;
+        findings += f.findings;
+        events += f.events;
     }
-    return {};
+    const QString now = Catalog::toDbTime(QDateTime::currentDateTimeUtc());
+    if (Status s = runRows(
+            m_catalog, factRows, once.size(),
+            [&](QSqlQuery &q, qsizetype row) {
+                const CheckedFile &f = *once.at(row);
+                q.addBindValue(f.fileId);
+                q.addBindValue(f.batchId);
+                q.addBindValue(jsonText(f.facts));
+                q.addBindValue(now);
+            },
+            [&](qsizetype first, qsizetype) {
+                return tr("recording what QA learned about file %1").arg(once.at(first)->fileId);
+            });
+        !s)
+        return s;
+    if (Status s = runRows(
+            m_catalog, statisticsRows, images.size(),
+            [&](QSqlQuery &q, qsizetype row) {
+                const CheckedFile &f = *images.at(row);
+                const ImageStatistics &stats = *f.image;
+                q.addBindValue(f.fileId);
+                q.addBindValue(f.batchId);
+                q.addBindValue(notNull(stats.sha256));
+                q.addBindValue(notNull(stats.format));
+                q.addBindValue(stats.width);
+                q.addBindValue(stats.height);
+                q.addBindValue(stats.sampleWidth);
+                q.addBindValue(stats.sampleHeight);
+                q.addBindValue(stats.reduction);
+                q.addBindValue(stats.components);
+                q.addBindValue(stats.histogramText());
+                q.addBindValue(stats.error.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                     : stats.error);
+                q.addBindValue(stats.computedAt.isValid() ? Catalog::toDbTime(stats.computedAt) : now);
+            },
+            [&](qsizetype first, qsizetype) {
+                return tr("recording the image statistics of file %1").arg(images.at(first)->fileId);
+            });
+        !s)
+        return s;
+    if (Status s = insertFindings(findings, s_fileScope); !s)
+        return s;
+    return insertEvents(events);
 }
 
 Status CheckRecords::recordFileResults(const QList<CheckedFile> &files)

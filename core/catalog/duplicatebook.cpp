@@ -3,7 +3,7 @@
 #include <QJsonDocument>
 #include <QSqlError>
 
-#include "eventperson.h"
+#include "bulkrows.h"
 
 namespace gh {
 
@@ -159,57 +159,67 @@ Status DuplicateBook::dropCases(const QList<qint64> &fileIds, const QString &tar
 
 Status DuplicateBook::saveCases(const QList<DuplicateRecord> &records)
 {
-    // A file that keeps its case keeps the decision in force; another case starts without one.
-    const QString sql = QStringLiteral(
-        "INSERT INTO duplicate_cases (file_id, target, batch_id, item_id, dup_case, needs_decision,"
-        " intended_name, sent_md5, sent_sha1, sent_sha256, sent_size, existing_name, existing_sha1,"
-        " existing_file, existing_batch, deleted_before, deleted_for_copyright, details, decision_id,"
-        " classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)"
-        " ON CONFLICT (file_id, target) DO UPDATE SET dup_case = excluded.dup_case,"
-        " needs_decision = excluded.needs_decision, intended_name = excluded.intended_name,"
-        " sent_md5 = excluded.sent_md5, sent_sha1 = excluded.sent_sha1, sent_sha256 = excluded.sent_sha256,"
-        " sent_size = excluded.sent_size, existing_name = excluded.existing_name,"
-        " existing_sha1 = excluded.existing_sha1, existing_file = excluded.existing_file,"
-        " existing_batch = excluded.existing_batch, deleted_before = excluded.deleted_before,"
-        " deleted_for_copyright = excluded.deleted_for_copyright, details = excluded.details,"
-        " classified_at = excluded.classified_at,"
-        " decision_id = CASE WHEN duplicate_cases.dup_case = excluded.dup_case"
-        " THEN duplicate_cases.decision_id ELSE NULL END");
-    QSqlQuery q(m_catalog.database());
-    if (!q.prepare(sql)) {
-        return Error{ErrorCode::Database, tr("Catalog error while %1 in %2: %3")
-                                              .arg(tr("recording duplicate cases"),
-                                                   m_catalog.location().displayName(), q.lastError().text())};
+    // A file that keeps its case keeps the decision in force; another case starts without one. A page of
+    // cases is one statement (runRows()), not one per file.
+    static const RowStatement statement{
+        QStringLiteral(
+            "INSERT INTO duplicate_cases (file_id, target, batch_id, item_id, dup_case, needs_decision,"
+            " intended_name, sent_md5, sent_sha1, sent_sha256, sent_size, existing_name, existing_sha1,"
+            " existing_file, existing_batch, deleted_before, deleted_for_copyright, details, classified_at)"
+            " VALUES "),
+        QStringList(19),
+        QStringLiteral(" ON CONFLICT (file_id, target) DO UPDATE SET dup_case = excluded.dup_case,"
+                       " needs_decision = excluded.needs_decision, intended_name = excluded.intended_name,"
+                       " sent_md5 = excluded.sent_md5, sent_sha1 = excluded.sent_sha1, sent_sha256 = "
+                       "excluded.sent_sha256,"
+                       " sent_size = excluded.sent_size, existing_name = excluded.existing_name,"
+                       " existing_sha1 = excluded.existing_sha1, existing_file = excluded.existing_file,"
+                       " existing_batch = excluded.existing_batch, deleted_before = excluded.deleted_before,"
+                       " deleted_for_copyright = excluded.deleted_for_copyright, details = excluded.details,"
+                       " classified_at = excluded.classified_at,"
+                       " decision_id = CASE WHEN duplicate_cases.dup_case = excluded.dup_case"
+                       " THEN duplicate_cases.decision_id ELSE NULL END")};
+    // One row per file and target (the last given): a multi-row upsert may not touch a row twice.
+    QHash<std::pair<qint64, QString>, qsizetype> lastOf;
+    for (qsizetype i = 0; i < records.size(); ++i)
+        lastOf.insert({records.at(i).fileId, records.at(i).target}, i);
+    QList<const DuplicateRecord *> once;
+    once.reserve(lastOf.size());
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        if (lastOf.value({records.at(i).fileId, records.at(i).target}) == i)
+            once.append(&records.at(i));
     }
-    for (const DuplicateRecord &r : records) {
-        q.addBindValue(r.fileId);
-        q.addBindValue(r.target);
-        q.addBindValue(r.batchId);
-        q.addBindValue(r.itemId);
-        q.addBindValue(DuplicateInfo::key(r.dupCase));
-        q.addBindValue(r.needsDecision ? 1 : 0);
-        q.addBindValue(notNull(r.intendedName));
-        q.addBindValue(notNull(r.sent.md5));
-        q.addBindValue(notNull(r.sent.sha1));
-        q.addBindValue(notNull(r.sent.sha256));
-        q.addBindValue(r.sentSize >= 0 ? QVariant(r.sentSize) : QVariant(QMetaType::fromType<qint64>()));
-        q.addBindValue(nullableText(r.existingName));
-        q.addBindValue(nullableText(r.existingSha1));
-        q.addBindValue(nullableId(r.existingFile));
-        q.addBindValue(nullableId(r.existingBatch));
-        q.addBindValue(r.deletedBefore ? 1 : 0);
-        q.addBindValue(r.deletedForCopyright ? 1 : 0);
-        q.addBindValue(QString::fromUtf8(QJsonDocument(r.details).toJson(QJsonDocument::Compact)));
-        q.addBindValue(
-            Catalog::toDbTime(r.classifiedAt.isValid() ? r.classifiedAt : QDateTime::currentDateTimeUtc()));
-        if (!q.exec()) {
-            return Error{ErrorCode::Database,
-                         tr("Catalog error while %1 in %2: %3")
-                             .arg(tr("recording the duplicate case of file %1").arg(r.fileId),
-                                  m_catalog.location().displayName(), q.lastError().text())};
-        }
-    }
-    return {};
+    const QString now = Catalog::toDbTime(QDateTime::currentDateTimeUtc());
+    return runRows(
+        m_catalog, statement, once.size(),
+        [&](QSqlQuery &q, qsizetype row) {
+            const DuplicateRecord &r = *once.at(row);
+            q.addBindValue(r.fileId);
+            q.addBindValue(r.target);
+            q.addBindValue(r.batchId);
+            q.addBindValue(r.itemId);
+            q.addBindValue(DuplicateInfo::key(r.dupCase));
+            q.addBindValue(r.needsDecision ? 1 : 0);
+            q.addBindValue(notNull(r.intendedName));
+            q.addBindValue(notNull(r.sent.md5));
+            q.addBindValue(notNull(r.sent.sha1));
+            q.addBindValue(notNull(r.sent.sha256));
+            q.addBindValue(r.sentSize >= 0 ? QVariant(r.sentSize) : QVariant(QMetaType::fromType<qint64>()));
+            q.addBindValue(nullableText(r.existingName));
+            q.addBindValue(nullableText(r.existingSha1));
+            q.addBindValue(nullableId(r.existingFile));
+            q.addBindValue(nullableId(r.existingBatch));
+            q.addBindValue(r.deletedBefore ? 1 : 0);
+            q.addBindValue(r.deletedForCopyright ? 1 : 0);
+            q.addBindValue(QString::fromUtf8(QJsonDocument(r.details).toJson(QJsonDocument::Compact)));
+            q.addBindValue(r.classifiedAt.isValid() ? Catalog::toDbTime(r.classifiedAt) : now);
+        },
+        [&](qsizetype first, qsizetype last) {
+            return first == last ? tr("recording the duplicate case of file %1").arg(once.at(first)->fileId)
+                                 : tr("recording the duplicate cases of files %1 to %2")
+                                       .arg(once.at(first)->fileId)
+                                       .arg(once.at(last)->fileId);
+        });
 }
 
 Result<QList<DuplicateRecord>> DuplicateBook::readCases(const QString &where, const QVariantList &values,
@@ -607,29 +617,7 @@ Result<QList<DuplicateDecision>> DuplicateBook::history(qint64 fileId, const QSt
 
 Status DuplicateBook::addEvents(const QList<EventRecord> &events)
 {
-    if (events.isEmpty())
-        return {};
-    QSqlQuery q(m_catalog.database());
-    q.prepare(QStringLiteral("INSERT INTO events (batch_id, item_id, file_id, event_type, event_at, outcome,"
-                             " agent, detail, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const EventRecord &e : events) {
-        q.addBindValue(e.batchId);
-        q.addBindValue(nullableId(e.itemId));
-        q.addBindValue(nullableId(e.fileId));
-        q.addBindValue(e.type);
-        q.addBindValue(Catalog::toDbTime(e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc()));
-        q.addBindValue(e.outcome);
-        q.addBindValue(e.agent);
-        q.addBindValue(notNull(e.detail));
-        q.addBindValue(EventPerson::column(e));
-        if (!q.exec()) {
-            return Error{ErrorCode::Database,
-                         tr("Catalog error while %1 in %2: %3")
-                             .arg(tr("recording a %1 event").arg(e.type), m_catalog.location().displayName(),
-                                  q.lastError().text())};
-        }
-    }
-    return {};
+    return insertEventRows(m_catalog, events);
 }
 
 } // namespace gh

@@ -28,7 +28,8 @@
 # there when missing), WORK_DIR (default /tmp/gatehouse-scalebench), PROCS (default "1 2 4"), S3_PROCS (default
 # "1 2"), SKIP (words of: fetch gui s3 peer report; with "fetch", status, report and the GUI open the loaded
 # batch unfetched), PG_SLOW_MS (log statements slower than this many ms; the slowest are printed at the end;
-# default 500).
+# default 500), PG_TOP (print this many statements with the most server time over the whole run, from
+# pg_stat_statements: calls, total s, mean ms, rows; default 12, 0 leaves the module out).
 set -euo pipefail
 
 files=1000000
@@ -55,6 +56,7 @@ procs_list=${PROCS:-1 2 4}
 s3_procs_list=${S3_PROCS:-1 2}
 skip=" ${SKIP:-} "
 slow_ms=${PG_SLOW_MS:-500}
+pg_top=${PG_TOP:-12}
 cli=$build/bin/gatehouse-cli
 guibench=$build/bin/gatehouse-teamguibench
 folders=1000
@@ -119,8 +121,16 @@ url="postgresql://gatehouse:gatehouse@127.0.0.1:$port/gatehouse"
 export PGPASSWORD=gatehouse
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 sql() { "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U gatehouse -d gatehouse -v ON_ERROR_STOP=1 -qAt -c "$1"; }
-"$pg_bin/psql" -h "$work/pg/sock" -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1 \
-    -c "ALTER SYSTEM SET log_min_duration_statement = $slow_ms" -c "SELECT pg_reload_conf()" >/dev/null
+admin() { "$pg_bin/psql" -h "$work/pg/sock" -p "$port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 "$@"; }
+admin -c "ALTER SYSTEM SET log_min_duration_statement = $slow_ms" -c "SELECT pg_reload_conf()" >/dev/null
+# Every statement's count and time (pg_stat_statements, in the postgres database: fresh_catalog drops the
+# gatehouse database's schema), when the server has the module; the top ones by total time are printed at the end.
+pgss=0
+if ((pg_top > 0)) && [ -f "$(dirname "$pg_bin")/lib/pg_stat_statements.so" ]; then
+    admin -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+    "$repo/tests/peers/postgres.sh" restart "$work/pg"
+    admin -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null && pgss=1
+fi
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Values of one key (a space-separated list) → their median.
@@ -284,6 +294,13 @@ if [[ $skip != *" s3 "* ]]; then
             "$(goal "$(maxof "${rss[s3fetch$procs]}")" 2048)" "$(echo "${s3one:-$m} / $m" | bc -l)" \
             "$(echo "$s3_count / $m" | bc -l)"
     done
+fi
+if ((pgss)); then
+    echo
+    echo "statements by total server time (pg_stat_statements, top $pg_top: calls, total s, mean ms, rows, statement):"
+    admin -F ' | ' -c "SELECT calls, round(total_exec_time::numeric / 1000, 1), round(mean_exec_time::numeric, 2),
+        rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) FROM pg_stat_statements
+        WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT $pg_top"
 fi
 # What the server found slow (log_min_duration_statement), slowest first.
 if grep -q 'duration: ' "$work/pg/server.log" 2>/dev/null; then

@@ -1,6 +1,5 @@
 #include <QJsonArray>
 #include <QLocale>
-#include <QSaveFile>
 
 #include "commands.h"
 #include "pipeline/settings.h"

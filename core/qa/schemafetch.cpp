@@ -8,6 +8,7 @@
 #include "intake/remote/remotefetcher.h"
 #include "intake/xml/safexml.h"
 #include "schemaset.h"
+#include "util/savefile.h"
 
 namespace gh {
 
@@ -119,9 +120,11 @@ Result<QList<SchemaFetch::Saved>> SchemaFetch::fetch(const QString &folder, cons
             return Error{ErrorCode::Io, tr("Cannot create the folder %1.")
                                             .arg(QDir::toNativeSeparators(QFileInfo(file).absolutePath()))};
         QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || out.write(contents[i]) != contents[i].size() || !out.commit())
-            return Error{ErrorCode::Io,
-                         tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(file), out.errorString())};
+        if (!out.open(QIODevice::WriteOnly) || out.write(contents[i]) != contents[i].size() ||
+            !SaveFile::commit(out))
+            return Error{
+                ErrorCode::Io,
+                tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(file), SaveFile::failure(out))};
         saved.append({schema.label, urls[i].toString(), file, contents[i].size()});
     }
 
@@ -140,9 +143,10 @@ Result<QList<SchemaFetch::Saved>> SchemaFetch::fetch(const QString &folder, cons
     const QString catalogPath = target.absoluteFilePath(QStringLiteral("catalog.xml"));
     QSaveFile out(catalogPath);
     const QByteArray bytes = catalog.toUtf8();
-    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
-        return Error{ErrorCode::Io,
-                     tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(catalogPath), out.errorString())};
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !SaveFile::commit(out))
+        return Error{
+            ErrorCode::Io,
+            tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(catalogPath), SaveFile::failure(out))};
 
     auto set = SchemaSet::open(catalogPath);
     if (!set)

@@ -10,6 +10,7 @@
 #include "metswriter.h"
 #include "premiswriter.h"
 #include "reports.h"
+#include "util/savefile.h"
 
 namespace gh {
 
@@ -154,11 +155,17 @@ Status Exports::writeFile(const ExportFormat &format, const ExportJob &job, cons
     if (!file.open(QIODevice::WriteOnly))
         return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, file.errorString())};
     if (Status s = format.write(job, file); !s) {
+        // A writer that stopped because the file would not take its bytes says so as the file's failure:
+        // which file, and why (a full disk, mostly), rather than its own "Unknown error".
+        const bool fileFailed = file.error() != QFileDevice::NoError;
+        const QString reason = SaveFile::failure(file);
         file.cancelWriting();
+        if (fileFailed && s.error().code != ErrorCode::Cancelled)
+            return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, reason)};
         return s;
     }
-    if (!file.commit())
-        return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, file.errorString())};
+    if (!SaveFile::commit(file))
+        return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, SaveFile::failure(file))};
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include "itemlink.h"
 #include "problems.h"
 #include "summarysections.h"
+#include "util/savefile.h"
 
 namespace gh {
 
@@ -263,8 +264,8 @@ Result<QString> Reports::writeSummary(Catalog &catalog, qint64 batchId, const QS
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text->toUtf8()) < 0 ||
-        !file.commit())
-        return Error{ErrorCode::Io, tr("Cannot write the summary %1: %2").arg(path, file.errorString())};
+        !SaveFile::commit(file))
+        return Error{ErrorCode::Io, tr("Cannot write the summary %1: %2").arg(path, SaveFile::failure(file))};
     return text;
 }
 

@@ -24,6 +24,7 @@
 #include "spoolfile.h"
 #include "storekey.h"
 #include "util/logging.h"
+#include "util/savefile.h"
 
 namespace gh {
 
@@ -157,11 +158,12 @@ Status saveJournal(const QString &path, const QString &bucket, const QString &ob
                         {QStringLiteral("part_size"), journal.partSize},
                         {QStringLiteral("parts"), parts}};
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 ||
+        !SaveFile::commit(file)) {
         return Error{ErrorCode::Io, QCoreApplication::translate(
                                         "gh::S3Store", "Cannot record the progress of the upload of %1 in "
                                                        "%2: %3")
-                                        .arg(objectKey, path, file.errorString())};
+                                        .arg(objectKey, path, SaveFile::failure(file))};
     }
     return {};
 }
@@ -747,7 +749,8 @@ Result<std::unique_ptr<QIODevice>> S3Store::read(const QString &key)
     if (!response->isSuccess())
         return m_client->failure(tr("Cannot download %1").arg(what), *response);
     if (!file->flush())
-        return Error{ErrorCode::Io, tr("Cannot save the download of %1: %2").arg(what, file->errorString())};
+        return Error{ErrorCode::Io,
+                     tr("Cannot save the download of %1: %2").arg(what, SaveFile::failure(*file))};
 
     bool ok = false;
     const qint64 length = response->header("content-length").toLongLong(&ok);

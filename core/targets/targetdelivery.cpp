@@ -10,6 +10,7 @@
 #include <QSaveFile>
 
 #include "store/bitstore.h"
+#include "util/savefile.h"
 #include "util/version.h"
 
 namespace gh {
@@ -53,7 +54,7 @@ void UploadJournal::save(qint64 fileId, const QJsonObject &state) const
     QSaveFile file(path(fileId));
     if (file.open(QIODevice::WriteOnly)) {
         file.write(QJsonDocument(state).toJson(QJsonDocument::Compact));
-        file.commit();
+        SaveFile::commit(file);
     }
 }
 

@@ -4,4 +4,5 @@ target_sources(gatehouse_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/keychain.cpp ${CMAKE_CURRENT_LIST_DIR}/keychain.h
     ${CMAKE_CURRENT_LIST_DIR}/logging.cpp ${CMAKE_CURRENT_LIST_DIR}/logging.h
     ${CMAKE_CURRENT_LIST_DIR}/result.h
+    ${CMAKE_CURRENT_LIST_DIR}/savefile.cpp ${CMAKE_CURRENT_LIST_DIR}/savefile.h
 )

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -74,6 +75,7 @@ private slots:
     void errorsCsvListsEveryProblemOnce();
     void summaryHasAStageSectionPerStage();
     void cancelledExportLeavesNoFile();
+    void fullDiskSaysSoAndLeavesNoFile();
     void unknownFormatIsAUsageError();
 
 private:
@@ -438,6 +440,41 @@ void TestExports::cancelledExportLeavesNoFile()
         QVERIFY2(!s, qPrintable(format.key));
         QCOMPARE(s.error().code, ErrorCode::Cancelled);
         QVERIFY2(!QFileInfo::exists(path), qPrintable(path));
+    }
+}
+
+void TestExports::fullDiskSaysSoAndLeavesNoFile()
+{
+    // A volume with no room: a 64 KiB tmpfs, filled to the last byte. Mounting it needs root, which the test
+    // command has on a fresh machine; elsewhere the test says why it did not run.
+    const QString full = m_ws.file(QStringLiteral("full"));
+    QVERIFY(QDir().mkpath(full));
+    QProcess mount;
+    mount.start(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                          QStringLiteral("size=64k"), QStringLiteral("tmpfs"), full});
+    if (!mount.waitForFinished() || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0)
+        QSKIP("cannot mount a small tmpfs here (needs root)");
+    const auto unmount = qScopeGuard([&] { QProcess::execute(QStringLiteral("umount"), {full}); });
+    {
+        QFile filler(full + QStringLiteral("/filler"));
+        QVERIFY(filler.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        const QByteArray block(4096, 'x');
+        while (filler.write(block) == block.size()) {
+        }
+    }
+
+    for (const QString &format : {QStringLiteral("premis"), QStringLiteral("mets"), QStringLiteral("csv"),
+                                  QStringLiteral("summary")}) {
+        const QString path = full + QStringLiteral("/batch.") + format;
+        const auto result = m_ws.cli({QStringLiteral("report"), QString::number(m_batch),
+                                      QStringLiteral("--format"), format, QStringLiteral("-o"), path});
+        QVERIFY2(result.exitCode != 0, qPrintable(format));
+        const QString err = QString::fromUtf8(result.err);
+        QVERIFY2(err.contains(path), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("no space left on ") + full), qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("Unknown error")), qPrintable(err));
+        // Nothing half-written is left: neither the export nor QSaveFile's temporary file.
+        QCOMPARE(QDir(full).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("filler")});
     }
 }
 

@@ -135,13 +135,19 @@ int cmdLoad(Global global, const QStringList &arguments)
 
 int cmdFetch(Global global, const QStringList &arguments)
 {
-    CommandLine cl(QStringLiteral("fetch"), tr("Copy or download and hash every pending file of a batch, then run its automatic QA and duplicate stages (what comes before the curator's review)."));
+    CommandLine cl(QStringLiteral("fetch"),
+                   tr("Copy or download and hash every pending file of a batch, then run its automatic QA "
+                      "and duplicate stages (what comes before the curator's review)."));
     cl.parser.addPositionalArgument(QStringLiteral("batch"), tr("The batch id."));
     addFetchOptions(cl);
     cl.parser.addOption(
         {QStringLiteral("refresh"),
          tr("Fetch downloaded files again with conditional requests; unchanged ones keep their "
             "stored copy.")});
+    cl.parser.addOption(
+        {QStringLiteral("only"),
+         tr("Copy or download and hash only; the automatic QA and duplicate stages run at the "
+            "batch's next fetch or run.")});
     if (auto exit = cl.parse(arguments, 1, 1, global))
         return *exit;
     auto opened = openContext(global, true);
@@ -151,6 +157,8 @@ int cmdFetch(Global global, const QStringList &arguments)
     if (auto exit = applyFetchOptions(cl, context))
         return *exit;
     context.options.fetch.refresh = cl.parser.isSet(QStringLiteral("refresh"));
+    if (cl.parser.isSet(QStringLiteral("only")))
+        context.options.stages = {Stage::Fetch};
     auto batchId = parseBatchId(cl.parser.positionalArguments().constFirst());
     if (!batchId)
         return fatal(batchId.error().message);

@@ -222,6 +222,10 @@ void BatchRunner::advance(qint64 batchId)
         return;
     }
     case NextStep::Action::Run:
+        if (!m_options.stages.isEmpty() && !m_options.stages.contains(next->stage)) {
+            complete(batchId, true, m_lastDetail);
+            return;
+        }
         for (const StageDefinition &definition : std::as_const(m_stages)) {
             if (definition.stage == next->stage && !m_ran.contains(definition.stage)) {
                 startStage(batchId, definition);

@@ -7,6 +7,7 @@
 
 #include "fetchoptions.h"
 #include "intake/intaketypes.h"
+#include "model/stage.h"
 #include "net/transferoptions.h"
 #include "report/reportsettings.h"
 #include "settingstable.h"
@@ -38,6 +39,9 @@ struct RunOptions
     TransferOptions transfer;
     StoreOptions store;
     TeamOptions team;
+    //! The stages this run may start (empty: every one that applies). `fetch --only` runs the fetch stage
+    //! alone; the stages after it wait for the batch's next run.
+    QList<Stage> stages;
     //! A banned-records file the engine reads when a run starts (the CLI's --banned reads it itself).
     QString bannedList;
     //! The summary mail and the copy of the reports at the end of a run ([mail], [report]).

@@ -70,6 +70,7 @@ private slots:
     void statusJson();
     void filesJsonHasCorrectDigests();
     void loadJsonThenFetch();
+    void fetchOnlyLeavesQaForTheNextFetch();
     void reportSummaryWrittenNextToLog();
     void bannedRecordsSkipped();
     void rerunOfFinishedSourceIsANewBatch();
@@ -208,6 +209,40 @@ void TestCli::loadJsonThenFetch()
         QVERIFY(f.value(QStringLiteral("status")).toString() != u"pending");
     // A second fetch has nothing left to do and reports the same outcome.
     QCOMPARE(ws.cli({QStringLiteral("fetch"), QStringLiteral("1")}).exitCode, 1);
+}
+
+void TestCli::fetchOnlyLeavesQaForTheNextFetch()
+{
+    test::Workspace ws;
+    QCOMPARE(ws.cli({QStringLiteral("load"), test::sampleDir()}).exitCode, 0);
+    auto stages = [&] {
+        const auto status = ws.cli({QStringLiteral("status"), QStringLiteral("1"), QStringLiteral("--json")});
+        return parseObject(status.out)
+            .value(QStringLiteral("batches"))
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(QStringLiteral("stages"))
+            .toObject();
+    };
+
+    // Copied and hashed, with the sample's planted mismatch found (exit 1); QA and duplicates not started.
+    QCOMPARE(ws.cli({QStringLiteral("fetch"), QStringLiteral("1"), QStringLiteral("--only")}).exitCode, 1);
+    QJsonObject after = stages();
+    QCOMPARE(after.value(QStringLiteral("fetch")).toString(), QStringLiteral("attention"));
+    QCOMPARE(after.value(QStringLiteral("check")).toString(), QStringLiteral("not-started"));
+    QCOMPARE(after.value(QStringLiteral("dedup")).toString(), QStringLiteral("not-started"));
+    for (const QJsonObject &f :
+         parseLines(ws.cli({QStringLiteral("files"), QStringLiteral("1"), QStringLiteral("--json")}).out))
+        QVERIFY(f.value(QStringLiteral("status")).toString() != u"pending");
+
+    // The next fetch has nothing to copy and goes on through the automatic stages.
+    QCOMPARE(ws.cli({QStringLiteral("fetch"), QStringLiteral("1")}).exitCode, 1);
+    after = stages();
+    QVERIFY2(after.value(QStringLiteral("check")).toString() != u"not-started",
+             QJsonDocument(after).toJson().constData());
+    QVERIFY2(after.value(QStringLiteral("dedup")).toString() != u"not-started",
+             QJsonDocument(after).toJson().constData());
 }
 
 void TestCli::reportSummaryWrittenNextToLog()

@@ -231,12 +231,8 @@ int cmdUpload(Global global, const QStringList &arguments)
         return fatal(s.error().message);
     // Asked to upload again: files that failed transiently before (a dropped connection, a busy wiki) are
     // due once more, even where the stage finished needing attention (the runner would pass it by).
-    QList<FileStatus> transient;
-    for (FileStatus status : StatusInfo::all()) {
-        if (StatusInfo::isTransient(status))
-            transient.append(status);
-    }
-    if (auto reset = context.catalog->resetStage(*batchId, Stage::Upload, transient); !reset)
+    if (auto reset = context.catalog->resetStage(*batchId, Stage::Upload, StatusInfo::transientStatuses());
+        !reset)
         return fatal(reset.error().message);
     const auto result = drive(context, [&](BatchRunner &runner) {
         runner.setStages(stagesWithUpload(context, settings));

@@ -202,48 +202,25 @@ QString statusList(const QList<FileStatus> &statuses)
 
 } // namespace
 
-namespace {
-
 /*!
     What a catalog knows about its connection beyond the statements it prepared: whether the last error
-    was a lost connection, how to wait for the server, the advisory locks the session holds. Kept beside the
-    Catalog (one per instance, used only on its thread) so that the header every module includes stays
-    as it is.
+    was a lost connection, how to wait for the server, the advisory locks the session holds. Used only on the
+    catalog's thread.
 */
-struct ConnectionState
+struct detail::ConnectionState
 {
     bool lost = false;
     ReconnectPolicy policy;
     quint64 reconnections = 0;
     QStringList settleLocks;
-    QSet<qint64> takenOver; //!< Claimed from another owner; see takeover.h.
 };
 
-// Never destroyed: a catalog may outlive the statics of this file at exit.
-QMutex &statesMutex()
+detail::ConnectionState &connectionState(const Catalog *catalog)
 {
-    static auto *mutex = new QMutex;
-    return *mutex;
+    return *catalog->m_connectionState;
 }
 
-std::unordered_map<const Catalog *, ConnectionState> &states()
-{
-    static auto *map = new std::unordered_map<const Catalog *, ConnectionState>;
-    return *map;
-}
-
-//! The state of \a catalog (elements of an unordered_map stay where they are while others come and go).
-ConnectionState &connectionState(const Catalog *catalog)
-{
-    QMutexLocker lock(&statesMutex());
-    return states()[catalog];
-}
-
-void forgetConnectionState(const Catalog *catalog)
-{
-    QMutexLocker lock(&statesMutex());
-    states().erase(catalog);
-}
+namespace {
 
 /*!
     Which of \a ids have a lease on \a stageKey owned by someone other than \a owner (one that ran out:
@@ -266,16 +243,6 @@ Result<QSet<qint64>> leasedByOthers(Catalog &catalog, const QList<qint64> &ids, 
     while (q.next())
         found.insert(q.value(0).toLongLong());
     return found;
-}
-
-//! Remembers the files of a claimed page that were another owner's (\a othersLeases) until the stage asks.
-void noteTakenOver(const Catalog *catalog, const QList<FileRecord> &claimed, const QSet<qint64> &othersLeases)
-{
-    ConnectionState &state = connectionState(catalog);
-    for (const FileRecord &f : claimed) {
-        if (othersLeases.contains(f.id))
-            state.takenOver.insert(f.id);
-    }
 }
 
 bool isConnectionState(const QString &sqlState)
@@ -402,7 +369,7 @@ Outages &outages()
 */
 Status reconnect(Catalog &catalog)
 {
-    ConnectionState &state = connectionState(&catalog);
+    detail::ConnectionState &state = connectionState(&catalog);
     const ReconnectPolicy &policy = state.policy;
     state.lost = false;
     const QUrl url = catalog.location().postgresUrl();
@@ -486,7 +453,7 @@ Status reconnect(Catalog &catalog)
 
 void setReconnectPolicy(Catalog &catalog, ReconnectPolicy policy)
 {
-    ConnectionState &state = connectionState(&catalog);
+    detail::ConnectionState &state = connectionState(&catalog);
     state.policy = std::move(policy);
     applySessionLimits(catalog, state.policy);
 }
@@ -536,11 +503,6 @@ quint64 reconnections(const Catalog &catalog)
     return connectionState(&catalog).reconnections;
 }
 
-QSet<qint64> takeTakenOverFiles(Catalog &catalog)
-{
-    return std::exchange(connectionState(&catalog).takenOver, {});
-}
-
 Status expireLeases(Catalog &catalog, qint64 batchId, Stage stage, const QString &owner)
 {
     // Past every clock: claimable at once, and still naming the owner the claim takes the files from.
@@ -560,20 +522,21 @@ Catalog::Catalog(const CatalogLocation &location, SqlDialect dialect, QString co
     : m_location(location)
     , m_dialect(dialect)
     , m_connectionName(std::move(connectionName))
+    , m_connectionState(std::make_unique<detail::ConnectionState>())
 {}
+
+void Catalog::forgetPreparedStatements()
+{
+    m_insertItem.reset();
+    m_insertFile.reset();
+    m_upsertCache.reset();
+    m_upsertTarget.reset();
+    m_recordRecheck.reset();
+}
 
 Catalog::~Catalog()
 {
-    forgetConnectionState(this);
-    m_insertItem.reset();
-    m_insertFile.reset();
-    m_recordOutcome.reset();
-    m_insertEvent.reset();
-    m_upsertCache.reset();
-    m_upsertStage.reset();
-    m_updateOverall.reset();
-    m_upsertTarget.reset();
-    m_recordRecheck.reset();
+    forgetPreparedStatements();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -858,15 +821,7 @@ Result<QSqlQuery> Catalog::run(const QString &sql, const QVariantList &values, c
         if (connectionState(this).lost && !m_inTransaction && attempt < s_retryAttempts) {
             // The one place a lost connection is opened again: statements prepared on it are gone.
             q.clear();
-            m_insertItem.reset();
-            m_insertFile.reset();
-            m_recordOutcome.reset();
-            m_insertEvent.reset();
-            m_upsertCache.reset();
-            m_upsertStage.reset();
-            m_updateOverall.reset();
-            m_upsertTarget.reset();
-            m_recordRecheck.reset();
+            forgetPreparedStatements();
             if (Status s = reconnect(*this); !s)
                 return s.error();
             continue;
@@ -1824,12 +1779,8 @@ QString Catalog::pendingCondition(const PendingFor &pending, QVariantList &value
                               " AND g.stage = 'intake') IS NULL");
     } else if (pending.settled) {
         // A transient failure waits for the stage before to try it again.
-        QList<FileStatus> transient;
-        for (FileStatus s : StatusInfo::all()) {
-            if (StatusInfo::isTransient(s))
-                transient.append(s);
-        }
-        sql += u" AND (SELECT g.state <> 'pending' AND g.status NOT IN (" + statusList(transient) +
+        sql += u" AND (SELECT g.state <> 'pending' AND g.status NOT IN (" +
+               statusList(StatusInfo::transientStatuses()) +
                u") FROM file_stages g WHERE g.file_id = f.id AND g.stage = ?)";
         values.append(StageInfo::key(pending.after));
     } else {
@@ -2208,8 +2159,10 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
     });
     if (!status)
         return status.error();
-    if (!othersLeases.isEmpty())
-        noteTakenOver(this, page.files, othersLeases);
+    for (const FileRecord &f : std::as_const(page.files)) {
+        if (othersLeases.contains(f.id))
+            page.takenOver.insert(f.id);
+    }
     return page;
 }
 

@@ -63,6 +63,9 @@ struct ClaimedPage
     QList<FileRecord> files; //!< Claimed by this owner and still pending for the stage, in id order.
     qint64 lastId = 0;       //!< The last file looked at; the next page starts after it.
     bool exhausted = false;  //!< Nothing claimable was left after lastId.
+    //! Of files, those whose lease was another owner's when they were claimed: taken over from a process
+    //! that may have stored their bytes without recording them (see takeover.h).
+    QSet<qint64> takenOver;
 };
 
 /*!
@@ -94,6 +97,10 @@ struct Settlement
 
     Writes that belong together go through a Transaction; callers batch many rows into one.
 */
+namespace detail {
+struct ConnectionState;
+}
+
 class Catalog
 {
     Q_DECLARE_TR_FUNCTIONS(gh::Catalog)
@@ -330,6 +337,9 @@ private:
     Result<int> readVersion();
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
+    //! Drops the statements prepared() kept: on close, and when the connection they were prepared on is gone.
+    void forgetPreparedStatements();
+    friend detail::ConnectionState &connectionState(const Catalog *catalog);
     Status insertEvents(const QList<EventRecord> &events);
     //! The body of recordOutcomes(), within its transaction.
     Status writeOutcomes(const QList<FileRecord> &files, const QList<EventRecord> &events,
@@ -348,14 +358,12 @@ private:
     mutable bool m_retryable = false;
     bool m_inTransaction = false;
     QString m_connectionName;
+    //! Whether the connection was lost, how to wait for the server, the session's advisory locks.
+    std::unique_ptr<detail::ConnectionState> m_connectionState;
     int m_version = 0;
     std::optional<QSqlQuery> m_insertItem;
     std::optional<QSqlQuery> m_insertFile;
-    std::optional<QSqlQuery> m_recordOutcome;
-    std::optional<QSqlQuery> m_insertEvent;
     std::optional<QSqlQuery> m_upsertCache;
-    std::optional<QSqlQuery> m_upsertStage;
-    std::optional<QSqlQuery> m_updateOverall;
     std::optional<QSqlQuery> m_upsertTarget;
     std::optional<QSqlQuery> m_recordRecheck;
 };

@@ -14,18 +14,10 @@ class Catalog;
     \page takeover
     Files taken over from another process. A process that dies after storing a file's bytes but before
     recording it leaves an object nobody knows of; whoever takes the file over must look for it before
-    sending the bytes again, or they are sent twice. Catalog::claimFiles() notes the files whose lease
-    belonged to another owner (one that ran out, or that expireLeases() ended) when it took them; the stage
-    collects them with takeTakenOverFiles(). Kept out of catalog.h so that the header every module includes
-    stays as it is.
+    sending the bytes again, or they are sent twice. Catalog::claimFiles() names, in ClaimedPage::takenOver,
+    the files whose lease belonged to another owner (one that ran out, or that expireLeases() ended) when it
+    took them; a file claimed fresh is not among them. FileStage::takeTakenOver() collects them for the stage.
 */
-
-/*!
-    The files \a catalog's claims took over from another owner since the last call (and forgets them). A
-    lease that existed when the claim looked and belonged to someone else counts; a file claimed fresh does
-    not.
-*/
-QSet<qint64> takeTakenOverFiles(Catalog &catalog);
 
 /*!
     Lets every lease \a owner holds on \a stage of batch \a batchId run out at once (a process on this

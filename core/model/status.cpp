@@ -123,6 +123,19 @@ bool StatusInfo::isTransient(FileStatus status)
     return entry(status).transient;
 }
 
+const QList<FileStatus> &StatusInfo::transientStatuses()
+{
+    static const QList<FileStatus> transient = [] {
+        QList<FileStatus> list;
+        for (FileStatus s : all()) {
+            if (isTransient(s))
+                list.append(s);
+        }
+        return list;
+    }();
+    return transient;
+}
+
 Severity StatusInfo::severity(FileStatus status)
 {
     return entry(status).severity;

@@ -78,6 +78,8 @@ public:
     static QString key(FileStatus status);
     static std::optional<FileStatus> fromKey(QStringView key);
     static bool isTransient(FileStatus status);
+    //! Every status isTransient() holds for: the failures a later run tries again.
+    static const QList<FileStatus> &transientStatuses();
     static Severity severity(FileStatus status);
     //! A short translated description for the GUI.
     static QString displayName(FileStatus status);

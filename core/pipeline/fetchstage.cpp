@@ -2,7 +2,6 @@
 
 #include "archivecopy.h"
 #include "catalog/catalog.h"
-#include "catalog/takeover.h"
 #include "download.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
@@ -50,7 +49,6 @@ Status FetchStage::prepare()
     m_cache.clear();
     m_archivesInFlight.clear();
     m_lookFirst.clear();
-    (void)takeTakenOverFiles(catalog());
     if (Status s = m_store.removeStaleTemporaries(); !s)
         emit logMessage(s.error().message);
     if (environment().options.fetch.refresh) {
@@ -74,7 +72,7 @@ QString FetchStage::startMessage(qint64 files) const
 
 Status FetchStage::pageLoaded(const QList<FileRecord> &page)
 {
-    m_lookFirst.unite(takeTakenOverFiles(catalog()));
+    m_lookFirst.unite(takeTakenOver());
     QStringList urls;
     for (const FileRecord &f : page) {
         if (!f.sourceUrl.isEmpty())
@@ -126,7 +124,7 @@ int FetchStage::dispatchArchive(const QString &archivePath)
         fail(members.error().message);
         return 0;
     }
-    m_lookFirst.unite(takeTakenOverFiles(catalog()));
+    m_lookFirst.unite(takeTakenOver());
     QSet<qint64> lookFirst;
     for (const FileRecord &f : std::as_const(*members)) {
         if (!f.sourceMember.isEmpty())

@@ -17,16 +17,6 @@ constexpr int s_flushIntervalMs = 250;
 // out).
 constexpr int s_waitPollMs = 1000;
 
-QList<FileStatus> transientStatuses()
-{
-    QList<FileStatus> transient;
-    for (FileStatus s : StatusInfo::all()) {
-        if (StatusInfo::isTransient(s))
-            transient.append(s);
-    }
-    return transient;
-}
-
 } // namespace
 
 FileStage::FileStage(const StageEnvironment &environment, QObject *parent)
@@ -186,8 +176,8 @@ void FileStage::start(const BatchContext &batch)
         releaseGoneHolders(*holders);
     }
     // Transient failures of an earlier run get another chance.
-    if (auto reset =
-            m_env.catalog.resetStage(batch.batchId, stage(), transientStatuses(), false, m_env.downstream);
+    if (auto reset = m_env.catalog.resetStage(batch.batchId, stage(), StatusInfo::transientStatuses(), false,
+                                              m_env.downstream);
         !reset) {
         fail(reset.error().message);
         return;
@@ -251,6 +241,7 @@ bool FileStage::loadPage()
         fail(page.error().message);
         return false;
     }
+    m_takenOver.unite(page->takenOver);
     if (Status s = pageLoaded(page->files); !s) {
         fail(s.error().message);
         return false;
@@ -279,6 +270,7 @@ Result<QList<FileRecord>> FileStage::claim(FileQuery query)
         if (!page)
             return page.error();
         claimed += page->files;
+        m_takenOver.unite(page->takenOver);
         if (page->exhausted)
             return claimed;
         query.afterId = page->lastId;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -157,6 +158,9 @@ protected:
         past their lease and another process took them over; they go back untouched (takeOutcome()).
     */
     Result<QList<FileRecord>> keepHeld(const QList<FileRecord> &files);
+    //! The files this stage's claims took over from another owner since the last call (see
+    //! catalog/takeover.h): their bytes may be at the store or target already.
+    QSet<qint64> takeTakenOver() { return std::exchange(m_takenOver, {}); }
 
 private:
     bool loadPage();
@@ -184,6 +188,7 @@ private:
     bool m_settled = false;
     //! Files that came back untouched in this run (cancelled, or left for a later run): not claimed again.
     QSet<qint64> m_untouched;
+    QSet<qint64> m_takenOver; //!< See takeTakenOver().
     std::shared_ptr<std::atomic_bool> m_cancel;
 
     std::deque<FileRecord> m_queue;

@@ -387,8 +387,7 @@ void MainWindow::createDocks()
     m_duplicates =
         new DuplicatesView(m_workspace, QSettings().fileName(), m_engine->engine()->thread(), this);
     m_duplicates->setObjectName(QStringLiteral("duplicatesView"));
-    m_duplicates->setCurator(Curator::name(m_preferences.settings));
-    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
+    applyCurator();
     m_duplicatesDock = new QDockWidget(tr("Duplicates"), this);
     m_duplicatesDock->setObjectName(QStringLiteral("duplicatesDock"));
     // Scrolled, so the comparison's thumbnails never make the window taller than the curator left it.
@@ -1320,6 +1319,15 @@ void MainWindow::showFileMenu(QWidget *view, const QPoint &pos)
     menu.exec(itemView->viewport()->mapToGlobal(itemView->visualRect(index).center()));
 }
 
+void MainWindow::applyCurator()
+{
+    // Who decides at this workstation: recorded with duplicate decisions, and beside the software in the
+    // events the engine writes.
+    const QString curator = Curator::name(m_preferences.settings);
+    m_duplicates->setCurator(curator);
+    EventPerson::set(curator);
+}
+
 void MainWindow::editSettings()
 {
     SettingsDialog dialog(m_preferences, this);
@@ -1331,8 +1339,7 @@ void MainWindow::editSettings()
     m_engine->setRunOptions(m_preferences.options);
     if (m_review)
         m_review->setPreferences(m_preferences);
-    m_duplicates->setCurator(Curator::name(m_preferences.settings));
-    EventPerson::set(Curator::name(m_preferences.settings)); // beside the software in machine events
+    applyCurator();
     if (m_preferences.hotFolder != hotFolder)
         m_engine->setHotFolder(m_preferences.hotFolder);
     statusBar()->showMessage(tr("Settings saved; they apply to the next run."), 10000);

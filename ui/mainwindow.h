@@ -152,6 +152,8 @@ private:
     void moveFocus(bool forward);
     void appendLog(const QString &line);
     void editSettings();
+    //! The curator of the preferences, to the duplicates view and the engine's events.
+    void applyCurator();
     void showTrace(const BatchRecord *batch);
     void updateWelcome();
 

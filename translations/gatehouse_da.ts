@@ -7440,6 +7440,13 @@
     </message>
 </context>
 <context>
+    <name>gh::SaveFile</name>
+    <message>
+        <source>no space left on %1 (%2 free)</source>
+        <translation>ingen plads tilbage på %1 (%2 ledig)</translation>
+    </message>
+</context>
+<context>
     <name>gh::SchemaFetch</name>
     <message>
         <source>Cannot create the folder %1.</source>
@@ -9054,6 +9061,13 @@
     <message>
         <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
         <translation>Målet &quot;%1&quot; angiver ingen mappe; skriv local:DIR.</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n kept back by duplicate decisions)</source>
+        <translation>
+            <numerusform>(%n holdt tilbage af en dubletbeslutning)</numerusform>
+            <numerusform>(%n holdt tilbage af dubletbeslutninger)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -10733,6 +10747,10 @@
     <message>
         <source>Who decides (default: --as, else the [team] curator setting, else the operating system&apos;s user).</source>
         <translation>Hvem der beslutter (standard: --as, ellers indstillingen [team] curator, ellers styresystemets bruger).</translation>
+    </message>
+    <message>
+        <source>Copy or download and hash only; the automatic QA and duplicate stages run at the batch&apos;s next fetch or run.</source>
+        <translation>Kopiér eller hent og beregn kontrolsummer alene; den automatiske QA og dubletkontrollen kører ved batchens næste fetch eller run.</translation>
     </message>
 </context>
 <context>

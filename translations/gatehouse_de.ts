@@ -7440,6 +7440,13 @@
     </message>
 </context>
 <context>
+    <name>gh::SaveFile</name>
+    <message>
+        <source>no space left on %1 (%2 free)</source>
+        <translation>kein Platz mehr auf %1 (%2 frei)</translation>
+    </message>
+</context>
+<context>
     <name>gh::SchemaFetch</name>
     <message>
         <source>Cannot create the folder %1.</source>
@@ -9054,6 +9061,13 @@
     <message>
         <source>The target &quot;%1&quot; names no folder; write local:DIR.</source>
         <translation>Das Ziel &quot;%1&quot; nennt keinen Ordner; schreiben Sie local:DIR.</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n kept back by duplicate decisions)</source>
+        <translation>
+            <numerusform>(%n durch eine Dublettenentscheidung zurückgehalten)</numerusform>
+            <numerusform>(%n durch Dublettenentscheidungen zurückgehalten)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -10733,6 +10747,10 @@
     <message>
         <source>Who decides (default: --as, else the [team] curator setting, else the operating system&apos;s user).</source>
         <translation>Wer entscheidet (Standard: --as, sonst die Einstellung [team] curator, sonst der Benutzer des Betriebssystems).</translation>
+    </message>
+    <message>
+        <source>Copy or download and hash only; the automatic QA and duplicate stages run at the batch&apos;s next fetch or run.</source>
+        <translation>Nur kopieren oder herunterladen und Prüfsummen bilden; die automatische QA und die Dublettenprüfung laufen beim nächsten fetch oder run des Stapels.</translation>
     </message>
 </context>
 <context>

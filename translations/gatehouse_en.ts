@@ -563,6 +563,16 @@
     </message>
 </context>
 <context>
+    <name>gh::UploadHandover</name>
+    <message numerus="yes">
+        <source>(%n kept back by duplicate decisions)</source>
+        <translation>
+            <numerusform>(%n kept back by a duplicate decision)</numerusform>
+            <numerusform>(%n kept back by duplicate decisions)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>gh::cli</name>
     <message numerus="yes">
         <source>Batch %1 against %2: %n file(s)</source>

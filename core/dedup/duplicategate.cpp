@@ -156,6 +156,22 @@ QSet<qint64> DuplicateGate::released() const
     return ids;
 }
 
+QSet<qint64> DuplicateGate::keptBack() const
+{
+    // Whatever the batch's other cases: these are never sent to this target (see apply()); a linked file is
+    // recorded as already there, or as the catalog file's.
+    QSet<qint64> ids;
+    for (const DuplicateRecord &r : m_records) {
+        if (!r.decision)
+            continue;
+        const DuplicateAction action = r.decision->action;
+        if (action == DuplicateAction::Skip || action == DuplicateAction::HandFix ||
+            action == DuplicateAction::Link)
+            ids.insert(r.fileId);
+    }
+    return ids;
+}
+
 std::optional<DuplicateRecord> DuplicateGate::record(qint64 fileId) const
 {
     const auto it = m_records.constFind(fileId);

@@ -62,6 +62,7 @@ public:
     QSet<qint64> ignoreWarnings() const override;
     //! Every file with a decision in force.
     QSet<qint64> released() const override;
+    QSet<qint64> keptBack() const override;
     std::optional<DuplicateRecord> record(qint64 fileId) const;
 
     void apply(DeliveryItem &item) const override;

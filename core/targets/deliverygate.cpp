@@ -84,6 +84,14 @@ QSet<qint64> DeliveryGates::released() const
     return ids;
 }
 
+QSet<qint64> DeliveryGates::keptBack() const
+{
+    QSet<qint64> ids;
+    for (const auto &gate : m_gates)
+        ids.unite(gate->keptBack());
+    return ids;
+}
+
 void DeliveryGates::apply(DeliveryItem &item) const
 {
     for (const auto &gate : m_gates)
@@ -97,6 +105,11 @@ Status DeliveryGates::prepareTarget(Target &target, const QList<DeliveryItem *> 
         if (Status s = gate->prepareTarget(target, items, cancel); !s)
             return s;
     }
+    return {};
+}
+
+QSet<qint64> DeliveryGate::keptBack() const
+{
     return {};
 }
 

@@ -55,6 +55,9 @@ public:
     virtual QSet<qint64> ignoreWarnings() const = 0;
     //! The files a decision lets go: a run that held them back (needs-decision) takes them again.
     virtual QSet<qint64> released() const = 0;
+    //! The files a decision keeps from this target whatever happens (skip, hand-fix, link): what the
+    //! approval says stays behind before the upload runs. Default: none.
+    virtual QSet<qint64> keptBack() const;
     virtual void apply(DeliveryItem &item) const = 0;
     //! Claims, as \a owner ("host:pid"), what the gate carries out for \a items (default: nothing).
     virtual Status claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const;
@@ -86,6 +89,7 @@ public:
     QString blockedMessage() const;
     QSet<qint64> ignoreWarnings() const;
     QSet<qint64> released() const;
+    QSet<qint64> keptBack() const;
     void apply(DeliveryItem &item) const;
     Status claim(Catalog &catalog, const QList<DeliveryItem *> &items, const QString &owner) const;
     Status prepareTarget(Target &target, const QList<DeliveryItem *> &items,

@@ -1,11 +1,14 @@
 #include "handover.h"
 
+#include <limits>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
 #include <QUrl>
 
 #include "catalog/catalog.h"
+#include "deliverygate.h"
 #include "pipeline/fetchoutcome.h"
 #include "pipeline/workspace.h"
 #include "targetregistry.h"
@@ -160,7 +163,21 @@ Result<QString> UploadHandover::approveConsequence(Catalog &catalog, qint64 batc
         auto plan = UploadPlan::build(catalog, batchId, route);
         if (!plan)
             return plan.error();
-        parts.append(tr("%1 files to %2").arg(locale.toString(plan->size()), displayName(route.spec)));
+        // Files a duplicate decision keeps from the target are not counted as going, and said.
+        auto gates = DeliveryGates::open(catalog, batchId, route.spec);
+        if (!gates)
+            return gates.error();
+        qint64 kept = 0;
+        for (qint64 fileId : gates->keptBack()) {
+            if (plan->entry(fileId))
+                ++kept;
+        }
+        QString part =
+            tr("%1 files to %2").arg(locale.toString(plan->size() - kept), displayName(route.spec));
+        if (kept > 0)
+            part += u' ' + tr("(%n kept back by duplicate decisions)", nullptr,
+                              int(std::min<qint64>(kept, std::numeric_limits<int>::max())));
+        parts.append(part);
     }
     return tr("Upload %1.").arg(parts.join(QStringLiteral(", ")));
 }

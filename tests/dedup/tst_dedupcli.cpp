@@ -22,6 +22,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "catalog/catalog.h"
+#include "review/shippedstages.h"
+#include "targets/handover.h"
+#include "targets/targetoptions.h"
+#include "targets/uploadplan.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -446,6 +451,21 @@ private slots:
         QCOMPARE(a.decide(QStringLiteral("lake.tif"), QStringLiteral("skip")), 0);
         QCOMPARE(a.decide(QStringLiteral("tower.tif"), QStringLiteral("rename")), 0);
         QCOMPARE(a.decide(QStringLiteral("twin.tif"), QStringLiteral("link")), 0);
+
+        // The approval says beforehand what the decisions keep from the archive: lake (skip) and twin (link).
+        {
+            ShippedStages::registerAll();
+            auto location = CatalogLocation::parse(a.ws.catalog());
+            QVERIFY(location);
+            auto catalog = Catalog::open(*location);
+            QVERIFY(catalog);
+            auto route = TargetRoute::make(a.spec);
+            QVERIFY(route);
+            auto said = UploadHandover::approveConsequence(**catalog, 1, TargetOptions{}, {*route});
+            QVERIFY2(said, said ? "" : qPrintable(said.error().message));
+            QCOMPARE(*said, QStringLiteral("Upload 5 files to %1 (2 kept back by duplicate decisions).")
+                                .arg(UploadHandover::displayName(a.spec)));
+        }
 
         const test::CliResult done = a.upload();
         QVERIFY2(done.exitCode == 0, done.err.constData());

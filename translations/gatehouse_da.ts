@@ -3492,6 +3492,10 @@
             <numerusform>%n markeringer</numerusform>
         </translation>
     </message>
+    <message>
+        <source>no findings</source>
+        <translation>ingen fund</translation>
+    </message>
 </context>
 <context>
     <name>gh::Fixity</name>

@@ -3492,6 +3492,10 @@
             <numerusform>%n Markierungen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>no findings</source>
+        <translation>keine Befunde</translation>
+    </message>
 </context>
 <context>
     <name>gh::Fixity</name>

@@ -133,7 +133,7 @@ QString BatchListModel::lampText(const BatchRecord &b, Stage stage)
     }
     if (stage == Stage::Fetch) {
         for (auto it = b.counts.cbegin(); it != b.counts.cend(); ++it) {
-            if (StatusInfo::severity(it.key()) == Severity::Error)
+            if (StatusInfo::severity(it.key()) == Severity::Error && it.value() > 0)
                 lines.append(u"• " + tr("%1: %2").arg(StatusInfo::displayName(it.key()),
                                                       QLocale().toString(it.value())));
         }

@@ -1,7 +1,10 @@
 #include "finding.h"
 
 #include <algorithm>
+#include <climits>
 #include <numeric>
+
+#include <QStringList>
 
 namespace gh {
 
@@ -42,9 +45,19 @@ QString severityText(FindingSeverity severity)
 
 QString findingCountsText(qint64 errors, qint64 warnings, qint64 flags)
 {
-    return QCoreApplication::translate("gh::FindingSeverity", "%n error(s)", nullptr, int(errors)) + u", " +
-           QCoreApplication::translate("gh::FindingSeverity", "%n warning(s)", nullptr, int(warnings)) +
-           u", " + QCoreApplication::translate("gh::FindingSeverity", "%n flag(s)", nullptr, int(flags));
+    // Only what there is: "3 warnings", not "0 errors, 3 warnings, 0 flags".
+    const auto n = [](qint64 count) { return int(std::min<qint64>(count, INT_MAX)); };
+    QStringList parts;
+    if (errors > 0)
+        parts.append(QCoreApplication::translate("gh::FindingSeverity", "%n error(s)", nullptr, n(errors)));
+    if (warnings > 0)
+        parts.append(
+            QCoreApplication::translate("gh::FindingSeverity", "%n warning(s)", nullptr, n(warnings)));
+    if (flags > 0)
+        parts.append(QCoreApplication::translate("gh::FindingSeverity", "%n flag(s)", nullptr, n(flags)));
+    if (parts.isEmpty())
+        return QCoreApplication::translate("gh::FindingSeverity", "no findings");
+    return parts.join(QStringLiteral(", "));
 }
 
 std::optional<FindingSeverity> worstSeverity(const QList<FindingRecord> &findings)

@@ -34,7 +34,8 @@ QString severityKey(FindingSeverity severity);
 std::optional<FindingSeverity> severityFromKey(QStringView key);
 //! A short translated name for the GUI.
 QString severityText(FindingSeverity severity);
-//! "1 error, 3 warnings, 0 flags": the findings of a check run counted in words, with plural forms.
+//! "1 error, 3 warnings": the findings of a check run counted in words, with plural forms; only the
+//! severities there are ("no findings" when none).
 QString findingCountsText(qint64 errors, qint64 warnings, qint64 flags);
 
 /*!

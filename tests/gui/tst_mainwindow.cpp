@@ -25,6 +25,8 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include "model/finding.h"
+#include "model/status.h"
 #include "testsupport.h"
 #include "ui/areafocusframe.h"
 #include "ui/batchlistmodel.h"
@@ -180,6 +182,7 @@ class TestMainWindow : public QObject
 
 private slots:
     void initTestCase();
+    void lampTooltipsNameOnlyWhatHappened();
     void loadsSampleShowsFilesAndLamps();
     void cancelThenResume();
     void dropAFolder();
@@ -221,6 +224,27 @@ std::unique_ptr<MainWindow> TestMainWindow::makeWindow(const test::Workspace &ws
     auto window = std::make_unique<MainWindow>(*workspace, Preferences{});
     window->show();
     return window;
+}
+
+void TestMainWindow::lampTooltipsNameOnlyWhatHappened()
+{
+    BatchRecord batch;
+    batch.stages.insert(Stage::Fetch, StageState::NeedsAttention);
+    batch.stages.insert(Stage::Check, StageState::NeedsAttention);
+    batch.counts.insert(FileStatus::Success, 5);
+    batch.counts.insert(FileStatus::FixityMismatch, 1);
+    batch.counts.insert(FileStatus::NotFound, 0); // a status the batch's files no longer have
+    batch.stageDetails.insert(Stage::Check, findingCountsText(0, 3, 0));
+
+    const QString fetch = BatchListModel::lampText(batch, Stage::Fetch);
+    QVERIFY2(fetch.contains(StatusInfo::displayName(FileStatus::FixityMismatch) + QStringLiteral(": 1")),
+             qPrintable(fetch));
+    QVERIFY2(!fetch.contains(StatusInfo::displayName(FileStatus::NotFound)), qPrintable(fetch));
+    QCOMPARE(BatchListModel::lampText(batch, Stage::Check),
+             StageInfo::displayName(Stage::Check) + QStringLiteral(": ") +
+                 StageInfo::displayName(StageState::NeedsAttention) + QStringLiteral("\n• 3 warnings"));
+    QCOMPARE(findingCountsText(1, 1, 2), QStringLiteral("1 error, 1 warning, 2 flags"));
+    QCOMPARE(findingCountsText(0, 0, 0), QStringLiteral("no findings"));
 }
 
 void TestMainWindow::loadsSampleShowsFilesAndLamps()

@@ -7039,8 +7039,8 @@
         <translation>Intet at fortryde.</translation>
     </message>
     <message>
-        <source>Recorded as:</source>
-        <translation>Registreres som:</translation>
+        <source>Recorded a&amp;s:</source>
+        <translation>Registreres &amp;som:</translation>
     </message>
     <message>
         <source>The review closes: verdicts can no longer change.</source>
@@ -7059,16 +7059,16 @@
         <translation>Godkend batch %1?</translation>
     </message>
     <message>
-        <source>Note (optional):</source>
-        <translation>Note (valgfri):</translation>
+        <source>&amp;Note (optional):</source>
+        <translation>&amp;Note (valgfri):</translation>
     </message>
     <message>
-        <source>Reason for overriding:</source>
-        <translation>Grund til tilsidesættelse:</translation>
+        <source>Reason for &amp;overriding:</source>
+        <translation>Grund til &amp;tilsidesættelse:</translation>
     </message>
     <message>
-        <source>Approve</source>
-        <translation>Godkend</translation>
+        <source>&amp;Approve</source>
+        <translation>&amp;Godkend</translation>
     </message>
     <message>
         <source>Approving batch %1 …</source>
@@ -7083,12 +7083,12 @@
         <translation>Afvis batch %1?</translation>
     </message>
     <message>
-        <source>Reason:</source>
-        <translation>Grund:</translation>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Grund:</translation>
     </message>
     <message>
-        <source>Reject and Delete</source>
-        <translation>Afvis og slet</translation>
+        <source>Reject and &amp;Delete</source>
+        <translation>Afvis og sle&amp;t</translation>
     </message>
     <message>
         <source>Rejecting batch %1 …</source>

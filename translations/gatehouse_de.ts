@@ -7039,8 +7039,8 @@
         <translation>Nichts rückgängig zu machen.</translation>
     </message>
     <message>
-        <source>Recorded as:</source>
-        <translation>Festgehalten als:</translation>
+        <source>Recorded a&amp;s:</source>
+        <translation>Festgehalten al&amp;s:</translation>
     </message>
     <message>
         <source>The review closes: verdicts can no longer change.</source>
@@ -7059,16 +7059,16 @@
         <translation>Stapel %1 freigeben?</translation>
     </message>
     <message>
-        <source>Note (optional):</source>
-        <translation>Notiz (optional):</translation>
+        <source>&amp;Note (optional):</source>
+        <translation>&amp;Notiz (optional):</translation>
     </message>
     <message>
-        <source>Reason for overriding:</source>
-        <translation>Grund für das Übergehen:</translation>
+        <source>Reason for &amp;overriding:</source>
+        <translation>Grund für das Ü&amp;bergehen:</translation>
     </message>
     <message>
-        <source>Approve</source>
-        <translation>Freigeben</translation>
+        <source>&amp;Approve</source>
+        <translation>&amp;Freigeben</translation>
     </message>
     <message>
         <source>Approving batch %1 …</source>
@@ -7083,12 +7083,12 @@
         <translation>Stapel %1 zurückweisen?</translation>
     </message>
     <message>
-        <source>Reason:</source>
-        <translation>Grund:</translation>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Grund:</translation>
     </message>
     <message>
-        <source>Reject and Delete</source>
-        <translation>Zurückweisen und löschen</translation>
+        <source>Reject and &amp;Delete</source>
+        <translation>Zurückweisen und &amp;löschen</translation>
     </message>
     <message>
         <source>Rejecting batch %1 …</source>

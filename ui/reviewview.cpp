@@ -1038,7 +1038,7 @@ DecisionForm decisionForm(QWidget *parent, const QString &title, const QString &
     QObject::connect(why, &QLineEdit::textChanged, dialog, check);
     check();
     auto *form = new QFormLayout;
-    form->addRow(ReviewView::tr("Recorded as:"), who);
+    form->addRow(ReviewView::tr("Recorded a&s:"), who);
     form->addRow(reasonLabel, why);
     auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(text);
@@ -1079,8 +1079,8 @@ void ReviewView::askApprove()
     }
     const DecisionForm form =
         decisionForm(this, tr("Approve batch %1?").arg(m_batchId), approveConsequence(), explanation,
-                     blockers.isEmpty() ? tr("Note (optional):") : tr("Reason for overriding:"),
-                     !blockers.isEmpty(), tr("Approve"), m_state.curator, false);
+                     blockers.isEmpty() ? tr("&Note (optional):") : tr("Reason for &overriding:"),
+                     !blockers.isEmpty(), tr("&Approve"), m_state.curator, false);
     connect(form.dialog, &QDialog::accepted, this,
             [this, form, target, overriding = !blockers.isEmpty(), batchId = m_batchId] {
                 const QString why = form.reason->text().trimmed();
@@ -1111,7 +1111,7 @@ void ReviewView::askReject()
         u"</p>";
     const DecisionForm form = decisionForm(
         this, tr("Reject batch %1?").arg(m_batchId), BatchDecisions::rejectConsequence(m_state.storedCopies),
-        explanation, tr("Reason:"), true, tr("Reject and Delete"), m_state.curator, true);
+        explanation, tr("&Reason:"), true, tr("Reject and &Delete"), m_state.curator, true);
     if (m_state.sample.drawn && m_state.sample.defects() > 0) {
         form.reason->setText(defectSummary(m_state.sample));
     }

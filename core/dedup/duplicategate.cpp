@@ -37,6 +37,13 @@ QString linkedName(const DuplicateRecord &r)
                                : elsewhere.first().toObject().value(QStringLiteral("name")).toString();
 }
 
+//! Whether a decision sends nothing to the target, whatever its name there (skip, hand-fix, link).
+bool sendsNothing(DuplicateAction action)
+{
+    return action == DuplicateAction::Skip || action == DuplicateAction::HandFix ||
+           action == DuplicateAction::Link;
+}
+
 QString decidedBy(const DuplicateDecision &d)
 {
     QString who = d.decidedBy.startsWith(u"curator:") ? d.decidedBy.mid(8) : d.decidedBy;
@@ -162,11 +169,7 @@ QSet<qint64> DuplicateGate::keptBack() const
     // recorded as already there, or as the catalog file's.
     QSet<qint64> ids;
     for (const DuplicateRecord &r : m_records) {
-        if (!r.decision)
-            continue;
-        const DuplicateAction action = r.decision->action;
-        if (action == DuplicateAction::Skip || action == DuplicateAction::HandFix ||
-            action == DuplicateAction::Link)
+        if (r.decision && sendsNothing(r.decision->action))
             ids.insert(r.fileId);
     }
     return ids;
@@ -213,8 +216,8 @@ void DuplicateGate::apply(DeliveryItem &item) const
     }
     const DuplicateDecision &d = *r.decision;
     const bool renamed = d.action == DuplicateAction::Rename;
-    if (!renamed && d.action != DuplicateAction::Skip && d.action != DuplicateAction::HandFix &&
-        d.action != DuplicateAction::Link && !m_catalogCases && !sameName(item.remoteName, r.intendedName)) {
+    if (!renamed && !sendsNothing(d.action) && !m_catalogCases &&
+        !sameName(item.remoteName, r.intendedName)) {
         // The title template changed since dedup: the decision was about another name.
         item.state = TargetState::NeedsDecision;
         item.message = tr("%1 would now be named %2, but the duplicate decision was made for %3; run dedup "

@@ -157,11 +157,12 @@ Status Exports::writeFile(const ExportFormat &format, const ExportJob &job, cons
     if (Status s = format.write(job, file); !s) {
         // A writer that stopped because the file would not take its bytes says so as the file's failure:
         // which file, and why (a full disk, mostly), rather than its own "Unknown error".
-        const bool fileFailed = file.error() != QFileDevice::NoError;
-        const QString reason = SaveFile::failure(file);
+        if (file.error() != QFileDevice::NoError && s.error().code != ErrorCode::Cancelled) {
+            const Error failed{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, SaveFile::failure(file))};
+            file.cancelWriting();
+            return failed;
+        }
         file.cancelWriting();
-        if (fileFailed && s.error().code != ErrorCode::Cancelled)
-            return Error{ErrorCode::Io, tr("Cannot write %1: %2").arg(path, reason)};
         return s;
     }
     if (!SaveFile::commit(file))

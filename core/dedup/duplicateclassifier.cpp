@@ -339,7 +339,11 @@ Result<QList<DuplicateRecord>> DuplicateClassifier::classify(const QList<FileRec
         // else the first of an earlier batch.
         const DuplicateBook::SameBytes *firstHere = nullptr;
         const DuplicateBook::SameBytes *earlier = nullptr;
-        for (const DuplicateBook::SameBytes &s : bySha1.value(d.file.digests.sha1.toLower())) {
+        // A const list that lives through this file's turn: firstHere and earlier point into it. (Looping
+        // over value()'s temporary detached a private copy, freed at the loop's end: a crash about once a 250
+        // runs.)
+        const QList<DuplicateBook::SameBytes> sameSha1 = bySha1.value(d.file.digests.sha1.toLower());
+        for (const DuplicateBook::SameBytes &s : sameSha1) {
             if (s.fileId == d.file.id || !sameBytes(s, d.file.digests))
                 continue;
             if (s.batchId == m_batchId && s.fileId < d.file.id && takes(s.fileId) && !firstHere)

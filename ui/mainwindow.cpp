@@ -31,6 +31,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -381,7 +382,6 @@ void MainWindow::createDocks()
                                                : tr("Problems"));
     });
     connect(m_issues, &IssuesPanel::fileActivated, this, [this](qint64 fileId) { selectFile(fileId); });
-    m_issuesDock->raise();
 
     // Duplicate cases of the shown batch: opened from the Duplicates lamp, View → Duplicates, or the dock.
     m_duplicates =
@@ -402,6 +402,7 @@ void MainWindow::createDocks()
         m_duplicatesDock->setWindowTitle(open > 0 ? tr("Duplicates (%1 open)").arg(open) : tr("Duplicates"));
     });
     connect(m_duplicates, &DuplicatesView::decisionsChanged, this, [this] { m_engine->refreshBatches(); });
+    m_issuesDock->raise(); // tabifying raised the last dock: the problems are what a curator looks at first
     connect(m_batchView, &QTableView::activated, this, [this](const QModelIndex &index) {
         if (index.column() >= BatchListModel::FirstStageColumn &&
             BatchListModel::stageForColumn(index.column()) == Stage::Dedup)
@@ -1397,6 +1398,57 @@ void MainWindow::applyFirstStartLayout()
     const int rest = std::max(400, height() - dashboard - 300);
     m_mainSplitter->setSizes({dashboard, rest * 3 / 5, rest * 2 / 5});
     resizeDocks({m_issuesDock}, {m_issuesDock->fontMetrics().height() * 9}, Qt::Vertical);
+    // The size above is the contents': the title bar and borders come on top once the window is shown.
+    m_firstStartSize = size();
+}
+
+QRect MainWindow::fittedToScreen(const QRect &client, const QMargins &frame, const QRect &available)
+{
+    const QSize room = available.size().shrunkBy(frame).expandedTo(QSize(1, 1));
+    QRect fitted(client.topLeft(), client.size().boundedTo(room));
+    const QRect inner = available.marginsRemoved(frame);
+    fitted.moveLeft(
+        std::clamp(fitted.left(), inner.left(), std::max(inner.left(), inner.right() - fitted.width() + 1)));
+    fitted.moveTop(
+        std::clamp(fitted.top(), inner.top(), std::max(inner.top(), inner.bottom() - fitted.height() + 1)));
+    return fitted;
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_firstStartSize.isValid())
+        return;
+    // The window manager frames the window a moment after it is mapped; a restored geometry fitted already.
+    const auto fit = [this] {
+        if (!m_firstStartSize.isValid())
+            return;
+        if (size() != m_firstStartSize) { // sized by someone else since (a test, a script): theirs stays
+            m_firstStartSize = {};
+            return;
+        }
+        const QRect frame = frameGeometry();
+        const QRect client = geometry();
+        if (!screen() || frame == client)
+            return; // no frame (yet)
+        m_firstStartSize = {};
+        const QMargins margins(client.left() - frame.left(), client.top() - frame.top(),
+                               frame.right() - client.right(), frame.bottom() - client.bottom());
+        const QRect available = screen()->availableGeometry();
+        const QRect fitted = fittedToScreen(client, margins, available);
+        if (fitted.size() != client.size())
+            resize(fitted.size());
+        // Centred, frame and all (move() places the frame).
+        QRect framed = fitted.marginsAdded(margins);
+        framed.moveCenter(available.center());
+        move(fittedToScreen(framed.marginsRemoved(margins), margins, available).topLeft() -
+             QPoint(margins.left(), margins.top()));
+    };
+    QTimer::singleShot(0, this, fit);
+    QTimer::singleShot(500, this, [this, fit] {
+        fit();
+        m_firstStartSize = {}; // no window manager frames it: nothing to fit
+    });
 }
 
 void MainWindow::restoreSettings()

@@ -84,6 +84,13 @@ public:
     void checkAgain(qint64 batchId, const QList<qint64> &fileIds = {});
     DuplicatesView *duplicatesView() const { return m_duplicates; }
 
+    /*!
+        Where a window whose contents take \a client, inside a window manager's frame of \a frame margins,
+        goes so that the whole of it, title bar and borders included, is within \a available: as large as it
+        was up to that, moved no further than needed.
+    */
+    static QRect fittedToScreen(const QRect &client, const QMargins &frame, const QRect &available);
+
 public slots:
     //! Shows the duplicates view of the shown batch (the Duplicates lamp, a problem about duplicates).
     void showDuplicates();
@@ -94,6 +101,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -210,6 +218,9 @@ private:
     qint64 m_reselectFile = 0;        //!< Selected again once a reload of the shown batch brings it back.
     QString m_activity;               //!< What the run the curator asked for does ("Checking again…").
     bool m_busy = false;
+    //! The size the first start gave the contents: once shown, the window manager's frame is known and the
+    //! whole window fitted on the screen, unless something else sized it meanwhile. Invalid once done.
+    QSize m_firstStartSize;
     bool m_paused = false;
     bool m_listed = false; //!< The engine has listed the batches at least once.
     ReviewView *m_review = nullptr;

@@ -187,6 +187,7 @@ private slots:
     void cancelThenResume();
     void dropAFolder();
     void windowStateRestored();
+    void firstStartFitsTheScreenWithItsFrame();
     void openBatchRestored();
     void gridAndPreviewShareTheSelection();
     void hotFolderDeliveriesRunOneAfterAnother();
@@ -403,6 +404,33 @@ void TestMainWindow::windowStateRestored()
     QVERIFY(QSettings().contains(QStringLiteral("ui/geometry")));
     auto again = makeWindow(ws);
     QCOMPARE(again->size(), QSize(1011, 707));
+}
+
+void TestMainWindow::firstStartFitsTheScreenWithItsFrame()
+{
+    // A 1366x768 laptop with a 28-pixel panel, a window manager's 30-pixel title bar and 1-pixel borders: the
+    // first start asks for the whole available height for the contents, so the frame would hang below.
+    const QRect laptop(0, 28, 1366, 740);
+    const QMargins frame(1, 30, 1, 1);
+    const QRect asked(QPoint(0, 28), QSize(1229, 740));
+    const QRect fitted = MainWindow::fittedToScreen(asked, frame, laptop);
+    QVERIFY2(laptop.contains(fitted.marginsAdded(frame)), qPrintable(QStringLiteral("%1,%2 %3x%4")
+                                                                         .arg(fitted.x())
+                                                                         .arg(fitted.y())
+                                                                         .arg(fitted.width())
+                                                                         .arg(fitted.height())));
+    QCOMPARE(fitted.height(), 740 - 31); // no smaller than the frame needs
+    QCOMPARE(fitted.width(), 1229);
+    QCOMPARE(fitted.topLeft(), QPoint(1, 58));
+    // Where it fits, nothing moves or shrinks.
+    const QRect desktop(0, 0, 1920, 1050);
+    const QRect roomy(QPoint(100, 80), QSize(1728, 945));
+    QCOMPARE(MainWindow::fittedToScreen(roomy, frame, desktop), roomy);
+    // A window hanging off the right edge comes back whole, keeping its size.
+    const QRect offRight(QPoint(400, 80), QSize(1728, 945));
+    const QRect back = MainWindow::fittedToScreen(offRight, frame, desktop);
+    QCOMPARE(back.size(), offRight.size());
+    QVERIFY(desktop.contains(back.marginsAdded(frame)));
 }
 
 void TestMainWindow::openBatchRestored()

@@ -1056,6 +1056,9 @@ QString ReviewView::approveConsequence() const
     const QString target = m_target->text().trimmed();
     if (target.isEmpty() && !m_state.handover.isEmpty())
         return m_state.handover;
+    // A target the duplicates were classified against: its decisions may keep files back.
+    if (const auto it = m_state.handoverByTarget.constFind(target); it != m_state.handoverByTarget.cend())
+        return *it;
     return BatchDecisions::approveConsequence(
         m_state.storedCopies, target.isEmpty() ? QString() : UploadHandover::displayName(target));
 }

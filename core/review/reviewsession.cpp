@@ -219,6 +219,10 @@ Result<ReviewState> ReviewSession::readState(qint64 batchId)
     if (!handover)
         return handover.error();
     state.handover = *handover;
+    auto byTarget = UploadHandover::approveConsequencesByTarget(*m_catalog, batchId, *targetOptions);
+    if (!byTarget)
+        return byTarget.error();
+    state.handoverByTarget = *byTarget;
     state.curator = ReviewBook::curatorName(m_settings);
     state.defectReasons = m_settings.list(QStringLiteral("review/defect_reasons"));
     return state;

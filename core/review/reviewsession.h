@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <QHash>
 #include <QObject>
 
 #include "batchdecisions.h"
@@ -35,6 +36,9 @@ struct ReviewState
     //! What approving does with the batch's targets (recorded, else [targets] default): "Upload 1,204 files
     //! to Wikimedia Commons."; empty when the batch goes nowhere.
     QString handover;
+    //! What approving with a typed target does, for the targets the batch's duplicates were classified
+    //! against (UploadHandover::approveConsequencesByTarget()), by spec.
+    QHash<QString, QString> handoverByTarget;
     QString curator; //!< The name verdicts and decisions are recorded under.
     QStringList defectReasons;
 };

@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include "catalog/catalog.h"
+#include "catalog/duplicatebook.h"
 #include "deliverygate.h"
 #include "pipeline/fetchoutcome.h"
 #include "pipeline/workspace.h"
@@ -180,6 +181,25 @@ Result<QString> UploadHandover::approveConsequence(Catalog &catalog, qint64 batc
         parts.append(part);
     }
     return tr("Upload %1.").arg(parts.join(QStringLiteral(", ")));
+}
+
+Result<QHash<QString, QString>> UploadHandover::approveConsequencesByTarget(Catalog &catalog, qint64 batchId,
+                                                                            const TargetOptions &options)
+{
+    auto classified = DuplicateBook(catalog).targets(batchId);
+    if (!classified)
+        return classified.error();
+    QHash<QString, QString> said;
+    for (const QString &spec : std::as_const(*classified)) {
+        auto route = TargetRoute::make(spec);
+        if (!route)
+            continue; // no kind of target in this build takes it: approving with it is refused anyway
+        auto consequence = approveConsequence(catalog, batchId, options, {*route});
+        if (!consequence)
+            return consequence.error();
+        said.insert(spec, *consequence);
+    }
+    return said;
 }
 
 Result<QStringList> UploadHandover::withdraw(Catalog &catalog, qint64 batchId, const TargetOptions &options,

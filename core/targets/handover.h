@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QStringList>
 
 #include "pipeline/runoptions.h"
@@ -61,6 +62,14 @@ public:
     */
     static Result<QString> approveConsequence(Catalog &catalog, qint64 batchId, const TargetOptions &options,
                                               const QList<TargetRoute> &targets = {});
+    /*!
+        approveConsequence() for each target \a batchId's duplicates were classified against, by its spec: a
+        curator who types one of them in the review view reads what its duplicate decisions keep back ("Upload
+       5 files to … (2 kept back by duplicate decisions)."); on another target no decision can keep anything
+       back.
+    */
+    static Result<QHash<QString, QString>> approveConsequencesByTarget(Catalog &catalog, qint64 batchId,
+                                                                       const TargetOptions &options);
     //! How a curator names a target: "Wikimedia Commons", "wiki.example.org", "s3://bucket/prefix", "/srv/a".
     static QString displayName(const QString &spec);
 

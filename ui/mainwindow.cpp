@@ -1438,11 +1438,10 @@ void MainWindow::showEvent(QShowEvent *event)
         const QRect fitted = fittedToScreen(client, margins, available);
         if (fitted.size() != client.size())
             resize(fitted.size());
-        // Centred, frame and all (move() places the frame).
+        // Centred, frame and all: it fits, so centred it is whole on the screen (move() places the frame).
         QRect framed = fitted.marginsAdded(margins);
         framed.moveCenter(available.center());
-        move(fittedToScreen(framed.marginsRemoved(margins), margins, available).topLeft() -
-             QPoint(margins.left(), margins.top()));
+        move(framed.topLeft());
     };
     QTimer::singleShot(0, this, fit);
     QTimer::singleShot(500, this, [this, fit] {

@@ -215,14 +215,11 @@ Result<ReviewState> ReviewSession::readState(qint64 batchId)
     auto targetOptions = TargetOptions::fromSettings(m_settings);
     if (!targetOptions)
         return targetOptions.error();
-    auto handover = UploadHandover::approveConsequence(*m_catalog, batchId, *targetOptions);
+    auto handover = UploadHandover::approveConsequences(*m_catalog, batchId, *targetOptions);
     if (!handover)
         return handover.error();
-    state.handover = *handover;
-    auto byTarget = UploadHandover::approveConsequencesByTarget(*m_catalog, batchId, *targetOptions);
-    if (!byTarget)
-        return byTarget.error();
-    state.handoverByTarget = *byTarget;
+    state.handover = handover->recorded;
+    state.handoverByTarget = handover->byTarget;
     state.curator = ReviewBook::curatorName(m_settings);
     state.defectReasons = m_settings.list(QStringLiteral("review/defect_reasons"));
     return state;

@@ -37,7 +37,7 @@ struct ReviewState
     //! to Wikimedia Commons."; empty when the batch goes nowhere.
     QString handover;
     //! What approving with a typed target does, for the targets the batch's duplicates were classified
-    //! against (UploadHandover::approveConsequencesByTarget()), by spec.
+    //! against (UploadHandover::ApproveConsequences::byTarget), by spec.
     QHash<QString, QString> handoverByTarget;
     QString curator; //!< The name verdicts and decisions are recorded under.
     QStringList defectReasons;

@@ -139,33 +139,58 @@ QString UploadHandover::displayName(const QString &spec)
     return spec;
 }
 
-Result<QString> UploadHandover::approveConsequence(Catalog &catalog, qint64 batchId,
-                                                   const TargetOptions &options,
-                                                   const QList<TargetRoute> &targets)
+namespace {
+
+//! The targets approving \a batchId sends to: \a targets when given, else the recorded ones, else the
+//! default.
+Result<QList<TargetRoute>> approvedRoutes(Catalog &catalog, qint64 batchId, const TargetOptions &options,
+                                          const QList<TargetRoute> &targets)
 {
-    QList<TargetRoute> routes = targets;
-    if (routes.isEmpty()) {
-        auto recorded = TargetRoute::ofBatch(catalog, batchId);
-        if (!recorded)
-            return recorded.error();
-        routes = *recorded;
+    if (!targets.isEmpty())
+        return targets;
+    auto recorded = TargetRoute::ofBatch(catalog, batchId);
+    if (!recorded || !recorded->isEmpty())
+        return recorded;
+    return UploadHandover::defaultRoutes(options);
+}
+
+/*!
+    The clauses of approveConsequence()'s sentence, one per route ("5 files to Wikimedia Commons (2 kept back
+   by duplicate decisions)"), each route's plan built once however often it is asked for.
+*/
+class ConsequenceParts
+{
+public:
+    ConsequenceParts(Catalog &catalog, qint64 batchId)
+        : m_catalog(catalog)
+        , m_batchId(batchId)
+    {}
+
+    Result<QString> sentence(const QList<TargetRoute> &routes)
+    {
+        if (routes.isEmpty())
+            return QString();
+        QStringList parts;
+        for (const TargetRoute &route : routes) {
+            auto part = partOf(route);
+            if (!part)
+                return part.error();
+            parts.append(*part);
+        }
+        return UploadHandover::tr("Upload %1.").arg(parts.join(QStringLiteral(", ")));
     }
-    if (routes.isEmpty()) {
-        auto fallback = defaultRoutes(options);
-        if (!fallback)
-            return fallback.error();
-        routes = *fallback;
-    }
-    if (routes.isEmpty())
-        return QString();
-    const QLocale locale;
-    QStringList parts;
-    for (const TargetRoute &route : std::as_const(routes)) {
-        auto plan = UploadPlan::build(catalog, batchId, route);
+
+private:
+    Result<QString> partOf(const TargetRoute &route)
+    {
+        const std::pair<QString, QString> key{route.spec, route.filterText};
+        if (const auto it = m_parts.constFind(key); it != m_parts.cend())
+            return *it;
+        auto plan = UploadPlan::build(m_catalog, m_batchId, route);
         if (!plan)
             return plan.error();
         // Files a duplicate decision keeps from the target are not counted as going, and said.
-        auto gates = DeliveryGates::open(catalog, batchId, route.spec);
+        auto gates = DeliveryGates::open(m_catalog, m_batchId, route.spec);
         if (!gates)
             return gates.error();
         qint64 kept = 0;
@@ -174,30 +199,55 @@ Result<QString> UploadHandover::approveConsequence(Catalog &catalog, qint64 batc
                 ++kept;
         }
         QString part =
-            tr("%1 files to %2").arg(locale.toString(plan->size() - kept), displayName(route.spec));
+            UploadHandover::tr("%1 files to %2")
+                .arg(QLocale().toString(plan->size() - kept), UploadHandover::displayName(route.spec));
         if (kept > 0)
-            part += u' ' + tr("(%n kept back by duplicate decisions)", nullptr,
-                              int(std::min<qint64>(kept, std::numeric_limits<int>::max())));
-        parts.append(part);
+            part += u' ' + UploadHandover::tr("(%n kept back by duplicate decisions)", nullptr,
+                                              int(std::min<qint64>(kept, std::numeric_limits<int>::max())));
+        m_parts.insert(key, part);
+        return part;
     }
-    return tr("Upload %1.").arg(parts.join(QStringLiteral(", ")));
+
+    Catalog &m_catalog;
+    qint64 m_batchId;
+    QHash<std::pair<QString, QString>, QString> m_parts;
+};
+
+} // namespace
+
+Result<QString> UploadHandover::approveConsequence(Catalog &catalog, qint64 batchId,
+                                                   const TargetOptions &options,
+                                                   const QList<TargetRoute> &targets)
+{
+    auto routes = approvedRoutes(catalog, batchId, options, targets);
+    if (!routes)
+        return routes.error();
+    return ConsequenceParts(catalog, batchId).sentence(*routes);
 }
 
-Result<QHash<QString, QString>> UploadHandover::approveConsequencesByTarget(Catalog &catalog, qint64 batchId,
-                                                                            const TargetOptions &options)
+Result<UploadHandover::ApproveConsequences>
+UploadHandover::approveConsequences(Catalog &catalog, qint64 batchId, const TargetOptions &options)
 {
+    auto routes = approvedRoutes(catalog, batchId, options, {});
+    if (!routes)
+        return routes.error();
+    ConsequenceParts parts(catalog, batchId);
+    ApproveConsequences said;
+    auto recorded = parts.sentence(*routes);
+    if (!recorded)
+        return recorded.error();
+    said.recorded = *recorded;
     auto classified = DuplicateBook(catalog).targets(batchId);
     if (!classified)
         return classified.error();
-    QHash<QString, QString> said;
     for (const QString &spec : std::as_const(*classified)) {
         auto route = TargetRoute::make(spec);
         if (!route)
             continue; // no kind of target in this build takes it: approving with it is refused anyway
-        auto consequence = approveConsequence(catalog, batchId, options, {*route});
-        if (!consequence)
-            return consequence.error();
-        said.insert(spec, *consequence);
+        auto typed = parts.sentence({*route});
+        if (!typed)
+            return typed.error();
+        said.byTarget.insert(spec, *typed);
     }
     return said;
 }

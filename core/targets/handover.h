@@ -62,14 +62,18 @@ public:
     */
     static Result<QString> approveConsequence(Catalog &catalog, qint64 batchId, const TargetOptions &options,
                                               const QList<TargetRoute> &targets = {});
-    /*!
-        approveConsequence() for each target \a batchId's duplicates were classified against, by its spec: a
-        curator who types one of them in the review view reads what its duplicate decisions keep back ("Upload
-       5 files to … (2 kept back by duplicate decisions)."); on another target no decision can keep anything
-       back.
-    */
-    static Result<QHash<QString, QString>> approveConsequencesByTarget(Catalog &catalog, qint64 batchId,
-                                                                       const TargetOptions &options);
+    struct ApproveConsequences
+    {
+        QString recorded; //!< approveConsequence() with the batch's own targets.
+        //! approveConsequence() with each target the batch's duplicates were classified against, by spec: a
+        //! curator who types one of them in the review view reads what its duplicate decisions keep back
+        //! ("Upload 5 files to … (2 kept back by duplicate decisions)."); on another target no decision can
+        //! keep anything back.
+        QHash<QString, QString> byTarget;
+    };
+    //! Both at once, each target's files counted once however many of the sentences name it.
+    static Result<ApproveConsequences> approveConsequences(Catalog &catalog, qint64 batchId,
+                                                           const TargetOptions &options);
     //! How a curator names a target: "Wikimedia Commons", "wiki.example.org", "s3://bucket/prefix", "/srv/a".
     static QString displayName(const QString &spec);
 

@@ -467,10 +467,11 @@ private slots:
                                 .arg(UploadHandover::displayName(a.spec)));
             // A curator who types the target in the review view reads the same: the view looks the typed spec
             // up among the targets the duplicates were classified against.
-            auto byTarget = UploadHandover::approveConsequencesByTarget(**catalog, 1, TargetOptions{});
-            QVERIFY2(byTarget, byTarget ? "" : qPrintable(byTarget.error().message));
-            QCOMPARE(byTarget->keys(), QList<QString>{a.spec});
-            QCOMPARE(byTarget->value(a.spec),
+            auto both = UploadHandover::approveConsequences(**catalog, 1, TargetOptions{});
+            QVERIFY2(both, both ? "" : qPrintable(both.error().message));
+            const QHash<QString, QString> &byTarget = both->byTarget;
+            QCOMPARE(byTarget.keys(), QList<QString>{a.spec});
+            QCOMPARE(byTarget.value(a.spec),
                      QStringLiteral("Upload 5 files to %1 (2 kept back by duplicate decisions).")
                          .arg(UploadHandover::displayName(a.spec)));
         }

@@ -109,6 +109,7 @@ private:
     QString m_config;
     int m_counter = 0;
     bool m_canUnshare = false;
+    bool m_serverDown = false; //!< Taken down by serverControl() and not brought up again yet.
     QList<QProcess *> m_processes;
 };
 
@@ -159,6 +160,9 @@ void TestTeam::cleanup()
         delete p;
     }
     m_processes.clear();
+    // After a test that failed while the server was down, it is brought up again for the next one.
+    if (m_serverDown)
+        QVERIFY(serverControl({QStringLiteral("up")}));
 }
 
 void TestTeam::cleanupTestCase()
@@ -579,6 +583,9 @@ void TestTeam::verdictsAndApprovalFirstWriterWins()
 
 bool TestTeam::serverControl(const QStringList &command)
 {
+    // Down from the first step of "down" or "restart" until a step brings it up.
+    if (command.constFirst() != u"up")
+        m_serverDown = true;
     QProcess control;
     control.start(QStringLiteral("/bin/bash"), QStringList{QStringLiteral(GATEHOUSE_PEERS_DIR "/postgres.sh"),
                                                            command.constFirst(), m_postgres->dir()} +
@@ -587,6 +594,7 @@ bool TestTeam::serverControl(const QStringList &command)
         qWarning().noquote() << "postgres.sh" << command << "failed:" << control.readAllStandardError();
         return false;
     }
+    m_serverDown = command.constFirst() == u"down";
     return true;
 }
 

@@ -155,8 +155,8 @@ Result<QList<TargetRoute>> approvedRoutes(Catalog &catalog, qint64 batchId, cons
 }
 
 /*!
-    The clauses of approveConsequence()'s sentence, one per route ("5 files to Wikimedia Commons (2 kept back
-   by duplicate decisions)"), each route's plan built once however often it is asked for.
+    The clauses of approveConsequence()'s sentence, one per route ("5 files to Wikimedia Commons (2 kept
+    back by duplicate decisions)"), each route's plan built once however often it is asked for.
 */
 class ConsequenceParts
 {

@@ -108,8 +108,8 @@ private:
     QTemporaryDir m_dir;
     QString m_config;
     int m_counter = 0;
-    bool m_canUnshare = false;
-    bool m_serverDown = false; //!< Taken down by serverControl() and not brought up again yet.
+    QStringList m_victimWrapper; //!< Runs a process under another host name; empty when this machine cannot.
+    bool m_serverDown = false;   //!< Taken down by serverControl() and not brought up again yet.
     QList<QProcess *> m_processes;
 };
 
@@ -139,13 +139,10 @@ void TestTeam::initTestCase()
     // Short leases, so a killed process's share comes back within seconds.
     test::writeFile(m_config, "[team]\nlease_seconds=3\n");
 
-    QProcess probe;
-    probe.start(QStringLiteral("unshare"),
-                {QStringLiteral("-u"), QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                 QStringLiteral("hostname %1 && hostname").arg(s_elsewhere)});
-    m_canUnshare = probe.waitForFinished(10000) && probe.exitCode() == 0 &&
-                   probe.readAllStandardOutput().trimmed() == s_elsewhere.toUtf8();
-    qInfo() << "the killed process runs" << (m_canUnshare ? "under another host name" : "on this host");
+    // exec keeps the pid: the process killed in killedWorkerIsTakenOver is gatehouse-cli itself.
+    m_victimWrapper = test::otherHostWrapper(s_elsewhere);
+    qInfo() << "the killed process runs"
+            << (m_victimWrapper.isEmpty() ? "on this host" : "under another host name");
 }
 
 void TestTeam::cleanup()
@@ -340,19 +337,12 @@ void TestTeam::killedWorkerIsTakenOver()
 {
     const Setup setup = load(s_batchFiles);
     QVERIFY(setup.batchId > 0);
-    QStringList wrapper;
-    if (m_canUnshare) {
-        // exec keeps the pid: the process killed below is gatehouse-cli itself.
-        wrapper << QStringLiteral("unshare") << QStringLiteral("-u") << QStringLiteral("/bin/sh")
-                << QStringLiteral("-c") << QStringLiteral("hostname %1 && exec \"$@\"").arg(s_elsewhere)
-                << QStringLiteral("sh");
-    }
-    QProcess *victim = startFetch(setup, wrapper);
+    QProcess *victim = startFetch(setup, m_victimWrapper);
     QProcess *survivor = startFetch(setup);
 
     // Kill the victim while both are working, once some hundreds of files are done, at a moment it holds
     // leases (between two claims it holds none): leases nobody renews from now on.
-    const QString host = m_canUnshare ? s_elsewhere : QSysInfo::machineHostName();
+    const QString host = m_victimWrapper.isEmpty() ? QSysInfo::machineHostName() : s_elsewhere;
     qint64 held = 0;
     QElapsedTimer clock;
     clock.start();

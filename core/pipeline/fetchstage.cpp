@@ -1,7 +1,12 @@
 #include "fetchstage.h"
 
+#include <deque>
+
+#include <QMutex>
+
 #include "archivecopy.h"
 #include "catalog/catalog.h"
+#include "digest/md5lanes.h"
 #include "download.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
@@ -19,10 +24,33 @@ bool isDownload(const FileRecord &file)
 
 } // namespace
 
+struct FetchStage::GroupQueue
+{
+    void put(LocalCopy::Request request)
+    {
+        QMutexLocker lock(&mutex);
+        waiting.push_back(std::move(request));
+    }
+    QList<LocalCopy::Request> take(int most)
+    {
+        QMutexLocker lock(&mutex);
+        QList<LocalCopy::Request> taken;
+        while (!waiting.empty() && taken.size() < most) {
+            taken.append(std::move(waiting.front()));
+            waiting.pop_front();
+        }
+        return taken;
+    }
+
+    QMutex mutex;
+    std::deque<LocalCopy::Request> waiting;
+};
+
 FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
     : FileStage(environment, parent)
     , m_store(environment.store)
     , m_bytesInFlight(std::make_shared<std::atomic<qint64>>(0))
+    , m_groupQueue(std::make_shared<GroupQueue>())
 {
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
     const int jobs = environment.options.transfer.jobs;
@@ -46,6 +74,8 @@ FetchStage::~FetchStage()
 
 Status FetchStage::prepare()
 {
+    // A pass that failed may have left files queued whose tasks were dropped: this pass starts afresh.
+    m_groupQueue = std::make_shared<GroupQueue>();
     m_cache.clear();
     m_archivesInFlight.clear();
     m_lookFirst.clear();
@@ -230,7 +260,32 @@ void FetchStage::dispatchLocal(const FileRecord &file)
     BitStore *store = &m_store;
     const BatchContext context = batch();
     const bool lookFirst = m_lookFirst.contains(file.id);
-    runOnPool([file, cancel, bytesInFlight, store, context, lookFirst](const Deliver &deliver) {
+    const auto addBytes = [bytesInFlight](qint64 bytes) {
+        bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
+    };
+    if (LocalCopy::groupsWell(file.declaredSize)) {
+        // Each pool task takes whatever waits when it starts, up to a group (a task that finds nothing left
+        // has had its file taken by an earlier one): the deeper the queue, the fuller the groups.
+        m_groupQueue->put({file, lookFirst});
+        runOnPool(
+            [queue = m_groupQueue, cancel, bytesInFlight, store, context, addBytes](const Deliver &deliver) {
+                const QList<LocalCopy::Request> group = queue->take(Md5Lanes::maxStreams);
+                if (cancel->load()) {
+                    for (const LocalCopy::Request &request : group)
+                        deliver(FetchOutcome{request.file, {}});
+                    return;
+                }
+                if (group.isEmpty())
+                    return;
+                LocalCopy::runGroup(group, *store, context, *cancel, addBytes,
+                                    [&](const FetchOutcome &outcome, qint64 reported) {
+                                        bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
+                                        deliver(outcome);
+                                    });
+            });
+        return;
+    }
+    runOnPool([file, cancel, bytesInFlight, store, context, lookFirst, addBytes](const Deliver &deliver) {
         if (cancel->load()) {
             deliver(FetchOutcome{file, {}});
             return;
@@ -240,7 +295,7 @@ void FetchStage::dispatchLocal(const FileRecord &file)
             file, *store, context, *cancel,
             [&](qint64 bytes) {
                 reported += bytes;
-                bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
+                addBytes(bytes);
             },
             lookFirst);
         bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);

@@ -67,7 +67,10 @@ private:
     QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
     //! Claimed from another process, which may have stored them unrecorded: the store is asked first.
     QSet<qint64> m_lookFirst;
-    QList<DownloadJob> m_jobs;       //!< Gathered while dispatching, handed to the engine in one go.
+    QList<DownloadJob> m_jobs; //!< Gathered while dispatching, handed to the engine in one go.
+    //! Smaller local files waiting for a pool task, which takes as many as a group holds.
+    struct GroupQueue;
+    std::shared_ptr<GroupQueue> m_groupQueue;
     int m_localInFlight = 0;         //!< Copies and archive members in flight.
     int m_minLocalInFlight = 0;      //!< Copies always allowed in flight (two per pool thread).
     int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <QCoreApplication>
+#include <QList>
 
 #include "fetchoutcome.h"
 
@@ -13,9 +14,14 @@ class BitStore;
 
 /*!
     \class gh::LocalCopy
-    Copies one local file into the bit store: a single read computes md5, sha1 and sha256, sniffs the mimetype
-    from the first bytes and writes the temporary object; the store then verifies and publishes it under the
-    file's key. Runs on a worker thread; touches no QObject.
+    Copies local files into the bit store: a single read of each file computes md5, sha1 and sha256, sniffs
+   the mimetype from the first bytes and writes the temporary object; the store then verifies and publishes it
+    under the file's key. Runs on a worker thread; touches no QObject.
+
+    run() copies one file, with md5 on a second thread for a large one (MultiDigest::Lanes::Split).
+    runGroup() copies several smaller files side by side, a chunk of each in turn, so that their md5s go
+    through Md5Lanes together: md5, the costliest of the three digests per byte, then costs a fraction of
+    what it costs file by file.
 */
 class LocalCopy
 {
@@ -24,10 +30,31 @@ class LocalCopy
 public:
     using ProgressCallback = std::function<void(qint64 bytes)>;
 
+    struct Request
+    {
+        FileRecord file;
+        bool lookFirst = false; //!< See FileFinisher::publish().
+    };
+
+    //! Called as each file of a group is done, with the bytes of it reported to the progress callback.
+    using FinishedCallback = std::function<void(const FetchOutcome &outcome, qint64 bytesReported)>;
+
     //! \a lookFirst: see FileFinisher::publish().
     static FetchOutcome run(const FileRecord &file, BitStore &store, const BatchContext &batch,
                             const std::atomic_bool &cancel, const ProgressCallback &progress,
                             bool lookFirst = false);
+
+    /*!
+        Copies \a requests (at most Md5Lanes::maxStreams) side by side and reports each file to \a finished
+        as soon as it is done, in any order. A cancel leaves the files not yet done untouched (their outcome
+        is the file as it was), as run() does.
+    */
+    static void runGroup(const QList<Request> &requests, BitStore &store, const BatchContext &batch,
+                         const std::atomic_bool &cancel, const ProgressCallback &progress,
+                         const FinishedCallback &finished);
+
+    //! Whether a file of \a size bytes is copied in a group rather than alone.
+    static bool groupsWell(qint64 size);
 };
 
 } // namespace gh

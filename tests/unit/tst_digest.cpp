@@ -2,10 +2,12 @@
 #include <cstring>
 
 #include <QCryptographicHash>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "digest/fixity.h"
+#include "digest/md5lanes.h"
 #include "digest/multidigest.h"
 #include "testsupport.h"
 
@@ -21,6 +23,9 @@ private slots:
     void largerThanReadBuffer_data();
     void largerThanReadBuffer();
     void splitLanesWithReusedBuffers();
+    void md5LanesAgreeWithOpenSsl_data();
+    void md5LanesAgreeWithOpenSsl();
+    void md5LanesTakeAStreamTwiceInOneCall();
     void sha512OnRequest();
     void anySetOfAlgorithms_data();
     void anySetOfAlgorithms();
@@ -119,6 +124,87 @@ void TestDigest::splitLanesWithReusedBuffers()
     }
     QCOMPARE(digest.finish().md5,
              QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex()));
+}
+
+void TestDigest::md5LanesAgreeWithOpenSsl_data()
+{
+    QTest::addColumn<int>("streams");
+    QTest::addColumn<int>("maxChunk");
+    QTest::addColumn<bool>("equalLengths");
+    QTest::addColumn<Md5Lanes::Kernel>("kernel");
+    // The widths (4, 8 and 16 lanes), one lane short of each and one over, and fewer streams than lanes pay
+    // for; chunks small enough to leave partial blocks between calls, and large ones.
+    for (Md5Lanes::Kernel kernel : {Md5Lanes::Kernel::Best, Md5Lanes::Kernel::OpenSsl}) {
+        const char *kernelName = kernel == Md5Lanes::Kernel::Best ? "best" : "openssl";
+        for (int streams : {1, 2, 3, 4, 5, 8, 9, 15, 16}) {
+            for (int maxChunk : {100, 70000}) {
+                for (bool equal : {true, false}) {
+                    QTest::addRow("%s, %d streams, chunks up to %d, %s lengths", kernelName, streams,
+                                  maxChunk, equal ? "equal" : "unequal")
+                        << streams << maxChunk << equal << kernel;
+                }
+            }
+        }
+    }
+}
+
+void TestDigest::md5LanesAgreeWithOpenSsl()
+{
+    QFETCH(int, streams);
+    QFETCH(int, maxChunk);
+    QFETCH(bool, equalLengths);
+    QFETCH(Md5Lanes::Kernel, kernel);
+    if (kernel == Md5Lanes::Kernel::Best && !Md5Lanes::accelerated())
+        qInfo("this CPU has no AVX-512: the best kernel is OpenSSL's");
+    QRandomGenerator random(quint32(streams * 1000 + maxChunk + (equalLengths ? 1 : 0)));
+    QList<QByteArray> data;
+    const int sharedLength = random.bounded(150000, 300000);
+    for (int s = 0; s < streams; ++s) {
+        // Unequal lengths include the empty stream and lengths on either side of the padding's edges.
+        static const int edges[] = {0, 1, 55, 56, 63, 64, 65, 119, 120, 128};
+        const int length = equalLengths                ? sharedLength
+                           : s < int(std::size(edges)) ? edges[s] + random.bounded(0, 2) * 64 * 1024
+                                                       : random.bounded(0, 300000);
+        data.append(test::pseudoRandomBytes(length, quint32(s + 1)));
+    }
+    Md5Lanes lanes(streams, kernel);
+    QCOMPARE(lanes.streams(), streams);
+    QList<qsizetype> offsets(streams, 0);
+    for (bool more = true; more;) {
+        more = false;
+        std::vector<Md5Lanes::Input> inputs;
+        for (int s = 0; s < streams; ++s) {
+            const qsizetype left = data[s].size() - offsets[s];
+            if (left == 0)
+                continue;
+            const qsizetype n = std::min<qsizetype>(left, random.bounded(1, maxChunk + 1));
+            inputs.push_back({s, data[s].constData() + offsets[s], n});
+            offsets[s] += n;
+            more = true;
+        }
+        lanes.add(inputs);
+    }
+    for (int s = 0; s < streams; ++s) {
+        QCOMPARE(lanes.finish(s),
+                 QString::fromLatin1(QCryptographicHash::hash(data[s], QCryptographicHash::Md5).toHex()));
+    }
+}
+
+void TestDigest::md5LanesTakeAStreamTwiceInOneCall()
+{
+    // A stream's second input in the same call follows its first.
+    const QByteArray data = test::pseudoRandomBytes(5000, 3);
+    Md5Lanes lanes(4);
+    const Md5Lanes::Input inputs[] = {{0, data.constData(), 1000},
+                                      {1, data.constData(), 5000},
+                                      {2, data.constData(), 5000},
+                                      {0, data.constData() + 1000, 4000},
+                                      {3, data.constData(), 5000}};
+    lanes.add(inputs);
+    const QString expected =
+        QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex());
+    for (int s = 0; s < 4; ++s)
+        QCOMPARE(lanes.finish(s), expected);
 }
 
 void TestDigest::sha512OnRequest()

@@ -321,7 +321,7 @@ bool cpuHasLanes()
 struct Md5Lanes::Private
 {
     std::vector<MD5_CTX> contexts;
-    std::vector<bool> finished;
+    std::vector<char> finished; // not vector<bool>: restart() may run beside add() on other streams
     bool sideBySide = false;
 };
 
@@ -330,7 +330,7 @@ Md5Lanes::Md5Lanes(int streams, Kernel kernel)
 {
     Q_ASSERT(streams >= 1 && streams <= maxStreams);
     d->contexts.resize(size_t(std::clamp(streams, 1, maxStreams)));
-    d->finished.assign(d->contexts.size(), false);
+    d->finished.assign(d->contexts.size(), 0);
     for (MD5_CTX &context : d->contexts)
         MD5_Init(&context);
     d->sideBySide = kernel == Kernel::Best && cpuHasLanes();
@@ -410,8 +410,15 @@ QString Md5Lanes::finish(int stream)
     Q_ASSERT(stream >= 0 && stream < streams());
     unsigned char out[MD5_DIGEST_LENGTH];
     MD5_Final(out, &d->contexts[size_t(stream)]);
-    d->finished[size_t(stream)] = true;
+    d->finished[size_t(stream)] = 1;
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), MD5_DIGEST_LENGTH).toHex());
+}
+
+void Md5Lanes::restart(int stream)
+{
+    Q_ASSERT(stream >= 0 && stream < streams());
+    MD5_Init(&d->contexts[size_t(stream)]);
+    d->finished[size_t(stream)] = 0;
 }
 
 } // namespace gh

@@ -47,8 +47,10 @@ public:
     int streams() const;
     //! Adds each input's bytes to its stream, in order; an input per stream at most.
     void add(std::span<const Input> inputs);
-    //! The md5 of \a stream (lowercase hex); nothing more may be added to it.
+    //! The md5 of \a stream (lowercase hex); nothing more may be added to it until restart().
     QString finish(int stream);
+    //! Starts \a stream again from nothing, for the next input.
+    void restart(int stream);
 
     //! Whether this CPU hashes streams side by side.
     static bool accelerated();

@@ -42,8 +42,16 @@ struct FetchStage::GroupQueue
         return taken;
     }
 
+    //! More for a group that is running: none once the stage stops.
+    QList<LocalCopy::Request> takeMore(int most)
+    {
+        return closed.load() ? QList<LocalCopy::Request>() : take(most);
+    }
+    void close() { closed = true; }
+
     QMutex mutex;
     std::deque<LocalCopy::Request> waiting;
+    std::atomic_bool closed = false;
 };
 
 FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
@@ -228,6 +236,7 @@ void FetchStage::dispatchDownload(const FileRecord &file)
 
 void FetchStage::dispatched()
 {
+    startCopies();
     if (m_jobs.isEmpty())
         return;
     if (!m_transfers) {
@@ -255,52 +264,40 @@ void FetchStage::onDownloads(const QList<DownloadResult> &results)
 
 void FetchStage::dispatchLocal(const FileRecord &file)
 {
+    // Queued here, and a task for it started once this round of dispatching is over (startCopies()), so the
+    // first task finds every file dispatched with it.
+    m_groupQueue->put({file, m_lookFirst.contains(file.id)});
+    ++m_copiesToStart;
+}
+
+void FetchStage::startCopies()
+{
+    // Each pool task takes whatever waits when it starts, up to a group, and takes more between rounds as
+    // its files finish; a task that finds nothing left has had its file taken by an earlier one.
     auto cancel = cancelFlag();
     auto bytesInFlight = m_bytesInFlight;
     BitStore *store = &m_store;
     const BatchContext context = batch();
-    const bool lookFirst = m_lookFirst.contains(file.id);
-    const auto addBytes = [bytesInFlight](qint64 bytes) {
-        bytesInFlight->fetch_add(bytes, std::memory_order_relaxed);
-    };
-    if (LocalCopy::groupsWell(file.declaredSize)) {
-        // Each pool task takes whatever waits when it starts, up to a group (a task that finds nothing left
-        // has had its file taken by an earlier one): the deeper the queue, the fuller the groups.
-        m_groupQueue->put({file, lookFirst});
-        runOnPool(
-            [queue = m_groupQueue, cancel, bytesInFlight, store, context, addBytes](const Deliver &deliver) {
-                const QList<LocalCopy::Request> group = queue->take(Md5Lanes::maxStreams);
-                if (cancel->load()) {
-                    for (const LocalCopy::Request &request : group)
-                        deliver(FetchOutcome{request.file, {}});
-                    return;
-                }
-                if (group.isEmpty())
-                    return;
-                LocalCopy::runGroup(group, *store, context, *cancel, addBytes,
-                                    [&](const FetchOutcome &outcome, qint64 reported) {
-                                        bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
-                                        deliver(outcome);
-                                    });
-            });
-        return;
+    for (; m_copiesToStart > 0; --m_copiesToStart) {
+        runOnPool([queue = m_groupQueue, cancel, bytesInFlight, store, context](const Deliver &deliver) {
+            const QList<LocalCopy::Request> group = queue->take(Md5Lanes::maxStreams);
+            if (cancel->load()) {
+                for (const LocalCopy::Request &request : group)
+                    deliver(FetchOutcome{request.file, {}});
+                return;
+            }
+            if (group.isEmpty())
+                return;
+            LocalCopy::runGroup(
+                group, *store, context, *cancel,
+                [&](qint64 bytes) { bytesInFlight->fetch_add(bytes, std::memory_order_relaxed); },
+                [&](const FetchOutcome &outcome, qint64 reported) {
+                    bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
+                    deliver(outcome);
+                },
+                [&](int most) { return queue->takeMore(most); });
+        });
     }
-    runOnPool([file, cancel, bytesInFlight, store, context, lookFirst, addBytes](const Deliver &deliver) {
-        if (cancel->load()) {
-            deliver(FetchOutcome{file, {}});
-            return;
-        }
-        qint64 reported = 0;
-        const FetchOutcome outcome = LocalCopy::run(
-            file, *store, context, *cancel,
-            [&](qint64 bytes) {
-                reported += bytes;
-                addBytes(bytes);
-            },
-            lookFirst);
-        bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
-        deliver(outcome);
-    });
 }
 
 void FetchStage::released(const FileRecord &file)
@@ -315,6 +312,8 @@ void FetchStage::released(const FileRecord &file)
 
 void FetchStage::abortWork()
 {
+    // Running groups take no more files; the tasks of those waiting report them untouched.
+    m_groupQueue->close();
     // Running downloads report back untouched; their partial bytes stay for the next run.
     if (m_transfers)
         m_transfers->cancelAll();

@@ -55,6 +55,7 @@ protected:
 
 private:
     void dispatchLocal(const FileRecord &file);
+    void startCopies();
     int dispatchArchive(const QString &archivePath);
     void dispatchDownload(const FileRecord &file);
     void onDownloads(const QList<DownloadResult> &results);
@@ -68,9 +69,10 @@ private:
     //! Claimed from another process, which may have stored them unrecorded: the store is asked first.
     QSet<qint64> m_lookFirst;
     QList<DownloadJob> m_jobs; //!< Gathered while dispatching, handed to the engine in one go.
-    //! Smaller local files waiting for a pool task, which takes as many as a group holds.
+    //! Local files waiting for a pool task, which takes as many as a group holds (LocalCopy::runGroup()).
     struct GroupQueue;
     std::shared_ptr<GroupQueue> m_groupQueue;
+    int m_copiesToStart = 0;         //!< Files queued whose tasks start when dispatching is over.
     int m_localInFlight = 0;         //!< Copies and archive members in flight.
     int m_minLocalInFlight = 0;      //!< Copies always allowed in flight (two per pool thread).
     int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.

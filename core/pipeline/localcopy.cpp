@@ -1,5 +1,6 @@
 #include "localcopy.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <fcntl.h>
@@ -8,6 +9,9 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QFuture>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "digest/md5lanes.h"
 #include "digest/mimesniff.h"
@@ -29,12 +33,12 @@ constexpr qsizetype s_chunkSize = 1 << 20;
 class FileCopy
 {
 public:
-    FileCopy(const LocalCopy::Request &request, QString agent)
-        : m_request(request)
+    FileCopy(LocalCopy::Request request, QString agent)
+        : m_request(std::move(request))
         , m_agent(std::move(agent))
     {
-        outcome.file = request.file;
-        outcome.file.attempts = request.file.attempts + 1;
+        outcome.file = m_request.file;
+        outcome.file.attempts = m_request.file.attempts + 1;
     }
 
     //! Opens the source and a temporary object; \a md5Here: whether md5 is computed here or by the caller.
@@ -129,6 +133,8 @@ public:
     }
 
     qint64 total() const { return m_total; }
+    //! Whether this file is large enough for its digests to want a second thread.
+    bool isLarge() const { return lanesForSize(m_expectedSize) == MultiDigest::Lanes::Split; }
 
     FetchOutcome outcome;
 
@@ -138,7 +144,7 @@ private:
         FileFinisher::fail(outcome, status, message, QStringLiteral("replication"), m_agent);
     }
 
-    const LocalCopy::Request &m_request;
+    const LocalCopy::Request m_request;
     const QString m_agent;
     QFile m_source;
     qint64 m_expectedSize = 0;
@@ -153,93 +159,145 @@ private:
 FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const BatchContext &batch,
                             const std::atomic_bool &cancel, const ProgressCallback &progress, bool lookFirst)
 {
-    const Request request{file, lookFirst};
-    FileCopy copy(request, agentFor(QStringLiteral("fetch")));
-    if (!copy.open(store, true))
-        return copy.outcome;
-    // Two buffers: in split mode the md5 lane still reads one while the next chunk is read into the other.
-    std::array<QByteArray, 2> buffers{QByteArray(s_chunkSize, Qt::Uninitialized),
-                                      QByteArray(s_chunkSize, Qt::Uninitialized)};
-    for (int turn = 0;; turn ^= 1) {
-        if (cancel.load(std::memory_order_relaxed)) {
-            copy.abandon();
-            return copy.outcome;
-        }
-        char *buffer = buffers[size_t(turn)].data();
-        const qint64 n = copy.read(buffer);
-        if (n < 0)
-            return copy.outcome;
-        if (n == 0)
-            break;
-        if (!copy.take(buffer, n, progress))
-            return copy.outcome;
-    }
-    copy.finish(store, batch);
-    return copy.outcome;
+    FetchOutcome result;
+    runGroup({Request{file, lookFirst}}, store, batch, cancel, progress,
+             [&result](const FetchOutcome &outcome, qint64) { result = outcome; });
+    return result;
 }
+
+namespace {
+
+//! Threads that help a group: the md5 of a round while the next is read, half of a round of large files.
+QThreadPool &helperPool()
+{
+    static QThreadPool *pool = [] {
+        auto *p = new QThreadPool;
+        p->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+        p->setExpiryTimeout(5000);
+        return p;
+    }();
+    return *pool;
+}
+
+} // namespace
 
 void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const BatchContext &batch,
                          const std::atomic_bool &cancel, const ProgressCallback &progress,
-                         const FinishedCallback &finished)
+                         const FinishedCallback &finished, const TakeMore &takeMore)
 {
-    Q_ASSERT(!requests.isEmpty() && requests.size() <= Md5Lanes::maxStreams);
     const QString agent = agentFor(QStringLiteral("fetch"));
-    // A buffer per stream, kept by the thread for its next groups.
-    thread_local std::vector<QByteArray> buffers;
-    while (buffers.size() < size_t(requests.size()))
-        buffers.emplace_back(s_chunkSize, Qt::Uninitialized);
+    constexpr int slotCount = Md5Lanes::maxStreams;
+    // Two buffers per slot, kept by the thread for its next groups: while the md5s of one round are computed
+    // on a helper, the next round is read into the other buffers.
+    // (A reference, since the helpers that read half of a round use this thread's buffers, not their own.)
+    thread_local std::vector<std::array<QByteArray, 2>> threadBuffers(slotCount);
+    std::vector<std::array<QByteArray, 2>> &buffers = threadBuffers;
+    const auto buffer = [&buffers](int slot, int turn) {
+        QByteArray &b = buffers[size_t(slot)][size_t(turn)];
+        if (b.isEmpty())
+            b = QByteArray(s_chunkSize, Qt::Uninitialized);
+        return b.data();
+    };
 
-    std::vector<std::unique_ptr<FileCopy>> copies;
-    std::vector<int> active; // indexes into copies, which are md5 streams too
-    for (const Request &request : requests) {
-        copies.push_back(std::make_unique<FileCopy>(request, agent));
-        if (copies.back()->open(store, false))
-            active.push_back(int(copies.size()) - 1);
-        else
-            finished(copies.back()->outcome, 0);
-    }
-    Md5Lanes md5(int(copies.size()));
+    std::vector<std::unique_ptr<FileCopy>> copies(slotCount);
+    std::vector<int> active; // copies being read
+    Md5Lanes md5(slotCount);
+    QFuture<void> md5Done;
+    const auto waitForMd5 = [&md5Done] {
+        if (md5Done.isValid())
+            md5Done.waitForFinished();
+    };
+    const auto admit = [&](const QList<Request> &incoming) {
+        int slot = 0;
+        for (const Request &request : incoming) {
+            while (slot < slotCount && copies[size_t(slot)])
+                ++slot;
+            Q_ASSERT(slot < slotCount);
+            if (slot == slotCount)
+                break;
+            auto copy = std::make_unique<FileCopy>(request, agent);
+            if (!copy->open(store, false)) {
+                finished(copy->outcome, 0);
+                continue;
+            }
+            md5.restart(slot);
+            copies[size_t(slot)] = std::move(copy);
+            active.push_back(slot);
+        }
+    };
+    admit(requests);
+
+    struct Step
+    {
+        int slot;
+        const char *data;
+        qint64 size; //!< 0 at the end of the file, -1 when it failed
+    };
+    std::vector<Step> steps;
     std::vector<Md5Lanes::Input> inputs;
-    std::vector<int> ended;
     std::vector<int> next;
-    // A chunk of each file in turn, then the md5 of all of them at once.
-    while (!active.empty()) {
+    for (int turn = 0; !active.empty(); turn ^= 1) {
         if (cancel.load(std::memory_order_relaxed)) {
-            for (int i : active) {
-                copies[size_t(i)]->abandon();
-                finished(copies[size_t(i)]->outcome, copies[size_t(i)]->total());
+            waitForMd5();
+            for (int slot : active) {
+                copies[size_t(slot)]->abandon();
+                finished(copies[size_t(slot)]->outcome, copies[size_t(slot)]->total());
             }
             return;
         }
-        inputs.clear();
-        ended.clear();
-        next.clear();
-        for (int i : active) {
-            FileCopy &copy = *copies[size_t(i)];
-            char *buffer = buffers[size_t(i)].data();
-            const qint64 n = copy.read(buffer);
-            if (n == 0) {
-                ended.push_back(i);
-            } else if (n < 0 || !copy.take(buffer, n, progress)) {
-                finished(copy.outcome, copy.total());
-            } else {
-                inputs.push_back({i, buffer, n});
-                next.push_back(i);
+        // A chunk of each file: read, sniffed, sha-digested and written ...
+        steps.assign(active.size(), Step{});
+        const auto work = [&](size_t from, size_t to) {
+            for (size_t k = from; k < to; ++k) {
+                const int slot = active[k];
+                FileCopy &copy = *copies[size_t(slot)];
+                char *data = buffer(slot, turn);
+                qint64 n = copy.read(data);
+                if (n > 0 && !copy.take(data, n, progress))
+                    n = -1;
+                steps[k] = {slot, data, n};
             }
+        };
+        const bool anyLarge = std::any_of(active.cbegin(), active.cend(),
+                                          [&](int slot) { return copies[size_t(slot)]->isLarge(); });
+        if (anyLarge && active.size() > 1) {
+            // … large files on two threads, half each: their sha1 and sha256 cost as much as all md5s.
+            const size_t half = (active.size() + 1) / 2;
+            QFuture<void> other = QtConcurrent::run(&helperPool(), [&] { work(half, active.size()); });
+            work(0, half);
+            other.waitForFinished();
+        } else {
+            work(0, active.size());
         }
-        md5.add(inputs);
-        for (int i : ended) {
-            FileCopy &copy = *copies[size_t(i)];
-            copy.finish(store, batch, md5.finish(i));
+        // … then, once the last round's md5s are done, the files that ended are published and the rest go to
+        // the md5 lanes together, on a helper while the next round is read.
+        waitForMd5();
+        inputs.clear();
+        next.clear();
+        for (const Step &step : steps) {
+            FileCopy &copy = *copies[size_t(step.slot)];
+            if (step.size > 0) {
+                inputs.push_back({step.slot, step.data, step.size});
+                next.push_back(step.slot);
+                continue;
+            }
+            if (step.size == 0)
+                copy.finish(store, batch, md5.finish(step.slot));
             finished(copy.outcome, copy.total());
+            copies[size_t(step.slot)].reset();
+        }
+        if (!inputs.empty() || !anyLarge) {
+            if (anyLarge)
+                md5Done = QtConcurrent::run(&helperPool(), [&md5, inputs] { md5.add(inputs); });
+            else
+                md5.add(inputs); // smaller files: the group's md5s are cheap next to the rest of a round
         }
         active.swap(next);
+        const int free = int(std::count(copies.cbegin(), copies.cend(), nullptr));
+        if (takeMore && free > 0 && !cancel.load(std::memory_order_relaxed))
+            admit(takeMore(free));
     }
-}
-
-bool LocalCopy::groupsWell(qint64 size)
-{
-    return size >= 0 && lanesForSize(size) == MultiDigest::Lanes::Single;
+    waitForMd5();
 }
 
 } // namespace gh

@@ -38,6 +38,8 @@ public:
 
     //! Called as each file of a group is done, with the bytes of it reported to the progress callback.
     using FinishedCallback = std::function<void(const FetchOutcome &outcome, qint64 bytesReported)>;
+    //! Asked between rounds for up to \a most more files to join a group.
+    using TakeMore = std::function<QList<Request>(int most)>;
 
     //! \a lookFirst: see FileFinisher::publish().
     static FetchOutcome run(const FileRecord &file, BitStore &store, const BatchContext &batch,
@@ -51,10 +53,7 @@ public:
     */
     static void runGroup(const QList<Request> &requests, BitStore &store, const BatchContext &batch,
                          const std::atomic_bool &cancel, const ProgressCallback &progress,
-                         const FinishedCallback &finished);
-
-    //! Whether a file of \a size bytes is copied in a group rather than alone.
-    static bool groupsWell(qint64 size);
+                         const FinishedCallback &finished, const TakeMore &takeMore = {});
 };
 
 } // namespace gh

@@ -25,6 +25,7 @@ class TestLocalCopy : public QObject
 
 private slots:
     void init();
+    void groupStoresWhatOneByOneStores_data();
     void groupStoresWhatOneByOneStores();
     void groupReportsEachFailureOnItsOwn();
     void cancelledGroupLeavesFilesUntouched();
@@ -36,8 +37,10 @@ private:
         QList<FetchOutcome> outcomes;
         qint64 reported = 0;
     };
+    //! Copies \a files as one group; with \a joinLater > 0 the group starts with that many and the rest join
+    //! between rounds, a few at a time.
     Group copyGroup(const QList<FileRecord> &files, BitStore &store, std::atomic_bool &cancel,
-                    qint64 cancelAfterBytes = -1);
+                    qint64 cancelAfterBytes = -1, int joinLater = 0);
     QStringList leftInPartial() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -68,23 +71,34 @@ FileRecord TestLocalCopy::fileFor(const QString &name, const QByteArray &content
 }
 
 TestLocalCopy::Group TestLocalCopy::copyGroup(const QList<FileRecord> &files, BitStore &store,
-                                              std::atomic_bool &cancel, qint64 cancelAfterBytes)
+                                              std::atomic_bool &cancel, qint64 cancelAfterBytes,
+                                              int joinLater)
 {
     QList<LocalCopy::Request> requests;
     for (const FileRecord &file : files)
         requests.append({file, false});
+    QList<LocalCopy::Request> later;
+    if (joinLater > 0) {
+        later = requests.mid(joinLater);
+        requests = requests.first(joinLater);
+    }
     Group group;
-    qint64 progressed = 0;
+    std::atomic<qint64> progressed = 0; // large files are read on two threads
     LocalCopy::runGroup(
         requests, store, m_batch, cancel,
         [&](qint64 bytes) {
-            progressed += bytes;
-            if (cancelAfterBytes >= 0 && progressed > cancelAfterBytes)
+            if (progressed.fetch_add(bytes) + bytes > cancelAfterBytes && cancelAfterBytes >= 0)
                 cancel = true;
         },
         [&](const FetchOutcome &outcome, qint64 reported) {
             group.outcomes.append(outcome);
             group.reported += reported;
+        },
+        [&](int most) {
+            const QList<LocalCopy::Request> joining =
+                later.first(std::min<qsizetype>({most, 3, later.size()}));
+            later.remove(0, joining.size());
+            return joining;
         });
     return group;
 }
@@ -94,14 +108,29 @@ QStringList TestLocalCopy::leftInPartial() const
     return QDir(m_dir->filePath(QStringLiteral("store/.partial"))).entryList(QDir::Files | QDir::Hidden);
 }
 
-void TestLocalCopy::groupStoresWhatOneByOneStores()
+void TestLocalCopy::groupStoresWhatOneByOneStores_data()
 {
+    QTest::addColumn<QList<qint64>>("sizes");
+    QTest::addColumn<int>("joinLater");
     // Lengths around the md5 block and padding edges, several chunks long, and empty; 16 files, the most a
     // group takes, with unequal lengths so lanes drop out at different rounds.
-    const QList<qint64> sizes{
+    const QList<qint64> small{
         1,       55,      56, 63, 64, 65, 4096, 100000, 262144, 262145, 999999, 1 << 20, (1 << 20) + 1,
         2500000, 3 << 20, 0};
-    QCOMPARE(sizes.size(), qsizetype(Md5Lanes::maxStreams));
+    QTest::newRow("smaller files") << small << 0;
+    // Large files are read on two threads, their md5s computed while the next round is read.
+    QList<qint64> mixed = small.mid(0, 12);
+    mixed << (9 << 20) << (9 << 20) + 17 << (12 << 20) + 5 << (8 << 20);
+    QTest::newRow("large among smaller") << mixed << 0;
+    QTest::newRow("joining between rounds") << mixed << 4;
+    QTest::newRow("one large file") << QList<qint64>{(10 << 20) + 3} << 0;
+}
+
+void TestLocalCopy::groupStoresWhatOneByOneStores()
+{
+    QFETCH(QList<qint64>, sizes);
+    QFETCH(int, joinLater);
+    QVERIFY(sizes.size() <= Md5Lanes::maxStreams);
     QList<FileRecord> files;
     QHash<qint64, QByteArray> contents;
     for (int i = 0; i < sizes.size(); ++i) {
@@ -112,7 +141,7 @@ void TestLocalCopy::groupStoresWhatOneByOneStores()
     auto grouped = LocalStore::open(m_dir->filePath(QStringLiteral("store")));
     QVERIFY(grouped);
     std::atomic_bool cancel = false;
-    const Group group = copyGroup(files, **grouped, cancel);
+    const Group group = copyGroup(files, **grouped, cancel, -1, joinLater);
     QVERIFY((*grouped)->flush());
     QCOMPARE(group.outcomes.size(), files.size());
     QCOMPARE(group.reported, std::accumulate(sizes.cbegin(), sizes.cend(), qint64(0)));

@@ -28,6 +28,8 @@ namespace {
 //! about half the speed of OpenSSL's single stream, so 3 lanes are the least that gain.
 constexpr int s_minLanes = 3;
 constexpr size_t s_block = MD5_CBLOCK;
+//! The most lanes hashed side by side (a 512-bit register).
+constexpr int s_widest = 16;
 
 #ifdef GH_MD5_LANES
 
@@ -372,7 +374,13 @@ void Md5Lanes::add(std::span<const Input> inputs)
     const auto hash = [&] {
         int left = runCount;
 #ifdef GH_MD5_LANES
-        left = hashSideBySide(runs, runCount);
+        // Sixteen lanes at a time; what a batch leaves (its runs of unequal length) goes to OpenSSL.
+        left = 0;
+        for (int start = 0; start < runCount; start += s_widest) {
+            const int rest = hashSideBySide(runs + start, std::min(s_widest, runCount - start));
+            for (int i = 0; i < rest; ++i)
+                runs[left++] = runs[start + i];
+        }
 #endif
         for (int i = 0; i < left; ++i)
             MD5_Update(runs[i].context, runs[i].data, runs[i].blocks * s_block);

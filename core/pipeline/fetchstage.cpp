@@ -7,6 +7,7 @@
 #include "archivecopy.h"
 #include "catalog/catalog.h"
 #include "digest/md5lanes.h"
+#include "digest/multidigest.h"
 #include "download.h"
 #include "localcopy.h"
 #include "store/bitstore.h"
@@ -24,41 +25,75 @@ bool isDownload(const FileRecord &file)
 
 } // namespace
 
-struct FetchStage::GroupQueue
+/*!
+    Local files waiting for a copier, a pool task running LocalCopy::runGroup(), which takes them into its
+    group as slots free up. Up to maxCopiers run at once: one starts with a file queued while fewer run, and
+    one ends when it finds the queue empty, both decided under the queue's lock, so no file waits without one.
+*/
+struct FetchStage::CopyQueue
 {
-    void put(LocalCopy::Request request)
+    explicit CopyQueue(int maxCopiers, LocalCopy::Threads threads)
+        : maxCopiers(maxCopiers)
+        , threads(threads)
+    {}
+
+    //! Queues \a request; true when the caller must start a copier.
+    bool put(LocalCopy::Request request)
     {
         QMutexLocker lock(&mutex);
         waiting.push_back(std::move(request));
+        if (copiers >= maxCopiers)
+            return false;
+        ++copiers;
+        return true;
     }
+    //! Up to \a most files for the copier; none once the stage stopped (those waiting stay pending).
     QList<LocalCopy::Request> take(int most)
     {
         QMutexLocker lock(&mutex);
         QList<LocalCopy::Request> taken;
-        while (!waiting.empty() && taken.size() < most) {
+        while (!closed && !waiting.empty() && taken.size() < most) {
             taken.append(std::move(waiting.front()));
             waiting.pop_front();
         }
         return taken;
     }
-
-    //! More for a group that is running: none once the stage stops.
-    QList<LocalCopy::Request> takeMore(int most)
+    //! Everything waiting, for a copier that was cancelled to report untouched.
+    QList<LocalCopy::Request> takeAll()
     {
-        return closed.load() ? QList<LocalCopy::Request>() : take(most);
+        QMutexLocker lock(&mutex);
+        QList<LocalCopy::Request> taken(std::make_move_iterator(waiting.begin()),
+                                        std::make_move_iterator(waiting.end()));
+        waiting.clear();
+        return taken;
     }
-    void close() { closed = true; }
+    //! The copier is done: true when nothing waits for it (it then no longer runs).
+    bool copierDone()
+    {
+        QMutexLocker lock(&mutex);
+        if (!waiting.empty() && !closed)
+            return false;
+        --copiers;
+        return true;
+    }
+    void close()
+    {
+        QMutexLocker lock(&mutex);
+        closed = true;
+    }
 
+    const int maxCopiers;
+    const LocalCopy::Threads threads;
     QMutex mutex;
     std::deque<LocalCopy::Request> waiting;
-    std::atomic_bool closed = false;
+    int copiers = 0;
+    bool closed = false;
 };
 
 FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
     : FileStage(environment, parent)
     , m_store(environment.store)
     , m_bytesInFlight(std::make_shared<std::atomic<qint64>>(0))
-    , m_groupQueue(std::make_shared<GroupQueue>())
 {
     // Copies are bound by disk and hashing, so more jobs than cores only adds seeking.
     const int jobs = environment.options.transfer.jobs;
@@ -66,13 +101,22 @@ FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
     const int threads = std::clamp(jobs, 1, cores);
     // Enough work queued that neither the copy pool nor the transfer engine runs dry while this thread writes
     // a batch of outcomes to the catalog: a few hundred files' worth costs nothing to hold.
-    setConcurrency(threads, std::max(jobs, threads) * 16);
+    // A thread more for the group of large files, which takes its helpers from a pool of its own.
+    setConcurrency(threads + 1, std::max(jobs, threads) * 16);
+    m_copyThreads = threads;
+    makeCopyQueues();
     // Copies are queued a little deeper than the pool needs: while this thread waits for the store to sync a
     // group, the pool goes on with the next files instead of running dry. Beyond two per thread, a copy is
     // queued only while the copies in flight hold less than s_localQueueBytes, so a pause or a cancel still
     // leaves the rest untouched within a fraction of a second.
     m_minLocalInFlight = threads * 2;
     m_maxLocalInFlight = std::max(m_minLocalInFlight, 64);
+}
+
+void FetchStage::makeCopyQueues()
+{
+    m_smallCopies = std::make_shared<CopyQueue>(m_copyThreads, LocalCopy::Threads::One);
+    m_largeCopies = std::make_shared<CopyQueue>(1, LocalCopy::Threads::All);
 }
 
 FetchStage::~FetchStage()
@@ -82,8 +126,8 @@ FetchStage::~FetchStage()
 
 Status FetchStage::prepare()
 {
-    // A pass that failed may have left files queued whose tasks were dropped: this pass starts afresh.
-    m_groupQueue = std::make_shared<GroupQueue>();
+    // A pass that failed may have left files queued: this pass starts afresh.
+    makeCopyQueues();
     m_cache.clear();
     m_archivesInFlight.clear();
     m_lookFirst.clear();
@@ -236,7 +280,6 @@ void FetchStage::dispatchDownload(const FileRecord &file)
 
 void FetchStage::dispatched()
 {
-    startCopies();
     if (m_jobs.isEmpty())
         return;
     if (!m_transfers) {
@@ -264,40 +307,38 @@ void FetchStage::onDownloads(const QList<DownloadResult> &results)
 
 void FetchStage::dispatchLocal(const FileRecord &file)
 {
-    // Queued here, and a task for it started once this round of dispatching is over (startCopies()), so the
-    // first task finds every file dispatched with it.
-    m_groupQueue->put({file, m_lookFirst.contains(file.id)});
-    ++m_copiesToStart;
+    // Large files share one group whose rounds take every core; smaller ones go to groups of their own on
+    // each pool thread, whose short rounds would spend more waiting for each other than they save.
+    const std::shared_ptr<CopyQueue> &queue =
+        lanesForSize(file.declaredSize) == MultiDigest::Lanes::Split ? m_largeCopies : m_smallCopies;
+    if (queue->put({file, m_lookFirst.contains(file.id)}))
+        startCopier(queue);
 }
 
-void FetchStage::startCopies()
+void FetchStage::startCopier(const std::shared_ptr<CopyQueue> &queue)
 {
-    // Each pool task takes whatever waits when it starts, up to a group, and takes more between rounds as
-    // its files finish; a task that finds nothing left has had its file taken by an earlier one.
     auto cancel = cancelFlag();
     auto bytesInFlight = m_bytesInFlight;
     BitStore *store = &m_store;
     const BatchContext context = batch();
-    for (; m_copiesToStart > 0; --m_copiesToStart) {
-        runOnPool([queue = m_groupQueue, cancel, bytesInFlight, store, context](const Deliver &deliver) {
-            const QList<LocalCopy::Request> group = queue->take(Md5Lanes::maxStreams);
-            if (cancel->load()) {
-                for (const LocalCopy::Request &request : group)
-                    deliver(FetchOutcome{request.file, {}});
-                return;
-            }
-            if (group.isEmpty())
-                return;
+    runOnPool([queue, cancel, bytesInFlight, store, context](const Deliver &deliver) {
+        do {
             LocalCopy::runGroup(
-                group, *store, context, *cancel,
+                {}, *store, context, *cancel,
                 [&](qint64 bytes) { bytesInFlight->fetch_add(bytes, std::memory_order_relaxed); },
                 [&](const FetchOutcome &outcome, qint64 reported) {
                     bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
                     deliver(outcome);
                 },
-                [&](int most) { return queue->takeMore(most); });
-        });
-    }
+                [&](int most) { return cancel->load() ? QList<LocalCopy::Request>() : queue->take(most); },
+                queue->threads);
+            if (cancel->load()) {
+                // Every file dispatched is accounted for: those still waiting go back untouched.
+                for (const LocalCopy::Request &request : queue->takeAll())
+                    deliver(FetchOutcome{request.file, {}});
+            }
+        } while (!queue->copierDone());
+    });
 }
 
 void FetchStage::released(const FileRecord &file)
@@ -312,8 +353,11 @@ void FetchStage::released(const FileRecord &file)
 
 void FetchStage::abortWork()
 {
-    // Running groups take no more files; the tasks of those waiting report them untouched.
-    m_groupQueue->close();
+    // A failed stage's copier takes no more files; a cancelled one reports them untouched.
+    if (!cancelFlag()->load()) {
+        m_smallCopies->close();
+        m_largeCopies->close();
+    }
     // Running downloads report back untouched; their partial bytes stay for the next run.
     if (m_transfers)
         m_transfers->cancelAll();

@@ -55,7 +55,9 @@ protected:
 
 private:
     void dispatchLocal(const FileRecord &file);
-    void startCopies();
+    struct CopyQueue;
+    void makeCopyQueues();
+    void startCopier(const std::shared_ptr<CopyQueue> &queue);
     int dispatchArchive(const QString &archivePath);
     void dispatchDownload(const FileRecord &file);
     void onDownloads(const QList<DownloadResult> &results);
@@ -68,11 +70,11 @@ private:
     QSet<QString> m_archivesInFlight;       //!< Archives whose pending members a pass has taken.
     //! Claimed from another process, which may have stored them unrecorded: the store is asked first.
     QSet<qint64> m_lookFirst;
-    QList<DownloadJob> m_jobs; //!< Gathered while dispatching, handed to the engine in one go.
-    //! Local files waiting for a pool task, which takes as many as a group holds (LocalCopy::runGroup()).
-    struct GroupQueue;
-    std::shared_ptr<GroupQueue> m_groupQueue;
-    int m_copiesToStart = 0;         //!< Files queued whose tasks start when dispatching is over.
+    QList<DownloadJob> m_jobs;                //!< Gathered while dispatching, handed to the engine in one go.
+    std::shared_ptr<CopyQueue> m_smallCopies; //!< Local files under 8 MiB waiting for a copier.
+    std::shared_ptr<CopyQueue>
+        m_largeCopies;               //!< Local files from 8 MiB waiting for the copier of large ones.
+    int m_copyThreads = 1;           //!< Copiers of smaller files at most.
     int m_localInFlight = 0;         //!< Copies and archive members in flight.
     int m_minLocalInFlight = 0;      //!< Copies always allowed in flight (two per pool thread).
     int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.

@@ -41,8 +41,8 @@ public:
         outcome.file.attempts = m_request.file.attempts + 1;
     }
 
-    //! Opens the source and a temporary object; \a md5Here: whether md5 is computed here or by the caller.
-    bool open(BitStore &store, bool md5Here)
+    //! Opens the source and a temporary object.
+    bool open(BitStore &store)
     {
         const FileRecord &file = m_request.file;
         m_source.setFileName(file.sourcePath);
@@ -62,15 +62,11 @@ public:
             return false;
         }
         m_writer = std::move(*writer);
-        const bool sha512 = !file.declared.sha512.isEmpty();
-        if (md5Here) {
-            m_digest = std::make_unique<MultiDigest>(lanesForSize(m_expectedSize), sha512);
-        } else {
-            DigestSet set{DigestAlgorithm::Sha1, DigestAlgorithm::Sha256};
-            if (sha512)
-                set.insert(DigestAlgorithm::Sha512);
-            m_digest = std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, set);
-        }
+        // md5 is the group's (Md5Lanes), the rest this file's own.
+        DigestSet set{DigestAlgorithm::Sha1, DigestAlgorithm::Sha256};
+        if (!file.declared.sha512.isEmpty())
+            set.insert(DigestAlgorithm::Sha512);
+        m_digest = std::make_unique<MultiDigest>(MultiDigest::Lanes::Single, set);
         return true;
     }
 
@@ -102,13 +98,11 @@ public:
         return true;
     }
 
-    //! After the last chunk: checks the size and publishes the object. \a md5: the md5 when computed by the
-    //! caller.
-    void finish(BitStore &store, const BatchContext &batch, const QString &md5 = {})
+    //! After the last chunk: checks the size and publishes the object with \a md5, computed by the group.
+    void finish(BitStore &store, const BatchContext &batch, const QString &md5)
     {
         Digests digests = m_digest->finish();
-        if (!md5.isEmpty())
-            digests.md5 = md5;
+        digests.md5 = md5;
         const FileRecord &file = m_request.file;
         if (m_total != m_expectedSize || (file.declaredSize >= 0 && m_total != file.declaredSize)) {
             fail(FileStatus::Unreadable,
@@ -133,8 +127,6 @@ public:
     }
 
     qint64 total() const { return m_total; }
-    //! Whether this file is large enough for its digests to want a second thread.
-    bool isLarge() const { return lanesForSize(m_expectedSize) == MultiDigest::Lanes::Split; }
 
     FetchOutcome outcome;
 
@@ -167,7 +159,7 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
 
 namespace {
 
-//! Threads that help a group: the md5 of a round while the next is read, half of a round of large files.
+//! Threads that help a group: the md5s of a round while the next is read, and a share of each round.
 QThreadPool &helperPool()
 {
     static QThreadPool *pool = [] {
@@ -183,7 +175,7 @@ QThreadPool &helperPool()
 
 void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const BatchContext &batch,
                          const std::atomic_bool &cancel, const ProgressCallback &progress,
-                         const FinishedCallback &finished, const TakeMore &takeMore)
+                         const FinishedCallback &finished, const TakeMore &takeMore, Threads threads)
 {
     const QString agent = agentFor(QStringLiteral("fetch"));
     constexpr int slotCount = Md5Lanes::maxStreams;
@@ -202,11 +194,6 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
     std::vector<std::unique_ptr<FileCopy>> copies(slotCount);
     std::vector<int> active; // copies being read
     Md5Lanes md5(slotCount);
-    QFuture<void> md5Done;
-    const auto waitForMd5 = [&md5Done] {
-        if (md5Done.isValid())
-            md5Done.waitForFinished();
-    };
     const auto admit = [&](const QList<Request> &incoming) {
         int slot = 0;
         for (const Request &request : incoming) {
@@ -216,7 +203,7 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
             if (slot == slotCount)
                 break;
             auto copy = std::make_unique<FileCopy>(request, agent);
-            if (!copy->open(store, false)) {
+            if (!copy->open(store)) {
                 finished(copy->outcome, 0);
                 continue;
             }
@@ -226,6 +213,9 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
         }
     };
     admit(requests);
+    if (takeMore)
+        admit(takeMore(slotCount - int(active.size())));
+    const int roundThreads = threads == Threads::All ? std::max(1, QThread::idealThreadCount()) : 1;
 
     struct Step
     {
@@ -234,21 +224,30 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
         qint64 size; //!< 0 at the end of the file, -1 when it failed
     };
     std::vector<Step> steps;
-    std::vector<Md5Lanes::Input> inputs;
+    std::vector<Md5Lanes::Input> md5s; // the last round's chunks, hashed during this round
+    std::vector<Md5Lanes::Input> read;
     std::vector<int> next;
     for (int turn = 0; !active.empty(); turn ^= 1) {
         if (cancel.load(std::memory_order_relaxed)) {
-            waitForMd5();
             for (int slot : active) {
                 copies[size_t(slot)]->abandon();
                 finished(copies[size_t(slot)]->outcome, copies[size_t(slot)]->total());
             }
             return;
         }
-        // A chunk of each file: read, sniffed, sha-digested and written ...
+        // One round on every core, each thread taking the next piece as it is done with one: the md5s of
+        // the last round's chunks side by side, then a chunk of each file, read, sniffed, sha-digested and
+        // written into the other buffer of its slot …
         steps.assign(active.size(), Step{});
-        const auto work = [&](size_t from, size_t to) {
-            for (size_t k = from; k < to; ++k) {
+        const size_t pieces = active.size() + (md5s.empty() ? 0 : 1);
+        std::atomic<size_t> nextPiece = 0;
+        const auto work = [&] {
+            for (size_t piece; (piece = nextPiece.fetch_add(1, std::memory_order_relaxed)) < pieces;) {
+                if (!md5s.empty() && piece == 0) {
+                    md5.add(md5s);
+                    continue;
+                }
+                const size_t k = md5s.empty() ? piece : piece - 1;
                 const int slot = active[k];
                 FileCopy &copy = *copies[size_t(slot)];
                 char *data = buffer(slot, turn);
@@ -258,26 +257,20 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
                 steps[k] = {slot, data, n};
             }
         };
-        const bool anyLarge = std::any_of(active.cbegin(), active.cend(),
-                                          [&](int slot) { return copies[size_t(slot)]->isLarge(); });
-        if (anyLarge && active.size() > 1) {
-            // … large files on two threads, half each: their sha1 and sha256 cost as much as all md5s.
-            const size_t half = (active.size() + 1) / 2;
-            QFuture<void> other = QtConcurrent::run(&helperPool(), [&] { work(half, active.size()); });
-            work(0, half);
-            other.waitForFinished();
-        } else {
-            work(0, active.size());
-        }
-        // … then, once the last round's md5s are done, the files that ended are published and the rest go to
-        // the md5 lanes together, on a helper while the next round is read.
-        waitForMd5();
-        inputs.clear();
+        QList<QFuture<void>> helpers;
+        for (int i = 1; i < std::min(roundThreads, int(pieces)); ++i)
+            helpers.append(QtConcurrent::run(&helperPool(), work));
+        work();
+        for (QFuture<void> &helper : helpers)
+            helper.waitForFinished();
+        // … then the files that ended are published (their md5s complete now), and this round's chunks wait
+        // for the next round's md5s.
+        read.clear();
         next.clear();
         for (const Step &step : steps) {
             FileCopy &copy = *copies[size_t(step.slot)];
             if (step.size > 0) {
-                inputs.push_back({step.slot, step.data, step.size});
+                read.push_back({step.slot, step.data, step.size});
                 next.push_back(step.slot);
                 continue;
             }
@@ -286,18 +279,12 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
             finished(copy.outcome, copy.total());
             copies[size_t(step.slot)].reset();
         }
-        if (!inputs.empty() || !anyLarge) {
-            if (anyLarge)
-                md5Done = QtConcurrent::run(&helperPool(), [&md5, inputs] { md5.add(inputs); });
-            else
-                md5.add(inputs); // smaller files: the group's md5s are cheap next to the rest of a round
-        }
+        md5s.swap(read);
         active.swap(next);
         const int free = int(std::count(copies.cbegin(), copies.cend(), nullptr));
         if (takeMore && free > 0 && !cancel.load(std::memory_order_relaxed))
             admit(takeMore(free));
     }
-    waitForMd5();
 }
 
 } // namespace gh

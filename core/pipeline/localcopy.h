@@ -38,6 +38,13 @@ public:
 
     //! Called as each file of a group is done, with the bytes of it reported to the progress callback.
     using FinishedCallback = std::function<void(const FetchOutcome &outcome, qint64 bytesReported)>;
+    //! Which threads share a group's rounds.
+    enum class Threads
+    {
+        One, //!< The caller's alone: for smaller files, whose rounds are short and whose groups run side by
+             //!< side.
+        All  //!< The caller's and helpers', one per core: for large files, whose rounds are long and few.
+    };
     //! Asked between rounds for up to \a most more files to join a group.
     using TakeMore = std::function<QList<Request>(int most)>;
 
@@ -53,7 +60,8 @@ public:
     */
     static void runGroup(const QList<Request> &requests, BitStore &store, const BatchContext &batch,
                          const std::atomic_bool &cancel, const ProgressCallback &progress,
-                         const FinishedCallback &finished, const TakeMore &takeMore = {});
+                         const FinishedCallback &finished, const TakeMore &takeMore = {},
+                         Threads threads = Threads::All);
 };
 
 } // namespace gh

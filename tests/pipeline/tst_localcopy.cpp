@@ -40,7 +40,8 @@ private:
     //! Copies \a files as one group; with \a joinLater > 0 the group starts with that many and the rest join
     //! between rounds, a few at a time.
     Group copyGroup(const QList<FileRecord> &files, BitStore &store, std::atomic_bool &cancel,
-                    qint64 cancelAfterBytes = -1, int joinLater = 0);
+                    qint64 cancelAfterBytes = -1, int joinLater = 0,
+                    LocalCopy::Threads threads = LocalCopy::Threads::All);
     QStringList leftInPartial() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -72,7 +73,7 @@ FileRecord TestLocalCopy::fileFor(const QString &name, const QByteArray &content
 
 TestLocalCopy::Group TestLocalCopy::copyGroup(const QList<FileRecord> &files, BitStore &store,
                                               std::atomic_bool &cancel, qint64 cancelAfterBytes,
-                                              int joinLater)
+                                              int joinLater, LocalCopy::Threads threads)
 {
     QList<LocalCopy::Request> requests;
     for (const FileRecord &file : files)
@@ -83,7 +84,7 @@ TestLocalCopy::Group TestLocalCopy::copyGroup(const QList<FileRecord> &files, Bi
         requests = requests.first(joinLater);
     }
     Group group;
-    std::atomic<qint64> progressed = 0; // large files are read on two threads
+    std::atomic<qint64> progressed = 0; // a round is read on every core
     LocalCopy::runGroup(
         requests, store, m_batch, cancel,
         [&](qint64 bytes) {
@@ -99,7 +100,8 @@ TestLocalCopy::Group TestLocalCopy::copyGroup(const QList<FileRecord> &files, Bi
                 later.first(std::min<qsizetype>({most, 3, later.size()}));
             later.remove(0, joining.size());
             return joining;
-        });
+        },
+        threads);
     return group;
 }
 
@@ -112,24 +114,29 @@ void TestLocalCopy::groupStoresWhatOneByOneStores_data()
 {
     QTest::addColumn<QList<qint64>>("sizes");
     QTest::addColumn<int>("joinLater");
+    QTest::addColumn<LocalCopy::Threads>("threads");
     // Lengths around the md5 block and padding edges, several chunks long, and empty; 16 files, the most a
     // group takes, with unequal lengths so lanes drop out at different rounds.
     const QList<qint64> small{
         1,       55,      56, 63, 64, 65, 4096, 100000, 262144, 262145, 999999, 1 << 20, (1 << 20) + 1,
         2500000, 3 << 20, 0};
-    QTest::newRow("smaller files") << small << 0;
+    // Rounds read on every core (as the group of large files is), and on one thread (as smaller files are).
+    QTest::newRow("smaller files") << small << 0 << LocalCopy::Threads::All;
+    QTest::newRow("smaller files, one thread") << small << 0 << LocalCopy::Threads::One;
     // Large files are read on two threads, their md5s computed while the next round is read.
     QList<qint64> mixed = small.mid(0, 12);
     mixed << (9 << 20) << (9 << 20) + 17 << (12 << 20) + 5 << (8 << 20);
-    QTest::newRow("large among smaller") << mixed << 0;
-    QTest::newRow("joining between rounds") << mixed << 4;
-    QTest::newRow("one large file") << QList<qint64>{(10 << 20) + 3} << 0;
+    QTest::newRow("large among smaller") << mixed << 0 << LocalCopy::Threads::All;
+    QTest::newRow("joining between rounds") << mixed << 4 << LocalCopy::Threads::All;
+    QTest::newRow("joining between rounds, one thread") << mixed << 4 << LocalCopy::Threads::One;
+    QTest::newRow("one large file") << QList<qint64>{(10 << 20) + 3} << 0 << LocalCopy::Threads::All;
 }
 
 void TestLocalCopy::groupStoresWhatOneByOneStores()
 {
     QFETCH(QList<qint64>, sizes);
     QFETCH(int, joinLater);
+    QFETCH(LocalCopy::Threads, threads);
     QVERIFY(sizes.size() <= Md5Lanes::maxStreams);
     QList<FileRecord> files;
     QHash<qint64, QByteArray> contents;
@@ -141,7 +148,7 @@ void TestLocalCopy::groupStoresWhatOneByOneStores()
     auto grouped = LocalStore::open(m_dir->filePath(QStringLiteral("store")));
     QVERIFY(grouped);
     std::atomic_bool cancel = false;
-    const Group group = copyGroup(files, **grouped, cancel, -1, joinLater);
+    const Group group = copyGroup(files, **grouped, cancel, -1, joinLater, threads);
     QVERIFY((*grouped)->flush());
     QCOMPARE(group.outcomes.size(), files.size());
     QCOMPARE(group.reported, std::accumulate(sizes.cbegin(), sizes.cend(), qint64(0)));

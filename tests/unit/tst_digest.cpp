@@ -132,11 +132,12 @@ void TestDigest::md5LanesAgreeWithOpenSsl_data()
     QTest::addColumn<int>("maxChunk");
     QTest::addColumn<bool>("equalLengths");
     QTest::addColumn<Md5Lanes::Kernel>("kernel");
-    // The widths (4, 8 and 16 lanes), one lane short of each and one over, and fewer streams than lanes pay
-    // for; chunks small enough to leave partial blocks between calls, and large ones.
+    // The widths (4, 8 and 16 lanes), one lane short of each and one over, fewer streams than lanes pay for,
+    // and more than one batch of lanes; chunks small enough to leave partial blocks between calls, and
+    // large ones.
     for (Md5Lanes::Kernel kernel : {Md5Lanes::Kernel::Best, Md5Lanes::Kernel::OpenSsl}) {
         const char *kernelName = kernel == Md5Lanes::Kernel::Best ? "best" : "openssl";
-        for (int streams : {1, 2, 3, 4, 5, 8, 9, 15, 16}) {
+        for (int streams : {1, 2, 3, 4, 5, 8, 9, 15, 16, 17, 32}) {
             for (int maxChunk : {100, 70000}) {
                 for (bool equal : {true, false}) {
                     QTest::addRow("%s, %d streams, chunks up to %d, %s lengths", kernelName, streams,

@@ -15,13 +15,14 @@ class BitStore;
 /*!
     \class gh::LocalCopy
     Copies local files into the bit store: a single read of each file computes md5, sha1 and sha256, sniffs
-   the mimetype from the first bytes and writes the temporary object; the store then verifies and publishes it
-    under the file's key. Runs on a worker thread; touches no QObject.
+    the mimetype from the first bytes and writes the temporary object; the store then verifies and publishes
+    it under the file's key. Runs on a worker thread (and helpers); touches no QObject.
 
-    run() copies one file, with md5 on a second thread for a large one (MultiDigest::Lanes::Split).
-    runGroup() copies several smaller files side by side, a chunk of each in turn, so that their md5s go
+    runGroup() copies files side by side in rounds, a chunk of each file per round, so that their md5s go
     through Md5Lanes together: md5, the costliest of the three digests per byte, then costs a fraction of
-    what it costs file by file.
+    what it costs file by file. The md5s of a round are hashed during the next, as one more piece of it, so
+    when every core shares the rounds (Threads::All) no thread waits for the md5s alone. run() is a group of
+    one.
 */
 class LocalCopy
 {

@@ -1,5 +1,6 @@
 #include "fetchstage.h"
 
+#include <algorithm>
 #include <deque>
 
 #include <QMutex>
@@ -171,9 +172,21 @@ Status FetchStage::pageLoaded(const QList<FileRecord> &page)
 
 bool FetchStage::canDispatch(const FileRecord &next) const
 {
-    if (isDownload(next) || m_localInFlight < m_minLocalInFlight)
+    if (isDownload(next))
+        return true;
+    // Large files count apart: as many as the group of large files reads side by side, whatever the smaller
+    // files in flight hold, so that neither kind waits behind the other.
+    if (isLargeCopy(next))
+        return m_largeInFlight < s_largeInFlight;
+    if (m_localInFlight < m_minLocalInFlight)
         return true;
     return m_localInFlight < m_maxLocalInFlight && m_localBytesInFlight < s_localQueueBytes;
+}
+
+bool FetchStage::isLargeCopy(const FileRecord &file)
+{
+    return !isDownload(file) && file.sourceMember.isEmpty() &&
+           lanesForSize(file.declaredSize) == MultiDigest::Lanes::Split;
 }
 
 int FetchStage::dispatch(const FileRecord &file)
@@ -182,6 +195,9 @@ int FetchStage::dispatch(const FileRecord &file)
         return dispatchArchive(file.sourcePath);
     if (isDownload(file)) {
         dispatchDownload(file);
+    } else if (isLargeCopy(file)) {
+        ++m_largeInFlight;
+        dispatchLocal(file);
     } else {
         ++m_localInFlight;
         m_localBytesInFlight += std::max<qint64>(file.declaredSize, 0);
@@ -309,8 +325,7 @@ void FetchStage::dispatchLocal(const FileRecord &file)
 {
     // Large files share one group whose rounds take every core; smaller ones go to groups of their own on
     // each pool thread, whose short rounds would spend more waiting for each other than they save.
-    const std::shared_ptr<CopyQueue> &queue =
-        lanesForSize(file.declaredSize) == MultiDigest::Lanes::Split ? m_largeCopies : m_smallCopies;
+    const std::shared_ptr<CopyQueue> &queue = isLargeCopy(file) ? m_largeCopies : m_smallCopies;
     if (queue->put({file, m_lookFirst.contains(file.id)}))
         startCopier(queue);
 }
@@ -346,6 +361,10 @@ void FetchStage::released(const FileRecord &file)
     m_lookFirst.remove(file.id);
     if (isDownload(file))
         return;
+    if (isLargeCopy(file)) {
+        --m_largeInFlight;
+        return;
+    }
     --m_localInFlight;
     if (file.sourceMember.isEmpty())
         m_localBytesInFlight -= std::max<qint64>(file.declaredSize, 0);

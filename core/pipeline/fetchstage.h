@@ -54,6 +54,8 @@ protected:
     void stopped() override;
 
 private:
+    //! A local file (not an archive member) copied in the group of large files.
+    static bool isLargeCopy(const FileRecord &file);
     void dispatchLocal(const FileRecord &file);
     struct CopyQueue;
     void makeCopyQueues();
@@ -80,6 +82,9 @@ private:
     int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.
     qint64 m_localBytesInFlight = 0; //!< Declared bytes of the local copies in flight.
     static constexpr qint64 s_localQueueBytes = 64 * 1024 * 1024;
+    int m_largeInFlight = 0; //!< Large local files in flight, counted apart from the rest.
+    //! Large files in flight at most: what their group reads side by side in 4 md5 lanes.
+    static constexpr int s_largeInFlight = 4;
 
     QList<HttpCacheEntry> m_pendingCache;
     QList<TransferActivity> m_activity;

@@ -21,6 +21,8 @@ namespace {
 const QString s_partialDir = QStringLiteral(".partial");
 //! How much of a large object is written before the kernel is asked to start writing it to disk.
 constexpr qint64 s_writebackStep = 8 * 1024 * 1024;
+//! How much of a large object is written between asking the disk to settle what it has (Writeback::settle()).
+constexpr qint64 s_settleStep = 32 * 1024 * 1024;
 constexpr qint64 s_resumableMaxAgeSeconds = 7 * 24 * 3600;
 
 QString sha256Of(const SpoolFile &spool, Status &status)
@@ -113,7 +115,7 @@ public:
     qint64 written() const override { return m_spool ? m_spool->size() : 0; }
     Status truncate() override
     {
-        m_startedWriteback = 0;
+        m_startedWriteback = m_settled = 0;
         return m_spool ? m_spool->truncate() : finished();
     }
     Status replay(const std::function<void(const char *, qint64)> &consumer) const override
@@ -141,12 +143,17 @@ private:
         const qint64 size = m_spool->size();
         m_store->m_writeback.start(m_spool->descriptor(), m_startedWriteback, size - m_startedWriteback);
         m_startedWriteback = size;
+        if (size - m_settled >= s_settleStep) {
+            m_store->m_writeback.settle(m_spool->descriptor());
+            m_settled = size;
+        }
     }
 
     LocalStore *m_store;
     std::unique_ptr<SpoolFile> m_spool;
     bool m_resumable;
     qint64 m_startedWriteback = 0; //!< Bytes whose writeback was started.
+    qint64 m_settled = 0;          //!< Bytes written when the disk was last asked to settle them.
 };
 
 LocalStore::LocalStore(QString root, Options options)

@@ -32,8 +32,9 @@ class SpoolFile;
 
     So that the group's sync does not write the whole group while the stage waits, the store asks the kernel
     to start writing each object early (Writeback, on a thread of its own): every 8 MiB of a large object as
-    it is written, and the rest at commit. That is only a head start; the syncs above remain what makes an
-    object durable.
+    it is written, and the rest at commit; every 32 MiB it also asks the disk to settle what it holds of the
+    object (fdatasync), so the group's sync does not wait for the disk to flush a whole large object at once.
+    That is only a head start; the syncs above remain what makes an object durable.
 */
 class LocalStore final : public BitStore
 {

@@ -20,7 +20,18 @@ Writeback::~Writeback()
 
 void Writeback::start(int fd, qint64 offset, qint64 length)
 {
-    if (fd < 0 || length <= 0)
+    if (length > 0)
+        queue(fd, offset, length);
+}
+
+void Writeback::settle(int fd)
+{
+    queue(fd, 0, 0);
+}
+
+void Writeback::queue(int fd, qint64 offset, qint64 length)
+{
+    if (fd < 0)
         return;
     {
         // A disk far slower than the copies would otherwise pile up a descriptor per object; the group
@@ -63,8 +74,11 @@ void Writeback::run()
         ++m_busy;
         lock.unlock();
         // A failure here only means the group sync writes these bytes itself, and reports any error.
-        ::sync_file_range(request.fd, off64_t(request.offset), off64_t(request.length),
-                          SYNC_FILE_RANGE_WRITE);
+        if (request.length == 0)
+            ::fdatasync(request.fd);
+        else
+            ::sync_file_range(request.fd, off64_t(request.offset), off64_t(request.length),
+                              SYNC_FILE_RANGE_WRITE);
         ::close(request.fd);
         lock.lock();
         --m_busy;

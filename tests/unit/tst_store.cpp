@@ -373,10 +373,11 @@ void TestStore::groupIsPublishedByFlushOnly()
 
 void TestStore::largeObjectsKeepTheGroupRule()
 {
-    // Objects large enough that their writeback starts while they are written (every 8 MiB) still appear
-    // under their keys only at flush(), complete; an aborted one and a dropped group leave nothing behind.
+    // Objects large enough that their writeback starts while they are written (every 8 MiB) and the disk is
+    // asked to settle them (every 32 MiB) still appear under their keys only at flush(), complete; an aborted
+    // one and a dropped group leave nothing behind.
     QTemporaryDir dir;
-    const QByteArray big = test::pseudoRandomBytes(20 * 1024 * 1024 + 123, 77);
+    const QByteArray big = test::pseudoRandomBytes(40 * 1024 * 1024 + 123, 77);
     {
         auto store = LocalStore::open(dir.path());
         for (int i = 0; i < 2; ++i) {
@@ -445,6 +446,7 @@ void TestStore::writebackDrainsAndKeepsNoDescriptor()
         QVERIFY(fd >= 0);
         for (int i = 0; i < 3; ++i)
             writeback.start(fd, qint64(i) << 20, 1 << 20);
+        writeback.settle(fd);
         ::close(fd); // the requests hold their own descriptors
         ::unlink(path.constData());
         QTRY_COMPARE(writeback.queued(), 0);
@@ -472,6 +474,8 @@ void TestStore::writebackIgnoresBadRequests()
     writeback.start(-1, 0, 4096);    // no file
     writeback.start(0, 0, 0);        // nothing to write
     writeback.start(1000000, 0, 10); // a descriptor that is not open
+    writeback.settle(-1);
+    writeback.settle(1000000);
     QCOMPARE(writeback.queued(), 0);
     QCOMPARE(openDescriptors(), before);
 }

@@ -103,6 +103,8 @@ private:
     QProcess *startUpload(const Setup &setup, const test::PeerServer &s3, const QString &target);
     //! How often s3rver stored each object whose key starts with \a prefix.
     static QHash<QString, int> storedObjects(const test::PeerServer &s3, const QString &prefix);
+    //! Whether s3rver is receiving the body of a PUT (its bytes already under the key).
+    static bool putUnderWay(const test::PeerServer &s3);
 
     std::unique_ptr<test::PeerServer> m_postgres;
     QTemporaryDir m_dir;
@@ -713,9 +715,20 @@ void TestTeam::pausedUploaderSendsNothingTakenOver()
         QTest::qWait(10);
     if (paused->state() != QProcess::Running)
         QFAIL(paused->readAllStandardError().right(3000).constData());
-    // Stopped past its leases (3 s): another process takes its files over and sends them all.
+    // Stopped past its leases (3 s): another process takes its files over and sends them all. Not in the
+    // middle of a PUT's body, though: s3rver writes a PUT's bytes under its key as they arrive and answers a
+    // HEAD meanwhile with the md5 of what has arrived, so the other process would find "other content" under
+    // the name (S3 itself shows an object only once it is complete). Continued a moment and stopped again
+    // until no PUT is under way.
     ::kill(pid_t(paused->processId()), SIGSTOP);
     QTest::qWait(4000);
+    for (int attempt = 0; attempt < 20 && putUnderWay(s3); ++attempt) {
+        ::kill(pid_t(paused->processId()), SIGCONT);
+        QTest::qWait(20);
+        ::kill(pid_t(paused->processId()), SIGSTOP);
+        QTest::qWait(4000);
+    }
+    QVERIFY(!putUnderWay(s3));
     QProcess *other = upload();
     if (!other->waitForFinished(120000)) {
         const QString sessions =
@@ -776,6 +789,20 @@ QProcess *TestTeam::startUpload(const Setup &setup, const test::PeerServer &s3, 
                             << QString::number(setup.batchId) << QStringLiteral("--target") << target
                             << QStringLiteral("--jobs") << QStringLiteral("1"));
     return p;
+}
+
+bool TestTeam::putUnderWay(const test::PeerServer &s3)
+{
+    // s3rver keeps an object's bytes in "<name>._S3rver_object" and writes "<name>._S3rver_metadata.json"
+    // once the last byte is in.
+    static const QString object = QStringLiteral("._S3rver_object");
+    QDirIterator it(s3.dir(), {u'*' + object}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (!QFileInfo::exists(path.chopped(object.size()) + QStringLiteral("._S3rver_metadata.json")))
+            return true;
+    }
+    return false;
 }
 
 QHash<QString, int> TestTeam::storedObjects(const test::PeerServer &s3, const QString &prefix)

@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "util/helperpool.h"
+
 namespace gh {
 
 namespace {
@@ -73,12 +75,7 @@ struct Lane
 // A pool of its own, so waiting for the second lane never competes with the caller's pool for a thread.
 QThreadPool &lanePool()
 {
-    static QThreadPool *pool = [] {
-        auto *p = new QThreadPool;
-        p->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-        p->setExpiryTimeout(5000);
-        return p;
-    }();
+    static QThreadPool *pool = newHelperPool();
     return *pool;
 }
 

@@ -17,6 +17,7 @@
 #include "digest/mimesniff.h"
 #include "digest/multidigest.h"
 #include "store/bitstore.h"
+#include "util/helperpool.h"
 #include "util/version.h"
 
 namespace gh {
@@ -162,12 +163,7 @@ namespace {
 //! Threads that help a group: the md5s of a round while the next is read, and a share of each round.
 QThreadPool &helperPool()
 {
-    static QThreadPool *pool = [] {
-        auto *p = new QThreadPool;
-        p->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-        p->setExpiryTimeout(5000);
-        return p;
-    }();
+    static QThreadPool *pool = newHelperPool();
     return *pool;
 }
 

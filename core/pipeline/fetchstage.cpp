@@ -7,7 +7,6 @@
 
 #include "archivecopy.h"
 #include "catalog/catalog.h"
-#include "digest/md5lanes.h"
 #include "digest/multidigest.h"
 #include "download.h"
 #include "localcopy.h"

@@ -11,6 +11,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/md5.h>
 
+#include "md32length.h"
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define GH_MD5_LANES 1
 // GCC 12 warns inside its own AVX-512 intrinsics (the "undefined" vectors they start from; GCC bug 105593).
@@ -257,16 +259,6 @@ struct Run
 };
 
 #ifdef GH_MD5_LANES
-//! Counts \a bytes into \a context's message length as MD5_Update does (in bits, over two words).
-void countBytes(MD5_CTX &context, size_t bytes)
-{
-    const auto low = static_cast<MD5_LONG>(context.Nl + static_cast<MD5_LONG>(bytes << 3));
-    if (low < context.Nl)
-        ++context.Nh;
-    context.Nh += static_cast<MD5_LONG>(bytes >> 29);
-    context.Nl = low;
-}
-
 //! Hashes the runs side by side while at least s_minLanes of them have blocks left; returns how many runs
 //! are left (compacted to the front), for OpenSSL.
 int hashSideBySide(Run *runs, int count)
@@ -296,7 +288,7 @@ int hashSideBySide(Run *runs, int count)
             run.context->B = state[1][lane];
             run.context->C = state[2][lane];
             run.context->D = state[3][lane];
-            countBytes(*run.context, blocks * s_block);
+            countHashedBytes(*run.context, blocks * s_block);
             run.data += blocks * s_block;
             run.blocks -= blocks;
             if (run.blocks > 0)

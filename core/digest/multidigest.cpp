@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include "shapair.h"
 #include "util/helperpool.h"
 
 namespace gh {
@@ -63,10 +64,14 @@ struct Lane
 {
     std::array<EvpContext *, s_algorithmCount> contexts{};
     size_t count = 0;
+    ShaPair *shaPair = nullptr; //!< sha1 and sha256 together, in place of a context each
 
     void add(EvpContext *context) { contexts[count++] = context; }
+    bool isEmpty() const { return count == 0 && !shaPair; }
     void update(const char *data, qsizetype size) const
     {
+        if (shaPair)
+            shaPair->add(data, size);
         for (size_t i = 0; i < count; ++i)
             contexts[i]->update(data, size);
     }
@@ -84,6 +89,7 @@ QThreadPool &lanePool()
 struct MultiDigest::Private
 {
     std::array<std::unique_ptr<EvpContext>, s_algorithmCount> contexts;
+    std::unique_ptr<ShaPair> shaPair;
     std::array<QString, s_algorithmCount> results;
     DigestSet algorithms;
     Lane here;  //!< Updated on the calling thread.
@@ -122,8 +128,18 @@ MultiDigest::MultiDigest(Lanes lanes, DigestSet algorithms)
             }
         }
     }
+    // sha1 and sha256 on the same lane go together where the CPU hashes them side by side.
+    const bool together = algorithms.contains(DigestAlgorithm::Sha1) &&
+                          algorithms.contains(DigestAlgorithm::Sha256) && ShaPair::accelerated() &&
+                          offloaded != int(DigestAlgorithm::Sha1) &&
+                          offloaded != int(DigestAlgorithm::Sha256);
+    if (together) {
+        d->shaPair = std::make_unique<ShaPair>();
+        d->here.shaPair = d->shaPair.get();
+    }
     for (DigestAlgorithm algorithm : s_digestAlgorithms) {
-        if (!algorithms.contains(algorithm))
+        if (!algorithms.contains(algorithm) ||
+            (together && (algorithm == DigestAlgorithm::Sha1 || algorithm == DigestAlgorithm::Sha256)))
             continue;
         auto &context = d->contexts[size_t(algorithm)];
         context = std::make_unique<EvpContext>(evpOf(algorithm));
@@ -146,7 +162,7 @@ void MultiDigest::add(const char *data, qsizetype size)
     if (size <= 0)
         return;
     m_bytes += size;
-    if (d->other.count == 0) {
+    if (d->other.isEmpty()) {
         d->here.update(data, size);
         return;
     }
@@ -163,6 +179,11 @@ Digests MultiDigest::finish()
     for (DigestAlgorithm algorithm : s_digestAlgorithms) {
         if (auto &context = d->contexts[size_t(algorithm)])
             d->results[size_t(algorithm)] = context->finish();
+    }
+    if (d->shaPair) {
+        d->shaPair->finish();
+        d->results[size_t(DigestAlgorithm::Sha1)] = d->shaPair->sha1();
+        d->results[size_t(DigestAlgorithm::Sha256)] = d->shaPair->sha256();
     }
     Digests result;
     result.md5 = d->results[size_t(DigestAlgorithm::Md5)];

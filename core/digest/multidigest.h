@@ -54,7 +54,8 @@ private:
 /*!
     \class gh::MultiDigest
     Computes several checksums in one pass over the data (OpenSSL EVP), so every byte is read once: by default
-    md5, sha1 and sha256 (and sha512 on request), or any DigestSet.
+    md5, sha1 and sha256 (and sha512 on request), or any DigestSet. sha1 and sha256 on the same lane go
+    together through a ShaPair where the CPU has SHA extensions.
 
     With \c Lanes::Split, md5 runs on a second thread while this thread computes the others (without md5, the
     costliest of the rest goes to the second thread): on CPUs with SHA extensions md5 is the slowest of the

@@ -10,6 +10,7 @@
 #include "digest/fixity.h"
 #include "digest/md5lanes.h"
 #include "digest/multidigest.h"
+#include "digest/shapair.h"
 #include "testsupport.h"
 
 using namespace gh;
@@ -27,6 +28,8 @@ private slots:
     void md5LanesAgreeWithOpenSsl_data();
     void md5LanesAgreeWithOpenSsl();
     void md5LanesTakeAStreamTwiceInOneCall();
+    void shaPairAgreesWithOpenSsl_data();
+    void shaPairAgreesWithOpenSsl();
     void sha512OnRequest();
     void anySetOfAlgorithms_data();
     void anySetOfAlgorithms();
@@ -208,6 +211,50 @@ void TestDigest::md5LanesTakeAStreamTwiceInOneCall()
         QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Md5).toHex());
     for (int s = 0; s < 4; ++s)
         QCOMPARE(lanes.finish(s), expected);
+}
+
+void TestDigest::shaPairAgreesWithOpenSsl_data()
+{
+    QTest::addColumn<int>("length");
+    QTest::addColumn<int>("maxChunk");
+    QTest::addColumn<ShaPair::Kernel>("kernel");
+    // Lengths on either side of the padding's edges and of whole blocks, and longer ones; in one piece, in
+    // chunks small enough to leave partial blocks between calls, and in larger ones.
+    for (ShaPair::Kernel kernel : {ShaPair::Kernel::Best, ShaPair::Kernel::OpenSsl}) {
+        const char *kernelName = kernel == ShaPair::Kernel::Best ? "best" : "openssl";
+        for (int length : {0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 262144, 300007}) {
+            for (int maxChunk : {0, 100, 70000}) {
+                QTest::addRow("%s, %d bytes, %s", kernelName, length,
+                              maxChunk == 0 ? "in one piece"
+                                            : qPrintable(QStringLiteral("chunks up to %1").arg(maxChunk)))
+                    << length << maxChunk << kernel;
+            }
+        }
+    }
+}
+
+void TestDigest::shaPairAgreesWithOpenSsl()
+{
+    QFETCH(int, length);
+    QFETCH(int, maxChunk);
+    QFETCH(ShaPair::Kernel, kernel);
+    if (kernel == ShaPair::Kernel::Best && !ShaPair::accelerated())
+        qInfo("this CPU has no SHA extensions: the best kernel is OpenSSL's");
+    const QByteArray data = test::pseudoRandomBytes(length, quint32(length + 11));
+    QRandomGenerator random(quint32(length * 7 + maxChunk));
+    ShaPair pair(kernel);
+    for (qsizetype offset = 0; offset < data.size();) {
+        const qsizetype n = maxChunk == 0
+                                ? data.size()
+                                : std::min<qsizetype>(data.size() - offset, random.bounded(1, maxChunk + 1));
+        pair.add(data.constData() + offset, n);
+        offset += n;
+    }
+    pair.finish();
+    QCOMPARE(pair.sha1(),
+             QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex()));
+    QCOMPARE(pair.sha256(),
+             QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
 }
 
 void TestDigest::sha512OnRequest()

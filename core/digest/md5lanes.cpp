@@ -181,7 +181,12 @@ typename L::V step(typename L::V a, typename L::V b, typename L::V c, typename L
         f = L::template logic<0x96>(b, c, d); // H = b ^ c ^ d
     else
         f = L::template logic<0x39>(b, c, d); // I = c ^ (b | ~d)
-    return L::add(b, L::template rotate<Bits>(L::add(L::add(a, x), f)));
+    // a + x does not wait for b: computed apart, the chain from b to the next b is four instructions (f, + f,
+    // <<<, + b). Left to itself GCC reassociates the sum into (a + f) + x, five; the empty asm keeps a + x
+    // whole.
+    typename L::V ax = L::add(a, x);
+    __asm__("" : "+v"(ax));
+    return L::add(b, L::template rotate<Bits>(L::add(ax, f)));
 }
 
 //! \a count blocks of each of the L::width lanes; state[k][lane] holds word k (A, B, C, D) of each lane.

@@ -14,7 +14,7 @@ namespace gh {
     md5 cannot be split within one stream: each 64-byte block needs the state the previous block left, so one
     stream runs at the speed of one chain of dependent instructions (about 0.7 GB/s here). Several streams are
     independent chains, and a SIMD register holds one 32-bit word of each: with AVX-512, add() hashes the
-    blocks of 3 to 16 streams side by side (4, 8 or 16 lanes; 16 lanes reach about 3.8 GB/s on one core),
+    blocks of 3 to 16 streams side by side (4, 8 or 16 lanes; 8 lanes or more reach about 3 GB/s on one core),
     and of up to 32 streams sixteen at a time.
     The bytes around those blocks stay OpenSSL's: each stream is an OpenSSL MD5 context, which takes the bytes
     up to the next block boundary, the bytes left after the last whole block, the padding and the length; the

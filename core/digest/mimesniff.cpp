@@ -6,10 +6,26 @@ namespace gh {
 
 void MimeSniffer::add(const char *data, qint64 size)
 {
-    const qsizetype room = window - m_head.size();
-    if (room <= 0 || size <= 0)
+    if (m_complete || size <= 0)
         return;
-    m_head.append(data, qsizetype(std::min<qint64>(size, room)));
+    if (m_head.isEmpty() && size >= window) {
+        m_mimetype = sniff(QByteArray::fromRawData(data, window));
+        m_complete = true;
+        return;
+    }
+    m_head.append(data, qsizetype(std::min<qint64>(size, window - m_head.size())));
+    if (m_head.size() == window) {
+        m_mimetype = sniff(m_head);
+        m_head = QByteArray();
+        m_complete = true;
+    }
+}
+
+void MimeSniffer::clear()
+{
+    m_head = QByteArray();
+    m_mimetype.clear();
+    m_complete = false;
 }
 
 QString MimeSniffer::sniff(const QByteArray &head)

@@ -106,7 +106,6 @@ void TestMimeSniff::piecesGiveTheSameAnswer()
         for (qint64 at = 0; at < bytes.size(); at += piece)
             sniffer.add(bytes.constData() + at, std::min<qint64>(piece, bytes.size() - at));
         QVERIFY(sniffer.isComplete());
-        QCOMPARE(sniffer.head().size(), MimeSniffer::window);
         QCOMPARE(sniffer.mimetype(), whole);
     }
     // Short files are sniffed from all they have.

@@ -42,6 +42,13 @@ alignas(16) constexpr uint32_t s_k256[64] = {
 #pragma GCC push_options
 #pragma GCC target("sha,sse4.1")
 
+//! Words 4g to 4g + 3 of \a block, their bytes put in the order the instructions want by \a order (a
+//! shuffle).
+__m128i blockWords(const unsigned char *block, int g, __m128i order)
+{
+    return _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(block + 16 * g)), order);
+}
+
 /*!
     The SHA256 state of one stream in the SHA instructions' layout (FIPS 180-4 §6.2, words A…H: ABEF and CDGH)
     and the last four groups of its message schedule, four words each.
@@ -74,11 +81,9 @@ struct Sha256Lane
             abef0 = abef;
             cdgh0 = cdgh;
         }
-        const __m128i bigEndian = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
         __m128i words;
         if (g < 4) {
-            words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(block + 16 * g)),
-                                     bigEndian);
+            words = blockWords(block, g, _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL));
         } else {
             // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]: msg1 adds σ0, msg2 adds σ1.
             const __m128i &w16 = w[g & 3], &w12 = w[(g + 1) & 3], &w8 = w[(g + 2) & 3], &w4 = w[(g + 3) & 3];
@@ -118,11 +123,9 @@ struct Sha1Lane
     template <int F>
     void group(int g, const unsigned char *block)
     {
-        const __m128i bigEndian = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
         __m128i words;
         if (g < 4) {
-            words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(block + 16 * g)),
-                                     bigEndian);
+            words = blockWords(block, g, _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL));
         } else {
             // W[t] = (W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) <<< 1: msg1 and the xor the first three, msg2 the
             // rest.

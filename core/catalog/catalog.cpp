@@ -2106,21 +2106,20 @@ Result<ClaimedPage> Catalog::claimFiles(qint64 batchId, const FileQuery &query, 
 
         // 2. The leases, in id order. A lease another process took after this statement's snapshot (it
         //    committed between our read and our write) stays theirs: the upsert changes only a lease that ran
-        //    out or is ours, and RETURNING names the files that are ours now.
-        QStringList rows;
-        QVariantList leaseValues;
-        rows.reserve(ids.size());
-        for (qint64 id : std::as_const(ids)) {
-            rows.append(u"(?, ?, ?, ?, " + expiry + u')');
-            leaseValues << id << stageKey << batchId << lease.owner;
-        }
-        auto taken = run(u"INSERT INTO file_leases (file_id, stage, batch_id, owner, expires_at) VALUES " +
-                             rows.join(u", ") +
-                             u" ON CONFLICT (file_id, stage) DO UPDATE SET owner = excluded.owner,"
-                             u" expires_at = excluded.expires_at WHERE file_leases.owner = excluded.owner"
-                             u" OR file_leases.expires_at <= " +
-                             now + u" RETURNING file_id",
-                         leaseValues, what);
+        //    out or is ours, and RETURNING names the files that are ours now. The ids (the catalog's own
+        //    numbers) go into the statement as they are and the rest as two parameters: with a row of four
+        //    parameters per file, SQLite spent about 25 ms of every 512-file claim resolving 2,048 of them by
+        //    name (Qt names each positional one), on the thread that hands out the work.
+        auto taken =
+            run(u"INSERT INTO file_leases (file_id, stage, batch_id, owner, expires_at) SELECT f.id, ?, " +
+                    QString::number(batchId) + u", ?, " + expiry + u" FROM files f WHERE f.id IN (" +
+                    sqlIdList(ids) +
+                    u") ORDER BY f.id"
+                    u" ON CONFLICT (file_id, stage) DO UPDATE SET owner = excluded.owner,"
+                    u" expires_at = excluded.expires_at WHERE file_leases.owner = excluded.owner"
+                    u" OR file_leases.expires_at <= " +
+                    now + u" RETURNING file_id",
+                {stageKey, lease.owner}, what);
         if (!taken)
             return taken.error();
         QList<qint64> ours;

@@ -110,7 +110,7 @@ FetchStage::FetchStage(const StageEnvironment &environment, QObject *parent)
     // queued only while the copies in flight hold less than s_localQueueBytes, so a pause or a cancel still
     // leaves the rest untouched within a fraction of a second.
     m_minLocalInFlight = threads * 2;
-    m_maxLocalInFlight = std::max(m_minLocalInFlight, 64);
+    m_maxLocalInFlight = std::max(m_minLocalInFlight, 256);
 }
 
 void FetchStage::makeCopyQueues()

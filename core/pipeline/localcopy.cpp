@@ -46,6 +46,15 @@ public:
     bool open(BitStore &store)
     {
         const FileRecord &file = m_request.file;
+        // Intake lists regular files only; one replaced since by a folder, a FIFO (whose open would wait for
+        // a writer) or a device is not opened.
+        if (const QFileInfo info(file.sourcePath); info.exists() && !info.isFile()) {
+            fail(FileStatus::Unreadable,
+                 LocalCopy::tr(
+                     "%1 is no longer a regular file (a folder, a pipe or a device now): not copied.")
+                     .arg(file.sourcePath));
+            return false;
+        }
         m_source.setFileName(file.sourcePath);
         if (!m_source.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
             const bool missing = !QFileInfo::exists(file.sourcePath);

@@ -1,5 +1,6 @@
 #include <atomic>
 #include <numeric>
+#include <sys/stat.h>
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -191,11 +192,15 @@ void TestLocalCopy::groupReportsEachFailureOnItsOwn()
     FileRecord missing = fileFor(QStringLiteral("missing.bin"), "soon gone");
     QVERIFY(QFile::remove(missing.sourcePath));
     files.append(missing);
-    // A folder opens but cannot be read.
+    // A folder and a FIFO (whose open would wait for a writer) where intake saw files.
     FileRecord folder = fileFor(QStringLiteral("folder.bin"), "x");
     QVERIFY(QFile::remove(folder.sourcePath));
     QVERIFY(QDir().mkpath(folder.sourcePath));
     files.append(folder);
+    FileRecord pipe = fileFor(QStringLiteral("pipe.bin"), "x");
+    QVERIFY(QFile::remove(pipe.sourcePath));
+    QVERIFY(::mkfifo(QFile::encodeName(pipe.sourcePath).constData(), 0600) == 0);
+    files.append(pipe);
     // Shorter than the intake measured it: changed while it waited.
     FileRecord shrunk = fileFor(QStringLiteral("shrunk.bin"), test::pseudoRandomBytes(2000000, 2));
     shrunk.declaredSize = 2500000;
@@ -215,8 +220,11 @@ void TestLocalCopy::groupReportsEachFailureOnItsOwn()
     QCOMPARE(byName.value(QStringLiteral("after.bin")).status, FileStatus::Success);
     QCOMPARE(byName.value(QStringLiteral("missing.bin")).status, FileStatus::NotFound);
     QVERIFY(byName.value(QStringLiteral("missing.bin")).error.contains(missing.sourcePath));
-    QCOMPARE(byName.value(QStringLiteral("folder.bin")).status, FileStatus::Unreadable);
-    QVERIFY(byName.value(QStringLiteral("folder.bin")).error.contains(folder.sourcePath));
+    for (const FileRecord &odd : {folder, pipe}) {
+        QCOMPARE(byName.value(odd.name).status, FileStatus::Unreadable);
+        QVERIFY(byName.value(odd.name).error.contains(odd.sourcePath));
+        QVERIFY(byName.value(odd.name).error.contains(QStringLiteral("no longer a regular file")));
+    }
     const FileRecord changed = byName.value(QStringLiteral("shrunk.bin"));
     QCOMPARE(changed.status, FileStatus::Unreadable);
     QVERIFY2(changed.error.contains(QStringLiteral("changed while it was being copied")),

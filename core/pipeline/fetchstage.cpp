@@ -55,8 +55,18 @@ struct FetchStage::CopyQueue
         while (!closed && !waiting.empty() && taken.size() < most) {
             taken.append(std::move(waiting.front()));
             waiting.pop_front();
+            readAhead = std::max<size_t>(readAhead, 1) - 1;
         }
         return taken;
+    }
+    //! The sources of up to \a most waiting files not yet named by an earlier call, first in line first.
+    QStringList toReadAhead(int most)
+    {
+        QMutexLocker lock(&mutex);
+        QStringList paths;
+        for (; !closed && readAhead < waiting.size() && paths.size() < most; ++readAhead)
+            paths.append(waiting[readAhead].file.sourcePath);
+        return paths;
     }
     //! Everything waiting, for a copier that was cancelled to report untouched.
     QList<LocalCopy::Request> takeAll()
@@ -65,6 +75,7 @@ struct FetchStage::CopyQueue
         QList<LocalCopy::Request> taken(std::make_move_iterator(waiting.begin()),
                                         std::make_move_iterator(waiting.end()));
         waiting.clear();
+        readAhead = 0;
         return taken;
     }
     //! The copier is done: true when nothing waits for it (it then no longer runs).
@@ -86,6 +97,7 @@ struct FetchStage::CopyQueue
     const LocalCopy::Threads threads;
     QMutex mutex;
     std::deque<LocalCopy::Request> waiting;
+    size_t readAhead = 0; //!< how many at the front of waiting were named by toReadAhead()
     int copiers = 0;
     bool closed = false;
 };
@@ -344,7 +356,14 @@ void FetchStage::startCopier(const std::shared_ptr<CopyQueue> &queue)
                     bytesInFlight->fetch_sub(reported, std::memory_order_relaxed);
                     deliver(outcome);
                 },
-                [&](int most) { return cancel->load() ? QList<LocalCopy::Request>() : queue->take(most); },
+                [&](int most) {
+                    if (cancel->load())
+                        return QList<LocalCopy::Request>();
+                    QList<LocalCopy::Request> taken = queue->take(most);
+                    for (const QString &path : queue->toReadAhead(s_readAheadFiles))
+                        LocalCopy::readAhead(path);
+                    return taken;
+                },
                 queue->threads);
             if (cancel->load()) {
                 // Every file dispatched is accounted for: those still waiting go back untouched.

@@ -82,6 +82,10 @@ private:
     int m_maxLocalInFlight = 0;      //!< Copies allowed while they hold less than s_localQueueBytes.
     qint64 m_localBytesInFlight = 0; //!< Declared bytes of the local copies in flight.
     static constexpr qint64 s_localQueueBytes = 64 * 1024 * 1024;
+    //! How many queued files a copier asks the kernel to start reading each time it takes files: their
+    //! sources are read from disk (where not cached) while the copiers work on the files before them, not
+    //! when their turn comes, perhaps behind the writes of a group's sync on the same disk.
+    static constexpr int s_readAheadFiles = 64;
     int m_largeInFlight = 0; //!< Large local files in flight, counted apart from the rest.
     //! Large files in flight at most: what their group reads side by side in 4 md5 lanes.
     static constexpr int s_largeInFlight = 4;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <memory>
+#include <unistd.h>
 #include <vector>
 
 #include <QFile>
@@ -165,6 +166,16 @@ FetchOutcome LocalCopy::run(const FileRecord &file, BitStore &store, const Batch
     runGroup({Request{file, lookFirst}}, store, batch, cancel, progress,
              [&result](const FetchOutcome &outcome, qint64) { result = outcome; });
     return result;
+}
+
+void LocalCopy::readAhead(const QString &path)
+{
+    // Non-blocking: a source replaced by a FIFO since intake must not hold the copier here.
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return;
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+    ::close(fd);
 }
 
 namespace {

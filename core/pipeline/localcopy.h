@@ -63,6 +63,10 @@ public:
                          const std::atomic_bool &cancel, const ProgressCallback &progress,
                          const FinishedCallback &finished, const TakeMore &takeMore = {},
                          Threads threads = Threads::All);
+
+    //! Asks the kernel to start reading the file at \a path into the page cache, for a copy soon; does
+    //! nothing where it is cached already, and nothing if the file cannot be opened (the copy will say why).
+    static void readAhead(const QString &path);
 };
 
 } // namespace gh

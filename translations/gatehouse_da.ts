@@ -4504,6 +4504,10 @@
         <source>%1 changed while it was being copied (%2 bytes read, %3 expected).</source>
         <translation>%1 ændrede sig, mens den blev kopieret (%2 byte læst, %3 forventet).</translation>
     </message>
+    <message>
+        <source>%1 is no longer a regular file (a folder, a pipe or a device now): not copied.</source>
+        <translation>%1 er ikke længere en almindelig fil (nu en mappe, en pipe eller en enhed): ikke kopieret.</translation>
+    </message>
 </context>
 <context>
     <name>gh::LocalStore</name>

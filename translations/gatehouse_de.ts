@@ -4504,6 +4504,10 @@
         <source>%1 changed while it was being copied (%2 bytes read, %3 expected).</source>
         <translation>%1 hat sich während des Kopierens geändert (%2 Bytes gelesen, %3 erwartet).</translation>
     </message>
+    <message>
+        <source>%1 is no longer a regular file (a folder, a pipe or a device now): not copied.</source>
+        <translation>%1 ist keine gewöhnliche Datei mehr (jetzt ein Ordner, eine Pipe oder ein Gerät): nicht kopiert.</translation>
+    </message>
 </context>
 <context>
     <name>gh::LocalStore</name>

@@ -5,6 +5,11 @@
 
 namespace gh {
 
+QString hexDigest(const unsigned char *bytes, qsizetype length)
+{
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(bytes), length).toHex());
+}
+
 std::optional<DigestAlgorithm> Fixity::anyAlgorithmFromName(QStringView name)
 {
     const QString lower = name.toString().toLower().remove(u'-');

@@ -29,6 +29,9 @@ inline constexpr DigestAlgorithm s_digestAlgorithms[] = {DigestAlgorithm::Md5,  
                                                          DigestAlgorithm::Sha224, DigestAlgorithm::Sha256,
                                                          DigestAlgorithm::Sha384, DigestAlgorithm::Sha512};
 
+//! A digest's bytes as Gatehouse records and compares them: lowercase hex.
+QString hexDigest(const unsigned char *bytes, qsizetype length);
+
 /*!
     \class gh::Fixity
     Declared checksums: reading them from sidecar files and comparing them with what was computed.

@@ -4,13 +4,12 @@
 #include <cstdint>
 #include <vector>
 
-#include <QByteArray>
-
 // The lanes advance OpenSSL's own MD5 contexts between whole blocks; the low-level MD5 API that exposes them
 // is deprecated in OpenSSL 3 (in favour of EVP, which hides the state) but stays supported.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/md5.h>
 
+#include "fixity.h"
 #include "md32length.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -416,7 +415,7 @@ QString Md5Lanes::finish(int stream)
     unsigned char out[MD5_DIGEST_LENGTH];
     MD5_Final(out, &d->contexts[size_t(stream)]);
     d->finished[size_t(stream)] = 1;
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), MD5_DIGEST_LENGTH).toHex());
+    return hexDigest(out, MD5_DIGEST_LENGTH);
 }
 
 void Md5Lanes::restart(int stream)

@@ -51,7 +51,7 @@ struct EvpContext
         unsigned char out[EVP_MAX_MD_SIZE];
         unsigned int length = 0;
         EVP_DigestFinal_ex(ctx, out, &length);
-        return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), int(length)).toHex());
+        return hexDigest(out, length);
     }
 
     EVP_MD_CTX *ctx;

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 
-#include <QByteArray>
-
 // The pair advances OpenSSL's own SHA1 and SHA256 contexts between whole blocks; the low-level API that
 // exposes them is deprecated in OpenSSL 3 (in favour of EVP, which hides the state) but stays supported.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include "fixity.h"
 #include "md32length.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -197,11 +196,6 @@ bool cpuHasSha()
 #endif
 }
 
-QString hex(const unsigned char *bytes, int length)
-{
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(bytes), length).toHex());
-}
-
 } // namespace
 
 struct ShaPair::Private
@@ -272,8 +266,8 @@ void ShaPair::finish()
     unsigned char sha256[SHA256_DIGEST_LENGTH];
     SHA1_Final(sha1, &d->sha1);
     SHA256_Final(sha256, &d->sha256);
-    m_sha1 = hex(sha1, SHA_DIGEST_LENGTH);
-    m_sha256 = hex(sha256, SHA256_DIGEST_LENGTH);
+    m_sha1 = hexDigest(sha1, SHA_DIGEST_LENGTH);
+    m_sha256 = hexDigest(sha256, SHA256_DIGEST_LENGTH);
 }
 
 } // namespace gh

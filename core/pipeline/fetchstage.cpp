@@ -55,7 +55,8 @@ struct FetchStage::CopyQueue
         while (!closed && !waiting.empty() && taken.size() < most) {
             taken.append(std::move(waiting.front()));
             waiting.pop_front();
-            readAhead = std::max<size_t>(readAhead, 1) - 1;
+            if (readAhead > 0)
+                --readAhead;
         }
         return taken;
     }

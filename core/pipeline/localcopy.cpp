@@ -297,7 +297,7 @@ void LocalCopy::runGroup(const QList<Request> &requests, BitStore &store, const 
         }
         md5s.swap(read);
         active.swap(next);
-        const int free = int(std::count(copies.cbegin(), copies.cend(), nullptr));
+        const int free = slotCount - int(active.size()); // a slot holds a copy while it is active
         if (takeMore && free > 0 && !cancel.load(std::memory_order_relaxed))
             admit(takeMore(free));
     }

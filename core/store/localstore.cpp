@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "digest/fixity.h"
 #include "spoolfile.h"
 #include "storekey.h"
 
@@ -35,7 +36,7 @@ QString sha256Of(const SpoolFile &spool, Status &status)
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx, out, &length);
     EVP_MD_CTX_free(ctx);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), int(length)).toHex());
+    return hexDigest(out, length);
 }
 
 } // namespace

@@ -88,7 +88,7 @@ Result<RangeDigest> digestRange(const QString &path, qint64 offset, qint64 lengt
         unsigned int size = 0;
         EVP_DigestFinal_ex(ctx, out, &size);
         EVP_MD_CTX_free(ctx);
-        return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(out), int(size)).toHex());
+        return hexDigest(out, size);
     };
     RangeDigest digest{finish(md5), finish(sha256)};
     if (left > 0) {
